@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// `npm start` and `npm test` on a fresh clone: this file runs on whatever Node the machine has (20 here), installs
+// the workspace when node_modules is missing (which also brings Node 24 as a devDependency), builds, then hands
+// over to Node 24 for the real work. Keep it dependency-free and compatible with old Node versions.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const node24 = path.join(root, 'node_modules', '.bin', 'node');
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.error) throw result.error;
+  if (result.status !== 0) process.exit(result.status === null ? 1 : result.status);
+}
+
+if (!fs.existsSync(node24)) {
+  console.log('[ionflux] first run: installing dependencies (npm ci)...');
+  run('npm', [fs.existsSync(path.join(root, 'package-lock.json')) ? 'ci' : 'install']);
+} else {
+  // `npm ci` already built through the `prepare` script; afterwards rebuild incrementally.
+  run(node24, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
+}
+
+const [task, ...rest] = process.argv.slice(2);
+if (task === 'start') {
+  run(node24, [path.join(root, 'cli', 'bin', 'ionflux.js'), 'serve', '--demo', ...rest]);
+} else if (task === 'test') {
+  run(node24, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...rest]);
+} else {
+  console.error(`usage: node scripts/bootstrap.js start|test [args...] (got ${task})`);
+  process.exit(2);
+}
