@@ -1,0 +1,414 @@
+/**
+ * Diagnostics are data: every problem the DSL finds is a `Diagnostic` with a stable code from the catalog below.
+ * Codes never change meaning once published; wording may improve. Families:
+ * IFX1xx parse, IFX2xx schema, IFX3xx references, IFX4xx expressions, IFX5xx types.
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** 1-based line and column; `end` is exclusive (the column just after the last character). */
+export interface Position {
+  line: number;
+  col: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type DocumentPath = (string | number)[];
+
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  /** Path of the offending value inside the agent document, e.g. `['spec', 'steps', 0, 'with', 'limit']`. */
+  path: DocumentPath;
+  range: Range;
+  /** A replacement the editor can offer ("did you mean"), when there is one. */
+  suggestion?: string;
+}
+
+export interface DiagnosticDefinition {
+  severity: Severity;
+  title: string;
+  /** A minimal agent fragment (or whole agent) that produces the diagnostic; checked by a test. */
+  example: string;
+  fix: string;
+}
+
+const MINIMAL_HEAD = `apiVersion: ionflux/v1
+kind: Agent
+metadata: { name: demo, version: 1.0.0 }
+`;
+
+/** Wraps steps (YAML lines indented for `steps:`) into a whole, otherwise valid agent. */
+function agentWith({ before = '', steps, after = '' }: { before?: string; steps: string; after?: string }): string {
+  return `${MINIMAL_HEAD}spec:\n${before}  trigger: { manual: {} }\n  steps:\n${steps}${after}`;
+}
+
+export const diagnosticCatalog = {
+  IFX100: {
+    severity: 'error',
+    title: 'YAML syntax error',
+    example: `${MINIMAL_HEAD}spec:\n  steps: [\n`,
+    fix: 'Fix the YAML at the reported position: check indentation, unclosed brackets and quotes.',
+  },
+  IFX101: {
+    severity: 'error',
+    title: 'Duplicate key',
+    example: `apiVersion: ionflux/v1\napiVersion: ionflux/v1\n`,
+    fix: 'Keep one of the two keys; YAML mappings cannot repeat a key.',
+  },
+  IFX102: {
+    severity: 'error',
+    title: 'Too many alias expansions',
+    example: `a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: &d [*c, *c]\ne: &e [*d, *d]\nf: &f [*e, *e]\ng: &g [*f, *f]\nh: [*g, *g]\n`,
+    fix: 'Write the repeated content out or use fewer aliases; the limit protects editors and servers from alias bombs.',
+  },
+  IFX103: {
+    severity: 'error',
+    title: 'Document too large',
+    example: '(any document over 1 MiB)',
+    fix: 'Split the agent: an agent definition is capped at 1 MiB.',
+  },
+  IFX104: {
+    severity: 'error',
+    title: 'Nesting too deep',
+    example: `a: ${'['.repeat(70)}${']'.repeat(70)}\n`,
+    fix: 'Flatten the structure: nesting is capped at 64 levels.',
+  },
+  IFX105: {
+    severity: 'error',
+    title: 'More than one YAML document',
+    example: `${MINIMAL_HEAD}---\nkind: Agent\n`,
+    fix: 'Put one agent per file; remove the `---` separator and what follows it.',
+  },
+  IFX106: {
+    severity: 'error',
+    title: 'Empty document',
+    example: '# nothing here\n',
+    fix: 'Start from `ionflux init <name>` or add `apiVersion: ionflux/v1`, `kind: Agent`, `metadata` and `spec`.',
+  },
+  IFX107: {
+    severity: 'error',
+    title: 'Unsupported YAML tag',
+    example: `${MINIMAL_HEAD}spec: !!js/function "x"\n`,
+    fix: 'Remove the tag: agent YAML uses plain scalars, sequences and mappings only.',
+  },
+  IFX200: {
+    severity: 'error',
+    title: 'Wrong type',
+    example: agentWith({ steps: `    - { id: fetch, uses: shopify.orders.list, with: { limit: many } }\n`, before: '  connections: { store: { type: shopify } }\n' }),
+    fix: 'Give a value of the expected type (or a `{{ expression }}` where expressions are allowed).',
+  },
+  IFX201: {
+    severity: 'error',
+    title: 'Missing required property',
+    example: `apiVersion: ionflux/v1\nkind: Agent\nmetadata: { version: 1.0.0 }\nspec: { trigger: { manual: {} }, steps: [] }\n`,
+    fix: 'Add the missing property.',
+  },
+  IFX202: {
+    severity: 'error',
+    title: 'Unknown property',
+    example: agentWith({ steps: `    - { id: post, uses: chat.post, with: { chanel: sales, text: hi } }\n` }),
+    fix: 'Remove the property or correct its spelling (see the suggestion).',
+  },
+  IFX203: {
+    severity: 'error',
+    title: 'Value not allowed',
+    example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: Hi, level: urgent } }\n` }),
+    fix: 'Use one of the listed values.',
+  },
+  IFX204: {
+    severity: 'error',
+    title: 'Invalid format',
+    example: `apiVersion: ionflux/v1\nkind: Agent\nmetadata: { name: Demo Agent, version: 1.0.0 }\nspec: { trigger: { manual: {} }, steps: [] }\n`,
+    fix: 'Follow the format in the message (e.g. names are lowercase-with-dashes, versions are semver, durations look like 30s).',
+  },
+  IFX205: {
+    severity: 'error',
+    title: 'Value out of range',
+    example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: Hi }, retries: { max: 50 } }\n` }),
+    fix: 'Use a value inside the allowed range given in the message.',
+  },
+  IFX206: {
+    severity: 'error',
+    title: 'Invalid step',
+    example: agentWith({ steps: `    - { id: nothing }\n` }),
+    fix: 'A step needs exactly one of `uses` (an action), `if`, `switch` or `forEach`.',
+  },
+  IFX207: {
+    severity: 'error',
+    title: 'Unsupported apiVersion or kind',
+    example: `apiVersion: ionflux/v2\nkind: Agent\nmetadata: { name: demo, version: 1.0.0 }\nspec: { trigger: { manual: {} }, steps: [] }\n`,
+    fix: 'Use `apiVersion: ionflux/v1` and `kind: Agent`.',
+  },
+  IFX300: {
+    severity: 'error',
+    title: 'Duplicate step id',
+    example: agentWith({ steps: `    - { id: hello, uses: notify, with: { title: A } }\n    - { id: hello, uses: notify, with: { title: B } }\n` }),
+    fix: 'Give every step (including steps inside branches, loops and handlers) a unique id.',
+  },
+  IFX301: {
+    severity: 'error',
+    title: 'Unknown input',
+    example: agentWith({
+      before: '  inputs: { threshold: { type: number, default: 100 } }\n',
+      steps: `    - { id: note, uses: notify, with: { title: "Over {{ inputs.treshold }}" } }\n`,
+    }),
+    fix: 'Declare the input under `spec.inputs` or correct its name (see the suggestion).',
+  },
+  IFX302: {
+    severity: 'error',
+    title: 'Unknown step',
+    example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: "{{ steps.fetch.output.count }}" } }\n` }),
+    fix: 'Reference the id of a step that exists (see the suggestion).',
+  },
+  IFX303: {
+    severity: 'error',
+    title: 'Step referenced before it runs',
+    example: agentWith({
+      steps: `    - { id: first, uses: notify, with: { title: "{{ steps.second.output.id }}" } }\n    - { id: second, uses: notify, with: { title: B } }\n`,
+    }),
+    fix: 'Move the referenced step before this one, or reference an earlier step.',
+  },
+  IFX304: {
+    severity: 'error',
+    title: 'Unknown connection',
+    example: agentWith({
+      before: '  connections: { store: { type: shopify } }\n',
+      steps: `    - { id: fetch, uses: shopify.orders.list, connection: shop }\n`,
+    }),
+    fix: 'Declare the connection under `spec.connections` or correct its name.',
+  },
+  IFX305: {
+    severity: 'error',
+    title: 'Unknown action',
+    example: agentWith({ steps: `    - { id: note, uses: notfy, with: { title: Hi } }\n` }),
+    fix: 'Use one of the actions listed in docs/dsl.md (see the suggestion).',
+  },
+  IFX306: {
+    severity: 'error',
+    title: 'Connection type does not match the action',
+    example: agentWith({
+      before: '  connections: { creator: { type: tiktok } }\n',
+      steps: `    - { id: fetch, uses: shopify.orders.list, connection: creator }\n`,
+    }),
+    fix: 'Point the step at a connection of the type the action needs.',
+  },
+  IFX307: {
+    severity: 'error',
+    title: 'Action needs a connection',
+    example: agentWith({ steps: `    - { id: fetch, uses: shopify.orders.list }\n` }),
+    fix: 'Declare a connection of the needed type under `spec.connections`.',
+  },
+  IFX308: {
+    severity: 'error',
+    title: 'Ambiguous connection',
+    example: agentWith({
+      before: '  connections: { us: { type: shopify }, eu: { type: shopify } }\n',
+      steps: `    - { id: fetch, uses: shopify.orders.list }\n`,
+    }),
+    fix: 'Several connections fit: name one with `connection:` on the step.',
+  },
+  IFX309: {
+    severity: 'error',
+    title: 'Unknown error handler',
+    example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: Hi }, onError: { goto: alert } }\n` }),
+    fix: 'Declare the handler under `spec.handlers` or correct its name.',
+  },
+  IFX310: {
+    severity: 'error',
+    title: 'Error handlers form a cycle',
+    example: agentWith({
+      steps: `    - { id: note, uses: notify, with: { title: Hi }, onError: { goto: a } }\n`,
+      after: `  handlers:\n    a: [ { id: ha, uses: notify, with: { title: A }, onError: { goto: b } } ]\n    b: [ { id: hb, uses: notify, with: { title: B }, onError: { goto: a } } ]\n`,
+    }),
+    fix: 'Break the cycle: a handler must not (directly or indirectly) go to itself.',
+  },
+  IFX311: {
+    severity: 'error',
+    title: 'Unknown field',
+    example: agentWith({
+      before: '  connections: { store: { type: shopify } }\n',
+      steps: `    - { id: revenue, uses: shopify.revenue.summary, with: { period: last_7_days } }\n    - { id: note, uses: notify, with: { title: "{{ steps.revenue.output.totl }}" } }\n`,
+    }),
+    fix: 'Use a field the value has (see the suggestion and the action reference in docs/dsl.md).',
+  },
+  IFX312: {
+    severity: 'error',
+    title: 'Unknown variable',
+    example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: "{{ input.x }}" } }\n` }),
+    fix: 'Expressions start from `inputs`, `trigger`, `steps`, `connections`, a `forEach` variable, `loop` or (in handlers) `error`.',
+  },
+  IFX313: {
+    severity: 'error',
+    title: 'Step not visible here',
+    example: agentWith({
+      steps: `    - id: each\n      forEach: "{{ [1, 2] }}"\n      steps:\n        - { id: inner, uses: notify, with: { title: Hi } }\n    - { id: after, uses: notify, with: { title: "{{ steps.inner.output.id }}" } }\n`,
+    }),
+    fix: 'Steps inside a forEach or a handler are only visible inside it; use the loop step\'s own output (`steps.<loop>.output`).',
+  },
+  IFX314: {
+    severity: 'warning',
+    title: 'Step may not have run',
+    example: agentWith({
+      before: '  inputs: { loud: { type: boolean, default: false } }\n',
+      steps: `    - id: check\n      if: "{{ inputs.loud }}"\n      then:\n        - { id: shout, uses: notify, with: { title: HEY } }\n    - { id: after, uses: notify, with: { title: "{{ steps.shout.output.id }}" } }\n`,
+    }),
+    fix: 'The step runs only in one branch; guard the use with `default(...)` or move it into the branch.',
+  },
+  IFX315: {
+    severity: 'warning',
+    title: 'Declared but never used',
+    example: agentWith({ before: '  inputs: { unused: { type: string, default: x } }\n', steps: `    - { id: note, uses: notify, with: { title: Hi } }\n` }),
+    fix: 'Remove the declaration or use it.',
+  },
+  IFX316: {
+    severity: 'warning',
+    title: 'Connection does not ask for a scope the action needs',
+    example: agentWith({
+      before: '  connections: { store: { type: shopify, scopes: [read_orders] } }\n',
+      steps: `    - { id: low, uses: shopify.products.lowStock }\n`,
+    }),
+    fix: "Add the scope to the connection's `scopes`, or leave `scopes` out to let IONFLUX ask for what the steps need.",
+  },
+  IFX400: {
+    severity: 'error',
+    title: 'Expression syntax error',
+    example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: "{{ 1 + }}" } }\n` }),
+    fix: 'Fix the expression at the reported position.',
+  },
+  IFX401: {
+    severity: 'error',
+    title: 'Unterminated expression',
+    example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: "{{ 1 + 1" } }\n` }),
+    fix: 'Close the expression with `}}`.',
+  },
+  IFX402: {
+    severity: 'error',
+    title: 'Unknown function',
+    example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: "{{ uppercase('a') }}" } }\n` }),
+    fix: 'Use one of the functions listed in docs/dsl.md (see the suggestion).',
+  },
+  IFX403: {
+    severity: 'error',
+    title: 'Wrong number of arguments',
+    example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: "{{ upper() }}" } }\n` }),
+    fix: 'Call the function with the number of arguments it takes.',
+  },
+  IFX404: {
+    severity: 'error',
+    title: 'Empty expression',
+    example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: "{{ }}" } }\n` }),
+    fix: 'Write an expression between `{{` and `}}`, or remove the braces.',
+  },
+  IFX405: {
+    severity: 'error',
+    title: 'Unsupported expression syntax',
+    example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: "{{ 'a'.toUpperCase() }}" } }\n` }),
+    fix: 'Expressions support paths, literals, operators and the listed functions; call functions as `upper(x)` rather than methods.',
+  },
+  IFX500: {
+    severity: 'error',
+    title: 'Condition is not a boolean',
+    example: agentWith({
+      before: '  inputs: { channel: { type: string, default: sales } }\n',
+      steps: `    - id: check\n      if: "{{ inputs.channel }}"\n      then:\n        - { id: note, uses: notify, with: { title: Hi } }\n`,
+    }),
+    fix: 'Compare the value (e.g. `inputs.channel == "sales"`) so the condition is true or false.',
+  },
+  IFX501: {
+    severity: 'error',
+    title: 'forEach source is not a list',
+    example: agentWith({
+      before: '  inputs: { count: { type: number, default: 3 } }\n',
+      steps: `    - id: each\n      forEach: "{{ inputs.count }}"\n      steps:\n        - { id: note, uses: notify, with: { title: Hi } }\n`,
+    }),
+    fix: 'Loop over a list (an array input or a list field of a step output).',
+  },
+  IFX502: {
+    severity: 'warning',
+    title: 'Comparing text with a number',
+    example: agentWith({
+      before: '  inputs: { threshold: { type: number, default: 100 }, amount: { type: string, default: "150.00" } }\n',
+      steps: `    - id: check\n      if: "{{ inputs.amount > inputs.threshold }}"\n      then:\n        - { id: note, uses: notify, with: { title: Big } }\n`,
+    }),
+    fix: 'Convert the text first: `number(inputs.amount) > inputs.threshold` (Shopify money fields are strings).',
+  },
+  IFX503: {
+    severity: 'error',
+    title: 'Parameter type mismatch',
+    example: agentWith({
+      before: '  inputs: { keyword: { type: string, default: fashion } }\n  connections: { store: { type: shopify } }\n',
+      steps: `    - { id: fetch, uses: shopify.orders.list, with: { limit: "{{ inputs.keyword }}" } }\n`,
+    }),
+    fix: 'Pass a value of the parameter\'s type (convert with `number(...)`, `string(...)`, ...).',
+  },
+  IFX504: {
+    severity: 'error',
+    title: 'Default does not match the input type',
+    example: agentWith({ before: '  inputs: { threshold: { type: number, default: lots } }\n', steps: `    - { id: note, uses: notify, with: { title: "{{ inputs.threshold }}" } }\n` }),
+    fix: 'Give a default of the declared type, or change the type.',
+  },
+  IFX505: {
+    severity: 'error',
+    title: 'Invalid cron expression',
+    example: `${MINIMAL_HEAD}spec:\n  trigger: { schedule: { cron: "0 25 * * *" } }\n  steps:\n    - { id: note, uses: notify, with: { title: Hi } }\n`,
+    fix: 'Use five fields (minute hour day-of-month month day-of-week) with values in range, e.g. `0 9 * * 1-5`.',
+  },
+  IFX506: {
+    severity: 'error',
+    title: 'Invalid JSON Schema',
+    example: agentWith({ steps: `    - { id: brief, uses: llm.extract, with: { text: hi, schema: { type: objekt } } }\n` }),
+    fix: 'Give a valid JSON Schema (draft 2020-12) for the extracted output.',
+  },
+  IFX507: {
+    severity: 'error',
+    title: 'Operand type mismatch',
+    example: agentWith({
+      before: '  inputs: { flag: { type: boolean, default: true } }\n',
+      steps: `    - { id: note, uses: notify, with: { title: "{{ inputs.flag * 2 }}" } }\n`,
+    }),
+    fix: 'Arithmetic needs numbers: convert with `number(...)`.',
+  },
+} as const satisfies Record<string, DiagnosticDefinition>;
+
+export type DiagnosticCode = keyof typeof diagnosticCatalog;
+
+/** Builds a diagnostic with the catalog's default severity. */
+export function createDiagnostic({
+  code,
+  message,
+  path,
+  range,
+  suggestion,
+  severity,
+}: {
+  code: DiagnosticCode;
+  message: string;
+  path: DocumentPath;
+  range: Range;
+  suggestion?: string;
+  severity?: Severity;
+}): Diagnostic {
+  const diagnostic: Diagnostic = { code, severity: severity ?? diagnosticCatalog[code].severity, message, path, range };
+  if (suggestion !== undefined) diagnostic.suggestion = suggestion;
+  return diagnostic;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Sorts by position, then code, so output is stable whatever order checks ran in. */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort(
+    (a, b) =>
+      a.range.start.line - b.range.start.line ||
+      a.range.start.col - b.range.start.col ||
+      a.code.localeCompare(b.code),
+  );
+}

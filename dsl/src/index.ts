@@ -1,0 +1,21 @@
+/**
+ * @ionflux/dsl: the IONFLUX agent language (`apiVersion: ionflux/v1`): parse with source ranges, validate against
+ * the published JSON Schema, check references and types, report diagnostics as data.
+ */
+export * from './agent';
+export * from './catalog/actions';
+export * from './catalog/connections';
+export * from './catalog/functions';
+export * from './catalog/json-schema';
+export * from './catalog/triggers';
+export * from './diagnostics';
+export * from './expressions/ast';
+export { parseExpression, parseTemplate, hasExpression } from './expressions/parse';
+export * from './expressions/types';
+export { parseTemplateCached, cronProblem } from './check';
+export * from './format';
+export { parseAgentText, PARSE_LIMITS, type ParsedAgentText } from './parse';
+export { agentSchema, buildAgentSchema, AGENT_SCHEMA_ID } from './schema';
+export { locatePath, rangeOfPath, rangeFromOffsets } from './source-map';
+export { closestMatch } from './suggest';
+export { validateAgent, type AgentValidation } from './validate';

@@ -1,0 +1,160 @@
+import { Composer, LineCounter, Parser, type CST, type Document, type YAMLError } from 'yaml';
+import { createDiagnostic, type Diagnostic, type DiagnosticCode } from './diagnostics';
+import { rangeFromOffsets } from './source-map';
+
+/** Limits that keep hostile input cheap: the editor re-validates on every keystroke and servers accept uploads. */
+export const PARSE_LIMITS = {
+  /** Bytes (UTF-16 code units, as JavaScript counts them) in one agent document. */
+  maxDocumentLength: 1024 * 1024,
+  /** Nested collections (mappings, sequences) one inside the other. */
+  maxDepth: 64,
+  /** Alias expansions when building the value; yaml counts repeated expansions, which stops alias bombs. */
+  maxAliasCount: 100,
+} as const;
+
+export interface ParsedAgentText {
+  text: string;
+  /** The YAML document, with source ranges on every node; undefined when the text was refused before parsing. */
+  document?: Document.Parsed;
+  lineCounter: LineCounter;
+  /** The plain value of the document (undefined when it could not be built). */
+  value: unknown;
+  diagnostics: Diagnostic[];
+}
+
+const yamlErrorCodes: Record<string, DiagnosticCode> = {
+  DUPLICATE_KEY: 'IFX101',
+  MULTIPLE_DOCS: 'IFX105',
+  TAG_RESOLVE_FAILED: 'IFX107',
+  BAD_ALIAS: 'IFX100',
+};
+
+/**
+ * Parses agent YAML keeping source ranges. Never throws, whatever the input: every problem becomes a diagnostic.
+ * Uses the yaml package's own Parser (CST, iterative) and Composer, measuring nesting depth on the CST first so that
+ * the recursive composer never sees input deep enough to overflow the stack.
+ */
+export function parseAgentText(text: string): ParsedAgentText {
+  const lineCounter = new LineCounter();
+  const refused = (code: DiagnosticCode, message: string): ParsedAgentText => {
+    // Report at the start of the document: positions inside refused text are not worth computing.
+    const range = { start: { line: 1, col: 1 }, end: { line: 1, col: 2 } };
+    return { text, lineCounter, value: undefined, diagnostics: [createDiagnostic({ code, message, path: [], range })] };
+  };
+  if (typeof text !== 'string') return refused('IFX100', 'The agent must be text.');
+  if (text.length > PARSE_LIMITS.maxDocumentLength) {
+    return refused(
+      'IFX103',
+      `The document is ${text.length} characters long; agents are limited to ${PARSE_LIMITS.maxDocumentLength} (1 MiB).`,
+    );
+  }
+
+  try {
+    const tokens: CST.Token[] = [];
+    for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
+      tokens.push(token);
+      if (cstDepth(token) > PARSE_LIMITS.maxDepth) {
+        return refused('IFX104', `The document nests collections more than ${PARSE_LIMITS.maxDepth} levels deep.`);
+      }
+    }
+    const composer = new Composer({ prettyErrors: false, keepSourceTokens: false });
+    let document: Document.Parsed | undefined;
+    let extraDocumentOffset: number | undefined;
+    for (const doc of composer.compose(tokens, true, text.length)) {
+      if (!document) document = doc;
+      else if (extraDocumentOffset === undefined) extraDocumentOffset = doc.range[0];
+    }
+    const diagnostics: Diagnostic[] = [];
+    if (!document) return refused('IFX106', 'The document is empty.');
+    for (const error of [...document.errors, ...document.warnings]) {
+      diagnostics.push(yamlErrorToDiagnostic(error, lineCounter));
+    }
+    if (extraDocumentOffset !== undefined) {
+      diagnostics.push(
+        createDiagnostic({
+          code: 'IFX105',
+          message: 'The file holds more than one YAML document; an agent file holds exactly one.',
+          path: [],
+          range: rangeFromOffsets(lineCounter, extraDocumentOffset, extraDocumentOffset + 3),
+        }),
+      );
+    }
+    if (document.contents === null) {
+      if (document.errors.length === 0) {
+        diagnostics.push(
+          createDiagnostic({ code: 'IFX106', message: 'The document is empty.', path: [], range: rangeFromOffsets(lineCounter, 0, 1) }),
+        );
+      }
+      return { text, document, lineCounter, value: undefined, diagnostics };
+    }
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: PARSE_LIMITS.maxAliasCount });
+    } catch (error) {
+      diagnostics.push(
+        createDiagnostic({
+          code: error instanceof ReferenceError && /alias/i.test(error.message) ? 'IFX102' : 'IFX100',
+          message:
+            error instanceof ReferenceError && /alias/i.test(error.message)
+              ? `Aliases expand to too much content (limit ${PARSE_LIMITS.maxAliasCount} expansions): possible alias bomb.`
+              : `The document could not be read: ${(error as Error).message}`,
+          path: [],
+          range: rangeFromOffsets(lineCounter, document.range[0], document.range[0] + 1),
+        }),
+      );
+      value = undefined;
+    }
+    return { text, document, lineCounter, value, diagnostics };
+  } catch (error) {
+    // The yaml package promises not to throw; this is the last line of defence (e.g. a stack overflow).
+    const tooDeep = error instanceof RangeError;
+    return refused(
+      tooDeep ? 'IFX104' : 'IFX100',
+      tooDeep ? 'The document is nested too deeply to read.' : `The document could not be read: ${(error as Error).message}`,
+    );
+  }
+}
+
+function yamlErrorToDiagnostic(error: YAMLError, lineCounter: LineCounter): Diagnostic {
+  const code = yamlErrorCodes[error.code] ?? 'IFX100';
+  const [start, end] = error.pos;
+  let message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  if (code === 'IFX101') message = message.replace('Map keys must be unique', 'Duplicate key: mapping keys must be unique');
+  if (code === 'IFX107') message = `${message}; agent YAML does not use tags`;
+  return createDiagnostic({
+    code,
+    message,
+    path: [],
+    range: rangeFromOffsets(lineCounter, start, Math.max(end, start + 1)),
+    severity: 'error',
+  });
+}
+
+/** Deepest nesting of collections in a CST token, measured without recursion. */
+export function cstDepth(root: CST.Token): number {
+  let max = 0;
+  const stack: [CST.Token | undefined, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (!token) continue;
+    if (depth > max) max = depth;
+    if (max > PARSE_LIMITS.maxDepth) return max;
+    switch (token.type) {
+      case 'document':
+        stack.push([token.value, depth]);
+        break;
+      case 'block-map':
+      case 'block-seq':
+      case 'flow-collection':
+        for (const item of token.items) {
+          const pair = item as { key?: CST.Token | null; value?: CST.Token };
+          if (pair.key) stack.push([pair.key, depth + 1]);
+          if (pair.value) stack.push([pair.value, depth + 1]);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return max;
+}

@@ -1,0 +1,92 @@
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import type { DocumentPath, Range } from './diagnostics';
+
+/** Converts 0-based offsets into a 1-based, end-exclusive range. */
+export function rangeFromOffsets(lineCounter: LineCounter, start: number, end: number): Range {
+  return { start: lineCounter.linePos(start), end: lineCounter.linePos(Math.max(end, start)) };
+}
+
+export interface LocatedNode {
+  /** The value node at the path (undefined when the path ends at a missing key). */
+  node?: Node;
+  /** The key node of the pair holding the value, for paths ending in a mapping key. */
+  key?: Node;
+  /** The deepest node found on the way, when the path does not exist completely. */
+  closest: Node | undefined;
+  /** How many path segments were found. */
+  depth: number;
+}
+
+/** Walks a document path (`['spec', 'steps', 0, 'uses']`) to its YAML nodes. Aliases stop the walk. */
+export function locatePath(document: Document.Parsed, path: DocumentPath): LocatedNode {
+  let current: unknown = document.contents;
+  let key: Node | undefined;
+  let closest = (document.contents ?? undefined) as Node | undefined;
+  let depth = 0;
+  for (const segment of path) {
+    if (isMap(current)) {
+      const pair = findPair(current.items as Pair[], segment);
+      if (!pair) return { closest, depth };
+      key = pair.key as Node;
+      current = pair.value;
+    } else if (isSeq(current) && typeof segment === 'number') {
+      key = undefined;
+      current = current.items[segment];
+      if (current === undefined) return { closest, depth };
+    } else {
+      return { closest, depth };
+    }
+    depth++;
+    if (current && (isCollection(current) || isScalar(current) || isAlias(current))) closest = current as Node;
+    if (isAlias(current)) break;
+  }
+  const located: LocatedNode = { closest, depth };
+  if (current !== null && current !== undefined) located.node = current as Node;
+  if (key !== undefined) located.key = key;
+  return located;
+}
+
+function findPair(items: Pair[], segment: string | number): Pair | undefined {
+  for (const item of items) {
+    if (!isPair(item)) continue;
+    const k = item.key;
+    if (isScalar(k) ? String(k.value) === String(segment) : k === segment) return item;
+  }
+  return undefined;
+}
+
+function nodeRange(lineCounter: LineCounter, node: Node | undefined): Range | undefined {
+  if (!node?.range) return undefined;
+  const [start, valueEnd] = node.range;
+  return rangeFromOffsets(lineCounter, start, Math.max(valueEnd, start + 1));
+}
+
+/**
+ * The range to report for a path: the value node, else its key, else the deepest existing ancestor.
+ * `prefer: 'key'` points at the key instead (unknown properties, duplicate ids).
+ */
+export function rangeOfPath(
+  document: Document.Parsed | undefined,
+  lineCounter: LineCounter,
+  path: DocumentPath,
+  prefer: 'value' | 'key' = 'value',
+): Range {
+  const fallback: Range = { start: { line: 1, col: 1 }, end: { line: 1, col: 2 } };
+  if (!document) return fallback;
+  const located = locatePath(document, path);
+  const first = prefer === 'key' ? (located.key ?? located.node) : (located.node ?? located.key);
+  return nodeRange(lineCounter, first) ?? nodeRange(lineCounter, located.closest) ?? fallback;
+}
+
+/**
+ * Maps an offset inside a scalar's value to a source offset. Exact for plain and quoted scalars without escapes
+ * (the usual case for expressions); otherwise falls back to the scalar's start.
+ */
+export function scalarValueOffset(text: string, node: Node, valueOffset: number, value: string): number | undefined {
+  if (!isScalar(node) || !node.range) return undefined;
+  const start = node.range[0];
+  const quote = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
+  if (node.type !== 'PLAIN' && quote === 0) return undefined;
+  if (text.startsWith(value, start + quote)) return start + quote + valueOffset;
+  return undefined;
+}

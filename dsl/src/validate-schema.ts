@@ -1,0 +1,244 @@
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import type { Document, LineCounter } from 'yaml';
+import type { JsonSchema } from './catalog/json-schema';
+import { createDiagnostic, type Diagnostic, type DiagnosticCode, type DocumentPath } from './diagnostics';
+import { agentSchema, EXPRESSION_PATTERN } from './schema';
+import { rangeOfPath } from './source-map';
+import { closestMatch, didYouMean } from './suggest';
+
+let compiled: ValidateFunction | undefined;
+
+/** The Ajv validator of the published schema, compiled once per process. */
+export function agentSchemaValidator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false });
+    compiled = ajv.compile(agentSchema);
+  }
+  return compiled;
+}
+
+/** Ajv's instancePath (`/spec/steps/0/with`) as a document path (`['spec', 'steps', 0, 'with']`). */
+export function instancePathToPath(instancePath: string, data: unknown): DocumentPath {
+  if (instancePath === '') return [];
+  const path: DocumentPath = [];
+  let current: unknown = data;
+  for (const raw of instancePath.slice(1).split('/')) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const useIndex = Array.isArray(current) && /^\d+$/.test(segment);
+    path.push(useIndex ? Number(segment) : segment);
+    current = current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[segment] : undefined;
+  }
+  return path;
+}
+
+const typeNames: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+  null: 'null',
+};
+
+function describeActual(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the text '${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function isExpressionBranch(schema: unknown): boolean {
+  return typeof schema === 'object' && schema !== null && (schema as JsonSchema).pattern === EXPRESSION_PATTERN;
+}
+
+/**
+ * Keeps the errors a person needs: Ajv reports every failing branch of `anyOf`/`if`; we keep the branch the author
+ * evidently meant and drop the bookkeeping errors.
+ */
+function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
+  const dropped = new Set<ErrorObject>();
+  for (const error of errors) {
+    if (error.keyword === 'if') dropped.add(error);
+    if (error.keyword !== 'anyOf') continue;
+    const branches = error.schema as JsonSchema[];
+    const base = `${error.schemaPath}/`;
+    const branchErrors = errors.filter((e) => e.schemaPath.startsWith(base) && e.instancePath.startsWith(error.instancePath));
+    dropped.add(error);
+    const expressionIndex = branches.findIndex(isExpressionBranch);
+    if (expressionIndex >= 0) {
+      // A literal where an expression is also allowed: report the literal's problem unless it looks like an expression.
+      const looksLikeExpression = typeof error.data === 'string' && error.data.includes('{{');
+      for (const e of branchErrors) {
+        const inExpressionBranch = e.schemaPath.startsWith(`${base}${expressionIndex}/`);
+        if (inExpressionBranch !== looksLikeExpression) dropped.add(e);
+      }
+      continue;
+    }
+    // Otherwise keep the branches whose type matched the value; if none did, keep one combined type error.
+    const typeFailed = new Set<number>();
+    for (const e of branchErrors) {
+      if (e.keyword === 'type' && e.instancePath === error.instancePath) typeFailed.add(Number(e.schemaPath.slice(base.length).split('/')[0]));
+    }
+    if (typeFailed.size === branches.length) {
+      branchErrors.forEach((e) => dropped.add(e));
+      dropped.delete(error);
+      continue;
+    }
+    for (const e of branchErrors) {
+      if (typeFailed.has(Number(e.schemaPath.slice(base.length).split('/')[0]))) dropped.add(e);
+    }
+  }
+  return errors.filter((e) => !dropped.has(e));
+}
+
+/** Names a value by its nearest key, e.g. 'with.level' or 'steps[2]': the range already says where it is. */
+function describeWhere(path: DocumentPath): string {
+  if (path.length === 0) return 'The document';
+  const tail: string[] = [];
+  for (let i = path.length - 1; i >= 0 && tail.length < 2; i--) {
+    const segment = path[i]!;
+    if (typeof segment === 'number') {
+      tail.unshift(`${String(path[i - 1] ?? '')}[${segment}]`);
+      i--;
+    } else {
+      tail.unshift(segment);
+    }
+  }
+  return `'${tail.join('.')}'`;
+}
+
+interface MappedError {
+  code: DiagnosticCode;
+  message: string;
+  path: DocumentPath;
+  prefer: 'value' | 'key';
+  suggestion?: string;
+}
+
+function mapError(error: ErrorObject, data: unknown): MappedError | undefined {
+  const path = instancePathToPath(error.instancePath, data);
+  const where = describeWhere(path);
+  const parent = error.parentSchema as JsonSchema | undefined;
+  switch (error.keyword) {
+    case 'required': {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      if (error.schemaPath.includes('stepWithoutKind')) {
+        return { code: 'IFX206', message: 'A step needs one of `uses` (an action), `if`, `switch` or `forEach`.', path, prefer: 'value' };
+      }
+      return { code: 'IFX201', message: `${where} is missing the required property '${missing}'.`, path, prefer: 'key' };
+    }
+    case 'additionalProperties':
+    case 'unevaluatedProperties': {
+      const extra = (error.params as { additionalProperty?: string; unevaluatedProperty?: string }).additionalProperty ??
+        (error.params as { unevaluatedProperty: string }).unevaluatedProperty;
+      const known = Object.keys(parent?.properties ?? {});
+      const suggestion = closestMatch(extra, known);
+      const stepKinds = ['uses', 'if', 'switch', 'forEach'];
+      if (stepKinds.includes(extra) && known.some((k) => stepKinds.includes(k))) {
+        return { code: 'IFX206', message: `A step has exactly one of uses, if, switch or forEach; '${extra}' cannot be combined here.`, path: [...path, extra], prefer: 'key' };
+      }
+      const allowed = known.length > 0 && known.length <= 12 ? ` Allowed: ${known.join(', ')}.` : '';
+      const mapped: MappedError = {
+        code: 'IFX202',
+        message: `Unknown property '${extra}'${path.length > 0 ? ` in ${describeWhere(path)}` : ''}${didYouMean(suggestion)}.${suggestion ? '' : allowed}`,
+        path: [...path, extra],
+        prefer: 'key',
+      };
+      if (suggestion !== undefined) mapped.suggestion = suggestion;
+      return mapped;
+    }
+    case 'type': {
+      const expected = String((error.params as { type: string | string[] }).type)
+        .split(',')
+        .map((t) => typeNames[t] ?? t)
+        .join(' or ');
+      return { code: 'IFX200', message: `${where} must be ${expected}, not ${describeActual(error.data)}.`, path, prefer: 'value' };
+    }
+    case 'anyOf': {
+      const branches = (error.schema as JsonSchema[]).map((b) =>
+        isExpressionBranch(b) ? 'a {{ expression }}' : b.enum ? (b.enum as unknown[]).map(String).join(', ') : typeNames[String(b.type)] ?? 'a value',
+      );
+      return { code: 'IFX200', message: `${where} must be ${branches.join(' or ')}, not ${describeActual(error.data)}.`, path, prefer: 'value' };
+    }
+    case 'enum':
+    case 'const': {
+      const allowed = error.keyword === 'enum' ? ((error.params as { allowedValues: unknown[] }).allowedValues) : [(error.params as { allowedValue: unknown }).allowedValue];
+      const last = path[path.length - 1];
+      const suggestion = typeof error.data === 'string' ? closestMatch(error.data, allowed.map(String)) : undefined;
+      let code: DiagnosticCode = 'IFX203';
+      if (path.length === 1 && (last === 'apiVersion' || last === 'kind')) code = 'IFX207';
+      else if (last === 'uses') code = 'IFX305';
+      const list = allowed.length <= 12 ? ` Allowed: ${allowed.map(String).join(', ')}.` : ' See docs/dsl.md for the list.';
+      const message =
+        code === 'IFX305'
+          ? `Unknown action '${String(error.data)}'${didYouMean(suggestion)}.${suggestion ? '' : ' See docs/dsl.md for the actions.'}`
+          : `${where} cannot be ${describeActual(error.data)}${didYouMean(suggestion)}.${suggestion ? '' : list}`;
+      const mapped: MappedError = { code, message, path, prefer: 'value' };
+      if (suggestion !== undefined) mapped.suggestion = suggestion;
+      return mapped;
+    }
+    case 'pattern':
+    case 'format': {
+      const description = parent?.description ? ` ${parent.description}` : '';
+      const hint = (error.schema as unknown) === EXPRESSION_PATTERN ? ' It must be a single {{ expression }}.' : description;
+      return { code: 'IFX204', message: `${where} has an invalid format (${describeActual(error.data)}).${hint}`, path, prefer: 'value' };
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+    case 'minLength':
+    case 'maxLength':
+    case 'minItems':
+    case 'maxItems':
+    case 'minProperties':
+    case 'maxProperties': {
+      const prefer = path[path.length - 1] === 'trigger' ? 'key' : 'value';
+      if (error.keyword === 'minProperties' && path[path.length - 1] === 'trigger') {
+        return { code: 'IFX205', message: 'The trigger is empty: give one of manual, schedule, webhook, chat.command, shopify.order.', path, prefer };
+      }
+      if (error.keyword === 'maxProperties' && path[path.length - 1] === 'trigger') {
+        return { code: 'IFX205', message: 'An agent has exactly one trigger.', path, prefer };
+      }
+      return { code: 'IFX205', message: `${where} ${error.message ?? 'is out of range'}.`, path, prefer: 'value' };
+    }
+    case 'uniqueItems':
+      return { code: 'IFX205', message: `${where} lists the same value twice.`, path, prefer: 'value' };
+    default:
+      return { code: 'IFX200', message: `${where} ${error.message ?? 'is invalid'}.`, path, prefer: 'value' };
+  }
+}
+
+/** Validates the plain value against the published schema and maps every error to the YAML source range. */
+export function validateAgentSchema({
+  value,
+  document,
+  lineCounter,
+}: {
+  value: unknown;
+  document: Document.Parsed | undefined;
+  lineCounter: LineCounter;
+}): Diagnostic[] {
+  const validate = agentSchemaValidator();
+  if (validate(value)) return [];
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const error of relevantErrors(validate.errors ?? [])) {
+    const mapped = mapError(error, value);
+    if (!mapped) continue;
+    const key = `${mapped.code}|${mapped.path.join('/')}|${mapped.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const diagnostic = createDiagnostic({
+      code: mapped.code,
+      message: mapped.message,
+      path: mapped.path,
+      range: rangeOfPath(document, lineCounter, mapped.path, mapped.prefer),
+    });
+    if (mapped.suggestion !== undefined) diagnostic.suggestion = mapped.suggestion;
+    diagnostics.push(diagnostic);
+  }
+  return diagnostics;
+}

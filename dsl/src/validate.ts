@@ -1,0 +1,65 @@
+import type { Document, LineCounter } from 'yaml';
+import type { AgentDocument } from './agent';
+import { checkAgentSemantics } from './check';
+import { hasErrors, sortDiagnostics, type Diagnostic, type DiagnosticCode } from './diagnostics';
+import { parseAgentText } from './parse';
+import { validateAgentSchema } from './validate-schema';
+
+export interface AgentValidation {
+  /** Every problem found, sorted by position. */
+  diagnostics: Diagnostic[];
+  /** The typed agent, present only when there is no error (warnings allowed). */
+  agent?: AgentDocument;
+  /** The plain value of the YAML, whatever its validity. */
+  value: unknown;
+  /** The YAML document with source ranges (for source maps and in-place edits). */
+  document?: Document.Parsed;
+  lineCounter: LineCounter;
+  /** The connection each action step uses, including ones inferred when the step names none. */
+  resolvedConnections: Map<string, string>;
+}
+
+/** Parse problems after which the value is too broken for schema and semantic checks to say anything useful. */
+const FATAL_PARSE_CODES = new Set<DiagnosticCode>(['IFX100', 'IFX102', 'IFX103', 'IFX104', 'IFX105', 'IFX106']);
+
+/**
+ * Validates agent YAML: parse (with ranges) -> JSON Schema (Ajv) -> semantic checks. Never throws; collects
+ * every diagnostic in one pass.
+ *
+ * @example
+ * const { agent, diagnostics } = validateAgent(fs.readFileSync('agent.yaml', 'utf8'));
+ * if (!agent) console.log(formatDiagnostics({ file: 'agent.yaml', text, diagnostics }));
+ */
+export function validateAgent(text: string): AgentValidation {
+  const parsed = parseAgentText(text);
+  const diagnostics = [...parsed.diagnostics];
+  const result: AgentValidation = {
+    diagnostics,
+    value: parsed.value,
+    lineCounter: parsed.lineCounter,
+    resolvedConnections: new Map(),
+  };
+  if (parsed.document) result.document = parsed.document;
+  if (parsed.value === undefined || diagnostics.some((d) => FATAL_PARSE_CODES.has(d.code))) {
+    result.diagnostics = sortDiagnostics(diagnostics);
+    return result;
+  }
+  const context = { value: parsed.value, document: parsed.document, lineCounter: parsed.lineCounter, text };
+  diagnostics.push(...validateAgentSchema(context));
+  const semantic = checkAgentSemantics(context);
+  diagnostics.push(...semantic.diagnostics);
+  result.resolvedConnections = semantic.resolvedConnections;
+  result.diagnostics = sortDiagnostics(dedupe(diagnostics));
+  if (!hasErrors(result.diagnostics)) result.agent = parsed.value as AgentDocument;
+  return result;
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}:${d.range.start.line}:${d.range.start.col}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
