@@ -105,7 +105,7 @@ export interface ForEachStep extends StepCommon {
 export type Step = ActionStep | IfStep | SwitchStep | ForEachStep;
 
 export interface OutputSpec {
-  value?: string;
+  value?: unknown;
   canvas?: { page?: string; block: string; mode?: 'replace' | 'append'; title?: string; format?: 'markdown' | 'text' | 'json' | 'table' };
   chat?: { channel: string; threadId?: string };
 }

@@ -121,6 +121,8 @@ class SemanticChecker {
   private readonly handlers = new Map<string, unknown[]>();
   private readonly outputTypes = new Map<string, ValueType | undefined>();
   private triggerType: ValueType = UNKNOWN;
+  /** Item type of each forEach loop, recorded when its source expression is checked. */
+  private readonly loopItemTypes = new Map<string, ValueType>();
   private order = 0;
 
   constructor(
@@ -226,7 +228,8 @@ class SemanticChecker {
       if (RESERVED_NAMES.has(name)) {
         this.report({ code: 'IFX203', message: `'${name}' is reserved; name the input differently.`, path: ['spec', 'inputs', name], prefer: 'key' });
       }
-      if (!('default' in definition) || typeof definition.type !== 'string') continue;
+      const knownType = ['string', 'number', 'integer', 'boolean', 'array', 'object'].includes(definition.type as string);
+      if (!('default' in definition) || !knownType) continue;
       const problem = valueTypeProblem(definition.default, definition);
       if (problem) {
         this.report({
@@ -364,6 +367,11 @@ class SemanticChecker {
             this.report({ code: 'IFX203', message: `The loop variable cannot be named '${as}'.`, path: [...stepPath, 'as'] });
           }
           const itemType = type && type.kind === 'array' ? type.items : UNKNOWN;
+          if (typeof step.id === 'string') this.loopItemTypes.set(step.id, itemType);
+          const clash = (Array.isArray(step.steps) ? step.steps : []).find((inner) => isObj(inner) && inner.id === as);
+          if (clash) {
+            this.report({ code: 'IFX203', message: `The loop variable '${as}' has the same name as a step inside the loop; rename one.`, path: [...stepPath, 'as'] });
+          }
           const inner = new Map(variables);
           inner.set(as, itemType);
           inner.set('loop', objectOf({ index: NUMBER, first: BOOLEAN, last: BOOLEAN, length: NUMBER }));
@@ -490,7 +498,7 @@ class SemanticChecker {
       branches: [],
       variables: new Map(),
     };
-    if (output.value !== undefined) this.checkWholeExpression(output.value, ['spec', 'output', 'value'], location);
+    if (output.value !== undefined) this.checkValue(output.value, ['spec', 'output', 'value'], location);
     for (const [section, value] of entries(output)) {
       if (section === 'value' || !isObj(value)) continue;
       for (const [key, field] of Object.entries(value)) this.checkValue(field, ['spec', 'output', section, key], location);
@@ -850,10 +858,15 @@ class SemanticChecker {
         }
       }
     } else if (info.kind === 'forEach') {
-      const body = Array.isArray(info.step.steps) ? info.step.steps : [];
-      const last = body[body.length - 1];
-      const lastInfo = isObj(last) && typeof last.id === 'string' ? this.steps.get(last.id) : undefined;
-      type = arrayOf(lastInfo ? (this.stepOutputType(lastInfo) ?? UNKNOWN) : UNKNOWN);
+      // One entry per item: the item under the loop variable's name, and the output of each action step directly
+      // in the loop body under its id.
+      const fields: Record<string, ValueType> = {};
+      fields[typeof info.step.as === 'string' ? info.step.as : 'item'] = this.loopItemTypes.get(info.id) ?? UNKNOWN;
+      for (const inner of Array.isArray(info.step.steps) ? info.step.steps : []) {
+        const innerInfo = isObj(inner) && typeof inner.id === 'string' ? this.steps.get(inner.id) : undefined;
+        if (innerInfo?.kind === 'action') fields[innerInfo.id] = this.stepOutputType(innerInfo) ?? UNKNOWN;
+      }
+      type = arrayOf(objectOf(fields, false));
     } else if (info.kind === 'if' || info.kind === 'switch') {
       type = undefined;
     }

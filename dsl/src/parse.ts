@@ -1,4 +1,4 @@
-import { Composer, LineCounter, Parser, type CST, type Document, type YAMLError } from 'yaml';
+import { Composer, LineCounter, Parser, visit, type CST, type Document, type YAMLError } from 'yaml';
 import { createDiagnostic, type Diagnostic, type DiagnosticCode } from './diagnostics';
 import { rangeFromOffsets } from './source-map';
 
@@ -57,7 +57,7 @@ export function parseAgentText(text: string): ParsedAgentText {
         return refused('IFX104', `The document nests collections more than ${PARSE_LIMITS.maxDepth} levels deep.`);
       }
     }
-    const composer = new Composer({ prettyErrors: false, keepSourceTokens: false });
+    const composer = new Composer({ prettyErrors: false, keepSourceTokens: false, stringKeys: true });
     let document: Document.Parsed | undefined;
     let extraDocumentOffset: number | undefined;
     for (const doc of composer.compose(tokens, true, text.length)) {
@@ -67,8 +67,10 @@ export function parseAgentText(text: string): ParsedAgentText {
     const diagnostics: Diagnostic[] = [];
     if (!document) return refused('IFX106', 'The document is empty.');
     for (const error of [...document.errors, ...document.warnings]) {
-      diagnostics.push(yamlErrorToDiagnostic(error, lineCounter));
+      if (error.code === 'TAG_RESOLVE_FAILED') continue; // reported below with every other explicit tag
+      diagnostics.push(yamlErrorToDiagnostic(error, text, lineCounter));
     }
+    if (text.includes('!')) diagnostics.push(...explicitTagDiagnostics(document, lineCounter));
     if (extraDocumentOffset !== undefined) {
       diagnostics.push(
         createDiagnostic({
@@ -87,6 +89,8 @@ export function parseAgentText(text: string): ParsedAgentText {
       }
       return { text, document, lineCounter, value: undefined, diagnostics };
     }
+    // Only duplicate keys leave a value worth checking further; anything else would cascade into noise.
+    if (diagnostics.some((d) => d.code !== 'IFX101')) return { text, document, lineCounter, value: undefined, diagnostics };
     let value: unknown;
     try {
       value = document.toJS({ maxAliasCount: PARSE_LIMITS.maxAliasCount });
@@ -115,12 +119,37 @@ export function parseAgentText(text: string): ParsedAgentText {
   }
 }
 
-function yamlErrorToDiagnostic(error: YAMLError, lineCounter: LineCounter): Diagnostic {
+/** The core schema's own tags only restate a type; anything else (`!!binary`, `!!js/function`, `!custom`) is refused. */
+const HARMLESS_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`));
+
+function explicitTagDiagnostics(document: Document.Parsed, lineCounter: LineCounter): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  visit(document, {
+    Node(_key, node) {
+      if (!node.tag || HARMLESS_TAGS.has(node.tag) || !node.range) return;
+      const shown = node.tag.replace('tag:yaml.org,2002:', '!!');
+      diagnostics.push(
+        createDiagnostic({
+          code: 'IFX107',
+          message: `Unsupported YAML tag '${shown}': agent YAML uses plain values, lists and mappings.`,
+          path: [],
+          range: rangeFromOffsets(lineCounter, node.range[0], Math.max(node.range[1], node.range[0] + 1)),
+        }),
+      );
+    },
+  });
+  return diagnostics;
+}
+
+function yamlErrorToDiagnostic(error: YAMLError, text: string, lineCounter: LineCounter): Diagnostic {
   const code = yamlErrorCodes[error.code] ?? 'IFX100';
-  const [start, end] = error.pos;
+  const start = error.pos[0];
+  let end = error.pos[1];
+  // yaml marks a duplicate key with one character; underline the whole key.
+  if (code === 'IFX101') end = start + (/^[^:\n]*/.exec(text.slice(start))?.[0].trimEnd().length ?? 1);
   let message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   if (code === 'IFX101') message = message.replace('Map keys must be unique', 'Duplicate key: mapping keys must be unique');
-  if (code === 'IFX107') message = `${message}; agent YAML does not use tags`;
+  if (error.code === 'NON_STRING_KEY') message = 'Mapping keys must be plain text, not lists or mappings.';
   return createDiagnostic({
     code,
     message,

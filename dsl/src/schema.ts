@@ -117,7 +117,10 @@ function stepSchemas(): Record<string, JsonSchema> {
       ...stepCommonProperties,
       forEach: described('List to loop over, e.g. `{{ steps.search.output.creators }}`.', ref('expression')),
       as: described('Name of the loop variable inside the loop (default `item`).', ref('identifier')),
-      steps: described('Steps run for every item. `steps.<loop id>.output` is the list of the last step\'s outputs.', ref('steps')),
+      steps: described(
+        'Steps run for every item. `steps.<loop id>.output` is a list with one entry per item: the item (under the loop variable\'s name) and the output of each action step of the loop body (under its id).',
+        ref('steps'),
+      ),
     },
   };
   const allStepKeys = {
@@ -344,7 +347,9 @@ export function buildAgentSchema(): JsonSchema {
         type: 'object',
         additionalProperties: false,
         properties: {
-          value: described('The run result. Default: the output of the last step that ran.', ref('expression')),
+          value: described(
+            'The run result: an expression, or a mapping/list whose strings may hold expressions. Default: the output of the last step that ran.',
+          ),
           canvas: {
             description: 'Write the result into a canvas block (the agent\'s snippet block by default).',
             type: 'object',

@@ -9,8 +9,13 @@ export function closestMatch(written: string, candidates: Iterable<string>): str
   const lowerWritten = written.toLowerCase();
   for (const candidate of candidates) {
     if (candidate === written) continue;
-    const distance =
-      candidate.toLowerCase() === lowerWritten ? 0.5 : editDistance(lowerWritten, candidate.toLowerCase(), limit);
+    const lowerCandidate = candidate.toLowerCase();
+    let distance = lowerCandidate === lowerWritten ? 0.5 : editDistance(lowerWritten, lowerCandidate, limit);
+    // `uppercase` for `upper`, `order` for `orders`: one name containing the other is a plausible slip too.
+    if (distance > limit && Math.min(lowerCandidate.length, lowerWritten.length) >= 4 &&
+        (lowerWritten.startsWith(lowerCandidate) || lowerCandidate.startsWith(lowerWritten))) {
+      distance = limit;
+    }
     if (distance < bestDistance || (distance === bestDistance && best !== undefined && candidate < best)) {
       best = candidate;
       bestDistance = distance;

@@ -111,6 +111,8 @@ function describeWhere(path: DocumentPath): string {
 
 interface MappedError {
   code: DiagnosticCode;
+  /** For IFX201: the missing property. */
+  missing?: string;
   message: string;
   path: DocumentPath;
   prefer: 'value' | 'key';
@@ -127,7 +129,7 @@ function mapError(error: ErrorObject, data: unknown): MappedError | undefined {
       if (error.schemaPath.includes('stepWithoutKind')) {
         return { code: 'IFX206', message: 'A step needs one of `uses` (an action), `if`, `switch` or `forEach`.', path, prefer: 'value' };
       }
-      return { code: 'IFX201', message: `${where} is missing the required property '${missing}'.`, path, prefer: 'key' };
+      return { code: 'IFX201', message: `${where} is missing the required property '${missing}'.`, path, prefer: 'key', missing };
     }
     case 'additionalProperties':
     case 'unevaluatedProperties': {
@@ -225,9 +227,14 @@ export function validateAgentSchema({
   if (validate(value)) return [];
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
-  for (const error of relevantErrors(validate.errors ?? [])) {
-    const mapped = mapError(error, value);
+  const mappedErrors = relevantErrors(validate.errors ?? []).map((error) => mapError(error, value));
+  // A misspelt property already says "did you mean 'x'"; "x is missing" on top of it would be noise.
+  const misspelt = new Set(
+    mappedErrors.filter((m) => m?.code === 'IFX202' && m.suggestion).map((m) => [...m!.path.slice(0, -1), m!.suggestion].join('/')),
+  );
+  for (const mapped of mappedErrors) {
     if (!mapped) continue;
+    if (mapped.code === 'IFX201' && misspelt.has([...mapped.path, mapped.missing].join('/'))) continue;
     const key = `${mapped.code}|${mapped.path.join('/')}|${mapped.message}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -1,7 +1,7 @@
 import type { Document, LineCounter } from 'yaml';
 import type { AgentDocument } from './agent';
 import { checkAgentSemantics } from './check';
-import { hasErrors, sortDiagnostics, type Diagnostic, type DiagnosticCode } from './diagnostics';
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics';
 import { parseAgentText } from './parse';
 import { validateAgentSchema } from './validate-schema';
 
@@ -18,9 +18,6 @@ export interface AgentValidation {
   /** The connection each action step uses, including ones inferred when the step names none. */
   resolvedConnections: Map<string, string>;
 }
-
-/** Parse problems after which the value is too broken for schema and semantic checks to say anything useful. */
-const FATAL_PARSE_CODES = new Set<DiagnosticCode>(['IFX100', 'IFX102', 'IFX103', 'IFX104', 'IFX105', 'IFX106']);
 
 /**
  * Validates agent YAML: parse (with ranges) -> JSON Schema (Ajv) -> semantic checks. Never throws; collects
@@ -40,7 +37,8 @@ export function validateAgent(text: string): AgentValidation {
     resolvedConnections: new Map(),
   };
   if (parsed.document) result.document = parsed.document;
-  if (parsed.value === undefined || diagnostics.some((d) => FATAL_PARSE_CODES.has(d.code))) {
+  // Without a value (YAML errors other than duplicate keys), schema and semantic checks would only add noise.
+  if (parsed.value === undefined) {
     result.diagnostics = sortDiagnostics(diagnostics);
     return result;
   }

@@ -113,13 +113,13 @@ const blockWrite = obj({
 const blockParams = (mode: string) =>
   obj(
     {
-      page: str({ description: 'Canvas page id or title.' }),
+      page: str({ description: "Canvas page id or title. Default: the page holding the agent's snippet block (or a page named after the agent)." }),
       block: str({ description: 'Key of the block on the page (a slug such as `revenue`).' }),
       content: any({ description: `Content to ${mode}: text (markdown) or structured data.` }),
       format: str({ enum: ['markdown', 'text', 'json', 'table'], default: 'markdown', description: 'How the block renders the content.' }),
       title: str({ description: 'Optional title shown above the block.' }),
     },
-    { required: ['page', 'block', 'content'] },
+    { required: ['block', 'content'] },
   );
 
 const creator = obj({
@@ -434,9 +434,10 @@ export const actionCatalog = {
     params: obj(
       {
         namespace: str({ description: 'Namespace (index partition) to write to.' }),
-        documents: arr(obj({ id: str(), text: str(), metadata: record(any()) }, { required: ['id', 'text'] }), {
-          description: 'Documents to embed and store.',
-        }),
+        documents: arr(
+          { anyOf: [str(), obj({ id: str(), text: str(), metadata: record(any()) }, { required: ['text'] })] },
+          { description: 'Documents to embed and store: texts, or { id, text, metadata } (the id defaults to a hash of the text).' },
+        ),
       },
       { required: ['namespace', 'documents'] },
     ),
