@@ -35,3 +35,28 @@ module.exports = {
       ...(dir === 'nodes' ? { roots: ['<rootDir>', '<rootDir>/../credentials'] } : {}),
     })),
 };
+
+// Some server dependencies are ES modules (kysely 0.29, jose 6) or load Node built-ins with dynamic import()
+// (@electric-sql/pglite); Jest handles both only under --experimental-vm-modules, so for the server's tests SWC
+// turns them into plain CommonJS. The built server needs none of this (Node 24 runs them natively).
+for (const project of module.exports.projects.filter((p) => p.displayName === 'server')) {
+  const packagesToConvert = ['kysely', 'jose', '@electric-sql/pglite'];
+  const pattern = packagesToConvert.map((name) => name.replace('/', '\\/')).join('|');
+  project.transform = {
+    ...project.transform,
+    [`^.+/node_modules/(${pattern})/.+\\.c?js$`]: [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2023' }, module: { type: 'commonjs', ignoreDynamic: false } },
+    ],
+  };
+  project.transformIgnorePatterns = [`/node_modules/(?!(${pattern})/)`];
+}
+
+// The server's test files once more, against a real PostgreSQL server (each test server creates a fresh database
+// there), only when one is given: IONFLUX_TEST_DATABASE_URL="$(server/scripts/start-test-postgres.sh DIR)".
+if (process.env.IONFLUX_TEST_DATABASE_URL) {
+  const server = module.exports.projects.find((project) => project.displayName === 'server');
+  if (server) {
+    module.exports.projects.push({ ...server, displayName: 'server-postgres', globals: { __IONFLUX_TEST_DATABASE__: 'postgres' } });
+  }
+}

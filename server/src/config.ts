@@ -1,0 +1,238 @@
+import path from 'node:path';
+
+/** Options accepted by {@link startServer}; every field can also come from the environment (see README). */
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one. Env `PORT`. Default 8080. */
+  port?: number;
+  /** Interface to bind. Env `IONFLUX_HOST`. Default 127.0.0.1. */
+  host?: string;
+  /** Folder for the embedded database and generated secrets. Env `IONFLUX_DATA_DIR`. Default `.ionflux/data`. */
+  dataDir?: string;
+  /** A PostgreSQL server (postgres://...) instead of the embedded database. Env `DATABASE_URL`. */
+  databaseUrl?: string;
+  /** Keep the embedded database in memory (tests, throwaway demos): nothing is written to `dataDir`. */
+  inMemory?: boolean;
+  /** Seed the demo account, workspace, page and channels (idempotent). Env `IONFLUX_DEMO=1`. */
+  demo?: boolean;
+  /** pino level. Env `IONFLUX_LOG_LEVEL`. Default `info`. */
+  logLevel?: LogLevel;
+  /** HS256 secret for access tokens, >= 32 chars. Env `IONFLUX_JWT_SECRET`. Default: generated once into dataDir. */
+  jwtSecret?: string;
+  /**
+   * Keys for secrets at rest, `keyId:base64key` (32-byte keys) separated by commas; the first is the current key,
+   * the others still decrypt (rotation). Env `IONFLUX_ENCRYPTION_KEYS`. Default: generated once into dataDir.
+   */
+  encryptionKeys?: string;
+  /** Origins allowed to make cookie-authenticated writes, besides the server's own. Env `IONFLUX_ALLOWED_ORIGINS`. */
+  allowedOrigins?: string[];
+  /** Mark cookies `Secure` (set it behind HTTPS). Env `IONFLUX_COOKIE_SECURE=1`. Default false. */
+  cookieSecure?: boolean;
+  /** Failed logins allowed per email+client in a window. Env `IONFLUX_LOGIN_MAX_ATTEMPTS`. Default 10. */
+  loginMaxAttempts?: number;
+  /** Login rate-limit window in seconds. Env `IONFLUX_LOGIN_WINDOW_SECONDS`. Default 900. */
+  loginWindowSeconds?: number;
+  /** scrypt cost as log2(N), 10..20. Env `IONFLUX_PASSWORD_HASH_COST`. Default 15 (N = 32768, 32 MiB). */
+  passwordHashCost?: number;
+  /** Access token lifetime. Default 900 s. */
+  accessTokenTtlSeconds?: number;
+  /** Refresh token lifetime. Default 30 days. */
+  refreshTokenTtlSeconds?: number;
+  /** How long shutdown waits for in-flight requests and writes. Default 10000 ms. */
+  shutdownTimeoutMs?: number;
+  /** How long a dropped socket can come back and receive what it missed from memory. Default 120000 ms. */
+  socketRecoveryMs?: number;
+  /** Where logs go (a pino destination); default stdout. */
+  logDestination?: NodeJS.WritableStream;
+  /** Environment to read (default process.env) and directory relative paths resolve against (default cwd). */
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export type DatabaseConfig =
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'pglite-memory' }
+  | { kind: 'postgres'; url: string };
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  demo: boolean;
+  logLevel: LogLevel;
+  jwtSecret: string | undefined;
+  encryptionKeys: string | undefined;
+  allowedOrigins: string[];
+  cookieSecure: boolean;
+  loginMaxAttempts: number;
+  loginWindowSeconds: number;
+  passwordHashCost: number;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  shutdownTimeoutMs: number;
+  socketRecoveryMs: number;
+}
+
+/** Thrown at boot when options or environment are invalid; `problems` lists every one of them. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid IONFLUX server configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+interface Reader {
+  problems: string[];
+  env: Record<string, string | undefined>;
+}
+
+function readInteger(
+  r: Reader,
+  args: { option: number | undefined; envName?: string; label: string; min: number; max: number; fallback: number },
+): number {
+  const { option, envName, label, min, max, fallback } = args;
+  const raw: unknown = option ?? (envName ? r.env[envName] : undefined);
+  if (raw === undefined || raw === '') return fallback;
+  const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const source = option !== undefined ? `option ${label}` : envName;
+    r.problems.push(`${source} must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+    return fallback;
+  }
+  return value;
+}
+
+function readBoolean(r: Reader, args: { option: boolean | undefined; envName: string; fallback: boolean }): boolean {
+  if (args.option !== undefined) return args.option;
+  const raw = r.env[args.envName];
+  if (raw === undefined || raw === '') return args.fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  r.problems.push(`${args.envName} must be 1/true/yes/on or 0/false/no/off (got ${JSON.stringify(raw)})`);
+  return args.fallback;
+}
+
+function readString(option: string | undefined, env: string | undefined): string | undefined {
+  const value = option ?? env;
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/**
+ * Resolves options + environment + defaults into a validated config, collecting every problem before failing.
+ *
+ * @example const config = loadConfig({ port: 0, inMemory: true }); // throws ConfigError listing bad fields
+ */
+export function loadConfig(options: ServerOptions = {}): ServerConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const r: Reader = { problems: [], env };
+
+  const port = readInteger(r, { option: options.port, envName: 'PORT', label: 'port', min: 0, max: 65535, fallback: 8080 });
+  const host = readString(options.host, env.IONFLUX_HOST) ?? '127.0.0.1';
+  const dataDir = path.resolve(cwd, readString(options.dataDir, env.IONFLUX_DATA_DIR) ?? path.join('.ionflux', 'data'));
+
+  const databaseUrl = readString(options.databaseUrl, env.DATABASE_URL);
+  let database: DatabaseConfig;
+  if (databaseUrl !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+      r.problems.push(
+        `${options.databaseUrl !== undefined ? 'option databaseUrl' : 'DATABASE_URL'} must start with postgres:// or postgresql:// (got ${JSON.stringify(redactUrl(databaseUrl))}); unset it to use the embedded database`,
+      );
+    }
+    database = { kind: 'postgres', url: databaseUrl };
+  } else if (options.inMemory) {
+    database = { kind: 'pglite-memory' };
+  } else {
+    database = { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') };
+  }
+
+  const rawLevel = options.logLevel ?? env.IONFLUX_LOG_LEVEL ?? 'info';
+  let logLevel: LogLevel = 'info';
+  if ((LOG_LEVELS as readonly string[]).includes(rawLevel)) logLevel = rawLevel as LogLevel;
+  else r.problems.push(`IONFLUX_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(rawLevel)})`);
+
+  const jwtSecret = readString(options.jwtSecret, env.IONFLUX_JWT_SECRET);
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    r.problems.push('IONFLUX_JWT_SECRET must be at least 32 characters (try: openssl rand -base64 48)');
+  }
+
+  const encryptionKeys = readString(options.encryptionKeys, env.IONFLUX_ENCRYPTION_KEYS);
+  if (encryptionKeys !== undefined) {
+    for (const problem of checkEncryptionKeysSyntax(encryptionKeys)) r.problems.push(`IONFLUX_ENCRYPTION_KEYS: ${problem}`);
+  }
+
+  const allowedOrigins = options.allowedOrigins ?? (env.IONFLUX_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const origin of allowedOrigins) {
+    if (!/^https?:\/\/[^/]+$/.test(origin)) {
+      r.problems.push(`IONFLUX_ALLOWED_ORIGINS entries must look like https://host[:port] with no path (got ${JSON.stringify(origin)})`);
+    }
+  }
+
+  const config: ServerConfig = {
+    port,
+    host,
+    dataDir,
+    database,
+    demo: readBoolean(r, { option: options.demo, envName: 'IONFLUX_DEMO', fallback: false }),
+    logLevel,
+    jwtSecret,
+    encryptionKeys,
+    allowedOrigins,
+    cookieSecure: readBoolean(r, { option: options.cookieSecure, envName: 'IONFLUX_COOKIE_SECURE', fallback: false }),
+    loginMaxAttempts: readInteger(r, {
+      option: options.loginMaxAttempts, envName: 'IONFLUX_LOGIN_MAX_ATTEMPTS', label: 'loginMaxAttempts', min: 1, max: 10_000, fallback: 10,
+    }),
+    loginWindowSeconds: readInteger(r, {
+      option: options.loginWindowSeconds, envName: 'IONFLUX_LOGIN_WINDOW_SECONDS', label: 'loginWindowSeconds', min: 1, max: 86_400, fallback: 900,
+    }),
+    passwordHashCost: readInteger(r, {
+      option: options.passwordHashCost, envName: 'IONFLUX_PASSWORD_HASH_COST', label: 'passwordHashCost', min: 10, max: 20, fallback: 15,
+    }),
+    accessTokenTtlSeconds: readInteger(r, {
+      option: options.accessTokenTtlSeconds, label: 'accessTokenTtlSeconds', min: 10, max: 86_400, fallback: 900,
+    }),
+    refreshTokenTtlSeconds: readInteger(r, {
+      option: options.refreshTokenTtlSeconds, label: 'refreshTokenTtlSeconds', min: 60, max: 365 * 86_400, fallback: 30 * 86_400,
+    }),
+    shutdownTimeoutMs: readInteger(r, {
+      option: options.shutdownTimeoutMs, label: 'shutdownTimeoutMs', min: 0, max: 600_000, fallback: 10_000,
+    }),
+    socketRecoveryMs: readInteger(r, {
+      option: options.socketRecoveryMs, label: 'socketRecoveryMs', min: 0, max: 3_600_000, fallback: 120_000,
+    }),
+  };
+
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}
+
+/** Syntax check only (`id:base64` of 32 bytes, unique ids); the keyring itself is built in domain/secrets. */
+export function checkEncryptionKeysSyntax(value: string): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (entries.length === 0) problems.push('give at least one key as keyId:base64key');
+  for (const entry of entries) {
+    const colon = entry.indexOf(':');
+    const id = colon > 0 ? entry.slice(0, colon) : '';
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
+      problems.push(`each key must be keyId:base64key with a keyId of 1-32 letters, digits, _ or - (got ${JSON.stringify(entry.slice(0, 12))}...)`);
+      continue;
+    }
+    if (seen.has(id)) problems.push(`key id ${JSON.stringify(id)} appears twice`);
+    seen.add(id);
+    const key = Buffer.from(entry.slice(colon + 1), 'base64');
+    if (key.length !== 32) problems.push(`key ${JSON.stringify(id)} must be 32 bytes of base64 (got ${key.length} bytes; try: openssl rand -base64 32)`);
+  }
+  return problems;
+}
+
+/** Hides the password of a database URL for logs and error messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+}

@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
+import * as initial from './0001-initial';
+
+/**
+ * Every schema change, in order, as code (no files read at runtime, so the built package is self-contained).
+ * Add a migration: a new `NNNN-name.ts` exporting `up`/`down` and one line here. Never edit a released migration.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+};
+
+const provider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};
+
+/** Brings the database to the latest schema; throws with the failing migration's name and cause. */
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'ionflux_migrations', migrationLockTableName: 'ionflux_migrations_lock' });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const cause = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new Error(`Database migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`, { cause: result.error });
+  }
+  return result;
+}
+
+/** Rolls back the newest migration (used by the migration test; not exposed to users). */
+export async function migrateDown(db: Kysely<any>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'ionflux_migrations', migrationLockTableName: 'ionflux_migrations_lock' });
+  return migrator.migrateDown();
+}

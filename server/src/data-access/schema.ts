@@ -1,0 +1,264 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Row types of the tables created by the migrations (snake_case, as stored). */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** JSONB: reads come back parsed; writes take JSON text (see {@link toJsonb}) so pg and PGlite behave the same. */
+type Jsonb<T> = ColumnType<T, string, string>;
+type NullableJsonb<T> = ColumnType<T | null, string | null | undefined, string | null>;
+type Tsvector = ColumnType<string, never, never>;
+
+export type WorkspaceRole = 'owner' | 'admin' | 'member' | 'viewer';
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  email_normalized: string;
+  password_hash: string;
+  display_name: string;
+  avatar_url: string | null;
+  current_workspace_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RefreshTokensTable {
+  id: Generated<string>;
+  family_id: string;
+  user_id: string;
+  token_hash: string;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface WorkspacesTable {
+  id: Generated<string>;
+  name: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WorkspaceMembersTable {
+  workspace_id: string;
+  user_id: string;
+  role: WorkspaceRole;
+  created_at: Timestamp;
+}
+
+export interface InvitationsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  email_normalized: string;
+  role: WorkspaceRole;
+  token_hash: string;
+  invited_by: string | null;
+  expires_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  accepted_by: string | null;
+  revoked_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface BrandsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  shop_domain: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CreatorsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  handle: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type CredentialOwnerType = 'brand' | 'creator';
+
+export interface IntegrationCredentialsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  owner_type: CredentialOwnerType;
+  owner_id: string;
+  key_id: string;
+  ciphertext: string;
+  scopes: Jsonb<string[]>;
+  expires_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CanvasPagesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  title: string;
+  icon: string | null;
+  position: number;
+  archived_at: NullableTimestamp;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  search: Tsvector;
+}
+
+export type BlockType = 'text' | 'heading' | 'checklist' | 'agent_snippet' | 'image' | 'embed';
+
+export interface CanvasBlocksTable {
+  id: Generated<string>;
+  workspace_id: string;
+  page_id: string;
+  type: BlockType;
+  key: string | null;
+  content: Jsonb<unknown>;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  agent_config_id: string | null;
+  written_by_run_id: string | null;
+  version: Generated<number>;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  search: Tsvector;
+}
+
+export interface ChatChannelsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  topic: Generated<string>;
+  visibility: 'public' | 'private';
+  last_seq: Generated<number>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ChannelMembersTable {
+  channel_id: string;
+  user_id: string;
+  workspace_id: string;
+  last_read_seq: Generated<number>;
+  joined_at: Timestamp;
+}
+
+export interface ChatMessagesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  channel_id: string;
+  seq: number;
+  author_kind: 'user' | 'agent';
+  author_user_id: string | null;
+  author_agent_name: string | null;
+  api_token_id: string | null;
+  sender_key: string;
+  client_message_id: string | null;
+  text: string;
+  payload: NullableJsonb<unknown>;
+  mentions: Jsonb<string[]>;
+  thread_root_id: string | null;
+  reply_count: Generated<number>;
+  last_reply_at: NullableTimestamp;
+  edited_at: NullableTimestamp;
+  deleted_at: NullableTimestamp;
+  created_at: Timestamp;
+  search: Tsvector;
+}
+
+export interface PromptLibrariesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  description: Generated<string>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PromptsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  library_id: string;
+  name: string;
+  description: Generated<string>;
+  template: string;
+  variables: Jsonb<string[]>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  search: Tsvector;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  user_id: string;
+  workspace_id: string;
+  kind: string;
+  title: string;
+  body: Generated<string>;
+  link: string | null;
+  source_type: string | null;
+  source_id: string | null;
+  read_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  role: Exclude<WorkspaceRole, 'owner'>;
+  scopes: Jsonb<string[]>;
+  token_hash: string;
+  token_prefix: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+  expires_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface Database {
+  users: UsersTable;
+  refresh_tokens: RefreshTokensTable;
+  workspaces: WorkspacesTable;
+  workspace_members: WorkspaceMembersTable;
+  invitations: InvitationsTable;
+  brands: BrandsTable;
+  creators: CreatorsTable;
+  integration_credentials: IntegrationCredentialsTable;
+  canvas_pages: CanvasPagesTable;
+  canvas_blocks: CanvasBlocksTable;
+  chat_channels: ChatChannelsTable;
+  channel_members: ChannelMembersTable;
+  chat_messages: ChatMessagesTable;
+  prompt_libraries: PromptLibrariesTable;
+  prompts: PromptsTable;
+  notifications: NotificationsTable;
+  api_tokens: ApiTokensTable;
+}
+
+/** JSON text for a JSONB parameter (pg would turn a JS array into a PostgreSQL array otherwise). */
+export function toJsonb(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** ISO string of a timestamp column, or null. */
+export function iso(value: Date | string | null): string | null {
+  if (value === null) return null;
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}
+
+/** ISO string of a non-null timestamp column. */
+export function isoRequired(value: Date | string): string {
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}

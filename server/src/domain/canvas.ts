@@ -1,0 +1,244 @@
+import { z } from 'zod';
+import {
+  deleteBlock,
+  findBlock,
+  findBlockByKey,
+  findPage,
+  findPagesByTitle,
+  insertBlock,
+  insertPage,
+  listBlocks,
+  listPages,
+  updateBlock,
+  updatePage,
+  type BlockFields,
+} from '../data-access/canvas-repository';
+import type { BlockType } from '../data-access/schema';
+import { conflict, forbidden, invalidRequest, isUniqueViolation, notFound, type FieldProblem } from '../errors';
+import { boundedJson } from './bounded-json';
+import { hasRole, type AppContext, type WorkspaceAccess } from './context';
+import type { Block, Page } from './model';
+import { actingUserId } from './workspace-access';
+
+const MAX_CONTENT_BYTES = 64 * 1024;
+const httpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.domain }).max(2000);
+const imageUrl = z.union([httpUrl, z.string().regex(/^\/[^\s]{0,1999}$/, 'use an http(s) URL or a path starting with /')]);
+
+/** The content document of each block type. Unknown fields are rejected so typos surface as 400s. */
+export const blockContentSchemas = {
+  text: z.strictObject({ text: z.string().max(20_000).describe('Markdown') }),
+  heading: z.strictObject({ text: z.string().max(500), level: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(1) }),
+  checklist: z.strictObject({
+    items: z
+      .array(z.strictObject({ id: z.string().max(64).optional(), text: z.string().max(1000), checked: z.boolean().default(false) }))
+      .max(500),
+  }),
+  agent_snippet: z.strictObject({
+    title: z.string().max(200).optional(),
+    status: z.enum(['idle', 'running', 'succeeded', 'failed']).optional(),
+    markdown: z.string().max(20_000).optional().describe('Rendered summary of the run output'),
+    data: z.unknown().optional().describe('Structured output of the agent run (JSON)'),
+  }),
+  image: z.strictObject({ url: imageUrl, alt: z.string().max(500).optional(), caption: z.string().max(500).optional() }),
+  embed: z.strictObject({ url: httpUrl, title: z.string().max(200).optional() }),
+} satisfies Record<BlockType, z.ZodType>;
+
+export const BlockKeySchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, 'use 1-100 lowercase letters, digits, - or _ (a slug such as revenue-summary)');
+export const BlockPositionSchema = z.object({ x: z.number().min(-1e6).max(1e6), y: z.number().min(-1e6).max(1e6) });
+export const BlockSizeSchema = z.object({ width: z.number().positive().max(1e5), height: z.number().positive().max(1e5) });
+/** Block content as sent by clients: any JSON within the size bound; checked against its type by {@link parseBlockContent}. */
+export const BlockContentInputSchema = boundedJson(MAX_CONTENT_BYTES).describe(
+  'Depends on type: text {text}, heading {text, level}, checklist {items:[{text, checked}]}, agent_snippet {title?, status?, markdown?, data?}, image {url, alt?}, embed {url, title?}',
+);
+
+/** Validates content for a block type; problems come back under `content.<path>`. */
+export function parseBlockContent(type: BlockType, content: unknown): unknown {
+  const result = blockContentSchemas[type].safeParse(content);
+  if (result.success) return result.data;
+  const fields: FieldProblem[] = result.error.issues.map((issue) => ({
+    path: ['content', ...issue.path.map(String)].join('.'),
+    message: `${issue.message} (for a ${type} block)`,
+  }));
+  throw invalidRequest(fields);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Canvas pages and blocks, with optimistic versioning on every block write. */
+export class Canvas {
+  readonly #ctx: AppContext;
+
+  constructor(ctx: AppContext) {
+    this.#ctx = ctx;
+  }
+
+  listPages(access: WorkspaceAccess, args: { archived: boolean }): Promise<Page[]> {
+    return listPages(this.#ctx.db, { workspaceId: access.workspaceId, archived: args.archived });
+  }
+
+  async createPage(access: WorkspaceAccess, args: { title: string; icon?: string | null; position?: number }): Promise<Page> {
+    requireWriter(access);
+    const page = await insertPage(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      title: args.title.trim(),
+      icon: args.icon ?? null,
+      position: args.position,
+      createdBy: actingUserId(access),
+    });
+    this.#ctx.events.emit('page.changed', { workspaceId: access.workspaceId, page });
+    return page;
+  }
+
+  /** The page and all its blocks (ordered top to bottom, left to right): what the canvas view loads. */
+  async getPage(access: WorkspaceAccess, pageId: string): Promise<{ page: Page; blocks: Block[] }> {
+    const page = await findPage(this.#ctx.db, { workspaceId: access.workspaceId, pageId });
+    if (!page) throw notFound('page');
+    const blocks = await listBlocks(this.#ctx.db, { workspaceId: access.workspaceId, pageId });
+    return { page, blocks };
+  }
+
+  async updatePage(access: WorkspaceAccess, pageId: string, args: { title?: string; icon?: string | null; position?: number; archived?: boolean }): Promise<Page> {
+    requireWriter(access);
+    const page = await updatePage(this.#ctx.db, { workspaceId: access.workspaceId, pageId, ...args, title: args.title?.trim() });
+    if (!page) throw notFound('page');
+    this.#ctx.events.emit('page.changed', { workspaceId: access.workspaceId, page });
+    return page;
+  }
+
+  /** A page by id or by exact title (case-insensitive); an ambiguous title is a 409 that asks for the id. */
+  async resolvePage(access: WorkspaceAccess, args: { page: string; createIfMissing?: boolean }): Promise<Page> {
+    if (UUID.test(args.page)) {
+      const page = await findPage(this.#ctx.db, { workspaceId: access.workspaceId, pageId: args.page });
+      if (page) return page;
+    }
+    const matches = await findPagesByTitle(this.#ctx.db, { workspaceId: access.workspaceId, title: args.page });
+    if (matches.length > 1) throw conflict('ambiguous_page_title', `Several pages are titled ${JSON.stringify(args.page)}; address the page by id`);
+    if (matches[0]) return matches[0];
+    if (args.createIfMissing) return this.createPage(access, { title: args.page });
+    throw notFound('page');
+  }
+
+  /** The block with `key` on a page given by id or title (what an agent reads back). */
+  async getBlockByKey(access: WorkspaceAccess, args: { page: string; key: string }): Promise<{ block: Block; page: Page }> {
+    const page = await this.resolvePage(access, { page: args.page });
+    const block = await findBlockByKey(this.#ctx.db, { workspaceId: access.workspaceId, pageId: page.id, key: args.key });
+    if (!block) throw notFound('block');
+    return { block, page };
+  }
+
+  async createBlock(
+    access: WorkspaceAccess,
+    pageId: string,
+    fields: BlockFields & { type: BlockType; content: unknown },
+  ): Promise<Block> {
+    requireWriter(access);
+    const page = await findPage(this.#ctx.db, { workspaceId: access.workspaceId, pageId });
+    if (!page) throw notFound('page');
+    const content = parseBlockContent(fields.type, fields.content);
+    const block = await this.#insert(access, page.id, { ...fields, content });
+    this.#ctx.events.emit('block.created', { workspaceId: access.workspaceId, pageId: page.id, block });
+    return block;
+  }
+
+  /**
+   * Applies a change made from version `baseVersion`. If someone wrote the block since, nothing is written and the
+   * caller gets 409 `version_conflict` with the current block in `details.current`, to merge and retry.
+   */
+  async updateBlock(access: WorkspaceAccess, args: { pageId: string; blockId: string; baseVersion: number; fields: BlockFields }): Promise<Block> {
+    requireWriter(access);
+    const existing = await findBlock(this.#ctx.db, { workspaceId: access.workspaceId, pageId: args.pageId, blockId: args.blockId });
+    if (!existing) throw notFound('block');
+    const fields = { ...args.fields };
+    if (fields.type !== undefined && fields.type !== existing.type && fields.content === undefined) {
+      throw invalidRequest([{ path: 'content', message: `changing the type to ${fields.type} needs new content for that type` }]);
+    }
+    if (fields.content !== undefined) fields.content = parseBlockContent(fields.type ?? existing.type, fields.content);
+    const block = await this.#update(access, { pageId: args.pageId, blockId: args.blockId, baseVersion: args.baseVersion, fields });
+    this.#ctx.events.emit('block.updated', { workspaceId: access.workspaceId, pageId: args.pageId, block });
+    return block;
+  }
+
+  async deleteBlock(access: WorkspaceAccess, args: { pageId: string; blockId: string; baseVersion: number }): Promise<void> {
+    requireWriter(access);
+    const deleted = await deleteBlock(this.#ctx.db, { workspaceId: access.workspaceId, ...args });
+    if (!deleted) {
+      const current = await findBlock(this.#ctx.db, { workspaceId: access.workspaceId, pageId: args.pageId, blockId: args.blockId });
+      if (!current) throw notFound('block');
+      throw versionConflict(current);
+    }
+    this.#ctx.events.emit('block.deleted', { workspaceId: access.workspaceId, pageId: args.pageId, blockId: args.blockId, version: args.baseVersion + 1 });
+  }
+
+  /**
+   * Creates or replaces the block with `key` on a page given by id or title: what an agent calls to write its output.
+   * Without `baseVersion` the write always applies (an agent owns its block); with it, a stale write is a 409.
+   */
+  async upsertBlockByKey(
+    access: WorkspaceAccess,
+    args: { page: string; createPageIfMissing: boolean; key: string; baseVersion?: number; fields: BlockFields & { type: BlockType; content: unknown } },
+  ): Promise<{ block: Block; created: boolean; page: Page }> {
+    requireWriter(access);
+    const page = await this.resolvePage(access, { page: args.page, createIfMissing: args.createPageIfMissing });
+    const content = parseBlockContent(args.fields.type, args.fields.content);
+    const fields = { ...args.fields, key: args.key, content };
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const existing = await findBlockByKey(this.#ctx.db, { workspaceId: access.workspaceId, pageId: page.id, key: args.key });
+      if (existing) {
+        const block = await this.#update(access, { pageId: page.id, blockId: existing.id, baseVersion: args.baseVersion ?? existing.version, fields });
+        this.#ctx.events.emit('block.updated', { workspaceId: access.workspaceId, pageId: page.id, block });
+        return { block, created: false, page };
+      }
+      if (args.baseVersion !== undefined) throw notFound('block');
+      try {
+        const block = await this.#insert(access, page.id, fields);
+        this.#ctx.events.emit('block.created', { workspaceId: access.workspaceId, pageId: page.id, block });
+        return { block, created: true, page };
+      } catch (error) {
+        // Someone created the key between our read and insert: go round once more and update it instead.
+        if (!isUniqueViolation(error, 'canvas_blocks_page_key')) throw error;
+      }
+    }
+    throw conflict('block_key_busy', 'The block was being created concurrently; retry the request');
+  }
+
+  async #insert(access: WorkspaceAccess, pageId: string, fields: BlockFields & { type: BlockType; content: unknown }): Promise<Block> {
+    try {
+      return await insertBlock(this.#ctx.db, { workspaceId: access.workspaceId, pageId, userId: actingUserId(access), fields });
+    } catch (error) {
+      if (isUniqueViolation(error, 'canvas_blocks_page_key')) throw blockKeyTaken(fields.key ?? '');
+      throw error;
+    }
+  }
+
+  async #update(access: WorkspaceAccess, args: { pageId: string; blockId: string; baseVersion: number; fields: BlockFields }): Promise<Block> {
+    let block: Block | undefined;
+    try {
+      block = await updateBlock(this.#ctx.db, { workspaceId: access.workspaceId, userId: actingUserId(access), ...args });
+    } catch (error) {
+      if (isUniqueViolation(error, 'canvas_blocks_page_key')) throw blockKeyTaken(args.fields.key ?? '');
+      throw error;
+    }
+    if (block) return block;
+    const current = await findBlock(this.#ctx.db, { workspaceId: access.workspaceId, pageId: args.pageId, blockId: args.blockId });
+    if (!current) throw notFound('block');
+    throw versionConflict(current);
+  }
+}
+
+function requireWriter(access: WorkspaceAccess): void {
+  if (!hasRole(access.role, 'member')) throw forbidden('insufficient_role', 'Viewers cannot change the canvas');
+}
+
+function versionConflict(current: Block) {
+  return conflict(
+    'version_conflict',
+    `The block changed since version you edited (now at version ${current.version}); merge with details.current and retry with baseVersion ${current.version}`,
+    { current },
+  );
+}
+
+function blockKeyTaken(key: string) {
+  return conflict('block_key_taken', `Another block on this page already has key ${JSON.stringify(key)}; pick another key or update that block`);
+}

@@ -1,0 +1,67 @@
+import { EventEmitter } from 'node:events';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../config';
+import type { Database, WorkspaceRole } from '../data-access/schema';
+import type { ApiTokenScope, Block, Message, Notification, Page } from './model';
+import type { SecretKeyring } from './secrets/index';
+
+/** Who is calling: a signed-in user, or an API token that acts for one workspace (an agent in n8n). */
+export type Actor =
+  | { kind: 'user'; userId: string; sessionId: string }
+  | { kind: 'apiToken'; tokenId: string; workspaceId: string; role: Exclude<WorkspaceRole, 'owner'>; scopes: ApiTokenScope[]; name: string };
+
+/** An actor already checked against one workspace: every use case below scopes its queries by `workspaceId`. */
+export interface WorkspaceAccess {
+  workspaceId: string;
+  role: WorkspaceRole;
+  actor: Actor;
+}
+
+const roleRank: Record<WorkspaceRole, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
+
+/** True when `role` is at least `minimum` in owner > admin > member > viewer. */
+export function hasRole(role: WorkspaceRole, minimum: WorkspaceRole): boolean {
+  return roleRank[role] >= roleRank[minimum];
+}
+
+/** What happened, for the real-time layer to broadcast after the write is committed. */
+export interface DomainEventMap {
+  'page.changed': { workspaceId: string; page: Page };
+  'block.created': { workspaceId: string; pageId: string; block: Block };
+  'block.updated': { workspaceId: string; pageId: string; block: Block };
+  'block.deleted': { workspaceId: string; pageId: string; blockId: string; version: number };
+  'message.created': { workspaceId: string; channelId: string; message: Message };
+  'message.updated': { workspaceId: string; channelId: string; message: Message };
+  'notification.created': { userId: string; notification: Notification };
+  'channel.read': { userId: string; workspaceId: string; channelId: string; lastReadSeq: number };
+  /** Someone lost access (removed from a workspace or a private channel): their sockets must leave the rooms. */
+  'access.revoked': { workspaceId: string; userId: string; channelId?: string };
+}
+
+export class DomainEvents {
+  readonly #emitter = new EventEmitter();
+  constructor() {
+    this.#emitter.setMaxListeners(50);
+  }
+  emit<K extends keyof DomainEventMap>(name: K, event: DomainEventMap[K]): void {
+    this.#emitter.emit(name, event);
+  }
+  on<K extends keyof DomainEventMap>(name: K, listener: (event: DomainEventMap[K]) => void): () => void {
+    this.#emitter.on(name, listener);
+    return () => this.#emitter.off(name, listener);
+  }
+}
+
+/** Everything a use case needs; built once per server by startServer. */
+export interface AppContext {
+  db: Kysely<Database>;
+  config: ServerConfig;
+  logger: Logger;
+  events: DomainEvents;
+  keyring: SecretKeyring;
+  /** HS256 key for access tokens. */
+  jwtKey: Uint8Array;
+  /** Sessions revoked in this process (logout, refresh-token reuse) whose access tokens must stop working now. */
+  revokedSessions: Map<string, number>;
+}

@@ -1,0 +1,44 @@
+import { Accounts } from './accounts';
+import { ApiTokens } from './api-tokens';
+import { Canvas } from './canvas';
+import { Chat } from './chat';
+import type { AppContext } from './context';
+import { Notifications } from './notifications';
+import { Profiles } from './profiles';
+import { Prompts } from './prompts';
+import { Search } from './search';
+import { WorkspaceAccessPolicy } from './workspace-access';
+import { Workspaces } from './workspaces';
+
+/** Every use case of the server, wired to one context. Entry points (HTTP, sockets) only talk to these. */
+export interface UseCases {
+  ctx: AppContext;
+  access: WorkspaceAccessPolicy;
+  accounts: Accounts;
+  workspaces: Workspaces;
+  profiles: Profiles;
+  canvas: Canvas;
+  chat: Chat;
+  notifications: Notifications;
+  prompts: Prompts;
+  apiTokens: ApiTokens;
+  search: Search;
+}
+
+export function createUseCases(ctx: AppContext): UseCases {
+  const access = new WorkspaceAccessPolicy(ctx);
+  const notifications = new Notifications(ctx);
+  return {
+    ctx,
+    access,
+    accounts: new Accounts(ctx),
+    workspaces: new Workspaces(ctx, access),
+    profiles: new Profiles(ctx),
+    canvas: new Canvas(ctx),
+    chat: new Chat(ctx, notifications),
+    notifications,
+    prompts: new Prompts(ctx),
+    apiTokens: new ApiTokens(ctx),
+    search: new Search(ctx),
+  };
+}

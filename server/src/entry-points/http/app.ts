@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { UseCases } from '../../domain/use-cases';
+import { AppError, isAppError } from '../../errors';
+import { buildOpenApiDocument } from './openapi';
+import type { RouteDefinition } from './route';
+import { listRegisteredRoutes, mountRoutes } from './router';
+import { apiTokenRoutes, notificationRoutes, promptRoutes, searchRoutes } from './routes/misc.routes';
+import { authRoutes } from './routes/auth.routes';
+import { canvasRoutes } from './routes/canvas.routes';
+import { chatRoutes } from './routes/chat.routes';
+import { profileRoutes } from './routes/profiles.routes';
+import { systemRoutes, type Readiness } from './routes/system.routes';
+import { workspaceRoutes } from './routes/workspaces.routes';
+
+/** Counts requests in progress so shutdown can wait for them (and the writes they do) to finish. */
+export class InFlight {
+  #count = 0;
+  #waiters: Array<() => void> = [];
+  get count(): number {
+    return this.#count;
+  }
+  begin(): void {
+    this.#count += 1;
+  }
+  end(): void {
+    this.#count -= 1;
+    if (this.#count === 0) for (const wake of this.#waiters.splice(0)) wake();
+  }
+  /** Resolves when nothing is in flight, or after `timeoutMs` (returns false then). */
+  async idle(timeoutMs: number): Promise<boolean> {
+    if (this.#count === 0) return true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.#waiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    id: string;
+    log: Logger;
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Every route of the server, in one table: the router, the OpenAPI document and the policy tests all read it. */
+export function buildRouteTable(args: { useCases: UseCases; readiness: Readiness; version: string }): RouteDefinition[] {
+  const { useCases } = args;
+  let document: Record<string, unknown> | undefined;
+  const routes: RouteDefinition[] = [];
+  routes.push(
+    ...systemRoutes({ readiness: args.readiness, openApiDocument: () => (document ??= buildOpenApiDocument({ routes, version: args.version })) }),
+    ...authRoutes(useCases),
+    ...workspaceRoutes(useCases),
+    ...profileRoutes(useCases),
+    ...canvasRoutes(useCases),
+    ...chatRoutes(useCases),
+    ...promptRoutes(useCases),
+    ...notificationRoutes(useCases),
+    ...searchRoutes(useCases),
+    ...apiTokenRoutes(useCases),
+  );
+  return routes;
+}
+
+/** The Express app: request ids and logs, the route table, JSON 404s and the error handler. */
+export function createHttpApp(args: { useCases: UseCases; logger: Logger; routes: RouteDefinition[]; inFlight: InFlight }): Express {
+  const { logger, routes, inFlight } = args;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.headers['x-request-id'];
+    req.id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    req.log = logger.child({ requestId: req.id });
+    res.setHeader('X-Request-Id', req.id);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    const started = process.hrtime.bigint();
+    inFlight.begin();
+    let ended = false;
+    const finish = () => {
+      if (ended) return;
+      ended = true;
+      inFlight.end();
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const level = res.statusCode >= 500 ? 'error' : 'debug';
+      req.log[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 100) / 100 }, 'request');
+    };
+    res.on('finish', finish);
+    res.on('close', finish);
+    next();
+  });
+
+  mountRoutes({ app, routes, useCases: args.useCases });
+
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    next(new AppError({ status: 404, code: 'route_not_found', message: `No route ${req.method} ${req.path}; see /api/docs for the API` }));
+  });
+
+  // Express recognises error handlers by their four parameters.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const requestId = req.id ?? 'unknown';
+    if (isAppError(error) && error.status < 500) {
+      if (error.headers) res.set(error.headers);
+      res.status(error.status).json({
+        error: {
+          code: error.code,
+          message: error.message,
+          requestId,
+          ...(error.fields ? { fields: error.fields } : {}),
+          ...(error.details ? { details: error.details } : {}),
+        },
+      });
+      return;
+    }
+    if (isAppError(error)) {
+      (req.log ?? logger).error({ err: error, code: error.code }, error.message);
+      res.status(error.status).json({ error: { code: error.code, message: error.message, requestId } });
+      return;
+    }
+    (req.log ?? logger).error({ err: error }, 'unhandled error');
+    if (res.headersSent) return;
+    res.status(500).json({ error: { code: 'internal_error', message: 'Something went wrong on our side; quote the request id if you report it', requestId } });
+  });
+
+  return app;
+}
+
+export { listRegisteredRoutes };

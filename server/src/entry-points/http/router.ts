@@ -1,0 +1,129 @@
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import type { UseCases } from '../../domain/use-cases';
+import { AppError, notFound, unauthorized } from '../../errors';
+import { authenticateRequest, checkCsrf, readCookies, REFRESH_COOKIE } from './authentication';
+import { ROUTE_POLICY, type RouteAuth, type RouteDefinition } from './route';
+import { parseOrThrow } from './validation';
+
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A request whose JSON body could not be read: malformed, too large, or not JSON. */
+function bodyParserError(error: unknown): AppError | undefined {
+  if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
+  const type = (error as { type: unknown }).type;
+  if (type === 'entity.parse.failed') {
+    return new AppError({ status: 400, code: 'invalid_json', message: `The body is not valid JSON: ${String((error as { message?: unknown }).message)}` });
+  }
+  if (type === 'entity.too.large') {
+    const limit = (error as { limit?: number }).limit;
+    return new AppError({ status: 413, code: 'payload_too_large', message: `The body is larger than this operation accepts (${limit} bytes); send less data` });
+  }
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return new AppError({ status: 415, code: 'unsupported_encoding', message: 'Send the body as UTF-8 JSON' });
+  }
+  return undefined;
+}
+
+/**
+ * Registers each route on the app: authenticate (per policy) -> authorize the workspace -> validate params, query
+ * and body -> run the use case -> validate and strip the response with its schema -> send.
+ */
+export function mountRoutes(args: { app: Express; routes: RouteDefinition[]; useCases: UseCases }): void {
+  const { app, routes, useCases } = args;
+  const jsonParsers = new Map<number, RequestHandler>();
+  const jsonParser = (limit: number): RequestHandler => {
+    let parser = jsonParsers.get(limit);
+    if (!parser) {
+      const inner = express.json({ limit, strict: false });
+      parser = (req, res, next) =>
+        inner(req, res, (error?: unknown) => {
+          if (error) return next(bodyParserError(error) ?? error);
+          next();
+        });
+      jsonParsers.set(limit, parser);
+    }
+    return parser;
+  };
+
+  for (const route of routes) {
+    const handle = async (req: Request, res: Response): Promise<void> => {
+      const auth = await authorize(useCases, route, req);
+      const params = route.params ? parseOrThrow(route.params, req.params, 'path') : {};
+      const query = route.query ? parseOrThrow(route.query, req.query ?? {}, 'query') : {};
+      const body = route.body ? parseOrThrow(route.body, req.body, 'body') : undefined;
+      const result = await route.handler({ params, query, body, auth, req, res });
+      if (route.raw) return;
+      if (!route.response.schema) {
+        res.status(route.response.status).end();
+        return;
+      }
+      const checked = route.response.schema.safeParse(result);
+      if (!checked.success) {
+        // A response that does not match its own schema is a programmer error: fail loudly, never send it.
+        throw new Error(`Response of ${route.operationId} does not match its schema: ${z.prettifyError(checked.error)}`);
+      }
+      res.status(route.response.status).json(checked.data);
+    };
+    const stack: RequestHandler[] = [];
+    if (route.body) stack.push(jsonParser(route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
+    stack.push(handle as RequestHandler);
+    const expressRoute = app.route(route.path);
+    (expressRoute as unknown as Record<symbol, unknown>)[ROUTE_POLICY] = route.policy;
+    expressRoute[route.method](...stack);
+  }
+}
+
+async function authorize(useCases: UseCases, route: RouteDefinition, req: Request): Promise<RouteAuth> {
+  const { policy } = route;
+  switch (policy.kind) {
+    case 'public':
+      return { actor: undefined, access: undefined };
+    case 'refreshCookie': {
+      checkCsrf(req, useCases.ctx.config.allowedOrigins);
+      if (!readCookies(req)[REFRESH_COOKIE]) throw unauthorized('not_signed_in', 'No session cookie; log in first');
+      return { actor: undefined, access: undefined };
+    }
+    case 'user': {
+      const actor = await authenticateRequest(useCases, req);
+      if (!actor) throw unauthorized('not_signed_in', 'Sign in and send "Authorization: Bearer <access token>"');
+      if (actor.kind !== 'user') throw new AppError({ status: 403, code: 'api_token_not_allowed', message: 'API tokens cannot call this operation; sign in as a user' });
+      return { actor, access: undefined };
+    }
+    case 'apiToken': {
+      const actor = await authenticateRequest(useCases, req);
+      if (!actor) throw unauthorized('not_signed_in', 'Send "Authorization: Bearer <API token>"');
+      if (actor.kind !== 'apiToken') throw new AppError({ status: 403, code: 'api_token_required', message: 'This operation is for API tokens (ifx_...)' });
+      return { actor, access: undefined };
+    }
+    case 'workspace': {
+      const actor = await authenticateRequest(useCases, req);
+      if (!actor) throw unauthorized('not_signed_in', 'Sign in (or use an API token) and send "Authorization: Bearer <token>"');
+      const workspaceId = req.params.workspaceId;
+      // A malformed id cannot name any workspace: same answer as someone else's workspace.
+      if (typeof workspaceId !== 'string' || !UUID.test(workspaceId)) throw notFound('workspace');
+      const access = await useCases.access.require({ actor, workspaceId: workspaceId.toLowerCase(), minRole: policy.minRole, scope: policy.apiTokenScope });
+      return { actor, access };
+    }
+  }
+}
+
+/** Every route layer of the app with the policy it carries (undefined = registered outside the route table). */
+export function listRegisteredRoutes(app: Express): Array<{ method: string; path: string; policy: unknown }> {
+  const found: Array<{ method: string; path: string; policy: unknown }> = [];
+  const walk = (stack: unknown[], prefix: string): void => {
+    for (const layer of stack as Array<{ route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] }; rawPath?: string }>) {
+      if (layer.route) {
+        for (const method of Object.keys(layer.route.methods)) {
+          found.push({ method, path: prefix + layer.route.path, policy: (layer.route as unknown as Record<symbol, unknown>)[ROUTE_POLICY] });
+        }
+      } else if (layer.handle?.stack) {
+        walk(layer.handle.stack, prefix + (typeof layer.rawPath === 'string' ? layer.rawPath : ''));
+      }
+    }
+  };
+  walk((app as unknown as { router: { stack: unknown[] } }).router.stack, '');
+  return found;
+}
+

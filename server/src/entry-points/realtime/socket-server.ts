@@ -1,0 +1,255 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import { z } from 'zod';
+import { SendMessageInputSchema } from '../../domain/chat';
+import type { Actor, WorkspaceAccess } from '../../domain/context';
+import type { ApiTokenScope } from '../../domain/model';
+import type { UseCases } from '../../domain/use-cases';
+import type { WorkspaceRole } from '../../data-access/schema';
+import { isAppError, notFound } from '../../errors';
+import type { InFlight } from '../http/app';
+import { authenticateToken } from '../http/authentication';
+import { toFieldProblems } from '../http/validation';
+import { ChannelPresence } from './presence';
+
+/**
+ * Socket protocol (socket.io, path /socket.io). Authenticate with `auth: { token }` (access token or API token).
+ *
+ * Client -> server, each with an acknowledgement `{ ok: true, ... } | { ok: false, error: { code, message, fields? } }`:
+ *   workspace:join {workspaceId}                      -> page:changed events for the sidebar
+ *   channel:join   {workspaceId, channelId}           -> { channel, presence }; then message:new/updated, typing, presence
+ *   channel:leave  {workspaceId, channelId}
+ *   message:send   {workspaceId, channelId, clientMessageId?, text, payload?, mentions?, threadRootId?} -> { message, duplicate }
+ *   typing         {workspaceId, channelId, typing}   (no ack needed)
+ *   channel:read   {workspaceId, channelId, seq}      -> { channel }
+ *   page:join      {workspaceId, pageId}              -> block:created/updated/deleted, page:changed
+ *   page:leave     {workspaceId, pageId}
+ * Server -> client, always to a room the socket joined after an access check:
+ *   message:new, message:updated (Message); typing {channelId, userId, typing}; presence {channelId, userIds};
+ *   block:created/updated {pageId, block}; block:deleted {pageId, blockId, version}; page:changed {page};
+ *   notification:new (Notification) and channel:read {channelId, lastReadSeq} to the user's own room.
+ *
+ * Missed events: socket.io connection state recovery replays what a briefly dropped socket missed (rooms included);
+ * when `socket.recovered` is false the client catches up with GET .../messages?after=<last seq>.
+ */
+export interface Realtime {
+  io: Server;
+  close(): Promise<void>;
+}
+
+interface SocketData {
+  actor: Actor;
+  /** room -> workspace it belongs to, to leave the right rooms when access is revoked. */
+  rooms: Record<string, string>;
+}
+
+type AckResult = { ok: true } & Record<string, unknown>;
+type Ack = (result: AckResult | { ok: false; error: { code: string; message: string; fields?: unknown } }) => void;
+
+const Ids = { workspaceId: z.uuid(), channelId: z.uuid(), pageId: z.uuid() };
+const schemas = {
+  workspaceJoin: z.object({ workspaceId: Ids.workspaceId }),
+  channel: z.object({ workspaceId: Ids.workspaceId, channelId: Ids.channelId }),
+  typing: z.object({ workspaceId: Ids.workspaceId, channelId: Ids.channelId, typing: z.boolean() }),
+  read: z.object({ workspaceId: Ids.workspaceId, channelId: Ids.channelId, seq: z.int().min(0) }),
+  page: z.object({ workspaceId: Ids.workspaceId, pageId: Ids.pageId }),
+  send: z.intersection(z.object({ workspaceId: Ids.workspaceId, channelId: Ids.channelId }), SendMessageInputSchema),
+};
+
+const userRoom = (userId: string) => `user:${userId}`;
+const channelRoom = (channelId: string) => `channel:${channelId}`;
+const pageRoom = (pageId: string) => `page:${pageId}`;
+const workspaceRoom = (workspaceId: string) => `workspace:${workspaceId}`;
+
+export function createRealtime(args: { httpServer: HttpServer; useCases: UseCases; logger: Logger; inFlight: InFlight; recoveryMs: number }): Realtime {
+  const { useCases, logger, inFlight } = args;
+  const io = new Server<Record<string, (...a: any[]) => void>, Record<string, (...a: any[]) => void>, Record<string, never>, SocketData>(args.httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: 256 * 1024,
+    connectionStateRecovery: { maxDisconnectionDuration: args.recoveryMs, skipMiddlewares: true },
+  });
+  const presence = new ChannelPresence();
+
+  io.use((socket, next) => {
+    const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const header = socket.handshake.headers.authorization;
+    const token = typeof fromAuth === 'string' ? fromAuth : typeof header === 'string' ? header.replace(/^Bearer\s+/i, '') : undefined;
+    if (!token) {
+      next(Object.assign(new Error('Pass your access token or API token as auth.token'), { data: { code: 'not_signed_in' } }));
+      return;
+    }
+    authenticateToken(useCases, token).then(
+      (actor) => {
+        socket.data.actor = actor;
+        socket.data.rooms = {};
+        next();
+      },
+      (error: unknown) => {
+        const code = isAppError(error) ? error.code : 'invalid_token';
+        next(Object.assign(new Error(isAppError(error) ? error.message : 'Authentication failed'), { data: { code } }));
+      },
+    );
+  });
+
+  const requireAccess = (socket: Socket, workspaceId: string, minRole: WorkspaceRole, scope: ApiTokenScope): Promise<WorkspaceAccess> =>
+    useCases.access.require({ actor: (socket.data as SocketData).actor, workspaceId, minRole, scope });
+
+  const presenceUserId = (socket: Socket): string | undefined => {
+    const actor = (socket.data as SocketData).actor;
+    return actor.kind === 'user' ? actor.userId : undefined;
+  };
+
+  const broadcastPresence = (channelId: string) => io.to(channelRoom(channelId)).emit('presence', { channelId, userIds: presence.userIds(channelId) });
+
+  const joinRoom = async (socket: Socket, room: string, workspaceId: string) => {
+    (socket.data as SocketData).rooms[room] = workspaceId;
+    await socket.join(room);
+  };
+
+  const leaveRoom = async (socket: Socket, room: string) => {
+    delete (socket.data as SocketData).rooms[room];
+    await socket.leave(room);
+    if (room.startsWith('channel:')) {
+      const channelId = room.slice('channel:'.length);
+      const userId = presenceUserId(socket);
+      if (userId && presence.remove({ channelId, userId, socketId: socket.id })) broadcastPresence(channelId);
+    }
+  };
+
+  /** Registers a validated, acknowledged event handler; errors become `{ ok: false, error }` acks, never crashes. */
+  const on = <S extends z.ZodType>(socket: Socket, event: string, schema: S, handler: (payload: z.output<S>) => Promise<Record<string, unknown> | void>) => {
+    socket.on(event, (payload: unknown, maybeAck?: unknown) => {
+      const ack: Ack = typeof maybeAck === 'function' ? (maybeAck as Ack) : () => undefined;
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) {
+        ack({ ok: false, error: { code: 'invalid_request', message: `Invalid ${event} payload`, fields: toFieldProblems(parsed.error) } });
+        return;
+      }
+      inFlight.begin();
+      handler(parsed.data)
+        .then((result) => ack({ ok: true, ...(result ?? {}) }))
+        .catch((error: unknown) => {
+          if (isAppError(error) && error.status < 500) {
+            ack({ ok: false, error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } });
+          } else {
+            logger.error({ err: error, event, socketId: socket.id }, 'socket handler failed');
+            ack({ ok: false, error: { code: 'internal_error', message: 'Something went wrong on our side' } });
+          }
+        })
+        .finally(() => inFlight.end());
+    });
+  };
+
+  io.on('connection', (socket) => {
+    const data = socket.data as SocketData;
+    const userId = presenceUserId(socket);
+    if (socket.recovered) {
+      // Rooms came back with the session; so must presence.
+      for (const room of socket.rooms) {
+        if (room.startsWith('channel:') && userId) {
+          const channelId = room.slice('channel:'.length);
+          if (presence.add({ channelId, userId, socketId: socket.id })) broadcastPresence(channelId);
+        }
+      }
+    } else if (userId) {
+      void socket.join(userRoom(userId));
+    }
+
+    on(socket, 'workspace:join', schemas.workspaceJoin, async ({ workspaceId }) => {
+      const access = await requireAccess(socket, workspaceId, 'viewer', 'canvas:read');
+      await joinRoom(socket, workspaceRoom(access.workspaceId), access.workspaceId);
+    });
+
+    on(socket, 'channel:join', schemas.channel, async ({ workspaceId, channelId }) => {
+      const access = await requireAccess(socket, workspaceId, 'viewer', 'chat:read');
+      if (!(await useCases.chat.canSee(access, channelId))) throw notFound('channel');
+      await joinRoom(socket, channelRoom(channelId), access.workspaceId);
+      if (userId && presence.add({ channelId, userId, socketId: socket.id })) broadcastPresence(channelId);
+      const channel = await useCases.chat.getChannel(access, channelId);
+      return { channel, presence: presence.userIds(channelId) };
+    });
+
+    on(socket, 'channel:leave', schemas.channel, async ({ channelId }) => {
+      await leaveRoom(socket, channelRoom(channelId));
+    });
+
+    on(socket, 'message:send', schemas.send, async ({ workspaceId, channelId, ...input }) => {
+      const access = await requireAccess(socket, workspaceId, 'member', 'chat:write');
+      return useCases.chat.sendMessage(access, { channelId, input });
+    });
+
+    on(socket, 'typing', schemas.typing, async ({ channelId, typing }) => {
+      // Only sockets in the room (who passed the access check) can signal typing there.
+      if (!socket.rooms.has(channelRoom(channelId)) || !userId) return;
+      socket.to(channelRoom(channelId)).volatile.emit('typing', { channelId, userId, typing });
+    });
+
+    on(socket, 'channel:read', schemas.read, async ({ workspaceId, channelId, seq }) => {
+      const access = await requireAccess(socket, workspaceId, 'viewer', 'chat:read');
+      return { channel: await useCases.chat.markRead(access, { channelId, seq }) };
+    });
+
+    on(socket, 'page:join', schemas.page, async ({ workspaceId, pageId }) => {
+      const access = await requireAccess(socket, workspaceId, 'viewer', 'canvas:read');
+      const { page } = await useCases.canvas.getPage(access, pageId);
+      await joinRoom(socket, pageRoom(page.id), access.workspaceId);
+      return { page };
+    });
+
+    on(socket, 'page:leave', schemas.page, async ({ pageId }) => {
+      await leaveRoom(socket, pageRoom(pageId));
+    });
+
+    socket.on('disconnect', () => {
+      if (!userId) return;
+      for (const room of Object.keys(data.rooms ?? {})) {
+        if (!room.startsWith('channel:')) continue;
+        const channelId = room.slice('channel:'.length);
+        if (presence.remove({ channelId, userId, socketId: socket.id })) broadcastPresence(channelId);
+      }
+    });
+  });
+
+  const unsubscribe = [
+    useCases.ctx.events.on('message.created', ({ channelId, message }) => io.to(channelRoom(channelId)).emit('message:new', message)),
+    useCases.ctx.events.on('message.updated', ({ channelId, message }) => io.to(channelRoom(channelId)).emit('message:updated', message)),
+    useCases.ctx.events.on('block.created', ({ pageId, block }) => io.to(pageRoom(pageId)).emit('block:created', { pageId, block })),
+    useCases.ctx.events.on('block.updated', ({ pageId, block }) => io.to(pageRoom(pageId)).emit('block:updated', { pageId, block })),
+    useCases.ctx.events.on('block.deleted', ({ pageId, blockId, version }) => io.to(pageRoom(pageId)).emit('block:deleted', { pageId, blockId, version })),
+    useCases.ctx.events.on('page.changed', ({ workspaceId, page }) =>
+      io.to([pageRoom(page.id), workspaceRoom(workspaceId)]).emit('page:changed', { page }),
+    ),
+    useCases.ctx.events.on('notification.created', ({ userId, notification }) => io.to(userRoom(userId)).emit('notification:new', notification)),
+    useCases.ctx.events.on('channel.read', ({ userId, channelId, lastReadSeq }) => io.to(userRoom(userId)).emit('channel:read', { channelId, lastReadSeq })),
+    useCases.ctx.events.on('access.revoked', ({ workspaceId, userId, channelId }) => {
+      // Whoever lost access stops receiving that workspace's (or that channel's) events at once.
+      void (async () => {
+        for (const socket of await io.in(userRoom(userId)).fetchSockets()) {
+          const rooms = (socket.data as SocketData).rooms ?? {};
+          for (const [room, roomWorkspace] of Object.entries(rooms)) {
+            if (roomWorkspace !== workspaceId) continue;
+            if (channelId && room !== channelRoom(channelId)) continue;
+            delete rooms[room];
+            socket.leave(room);
+            if (room.startsWith('channel:')) {
+              const id = room.slice('channel:'.length);
+              if (presence.remove({ channelId: id, userId, socketId: socket.id })) broadcastPresence(id);
+            }
+          }
+        }
+      })().catch((error: unknown) => logger.error({ err: error }, 'could not remove sockets from rooms'));
+    }),
+  ];
+
+  return {
+    io,
+    close: async () => {
+      for (const stop of unsubscribe) stop();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      });
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import pino, { type Logger } from 'pino';
+import { loadConfig, type ServerConfig, type ServerOptions } from './config';
+import { openDatabase } from './data-access/database';
+import { migrateToLatest } from './data-access/migrations/index';
+import type { Database } from './data-access/schema';
+import { loadServerSecrets, lockDataFolder } from './data-access/server-secrets-file';
+import { DomainEvents, type AppContext } from './domain/context';
+import { seedDemo } from './domain/demo-seed';
+import { createUseCases, type UseCases } from './domain/use-cases';
+import { buildRouteTable, createHttpApp, InFlight } from './entry-points/http/app';
+import type { RouteDefinition } from './entry-points/http/route';
+import { createRealtime } from './entry-points/realtime/socket-server';
+
+/** A running server. */
+export interface ServerHandle {
+  /** e.g. `http://127.0.0.1:8080` */
+  url: string;
+  port: number;
+  host: string;
+  config: ServerConfig;
+  /** The query layer (tests and tools inspect state through it). */
+  db: Kysely<Database>;
+  useCases: UseCases;
+  routes: RouteDefinition[];
+  http: http.Server;
+  logger: Logger;
+  /** Set when started with `demo: true`. */
+  demo?: { email: string; password: string; workspaceId: string; pageId: string };
+  /** Graceful stop: stop accepting, finish in-flight requests and writes, disconnect sockets, close the database. */
+  close(): Promise<void>;
+}
+
+const running = new Set<ServerHandle>();
+
+export function serverVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/**
+ * Starts the IONFLUX server: validates config, opens and migrates the database, optionally seeds the demo, then
+ * listens (127.0.0.1 by default). Throws ConfigError listing every bad option.
+ *
+ * @example
+ *   const server = await startServer({ port: 0, inMemory: true });
+ *   await fetch(`${server.url}/healthz`);
+ *   await server.close();
+ */
+export async function startServer(options: ServerOptions = {}): Promise<ServerHandle> {
+  const config = loadConfig(options);
+  const logger = pino(
+    { level: config.logLevel, base: { service: 'ionflux-server' }, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    options.logDestination ? (options.logDestination as pino.DestinationStream) : pino.destination({ sync: false }),
+  );
+
+  const releaseLock = config.database.kind === 'pglite' ? await lockDataFolder(config.dataDir) : async () => undefined;
+  let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  try {
+    const secrets = await loadServerSecrets({ config, logger });
+    database = await openDatabase({ config: config.database, logger });
+    const migration = await migrateToLatest(database.db);
+    const applied = (migration.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
+
+    const ctx: AppContext = {
+      db: database.db,
+      config,
+      logger,
+      events: new DomainEvents(),
+      keyring: secrets.keyring,
+      jwtKey: secrets.jwtKey,
+      revokedSessions: new Map(),
+    };
+    const useCases = createUseCases(ctx);
+    const rotated = await useCases.profiles.rotateCredentialKeys();
+    if (rotated > 0) logger.info({ rotated, keyId: secrets.keyring.currentKeyId }, 're-encrypted stored credentials with the current key');
+    const demo = config.demo ? await seedDemo(useCases) : undefined;
+
+    let shuttingDown = false;
+    const inFlight = new InFlight();
+    const db = database;
+    const routes = buildRouteTable({
+      useCases,
+      readiness: { isShuttingDown: () => shuttingDown, pingDatabase: () => db.ping() },
+      version: serverVersion(),
+    });
+    const app = createHttpApp({ useCases, logger, routes, inFlight });
+    const server = http.createServer(app);
+    server.keepAliveTimeout = 5_000;
+    const realtime = createRealtime({ httpServer: server, useCases, logger, inFlight, recoveryMs: config.socketRecoveryMs });
+
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${urlHost}:${address.port}`;
+
+    let closing: Promise<void> | undefined;
+    const handle: ServerHandle = {
+      url,
+      port: address.port,
+      host: address.address,
+      config,
+      db: database.db,
+      useCases,
+      routes,
+      http: server,
+      logger,
+      demo,
+      close: () =>
+        (closing ??= (async () => {
+          shuttingDown = true;
+          logger.info('shutting down: draining requests and sockets');
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections();
+          if (!(await inFlight.idle(config.shutdownTimeoutMs))) logger.warn({ inFlight: inFlight.count }, 'shutdown timeout: some requests did not finish');
+          await realtime.close();
+          await inFlight.idle(config.shutdownTimeoutMs);
+          server.closeAllConnections();
+          await closed;
+          await db.close();
+          await releaseLock();
+          running.delete(handle);
+          logger.info('stopped');
+          logger.flush();
+        })()),
+    };
+    running.add(handle);
+    logger.info({ url, database: database.kind, demo: Boolean(demo) }, 'IONFLUX server ready');
+    return handle;
+  } catch (error) {
+    await database?.close().catch(() => undefined);
+    await releaseLock();
+    logger.flush();
+    throw error;
+  }
+}
+
+/** Stops one server, or every server this process started when called without a handle. */
+export async function stopServer(handle?: ServerHandle): Promise<void> {
+  const targets = handle ? [handle] : [...running];
+  await Promise.all(targets.map((h) => h.close()));
+}
