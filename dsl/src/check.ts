@@ -1,5 +1,4 @@
 import Ajv2020 from 'ajv/dist/2020';
-import type { Document, LineCounter } from 'yaml';
 import { getAction, type ActionDefinition } from './catalog/actions';
 import { connectionValueSchema, type ConnectionType } from './catalog/connections';
 import type { JsonSchema } from './catalog/json-schema';
@@ -24,7 +23,7 @@ import {
   UNKNOWN,
   type ValueType,
 } from './expressions/types';
-import { locatePath, rangeFromOffsets, rangeOfPath, scalarValueOffset } from './source-map';
+import type { SourceLocator } from './source-map';
 import { closestMatch, didYouMean } from './suggest';
 
 /**
@@ -95,18 +94,8 @@ function jsonSchemaProblem(schema: unknown): string | undefined {
   return problem;
 }
 
-export function checkAgentSemantics({
-  value,
-  document,
-  lineCounter,
-  text,
-}: {
-  value: unknown;
-  document: Document.Parsed | undefined;
-  lineCounter: LineCounter;
-  text: string;
-}): CheckResult {
-  return new SemanticChecker(value, document, lineCounter, text).run();
+export function checkAgentSemantics({ value, locator }: { value: unknown; locator: SourceLocator }): CheckResult {
+  return new SemanticChecker(value, locator).run();
 }
 
 class SemanticChecker {
@@ -127,9 +116,7 @@ class SemanticChecker {
 
   constructor(
     private readonly agent: unknown,
-    private readonly document: Document.Parsed | undefined,
-    private readonly lineCounter: LineCounter,
-    private readonly text: string,
+    private readonly locator: SourceLocator,
   ) {
     this.spec = isObj(agent) && isObj(agent.spec) ? agent.spec : {};
   }
@@ -180,7 +167,7 @@ class SemanticChecker {
       code,
       message,
       path,
-      range: rangeOfPath(this.document, this.lineCounter, path, prefer),
+      range: this.locator.rangeOf(path, prefer),
       ...(severity ? { severity } : {}),
     });
     if (suggestion !== undefined) diagnostic.suggestion = suggestion;
@@ -207,15 +194,7 @@ class SemanticChecker {
     suggestion?: string | undefined;
     severity?: Severity;
   }): void {
-    let range = rangeOfPath(this.document, this.lineCounter, path);
-    if (this.document) {
-      const node = locatePath(this.document, path).node;
-      if (node) {
-        const from = scalarValueOffset(this.text, node, start, value);
-        const to = scalarValueOffset(this.text, node, end, value);
-        if (from !== undefined && to !== undefined) range = rangeFromOffsets(this.lineCounter, from, Math.max(to, from + 1));
-      }
-    }
+    const range = this.locator.rangeInString(path, value, start, end) ?? this.locator.rangeOf(path);
     const diagnostic = createDiagnostic({ code, message, path, range, ...(severity ? { severity } : {}) });
     if (suggestion !== undefined) diagnostic.suggestion = suggestion;
     this.diagnostics.push(diagnostic);

@@ -19,3 +19,4 @@ export { agentSchema, buildAgentSchema, AGENT_SCHEMA_ID } from './schema';
 export { locatePath, rangeOfPath, rangeFromOffsets } from './source-map';
 export { closestMatch } from './suggest';
 export { validateAgent, type AgentValidation } from './validate';
+export { createAgentValidator, cutAgentText, type AgentValidator, type IncrementalValidation } from './incremental';

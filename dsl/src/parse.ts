@@ -20,6 +20,8 @@ export interface ParsedAgentText {
   /** The plain value of the document (undefined when it could not be built). */
   value: unknown;
   diagnostics: Diagnostic[];
+  /** An alias pointed at an anchor the text does not define. */
+  hasBadAlias?: boolean;
 }
 
 const yamlErrorCodes: Record<string, DiagnosticCode> = {
@@ -35,6 +37,14 @@ const yamlErrorCodes: Record<string, DiagnosticCode> = {
  * the recursive composer never sees input deep enough to overflow the stack.
  */
 export function parseAgentText(text: string): ParsedAgentText {
+  return parseYamlText(text, { depthOffset: 0 });
+}
+
+/**
+ * The parser behind `parseAgentText`. `depthOffset` is the nesting depth at which `text` sits inside a larger
+ * document (the incremental validator parses each step of `spec.steps` on its own, two levels down).
+ */
+export function parseYamlText(text: string, { depthOffset }: { depthOffset: number }): ParsedAgentText {
   const lineCounter = new LineCounter();
   const refused = (code: DiagnosticCode, message: string): ParsedAgentText => {
     // Report at the start of the document: positions inside refused text are not worth computing.
@@ -53,13 +63,15 @@ export function parseAgentText(text: string): ParsedAgentText {
     const tokens: CST.Token[] = [];
     for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
       tokens.push(token);
-      if (cstDepth(token) > PARSE_LIMITS.maxDepth) {
+      if (cstDepth(token) + depthOffset > PARSE_LIMITS.maxDepth) {
         return refused('IFX104', `The document nests collections more than ${PARSE_LIMITS.maxDepth} levels deep.`);
       }
     }
     const composer = new Composer({ prettyErrors: false, keepSourceTokens: false, stringKeys: true });
     let document: Document.Parsed | undefined;
     let extraDocumentOffset: number | undefined;
+    // Alias errors tell the incremental validator that a segment refers to an anchor defined elsewhere.
+    let hasBadAlias = false;
     for (const doc of composer.compose(tokens, true, text.length)) {
       if (!document) document = doc;
       else if (extraDocumentOffset === undefined) extraDocumentOffset = doc.range[0];
@@ -68,6 +80,7 @@ export function parseAgentText(text: string): ParsedAgentText {
     if (!document) return refused('IFX106', 'The document is empty.');
     for (const error of [...document.errors, ...document.warnings]) {
       if (error.code === 'TAG_RESOLVE_FAILED') continue; // reported below with every other explicit tag
+      if (error.code === 'BAD_ALIAS') hasBadAlias = true;
       diagnostics.push(yamlErrorToDiagnostic(error, text, lineCounter));
     }
     if (text.includes('!')) diagnostics.push(...explicitTagDiagnostics(document, lineCounter));
@@ -90,25 +103,30 @@ export function parseAgentText(text: string): ParsedAgentText {
       return { text, document, lineCounter, value: undefined, diagnostics };
     }
     // Only duplicate keys leave a value worth checking further; anything else would cascade into noise.
-    if (diagnostics.some((d) => d.code !== 'IFX101')) return { text, document, lineCounter, value: undefined, diagnostics };
+    if (diagnostics.some((d) => d.code !== 'IFX101')) return { text, document, lineCounter, value: undefined, diagnostics, hasBadAlias };
     let value: unknown;
     try {
       value = document.toJS({ maxAliasCount: PARSE_LIMITS.maxAliasCount });
     } catch (error) {
+      const message = (error as Error).message;
+      const bomb = /excessive alias count/i.test(message);
+      const unresolved = /unresolved alias/i.test(message);
+      if (unresolved) hasBadAlias = true;
       diagnostics.push(
         createDiagnostic({
-          code: error instanceof ReferenceError && /alias/i.test(error.message) ? 'IFX102' : 'IFX100',
-          message:
-            error instanceof ReferenceError && /alias/i.test(error.message)
-              ? `Aliases expand to too much content (limit ${PARSE_LIMITS.maxAliasCount} expansions): possible alias bomb.`
-              : `The document could not be read: ${(error as Error).message}`,
+          code: bomb ? 'IFX102' : 'IFX100',
+          message: bomb
+            ? `Aliases expand to too much content (limit ${PARSE_LIMITS.maxAliasCount} expansions): possible alias bomb.`
+            : unresolved
+              ? `${message.replace(/\.$/, '')}: define the anchor before using it.`
+              : `The document could not be read: ${message}`,
           path: [],
           range: rangeFromOffsets(lineCounter, document.range[0], document.range[0] + 1),
         }),
       );
       value = undefined;
     }
-    return { text, document, lineCounter, value, diagnostics };
+    return { text, document, lineCounter, value, diagnostics, hasBadAlias };
   } catch (error) {
     // The yaml package promises not to throw; this is the last line of defence (e.g. a stack overflow).
     const tooDeep = error instanceof RangeError;

@@ -1,6 +1,7 @@
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
 import type { DocumentPath, Range } from './diagnostics';
 
+
 /** Converts 0-based offsets into a 1-based, end-exclusive range. */
 export function rangeFromOffsets(lineCounter: LineCounter, start: number, end: number): Range {
   return { start: lineCounter.linePos(start), end: lineCounter.linePos(Math.max(end, start)) };
@@ -89,4 +90,29 @@ export function scalarValueOffset(text: string, node: Node, valueOffset: number,
   if (node.type !== 'PLAIN' && quote === 0) return undefined;
   if (text.startsWith(value, start + quote)) return start + quote + valueOffset;
   return undefined;
+}
+
+/**
+ * Answers "where in the source is this path?" for the checks, whatever produced the YAML nodes: one document
+ * (`documentLocator`) or the segments of the incremental validator.
+ */
+export interface SourceLocator {
+  /** The value's range, else its key's, else the deepest existing ancestor's (`prefer: 'key'` reverses the first two). */
+  rangeOf(path: DocumentPath, prefer?: 'value' | 'key'): Range;
+  /** Characters `start..end` of the string scalar at `path`, when the scalar's source maps them exactly. */
+  rangeInString(path: DocumentPath, value: string, start: number, end: number): Range | undefined;
+}
+
+export function documentLocator(document: Document.Parsed | undefined, lineCounter: LineCounter, text: string): SourceLocator {
+  return {
+    rangeOf: (path, prefer = 'value') => rangeOfPath(document, lineCounter, path, prefer),
+    rangeInString: (path, value, start, end) => {
+      const node = document ? locatePath(document, path).node : undefined;
+      if (!node) return undefined;
+      const from = scalarValueOffset(text, node, start, value);
+      const to = scalarValueOffset(text, node, end, value);
+      if (from === undefined || to === undefined) return undefined;
+      return rangeFromOffsets(lineCounter, from, Math.max(to, from + 1));
+    },
+  };
 }

@@ -1,9 +1,8 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import type { Document, LineCounter } from 'yaml';
 import type { JsonSchema } from './catalog/json-schema';
 import { createDiagnostic, type Diagnostic, type DiagnosticCode, type DocumentPath } from './diagnostics';
 import { agentSchema, EXPRESSION_PATTERN } from './schema';
-import { rangeOfPath } from './source-map';
+import type { SourceLocator } from './source-map';
 import { closestMatch, didYouMean } from './suggest';
 
 let compiled: ValidateFunction | undefined;
@@ -214,15 +213,7 @@ function mapError(error: ErrorObject, data: unknown): MappedError | undefined {
 }
 
 /** Validates the plain value against the published schema and maps every error to the YAML source range. */
-export function validateAgentSchema({
-  value,
-  document,
-  lineCounter,
-}: {
-  value: unknown;
-  document: Document.Parsed | undefined;
-  lineCounter: LineCounter;
-}): Diagnostic[] {
+export function validateAgentSchema({ value, locator }: { value: unknown; locator: SourceLocator }): Diagnostic[] {
   const validate = agentSchemaValidator();
   if (validate(value)) return [];
   const diagnostics: Diagnostic[] = [];
@@ -242,7 +233,7 @@ export function validateAgentSchema({
       code: mapped.code,
       message: mapped.message,
       path: mapped.path,
-      range: rangeOfPath(document, lineCounter, mapped.path, mapped.prefer),
+      range: locator.rangeOf(mapped.path, mapped.prefer),
     });
     if (mapped.suggestion !== undefined) diagnostic.suggestion = mapped.suggestion;
     diagnostics.push(diagnostic);

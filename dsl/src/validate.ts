@@ -3,6 +3,7 @@ import type { AgentDocument } from './agent';
 import { checkAgentSemantics } from './check';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics';
 import { parseAgentText } from './parse';
+import { documentLocator, type SourceLocator } from './source-map';
 import { validateAgentSchema } from './validate-schema';
 
 export interface AgentValidation {
@@ -42,17 +43,26 @@ export function validateAgent(text: string): AgentValidation {
     result.diagnostics = sortDiagnostics(diagnostics);
     return result;
   }
-  const context = { value: parsed.value, document: parsed.document, lineCounter: parsed.lineCounter, text };
-  diagnostics.push(...validateAgentSchema(context));
-  const semantic = checkAgentSemantics(context);
-  diagnostics.push(...semantic.diagnostics);
-  result.resolvedConnections = semantic.resolvedConnections;
-  result.diagnostics = sortDiagnostics(dedupe(diagnostics));
+  const checked = checkParsedAgent({ value: parsed.value, locator: documentLocator(parsed.document, parsed.lineCounter, text) });
+  result.diagnostics = sortDiagnostics(dedupe([...diagnostics, ...checked.diagnostics]));
+  result.resolvedConnections = checked.resolvedConnections;
   if (!hasErrors(result.diagnostics)) result.agent = parsed.value as AgentDocument;
   return result;
 }
 
-function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+/** Schema and semantic checks of a parsed value; shared by the full and the incremental validators. */
+export function checkParsedAgent({ value, locator }: { value: unknown; locator: SourceLocator }): {
+  diagnostics: Diagnostic[];
+  resolvedConnections: Map<string, string>;
+} {
+  const semantic = checkAgentSemantics({ value, locator });
+  return {
+    diagnostics: [...validateAgentSchema({ value, locator }), ...semantic.diagnostics],
+    resolvedConnections: semantic.resolvedConnections,
+  };
+}
+
+export function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return diagnostics.filter((d) => {
     const key = `${d.code}:${d.range.start.line}:${d.range.start.col}:${d.message}`;

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+'use strict';
+// bench/dsl: validation throughput per example, its cost relative to a bare yaml.parseDocument, and re-validation
+// latency per keystroke on a 1,000-line agent (the studio validates as you type). Prints numbers; asserts nothing.
+// Run: npm run bench:dsl   (builds first; uses the compiled packages)
+const { readdirSync, readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const YAML = require('yaml');
+const { validateAgent, createAgentValidator, cutAgentText } = require('@ionflux/dsl');
+
+const examplesDir = join(__dirname, '..', '..', 'examples', 'agents');
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+/** Mean milliseconds per call over at least `minMs` of calls, after a warm-up. */
+function measure(fn, minMs = 400) {
+  for (let i = 0; i < 30; i++) fn();
+  let calls = 0;
+  const start = now();
+  let elapsed = 0;
+  while (elapsed < minMs) {
+    for (let i = 0; i < 10; i++) fn();
+    calls += 10;
+    elapsed = now() - start;
+  }
+  return elapsed / calls;
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+console.log(`bench/dsl on Node ${process.version}, ${require('node:os').cpus().length} cores\n`);
+console.log('Full validation (parse + schema + semantic checks) of each example agent');
+console.log('agent                          bytes   parse ms  validate ms  agents/s  validate/parse');
+const ratios = [];
+for (const file of readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).sort()) {
+  const text = readFileSync(join(examplesDir, file), 'utf8');
+  if (validateAgent(text).diagnostics.length > 0) throw new Error(`${file} is not valid`);
+  const parse = measure(() => YAML.parseDocument(text));
+  const validate = measure(() => validateAgent(text));
+  ratios.push(validate / parse);
+  console.log(
+    `${file.replace('.yaml', '').padEnd(30)} ${String(text.length).padStart(5)}   ${parse.toFixed(3).padStart(8)}  ${validate.toFixed(3).padStart(11)}  ${Math.round(1000 / validate).toString().padStart(8)}  ${(validate / parse).toFixed(2).padStart(14)}`,
+  );
+}
+ratios.sort((a, b) => a - b);
+console.log(`validation / bare parse: median ${ratios[Math.floor(ratios.length / 2)].toFixed(2)}, max ${ratios[ratios.length - 1].toFixed(2)} (goal <= 1.50)\n`);
+
+// A 1,000-line agent: the Email Wizard's steps repeated under new ids (as valid as the original).
+const base = readFileSync(join(examplesDir, 'email-wizard.yaml'), 'utf8');
+const layout = cutAgentText(base);
+const lines = base.split('\n');
+const stepsText = layout.steps.map((s) => s.text).join('').replace(/\n$/, '');
+const copies = [];
+for (let copy = 1; lines.length + copies.join('\n').split('\n').length < 1000; copy++) {
+  let text = stepsText;
+  for (const match of stepsText.matchAll(/\bid: ([a-zA-Z_]\w*)/g)) {
+    text = text.replace(new RegExp(`(id: |steps\\.)${match[1]}\\b`, 'g'), `$1${match[1]}_${copy}`);
+  }
+  copies.push(text);
+}
+const last = layout.steps[layout.steps.length - 1];
+const insertAt = last.firstLine + last.text.split('\n').length - 1;
+const bigText = [...lines.slice(0, insertAt), ...copies, ...lines.slice(insertAt)].join('\n');
+const bigLines = bigText.split('\n').length;
+if (validateAgent(bigText).diagnostics.length > 0) throw new Error('the 1,000-line agent is not valid');
+
+const fullParse = measure(() => YAML.parseDocument(bigText), 1000);
+const fullValidate = measure(() => validateAgent(bigText), 1000);
+console.log(`1,000-line agent: ${bigLines} lines, ${bigText.length} bytes`);
+console.log(`  bare yaml.parseDocument  ${fullParse.toFixed(2)} ms`);
+console.log(`  full validateAgent       ${fullValidate.toFixed(2)} ms (ratio ${(fullValidate / fullParse).toFixed(2)})`);
+
+// Typing: insert a sentence one character at a time into a step's `instructions` in the middle of the document.
+const target = bigText.indexOf('instructions: "Write a', Math.floor(bigText.length / 2)) + 'instructions: "'.length;
+const sentence = 'Keep it short and mention free shipping over $75. ';
+const validator = createAgentValidator();
+validator.validate(bigText);
+const latencies = [];
+let typed = bigText;
+for (let round = 0; round < 6; round++) {
+  for (let i = 0; i < sentence.length; i++) {
+    const at = target + round * sentence.length + i;
+    typed = typed.slice(0, at) + sentence[i] + typed.slice(at);
+    const start = now();
+    const result = validator.validate(typed);
+    latencies.push(now() - start);
+    if (result.mode !== 'segments') throw new Error('expected segment mode');
+  }
+}
+latencies.sort((a, b) => a - b);
+console.log(
+  `  keystroke re-validation  p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms, max ${latencies[latencies.length - 1].toFixed(2)} ms over ${latencies.length} keystrokes (goal < 16 ms)`,
+);
