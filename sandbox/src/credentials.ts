@@ -1,0 +1,37 @@
+/**
+ * Credentials the emulators accept out of the box. The IONFLUX node package binds a "sandbox connection" to these so
+ * that workflows run end to end without real accounts. None of them is valid anywhere but the sandbox.
+ */
+export const SANDBOX_CREDENTIALS = {
+  shopify: {
+    shopDomain: 'ionflux-demo.myshopify.com',
+    apiVersion: '2025-10',
+    /** Admin API access token accepted by the GraphQL endpoint without going through OAuth. */
+    accessToken: 'shpat_ionflux_sandbox_00000000000000000000',
+    /** App credentials for the OAuth authorization code grant and webhook signing. */
+    clientId: 'ionflux-sandbox-shopify-app',
+    clientSecret: 'ionflux-sandbox-shopify-secret',
+    scopes: ['read_orders', 'read_all_orders', 'read_products', 'read_customers', 'read_inventory', 'write_webhooks'],
+  },
+  tiktok: {
+    /** TikTok for Developers app (Login Kit / Display API / Research API). */
+    clientKey: 'sbawionfluxsandbox0001',
+    clientSecret: 'ionflux-sandbox-tiktok-secret',
+    /** A user access token for the Display API (scopes user.info.basic,user.info.stats,video.list). */
+    userAccessToken: 'act.ionflux-sandbox-user-0000000000000000',
+    /** A client access token for the Research API (client_credentials grant). */
+    clientAccessToken: 'clt.ionflux-sandbox-research-00000000000000',
+    /** API for Business (Creator Marketplace, Creative Center trends) `Access-Token` header value. */
+    businessAccessToken: 'ionflux-sandbox-business-token-0000000000000000',
+    /** Creator Marketplace account id the tcm endpoints expect. */
+    tcmAccountId: '7300000000000000001',
+  },
+  openai: {
+    /** Any non-empty bearer key is accepted; this one is a readable default. */
+    apiKey: 'sk-ionflux-sandbox',
+    chatModel: 'ionflux-sandbox-1',
+    embeddingModel: 'text-embedding-3-small',
+  },
+} as const;
+
+export type SandboxCredentials = typeof SANDBOX_CREDENTIALS;
