@@ -14,7 +14,8 @@ import {
   type BlockFields,
 } from '../data-access/canvas-repository';
 import type { BlockType } from '../data-access/schema';
-import { conflict, forbidden, invalidRequest, isUniqueViolation, notFound, type FieldProblem } from '../errors';
+import { conflict, forbidden, invalidRequest, isUniqueViolation, notFound } from '../errors';
+import { toFieldProblems } from './field-problems';
 import { boundedJson } from './bounded-json';
 import { hasRole, type AppContext, type WorkspaceAccess } from './context';
 import type { Block, Page } from './model';
@@ -57,11 +58,7 @@ export const BlockContentInputSchema = boundedJson(MAX_CONTENT_BYTES).describe(
 export function parseBlockContent(type: BlockType, content: unknown): unknown {
   const result = blockContentSchemas[type].safeParse(content);
   if (result.success) return result.data;
-  const fields: FieldProblem[] = result.error.issues.map((issue) => ({
-    path: ['content', ...issue.path.map(String)].join('.'),
-    message: `${issue.message} (for a ${type} block)`,
-  }));
-  throw invalidRequest(fields);
+  throw invalidRequest(toFieldProblems(result.error, ['content']).map((f) => ({ ...f, message: `${f.message} (for a ${type} block)` })));
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
