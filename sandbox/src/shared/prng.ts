@@ -6,6 +6,8 @@
  * are independent, which is what lets the orders of one calendar day depend only on (seed, day).
  */
 
+const HEX_DIGITS = '0123456789abcdef';
+
 /** cyrb128: a fast 128-bit string hash (public domain), used to turn a key into sfc32 state. */
 function cyrb128(text: string): [number, number, number, number] {
   let h1 = 1779033703;
@@ -130,8 +132,8 @@ export class Random {
   /** A fresh hex string of `length` characters. */
   hex(length: number): string {
     let out = '';
-    while (out.length < length) out += Math.floor(this.next() * 0x100000000).toString(16).padStart(8, '0');
-    return out.slice(0, length);
+    for (let i = 0; i < length; i++) out += HEX_DIGITS[Math.floor(this.next() * 16)];
+    return out;
   }
 
   /** Fisher-Yates shuffle of a copy. */

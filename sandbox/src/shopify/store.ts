@@ -571,7 +571,9 @@ export class ShopifyStore {
     }
     seconds.sort((a, b) => a - b);
     const firstNumber = this.firstOrderNumberOn(day);
-    orders = seconds.map((s, index) => this.generateOrder(day, index, firstNumber + index, new Date(day * DAY_MS + s * 1000)));
+    const { month, date } = utcParts(day);
+    const calendar = { month, date, bfcm: isBfcmWindow(day), giftSeason: (month === 10 && date >= 20) || (month === 11 && date <= 24) };
+    orders = seconds.map((s, index) => this.generateOrder(day, index, firstNumber + index, new Date(day * DAY_MS + s * 1000), calendar));
     this.dayCache.set(day, orders);
     return orders;
   }
@@ -597,11 +599,10 @@ export class ShopifyStore {
     return weights;
   }
 
-  private generateOrder(day: number, index: number, number: number, createdAt: Date): StoreOrder {
+  private generateOrder(day: number, index: number, number: number, createdAt: Date, calendar: { month: number; date: number; bfcm: boolean; giftSeason: boolean }): StoreOrder {
     const rng = streamFor(this.seed, 'order', day, index);
     const legacyId = ORDER_ID_BASE + day * 1000 + index;
-    const { month, date } = utcParts(day);
-    const giftSeason = (month === 10 && date >= 20) || (month === 11 && date <= 24);
+    const { month, date, bfcm, giftSeason } = calendar;
 
     // Customer: older customers order more often (loyalty skew); a few checkouts are guests.
     const known = this.customersBefore(day);
@@ -631,7 +632,7 @@ export class ShopifyStore {
     // Discount code.
     const itemsSubtotal = lines.reduce((sum, l) => sum + l.variant.priceCents * l.quantity, 0);
     let discount: DiscountSpec | null = null;
-    if (isBfcmWindow(day) && rng.chance(0.55)) discount = DISCOUNTS.BFCM25!;
+    if (bfcm && rng.chance(0.55)) discount = DISCOUNTS.BFCM25!;
     else if (month === 11 && date <= 20 && rng.chance(0.25)) discount = DISCOUNTS.HOLIDAY20!;
     else {
       const roll = rng.next();
@@ -669,7 +670,7 @@ export class ShopifyStore {
       sourceName,
       note,
       token,
-      tags: [...(isBfcmWindow(day) ? ['bfcm'] : []), ...(express ? ['express'] : [])],
+      tags: [...(bfcm ? ['bfcm'] : []), ...(express ? ['express'] : [])],
     });
     return this.applyLifecycle(order, { financialRoll, fulfillmentRoll, cancelRoll, cancelReason, timing });
   }
