@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type ServerConfig, type ServerOptions } from './config';
@@ -27,6 +28,8 @@ export interface ServerHandle {
   db: Kysely<Database>;
   useCases: UseCases;
   routes: RouteDefinition[];
+  /** The Express app (the policy test walks its router). */
+  app: Express;
   http: http.Server;
   logger: Logger;
   /** Set when started with `demo: true`. */
@@ -117,6 +120,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
       db: database.db,
       useCases,
       routes,
+      app,
       http: server,
       logger,
       demo,

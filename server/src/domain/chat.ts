@@ -275,9 +275,9 @@ export class Chat {
 
   /** Moves the caller's read cursor forward to `seq` (never back); returns the channel with its new unread count. */
   async markRead(access: WorkspaceAccess, args: { channelId: string; seq: number }): Promise<Channel> {
+    const channel = await this.resolveChannel(access, { channelId: args.channelId });
     const userId = userIdOf(access);
     if (!userId) throw forbidden('api_token_not_allowed', 'Read cursors belong to users; API tokens have none');
-    const channel = await this.resolveChannel(access, { channelId: args.channelId });
     const lastReadSeq = await advanceReadCursor(this.#ctx.db, { channelId: channel.id, userId, seq: args.seq });
     if (lastReadSeq === undefined) throw conflict('not_a_channel_member', 'Join the channel before marking it read');
     this.#ctx.events.emit('channel.read', { userId, workspaceId: access.workspaceId, channelId: channel.id, lastReadSeq });

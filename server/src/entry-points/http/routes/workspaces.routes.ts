@@ -155,7 +155,7 @@ export function workspaceRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['workspaces'],
       policy: { kind: 'user' },
       body: z.strictObject({ token: z.string().min(10).max(200) }),
-      example: { body: { token: 'ifi_...' } },
+      example: { body: { token: 'ifi_paste-the-token-from-the-invitation' } },
       response: { status: 200, description: 'Joined workspace', schema: z.object({ workspace: WorkspaceSchema }) },
       errors: [410],
       handler: async ({ auth, body }) => ({ workspace: await workspaces.acceptInvitation({ userId: userIdOf(auth.actor), token: body.token }) }),
