@@ -85,8 +85,14 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Serv
       },
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  const onSigint = () => stop('SIGINT');
+  const onSigterm = () => stop('SIGTERM');
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
+  server.http.once('close', () => {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  });
   return server;
 }
 

@@ -1,25 +1,38 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { ConfigError } from './config';
+import { afterAll, describe, expect, it, jest } from '@jest/globals';
+import { io as connectClient } from 'socket.io-client';
+import { ConfigError, type ServerOptions } from './config';
 import { DEMO_EMAIL, DEMO_PAGE, DEMO_PASSWORD, DEMO_WORKSPACE } from './domain/demo-seed';
 import { main } from './main';
-import { startServer, stopServer } from './server';
-import { startTestServer, testDatabaseTarget, type TestServer } from './testing/test-server';
+import { startServer, stopServer, type ServerHandle } from './server';
+import { createTestPostgresDatabase, startTestServer, testDatabaseTarget, waitUntil } from './testing/test-server';
 
-const tempDirs: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ionflux-server-test-'));
-  tempDirs.push(dir);
-  return dir;
-}
+const cleanups: Array<() => Promise<void>> = [];
 
 afterAll(async () => {
   await stopServer();
-  for (const dir of tempDirs) await fs.rm(dir, { recursive: true, force: true });
+  for (const cleanup of cleanups.reverse()) await cleanup();
 });
+
+/** Options for a server whose data outlives it: a PGlite data folder, or a fresh PostgreSQL database. */
+async function durableStore(): Promise<ServerOptions> {
+  if (testDatabaseTarget() === 'postgres') {
+    const database = await createTestPostgresDatabase();
+    cleanups.push(database.drop);
+    return { databaseUrl: database.url };
+  }
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ionflux-server-test-'));
+  cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
+  return { dataDir };
+}
+
+const quiet = { port: 0, logLevel: 'silent', env: {}, passwordHashCost: 10 } satisfies ServerOptions;
+
+async function count(server: ServerHandle, table: 'users' | 'workspaces' | 'canvas_pages' | 'canvas_blocks' | 'chat_channels' | 'chat_messages'): Promise<number> {
+  return Number((await server.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+}
 
 describe('startServer', () => {
   it('listens on 127.0.0.1 with a port picked by the OS and answers health and readiness', async () => {
@@ -34,6 +47,8 @@ describe('startServer', () => {
       expect(unknown.status).toBe(404);
       expect(unknown.body.error.code).toBe('route_not_found');
       expect(unknown.headers.get('x-request-id')).toBe(unknown.body.error.requestId);
+      const traced = await t.request('GET', '/healthz', { headers: { 'x-request-id': 'trace-123' } });
+      expect(traced.headers.get('x-request-id')).toBe('trace-123');
     } finally {
       await t.close();
     }
@@ -48,52 +63,153 @@ describe('startServer', () => {
     expect(error.message).toMatch(/DATABASE_URL must start with postgres/);
   });
 
+  it('fails clearly when PostgreSQL cannot be reached', async () => {
+    await expect(startServer({ ...quiet, databaseUrl: 'postgres://nobody:secret@127.0.0.1:1/none' })).rejects.toThrow(
+      /Cannot connect to PostgreSQL at postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none/,
+    );
+  });
+
   it('seeds the demo idempotently, so a stranger can log in and see the campaign page', async () => {
-    const dataDir = await tempDir();
-    const options = testDatabaseTarget() === 'postgres' ? {} : { dataDir };
-    const first = await startTestServer({ ...options, demo: true, inMemory: false });
-    let databaseUrl: string | undefined;
+    const store = await durableStore();
+    const first = await startServer({ ...quiet, ...store, demo: true });
     try {
-      databaseUrl = first.server.config.database.kind === 'postgres' ? first.server.config.database.url : undefined;
-      const login = await first.request('POST', '/api/auth/login', { body: { email: DEMO_EMAIL, password: DEMO_PASSWORD } });
+      const login = await fetch(`${first.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
+      });
       expect(login.status).toBe(200);
-      const token = login.body.accessToken as string;
-      const workspaces = await first.request('GET', '/api/workspaces', { token });
-      expect(workspaces.body.workspaces.map((w: { name: string }) => w.name)).toEqual([DEMO_WORKSPACE]);
-      const workspaceId = workspaces.body.workspaces[0].id as string;
-      const pages = await first.request('GET', `/api/workspaces/${workspaceId}/pages`, { token });
-      expect(pages.body.pages.map((p: { title: string }) => p.title)).toEqual([DEMO_PAGE]);
-      const page = await first.request('GET', `/api/workspaces/${workspaceId}/pages/${pages.body.pages[0].id}`, { token });
-      expect(page.body.blocks).toHaveLength(1);
-      expect(page.body.blocks[0]).toMatchObject({ type: 'text', key: 'goal', content: { text: 'Goal: Drive 20% more sales for Product X.' } });
-      const channels = await first.request('GET', `/api/workspaces/${workspaceId}/channels`, { token });
-      expect(channels.body.channels.map((c: { name: string }) => c.name)).toEqual(['general', 'sales']);
+      const token = ((await login.json()) as { accessToken: string }).accessToken;
+      const get = async (p: string) => (await fetch(`${first.url}${p}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<any>;
+      const workspaces = await get('/api/workspaces');
+      expect(workspaces.workspaces.map((w: { name: string }) => w.name)).toEqual([DEMO_WORKSPACE]);
+      const workspaceId = workspaces.workspaces[0].id as string;
+      const pages = await get(`/api/workspaces/${workspaceId}/pages`);
+      expect(pages.pages.map((p: { title: string }) => p.title)).toEqual([DEMO_PAGE]);
+      const page = await get(`/api/workspaces/${workspaceId}/pages/${pages.pages[0].id}`);
+      expect(page.blocks).toEqual([expect.objectContaining({ type: 'text', key: 'goal', content: { text: 'Goal: Drive 20% more sales for Product X.' } })]);
+      const channels = await get(`/api/workspaces/${workspaceId}/channels`);
+      expect(channels.channels.map((c: { name: string }) => c.name)).toEqual(['general', 'sales']);
     } finally {
-      await first.server.close();
+      await first.close();
     }
-    // Second start on the same data: nothing duplicated, data still there.
-    const second = await startServer({
-      port: 0,
-      logLevel: 'silent',
-      env: {},
-      passwordHashCost: 10,
-      demo: true,
-      ...(databaseUrl ? { databaseUrl } : { dataDir }),
-    });
+    const second = await startServer({ ...quiet, ...store, demo: true });
     try {
-      const counts = await Promise.all(
-        (['users', 'workspaces', 'canvas_pages', 'canvas_blocks', 'chat_channels', 'chat_messages'] as const).map(async (table) =>
-          Number((await second.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
-        ),
-      );
-      expect(counts).toEqual([1, 1, 1, 1, 2, 1]);
+      expect(await Promise.all((['users', 'workspaces', 'canvas_pages', 'canvas_blocks', 'chat_channels', 'chat_messages'] as const).map((table) => count(second, table)))).toEqual([
+        1, 1, 1, 1, 2, 1,
+      ]);
     } finally {
       await second.close();
-      if (databaseUrl) await first.close().catch(() => undefined);
     }
-    if (databaseUrl) {
-      // drop the database created for `first`
+  });
+
+  it('keeps sessions and data across restarts (secrets and database persist)', async () => {
+    const store = await durableStore();
+    const options = testDatabaseTarget() === 'postgres' ? { ...store, dataDir: await fs.mkdtemp(path.join(os.tmpdir(), 'ionflux-secrets-')) } : store;
+    if (options.dataDir && testDatabaseTarget() === 'postgres') cleanups.push(() => fs.rm(options.dataDir!, { recursive: true, force: true }));
+    const first = await startServer({ ...quiet, ...options });
+    const signup = await fetch(`${first.url}/api/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'persist@example.com', password: 'persistent pass', displayName: 'P' }),
+    });
+    const { accessToken } = (await signup.json()) as { accessToken: string };
+    await first.close();
+    const second = await startServer({ ...quiet, ...options });
+    try {
+      const me = await fetch(`${second.url}/api/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+      expect(me.status).toBe(200);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses a second server on the same embedded data folder', async () => {
+    if (testDatabaseTarget() === 'postgres') return; // the lock protects PGlite data folders only
+    const store = await durableStore();
+    const first = await startServer({ ...quiet, ...store });
+    try {
+      await expect(startServer({ ...quiet, ...store })).rejects.toThrow(/already runs a server on the data folder/);
+    } finally {
       await first.close();
+    }
+    const again = await startServer({ ...quiet, ...store });
+    await again.close();
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes the writes it accepted, disconnects sockets, then stops', async () => {
+    const store = await durableStore();
+    const server = await startServer({ ...quiet, ...store });
+    const post = (p: string, body: unknown, token?: string) =>
+      fetch(`${server.url}${p}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+    const session = (await (await post('/api/auth/signup', { email: 'drain@example.com', password: 'drain password', displayName: 'D' })).json()) as { accessToken: string };
+    const workspace = (await (await post('/api/workspaces', { name: 'Drain' }, session.accessToken)).json()) as { workspace: { id: string } };
+    const channels = (await (await fetch(`${server.url}/api/workspaces/${workspace.workspace.id}/channels`, { headers: { authorization: `Bearer ${session.accessToken}` } })).json()) as {
+      channels: Array<{ id: string }>;
+    };
+    const socket = connectClient(server.url, { transports: ['websocket'], auth: { token: session.accessToken }, reconnection: false });
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+
+    let arrived = 0;
+    server.http.on('request', () => (arrived += 1));
+    const total = 40;
+    const sends = Array.from({ length: total }, (_, i) =>
+      post(`/api/workspaces/${workspace.workspace.id}/channels/${channels.channels[0]!.id}/messages`, { text: `m${i}` }, session.accessToken).then((r) => r.status),
+    );
+    await waitUntil(() => arrived >= total, 10_000, 'all requests to arrive');
+    await server.close();
+    expect(await Promise.all(sends)).toEqual(Array(total).fill(201));
+    expect(await disconnected).toBe('io server disconnect');
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+
+    const reopened = await startServer({ ...quiet, ...store });
+    try {
+      expect(await count(reopened, 'chat_messages')).toBe(total);
+    } finally {
+      await reopened.close();
+    }
+  });
+});
+
+describe('main()', () => {
+  it('starts from argv, prints the URL and the demo login, and stops cleanly', async () => {
+    const store = await durableStore();
+    const args = store.dataDir ? ['--port', '0', '--data-dir', store.dataDir, '--demo'] : ['--port=0', '--database-url', store.databaseUrl!, '--demo'];
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const previousLevel = process.env.IONFLUX_LOG_LEVEL;
+    process.env.IONFLUX_LOG_LEVEL = 'silent';
+    try {
+      const result = await main(args);
+      expect(typeof result).toBe('object');
+      const server = result as ServerHandle;
+      expect(log.mock.calls.map((c) => c[0])).toEqual([
+        `IONFLUX server listening on ${server.url} (API docs: ${server.url}/api/docs)`,
+        `Demo login: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`,
+      ]);
+      expect(server.host).toBe('127.0.0.1');
+      await server.close();
+    } finally {
+      log.mockRestore();
+      if (previousLevel === undefined) delete process.env.IONFLUX_LOG_LEVEL;
+      else process.env.IONFLUX_LOG_LEVEL = previousLevel;
+    }
+  });
+
+  it('exits with 2 and the usage on bad arguments', async () => {
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(await main(['--port', 'eighty'])).toBe(2);
+      expect(await main(['--what'])).toBe(2);
+      expect(String(error.mock.calls[1]![0])).toMatch(/unknown argument "--what"[\s\S]*usage: node server\/dist\/main.js/);
+    } finally {
+      error.mockRestore();
     }
   });
 });

@@ -4,7 +4,7 @@ import type { UseCases } from '../../domain/use-cases';
 import { AppError, notFound, unauthorized } from '../../errors';
 import { authenticateRequest, checkCsrf, readCookies, REFRESH_COOKIE } from './authentication';
 import { ROUTE_POLICY, type RouteAuth, type RouteDefinition } from './route';
-import { parseOrThrow } from './validation';
+import { parseOrThrow, rejectNulCharacters } from './validation';
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -50,6 +50,9 @@ export function mountRoutes(args: { app: Express; routes: RouteDefinition[]; use
   for (const route of routes) {
     const handle = async (req: Request, res: Response): Promise<void> => {
       const auth = await authorize(useCases, route, req);
+      rejectNulCharacters(req.params);
+      rejectNulCharacters(req.query);
+      if (route.body) rejectNulCharacters(req.body);
       const params = route.params ? parseOrThrow(route.params, req.params, 'path') : {};
       const query = route.query ? parseOrThrow(route.query, req.query ?? {}, 'query') : {};
       const body = route.body ? parseOrThrow(route.body, req.body, 'body') : undefined;

@@ -10,7 +10,7 @@ import type { WorkspaceRole } from '../../data-access/schema';
 import { isAppError, notFound } from '../../errors';
 import type { InFlight } from '../http/app';
 import { authenticateToken } from '../http/authentication';
-import { toFieldProblems } from '../http/validation';
+import { findNulCharacter, toFieldProblems } from '../http/validation';
 import { ChannelPresence } from './presence';
 
 /**
@@ -121,6 +121,11 @@ export function createRealtime(args: { httpServer: HttpServer; useCases: UseCase
   const on = <S extends z.ZodType>(socket: Socket, event: string, schema: S, handler: (payload: z.output<S>) => Promise<Record<string, unknown> | void>) => {
     socket.on(event, (payload: unknown, maybeAck?: unknown) => {
       const ack: Ack = typeof maybeAck === 'function' ? (maybeAck as Ack) : () => undefined;
+      const nulAt = findNulCharacter(payload);
+      if (nulAt !== undefined) {
+        ack({ ok: false, error: { code: 'invalid_request', message: `Invalid ${event} payload`, fields: [{ path: nulAt, message: 'must not contain the NUL character (\\u0000); remove it' }] } });
+        return;
+      }
       const parsed = schema.safeParse(payload);
       if (!parsed.success) {
         ack({ ok: false, error: { code: 'invalid_request', message: `Invalid ${event} payload`, fields: toFieldProblems(parsed.error) } });

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { createTestPostgresDatabase, testDatabaseTarget } from '../testing/test-server';
+import { openDatabase, type DatabaseHandle } from './database';
+import { migrateDown, migrateToLatest, migrations } from './migrations';
+
+let handle: DatabaseHandle;
+let drop: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+  const logger = pino({ level: 'silent' });
+  if (testDatabaseTarget() === 'postgres') {
+    const database = await createTestPostgresDatabase();
+    drop = database.drop;
+    handle = await openDatabase({ config: { kind: 'postgres', url: database.url }, logger });
+  } else {
+    handle = await openDatabase({ config: { kind: 'pglite-memory' }, logger });
+  }
+});
+afterAll(async () => {
+  await handle.close();
+  await drop?.();
+});
+
+async function tableNames(): Promise<string[]> {
+  const result = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = current_schema() order by table_name`.execute(handle.db);
+  return result.rows.map((r) => r.table_name);
+}
+
+describe('migrations', () => {
+  it('apply every migration once, in order, and roll back cleanly', async () => {
+    const first = await migrateToLatest(handle.db);
+    expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual(Object.keys(migrations).map((name) => [name, 'Success']));
+    expect(await tableNames()).toEqual(expect.arrayContaining(['users', 'workspaces', 'canvas_blocks', 'chat_messages', 'api_tokens', 'ionflux_migrations']));
+    expect((await migrateToLatest(handle.db)).results).toEqual([]);
+
+    const down = await migrateDown(handle.db);
+    expect(down.error).toBeUndefined();
+    expect((await tableNames()).filter((name) => !name.startsWith('ionflux_migrations'))).toEqual([]);
+    await migrateToLatest(handle.db);
+    expect(await tableNames()).toContain('chat_messages');
+  });
+});
+
+describe('query layer', () => {
+  it('serializes concurrent transactions and plain queries without mixing them (PGlite is one connection)', async () => {
+    await sql`create table if not exists probe_counter (id int primary key, n int not null)`.execute(handle.db);
+    await sql`insert into probe_counter values (1, 0) on conflict (id) do update set n = 0`.execute(handle.db);
+    const increments = Array.from({ length: 25 }, (_, i) =>
+      handle.db.transaction().execute(async (tx) => {
+        const row = await sql<{ n: number }>`select n from probe_counter where id = 1 for update`.execute(tx);
+        await new Promise((r) => setTimeout(r, i % 3));
+        await sql`update probe_counter set n = ${row.rows[0]!.n + 1} where id = 1`.execute(tx);
+      }),
+    );
+    const reads = Array.from({ length: 25 }, () => sql<{ n: number }>`select n from probe_counter where id = 1`.execute(handle.db));
+    await Promise.all([...increments, ...reads]);
+    const final = await sql<{ n: number }>`select n from probe_counter where id = 1`.execute(handle.db);
+    expect(final.rows[0]!.n).toBe(25);
+  });
+
+  it('rolls a failed transaction back and keeps working', async () => {
+    await sql`create table if not exists probe_items (id int primary key)`.execute(handle.db);
+    await expect(
+      handle.db.transaction().execute(async (tx) => {
+        await sql`insert into probe_items values (1)`.execute(tx);
+        await sql`insert into probe_items values (1)`.execute(tx); // duplicate: fails
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    const rows = await sql<{ n: number }>`select count(*)::int as n from probe_items`.execute(handle.db);
+    expect(rows.rows[0]!.n).toBe(0);
+    await handle.ping();
+  });
+
+  it('returns JSONB parsed and timestamps as Dates on both stores', async () => {
+    const result = await sql<{ j: unknown; t: Date; n: number }>`select ${JSON.stringify({ a: [1, 'x'] })}::jsonb as j, now() as t, 5::int as n`.execute(handle.db);
+    expect(result.rows[0]!.j).toEqual({ a: [1, 'x'] });
+    expect(result.rows[0]!.t).toBeInstanceOf(Date);
+    expect(result.rows[0]!.n).toBe(5);
+  });
+});
