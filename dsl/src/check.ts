@@ -3,7 +3,7 @@ import { getAction, type ActionDefinition } from './catalog/actions';
 import { connectionValueSchema, type ConnectionType } from './catalog/connections';
 import type { JsonSchema } from './catalog/json-schema';
 import { triggerCatalog, type TriggerKind } from './catalog/triggers';
-import { stepKind } from './agent';
+import { parseDuration, stepKind } from './agent';
 import { createDiagnostic, type Diagnostic, type DiagnosticCode, type DocumentPath, type Severity } from './diagnostics';
 import { asReferencePath, type Expression, type Template } from './expressions/ast';
 import { hasExpression, parseTemplate } from './expressions/parse';
@@ -388,6 +388,27 @@ class SemanticChecker {
     if (isObj(step.onError) && typeof step.onError.goto === 'string' && !this.handlers.has(step.onError.goto)) {
       this.reportUnknownHandler(step.onError.goto, [...path, 'onError', 'goto']);
     }
+    this.checkRetries(step.retries, [...path, 'retries']);
+  }
+
+  /** Fixed-backoff retries become n8n's own retry settings, which allow 5 attempts and 5 s between them. */
+  private checkRetries(retries: unknown, path: DocumentPath): void {
+    if (!isObj(retries) || retries.backoff !== 'fixed') return;
+    if (typeof retries.max === 'number' && retries.max > 4) {
+      this.report({
+        code: 'IFX205',
+        message: 'With backoff: fixed, retries run on n8n\'s retry settings: at most 4 retries (5 attempts). Use backoff: exponential for more.',
+        path: [...path, 'max'],
+      });
+    }
+    const delay = typeof retries.delay === 'string' ? parseDuration(retries.delay) : undefined;
+    if (delay !== undefined && delay > 5000) {
+      this.report({
+        code: 'IFX205',
+        message: 'With backoff: fixed, n8n waits at most 5s between attempts. Use a shorter delay or backoff: exponential.',
+        path: [...path, 'delay'],
+      });
+    }
   }
 
   private checkStepConnection(step: Obj, path: DocumentPath, uses: string, action: ActionDefinition): void {
@@ -496,6 +517,7 @@ class SemanticChecker {
 
   private checkErrorHandling(): void {
     const policy = this.spec.policy;
+    if (isObj(policy)) this.checkRetries(policy.retries, ['spec', 'policy', 'retries']);
     if (isObj(policy) && isObj(policy.onError) && typeof policy.onError.goto === 'string' && !this.handlers.has(policy.onError.goto)) {
       this.reportUnknownHandler(policy.onError.goto, ['spec', 'policy', 'onError', 'goto']);
     }

@@ -99,10 +99,10 @@ function stepSchemas(): Record<string, JsonSchema> {
     properties: {
       ...stepCommonProperties,
       switch: described('Value to route on, e.g. `{{ trigger.order.financial_status }}`.', ref('expression')),
-      cases: described('Steps per value (compared as text).', {
+      cases: described('Steps per value (compared as text); up to 9 cases besides `default`.', {
         type: 'object',
         minProperties: 1,
-        maxProperties: 32,
+        maxProperties: 9,
         additionalProperties: ref('steps'),
       }),
       default: described('Steps run when no case matches.', ref('steps')),

@@ -1,0 +1,44 @@
+import { rangeOfPath, validateAgent, type AgentValidation, type Diagnostic, type DocumentPath, type Range } from '@ionflux/dsl';
+import type { AgentIR } from './ir';
+import { lowerAgent, type LayoutPositions } from './lower';
+import { normalizeAgent } from './normalize';
+import type { N8nWorkflow } from './workflow';
+
+export interface CompileResult {
+  diagnostics: Diagnostic[];
+  /** Present when the agent has no error. */
+  workflow?: N8nWorkflow;
+  /** The workflow as text: what `ionflux compile` writes and golden files hold. */
+  json?: string;
+  ir?: AgentIR;
+  /** Each node's source in the YAML that was compiled: path and its current line:col range. */
+  sourceMap?: Record<string, { path: DocumentPath; range: Range }>;
+}
+
+/** The workflow as text: two-space JSON with a final newline. Key order is construction order, hence stable. */
+export function emitWorkflow(workflow: N8nWorkflow): string {
+  return `${JSON.stringify(workflow, null, 2)}\n`;
+}
+
+/**
+ * Compiles agent YAML into an n8n workflow: validate (dsl) -> normalize (IR) -> lower (n8n nodes) -> emit (JSON).
+ * Deterministic: the same YAML gives byte-identical JSON; comments and formatting change only the source map's
+ * line:col ranges, which are returned beside the workflow, not inside it.
+ *
+ * @example
+ * const { json, diagnostics } = compileAgent(readFileSync('agent.yaml', 'utf8'));
+ */
+export function compileAgent(text: string, { layout }: { layout?: LayoutPositions } = {}): CompileResult {
+  return compileValidated(validateAgent(text), { layout });
+}
+
+export function compileValidated(validation: AgentValidation, { layout }: { layout?: LayoutPositions } = {}): CompileResult {
+  if (!validation.agent) return { diagnostics: validation.diagnostics };
+  const ir = normalizeAgent({ agent: validation.agent, resolvedConnections: validation.resolvedConnections });
+  const workflow = lowerAgent(ir, layout ? { layout } : {});
+  const sourceMap: NonNullable<CompileResult['sourceMap']> = {};
+  for (const [node, source] of Object.entries(workflow.meta.ionflux.nodes)) {
+    sourceMap[node] = { path: source.path, range: rangeOfPath(validation.document, validation.lineCounter, source.path) };
+  }
+  return { diagnostics: validation.diagnostics, workflow, json: emitWorkflow(workflow), ir, sourceMap };
+}

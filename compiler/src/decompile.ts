@@ -1,0 +1,640 @@
+import { actionCatalog, type ActionName, type InputDefinition, type JsonSchema } from '@ionflux/dsl';
+import { Document, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
+import { expressionBody, liftExpression, liftParameter, liftValue, UnsupportedExpression, type LiftContext, type NodeMeaning } from './lift';
+import { ACTION_NODES, CREDENTIAL_TYPES, NODE_PACKAGE, TRIGGER_NODES } from './nodes';
+import { humanizeId, titleFromName } from './normalize';
+import type { IonfluxMeta, N8nConnection, N8nNode, N8nWorkflow, NodeSource } from './workflow';
+
+/**
+ * decompile: an n8n workflow made of IONFLUX and standard n8n nodes -> agent YAML. Works from the graph itself
+ * (node types, parameters, connections); the compiler's `meta.ionflux` only restores what n8n has no place for
+ * (agent metadata, input and connection declarations, step ids). Nodes it cannot express are reported with a
+ * diagnostic naming the node and its type, never dropped silently.
+ */
+
+export interface DecompileDiagnostic {
+  code: 'IFX600' | 'IFX601' | 'IFX602' | 'IFX603';
+  severity: 'error' | 'warning';
+  message: string;
+  node?: string;
+  type?: string;
+}
+
+export interface DecompileResult {
+  diagnostics: DecompileDiagnostic[];
+  /** The agent as YAML text, present when there is no error. */
+  yaml?: string;
+  /** The agent as a plain value. */
+  agent?: Record<string, unknown>;
+  /** Node positions for the sidecar layout file (`<agent>.layout.json`). */
+  layout?: Record<string, [number, number]>;
+}
+
+type Obj = Record<string, unknown>;
+
+const ACTION_BY_NODE = new Map<string, ActionName>(
+  (Object.entries(ACTION_NODES) as [ActionName, (typeof ACTION_NODES)[ActionName]][]).map(([action, target]) => [
+    `${NODE_PACKAGE}.${target.node}/${target.resource}/${target.operation}`,
+    action,
+  ]),
+);
+const TRIGGER_BY_TYPE = new Map(Object.entries(TRIGGER_NODES).map(([kind, node]) => [node.type, kind]));
+
+class DecompileError extends Error {
+  constructor(readonly diagnostic: DecompileDiagnostic) {
+    super(diagnostic.message);
+  }
+}
+
+function fail(code: DecompileDiagnostic['code'], message: string, node?: N8nNode): never {
+  const diagnostic: DecompileDiagnostic = { code, severity: 'error', message };
+  if (node) {
+    diagnostic.node = node.name;
+    diagnostic.type = node.type;
+  }
+  throw new DecompileError(diagnostic);
+}
+
+/** "Fetch orders" -> "fetchOrders": a step id for a node that has none recorded. */
+export function idFromName(name: string): string {
+  const words = name.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').filter(Boolean);
+  const id = words.map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1))).join('');
+  return /^[a-z]/.test(id) ? id : `step${id}`;
+}
+
+function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
+class Decompiler {
+  private readonly nodes = new Map<string, N8nNode>();
+  private readonly meta: Partial<IonfluxMeta>;
+  private readonly sources: Record<string, NodeSource>;
+  private readonly handlers = new Map<string, unknown[]>();
+  private readonly handlerOfNode = new Map<string, string>();
+  private readonly stepIds = new Map<string, string>();
+  private readonly usedIds = new Set<string>();
+  private readonly visited = new Set<string>();
+  private readonly loopSplitAs = new Map<string, string>();
+  private readonly loopEnds = new Map<string, string>();
+  private connectionTypes = new Map<string, string>();
+  readonly warnings: DecompileDiagnostic[] = [];
+  private readonly liftContext: LiftContext;
+
+  constructor(private readonly workflow: N8nWorkflow) {
+    for (const node of workflow.nodes) this.nodes.set(node.name, node);
+    this.meta = (workflow.meta?.ionflux ?? {}) as Partial<IonfluxMeta>;
+    this.sources = this.meta.nodes ?? {};
+    this.liftContext = { resolveNode: (name) => this.meaningOf(name) };
+  }
+
+  // --------------------------------------------------------------------------------------------- graph helpers
+
+  private outputs(name: string, output: number): N8nConnection[] {
+    return this.workflow.connections[name]?.main?.[output] ?? [];
+  }
+
+  private next(name: string, output = 0): N8nNode | undefined {
+    const targets = this.outputs(name, output);
+    if (targets.length > 1) fail('IFX602', `Node "${name}" feeds ${targets.length} nodes from one output; an agent step has one successor.`, this.nodes.get(name));
+    return targets[0] ? this.node(targets[0].node) : undefined;
+  }
+
+  private node(name: string): N8nNode {
+    const node = this.nodes.get(name);
+    if (!node) fail('IFX600', `The workflow connects to a node named "${name}" that does not exist.`);
+    return node;
+  }
+
+  private incoming(name: string): { from: string; output: number; input: number }[] {
+    const result: { from: string; output: number; input: number }[] = [];
+    for (const [from, { main }] of Object.entries(this.workflow.connections)) {
+      (main ?? []).forEach((targets, output) => targets?.forEach((t) => t.node === name && result.push({ from, output, input: t.index })));
+    }
+    return result;
+  }
+
+  private role(node: N8nNode): NodeSource['role'] | undefined {
+    return this.sources[node.name]?.role;
+  }
+
+  private isAction(node: N8nNode): boolean {
+    return ACTION_BY_NODE.has(`${node.type}/${String(node.parameters.resource)}/${String(node.parameters.operation)}`);
+  }
+
+  private stepId(node: N8nNode): string {
+    let id = this.stepIds.get(node.name);
+    if (id) return id;
+    const recorded = this.sources[node.name]?.step;
+    id = recorded && !this.usedIds.has(recorded) ? recorded : idFromName(node.name);
+    for (let i = 2; this.usedIds.has(id); i++) id = `${idFromName(node.name)}${i}`;
+    this.usedIds.add(id);
+    this.stepIds.set(node.name, id);
+    return id;
+  }
+
+  private meaningOf(name: string): NodeMeaning | undefined {
+    const node = this.nodes.get(name);
+    if (!node) return undefined;
+    if (this.role(node) === 'inputs' || (node.type === 'n8n-nodes-base.set' && name === 'Inputs')) return { kind: 'inputs' };
+    if (this.loopSplitAs.has(name)) return { kind: 'loop-split', as: this.loopSplitAs.get(name)! };
+    if (this.loopEnds.has(name)) return { kind: 'loop-end', id: this.loopEnds.get(name)! };
+    if (this.handlerOfNode.has(name)) return { kind: 'handler' };
+    if (this.isAction(node)) return { kind: 'step', id: this.stepId(node) };
+    return undefined;
+  }
+
+  private lift(value: unknown, node: N8nNode, parameter: string): unknown {
+    const body = expressionBody(value);
+    if (body === undefined) return value;
+    try {
+      return liftValue(body, this.liftContext);
+    } catch (error) {
+      if (error instanceof UnsupportedExpression) {
+        fail('IFX601', `Parameter "${parameter}" of node "${node.name}" has an expression IONFLUX cannot read: ${error.message}.`, node);
+      }
+      throw error;
+    }
+  }
+
+  private liftWhole(js: string, node: N8nNode, what: string): string {
+    try {
+      return liftExpression(js, this.liftContext);
+    } catch (error) {
+      if (error instanceof UnsupportedExpression) fail('IFX601', `The ${what} of node "${node.name}" is an expression IONFLUX cannot read: ${error.message}.`, node);
+      throw error;
+    }
+  }
+
+  // --------------------------------------------------------------------------------------------- the agent
+
+  run(): { agent: Obj; layout: Record<string, [number, number]> } {
+    const triggers = this.workflow.nodes.filter((n) => TRIGGER_BY_TYPE.has(n.type));
+    if (triggers.length !== 1) {
+      const others = this.workflow.nodes.filter((n) => /trigger|webhook/i.test(n.type) && !TRIGGER_BY_TYPE.has(n.type));
+      if (others[0]) fail('IFX600', `Node "${others[0].name}" (${others[0].type}) is a trigger IONFLUX does not support.`, others[0]);
+      fail('IFX602', triggers.length === 0 ? 'The workflow has no IONFLUX-supported trigger node.' : 'An agent has exactly one trigger node.');
+    }
+    const trigger = triggers[0]!;
+    this.visited.add(trigger.name);
+    let first = this.next(trigger.name);
+    const inputs = this.readInputs(first);
+    if (first && inputs.node) {
+      this.visited.add(first.name);
+      first = this.next(first.name);
+    }
+    const spec: Obj = {};
+    const declaredInputs = (this.meta.inputs ?? {}) as Record<string, InputDefinition>;
+    const inputDefinitions: Record<string, InputDefinition> = {};
+    for (const [name, value] of Object.entries(inputs.values)) {
+      const declared = declaredInputs[name];
+      const definition: InputDefinition = declared ? { ...declared } : { type: inferInputType(value) };
+      if (value !== null && value !== undefined) definition.default = value;
+      else delete definition.default;
+      inputDefinitions[name] = definition;
+    }
+    if (Object.keys(inputDefinitions).length > 0) spec.inputs = inputDefinitions;
+    this.connectionTypes = new Map(
+      Object.entries((this.meta.connections ?? inputs.connections) as Record<string, { type: string }>).map(([name, c]) => [name, c.type]),
+    );
+    const { steps, outputStart } = this.walk(first, undefined);
+    spec.trigger = this.readTrigger(trigger);
+    spec.steps = steps;
+    if (outputStart) {
+      const output = this.readOutput(outputStart);
+      if (output) spec.output = output;
+    }
+    if (this.handlers.size > 0) spec.handlers = Object.fromEntries([...this.handlers].sort(([a], [b]) => this.handlerOrder(a) - this.handlerOrder(b)));
+    const connections = this.meta.connections ?? this.connectionsFromCredentials();
+    if (Object.keys(connections).length > 0) spec.connections = connections;
+    const policy: Obj = {};
+    if (this.workflow.settings?.executionTimeout) policy.timeout = formatDuration(this.workflow.settings.executionTimeout * 1000);
+    if (this.meta.policy?.budget) policy.budget = this.meta.policy.budget;
+    if (Object.keys(policy).length > 0) spec.policy = policy;
+
+    for (const node of this.workflow.nodes) {
+      if (!this.visited.has(node.name)) {
+        fail('IFX600', `Node "${node.name}" (${node.type}) is not connected in a way an agent can express (unreachable or unsupported).`, node);
+      }
+    }
+    const metadata: Obj = { ...(this.meta.metadata ?? {}) };
+    if (!metadata.name) metadata.name = slugify(this.workflow.name) || 'decompiled-agent';
+    if (!metadata.version) metadata.version = '0.1.0';
+    if (metadata.displayName === titleFromName(metadata.name as string)) delete metadata.displayName;
+    if (!this.meta.metadata && this.workflow.name !== titleFromName(metadata.name as string)) metadata.displayName = this.workflow.name;
+    const ordered: Obj = {};
+    for (const key of ['inputs', 'connections', 'trigger', 'steps', 'handlers', 'output', 'policy']) if (spec[key] !== undefined) ordered[key] = spec[key];
+    const layout: Record<string, [number, number]> = {};
+    for (const node of this.workflow.nodes) layout[node.name] = node.position;
+    return { agent: { apiVersion: 'ionflux/v1', kind: 'Agent', metadata: orderMetadata(metadata), spec: ordered }, layout };
+  }
+
+  private handlerOrder(name: string): number {
+    const index = this.workflow.nodes.findIndex((n) => this.handlerOfNode.get(n.name) === name);
+    return index < 0 ? Number.MAX_SAFE_INTEGER : index;
+  }
+
+  private readInputs(node: N8nNode | undefined): { node: boolean; values: Obj; connections: Obj } {
+    if (!node || node.type !== 'n8n-nodes-base.set' || !(this.role(node) === 'inputs' || node.name === 'Inputs')) {
+      return { node: false, values: {}, connections: {} };
+    }
+    const assignments = ((node.parameters.assignments as Obj | undefined)?.assignments ?? []) as { name: string; value: unknown }[];
+    const parse = (name: string): Obj => {
+      const assignment = assignments.find((a) => a.name === name);
+      if (!assignment || typeof assignment.value !== 'string') return {};
+      try {
+        return JSON.parse(assignment.value) as Obj;
+      } catch {
+        return fail('IFX601', `The ${name} of node "${node.name}" must be JSON.`, node);
+      }
+    };
+    return { node: true, values: parse('inputs'), connections: parse('connections') };
+  }
+
+  private readTrigger(node: N8nNode): Obj {
+    const kind = TRIGGER_BY_TYPE.get(node.type)!;
+    const p = node.parameters;
+    switch (kind) {
+      case 'manual':
+        return { manual: {} };
+      case 'schedule': {
+        const interval = ((p.rule as Obj | undefined)?.interval as Obj[] | undefined)?.[0];
+        if (!interval || interval.field !== 'cronExpression') fail('IFX601', `Schedule node "${node.name}" must use a cron expression rule.`, node);
+        const config: Obj = { cron: interval.expression };
+        if (this.workflow.settings?.timezone) config.timezone = this.workflow.settings.timezone;
+        return { schedule: config };
+      }
+      case 'webhook': {
+        const config: Obj = {};
+        if (p.path !== undefined && p.path !== this.meta.agent) config.path = p.path;
+        if (p.httpMethod !== undefined && p.httpMethod !== 'POST') config.method = p.httpMethod;
+        return { webhook: config };
+      }
+      case 'chat.command': {
+        const config: Obj = { command: p.command };
+        if (p.description !== undefined) config.description = p.description;
+        return { 'chat.command': config };
+      }
+      default: {
+        const credential = node.credentials?.[CREDENTIAL_TYPES.shopify];
+        const config: Obj = { connection: credentialConnection(credential?.id) ?? 'store' };
+        if (p.topic !== undefined && p.topic !== 'orders/create') config.topic = p.topic;
+        return { 'shopify.order': config };
+      }
+    }
+  }
+
+  private connectionsFromCredentials(): Obj {
+    const connections: Obj = {};
+    const typeByCredential = new Map(Object.entries(CREDENTIAL_TYPES).map(([type, credential]) => [credential, type]));
+    for (const node of this.workflow.nodes) {
+      for (const [credentialType, reference] of Object.entries(node.credentials ?? {})) {
+        const name = credentialConnection(reference.id);
+        const type = typeByCredential.get(credentialType);
+        if (name && type && type !== 'ionflux') connections[name] = { type };
+      }
+    }
+    return connections;
+  }
+
+  /** Steps from `start` until `stop` (a join node) or the end of the flow. */
+  private walk(start: N8nNode | undefined, stop: string | undefined): { steps: unknown[]; outputStart?: N8nNode } {
+    const steps: unknown[] = [];
+    let node = start;
+    while (node && node.name !== stop) {
+      if (this.visited.has(node.name)) fail('IFX602', `Node "${node.name}" is reached twice; agents are trees of steps joined after branches.`, node);
+      const role = this.role(node);
+      if (role === 'output' || (node.type === 'n8n-nodes-base.set' && node.name === 'Output' && !role)) return { steps, outputStart: node };
+      let result: { step: unknown; next: N8nNode | undefined };
+      if (this.isAction(node)) result = this.readAction(node);
+      else if (node.type === 'n8n-nodes-base.if' && role !== 'loop-check') result = this.readIf(node);
+      else if (node.type === 'n8n-nodes-base.switch') result = this.readSwitch(node);
+      else if (node.type === 'n8n-nodes-base.set' && (role === 'loop-items' || this.looksLikeLoop(node))) result = this.readForEach(node);
+      else fail('IFX600', `Node "${node.name}" (${node.type}) has no IONFLUX agent equivalent.`, node);
+      steps.push(result.step);
+      node = result.next;
+    }
+    return { steps };
+  }
+
+  private looksLikeLoop(node: N8nNode): boolean {
+    const check = this.next(node.name);
+    const split = check?.type === 'n8n-nodes-base.if' ? this.next(check.name, 0) : undefined;
+    return split?.type === 'n8n-nodes-base.splitOut' && this.next(split.name)?.type === 'n8n-nodes-base.splitInBatches';
+  }
+
+  private readAction(node: N8nNode): { step: unknown; next: N8nNode | undefined } {
+    this.visited.add(node.name);
+    const uses = ACTION_BY_NODE.get(`${node.type}/${String(node.parameters.resource)}/${String(node.parameters.operation)}`)!;
+    const action = actionCatalog[uses];
+    const id = this.stepId(node);
+    const step: Obj = { id };
+    if (node.name !== humanizeId(id)) step.name = node.name;
+    if (node.notes) step.description = node.notes;
+    step.uses = uses;
+    const needed = 'connection' in action ? action.connection : undefined;
+    if (needed) {
+      const credential = node.credentials?.[CREDENTIAL_TYPES[needed.type]];
+      const connection = credentialConnection(credential?.id);
+      const sameType = [...this.connectionTypes].filter(([, type]) => type === needed.type).length;
+      if (connection && (sameType > 1 || this.connectionTypes.get(connection) !== needed.type)) step.connection = connection;
+    }
+    const params: Obj = {};
+    const schemas = action.params.properties ?? {};
+    for (const [name, value] of Object.entries(node.parameters)) {
+      if (['resource', 'operation', 'options', 'backend', 'authentication'].includes(name)) continue;
+      if (!schemas[name]) fail('IFX600', `Node "${node.name}" has a parameter "${name}" that ${uses} does not take.`, node);
+      params[name] = this.readParameter(value, schemas[name]!, node, name);
+    }
+    if (Object.keys(params).length > 0) step.with = params;
+    const options = (node.parameters.options ?? {}) as Obj;
+    if (typeof options.timeoutMs === 'number') step.timeout = formatDuration(options.timeoutMs);
+    if (typeof options.retries === 'number') {
+      step.retries = { max: options.retries, backoff: 'exponential', delay: formatDuration(Number(options.retryDelayMs ?? 1000)) };
+    } else if (node.retryOnFail) {
+      step.retries = { max: Math.max(0, (node.maxTries ?? 3) - 1), backoff: 'fixed', delay: formatDuration(node.waitBetweenTries ?? 1000) };
+    }
+    if (node.onError === 'continueRegularOutput') step.onError = 'continue';
+    if (node.onError === 'continueErrorOutput') step.onError = { goto: this.readErrorRoute(node) };
+    return { step, next: this.next(node.name, 0) };
+  }
+
+  private readParameter(value: unknown, schema: JsonSchema, node: N8nNode, name: string): unknown {
+    const lifted = this.lift(value, node, name);
+    if (lifted !== value) return lifted;
+    const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
+    const structured = types.length === 0 || types.includes('array') || types.includes('object') || schema.anyOf !== undefined;
+    if (structured && typeof value === 'string' && !types.includes('string')) {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        fail('IFX601', `Parameter "${name}" of node "${node.name}" must be JSON.`, node);
+      }
+    }
+    if (structured && types.length === 0 && typeof value === 'string' && /^\s*[[{]/.test(value)) {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        return value;
+      }
+    }
+    return value;
+  }
+
+  /** Error output -> "Error in <step>" -> handler entry -> handler steps. Returns the handler's name. */
+  private readErrorRoute(node: N8nNode): string {
+    const errorNode = this.next(node.name, 1);
+    if (!errorNode) fail('IFX602', `Node "${node.name}" routes errors to its error output, but nothing is connected to it.`, node);
+    this.visited.add(errorNode.name);
+    const entry = errorNode.type === 'n8n-nodes-base.noOp' ? errorNode : this.next(errorNode.name);
+    if (!entry || entry.type !== 'n8n-nodes-base.noOp') fail('IFX602', `The error route of "${node.name}" must end in a handler (NoOp) node.`, node);
+    const known = this.handlerOfNode.get(entry.name);
+    if (known) return known;
+    const path = this.sources[entry.name]?.path;
+    const name = path && path[0] === 'spec' && path[1] === 'handlers' ? String(path[2]) : idFromName(entry.name.replace(/^Handle /, ''));
+    this.handlerOfNode.set(entry.name, name);
+    this.visited.add(entry.name);
+    this.handlers.set(name, []);
+    const { steps } = this.walk(this.next(entry.name), undefined);
+    this.handlers.set(name, steps);
+    return name;
+  }
+
+  /** The node where two branches meet: the first node on the first branch that the second also reaches. */
+  private join(a: N8nNode | undefined, b: N8nNode | undefined, owner: N8nNode): N8nNode | undefined {
+    const reachable = new Set(this.chain(b).map((n) => n.name));
+    const met = this.chain(a).find((n) => reachable.has(n.name));
+    if (!met && a && b) fail('IFX602', `The branches of "${owner.name}" never meet again.`, owner);
+    return met;
+  }
+
+  private afterJoin(join: N8nNode | undefined): N8nNode | undefined {
+    if (join && join.type === 'n8n-nodes-base.merge') {
+      this.visited.add(join.name);
+      return this.next(join.name);
+    }
+    return join;
+  }
+
+  private readIf(node: N8nNode): { step: unknown; next: N8nNode | undefined } {
+    this.visited.add(node.name);
+    const conditions = ((node.parameters.conditions as Obj | undefined)?.conditions ?? []) as Obj[];
+    const condition = conditions[0];
+    const operator = condition?.operator as Obj | undefined;
+    if (conditions.length !== 1 || operator?.type !== 'boolean' || operator.operation !== 'true') {
+      fail('IFX601', `IF node "${node.name}" must have one boolean "is true" condition.`, node);
+    }
+    let js = expressionBody(condition.leftValue);
+    if (js === undefined) fail('IFX601', `The condition of IF node "${node.name}" must be an expression.`, node);
+    if (js.startsWith('!!(') && js.endsWith(')')) js = js.slice(3, -1);
+    const id = this.controlId(node);
+    const thenStart = this.next(node.name, 0);
+    const elseStart = this.next(node.name, 1);
+    const join = this.join(thenStart, elseStart, node);
+    const step: Obj = { id };
+    if (node.name !== humanizeId(id)) step.name = node.name;
+    step.if = `{{ ${this.liftWhole(js, node, 'condition')} }}`;
+    step.then = this.walk(thenStart, join?.name).steps;
+    const elseSteps = this.walk(elseStart, join?.name).steps;
+    if (elseSteps.length > 0) step.else = elseSteps;
+    return { step, next: this.afterJoin(join) };
+  }
+
+  private readSwitch(node: N8nNode): { step: unknown; next: N8nNode | undefined } {
+    this.visited.add(node.name);
+    const rules = (((node.parameters.rules as Obj | undefined)?.values ?? []) as Obj[]).map((rule) => {
+      const conditions = ((rule.conditions as Obj | undefined)?.conditions ?? []) as Obj[];
+      if (conditions.length !== 1 || (conditions[0]!.operator as Obj | undefined)?.operation !== 'equals') {
+        fail('IFX601', `Switch node "${node.name}" must compare one value for equality per rule.`, node);
+      }
+      return conditions[0]!;
+    });
+    if (rules.length === 0) fail('IFX601', `Switch node "${node.name}" has no rules.`, node);
+    let js = expressionBody(rules[0]!.leftValue);
+    if (js === undefined) fail('IFX601', `Switch node "${node.name}" must route on an expression.`, node);
+    const interpolation = /^\(\(x\) => x == null \? "" : typeof x === "object" \? JSON\.stringify\(x\) : String\(x\)\)\(([\s\S]*)\)$/.exec(js);
+    if (interpolation) js = interpolation[1]!;
+    const id = this.controlId(node);
+    const starts = rules.map((_, output) => this.next(node.name, output));
+    const fallback = this.next(node.name, rules.length);
+    const lanes = [...starts, fallback];
+    // Lanes end in the Merge the compiler writes after them, or (graphs made in n8n) in their common successor.
+    let join = this.commonMerge(lanes);
+    if (!join) {
+      for (const lane of lanes) if (lane) join = join ? this.join(lane, join, node) : this.chain(lane).at(-1);
+    }
+    const step: Obj = { id };
+    if (node.name !== humanizeId(id)) step.name = node.name;
+    step.switch = `{{ ${this.liftWhole(js, node, 'routing value')} }}`;
+    const cases: Obj = {};
+    rules.forEach((rule, output) => {
+      cases[String(rule.rightValue)] = this.walk(starts[output], join?.name).steps;
+    });
+    step.cases = cases;
+    const defaultSteps = this.walk(fallback, join?.name).steps;
+    if (defaultSteps.length > 0) step.default = defaultSteps;
+    return { step, next: this.afterJoin(join) };
+  }
+
+  /** The nodes from `start` following single successors (output 0), without repeating. */
+  private chain(start: N8nNode | undefined): N8nNode[] {
+    const nodes: N8nNode[] = [];
+    for (let n = start; n && !nodes.some((m) => m.name === n!.name); ) {
+      nodes.push(n);
+      const next = this.outputs(n.name, 0);
+      n = next.length === 1 ? this.node(next[0]!.node) : undefined;
+    }
+    return nodes;
+  }
+
+  /** The Merge node every lane flows into, if there is one. */
+  private commonMerge(lanes: (N8nNode | undefined)[]): N8nNode | undefined {
+    const paths = lanes.filter((lane): lane is N8nNode => lane !== undefined).map((lane) => this.chain(lane).map((n) => n.name));
+    return this.workflow.nodes.find((n) => n.type === 'n8n-nodes-base.merge' && paths.length > 0 && paths.every((p) => p.includes(n.name)));
+  }
+
+  private controlId(node: N8nNode): string {
+    return this.stepId(node);
+  }
+
+  /** items (Set) -> has items (IF) -> split (SplitOut) -> loop (SplitInBatches) -> body -> collect -> loop; done -> aggregate -> end (Merge) <- empty. */
+  private readForEach(items: N8nNode): { step: unknown; next: N8nNode | undefined } {
+    const check = this.next(items.name);
+    const split = check ? this.next(check.name, 0) : undefined;
+    const loop = split ? this.next(split.name) : undefined;
+    const empty = check ? this.next(check.name, 1) : undefined;
+    const aggregate = loop ? this.next(loop.name, 0) : undefined;
+    const end = aggregate ? this.next(aggregate.name) : undefined;
+    if (!check || !split || !loop || !empty || !aggregate || !end || loop.type !== 'n8n-nodes-base.splitInBatches' || end.type !== 'n8n-nodes-base.merge') {
+      fail('IFX602', `Loop starting at "${items.name}" is not the items -> check -> split -> loop -> aggregate shape IONFLUX reads.`, items);
+    }
+    const as = String(split.parameters.fieldToSplitOut);
+    const js = expressionBody((items.parameters as Obj).jsonOutput);
+    const match = js && /^\(\{ "[^"]*": \(\(l\) => \(Array\.isArray\(l\) \? l : \[\]\)\.map\(\(value, index, all\) => \(\{ value, index, length: all\.length, first: index === 0, last: index === all\.length - 1 \}\)\)\)\(([\s\S]*)\) \}\)$/.exec(js);
+    if (!match) fail('IFX601', `Loop items node "${items.name}" does not have the list expression IONFLUX writes.`, items);
+    for (const n of [items, check, split, loop, empty, aggregate, end]) this.visited.add(n.name);
+    const id = this.stepId(loop);
+    this.loopSplitAs.set(split.name, as);
+    this.loopEnds.set(end.name, id);
+    const source = this.liftWhole(match[1]!, items, 'list');
+    const step: Obj = { id };
+    if (loop.name !== humanizeId(id)) step.name = loop.name;
+    step.forEach = `{{ ${source} }}`;
+    if (as !== 'item') step.as = as;
+    // The body ends at the collect node, which feeds the loop back.
+    const collect = this.incoming(loop.name).map((i) => this.node(i.from)).find((n) => n.name !== split.name);
+    if (collect) this.visited.add(collect.name);
+    step.steps = this.walk(this.next(loop.name, 1), collect?.name).steps;
+    return { step, next: this.next(end.name) };
+  }
+
+  private readOutput(start: N8nNode): Obj | undefined {
+    const output: Obj = {};
+    this.visited.add(start.name);
+    const js = expressionBody(start.parameters.jsonOutput);
+    const match = js ? /^\(\{ value: ([\s\S]*) \}\)$/.exec(js) : null;
+    if (!match) fail('IFX601', `Output node "${start.name}" must set { value: ... }.`, start);
+    if (match[1] !== '$json') {
+      try {
+        output.value = liftValue(match[1]!, this.liftContext);
+      } catch (error) {
+        if (error instanceof UnsupportedExpression) fail('IFX601', `The value of output node "${start.name}" is an expression IONFLUX cannot read: ${error.message}.`, start);
+        throw error;
+      }
+    }
+    let node = this.next(start.name);
+    while (node) {
+      this.visited.add(node.name);
+      const p = node.parameters;
+      if (node.type === `${NODE_PACKAGE}.ionfluxCanvas`) {
+        const canvas: Obj = {};
+        if (p.page !== undefined) canvas.page = this.lift(p.page, node, 'page');
+        canvas.block = this.lift(p.block, node, 'block');
+        if (p.operation === 'append') canvas.mode = 'append';
+        if (p.title !== undefined) canvas.title = this.lift(p.title, node, 'title');
+        if (p.format !== undefined && p.format !== 'markdown') canvas.format = p.format;
+        output.canvas = canvas;
+      } else if (node.type === `${NODE_PACKAGE}.ionfluxChat`) {
+        const chat: Obj = { channel: this.lift(p.channel, node, 'channel') };
+        if (p.threadId !== undefined) chat.threadId = this.lift(p.threadId, node, 'threadId');
+        output.chat = chat;
+      } else {
+        fail('IFX600', `Node "${node.name}" (${node.type}) after the output has no IONFLUX equivalent.`, node);
+      }
+      node = this.next(node.name);
+    }
+    return output;
+  }
+}
+
+function credentialConnection(id: string | undefined): string | undefined {
+  if (!id || !id.startsWith('ionflux:')) return undefined;
+  const name = id.slice('ionflux:'.length);
+  return name === 'workspace' || name === 'llm' ? undefined : name;
+}
+
+function inferInputType(value: unknown): InputDefinition['type'] {
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  if (typeof value === 'boolean') return 'boolean';
+  if (value !== null && typeof value === 'object') return 'object';
+  return 'string';
+}
+
+function slugify(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').replace(/^[^a-z]+/, '').slice(0, 63);
+}
+
+function orderMetadata(metadata: Obj): Obj {
+  const ordered: Obj = {};
+  for (const key of ['name', 'displayName', 'version', 'description', 'tags', 'author', 'icon', 'license']) if (metadata[key] !== undefined) ordered[key] = metadata[key];
+  return ordered;
+}
+
+/** Writes the agent as YAML: block style, flow style for short leaf mappings and lists, the schema modeline first. */
+export function agentToYaml(agent: Record<string, unknown>, { schemaPath = '../../dsl/schema/agent.schema.json' }: { schemaPath?: string } = {}): string {
+  const doc = new Document(agent);
+  const compact = (node: YamlNode | null | undefined, depth: number): void => {
+    if (!node) return;
+    if (isMap(node) || isSeq(node)) {
+      const items = node.items as unknown[];
+      const leafValues = items.every((item) => {
+        const value = isMap(node) ? (item as { value: unknown }).value : item;
+        return isScalar(value) && !(typeof value.value === 'string' && (value.value.includes('\n') || value.value.length > 60));
+      });
+      const short = JSON.stringify(node.toJSON()).length <= 80;
+      if (depth >= 2 && leafValues && short && items.length > 0) node.flow = true;
+      for (const item of items) compact(isMap(node) ? ((item as { value: YamlNode }).value as YamlNode) : (item as YamlNode), depth + 1);
+    }
+  };
+  compact(doc.contents as YamlNode, 0);
+  doc.commentBefore = ` yaml-language-server: $schema=${schemaPath}`;
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: true });
+}
+
+/**
+ * Decompiles an n8n workflow (object or JSON text) into agent YAML. Unsupported nodes and expressions give a
+ * diagnostic naming the node and its type.
+ */
+export function decompileWorkflow(input: N8nWorkflow | string, options: { schemaPath?: string } = {}): DecompileResult {
+  let workflow: N8nWorkflow;
+  try {
+    workflow = typeof input === 'string' ? (JSON.parse(input) as N8nWorkflow) : input;
+  } catch (error) {
+    return { diagnostics: [{ code: 'IFX603', severity: 'error', message: `The workflow is not valid JSON: ${(error as Error).message}` }] };
+  }
+  if (!workflow || typeof workflow !== 'object' || !Array.isArray(workflow.nodes) || typeof workflow.connections !== 'object' || workflow.connections === null) {
+    return { diagnostics: [{ code: 'IFX603', severity: 'error', message: 'An n8n workflow has a "nodes" list and a "connections" object.' }] };
+  }
+  const decompiler = new Decompiler(workflow);
+  try {
+    const { agent, layout } = decompiler.run();
+    return { diagnostics: decompiler.warnings, agent, yaml: agentToYaml(agent, options), layout };
+  } catch (error) {
+    if (error instanceof DecompileError) return { diagnostics: [...decompiler.warnings, error.diagnostic] };
+    throw error;
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * @ionflux/compiler: agent YAML <-> n8n workflow JSON. Stages: validate (@ionflux/dsl) -> normalize (IR) ->
+ * lower (n8n nodes and connections) -> emit (JSON); and back: decompile (workflow -> agent YAML).
+ */
+export * from './compile';
+export * from './expressions';
+export { canonicalJson, sha256Hex, stableUuid } from './hash';
+export * from './ir';
+export { lowerAgent, COLUMN, ROW, type LayoutPositions } from './lower';
+export * from './nodes';
+export { humanizeId, normalizeAgent, titleFromName, toValueIR } from './normalize';
+export * from './workflow';
+export { agentToYaml, decompileWorkflow, idFromName, type DecompileDiagnostic, type DecompileResult } from './decompile';
+export { liftExpression, liftParameter, UnsupportedExpression } from './lift';

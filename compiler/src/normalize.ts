@@ -1,0 +1,213 @@
+import {
+  getAction,
+  hasExpression,
+  parseDuration,
+  parseTemplateCached,
+  stepKind,
+  type ActionName,
+  type AgentDocument,
+  type DocumentPath,
+  type OnError,
+  type RetryPolicy,
+  type TriggerKind,
+} from '@ionflux/dsl';
+import type { AgentIR, OnErrorIR, OutputIR, RetryIR, StepIR, ValueIR } from './ir';
+
+type Obj = Record<string, unknown>;
+
+/** "fetch_orders" / "fetchOrders" -> "Fetch orders": the node name a step gets when it has no `name`. */
+export function humanizeId(id: string): string {
+  const words = id
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** "revenue-tracker-lite" -> "Revenue Tracker Lite". */
+export function titleFromName(name: string): string {
+  return name
+    .split('-')
+    .filter(Boolean)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ');
+}
+
+/** Parses a written value into literal text and expressions, recursively. */
+export function toValueIR(value: unknown): ValueIR {
+  if (typeof value === 'string') {
+    if (!hasExpression(value)) return { kind: 'literal', value };
+    const template = parseTemplateCached(value);
+    if (template.isWholeExpression) {
+      const part = template.parts.find((p) => p.kind === 'expression')!;
+      if (part.kind === 'expression' && part.expression) return { kind: 'expression', expression: part.expression, source: part.source.trim() };
+    }
+    const parts: Extract<ValueIR, { kind: 'template' }>['parts'] = [];
+    for (const part of template.parts) {
+      if (part.kind === 'text') parts.push({ text: part.text });
+      else if (part.expression) parts.push({ expression: part.expression, source: part.source.trim() });
+    }
+    return { kind: 'template', parts };
+  }
+  if (Array.isArray(value)) {
+    const items = value.map(toValueIR);
+    return items.every((item) => item.kind === 'literal') ? { kind: 'literal', value } : { kind: 'array', items };
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Obj).map(([key, item]) => [key, toValueIR(item)] as [string, ValueIR]);
+    return entries.every(([, item]) => item.kind === 'literal') ? { kind: 'literal', value } : { kind: 'object', entries };
+  }
+  return { kind: 'literal', value };
+}
+
+function retryIR(retries: RetryPolicy | undefined): RetryIR | undefined {
+  if (!retries) return undefined;
+  return { max: retries.max, backoff: retries.backoff ?? 'exponential', delayMs: retries.delay ? (parseDuration(retries.delay) ?? 1000) : 1000 };
+}
+
+function onErrorIR(onError: OnError | undefined): OnErrorIR {
+  if (onError === 'continue') return { kind: 'continue' };
+  if (onError && typeof onError === 'object') return { kind: 'goto', handler: onError.goto };
+  return { kind: 'fail' };
+}
+
+interface NormalizeContext {
+  policyRetries: RetryPolicy | undefined;
+  policyOnError: OnError | undefined;
+  resolvedConnections: Map<string, string>;
+}
+
+function normalizeSteps(steps: unknown[], path: DocumentPath, context: NormalizeContext, inHandler: boolean): StepIR[] {
+  return steps.map((raw, index) => {
+    const step = raw as Obj;
+    const stepPath = [...path, index];
+    const id = step.id as string;
+    const common = {
+      id,
+      name: typeof step.name === 'string' ? step.name : humanizeId(id),
+      path: stepPath,
+      ...(typeof step.description === 'string' ? { description: step.description } : {}),
+    };
+    switch (stepKind(step)) {
+      case 'action': {
+        const uses = step.uses as string;
+        const action = getAction(uses)!;
+        const retry = retryIR((step.retries as RetryPolicy | undefined) ?? (action.idempotent ? context.policyRetries : undefined));
+        const connection = (step.connection as string | undefined) ?? context.resolvedConnections.get(id);
+        const ir: StepIR = {
+          ...common,
+          kind: 'action',
+          uses: uses as ActionName,
+          params: Object.entries((step.with as Obj | undefined) ?? {}).map(([name, value]) => [
+            name,
+            // llm.extract's schema is data, never a template.
+            name === 'schema' && uses === 'llm.extract' ? { kind: 'literal', value } : toValueIR(value),
+          ]),
+          onError: onErrorIR((step.onError as OnError | undefined) ?? (inHandler ? undefined : context.policyOnError)),
+        };
+        if (connection !== undefined) ir.connection = connection;
+        if (typeof step.timeout === 'string') ir.timeoutMs = parseDuration(step.timeout)!;
+        if (retry && retry.max > 0) ir.retry = retry;
+        return ir;
+      }
+      case 'if':
+        return {
+          ...common,
+          kind: 'if',
+          condition: toValueIR(step.if),
+          then: normalizeSteps((step.then as unknown[]) ?? [], [...stepPath, 'then'], context, inHandler),
+          else: normalizeSteps((step.else as unknown[]) ?? [], [...stepPath, 'else'], context, inHandler),
+        };
+      case 'switch':
+        return {
+          ...common,
+          kind: 'switch',
+          on: toValueIR(step.switch),
+          cases: Object.entries((step.cases as Obj) ?? {}).map(([value, steps]) => ({
+            value,
+            steps: normalizeSteps((steps as unknown[]) ?? [], [...stepPath, 'cases', value], context, inHandler),
+          })),
+          default: normalizeSteps((step.default as unknown[]) ?? [], [...stepPath, 'default'], context, inHandler),
+        };
+      case 'forEach':
+        return {
+          ...common,
+          kind: 'forEach',
+          source: toValueIR(step.forEach),
+          as: typeof step.as === 'string' ? step.as : 'item',
+          steps: normalizeSteps((step.steps as unknown[]) ?? [], [...stepPath, 'steps'], context, inHandler),
+        };
+      default:
+        throw new Error(`normalize: step ${id} has no kind (validate the agent first)`);
+    }
+  });
+}
+
+function outputIR(output: Obj | undefined): OutputIR | undefined {
+  if (!output) return undefined;
+  const ir: OutputIR = {};
+  if (output.value !== undefined) ir.value = toValueIR(output.value);
+  const canvas = output.canvas as Obj | undefined;
+  if (canvas) {
+    ir.canvas = {
+      block: toValueIR(canvas.block),
+      mode: canvas.mode === 'append' ? 'append' : 'replace',
+      format: typeof canvas.format === 'string' ? canvas.format : 'markdown',
+    };
+    if (canvas.page !== undefined) ir.canvas.page = toValueIR(canvas.page);
+    if (canvas.title !== undefined) ir.canvas.title = toValueIR(canvas.title);
+  }
+  const chat = output.chat as Obj | undefined;
+  if (chat) {
+    ir.chat = { channel: toValueIR(chat.channel) };
+    if (chat.threadId !== undefined) ir.chat.threadId = toValueIR(chat.threadId);
+  }
+  return ir;
+}
+
+/** Metadata in a fixed key order with the display name filled in: key order in the YAML must not matter. */
+function normalizeMetadata(metadata: AgentDocument['metadata']): AgentIR['metadata'] {
+  const result: AgentIR['metadata'] = { name: metadata.name, version: metadata.version, displayName: metadata.displayName ?? titleFromName(metadata.name) };
+  for (const key of ['description', 'tags', 'author', 'icon', 'license'] as const) {
+    if (metadata[key] !== undefined) (result as Record<string, unknown>)[key] = metadata[key];
+  }
+  return result;
+}
+
+/**
+ * Normalizes a validated agent into the IR: defaults applied (names, retries from the policy for idempotent actions,
+ * onError), strings parsed into expressions, connections resolved.
+ */
+export function normalizeAgent({
+  agent,
+  resolvedConnections = new Map(),
+}: {
+  agent: AgentDocument;
+  resolvedConnections?: Map<string, string>;
+}): AgentIR {
+  const { metadata, spec } = agent;
+  const triggerKind = Object.keys(spec.trigger)[0] as TriggerKind;
+  const context: NormalizeContext = { policyRetries: spec.policy?.retries, policyOnError: spec.policy?.onError, resolvedConnections };
+  const ir: AgentIR = {
+    metadata: normalizeMetadata(metadata),
+    inputs: spec.inputs ?? {},
+    connections: spec.connections ?? {},
+    trigger: {
+      kind: triggerKind,
+      config: ((spec.trigger as Record<string, unknown>)[triggerKind] as Obj) ?? {},
+      path: ['spec', 'trigger', triggerKind],
+    },
+    steps: normalizeSteps(spec.steps, ['spec', 'steps'], context, false),
+    handlers: Object.entries(spec.handlers ?? {}).map(([name, steps]) => ({
+      name,
+      steps: normalizeSteps(steps, ['spec', 'handlers', name], context, true),
+    })),
+    policy: {},
+  };
+  const output = outputIR(spec.output as Obj | undefined);
+  if (output) ir.output = output;
+  if (spec.policy?.timeout) ir.policy.timeoutMs = parseDuration(spec.policy.timeout)!;
+  if (spec.policy?.budget) ir.policy.budget = spec.policy.budget;
+  return ir;
+}
