@@ -212,7 +212,7 @@ function stringValue(name: string, schema: JsonSchema, scope: Scope, options: Ex
   if (fmt === 'date' || (/\b(date|day|deadline|due|birthday)\b/.test(n) && fmt !== 'date-time')) return fromDates(false);
   if (fmt === 'date-time' || /\b(at|time|timestamp|datetime)$/.test(n)) return fromDates(true);
   if (fmt === 'email' || /\bemail\b/.test(n)) {
-    const v = (kv && /@/.test(kv) ? kv.match(/[^\s<>]+@[^\s<>]+/)?.[0] : null) ?? firstEntity(scope, 'email', cues);
+    const v = (kv ? kv.match(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/)?.[0] : null) ?? firstEntity(scope, 'email', cues);
     return v ? { value: v, evidence: true } : { value: fmt === 'email' ? 'unknown@example.com' : '', evidence: false };
   }
   if (fmt === 'uri' || fmt === 'url' || /\b(url|link|website|homepage)\b/.test(n)) {
@@ -290,6 +290,8 @@ function numberValue(name: string, schema: JsonSchema, scope: Scope, integer: bo
     }
   }
   if (!chosen && kind) chosen = findNumbers(scope.text).find((m) => m.kind === kind);
+  // Size-like parameters ("limit", "count", "top") take the first quantity mentioned ("get the 50 paid orders").
+  if (!chosen && nameHas(name, /\b(limit|count|number|num|max|top|first|last|quantity|size|n)\b/)) chosen = findNumbers(scope.text).find((m) => m.kind !== 'money' && m.kind !== 'percent');
   let value = chosen ? chosen.value : typeof schema.minimum === 'number' ? schema.minimum : 0;
   if (chosen?.kind === 'percent' && typeof schema.maximum === 'number' && schema.maximum <= 1) value /= 100;
   if (integer) value = Math.round(value);

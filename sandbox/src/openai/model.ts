@@ -93,7 +93,7 @@ function parseConversation(messages: ChatMessage[]): Parsed {
   return { system, instruction: instruction.trim(), document: document.trim(), material: material.trim() };
 }
 
-const INSTRUCTION_VERBS = /\b(summari[sz]e|summary|tl;?dr|extract|classify|categori[sz]e|label|write|draft|compose|create|generate|list|give|find|identify|pull|return|rewrite|translate|analy[sz]e|recap|condense|tag|suggest|brainstorm|reply|respond|answer|tell|determine|decide|choose|pick|rate|score|describe|explain)\b/i;
+const INSTRUCTION_VERBS = /\b(summar(?:y|ies|i[sz]\w*)|tl;?dr|extract|classify|categori[sz]e|label|write|draft|compose|create|generate|list|give|find|identify|pull|return|rewrite|translate|analy[sz]e|recap|condense|tag|suggest|brainstorm|reply|respond|answer|tell|determine|decide|choose|pick|rate|score|describe|explain)\b/i;
 
 function isInstruction(text: string): boolean {
   return INSTRUCTION_VERBS.test(text) && text.length < 400;
@@ -174,8 +174,8 @@ function classifyTask(p: Parsed, labels: string[]): string {
 }
 
 function questionTask(p: Parsed): string {
-  const ranked = rankSentences(p.document, p.instruction).filter((s) => contentStems(s.text).some((t) => contentStems(p.instruction).includes(t)));
-  if (!p.document || ranked.length === 0) {
+  const ranked = rankSentences(p.material, p.instruction).filter((s) => contentStems(s.text).some((t) => contentStems(p.instruction).includes(t)));
+  if (!p.material || ranked.length === 0) {
     return `I'm ionflux-sandbox-1, a deterministic offline sandbox model, not a real LLM: I can only answer from text you provide. I found nothing in the conversation that answers "${p.instruction.slice(0, 160)}".`;
   }
   const best = [...ranked].sort((a, b) => b.score - a.score).slice(0, 2).sort((a, b) => a.index - b.index);
@@ -338,7 +338,7 @@ export function respond(request: ModelRequest): ModelReply {
   const cue = `${p.instruction}\n${p.system}`;
   const labels = /\b(classify|classification|categori[sz]e|categor(y|ies)|label|which (one|category|label|option)|choose|pick|one of|sentiment|is this|is it)\b/i.test(p.instruction) ? findLabels(cue) : null;
   if (labels) return { kind: 'text', content: classifyTask(p, labels), task: 'classify' };
-  if (/\b(summari[sz]e|summary|tl;?dr|recap|key points|main points|condense|gist|overview|highlights|takeaways)\b/i.test(p.instruction)) return { kind: 'text', content: summaryTask(p), task: 'summarize' };
+  if (/\b(summar(?:y|ies|i[sz]\w*)|tl;?dr|recap|key points|main points|condense|gist|overview|highlights|takeaways)\b/i.test(p.instruction)) return { kind: 'text', content: summaryTask(p), task: 'summarize' };
   if (/\b(keywords?|key ?phrases?|hashtags?|tags|topics|entities|named entities)\b/i.test(p.instruction) && /\b(extract|list|give|find|identify|suggest|generate|what are|pull)\b/i.test(p.instruction) && !/\b(caption|email|post)\b/i.test(p.instruction)) {
     return { kind: 'text', content: keywordTask(p), task: 'keywords' };
   }

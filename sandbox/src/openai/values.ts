@@ -18,13 +18,14 @@ export function findNumbers(text: string): NumberMention[] {
   const out: NumberMention[] = [];
   const pattern = /([$€£])?\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?(k|m|b|bn|thousand|million|billion)?\b\s?(%|percent|usd|eur|gbp|dollars?|followers|views|likes|orders|units|items|pcs)?/gi;
   for (const m of text.matchAll(pattern)) {
-    const before = text.slice(Math.max(0, m.index! - 1), m.index!);
-    if (/[A-Za-z_]/.test(before) && !m[1]) continue; // part of an identifier like "v2" or "TEE-001"
+    const digitsAt = m.index! + m[0].indexOf(m[2]!);
+    const before = text.slice(Math.max(0, digitsAt - 1), digitsAt);
+    if (/[A-Za-z_.]/.test(before) && !m[1]) continue; // part of an identifier like "v2", "TEE-001" or a handle
     const raw = m[2]!.replace(/,/g, '');
     // Dates and times are not quantities.
-    const after = text.slice(m.index! + m[0].length, m.index! + m[0].length + 1);
-    if (!m[1] && (after === '-' || after === '/' || after === ':') && /^\d+$/.test(raw)) continue;
-    if (!m[1] && /[-/:]$/.test(text.slice(Math.max(0, m.index! - 1), m.index!))) continue;
+    const afterDigits = text.slice(digitsAt + m[2]!.length, digitsAt + m[2]!.length + 1);
+    if (!m[1] && (afterDigits === '-' || afterDigits === '/' || afterDigits === ':') && /^\d+$/.test(raw)) continue;
+    if (!m[1] && /[-/:]$/.test(before)) continue;
     let value = Number(raw);
     const suffix = (m[3] ?? '').toLowerCase();
     if (suffix === 'k' || suffix === 'thousand') value *= 1_000;
@@ -32,7 +33,7 @@ export function findNumbers(text: string): NumberMention[] {
     else if (suffix === 'b' || suffix === 'bn' || suffix === 'billion') value *= 1_000_000_000;
     const unit = (m[4] ?? '').toLowerCase();
     const kind: NumberMention['kind'] = m[1] || /usd|eur|gbp|dollar/.test(unit) ? 'money' : unit === '%' || unit === 'percent' ? 'percent' : suffix || /followers|views|likes|orders|units|items|pcs/.test(unit) ? 'count' : 'plain';
-    out.push({ value, text: m[0].trim(), index: m.index!, kind });
+    out.push({ value, text: m[0].trim(), index: digitsAt, kind });
   }
   for (const m of text.matchAll(/\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|dozen)\b/gi)) {
     out.push({ value: NUMBER_WORDS[m[1]!.toLowerCase()]!, text: m[0], index: m.index!, kind: 'plain' });

@@ -313,8 +313,9 @@ function addressNode(address: Address | null, id: number) {
   return address ? { ...address, addressId: id } : null;
 }
 
+/** Shopify's Count: capped at `limit` (default 10000, null for no cap) with precision AT_LEAST when capped. */
 function countOf(n: number, limit: number | null | undefined) {
-  const cap = limit ?? 10000;
+  const cap = limit === null ? Number.POSITIVE_INFINITY : limit ?? 10000;
   return n > cap ? { count: cap, precision: 'AT_LEAST' } : { count: n, precision: 'EXACT' };
 }
 
