@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SANDBOX_CREDENTIALS } from '../credentials';
@@ -234,5 +235,19 @@ describe('throttling', () => {
     expect((await gql('{ shop { name } }')).status).toBe(200);
     const invalid = await fetch(`${sandbox.url}/sandbox/control/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ service: 'shopify', status: 418 }) });
     expect(invalid.status).toBe(400);
+  });
+});
+
+describe('robustness', () => {
+  it('never answers 500 to arbitrary queries, variables or search strings', async () => {
+    const samples = fc.sample(
+      fc.tuple(fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('{ orders(first: 3, query: $q) { nodes { id } } }', 'query($q: String) { products(first: 2, query: $q) { nodes { title } } }', '{ customers(first: 1, after: "bogus") { nodes { id } } }')), fc.string({ maxLength: 40 })),
+      { seed: 99, numRuns: 60 },
+    );
+    for (const [query, q] of samples) {
+      const response = await fetch(`${sandbox.url}/sandbox/shopify/admin/api/2025-10/graphql.json`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': TOKEN }, body: JSON.stringify({ query, variables: { q } }) });
+      expect([200, 400]).toContain(response.status);
+      await response.json();
+    }
   });
 });
