@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { compileCommand, decompileCommand, graphCommand } from './commands/compile';
 import { initCommand } from './commands/init';
 import { schemaCommand } from './commands/schema';
 import { validateCommand } from './commands/validate';
@@ -43,6 +44,32 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
     .option('--force', 'overwrite an existing file', false)
     .action((name: string, options: { dir: string; force: boolean }) => {
       exitCode = initCommand(name, options, io);
+    });
+
+  program
+    .command('compile')
+    .description('Compile an agent into an n8n workflow (JSON).')
+    .argument('<agent>', 'agent YAML file')
+    .option('-o, --output <file>', 'write the workflow to a file instead of stdout')
+    .action((file: string, options: { output?: string }) => {
+      exitCode = compileCommand(file, options, io);
+    });
+
+  program
+    .command('decompile')
+    .description('Turn an n8n workflow (IONFLUX and standard nodes) back into agent YAML.')
+    .argument('<workflow>', 'n8n workflow JSON file')
+    .option('-o, --output <file>', 'write the agent to a file (and its layout sidecar) instead of stdout')
+    .action((file: string, options: { output?: string }) => {
+      exitCode = decompileCommand(file, options, io);
+    });
+
+  program
+    .command('graph')
+    .description('Print the nodes and edges of an agent (or a workflow JSON) as text.')
+    .argument('<file>', 'agent YAML or workflow JSON')
+    .action((file: string) => {
+      exitCode = graphCommand(file, io);
     });
 
   try {

@@ -1,6 +1,7 @@
-import { actionCatalog, type ActionName, type InputDefinition, type JsonSchema } from '@ionflux/dsl';
+import { actionCatalog, type ActionName, type DiagnosticCode, type InputDefinition, type JsonSchema } from '@ionflux/dsl';
 import { Document, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import { expressionBody, liftExpression, liftParameter, liftValue, UnsupportedExpression, type LiftContext, type NodeMeaning } from './lift';
+import { parameterTakesJson } from './lower';
 import { ACTION_NODES, CREDENTIAL_TYPES, NODE_PACKAGE, TRIGGER_NODES } from './nodes';
 import { humanizeId, titleFromName } from './normalize';
 import type { IonfluxMeta, N8nConnection, N8nNode, N8nWorkflow, NodeSource } from './workflow';
@@ -13,7 +14,7 @@ import type { IonfluxMeta, N8nConnection, N8nNode, N8nWorkflow, NodeSource } fro
  */
 
 export interface DecompileDiagnostic {
-  code: 'IFX600' | 'IFX601' | 'IFX602' | 'IFX603';
+  code: Extract<DiagnosticCode, `IFX6${string}`>;
   severity: 'error' | 'warning';
   message: string;
   node?: string;
@@ -365,20 +366,11 @@ class Decompiler {
   private readParameter(value: unknown, schema: JsonSchema, node: N8nNode, name: string): unknown {
     const lifted = this.lift(value, node, name);
     if (lifted !== value) return lifted;
-    const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
-    const structured = types.length === 0 || types.includes('array') || types.includes('object') || schema.anyOf !== undefined;
-    if (structured && typeof value === 'string' && !types.includes('string')) {
+    if (parameterTakesJson(schema) && typeof value === 'string') {
       try {
         return JSON.parse(value) as unknown;
       } catch {
         fail('IFX601', `Parameter "${name}" of node "${node.name}" must be JSON.`, node);
-      }
-    }
-    if (structured && types.length === 0 && typeof value === 'string' && /^\s*[[{]/.test(value)) {
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        return value;
       }
     }
     return value;

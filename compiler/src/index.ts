@@ -12,3 +12,5 @@ export { humanizeId, normalizeAgent, titleFromName, toValueIR } from './normaliz
 export * from './workflow';
 export { agentToYaml, decompileWorkflow, idFromName, type DecompileDiagnostic, type DecompileResult } from './decompile';
 export { liftExpression, liftParameter, UnsupportedExpression } from './lift';
+export { applyGraphEdits, GraphEditError, renameReferences, stepPaths, type GraphEdit, type StepContainer } from './edit';
+export { renderGraph } from './graph';

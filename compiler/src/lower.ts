@@ -66,11 +66,15 @@ const TRIGGER_NAMES: Record<string, string> = {
   'shopify.order': 'Shopify order',
 };
 
-function schemaIsStructured(schema: JsonSchema | undefined): boolean {
-  if (!schema) return true; // `any` parameters (payload, content, messages) take structured values
+/**
+ * Whether a parameter takes JSON text for literal values: lists and objects only. Parameters of any type (payload,
+ * content, messages) take text as text, so their structured literals are written as expressions instead.
+ */
+export function parameterTakesJson(schema: JsonSchema | undefined): boolean {
+  if (!schema) return false;
+  if (schema.anyOf) return schema.anyOf.every(parameterTakesJson);
   const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
-  if (schema.anyOf) return schema.anyOf.some(schemaIsStructured);
-  return types.length === 0 || types.includes('array') || types.includes('object');
+  return types.length > 0 && types.every((t) => t === 'array' || t === 'object');
 }
 
 class Lowerer {
@@ -375,7 +379,7 @@ class Lowerer {
     const order = Object.keys(paramSchemas);
     const params = [...step.params].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
     for (const [name, value] of params) {
-      parameters[name] = parameterValue(value, scope, { json: schemaIsStructured(paramSchemas[name]) });
+      parameters[name] = parameterValue(value, scope, { json: parameterTakesJson(paramSchemas[name]) });
     }
     const options: Record<string, unknown> = {};
     if (step.timeoutMs !== undefined) options.timeoutMs = step.timeoutMs;

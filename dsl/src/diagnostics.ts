@@ -1,7 +1,8 @@
 /**
  * Diagnostics are data: every problem the DSL finds is a `Diagnostic` with a stable code from the catalog below.
  * Codes never change meaning once published; wording may improve. Families:
- * IFX1xx parse, IFX2xx schema, IFX3xx references, IFX4xx expressions, IFX5xx types.
+ * IFX1xx parse, IFX2xx schema, IFX3xx references, IFX4xx expressions, IFX5xx types, IFX6xx decompile (n8n workflow
+ * -> agent).
  */
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -373,6 +374,30 @@ export const diagnosticCatalog = {
       steps: `    - { id: note, uses: notify, with: { title: "{{ inputs.flag * 2 }}" } }\n`,
     }),
     fix: 'Arithmetic needs numbers: convert with `number(...)`.',
+  },
+  IFX600: {
+    severity: 'error',
+    title: 'Workflow node without an agent equivalent',
+    example: '(decompiling a workflow that contains, e.g., an n8n-nodes-base.code node)',
+    fix: 'Replace the node with IONFLUX or supported standard nodes (IF, Switch, Merge, Set, Split Out, Loop Over Items, Aggregate), or keep editing that workflow in n8n.',
+  },
+  IFX601: {
+    severity: 'error',
+    title: 'Workflow expression or parameter IONFLUX cannot read',
+    example: '(decompiling a node whose parameter is {{ $json.items.map(i => i.id) }})',
+    fix: 'Use paths, operators and the IONFLUX functions in the expression (see docs/dsl.md), or compute the value in a step.',
+  },
+  IFX602: {
+    severity: 'error',
+    title: 'Workflow shape an agent cannot express',
+    example: '(decompiling a workflow where one output feeds two nodes, or branches never join)',
+    fix: 'Give every node one successor per output and join branches again (a Merge node), or split the workflow.',
+  },
+  IFX603: {
+    severity: 'error',
+    title: 'Not an n8n workflow',
+    example: '(decompiling a file that is not JSON, or has no nodes list)',
+    fix: 'Give an n8n workflow export: JSON with "nodes" and "connections".',
   },
 } as const satisfies Record<string, DiagnosticDefinition>;
 

@@ -57,7 +57,8 @@ describe('invalid agents (examples/invalid)', () => {
 describe('diagnostic catalog', () => {
   const codes = Object.keys(diagnosticCatalog) as DiagnosticCode[];
 
-  it.each(codes.filter((code) => code !== 'IFX103'))('the documented example of %s produces it', (code) => {
+  // IFX103 needs a 1 MiB document (tested below); IFX6xx come from decompiling workflows (compiler tests).
+  it.each(codes.filter((code) => code !== 'IFX103' && !code.startsWith('IFX6')))('the documented example of %s produces it', (code) => {
     const { example, severity } = diagnosticCatalog[code];
     const produced = validateAgent(example).diagnostics.filter((d) => d.code === code);
     expect(produced.length).toBeGreaterThan(0);
@@ -69,8 +70,8 @@ describe('diagnostic catalog', () => {
     expect(validateAgent(huge).diagnostics.map((d) => d.code)).toEqual(['IFX103']);
   });
 
-  it('uses stable codes in five families', () => {
-    for (const code of codes) expect(code).toMatch(/^IFX[1-5]\d\d$/);
+  it('uses stable codes in six families', () => {
+    for (const code of codes) expect(code).toMatch(/^IFX[1-6]\d\d$/);
   });
 });
 

@@ -1,0 +1,481 @@
+import { closestMatch, getAction, parseTemplate, stepKind, type DocumentPath, type Expression } from '@ionflux/dsl';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, stringify, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+
+/**
+ * Graph edits applied to agent YAML in place. The studio's graph (and `ionflux` tooling) describe a change as a
+ * typed object; the edit locates the affected nodes with the yaml Document API and splices new text into exactly
+ * their source ranges, so comments, key order, quoting and layout of everything else stay byte-for-byte.
+ */
+export type StepContainer = {
+  /** Omitted: `spec.steps`. A step id (if, switch or forEach) or `handler:<name>`. */
+  parent?: string;
+  /** For an if: `then` | `else`; a switch: `default` | `case:<value>`; a forEach: `steps` (default). */
+  branch?: string;
+};
+
+export type GraphEdit =
+  | ({ type: 'addStep'; step: Record<string, unknown>; index?: number } & StepContainer)
+  | { type: 'removeStep'; id: string }
+  | { type: 'renameStep'; id: string; newId: string }
+  | { type: 'setParameter'; id: string; name: string; value?: unknown }
+  | {
+      type: 'setField';
+      id: string;
+      field: 'name' | 'description' | 'uses' | 'connection' | 'timeout' | 'retries' | 'onError' | 'if' | 'switch' | 'forEach' | 'as';
+      value?: unknown;
+    }
+  | ({ type: 'moveStep'; id: string; index?: number } & StepContainer);
+
+export class GraphEditError extends Error {}
+
+type Obj = Record<string, unknown>;
+
+interface Parsed {
+  text: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  value: unknown;
+}
+
+function parse(text: string): Parsed {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, keepSourceTokens: false });
+  if (doc.errors.length > 0) throw new GraphEditError(`The agent YAML does not parse: ${doc.errors[0]!.message.split('\n')[0]}`);
+  return { text, doc, lineCounter, value: doc.toJS() };
+}
+
+/** Every step with its document path (main steps, nested steps, handlers). */
+export function stepPaths(value: unknown): Map<string, DocumentPath> {
+  const paths = new Map<string, DocumentPath>();
+  const spec = (value as Obj | undefined)?.spec as Obj | undefined;
+  const visit = (steps: unknown, path: DocumentPath) => {
+    if (!Array.isArray(steps)) return;
+    steps.forEach((step, index) => {
+      if (!step || typeof step !== 'object') return;
+      const s = step as Obj;
+      const stepPath = [...path, index];
+      if (typeof s.id === 'string') paths.set(s.id, stepPath);
+      visit(s.then, [...stepPath, 'then']);
+      visit(s.else, [...stepPath, 'else']);
+      visit(s.steps, [...stepPath, 'steps']);
+      visit(s.default, [...stepPath, 'default']);
+      if (s.cases && typeof s.cases === 'object') for (const [k, v] of Object.entries(s.cases as Obj)) visit(v, [...stepPath, 'cases', k]);
+    });
+  };
+  visit(spec?.steps, ['spec', 'steps']);
+  for (const [name, steps] of Object.entries((spec?.handlers as Obj | undefined) ?? {})) visit(steps, ['spec', 'handlers', name]);
+  return paths;
+}
+
+function nodeAt(doc: Document.Parsed, path: DocumentPath): YamlNode | undefined {
+  return doc.getIn(path, true) as YamlNode | undefined;
+}
+
+function pairAt(doc: Document.Parsed, path: DocumentPath): Pair | undefined {
+  const parent = path.length === 1 ? doc.contents : nodeAt(doc, path.slice(0, -1));
+  if (!isMap(parent)) return undefined;
+  return (parent.items as Pair[]).find((p) => isScalar(p.key) && String(p.key.value) === String(path[path.length - 1]));
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+function lineEnd(text: string, offset: number): number {
+  const end = text.indexOf('\n', offset);
+  return end === -1 ? text.length : end + 1;
+}
+
+function columnOf(text: string, offset: number): number {
+  return offset - lineStart(text, offset);
+}
+
+/** The end of a node's own text (before trailing comments and blank lines). */
+function nodeEnd(node: YamlNode): number {
+  return node.range![1];
+}
+
+function isEmptyCollection(value: unknown): boolean {
+  return (Array.isArray(value) && value.length === 0) || (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0);
+}
+
+/** One value rendered inline (flow style when it is a collection). */
+function renderInline(value: unknown): string {
+  return stringify(value, { lineWidth: 0, collectionStyle: 'flow', flowCollectionPadding: true }).trimEnd();
+}
+
+/** A string scalar in the style the old scalar had (plain, quoted, block), at the given indentation. */
+function renderScalarLike(old: Scalar, value: unknown, indent: number): string {
+  if (typeof value !== 'string') return renderInline(value);
+  const type = old.type ?? 'PLAIN';
+  if (type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED') {
+    const scalar = new Scalar(value);
+    scalar.type = type;
+    const rendered = new Document(scalar).toString({ lineWidth: 0 }).trimEnd();
+    const [header, ...lines] = rendered.split('\n');
+    const pad = ' '.repeat(indent);
+    return [header, ...lines.map((line) => (line.length > 0 ? pad + line.replace(/^ {2}/, '') : line))].join('\n');
+  }
+  const defaultStringType = type === 'QUOTE_SINGLE' ? 'QUOTE_SINGLE' : type === 'QUOTE_DOUBLE' ? 'QUOTE_DOUBLE' : 'PLAIN';
+  const rendered = stringify(value, { lineWidth: 0, defaultStringType, defaultKeyType: 'PLAIN' }).trimEnd();
+  return rendered.includes('\n') ? stringify(value, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE' }).trimEnd() : rendered;
+}
+
+/** Replacement text for a scalar's source range (block scalars own the newline that ends them). */
+function scalarText(source: string, node: Scalar, value: unknown, indent: number): string {
+  const rendered = renderScalarLike(node, value, indent);
+  return source.slice(node.range![0], node.range![1]).endsWith('\n') && !rendered.endsWith('\n') ? `${rendered}\n` : rendered;
+}
+
+/** Block YAML for a value under a key or seq item, indented by `indent` spaces (first line unindented). */
+function renderBlock(value: unknown, indent: number): string {
+  const text = stringify(value, { lineWidth: 0, flowCollectionPadding: true }).trimEnd();
+  return text
+    .split('\n')
+    .map((line, i) => (i === 0 || line.length === 0 ? line : ' '.repeat(indent) + line))
+    .join('\n');
+}
+
+class Editor {
+  private parsed: Parsed;
+
+  constructor(text: string) {
+    this.parsed = parse(text);
+  }
+
+  get text(): string {
+    return this.parsed.text;
+  }
+
+  private splice(start: number, end: number, insert: string): void {
+    const next = this.parsed.text.slice(0, start) + insert + this.parsed.text.slice(end);
+    this.parsed = parse(next);
+  }
+
+  private stepPath(id: string): DocumentPath {
+    const path = stepPaths(this.parsed.value).get(id);
+    if (!path) throw new GraphEditError(`There is no step '${id}'.`);
+    return path;
+  }
+
+  private containerPath({ parent, branch }: StepContainer): DocumentPath {
+    if (parent === undefined) return ['spec', 'steps'];
+    if (parent.startsWith('handler:')) return ['spec', 'handlers', parent.slice('handler:'.length)];
+    const path = this.stepPath(parent);
+    const step = this.parsed.doc.getIn(path) as unknown;
+    const kind = stepKind(isMap(step) ? (step as YAMLMap).toJSON() : step);
+    if (kind === 'if') {
+      if (branch !== 'then' && branch !== 'else') throw new GraphEditError(`Branch of if step '${parent}' is then or else.`);
+      return [...path, branch];
+    }
+    if (kind === 'switch') {
+      if (branch === 'default') return [...path, 'default'];
+      if (branch?.startsWith('case:')) return [...path, 'cases', branch.slice('case:'.length)];
+      throw new GraphEditError(`Branch of switch step '${parent}' is default or case:<value>.`);
+    }
+    if (kind === 'forEach') return [...path, 'steps'];
+    throw new GraphEditError(`Step '${parent}' has no steps inside it.`);
+  }
+
+  /** Sets (or removes with `undefined`) the value under `path` (a mapping key), creating nothing above it. */
+  setValue(path: DocumentPath, value: unknown): void {
+    const { doc, text } = this.parsed;
+    const pair = pairAt(doc, path);
+    const mapPath = path.slice(0, -1);
+    const key = String(path[path.length - 1]);
+    const map = mapPath.length === 0 ? doc.contents : nodeAt(doc, mapPath);
+    if (!isMap(map)) throw new GraphEditError(`${mapPath.join('.')} is not a mapping.`);
+    if (value === undefined) {
+      if (pair) this.removePair(map, pair);
+      return;
+    }
+    if (pair && isScalar(pair.value) && (value === null || typeof value !== 'object')) {
+      const node = pair.value as Scalar;
+      const keyIndent = columnOf(text, (pair.key as YamlNode).range![0]);
+      this.splice(node.range![0], node.range![1], scalarText(text, node, value, keyIndent + 2));
+      return;
+    }
+    if (pair && isEmptyCollection(value)) {
+      // `key: []` / `key: {}` on the key's own line, whatever the old value's shape.
+      const keyEnd = (pair.key as YamlNode).range![1];
+      const colon = text.indexOf(':', keyEnd);
+      this.splice(colon + 1, pair.value ? nodeEnd(pair.value as YamlNode) : colon + 1, ` ${Array.isArray(value) ? '[]' : '{}'}${pair.value && !map.flow && (isMap(pair.value) || isSeq(pair.value)) && !(pair.value as YAMLSeq).flow ? '\n' : ''}`);
+      return;
+    }
+    if (pair) {
+      const node = pair.value as YamlNode;
+      const keyIndent = columnOf(text, (pair.key as YamlNode).range![0]);
+      const flowValue = map.flow || (isMap(node) || isSeq(node) ? node.flow : true);
+      const rendered = flowValue ? renderInline(value) : `\n${' '.repeat(keyIndent + 2)}${renderBlock(value, keyIndent + 2)}`;
+      const valueStart = flowValue ? node.range![0] : (pair.key as YamlNode).range![1] + 1;
+      this.splice(valueStart, nodeEnd(node), flowValue ? rendered : rendered);
+      return;
+    }
+    this.insertPair(map, key, value);
+  }
+
+  private insertPair(map: YAMLMap, key: string, value: unknown): void {
+    const { text } = this.parsed;
+    const items = map.items as Pair[];
+    if (map.flow) {
+      const close = text.lastIndexOf('}', map.range![1]);
+      const before = text.slice(map.range![0], close).trimEnd();
+      const separator = before.endsWith('{') ? ' ' : ', ';
+      const insertAt = map.range![0] + before.length;
+      this.splice(insertAt, insertAt, `${separator}${key}: ${renderInline(value)}`);
+      return;
+    }
+    const last = items[items.length - 1];
+    if (!last) throw new GraphEditError('Cannot add to an empty block mapping.');
+    const indent = columnOf(text, (last.key as YamlNode).range![0]);
+    const lastEnd = last.value ? nodeEnd(last.value as YamlNode) : (last.key as YamlNode).range![1];
+    const at = lineEnd(text, Math.max(lastEnd - 1, 0));
+    const rendered =
+      value !== null && typeof value === 'object' && JSON.stringify(value).length > 60
+        ? `${key}:\n${' '.repeat(indent + 2)}${renderBlock(value, indent + 2)}`
+        : `${key}: ${renderInline(value)}`;
+    const prefix = at === text.length && !text.endsWith('\n') ? '\n' : '';
+    this.splice(at, at, `${prefix}${' '.repeat(indent)}${rendered}\n`);
+  }
+
+  private removePair(map: YAMLMap, pair: Pair): void {
+    const { text } = this.parsed;
+    const keyStart = (pair.key as YamlNode).range![0];
+    const end = pair.value ? nodeEnd(pair.value as YamlNode) : (pair.key as YamlNode).range![1];
+    if (map.flow) {
+      const items = map.items as Pair[];
+      const index = items.indexOf(pair);
+      if (index > 0) {
+        const previousEnd = nodeEnd((items[index - 1]!.value ?? items[index - 1]!.key) as YamlNode);
+        this.splice(previousEnd, end, '');
+      } else {
+        const next = items[1];
+        this.splice(keyStart, next ? (next.key as YamlNode).range![0] : end, '');
+      }
+      return;
+    }
+    this.splice(lineStart(text, keyStart), lineEnd(text, Math.max(end - 1, keyStart)), '');
+  }
+
+  /** The text of a seq item (from its `- ` line to the end of its last line) and the item's column. */
+  private itemText(seq: YAMLSeq, index: number): { start: number; end: number; column: number } {
+    const { text } = this.parsed;
+    const item = seq.items[index] as YamlNode;
+    const itemStart = item.range![0];
+    if (seq.flow) return { start: itemStart, end: nodeEnd(item), column: columnOf(text, itemStart) };
+    const dash = text.lastIndexOf('-', itemStart);
+    return { start: lineStart(text, dash), end: lineEnd(text, Math.max(nodeEnd(item) - 1, itemStart)), column: columnOf(text, dash) };
+  }
+
+  insertStep(containerPath: DocumentPath, step: Obj, index?: number): void {
+    const { doc, text } = this.parsed;
+    let seq = nodeAt(doc, containerPath);
+    if (!seq) {
+      this.setValue(containerPath, []);
+      seq = nodeAt(this.parsed.doc, containerPath);
+    }
+    if (!isSeq(seq)) throw new GraphEditError(`${containerPath.join('.')} is not a list of steps.`);
+    const count = seq.items.length;
+    const at = Math.max(0, Math.min(index ?? count, count));
+    if (seq.flow) {
+      const rendered = renderInline(step);
+      if (count === 0) {
+        const open = text.indexOf('[', seq.range![0]);
+        const close = text.indexOf(']', open);
+        this.splice(open, close + 1, `[ ${rendered} ]`);
+      } else if (at === count) {
+        const lastEnd = nodeEnd(seq.items[count - 1] as YamlNode);
+        this.splice(lastEnd, lastEnd, `, ${rendered}`);
+      } else {
+        const start = (seq.items[at] as YamlNode).range![0];
+        this.splice(start, start, `${rendered}, `);
+      }
+      return;
+    }
+    const reference = this.itemText(seq, Math.min(at, count - 1));
+    const indent = reference.column;
+    const rendered = `${' '.repeat(indent)}- ${renderBlock(step, indent + 2)}\n`;
+    const insertAt = at === count ? reference.end : reference.start;
+    const prefix = insertAt === this.parsed.text.length && !this.parsed.text.endsWith('\n') ? '\n' : '';
+    this.splice(insertAt, insertAt, prefix + rendered);
+  }
+
+  removeStep(id: string): { text: string; column: number } {
+    const path = this.stepPath(id);
+    const seq = nodeAt(this.parsed.doc, path.slice(0, -1));
+    if (!isSeq(seq)) throw new GraphEditError(`Step '${id}' is not in a list.`);
+    const index = path[path.length - 1] as number;
+    const { start, end, column } = this.itemText(seq, index);
+    const removed = this.parsed.text.slice(start, end);
+    if (seq.items.length === 1 && path.length === 3 && path[0] === 'spec' && path[1] === 'steps') {
+      throw new GraphEditError(`'${id}' is the agent's only step; an agent needs at least one.`);
+    }
+    if (!seq.flow && seq.items.length === 1) {
+      // The last step of a block list: the list becomes `[]` rather than an empty (null) key.
+      this.setValue(path.slice(0, -1), []);
+      return { text: removed, column };
+    }
+    if (seq.flow) {
+      const items = seq.items as YamlNode[];
+      if (index > 0) this.splice(nodeEnd(items[index - 1]!), end, '');
+      else this.splice(start, items[1] ? items[1].range![0] : end, '');
+    } else {
+      this.splice(start, end, '');
+    }
+    return { text: removed, column };
+  }
+
+  /** Moves a step's own text (with its comments) to another list, re-indenting it. */
+  moveStep(id: string, container: StepContainer, index?: number): void {
+    const path = this.stepPath(id);
+    const seq = nodeAt(this.parsed.doc, path.slice(0, -1));
+    if (isSeq(seq) && seq.flow) {
+      const value = this.parsed.doc.getIn(path) as YAMLMap;
+      const step = value.toJSON() as Obj;
+      this.removeStep(id);
+      this.insertStep(this.containerPath(container), step, index);
+      return;
+    }
+    const moved = this.removeStep(id);
+    const target = this.containerPath(container);
+    const targetSeq = nodeAt(this.parsed.doc, target);
+    if (!isSeq(targetSeq) || targetSeq.flow || targetSeq.items.length === 0) {
+      const step = parseDocument(moved.text.replace(new RegExp(`^ {${moved.column}}`, 'gm'), '')).toJS() as Obj[];
+      this.insertStep(target, step[0]!, index);
+      return;
+    }
+    const count = targetSeq.items.length;
+    const at = Math.max(0, Math.min(index ?? count, count));
+    const reference = this.itemText(targetSeq, Math.min(at, count - 1));
+    const shift = reference.column - moved.column;
+    const reindented = moved.text
+      .split('\n')
+      .map((line) => (line.length === 0 ? line : shift >= 0 ? ' '.repeat(shift) + line : line.slice(Math.min(-shift, line.length - line.trimStart().length))))
+      .join('\n');
+    const insertAt = at === count ? reference.end : reference.start;
+    this.splice(insertAt, insertAt, reindented.endsWith('\n') ? reindented : `${reindented}\n`);
+  }
+
+  /** Renames a step and every `steps.<id>` reference to it in expressions, keeping each string's style. */
+  renameStep(id: string, newId: string): void {
+    if (!/^[a-z][a-zA-Z0-9_]*$/.test(newId)) throw new GraphEditError(`'${newId}' is not a valid step id (lowercase start; letters, digits, underscores).`);
+    if (stepPaths(this.parsed.value).has(newId)) throw new GraphEditError(`A step '${newId}' already exists.`);
+    this.setValue([...this.stepPath(id), 'id'], newId);
+    // Rewrite references, one scalar at a time, from the end of the text backwards so offsets stay valid.
+    const scalars: { node: Scalar; value: string; keyIndent: number }[] = [];
+    const collect = (node: unknown, keyIndent: number) => {
+      if (isScalar(node) && typeof node.value === 'string' && node.value.includes('{{')) scalars.push({ node, value: node.value, keyIndent });
+      else if (isMap(node)) for (const pair of node.items as Pair[]) collect(pair.value, pair.key && (pair.key as YamlNode).range ? columnOf(this.parsed.text, (pair.key as YamlNode).range![0]) : keyIndent);
+      else if (isSeq(node)) for (const item of node.items) collect(item, keyIndent);
+      else if (isPair(node)) collect(node.value, keyIndent);
+    };
+    collect(this.parsed.doc.contents, 0);
+    scalars.sort((a, b) => b.node.range![0] - a.node.range![0]);
+    for (const { node, value, keyIndent } of scalars) {
+      const renamed = renameReferences(value, id, newId);
+      if (renamed === value) continue;
+      const current = this.parsed.text;
+      const text = scalarText(current, node, renamed, keyIndent + 2);
+      this.parsed = parse(current.slice(0, node.range![0]) + text + current.slice(node.range![1]));
+    }
+  }
+
+  apply(edit: GraphEdit): void {
+    switch (edit.type) {
+      case 'addStep': {
+        if (typeof edit.step.id !== 'string') throw new GraphEditError('A new step needs an id.');
+        if (stepPaths(this.parsed.value).has(edit.step.id)) throw new GraphEditError(`A step '${edit.step.id}' already exists.`);
+        this.insertStep(this.containerPath(edit), edit.step, edit.index);
+        return;
+      }
+      case 'removeStep':
+        this.removeStep(edit.id);
+        return;
+      case 'renameStep':
+        this.renameStep(edit.id, edit.newId);
+        return;
+      case 'setParameter': {
+        const path = this.stepPath(edit.id);
+        const step = this.parsed.doc.getIn(path, true);
+        if (!isMap(step)) throw new GraphEditError(`Step '${edit.id}' is not a mapping.`);
+        if (!step.has('uses')) throw new GraphEditError(`Step '${edit.id}' is not an action; only actions take parameters.`);
+        const action = getAction(String(step.get('uses')));
+        const known = Object.keys(action?.params.properties ?? {});
+        if (action && !known.includes(edit.name)) {
+          const suggestion = closestMatch(edit.name, known);
+          throw new GraphEditError(`${String(step.get('uses'))} has no parameter '${edit.name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}.`);
+        }
+        if (!step.has('with')) {
+          if (edit.value === undefined) return;
+          this.setValue([...path, 'with'], { [edit.name]: edit.value });
+          return;
+        }
+        this.setValue([...path, 'with', edit.name], edit.value);
+        const withValue = this.parsed.doc.getIn([...path, 'with'], true);
+        if (isMap(withValue) && withValue.items.length === 0) this.setValue([...path, 'with'], undefined);
+        return;
+      }
+      case 'setField':
+        this.setValue([...this.stepPath(edit.id), edit.field], edit.value);
+        return;
+      case 'moveStep':
+        this.moveStep(edit.id, edit, edit.index);
+        return;
+    }
+  }
+}
+
+/** Rewrites `steps.<from>` to `steps.<to>` inside the expressions of a string, leaving all other text alone. */
+export function renameReferences(value: string, from: string, to: string): string {
+  const template = parseTemplate(value);
+  const spans: { start: number; end: number }[] = [];
+  const visit = (e: Expression | undefined): void => {
+    if (!e) return;
+    switch (e.kind) {
+      case 'member':
+        if (e.object.kind === 'identifier' && e.object.name === 'steps' && e.property === from) spans.push({ start: e.propertyStart, end: e.end });
+        visit(e.object);
+        return;
+      case 'index':
+        visit(e.object);
+        visit(e.index);
+        return;
+      case 'call':
+        e.args.forEach(visit);
+        return;
+      case 'unary':
+        visit(e.operand);
+        return;
+      case 'binary':
+        visit(e.left);
+        visit(e.right);
+        return;
+      case 'conditional':
+        visit(e.test);
+        visit(e.consequent);
+        visit(e.alternate);
+        return;
+      case 'array':
+        e.items.forEach(visit);
+        return;
+      default:
+        return;
+    }
+  };
+  for (const part of template.parts) if (part.kind === 'expression') visit(part.expression);
+  let result = value;
+  for (const span of spans.sort((a, b) => b.start - a.start)) result = result.slice(0, span.start) + to + result.slice(span.end);
+  return result;
+}
+
+/**
+ * Applies graph edits to agent YAML text, in order. Only the text of what changed is rewritten.
+ *
+ * @example
+ * applyGraphEdits(yaml, [{ type: 'setParameter', id: 'revenue', name: 'period', value: 'last_30_days' }]);
+ */
+export function applyGraphEdits(text: string, edits: GraphEdit[]): string {
+  const editor = new Editor(text);
+  for (const edit of edits) editor.apply(edit);
+  return editor.text;
+}
