@@ -183,13 +183,15 @@ export class Canvas {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const existing = await findBlockByKey(this.#ctx.db, { workspaceId: access.workspaceId, pageId: page.id, key: args.key });
       if (existing) {
-        const block = await this.#update(access, { pageId: page.id, blockId: existing.id, baseVersion: args.baseVersion ?? existing.version, fields });
+        // No baseVersion: the write applies whatever the current version (still atomically bumped).
+        const block = await this.#update(access, { pageId: page.id, blockId: existing.id, baseVersion: args.baseVersion, fields });
         this.#ctx.events.emit('block.updated', { workspaceId: access.workspaceId, pageId: page.id, block });
         return { block, created: false, page };
       }
       if (args.baseVersion !== undefined) throw notFound('block');
       try {
-        const block = await this.#insert(access, page.id, fields);
+        // Straight to the repository: a key collision here means "someone just created it", not a 409.
+        const block = await insertBlock(this.#ctx.db, { workspaceId: access.workspaceId, pageId: page.id, userId: actingUserId(access), fields });
         this.#ctx.events.emit('block.created', { workspaceId: access.workspaceId, pageId: page.id, block });
         return { block, created: true, page };
       } catch (error) {
@@ -209,7 +211,7 @@ export class Canvas {
     }
   }
 
-  async #update(access: WorkspaceAccess, args: { pageId: string; blockId: string; baseVersion: number; fields: BlockFields }): Promise<Block> {
+  async #update(access: WorkspaceAccess, args: { pageId: string; blockId: string; baseVersion: number | undefined; fields: BlockFields }): Promise<Block> {
     let block: Block | undefined;
     try {
       block = await updateBlock(this.#ctx.db, { workspaceId: access.workspaceId, userId: actingUserId(access), ...args });
