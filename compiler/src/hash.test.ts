@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { canonicalJson, sha256Hex, stableUuid } from './hash';
+import { canonicalJson, sha256Hex, sha256HexPortable, stableUuid } from './hash';
 
 describe('sha256Hex', () => {
   it.each(['', 'abc', 'a'.repeat(55), 'a'.repeat(56), 'a'.repeat(64), 'ünïcødé ✓ 🚀', 'x'.repeat(10_000)])('matches node:crypto for %#', (text) => {

@@ -12,7 +12,25 @@ const K = new Uint32Array([
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
+type NodeHash = (algorithm: string, data: string, encoding: 'hex') => string;
+
+/** Node's one-shot `crypto.hash` (native, ~10x faster) when running in Node; undefined in browsers. */
+const nativeHash: NodeHash | undefined = (() => {
+  try {
+    // process.getBuiltinModule (Node >= 22.3) needs no import, so bundlers for the studio never see node:crypto.
+    const nodeProcess = (globalThis as { process?: { getBuiltinModule?: (id: string) => { hash?: NodeHash } | undefined } }).process;
+    return nodeProcess?.getBuiltinModule?.('node:crypto')?.hash;
+  } catch {
+    return undefined;
+  }
+})();
+
 export function sha256Hex(text: string): string {
+  return nativeHash ? nativeHash('sha256', text, 'hex') : sha256HexPortable(text);
+}
+
+/** The portable implementation (browsers, and the reference the tests compare against node:crypto). */
+export function sha256HexPortable(text: string): string {
   const bytes = new TextEncoder().encode(text);
   const bitLength = bytes.length * 8;
   const padded = new Uint8Array(Math.ceil((bytes.length + 9) / 64) * 64);

@@ -8,7 +8,7 @@ import {
   parameterValue,
   type ExpressionScope,
 } from './expressions';
-import { canonicalJson, sha256Hex, stableUuid } from './hash';
+import { sha256Hex, stableUuid } from './hash';
 import { forEachStep, type ActionStepIR, type AgentIR, type ForEachStepIR, type IfStepIR, type StepIR, type SwitchStepIR, type ValueIR } from './ir';
 import {
   ACTION_NODES,
@@ -263,8 +263,9 @@ class Lowerer {
     if (timezone) settings.timezone = timezone;
     if (ir.policy.timeoutMs !== undefined) settings.executionTimeout = Math.max(1, Math.ceil(ir.policy.timeoutMs / 1000));
     // The hash identifies the agent's meaning: everything compiled except positions (presentation) and the hash.
+    // Every object here is built in a fixed key order (parameters in catalog order), so plain JSON is canonical.
     meta.hash = sha256Hex(
-      canonicalJson({ nodes: this.nodes.map(({ position: _position, ...node }) => node), connections: this.connections, settings, meta }),
+      JSON.stringify({ nodes: this.nodes.map(({ position: _position, ...node }) => node), connections: this.connections, settings, meta }),
     );
     return { name: ir.metadata.displayName, nodes: this.nodes, connections: this.connections, settings, meta: { ionflux: meta } };
   }
