@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { compileCommand, decompileCommand, graphCommand } from './commands/compile';
 import { initCommand } from './commands/init';
+import { sandboxServeCommand, serveCommand } from './commands/serve';
 import { schemaCommand } from './commands/schema';
 import { validateCommand } from './commands/validate';
 import { processIO, UsageError, type CliIO } from './io';
@@ -70,6 +71,28 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
     .argument('<file>', 'agent YAML or workflow JSON')
     .action((file: string) => {
       exitCode = graphCommand(file, io);
+    });
+
+  program
+    .command('serve')
+    .description('Start the IONFLUX server (embedded PostgreSQL by default) and its sandbox emulators.')
+    .option('--port <port>', 'port to listen on (default 8080, or PORT)')
+    .option('--data-dir <dir>', 'embedded database folder (default .ionflux/data, or IONFLUX_DATA_DIR)')
+    .option('--database-url <url>', 'use this PostgreSQL server instead (or DATABASE_URL)')
+    .option('--demo', 'seed the demo workspace (demo@ionflux.local)', false)
+    .action(async (options: { port?: string; dataDir?: string; databaseUrl?: string; demo?: boolean }) => {
+      exitCode = await serveCommand(options, io);
+    });
+
+  program
+    .command('sandbox')
+    .description('The sandbox emulators (Shopify, TikTok, an OpenAI-compatible offline model).')
+    .command('serve')
+    .description('Run the emulators on their own, on loopback.')
+    .option('--port <port>', 'port to listen on (default: a free one)')
+    .option('--seed <seed>', 'data seed (same seed, same data)')
+    .action(async (options: { port?: string; seed?: string }) => {
+      exitCode = await sandboxServeCommand(options, io);
     });
 
   try {

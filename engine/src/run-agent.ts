@@ -1,0 +1,369 @@
+import './environment';
+import type { DocumentPath, InputDefinition, Range } from '@ionflux/dsl';
+import type { N8nNode, N8nWorkflow, NodeSource } from '@ionflux/compiler';
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+  Workflow,
+  type ICredentialType,
+  type IDataObject,
+  type INodeExecutionData,
+  type IRun,
+  type ITaskData,
+  type ITaskStartedData,
+  type IWorkflowExecuteAdditionalData,
+  type WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { randomUUID } from 'node:crypto';
+import { EngineCredentialsHelper, type CredentialResolver } from './credentials';
+import { resolveInputs } from './inputs';
+import { EngineNodeTypes } from './node-registry';
+import { triggerItem } from './trigger-payload';
+
+type NodeClass = ConstructorParameters<typeof EngineNodeTypes>[0][string];
+
+/** Where an event or error comes from in the agent YAML. */
+export interface SourceLocation {
+  path: DocumentPath;
+  line?: number;
+  col?: number;
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+export type NodeEvent =
+  | { type: 'start'; node: string; step?: string; role?: NodeSource['role']; at: number; source?: SourceLocation }
+  | {
+      type: 'end';
+      node: string;
+      step?: string;
+      role?: NodeSource['role'];
+      at: number;
+      durationMs: number;
+      status: 'success' | 'error';
+      inputItems: number;
+      outputItems: number;
+      error?: { message: string; description?: string };
+      usage?: TokenUsage;
+      source?: SourceLocation;
+    };
+
+export interface StepResult {
+  /** Step id in the agent (or `output.canvas` / `output.chat`). */
+  id: string;
+  node: string;
+  status: 'success' | 'error';
+  durationMs: number;
+  /** Items the step produced (summed over runs in loops). */
+  items: number;
+  runs: number;
+  usage?: TokenUsage;
+}
+
+export interface AgentRunResult {
+  executionId: string;
+  status: 'success' | 'error' | 'canceled';
+  /** The run's value: the Output node's value, else the output of the last action step that ran. */
+  output: unknown;
+  steps: StepResult[];
+  error?: { message: string; node?: string; step?: string; line?: number; col?: number; path?: DocumentPath };
+  usage: TokenUsage;
+  durationMs: number;
+}
+
+export interface RunAgentOptions {
+  /** A compiled workflow (`compileAgent(...).workflow`). */
+  workflow: N8nWorkflow;
+  /** Values for the agent's inputs (defaults fill the rest). */
+  input?: Record<string, unknown>;
+  /** The trigger payload (`{{ trigger }}`): for a Shopify order trigger, the order webhook body. */
+  trigger?: unknown;
+  /** Reads decrypted credentials for `ionflux:<connection>` references. */
+  credentials: CredentialResolver;
+  /** What `{{ connections.<name>.account }}` shows (shop domain, handle, ...). */
+  accounts?: Record<string, string>;
+  onNodeEvent?: (event: NodeEvent) => void;
+  /** Stops the run after this long (default: the workflow's executionTimeout, else 5 minutes). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Node -> YAML range (from `compileAgent(...).sourceMap`) so errors carry line:col. */
+  sourceMap?: Record<string, { path: DocumentPath; range: Range }>;
+  executionId?: string;
+  /** Extra node types (n8n-nodes-ionflux's are registered by default). */
+  nodeTypes?: Record<string, NodeClass>;
+  credentialTypes?: Record<string, ICredentialType>;
+}
+
+export class AgentRunError extends Error {}
+
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+const TRIGGER_MODES: Record<string, WorkflowExecuteMode> = {
+  'n8n-nodes-base.manualTrigger': 'manual',
+  'n8n-nodes-base.scheduleTrigger': 'trigger',
+  'n8n-nodes-base.webhook': 'webhook',
+  'n8n-nodes-ionflux.ionfluxChatTrigger': 'webhook',
+  'n8n-nodes-ionflux.ionfluxShopifyTrigger': 'webhook',
+};
+
+let packageModule: { nodeTypes: Record<string, NodeClass>; credentialTypes: Record<string, ICredentialType> } | undefined;
+
+/** n8n-nodes-ionflux's nodes and credentials, loaded once. */
+function ionfluxPackage(): NonNullable<typeof packageModule> {
+  if (!packageModule) {
+    const module = require('n8n-nodes-ionflux') as { nodeTypes: Record<string, NodeClass>; credentialTypes: Record<string, new () => ICredentialType> };
+    packageModule = {
+      nodeTypes: Object.fromEntries(Object.entries(module.nodeTypes).map(([name, Node]) => [`n8n-nodes-ionflux.${name}`, Node])),
+      credentialTypes: Object.fromEntries(Object.entries(module.credentialTypes).map(([name, Credential]) => [name, new Credential()])),
+    };
+  }
+  return packageModule;
+}
+
+function usageOf(items: INodeExecutionData[] | undefined): TokenUsage | undefined {
+  let usage: TokenUsage | undefined;
+  for (const item of items ?? []) {
+    const u = (item.json as IDataObject | undefined)?.usage as Partial<TokenUsage> | undefined;
+    if (!u || typeof u.totalTokens !== 'number') continue;
+    usage ??= { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+    usage.promptTokens += u.promptTokens ?? 0;
+    usage.completionTokens += u.completionTokens ?? 0;
+    usage.totalTokens += u.totalTokens;
+  }
+  return usage;
+}
+
+function countItems(data: ITaskData['data'] | undefined): number {
+  return (data?.main ?? []).reduce((sum, output) => sum + (output?.length ?? 0), 0);
+}
+
+/**
+ * Runs a compiled agent in-process on n8n's own engine (n8n-core `WorkflowExecute`), with IONFLUX's nodes and the
+ * allowlisted standard nodes. Inputs are checked and written into the Inputs node; the trigger payload is the
+ * trigger node's output; per-node events report timing, item counts, token usage and YAML positions.
+ *
+ * @example
+ * const { workflow, sourceMap } = compileAgent(yaml);
+ * const result = await runAgent({ workflow, input: { period: 'last_30_days' }, credentials, sourceMap });
+ */
+export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult> {
+  const started = Date.now();
+  const executionId = options.executionId ?? randomUUID();
+  const compiled = options.workflow;
+  const meta = compiled.meta?.ionflux;
+  const sources = meta?.nodes ?? {};
+  const ionflux = ionfluxPackage();
+  const nodeTypes = new EngineNodeTypes({ ...ionflux.nodeTypes, ...options.nodeTypes });
+  const credentialTypes = { ...ionflux.credentialTypes, ...options.credentialTypes };
+
+  const nodes: N8nNode[] = structuredClone(compiled.nodes);
+  const triggerNode = nodes.find((n) => sources[n.name]?.role === 'trigger') ?? nodes[0];
+  if (!triggerNode) throw new AgentRunError('The workflow has no nodes.');
+  const inputsNode = nodes.find((n) => sources[n.name]?.role === 'inputs');
+  const inputs = resolveInputs((meta?.inputs ?? {}) as Record<string, InputDefinition>, options.input);
+  if (inputsNode) {
+    const connections: Record<string, unknown> = {};
+    for (const [name, definition] of Object.entries((meta?.connections ?? {}) as Record<string, { type: string }>)) {
+      connections[name] = { name, type: definition.type, account: options.accounts?.[name] ?? '' };
+    }
+    const assignments = (inputsNode.parameters.assignments as { assignments: { name: string; value: unknown }[] }).assignments;
+    for (const assignment of assignments) {
+      if (assignment.name === 'inputs') assignment.value = JSON.stringify(inputs);
+      if (assignment.name === 'connections') assignment.value = JSON.stringify(connections);
+    }
+  }
+  const triggerConnection = Object.values(triggerNode.credentials ?? {})[0]?.id?.replace(/^ionflux:/, '');
+  const startItem = triggerItem({
+    triggerType: triggerNode.type,
+    parameters: triggerNode.parameters,
+    payload: options.trigger,
+    ...(triggerConnection && options.accounts?.[triggerConnection] ? { shop: options.accounts[triggerConnection] } : {}),
+  });
+
+  const locate = (node: string): SourceLocation | undefined => {
+    const source = sources[node];
+    if (!source) return undefined;
+    const range = options.sourceMap?.[node]?.range;
+    return range ? { path: source.path, line: range.start.line, col: range.start.col } : { path: source.path };
+  };
+
+  const steps = new Map<string, StepResult>();
+  const executionOrder: string[] = [];
+  const totals: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+  const budget = meta?.policy?.budget?.tokens;
+  let budgetExceeded: string | undefined;
+  let execution: ReturnType<WorkflowExecute['run']> | undefined;
+
+  const hooks = new ExecutionLifecycleHooks(TRIGGER_MODES[triggerNode.type] ?? 'manual', executionId, {
+    id: meta?.agent ?? executionId,
+    name: compiled.name,
+    nodes,
+    connections: compiled.connections,
+    active: false,
+    isArchived: false,
+    settings: compiled.settings,
+    createdAt: new Date(started),
+    updatedAt: new Date(started),
+  } as never);
+  hooks.addHandler('nodeExecuteBefore', (node: string, data: ITaskStartedData) => {
+    const source = sources[node];
+    options.onNodeEvent?.({ type: 'start', node, ...(source?.step ? { step: source.step } : {}), ...(source ? { role: source.role } : {}), at: data.startTime, ...(locate(node) ? { source: locate(node)! } : {}) });
+  });
+  hooks.addHandler('nodeExecuteAfter', (node: string, data: ITaskData, runData) => {
+    const source = sources[node];
+    const outputItems = countItems(data.data);
+    const items = data.data?.main?.[0] ?? undefined;
+    const usage = usageOf(items ?? undefined);
+    if (usage) {
+      totals.promptTokens += usage.promptTokens;
+      totals.completionTokens += usage.completionTokens;
+      totals.totalTokens += usage.totalTokens;
+      if (budget !== undefined && totals.totalTokens > budget && !budgetExceeded) {
+        budgetExceeded = `The run used ${totals.totalTokens} tokens, over the agent's budget of ${budget}.`;
+        execution?.cancel();
+      }
+    }
+    let inputItems = 0;
+    for (const from of data.source ?? []) {
+      if (!from) continue;
+      const parent = runData.resultData.runData[from.previousNode]?.[from.previousNodeRun ?? 0];
+      inputItems += parent?.data?.main?.[from.previousNodeOutput ?? 0]?.length ?? 0;
+    }
+    const status: 'success' | 'error' = data.error ? 'error' : 'success';
+    executionOrder.push(node);
+    const event: NodeEvent = {
+      type: 'end',
+      node,
+      at: data.startTime + data.executionTime,
+      durationMs: data.executionTime,
+      status,
+      inputItems,
+      outputItems,
+      ...(source?.step ? { step: source.step } : {}),
+      ...(source ? { role: source.role } : {}),
+      ...(data.error ? { error: { message: data.error.message, ...(data.error.description ? { description: String(data.error.description) } : {}) } } : {}),
+      ...(usage ? { usage } : {}),
+      ...(locate(node) ? { source: locate(node)! } : {}),
+    };
+    options.onNodeEvent?.(event);
+    const role = source?.role;
+    const id = role === 'output-canvas' ? 'output.canvas' : role === 'output-chat' ? 'output.chat' : ['action', 'if', 'switch', 'loop'].includes(role ?? '') ? source!.step : undefined;
+    if (id) {
+      const step = steps.get(id) ?? { id, node, status: 'success', durationMs: 0, items: 0, runs: 0 };
+      step.durationMs += data.executionTime;
+      step.items += role === 'if' || role === 'switch' ? countItems(data.data) : (data.data?.main?.[0]?.length ?? 0);
+      step.runs += 1;
+      if (status === 'error' || outputItemsAreErrors(data)) step.status = 'error';
+      if (usage) {
+        step.usage ??= { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+        step.usage.promptTokens += usage.promptTokens;
+        step.usage.completionTokens += usage.completionTokens;
+        step.usage.totalTokens += usage.totalTokens;
+      }
+      steps.set(id, step);
+    }
+  });
+
+  const workflow = new Workflow({
+    id: meta?.agent ?? executionId,
+    name: compiled.name,
+    nodes,
+    connections: compiled.connections,
+    active: false,
+    nodeTypes,
+    settings: compiled.settings,
+  });
+  const credentialsHelper = new EngineCredentialsHelper(options.credentials, credentialTypes, (type) => {
+    const supported = (credentialTypes[type] as ICredentialType & { supportedNodes?: string[] } | undefined)?.supportedNodes;
+    return supported;
+  });
+  const additionalData = {
+    hooks,
+    executionId,
+    credentialsHelper,
+    webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+    formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+    variables: {},
+    restApiUrl: 'http://127.0.0.1/rest',
+    instanceBaseUrl: 'http://127.0.0.1/',
+  } as unknown as IWorkflowExecuteAdditionalData;
+
+  const timeoutMs = options.timeoutMs ?? (compiled.settings.executionTimeout ? compiled.settings.executionTimeout * 1000 : DEFAULT_TIMEOUT_MS);
+  let timedOut = false;
+  execution = new WorkflowExecute(additionalData, TRIGGER_MODES[triggerNode.type] ?? 'manual').run({
+    workflow,
+    startNode: workflow.getNode(triggerNode.name)!,
+    triggerToStartFrom: {
+      name: triggerNode.name,
+      data: { startTime: started, executionIndex: 0, executionTime: 0, source: [], data: { main: [[{ json: startItem as IDataObject }]] } },
+    },
+  });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    execution?.cancel();
+  }, timeoutMs);
+  const onAbort = () => execution?.cancel();
+  options.signal?.addEventListener('abort', onAbort);
+  let run: IRun | undefined;
+  let canceled = false;
+  try {
+    run = await execution;
+  } catch (error) {
+    if ((error as Error).name !== 'CancelError') throw error;
+    canceled = true;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+
+  const result: AgentRunResult = {
+    executionId,
+    status: 'success',
+    output: undefined,
+    steps: [...steps.values()],
+    usage: totals,
+    durationMs: Date.now() - started,
+  };
+  const runData = run?.data.resultData.runData ?? {};
+  const outputNode = Object.keys(sources).find((name) => sources[name]!.role === 'output');
+  if (outputNode && runData[outputNode]) {
+    result.output = (runData[outputNode]!.at(-1)?.data?.main?.[0]?.[0]?.json as IDataObject | undefined)?.value;
+  } else {
+    const lastAction = [...executionOrder].reverse().find((name) => sources[name]?.role === 'action');
+    if (lastAction) result.output = runData[lastAction]?.at(-1)?.data?.main?.[0]?.[0]?.json;
+  }
+
+  const runError = run?.data.resultData.error;
+  if (canceled || run?.status === 'canceled' || budgetExceeded || timedOut) {
+    result.status = budgetExceeded ? 'error' : 'canceled';
+    const message = budgetExceeded ?? (timedOut ? `The run took longer than ${Math.round(timeoutMs / 1000)}s and was stopped.` : 'The run was canceled.');
+    result.error = { message };
+  } else if (runError || (run && run.status !== 'success')) {
+    result.status = 'error';
+    const node = run?.data.resultData.lastNodeExecuted;
+    const source = node ? sources[node] : undefined;
+    const location = node ? locate(node) : undefined;
+    result.error = {
+      message: runError?.message ?? `The run ended with status ${run?.status}.`,
+      ...(node ? { node } : {}),
+      ...(source?.step ? { step: source.step } : {}),
+      ...(location ? { path: location.path } : {}),
+      ...(location?.line !== undefined ? { line: location.line, col: location.col! } : {}),
+    };
+    const description = (runError as { description?: unknown } | undefined)?.description;
+    if (typeof description === 'string' && description && !result.error.message.includes(description)) result.error.message += `: ${description}`;
+  }
+  return result;
+}
+
+/** A node that continued on error passes `{ error }` items on: the step failed even though the run goes on. */
+function outputItemsAreErrors(data: ITaskData): boolean {
+  const outputs = data.data?.main ?? [];
+  return outputs.some((items) => (items ?? []).some((item) => {
+    // n8n's own test for error items (workflow-execute handleNodeErrorOutput).
+    const json = item.json as IDataObject | undefined;
+    return json !== undefined && json.error !== undefined && Object.keys(json).every((key) => ['error', 'message', 'details'].includes(key));
+  }));
+}
