@@ -19,7 +19,7 @@ async function startServerProcess({ databaseUrl, env = {} } = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ionflux-bench-'));
   const args = ['--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, ...(databaseUrl ? ['--database-url', databaseUrl] : [])];
   const child = spawn(process.execPath, [serverMain, ...args], {
-    env: { ...process.env, IONFLUX_LOG_LEVEL: 'warn', IONFLUX_PASSWORD_HASH_COST: '10', ...env },
+    env: { ...process.env, NODE_ENV: 'production', IONFLUX_LOG_LEVEL: 'warn', IONFLUX_PASSWORD_HASH_COST: '10', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

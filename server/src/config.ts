@@ -57,6 +57,8 @@ export type DatabaseConfig =
   | { kind: 'postgres'; url: string };
 
 export interface ServerConfig {
+  /** NODE_ENV=production: skips re-validating responses the database serialized (they are checked in tests). */
+  production: boolean;
   port: number;
   host: string;
   dataDir: string;
@@ -174,6 +176,7 @@ export function loadConfig(options: ServerOptions = {}): ServerConfig {
   }
 
   const config: ServerConfig = {
+    production: env.NODE_ENV === 'production',
     port,
     host,
     dataDir,

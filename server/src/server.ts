@@ -12,6 +12,7 @@ import type { Database } from './data-access/schema';
 import { loadServerSecrets, lockDataFolder } from './data-access/server-secrets-file';
 import { DomainEvents, type AppContext } from './domain/context';
 import { seedDemo } from './domain/demo-seed';
+import { AccessTokenVerifier } from './domain/tokens';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { buildRouteTable, createHttpApp, InFlight } from './entry-points/http/app';
 import type { RouteDefinition } from './entry-points/http/route';
@@ -80,6 +81,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
       events: new DomainEvents(),
       keyring: secrets.keyring,
       jwtKey: secrets.jwtKey,
+      accessTokens: new AccessTokenVerifier(secrets.jwtKey),
       revokedSessions: new Map(),
     };
     const useCases = createUseCases(ctx);

@@ -35,8 +35,11 @@ describe('migrations', () => {
     expect(await tableNames()).toEqual(expect.arrayContaining(['users', 'workspaces', 'canvas_blocks', 'chat_messages', 'api_tokens', 'ionflux_migrations']));
     expect((await migrateToLatest(handle.db)).results).toEqual([]);
 
-    const down = await migrateDown(handle.db);
-    expect(down.error).toBeUndefined();
+    for (const name of Object.keys(migrations).reverse()) {
+      const down = await migrateDown(handle.db);
+      expect(down.error).toBeUndefined();
+      expect(down.results?.map((r) => r.migrationName)).toEqual([name]);
+    }
     expect((await tableNames()).filter((name) => !name.startsWith('ionflux_migrations'))).toEqual([]);
     await migrateToLatest(handle.db);
     expect(await tableNames()).toContain('chat_messages');

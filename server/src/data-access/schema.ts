@@ -106,6 +106,8 @@ export interface CanvasPagesTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   search: Tsvector;
+  /** Bumped by triggers on every change to the page or its blocks (migration 0002). */
+  revision: ColumnType<number, never, never>;
 }
 
 export type BlockType = 'text' | 'heading' | 'checklist' | 'agent_snippet' | 'image' | 'embed';

@@ -5,6 +5,8 @@ import {
   findBlockByKey,
   findPage,
   findPagesByTitle,
+  findPageRevision,
+  findPageWithBlocksJson,
   insertBlock,
   insertPage,
   listBlocks,
@@ -17,6 +19,7 @@ import type { BlockType } from '../data-access/schema';
 import { conflict, forbidden, invalidRequest, isUniqueViolation, notFound } from '../errors';
 import { toFieldProblems } from './field-problems';
 import { boundedJson } from './bounded-json';
+import { BoundedCache } from './bounded-cache';
 import { hasRole, type AppContext, type WorkspaceAccess } from './context';
 import type { Block, Page } from './model';
 import { actingUserId } from './workspace-access';
@@ -66,6 +69,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Canvas pages and blocks, with optimistic versioning on every block write. */
 export class Canvas {
   readonly #ctx: AppContext;
+  readonly #pageDocuments = new BoundedCache<{ revision: number; doc: string }>({ maxEntries: 500, maxWeight: 64 * 1024 * 1024, weigh: (v) => v.doc.length });
 
   constructor(ctx: AppContext) {
     this.#ctx = ctx;
@@ -94,6 +98,26 @@ export class Canvas {
     if (!page) throw notFound('page');
     const blocks = await listBlocks(this.#ctx.db, { workspaceId: access.workspaceId, pageId });
     return { page, blocks };
+  }
+
+  /**
+   * The same document as {@link getPage}, already serialized by the database (the hot path of a canvas view).
+   * Documents are kept in memory per page and reused while the page's revision (bumped by database triggers on any
+   * change to the page or its blocks, from any process) is unchanged: a hit costs one primary-key lookup.
+   * @example res.type('json').send(await canvas.getPageJson(access, pageId));
+   */
+  async getPageJson(access: WorkspaceAccess, pageId: string): Promise<string> {
+    const key = `${access.workspaceId}:${pageId}`;
+    const cached = this.#pageDocuments.get(key);
+    if (cached) {
+      const revision = await findPageRevision(this.#ctx.db, { workspaceId: access.workspaceId, pageId });
+      if (revision === undefined) throw notFound('page');
+      if (revision === cached.revision) return cached.doc;
+    }
+    const fresh = await findPageWithBlocksJson(this.#ctx.db, { workspaceId: access.workspaceId, pageId });
+    if (fresh === undefined) throw notFound('page');
+    this.#pageDocuments.set(key, fresh);
+    return fresh.doc;
   }
 
   async updatePage(access: WorkspaceAccess, pageId: string, args: { title?: string; icon?: string | null; position?: number; archived?: boolean }): Promise<Page> {

@@ -5,6 +5,7 @@ import type { ServerConfig } from '../config';
 import type { Database, WorkspaceRole } from '../data-access/schema';
 import type { ApiTokenScope, Block, Message, Notification, Page } from './model';
 import type { SecretKeyring } from './secrets/index';
+import type { AccessTokenVerifier } from './tokens';
 
 /** Who is calling: a signed-in user, or an API token that acts for one workspace (an agent in n8n). */
 export type Actor =
@@ -62,6 +63,8 @@ export interface AppContext {
   keyring: SecretKeyring;
   /** HS256 key for access tokens. */
   jwtKey: Uint8Array;
+  /** Verifies access tokens signed with jwtKey (with a cache of already verified ones). */
+  accessTokens: AccessTokenVerifier;
   /** Sessions revoked in this process (logout, refresh-token reuse) whose access tokens must stop working now. */
   revokedSessions: Map<string, number>;
 }

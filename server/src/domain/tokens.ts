@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { unauthorized } from '../errors';
+import { BoundedCache } from './bounded-cache';
 
 /** An opaque, high-entropy token (refresh tokens, invitations, API tokens): `<prefix>_<43 base64url chars>`. */
 export function generateOpaqueToken(prefix: string): string {
@@ -19,6 +20,8 @@ export interface AccessTokenClaims {
   userId: string;
   /** The refresh-token family (one login); revoking it ends the session. */
   sessionId: string;
+  /** Expiry in epoch milliseconds (set when verified). */
+  expiresAtMs?: number;
 }
 
 /** Signs a short-lived HS256 access token. */
@@ -42,7 +45,7 @@ export async function verifyAccessToken(args: { token: string; key: Uint8Array }
     if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
       throw unauthorized('invalid_token', 'The bearer token is not an IONFLUX access token; log in again');
     }
-    return { userId: payload.sub, sessionId: payload.sid };
+    return { userId: payload.sub, sessionId: payload.sid, expiresAtMs: (payload.exp ?? 0) * 1000 };
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) {
       throw unauthorized('token_expired', 'The access token expired; call POST /api/auth/refresh for a new one');
@@ -51,5 +54,27 @@ export async function verifyAccessToken(args: { token: string; key: Uint8Array }
       throw unauthorized('invalid_token', 'The bearer token is invalid; log in again');
     }
     throw error;
+  }
+}
+
+/**
+ * Remembers verified access tokens until they expire, so a busy client does not pay for an HMAC check (and a trip
+ * to the crypto thread pool) on every request. Revocation is checked by the caller on every use regardless.
+ */
+export class AccessTokenVerifier {
+  readonly #key: Uint8Array;
+  readonly #verified = new BoundedCache<AccessTokenClaims>({ maxEntries: 10_000, maxWeight: 10_000, weigh: () => 1 });
+
+  constructor(key: Uint8Array) {
+    this.#key = key;
+  }
+
+  async verify(token: string): Promise<AccessTokenClaims> {
+    const known = this.#verified.get(token);
+    if (known && (known.expiresAtMs ?? 0) > Date.now()) return known;
+    if (known) this.#verified.delete(token);
+    const claims = await verifyAccessToken({ token, key: this.#key });
+    this.#verified.set(token, claims);
+    return claims;
   }
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
 import * as initial from './0001-initial';
+import * as pageRevision from './0002-page-revision';
 
 /**
  * Every schema change, in order, as code (no files read at runtime, so the built package is self-contained).
@@ -8,6 +9,7 @@ import * as initial from './0001-initial';
  */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-page-revision': pageRevision,
 };
 
 const provider: MigrationProvider = {

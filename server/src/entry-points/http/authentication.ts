@@ -1,7 +1,6 @@
 import type { Request } from 'express';
 import type { Actor } from '../../domain/context';
 import { API_TOKEN_PREFIX } from '../../domain/api-tokens';
-import { verifyAccessToken } from '../../domain/tokens';
 import type { UseCases } from '../../domain/use-cases';
 import { AppError, unauthorized } from '../../errors';
 
@@ -32,7 +31,7 @@ export function readCookies(req: Request): Record<string, string> {
  */
 export async function authenticateToken(useCases: UseCases, token: string): Promise<Actor> {
   if (token.startsWith(API_TOKEN_PREFIX)) return useCases.apiTokens.authenticate(token);
-  const claims = await verifyAccessToken({ token, key: useCases.ctx.jwtKey });
+  const claims = await useCases.ctx.accessTokens.verify(token);
   const revokedUntil = useCases.ctx.revokedSessions.get(claims.sessionId);
   if (revokedUntil !== undefined) {
     if (revokedUntil > Date.now()) throw unauthorized('session_revoked', 'This session was ended; log in again');

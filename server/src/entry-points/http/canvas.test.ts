@@ -62,13 +62,17 @@ describe('blocks', () => {
       { type: 'image', content: { url: 'https://cdn.example.com/a.png', alt: 'chart' } },
       { type: 'embed', content: { url: 'https://www.tiktok.com/@x/video/1' } },
     ];
+    const created = [];
     for (const [index, body] of bodies.entries()) {
       const res = await t.request('POST', `${base()}/pages/${pageId}/blocks`, { token: owner.token, body: { ...body, position: { x: 0, y: index * 100 } } });
       expect(res.status).toBe(201);
       expect(res.body.block).toMatchObject({ type: body.type, version: 1, position: { x: 0, y: index * 100 } });
+      created.push(res.body.block);
     }
     const page = await t.request('GET', `${base()}/pages/${pageId}`, { token: viewer.token });
-    expect(page.body.blocks.map((b: { type: string }) => b.type)).toEqual(bodies.map((b) => b.type));
+    // The page load is serialized by the database: it must be exactly what the block writes returned.
+    expect(page.body.blocks).toEqual(created);
+    expect(page.body.page).toEqual((await t.request('GET', `${base()}/pages`, { token: viewer.token })).body.pages.find((p: { id: string }) => p.id === pageId));
     expect(page.body.blocks[1].content).toEqual({ text: 'Plan', level: 2 });
     expect(page.body.blocks[2].content.items[1]).toEqual({ text: 'Launch', checked: false });
     expect(page.body.blocks[3].agentConfigId).toBe('6f1c7a52-3b5a-4c1e-9a43-6c2f0b9e1d11');
@@ -217,5 +221,26 @@ describe('agent routes: blocks by page title and key', () => {
     expect(results.map((r) => [r.status, r.body.error?.code])).toEqual(Array(8).fill([200, undefined]));
     expect(results.filter((r) => r.body.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.body.block.id)).size).toBe(1);
+  });
+});
+
+describe('page documents', () => {
+  it('serves a fresh page document after every kind of change (revision-checked cache)', async () => {
+    const pageId = await createPage('Cached');
+    const load = async () => (await t.request('GET', `${base()}/pages/${pageId}`, { token: viewer.token })).body;
+    expect((await load()).blocks).toEqual([]);
+    const created = (await t.request('POST', `${base()}/pages/${pageId}/blocks`, { token: owner.token, body: { type: 'text', content: { text: 'one' } } })).body.block;
+    expect((await load()).blocks.map((b: { content: unknown }) => b.content)).toEqual([{ text: 'one' }]);
+    await t.request('PATCH', `${base()}/pages/${pageId}/blocks/${created.id}`, { token: owner.token, body: { baseVersion: 1, content: { text: 'two' } } });
+    expect((await load()).blocks[0]).toMatchObject({ content: { text: 'two' }, version: 2 });
+    await t.request('PATCH', `${base()}/pages/${pageId}`, { token: owner.token, body: { title: 'Cached (renamed)' } });
+    expect((await load()).page.title).toBe('Cached (renamed)');
+    // A write that bypasses the API entirely (another process, a migration, psql) is seen too.
+    await t.server.db.updateTable('canvas_blocks').set({ content: JSON.stringify({ text: 'three' }) }).where('id', '=', created.id).execute();
+    expect((await load()).blocks[0].content).toEqual({ text: 'three' });
+    await t.server.db.deleteFrom('canvas_blocks').where('id', '=', created.id).execute();
+    expect((await load()).blocks).toEqual([]);
+    await t.request('POST', `${base()}/pages/${pageId}/blocks`, { token: owner.token, body: { type: 'text', content: { text: 'four' } } });
+    expect((await load()).blocks.map((b: { content: unknown }) => b.content)).toEqual([{ text: 'four' }]);
   });
 });

@@ -65,7 +65,15 @@ export interface RouteDefinition<
     auth: RouteAuth;
     req: Request;
     res: Response;
-  }) => Promise<R extends z.ZodType ? z.input<R> | undefined : undefined>;
+  }) => Promise<(R extends z.ZodType ? z.input<R> : never) | SerializedJson | undefined>;
+}
+
+/**
+ * A response body the database already serialized (see findPageWithBlocksJson): sent as is. Outside production
+ * the router still parses it and checks it against the route's response schema.
+ */
+export class SerializedJson {
+  constructor(readonly text: string) {}
 }
 
 /** Identity function that keeps the route's types tied together (params/query/body/response -> handler). */

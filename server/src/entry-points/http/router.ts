@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { UseCases } from '../../domain/use-cases';
 import { AppError, notFound, unauthorized } from '../../errors';
 import { authenticateRequest, checkCsrf, readCookies, REFRESH_COOKIE } from './authentication';
-import { ROUTE_POLICY, type RouteAuth, type RouteDefinition } from './route';
+import { ROUTE_POLICY, SerializedJson, type RouteAuth, type RouteDefinition } from './route';
 import { parseOrThrow, rejectNulCharacters } from './validation';
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -32,6 +32,7 @@ function bodyParserError(error: unknown): AppError | undefined {
  */
 export function mountRoutes(args: { app: Express; routes: RouteDefinition[]; useCases: UseCases }): void {
   const { app, routes, useCases } = args;
+  const checkSerializedResponses = !useCases.ctx.config.production;
   const jsonParsers = new Map<number, RequestHandler>();
   const jsonParser = (limit: number): RequestHandler => {
     let parser = jsonParsers.get(limit);
@@ -62,6 +63,11 @@ export function mountRoutes(args: { app: Express; routes: RouteDefinition[]; use
         res.status(route.response.status).end();
         return;
       }
+      if (result instanceof SerializedJson) {
+        if (checkSerializedResponses) assertMatches(route, JSON.parse(result.text));
+        res.status(route.response.status).type('application/json').send(result.text);
+        return;
+      }
       const checked = route.response.schema.safeParse(result);
       if (!checked.success) {
         // A response that does not match its own schema is a programmer error: fail loudly, never send it.
@@ -76,6 +82,11 @@ export function mountRoutes(args: { app: Express; routes: RouteDefinition[]; use
     (expressRoute as unknown as Record<symbol, unknown>)[ROUTE_POLICY] = route.policy;
     expressRoute[route.method](...stack);
   }
+}
+
+function assertMatches(route: RouteDefinition, value: unknown): void {
+  const checked = route.response.schema!.safeParse(value);
+  if (!checked.success) throw new Error(`Response of ${route.operationId} does not match its schema: ${z.prettifyError(checked.error)}`);
 }
 
 async function authorize(useCases: UseCases, route: RouteDefinition, req: Request): Promise<RouteAuth> {

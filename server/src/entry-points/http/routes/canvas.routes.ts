@@ -3,7 +3,7 @@ import { BlockContentInputSchema, BlockKeySchema, BlockPositionSchema, BlockSize
 import { BlockSchema, BlockTypeSchema, PageSchema } from '../../../domain/model';
 import type { UseCases } from '../../../domain/use-cases';
 import { queryBoolean, text, uuid, WorkspaceParams } from '../common-schemas';
-import { defineRoute, type RouteDefinition } from '../route';
+import { defineRoute, SerializedJson, type RouteDefinition } from '../route';
 
 const PageParams = WorkspaceParams.extend({ pageId: uuid });
 const BlockParams = PageParams.extend({ blockId: uuid });
@@ -51,7 +51,7 @@ export function canvasRoutes(useCases: UseCases): RouteDefinition[] {
       policy: { kind: 'workspace', minRole: 'viewer', apiTokenScope: 'canvas:read' },
       params: PageParams,
       response: { status: 200, description: 'Page and blocks', schema: z.object({ page: PageSchema, blocks: z.array(BlockSchema) }) },
-      handler: async ({ auth, params }) => canvas.getPage(auth.access!, params.pageId),
+      handler: async ({ auth, params }) => new SerializedJson(await canvas.getPageJson(auth.access!, params.pageId)),
     }),
     defineRoute({
       method: 'patch',
