@@ -32,7 +32,7 @@ module.exports = {
       moduleNameMapper,
       testMatch: ['<rootDir>/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-      ...(dir === 'nodes' ? { roots: ['<rootDir>', '<rootDir>/../credentials'] } : {}),
+      ...(dir === 'nodes' ? { roots: ['<rootDir>', '<rootDir>/../credentials'], setupFiles: ['<rootDir>/test-support/jest-setup.ts'] } : {}),
     })),
 };
 

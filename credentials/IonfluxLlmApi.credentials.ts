@@ -1,0 +1,59 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/** Any OpenAI-compatible endpoint: base URL, API key and default models. */
+export class IonfluxLlmApi implements ICredentialType {
+  name = 'ionfluxLlmApi';
+
+  displayName = 'IONFLUX LLM API';
+
+  icon = 'file:../nodes/IonfluxLlm/ionfluxLlm.svg' as const;
+
+  documentationUrl = 'https://platform.openai.com/docs/api-reference/chat/create';
+
+  properties: INodeProperties[] = [
+    {
+      displayName: 'Base URL',
+      name: 'baseUrl',
+      type: 'string',
+      default: 'https://api.openai.com/v1',
+      required: true,
+      description: 'OpenAI-compatible API root (…/v1), e.g. the IONFLUX sandbox at http://127.0.0.1:4010/sandbox/openai/v1',
+    },
+    {
+      displayName: 'API Key',
+      name: 'apiKey',
+      type: 'string',
+      typeOptions: { password: true },
+      default: '',
+      required: true,
+    },
+    {
+      displayName: 'Model',
+      name: 'model',
+      type: 'string',
+      default: 'gpt-4o-mini',
+      description: 'Chat model used when a step does not name one',
+    },
+    {
+      displayName: 'Embedding Model',
+      name: 'embeddingModel',
+      type: 'string',
+      default: 'text-embedding-3-small',
+      description: 'Model for vector steps',
+    },
+  ];
+
+  authenticate: IAuthenticateGeneric = {
+    type: 'generic',
+    properties: {
+      headers: { Authorization: '=Bearer {{$credentials.apiKey}}' },
+    },
+  };
+
+  test: ICredentialTestRequest = {
+    request: {
+      baseURL: '={{ $credentials.baseUrl.replace(/\\/+$/, "") }}',
+      url: '/models',
+    },
+  };
+}

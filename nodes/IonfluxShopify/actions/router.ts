@@ -1,0 +1,66 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { nodeProperties, routeOperation } from '../../shared/operation';
+import type { OperationTable } from '../../shared/operation';
+import * as customerList from './customer/list.operation';
+import * as orderGet from './order/get.operation';
+import * as orderList from './order/list.operation';
+import * as productGet from './product/get.operation';
+import * as productList from './product/list.operation';
+import * as productLowStock from './product/lowStock.operation';
+import * as revenueSummary from './revenue/summary.operation';
+
+export const operations: OperationTable = {
+  order: { list: orderList, get: orderGet },
+  revenue: { summary: revenueSummary },
+  product: { list: productList, get: productGet, lowStock: productLowStock },
+  customer: { list: customerList },
+};
+
+const authentication: INodeProperties = {
+  displayName: 'Authentication',
+  name: 'authentication',
+  type: 'options',
+  options: [
+    { name: 'Access Token', value: 'accessToken' },
+    { name: 'OAuth2', value: 'oAuth2' },
+  ],
+  default: 'accessToken',
+};
+
+export const properties = nodeProperties(
+  [
+    {
+      value: 'order',
+      name: 'Order',
+      operations: [
+        { value: 'list', name: 'List', action: 'List orders', description: 'Orders created in a period, newest first, across all pages' },
+        { value: 'get', name: 'Get', action: 'Get an order', description: 'One order by ID' },
+      ],
+    },
+    {
+      value: 'revenue',
+      name: 'Revenue',
+      operations: [{ value: 'summary', name: 'Summary', action: 'Summarize revenue', description: 'Gross sales, orders, average order value, refunds and a daily series for a period' }],
+    },
+    {
+      value: 'product',
+      name: 'Product',
+      operations: [
+        { value: 'list', name: 'List', action: 'List products', description: 'Products, optionally filtered with Shopify search syntax' },
+        { value: 'get', name: 'Get', action: 'Get a product', description: 'One product by ID' },
+        { value: 'lowStock', name: 'Low Stock', action: 'List low stock products', description: 'Active products at or below an inventory threshold, lowest first' },
+      ],
+    },
+    {
+      value: 'customer',
+      name: 'Customer',
+      operations: [{ value: 'list', name: 'List', action: 'List customers', description: 'Customers sorted by amount spent' }],
+    },
+  ],
+  operations,
+  { before: [authentication] },
+);
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+  return await routeOperation(this, operations);
+}

@@ -1,0 +1,13 @@
+/**
+ * Setup of the `nodes` Jest project (runs before each test file):
+ * - n8n-core writes `$N8N_USER_FOLDER/.n8n/config` on first use: point it at a temporary folder;
+ * - no test reaches the internet: every TCP connection to a non-loopback address fails with a clear error.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { installLoopbackOnlyNetwork } from './network-guard';
+
+process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'ionflux-nodes-n8n-'));
+process.env.N8N_LOG_LEVEL ??= 'silent';
+installLoopbackOnlyNetwork();
