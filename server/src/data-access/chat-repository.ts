@@ -202,24 +202,20 @@ export async function listMessages(
   return query.orderBy('m.seq', 'asc').limit(args.limit).execute();
 }
 
-/** Takes the next sequence number of a channel; the row lock this takes orders concurrent senders (PostgreSQL). */
-export async function nextChannelSeq(db: Transaction<Database>, args: { workspaceId: string; channelId: string }): Promise<number> {
-  const row = await db
-    .updateTable('chat_channels')
-    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-    .where('workspace_id', '=', args.workspaceId)
-    .where('id', '=', args.channelId)
-    .returning('last_seq')
-    .executeTakeFirstOrThrow();
-  return row.last_seq;
-}
-
-export async function insertMessage(
-  db: Transaction<Database>,
+/**
+ * Stores a message in one statement: takes the channel's next sequence number, inserts the message, moves the
+ * sender's read cursor (joining a public channel on first post) and counts the reply on its thread root. Returns
+ * undefined, and changes nothing, when this sender already stored `clientMessageId` in this channel (a retry).
+ *
+ * One statement is atomic without BEGIN/COMMIT round trips, which matters on PGlite (see bench/chat). The duplicate
+ * guard is inside the statement, so the sequence stays gap-free; only two processes racing the very same
+ * clientMessageId could still burn a number (the unique index then rejects the second insert).
+ */
+export async function storeMessage(
+  db: Db,
   args: {
     workspaceId: string;
     channelId: string;
-    seq: number;
     authorKind: 'user' | 'agent';
     authorUserId: string | null;
     authorAgentName: string | null;
@@ -231,34 +227,41 @@ export async function insertMessage(
     mentions: string[];
     threadRootId: string | null;
   },
-): Promise<string> {
-  const row = await db
-    .insertInto('chat_messages')
-    .values({
-      workspace_id: args.workspaceId,
-      channel_id: args.channelId,
-      seq: args.seq,
-      author_kind: args.authorKind,
-      author_user_id: args.authorUserId,
-      author_agent_name: args.authorAgentName,
-      api_token_id: args.apiTokenId,
-      sender_key: args.senderKey,
-      client_message_id: args.clientMessageId,
-      text: args.text,
-      payload: args.payload === undefined || args.payload === null ? null : toJsonb(args.payload),
-      mentions: toJsonb(args.mentions),
-      thread_root_id: args.threadRootId,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  if (args.threadRootId) {
-    await db
-      .updateTable('chat_messages')
-      .set((eb) => ({ reply_count: eb('reply_count', '+', 1), last_reply_at: new Date() }))
-      .where('id', '=', args.threadRootId)
-      .execute();
-  }
-  return row.id;
+): Promise<MessageRow | undefined> {
+  const payload = args.payload === undefined || args.payload === null ? null : toJsonb(args.payload);
+  const result = await sql<MessageRow>`
+    with seq as (
+      update chat_channels set last_seq = last_seq + 1
+      where id = ${args.channelId}::uuid and workspace_id = ${args.workspaceId}::uuid
+        and not exists (
+          select 1 from chat_messages d
+          where d.channel_id = ${args.channelId}::uuid and d.sender_key = ${args.senderKey}::text
+            and d.client_message_id = ${args.clientMessageId}::text
+        )
+      returning last_seq
+    ), m as (
+      insert into chat_messages (
+        workspace_id, channel_id, seq, author_kind, author_user_id, author_agent_name, api_token_id, sender_key,
+        client_message_id, text, payload, mentions, thread_root_id
+      )
+      select ${args.workspaceId}::uuid, ${args.channelId}::uuid, seq.last_seq, ${args.authorKind}::text, ${args.authorUserId}::uuid,
+        ${args.authorAgentName}::text, ${args.apiTokenId}::uuid, ${args.senderKey}::text, ${args.clientMessageId}::text,
+        ${args.text}::text, ${payload}::jsonb, ${toJsonb(args.mentions)}::jsonb, ${args.threadRootId}::uuid
+      from seq
+      returning *
+    ), cursor as (
+      insert into channel_members (channel_id, user_id, workspace_id, last_read_seq)
+      select m.channel_id, m.author_user_id, m.workspace_id, m.seq from m where m.author_user_id is not null
+      on conflict (channel_id, user_id) do update set last_read_seq = greatest(channel_members.last_read_seq, excluded.last_read_seq)
+    ), root as (
+      update chat_messages r set reply_count = r.reply_count + 1, last_reply_at = now()
+      from m where r.id = m.thread_root_id and r.channel_id = m.channel_id
+    )
+    select m.id, m.workspace_id, m.channel_id, m.seq, m.author_kind, m.author_user_id, m.author_agent_name,
+      u.display_name as author_display_name, m.sender_key, m.client_message_id, m.text, m.payload, m.mentions,
+      m.thread_root_id, m.reply_count, m.last_reply_at, m.edited_at, m.deleted_at, m.created_at
+    from m left join users u on u.id = m.author_user_id`.execute(db);
+  return result.rows[0];
 }
 
 export async function updateMessageText(db: Db, args: { messageId: string; text: string }): Promise<void> {

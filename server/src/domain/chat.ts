@@ -8,10 +8,9 @@ import {
   findMessage,
   findMessageByClientId,
   insertChannel,
-  insertMessage,
+  storeMessage,
   listMessages,
   listVisibleChannels,
-  nextChannelSeq,
   removeChannelMember,
   softDeleteMessage,
   toMessage,
@@ -163,10 +162,6 @@ export class Chat {
     const actor = access.actor;
     const senderKey = actor.kind === 'user' ? `user:${actor.userId}` : `token:${actor.tokenId}`;
 
-    if (input.clientMessageId) {
-      const existing = await findMessageByClientId(this.#ctx.db, { channelId: channel.id, senderKey, clientMessageId: input.clientMessageId });
-      if (existing) return { message: toMessage(existing), duplicate: true };
-    }
     if (input.threadRootId) {
       const root = await findMessage(this.#ctx.db, { workspaceId: access.workspaceId, channelId: channel.id, messageId: input.threadRootId });
       if (!root) throw invalidRequest([{ path: 'threadRootId', message: 'no message with this id in this channel' }]);
@@ -175,42 +170,30 @@ export class Chat {
     const mentions = [...new Set(input.mentions)];
     await this.#assertWorkspaceMembers(access.workspaceId, mentions, 'mentions');
 
+    // One lock per channel: messages are stored and broadcast in sequence order (within this process).
     const result = await this.#channelLocks.run(channel.id, async () => {
-      let messageId: string;
-      try {
-        messageId = await this.#ctx.db.transaction().execute(async (tx) => {
-          if (actor.kind === 'user' && channel.visibility === 'public') {
-            await addChannelMember(tx, { workspaceId: access.workspaceId, channelId: channel.id, userId: actor.userId });
-          }
-          const seq = await nextChannelSeq(tx, { workspaceId: access.workspaceId, channelId: channel.id });
-          const id = await insertMessage(tx, {
-            workspaceId: access.workspaceId,
-            channelId: channel.id,
-            seq,
-            authorKind: actor.kind === 'user' ? 'user' : 'agent',
-            authorUserId: actor.kind === 'user' ? actor.userId : null,
-            authorAgentName: actor.kind === 'user' ? null : (input.agentName ?? actor.name),
-            apiTokenId: actor.kind === 'user' ? null : actor.tokenId,
-            senderKey,
-            clientMessageId: input.clientMessageId ?? null,
-            text: input.text,
-            payload: input.payload,
-            mentions,
-            threadRootId: input.threadRootId ?? null,
-          });
-          // Sender has seen their own message: keep their cursor at the newest message they wrote.
-          if (actor.kind === 'user') await advanceReadCursor(tx, { channelId: channel.id, userId: actor.userId, seq });
-          return id;
-        });
-      } catch (error) {
-        // Two concurrent sends with one clientMessageId (another server process): the loser returns the winner's row.
-        if (input.clientMessageId && isUniqueViolation(error, 'chat_messages_client_id')) {
-          const existing = await findMessageByClientId(this.#ctx.db, { channelId: channel.id, senderKey, clientMessageId: input.clientMessageId });
-          if (existing) return { message: toMessage(existing), duplicate: true };
-        }
-        throw error;
+      const stored = await storeMessage(this.#ctx.db, {
+        workspaceId: access.workspaceId,
+        channelId: channel.id,
+        authorKind: actor.kind === 'user' ? 'user' : 'agent',
+        authorUserId: actor.kind === 'user' ? actor.userId : null,
+        authorAgentName: actor.kind === 'user' ? null : (input.agentName ?? actor.name),
+        apiTokenId: actor.kind === 'user' ? null : actor.tokenId,
+        senderKey,
+        clientMessageId: input.clientMessageId ?? null,
+        text: input.text,
+        payload: input.payload,
+        mentions,
+        threadRootId: input.threadRootId ?? null,
+      });
+      if (!stored) {
+        const existing = input.clientMessageId
+          ? await findMessageByClientId(this.#ctx.db, { channelId: channel.id, senderKey, clientMessageId: input.clientMessageId })
+          : undefined;
+        if (!existing) throw new Error(`message to channel ${channel.id} was neither stored nor a duplicate`);
+        return { message: toMessage(existing), duplicate: true };
       }
-      const message = toMessage((await findMessage(this.#ctx.db, { workspaceId: access.workspaceId, messageId }))!);
+      const message = toMessage(stored);
       this.#ctx.events.emit('message.created', { workspaceId: access.workspaceId, channelId: channel.id, message });
       if (input.threadRootId) {
         const root = await findMessage(this.#ctx.db, { workspaceId: access.workspaceId, messageId: input.threadRootId });

@@ -228,6 +228,11 @@ describe('real-time delivery', () => {
     expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     const forbidden = await emitWithAck(v, 'message:send', { workspaceId, channelId: generalId, text: 'hi' });
     expect(forbidden).toMatchObject({ ok: false, error: { code: 'insufficient_role' } });
+    const a = await t.connect(ana.token);
+    const nul = await emitWithAck(a, 'message:send', { workspaceId, channelId: generalId, text: 'bad\u0000byte' });
+    expect(nul).toMatchObject({ ok: false, error: { code: 'invalid_request', fields: [{ path: 'text', message: expect.stringMatching(/NUL/) }] } });
+    const notAnObject = await emitWithAck(a, 'channel:join', 'general');
+    expect(notAnObject).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
   });
 
   it('shows typing to others in the room and presence of who is there', async () => {
