@@ -1,6 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { nodeProperties, routeOperation } from '../../shared/operation';
 import type { OperationTable } from '../../shared/operation';
+import { authenticationProperty } from '../authentication';
 import * as customerList from './customer/list.operation';
 import * as orderGet from './order/get.operation';
 import * as orderList from './order/list.operation';
@@ -14,17 +15,6 @@ export const operations: OperationTable = {
   revenue: { summary: revenueSummary },
   product: { list: productList, get: productGet, lowStock: productLowStock },
   customer: { list: customerList },
-};
-
-const authentication: INodeProperties = {
-  displayName: 'Authentication',
-  name: 'authentication',
-  type: 'options',
-  options: [
-    { name: 'Access Token', value: 'accessToken' },
-    { name: 'OAuth2', value: 'oAuth2' },
-  ],
-  default: 'accessToken',
 };
 
 export const properties = nodeProperties(
@@ -58,7 +48,7 @@ export const properties = nodeProperties(
     },
   ],
   operations,
-  { before: [authentication] },
+  { before: [authenticationProperty] },
 );
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

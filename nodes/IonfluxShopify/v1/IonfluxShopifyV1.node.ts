@@ -1,7 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeBaseDescription, INodeTypeDescription } from 'n8n-workflow';
 import { properties, router } from '../actions/router';
-import { ACCESS_TOKEN_CREDENTIAL, OAUTH2_CREDENTIAL } from '../transport';
+import { shopifyCredentials } from '../authentication';
 
 export class IonfluxShopifyV1 implements INodeType {
   description: INodeTypeDescription;
@@ -13,10 +13,7 @@ export class IonfluxShopifyV1 implements INodeType {
       defaults: { name: 'Shopify' },
       inputs: [NodeConnectionTypes.Main],
       outputs: [NodeConnectionTypes.Main],
-      credentials: [
-        { name: ACCESS_TOKEN_CREDENTIAL, required: true, displayOptions: { show: { authentication: ['accessToken'] } } },
-        { name: OAUTH2_CREDENTIAL, required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
-      ],
+      credentials: shopifyCredentials,
       properties,
     };
   }

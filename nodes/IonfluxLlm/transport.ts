@@ -1,0 +1,125 @@
+/**
+ * All LLM HTTP of the IONFLUX nodes: the official `openai` SDK pointed at the credential's OpenAI-compatible base
+ * URL, sending through the shared client (the SDK's own retries are off, so the node's timeout and retry policy
+ * apply once; 429s from the provider wait Retry-After).
+ */
+import OpenAI from 'openai';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, JsonObject } from 'n8n-workflow';
+import { fetchThrough } from '../shared/http/client';
+import type { HttpClient } from '../shared/http/client';
+import { HttpCancelledError, HttpNetworkError, HttpTimeoutError } from '../shared/http/errors';
+import { itemHttpClient } from '../shared/http/item-client';
+
+export const LLM_CREDENTIAL = 'ionfluxLlmApi';
+const RATE_LIMIT_RETRIES = 3;
+
+export interface LlmUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface JsonSchemaFormat {
+  name: string;
+  schema: Record<string, unknown>;
+  strict: boolean;
+}
+
+export interface CompletionRequest {
+  messages: ChatMessage[];
+  model?: string;
+  temperature?: number;
+  maxTokens?: number;
+  jsonSchema?: JsonSchemaFormat;
+}
+
+export interface Completion {
+  content: string;
+  model: string;
+  usage: LlmUsage;
+  finishReason: string;
+}
+
+/**
+ * A chat-completions client for one item.
+ *
+ * @example
+ * const llm = await LlmClient.forItem(this, itemIndex);
+ * const { content, usage } = await llm.complete({ messages: [{ role: 'user', content: 'Hello' }] });
+ */
+export class LlmClient {
+  private readonly client: OpenAI;
+
+  constructor(
+    readonly http: HttpClient,
+    readonly defaultModel: string,
+    baseURL: string,
+    apiKey: string,
+    private readonly node: INode,
+    private readonly itemIndex: number,
+  ) {
+    this.client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: 24 * 3_600_000, fetch: fetchThrough(http) });
+  }
+
+  static async forItem(ctx: IExecuteFunctions, itemIndex: number): Promise<LlmClient> {
+    const credentials = await ctx.getCredentials(LLM_CREDENTIAL, itemIndex);
+    const baseUrl = String(credentials.baseUrl || 'https://api.openai.com/v1').trim().replace(/\/+$/, '');
+    const apiKey = String(credentials.apiKey ?? '');
+    if (!apiKey) throw new NodeOperationError(ctx.getNode(), 'The LLM credential has no API key.', { itemIndex });
+    const http = itemHttpClient(ctx, itemIndex, { rateLimitRetries: RATE_LIMIT_RETRIES });
+    return new LlmClient(http, String(credentials.model || ''), baseUrl, apiKey, ctx.getNode(), itemIndex);
+  }
+
+  async complete(request: CompletionRequest): Promise<Completion> {
+    const model = request.model || this.defaultModel;
+    if (!model) throw new NodeOperationError(this.node, 'Parameter "model" is empty and the LLM credential has no default model.', { itemIndex: this.itemIndex });
+    let response: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      response = await this.client.chat.completions.create({
+        model,
+        messages: request.messages,
+        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+        ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+        ...(request.jsonSchema ? { response_format: { type: 'json_schema' as const, json_schema: request.jsonSchema } } : {}),
+      });
+    } catch (error) {
+      throw this.toNodeError(error);
+    }
+    const choice = response.choices[0];
+    if (!choice) throw new NodeApiError(this.node, response as unknown as JsonObject, { itemIndex: this.itemIndex, message: 'The LLM returned no choices.' });
+    if (choice.message.refusal) {
+      throw new NodeOperationError(this.node, `The model refused: ${choice.message.refusal}`, { itemIndex: this.itemIndex });
+    }
+    return {
+      content: choice.message.content ?? '',
+      model: response.model || model,
+      usage: {
+        promptTokens: response.usage?.prompt_tokens ?? 0,
+        completionTokens: response.usage?.completion_tokens ?? 0,
+        totalTokens: response.usage?.total_tokens ?? (response.usage ? response.usage.prompt_tokens + response.usage.completion_tokens : 0),
+      },
+      finishReason: choice.finish_reason ?? 'stop',
+    };
+  }
+
+  private toNodeError(error: unknown): Error {
+    const cause = (error as { cause?: unknown }).cause;
+    if (cause instanceof HttpTimeoutError || cause instanceof HttpCancelledError || cause instanceof HttpNetworkError) return cause;
+    if (error instanceof OpenAI.APIError && error.status !== undefined) {
+      const code = error.code ?? error.type ?? 'error';
+      const detail = (error.error as { message?: string } | undefined)?.message ?? error.message;
+      return new NodeApiError(this.node, { status: error.status, error: error.error ?? null } as JsonObject, {
+        itemIndex: this.itemIndex,
+        httpCode: String(error.status),
+        message: `LLM provider error ${error.status} ${code}: ${detail}`,
+      });
+    }
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}

@@ -1,0 +1,19 @@
+import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import { ACCESS_TOKEN_CREDENTIAL, OAUTH2_CREDENTIAL } from './transport';
+
+/** `authentication`: which credential a Shopify node uses; absent means accessToken (what the compiler emits). */
+export const authenticationProperty: INodeProperties = {
+  displayName: 'Authentication',
+  name: 'authentication',
+  type: 'options',
+  options: [
+    { name: 'Access Token', value: 'accessToken' },
+    { name: 'OAuth2', value: 'oAuth2' },
+  ],
+  default: 'accessToken',
+};
+
+export const shopifyCredentials: INodeCredentialDescription[] = [
+  { name: ACCESS_TOKEN_CREDENTIAL, required: true, displayOptions: { show: { authentication: ['accessToken'] } } },
+  { name: OAUTH2_CREDENTIAL, required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+];
