@@ -48,6 +48,10 @@ export async function findApiTokenByHash(db: Kysely<Database>, tokenHash: string
   return db.selectFrom('api_tokens').select(columns).where('token_hash', '=', tokenHash).executeTakeFirst();
 }
 
+export async function findApiTokenById(db: Kysely<Database>, tokenId: string): Promise<ApiTokenRow | undefined> {
+  return db.selectFrom('api_tokens').select(columns).where('id', '=', tokenId).executeTakeFirst();
+}
+
 export async function revokeApiToken(db: Kysely<Database>, args: { workspaceId: string; tokenId: string }): Promise<ApiTokenRow | undefined> {
   return db
     .updateTable('api_tokens')

@@ -118,6 +118,7 @@ export class Accounts {
   async #revokeFamily(familyId: string): Promise<void> {
     await revokeRefreshFamily(this.#ctx.db, familyId);
     this.#ctx.revokedSessions.set(familyId, Date.now() + this.#ctx.config.accessTokenTtlSeconds * 1000);
+    this.#ctx.events.emit('session.revoked', { sessionId: familyId });
   }
 
   async #issue(args: { user: User; familyId: string }): Promise<IssuedSession> {

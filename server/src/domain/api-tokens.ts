@@ -1,5 +1,6 @@
 import {
   findApiTokenByHash,
+  findApiTokenById,
   insertApiToken,
   listApiTokens,
   revokeApiToken,
@@ -59,6 +60,7 @@ export class ApiTokens {
     const row = await revokeApiToken(this.#ctx.db, { workspaceId: access.workspaceId, tokenId });
     if (!row) throw notFound('API token');
     this.#cache.clear();
+    this.#ctx.events.emit('apiToken.revoked', { tokenId: row.id });
     return toApiToken(row);
   }
 
@@ -68,6 +70,12 @@ export class ApiTokens {
     const row = (await listApiTokens(this.#ctx.db, actor.workspaceId)).find((r) => r.id === actor.tokenId);
     if (!workspace || !row) throw notFound('API token');
     return { workspace: { id: workspace.id, name: workspace.name }, apiToken: toApiToken(row) };
+  }
+
+  /** Whether the token still works (not revoked, not expired); read fresh from the database. */
+  async isActive(tokenId: string): Promise<boolean> {
+    const row = await findApiTokenById(this.#ctx.db, tokenId);
+    return row !== undefined && row.revoked_at === null && (row.expires_at === null || row.expires_at.getTime() > Date.now());
   }
 
   /** The actor behind a raw `ifx_...` token, or a 401 saying why it does not work. */

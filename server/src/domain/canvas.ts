@@ -120,6 +120,11 @@ export class Canvas {
     return fresh.doc;
   }
 
+  /** Whether the page exists in this workspace (a one-row lookup). */
+  async hasPage(access: WorkspaceAccess, pageId: string): Promise<boolean> {
+    return (await findPageRevision(this.#ctx.db, { workspaceId: access.workspaceId, pageId })) !== undefined;
+  }
+
   async updatePage(access: WorkspaceAccess, pageId: string, args: { title?: string; icon?: string | null; position?: number; archived?: boolean }): Promise<Page> {
     requireWriter(access);
     const page = await updatePage(this.#ctx.db, { workspaceId: access.workspaceId, pageId, ...args, title: args.title?.trim() });

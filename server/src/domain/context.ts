@@ -38,6 +38,10 @@ export interface DomainEventMap {
   'channel.read': { userId: string; workspaceId: string; channelId: string; lastReadSeq: number };
   /** Someone lost access (removed from a workspace or a private channel): their sockets must leave the rooms. */
   'access.revoked': { workspaceId: string; userId: string; channelId?: string };
+  /** A login session ended (logout, refresh-token reuse): its sockets must go. */
+  'session.revoked': { sessionId: string };
+  /** An API token was revoked: its sockets must go. */
+  'apiToken.revoked': { tokenId: string };
 }
 
 export class DomainEvents {

@@ -333,3 +333,70 @@ describe('real-time delivery when the socket session cannot be recovered', () =>
     expect(new Set(follower.deliveries).size).toBe(follower.deliveries.length);
   });
 });
+
+describe('sockets lose access with their owner', () => {
+  async function dropAndRemove(args: { waitForServerToNotice: boolean }) {
+    const dee = await t.signup('Dee');
+    await t.addMember({ owner: ana, user: dee, workspaceId, role: 'member' });
+    const channelId = await createChannel(`leavers-${args.waitForServerToNotice ? 'a' : 'b'}`);
+    const watcher = await t.connect(ana.token);
+    await emitWithAck(watcher, 'channel:join', { workspaceId, channelId });
+    const socket = await t.connect(dee.token, { reconnection: false });
+    expect((await emitWithAck(socket, 'channel:join', { workspaceId, channelId })).ok).toBe(true);
+    const received = collect(socket, 'message:new');
+
+    const noticed = nextEvent(watcher, 'presence', (p: { userIds: string[] }) => !p.userIds.includes(dee.id));
+    socket.io.engine.close();
+    await waitUntil(() => !socket.connected, 5000, 'disconnect');
+    if (args.waitForServerToNotice) await noticed; // the server stored the session with its rooms
+    expect((await t.request('DELETE', `${base()}/members/${dee.id}`, { token: ana.token })).status).toBe(204);
+    await send(ana, channelId, { text: 'after removal: not for Dee' });
+
+    socket.connect();
+    await waitUntil(() => socket.connected, 5000, 'reconnect');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received.map((m) => m.text)).toEqual([]);
+    expect(await emitWithAck(socket, 'channel:join', { workspaceId, channelId })).toMatchObject({ ok: false, error: { code: 'workspace_not_found' } });
+    return socket;
+  }
+
+  it('a member removed while their socket was away cannot recover the session or its missed messages', async () => {
+    const socket = await dropAndRemove({ waitForServerToNotice: true });
+    expect(socket.recovered).toBe(false);
+  });
+
+  it('the same holds when the removal happens before the server noticed the drop', async () => {
+    await dropAndRemove({ waitForServerToNotice: false });
+  });
+
+  it('a member removed while connected stops receiving at once', async () => {
+    const eve = await t.signup('Eve');
+    await t.addMember({ owner: ana, user: eve, workspaceId, role: 'member' });
+    const channelId = await createChannel('live-leavers');
+    const socket = await t.connect(eve.token);
+    await emitWithAck(socket, 'channel:join', { workspaceId, channelId });
+    const received = collect(socket, 'message:new');
+    await send(ana, channelId, { text: 'seen' });
+    await waitUntil(() => received.length === 1, 5000, 'first message');
+    await t.request('DELETE', `${base()}/members/${eve.id}`, { token: ana.token });
+    await new Promise((r) => setTimeout(r, 100));
+    await send(ana, channelId, { text: 'not seen' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received.map((m) => m.text)).toEqual(['seen']);
+  });
+
+  it('logging out disconnects the sockets of that session, and revoking an API token disconnects its sockets', async () => {
+    const fay = await t.signup('Fay');
+    const socket = await t.connect(fay.token, { reconnection: false });
+    const gone = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+    await t.request('POST', '/api/auth/logout', { headers: { cookie: fay.cookies, 'x-csrf-token': fay.csrfToken } });
+    expect(await gone).toBe('io server disconnect');
+    await expect(t.connect(fay.token)).rejects.toThrow(/session was ended/);
+
+    const created = await t.request('POST', `${base()}/api-tokens`, { token: ana.token, body: { name: 'short' } });
+    const agent = await t.connect(created.body.token, { reconnection: false });
+    const agentGone = new Promise<string>((resolve) => agent.once('disconnect', (reason) => resolve(reason)));
+    await t.request('DELETE', `${base()}/api-tokens/${created.body.apiToken.id}`, { token: ana.token });
+    expect(await agentGone).toBe('io server disconnect');
+  });
+});

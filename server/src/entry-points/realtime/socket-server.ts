@@ -216,7 +216,59 @@ export function createRealtime(args: { httpServer: HttpServer; useCases: UseCase
     });
   });
 
+  /**
+   * Connection state recovery restores a socket's rooms and replays what it missed, skipping the middlewares. A
+   * socket that was away while its user lost access (removed from the workspace or a private channel, logged out,
+   * token revoked) must not get that: every restore is re-checked against current access, and refused (the client
+   * then connects fresh and has to join again) unless the actor may still see every room it was in.
+   */
+  const mayRestore = async (data: Partial<SocketData> | undefined): Promise<boolean> => {
+    const actor = data?.actor;
+    if (!actor) return false;
+    if (actor.kind === 'user' && (useCases.ctx.revokedSessions.get(actor.sessionId) ?? 0) > Date.now()) return false;
+    if (actor.kind === 'apiToken' && !(await useCases.apiTokens.isActive(actor.tokenId))) return false;
+    for (const [room, workspaceId] of Object.entries(data.rooms ?? {})) {
+      const isChannel = room.startsWith('channel:');
+      const access = await useCases.access
+        .require({ actor, workspaceId, minRole: 'viewer', scope: isChannel ? 'chat:read' : 'canvas:read' })
+        .catch(() => undefined);
+      if (!access) return false;
+      if (isChannel && !(await useCases.chat.canSee(access, room.slice('channel:'.length)))) return false;
+      if (room.startsWith('page:') && !(await useCases.canvas.hasPage(access, room.slice('page:'.length)))) return false;
+    }
+    return true;
+  };
+  const adapter = io.of('/').adapter as unknown as { restoreSession(pid: string, offset: string): Promise<{ data?: Partial<SocketData> } | null> };
+  const restoreSession = adapter.restoreSession.bind(adapter);
+  adapter.restoreSession = async (pid, offset) => {
+    const session = await restoreSession(pid, offset);
+    if (!session) return session;
+    try {
+      return (await mayRestore(session.data)) ? session : null;
+    } catch (error) {
+      logger.warn({ err: error }, 'could not re-check a recovering socket; it reconnects fresh');
+      return null;
+    }
+  };
+
+  const disconnectActors = async (matches: (actor: Actor) => boolean) => {
+    for (const socket of await io.fetchSockets()) {
+      const actor = (socket.data as SocketData).actor;
+      if (actor && matches(actor)) socket.disconnect(true);
+    }
+  };
+
   const unsubscribe = [
+    useCases.ctx.events.on('session.revoked', ({ sessionId }) => {
+      disconnectActors((actor) => actor.kind === 'user' && actor.sessionId === sessionId).catch((error: unknown) =>
+        logger.error({ err: error }, 'could not disconnect the sockets of a revoked session'),
+      );
+    }),
+    useCases.ctx.events.on('apiToken.revoked', ({ tokenId }) => {
+      disconnectActors((actor) => actor.kind === 'apiToken' && actor.tokenId === tokenId).catch((error: unknown) =>
+        logger.error({ err: error }, 'could not disconnect the sockets of a revoked API token'),
+      );
+    }),
     useCases.ctx.events.on('message.created', ({ channelId, message }) => io.to(channelRoom(channelId)).emit('message:new', message)),
     useCases.ctx.events.on('message.updated', ({ channelId, message }) => io.to(channelRoom(channelId)).emit('message:updated', message)),
     useCases.ctx.events.on('block.created', ({ pageId, block }) => io.to(pageRoom(pageId)).emit('block:created', { pageId, block })),
