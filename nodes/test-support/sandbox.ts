@@ -1,0 +1,93 @@
+/**
+ * The IONFLUX sandbox started in-process on port 0 for a test file, with the credentials that bind the nodes to it
+ * and direct clients of its APIs (for computing expected figures independently of the nodes).
+ */
+import { SANDBOX_CREDENTIALS, startSandboxServer } from '@ionflux/sandbox';
+import type { SandboxServer, SandboxServerOptions } from '@ionflux/sandbox';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+export interface TestSandbox {
+  server: SandboxServer;
+  url: string;
+  credentials: {
+    shopify: ICredentialDataDecryptedObject;
+    tiktok: ICredentialDataDecryptedObject;
+    llm: ICredentialDataDecryptedObject;
+  };
+  /** POST to the sandbox Admin GraphQL API with the sandbox token. */
+  shopifyGraphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data: T; errors?: unknown[]; extensions?: any } }>;
+  /** Every node of a connection, page by page (first: 250 or less), straight from the sandbox. */
+  shopifyAll<T = any>(query: string, variables: Record<string, unknown>, path: (data: any) => { nodes: T[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }): Promise<T[]>;
+  /** Queue failures: { service, status, count, retryAfter }. */
+  fault(fault: { service: 'shopify' | 'tiktok' | 'openai' | '*'; status: 429 | 500 | 502 | 503; count?: number; retryAfter?: number }): Promise<void>;
+  pendingFaults(): Promise<unknown[]>;
+  clearFaults(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestSandbox(options: SandboxServerOptions = {}): Promise<TestSandbox> {
+  const server = await startSandboxServer({ port: 0, ...options });
+  const url = server.url;
+  const shopifyEndpoint = `${url}/sandbox/shopify/admin/api/2025-10/graphql.json`;
+  const shopifyGraphql = async (query: string, variables: Record<string, unknown> = {}) => {
+    const response = await fetch(shopifyEndpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': SANDBOX_CREDENTIALS.shopify.accessToken },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+  return {
+    server,
+    url,
+    credentials: {
+      shopify: {
+        shopDomain: SANDBOX_CREDENTIALS.shopify.shopDomain,
+        accessToken: SANDBOX_CREDENTIALS.shopify.accessToken,
+        apiVersion: SANDBOX_CREDENTIALS.shopify.apiVersion,
+        appSecret: SANDBOX_CREDENTIALS.shopify.clientSecret,
+        baseUrl: `${url}/sandbox/shopify`,
+      },
+      tiktok: {
+        clientKey: SANDBOX_CREDENTIALS.tiktok.clientKey,
+        clientSecret: SANDBOX_CREDENTIALS.tiktok.clientSecret,
+        accessToken: SANDBOX_CREDENTIALS.tiktok.userAccessToken,
+        refreshToken: '',
+        businessAccessToken: SANDBOX_CREDENTIALS.tiktok.businessAccessToken,
+        tcmAccountId: SANDBOX_CREDENTIALS.tiktok.tcmAccountId,
+        advertiserId: '',
+        baseUrl: `${url}/sandbox/tiktok`,
+      },
+      llm: {
+        baseUrl: `${url}/sandbox/openai/v1`,
+        apiKey: SANDBOX_CREDENTIALS.openai.apiKey,
+        model: SANDBOX_CREDENTIALS.openai.chatModel,
+        embeddingModel: SANDBOX_CREDENTIALS.openai.embeddingModel,
+      },
+    },
+    shopifyGraphql,
+    async shopifyAll(query, variables, path) {
+      const out: any[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const { body } = await shopifyGraphql(query, { ...variables, after });
+        if (body.errors) throw new Error(`sandbox GraphQL error: ${JSON.stringify(body.errors)}`);
+        const page = path(body.data);
+        out.push(...page.nodes);
+        if (!page.pageInfo.hasNextPage) return out;
+        after = page.pageInfo.endCursor;
+      }
+    },
+    async fault(fault) {
+      const response = await fetch(`${url}/sandbox/control/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(fault) });
+      if (response.status !== 201) throw new Error(`fault injection failed: ${await response.text()}`);
+    },
+    async pendingFaults() {
+      return ((await (await fetch(`${url}/sandbox/control/faults`)).json()) as { faults: unknown[] }).faults;
+    },
+    async clearFaults() {
+      await fetch(`${url}/sandbox/control/faults`, { method: 'DELETE' });
+    },
+    close: () => server.close(),
+  };
+}
