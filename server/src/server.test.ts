@@ -63,6 +63,17 @@ describe('startServer', () => {
     expect(error.message).toMatch(/DATABASE_URL must start with postgres/);
   });
 
+  it('fails clearly when the port is taken', async () => {
+    const first = await startTestServer();
+    try {
+      await expect(startServer({ ...quiet, inMemory: true, port: first.server.port })).rejects.toThrow(
+        `Port ${first.server.port} on 127.0.0.1 is already in use: pass another --port (PORT), or 0 for any free port`,
+      );
+    } finally {
+      await first.close();
+    }
+  });
+
   it('fails clearly when PostgreSQL cannot be reached', async () => {
     await expect(startServer({ ...quiet, databaseUrl: 'postgres://nobody:secret@127.0.0.1:1/none' })).rejects.toThrow(
       /Cannot connect to PostgreSQL at postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none/,

@@ -103,9 +103,14 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     const realtime = createRealtime({ httpServer: server, useCases, logger, inFlight, recoveryMs: config.socketRecoveryMs });
 
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const onError = (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EADDRINUSE') reject(new Error(`Port ${config.port} on ${config.host} is already in use: pass another --port (PORT), or 0 for any free port`));
+        else if (error.code === 'EADDRNOTAVAIL') reject(new Error(`Cannot listen on ${config.host}: no such local address (IONFLUX_HOST)`));
+        else reject(error);
+      };
+      server.once('error', onError);
       server.listen(config.port, config.host, () => {
-        server.off('error', reject);
+        server.off('error', onError);
         resolve();
       });
     });
