@@ -97,3 +97,10 @@ describe('bad input gets a 4xx naming the field and the fix', () => {
     expect(query.body.error.fields[0].path).toBe('page');
   });
 });
+
+describe('order of checks', () => {
+  it('authenticates before reading the body: no credentials and a broken body is a 401, not a 400', async () => {
+    const res = await t.request('POST', `/api/workspaces/${workspaceId}/pages`, { rawBody: '{broken', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(401);
+  });
+});

@@ -49,8 +49,15 @@ export function mountRoutes(args: { app: Express; routes: RouteDefinition[]; use
   };
 
   for (const route of routes) {
+    // Authentication runs before the body is even read: no credentials, no parsing.
+    const authenticate: RequestHandler = (req, res, next) => {
+      authorize(useCases, route, req).then((auth) => {
+        res.locals.auth = auth;
+        next();
+      }, next);
+    };
     const handle = async (req: Request, res: Response): Promise<void> => {
-      const auth = await authorize(useCases, route, req);
+      const auth = res.locals.auth as RouteAuth;
       rejectNulCharacters(req.params);
       rejectNulCharacters(req.query);
       if (route.body) rejectNulCharacters(req.body);
@@ -64,18 +71,13 @@ export function mountRoutes(args: { app: Express; routes: RouteDefinition[]; use
         return;
       }
       if (result instanceof SerializedJson) {
-        if (checkSerializedResponses) assertMatches(route, JSON.parse(result.text));
+        if (checkSerializedResponses) checkedResponse(route, JSON.parse(result.text));
         res.status(route.response.status).type('application/json').send(result.text);
         return;
       }
-      const checked = route.response.schema.safeParse(result);
-      if (!checked.success) {
-        // A response that does not match its own schema is a programmer error: fail loudly, never send it.
-        throw new Error(`Response of ${route.operationId} does not match its schema: ${z.prettifyError(checked.error)}`);
-      }
-      res.status(route.response.status).json(checked.data);
+      res.status(route.response.status).json(checkedResponse(route, result));
     };
-    const stack: RequestHandler[] = [];
+    const stack: RequestHandler[] = [authenticate];
     if (route.body) stack.push(jsonParser(route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
     stack.push(handle as RequestHandler);
     const expressRoute = app.route(route.path);
@@ -84,9 +86,14 @@ export function mountRoutes(args: { app: Express; routes: RouteDefinition[]; use
   }
 }
 
-function assertMatches(route: RouteDefinition, value: unknown): void {
+/**
+ * The response parsed with its schema (unknown fields stripped). A response that does not match its own schema is a
+ * programmer error: fail loudly (500 with the request id), never send it.
+ */
+function checkedResponse(route: RouteDefinition, value: unknown): unknown {
   const checked = route.response.schema!.safeParse(value);
   if (!checked.success) throw new Error(`Response of ${route.operationId} does not match its schema: ${z.prettifyError(checked.error)}`);
+  return checked.data;
 }
 
 async function authorize(useCases: UseCases, route: RouteDefinition, req: Request): Promise<RouteAuth> {
