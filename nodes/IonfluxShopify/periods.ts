@@ -191,8 +191,11 @@ export function resolvePeriod({ period, from, to, timeZone, now = new Date() }: 
   return { from: new Date(start), to: new Date(end), timeZone, fromIso: isoInZone(start, timeZone), toIso: isoInZone(end, timeZone), days };
 }
 
-/** Shopify search terms selecting `created_at` in [from, to), in UTC (unambiguous for Shopify's parser). */
+/**
+ * Shopify search terms selecting `created_at` in [from, to), in UTC (unambiguous for Shopify's parser). Shopify
+ * times have whole seconds, so a bound with milliseconds (custom `to` = now) is rounded to keep every order in it.
+ */
 export function createdAtQuery(period: Pick<ResolvedPeriod, 'from' | 'to'>): string {
-  const utc = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return `created_at:>='${utc(period.from)}' created_at:<'${utc(period.to)}'`;
+  const utc = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `created_at:>='${utc(Math.floor(period.from.getTime() / 1000) * 1000)}' created_at:<'${utc(Math.ceil(period.to.getTime() / 1000) * 1000)}'`;
 }

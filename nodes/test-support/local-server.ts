@@ -11,7 +11,7 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-export type LocalHandler = (request: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }, response: http.ServerResponse) => void | Promise<void>;
+export type LocalHandler = (request: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }, response: http.ServerResponse) => unknown;
 
 export async function startLocalServer(handler: LocalHandler): Promise<LocalServer> {
   const requests: LocalServer['requests'] = [];

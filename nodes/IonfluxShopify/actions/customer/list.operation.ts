@@ -5,7 +5,6 @@ import { readInteger, readString } from '../../../shared/parameters';
 import { CUSTOMERS_QUERY, CUSTOMER_NODE_COST, cents, normalizeCustomer, pageSizeFor } from '../../normalize';
 import type { GraphqlCustomer } from '../../normalize';
 import { assertSearchAccepted, ShopifyGraphql } from '../../transport';
-import type { SearchReport } from '../../transport';
 
 export const meta: OperationMeta = { action: 'shopify.customers.list', effect: 'read', idempotent: true };
 
@@ -36,16 +35,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   const userQuery = readString(this, 'query', itemIndex);
   const limit = readInteger(this, 'limit', itemIndex, { min: 1, max: 5000 }) ?? 100;
   const shopify = await ShopifyGraphql.forItem(this, itemIndex);
-  const reports: SearchReport[] = [];
   const customers = await shopify.paginate<{ customers: { nodes: GraphqlCustomer[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }, GraphqlCustomer>({
     query: CUSTOMERS_QUERY,
     variables: { query: userQuery ?? null },
     connection: (data) => data.customers,
     pageSize: pageSizeFor(CUSTOMER_NODE_COST),
     limit: Number.MAX_SAFE_INTEGER,
-    onPage: (page) => reports.push(...page.search),
+    onPage: (page) => assertSearchAccepted(this, itemIndex, 'query', page.search),
   });
-  assertSearchAccepted(this, itemIndex, 'query', reports);
   const sorted = customers
     .sort((a, b) => cents({ shopMoney: b.amountSpent }) - cents({ shopMoney: a.amountSpent }) || a.id.localeCompare(b.id))
     .slice(0, limit);

@@ -8,7 +8,6 @@ import { createdAtQuery, PERIODS } from '../../periods';
 import type { PeriodName } from '../../periods';
 import { completeLineItems, fetchShop, periodOf } from '../../queries';
 import { assertSearchAccepted, ShopifyGraphql } from '../../transport';
-import type { SearchReport } from '../../transport';
 import { periodProperties } from '../common.descriptions';
 
 export const meta: OperationMeta = { action: 'shopify.orders.list', effect: 'read', idempotent: true };
@@ -63,16 +62,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   const terms = [createdAtQuery(range)];
   if (status !== 'any') terms.push(`status:${status}`);
   if (userQuery) terms.push(`(${userQuery})`);
-  const reports: SearchReport[] = [];
   const orders = await shopify.paginate<{ orders: { nodes: GraphqlOrder[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }, GraphqlOrder>({
     query: ORDERS_QUERY,
     variables: { query: terms.join(' AND ') },
     connection: (data) => data.orders,
     pageSize: pageSizeFor(ORDER_NODE_COST),
     limit,
-    onPage: (page) => reports.push(...page.search),
+    onPage: (page) => assertSearchAccepted(this, itemIndex, 'query', page.search),
   });
-  assertSearchAccepted(this, itemIndex, 'query', reports);
   await completeLineItems(shopify, orders);
   return { orders: orders.map(normalizeOrder), count: orders.length, from: range.fromIso, to: range.toIso };
 }

@@ -6,7 +6,6 @@ import { PRODUCTS_QUERY, PRODUCT_NODE_COST, normalizeProduct, pageSizeFor } from
 import type { GraphqlProduct } from '../../normalize';
 import { completeVariants } from '../../queries';
 import { assertSearchAccepted, ShopifyGraphql } from '../../transport';
-import type { SearchReport } from '../../transport';
 
 export const meta: OperationMeta = { action: 'shopify.products.list', effect: 'read', idempotent: true };
 
@@ -51,16 +50,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   if (status !== 'any') terms.push(`status:${status}`);
   if (userQuery) terms.push(`(${userQuery})`);
   const shopify = await ShopifyGraphql.forItem(this, itemIndex);
-  const reports: SearchReport[] = [];
   const products = await shopify.paginate<{ products: { nodes: GraphqlProduct[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }, GraphqlProduct>({
     query: PRODUCTS_QUERY,
     variables: { query: terms.length > 0 ? terms.join(' AND ') : null, sortKey: 'TITLE', reverse: false },
     connection: (data) => data.products,
     pageSize: pageSizeFor(PRODUCT_NODE_COST),
     limit,
-    onPage: (page) => reports.push(...page.search),
+    onPage: (page) => assertSearchAccepted(this, itemIndex, 'query', page.search),
   });
-  assertSearchAccepted(this, itemIndex, 'query', reports);
   await completeVariants(shopify, products);
   return { products: products.map(normalizeProduct), count: products.length };
 }
