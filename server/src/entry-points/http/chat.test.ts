@@ -233,6 +233,8 @@ describe('real-time delivery', () => {
     expect(nul).toMatchObject({ ok: false, error: { code: 'invalid_request', fields: [{ path: 'text', message: expect.stringMatching(/NUL/) }] } });
     const notAnObject = await emitWithAck(a, 'channel:join', 'general');
     expect(notAnObject).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    const noPayload = await a.timeout(5000).emitWithAck('channel:join');
+    expect(noPayload).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
   });
 
   it('shows typing to others in the room and presence of who is there', async () => {

@@ -119,8 +119,11 @@ export function createRealtime(args: { httpServer: HttpServer; useCases: UseCase
 
   /** Registers a validated, acknowledged event handler; errors become `{ ok: false, error }` acks, never crashes. */
   const on = <S extends z.ZodType>(socket: Socket, event: string, schema: S, handler: (payload: z.output<S>) => Promise<Record<string, unknown> | void>) => {
-    socket.on(event, (payload: unknown, maybeAck?: unknown) => {
-      const ack: Ack = typeof maybeAck === 'function' ? (maybeAck as Ack) : () => undefined;
+    socket.on(event, (...args: unknown[]) => {
+      // emitWithAck(event) without a payload puts the acknowledgement first.
+      const last = args[args.length - 1];
+      const ack: Ack = typeof last === 'function' ? (last as Ack) : () => undefined;
+      const payload = typeof args[0] === 'function' ? undefined : args[0];
       const nulAt = findNulCharacter(payload);
       if (nulAt !== undefined) {
         ack({ ok: false, error: { code: 'invalid_request', message: `Invalid ${event} payload`, fields: [{ path: nulAt, message: 'must not contain the NUL character (\\u0000); remove it' }] } });
