@@ -8,12 +8,16 @@
 #
 # Usage: start-test-postgres.sh [DIR]        initdb DIR (a new temp dir when omitted), start, create a database
 #        start-test-postgres.sh --stop DIR   stop the cluster in DIR and delete DIR
-# Env:   PG_BIN (default /usr/lib/postgresql/15/bin), PG_PORT (default: a free port from 20000 up),
+# Env:   PG_BIN (default: the newest /usr/lib/postgresql/*/bin), PG_PORT (default: a free port from 20000 up),
 #        PG_DATABASE (default ionflux).
 # PostgreSQL refuses to run as root, so when this script runs as root (.ci/run does) the server runs as `postgres`.
 set -euo pipefail
 
-PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+if [ -z "${PG_BIN:-}" ]; then
+  # The newest installed server (Debian layout), 15 on this project's machines.
+  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+fi
 PG_DATABASE="${PG_DATABASE:-ionflux}"
 PG_USER="ionflux"
 
