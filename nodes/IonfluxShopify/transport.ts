@@ -231,8 +231,12 @@ export class ShopifyGraphql {
     const errors = Array.isArray(body.errors) ? (body.errors as GraphqlError[]) : body.errors ? [{ message: String(describeErrors(body.errors)) }] : [];
     if (errors.length > 0) {
       const codes = errors.map((e) => e.extensions?.code).filter(Boolean);
-      const prefix = codes.includes('THROTTLED') ? `Shopify kept throttling the query (THROTTLED) after ${RATE_LIMIT_RETRIES} waits` : 'Shopify GraphQL error';
-      throw this.apiError(`${prefix}: ${describeErrors(errors)}`, response, { errors: errors as unknown as JsonObject[] } as JsonObject);
+      if (codes.includes('THROTTLED')) {
+        const status = body.extensions?.cost?.throttleStatus;
+        const bucket = status ? ` The cost bucket holds ${status.currentlyAvailable} of ${status.maximumAvailable} points (restoring ${status.restoreRate}/s) and this query needs ${body.extensions?.cost?.requestedQueryCost ?? '?'}.` : '';
+        throw this.apiError(`Shopify throttled the query (THROTTLED) and it did not fit within ${RATE_LIMIT_RETRIES} waits or the timeout (options.timeoutMs).${bucket}`, response, { errors: errors as unknown as JsonObject[] } as JsonObject);
+      }
+      throw this.apiError(`Shopify GraphQL error: ${describeErrors(errors)}`, response, { errors: errors as unknown as JsonObject[] } as JsonObject);
     }
     return { data: body.data as T, cost: body.extensions?.cost, search: body.extensions?.search ?? [] };
   }
