@@ -10,13 +10,20 @@ export interface RateLimit {
 export class SlidingWindowRateLimiter {
   private readonly hits = new Map<string, number[]>();
 
-  constructor(public limit: RateLimit) {}
+  /**
+   * @param marginMs extra wait past the window edge: the service stamps a request when it arrives, a little after
+   *   we sent it, so waiting exactly to the edge would still land inside its window.
+   */
+  constructor(
+    public limit: RateLimit,
+    readonly marginMs = 100,
+  ) {}
 
   /** Milliseconds to wait before a request for `key` fits in the window (0: it fits now). */
   delayFor(key: string, now = Date.now()): number {
     const list = this.prune(key, now);
     if (list.length < this.limit.max) return 0;
-    return list[list.length - this.limit.max]! + this.limit.windowMs - now + 1;
+    return list[list.length - this.limit.max]! + this.limit.windowMs - now + this.marginMs;
   }
 
   /** Records a request for `key` now. */
