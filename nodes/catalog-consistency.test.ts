@@ -1,0 +1,204 @@
+/**
+ * The node package against its contracts: the DSL action catalog (@ionflux/dsl: parameters and output schemas,
+ * READ/WRITE, idempotency) and the compiler's node map (@ionflux/compiler: node, resource, operation, credential
+ * and trigger names). Every action the compiler lowers to one of these nodes must be an operation of that node
+ * taking every catalog parameter, and its output, run against the sandbox, must validate against the catalog's
+ * output schema.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { actionCatalog, triggerCatalog } from '@ionflux/dsl';
+import type { JsonSchema } from '@ionflux/dsl';
+import { ACTION_NODES, CREDENTIAL_TYPES, NODE_PACKAGE, TRIGGER_NODES } from '@ionflux/compiler';
+import { NodeHelpers } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+import { credentialTypes, nodeTypes } from './index';
+import type { OperationTable } from './shared/operation';
+import { operations as httpOperations } from './IonfluxHttpRequest/actions/router';
+import { operations as llmOperations } from './IonfluxLlm/actions/router';
+import { operations as shopifyOperations } from './IonfluxShopify/actions/router';
+import { operations as tiktokOperations } from './IonfluxTikTok/actions/router';
+import { runNodeForOutput } from './test-support/n8n-harness';
+import { sendJson, startLocalServer } from './test-support/local-server';
+import type { LocalServer } from './test-support/local-server';
+import { startTestSandbox } from './test-support/sandbox';
+import type { TestSandbox } from './test-support/sandbox';
+
+const OPERATION_TABLES: Record<string, OperationTable> = {
+  ionfluxShopify: shopifyOperations,
+  ionfluxTikTok: tiktokOperations,
+  ionfluxLlm: llmOperations,
+  ionfluxHttpRequest: httpOperations,
+};
+
+/** Actions whose node is in this package (canvas, chat, notify and vectors are the IONFLUX server nodes). */
+const OURS = Object.entries(ACTION_NODES).filter(([, target]) => target.node in nodeTypes);
+
+function descriptionOf(name: string): INodeTypeDescription {
+  return NodeHelpers.getVersionedNodeType(new nodeTypes[name]!(), 1).description;
+}
+
+/** The node properties of one operation (shown for its resource and operation). */
+function operationProperties(description: INodeTypeDescription, resource: string, operation: string): INodeProperties[] {
+  return description.properties.filter((p) => {
+    const show = p.displayOptions?.show;
+    return show?.resource?.includes(resource) && show.operation?.includes(operation);
+  });
+}
+
+function typesOf(schema: JsonSchema): string[] {
+  if (schema.anyOf) return [...new Set(schema.anyOf.flatMap(typesOf))];
+  return Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
+}
+
+/** The n8n property type a catalog parameter must have (JSON text for lists and objects, as the compiler writes). */
+function expectedPropertyType(schema: JsonSchema): string {
+  const types = typesOf(schema);
+  if (types.length === 0) return 'json'; // "any": given as is
+  if (types.every((t) => t === 'array' || t === 'object')) return 'json';
+  if (schema.enum) return 'options';
+  if (types.includes('integer') || types.includes('number')) return 'number';
+  if (types.includes('boolean')) return 'boolean';
+  return 'string';
+}
+
+describe('the package against the compiler and the DSL catalog', () => {
+  it('names every node as the compiler emits it, and registers every credential type it names', () => {
+    for (const [name] of Object.entries(nodeTypes)) expect(descriptionOf(name).name).toBe(name);
+    expect(new Set(OURS.map(([, t]) => t.node))).toEqual(new Set(['ionfluxShopify', 'ionfluxTikTok', 'ionfluxLlm', 'ionfluxHttpRequest']));
+    expect(TRIGGER_NODES['shopify.order'].type).toBe(`${NODE_PACKAGE}.ionfluxShopifyTrigger`);
+    for (const credential of Object.values(CREDENTIAL_TYPES)) {
+      expect(credentialTypes[credential]).toBeDefined();
+      expect(new credentialTypes[credential]!().name).toBe(credential);
+    }
+    for (const [name, Type] of Object.entries(credentialTypes)) {
+      const credential = new Type();
+      expect(credential.name).toBe(name);
+      expect(credential.test ?? credential.extends).toBeDefined();
+    }
+    // The credential each node asks for is the one the compiler binds.
+    expect(descriptionOf('ionfluxShopify').credentials!.map((c) => c.name)).toContain(CREDENTIAL_TYPES.shopify);
+    expect(descriptionOf('ionfluxShopifyTrigger').credentials!.map((c) => c.name)).toContain(CREDENTIAL_TYPES.shopify);
+    expect(descriptionOf('ionfluxTikTok').credentials!.map((c) => c.name)).toEqual([CREDENTIAL_TYPES.tiktok]);
+    expect(descriptionOf('ionfluxLlm').credentials!.map((c) => c.name)).toEqual([CREDENTIAL_TYPES.llm]);
+  });
+
+  it.each(OURS)('%s is an operation of its node with every catalog parameter, READ/WRITE and idempotency', (action, target) => {
+    const definition = actionCatalog[action as keyof typeof actionCatalog];
+    const description = descriptionOf(target.node);
+    const resourceProperty = description.properties.find((p) => p.name === 'resource')!;
+    expect(resourceProperty.options!.map((o) => (o as { value: string }).value)).toContain(target.resource);
+    const operationProperty = description.properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(target.resource))!;
+    expect(operationProperty.options!.map((o) => (o as { value: string }).value)).toContain(target.operation);
+
+    const module = OPERATION_TABLES[target.node]![target.resource]![target.operation]!;
+    expect(module.meta).toEqual({ action, effect: definition.effect, idempotent: definition.idempotent });
+
+    const properties = operationProperties(description, target.resource, target.operation);
+    const params = (definition.params.properties ?? {}) as Record<string, JsonSchema>;
+    const required = new Set(definition.params.required ?? []);
+    expect(properties.map((p) => p.name).sort()).toEqual(Object.keys(params).sort());
+    for (const [name, schema] of Object.entries(params)) {
+      const property = properties.find((p) => p.name === name)!;
+      expect({ name, type: property.type }).toEqual({ name, type: expectedPropertyType(schema) });
+      if (schema.enum) expect({ name, values: property.options!.map((o) => (o as { value: unknown }).value) }).toEqual({ name, values: schema.enum });
+      if (schema.default !== undefined) expect({ name, default: property.default }).toEqual({ name, default: schema.default });
+      else expect({ name, unset: property.default === '' || property.default === undefined }).toEqual({ name, unset: true });
+      expect({ name, required: property.required === true }).toEqual({ name, required: required.has(name) });
+    }
+  });
+
+  it('offers the trigger topics of the DSL and the same default', () => {
+    const topic = descriptionOf('ionfluxShopifyTrigger').properties.find((p) => p.name === 'topic')!;
+    const config = triggerCatalog['shopify.order'].config.properties!.topic!;
+    expect(topic.options!.map((o) => (o as { value: string }).value)).toEqual(config.enum);
+    expect(topic.default).toBe(config.default);
+  });
+
+  it('accepts every parameter the golden workflows give its nodes', () => {
+    const dir = join(__dirname, '..', 'examples', 'agents');
+    let checked = 0;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.n8n.json'))) {
+      const workflow = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: { name: string; type: string; parameters: IDataObject; credentials?: IDataObject }[] };
+      for (const node of workflow.nodes) {
+        const name = node.type.replace(`${NODE_PACKAGE}.`, '');
+        if (!node.type.startsWith(NODE_PACKAGE) || !(name in nodeTypes)) continue;
+        const description = descriptionOf(name);
+        const known = new Set(description.properties.map((p) => p.name));
+        expect({ file, node: node.name, unknown: Object.keys(node.parameters).filter((k) => !known.has(k)) }).toEqual({ file, node: node.name, unknown: [] });
+        const declared = new Set((description.credentials ?? []).map((c) => c.name));
+        for (const credential of Object.keys(node.credentials ?? {})) expect({ file, credential, declared: declared.has(credential) }).toEqual({ file, credential, declared: true });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(15);
+  });
+});
+
+describe('operation outputs validate against the catalog output schemas', () => {
+  let sandbox: TestSandbox;
+  let api: LocalServer;
+  const previousOrigins = process.env.IONFLUX_SANDBOX_ORIGINS;
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  ajv.addFormat('date-time', { validate: (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) });
+  ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
+  const outputs = new Map<string, IDataObject>();
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({ shopifyBucket: { maximumAvailable: 1_000_000, restoreRate: 1_000_000 } });
+    api = await startLocalServer((_req, res) => sendJson(res, 200, { ok: true, items: [1, 2] }, { 'X-Request-Id': 'r-1' }));
+    process.env.IONFLUX_SANDBOX_ORIGINS = api.origin;
+  });
+  afterAll(async () => {
+    if (previousOrigins === undefined) delete process.env.IONFLUX_SANDBOX_ORIGINS;
+    else process.env.IONFLUX_SANDBOX_ORIGINS = previousOrigins;
+    await Promise.all([sandbox.close(), api.close()]);
+  });
+
+  const credentialsFor = (node: string) =>
+    ({
+      ionfluxShopify: { ionfluxShopifyAccessTokenApi: sandbox.credentials.shopify },
+      ionfluxTikTok: { ionfluxTikTokOAuth2Api: sandbox.credentials.tiktok },
+      ionfluxLlm: { ionfluxLlmApi: sandbox.credentials.llm },
+      ionfluxHttpRequest: {},
+    })[node] as never;
+
+  /** Parameters to run each action with; some take ids from the output of an earlier action. */
+  const sampleParameters: Record<string, () => IDataObject> = {
+    'shopify.orders.list': () => ({ period: 'yesterday', limit: 20 }),
+    'shopify.orders.get': () => ({ id: ((outputs.get('shopify.orders.list')!.orders as IDataObject[])[0]!).legacyId }),
+    'shopify.revenue.summary': () => ({ period: 'last_7_days' }),
+    'shopify.products.list': () => ({ limit: 5 }),
+    'shopify.products.get': () => ({ id: ((outputs.get('shopify.products.list')!.products as IDataObject[])[0]!).id }),
+    'shopify.products.lowStock': () => ({ threshold: 50 }),
+    'shopify.customers.list': () => ({ query: 'orders_count:>30', limit: 5 }),
+    'tiktok.trends.hashtags': () => ({ keywords: '["fashion"]', limit: 5 }),
+    'tiktok.trends.sounds': () => ({ keywords: '["coffee"]', limit: 5 }),
+    'tiktok.creators.search': () => ({ niche: 'tech', limit: 3 }),
+    'tiktok.videos.stats': () => ({ ids: JSON.stringify((outputs.get('tiktok.creators.search')!.creators as IDataObject[]).flatMap((c) => (c.recentVideos as IDataObject[]).map((v) => v.id)).slice(0, 5)) }),
+    'llm.generate': () => ({ prompt: 'Write a TikTok caption for our winter hoodie', maxTokens: 100 }),
+    'llm.summarize': () => ({ text: 'Sales rose 12% this week. Hoodies sold out on Friday. We restock on Monday and will run a TikTok campaign.', maxSentences: 2 }),
+    'llm.extract': () => ({ text: 'Customer: Ana Silva, email ana@example.com, total $150.', schema: '{"type":"object","properties":{"name":{"type":"string"},"email":{"type":"string"},"total":{"type":"number"}},"required":["name","email","total"]}' }),
+    'llm.classify': () => ({ text: 'Where is my parcel?', labels: '["order_status","complaint","other"]' }),
+    'http.request': () => ({ url: `${api.url}/status` }),
+  };
+
+  it('has sample parameters for every action of the package', () => {
+    expect(Object.keys(sampleParameters).sort()).toEqual(OURS.map(([action]) => action).sort());
+  });
+
+  it.each(OURS)('%s', async (action, target) => {
+    const definition = actionCatalog[action as keyof typeof actionCatalog];
+    const result = await runNodeForOutput({
+      type: target.node,
+      parameters: { resource: target.resource, operation: target.operation, ...sampleParameters[action]!(), options: {} },
+      credentials: credentialsFor(target.node),
+    });
+    outputs.set(action, result);
+    const validate = ajv.compile(definition.output);
+    const valid = validate(result);
+    expect({ action, errors: valid ? [] : validate.errors }).toEqual({ action, errors: [] });
+  });
+});
