@@ -32,7 +32,10 @@ module.exports = {
       moduleNameMapper,
       testMatch: ['<rootDir>/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-      ...(dir === 'nodes' ? { roots: ['<rootDir>', '<rootDir>/../credentials'], setupFiles: ['<rootDir>/test-support/jest-setup.ts'] } : {}),
+      // The node package spans nodes/ and credentials/ (one tsc project, rootDir ..): its tests live in both.
+      ...(dir === 'nodes'
+        ? { roots: ['<rootDir>', '<rootDir>/../credentials'], testMatch: ['<rootDir>/**/*.test.ts', '<rootDir>/../credentials/**/*.test.ts'], setupFiles: ['<rootDir>/test-support/jest-setup.ts'] }
+        : {}),
     })),
 };
 
