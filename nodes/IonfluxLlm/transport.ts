@@ -54,17 +54,19 @@ export interface Completion {
  * const { content, usage } = await llm.complete({ messages: [{ role: 'user', content: 'Hello' }] });
  */
 export class LlmClient {
+  readonly http: HttpClient;
+  readonly defaultModel: string;
   private readonly client: OpenAI;
+  private readonly node: INode;
+  private readonly itemIndex: number;
 
-  constructor(
-    readonly http: HttpClient,
-    readonly defaultModel: string,
-    baseURL: string,
-    apiKey: string,
-    private readonly node: INode,
-    private readonly itemIndex: number,
-  ) {
-    this.client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: 24 * 3_600_000, fetch: fetchThrough(http) });
+  constructor({ http, baseUrl, apiKey, defaultModel, node, itemIndex }: { http: HttpClient; baseUrl: string; apiKey: string; defaultModel: string; node: INode; itemIndex: number }) {
+    this.http = http;
+    this.defaultModel = defaultModel;
+    this.node = node;
+    this.itemIndex = itemIndex;
+    // The SDK's own retries and timeout are off (timeout: a day): the shared client applies the node's policy.
+    this.client = new OpenAI({ apiKey, baseURL: baseUrl, maxRetries: 0, timeout: 24 * 3_600_000, fetch: fetchThrough(http) });
   }
 
   static async forItem(ctx: IExecuteFunctions, itemIndex: number): Promise<LlmClient> {
@@ -73,7 +75,7 @@ export class LlmClient {
     const apiKey = String(credentials.apiKey ?? '');
     if (!apiKey) throw new NodeOperationError(ctx.getNode(), 'The LLM credential has no API key.', { itemIndex });
     const http = itemHttpClient(ctx, itemIndex, { rateLimitRetries: RATE_LIMIT_RETRIES });
-    return new LlmClient(http, String(credentials.model || ''), baseUrl, apiKey, ctx.getNode(), itemIndex);
+    return new LlmClient({ http, baseUrl, apiKey, defaultModel: String(credentials.model || ''), node: ctx.getNode(), itemIndex });
   }
 
   async complete(request: CompletionRequest): Promise<Completion> {

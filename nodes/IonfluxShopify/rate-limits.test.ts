@@ -97,10 +97,10 @@ describe('Shopify rate limits', () => {
 
   it('computes the wait for a cost from a throttle status', () => {
     const status = { maximumAvailable: 2000, currentlyAvailable: 100, restoreRate: 100 };
-    expect(waitForCost(status, 0, 50, 0)).toBe(0);
-    expect(waitForCost(status, 0, 600, 0)).toBe(5050);
-    expect(waitForCost(status, 0, 600, 2000)).toBe(3050); // two seconds later 200 more points are there
-    expect(waitForCost(undefined, 0, 600, 0)).toBe(0);
+    expect(waitForCost({ status, at: 0, cost: 50, now: 0 })).toBe(0);
+    expect(waitForCost({ status, at: 0, cost: 600, now: 0 })).toBe(5050);
+    expect(waitForCost({ status, at: 0, cost: 600, now: 2000 })).toBe(3050); // two seconds later 200 more points are there
+    expect(waitForCost({ status: undefined, at: 0, cost: 600, now: 0 })).toBe(0);
   });
 
   it('waits Retry-After on HTTP 429 and succeeds without any node retries', async () => {

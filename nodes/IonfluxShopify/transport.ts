@@ -120,7 +120,7 @@ function bucketKey(connection: ShopifyConnection): string {
 }
 
 /** Milliseconds until the bucket holds `cost` points (0 when it already does or nothing is known). */
-export function waitForCost(status: ThrottleStatus | undefined, at: number, cost: number, now = Date.now()): number {
+export function waitForCost({ status, at, cost, now = Date.now() }: { status: ThrottleStatus | undefined; at: number; cost: number; now?: number }): number {
   if (!status || status.restoreRate <= 0) return 0;
   const available = Math.min(status.maximumAvailable, status.currentlyAvailable + ((now - at) / 1000) * status.restoreRate);
   if (available >= cost) return 0;
@@ -141,7 +141,7 @@ function throttledWait(body: ReturnType<typeof parseBody>): number | undefined {
   const cost = body?.extensions?.cost;
   const status = cost?.throttleStatus;
   if (!status || !cost?.requestedQueryCost) return 1000;
-  return waitForCost(status, Date.now(), Math.min(cost.requestedQueryCost, status.maximumAvailable)) || 1000;
+  return waitForCost({ status, at: Date.now(), cost: Math.min(cost.requestedQueryCost, status.maximumAvailable) }) || 1000;
 }
 
 /**
@@ -187,7 +187,7 @@ export class ShopifyGraphql {
     const known = buckets.get(key);
     const expected = knownCosts.get(query);
     if (expected !== undefined) {
-      const waitMs = waitForCost(known?.status, known?.at ?? 0, expected);
+      const waitMs = waitForCost({ status: known?.status, at: known?.at ?? 0, cost: expected });
       if (waitMs > 0) {
         this.onThrottle?.({ reason: 'bucket low', waitMs });
         await this.http.wait(waitMs, new URL(this.connection.endpoint).host);

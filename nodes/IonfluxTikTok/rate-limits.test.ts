@@ -30,7 +30,7 @@ afterEach(() => {
 
 async function api(onRetry: (event: RetryEvent) => void): Promise<TikTokApi> {
   const connection = await tiktokConnection({ getCredentials: async () => sandbox.credentials.tiktok } as never, 0);
-  return new TikTokApi(new HttpClient({ rateLimitRetries: 5, onRetry }), connection, { name: 'test' } as INode, 0);
+  return new TikTokApi({ http: new HttpClient({ rateLimitRetries: 5, onRetry }), connection, node: { name: 'test' } as INode, itemIndex: 0 });
 }
 const trendQuery = (keyword: string) => ({ page: 1, limit: 5, period: 7, country_code: 'US', sort_by: 'popular', keyword });
 const KEYWORDS = ['fashion', 'coffee', 'gaming', 'travel', 'pets', 'skincare'];

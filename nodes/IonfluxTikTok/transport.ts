@@ -131,16 +131,21 @@ const clientTokens = new Map<string, { token: string; expiresAt: number }>();
  * const data = await tiktok.creativeCenter('/creative_radar_api/v1/popular_trend/hashtag/list', { keyword: 'fashion' });
  */
 export class TikTokApi {
-  constructor(
-    readonly http: HttpClient,
-    readonly connection: TikTokConnection,
-    private readonly node: INode,
-    private readonly itemIndex: number,
-  ) {}
+  readonly http: HttpClient;
+  readonly connection: TikTokConnection;
+  private readonly node: INode;
+  private readonly itemIndex: number;
+
+  constructor({ http, connection, node, itemIndex }: { http: HttpClient; connection: TikTokConnection; node: INode; itemIndex: number }) {
+    this.http = http;
+    this.connection = connection;
+    this.node = node;
+    this.itemIndex = itemIndex;
+  }
 
   static async forItem(ctx: IExecuteFunctions, itemIndex: number): Promise<TikTokApi> {
     const connection = await tiktokConnection(ctx, itemIndex);
-    return new TikTokApi(itemHttpClient(ctx, itemIndex, { rateLimitRetries: RATE_LIMIT_RETRIES }), connection, ctx.getNode(), itemIndex);
+    return new TikTokApi({ http: itemHttpClient(ctx, itemIndex, { rateLimitRetries: RATE_LIMIT_RETRIES }), connection, node: ctx.getNode(), itemIndex });
   }
 
   private failure(message: string, response?: HttpResponse, extra: JsonObject = {}): NodeApiError {
