@@ -8,8 +8,12 @@ import { startTestSandbox } from '../test-support/sandbox';
 import type { TestSandbox } from '../test-support/sandbox';
 import { configureTikTokRateLimits, DEFAULT_TIKTOK_RATE_LIMITS, TikTokApi, tiktokConnection } from './transport';
 
-/** Small windows on both sides so that the limits are reached in a few requests: 3 requests per 1.5 s. */
+/**
+ * Small windows so that the limits are reached in a few requests: the emulated quota is 3 requests per 1.5 s, and
+ * the client paces a little below it (3 per 2 s), as a client should: the service stamps requests on arrival.
+ */
 const WINDOW = { windowMs: 1500, max: 3 };
+const CLIENT_WINDOW = { windowMs: 2000, max: 3 };
 
 let sandbox: TestSandbox;
 beforeAll(async () => {
@@ -21,7 +25,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await sandbox.clearFaults();
-  configureTikTokRateLimits({ creativeCenter: WINDOW, business: WINDOW, research: WINDOW });
+  configureTikTokRateLimits({ creativeCenter: CLIENT_WINDOW, business: CLIENT_WINDOW, research: CLIENT_WINDOW });
   await new Promise((resolve) => setTimeout(resolve, WINDOW.windowMs)); // every test starts with empty windows
 });
 afterEach(() => {
