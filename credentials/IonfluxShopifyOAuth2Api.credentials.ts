@@ -1,4 +1,4 @@
-import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 /**
  * A Shopify store connected with OAuth (authorization code grant). The authorize and token URLs are built from the
@@ -104,4 +104,15 @@ export class IonfluxShopifyOAuth2Api implements ICredentialType {
       default: 'body',
     },
   ];
+
+  /** Once connected: the shop, read with the token the grant returned. */
+  test: ICredentialTestRequest = {
+    request: {
+      baseURL: '={{ ($credentials.baseUrl || "https://" + $credentials.shopDomain).replace(/\\/+$/, "") + "/admin/api/" + ($credentials.apiVersion || "2025-10") }}',
+      url: '/graphql.json',
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': '={{ $credentials.oauthTokenData.access_token }}' },
+      body: { query: '{ shop { name myshopifyDomain } }' },
+    },
+  };
 }

@@ -80,6 +80,9 @@ describe('credential types', () => {
     expect(oauthTokenData.scope).toBe(String(property('scope')));
     const result = await runNodeForOutput({ type: 'ionfluxShopify', parameters: { authentication: 'oAuth2', resource: 'customer', operation: 'list', query: 'orders_count:>60', limit: 1, options: {} }, credentials: { ionfluxShopifyOAuth2Api: { ...data, oauthTokenData } as never } });
     expect(result.count).toBe(1);
+
+    // The test request, once connected, reads the shop with the granted token.
+    expect(await sendTestRequest(type, { ...data, apiVersion: '2025-10', oauthTokenData })).toMatchObject({ status: 200, body: { data: { shop: { myshopifyDomain: 'ionflux-demo.myshopify.com' } } } });
   });
 
   it('ionfluxTikTokOAuth2Api: the test request is the client_credentials grant with client_key', async () => {

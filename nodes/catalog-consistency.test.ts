@@ -76,7 +76,7 @@ describe('the package against the compiler and the DSL catalog', () => {
     for (const [name, Type] of Object.entries(credentialTypes)) {
       const credential = new Type();
       expect(credential.name).toBe(name);
-      expect(credential.test ?? credential.extends).toBeDefined();
+      expect(credential.test?.request).toBeDefined();
     }
     // The credential each node asks for is the one the compiler binds.
     expect(descriptionOf('ionfluxShopify').credentials!.map((c) => c.name)).toContain(CREDENTIAL_TYPES.shopify);
