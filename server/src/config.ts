@@ -14,6 +14,13 @@ export interface ServerOptions {
   inMemory?: boolean;
   /** Seed the demo account, workspace, page and channels (idempotent). Env `IONFLUX_DEMO=1`. */
   demo?: boolean;
+  /**
+   * Serve the sandbox emulators (Shopify, TikTok, an OpenAI-compatible offline model) under /sandbox, so agents run
+   * without real accounts. Env `IONFLUX_SANDBOX=0|1`. Default on, except when NODE_ENV=production.
+   */
+  sandbox?: boolean;
+  /** Seed of the sandbox data (same seed, same store). Env `IONFLUX_SANDBOX_SEED`. Default 42. */
+  sandboxSeed?: number;
   /** pino level. Env `IONFLUX_LOG_LEVEL`. Default `info`. */
   logLevel?: LogLevel;
   /** HS256 secret for access tokens, >= 32 chars. Env `IONFLUX_JWT_SECRET`. Default: generated once into dataDir. */
@@ -64,6 +71,8 @@ export interface ServerConfig {
   dataDir: string;
   database: DatabaseConfig;
   demo: boolean;
+  sandbox: boolean;
+  sandboxSeed: number;
   logLevel: LogLevel;
   jwtSecret: string | undefined;
   encryptionKeys: string | undefined;
@@ -182,6 +191,8 @@ export function loadConfig(options: ServerOptions = {}): ServerConfig {
     dataDir,
     database,
     demo: readBoolean(r, { option: options.demo, envName: 'IONFLUX_DEMO', fallback: false }),
+    sandbox: readBoolean(r, { option: options.sandbox, envName: 'IONFLUX_SANDBOX', fallback: env.NODE_ENV !== 'production' }),
+    sandboxSeed: readInteger(r, { option: options.sandboxSeed, envName: 'IONFLUX_SANDBOX_SEED', label: 'sandboxSeed', min: 0, max: 2 ** 31 - 1, fallback: 42 }),
     logLevel,
     jwtSecret,
     encryptionKeys,

@@ -15,6 +15,7 @@ import { seedDemo } from './domain/demo-seed';
 import { AccessTokenVerifier } from './domain/tokens';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { buildRouteTable, createHttpApp, InFlight } from './entry-points/http/app';
+import type { Mount } from './entry-points/http/router';
 import type { RouteDefinition } from './entry-points/http/route';
 import { createRealtime } from './entry-points/realtime/socket-server';
 
@@ -97,7 +98,16 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
       readiness: { isShuttingDown: () => shuttingDown, pingDatabase: () => db.ping() },
       version: serverVersion(),
     });
-    const app = createHttpApp({ useCases, logger, routes, inFlight });
+    const mounts: Mount[] = [];
+    if (config.sandbox) {
+      const { createSandbox } = await import('@ionflux/sandbox');
+      mounts.push({
+        path: '/sandbox',
+        handler: createSandbox({ seed: config.sandboxSeed }).router,
+        policy: { kind: 'sandbox', description: 'Loopback emulators of Shopify, TikTok and an OpenAI-compatible model (their own fake credentials)' },
+      });
+    }
+    const app = createHttpApp({ useCases, logger, routes, inFlight, mounts });
     const server = http.createServer(app);
     server.keepAliveTimeout = 5_000;
     const realtime = createRealtime({ httpServer: server, useCases, logger, inFlight, recoveryMs: config.socketRecoveryMs });

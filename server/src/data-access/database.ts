@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite/vector';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -49,13 +50,13 @@ export async function openDatabase(args: { config: DatabaseConfig; logger: Logge
   if (config.kind === 'pglite') {
     await fs.mkdir(config.dataDir, { recursive: true });
     try {
-      pglite = await PGlite.create(config.dataDir);
+      pglite = await PGlite.create(config.dataDir, { extensions: { vector } });
     } catch (error) {
       throw new Error(`Cannot open the embedded database in ${config.dataDir}: ${(error as Error).message}. Is another IONFLUX server using this data folder?`, { cause: error });
     }
     logger.info({ dataDir: config.dataDir }, 'opened embedded PostgreSQL (PGlite)');
   } else {
-    pglite = await PGlite.create();
+    pglite = await PGlite.create({ extensions: { vector } });
     logger.info('opened in-memory embedded PostgreSQL (PGlite)');
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });

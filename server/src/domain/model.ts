@@ -188,7 +188,7 @@ export const NotificationSchema = z
   .meta({ id: 'Notification' });
 export type Notification = z.infer<typeof NotificationSchema>;
 
-export const apiTokenScopes = ['canvas:read', 'canvas:write', 'chat:read', 'chat:write', 'notifications:write', 'search:read'] as const;
+export const apiTokenScopes = ['canvas:read', 'canvas:write', 'chat:read', 'chat:write', 'notifications:write', 'search:read', 'vectors:read', 'vectors:write'] as const;
 export const ApiTokenScopeSchema = z.enum(apiTokenScopes).meta({ id: 'ApiTokenScope' });
 export type ApiTokenScope = z.infer<typeof ApiTokenScopeSchema>;
 

@@ -4,7 +4,7 @@ import {
   markAllNotificationsRead,
   markNotificationRead,
 } from '../data-access/notifications-repository';
-import { findMembershipRole } from '../data-access/workspaces-repository';
+import { findMembershipRole, listMembers } from '../data-access/workspaces-repository';
 import { invalidRequest, notFound } from '../errors';
 import type { AppContext, WorkspaceAccess } from './context';
 import type { Notification } from './model';
@@ -34,17 +34,38 @@ export class Notifications {
   /** Notifies members of the caller's workspace (an agent alerting someone, an admin broadcasting). */
   async createForMembers(
     access: WorkspaceAccess,
-    args: { userIds: string[]; kind: string; title: string; body: string; link: string | null; source: { type: string; id: string } | null },
+    args: {
+      userIds?: string[] | undefined;
+      emails?: string[] | undefined;
+      kind: string;
+      title: string;
+      body: string;
+      link: string | null;
+      source: { type: string; id: string } | null;
+    },
   ): Promise<Notification[]> {
     const problems = [];
-    for (const [index, userId] of args.userIds.entries()) {
+    let userIds = args.userIds ?? [];
+    if (args.emails || !args.userIds) {
+      // By email, or everyone: resolve against the members of this workspace only.
+      const members = await listMembers(this.#ctx.db, access.workspaceId);
+      if (!args.emails) userIds = [...userIds, ...members.map((m) => m.userId)];
+      else {
+        for (const [index, email] of args.emails.entries()) {
+          const member = members.find((m) => m.email.toLowerCase() === email.toLowerCase());
+          if (member) userIds.push(member.userId);
+          else problems.push({ path: `emails.${index}`, message: 'not a member of this workspace' });
+        }
+      }
+    }
+    for (const [index, userId] of (args.userIds ?? []).entries()) {
       if (!(await findMembershipRole(this.#ctx.db, { workspaceId: access.workspaceId, userId }))) {
         problems.push({ path: `userIds.${index}`, message: 'not a member of this workspace' });
       }
     }
     if (problems.length > 0) throw invalidRequest(problems);
     const created = [];
-    for (const userId of new Set(args.userIds)) {
+    for (const userId of new Set(userIds)) {
       created.push(await this.create({ workspaceId: access.workspaceId, userId, kind: args.kind, title: args.title, body: args.body, link: args.link, source: args.source }));
     }
     return created;

@@ -7,6 +7,7 @@ import { Notifications } from './notifications';
 import { Profiles } from './profiles';
 import { Prompts } from './prompts';
 import { Search } from './search';
+import { Vectors } from './vectors';
 import { WorkspaceAccessPolicy } from './workspace-access';
 import { Workspaces } from './workspaces';
 
@@ -23,6 +24,7 @@ export interface UseCases {
   prompts: Prompts;
   apiTokens: ApiTokens;
   search: Search;
+  vectors: Vectors;
 }
 
 export function createUseCases(ctx: AppContext): UseCases {
@@ -40,5 +42,6 @@ export function createUseCases(ctx: AppContext): UseCases {
     prompts: new Prompts(ctx),
     apiTokens: new ApiTokens(ctx),
     search: new Search(ctx),
+    vectors: new Vectors(ctx),
   };
 }

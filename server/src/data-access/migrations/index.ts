@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
 import * as initial from './0001-initial';
 import * as pageRevision from './0002-page-revision';
+import * as vectors from './0003-vectors';
 
 /**
  * Every schema change, in order, as code (no files read at runtime, so the built package is self-contained).
@@ -10,6 +11,7 @@ import * as pageRevision from './0002-page-revision';
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-page-revision': pageRevision,
+  '0003-vectors': vectors,
 };
 
 const provider: MigrationProvider = {

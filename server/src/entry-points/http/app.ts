@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { UseCases } from '../../domain/use-cases';
 import { AppError, isAppError } from '../../errors';
 import { buildOpenApiDocument } from './openapi';
 import type { RouteDefinition } from './route';
-import { listRegisteredRoutes, mountRoutes } from './router';
+import { listRegisteredRoutes, mountRoutes, MOUNT_POLICY, type Mount } from './router';
 import { apiTokenRoutes, notificationRoutes, promptRoutes, searchRoutes } from './routes/misc.routes';
 import { authRoutes } from './routes/auth.routes';
 import { canvasRoutes } from './routes/canvas.routes';
 import { chatRoutes } from './routes/chat.routes';
 import { profileRoutes } from './routes/profiles.routes';
 import { systemRoutes, type Readiness } from './routes/system.routes';
+import { vectorRoutes } from './routes/vectors.routes';
 import { workspaceRoutes } from './routes/workspaces.routes';
 
 /** Counts requests in progress so shutdown can wait for them (and the writes they do) to finish. */
@@ -66,12 +67,20 @@ export function buildRouteTable(args: { useCases: UseCases; readiness: Readiness
     ...notificationRoutes(useCases),
     ...searchRoutes(useCases),
     ...apiTokenRoutes(useCases),
+    ...vectorRoutes(useCases),
   );
   return routes;
 }
 
 /** The Express app: request ids and logs, the route table, JSON 404s and the error handler. */
-export function createHttpApp(args: { useCases: UseCases; logger: Logger; routes: RouteDefinition[]; inFlight: InFlight }): Express {
+export function createHttpApp(args: {
+  useCases: UseCases;
+  logger: Logger;
+  routes: RouteDefinition[];
+  inFlight: InFlight;
+  /** Apps mounted under a prefix with their own, declared policy (the sandbox emulators). */
+  mounts?: Mount[];
+}): Express {
   const { logger, routes, inFlight } = args;
   const app = express();
   app.disable('x-powered-by');
@@ -100,6 +109,11 @@ export function createHttpApp(args: { useCases: UseCases; logger: Logger; routes
   });
 
   mountRoutes({ app, routes, useCases: args.useCases });
+  for (const mount of args.mounts ?? []) {
+    const handler = mount.handler as RequestHandler & { [MOUNT_POLICY]?: Mount['policy'] };
+    handler[MOUNT_POLICY] = mount.policy;
+    app.use(mount.path, handler);
+  }
 
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(new AppError({ status: 404, code: 'route_not_found', message: `No route ${req.method} ${req.path}; see /api/docs for the API` }));

@@ -17,11 +17,14 @@ const fillPath = (path: string) => path.replace(/:([A-Za-z]+)/g, (_, name: strin
 describe('route policies', () => {
   it('every route registered on the Express router declares a policy (deny by default)', () => {
     const registered = listRegisteredRoutes(t.server.app);
-    expect(registered.length).toBe(t.server.routes.length);
+    const mounts = registered.filter((r) => (r.policy as { kind?: string } | undefined)?.kind === 'sandbox');
+    // The sandbox emulators are the one app mounted whole (under /sandbox, with their own fake credentials).
+    expect(mounts.map((m) => m.path)).toEqual(['/sandbox/*']);
+    expect(registered.length).toBe(t.server.routes.length + mounts.length);
     const missing = registered.filter((r) => r.policy === undefined).map((r) => `${r.method.toUpperCase()} ${r.path}`);
     expect(missing).toEqual([]);
     for (const route of registered) {
-      expect(['public', 'refreshCookie', 'user', 'apiToken', 'workspace']).toContain((route.policy as { kind: string }).kind);
+      expect(['public', 'refreshCookie', 'user', 'apiToken', 'workspace', 'sandbox']).toContain((route.policy as { kind: string }).kind);
     }
     const keys = registered.map((r) => `${r.method} ${r.path}`);
     expect(new Set(keys).size).toBe(keys.length);

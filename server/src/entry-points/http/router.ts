@@ -130,12 +130,28 @@ async function authorize(useCases: UseCases, route: RouteDefinition, req: Reques
   }
 }
 
+/** Marks an app mounted under a prefix (not part of the route table) with the policy it declares. */
+export const MOUNT_POLICY = Symbol('ionflux.mountPolicy');
+
+/**
+ * An app mounted as a whole under a path prefix, with its own access rules: the sandbox emulators answer with the
+ * emulated services' own authentication (their fake tokens), never with IONFLUX data.
+ */
+export interface Mount {
+  path: string;
+  handler: RequestHandler;
+  policy: { kind: 'sandbox'; description: string };
+}
+
 /** Every route layer of the app with the policy it carries (undefined = registered outside the route table). */
 export function listRegisteredRoutes(app: Express): Array<{ method: string; path: string; policy: unknown }> {
   const found: Array<{ method: string; path: string; policy: unknown }> = [];
   const walk = (stack: unknown[], prefix: string): void => {
     for (const layer of stack as Array<{ route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] }; rawPath?: string }>) {
-      if (layer.route) {
+      const mountPolicy = (layer.handle as Record<symbol, unknown> | undefined)?.[MOUNT_POLICY];
+      if (mountPolicy !== undefined) {
+        found.push({ method: 'all', path: `${prefix}${typeof layer.rawPath === 'string' ? layer.rawPath : ''}/*`, policy: mountPolicy });
+      } else if (layer.route) {
         for (const method of Object.keys(layer.route.methods)) {
           found.push({ method, path: prefix + layer.route.path, policy: (layer.route as unknown as Record<symbol, unknown>)[ROUTE_POLICY] });
         }

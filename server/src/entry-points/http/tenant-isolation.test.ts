@@ -24,6 +24,7 @@ let bNotificationId: string;
 const TABLES = [
   'workspaces', 'workspace_members', 'invitations', 'brands', 'creators', 'integration_credentials', 'canvas_pages',
   'canvas_blocks', 'chat_channels', 'channel_members', 'chat_messages', 'prompt_libraries', 'prompts', 'notifications', 'api_tokens',
+  'vector_documents',
 ];
 
 async function snapshotW2(): Promise<Record<string, unknown[]>> {
@@ -66,6 +67,8 @@ beforeAll(async () => {
   bNotificationId = (await as('/notifications', { userIds: [b.id], title: `Note ${SECRET}` })).body.notifications[0].id;
   ids.userId = c.id;
   ids.notificationId = bNotificationId;
+  ids.namespace = 'w2-persona';
+  await as(`/vectors/${ids.namespace}/documents`, { documents: [{ id: 'note', text: `Persona ${SECRET}`, embedding: [1, 0, 0] }] }, 'PUT');
 });
 afterAll(async () => {
   await t.close();

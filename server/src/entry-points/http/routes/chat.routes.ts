@@ -221,6 +221,30 @@ export function chatRoutes(useCases: UseCases): RouteDefinition[] {
     }),
     defineRoute({
       method: 'get',
+      path: '/api/workspaces/:workspaceId/messages',
+      operationId: 'listChannelMessagesByName',
+      summary: 'The newest messages of a channel given by name or id, oldest first (for agents)',
+      tags: ['chat', 'agents'],
+      policy: { kind: 'workspace', minRole: 'viewer', apiTokenScope: 'chat:read' },
+      params: WorkspaceParams,
+      query: z.object({
+        channel: z.string().trim().min(1).max(100).describe('Channel name (general or #general) or id'),
+        limit: queryInt({ min: 1, max: 200, fallback: 50 }),
+      }),
+      example: { query: { channel: 'general', limit: '20' } },
+      response: {
+        status: 200,
+        description: 'Messages in ascending sequence order',
+        schema: z.object({ messages: z.array(MessageSchema), lastSeq: z.int(), hasMore: z.boolean() }),
+      },
+      handler: async ({ auth, query }) => {
+        const isId = uuid.safeParse(query.channel).success;
+        const channel = await chat.resolveChannel(auth.access!, isId ? { channelId: query.channel } : { channelName: query.channel });
+        return chat.listMessages(auth.access!, { channelId: channel.id, limit: query.limit });
+      },
+    }),
+    defineRoute({
+      method: 'get',
       path: '/api/workspaces/:workspaceId/messages/:messageId/thread',
       operationId: 'getThreadById',
       summary: 'A thread by message id, without knowing its channel (for agents)',

@@ -210,8 +210,10 @@ export function notificationRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['notifications', 'agents'],
       policy: { kind: 'workspace', minRole: 'member', apiTokenScope: 'notifications:write' },
       params: WorkspaceParams,
+      description: 'Recipients: userIds, or emails of members, or neither for every member of the workspace.',
       body: z.strictObject({
-        userIds: z.array(uuid).min(1).max(100),
+        userIds: z.array(uuid).min(1).max(100).optional(),
+        emails: z.array(z.email().max(320)).min(1).max(100).optional().describe('Members to notify, by email'),
         kind: z.string().trim().regex(/^[a-z][a-z0-9_.-]{0,49}$/, 'use a short lowercase kind such as alert or agent.run_finished').default('alert'),
         title: text(200),
         body: z.string().trim().max(2000).default(''),
