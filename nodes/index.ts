@@ -3,9 +3,8 @@
  * embedded engine) rather than through the package's `n8n` manifest. Node names are the suffix of their node type:
  * `ionfluxShopify` runs as `n8n-nodes-ionflux.ionfluxShopify`.
  *
- * The IONFLUX server nodes (ionfluxCanvas, ionfluxChat, ionfluxChatTrigger, ionfluxNotify, ionfluxVectorStore) join
- * these tables with the same layout: `nodes/<Name>/`, a `transport.ts` over `shared/http/client`, operations
- * in `actions/<resource>/<op>.operation.ts`.
+ * The IONFLUX server nodes (ionfluxCanvas, ionfluxChat, ionfluxChatTrigger, ionfluxNotify, ionfluxVectorStore) share
+ * one transport for the IONFLUX REST API (`shared/ionflux/transport.ts`).
  *
  * @example
  * import { credentialTypes, nodeTypes } from 'n8n-nodes-ionflux';
@@ -19,11 +18,16 @@ import { IonfluxPineconeApi } from '../credentials/IonfluxPineconeApi.credential
 import { IonfluxShopifyAccessTokenApi } from '../credentials/IonfluxShopifyAccessTokenApi.credentials';
 import { IonfluxShopifyOAuth2Api } from '../credentials/IonfluxShopifyOAuth2Api.credentials';
 import { IonfluxTikTokOAuth2Api } from '../credentials/IonfluxTikTokOAuth2Api.credentials';
+import { IonfluxCanvas } from './IonfluxCanvas/IonfluxCanvas.node';
+import { IonfluxChat } from './IonfluxChat/IonfluxChat.node';
+import { IonfluxChatTrigger } from './IonfluxChatTrigger/IonfluxChatTrigger.node';
 import { IonfluxHttpRequest } from './IonfluxHttpRequest/IonfluxHttpRequest.node';
 import { IonfluxLlm } from './IonfluxLlm/IonfluxLlm.node';
 import { IonfluxShopify } from './IonfluxShopify/IonfluxShopify.node';
 import { IonfluxShopifyTrigger } from './IonfluxShopifyTrigger/IonfluxShopifyTrigger.node';
+import { IonfluxNotify } from './IonfluxNotify/IonfluxNotify.node';
 import { IonfluxTikTok } from './IonfluxTikTok/IonfluxTikTok.node';
+import { IonfluxVectorStore } from './IonfluxVectorStore/IonfluxVectorStore.node';
 
 export const nodeTypes: Record<string, new () => INodeType | IVersionedNodeType> = {
   ionfluxShopify: IonfluxShopify,
@@ -31,6 +35,11 @@ export const nodeTypes: Record<string, new () => INodeType | IVersionedNodeType>
   ionfluxTikTok: IonfluxTikTok,
   ionfluxLlm: IonfluxLlm,
   ionfluxHttpRequest: IonfluxHttpRequest,
+  ionfluxCanvas: IonfluxCanvas,
+  ionfluxChat: IonfluxChat,
+  ionfluxChatTrigger: IonfluxChatTrigger,
+  ionfluxNotify: IonfluxNotify,
+  ionfluxVectorStore: IonfluxVectorStore,
 };
 
 export const credentialTypes: Record<string, new () => ICredentialType> = {

@@ -6,6 +6,7 @@ import {
   Workflow,
   type ICredentialType,
   type IDataObject,
+  type INode,
   type INodeExecutionData,
   type IRun,
   type ITaskData,
@@ -269,7 +270,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
   const workflow = new Workflow({
     id: meta?.agent ?? executionId,
     name: compiled.name,
-    nodes,
+    nodes: nodes as unknown as INode[],
     connections: compiled.connections,
     active: false,
     nodeTypes,

@@ -56,13 +56,24 @@ export interface Completion {
 export class LlmClient {
   readonly http: HttpClient;
   readonly defaultModel: string;
+  /** The credential's model for embeddings (vector steps). */
+  readonly embeddingModel: string;
   private readonly client: OpenAI;
   private readonly node: INode;
   private readonly itemIndex: number;
 
-  constructor({ http, baseUrl, apiKey, defaultModel, node, itemIndex }: { http: HttpClient; baseUrl: string; apiKey: string; defaultModel: string; node: INode; itemIndex: number }) {
+  constructor({
+    http,
+    baseUrl,
+    apiKey,
+    defaultModel,
+    embeddingModel = 'text-embedding-3-small',
+    node,
+    itemIndex,
+  }: { http: HttpClient; baseUrl: string; apiKey: string; defaultModel: string; embeddingModel?: string; node: INode; itemIndex: number }) {
     this.http = http;
     this.defaultModel = defaultModel;
+    this.embeddingModel = embeddingModel;
     this.node = node;
     this.itemIndex = itemIndex;
     // The SDK's own retries and timeout are off (timeout: a day): the shared client applies the node's policy.
@@ -75,7 +86,15 @@ export class LlmClient {
     const apiKey = String(credentials.apiKey ?? '');
     if (!apiKey) throw new NodeOperationError(ctx.getNode(), 'The LLM credential has no API key.', { itemIndex });
     const http = itemHttpClient(ctx, itemIndex, { rateLimitRetries: RATE_LIMIT_RETRIES });
-    return new LlmClient({ http, baseUrl, apiKey, defaultModel: String(credentials.model || ''), node: ctx.getNode(), itemIndex });
+    return new LlmClient({
+      http,
+      baseUrl,
+      apiKey,
+      defaultModel: String(credentials.model || ''),
+      embeddingModel: String(credentials.embeddingModel || 'text-embedding-3-small'),
+      node: ctx.getNode(),
+      itemIndex,
+    });
   }
 
   async complete(request: CompletionRequest): Promise<Completion> {
@@ -108,6 +127,34 @@ export class LlmClient {
       },
       finishReason: choice.finish_reason ?? 'stop',
     };
+  }
+
+  /**
+   * Embeddings of texts with the credential's embedding model (vector steps), in batches of 96, in input order.
+   * Usage is the provider's reported prompt tokens.
+   */
+  async embed(texts: string[]): Promise<{ vectors: number[][]; model: string; usage: LlmUsage }> {
+    const vectors: number[][] = [];
+    const usage: LlmUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+    let model = this.embeddingModel;
+    for (let start = 0; start < texts.length; start += 96) {
+      const batch = texts.slice(start, start + 96);
+      let response: OpenAI.Embeddings.CreateEmbeddingResponse;
+      try {
+        response = await this.client.embeddings.create({ model: this.embeddingModel, input: batch, encoding_format: 'float' });
+      } catch (error) {
+        throw this.toNodeError(error);
+      }
+      const ordered = [...response.data].sort((a, b) => a.index - b.index);
+      if (ordered.length !== batch.length) {
+        throw new NodeApiError(this.node, response as unknown as JsonObject, { itemIndex: this.itemIndex, message: `The embedding model returned ${ordered.length} vectors for ${batch.length} texts.` });
+      }
+      vectors.push(...ordered.map((d) => d.embedding as number[]));
+      usage.promptTokens += response.usage?.prompt_tokens ?? 0;
+      usage.totalTokens += response.usage?.total_tokens ?? response.usage?.prompt_tokens ?? 0;
+      model = response.model || model;
+    }
+    return { vectors, model, usage };
   }
 
   private toNodeError(error: unknown): Error {
