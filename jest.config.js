@@ -16,6 +16,8 @@ const swc = [
 const moduleNameMapper = {
   '^@ionflux/(dsl|compiler|engine|sandbox|server)$': '<rootDir>/../$1/src/index.ts',
   '^n8n-nodes-ionflux$': '<rootDir>/../nodes/index.ts',
+  // Relative dynamic imports carry a .js extension (required by module nodenext); the sources are .ts.
+  '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 
 const packages = ['dsl', 'compiler', 'nodes', 'sandbox', 'engine', 'server', 'cli', 'bench'];
@@ -40,9 +42,10 @@ module.exports = {
 };
 
 // Some server dependencies are ES modules (kysely 0.29, jose 6) or load Node built-ins with dynamic import()
-// (@electric-sql/pglite); Jest handles both only under --experimental-vm-modules, so for the server's tests SWC
-// turns them into plain CommonJS. The built server needs none of this (Node 24 runs them natively).
-for (const project of module.exports.projects.filter((p) => p.displayName === 'server')) {
+// (@electric-sql/pglite); Jest handles both only under --experimental-vm-modules, so for the tests of the server and
+// of the packages that start it (engine, cli) SWC turns them into plain CommonJS. The built packages need none of
+// this (Node 24 runs them natively).
+for (const project of module.exports.projects.filter((p) => ['server', 'engine', 'cli'].includes(p.displayName))) {
   const packagesToConvert = ['kysely', 'jose', '@electric-sql/pglite'];
   const pattern = packagesToConvert.map((name) => name.replace('/', '\\/')).join('|');
   project.transform = {

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { compileCommand, decompileCommand, graphCommand } from './commands/compile';
 import { initCommand } from './commands/init';
+import { runCommand, type RunOptions } from './commands/run';
 import { sandboxServeCommand, serveCommand } from './commands/serve';
 import { schemaCommand } from './commands/schema';
 import { validateCommand } from './commands/validate';
@@ -71,6 +72,21 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
     .argument('<file>', 'agent YAML or workflow JSON')
     .action((file: string) => {
       exitCode = graphCommand(file, io);
+    });
+
+  program
+    .command('run')
+    .description('Compile an agent and run it on the embedded n8n engine, with live progress.')
+    .argument('<agent>', 'agent YAML file')
+    .option('--input <json>', "the agent's inputs, e.g. '{\"period\":\"last_30_days\"}'")
+    .option('--trigger <json>', 'the trigger payload, e.g. a Shopify order webhook body')
+    .option('--sandbox', 'bind every connection to the sandbox emulators (and an embedded server for canvas/chat)', false)
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--server <url>', 'a running IONFLUX server for canvas, chat and notifications (or IONFLUX_URL)')
+    .option('--token <token>', 'a workspace API token of that server (or IONFLUX_API_TOKEN)')
+    .option('--timeout <duration>', 'stop the run after this long, e.g. 30s')
+    .action(async (file: string, options: RunOptions) => {
+      exitCode = await runCommand(file, options, io);
     });
 
   program

@@ -8,3 +8,4 @@ export { resolveInputs, RunInputError } from './inputs';
 export { EngineNodeTypes, ALLOWED_BASE_NODES, UnsupportedNodeType } from './node-registry';
 export { runAgent, AgentRunError, type AgentRunResult, type NodeEvent, type RunAgentOptions, type SourceLocation, type StepResult, type TokenUsage } from './run-agent';
 export { triggerItem } from './trigger-payload';
+export { sandboxCredentials, tableCredentialResolver, SANDBOX_ACCOUNTS, type CredentialTable } from './sandbox-credentials';

@@ -100,14 +100,20 @@ describe('startServer', () => {
       const page = await get(`/api/workspaces/${workspaceId}/pages/${pages.pages[0].id}`);
       expect(page.blocks).toEqual([expect.objectContaining({ type: 'text', key: 'goal', content: { text: 'Goal: Drive 20% more sales for Product X.' } })]);
       const channels = await get(`/api/workspaces/${workspaceId}/channels`);
-      expect(channels.channels.map((c: { name: string }) => c.name)).toEqual(['general', 'sales']);
+      expect(channels.channels.map((c: { name: string }) => c.name).sort()).toEqual(['general', 'ops', 'sales', 'support']);
+      const general = channels.channels.find((c: { name: string }) => c.name === 'general');
+      const history = await get(`/api/workspaces/${workspaceId}/channels/${general.id}/messages?limit=50`);
+      const thread = history.messages.find((m: { replyCount: number }) => m.replyCount > 0);
+      expect(thread.text).toContain('Q4 holiday campaign');
+      expect(thread.replyCount).toBe(6);
     } finally {
       await first.close();
     }
     const second = await startServer({ ...quiet, ...store, demo: true });
     try {
+      // Demo user and teammate; one workspace, page and block; four channels; welcome message and the 7-message thread.
       expect(await Promise.all((['users', 'workspaces', 'canvas_pages', 'canvas_blocks', 'chat_channels', 'chat_messages'] as const).map((table) => count(second, table)))).toEqual([
-        1, 1, 1, 1, 2, 1,
+        2, 1, 1, 1, 4, 8,
       ]);
     } finally {
       await second.close();

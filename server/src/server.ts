@@ -16,6 +16,9 @@ import { AccessTokenVerifier } from './domain/tokens';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { buildRouteTable, createHttpApp, InFlight } from './entry-points/http/app';
 import type { Mount } from './entry-points/http/router';
+
+/** Cost bucket of the sandbox store: Shopify Plus restores 1000 points/s. */
+export const SANDBOX_SHOPIFY_PLUS_BUCKET = { maximumAvailable: 10_000, restoreRate: 1000 };
 import type { RouteDefinition } from './entry-points/http/route';
 import { createRealtime } from './entry-points/realtime/socket-server';
 
@@ -103,7 +106,9 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
       const { createSandbox } = await import('@ionflux/sandbox');
       mounts.push({
         path: '/sandbox',
-        handler: createSandbox({ seed: config.sandboxSeed }).router,
+        // A Shopify Plus dev store (1000 points/s; https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits):
+        // a year of orders pages through in seconds, while throttling still applies.
+        handler: createSandbox({ seed: config.sandboxSeed, shopifyBucket: SANDBOX_SHOPIFY_PLUS_BUCKET }).router,
         policy: { kind: 'sandbox', description: 'Loopback emulators of Shopify, TikTok and an OpenAI-compatible model (their own fake credentials)' },
       });
     }

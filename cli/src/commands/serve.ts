@@ -56,7 +56,12 @@ export async function sandboxServeCommand(options: { port?: string; seed?: strin
   const { startSandboxServer, SANDBOX_CREDENTIALS } = await import('@ionflux/sandbox');
   const seed = options.seed === undefined ? undefined : Number(options.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed must be an integer (got ${options.seed}).`);
-  const sandbox = await startSandboxServer({ ...(port(options.port) !== undefined ? { port: port(options.port)! } : {}), ...(seed !== undefined ? { seed } : {}) });
+  const sandbox = await startSandboxServer({
+    ...(port(options.port) !== undefined ? { port: port(options.port)! } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    // Same store as the server's sandbox: a Shopify Plus dev store (1000 points/s).
+    shopifyBucket: { maximumAvailable: 10_000, restoreRate: 1000 },
+  });
   io.stdout(`IONFLUX sandbox listening on ${sandbox.url}/sandbox (GET it for the list of emulated endpoints)\n`);
   io.stdout(`  Shopify:  ${sandbox.url}/sandbox/shopify  shop ${SANDBOX_CREDENTIALS.shopify.shopDomain}\n`);
   io.stdout(`  TikTok:   ${sandbox.url}/sandbox/tiktok\n`);

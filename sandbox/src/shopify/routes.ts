@@ -39,7 +39,7 @@ export interface ShopifyEmulatorOptions {
   scopes: readonly string[];
   fetch: typeof fetch;
   clock: () => number;
-  /** Bucket size and restore rate per second (Shopify Plus: 2000 / 100). */
+  /** Bucket size and restore rate per second (the default 2000 / 100 is a Standard plan store; Plus restores 1000/s). */
   bucket?: { maximumAvailable: number; restoreRate: number };
 }
 

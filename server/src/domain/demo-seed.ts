@@ -1,7 +1,7 @@
 import { findChannelByName, insertChannel, addChannelMember, listMessages } from '../data-access/chat-repository';
 import { findBlockByKey, findPagesByTitle } from '../data-access/canvas-repository';
 import { findUserByEmail, toUser } from '../data-access/users-repository';
-import { listWorkspacesOfUser } from '../data-access/workspaces-repository';
+import { listWorkspacesOfUser, upsertMember } from '../data-access/workspaces-repository';
 import type { WorkspaceAccess } from './context';
 import type { UseCases } from './use-cases';
 
@@ -9,10 +9,55 @@ export const DEMO_EMAIL = 'demo@ionflux.local';
 export const DEMO_PASSWORD = 'ionflux-demo';
 export const DEMO_WORKSPACE = 'My Marketing Agency';
 export const DEMO_PAGE = 'Q4 Holiday Campaign Plan';
+export const DEMO_TEAMMATE_EMAIL = 'sam@ionflux.local';
+
+/** The channels the example agents post to. */
+const DEMO_CHANNELS = [
+  ['general', 'Company-wide announcements and chat'],
+  ['sales', 'Deals, orders and Shopify alerts'],
+  ['ops', 'Inventory, fulfilment and store operations'],
+  ['support', 'Customer messages and replies'],
+] as const;
+
+/** A planning discussion between the demo user and a teammate: what Slack Brief Butler turns into a brief. */
+const CAMPAIGN_THREAD: { from: 'demo' | 'sam'; text: string }[] = [
+  { from: 'demo', text: 'Kicking off the Q4 holiday campaign for Product X. Our goal is 20% more sales than last December. Ideas?' },
+  { from: 'sam', text: 'Let us lead with a gift bundle: Product X plus the travel case at $89. Bundles converted at 4.1% last December.' },
+  { from: 'demo', text: 'Agreed. We will run TikTok creator videos in the two weeks before Black Friday and email repeat customers on Cyber Monday.' },
+  { from: 'sam', text: 'I will shortlist 10 fashion creators by Friday and draft the outreach messages.' },
+  { from: 'demo', text: 'I will set up free shipping over $75 in Shopify and brief the design team on the bundle banners.' },
+  { from: 'sam', text: 'Open question: do we discount the bundle again on Cyber Monday, or keep the price and add gift wrap?' },
+  { from: 'demo', text: 'Decision: we keep the $89 price and add free gift wrap. The budget is $12k, 60% for creators and 40% for paid social.' },
+];
+
+async function seedCampaignThread(useCases: UseCases, args: { workspaceId: string; access: WorkspaceAccess; generalId: string }): Promise<void> {
+  const { ctx } = useCases;
+  let samRow = await findUserByEmail(ctx.db, DEMO_TEAMMATE_EMAIL);
+  if (!samRow) {
+    await useCases.accounts.signup({ email: DEMO_TEAMMATE_EMAIL, password: DEMO_PASSWORD, displayName: 'Sam Rivera' });
+    samRow = (await findUserByEmail(ctx.db, DEMO_TEAMMATE_EMAIL))!;
+  }
+  const sam = toUser(samRow);
+  await upsertMember(ctx.db, { workspaceId: args.workspaceId, userId: sam.id, role: 'member' });
+  for (const [name] of DEMO_CHANNELS) {
+    const channel = (await findChannelByName(ctx.db, { workspaceId: args.workspaceId, name }))!;
+    await addChannelMember(ctx.db, { workspaceId: args.workspaceId, channelId: channel.id, userId: sam.id });
+  }
+  const samAccess: WorkspaceAccess = { workspaceId: args.workspaceId, role: 'member', actor: { kind: 'user', userId: sam.id, sessionId: 'demo-seed' } };
+  let rootId: string | undefined;
+  for (const [index, message] of CAMPAIGN_THREAD.entries()) {
+    const { message: stored } = await useCases.chat.sendMessage(message.from === 'demo' ? args.access : samAccess, {
+      channelId: args.generalId,
+      input: { text: message.text, mentions: [], clientMessageId: `demo-campaign-${index}`, ...(rootId ? { threadRootId: rootId } : {}) },
+    });
+    rootId ??= stored.id;
+  }
+}
 
 /**
  * Seeds what a stranger needs to see the product working: the demo account, its workspace, the campaign page with a
- * text block, and #general and #sales with a welcome message. Safe to run on every start: it only adds what is missing.
+ * text block, the channels the example agents use (#general, #sales, #ops, #support), a welcome message and a
+ * campaign discussion with a teammate in #general. Safe to run on every start: it only adds what is missing.
  */
 export async function seedDemo(useCases: UseCases): Promise<{ email: string; password: string; workspaceId: string; pageId: string }> {
   const { ctx } = useCases;
@@ -28,7 +73,7 @@ export async function seedDemo(useCases: UseCases): Promise<{ email: string; pas
   workspace ??= await useCases.workspaces.create({ userId: user.id, name: DEMO_WORKSPACE });
   const access: WorkspaceAccess = { workspaceId: workspace.id, role: workspace.role, actor };
 
-  for (const [name, topic] of [['general', 'Company-wide announcements and chat'], ['sales', 'Deals, orders and Shopify alerts']] as const) {
+  for (const [name, topic] of DEMO_CHANNELS) {
     if (!(await findChannelByName(ctx.db, { workspaceId: workspace.id, name }))) {
       const channel = await insertChannel(ctx.db, { workspaceId: workspace.id, name, visibility: 'public', topic, createdBy: user.id });
       await addChannelMember(ctx.db, { workspaceId: workspace.id, channelId: channel.id, userId: user.id });
@@ -45,6 +90,8 @@ export async function seedDemo(useCases: UseCases): Promise<{ email: string; pas
       },
     });
   }
+
+  await seedCampaignThread(useCases, { workspaceId: workspace.id, access, generalId: general.id });
 
   const page = (await findPagesByTitle(ctx.db, { workspaceId: workspace.id, title: DEMO_PAGE }))[0]
     ?? (await useCases.canvas.createPage(access, { title: DEMO_PAGE, icon: '🎄' }));

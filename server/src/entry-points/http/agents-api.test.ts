@@ -121,7 +121,7 @@ describe('sandbox emulators', () => {
       headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': listing.body.credentials.shopify.accessToken },
       body: JSON.stringify({ query: '{ shop { myshopifyDomain } }' }),
     });
-    expect((await graphql.json()).data.shop.myshopifyDomain).toBe('ionflux-demo.myshopify.com');
+    expect(((await graphql.json()) as { data: { shop: { myshopifyDomain: string } } }).data.shop.myshopifyDomain).toBe('ionflux-demo.myshopify.com');
     const off = await startTestServer({ sandbox: false });
     try {
       expect((await off.request('GET', '/sandbox')).status).toBe(404);

@@ -1,0 +1,193 @@
+import { compileAgent } from '@ionflux/compiler';
+import { formatDiagnostics, parseDuration, type Diagnostic } from '@ionflux/dsl';
+import type { AgentRunResult, CredentialTable, NodeEvent } from '@ionflux/engine';
+import { readText } from '../files';
+import { useColor, UsageError, type CliIO } from '../io';
+
+export interface RunOptions {
+  input?: string;
+  trigger?: string;
+  sandbox?: boolean;
+  format?: 'text' | 'json';
+  server?: string;
+  token?: string;
+  timeout?: string;
+}
+
+function parseJsonOption(name: string, value: string | undefined): unknown {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch (error) {
+    throw new UsageError(`--${name} must be JSON, e.g. --${name} '{"period":"last_30_days"}' (${(error as Error).message}).`);
+  }
+}
+
+/** Credentials from the environment, for runs against real accounts (without --sandbox). */
+export function environmentCredentials(env: Record<string, string | undefined>): CredentialTable {
+  const table: CredentialTable = {};
+  if (env.SHOPIFY_SHOP_DOMAIN && env.SHOPIFY_ACCESS_TOKEN) {
+    table.ionfluxShopifyAccessTokenApi = {
+      shopDomain: env.SHOPIFY_SHOP_DOMAIN,
+      accessToken: env.SHOPIFY_ACCESS_TOKEN,
+      apiVersion: env.SHOPIFY_API_VERSION ?? '2025-10',
+      appSecret: env.SHOPIFY_APP_SECRET ?? '',
+    };
+  }
+  if (env.OPENAI_API_KEY) {
+    table.ionfluxLlmApi = {
+      baseUrl: env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
+      apiKey: env.OPENAI_API_KEY,
+      model: env.IONFLUX_LLM_MODEL ?? 'gpt-4o-mini',
+      embeddingModel: env.IONFLUX_EMBEDDING_MODEL ?? 'text-embedding-3-small',
+    };
+  }
+  if (env.TIKTOK_BUSINESS_ACCESS_TOKEN || env.TIKTOK_ACCESS_TOKEN) {
+    table.ionfluxTikTokOAuth2Api = {
+      clientKey: env.TIKTOK_CLIENT_KEY ?? '',
+      clientSecret: env.TIKTOK_CLIENT_SECRET ?? '',
+      accessToken: env.TIKTOK_ACCESS_TOKEN ?? '',
+      refreshToken: '',
+      businessAccessToken: env.TIKTOK_BUSINESS_ACCESS_TOKEN ?? '',
+      tcmAccountId: env.TIKTOK_TCM_ACCOUNT_ID ?? '',
+      advertiserId: env.TIKTOK_ADVERTISER_ID ?? '',
+    };
+  }
+  if (env.PINECONE_API_KEY && env.PINECONE_INDEX) table.ionfluxPineconeApi = { apiKey: env.PINECONE_API_KEY, indexName: env.PINECONE_INDEX };
+  return table;
+}
+
+/** Live progress: a line per node as it finishes (on a terminal, the running node is shown meanwhile). */
+function progressPrinter(io: CliIO, color: boolean): (event: NodeEvent) => void {
+  const dim = (s: string) => (color ? `\u001b[2m${s}\u001b[0m` : s);
+  const mark = (ok: boolean) => (ok ? (color ? '\u001b[32m✓\u001b[0m' : '✓') : color ? '\u001b[31m✗\u001b[0m' : '✗');
+  return (event) => {
+    if (event.type === 'start') {
+      if (io.isTTY) io.stdout(`  ${dim('…')} ${event.node}\r`);
+      return;
+    }
+    const items = `${event.outputItems} item${event.outputItems === 1 ? '' : 's'}`;
+    const tokens = event.usage ? `, ${event.usage.totalTokens} tokens` : '';
+    const where = event.status === 'error' && event.source?.line ? ` at line ${event.source.line}` : '';
+    io.stdout(`${io.isTTY ? '\u001b[2K' : ''}  ${mark(event.status === 'success')} ${event.node} ${dim(`${event.durationMs} ms, ${items}${tokens}${where}`)}\n`);
+  };
+}
+
+function summarize(result: AgentRunResult): Record<string, unknown> {
+  const document: Record<string, unknown> = {
+    status: result.status,
+    output: result.output ?? null,
+    steps: result.steps.map(({ id, node, status, durationMs, items }) => ({ id, node, status, durationMs, items })),
+  };
+  if (result.error) {
+    const error: Record<string, unknown> = { message: result.error.message };
+    if (result.error.line !== undefined) error.line = result.error.line;
+    if (result.error.col !== undefined) error.col = result.error.col;
+    if (result.error.step) error.step = result.error.step;
+    if (result.error.node) error.node = result.error.node;
+    document.error = error;
+  }
+  document.usage = result.usage;
+  document.durationMs = result.durationMs;
+  document.executionId = result.executionId;
+  return document;
+}
+
+/**
+ * `ionflux run <agent.yaml>`: compiles the agent and runs it on the embedded n8n engine. With --sandbox every
+ * connection is bound to the sandbox emulators and canvas/chat/notify go to an embedded IONFLUX server (demo
+ * workspace) unless --server/--token name a running one.
+ */
+export async function runCommand(file: string, options: RunOptions, io: CliIO): Promise<number> {
+  const format = options.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json (got ${format}).`);
+  const input = parseJsonOption('input', options.input);
+  if (input !== undefined && (input === null || typeof input !== 'object' || Array.isArray(input))) {
+    throw new UsageError('--input must be a JSON object of input values, e.g. {"threshold": 150}.');
+  }
+  const trigger = parseJsonOption('trigger', options.trigger);
+  const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout);
+  if (options.timeout !== undefined && timeoutMs === undefined) throw new UsageError(`--timeout must be a duration such as 30s or 2m (got ${options.timeout}).`);
+
+  const text = readText(file, io.cwd);
+  const compiled = compileAgent(text);
+  if (!compiled.workflow) {
+    if (format === 'json') {
+      io.stdout(`${JSON.stringify({ status: 'error', output: null, steps: [], error: { message: 'The agent has errors.', diagnostics: compiled.diagnostics } }, null, 2)}\n`);
+    } else {
+      io.stderr(`${formatDiagnostics({ file, text, diagnostics: compiled.diagnostics, color: useColor(io) })}\n`);
+    }
+    return 1;
+  }
+
+  const engine = await import('@ionflux/engine');
+  const serverUrl = options.server ?? io.env.IONFLUX_URL;
+  const apiToken = options.token ?? io.env.IONFLUX_API_TOKEN;
+  let close: (() => Promise<void>) | undefined;
+  let table: CredentialTable;
+  let accounts: Record<string, string> = {};
+  if (options.sandbox) {
+    if (serverUrl) {
+      if (!apiToken) throw new UsageError('--server needs --token (a workspace API token), or IONFLUX_API_TOKEN.');
+      table = engine.sandboxCredentials({ sandboxBaseUrl: serverUrl, ionflux: { baseUrl: serverUrl, token: apiToken } });
+    } else {
+      const { startSandboxEnvironment } = await import('../sandbox-environment.js');
+      const environment = await startSandboxEnvironment();
+      close = () => environment.close();
+      table = environment.credentialTable;
+      if (format === 'text') io.stdout(`Sandbox: embedded IONFLUX server ${environment.url} (demo workspace, emulated Shopify/TikTok/LLM)\n`);
+    }
+    const connectionTypes = (compiled.workflow.meta.ionflux.connections ?? {}) as Record<string, { type: string }>;
+    accounts = Object.fromEntries(Object.entries(connectionTypes).map(([name, c]) => [name, engine.SANDBOX_ACCOUNTS[c.type] ?? '']));
+  } else {
+    table = environmentCredentials(io.env);
+    if (serverUrl && apiToken) table.ionfluxApi = { baseUrl: serverUrl, token: apiToken };
+  }
+
+  const color = useColor(io);
+  if (format === 'text') io.stdout(`Running ${compiled.workflow.name} (${compiled.workflow.nodes.length} nodes)\n`);
+  let result: AgentRunResult;
+  try {
+    result = await engine.runAgent({
+      workflow: compiled.workflow,
+      ...(input !== undefined ? { input: input as Record<string, unknown> } : {}),
+      ...(trigger !== undefined ? { trigger } : {}),
+      credentials: engine.tableCredentialResolver(table),
+      accounts,
+      ...(compiled.sourceMap ? { sourceMap: compiled.sourceMap } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(format === 'text' ? { onNodeEvent: progressPrinter(io, color) } : {}),
+    });
+  } catch (error) {
+    await close?.();
+    if (error instanceof engine.RunInputError) throw new UsageError(error.message);
+    throw error;
+  }
+  await close?.();
+
+  if (format === 'json') {
+    io.stdout(`${JSON.stringify(summarize(result), null, 2)}\n`);
+    return result.status === 'success' ? 0 : 1;
+  }
+  const seconds = (result.durationMs / 1000).toFixed(2);
+  if (result.status === 'success') {
+    io.stdout(`\n${color ? '\u001b[32m' : ''}Run succeeded${color ? '\u001b[0m' : ''} in ${seconds} s${result.usage.totalTokens ? `, ${result.usage.totalTokens} tokens` : ''}.\nOutput:\n`);
+    io.stdout(`${JSON.stringify(result.output ?? null, null, 2)}\n`);
+    return 0;
+  }
+  io.stdout(`\n${color ? '\u001b[31m' : ''}Run ${result.status === 'canceled' ? 'was stopped' : 'failed'}${color ? '\u001b[0m' : ''} after ${seconds} s.\n`);
+  if (result.error?.line !== undefined) {
+    const diagnostic: Diagnostic = {
+      code: 'IFX300',
+      severity: 'error',
+      message: result.error.message,
+      path: result.error.path ?? [],
+      range: { start: { line: result.error.line, col: result.error.col ?? 1 }, end: { line: result.error.line, col: (result.error.col ?? 1) + 1 } },
+    };
+    // A runtime failure, shown at the step's line like a diagnostic (without a diagnostic code).
+    io.stdout(`${formatDiagnostics({ file, text, diagnostics: [diagnostic], color }).replace(/ error IFX300:/, ' runtime error:')}\n`);
+  } else if (result.error) {
+    io.stdout(`${result.error.message}\n`);
+  }
+  return 1;
+}

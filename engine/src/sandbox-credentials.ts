@@ -1,0 +1,67 @@
+import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import { CredentialNotFound, type CredentialResolver } from './credentials';
+
+/** Credential data by credential type. */
+export type CredentialTable = Partial<Record<string, ICredentialDataDecryptedObject>>;
+
+/**
+ * Credentials that bind every connection to the sandbox emulators served at `<sandboxBaseUrl>/sandbox` (the IONFLUX
+ * server mounts them; `ionflux sandbox serve` runs them alone), plus the IONFLUX API of a workspace when given.
+ */
+export function sandboxCredentials({ sandboxBaseUrl, ionflux }: { sandboxBaseUrl: string; ionflux?: { baseUrl: string; token: string } }): CredentialTable {
+  const base = sandboxBaseUrl.replace(/\/+$/, '');
+  const table: CredentialTable = {
+    ionfluxShopifyAccessTokenApi: {
+      shopDomain: SANDBOX_CREDENTIALS.shopify.shopDomain,
+      accessToken: SANDBOX_CREDENTIALS.shopify.accessToken,
+      apiVersion: SANDBOX_CREDENTIALS.shopify.apiVersion,
+      appSecret: SANDBOX_CREDENTIALS.shopify.clientSecret,
+      baseUrl: `${base}/sandbox/shopify`,
+    },
+    ionfluxTikTokOAuth2Api: {
+      clientKey: SANDBOX_CREDENTIALS.tiktok.clientKey,
+      clientSecret: SANDBOX_CREDENTIALS.tiktok.clientSecret,
+      accessToken: SANDBOX_CREDENTIALS.tiktok.userAccessToken,
+      refreshToken: '',
+      businessAccessToken: SANDBOX_CREDENTIALS.tiktok.businessAccessToken,
+      tcmAccountId: SANDBOX_CREDENTIALS.tiktok.tcmAccountId,
+      advertiserId: '',
+      baseUrl: `${base}/sandbox/tiktok`,
+    },
+    ionfluxLlmApi: {
+      baseUrl: `${base}/sandbox/openai/v1`,
+      apiKey: SANDBOX_CREDENTIALS.openai.apiKey,
+      model: SANDBOX_CREDENTIALS.openai.chatModel,
+      embeddingModel: SANDBOX_CREDENTIALS.openai.embeddingModel,
+    },
+  };
+  if (ionflux) table.ionfluxApi = { baseUrl: ionflux.baseUrl, token: ionflux.token };
+  return table;
+}
+
+/** What `{{ connections.<name>.account }}` shows for sandbox bindings. */
+export const SANDBOX_ACCOUNTS: Record<string, string> = {
+  shopify: SANDBOX_CREDENTIALS.shopify.shopDomain,
+  tiktok: '@ionflux.demo',
+  llm: SANDBOX_CREDENTIALS.openai.chatModel,
+  pinecone: '',
+};
+
+/**
+ * A resolver over credential data by type (every connection of a type gets the same account), with optional
+ * per-connection overrides (`ionflux:<connection>` -> data).
+ */
+export function tableCredentialResolver(byType: CredentialTable, byReference: Record<string, ICredentialDataDecryptedObject> = {}): CredentialResolver {
+  return async ({ reference, type, node }) => {
+    const specific = reference.id ? byReference[reference.id] : undefined;
+    const data = specific ?? byType[type];
+    if (!data) {
+      const connection = reference.id?.replace(/^ionflux:/, '') ?? reference.name ?? type;
+      throw new CredentialNotFound(
+        `Node "${node.name}" needs the ${type} credential of "${connection}", and none is bound: bind the connection in the workspace, or run with --sandbox.`,
+      );
+    }
+    return data;
+  };
+}
