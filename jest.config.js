@@ -45,7 +45,7 @@ module.exports = {
 // (@electric-sql/pglite); Jest handles both only under --experimental-vm-modules, so for the tests of the server and
 // of the packages that start it (engine, cli) SWC turns them into plain CommonJS. The built packages need none of
 // this (Node 24 runs them natively).
-for (const project of module.exports.projects.filter((p) => ['server', 'engine', 'cli'].includes(p.displayName))) {
+for (const project of module.exports.projects.filter((p) => ['server', 'engine', 'cli', 'nodes'].includes(p.displayName))) {
   const packagesToConvert = ['kysely', 'jose', '@electric-sql/pglite'];
   const pattern = packagesToConvert.map((name) => name.replace('/', '\\/')).join('|');
   project.transform = {

@@ -20,6 +20,11 @@ import { operations as httpOperations } from './IonfluxHttpRequest/actions/route
 import { operations as llmOperations } from './IonfluxLlm/actions/router';
 import { operations as shopifyOperations } from './IonfluxShopify/actions/router';
 import { operations as tiktokOperations } from './IonfluxTikTok/actions/router';
+import { operations as canvasOperations } from './IonfluxCanvas/actions/router';
+import { operations as chatOperations } from './IonfluxChat/actions/router';
+import { operations as notifyOperations } from './IonfluxNotify/actions/router';
+import { operations as vectorOperations } from './IonfluxVectorStore/actions/router';
+import { startServer, type ServerHandle } from '@ionflux/server';
 import { runNodeForOutput } from './test-support/n8n-harness';
 import { sendJson, startLocalServer } from './test-support/local-server';
 import type { LocalServer } from './test-support/local-server';
@@ -31,9 +36,13 @@ const OPERATION_TABLES: Record<string, OperationTable> = {
   ionfluxTikTok: tiktokOperations,
   ionfluxLlm: llmOperations,
   ionfluxHttpRequest: httpOperations,
+  ionfluxCanvas: canvasOperations,
+  ionfluxChat: chatOperations,
+  ionfluxNotify: notifyOperations,
+  ionfluxVectorStore: vectorOperations,
 };
 
-/** Actions whose node is in this package (canvas, chat, notify and vectors are the IONFLUX server nodes). */
+/** Actions whose node is in this package (all of them: the compiler emits no other node for an action). */
 const OURS = Object.entries(ACTION_NODES).filter(([, target]) => target.node in nodeTypes);
 
 function descriptionOf(name: string): INodeTypeDescription {
@@ -67,8 +76,10 @@ function expectedPropertyType(schema: JsonSchema): string {
 describe('the package against the compiler and the DSL catalog', () => {
   it('names every node as the compiler emits it, and registers every credential type it names', () => {
     for (const [name] of Object.entries(nodeTypes)) expect(descriptionOf(name).name).toBe(name);
-    expect(new Set(OURS.map(([, t]) => t.node))).toEqual(new Set(['ionfluxShopify', 'ionfluxTikTok', 'ionfluxLlm', 'ionfluxHttpRequest']));
+    expect(OURS.map(([action]) => action)).toEqual(Object.keys(ACTION_NODES));
+    expect(new Set(OURS.map(([, t]) => t.node))).toEqual(new Set(['ionfluxShopify', 'ionfluxTikTok', 'ionfluxLlm', 'ionfluxHttpRequest', 'ionfluxCanvas', 'ionfluxChat', 'ionfluxNotify', 'ionfluxVectorStore']));
     expect(TRIGGER_NODES['shopify.order'].type).toBe(`${NODE_PACKAGE}.ionfluxShopifyTrigger`);
+    expect(TRIGGER_NODES['chat.command'].type).toBe(`${NODE_PACKAGE}.ionfluxChatTrigger`);
     for (const credential of Object.values(CREDENTIAL_TYPES)) {
       expect(credentialTypes[credential]).toBeDefined();
       expect(new credentialTypes[credential]!().name).toBe(credential);
@@ -83,6 +94,11 @@ describe('the package against the compiler and the DSL catalog', () => {
     expect(descriptionOf('ionfluxShopifyTrigger').credentials!.map((c) => c.name)).toContain(CREDENTIAL_TYPES.shopify);
     expect(descriptionOf('ionfluxTikTok').credentials!.map((c) => c.name)).toEqual([CREDENTIAL_TYPES.tiktok]);
     expect(descriptionOf('ionfluxLlm').credentials!.map((c) => c.name)).toEqual([CREDENTIAL_TYPES.llm]);
+    for (const name of ['ionfluxCanvas', 'ionfluxChat', 'ionfluxNotify', 'ionfluxChatTrigger']) {
+      expect({ name, credentials: descriptionOf(name).credentials!.map((c) => c.name) }).toEqual({ name, credentials: [CREDENTIAL_TYPES.ionflux] });
+    }
+    // Embeddings come from the LLM credential; the store is the workspace's or Pinecone.
+    expect(new Set(descriptionOf('ionfluxVectorStore').credentials!.map((c) => c.name))).toEqual(new Set([CREDENTIAL_TYPES.ionflux, CREDENTIAL_TYPES.llm, CREDENTIAL_TYPES.pinecone]));
   });
 
   it.each(OURS)('%s is an operation of its node with every catalog parameter, READ/WRITE and idempotency', (action, target) => {
@@ -145,16 +161,24 @@ describe('operation outputs validate against the catalog output schemas', () => 
   ajv.addFormat('date-time', { validate: (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) });
   ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
   const outputs = new Map<string, IDataObject>();
+  let server: ServerHandle;
+  let ionfluxApi: IDataObject;
 
   beforeAll(async () => {
     sandbox = await startTestSandbox({ shopifyBucket: { maximumAvailable: 1_000_000, restoreRate: 1_000_000 } });
+    // The IONFLUX server nodes write to a real IONFLUX server (embedded database, demo workspace).
+    server = await startServer({ port: 0, inMemory: true, demo: true, logLevel: 'silent', sandbox: false });
+    const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: server.demo!.email, password: server.demo!.password }) });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const created = await fetch(`${server.url}/api/workspaces/${server.demo!.workspaceId}/api-tokens`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` }, body: JSON.stringify({ name: 'Catalog test' }) });
+    ionfluxApi = { baseUrl: server.url, token: ((await created.json()) as { token: string }).token };
     api = await startLocalServer((_req, res) => sendJson(res, 200, { ok: true, items: [1, 2] }, { 'X-Request-Id': 'r-1' }));
     process.env.IONFLUX_SANDBOX_ORIGINS = api.origin;
   });
   afterAll(async () => {
     if (previousOrigins === undefined) delete process.env.IONFLUX_SANDBOX_ORIGINS;
     else process.env.IONFLUX_SANDBOX_ORIGINS = previousOrigins;
-    await Promise.all([sandbox.close(), api.close()]);
+    await Promise.all([sandbox.close(), api.close(), server.close()]);
   });
 
   const credentialsFor = (node: string) =>
@@ -163,6 +187,10 @@ describe('operation outputs validate against the catalog output schemas', () => 
       ionfluxTikTok: { ionfluxTikTokOAuth2Api: sandbox.credentials.tiktok },
       ionfluxLlm: { ionfluxLlmApi: sandbox.credentials.llm },
       ionfluxHttpRequest: {},
+      ionfluxCanvas: { ionfluxApi },
+      ionfluxChat: { ionfluxApi },
+      ionfluxNotify: { ionfluxApi },
+      ionfluxVectorStore: { ionfluxApi, ionfluxLlmApi: sandbox.credentials.llm },
     })[node] as never;
 
   /** Parameters to run each action with; some take ids from the output of an earlier action. */
@@ -183,6 +211,14 @@ describe('operation outputs validate against the catalog output schemas', () => 
     'llm.extract': () => ({ text: 'Customer: Ana Silva, email ana@example.com, total $150.', schema: '{"type":"object","properties":{"name":{"type":"string"},"email":{"type":"string"},"total":{"type":"number"}},"required":["name","email","total"]}' }),
     'llm.classify': () => ({ text: 'Where is my parcel?', labels: '["order_status","complaint","other"]' }),
     'http.request': () => ({ url: `${api.url}/status` }),
+    'canvas.write': () => ({ page: 'Q4 Holiday Campaign Plan', block: 'catalog-check', content: 'Revenue **up** 12%', title: 'Catalog check' }),
+    'canvas.append': () => ({ page: 'Q4 Holiday Campaign Plan', block: 'catalog-check', content: '={{ [{ "sku": "HOODIE-1", "stock": 3 }] }}', format: 'table' }),
+    'canvas.replace': () => ({ page: 'Q4 Holiday Campaign Plan', block: 'catalog-check', content: 'Replaced' }),
+    'chat.post': () => ({ channel: 'sales', text: 'New order over $100: **$150.00**' }),
+    'chat.thread': () => ({ channel: 'sales', limit: 10 }),
+    notify: () => ({ title: 'Stock is low', body: 'HOODIE-1 has 3 left', level: 'warning' }),
+    'vector.upsert': () => ({ namespace: 'catalog', documents: JSON.stringify([{ id: 'a', text: 'calm and warm voice' }, { id: 'b', text: 'capsule wardrobes' }]) }),
+    'vector.query': () => ({ namespace: 'catalog', text: 'a calm voice', topK: 2 }),
   };
 
   it('has sample parameters for every action of the package', () => {

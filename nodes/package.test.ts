@@ -34,9 +34,20 @@ afterAll(() => {
 });
 
 describe('npm pack of n8n-nodes-ionflux', () => {
-  it('lists the five nodes and six credentials in its n8n section', () => {
+  it('lists the ten nodes and six credentials in its n8n section', () => {
     expect(manifest.n8n.n8nNodesApiVersion).toBe(1);
-    expect(manifest.n8n.nodes.map((p) => basename(p))).toEqual(['IonfluxShopify.node.js', 'IonfluxShopifyTrigger.node.js', 'IonfluxTikTok.node.js', 'IonfluxLlm.node.js', 'IonfluxHttpRequest.node.js']);
+    expect(manifest.n8n.nodes.map((p) => basename(p))).toEqual([
+      'IonfluxShopify.node.js',
+      'IonfluxShopifyTrigger.node.js',
+      'IonfluxTikTok.node.js',
+      'IonfluxLlm.node.js',
+      'IonfluxHttpRequest.node.js',
+      'IonfluxCanvas.node.js',
+      'IonfluxChat.node.js',
+      'IonfluxChatTrigger.node.js',
+      'IonfluxNotify.node.js',
+      'IonfluxVectorStore.node.js',
+    ]);
     expect(manifest.n8n.credentials.map((p) => basename(p))).toEqual([
       'IonfluxShopifyAccessTokenApi.credentials.js',
       'IonfluxShopifyOAuth2Api.credentials.js',
@@ -94,6 +105,11 @@ describe('npm pack of n8n-nodes-ionflux', () => {
       { className: 'IonfluxTikTok', name: 'ionfluxTikTok', version: 1, icon: true },
       { className: 'IonfluxLlm', name: 'ionfluxLlm', version: 1, icon: true },
       { className: 'IonfluxHttpRequest', name: 'ionfluxHttpRequest', version: 1, icon: true },
+      { className: 'IonfluxCanvas', name: 'ionfluxCanvas', version: 1, icon: true },
+      { className: 'IonfluxChat', name: 'ionfluxChat', version: 1, icon: true },
+      { className: 'IonfluxChatTrigger', name: 'ionfluxChatTrigger', version: 1, icon: true },
+      { className: 'IonfluxNotify', name: 'ionfluxNotify', version: 1, icon: true },
+      { className: 'IonfluxVectorStore', name: 'ionfluxVectorStore', version: 1, icon: true },
     ]);
     expect(loaded.credentials).toEqual([
       { className: 'IonfluxShopifyAccessTokenApi', name: 'ionfluxShopifyAccessTokenApi', icon: true },
@@ -104,7 +120,7 @@ describe('npm pack of n8n-nodes-ionflux', () => {
       { className: 'IonfluxApi', name: 'ionfluxApi', icon: null },
     ]);
     expect(loaded.main).toEqual([
-      ['ionfluxShopify', 'ionfluxShopifyTrigger', 'ionfluxTikTok', 'ionfluxLlm', 'ionfluxHttpRequest'],
+      ['ionfluxShopify', 'ionfluxShopifyTrigger', 'ionfluxTikTok', 'ionfluxLlm', 'ionfluxHttpRequest', 'ionfluxCanvas', 'ionfluxChat', 'ionfluxChatTrigger', 'ionfluxNotify', 'ionfluxVectorStore'],
       ['ionfluxShopifyAccessTokenApi', 'ionfluxShopifyOAuth2Api', 'ionfluxTikTokOAuth2Api', 'ionfluxLlmApi', 'ionfluxPineconeApi', 'ionfluxApi'],
     ]);
   });

@@ -256,7 +256,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
       step.durationMs += data.executionTime;
       step.items += role === 'if' || role === 'switch' ? countItems(data.data) : (data.data?.main?.[0]?.length ?? 0);
       step.runs += 1;
-      if (status === 'error' || outputItemsAreErrors(data)) step.status = 'error';
+      if (status === 'error' || outputItemsAreErrors(data, nodes.find((n) => n.name === node)?.onError)) step.status = 'error';
       if (usage) {
         step.usage ??= { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
         step.usage.promptTokens += usage.promptTokens;
@@ -305,7 +305,11 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
     timedOut = true;
     execution?.cancel();
   }, timeoutMs);
-  const onAbort = () => execution?.cancel();
+  let cancelRequested = false;
+  const onAbort = () => {
+    cancelRequested = true;
+    execution?.cancel();
+  };
   options.signal?.addEventListener('abort', onAbort);
   let run: IRun | undefined;
   let canceled = false;
@@ -337,7 +341,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
   }
 
   const runError = run?.data.resultData.error;
-  if (canceled || run?.status === 'canceled' || budgetExceeded || timedOut) {
+  // Once we asked n8n to stop, whatever the nodes then report (an aborted request, say) is the cancellation.
+  if (canceled || cancelRequested || run?.status === 'canceled' || budgetExceeded || timedOut) {
     result.status = budgetExceeded ? 'error' : 'canceled';
     const message = budgetExceeded ?? (timedOut ? `The run took longer than ${Math.round(timeoutMs / 1000)}s and was stopped.` : 'The run was canceled.');
     result.error = { message };
@@ -359,9 +364,13 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
   return result;
 }
 
-/** A node that continued on error passes `{ error }` items on: the step failed even though the run goes on. */
-function outputItemsAreErrors(data: ITaskData): boolean {
+/**
+ * A node that continued on error passes its failures on: on its error output (the last one, n8n merges the input
+ * item into them) or, for "continue", as `{ error }` items. The step failed even though the run goes on.
+ */
+function outputItemsAreErrors(data: ITaskData, onError: string | undefined): boolean {
   const outputs = data.data?.main ?? [];
+  if (onError === 'continueErrorOutput') return (outputs[outputs.length - 1]?.length ?? 0) > 0 && outputs.length > 1;
   return outputs.some((items) => (items ?? []).some((item) => {
     // n8n's own test for error items (workflow-execute handleNodeErrorOutput).
     const json = item.json as IDataObject | undefined;

@@ -65,7 +65,9 @@ async function pineconeBackend(ctx: IExecuteFunctions, itemIndex: number): Promi
     try {
       return await call();
     } catch (error) {
-      const message = (error as Error).message ?? String(error);
+      // The SDK wraps transport failures ("Request failed to reach Pinecone"): the cause says what actually happened.
+      const cause = (error as Error & { cause?: Error }).cause;
+      const message = `${(error as Error).message ?? String(error)}${cause?.message ? ` (${cause.message})` : ''}`;
       throw new NodeApiError(ctx.getNode(), { message } as JsonObject, { itemIndex, message: `Pinecone: ${message}` });
     }
   };

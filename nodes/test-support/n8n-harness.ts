@@ -142,7 +142,7 @@ export async function runNode(input: RunNodeInput): Promise<NodeRun> {
     ...(input.onError ? { onError: input.onError } : {}),
   };
   const workflowData = { id: `wf-${node.id}`, name: 'test', nodes: [node], connections: {}, active: false, settings: { executionOrder: 'v1' } };
-  const workflow = new Workflow({ id: workflowData.id, nodes: [node], connections: {}, active: false, nodeTypes: testNodeTypes(), settings: { executionOrder: 'v1' } });
+  const workflow = new Workflow({ id: workflowData.id, name: workflowData.name, nodes: [node], connections: {}, active: false, nodeTypes: testNodeTypes(), settings: { executionOrder: 'v1' } });
   const executionId = randomUUID();
   const mode: WorkflowExecuteMode = 'manual';
   const additionalData = additionalDataFor({ credentials, executionId, workflowData, mode });

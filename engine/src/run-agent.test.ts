@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { compileAgent } from '@ionflux/compiler';
+import { startSandboxServer, type SandboxServer } from '@ionflux/sandbox';
+import { RunInputError } from './inputs';
+import { runAgent, type NodeEvent } from './run-agent';
+import { sandboxCredentials, tableCredentialResolver } from './sandbox-credentials';
+
+/**
+ * The engine on its own, against the standalone sandbox (Shopify, TikTok, LLM emulators): no IONFLUX server, so the
+ * agents here use integration and LLM steps only. End-to-end runs of the examples (canvas, chat, notify through a
+ * server) are in the CLI's tests.
+ */
+let sandbox: SandboxServer;
+let credentials: ReturnType<typeof tableCredentialResolver>;
+
+beforeAll(async () => {
+  sandbox = await startSandboxServer({ port: 0, shopifyBucket: { maximumAvailable: 10_000, restoreRate: 1000 } });
+  credentials = tableCredentialResolver(sandboxCredentials({ sandboxBaseUrl: sandbox.url }));
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+const agent = (spec: string) => `apiVersion: ionflux/v1
+kind: Agent
+metadata: { name: engine-test, version: 1.0.0 }
+spec:
+${spec}`;
+
+function compile(yaml: string) {
+  const result = compileAgent(yaml);
+  if (!result.workflow) throw new Error(JSON.stringify(result.diagnostics, null, 2));
+  return { workflow: result.workflow, sourceMap: result.sourceMap! };
+}
+
+const revenueAndSummary = agent(`  inputs:
+    period: { type: string, default: last_7_days }
+  connections:
+    store: { type: shopify }
+  trigger: { manual: {} }
+  steps:
+    - id: revenue
+      uses: shopify.revenue.summary
+      with: { period: "{{ inputs.period }}" }
+    - id: words
+      uses: llm.summarize
+      with: { text: "Revenue was {{ money(steps.revenue.output.total) }} from {{ steps.revenue.output.orders }} orders.", maxSentences: 1 }
+  output:
+    value:
+      total: "{{ steps.revenue.output.total }}"
+      summary: "{{ steps.words.output.summary }}"
+`);
+
+describe('runAgent', () => {
+  it('runs a compiled agent on n8n-core and reports per-node events with timing, items and tokens', async () => {
+    const { workflow, sourceMap } = compile(revenueAndSummary);
+    const events: NodeEvent[] = [];
+    const result = await runAgent({ workflow, sourceMap, credentials, input: { period: 'last_30_days' }, onNodeEvent: (e) => events.push(e) });
+    expect(result.status).toBe('success');
+    expect(result.error).toBeUndefined();
+    const output = result.output as { total: number; summary: string };
+    expect(output.total).toBeGreaterThan(0);
+    expect(output.summary).toContain('Revenue was $');
+    expect(result.steps.map((s) => [s.id, s.status, s.items])).toEqual([
+      ['revenue', 'success', 1],
+      ['words', 'success', 1],
+    ]);
+    const ends = events.filter((e): e is Extract<NodeEvent, { type: 'end' }> => e.type === 'end');
+    expect(ends.map((e) => e.node)).toEqual(['Manual trigger', 'Inputs', 'Revenue', 'Words', 'Output']);
+    const starts = events.filter((e) => e.type === 'start').map((e) => e.node);
+    expect(starts).toEqual(['Manual trigger', 'Inputs', 'Revenue', 'Words', 'Output']);
+    const revenue = ends.find((e) => e.node === 'Revenue')!;
+    expect(revenue).toMatchObject({ step: 'revenue', role: 'action', status: 'success', inputItems: 1, outputItems: 1, source: { path: ['spec', 'steps', 0], line: 11, col: 7 } });
+    expect(revenue.durationMs).toBeGreaterThanOrEqual(0);
+    const words = ends.find((e) => e.node === 'Words')!;
+    expect(words.usage!.totalTokens).toBeGreaterThan(0);
+    expect(result.usage.totalTokens).toBe(words.usage!.totalTokens);
+  });
+
+  it('checks inputs against their declarations before running', async () => {
+    const { workflow } = compile(revenueAndSummary);
+    await expect(runAgent({ workflow, credentials, input: { periood: 'x' } })).rejects.toThrow(RunInputError);
+    await expect(runAgent({ workflow, credentials, input: { period: 7 } })).rejects.toThrow("Input 'period' must be text");
+  });
+
+  it('fails a run with the message of the failing node and its line:col in the agent', async () => {
+    const { workflow, sourceMap } = compile(revenueAndSummary);
+    const broken = tableCredentialResolver({
+      ...sandboxCredentials({ sandboxBaseUrl: sandbox.url }),
+      ionfluxShopifyAccessTokenApi: { ...sandboxCredentials({ sandboxBaseUrl: sandbox.url }).ionfluxShopifyAccessTokenApi, accessToken: 'shpat_wrong' },
+    });
+    const result = await runAgent({ workflow, sourceMap, credentials: broken });
+    expect(result.status).toBe('error');
+    expect(result.error).toMatchObject({ node: 'Revenue', step: 'revenue', line: 11, col: 7 });
+    expect(result.error!.message).toMatch(/Invalid API key or access token/);
+    expect(result.steps).toEqual([expect.objectContaining({ id: 'revenue', status: 'error' })]);
+  });
+
+  it('stops a run at its timeout, and on cancellation', async () => {
+    const slow = compile(agent(`  connections: { store: { type: shopify } }
+  trigger: { manual: {} }
+  steps:
+    - id: orders
+      uses: shopify.orders.list
+      with: { period: last_90_days, limit: 10000 }
+`));
+    // A fresh bucket of a Standard plan store makes the listing wait for the rate limit: long enough to stop it.
+    const standard = await startSandboxServer({ port: 0 });
+    try {
+      const creds = tableCredentialResolver(sandboxCredentials({ sandboxBaseUrl: standard.url }));
+      const timed = await runAgent({ ...slow, credentials: creds, timeoutMs: 300 });
+      expect(timed.status).toBe('canceled');
+      expect(timed.error!.message).toMatch(/longer than/);
+      const controller = new AbortController();
+      const pending = runAgent({ ...slow, credentials: creds, signal: controller.signal });
+      setTimeout(() => controller.abort(), 200);
+      const canceled = await pending;
+      expect(canceled.status).toBe('canceled');
+      expect(canceled.error!.message).toBe('The run was canceled.');
+    } finally {
+      await standard.close();
+    }
+  });
+
+  it("enforces the agent's token budget", async () => {
+    const { workflow } = compile(`${revenueAndSummary}  policy: { budget: { tokens: 5 } }\n`);
+    const result = await runAgent({ workflow, credentials });
+    expect(result.status).toBe('error');
+    expect(result.error!.message).toMatch(/over the agent's budget of 5/);
+  });
+
+  it('passes the trigger payload in the shape of the trigger node', async () => {
+    const { workflow } = compile(agent(`  inputs: { threshold: { type: number, default: 100 } }
+  connections: { store: { type: shopify } }
+  trigger: { shopify.order: { connection: store } }
+  steps:
+    - id: size
+      uses: llm.classify
+      with:
+        text: "Order {{ trigger.order.name }} of {{ trigger.order.total_price }} from {{ trigger.shop }} ({{ trigger.topic }})"
+        labels: [big, small]
+  output:
+    value: "{{ trigger }}"
+`));
+    const result = await runAgent({ workflow, credentials, trigger: { id: 9, name: '#1009', total_price: '150.00' }, accounts: { store: 'ionflux-demo.myshopify.com' } });
+    expect(result.status).toBe('success');
+    expect(result.output).toEqual({ topic: 'orders/create', shop: 'ionflux-demo.myshopify.com', order: { id: 9, name: '#1009', total_price: '150.00' } });
+    await expect(runAgent({ workflow, credentials, trigger: 'not an order' })).rejects.toThrow(RunInputError);
+  });
+
+  it('refuses node types outside the allowlist', async () => {
+    const { workflow } = compile(revenueAndSummary);
+    const withCode = structuredClone(workflow);
+    withCode.nodes.find((n) => n.name === 'Words')!.type = 'n8n-nodes-base.code';
+    await expect(runAgent({ workflow: withCode, credentials })).rejects.toThrow(/does not run in the embedded engine/);
+  });
+});
