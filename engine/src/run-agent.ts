@@ -17,6 +17,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { EngineCredentialsHelper, type CredentialResolver } from './credentials';
 import { resolveInputs } from './inputs';
+import { quietSilentN8nLogger, useUtcByDefault } from './n8n-globals';
 import { EngineNodeTypes } from './node-registry';
 import { triggerItem } from './trigger-payload';
 
@@ -100,6 +101,9 @@ export interface RunAgentOptions {
 
 export class AgentRunError extends Error {}
 
+quietSilentN8nLogger();
+useUtcByDefault();
+
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 const TRIGGER_MODES: Record<string, WorkflowExecuteMode> = {
   'n8n-nodes-base.manualTrigger': 'manual',
@@ -109,6 +113,7 @@ const TRIGGER_MODES: Record<string, WorkflowExecuteMode> = {
   'n8n-nodes-ionflux.ionfluxShopifyTrigger': 'webhook',
 };
 
+let sharedNodeTypes: EngineNodeTypes | undefined;
 let packageModule: { nodeTypes: Record<string, NodeClass>; credentialTypes: Record<string, ICredentialType> } | undefined;
 
 /** n8n-nodes-ionflux's nodes and credentials, loaded once. */
@@ -140,6 +145,55 @@ function countItems(data: ITaskData['data'] | undefined): number {
   return (data?.main ?? []).reduce((sum, output) => sum + (output?.length ?? 0), 0);
 }
 
+interface PreparedWorkflow {
+  nodes: N8nNode[];
+  workflow: Workflow;
+}
+
+/** Prepared workflows of each compiled workflow (treated as immutable), by inputs and connections. */
+const prepared = new WeakMap<N8nWorkflow, Map<string, PreparedWorkflow>>();
+const PREPARED_PER_WORKFLOW = 32;
+
+/**
+ * The n8n Workflow for a run: the compiled nodes with the run's inputs and connections written into the Inputs node.
+ * Building one resolves every node's parameters against its description, a good part of a short run's time, so runs
+ * of the same agent with the same inputs share it (as n8n shares one workflow between its executions; nothing in a
+ * run writes to it) unless the caller brought node types of its own.
+ */
+function prepareWorkflow(compiled: N8nWorkflow, nodeTypes: EngineNodeTypes, inputsJson: string, connectionsJson: string, shareable: boolean): PreparedWorkflow {
+  const key = `${inputsJson}\u0000${connectionsJson}`;
+  const cache = shareable ? (prepared.get(compiled) ?? new Map<string, PreparedWorkflow>()) : undefined;
+  const cached = cache?.get(key);
+  if (cached) return cached;
+  const sources = compiled.meta?.ionflux?.nodes ?? {};
+  const nodes: N8nNode[] = structuredClone(compiled.nodes);
+  if (nodes.length === 0) throw new AgentRunError('The workflow has no nodes.');
+  const inputsNode = nodes.find((n) => sources[n.name]?.role === 'inputs');
+  if (inputsNode) {
+    const assignments = (inputsNode.parameters.assignments as { assignments: { name: string; value: unknown }[] }).assignments;
+    for (const assignment of assignments) {
+      if (assignment.name === 'inputs') assignment.value = inputsJson;
+      if (assignment.name === 'connections') assignment.value = connectionsJson;
+    }
+  }
+  const workflow = new Workflow({
+    id: compiled.meta?.ionflux?.agent ?? compiled.name,
+    name: compiled.name,
+    nodes: nodes as unknown as INode[],
+    connections: compiled.connections,
+    active: false,
+    nodeTypes,
+    settings: compiled.settings,
+  });
+  const result = { nodes, workflow };
+  if (cache) {
+    cache.set(key, result);
+    if (cache.size > PREPARED_PER_WORKFLOW) cache.delete(cache.keys().next().value!);
+    prepared.set(compiled, cache);
+  }
+  return result;
+}
+
 /**
  * Runs a compiled agent in-process on n8n's own engine (n8n-core `WorkflowExecute`), with IONFLUX's nodes and the
  * allowlisted standard nodes. Inputs are checked and written into the Inputs node; the trigger payload is the
@@ -156,25 +210,17 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
   const meta = compiled.meta?.ionflux;
   const sources = meta?.nodes ?? {};
   const ionflux = ionfluxPackage();
-  const nodeTypes = new EngineNodeTypes({ ...ionflux.nodeTypes, ...options.nodeTypes });
+  // Node types are stateless (n8n shares them across executions too): one registry serves every run.
+  const nodeTypes = options.nodeTypes ? new EngineNodeTypes({ ...ionflux.nodeTypes, ...options.nodeTypes }) : (sharedNodeTypes ??= new EngineNodeTypes(ionflux.nodeTypes));
   const credentialTypes = { ...ionflux.credentialTypes, ...options.credentialTypes };
 
-  const nodes: N8nNode[] = structuredClone(compiled.nodes);
-  const triggerNode = nodes.find((n) => sources[n.name]?.role === 'trigger') ?? nodes[0];
-  if (!triggerNode) throw new AgentRunError('The workflow has no nodes.');
-  const inputsNode = nodes.find((n) => sources[n.name]?.role === 'inputs');
   const inputs = resolveInputs((meta?.inputs ?? {}) as Record<string, InputDefinition>, options.input);
-  if (inputsNode) {
-    const connections: Record<string, unknown> = {};
-    for (const [name, definition] of Object.entries((meta?.connections ?? {}) as Record<string, { type: string }>)) {
-      connections[name] = { name, type: definition.type, account: options.accounts?.[name] ?? '' };
-    }
-    const assignments = (inputsNode.parameters.assignments as { assignments: { name: string; value: unknown }[] }).assignments;
-    for (const assignment of assignments) {
-      if (assignment.name === 'inputs') assignment.value = JSON.stringify(inputs);
-      if (assignment.name === 'connections') assignment.value = JSON.stringify(connections);
-    }
+  const connections: Record<string, unknown> = {};
+  for (const [name, definition] of Object.entries((meta?.connections ?? {}) as Record<string, { type: string }>)) {
+    connections[name] = { name, type: definition.type, account: options.accounts?.[name] ?? '' };
   }
+  const { nodes, workflow } = prepareWorkflow(compiled, nodeTypes, JSON.stringify(inputs), JSON.stringify(connections), options.nodeTypes === undefined);
+  const triggerNode = nodes.find((n) => sources[n.name]?.role === 'trigger') ?? nodes[0]!;
   const triggerConnection = Object.values(triggerNode.credentials ?? {})[0]?.id?.replace(/^ionflux:/, '');
   const startItem = triggerItem({
     triggerType: triggerNode.type,
@@ -267,15 +313,6 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
     }
   });
 
-  const workflow = new Workflow({
-    id: meta?.agent ?? executionId,
-    name: compiled.name,
-    nodes: nodes as unknown as INode[],
-    connections: compiled.connections,
-    active: false,
-    nodeTypes,
-    settings: compiled.settings,
-  });
   const credentialsHelper = new EngineCredentialsHelper(options.credentials, credentialTypes, (type) => {
     const supported = (credentialTypes[type] as ICredentialType & { supportedNodes?: string[] } | undefined)?.supportedNodes;
     return supported;

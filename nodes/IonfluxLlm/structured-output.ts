@@ -19,13 +19,34 @@ ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 export class SchemaProblem extends Error {}
 
-/** Compiles a schema; throws SchemaProblem with Ajv's reason when it is not a valid JSON Schema. */
+/** Compiled validators by schema text: agents send the same few schemas on every run. */
+const compiled = new Map<string, ValidateFunction>();
+const COMPILED_MAX = 256;
+
+/**
+ * Compiles a schema (once per distinct schema; the most recent 256 are kept); throws SchemaProblem with Ajv's reason
+ * when it is not a valid JSON Schema. Ajv's own cache is keyed by object identity, so each compiled schema is taken
+ * out of it again: it would otherwise grow with every call, and a schema with an `$id` could not be compiled twice.
+ */
 export function compileSchema(schema: object): ValidateFunction {
+  const key = JSON.stringify(schema);
+  const cached = compiled.get(key);
+  if (cached) {
+    compiled.delete(key); // most recently used last
+    compiled.set(key, cached);
+    return cached;
+  }
+  let validate: ValidateFunction;
   try {
-    return ajv.compile(schema);
+    validate = ajv.compile(schema);
   } catch (error) {
     throw new SchemaProblem((error as Error).message);
+  } finally {
+    ajv.removeSchema(schema);
   }
+  compiled.set(key, validate);
+  if (compiled.size > COMPILED_MAX) compiled.delete(compiled.keys().next().value!);
+  return validate;
 }
 
 export function describeErrors(errors: ErrorObject[] | null | undefined): string {

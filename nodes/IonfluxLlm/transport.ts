@@ -3,6 +3,7 @@
  * URL, sending through the shared client (the SDK's own retries are off, so the node's timeout and retry policy
  * apply once; 429s from the provider wait Retry-After).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import OpenAI from 'openai';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INode, JsonObject } from 'n8n-workflow';
@@ -46,6 +47,35 @@ export interface Completion {
   finishReason: string;
 }
 
+/** The HTTP client (one per item: its timeout, retries and cancellation) of the SDK request being sent. */
+const itemHttp = new AsyncLocalStorage<HttpClient>();
+
+/** What the shared SDK clients fetch with: the sending item's HTTP client. */
+const fetchForItem = ((input: string | URL | Request, init?: RequestInit) => {
+  const http = itemHttp.getStore();
+  if (!http) throw new Error('An LLM request was sent outside of LlmClient.');
+  return fetchThrough(http)(input, init);
+}) as typeof fetch;
+
+/**
+ * SDK clients by base URL and key. Building one sets up every API resource of the SDK, which cost as much as the
+ * request itself, so items share them; each request still goes through its own item's HTTP client.
+ */
+const sdkClients = new Map<string, OpenAI>();
+const SDK_CLIENTS_MAX = 64;
+
+function sdkClient(baseUrl: string, apiKey: string): OpenAI {
+  const key = `${baseUrl}\u0000${apiKey}`;
+  let client = sdkClients.get(key);
+  if (!client) {
+    // The SDK's own retries and timeout are off (timeout: a day): the shared client applies the node's policy.
+    client = new OpenAI({ apiKey, baseURL: baseUrl, maxRetries: 0, timeout: 24 * 3_600_000, fetch: fetchForItem });
+    sdkClients.set(key, client);
+    if (sdkClients.size > SDK_CLIENTS_MAX) sdkClients.delete(sdkClients.keys().next().value!);
+  }
+  return client;
+}
+
 /**
  * A chat-completions client for one item.
  *
@@ -76,8 +106,7 @@ export class LlmClient {
     this.embeddingModel = embeddingModel;
     this.node = node;
     this.itemIndex = itemIndex;
-    // The SDK's own retries and timeout are off (timeout: a day): the shared client applies the node's policy.
-    this.client = new OpenAI({ apiKey, baseURL: baseUrl, maxRetries: 0, timeout: 24 * 3_600_000, fetch: fetchThrough(http) });
+    this.client = sdkClient(baseUrl, apiKey);
   }
 
   static async forItem(ctx: IExecuteFunctions, itemIndex: number): Promise<LlmClient> {
@@ -102,13 +131,15 @@ export class LlmClient {
     if (!model) throw new NodeOperationError(this.node, 'Parameter "model" is empty and the LLM credential has no default model.', { itemIndex: this.itemIndex });
     let response: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      response = await this.client.chat.completions.create({
-        model,
-        messages: request.messages,
-        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-        ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
-        ...(request.jsonSchema ? { response_format: { type: 'json_schema' as const, json_schema: request.jsonSchema } } : {}),
-      });
+      response = await itemHttp.run(this.http, () =>
+        this.client.chat.completions.create({
+          model,
+          messages: request.messages,
+          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+          ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+          ...(request.jsonSchema ? { response_format: { type: 'json_schema' as const, json_schema: request.jsonSchema } } : {}),
+        }),
+      );
     } catch (error) {
       throw this.toNodeError(error);
     }
@@ -141,7 +172,7 @@ export class LlmClient {
       const batch = texts.slice(start, start + 96);
       let response: OpenAI.Embeddings.CreateEmbeddingResponse;
       try {
-        response = await this.client.embeddings.create({ model: this.embeddingModel, input: batch, encoding_format: 'float' });
+        response = await itemHttp.run(this.http, () => this.client.embeddings.create({ model: this.embeddingModel, input: batch, encoding_format: 'float' }));
       } catch (error) {
         throw this.toNodeError(error);
       }
