@@ -34,9 +34,11 @@ module.exports = {
       moduleNameMapper,
       testMatch: ['<rootDir>/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+      // Every test file: loopback-only network (no test reaches the internet) and a scratch folder for n8n.
+      setupFiles: [path.join(__dirname, 'nodes', 'test-support', 'jest-setup.ts')],
       // The node package spans nodes/ and credentials/ (one tsc project, rootDir ..): its tests live in both.
       ...(dir === 'nodes'
-        ? { roots: ['<rootDir>', '<rootDir>/../credentials'], testMatch: ['<rootDir>/**/*.test.ts', '<rootDir>/../credentials/**/*.test.ts'], setupFiles: ['<rootDir>/test-support/jest-setup.ts'] }
+        ? { roots: ['<rootDir>', '<rootDir>/../credentials'], testMatch: ['<rootDir>/**/*.test.ts', '<rootDir>/../credentials/**/*.test.ts'] }
         : {}),
     })),
 };

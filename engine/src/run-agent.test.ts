@@ -154,4 +154,32 @@ describe('runAgent', () => {
     withCode.nodes.find((n) => n.name === 'Words')!.type = 'n8n-nodes-base.code';
     await expect(runAgent({ workflow: withCode, credentials })).rejects.toThrow(/does not run in the embedded engine/);
   });
+  it('runs one compiled agent with different inputs, each run seeing its own', async () => {
+    const { workflow } = compile(agent(`  inputs: { who: { type: string, default: nobody } }
+  trigger: { manual: {} }
+  steps:
+    - id: label
+      uses: llm.classify
+      with: { text: "{{ inputs.who }} asks where the parcel is", labels: [order_status, other] }
+  output:
+    value: "{{ inputs.who }}"
+`));
+    const names = ['ana', 'theo', 'ana', 'maya', 'theo'];
+    const results = await Promise.all(names.map((who) => runAgent({ workflow, credentials, input: { who } })));
+    expect(results.map((r) => r.output)).toEqual(names);
+    expect((await runAgent({ workflow, credentials })).output).toBe('nobody');
+  });
+
+  it('cannot reach the internet from a test: an http.request step to a public address fails the run', async () => {
+    const { workflow, sourceMap } = compile(agent(`  trigger: { manual: {} }
+  steps:
+    - id: call
+      uses: http.request
+      with: { url: "http://93.184.215.14/status" }
+`));
+    const result = await runAgent({ workflow, sourceMap, credentials });
+    expect(result.status).toBe('error');
+    expect(result.error).toMatchObject({ step: 'call', line: 7, col: 7 });
+    expect(result.error!.message).toMatch(/blocked in tests/);
+  });
 });

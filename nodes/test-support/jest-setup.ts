@@ -1,5 +1,5 @@
 /**
- * Setup of the `nodes` Jest project (runs before each test file):
+ * Setup of every Jest project of the repository (runs before each test file):
  * - n8n-core writes `$N8N_USER_FOLDER/.n8n/config` on first use: point it at a temporary folder;
  * - no test reaches the internet: every TCP connection to a non-loopback address fails with a clear error.
  */
