@@ -85,6 +85,16 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
     .option('--server <url>', 'a running IONFLUX server for canvas, chat and notifications (or IONFLUX_URL)')
     .option('--token <token>', 'a workspace API token of that server (or IONFLUX_API_TOKEN)')
     .option('--timeout <duration>', 'stop the run after this long, e.g. 30s')
+    .addHelpText(
+      'after',
+      `
+Without --sandbox, connections use real accounts from the environment:
+  Shopify   SHOPIFY_SHOP_DOMAIN, SHOPIFY_ACCESS_TOKEN (SHOPIFY_API_VERSION, SHOPIFY_APP_SECRET)
+  LLM       OPENAI_API_KEY (OPENAI_BASE_URL for any OpenAI-compatible provider, IONFLUX_LLM_MODEL, IONFLUX_EMBEDDING_MODEL)
+  TikTok    TIKTOK_ACCESS_TOKEN or TIKTOK_BUSINESS_ACCESS_TOKEN (TIKTOK_CLIENT_KEY, TIKTOK_CLIENT_SECRET, TIKTOK_TCM_ACCOUNT_ID, TIKTOK_ADVERTISER_ID)
+  Pinecone  PINECONE_API_KEY, PINECONE_INDEX
+  IONFLUX   IONFLUX_URL, IONFLUX_API_TOKEN (canvas, chat and notification steps)`,
+    )
     .action(async (file: string, options: RunOptions) => {
       exitCode = await runCommand(file, options, io);
     });
