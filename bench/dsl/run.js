@@ -11,18 +11,34 @@ const { validateAgent, createAgentValidator, cutAgentText } = require('@ionflux/
 const examplesDir = join(__dirname, '..', '..', 'examples', 'agents');
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
-/** Mean milliseconds per call over at least `minMs` of calls, after a warm-up. */
-function measure(fn, minMs = 400) {
-  for (let i = 0; i < 30; i++) fn();
-  let calls = 0;
-  const start = now();
-  let elapsed = 0;
-  while (elapsed < minMs) {
-    for (let i = 0; i < 10; i++) fn();
-    calls += 10;
-    elapsed = now() - start;
+/**
+ * Milliseconds per call of `a` and of `b`, measured in alternating batches (order swapped every round) for at least
+ * `minMs`; the median batch of each. This VM's speed drifts by tens of percent within seconds, so measuring one
+ * function after the other would put the drift into their ratio.
+ */
+function compare(a, b, minMs = 800) {
+  for (let i = 0; i < 30; i++) {
+    a();
+    b();
   }
-  return elapsed / calls;
+  const batch = (fn) => {
+    const start = now();
+    for (let i = 0; i < 5; i++) fn();
+    return (now() - start) / 5;
+  };
+  const times = { a: [], b: [] };
+  const start = now();
+  for (let round = 0; now() - start < minMs || round < 20; round++) {
+    if (round % 2 === 0) {
+      times.a.push(batch(a));
+      times.b.push(batch(b));
+    } else {
+      times.b.push(batch(b));
+      times.a.push(batch(a));
+    }
+  }
+  const median = (list) => list.sort((x, y) => x - y)[Math.floor(list.length / 2)];
+  return [median(times.a), median(times.b)];
 }
 
 function percentile(sorted, p) {
@@ -36,8 +52,7 @@ const ratios = [];
 for (const file of readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).sort()) {
   const text = readFileSync(join(examplesDir, file), 'utf8');
   if (validateAgent(text).diagnostics.length > 0) throw new Error(`${file} is not valid`);
-  const parse = measure(() => YAML.parseDocument(text));
-  const validate = measure(() => validateAgent(text));
+  const [parse, validate] = compare(() => YAML.parseDocument(text), () => validateAgent(text));
   ratios.push(validate / parse);
   console.log(
     `${file.replace('.yaml', '').padEnd(30)} ${String(text.length).padStart(5)}   ${parse.toFixed(3).padStart(8)}  ${validate.toFixed(3).padStart(11)}  ${Math.round(1000 / validate).toString().padStart(8)}  ${(validate / parse).toFixed(2).padStart(14)}`,
@@ -65,8 +80,7 @@ const bigText = [...lines.slice(0, insertAt), ...copies, ...lines.slice(insertAt
 const bigLines = bigText.split('\n').length;
 if (validateAgent(bigText).diagnostics.length > 0) throw new Error('the 1,000-line agent is not valid');
 
-const fullParse = measure(() => YAML.parseDocument(bigText), 1000);
-const fullValidate = measure(() => validateAgent(bigText), 1000);
+const [fullParse, fullValidate] = compare(() => YAML.parseDocument(bigText), () => validateAgent(bigText), 2000);
 console.log(`1,000-line agent: ${bigLines} lines, ${bigText.length} bytes`);
 console.log(`  bare yaml.parseDocument  ${fullParse.toFixed(2)} ms`);
 console.log(`  full validateAgent       ${fullValidate.toFixed(2)} ms (ratio ${(fullValidate / fullParse).toFixed(2)})`);

@@ -593,12 +593,16 @@ export function agentToYaml(agent: Record<string, unknown>, { schemaPath = '../.
     if (!node) return;
     if (isMap(node) || isSeq(node)) {
       const items = node.items as unknown[];
-      const leafValues = items.every((item) => {
-        const value = isMap(node) ? (item as { value: unknown }).value : item;
-        return isScalar(value) && !(typeof value.value === 'string' && (value.value.includes('\n') || value.value.length > 60));
-      });
-      const short = JSON.stringify(node.toJSON()).length <= 80;
-      if (depth >= 2 && leafValues && short && items.length > 0) node.flow = true;
+      // Cheapest test first: only small collections of leaves deep in the document are measured.
+      const flow =
+        depth >= 2 &&
+        items.length > 0 &&
+        items.every((item) => {
+          const value = isMap(node) ? (item as { value: unknown }).value : item;
+          return isScalar(value) && !(typeof value.value === 'string' && (value.value.includes('\n') || value.value.length > 60));
+        }) &&
+        JSON.stringify(node.toJSON()).length <= 80;
+      if (flow) node.flow = true;
       for (const item of items) compact(isMap(node) ? ((item as { value: YamlNode }).value as YamlNode) : (item as YamlNode), depth + 1);
     }
   };
