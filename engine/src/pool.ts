@@ -39,6 +39,7 @@ interface PendingRun {
 }
 
 const MAX_CRASHES = 5;
+const YOUNG_GENERATION_MB = 96;
 
 function defaultWorkerScript(): string {
   // Built, pool.js and pool-worker.js sit side by side; from the TypeScript sources (tests), the built worker is used.
@@ -156,7 +157,10 @@ export class EnginePool {
   }
 
   private spawn(): PoolWorker {
-    const worker: PoolWorker = { thread: new Worker(this.workerScript), inFlight: 0, workflows: new Set() };
+    // A run allocates a few hundred kilobytes of short-lived objects (n8n's execution data, expression contexts, HTTP):
+    // a young generation larger than V8's default (16 MiB semi-spaces) makes the scavenges that collect them rarer.
+    const thread = new Worker(this.workerScript, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    const worker: PoolWorker = { thread, inFlight: 0, workflows: new Set() };
     worker.thread.on('message', (message: FromWorker) => this.onMessage(worker, message));
     const stopped = (reason: string) => {
       const index = this.workers.indexOf(worker);
