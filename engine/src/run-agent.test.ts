@@ -117,6 +117,8 @@ describe('runAgent', () => {
       const canceled = await pending;
       expect(canceled.status).toBe('canceled');
       expect(canceled.error!.message).toBe('The run was canceled.');
+      const early = await runAgent({ ...slow, credentials: creds, signal: AbortSignal.abort() });
+      expect(early.status).toBe('canceled');
     } finally {
       await standard.close();
     }

@@ -77,7 +77,7 @@ export interface AgentRunResult {
 }
 
 export interface RunAgentOptions {
-  /** A compiled workflow (`compileAgent(...).workflow`). */
+  /** A compiled workflow (`compileAgent(...).workflow`), treated as immutable: runs of it share prepared state. */
   workflow: N8nWorkflow;
   /** Values for the agent's inputs (defaults fill the rest). */
   input?: Record<string, unknown>;
@@ -348,6 +348,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
     execution?.cancel();
   };
   options.signal?.addEventListener('abort', onAbort);
+  if (options.signal?.aborted) onAbort();
   let run: IRun | undefined;
   let canceled = false;
   try {
