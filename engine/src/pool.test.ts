@@ -136,5 +136,7 @@ describe('EnginePool', () => {
     await dying.close();
     await expect(dying.run(revenue)).rejects.toThrow('The engine pool is closed.');
     expect(() => new EnginePool({ size: 0, credentials: resolver })).toThrow(RangeError);
+    await expect(pool.run({ ...revenue, trigger: { callback: () => 1 } })).rejects.toThrow(/cannot be sent to an engine worker/);
+    expect((await pool.run({ ...revenue, input: { period: 'today' } })).status).toBe('success');
   });
 });

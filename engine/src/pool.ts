@@ -113,7 +113,14 @@ export class EnginePool {
       const cleanup = () => options.signal?.removeEventListener('abort', onAbort);
       this.runs.set(runId, { worker, workflowId, options, resolve, reject, cleanup });
       worker.inFlight++;
-      this.sendRun(worker, runId, workflowId, options, !worker.workflows.has(workflowId));
+      try {
+        this.sendRun(worker, runId, workflowId, options, !worker.workflows.has(workflowId));
+      } catch (error) {
+        // postMessage refuses what it cannot clone (functions, class instances in inputs or trigger payloads).
+        const run = this.runs.get(runId)!;
+        this.settle(runId, run, () => reject(new AgentRunError(`The run's options cannot be sent to an engine worker: ${(error as Error).message}`)));
+        return;
+      }
       if (options.signal?.aborted) onAbort();
     });
   }
