@@ -38,7 +38,10 @@ module.exports = {
       setupFiles: [path.join(__dirname, 'nodes', 'test-support', 'jest-setup.ts')],
       // The node package spans nodes/ and credentials/ (one tsc project, rootDir ..): its tests live in both.
       ...(dir === 'nodes'
-        ? { roots: ['<rootDir>', '<rootDir>/../credentials'], testMatch: ['<rootDir>/**/*.test.ts', '<rootDir>/../credentials/**/*.test.ts'] }
+        ? {
+            roots: ['<rootDir>', '<rootDir>/../credentials'],
+            testMatch: ['<rootDir>/**/*.test.ts', '<rootDir>/../credentials/**/*.test.ts'],
+          }
         : {}),
     })),
 };
@@ -47,14 +50,19 @@ module.exports = {
 // (@electric-sql/pglite); Jest handles both only under --experimental-vm-modules, so for the tests of the server and
 // of the packages that start it (engine, cli) SWC turns them into plain CommonJS. The built packages need none of
 // this (Node 24 runs them natively).
-for (const project of module.exports.projects.filter((p) => ['server', 'engine', 'cli', 'nodes'].includes(p.displayName))) {
+for (const project of module.exports.projects.filter((p) =>
+  ['server', 'engine', 'cli', 'nodes'].includes(p.displayName),
+)) {
   const packagesToConvert = ['kysely', 'jose', '@electric-sql/pglite'];
   const pattern = packagesToConvert.map((name) => name.replace('/', '\\/')).join('|');
   project.transform = {
     ...project.transform,
     [`^.+/node_modules/(${pattern})/.+\\.c?js$`]: [
       '@swc/jest',
-      { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2023' }, module: { type: 'commonjs', ignoreDynamic: false } },
+      {
+        jsc: { parser: { syntax: 'ecmascript' }, target: 'es2023' },
+        module: { type: 'commonjs', ignoreDynamic: false },
+      },
     ],
   };
   project.transformIgnorePatterns = [`/node_modules/(?!(${pattern})/)`];
@@ -65,6 +73,10 @@ for (const project of module.exports.projects.filter((p) => ['server', 'engine',
 if (process.env.IONFLUX_TEST_DATABASE_URL) {
   const server = module.exports.projects.find((project) => project.displayName === 'server');
   if (server) {
-    module.exports.projects.push({ ...server, displayName: 'server-postgres', globals: { __IONFLUX_TEST_DATABASE__: 'postgres' } });
+    module.exports.projects.push({
+      ...server,
+      displayName: 'server-postgres',
+      globals: { __IONFLUX_TEST_DATABASE__: 'postgres' },
+    });
   }
 }

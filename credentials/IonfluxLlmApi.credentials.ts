@@ -17,7 +17,8 @@ export class IonfluxLlmApi implements ICredentialType {
       type: 'string',
       default: 'https://api.openai.com/v1',
       required: true,
-      description: 'OpenAI-compatible API root (…/v1), e.g. the IONFLUX sandbox at http://127.0.0.1:4010/sandbox/openai/v1',
+      description:
+        'OpenAI-compatible API root (…/v1), e.g. the IONFLUX sandbox at http://127.0.0.1:4010/sandbox/openai/v1',
     },
     {
       displayName: 'API Key',

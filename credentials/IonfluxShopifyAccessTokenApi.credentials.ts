@@ -11,7 +11,8 @@ export class IonfluxShopifyAccessTokenApi implements ICredentialType {
 
   icon = 'file:../nodes/IonfluxShopify/ionfluxShopify.svg' as const;
 
-  documentationUrl = 'https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/generate-app-access-tokens-admin';
+  documentationUrl =
+    'https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/generate-app-access-tokens-admin';
 
   properties: INodeProperties[] = [
     {
@@ -66,7 +67,8 @@ export class IonfluxShopifyAccessTokenApi implements ICredentialType {
 
   test: ICredentialTestRequest = {
     request: {
-      baseURL: '={{ ($credentials.baseUrl || "https://" + $credentials.shopDomain).replace(/\\/+$/, "") + "/admin/api/" + ($credentials.apiVersion || "2025-10") }}',
+      baseURL:
+        '={{ ($credentials.baseUrl || "https://" + $credentials.shopDomain).replace(/\\/+$/, "") + "/admin/api/" + ($credentials.apiVersion || "2025-10") }}',
       url: '/graphql.json',
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

@@ -14,7 +14,8 @@ export class IonfluxShopifyOAuth2Api implements ICredentialType {
 
   icon = 'file:../nodes/IonfluxShopify/ionfluxShopify.svg' as const;
 
-  documentationUrl = 'https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/authorization-code-grant';
+  documentationUrl =
+    'https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/authorization-code-grant';
 
   properties: INodeProperties[] = [
     {
@@ -75,14 +76,16 @@ export class IonfluxShopifyOAuth2Api implements ICredentialType {
       displayName: 'Authorization URL',
       name: 'authUrl',
       type: 'hidden',
-      default: '={{ ($self["baseUrl"] || "https://" + $self["shopDomain"]).replace(/\\/+$/, "") }}/admin/oauth/authorize',
+      default:
+        '={{ ($self["baseUrl"] || "https://" + $self["shopDomain"]).replace(/\\/+$/, "") }}/admin/oauth/authorize',
       required: true,
     },
     {
       displayName: 'Access Token URL',
       name: 'accessTokenUrl',
       type: 'hidden',
-      default: '={{ ($self["baseUrl"] || "https://" + $self["shopDomain"]).replace(/\\/+$/, "") }}/admin/oauth/access_token',
+      default:
+        '={{ ($self["baseUrl"] || "https://" + $self["shopDomain"]).replace(/\\/+$/, "") }}/admin/oauth/access_token',
       required: true,
     },
     {
@@ -108,10 +111,14 @@ export class IonfluxShopifyOAuth2Api implements ICredentialType {
   /** Once connected: the shop, read with the token the grant returned. */
   test: ICredentialTestRequest = {
     request: {
-      baseURL: '={{ ($credentials.baseUrl || "https://" + $credentials.shopDomain).replace(/\\/+$/, "") + "/admin/api/" + ($credentials.apiVersion || "2025-10") }}',
+      baseURL:
+        '={{ ($credentials.baseUrl || "https://" + $credentials.shopDomain).replace(/\\/+$/, "") + "/admin/api/" + ($credentials.apiVersion || "2025-10") }}',
       url: '/graphql.json',
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': '={{ $credentials.oauthTokenData.access_token }}' },
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Shopify-Access-Token': '={{ $credentials.oauthTokenData.access_token }}',
+      },
       body: { query: '{ shop { name myshopifyDomain } }' },
     },
   };

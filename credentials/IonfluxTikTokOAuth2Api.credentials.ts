@@ -81,7 +81,8 @@ export class IonfluxTikTokOAuth2Api implements ICredentialType {
       type: 'string',
       default: '',
       placeholder: 'http://127.0.0.1:4010/sandbox/tiktok',
-      description: 'Only for the IONFLUX sandbox or a proxy: one URL serving the Open API, API for Business and Creative Center paths',
+      description:
+        'Only for the IONFLUX sandbox or a proxy: one URL serving the Open API, API for Business and Creative Center paths',
     },
   ];
 

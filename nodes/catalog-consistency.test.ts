@@ -50,7 +50,11 @@ function descriptionOf(name: string): INodeTypeDescription {
 }
 
 /** The node properties of one operation (shown for its resource and operation). */
-function operationProperties(description: INodeTypeDescription, resource: string, operation: string): INodeProperties[] {
+function operationProperties(
+  description: INodeTypeDescription,
+  resource: string,
+  operation: string,
+): INodeProperties[] {
   return description.properties.filter((p) => {
     const show = p.displayOptions?.show;
     return show?.resource?.includes(resource) && show.operation?.includes(operation);
@@ -77,7 +81,18 @@ describe('the package against the compiler and the DSL catalog', () => {
   it('names every node as the compiler emits it, and registers every credential type it names', () => {
     for (const [name] of Object.entries(nodeTypes)) expect(descriptionOf(name).name).toBe(name);
     expect(OURS.map(([action]) => action)).toEqual(Object.keys(ACTION_NODES));
-    expect(new Set(OURS.map(([, t]) => t.node))).toEqual(new Set(['ionfluxShopify', 'ionfluxTikTok', 'ionfluxLlm', 'ionfluxHttpRequest', 'ionfluxCanvas', 'ionfluxChat', 'ionfluxNotify', 'ionfluxVectorStore']));
+    expect(new Set(OURS.map(([, t]) => t.node))).toEqual(
+      new Set([
+        'ionfluxShopify',
+        'ionfluxTikTok',
+        'ionfluxLlm',
+        'ionfluxHttpRequest',
+        'ionfluxCanvas',
+        'ionfluxChat',
+        'ionfluxNotify',
+        'ionfluxVectorStore',
+      ]),
+    );
     expect(TRIGGER_NODES['shopify.order'].type).toBe(`${NODE_PACKAGE}.ionfluxShopifyTrigger`);
     expect(TRIGGER_NODES['chat.command'].type).toBe(`${NODE_PACKAGE}.ionfluxChatTrigger`);
     for (const credential of Object.values(CREDENTIAL_TYPES)) {
@@ -95,36 +110,55 @@ describe('the package against the compiler and the DSL catalog', () => {
     expect(descriptionOf('ionfluxTikTok').credentials!.map((c) => c.name)).toEqual([CREDENTIAL_TYPES.tiktok]);
     expect(descriptionOf('ionfluxLlm').credentials!.map((c) => c.name)).toEqual([CREDENTIAL_TYPES.llm]);
     for (const name of ['ionfluxCanvas', 'ionfluxChat', 'ionfluxNotify', 'ionfluxChatTrigger']) {
-      expect({ name, credentials: descriptionOf(name).credentials!.map((c) => c.name) }).toEqual({ name, credentials: [CREDENTIAL_TYPES.ionflux] });
+      expect({ name, credentials: descriptionOf(name).credentials!.map((c) => c.name) }).toEqual({
+        name,
+        credentials: [CREDENTIAL_TYPES.ionflux],
+      });
     }
     // Embeddings come from the LLM credential; the store is the workspace's or Pinecone.
-    expect(new Set(descriptionOf('ionfluxVectorStore').credentials!.map((c) => c.name))).toEqual(new Set([CREDENTIAL_TYPES.ionflux, CREDENTIAL_TYPES.llm, CREDENTIAL_TYPES.pinecone]));
+    expect(new Set(descriptionOf('ionfluxVectorStore').credentials!.map((c) => c.name))).toEqual(
+      new Set([CREDENTIAL_TYPES.ionflux, CREDENTIAL_TYPES.llm, CREDENTIAL_TYPES.pinecone]),
+    );
   });
 
-  it.each(OURS)('%s is an operation of its node with every catalog parameter, READ/WRITE and idempotency', (action, target) => {
-    const definition = actionCatalog[action as keyof typeof actionCatalog];
-    const description = descriptionOf(target.node);
-    const resourceProperty = description.properties.find((p) => p.name === 'resource')!;
-    expect(resourceProperty.options!.map((o) => (o as { value: string }).value)).toContain(target.resource);
-    const operationProperty = description.properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(target.resource))!;
-    expect(operationProperty.options!.map((o) => (o as { value: string }).value)).toContain(target.operation);
+  it.each(OURS)(
+    '%s is an operation of its node with every catalog parameter, READ/WRITE and idempotency',
+    (action, target) => {
+      const definition = actionCatalog[action as keyof typeof actionCatalog];
+      const description = descriptionOf(target.node);
+      const resourceProperty = description.properties.find((p) => p.name === 'resource')!;
+      expect(resourceProperty.options!.map((o) => (o as { value: string }).value)).toContain(target.resource);
+      const operationProperty = description.properties.find(
+        (p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(target.resource),
+      )!;
+      expect(operationProperty.options!.map((o) => (o as { value: string }).value)).toContain(target.operation);
 
-    const module = OPERATION_TABLES[target.node]![target.resource]![target.operation]!;
-    expect(module.meta).toEqual({ action, effect: definition.effect, idempotent: definition.idempotent });
+      const module = OPERATION_TABLES[target.node]![target.resource]![target.operation]!;
+      expect(module.meta).toEqual({ action, effect: definition.effect, idempotent: definition.idempotent });
 
-    const properties = operationProperties(description, target.resource, target.operation);
-    const params = (definition.params.properties ?? {}) as Record<string, JsonSchema>;
-    const required = new Set(definition.params.required ?? []);
-    expect(properties.map((p) => p.name).sort()).toEqual(Object.keys(params).sort());
-    for (const [name, schema] of Object.entries(params)) {
-      const property = properties.find((p) => p.name === name)!;
-      expect({ name, type: property.type }).toEqual({ name, type: expectedPropertyType(schema) });
-      if (schema.enum) expect({ name, values: property.options!.map((o) => (o as { value: unknown }).value) }).toEqual({ name, values: schema.enum });
-      if (schema.default !== undefined) expect({ name, default: property.default }).toEqual({ name, default: schema.default });
-      else expect({ name, unset: property.default === '' || property.default === undefined }).toEqual({ name, unset: true });
-      expect({ name, required: property.required === true }).toEqual({ name, required: required.has(name) });
-    }
-  });
+      const properties = operationProperties(description, target.resource, target.operation);
+      const params = (definition.params.properties ?? {}) as Record<string, JsonSchema>;
+      const required = new Set(definition.params.required ?? []);
+      expect(properties.map((p) => p.name).sort()).toEqual(Object.keys(params).sort());
+      for (const [name, schema] of Object.entries(params)) {
+        const property = properties.find((p) => p.name === name)!;
+        expect({ name, type: property.type }).toEqual({ name, type: expectedPropertyType(schema) });
+        if (schema.enum)
+          expect({ name, values: property.options!.map((o) => (o as { value: unknown }).value) }).toEqual({
+            name,
+            values: schema.enum,
+          });
+        if (schema.default !== undefined)
+          expect({ name, default: property.default }).toEqual({ name, default: schema.default });
+        else
+          expect({ name, unset: property.default === '' || property.default === undefined }).toEqual({
+            name,
+            unset: true,
+          });
+        expect({ name, required: property.required === true }).toEqual({ name, required: required.has(name) });
+      }
+    },
+  );
 
   it('offers the trigger topics of the DSL and the same default', () => {
     const topic = descriptionOf('ionfluxShopifyTrigger').properties.find((p) => p.name === 'topic')!;
@@ -137,15 +171,26 @@ describe('the package against the compiler and the DSL catalog', () => {
     const dir = join(__dirname, '..', 'examples', 'agents');
     let checked = 0;
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.n8n.json'))) {
-      const workflow = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: { name: string; type: string; parameters: IDataObject; credentials?: IDataObject }[] };
+      const workflow = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+        nodes: { name: string; type: string; parameters: IDataObject; credentials?: IDataObject }[];
+      };
       for (const node of workflow.nodes) {
         const name = node.type.replace(`${NODE_PACKAGE}.`, '');
         if (!node.type.startsWith(NODE_PACKAGE) || !(name in nodeTypes)) continue;
         const description = descriptionOf(name);
         const known = new Set(description.properties.map((p) => p.name));
-        expect({ file, node: node.name, unknown: Object.keys(node.parameters).filter((k) => !known.has(k)) }).toEqual({ file, node: node.name, unknown: [] });
+        expect({ file, node: node.name, unknown: Object.keys(node.parameters).filter((k) => !known.has(k)) }).toEqual({
+          file,
+          node: node.name,
+          unknown: [],
+        });
         const declared = new Set((description.credentials ?? []).map((c) => c.name));
-        for (const credential of Object.keys(node.credentials ?? {})) expect({ file, credential, declared: declared.has(credential) }).toEqual({ file, credential, declared: true });
+        for (const credential of Object.keys(node.credentials ?? {}))
+          expect({ file, credential, declared: declared.has(credential) }).toEqual({
+            file,
+            credential,
+            declared: true,
+          });
         checked++;
       }
     }
@@ -158,7 +203,9 @@ describe('operation outputs validate against the catalog output schemas', () => 
   let api: LocalServer;
   const previousOrigins = process.env.IONFLUX_SANDBOX_ORIGINS;
   const ajv = new Ajv2020({ strict: false, allErrors: true });
-  ajv.addFormat('date-time', { validate: (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) });
+  ajv.addFormat('date-time', {
+    validate: (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s),
+  });
   ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
   const outputs = new Map<string, IDataObject>();
   let server: ServerHandle;
@@ -168,11 +215,21 @@ describe('operation outputs validate against the catalog output schemas', () => 
     sandbox = await startTestSandbox({ shopifyBucket: { maximumAvailable: 1_000_000, restoreRate: 1_000_000 } });
     // The IONFLUX server nodes write to a real IONFLUX server (embedded database, demo workspace).
     server = await startServer({ port: 0, inMemory: true, demo: true, logLevel: 'silent', sandbox: false });
-    const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: server.demo!.email, password: server.demo!.password }) });
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: server.demo!.email, password: server.demo!.password }),
+    });
     const { accessToken } = (await login.json()) as { accessToken: string };
-    const created = await fetch(`${server.url}/api/workspaces/${server.demo!.workspaceId}/api-tokens`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` }, body: JSON.stringify({ name: 'Catalog test' }) });
+    const created = await fetch(`${server.url}/api/workspaces/${server.demo!.workspaceId}/api-tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({ name: 'Catalog test' }),
+    });
     ionfluxApi = { baseUrl: server.url, token: ((await created.json()) as { token: string }).token };
-    api = await startLocalServer((_req, res) => sendJson(res, 200, { ok: true, items: [1, 2] }, { 'X-Request-Id': 'r-1' }));
+    api = await startLocalServer((_req, res) =>
+      sendJson(res, 200, { ok: true, items: [1, 2] }, { 'X-Request-Id': 'r-1' }),
+    );
     process.env.IONFLUX_SANDBOX_ORIGINS = api.origin;
   });
   afterAll(async () => {
@@ -196,28 +253,57 @@ describe('operation outputs validate against the catalog output schemas', () => 
   /** Parameters to run each action with; some take ids from the output of an earlier action. */
   const sampleParameters: Record<string, () => IDataObject> = {
     'shopify.orders.list': () => ({ period: 'yesterday', limit: 20 }),
-    'shopify.orders.get': () => ({ id: ((outputs.get('shopify.orders.list')!.orders as IDataObject[])[0]!).legacyId }),
+    'shopify.orders.get': () => ({ id: (outputs.get('shopify.orders.list')!.orders as IDataObject[])[0]!.legacyId }),
     'shopify.revenue.summary': () => ({ period: 'last_7_days' }),
     'shopify.products.list': () => ({ limit: 5 }),
-    'shopify.products.get': () => ({ id: ((outputs.get('shopify.products.list')!.products as IDataObject[])[0]!).id }),
+    'shopify.products.get': () => ({ id: (outputs.get('shopify.products.list')!.products as IDataObject[])[0]!.id }),
     'shopify.products.lowStock': () => ({ threshold: 50 }),
     'shopify.customers.list': () => ({ query: 'orders_count:>30', limit: 5 }),
     'tiktok.trends.hashtags': () => ({ keywords: '["fashion"]', limit: 5 }),
     'tiktok.trends.sounds': () => ({ keywords: '["coffee"]', limit: 5 }),
     'tiktok.creators.search': () => ({ niche: 'tech', limit: 3 }),
-    'tiktok.videos.stats': () => ({ ids: JSON.stringify((outputs.get('tiktok.creators.search')!.creators as IDataObject[]).flatMap((c) => (c.recentVideos as IDataObject[]).map((v) => v.id)).slice(0, 5)) }),
+    'tiktok.videos.stats': () => ({
+      ids: JSON.stringify(
+        (outputs.get('tiktok.creators.search')!.creators as IDataObject[])
+          .flatMap((c) => (c.recentVideos as IDataObject[]).map((v) => v.id))
+          .slice(0, 5),
+      ),
+    }),
     'llm.generate': () => ({ prompt: 'Write a TikTok caption for our winter hoodie', maxTokens: 100 }),
-    'llm.summarize': () => ({ text: 'Sales rose 12% this week. Hoodies sold out on Friday. We restock on Monday and will run a TikTok campaign.', maxSentences: 2 }),
-    'llm.extract': () => ({ text: 'Customer: Ana Silva, email ana@example.com, total $150.', schema: '{"type":"object","properties":{"name":{"type":"string"},"email":{"type":"string"},"total":{"type":"number"}},"required":["name","email","total"]}' }),
+    'llm.summarize': () => ({
+      text: 'Sales rose 12% this week. Hoodies sold out on Friday. We restock on Monday and will run a TikTok campaign.',
+      maxSentences: 2,
+    }),
+    'llm.extract': () => ({
+      text: 'Customer: Ana Silva, email ana@example.com, total $150.',
+      schema:
+        '{"type":"object","properties":{"name":{"type":"string"},"email":{"type":"string"},"total":{"type":"number"}},"required":["name","email","total"]}',
+    }),
     'llm.classify': () => ({ text: 'Where is my parcel?', labels: '["order_status","complaint","other"]' }),
     'http.request': () => ({ url: `${api.url}/status` }),
-    'canvas.write': () => ({ page: 'Q4 Holiday Campaign Plan', block: 'catalog-check', content: 'Revenue **up** 12%', title: 'Catalog check' }),
-    'canvas.append': () => ({ page: 'Q4 Holiday Campaign Plan', block: 'catalog-check', content: '={{ [{ "sku": "HOODIE-1", "stock": 3 }] }}', format: 'table' }),
+    'canvas.write': () => ({
+      page: 'Q4 Holiday Campaign Plan',
+      block: 'catalog-check',
+      content: 'Revenue **up** 12%',
+      title: 'Catalog check',
+    }),
+    'canvas.append': () => ({
+      page: 'Q4 Holiday Campaign Plan',
+      block: 'catalog-check',
+      content: '={{ [{ "sku": "HOODIE-1", "stock": 3 }] }}',
+      format: 'table',
+    }),
     'canvas.replace': () => ({ page: 'Q4 Holiday Campaign Plan', block: 'catalog-check', content: 'Replaced' }),
     'chat.post': () => ({ channel: 'sales', text: 'New order over $100: **$150.00**' }),
     'chat.thread': () => ({ channel: 'sales', limit: 10 }),
     notify: () => ({ title: 'Stock is low', body: 'HOODIE-1 has 3 left', level: 'warning' }),
-    'vector.upsert': () => ({ namespace: 'catalog', documents: JSON.stringify([{ id: 'a', text: 'calm and warm voice' }, { id: 'b', text: 'capsule wardrobes' }]) }),
+    'vector.upsert': () => ({
+      namespace: 'catalog',
+      documents: JSON.stringify([
+        { id: 'a', text: 'calm and warm voice' },
+        { id: 'b', text: 'capsule wardrobes' },
+      ]),
+    }),
     'vector.query': () => ({ namespace: 'catalog', text: 'a calm voice', topK: 2 }),
   };
 
@@ -229,7 +315,12 @@ describe('operation outputs validate against the catalog output schemas', () => 
     const definition = actionCatalog[action as keyof typeof actionCatalog];
     const result = await runNodeForOutput({
       type: target.node,
-      parameters: { resource: target.resource, operation: target.operation, ...sampleParameters[action]!(), options: {} },
+      parameters: {
+        resource: target.resource,
+        operation: target.operation,
+        ...sampleParameters[action]!(),
+        options: {},
+      },
       credentials: credentialsFor(target.node),
     });
     outputs.set(action, result);

@@ -11,7 +11,12 @@ import { basename, join } from 'node:path';
 
 const packageDir = __dirname;
 const repoDir = join(packageDir, '..');
-const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { name: string; version: string; main: string; n8n: { n8nNodesApiVersion: number; nodes: string[]; credentials: string[] } };
+const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  main: string;
+  n8n: { n8nNodesApiVersion: number; nodes: string[]; credentials: string[] };
+};
 
 let workDir: string;
 let tarball: string;
@@ -20,7 +25,13 @@ let files: string[];
 beforeAll(() => {
   workDir = mkdtempSync(join(tmpdir(), 'ionflux-pack-'));
   execFileSync('npm', ['run', 'build', '-w', manifest.name], { cwd: repoDir, stdio: 'pipe' });
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', workDir], { cwd: packageDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as { filename: string }[];
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', workDir], {
+      cwd: packageDir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  ) as { filename: string }[];
   tarball = join(workDir, packed[0]!.filename);
   files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
     .split('\n')
@@ -59,7 +70,8 @@ describe('npm pack of n8n-nodes-ionflux', () => {
   });
 
   it('contains every file of the n8n section, with icons and codex files, and the main entry', () => {
-    for (const path of [...manifest.n8n.nodes, ...manifest.n8n.credentials, manifest.main, 'package.json']) expect(files).toContain(path);
+    for (const path of [...manifest.n8n.nodes, ...manifest.n8n.credentials, manifest.main, 'package.json'])
+      expect(files).toContain(path);
     for (const node of manifest.n8n.nodes) {
       const dir = node.slice(0, node.lastIndexOf('/'));
       const name = basename(node, '.node.js');
@@ -98,7 +110,12 @@ describe('npm pack of n8n-nodes-ionflux', () => {
       out.main = [Object.keys(main.nodeTypes), Object.keys(main.credentialTypes)];
       process.stdout.write(JSON.stringify(out));
     `;
-    const loaded = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NODE_PATH: join(repoDir, 'node_modules') } }));
+    const loaded = JSON.parse(
+      execFileSync(process.execPath, ['-e', script], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_PATH: join(repoDir, 'node_modules') },
+      }),
+    );
     expect(loaded.nodes).toEqual([
       { className: 'IonfluxShopify', name: 'ionfluxShopify', version: 1, icon: true },
       { className: 'IonfluxShopifyTrigger', name: 'ionfluxShopifyTrigger', version: 1, icon: true },
@@ -120,8 +137,26 @@ describe('npm pack of n8n-nodes-ionflux', () => {
       { className: 'IonfluxApi', name: 'ionfluxApi', icon: null },
     ]);
     expect(loaded.main).toEqual([
-      ['ionfluxShopify', 'ionfluxShopifyTrigger', 'ionfluxTikTok', 'ionfluxLlm', 'ionfluxHttpRequest', 'ionfluxCanvas', 'ionfluxChat', 'ionfluxChatTrigger', 'ionfluxNotify', 'ionfluxVectorStore'],
-      ['ionfluxShopifyAccessTokenApi', 'ionfluxShopifyOAuth2Api', 'ionfluxTikTokOAuth2Api', 'ionfluxLlmApi', 'ionfluxPineconeApi', 'ionfluxApi'],
+      [
+        'ionfluxShopify',
+        'ionfluxShopifyTrigger',
+        'ionfluxTikTok',
+        'ionfluxLlm',
+        'ionfluxHttpRequest',
+        'ionfluxCanvas',
+        'ionfluxChat',
+        'ionfluxChatTrigger',
+        'ionfluxNotify',
+        'ionfluxVectorStore',
+      ],
+      [
+        'ionfluxShopifyAccessTokenApi',
+        'ionfluxShopifyOAuth2Api',
+        'ionfluxTikTokOAuth2Api',
+        'ionfluxLlmApi',
+        'ionfluxPineconeApi',
+        'ionfluxApi',
+      ],
     ]);
   });
 });

@@ -22,21 +22,42 @@ function blockBody(i) {
   const position = { x: (i % 4) * 320, y: Math.floor(i / 4) * 160 };
   switch (i % 5) {
     case 0:
-      return { type: 'heading', key: `section-${i}`, content: { text: `Section ${i}: holiday campaign workstream`, level: 2 }, position };
+      return {
+        type: 'heading',
+        key: `section-${i}`,
+        content: { text: `Section ${i}: holiday campaign workstream`, level: 2 },
+        position,
+      };
     case 1:
-      return { type: 'checklist', content: { items: Array.from({ length: 5 }, (_, k) => ({ text: `Task ${k} for block ${i}: brief the creators`, checked: k % 2 === 0 })) }, position };
+      return {
+        type: 'checklist',
+        content: {
+          items: Array.from({ length: 5 }, (_, k) => ({
+            text: `Task ${k} for block ${i}: brief the creators`,
+            checked: k % 2 === 0,
+          })),
+        },
+        position,
+      };
     case 2:
       return {
         type: 'agent_snippet',
         key: `agent-${i}`,
-        content: { title: 'Revenue Tracker Lite', status: 'succeeded', markdown: `**$${(i * 137.5).toFixed(2)}** in the last 7 days`, data: { days: [120, 80, 95, 300, 410, 220, 180], currency: 'USD' } },
+        content: {
+          title: 'Revenue Tracker Lite',
+          status: 'succeeded',
+          markdown: `**$${(i * 137.5).toFixed(2)}** in the last 7 days`,
+          data: { days: [120, 80, 95, 300, 410, 220, 180], currency: 'USD' },
+        },
         agentConfigId: '6f1c7a52-3b5a-4c1e-9a43-6c2f0b9e1d11',
         position,
       };
     default:
       return {
         type: 'text',
-        content: { text: `Goal ${i}: drive 20% more sales for Product X with TikTok creators, a holiday bundle and an email sequence. Owner: @ana. Due: Dec 1.` },
+        content: {
+          text: `Goal ${i}: drive 20% more sales for Product X with TikTok creators, a holiday bundle and an email sequence. Owner: @ana. Due: Dec 1.`,
+        },
         position,
       };
   }
@@ -60,7 +81,9 @@ async function openLoop({ url, token, rate, seconds, record }) {
           const done = performance.now();
           record({ ok: response.status === 200, status: response.status, bytes: body.length, body, sent, due, done });
         })
-        .catch((error) => record({ ok: false, status: String(error.code || error.message), sent, due, done: performance.now() })),
+        .catch((error) =>
+          record({ ok: false, status: String(error.code || error.message), sent, due, done: performance.now() }),
+        ),
     );
   }
   await Promise.all(inFlight);
@@ -70,17 +93,32 @@ async function openLoop({ url, token, rate, seconds, record }) {
 async function runAgainst(label, databaseUrl) {
   const server = await startServerProcess({ databaseUrl });
   try {
-    const session = await api(server.url, 'POST', '/api/auth/signup', { body: { email: `bench-${Date.now()}-${process.pid}@example.com`, password: 'bench password', displayName: 'Bench' } });
+    const session = await api(server.url, 'POST', '/api/auth/signup', {
+      body: {
+        email: `bench-${Date.now()}-${process.pid}@example.com`,
+        password: 'bench password',
+        displayName: 'Bench',
+      },
+    });
     const token = session.accessToken;
     const { workspace } = await api(server.url, 'POST', '/api/workspaces', { token, body: { name: 'Bench' } });
-    const { page } = await api(server.url, 'POST', `/api/workspaces/${workspace.id}/pages`, { token, body: { title: 'Q4 Holiday Campaign Plan' } });
-    for (let i = 0; i < BLOCKS; i += 1) await api(server.url, 'POST', `/api/workspaces/${workspace.id}/pages/${page.id}/blocks`, { token, body: blockBody(i) });
+    const { page } = await api(server.url, 'POST', `/api/workspaces/${workspace.id}/pages`, {
+      token,
+      body: { title: 'Q4 Holiday Campaign Plan' },
+    });
+    for (let i = 0; i < BLOCKS; i += 1)
+      await api(server.url, 'POST', `/api/workspaces/${workspace.id}/pages/${page.id}/blocks`, {
+        token,
+        body: blockBody(i),
+      });
     const url = `${server.url}/api/workspaces/${workspace.id}/pages/${page.id}`;
 
     const rows = [];
     rows.push(await measure({ label, url, token }));
     if (EDITS > 0) {
-      const blocks = JSON.parse(await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).text()).blocks;
+      const blocks = JSON.parse(
+        await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).text(),
+      ).blocks;
       const target = blocks.find((b) => b.type === 'text');
       let version = target.version;
       let writes = 0;
@@ -88,10 +126,15 @@ async function runAgainst(label, databaseUrl) {
       const writer = (async () => {
         while (!stop) {
           const started = performance.now();
-          const res = await api(server.url, 'PATCH', `/api/workspaces/${workspace.id}/pages/${page.id}/blocks/${target.id}`, {
-            token,
-            body: { baseVersion: version, content: { text: `Edited ${writes} times during the load` } },
-          });
+          const res = await api(
+            server.url,
+            'PATCH',
+            `/api/workspaces/${workspace.id}/pages/${page.id}/blocks/${target.id}`,
+            {
+              token,
+              body: { baseVersion: version, content: { text: `Edited ${writes} times during the load` } },
+            },
+          );
           version = res.block.version;
           writes += 1;
           await sleep(Math.max(0, 1000 / EDITS - (performance.now() - started)));
@@ -159,7 +202,9 @@ function printRow(r) {
 }
 
 async function main() {
-  console.log(`bench/api: GET a canvas page with ${BLOCKS} blocks, open loop at ${RATE} req/s for ${DURATION_S} s (after ${WARMUP_S} s warm-up), server in its own process on 127.0.0.1`);
+  console.log(
+    `bench/api: GET a canvas page with ${BLOCKS} blocks, open loop at ${RATE} req/s for ${DURATION_S} s (after ${WARMUP_S} s warm-up), server in its own process on 127.0.0.1`,
+  );
   const results = [];
   results.push(...(await runAgainst('PGlite', undefined)));
   const postgres = startPostgres();
@@ -173,11 +218,27 @@ async function main() {
     console.log('(no PostgreSQL: set BENCH_DATABASE_URL or install the postgresql server binaries)');
   }
   console.log(`response size: ${(results[0].bytes / 1024).toFixed(1)} KiB`);
-  console.log(['store'.padEnd(26), 'requests'.padStart(8), 'errors'.padStart(7), 'served'.padStart(9), 'p50'.padStart(10), 'p90'.padStart(10), 'p99'.padStart(10), 'max'.padStart(10), 'p99(sched)'.padStart(12)].join(' '));
+  console.log(
+    [
+      'store'.padEnd(26),
+      'requests'.padStart(8),
+      'errors'.padStart(7),
+      'served'.padStart(9),
+      'p50'.padStart(10),
+      'p90'.padStart(10),
+      'p99'.padStart(10),
+      'max'.padStart(10),
+      'p99(sched)'.padStart(12),
+    ].join(' '),
+  );
   for (const r of results) printRow(r);
-  console.log('latency = response received - request sent; p99(sched) counts from the scheduled send time (includes any queueing in the load generator).');
+  console.log(
+    'latency = response received - request sent; p99(sched) counts from the scheduled send time (includes any queueing in the load generator).',
+  );
   for (const pg of results.filter((r) => r.label.startsWith('PostgreSQL'))) {
-    console.log(`goal p99 < 25 ms at ${RATE} req/s on PostgreSQL (${pg.label}): ${pg.latency.p99 < 25 ? 'met' : 'NOT met'} (${ms(pg.latency.p99)})`);
+    console.log(
+      `goal p99 < 25 ms at ${RATE} req/s on PostgreSQL (${pg.label}): ${pg.latency.p99 < 25 ? 'met' : 'NOT met'} (${ms(pg.latency.p99)})`,
+    );
   }
 }
 

@@ -17,9 +17,23 @@ const postgresScript = path.join(root, 'server', 'scripts', 'start-test-postgres
 async function startServerProcess({ databaseUrl, env = {} } = {}) {
   if (!fs.existsSync(serverMain)) throw new Error(`${serverMain} is missing: build first (tsc -b server)`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ionflux-bench-'));
-  const args = ['--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, ...(databaseUrl ? ['--database-url', databaseUrl] : [])];
+  const args = [
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--data-dir',
+    dataDir,
+    ...(databaseUrl ? ['--database-url', databaseUrl] : []),
+  ];
   const child = spawn(process.execPath, [serverMain, ...args], {
-    env: { ...process.env, NODE_ENV: 'production', IONFLUX_LOG_LEVEL: 'warn', IONFLUX_PASSWORD_HASH_COST: '10', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      IONFLUX_LOG_LEVEL: 'warn',
+      IONFLUX_PASSWORD_HASH_COST: '10',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -95,7 +109,10 @@ const ms = (value) => (Number.isFinite(value) ? `${value.toFixed(2)} ms` : 'n/a'
 async function api(baseUrl, method, route, { token, body } = {}) {
   const response = await fetch(`${baseUrl}${route}`, {
     method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();

@@ -40,7 +40,10 @@ if (!isMainThread) {
         new Promise((resolve, reject) => {
           socket.once('connect_error', reject);
           socket.once('connect', () => {
-            socket.timeout(10_000).emitWithAck('channel:join', { workspaceId, channelId }).then((ack) => (ack.ok ? resolve() : reject(new Error(JSON.stringify(ack)))), reject);
+            socket
+              .timeout(10_000)
+              .emitWithAck('channel:join', { workspaceId, channelId })
+              .then((ack) => (ack.ok ? resolve() : reject(new Error(JSON.stringify(ack)))), reject);
           });
         }),
     ),
@@ -71,16 +74,28 @@ const sleep = (msToWait) => new Promise((resolve) => setTimeout(resolve, msToWai
 
 async function setUp(url) {
   const suffix = `${Date.now()}-${process.pid}`;
-  const signup = (i) => api(url, 'POST', '/api/auth/signup', { body: { email: `chat-${i}-${suffix}@example.com`, password: 'bench password', displayName: `User ${i}` } });
+  const signup = (i) =>
+    api(url, 'POST', '/api/auth/signup', {
+      body: { email: `chat-${i}-${suffix}@example.com`, password: 'bench password', displayName: `User ${i}` },
+    });
   const owner = await signup('owner');
-  const { workspace } = await api(url, 'POST', '/api/workspaces', { token: owner.accessToken, body: { name: 'Chat bench' } });
-  const { channel } = await api(url, 'POST', `/api/workspaces/${workspace.id}/channels`, { token: owner.accessToken, body: { name: 'fanout' } });
+  const { workspace } = await api(url, 'POST', '/api/workspaces', {
+    token: owner.accessToken,
+    body: { name: 'Chat bench' },
+  });
+  const { channel } = await api(url, 'POST', `/api/workspaces/${workspace.id}/channels`, {
+    token: owner.accessToken,
+    body: { name: 'fanout' },
+  });
   const tokens = [];
   for (let start = 0; start < CLIENTS; start += 20) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(20, CLIENTS - start) }, async (_, k) => {
         const user = await signup(start + k);
-        const invite = await api(url, 'POST', `/api/workspaces/${workspace.id}/invitations`, { token: owner.accessToken, body: { email: user.user.email, role: 'member' } });
+        const invite = await api(url, 'POST', `/api/workspaces/${workspace.id}/invitations`, {
+          token: owner.accessToken,
+          body: { email: user.user.email, role: 'member' },
+        });
         await api(url, 'POST', '/api/invitations/accept', { token: user.accessToken, body: { token: invite.token } });
         return user.accessToken;
       }),
@@ -98,7 +113,9 @@ function startWorkers({ url, tokens, workspaceId, channelId }) {
         new Promise((resolve, reject) => {
           const worker = new Worker(__filename, { workerData: { url, tokens: share, workspaceId, channelId } });
           worker.once('error', reject);
-          worker.once('message', (message) => (message.type === 'ready' ? resolve(worker) : reject(new Error(message.message))));
+          worker.once('message', (message) =>
+            message.type === 'ready' ? resolve(worker) : reject(new Error(message.message)),
+          );
         }),
     ),
   );
@@ -126,10 +143,13 @@ async function send({ socket, workspaceId, channelId, phase, seconds }) {
           text: `Fan-out message ${i}: the holiday campaign brief is ready for review.`,
           payload: { phase, i, sentAt },
         })
-        .then((ack) => {
-          if (ack.ok) acks.push(epochNow() - sentAt);
-          else failed += 1;
-        }, () => (failed += 1)),
+        .then(
+          (ack) => {
+            if (ack.ok) acks.push(epochNow() - sentAt);
+            else failed += 1;
+          },
+          () => (failed += 1),
+        ),
     );
   }
   await Promise.all(pending);
@@ -142,15 +162,32 @@ async function runAgainst(label, databaseUrl) {
   try {
     const setup = await setUp(server.url);
     workers.push(...(await startWorkers({ url: server.url, ...setup })));
-    const sender = io(server.url, { transports: ['websocket'], auth: { token: setup.ownerToken }, reconnection: false, forceNew: true });
+    const sender = io(server.url, {
+      transports: ['websocket'],
+      auth: { token: setup.ownerToken },
+      reconnection: false,
+      forceNew: true,
+    });
     await new Promise((resolve, reject) => {
       sender.once('connect', resolve);
       sender.once('connect_error', reject);
     });
-    await send({ socket: sender, workspaceId: setup.workspaceId, channelId: setup.channelId, phase: 'warmup', seconds: WARMUP_S });
+    await send({
+      socket: sender,
+      workspaceId: setup.workspaceId,
+      channelId: setup.channelId,
+      phase: 'warmup',
+      seconds: WARMUP_S,
+    });
     for (const worker of workers) worker.postMessage('measure');
     await sleep(100);
-    const sent = await send({ socket: sender, workspaceId: setup.workspaceId, channelId: setup.channelId, phase: 'measure', seconds: DURATION_S });
+    const sent = await send({
+      socket: sender,
+      workspaceId: setup.workspaceId,
+      channelId: setup.channelId,
+      phase: 'measure',
+      seconds: DURATION_S,
+    });
     await sleep(1000); // deliveries still on the wire
     const reports = await Promise.all(
       workers.map(
@@ -198,7 +235,19 @@ async function main() {
       }
     } else console.log('(no PostgreSQL: set BENCH_DATABASE_URL or install the postgresql server binaries)');
   }
-  console.log(['store'.padEnd(11), 'sent'.padStart(6), 'delivered'.padStart(16), 'p50'.padStart(10), 'p90'.padStart(10), 'p99'.padStart(10), 'max'.padStart(10), 'ack p50'.padStart(10), 'ack p99'.padStart(10)].join(' '));
+  console.log(
+    [
+      'store'.padEnd(11),
+      'sent'.padStart(6),
+      'delivered'.padStart(16),
+      'p50'.padStart(10),
+      'p90'.padStart(10),
+      'p99'.padStart(10),
+      'max'.padStart(10),
+      'ack p50'.padStart(10),
+      'ack p99'.padStart(10),
+    ].join(' '),
+  );
   for (const r of results) {
     console.log(
       [
@@ -213,10 +262,17 @@ async function main() {
         ms(r.ack.p99).padStart(10),
       ].join(' '),
     );
-    console.log(`  send failures ${r.sendFailures}, clients missing messages ${r.clientsMissing}, duplicate deliveries ${r.duplicates}, out of order ${r.outOfOrder}`);
+    console.log(
+      `  send failures ${r.sendFailures}, clients missing messages ${r.clientsMissing}, duplicate deliveries ${r.duplicates}, out of order ${r.outOfOrder}`,
+    );
   }
-  console.log('delivery = send (sender) -> message:new (receiver), includes storing the message; ack = send -> acknowledgement.');
-  for (const r of results) console.log(`goal p99 < 50 ms with ${CLIENTS} clients at ${RATE} msgs/s (${r.label}): ${r.delivery.p99 < 50 ? 'met' : 'NOT met'} (${ms(r.delivery.p99)})`);
+  console.log(
+    'delivery = send (sender) -> message:new (receiver), includes storing the message; ack = send -> acknowledgement.',
+  );
+  for (const r of results)
+    console.log(
+      `goal p99 < 50 ms with ${CLIENTS} clients at ${RATE} msgs/s (${r.label}): ${r.delivery.p99 < 50 ? 'met' : 'NOT met'} (${ms(r.delivery.p99)})`,
+    );
 }
 
 main().catch((error) => {

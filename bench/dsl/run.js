@@ -49,23 +49,37 @@ console.log(`bench/dsl on Node ${process.version}, ${require('node:os').cpus().l
 console.log('Full validation (parse + schema + semantic checks) of each example agent');
 console.log('agent                          bytes   parse ms  validate ms  agents/s  validate/parse');
 const ratios = [];
-for (const file of readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).sort()) {
+for (const file of readdirSync(examplesDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()) {
   const text = readFileSync(join(examplesDir, file), 'utf8');
   if (validateAgent(text).diagnostics.length > 0) throw new Error(`${file} is not valid`);
-  const [parse, validate] = compare(() => YAML.parseDocument(text), () => validateAgent(text));
+  const [parse, validate] = compare(
+    () => YAML.parseDocument(text),
+    () => validateAgent(text),
+  );
   ratios.push(validate / parse);
   console.log(
-    `${file.replace('.yaml', '').padEnd(30)} ${String(text.length).padStart(5)}   ${parse.toFixed(3).padStart(8)}  ${validate.toFixed(3).padStart(11)}  ${Math.round(1000 / validate).toString().padStart(8)}  ${(validate / parse).toFixed(2).padStart(14)}`,
+    `${file.replace('.yaml', '').padEnd(30)} ${String(text.length).padStart(5)}   ${parse.toFixed(3).padStart(8)}  ${validate.toFixed(3).padStart(11)}  ${Math.round(
+      1000 / validate,
+    )
+      .toString()
+      .padStart(8)}  ${(validate / parse).toFixed(2).padStart(14)}`,
   );
 }
 ratios.sort((a, b) => a - b);
-console.log(`validation / bare parse: median ${ratios[Math.floor(ratios.length / 2)].toFixed(2)}, max ${ratios[ratios.length - 1].toFixed(2)} (goal <= 1.50)\n`);
+console.log(
+  `validation / bare parse: median ${ratios[Math.floor(ratios.length / 2)].toFixed(2)}, max ${ratios[ratios.length - 1].toFixed(2)} (goal <= 1.50)\n`,
+);
 
 // A 1,000-line agent: the Email Wizard's steps repeated under new ids (as valid as the original).
 const base = readFileSync(join(examplesDir, 'email-wizard.yaml'), 'utf8');
 const layout = cutAgentText(base);
 const lines = base.split('\n');
-const stepsText = layout.steps.map((s) => s.text).join('').replace(/\n$/, '');
+const stepsText = layout.steps
+  .map((s) => s.text)
+  .join('')
+  .replace(/\n$/, '');
 const copies = [];
 for (let copy = 1; lines.length + copies.join('\n').split('\n').length < 1000; copy++) {
   let text = stepsText;
@@ -80,10 +94,16 @@ const bigText = [...lines.slice(0, insertAt), ...copies, ...lines.slice(insertAt
 const bigLines = bigText.split('\n').length;
 if (validateAgent(bigText).diagnostics.length > 0) throw new Error('the 1,000-line agent is not valid');
 
-const [fullParse, fullValidate] = compare(() => YAML.parseDocument(bigText), () => validateAgent(bigText), 2000);
+const [fullParse, fullValidate] = compare(
+  () => YAML.parseDocument(bigText),
+  () => validateAgent(bigText),
+  2000,
+);
 console.log(`1,000-line agent: ${bigLines} lines, ${bigText.length} bytes`);
 console.log(`  bare yaml.parseDocument  ${fullParse.toFixed(2)} ms`);
-console.log(`  full validateAgent       ${fullValidate.toFixed(2)} ms (ratio ${(fullValidate / fullParse).toFixed(2)})`);
+console.log(
+  `  full validateAgent       ${fullValidate.toFixed(2)} ms (ratio ${(fullValidate / fullParse).toFixed(2)})`,
+);
 
 // Typing: insert a sentence one character at a time into a step's `instructions` in the middle of the document.
 const target = bigText.indexOf('instructions: "Write a', Math.floor(bigText.length / 2)) + 'instructions: "'.length;

@@ -86,7 +86,15 @@ async function measure(run, concurrency, services) {
   const servicesCpuPercent = (((await servicesCpu(services)) - servicesBefore) / elapsed) * 100;
   if (failed) throw new Error(`a run failed: ${JSON.stringify(failed.error)}`);
   latencies.sort((a, b) => a - b);
-  return { runs: latencies.length, perSecond: (latencies.length / elapsed) * 1000, p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies[latencies.length - 1], engineCpu, servicesCpu: servicesCpuPercent };
+  return {
+    runs: latencies.length,
+    perSecond: (latencies.length / elapsed) * 1000,
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+    max: latencies[latencies.length - 1],
+    engineCpu,
+    servicesCpu: servicesCpuPercent,
+  };
 }
 
 async function main() {
@@ -96,14 +104,29 @@ async function main() {
     services.once('exit', (code) => reject(new Error(`services exited with ${code}`)));
   });
   try {
-    const credentials = tableCredentialResolver(sandboxCredentials({ sandboxBaseUrl: ready.sandboxUrl, ionflux: { baseUrl: ready.serverUrl, token: ready.apiToken } }));
+    const credentials = tableCredentialResolver(
+      sandboxCredentials({
+        sandboxBaseUrl: ready.sandboxUrl,
+        ionflux: { baseUrl: ready.serverUrl, token: ready.apiToken },
+      }),
+    );
     const agents = [
       ['3-node agent (LLM classify)', compile('3-node agent', THREE_NODE_AGENT)],
-      ['Revenue Tracker Lite', compile('Revenue Tracker Lite', readFileSync(join(__dirname, '..', '..', 'examples', 'agents', 'revenue-tracker-lite.yaml'), 'utf8'))],
+      [
+        'Revenue Tracker Lite',
+        compile(
+          'Revenue Tracker Lite',
+          readFileSync(join(__dirname, '..', '..', 'examples', 'agents', 'revenue-tracker-lite.yaml'), 'utf8'),
+        ),
+      ],
     ];
-    console.log(`bench/engine on Node ${process.version}, ${os.cpus().length} cores; ${ROUNDS} rounds of ${DURATION_MS / 1000} s per line; services in a child process on loopback\n`);
+    console.log(
+      `bench/engine on Node ${process.version}, ${os.cpus().length} cores; ${ROUNDS} rounds of ${DURATION_MS / 1000} s per line; services in a child process on loopback\n`,
+    );
     const pool = new EnginePool({ size: POOL, credentials });
-    console.log('agent                          nodes  engine           in flight     runs   runs/s   best/s   p50 ms   p99 ms   max ms  engine CPU  CPU ms/run  services CPU');
+    console.log(
+      'agent                          nodes  engine           in flight     runs   runs/s   best/s   p50 ms   p99 ms   max ms  engine CPU  CPU ms/run  services CPU',
+    );
     try {
       for (const [name, workflow] of agents) {
         const modes = [
@@ -113,12 +136,15 @@ async function main() {
         for (const [mode, run, concurrencies] of modes) {
           // Warm-up, with as many runs in flight as there are workers, so each worker is warm.
           let remaining = WARMUP;
-          await Promise.all(Array.from({ length: POOL }, async () => {
-            while (remaining-- > 0) {
-              const result = await run();
-              if (result.status !== 'success') throw new Error(`${name}: warm-up run failed: ${JSON.stringify(result.error)}`);
-            }
-          }));
+          await Promise.all(
+            Array.from({ length: POOL }, async () => {
+              while (remaining-- > 0) {
+                const result = await run();
+                if (result.status !== 'success')
+                  throw new Error(`${name}: warm-up run failed: ${JSON.stringify(result.error)}`);
+              }
+            }),
+          );
           for (const concurrency of concurrencies) {
             const rounds = [];
             for (let round = 0; round < ROUNDS; round++) rounds.push(await measure(run, concurrency, services));

@@ -6,9 +6,20 @@ const { startServer } = require('@ionflux/server');
 const { startSandboxServer } = require('@ionflux/sandbox');
 
 async function main() {
-  const server = await startServer({ port: 0, host: '127.0.0.1', inMemory: true, demo: true, sandbox: false, logLevel: 'warn' });
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    inMemory: true,
+    demo: true,
+    sandbox: false,
+    logLevel: 'warn',
+  });
   // The benchmark measures the engine, not Shopify's query budget: the store's bucket never runs dry.
-  const sandbox = await startSandboxServer({ port: 0, host: '127.0.0.1', shopifyBucket: { maximumAvailable: 1e12, restoreRate: 1e12 } });
+  const sandbox = await startSandboxServer({
+    port: 0,
+    host: '127.0.0.1',
+    shopifyBucket: { maximumAvailable: 1e12, restoreRate: 1e12 },
+  });
   const json = async (path, body, token) => {
     const response = await fetch(`${server.url}${path}`, {
       method: 'POST',
@@ -19,7 +30,11 @@ async function main() {
     return response.json();
   };
   const { accessToken } = await json('/api/auth/login', { email: server.demo.email, password: server.demo.password });
-  const { token } = await json(`/api/workspaces/${server.demo.workspaceId}/api-tokens`, { name: 'bench/engine' }, accessToken);
+  const { token } = await json(
+    `/api/workspaces/${server.demo.workspaceId}/api-tokens`,
+    { name: 'bench/engine' },
+    accessToken,
+  );
   process.send({ serverUrl: server.url, sandboxUrl: sandbox.url, apiToken: token });
   // The parent asks for this process's CPU time around each measurement.
   process.on('message', (message) => {

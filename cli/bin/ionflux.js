@@ -3,8 +3,10 @@
 // The `ionflux` command. Runs the compiled CLI (built by `npm install` / `npm run build`).
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 22) {
-  console.error(`ionflux needs Node.js 22 or newer (this is ${process.version}). Run it through npm (npx ionflux, npm start) ` +
-    'so the project\'s Node 24 is used, or call node_modules/.bin/node directly.');
+  console.error(
+    `ionflux needs Node.js 22 or newer (this is ${process.version}). Run it through npm (npx ionflux, npm start) ` +
+      "so the project's Node 24 is used, or call node_modules/.bin/node directly.",
+  );
   process.exit(2);
 }
 require('../dist/main.js')

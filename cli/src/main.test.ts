@@ -36,9 +36,17 @@ describe('ionflux validate', () => {
 
   it('prints the documented JSON shape with --format json', async () => {
     const io = capture();
-    expect(await runCli(['validate', '--format', 'json', 'examples/invalid/broken-yaml.yaml', 'examples/agents/ugc-matchmaker.yaml'], io)).toBe(1);
+    expect(
+      await runCli(
+        ['validate', '--format', 'json', 'examples/invalid/broken-yaml.yaml', 'examples/agents/ugc-matchmaker.yaml'],
+        io,
+      ),
+    ).toBe(1);
     const report = JSON.parse(io.out.join(''));
-    expect(report.files.map((f: { file: string }) => f.file)).toEqual(['examples/invalid/broken-yaml.yaml', 'examples/agents/ugc-matchmaker.yaml']);
+    expect(report.files.map((f: { file: string }) => f.file)).toEqual([
+      'examples/invalid/broken-yaml.yaml',
+      'examples/agents/ugc-matchmaker.yaml',
+    ]);
     expect(report.files[0].diagnostics[0]).toEqual({
       code: 'IFX100',
       severity: 'error',
@@ -73,7 +81,9 @@ describe('ionflux schema and init', () => {
   it('prints the published schema', async () => {
     const io = capture();
     expect(await runCli(['schema'], io)).toBe(0);
-    expect(JSON.parse(io.out.join(''))).toEqual(JSON.parse(readFileSync(join(root, 'dsl/schema/agent.schema.json'), 'utf8')));
+    expect(JSON.parse(io.out.join(''))).toEqual(
+      JSON.parse(readFileSync(join(root, 'dsl/schema/agent.schema.json'), 'utf8')),
+    );
   });
 
   it('writes a valid starter agent whose modeline points at the schema, and refuses to overwrite it', async () => {
@@ -92,10 +102,14 @@ describe('ionflux schema and init', () => {
 
 describe('the ionflux binary', () => {
   it('runs from the repository with npx (built CLI on Node 24)', () => {
-    const result = spawnSync(join(root, 'node_modules', '.bin', 'node'), [join(root, 'cli', 'bin', 'ionflux.js'), 'validate', 'examples/agents/revenue-tracker-lite.yaml'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      join(root, 'node_modules', '.bin', 'node'),
+      [join(root, 'cli', 'bin', 'ionflux.js'), 'validate', 'examples/agents/revenue-tracker-lite.yaml'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('✓ examples/agents/revenue-tracker-lite.yaml (0 errors, 0 warnings)');
     expect(result.status).toBe(0);

@@ -78,9 +78,13 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
     .command('run')
     .description('Compile an agent and run it on the embedded n8n engine, with live progress.')
     .argument('<agent>', 'agent YAML file')
-    .option('--input <json>', "the agent's inputs, e.g. '{\"period\":\"last_30_days\"}'")
+    .option('--input <json>', 'the agent\'s inputs, e.g. \'{"period":"last_30_days"}\'')
     .option('--trigger <json>', 'the trigger payload, e.g. a Shopify order webhook body')
-    .option('--sandbox', 'bind every connection to the sandbox emulators (and an embedded server for canvas/chat)', false)
+    .option(
+      '--sandbox',
+      'bind every connection to the sandbox emulators (and an embedded server for canvas/chat)',
+      false,
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--server <url>', 'a running IONFLUX server for canvas, chat and notifications (or IONFLUX_URL)')
     .option('--token <token>', 'a workspace API token of that server (or IONFLUX_API_TOKEN)')

@@ -26,10 +26,19 @@ afterAll(async () => {
   await env.close();
 });
 
-async function run(name: string, options: { input?: Record<string, unknown>; trigger?: unknown } = {}): Promise<AgentRunResult> {
+async function run(
+  name: string,
+  options: { input?: Record<string, unknown>; trigger?: unknown } = {},
+): Promise<AgentRunResult> {
   const { workflow, sourceMap, diagnostics } = compileAgent(read(name));
   if (!workflow) throw new Error(`${name}: ${JSON.stringify(diagnostics)}`);
-  return runAgent({ workflow, sourceMap: sourceMap!, credentials: env.credentials, accounts: { store: SANDBOX_CREDENTIALS.shopify.shopDomain }, ...options });
+  return runAgent({
+    workflow,
+    sourceMap: sourceMap!,
+    credentials: env.credentials,
+    accounts: { store: SANDBOX_CREDENTIALS.shopify.shopDomain },
+    ...options,
+  });
 }
 
 /** The sandbox store's orders created in [from, to), straight from its Admin GraphQL API. */
@@ -41,7 +50,10 @@ async function sandboxOrders(from: string, to: string): Promise<{ total: number;
   for (;;) {
     const response = await fetch(`${env.url}/sandbox/shopify/admin/api/2025-10/graphql.json`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'X-Shopify-Access-Token': SANDBOX_CREDENTIALS.shopify.accessToken },
+      headers: {
+        'content-type': 'application/json',
+        'X-Shopify-Access-Token': SANDBOX_CREDENTIALS.shopify.accessToken,
+      },
       body: JSON.stringify({
         query: `query($after: String, $q: String) { orders(first: 100, after: $after, query: $q) {
           nodes { createdAt cancelledAt totalPriceSet { shopMoney { amount } } totalRefundedSet { shopMoney { amount } } }
@@ -50,7 +62,17 @@ async function sandboxOrders(from: string, to: string): Promise<{ total: number;
       }),
     });
     const body = (await response.json()) as {
-      data?: { orders: { nodes: { createdAt: string; cancelledAt: string | null; totalPriceSet: { shopMoney: { amount: string } }; totalRefundedSet: { shopMoney: { amount: string } } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+      data?: {
+        orders: {
+          nodes: {
+            createdAt: string;
+            cancelledAt: string | null;
+            totalPriceSet: { shopMoney: { amount: string } };
+            totalRefundedSet: { shopMoney: { amount: string } };
+          }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+        };
+      };
       errors?: { extensions?: { code?: string } }[];
     };
     if (body.errors?.some((e) => e.extensions?.code === 'THROTTLED')) {
@@ -71,15 +93,35 @@ async function sandboxOrders(from: string, to: string): Promise<{ total: number;
 }
 
 const TRIGGERS: Record<string, unknown> = {
-  'shopify-sales-sentinel.yaml': { id: 820982911946154500, name: '#1001', total_price: '150.00', currency: 'USD', email: 'ana@example.com', line_items: [{ title: 'Gift bundle', quantity: 1, price: '150.00' }] },
+  'shopify-sales-sentinel.yaml': {
+    id: 820982911946154500,
+    name: '#1001',
+    total_price: '150.00',
+    currency: 'USD',
+    email: 'ana@example.com',
+    line_items: [{ title: 'Gift bundle', quantity: 1, price: '150.00' }],
+  },
   'slack-brief-butler.yaml': { command: 'summarize_thread', channel: 'general', text: '' },
   'whatsapp-pulse.yaml': {
-    entry: [{ changes: [{ value: { contacts: [{ profile: { name: 'Ana' } }], messages: [{ from: '15551234567', text: { body: 'My order #1002 arrived damaged and I want a refund' } }] } }] }],
+    entry: [
+      {
+        changes: [
+          {
+            value: {
+              contacts: [{ profile: { name: 'Ana' } }],
+              messages: [{ from: '15551234567', text: { body: 'My order #1002 arrived damaged and I want a refund' } }],
+            },
+          },
+        ],
+      },
+    ],
   },
 };
 
 describe('every example agent runs end to end against the sandbox', () => {
-  const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).sort();
+  const examples = readdirSync(examplesDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   it.each(examples)('%s succeeds with its default inputs, every step that ran succeeded', async (name) => {
     const result = await run(name, TRIGGERS[name] ? { trigger: TRIGGERS[name] } : {});
     expect({ status: result.status, error: result.error }).toEqual({ status: 'success', error: undefined });
@@ -92,7 +134,15 @@ describe('every example agent runs end to end against the sandbox', () => {
 describe('Revenue Tracker Lite', () => {
   it("reports totals equal to the sum of the sandbox store's orders for the period, and shows them on the canvas", async () => {
     const result = await run('revenue-tracker-lite.yaml', { input: { period: 'last_30_days' } });
-    const output = result.output as { total: number; orders: number; refunded: number; averageOrderValue: number; from: string; to: string; daily: { total: number }[] };
+    const output = result.output as {
+      total: number;
+      orders: number;
+      refunded: number;
+      averageOrderValue: number;
+      from: string;
+      to: string;
+      daily: { total: number }[];
+    };
     const expected = await sandboxOrders(output.from, output.to);
     expect(expected.count).toBeGreaterThan(100);
     expect(output.orders).toBe(expected.count);
@@ -101,7 +151,10 @@ describe('Revenue Tracker Lite', () => {
     expect(output.averageOrderValue).toBeCloseTo(expected.total / expected.count, 2);
     expect(output.daily).toHaveLength(30);
     expect(output.daily.reduce((sum, d) => sum + d.total, 0)).toBeCloseTo(expected.total, 1);
-    const block = await env.api('GET', `/api/workspaces/${env.workspaceId}/blocks/by-key?page=${encodeURIComponent('Revenue Tracker Lite')}&key=revenue`);
+    const block = await env.api(
+      'GET',
+      `/api/workspaces/${env.workspaceId}/blocks/by-key?page=${encodeURIComponent('Revenue Tracker Lite')}&key=revenue`,
+    );
     expect(block.status).toBe(200);
     expect(block.body.block.content.data.total).toBeCloseTo(expected.total, 2);
     expect(block.body.block.content.title).toBe('Revenue (last_30_days)');
@@ -109,7 +162,14 @@ describe('Revenue Tracker Lite', () => {
 });
 
 describe('Shopify Sales Sentinel', () => {
-  const order = (total: string, name: string) => ({ id: 1, name, total_price: total, currency: 'USD', email: 'ana@example.com', line_items: [{ title: 'x', quantity: 1, price: total }] });
+  const order = (total: string, name: string) => ({
+    id: 1,
+    name,
+    total_price: total,
+    currency: 'USD',
+    email: 'ana@example.com',
+    line_items: [{ title: 'x', quantity: 1, price: total }],
+  });
 
   it('fires for a $150 order (notification and #sales message) and not for a $50 one', async () => {
     const big = await run('shopify-sales-sentinel.yaml', { trigger: order('150.00', '#5150') });
@@ -126,14 +186,27 @@ describe('Shopify Sales Sentinel', () => {
     const texts = sales.body.messages.map((m: { text: string }) => m.text);
     expect(texts.some((t: string) => t.includes('Order #5150 for $150.00'))).toBe(true);
     expect(texts.some((t: string) => t.includes('#5050'))).toBe(false);
-    expect(sales.body.messages.find((m: { text: string }) => m.text.includes('#5150')).author).toEqual({ kind: 'agent', name: 'Shopify Sales Sentinel' });
+    expect(sales.body.messages.find((m: { text: string }) => m.text.includes('#5150')).author).toEqual({
+      kind: 'agent',
+      name: 'Shopify Sales Sentinel',
+    });
   });
 
   it("takes the sandbox store's own orders/create webhook body as its trigger", async () => {
-    for (const [total, fires] of [['150.00', true], ['50.00', false]] as const) {
-      const created = await fetch(`${env.url}/sandbox/shopify/control/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ total }) });
+    for (const [total, fires] of [
+      ['150.00', true],
+      ['50.00', false],
+    ] as const) {
+      const created = await fetch(`${env.url}/sandbox/shopify/control/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ total }),
+      });
       expect(created.status).toBe(201);
-      const { order, webhook } = (await created.json()) as { order: { name: string }; webhook: { name: string; total_price: string } };
+      const { order, webhook } = (await created.json()) as {
+        order: { name: string };
+        webhook: { name: string; total_price: string };
+      };
       expect(webhook).toMatchObject({ name: order.name, total_price: total });
       const result = await run('shopify-sales-sentinel.yaml', { trigger: webhook });
       expect(result.steps.some((step) => step.id === 'alert')).toBe(fires);
@@ -148,13 +221,22 @@ describe('Slack Brief Butler', () => {
     const thread = await env.api('GET', `/api/workspaces/${env.workspaceId}/messages/${root.id}/thread`);
     const threadTexts: string[] = [thread.body.root, ...thread.body.replies].map((m: { text: string }) => m.text);
 
-    const result = await run('slack-brief-butler.yaml', { trigger: { command: 'summarize_thread', channel: 'general', threadId: root.id, text: '' } });
+    const result = await run('slack-brief-butler.yaml', {
+      trigger: { command: 'summarize_thread', channel: 'general', threadId: root.id, text: '' },
+    });
     expect(result.status).toBe('success');
-    const brief = result.output as { title: string; summary: string; decisions: string[]; actionItems: string[]; openQuestions: string[] };
+    const brief = result.output as {
+      title: string;
+      summary: string;
+      decisions: string[];
+      actionItems: string[];
+      openQuestions: string[];
+    };
     // Extractive: every sentence of the summary comes from a message of the thread, and the key facts are there.
     const sentences = brief.summary.split(/(?<=[.!?])\s+/).filter(Boolean);
     expect(sentences.length).toBeGreaterThan(0);
-    for (const sentence of sentences) expect(threadTexts.some((text) => text.includes(sentence.replace(/^[^:]+:\s*/, '').trim()))).toBe(true);
+    for (const sentence of sentences)
+      expect(threadTexts.some((text) => text.includes(sentence.replace(/^[^:]+:\s*/, '').trim()))).toBe(true);
     expect(JSON.stringify(brief)).toContain('$89');
 
     const after = await env.api('GET', `/api/workspaces/${env.workspaceId}/messages/${root.id}/thread`);
@@ -166,18 +248,24 @@ describe('Slack Brief Butler', () => {
 });
 
 describe('Inventory Guardian', () => {
-  it("tells #ops through its error handler when the store cannot be read", async () => {
+  it('tells #ops through its error handler when the store cannot be read', async () => {
     const { workflow, sourceMap } = compileAgent(read('inventory-guardian.yaml'));
     const table = sandboxCredentials({ sandboxBaseUrl: env.url, ionflux: { baseUrl: env.url, token: env.apiToken } });
     table.ionfluxShopifyAccessTokenApi = { ...table.ionfluxShopifyAccessTokenApi, accessToken: 'shpat_revoked' };
-    const result = await runAgent({ workflow: workflow!, sourceMap: sourceMap!, credentials: tableCredentialResolver(table) });
+    const result = await runAgent({
+      workflow: workflow!,
+      sourceMap: sourceMap!,
+      credentials: tableCredentialResolver(table),
+    });
     expect(result.status).toBe('success');
     expect(result.steps.map((s) => [s.id, s.status])).toEqual([
       ['low', 'error'],
       ['tellOps', 'success'],
     ]);
     const ops = await env.api('GET', `/api/workspaces/${env.workspaceId}/messages?channel=ops&limit=10`);
-    expect(ops.body.messages.at(-1).text).toMatch(/^Inventory Guardian could not read the store: .*Invalid API key or access token/);
+    expect(ops.body.messages.at(-1).text).toMatch(
+      /^Inventory Guardian could not read the store: .*Invalid API key or access token/,
+    );
   });
 });
 
@@ -185,18 +273,43 @@ describe('ionflux run', () => {
   function capture(): CliIO & { out: string[]; err: string[] } {
     const out: string[] = [];
     const err: string[] = [];
-    return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), cwd: root, env: { IONFLUX_URL: env.url, IONFLUX_API_TOKEN: env.apiToken }, isTTY: false };
+    return {
+      out,
+      err,
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      cwd: root,
+      env: { IONFLUX_URL: env.url, IONFLUX_API_TOKEN: env.apiToken },
+      isTTY: false,
+    };
   }
 
   it('prints the documented JSON document and exits 0 on success', async () => {
     const io = capture();
-    const code = await runCli(['run', 'examples/agents/tiktok-stylist.yaml', '--sandbox', '--format', 'json', '--input', '{"keywords":["fashion"],"count":3}'], io);
+    const code = await runCli(
+      [
+        'run',
+        'examples/agents/tiktok-stylist.yaml',
+        '--sandbox',
+        '--format',
+        'json',
+        '--input',
+        '{"keywords":["fashion"],"count":3}',
+      ],
+      io,
+    );
     expect(io.err.join('')).toBe('');
     expect(code).toBe(0);
     const document = JSON.parse(io.out.join(''));
     expect(document.status).toBe('success');
     expect(document.output.hashtags).toHaveLength(3);
-    expect(document.steps[0]).toEqual({ id: 'hashtags', node: 'Trending hashtags', status: 'success', durationMs: expect.any(Number), items: 1 });
+    expect(document.steps[0]).toEqual({
+      id: 'hashtags',
+      node: 'Trending hashtags',
+      status: 'success',
+      durationMs: expect.any(Number),
+      items: 1,
+    });
   });
 
   it('shows progress and the output as text, and fails with the line:col of the failing step', async () => {
@@ -209,20 +322,38 @@ describe('ionflux run', () => {
     const failing = capture();
     failing.env = {};
     expect(await runCli(['run', 'examples/agents/revenue-tracker-lite.yaml'], failing)).toBe(1);
-    expect(failing.out.join('')).toContain('examples/agents/revenue-tracker-lite.yaml:27:7: runtime error: Node "Revenue summary" needs the ionfluxShopifyAccessTokenApi credential');
+    expect(failing.out.join('')).toContain(
+      'examples/agents/revenue-tracker-lite.yaml:27:7: runtime error: Node "Revenue summary" needs the ionfluxShopifyAccessTokenApi credential',
+    );
   });
 
   it('refuses bad --input with a usage error', async () => {
     const io = capture();
-    expect(await runCli(['run', 'examples/agents/revenue-tracker-lite.yaml', '--sandbox', '--input', '{"period": "someday"}'], io)).toBe(2);
+    expect(
+      await runCli(
+        ['run', 'examples/agents/revenue-tracker-lite.yaml', '--sandbox', '--input', '{"period": "someday"}'],
+        io,
+      ),
+    ).toBe(2);
     expect(io.err.join('')).toContain("Input 'period' must be one of");
-    expect(await runCli(['run', 'examples/agents/revenue-tracker-lite.yaml', '--input', 'not json'], capture())).toBe(2);
+    expect(await runCli(['run', 'examples/agents/revenue-tracker-lite.yaml', '--input', 'not json'], capture())).toBe(
+      2,
+    );
   });
 
   it('runs from the built binary with an embedded sandbox server', () => {
     const result = spawnSync(
       join(root, 'node_modules', '.bin', 'node'),
-      [join(root, 'cli', 'bin', 'ionflux.js'), 'run', 'examples/agents/shopify-sales-sentinel.yaml', '--sandbox', '--format', 'json', '--trigger', JSON.stringify(TRIGGERS['shopify-sales-sentinel.yaml'])],
+      [
+        join(root, 'cli', 'bin', 'ionflux.js'),
+        'run',
+        'examples/agents/shopify-sales-sentinel.yaml',
+        '--sandbox',
+        '--format',
+        'json',
+        '--trigger',
+        JSON.stringify(TRIGGERS['shopify-sales-sentinel.yaml']),
+      ],
       { cwd: root, encoding: 'utf8', timeout: 120_000 },
     );
     expect(result.status).toBe(0);

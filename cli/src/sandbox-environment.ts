@@ -1,5 +1,10 @@
 import { startServer, type ServerHandle } from '@ionflux/server';
-import { sandboxCredentials, tableCredentialResolver, type CredentialResolver, type CredentialTable } from '@ionflux/engine';
+import {
+  sandboxCredentials,
+  tableCredentialResolver,
+  type CredentialResolver,
+  type CredentialTable,
+} from '@ionflux/engine';
 
 /**
  * An IONFLUX server with its sandbox emulators and the demo workspace, on loopback port 0 with an in-memory database,
@@ -20,9 +25,16 @@ export interface SandboxEnvironment {
   close(): Promise<void>;
 }
 
-export async function startSandboxEnvironment({ logLevel = 'silent' }: { logLevel?: 'silent' | 'info' | 'warn' } = {}): Promise<SandboxEnvironment> {
+export async function startSandboxEnvironment({
+  logLevel = 'silent',
+}: { logLevel?: 'silent' | 'info' | 'warn' } = {}): Promise<SandboxEnvironment> {
   const server = await startServer({ port: 0, host: '127.0.0.1', inMemory: true, demo: true, logLevel });
-  const request = async <T>(method: string, path: string, body: unknown, token?: string): Promise<{ status: number; body: T }> => {
+  const request = async <T>(
+    method: string,
+    path: string,
+    body: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: T }> => {
     const response = await fetch(`${server.url}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -32,12 +44,23 @@ export async function startSandboxEnvironment({ logLevel = 'silent' }: { logLeve
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   };
   try {
-    const login = await request<{ accessToken: string }>('POST', '/api/auth/login', { email: server.demo!.email, password: server.demo!.password });
+    const login = await request<{ accessToken: string }>('POST', '/api/auth/login', {
+      email: server.demo!.email,
+      password: server.demo!.password,
+    });
     const userToken = login.body.accessToken;
     const workspaceId = server.demo!.workspaceId;
-    const created = await request<{ token: string }>('POST', `/api/workspaces/${workspaceId}/api-tokens`, { name: 'IONFLUX agents' }, userToken);
+    const created = await request<{ token: string }>(
+      'POST',
+      `/api/workspaces/${workspaceId}/api-tokens`,
+      { name: 'IONFLUX agents' },
+      userToken,
+    );
     if (created.status !== 201) throw new Error(`Could not create an API token: ${JSON.stringify(created.body)}`);
-    const credentialTable = sandboxCredentials({ sandboxBaseUrl: server.url, ionflux: { baseUrl: server.url, token: created.body.token } });
+    const credentialTable = sandboxCredentials({
+      sandboxBaseUrl: server.url,
+      ionflux: { baseUrl: server.url, token: created.body.token },
+    });
     return {
       server,
       url: server.url,

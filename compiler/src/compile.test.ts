@@ -8,7 +8,9 @@ import { decompileWorkflow } from './decompile';
 import { examplesDirectory, goldenFiles } from './goldens';
 import type { N8nWorkflow } from './workflow';
 
-const examples = readdirSync(examplesDirectory).filter((f) => f.endsWith('.yaml')).sort();
+const examples = readdirSync(examplesDirectory)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const read = (file: string) => readFileSync(join(examplesDirectory, file), 'utf8');
 
 describe('golden workflows (examples/agents/<name>.n8n.json)', () => {
@@ -36,7 +38,10 @@ describe('golden workflows (examples/agents/<name>.n8n.json)', () => {
     const original = read('revenue-tracker-lite.yaml');
     const reformatted = original
       .replace(/^#.*\n/gm, '')
-      .replace('    store: { type: shopify, scopes: [read_orders], description: The store to report on. }', '    store:\n      description: The store to report on.\n      scopes:\n        - read_orders\n      type: shopify')
+      .replace(
+        '    store: { type: shopify, scopes: [read_orders], description: The store to report on. }',
+        '    store:\n      description: The store to report on.\n      scopes:\n        - read_orders\n      type: shopify',
+      )
       .replace('  policy:', '  # a new comment\n  policy:');
     expect(reformatted).not.toBe(original);
     expect(compileAgent(reformatted).json).toBe(compileAgent(original).json);
@@ -44,7 +49,10 @@ describe('golden workflows (examples/agents/<name>.n8n.json)', () => {
 });
 
 describe('the compiled workflow', () => {
-  const workflows = Object.fromEntries(examples.map((f) => [f, compileAgent(read(f)).workflow!])) as Record<string, N8nWorkflow>;
+  const workflows = Object.fromEntries(examples.map((f) => [f, compileAgent(read(f)).workflow!])) as Record<
+    string,
+    N8nWorkflow
+  >;
 
   it.each(examples)('%s is a complete n8n workflow with explicit versions, stable ids and connected nodes', (file) => {
     const workflow = workflows[file]!;
@@ -74,7 +82,9 @@ describe('the compiled workflow', () => {
         }
       }
       // No credential data anywhere: no secret-bearing fields, no token-shaped values.
-      expect(JSON.stringify(workflow)).not.toMatch(/"(accessToken|access_token|apiKey|api_key|clientSecret|client_secret|password|token)"\s*:/);
+      expect(JSON.stringify(workflow)).not.toMatch(
+        /"(accessToken|access_token|apiKey|api_key|clientSecret|client_secret|password|token)"\s*:/,
+      );
       expect(JSON.stringify(workflow)).not.toMatch(/shpat_|sk-[A-Za-z0-9]{8}/);
     }
   });
@@ -84,16 +94,27 @@ describe('the compiled workflow', () => {
     const byName = (name: string) => sentinel.nodes.find((n) => n.name === name)!;
     expect(byName('Shopify order').type).toBe('n8n-nodes-ionflux.ionfluxShopifyTrigger');
     expect(byName('Above threshold?').type).toBe('n8n-nodes-base.if');
-    expect(byName('Notify team')).toMatchObject({ type: 'n8n-nodes-ionflux.ionfluxNotify', parameters: { resource: 'notification', operation: 'create', level: 'warning' } });
+    expect(byName('Notify team')).toMatchObject({
+      type: 'n8n-nodes-ionflux.ionfluxNotify',
+      parameters: { resource: 'notification', operation: 'create', level: 'warning' },
+    });
     expect(byName('Post to sales').onError).toBe('continueRegularOutput');
-    expect(sentinel.connections['Above threshold?']!.main.map((o) => o.map((c) => c.node))).toEqual([['Notify team'], ['Above threshold? done']]);
+    expect(sentinel.connections['Above threshold?']!.main.map((o) => o.map((c) => c.node))).toEqual([
+      ['Notify team'],
+      ['Above threshold? done'],
+    ]);
     expect(byName('Notify team').retryOnFail).toBeUndefined(); // notify is not idempotent: the policy's retries skip it
     expect(sentinel.settings.executionTimeout).toBe(20);
 
     const guardian = workflows['inventory-guardian.yaml']!;
     const low = guardian.nodes.find((n) => n.name === 'Low-stock products')!;
-    expect(low).toMatchObject({ onError: 'continueErrorOutput', parameters: { options: { timeoutMs: 30000, retries: 3, retryDelayMs: 2000 } } });
-    expect(guardian.connections['Low-stock products']!.main[1]).toEqual([{ node: 'Error in Low-stock products', type: 'main', index: 0 }]);
+    expect(low).toMatchObject({
+      onError: 'continueErrorOutput',
+      parameters: { options: { timeoutMs: 30000, retries: 3, retryDelayMs: 2000 } },
+    });
+    expect(guardian.connections['Low-stock products']!.main[1]).toEqual([
+      { node: 'Error in Low-stock products', type: 'main', index: 0 },
+    ]);
     expect(guardian.nodes.find((n) => n.type === 'n8n-nodes-base.scheduleTrigger')!.parameters).toEqual({
       rule: { interval: [{ field: 'cronExpression', expression: '0 8 * * 1-5' }] },
     });
@@ -101,7 +122,10 @@ describe('the compiled workflow', () => {
   });
 
   it('maps fixed-backoff retries onto n8n retry settings', () => {
-    const text = read('revenue-tracker-lite.yaml').replace('retries: { max: 3, backoff: exponential, delay: 1s }', 'retries: { max: 2, backoff: fixed, delay: 500ms }');
+    const text = read('revenue-tracker-lite.yaml').replace(
+      'retries: { max: 3, backoff: exponential, delay: 1s }',
+      'retries: { max: 2, backoff: fixed, delay: 500ms }',
+    );
     const node = compileAgent(text).workflow!.nodes.find((n) => n.name === 'Revenue summary')!;
     expect(node).toMatchObject({ retryOnFail: true, maxTries: 3, waitBetweenTries: 500 });
     expect(node.parameters.options).toEqual({ timeoutMs: 30000 });
@@ -109,12 +133,17 @@ describe('the compiled workflow', () => {
 
   it('reports the YAML line:col of every node through the source map', () => {
     const result = compileAgent(read('shopify-sales-sentinel.yaml'));
-    expect(result.sourceMap!['Notify team']).toEqual({ path: ['spec', 'steps', 0, 'then', 0], range: { start: { line: 28, col: 11 }, end: { line: 35, col: 1 } } });
+    expect(result.sourceMap!['Notify team']).toEqual({
+      path: ['spec', 'steps', 0, 'then', 0],
+      range: { start: { line: 28, col: 11 }, end: { line: 35, col: 1 } },
+    });
     expect(read('shopify-sales-sentinel.yaml').split('\n')[27]).toBe('        - id: alert');
   });
 
   it('returns diagnostics and no workflow for an invalid agent', () => {
-    const result = compileAgent(readFileSync(join(examplesDirectory, '..', 'invalid', 'typos-everywhere.yaml'), 'utf8'));
+    const result = compileAgent(
+      readFileSync(join(examplesDirectory, '..', 'invalid', 'typos-everywhere.yaml'), 'utf8'),
+    );
     expect(result.workflow).toBeUndefined();
     expect(result.diagnostics.some((d) => d.code === 'IFX301')).toBe(true);
   });
@@ -129,31 +158,51 @@ describe('decompile', () => {
   });
 
   it('names unsupported nodes instead of dropping them', () => {
-    const workflow = JSON.parse(readFileSync(join(examplesDirectory, 'revenue-tracker-lite.n8n.json'), 'utf8')) as N8nWorkflow;
-    workflow.nodes.push({ id: 'x', name: 'Run code', type: 'n8n-nodes-base.code', typeVersion: 2, position: [0, 0], parameters: { jsCode: 'return items' } });
+    const workflow = JSON.parse(
+      readFileSync(join(examplesDirectory, 'revenue-tracker-lite.n8n.json'), 'utf8'),
+    ) as N8nWorkflow;
+    workflow.nodes.push({
+      id: 'x',
+      name: 'Run code',
+      type: 'n8n-nodes-base.code',
+      typeVersion: 2,
+      position: [0, 0],
+      parameters: { jsCode: 'return items' },
+    });
     workflow.connections['Revenue summary'] = { main: [[{ node: 'Run code', type: 'main', index: 0 }]] };
     workflow.connections['Run code'] = { main: [[{ node: 'Output', type: 'main', index: 0 }]] };
     const result = decompileWorkflow(workflow);
     expect(result.yaml).toBeUndefined();
-    expect(result.diagnostics).toEqual([expect.objectContaining({ code: 'IFX600', node: 'Run code', type: 'n8n-nodes-base.code' })]);
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ code: 'IFX600', node: 'Run code', type: 'n8n-nodes-base.code' }),
+    ]);
   });
 
   it('reports expressions it cannot read and inputs that are not workflows', () => {
-    const workflow = JSON.parse(readFileSync(join(examplesDirectory, 'revenue-tracker-lite.n8n.json'), 'utf8')) as N8nWorkflow;
-    workflow.nodes.find((n) => n.name === 'Revenue summary')!.parameters.period = '={{ $json.periods.map(p => p.id)[0] }}';
+    const workflow = JSON.parse(
+      readFileSync(join(examplesDirectory, 'revenue-tracker-lite.n8n.json'), 'utf8'),
+    ) as N8nWorkflow;
+    workflow.nodes.find((n) => n.name === 'Revenue summary')!.parameters.period =
+      '={{ $json.periods.map(p => p.id)[0] }}';
     expect(decompileWorkflow(workflow).diagnostics[0]).toMatchObject({ code: 'IFX601', node: 'Revenue summary' });
     expect(decompileWorkflow('not json').diagnostics[0]!.code).toBe('IFX603');
     expect(decompileWorkflow('{"nodes": 3}').diagnostics[0]!.code).toBe('IFX603');
   });
 
   it('reads a workflow built in n8n without IONFLUX metadata', () => {
-    const workflow = JSON.parse(readFileSync(join(examplesDirectory, 'shopify-sales-sentinel.n8n.json'), 'utf8')) as Partial<N8nWorkflow>;
+    const workflow = JSON.parse(
+      readFileSync(join(examplesDirectory, 'shopify-sales-sentinel.n8n.json'), 'utf8'),
+    ) as Partial<N8nWorkflow>;
     delete workflow.meta;
     const result = decompileWorkflow(workflow as N8nWorkflow);
     expect(result.diagnostics).toEqual([]);
     const recompiled = compileAgent(result.yaml!);
     expect(recompiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(recompiled.workflow!.nodes.map((n) => n.name)).toEqual(JSON.parse(readFileSync(join(examplesDirectory, 'shopify-sales-sentinel.n8n.json'), 'utf8')).nodes.map((n: { name: string }) => n.name));
+    expect(recompiled.workflow!.nodes.map((n) => n.name)).toEqual(
+      JSON.parse(readFileSync(join(examplesDirectory, 'shopify-sales-sentinel.n8n.json'), 'utf8')).nodes.map(
+        (n: { name: string }) => n.name,
+      ),
+    );
   });
 });
 

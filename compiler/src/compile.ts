@@ -1,4 +1,11 @@
-import { rangeOfPath, validateAgent, type AgentValidation, type Diagnostic, type DocumentPath, type Range } from '@ionflux/dsl';
+import {
+  rangeOfPath,
+  validateAgent,
+  type AgentValidation,
+  type Diagnostic,
+  type DocumentPath,
+  type Range,
+} from '@ionflux/dsl';
 import type { AgentIR } from './ir';
 import { lowerAgent, type LayoutPositions } from './lower';
 import { normalizeAgent } from './normalize';
@@ -32,13 +39,19 @@ export function compileAgent(text: string, { layout }: { layout?: LayoutPosition
   return compileValidated(validateAgent(text), { layout });
 }
 
-export function compileValidated(validation: AgentValidation, { layout }: { layout?: LayoutPositions } = {}): CompileResult {
+export function compileValidated(
+  validation: AgentValidation,
+  { layout }: { layout?: LayoutPositions } = {},
+): CompileResult {
   if (!validation.agent) return { diagnostics: validation.diagnostics };
   const ir = normalizeAgent({ agent: validation.agent, resolvedConnections: validation.resolvedConnections });
   const workflow = lowerAgent(ir, layout ? { layout } : {});
   const sourceMap: NonNullable<CompileResult['sourceMap']> = {};
   for (const [node, source] of Object.entries(workflow.meta.ionflux.nodes)) {
-    sourceMap[node] = { path: source.path, range: rangeOfPath(validation.document, validation.lineCounter, source.path) };
+    sourceMap[node] = {
+      path: source.path,
+      range: rangeOfPath(validation.document, validation.lineCounter, source.path),
+    };
   }
   return { diagnostics: validation.diagnostics, workflow, json: emitWorkflow(workflow), ir, sourceMap };
 }

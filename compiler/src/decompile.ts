@@ -1,6 +1,20 @@
-import { actionCatalog, type ActionName, type DiagnosticCode, type InputDefinition, type JsonSchema } from '@ionflux/dsl';
+import {
+  actionCatalog,
+  type ActionName,
+  type DiagnosticCode,
+  type InputDefinition,
+  type JsonSchema,
+} from '@ionflux/dsl';
 import { Document, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
-import { expressionBody, liftExpression, liftParameter, liftValue, UnsupportedExpression, type LiftContext, type NodeMeaning } from './lift';
+import {
+  expressionBody,
+  liftExpression,
+  liftParameter,
+  liftValue,
+  UnsupportedExpression,
+  type LiftContext,
+  type NodeMeaning,
+} from './lift';
 import { parameterTakesJson } from './lower';
 import { ACTION_NODES, CREDENTIAL_TYPES, NODE_PACKAGE, TRIGGER_NODES } from './nodes';
 import { humanizeId, titleFromName } from './normalize';
@@ -58,8 +72,14 @@ function fail(code: DecompileDiagnostic['code'], message: string, node?: N8nNode
 
 /** "Fetch orders" -> "fetchOrders": a step id for a node that has none recorded. */
 export function idFromName(name: string): string {
-  const words = name.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').filter(Boolean);
-  const id = words.map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1))).join('');
+  const words = name
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter(Boolean);
+  const id = words
+    .map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1)))
+    .join('');
   return /^[a-z]/.test(id) ? id : `step${id}`;
 }
 
@@ -100,7 +120,12 @@ class Decompiler {
 
   private next(name: string, output = 0): N8nNode | undefined {
     const targets = this.outputs(name, output);
-    if (targets.length > 1) fail('IFX602', `Node "${name}" feeds ${targets.length} nodes from one output; an agent step has one successor.`, this.nodes.get(name));
+    if (targets.length > 1)
+      fail(
+        'IFX602',
+        `Node "${name}" feeds ${targets.length} nodes from one output; an agent step has one successor.`,
+        this.nodes.get(name),
+      );
     return targets[0] ? this.node(targets[0].node) : undefined;
   }
 
@@ -113,7 +138,9 @@ class Decompiler {
   private incoming(name: string): { from: string; output: number; input: number }[] {
     const result: { from: string; output: number; input: number }[] = [];
     for (const [from, { main }] of Object.entries(this.workflow.connections)) {
-      (main ?? []).forEach((targets, output) => targets?.forEach((t) => t.node === name && result.push({ from, output, input: t.index })));
+      (main ?? []).forEach((targets, output) =>
+        targets?.forEach((t) => t.node === name && result.push({ from, output, input: t.index })),
+      );
     }
     return result;
   }
@@ -140,7 +167,8 @@ class Decompiler {
   private meaningOf(name: string): NodeMeaning | undefined {
     const node = this.nodes.get(name);
     if (!node) return undefined;
-    if (this.role(node) === 'inputs' || (node.type === 'n8n-nodes-base.set' && name === 'Inputs')) return { kind: 'inputs' };
+    if (this.role(node) === 'inputs' || (node.type === 'n8n-nodes-base.set' && name === 'Inputs'))
+      return { kind: 'inputs' };
     if (this.loopSplitAs.has(name)) return { kind: 'loop-split', as: this.loopSplitAs.get(name)! };
     if (this.loopEnds.has(name)) return { kind: 'loop-end', id: this.loopEnds.get(name)! };
     if (this.handlerOfNode.has(name)) return { kind: 'handler' };
@@ -155,7 +183,11 @@ class Decompiler {
       return liftValue(body, this.liftContext);
     } catch (error) {
       if (error instanceof UnsupportedExpression) {
-        fail('IFX601', `Parameter "${parameter}" of node "${node.name}" has an expression IONFLUX cannot read: ${error.message}.`, node);
+        fail(
+          'IFX601',
+          `Parameter "${parameter}" of node "${node.name}" has an expression IONFLUX cannot read: ${error.message}.`,
+          node,
+        );
       }
       throw error;
     }
@@ -165,7 +197,12 @@ class Decompiler {
     try {
       return liftExpression(js, this.liftContext);
     } catch (error) {
-      if (error instanceof UnsupportedExpression) fail('IFX601', `The ${what} of node "${node.name}" is an expression IONFLUX cannot read: ${error.message}.`, node);
+      if (error instanceof UnsupportedExpression)
+        fail(
+          'IFX601',
+          `The ${what} of node "${node.name}" is an expression IONFLUX cannot read: ${error.message}.`,
+          node,
+        );
       throw error;
     }
   }
@@ -176,8 +213,18 @@ class Decompiler {
     const triggers = this.workflow.nodes.filter((n) => TRIGGER_BY_TYPE.has(n.type));
     if (triggers.length !== 1) {
       const others = this.workflow.nodes.filter((n) => /trigger|webhook/i.test(n.type) && !TRIGGER_BY_TYPE.has(n.type));
-      if (others[0]) fail('IFX600', `Node "${others[0].name}" (${others[0].type}) is a trigger IONFLUX does not support.`, others[0]);
-      fail('IFX602', triggers.length === 0 ? 'The workflow has no IONFLUX-supported trigger node.' : 'An agent has exactly one trigger node.');
+      if (others[0])
+        fail(
+          'IFX600',
+          `Node "${others[0].name}" (${others[0].type}) is a trigger IONFLUX does not support.`,
+          others[0],
+        );
+      fail(
+        'IFX602',
+        triggers.length === 0
+          ? 'The workflow has no IONFLUX-supported trigger node.'
+          : 'An agent has exactly one trigger node.',
+      );
     }
     const trigger = triggers[0]!;
     this.visited.add(trigger.name);
@@ -199,7 +246,9 @@ class Decompiler {
     }
     if (Object.keys(inputDefinitions).length > 0) spec.inputs = inputDefinitions;
     this.connectionTypes = new Map(
-      Object.entries((this.meta.connections ?? inputs.connections) as Record<string, { type: string }>).map(([name, c]) => [name, c.type]),
+      Object.entries((this.meta.connections ?? inputs.connections) as Record<string, { type: string }>).map(
+        ([name, c]) => [name, c.type],
+      ),
     );
     const { steps, outputStart } = this.walk(first, undefined);
     spec.trigger = this.readTrigger(trigger);
@@ -208,29 +257,42 @@ class Decompiler {
       const output = this.readOutput(outputStart);
       if (output) spec.output = output;
     }
-    if (this.handlers.size > 0) spec.handlers = Object.fromEntries([...this.handlers].sort(([a], [b]) => this.handlerOrder(a) - this.handlerOrder(b)));
+    if (this.handlers.size > 0)
+      spec.handlers = Object.fromEntries(
+        [...this.handlers].sort(([a], [b]) => this.handlerOrder(a) - this.handlerOrder(b)),
+      );
     const connections = this.meta.connections ?? this.connectionsFromCredentials();
     if (Object.keys(connections).length > 0) spec.connections = connections;
     const policy: Obj = {};
-    if (this.workflow.settings?.executionTimeout) policy.timeout = formatDuration(this.workflow.settings.executionTimeout * 1000);
+    if (this.workflow.settings?.executionTimeout)
+      policy.timeout = formatDuration(this.workflow.settings.executionTimeout * 1000);
     if (this.meta.policy?.budget) policy.budget = this.meta.policy.budget;
     if (Object.keys(policy).length > 0) spec.policy = policy;
 
     for (const node of this.workflow.nodes) {
       if (!this.visited.has(node.name)) {
-        fail('IFX600', `Node "${node.name}" (${node.type}) is not connected in a way an agent can express (unreachable or unsupported).`, node);
+        fail(
+          'IFX600',
+          `Node "${node.name}" (${node.type}) is not connected in a way an agent can express (unreachable or unsupported).`,
+          node,
+        );
       }
     }
     const metadata: Obj = { ...(this.meta.metadata ?? {}) };
     if (!metadata.name) metadata.name = slugify(this.workflow.name) || 'decompiled-agent';
     if (!metadata.version) metadata.version = '0.1.0';
     if (metadata.displayName === titleFromName(metadata.name as string)) delete metadata.displayName;
-    if (!this.meta.metadata && this.workflow.name !== titleFromName(metadata.name as string)) metadata.displayName = this.workflow.name;
+    if (!this.meta.metadata && this.workflow.name !== titleFromName(metadata.name as string))
+      metadata.displayName = this.workflow.name;
     const ordered: Obj = {};
-    for (const key of ['inputs', 'connections', 'trigger', 'steps', 'handlers', 'output', 'policy']) if (spec[key] !== undefined) ordered[key] = spec[key];
+    for (const key of ['inputs', 'connections', 'trigger', 'steps', 'handlers', 'output', 'policy'])
+      if (spec[key] !== undefined) ordered[key] = spec[key];
     const layout: Record<string, [number, number]> = {};
     for (const node of this.workflow.nodes) layout[node.name] = node.position;
-    return { agent: { apiVersion: 'ionflux/v1', kind: 'Agent', metadata: orderMetadata(metadata), spec: ordered }, layout };
+    return {
+      agent: { apiVersion: 'ionflux/v1', kind: 'Agent', metadata: orderMetadata(metadata), spec: ordered },
+      layout,
+    };
   }
 
   private handlerOrder(name: string): number {
@@ -242,7 +304,10 @@ class Decompiler {
     if (!node || node.type !== 'n8n-nodes-base.set' || !(this.role(node) === 'inputs' || node.name === 'Inputs')) {
       return { node: false, values: {}, connections: {} };
     }
-    const assignments = ((node.parameters.assignments as Obj | undefined)?.assignments ?? []) as { name: string; value: unknown }[];
+    const assignments = ((node.parameters.assignments as Obj | undefined)?.assignments ?? []) as {
+      name: string;
+      value: unknown;
+    }[];
     const parse = (name: string): Obj => {
       const assignment = assignments.find((a) => a.name === name);
       if (!assignment || typeof assignment.value !== 'string') return {};
@@ -263,7 +328,8 @@ class Decompiler {
         return { manual: {} };
       case 'schedule': {
         const interval = ((p.rule as Obj | undefined)?.interval as Obj[] | undefined)?.[0];
-        if (!interval || interval.field !== 'cronExpression') fail('IFX601', `Schedule node "${node.name}" must use a cron expression rule.`, node);
+        if (!interval || interval.field !== 'cronExpression')
+          fail('IFX601', `Schedule node "${node.name}" must use a cron expression rule.`, node);
         const config: Obj = { cron: interval.expression };
         if (this.workflow.settings?.timezone) config.timezone = this.workflow.settings.timezone;
         return { schedule: config };
@@ -306,14 +372,17 @@ class Decompiler {
     const steps: unknown[] = [];
     let node = start;
     while (node && node.name !== stop) {
-      if (this.visited.has(node.name)) fail('IFX602', `Node "${node.name}" is reached twice; agents are trees of steps joined after branches.`, node);
+      if (this.visited.has(node.name))
+        fail('IFX602', `Node "${node.name}" is reached twice; agents are trees of steps joined after branches.`, node);
       const role = this.role(node);
-      if (role === 'output' || (node.type === 'n8n-nodes-base.set' && node.name === 'Output' && !role)) return { steps, outputStart: node };
+      if (role === 'output' || (node.type === 'n8n-nodes-base.set' && node.name === 'Output' && !role))
+        return { steps, outputStart: node };
       let result: { step: unknown; next: N8nNode | undefined };
       if (this.isAction(node)) result = this.readAction(node);
       else if (node.type === 'n8n-nodes-base.if' && role !== 'loop-check') result = this.readIf(node);
       else if (node.type === 'n8n-nodes-base.switch') result = this.readSwitch(node);
-      else if (node.type === 'n8n-nodes-base.set' && (role === 'loop-items' || this.looksLikeLoop(node))) result = this.readForEach(node);
+      else if (node.type === 'n8n-nodes-base.set' && (role === 'loop-items' || this.looksLikeLoop(node)))
+        result = this.readForEach(node);
       else fail('IFX600', `Node "${node.name}" (${node.type}) has no IONFLUX agent equivalent.`, node);
       steps.push(result.step);
       node = result.next;
@@ -329,7 +398,9 @@ class Decompiler {
 
   private readAction(node: N8nNode): { step: unknown; next: N8nNode | undefined } {
     this.visited.add(node.name);
-    const uses = ACTION_BY_NODE.get(`${node.type}/${String(node.parameters.resource)}/${String(node.parameters.operation)}`)!;
+    const uses = ACTION_BY_NODE.get(
+      `${node.type}/${String(node.parameters.resource)}/${String(node.parameters.operation)}`,
+    )!;
     const action = actionCatalog[uses];
     const id = this.stepId(node);
     const step: Obj = { id };
@@ -341,22 +412,32 @@ class Decompiler {
       const credential = node.credentials?.[CREDENTIAL_TYPES[needed.type]];
       const connection = credentialConnection(credential?.id);
       const sameType = [...this.connectionTypes].filter(([, type]) => type === needed.type).length;
-      if (connection && (sameType > 1 || this.connectionTypes.get(connection) !== needed.type)) step.connection = connection;
+      if (connection && (sameType > 1 || this.connectionTypes.get(connection) !== needed.type))
+        step.connection = connection;
     }
     const params: Obj = {};
     const schemas = action.params.properties ?? {};
     for (const [name, value] of Object.entries(node.parameters)) {
       if (['resource', 'operation', 'options', 'backend', 'authentication'].includes(name)) continue;
-      if (!schemas[name]) fail('IFX600', `Node "${node.name}" has a parameter "${name}" that ${uses} does not take.`, node);
+      if (!schemas[name])
+        fail('IFX600', `Node "${node.name}" has a parameter "${name}" that ${uses} does not take.`, node);
       params[name] = this.readParameter(value, schemas[name]!, node, name);
     }
     if (Object.keys(params).length > 0) step.with = params;
     const options = (node.parameters.options ?? {}) as Obj;
     if (typeof options.timeoutMs === 'number') step.timeout = formatDuration(options.timeoutMs);
     if (typeof options.retries === 'number') {
-      step.retries = { max: options.retries, backoff: 'exponential', delay: formatDuration(Number(options.retryDelayMs ?? 1000)) };
+      step.retries = {
+        max: options.retries,
+        backoff: 'exponential',
+        delay: formatDuration(Number(options.retryDelayMs ?? 1000)),
+      };
     } else if (node.retryOnFail) {
-      step.retries = { max: Math.max(0, (node.maxTries ?? 3) - 1), backoff: 'fixed', delay: formatDuration(node.waitBetweenTries ?? 1000) };
+      step.retries = {
+        max: Math.max(0, (node.maxTries ?? 3) - 1),
+        backoff: 'fixed',
+        delay: formatDuration(node.waitBetweenTries ?? 1000),
+      };
     }
     if (node.onError === 'continueRegularOutput') step.onError = 'continue';
     if (node.onError === 'continueErrorOutput') step.onError = { goto: this.readErrorRoute(node) };
@@ -379,14 +460,19 @@ class Decompiler {
   /** Error output -> "Error in <step>" -> handler entry -> handler steps. Returns the handler's name. */
   private readErrorRoute(node: N8nNode): string {
     const errorNode = this.next(node.name, 1);
-    if (!errorNode) fail('IFX602', `Node "${node.name}" routes errors to its error output, but nothing is connected to it.`, node);
+    if (!errorNode)
+      fail('IFX602', `Node "${node.name}" routes errors to its error output, but nothing is connected to it.`, node);
     this.visited.add(errorNode.name);
     const entry = errorNode.type === 'n8n-nodes-base.noOp' ? errorNode : this.next(errorNode.name);
-    if (!entry || entry.type !== 'n8n-nodes-base.noOp') fail('IFX602', `The error route of "${node.name}" must end in a handler (NoOp) node.`, node);
+    if (!entry || entry.type !== 'n8n-nodes-base.noOp')
+      fail('IFX602', `The error route of "${node.name}" must end in a handler (NoOp) node.`, node);
     const known = this.handlerOfNode.get(entry.name);
     if (known) return known;
     const path = this.sources[entry.name]?.path;
-    const name = path && path[0] === 'spec' && path[1] === 'handlers' ? String(path[2]) : idFromName(entry.name.replace(/^Handle /, ''));
+    const name =
+      path && path[0] === 'spec' && path[1] === 'handlers'
+        ? String(path[2])
+        : idFromName(entry.name.replace(/^Handle /, ''));
     this.handlerOfNode.set(entry.name, name);
     this.visited.add(entry.name);
     this.handlers.set(name, []);
@@ -447,7 +533,10 @@ class Decompiler {
     if (rules.length === 0) fail('IFX601', `Switch node "${node.name}" has no rules.`, node);
     let js = expressionBody(rules[0]!.leftValue);
     if (js === undefined) fail('IFX601', `Switch node "${node.name}" must route on an expression.`, node);
-    const interpolation = /^\(\(x\) => x == null \? "" : typeof x === "object" \? JSON\.stringify\(x\) : String\(x\)\)\(([\s\S]*)\)$/.exec(js);
+    const interpolation =
+      /^\(\(x\) => x == null \? "" : typeof x === "object" \? JSON\.stringify\(x\) : String\(x\)\)\(([\s\S]*)\)$/.exec(
+        js,
+      );
     if (interpolation) js = interpolation[1]!;
     const id = this.controlId(node);
     const starts = rules.map((_, output) => this.next(node.name, output));
@@ -474,7 +563,7 @@ class Decompiler {
   /** The nodes from `start` following single successors (output 0), without repeating. */
   private chain(start: N8nNode | undefined): N8nNode[] {
     const nodes: N8nNode[] = [];
-    for (let n = start; n && !nodes.some((m) => m.name === n!.name); ) {
+    for (let n = start; n && !nodes.some((m) => m.name === n!.name);) {
       nodes.push(n);
       const next = this.outputs(n.name, 0);
       n = next.length === 1 ? this.node(next[0]!.node) : undefined;
@@ -484,8 +573,12 @@ class Decompiler {
 
   /** The Merge node every lane flows into, if there is one. */
   private commonMerge(lanes: (N8nNode | undefined)[]): N8nNode | undefined {
-    const paths = lanes.filter((lane): lane is N8nNode => lane !== undefined).map((lane) => this.chain(lane).map((n) => n.name));
-    return this.workflow.nodes.find((n) => n.type === 'n8n-nodes-base.merge' && paths.length > 0 && paths.every((p) => p.includes(n.name)));
+    const paths = lanes
+      .filter((lane): lane is N8nNode => lane !== undefined)
+      .map((lane) => this.chain(lane).map((n) => n.name));
+    return this.workflow.nodes.find(
+      (n) => n.type === 'n8n-nodes-base.merge' && paths.length > 0 && paths.every((p) => p.includes(n.name)),
+    );
   }
 
   private controlId(node: N8nNode): string {
@@ -500,13 +593,31 @@ class Decompiler {
     const empty = check ? this.next(check.name, 1) : undefined;
     const aggregate = loop ? this.next(loop.name, 0) : undefined;
     const end = aggregate ? this.next(aggregate.name) : undefined;
-    if (!check || !split || !loop || !empty || !aggregate || !end || loop.type !== 'n8n-nodes-base.splitInBatches' || end.type !== 'n8n-nodes-base.merge') {
-      fail('IFX602', `Loop starting at "${items.name}" is not the items -> check -> split -> loop -> aggregate shape IONFLUX reads.`, items);
+    if (
+      !check ||
+      !split ||
+      !loop ||
+      !empty ||
+      !aggregate ||
+      !end ||
+      loop.type !== 'n8n-nodes-base.splitInBatches' ||
+      end.type !== 'n8n-nodes-base.merge'
+    ) {
+      fail(
+        'IFX602',
+        `Loop starting at "${items.name}" is not the items -> check -> split -> loop -> aggregate shape IONFLUX reads.`,
+        items,
+      );
     }
     const as = String(split.parameters.fieldToSplitOut);
     const js = expressionBody((items.parameters as Obj).jsonOutput);
-    const match = js && /^\(\{ "[^"]*": \(\(l\) => \(Array\.isArray\(l\) \? l : \[\]\)\.map\(\(value, index, all\) => \(\{ value, index, length: all\.length, first: index === 0, last: index === all\.length - 1 \}\)\)\)\(([\s\S]*)\) \}\)$/.exec(js);
-    if (!match) fail('IFX601', `Loop items node "${items.name}" does not have the list expression IONFLUX writes.`, items);
+    const match =
+      js &&
+      /^\(\{ "[^"]*": \(\(l\) => \(Array\.isArray\(l\) \? l : \[\]\)\.map\(\(value, index, all\) => \(\{ value, index, length: all\.length, first: index === 0, last: index === all\.length - 1 \}\)\)\)\(([\s\S]*)\) \}\)$/.exec(
+        js,
+      );
+    if (!match)
+      fail('IFX601', `Loop items node "${items.name}" does not have the list expression IONFLUX writes.`, items);
     for (const n of [items, check, split, loop, empty, aggregate, end]) this.visited.add(n.name);
     const id = this.stepId(loop);
     this.loopSplitAs.set(split.name, as);
@@ -517,7 +628,9 @@ class Decompiler {
     step.forEach = `{{ ${source} }}`;
     if (as !== 'item') step.as = as;
     // The body ends at the collect node, which feeds the loop back.
-    const collect = this.incoming(loop.name).map((i) => this.node(i.from)).find((n) => n.name !== split.name);
+    const collect = this.incoming(loop.name)
+      .map((i) => this.node(i.from))
+      .find((n) => n.name !== split.name);
     if (collect) this.visited.add(collect.name);
     step.steps = this.walk(this.next(loop.name, 1), collect?.name).steps;
     return { step, next: this.next(end.name) };
@@ -533,7 +646,12 @@ class Decompiler {
       try {
         output.value = liftValue(match[1]!, this.liftContext);
       } catch (error) {
-        if (error instanceof UnsupportedExpression) fail('IFX601', `The value of output node "${start.name}" is an expression IONFLUX cannot read: ${error.message}.`, start);
+        if (error instanceof UnsupportedExpression)
+          fail(
+            'IFX601',
+            `The value of output node "${start.name}" is an expression IONFLUX cannot read: ${error.message}.`,
+            start,
+          );
         throw error;
       }
     }
@@ -577,17 +695,26 @@ function inferInputType(value: unknown): InputDefinition['type'] {
 }
 
 function slugify(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').replace(/^[^a-z]+/, '').slice(0, 63);
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 63);
 }
 
 function orderMetadata(metadata: Obj): Obj {
   const ordered: Obj = {};
-  for (const key of ['name', 'displayName', 'version', 'description', 'tags', 'author', 'icon', 'license']) if (metadata[key] !== undefined) ordered[key] = metadata[key];
+  for (const key of ['name', 'displayName', 'version', 'description', 'tags', 'author', 'icon', 'license'])
+    if (metadata[key] !== undefined) ordered[key] = metadata[key];
   return ordered;
 }
 
 /** Writes the agent as YAML: block style, flow style for short leaf mappings and lists, the schema modeline first. */
-export function agentToYaml(agent: Record<string, unknown>, { schemaPath = '../../dsl/schema/agent.schema.json' }: { schemaPath?: string } = {}): string {
+export function agentToYaml(
+  agent: Record<string, unknown>,
+  { schemaPath = '../../dsl/schema/agent.schema.json' }: { schemaPath?: string } = {},
+): string {
   const doc = new Document(agent);
   const compact = (node: YamlNode | null | undefined, depth: number): void => {
     if (!node) return;
@@ -599,11 +726,15 @@ export function agentToYaml(agent: Record<string, unknown>, { schemaPath = '../.
         items.length > 0 &&
         items.every((item) => {
           const value = isMap(node) ? (item as { value: unknown }).value : item;
-          return isScalar(value) && !(typeof value.value === 'string' && (value.value.includes('\n') || value.value.length > 60));
+          return (
+            isScalar(value) &&
+            !(typeof value.value === 'string' && (value.value.includes('\n') || value.value.length > 60))
+          );
         }) &&
         JSON.stringify(node.toJSON()).length <= 80;
       if (flow) node.flow = true;
-      for (const item of items) compact(isMap(node) ? ((item as { value: YamlNode }).value as YamlNode) : (item as YamlNode), depth + 1);
+      for (const item of items)
+        compact(isMap(node) ? ((item as { value: YamlNode }).value as YamlNode) : (item as YamlNode), depth + 1);
     }
   };
   compact(doc.contents as YamlNode, 0);
@@ -620,10 +751,28 @@ export function decompileWorkflow(input: N8nWorkflow | string, options: { schema
   try {
     workflow = typeof input === 'string' ? (JSON.parse(input) as N8nWorkflow) : input;
   } catch (error) {
-    return { diagnostics: [{ code: 'IFX603', severity: 'error', message: `The workflow is not valid JSON: ${(error as Error).message}` }] };
+    return {
+      diagnostics: [
+        { code: 'IFX603', severity: 'error', message: `The workflow is not valid JSON: ${(error as Error).message}` },
+      ],
+    };
   }
-  if (!workflow || typeof workflow !== 'object' || !Array.isArray(workflow.nodes) || typeof workflow.connections !== 'object' || workflow.connections === null) {
-    return { diagnostics: [{ code: 'IFX603', severity: 'error', message: 'An n8n workflow has a "nodes" list and a "connections" object.' }] };
+  if (
+    !workflow ||
+    typeof workflow !== 'object' ||
+    !Array.isArray(workflow.nodes) ||
+    typeof workflow.connections !== 'object' ||
+    workflow.connections === null
+  ) {
+    return {
+      diagnostics: [
+        {
+          code: 'IFX603',
+          severity: 'error',
+          message: 'An n8n workflow has a "nodes" list and a "connections" object.',
+        },
+      ],
+    };
   }
   const decompiler = new Decompiler(workflow);
   try {

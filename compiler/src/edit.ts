@@ -1,5 +1,19 @@
 import { closestMatch, getAction, parseTemplate, stepKind, type DocumentPath, type Expression } from '@ionflux/dsl';
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, stringify, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  Scalar,
+  stringify,
+  type Node as YamlNode,
+  type Pair,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 
 /**
  * Graph edits applied to agent YAML in place. The studio's graph (and `ionflux` tooling) describe a change as a
@@ -21,7 +35,18 @@ export type GraphEdit =
   | {
       type: 'setField';
       id: string;
-      field: 'name' | 'description' | 'uses' | 'connection' | 'timeout' | 'retries' | 'onError' | 'if' | 'switch' | 'forEach' | 'as';
+      field:
+        | 'name'
+        | 'description'
+        | 'uses'
+        | 'connection'
+        | 'timeout'
+        | 'retries'
+        | 'onError'
+        | 'if'
+        | 'switch'
+        | 'forEach'
+        | 'as';
       value?: unknown;
     }
   | ({ type: 'moveStep'; id: string; index?: number } & StepContainer);
@@ -40,7 +65,8 @@ interface Parsed {
 function parse(text: string): Parsed {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, keepSourceTokens: false });
-  if (doc.errors.length > 0) throw new GraphEditError(`The agent YAML does not parse: ${doc.errors[0]!.message.split('\n')[0]}`);
+  if (doc.errors.length > 0)
+    throw new GraphEditError(`The agent YAML does not parse: ${doc.errors[0]!.message.split('\n')[0]}`);
   return { text, doc, lineCounter, value: doc.toJS() };
 }
 
@@ -59,11 +85,13 @@ export function stepPaths(value: unknown): Map<string, DocumentPath> {
       visit(s.else, [...stepPath, 'else']);
       visit(s.steps, [...stepPath, 'steps']);
       visit(s.default, [...stepPath, 'default']);
-      if (s.cases && typeof s.cases === 'object') for (const [k, v] of Object.entries(s.cases as Obj)) visit(v, [...stepPath, 'cases', k]);
+      if (s.cases && typeof s.cases === 'object')
+        for (const [k, v] of Object.entries(s.cases as Obj)) visit(v, [...stepPath, 'cases', k]);
     });
   };
   visit(spec?.steps, ['spec', 'steps']);
-  for (const [name, steps] of Object.entries((spec?.handlers as Obj | undefined) ?? {})) visit(steps, ['spec', 'handlers', name]);
+  for (const [name, steps] of Object.entries((spec?.handlers as Obj | undefined) ?? {}))
+    visit(steps, ['spec', 'handlers', name]);
   return paths;
 }
 
@@ -96,7 +124,10 @@ function nodeEnd(node: YamlNode): number {
 }
 
 function isEmptyCollection(value: unknown): boolean {
-  return (Array.isArray(value) && value.length === 0) || (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0);
+  return (
+    (Array.isArray(value) && value.length === 0) ||
+    (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0)
+  );
 }
 
 /** One value rendered inline (flow style when it is a collection). */
@@ -116,15 +147,20 @@ function renderScalarLike(old: Scalar, value: unknown, indent: number): string {
     const pad = ' '.repeat(indent);
     return [header, ...lines.map((line) => (line.length > 0 ? pad + line.replace(/^ {2}/, '') : line))].join('\n');
   }
-  const defaultStringType = type === 'QUOTE_SINGLE' ? 'QUOTE_SINGLE' : type === 'QUOTE_DOUBLE' ? 'QUOTE_DOUBLE' : 'PLAIN';
+  const defaultStringType =
+    type === 'QUOTE_SINGLE' ? 'QUOTE_SINGLE' : type === 'QUOTE_DOUBLE' ? 'QUOTE_DOUBLE' : 'PLAIN';
   const rendered = stringify(value, { lineWidth: 0, defaultStringType, defaultKeyType: 'PLAIN' }).trimEnd();
-  return rendered.includes('\n') ? stringify(value, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE' }).trimEnd() : rendered;
+  return rendered.includes('\n')
+    ? stringify(value, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE' }).trimEnd()
+    : rendered;
 }
 
 /** Replacement text for a scalar's source range (block scalars own the newline that ends them). */
 function scalarText(source: string, node: Scalar, value: unknown, indent: number): string {
   const rendered = renderScalarLike(node, value, indent);
-  return source.slice(node.range![0], node.range![1]).endsWith('\n') && !rendered.endsWith('\n') ? `${rendered}\n` : rendered;
+  return source.slice(node.range![0], node.range![1]).endsWith('\n') && !rendered.endsWith('\n')
+    ? `${rendered}\n`
+    : rendered;
 }
 
 /** Block YAML for a value under a key or seq item, indented by `indent` spaces (first line unindented). */
@@ -165,7 +201,8 @@ class Editor {
     const step = this.parsed.doc.getIn(path) as unknown;
     const kind = stepKind(isMap(step) ? (step as YAMLMap).toJSON() : step);
     if (kind === 'if') {
-      if (branch !== 'then' && branch !== 'else') throw new GraphEditError(`Branch of if step '${parent}' is then or else.`);
+      if (branch !== 'then' && branch !== 'else')
+        throw new GraphEditError(`Branch of if step '${parent}' is then or else.`);
       return [...path, branch];
     }
     if (kind === 'switch') {
@@ -199,14 +236,20 @@ class Editor {
       // `key: []` / `key: {}` on the key's own line, whatever the old value's shape.
       const keyEnd = (pair.key as YamlNode).range![1];
       const colon = text.indexOf(':', keyEnd);
-      this.splice(colon + 1, pair.value ? nodeEnd(pair.value as YamlNode) : colon + 1, ` ${Array.isArray(value) ? '[]' : '{}'}${pair.value && !map.flow && (isMap(pair.value) || isSeq(pair.value)) && !(pair.value as YAMLSeq).flow ? '\n' : ''}`);
+      this.splice(
+        colon + 1,
+        pair.value ? nodeEnd(pair.value as YamlNode) : colon + 1,
+        ` ${Array.isArray(value) ? '[]' : '{}'}${pair.value && !map.flow && (isMap(pair.value) || isSeq(pair.value)) && !(pair.value as YAMLSeq).flow ? '\n' : ''}`,
+      );
       return;
     }
     if (pair) {
       const node = pair.value as YamlNode;
       const keyIndent = columnOf(text, (pair.key as YamlNode).range![0]);
       const flowValue = map.flow || (isMap(node) || isSeq(node) ? node.flow : true);
-      const rendered = flowValue ? renderInline(value) : `\n${' '.repeat(keyIndent + 2)}${renderBlock(value, keyIndent + 2)}`;
+      const rendered = flowValue
+        ? renderInline(value)
+        : `\n${' '.repeat(keyIndent + 2)}${renderBlock(value, keyIndent + 2)}`;
       const valueStart = flowValue ? node.range![0] : (pair.key as YamlNode).range![1] + 1;
       this.splice(valueStart, nodeEnd(node), flowValue ? rendered : rendered);
       return;
@@ -264,7 +307,11 @@ class Editor {
     const itemStart = item.range![0];
     if (seq.flow) return { start: itemStart, end: nodeEnd(item), column: columnOf(text, itemStart) };
     const dash = text.lastIndexOf('-', itemStart);
-    return { start: lineStart(text, dash), end: lineEnd(text, Math.max(nodeEnd(item) - 1, itemStart)), column: columnOf(text, dash) };
+    return {
+      start: lineStart(text, dash),
+      end: lineEnd(text, Math.max(nodeEnd(item) - 1, itemStart)),
+      column: columnOf(text, dash),
+    };
   }
 
   insertStep(containerPath: DocumentPath, step: Obj, index?: number): void {
@@ -350,7 +397,13 @@ class Editor {
     const shift = reference.column - moved.column;
     const reindented = moved.text
       .split('\n')
-      .map((line) => (line.length === 0 ? line : shift >= 0 ? ' '.repeat(shift) + line : line.slice(Math.min(-shift, line.length - line.trimStart().length))))
+      .map((line) =>
+        line.length === 0
+          ? line
+          : shift >= 0
+            ? ' '.repeat(shift) + line
+            : line.slice(Math.min(-shift, line.length - line.trimStart().length)),
+      )
       .join('\n');
     const insertAt = at === count ? reference.end : reference.start;
     this.splice(insertAt, insertAt, reindented.endsWith('\n') ? reindented : `${reindented}\n`);
@@ -358,14 +411,23 @@ class Editor {
 
   /** Renames a step and every `steps.<id>` reference to it in expressions, keeping each string's style. */
   renameStep(id: string, newId: string): void {
-    if (!/^[a-z][a-zA-Z0-9_]*$/.test(newId)) throw new GraphEditError(`'${newId}' is not a valid step id (lowercase start; letters, digits, underscores).`);
+    if (!/^[a-z][a-zA-Z0-9_]*$/.test(newId))
+      throw new GraphEditError(`'${newId}' is not a valid step id (lowercase start; letters, digits, underscores).`);
     if (stepPaths(this.parsed.value).has(newId)) throw new GraphEditError(`A step '${newId}' already exists.`);
     this.setValue([...this.stepPath(id), 'id'], newId);
     // Rewrite references, one scalar at a time, from the end of the text backwards so offsets stay valid.
     const scalars: { node: Scalar; value: string; keyIndent: number }[] = [];
     const collect = (node: unknown, keyIndent: number) => {
-      if (isScalar(node) && typeof node.value === 'string' && node.value.includes('{{')) scalars.push({ node, value: node.value, keyIndent });
-      else if (isMap(node)) for (const pair of node.items as Pair[]) collect(pair.value, pair.key && (pair.key as YamlNode).range ? columnOf(this.parsed.text, (pair.key as YamlNode).range![0]) : keyIndent);
+      if (isScalar(node) && typeof node.value === 'string' && node.value.includes('{{'))
+        scalars.push({ node, value: node.value, keyIndent });
+      else if (isMap(node))
+        for (const pair of node.items as Pair[])
+          collect(
+            pair.value,
+            pair.key && (pair.key as YamlNode).range
+              ? columnOf(this.parsed.text, (pair.key as YamlNode).range![0])
+              : keyIndent,
+          );
       else if (isSeq(node)) for (const item of node.items) collect(item, keyIndent);
       else if (isPair(node)) collect(node.value, keyIndent);
     };
@@ -384,7 +446,8 @@ class Editor {
     switch (edit.type) {
       case 'addStep': {
         if (typeof edit.step.id !== 'string') throw new GraphEditError('A new step needs an id.');
-        if (stepPaths(this.parsed.value).has(edit.step.id)) throw new GraphEditError(`A step '${edit.step.id}' already exists.`);
+        if (stepPaths(this.parsed.value).has(edit.step.id))
+          throw new GraphEditError(`A step '${edit.step.id}' already exists.`);
         this.insertStep(this.containerPath(edit), edit.step, edit.index);
         return;
       }
@@ -398,12 +461,15 @@ class Editor {
         const path = this.stepPath(edit.id);
         const step = this.parsed.doc.getIn(path, true);
         if (!isMap(step)) throw new GraphEditError(`Step '${edit.id}' is not a mapping.`);
-        if (!step.has('uses')) throw new GraphEditError(`Step '${edit.id}' is not an action; only actions take parameters.`);
+        if (!step.has('uses'))
+          throw new GraphEditError(`Step '${edit.id}' is not an action; only actions take parameters.`);
         const action = getAction(String(step.get('uses')));
         const known = Object.keys(action?.params.properties ?? {});
         if (action && !known.includes(edit.name)) {
           const suggestion = closestMatch(edit.name, known);
-          throw new GraphEditError(`${String(step.get('uses'))} has no parameter '${edit.name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}.`);
+          throw new GraphEditError(
+            `${String(step.get('uses'))} has no parameter '${edit.name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}.`,
+          );
         }
         if (!step.has('with')) {
           if (edit.value === undefined) return;
@@ -433,7 +499,8 @@ export function renameReferences(value: string, from: string, to: string): strin
     if (!e) return;
     switch (e.kind) {
       case 'member':
-        if (e.object.kind === 'identifier' && e.object.name === 'steps' && e.property === from) spans.push({ start: e.propertyStart, end: e.end });
+        if (e.object.kind === 'identifier' && e.object.name === 'steps' && e.property === from)
+          spans.push({ start: e.propertyStart, end: e.end });
         visit(e.object);
         return;
       case 'index':
@@ -464,7 +531,8 @@ export function renameReferences(value: string, from: string, to: string): strin
   };
   for (const part of template.parts) if (part.kind === 'expression') visit(part.expression);
   let result = value;
-  for (const span of spans.sort((a, b) => b.start - a.start)) result = result.slice(0, span.start) + to + result.slice(span.end);
+  for (const span of spans.sort((a, b) => b.start - a.start))
+    result = result.slice(0, span.start) + to + result.slice(span.end);
   return result;
 }
 

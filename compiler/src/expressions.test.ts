@@ -1,7 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { parseExpression, type Expression } from '@ionflux/dsl';
-import { FUNCTIONS, INTERPOLATE, jsString, lowerExpression, lowerValue, n8nExpression, parameterValue, type ExpressionScope } from './expressions';
+import {
+  FUNCTIONS,
+  INTERPOLATE,
+  jsString,
+  lowerExpression,
+  lowerValue,
+  n8nExpression,
+  parameterValue,
+  type ExpressionScope,
+} from './expressions';
 import { liftExpression, liftParameter, type LiftContext } from './lift';
 import { toValueIR } from './normalize';
 
@@ -9,10 +18,19 @@ import { toValueIR } from './normalize';
 const nodeData: Record<string, Record<string, unknown>> = {
   Inputs: {
     inputs: { threshold: 100, keywords: ['a', 'b'], name: 'Ada' },
-    trigger: { order: { total_price: '150.00', name: '#1001', customer: null, line_items: [{ price: '10.50' }, { price: '4' }] } },
+    trigger: {
+      order: { total_price: '150.00', name: '#1001', customer: null, line_items: [{ price: '10.50' }, { price: '4' }] },
+    },
     connections: { store: { name: 'store', type: 'shopify', account: 'demo.myshopify.com' } },
   },
-  Fetch: { orders: [{ total: 5, status: 'paid' }, { total: 7, status: 'open' }, { total: 3, status: 'paid' }], count: 3 },
+  Fetch: {
+    orders: [
+      { total: 5, status: 'paid' },
+      { total: 7, status: 'open' },
+      { total: 3, status: 'paid' },
+    ],
+    count: 3,
+  },
 };
 
 const scope: ExpressionScope = {
@@ -23,7 +41,11 @@ const scope: ExpressionScope = {
 
 /** Evaluates generated JavaScript the way n8n does: an expression with `$` in scope. */
 function evaluate(js: string): unknown {
-  const $ = (name: string) => ({ first: () => ({ json: nodeData[name] }), item: { json: nodeData[name] }, isExecuted: name in nodeData });
+  const $ = (name: string) => ({
+    first: () => ({ json: nodeData[name] }),
+    item: { json: nodeData[name] },
+    isExecuted: name in nodeData,
+  });
   return new Function('$', `return (${js});`)($);
 }
 
@@ -90,7 +112,9 @@ describe('n8n parameter values', () => {
   it('never let literal text be evaluated by n8n', () => {
     expect(parameterValue(toValueIR('=1+1'), scope)).toBe('={{ "=1+1" }}');
     expect(parameterValue(toValueIR('plain text'), scope)).toBe('plain text');
-    expect(parameterValue({ kind: 'literal', value: 'a {{ b }}' }, scope)).toBe('={{ "a \\u007b\\u007b b \\u007d\\u007d" }}');
+    expect(parameterValue({ kind: 'literal', value: 'a {{ b }}' }, scope)).toBe(
+      '={{ "a \\u007b\\u007b b \\u007d\\u007d" }}',
+    );
   });
 
   it('keep braces out of generated code text', () => {
@@ -107,7 +131,8 @@ describe('n8n parameter values', () => {
 
 describe('lifting n8n expressions back to the DSL', () => {
   const context: LiftContext = {
-    resolveNode: (name) => (name === 'Inputs' ? { kind: 'inputs' } : name === 'Fetch' ? { kind: 'step', id: 'fetch' } : undefined),
+    resolveNode: (name) =>
+      name === 'Inputs' ? { kind: 'inputs' } : name === 'Fetch' ? { kind: 'step', id: 'fetch' } : undefined,
   };
   const roundTrip = (source: string) => {
     const { expression } = parseExpression(source);
@@ -117,17 +142,19 @@ describe('lifting n8n expressions back to the DSL', () => {
   it.each([
     'inputs.threshold',
     'steps.fetch.output.orders[0].total',
-    "number(trigger.order.total_price) > inputs.threshold * 2 && !inputs.flag",
+    'number(trigger.order.total_price) > inputs.threshold * 2 && !inputs.flag',
     "sum(steps.fetch.output.orders, 'total') / length(steps.fetch.output.orders)",
     '(1 + 2) * 3',
     '1 - (2 - 3)',
     "a ? 'x' : b ?? 'y'".replace(/\ba\b/, 'inputs.a').replace(/\bb\b/, 'inputs.b'),
-    "first(steps.fetch.output.orders).total",
+    'first(steps.fetch.output.orders).total',
     "trigger.order['total-price']",
     '[1, inputs.x, -2]',
   ])('%s', (source) => {
     const lifted = roundTrip(source);
-    expect(lowerExpression(parseExpression(lifted).expression!, scope)).toBe(lowerExpression(parseExpression(source).expression!, scope));
+    expect(lowerExpression(parseExpression(lifted).expression!, scope)).toBe(
+      lowerExpression(parseExpression(source).expression!, scope),
+    );
   });
 
   it('rebuilds templates and refuses JavaScript it does not know', () => {
@@ -145,17 +172,30 @@ describe('lifting n8n expressions back to the DSL', () => {
 
   it('round-trips random expressions (seeded)', () => {
     const leaf = fc.oneof(
-      fc.constantFrom('inputs.threshold', 'inputs.name', 'steps.fetch.output.count', 'trigger.order.total_price', "'text'", '3', 'true', 'null'),
+      fc.constantFrom(
+        'inputs.threshold',
+        'inputs.name',
+        'steps.fetch.output.count',
+        'trigger.order.total_price',
+        "'text'",
+        '3',
+        'true',
+        'null',
+      ),
       fc.integer({ min: 0, max: 99 }).map(String),
     );
     const expression: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
       e: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
         leaf,
-        fc.tuple(tie('e'), fc.constantFrom('+', '-', '*', '/', '%', '==', '!=', '<', '>=', '&&', '||', '??'), tie('e')).map(([a, op, b]) => `(${a} ${op} ${b})`),
+        fc
+          .tuple(tie('e'), fc.constantFrom('+', '-', '*', '/', '%', '==', '!=', '<', '>=', '&&', '||', '??'), tie('e'))
+          .map(([a, op, b]) => `(${a} ${op} ${b})`),
         tie('e').map((a) => `!${a}`),
         fc.tuple(tie('e'), tie('e'), tie('e')).map(([a, b, c]) => `(${a} ? ${b} : ${c})`),
-        fc.tuple(fc.constantFrom('number', 'string', 'length', 'upper', 'default'), tie('e'), tie('e')).map(([f, a, b]) => (f === 'default' ? `default(${a}, ${b})` : `${f}(${a})`)),
+        fc
+          .tuple(fc.constantFrom('number', 'string', 'length', 'upper', 'default'), tie('e'), tie('e'))
+          .map(([f, a, b]) => (f === 'default' ? `default(${a}, ${b})` : `${f}(${a})`)),
         fc.array(leaf, { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
       ),
     })).e;

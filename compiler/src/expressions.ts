@@ -10,14 +10,16 @@ import type { ValueIR } from './ir';
  * String literals escape `{` and `}` so generated code never contains `{{` or `}}` inside text.
  */
 export const FUNCTIONS: Record<FunctionName, string> = {
-  length: '((v) => v == null ? 0 : Array.isArray(v) || typeof v === "string" ? v.length : typeof v === "object" ? Object.keys(v).length : 0)',
+  length:
+    '((v) => v == null ? 0 : Array.isArray(v) || typeof v === "string" ? v.length : typeof v === "object" ? Object.keys(v).length : 0)',
   lower: '((s) => String(s ?? "").toLowerCase())',
   upper: '((s) => String(s ?? "").toUpperCase())',
   trim: '((s) => String(s ?? "").trim())',
   truncate: '((s, n) => (s = String(s ?? ""), s.length > n ? s.slice(0, Math.max(0, n - 1)) + "\\u2026" : s))',
   join: '((l, sep) => (Array.isArray(l) ? l : []).map((v) => v == null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v)).join(sep ?? ", "))',
   split: '((s, sep) => String(s ?? "").split(String(sep)))',
-  number: '((v) => typeof v === "number" ? v : (Number.isFinite(parseFloat(String(v ?? "").replace(/[^0-9eE+.-]/g, ""))) ? parseFloat(String(v ?? "").replace(/[^0-9eE+.-]/g, "")) : 0))',
+  number:
+    '((v) => typeof v === "number" ? v : (Number.isFinite(parseFloat(String(v ?? "").replace(/[^0-9eE+.-]/g, ""))) ? parseFloat(String(v ?? "").replace(/[^0-9eE+.-]/g, "")) : 0))',
   string: '((v) => v == null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v))',
   json: '((v) => JSON.stringify(v ?? null))',
   round: '((v, d) => Math.round(Number(v) * 10 ** (d ?? 0)) / 10 ** (d ?? 0))',
@@ -27,18 +29,22 @@ export const FUNCTIONS: Record<FunctionName, string> = {
   max: '((l, f) => (l = (Array.isArray(l) ? l : []).map((v) => Number(f == null ? v : v?.[f])).filter((n) => !Number.isNaN(n)), l.length ? Math.max(...l) : null))',
   pluck: '((l, f) => (Array.isArray(l) ? l : []).map((v) => v?.[f]))',
   where: '((l, f, x) => (Array.isArray(l) ? l : []).filter((v) => v?.[f] === x))',
-  sortBy: '((l, f, o) => [...(Array.isArray(l) ? l : [])].sort((a, b) => (a?.[f] < b?.[f] ? -1 : a?.[f] > b?.[f] ? 1 : 0) * (o === "desc" ? -1 : 1)))',
-  unique: '((l) => (Array.isArray(l) ? l : []).filter((v, i, all) => all.findIndex((w) => JSON.stringify(w) === JSON.stringify(v)) === i))',
+  sortBy:
+    '((l, f, o) => [...(Array.isArray(l) ? l : [])].sort((a, b) => (a?.[f] < b?.[f] ? -1 : a?.[f] > b?.[f] ? 1 : 0) * (o === "desc" ? -1 : 1)))',
+  unique:
+    '((l) => (Array.isArray(l) ? l : []).filter((v, i, all) => all.findIndex((w) => JSON.stringify(w) === JSON.stringify(v)) === i))',
   first: '((l) => Array.isArray(l) && l.length ? l[0] : null)',
   last: '((l) => Array.isArray(l) && l.length ? l[l.length - 1] : null)',
   slice: '((v, a, b) => (v ?? []).slice(a, b))',
-  contains: '((h, n) => Array.isArray(h) ? h.some((v) => JSON.stringify(v) === JSON.stringify(n)) : String(h ?? "").includes(String(n)))',
+  contains:
+    '((h, n) => Array.isArray(h) ? h.some((v) => JSON.stringify(v) === JSON.stringify(n)) : String(h ?? "").includes(String(n)))',
   keys: '((o) => Object.keys(o ?? {}))',
   default: '((v, f) => v == null || v === "" ? f : v)',
   now: '(() => new Date().toISOString())',
   today: '(() => new Date().toISOString().slice(0, 10))',
   daysAgo: '((n) => new Date(Date.now() - Number(n) * 86400000).toISOString().slice(0, 10))',
-  money: '((a, c) => new Intl.NumberFormat("en-US", { style: "currency", currency: c || "USD" }).format(Number(a) || 0))',
+  money:
+    '((a, c) => new Intl.NumberFormat("en-US", { style: "currency", currency: c || "USD" }).format(Number(a) || 0))',
   percent: '((r, d) => (Number(r) * 100).toFixed(d ?? 0) + "%")',
 };
 
@@ -47,7 +53,11 @@ export const INTERPOLATE = '((x) => x == null ? "" : typeof x === "object" ? JSO
 
 /** A JavaScript string literal that contains no braces (n8n scans for `{{`/`}}` before parsing JavaScript). */
 export function jsString(text: string): string {
-  return JSON.stringify(text).replace(/\{/g, '\\u007b').replace(/\}/g, '\\u007d').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(text)
+    .replace(/\{/g, '\\u007b')
+    .replace(/\}/g, '\\u007d')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Where expression roots point in the compiled workflow. */
@@ -88,8 +98,14 @@ export function lowerExpression(expression: Expression, scope: ExpressionScope):
     }
     case 'member': {
       const object = expression.object;
-      if (object.kind === 'member' && object.object.kind === 'identifier' && object.object.name === 'steps' && scope.variable('steps') === undefined) {
-        if (expression.property !== 'output') throw new Error(`lowerExpression: steps.${object.property}.${expression.property}`);
+      if (
+        object.kind === 'member' &&
+        object.object.kind === 'identifier' &&
+        object.object.name === 'steps' &&
+        scope.variable('steps') === undefined
+      ) {
+        if (expression.property !== 'output')
+          throw new Error(`lowerExpression: steps.${object.property}.${expression.property}`);
         return scope.stepOutput(object.property);
       }
       return `${lower(object)}${propertyAccess(expression.property)}`;
@@ -101,7 +117,8 @@ export function lowerExpression(expression: Expression, scope: ExpressionScope):
     case 'unary':
       return `(${expression.operator}${lower(expression.operand)})`;
     case 'binary': {
-      const operator = expression.operator === '==' ? '===' : expression.operator === '!=' ? '!==' : expression.operator;
+      const operator =
+        expression.operator === '==' ? '===' : expression.operator === '!=' ? '!==' : expression.operator;
       return `(${lower(expression.left)} ${operator} ${lower(expression.right)})`;
     }
     case 'conditional':
@@ -120,7 +137,9 @@ export function lowerValue(value: ValueIR, scope: ExpressionScope): string {
       return lowerExpression(value.expression, scope);
     case 'template':
       return value.parts
-        .map((part) => ('text' in part ? jsString(part.text) : `${INTERPOLATE}(${lowerExpression(part.expression, scope)})`))
+        .map((part) =>
+          'text' in part ? jsString(part.text) : `${INTERPOLATE}(${lowerExpression(part.expression, scope)})`,
+        )
         .join(' + ');
     case 'array':
       return `[${value.items.map((item) => lowerValue(item, scope)).join(', ')}]`;
@@ -135,7 +154,9 @@ export function literalJs(value: unknown): string {
   if (typeof value === 'string') return jsString(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `[${value.map(literalJs).join(', ')}]`;
-  return `({ ${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${jsString(k)}: ${literalJs(v)}`).join(', ')} })`;
+  return `({ ${Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => `${jsString(k)}: ${literalJs(v)}`)
+    .join(', ')} })`;
 }
 
 /** `={{ js }}`, spacing any `}}`/`{{` that code (never text: text has no braces) would form. */
@@ -147,10 +168,15 @@ export function n8nExpression(js: string): string {
  * An n8n parameter value for a DSL value: literals stay literal (strings starting with `=` are wrapped so n8n never
  * evaluates them), anything with an expression becomes an n8n expression.
  */
-export function parameterValue(value: ValueIR, scope: ExpressionScope, { json = false }: { json?: boolean } = {}): unknown {
+export function parameterValue(
+  value: ValueIR,
+  scope: ExpressionScope,
+  { json = false }: { json?: boolean } = {},
+): unknown {
   if (value.kind === 'literal') {
     const literal = value.value;
-    if (typeof literal === 'string') return literal.startsWith('=') || literal.includes('{{') ? n8nExpression(jsString(literal)) : literal;
+    if (typeof literal === 'string')
+      return literal.startsWith('=') || literal.includes('{{') ? n8nExpression(jsString(literal)) : literal;
     if (literal !== null && typeof literal === 'object') {
       if (json) return JSON.stringify(literal, null, 2);
       return n8nExpression(literalJs(literal));

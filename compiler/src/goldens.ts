@@ -7,7 +7,9 @@ export const examplesDirectory = join(__dirname, '..', '..', 'examples', 'agents
 
 export function goldenFiles(): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const file of readdirSync(examplesDirectory).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(examplesDirectory)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const result = compileAgent(readFileSync(join(examplesDirectory, file), 'utf8'));
     if (!result.json) throw new Error(`${file} does not compile: ${JSON.stringify(result.diagnostics)}`);
     files[file.replace(/\.yaml$/, '.n8n.json')] = result.json;

@@ -7,7 +7,7 @@ function outputLabel(workflow: N8nWorkflow, nodeName: string, index: number): st
   if (node.type === 'n8n-nodes-base.if') return index === 0 ? 'true' : 'false';
   if (node.type === 'n8n-nodes-base.splitInBatches') return index === 0 ? 'done' : 'loop';
   if (node.type === 'n8n-nodes-base.switch') {
-    const rules = ((node.parameters.rules as { values?: { outputKey?: string }[] } | undefined)?.values ?? []);
+    const rules = (node.parameters.rules as { values?: { outputKey?: string }[] } | undefined)?.values ?? [];
     return rules[index]?.outputKey ?? (index === rules.length ? 'default' : String(index));
   }
   if (node.onError === 'continueErrorOutput' && index === 1) return 'error';
@@ -25,9 +25,13 @@ export function renderGraph(workflow: N8nWorkflow): string {
   const lines = [`${workflow.name}: ${workflow.nodes.length} nodes`, ''];
   for (const node of workflow.nodes) {
     const source = sources[node.name];
-    const operation = node.parameters.resource ? `${String(node.parameters.resource)}.${String(node.parameters.operation)}` : '';
+    const operation = node.parameters.resource
+      ? `${String(node.parameters.resource)}.${String(node.parameters.operation)}`
+      : '';
     const role = source ? `${source.role}${source.step ? ` (${source.step})` : ''}` : '';
-    lines.push(`  ${node.name.padEnd(width)}  ${node.type.padEnd(typeWidth)}  ${[operation, role].filter(Boolean).join('  ')}`.trimEnd());
+    lines.push(
+      `  ${node.name.padEnd(width)}  ${node.type.padEnd(typeWidth)}  ${[operation, role].filter(Boolean).join('  ')}`.trimEnd(),
+    );
   }
   const edges: string[] = [];
   for (const node of workflow.nodes) {

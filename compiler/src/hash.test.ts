@@ -3,9 +3,12 @@ import { createHash } from 'node:crypto';
 import { canonicalJson, sha256Hex, sha256HexPortable, stableUuid } from './hash';
 
 describe('sha256Hex', () => {
-  it.each(['', 'abc', 'a'.repeat(55), 'a'.repeat(56), 'a'.repeat(64), 'ünïcødé ✓ 🚀', 'x'.repeat(10_000)])('matches node:crypto for %#', (text) => {
-    expect(sha256Hex(text)).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
-  });
+  it.each(['', 'abc', 'a'.repeat(55), 'a'.repeat(56), 'a'.repeat(64), 'ünïcødé ✓ 🚀', 'x'.repeat(10_000)])(
+    'matches node:crypto for %#',
+    (text) => {
+      expect(sha256Hex(text)).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
+    },
+  );
 });
 
 describe('canonicalJson and stableUuid', () => {

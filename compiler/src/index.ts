@@ -10,7 +10,20 @@ export { lowerAgent, COLUMN, ROW, type LayoutPositions } from './lower';
 export * from './nodes';
 export { humanizeId, normalizeAgent, titleFromName, toValueIR } from './normalize';
 export * from './workflow';
-export { agentToYaml, decompileWorkflow, idFromName, type DecompileDiagnostic, type DecompileResult } from './decompile';
+export {
+  agentToYaml,
+  decompileWorkflow,
+  idFromName,
+  type DecompileDiagnostic,
+  type DecompileResult,
+} from './decompile';
 export { liftExpression, liftParameter, UnsupportedExpression } from './lift';
-export { applyGraphEdits, GraphEditError, renameReferences, stepPaths, type GraphEdit, type StepContainer } from './edit';
+export {
+  applyGraphEdits,
+  GraphEditError,
+  renameReferences,
+  stepPaths,
+  type GraphEdit,
+  type StepContainer,
+} from './edit';
 export { renderGraph } from './graph';

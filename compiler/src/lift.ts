@@ -25,7 +25,9 @@ export type NodeMeaning =
   | { kind: 'loop-split'; as: string }
   | { kind: 'handler' };
 
-const FUNCTION_BY_SOURCE = new Map<string, FunctionName>(Object.entries(FUNCTIONS).map(([name, source]) => [source, name as FunctionName]));
+const FUNCTION_BY_SOURCE = new Map<string, FunctionName>(
+  Object.entries(FUNCTIONS).map(([name, source]) => [source, name as FunctionName]),
+);
 
 type DslNode =
   | { kind: 'literal'; value: string | number | boolean | null }
@@ -44,7 +46,8 @@ type Js = AcornNode & Record<string, any>;
 function parseJs(source: string): Js {
   try {
     const node = parseExpressionAt(source, 0, { ecmaVersion: 'latest', preserveParens: true }) as Js;
-    if (source.slice(node.end).trim() !== '') throw new UnsupportedExpression(`unexpected text after the expression: ${source.slice(node.end, node.end + 20)}`);
+    if (source.slice(node.end).trim() !== '')
+      throw new UnsupportedExpression(`unexpected text after the expression: ${source.slice(node.end, node.end + 20)}`);
     return node;
   } catch (error) {
     if (error instanceof UnsupportedExpression) throw error;
@@ -69,7 +72,12 @@ class Lifter {
 
   /** `$("name")` -> "name". */
   private nodeCall(node: Js): string | undefined {
-    if (node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === '$' && node.arguments.length === 1) {
+    if (
+      node.type === 'CallExpression' &&
+      node.callee.type === 'Identifier' &&
+      node.callee.name === '$' &&
+      node.arguments.length === 1
+    ) {
       const arg = node.arguments[0];
       if (arg.type === 'Literal' && typeof arg.value === 'string') return arg.value;
     }
@@ -80,8 +88,15 @@ class Lifter {
   private nodeJson(node: Js): string | undefined {
     if (node.type !== 'MemberExpression' || node.computed || node.property.name !== 'json') return undefined;
     const holder = node.object;
-    if (holder.type === 'MemberExpression' && !holder.computed && holder.property.name === 'item') return this.nodeCall(holder.object);
-    if (holder.type === 'CallExpression' && holder.arguments.length === 0 && holder.callee.type === 'MemberExpression' && !holder.callee.computed && holder.callee.property.name === 'first') {
+    if (holder.type === 'MemberExpression' && !holder.computed && holder.property.name === 'item')
+      return this.nodeCall(holder.object);
+    if (
+      holder.type === 'CallExpression' &&
+      holder.arguments.length === 0 &&
+      holder.callee.type === 'MemberExpression' &&
+      !holder.callee.computed &&
+      holder.callee.property.name === 'first'
+    ) {
       return this.nodeCall(holder.callee.object);
     }
     return undefined;
@@ -91,7 +106,11 @@ class Lifter {
   private memberChain(node: Js): { base: Js; segments: (string | Js)[] } {
     const segments: (string | Js)[] = [];
     let current = node;
-    while (current.type === 'MemberExpression' || current.type === 'ChainExpression' || current.type === 'ParenthesizedExpression') {
+    while (
+      current.type === 'MemberExpression' ||
+      current.type === 'ChainExpression' ||
+      current.type === 'ParenthesizedExpression'
+    ) {
       if (current.type === 'ChainExpression' || current.type === 'ParenthesizedExpression') {
         current = current.expression;
         continue;
@@ -115,9 +134,13 @@ class Lifter {
         if (node.name === 'undefined') return { kind: 'literal', value: null };
         throw new UnsupportedExpression(`unknown variable ${node.name}`);
       case 'ArrayExpression':
-        return { kind: 'array', items: node.elements.map((e: Js | null) => (e ? this.lift(e) : { kind: 'literal', value: null })) };
+        return {
+          kind: 'array',
+          items: node.elements.map((e: Js | null) => (e ? this.lift(e) : { kind: 'literal', value: null })),
+        };
       case 'UnaryExpression':
-        if (node.operator === '!' || node.operator === '-') return { kind: 'unary', operator: node.operator, operand: this.lift(node.argument) };
+        if (node.operator === '!' || node.operator === '-')
+          return { kind: 'unary', operator: node.operator, operand: this.lift(node.argument) };
         throw new UnsupportedExpression(`operator ${node.operator}`);
       case 'BinaryExpression':
       case 'LogicalExpression': {
@@ -140,7 +163,12 @@ class Lifter {
         ) {
           return this.lift(node.consequent);
         }
-        return { kind: 'conditional', test: this.lift(node.test), consequent: this.lift(node.consequent), alternate: this.lift(node.alternate) };
+        return {
+          kind: 'conditional',
+          test: this.lift(node.test),
+          consequent: this.lift(node.consequent),
+          alternate: this.lift(node.alternate),
+        };
       }
       case 'CallExpression': {
         if (isInlineFunction(node.callee)) {
@@ -163,7 +191,8 @@ class Lifter {
     const rest = (from: number) => segments.slice(from).map((s) => (typeof s === 'string' ? s : this.lift(s)));
     if (nodeName === undefined) {
       const object = this.lift(base);
-      if (object.kind === 'path') return { kind: 'path', root: object.root, segments: [...object.segments, ...rest(0)] };
+      if (object.kind === 'path')
+        return { kind: 'path', root: object.root, segments: [...object.segments, ...rest(0)] };
       return { kind: 'access', object, segments: rest(0) };
     }
     const meaning = this.context.resolveNode(nodeName);
@@ -171,7 +200,8 @@ class Lifter {
     switch (meaning.kind) {
       case 'inputs': {
         const root = segments[0];
-        if (root !== 'inputs' && root !== 'trigger' && root !== 'connections') throw new UnsupportedExpression(`Inputs.${String(root)}`);
+        if (root !== 'inputs' && root !== 'trigger' && root !== 'connections')
+          throw new UnsupportedExpression(`Inputs.${String(root)}`);
         return { kind: 'path', root, segments: rest(1) };
       }
       case 'step':
@@ -190,7 +220,20 @@ class Lifter {
 }
 
 const PRECEDENCE: Record<string, number> = {
-  '??': 1, '||': 2, '&&': 3, '==': 4, '!=': 4, '<': 5, '<=': 5, '>': 5, '>=': 5, '+': 6, '-': 6, '*': 7, '/': 7, '%': 7,
+  '??': 1,
+  '||': 2,
+  '&&': 3,
+  '==': 4,
+  '!=': 4,
+  '<': 5,
+  '<=': 5,
+  '>': 5,
+  '>=': 5,
+  '+': 6,
+  '-': 6,
+  '*': 7,
+  '/': 7,
+  '%': 7,
 };
 
 function dslString(value: string): string {
@@ -199,7 +242,9 @@ function dslString(value: string): string {
 
 function printSegments(segments: (string | DslNode)[]): string {
   return segments
-    .map((s) => (typeof s === 'string' ? (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s) ? `.${s}` : `[${dslString(s)}]`) : `[${print(s)}]`))
+    .map((s) =>
+      typeof s === 'string' ? (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s) ? `.${s}` : `[${dslString(s)}]`) : `[${print(s)}]`,
+    )
     .join('');
 }
 
@@ -253,13 +298,24 @@ export function liftParameter(js: string, context: LiftContext): string {
     } else operands.push(node);
   };
   flatten(root);
-  const isInterpolation = (node: Js) => node.type === 'CallExpression' && isInlineFunction(node.callee) && js.slice(node.callee.start, node.callee.end) === INTERPOLATE;
-  if (operands.some(isInterpolation) && operands.every((o) => isInterpolation(o) || (o.type === 'Literal' && typeof o.value === 'string'))) {
+  const isInterpolation = (node: Js) =>
+    node.type === 'CallExpression' &&
+    isInlineFunction(node.callee) &&
+    js.slice(node.callee.start, node.callee.end) === INTERPOLATE;
+  if (
+    operands.some(isInterpolation) &&
+    operands.every((o) => isInterpolation(o) || (o.type === 'Literal' && typeof o.value === 'string'))
+  ) {
     return operands
       .map((o) => (isInterpolation(o) ? `{{ ${print(lifter.lift(o.arguments[0]))} }}` : (o.value as string)))
       .join('');
   }
-  if (root.type === 'Literal' && typeof root.value === 'string' && (root.value.startsWith('=') || root.value.includes('{{'))) return root.value;
+  if (
+    root.type === 'Literal' &&
+    typeof root.value === 'string' &&
+    (root.value.startsWith('=') || root.value.includes('{{'))
+  )
+    return root.value;
   return `{{ ${print(lifter.lift(root))} }}`;
 }
 
@@ -282,7 +338,8 @@ export function liftValue(js: string, context: LiftContext): unknown {
     if (inner.type === 'ObjectExpression') {
       const result: Record<string, unknown> = {};
       for (const property of inner.properties) {
-        if (property.type !== 'Property' || property.computed || property.kind !== 'init') throw new UnsupportedExpression('object with computed keys');
+        if (property.type !== 'Property' || property.computed || property.kind !== 'init')
+          throw new UnsupportedExpression('object with computed keys');
         const key = property.key.type === 'Identifier' ? property.key.name : String(property.key.value);
         result[key] = convert(property.value);
       }
@@ -292,7 +349,12 @@ export function liftValue(js: string, context: LiftContext): unknown {
     if (inner.type === 'Literal' && !inner.regex) {
       return inner.value;
     }
-    if (inner.type === 'UnaryExpression' && inner.operator === '-' && inner.argument.type === 'Literal' && typeof inner.argument.value === 'number') {
+    if (
+      inner.type === 'UnaryExpression' &&
+      inner.operator === '-' &&
+      inner.argument.type === 'Literal' &&
+      typeof inner.argument.value === 'number'
+    ) {
       return -inner.argument.value;
     }
     return liftParameter(js.slice(node.start, node.end), context);

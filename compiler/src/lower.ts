@@ -9,7 +9,16 @@ import {
   type ExpressionScope,
 } from './expressions';
 import { sha256Hex, stableUuid } from './hash';
-import { forEachStep, type ActionStepIR, type AgentIR, type ForEachStepIR, type IfStepIR, type StepIR, type SwitchStepIR, type ValueIR } from './ir';
+import {
+  forEachStep,
+  type ActionStepIR,
+  type AgentIR,
+  type ForEachStepIR,
+  type IfStepIR,
+  type StepIR,
+  type SwitchStepIR,
+  type ValueIR,
+} from './ir';
 import {
   ACTION_NODES,
   BASE_NODES,
@@ -106,7 +115,9 @@ class Lowerer {
           place(step.then, { ...location, branches: [...location.branches, `${step.id}:then`] });
           place(step.else, { ...location, branches: [...location.branches, `${step.id}:else`] });
         } else if (step.kind === 'switch') {
-          step.cases.forEach((c) => place(c.steps, { ...location, branches: [...location.branches, `${step.id}:case:${c.value}`] }));
+          step.cases.forEach((c) =>
+            place(c.steps, { ...location, branches: [...location.branches, `${step.id}:case:${c.value}`] }),
+          );
           place(step.default, { ...location, branches: [...location.branches, `${step.id}:default`] });
         } else if (step.kind === 'forEach') {
           place(step.steps, { ...location, loops: [...location.loops, step.id] });
@@ -178,7 +189,8 @@ class Lowerer {
           if (name === loop.as) return `${split}.item.json.value`;
           if (name === 'loop' && i === location.loops.length - 1) return `${split}.item.json`;
         }
-        if (name === 'error' && location.handler !== undefined) return `${nodeRef(this.handlerNodes.get(location.handler)!)}.item.json.error`;
+        if (name === 'error' && location.handler !== undefined)
+          return `${nodeRef(this.handlerNodes.get(location.handler)!)}.item.json.error`;
         return undefined;
       },
     };
@@ -192,7 +204,8 @@ class Lowerer {
     let access = `${nodeRef(node)}.${sameLoop ? 'item' : 'first()'}.json`;
     if (placement.step.kind === 'forEach') access += '.items';
     const mayNotRun =
-      placement.branches.some((branch) => !location.branches.includes(branch)) || (location.handler !== undefined && placement.handler === undefined);
+      placement.branches.some((branch) => !location.branches.includes(branch)) ||
+      (location.handler !== undefined && placement.handler === undefined);
     return mayNotRun ? `(${nodeRef(node)}.isExecuted ? ${access} : undefined)` : access;
   }
 
@@ -228,7 +241,10 @@ class Lowerer {
     });
     this.connect({ node: triggerName, output: 0 }, this.inputsNode);
     // Handlers sit below the main flow; their entry nodes must exist before steps route errors to them.
-    const main = this.lowerSequence(ir.steps, { node: this.inputsNode, output: 0 }, 2 * COLUMN, 0, { loops: [], branches: [] });
+    const main = this.lowerSequence(ir.steps, { node: this.inputsNode, output: 0 }, 2 * COLUMN, 0, {
+      loops: [],
+      branches: [],
+    });
     let handlerRow = main.rows + 1;
     for (const handler of ir.handlers) {
       const entry = this.handlerNodes.get(handler.name) ?? this.createHandlerNode(handler.name);
@@ -261,13 +277,25 @@ class Lowerer {
     const settings: N8nWorkflow['settings'] = { executionOrder: 'v1' };
     const timezone = ir.trigger.kind === 'schedule' ? (ir.trigger.config.timezone as string | undefined) : undefined;
     if (timezone) settings.timezone = timezone;
-    if (ir.policy.timeoutMs !== undefined) settings.executionTimeout = Math.max(1, Math.ceil(ir.policy.timeoutMs / 1000));
+    if (ir.policy.timeoutMs !== undefined)
+      settings.executionTimeout = Math.max(1, Math.ceil(ir.policy.timeoutMs / 1000));
     // The hash identifies the agent's meaning: everything compiled except positions (presentation) and the hash.
     // Every object here is built in a fixed key order (parameters in catalog order), so plain JSON is canonical.
     meta.hash = sha256Hex(
-      JSON.stringify({ nodes: this.nodes.map(({ position: _position, ...node }) => node), connections: this.connections, settings, meta }),
+      JSON.stringify({
+        nodes: this.nodes.map(({ position: _position, ...node }) => node),
+        connections: this.connections,
+        settings,
+        meta,
+      }),
     );
-    return { name: ir.metadata.displayName, nodes: this.nodes, connections: this.connections, settings, meta: { ionflux: meta } };
+    return {
+      name: ir.metadata.displayName,
+      nodes: this.nodes,
+      connections: this.connections,
+      settings,
+      meta: { ionflux: meta },
+    };
   }
 
   private readonly errorNodes = new Map<string, string[]>();
@@ -330,8 +358,14 @@ class Lowerer {
     const inputs: Record<string, unknown> = {};
     for (const [name, definition] of Object.entries(this.ir.inputs)) inputs[name] = definition.default ?? null;
     const connections: Record<string, unknown> = {};
-    for (const [name, definition] of Object.entries(this.ir.connections)) connections[name] = { name, type: definition.type, account: '' };
-    const assignment = (name: string, value: string) => ({ id: stableUuid(`${this.ir.metadata.name}/Inputs/${name}`), name, value, type: 'object' });
+    for (const [name, definition] of Object.entries(this.ir.connections))
+      connections[name] = { name, type: definition.type, account: '' };
+    const assignment = (name: string, value: string) => ({
+      id: stableUuid(`${this.ir.metadata.name}/Inputs/${name}`),
+      name,
+      value,
+      type: 'object',
+    });
     return {
       mode: 'manual',
       assignments: {
@@ -388,7 +422,8 @@ class Lowerer {
       options.retries = step.retry.max;
       options.retryDelayMs = step.retry.delayMs;
     }
-    if ('connection' in action && action.connection?.type === 'pinecone') parameters.backend = step.connection ? 'pinecone' : 'ionflux';
+    if ('connection' in action && action.connection?.type === 'pinecone')
+      parameters.backend = step.connection ? 'pinecone' : 'ionflux';
     parameters.options = options;
 
     const extra: Partial<N8nNode> = { credentials: this.credentialsFor(step) };
@@ -428,7 +463,9 @@ class Lowerer {
     }
     switch (needed.type) {
       case 'llm':
-        credentials[CREDENTIAL_TYPES.llm] = step.connection ? connectionCredential(step.connection) : DEFAULT_LLM_CREDENTIAL;
+        credentials[CREDENTIAL_TYPES.llm] = step.connection
+          ? connectionCredential(step.connection)
+          : DEFAULT_LLM_CREDENTIAL;
         break;
       case 'pinecone':
         // Vectors are embedded with the workspace's LLM, then stored in Pinecone or in the workspace (pgvector).
@@ -454,7 +491,9 @@ class Lowerer {
       ...BASE_NODES.set,
       parameters: {
         mode: 'raw',
-        jsonOutput: n8nExpression(`({ error: { message: ${message}, step: ${jsString(step.id)}, node: ${jsString(nodeName)} } })`),
+        jsonOutput: n8nExpression(
+          `({ error: { message: ${message}, step: ${jsString(step.id)}, node: ${jsString(nodeName)} } })`,
+        ),
         options: {},
       },
       position: [0, 0],
@@ -558,7 +597,10 @@ class Lowerer {
       { steps: step.default, branch: `${step.id}:default` },
     ];
     branches.forEach(({ steps, branch }, output) => {
-      const lowered = this.lowerSequence(steps, { node: name, output }, x + COLUMN, rowY, { ...location, branches: [...location.branches, branch] });
+      const lowered = this.lowerSequence(steps, { node: name, output }, x + COLUMN, rowY, {
+        ...location,
+        branches: [...location.branches, branch],
+      });
       exits.push(lowered.exit);
       rowY += lowered.rows * ROW;
       rows += lowered.rows;
@@ -643,7 +685,8 @@ class Lowerer {
     const scope = this.scope(inner);
     const fields = [`${jsString(step.as)}: ${scope.variable(step.as)!}`];
     for (const child of step.steps) {
-      if (child.kind === 'action') fields.push(`${jsString(child.id)}: ${nodeRef(this.placements.get(child.id)!.outputNode!)}.item.json`);
+      if (child.kind === 'action')
+        fields.push(`${jsString(child.id)}: ${nodeRef(this.placements.get(child.id)!.outputNode!)}.item.json`);
     }
     this.addNode({
       name: collect,
@@ -735,7 +778,9 @@ class Lowerer {
         resource: 'message',
         operation: 'post',
         channel: param(output.chat.channel),
-        text: n8nExpression(`((v) => typeof v === "string" ? v : "\`\`\`json\\n" + JSON.stringify(v, null, 2) + "\\n\`\`\`")(${valueRef})`),
+        text: n8nExpression(
+          `((v) => typeof v === "string" ? v : "\`\`\`json\\n" + JSON.stringify(v, null, 2) + "\\n\`\`\`")(${valueRef})`,
+        ),
         payload: n8nExpression(valueRef),
       };
       if (output.chat.threadId) parameters.threadId = param(output.chat.threadId);
@@ -754,7 +799,18 @@ class Lowerer {
   }
 }
 
-const INPUT_KEYS = ['type', 'default', 'description', 'label', 'required', 'enum', 'items', 'minimum', 'maximum', 'format'];
+const INPUT_KEYS = [
+  'type',
+  'default',
+  'description',
+  'label',
+  'required',
+  'enum',
+  'items',
+  'minimum',
+  'maximum',
+  'format',
+];
 const CONNECTION_KEYS = ['type', 'scopes', 'description'];
 
 function orderKeys(value: object, keys: string[]): Record<string, unknown> {

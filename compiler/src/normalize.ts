@@ -41,7 +41,8 @@ export function toValueIR(value: unknown): ValueIR {
     const template = parseTemplateCached(value);
     if (template.isWholeExpression) {
       const part = template.parts.find((p) => p.kind === 'expression')!;
-      if (part.kind === 'expression' && part.expression) return { kind: 'expression', expression: part.expression, source: part.source.trim() };
+      if (part.kind === 'expression' && part.expression)
+        return { kind: 'expression', expression: part.expression, source: part.source.trim() };
     }
     const parts: Extract<ValueIR, { kind: 'template' }>['parts'] = [];
     for (const part of template.parts) {
@@ -56,14 +57,20 @@ export function toValueIR(value: unknown): ValueIR {
   }
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Obj).map(([key, item]) => [key, toValueIR(item)] as [string, ValueIR]);
-    return entries.every(([, item]) => item.kind === 'literal') ? { kind: 'literal', value } : { kind: 'object', entries };
+    return entries.every(([, item]) => item.kind === 'literal')
+      ? { kind: 'literal', value }
+      : { kind: 'object', entries };
   }
   return { kind: 'literal', value };
 }
 
 function retryIR(retries: RetryPolicy | undefined): RetryIR | undefined {
   if (!retries) return undefined;
-  return { max: retries.max, backoff: retries.backoff ?? 'exponential', delayMs: retries.delay ? (parseDuration(retries.delay) ?? 1000) : 1000 };
+  return {
+    max: retries.max,
+    backoff: retries.backoff ?? 'exponential',
+    delayMs: retries.delay ? (parseDuration(retries.delay) ?? 1000) : 1000,
+  };
 }
 
 function onErrorIR(onError: OnError | undefined): OnErrorIR {
@@ -93,7 +100,9 @@ function normalizeSteps(steps: unknown[], path: DocumentPath, context: Normalize
       case 'action': {
         const uses = step.uses as string;
         const action = getAction(uses)!;
-        const retry = retryIR((step.retries as RetryPolicy | undefined) ?? (action.idempotent ? context.policyRetries : undefined));
+        const retry = retryIR(
+          (step.retries as RetryPolicy | undefined) ?? (action.idempotent ? context.policyRetries : undefined),
+        );
         const connection = (step.connection as string | undefined) ?? context.resolvedConnections.get(id);
         const ir: StepIR = {
           ...common,
@@ -168,7 +177,11 @@ function outputIR(output: Obj | undefined): OutputIR | undefined {
 
 /** Metadata in a fixed key order with the display name filled in: key order in the YAML must not matter. */
 function normalizeMetadata(metadata: AgentDocument['metadata']): AgentIR['metadata'] {
-  const result: AgentIR['metadata'] = { name: metadata.name, version: metadata.version, displayName: metadata.displayName ?? titleFromName(metadata.name) };
+  const result: AgentIR['metadata'] = {
+    name: metadata.name,
+    version: metadata.version,
+    displayName: metadata.displayName ?? titleFromName(metadata.name),
+  };
   for (const key of ['description', 'tags', 'author', 'icon', 'license'] as const) {
     if (metadata[key] !== undefined) (result as Record<string, unknown>)[key] = metadata[key];
   }
@@ -188,7 +201,11 @@ export function normalizeAgent({
 }): AgentIR {
   const { metadata, spec } = agent;
   const triggerKind = Object.keys(spec.trigger)[0] as TriggerKind;
-  const context: NormalizeContext = { policyRetries: spec.policy?.retries, policyOnError: spec.policy?.onError, resolvedConnections };
+  const context: NormalizeContext = {
+    policyRetries: spec.policy?.retries,
+    policyOnError: spec.policy?.onError,
+    resolvedConnections,
+  };
   const ir: AgentIR = {
     metadata: normalizeMetadata(metadata),
     inputs: spec.inputs ?? {},

@@ -31,7 +31,7 @@ function textValue(scope: Scope): fc.Arbitrary<string> {
   const options: fc.Arbitrary<string>[] = [
     fc.constantFrom('Hello', 'Weekly report', '=not an expression', 'Price: $5 {not braces}'),
     fc.constant('Channel {{ inputs.channel }}'),
-    fc.constant('{{ upper(inputs.channel) }} and {{ join(inputs.keywords, \' / \') }}'),
+    fc.constant("{{ upper(inputs.channel) }} and {{ join(inputs.keywords, ' / ') }}"),
   ];
   if (scope.visible.length > 0) {
     options.push(fc.constantFrom(...scope.visible).map((id) => `Result of ${id}: {{ json(steps.${id}.output) }}`));
@@ -48,7 +48,10 @@ function actionStep(scope: Scope): fc.Arbitrary<Step> {
     .record({
       kind: fc.constantFrom('notify', 'chat', 'orders', 'llm', 'canvas'),
       title: textValue(scope),
-      retries: fc.option(fc.record({ max: fc.integer({ min: 1, max: 4 }), backoff: fc.constantFrom('fixed', 'exponential') }), { nil: undefined }),
+      retries: fc.option(
+        fc.record({ max: fc.integer({ min: 1, max: 4 }), backoff: fc.constantFrom('fixed', 'exponential') }),
+        { nil: undefined },
+      ),
       onError: fc.option(fc.constantFrom('continue', 'fail'), { nil: undefined }),
       named: fc.boolean(),
     })
@@ -64,7 +67,11 @@ function actionStep(scope: Scope): fc.Arbitrary<Step> {
           Object.assign(step, { uses: 'chat.post', with: { channel: '{{ inputs.channel }}', text: title } });
           break;
         case 'orders':
-          Object.assign(step, { uses: 'shopify.orders.list', with: { period: 'last_7_days', limit: '{{ inputs.limit }}' }, timeout: '15s' });
+          Object.assign(step, {
+            uses: 'shopify.orders.list',
+            with: { period: 'last_7_days', limit: '{{ inputs.limit }}' },
+            timeout: '15s',
+          });
           break;
         case 'llm':
           Object.assign(step, { uses: 'llm.generate', with: { prompt: title, maxTokens: 100 } });
@@ -118,10 +125,10 @@ function stepList(scope: Scope, depth: number): fc.Arbitrary<Step[]> {
     let arbitrary: fc.Arbitrary<Step[]> = fc.constant([]);
     for (let i = 0; i < count; i++) {
       arbitrary = arbitrary.chain((steps) =>
-        one({ ...scope, visible: [...scope.visible, ...steps.filter((s) => typeof s.uses === 'string').map((s) => s.id as string)] }).map((step) => [
-          ...steps,
-          step,
-        ]),
+        one({
+          ...scope,
+          visible: [...scope.visible, ...steps.filter((s) => typeof s.uses === 'string').map((s) => s.id as string)],
+        }).map((step) => [...steps, step]),
       );
     }
     return arbitrary;
@@ -131,7 +138,11 @@ function stepList(scope: Scope, depth: number): fc.Arbitrary<Step[]> {
 const agentArbitrary = fc
   .record({
     steps: stepList({ visible: [] }, 2),
-    trigger: fc.constantFrom<Record<string, unknown>>({ manual: {} }, { schedule: { cron: '0 9 * * 1-5' } }, { webhook: { path: 'hook' } }),
+    trigger: fc.constantFrom<Record<string, unknown>>(
+      { manual: {} },
+      { schedule: { cron: '0 9 * * 1-5' } },
+      { webhook: { path: 'hook' } },
+    ),
     output: fc.boolean(),
     timeout: fc.option(fc.constantFrom('30s', '2m'), { nil: undefined }),
   })
@@ -150,11 +161,21 @@ const agentArbitrary = fc
 function editsFor(yaml: string): fc.Arbitrary<GraphEdit[]> {
   const ids = [...stepPaths(require('yaml').parse(yaml)).keys()];
   const edit: fc.Arbitrary<GraphEdit> = fc.oneof(
-    fc.constantFrom(...ids).map((id): GraphEdit => ({ type: 'setParameter', id, name: 'title', value: `Edited ${id}` })),
+    fc
+      .constantFrom(...ids)
+      .map((id): GraphEdit => ({ type: 'setParameter', id, name: 'title', value: `Edited ${id}` })),
     fc.constantFrom(...ids).map((id): GraphEdit => ({ type: 'renameStep', id, newId: `${id}x` })),
-    fc.integer({ min: 0, max: 5 }).map((index): GraphEdit => ({ type: 'addStep', index, step: { id: freshId('added'), uses: 'notify', with: { title: 'Added' } } })),
+    fc
+      .integer({ min: 0, max: 5 })
+      .map((index): GraphEdit => ({
+        type: 'addStep',
+        index,
+        step: { id: freshId('added'), uses: 'notify', with: { title: 'Added' } },
+      })),
     fc.constantFrom(...ids).map((id): GraphEdit => ({ type: 'removeStep', id })),
-    fc.tuple(fc.constantFrom(...ids), fc.integer({ min: 0, max: 5 })).map(([id, index]): GraphEdit => ({ type: 'moveStep', id, index })),
+    fc
+      .tuple(fc.constantFrom(...ids), fc.integer({ min: 0, max: 5 }))
+      .map(([id, index]): GraphEdit => ({ type: 'moveStep', id, index })),
   );
   return fc.array(edit, { minLength: 1, maxLength: 4 });
 }

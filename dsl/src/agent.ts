@@ -106,7 +106,13 @@ export type Step = ActionStep | IfStep | SwitchStep | ForEachStep;
 
 export interface OutputSpec {
   value?: unknown;
-  canvas?: { page?: string; block: string; mode?: 'replace' | 'append'; title?: string; format?: 'markdown' | 'text' | 'json' | 'table' };
+  canvas?: {
+    page?: string;
+    block: string;
+    mode?: 'replace' | 'append';
+    title?: string;
+    format?: 'markdown' | 'text' | 'json' | 'table';
+  };
   chat?: { channel: string; threadId?: string };
 }
 

@@ -4,7 +4,13 @@ import { connectionValueSchema, type ConnectionType } from './catalog/connection
 import type { JsonSchema } from './catalog/json-schema';
 import { triggerCatalog, type TriggerKind } from './catalog/triggers';
 import { parseDuration, stepKind } from './agent';
-import { createDiagnostic, type Diagnostic, type DiagnosticCode, type DocumentPath, type Severity } from './diagnostics';
+import {
+  createDiagnostic,
+  type Diagnostic,
+  type DiagnosticCode,
+  type DocumentPath,
+  type Severity,
+} from './diagnostics';
 import { asReferencePath, type Expression, type Template } from './expressions/ast';
 import { hasExpression, parseTemplate } from './expressions/parse';
 import {
@@ -81,7 +87,8 @@ function jsonSchemaProblem(schema: unknown): string | undefined {
   if (schemaProblems.has(key)) return schemaProblems.get(key);
   let problem: string | undefined;
   if (!isObj(schema)) problem = 'a JSON Schema is a mapping';
-  else if (!metaSchemaAjv.validateSchema(schema)) problem = metaSchemaAjv.errorsText(metaSchemaAjv.errors, { dataVar: 'schema' });
+  else if (!metaSchemaAjv.validateSchema(schema))
+    problem = metaSchemaAjv.errorsText(metaSchemaAjv.errors, { dataVar: 'schema' });
   else {
     try {
       metaSchemaAjv.compile(schema);
@@ -122,8 +129,10 @@ class SemanticChecker {
   }
 
   run(): CheckResult {
-    for (const [name, definition] of entries(this.spec.inputs)) if (isObj(definition)) this.inputs.set(name, definition);
-    for (const [name, definition] of entries(this.spec.connections)) if (isObj(definition)) this.connections.set(name, definition);
+    for (const [name, definition] of entries(this.spec.inputs))
+      if (isObj(definition)) this.inputs.set(name, definition);
+    for (const [name, definition] of entries(this.spec.connections))
+      if (isObj(definition)) this.connections.set(name, definition);
     for (const [name, steps] of entries(this.spec.handlers)) if (Array.isArray(steps)) this.handlers.set(name, steps);
 
     this.checkInputs();
@@ -205,9 +214,16 @@ class SemanticChecker {
   private checkInputs(): void {
     for (const [name, definition] of this.inputs) {
       if (RESERVED_NAMES.has(name)) {
-        this.report({ code: 'IFX203', message: `'${name}' is reserved; name the input differently.`, path: ['spec', 'inputs', name], prefer: 'key' });
+        this.report({
+          code: 'IFX203',
+          message: `'${name}' is reserved; name the input differently.`,
+          path: ['spec', 'inputs', name],
+          prefer: 'key',
+        });
       }
-      const knownType = ['string', 'number', 'integer', 'boolean', 'array', 'object'].includes(definition.type as string);
+      const knownType = ['string', 'number', 'integer', 'boolean', 'array', 'object'].includes(
+        definition.type as string,
+      );
       if (!('default' in definition) || !knownType) continue;
       const problem = valueTypeProblem(definition.default, definition);
       if (problem) {
@@ -238,7 +254,12 @@ class SemanticChecker {
     if (!isObj(config)) return;
     if (kind === 'schedule' && typeof config.cron === 'string') {
       const problem = cronProblem(config.cron);
-      if (problem) this.report({ code: 'IFX505', message: `Invalid cron '${config.cron}': ${problem}.`, path: ['spec', 'trigger', kind, 'cron'] });
+      if (problem)
+        this.report({
+          code: 'IFX505',
+          message: `Invalid cron '${config.cron}': ${problem}.`,
+          path: ['spec', 'trigger', kind, 'cron'],
+        });
     }
     if (kind === 'schedule' && typeof config.timezone === 'string' && !isTimeZone(config.timezone)) {
       const suggestion = closestMatch(config.timezone, timeZones());
@@ -250,7 +271,12 @@ class SemanticChecker {
       });
     }
     if (kind === 'shopify.order' && typeof config.connection === 'string') {
-      this.checkNamedConnection({ name: config.connection, type: 'shopify', path: ['spec', 'trigger', kind, 'connection'], user: 'The Shopify order trigger' });
+      this.checkNamedConnection({
+        name: config.connection,
+        type: 'shopify',
+        path: ['spec', 'trigger', kind, 'connection'],
+        user: 'The Shopify order trigger',
+      });
     }
   }
 
@@ -310,9 +336,10 @@ class SemanticChecker {
       if (!isObj(step)) return;
       const stepPath = [...path, index];
       const info = typeof step.id === 'string' ? this.steps.get(step.id) : undefined;
-      const location: Location = info && info.path.join('/') === stepPath.join('/')
-        ? { order: info.order, handler: info.handler, loops: info.loops, branches: info.branches, variables }
-        : { order: Number.MAX_SAFE_INTEGER, handler: undefined, loops: [], branches: [], variables };
+      const location: Location =
+        info && info.path.join('/') === stepPath.join('/')
+          ? { order: info.order, handler: info.handler, loops: info.loops, branches: info.branches, variables }
+          : { order: Number.MAX_SAFE_INTEGER, handler: undefined, loops: [], branches: [], variables };
       switch (stepKind(step)) {
         case 'action':
           this.checkAction(step, stepPath, location);
@@ -332,24 +359,37 @@ class SemanticChecker {
         }
         case 'switch': {
           this.checkWholeExpression(step.switch, [...stepPath, 'switch'], location);
-          for (const [value, caseSteps] of entries(step.cases)) this.checkSteps(caseSteps, [...stepPath, 'cases', value], variables);
+          for (const [value, caseSteps] of entries(step.cases))
+            this.checkSteps(caseSteps, [...stepPath, 'cases', value], variables);
           this.checkSteps(step.default, [...stepPath, 'default'], variables);
           break;
         }
         case 'forEach': {
           const type = this.checkWholeExpression(step.forEach, [...stepPath, 'forEach'], location);
           if (type && isDefinitely(type, ['string', 'number', 'boolean', 'object', 'null'])) {
-            this.report({ code: 'IFX501', message: `forEach needs a list; this is ${describeType(type)}.`, path: [...stepPath, 'forEach'] });
+            this.report({
+              code: 'IFX501',
+              message: `forEach needs a list; this is ${describeType(type)}.`,
+              path: [...stepPath, 'forEach'],
+            });
           }
           const as = typeof step.as === 'string' ? step.as : 'item';
           if (RESERVED_NAMES.has(as)) {
-            this.report({ code: 'IFX203', message: `The loop variable cannot be named '${as}'.`, path: [...stepPath, 'as'] });
+            this.report({
+              code: 'IFX203',
+              message: `The loop variable cannot be named '${as}'.`,
+              path: [...stepPath, 'as'],
+            });
           }
           const itemType = type && type.kind === 'array' ? type.items : UNKNOWN;
           if (typeof step.id === 'string') this.loopItemTypes.set(step.id, itemType);
           const clash = (Array.isArray(step.steps) ? step.steps : []).find((inner) => isObj(inner) && inner.id === as);
           if (clash) {
-            this.report({ code: 'IFX203', message: `The loop variable '${as}' has the same name as a step inside the loop; rename one.`, path: [...stepPath, 'as'] });
+            this.report({
+              code: 'IFX203',
+              message: `The loop variable '${as}' has the same name as a step inside the loop; rename one.`,
+              path: [...stepPath, 'as'],
+            });
           }
           const inner = new Map(variables);
           inner.set(as, itemType);
@@ -374,7 +414,12 @@ class SemanticChecker {
         const paramPath = [...path, 'with', name];
         if (name === 'schema' && uses === 'llm.extract') {
           const problem = jsonSchemaProblem(value);
-          if (problem) this.report({ code: 'IFX506', message: `The extraction schema is not a valid JSON Schema: ${problem}.`, path: paramPath });
+          if (problem)
+            this.report({
+              code: 'IFX506',
+              message: `The extraction schema is not a valid JSON Schema: ${problem}.`,
+              path: paramPath,
+            });
           continue;
         }
         const type = this.checkValue(value, paramPath, location);
@@ -397,7 +442,8 @@ class SemanticChecker {
     if (typeof retries.max === 'number' && retries.max > 4) {
       this.report({
         code: 'IFX205',
-        message: 'With backoff: fixed, retries run on n8n\'s retry settings: at most 4 retries (5 attempts). Use backoff: exponential for more.',
+        message:
+          "With backoff: fixed, retries run on n8n's retry settings: at most 4 retries (5 attempts). Use backoff: exponential for more.",
         path: [...path, 'max'],
       });
     }
@@ -405,7 +451,8 @@ class SemanticChecker {
     if (delay !== undefined && delay > 5000) {
       this.report({
         code: 'IFX205',
-        message: 'With backoff: fixed, n8n waits at most 5s between attempts. Use a shorter delay or backoff: exponential.',
+        message:
+          'With backoff: fixed, n8n waits at most 5s between attempts. Use a shorter delay or backoff: exponential.',
         path: [...path, 'delay'],
       });
     }
@@ -416,10 +463,19 @@ class SemanticChecker {
     const stepId = typeof step.id === 'string' ? step.id : '';
     if (typeof step.connection === 'string') {
       if (!needed) {
-        this.report({ code: 'IFX306', message: `${uses} does not use a connection; remove 'connection'.`, path: [...path, 'connection'] });
+        this.report({
+          code: 'IFX306',
+          message: `${uses} does not use a connection; remove 'connection'.`,
+          path: [...path, 'connection'],
+        });
         return;
       }
-      const ok = this.checkNamedConnection({ name: step.connection, type: needed.type, path: [...path, 'connection'], user: uses });
+      const ok = this.checkNamedConnection({
+        name: step.connection,
+        type: needed.type,
+        path: [...path, 'connection'],
+        user: uses,
+      });
       if (ok) {
         this.resolvedConnections.set(stepId, step.connection);
         this.checkScopes(step.connection, uses, action, [...path, 'connection']);
@@ -447,7 +503,17 @@ class SemanticChecker {
     }
   }
 
-  private checkNamedConnection({ name, type, path, user }: { name: string; type: ConnectionType; path: DocumentPath; user: string }): boolean {
+  private checkNamedConnection({
+    name,
+    type,
+    path,
+    user,
+  }: {
+    name: string;
+    type: ConnectionType;
+    path: DocumentPath;
+    user: string;
+  }): boolean {
     const connection = this.connections.get(name);
     if (!connection) {
       const suggestion = closestMatch(name, this.connections.keys());
@@ -501,7 +567,8 @@ class SemanticChecker {
     if (output.value !== undefined) this.checkValue(output.value, ['spec', 'output', 'value'], location);
     for (const [section, value] of entries(output)) {
       if (section === 'value' || !isObj(value)) continue;
-      for (const [key, field] of Object.entries(value)) this.checkValue(field, ['spec', 'output', section, key], location);
+      for (const [key, field] of Object.entries(value))
+        this.checkValue(field, ['spec', 'output', section, key], location);
     }
   }
 
@@ -518,7 +585,12 @@ class SemanticChecker {
   private checkErrorHandling(): void {
     const policy = this.spec.policy;
     if (isObj(policy)) this.checkRetries(policy.retries, ['spec', 'policy', 'retries']);
-    if (isObj(policy) && isObj(policy.onError) && typeof policy.onError.goto === 'string' && !this.handlers.has(policy.onError.goto)) {
+    if (
+      isObj(policy) &&
+      isObj(policy.onError) &&
+      typeof policy.onError.goto === 'string' &&
+      !this.handlers.has(policy.onError.goto)
+    ) {
       this.reportUnknownHandler(policy.onError.goto, ['spec', 'policy', 'onError', 'goto']);
     }
     // Edges handler -> handler from every `goto` inside a handler; a cycle would bounce errors forever.
@@ -559,12 +631,22 @@ class SemanticChecker {
   private checkUnused(): void {
     for (const name of this.inputs.keys()) {
       if (!this.usedInputs.has(name)) {
-        this.report({ code: 'IFX315', message: `Input '${name}' is declared but never used.`, path: ['spec', 'inputs', name], prefer: 'key' });
+        this.report({
+          code: 'IFX315',
+          message: `Input '${name}' is declared but never used.`,
+          path: ['spec', 'inputs', name],
+          prefer: 'key',
+        });
       }
     }
     for (const name of this.connections.keys()) {
       if (!this.usedConnections.has(name)) {
-        this.report({ code: 'IFX315', message: `Connection '${name}' is declared but never used.`, path: ['spec', 'connections', name], prefer: 'key' });
+        this.report({
+          code: 'IFX315',
+          message: `Connection '${name}' is declared but never used.`,
+          path: ['spec', 'connections', name],
+          prefer: 'key',
+        });
       }
     }
   }
@@ -609,13 +691,36 @@ class SemanticChecker {
 
   private reportTemplateProblems(template: Template, value: string, path: DocumentPath): void {
     for (const problem of template.problems) {
-      this.reportInString({ code: problem.code, message: problem.message, path, value, start: problem.start, end: problem.end, suggestion: problem.suggestion });
+      this.reportInString({
+        code: problem.code,
+        message: problem.message,
+        path,
+        value,
+        start: problem.start,
+        end: problem.end,
+        suggestion: problem.suggestion,
+      });
     }
   }
 
   private infer(expression: Expression, at: { path: DocumentPath; value: string; location: Location }): ValueType {
-    const report = (code: DiagnosticCode, message: string, span: { start: number; end: number }, suggestion?: string, severity?: Severity) =>
-      this.reportInString({ code, message, path: at.path, value: at.value, start: span.start, end: span.end, suggestion, severity });
+    const report = (
+      code: DiagnosticCode,
+      message: string,
+      span: { start: number; end: number },
+      suggestion?: string,
+      severity?: Severity,
+    ) =>
+      this.reportInString({
+        code,
+        message,
+        path: at.path,
+        value: at.value,
+        start: span.start,
+        end: span.end,
+        suggestion,
+        severity,
+      });
 
     switch (expression.kind) {
       case 'literal':
@@ -630,20 +735,42 @@ class SemanticChecker {
         if (reference && reference.root === 'steps' && !at.location.variables.has('steps')) {
           return this.resolveStepReference(reference, at.location, report);
         }
-        if (reference?.root === 'inputs' && reference.segments.length === 0) this.inputs.forEach((_, name) => this.usedInputs.add(name));
+        if (reference?.root === 'inputs' && reference.segments.length === 0)
+          this.inputs.forEach((_, name) => this.usedInputs.add(name));
         const objectType = this.infer(expression.object, at);
         if (expression.kind === 'member') {
           const span = { start: expression.propertyStart, end: expression.end };
-          const rootField = reference && reference.segments.length === 1 && !at.location.variables.has(reference.root) ? reference.root : undefined;
-          if (rootField === 'inputs') return this.resolveDeclared('input', expression.property, this.inputs, this.usedInputs, objectType, span, report);
+          const rootField =
+            reference && reference.segments.length === 1 && !at.location.variables.has(reference.root)
+              ? reference.root
+              : undefined;
+          if (rootField === 'inputs')
+            return this.resolveDeclared(
+              'input',
+              expression.property,
+              this.inputs,
+              this.usedInputs,
+              objectType,
+              span,
+              report,
+            );
           if (rootField === 'connections') {
-            return this.resolveDeclared('connection', expression.property, this.connections, this.usedConnections, objectType, span, report);
+            return this.resolveDeclared(
+              'connection',
+              expression.property,
+              this.connections,
+              this.usedConnections,
+              objectType,
+              span,
+              report,
+            );
           }
           return this.accessField(objectType, expression.property, span, report);
         }
         const indexType = this.infer(expression.index, at);
         if (expression.index.kind === 'literal' && typeof expression.index.value === 'string') {
-          if (reference?.root === 'inputs' && reference.segments.length === 1) this.usedInputs.add(expression.index.value);
+          if (reference?.root === 'inputs' && reference.segments.length === 1)
+            this.usedInputs.add(expression.index.value);
           return this.accessField(objectType, expression.index.value, expression.index, report);
         }
         const target = nonNull(objectType);
@@ -678,14 +805,24 @@ class SemanticChecker {
           case '*':
           case '/':
           case '%':
-            for (const [side, type] of [[expression.left, left], [expression.right, right]] as const) {
+            for (const [side, type] of [
+              [expression.left, left],
+              [expression.right, right],
+            ] as const) {
               if (isDefinitely(type, nonNumeric)) {
-                report('IFX507', `'${operator}' needs numbers; this is ${describeType(type)}${type.kind === 'string' ? ': convert with number(...)' : ''}.`, side);
+                report(
+                  'IFX507',
+                  `'${operator}' needs numbers; this is ${describeType(type)}${type.kind === 'string' ? ': convert with number(...)' : ''}.`,
+                  side,
+                );
               }
             }
             return NUMBER;
           case '+':
-            for (const [side, type] of [[expression.left, left], [expression.right, right]] as const) {
+            for (const [side, type] of [
+              [expression.left, left],
+              [expression.right, right],
+            ] as const) {
               if (isDefinitely(type, ['boolean', 'array', 'object', 'null'])) {
                 report('IFX507', `'+' adds numbers or joins text; this is ${describeType(type)}.`, side);
               }
@@ -774,7 +911,8 @@ class SemanticChecker {
       default: {
         const candidates = [...ROOTS, ...location.variables.keys()];
         const suggestion = closestMatch(name, candidates);
-        const where = location.loops.length > 0 ? '' : name === 'item' || name === 'loop' ? ' (only inside forEach)' : '';
+        const where =
+          location.loops.length > 0 ? '' : name === 'item' || name === 'loop' ? ' (only inside forEach)' : '';
         report(
           'IFX312',
           `Unknown variable '${name}'${where}${didYouMean(suggestion)}. Expressions start from ${candidates.join(', ')}.`,
@@ -789,14 +927,23 @@ class SemanticChecker {
   private resolveStepReference(
     reference: NonNullable<ReturnType<typeof asReferencePath>>,
     location: Location,
-    report: (code: DiagnosticCode, message: string, span: { start: number; end: number }, suggestion?: string, severity?: Severity) => void,
+    report: (
+      code: DiagnosticCode,
+      message: string,
+      span: { start: number; end: number },
+      suggestion?: string,
+      severity?: Severity,
+    ) => void,
   ): ValueType {
     const [idSegment, outputSegment, ...rest] = reference.segments;
     if (!idSegment) return UNKNOWN;
     const id = String(idSegment.name);
     const target = this.steps.get(id);
     if (!target) {
-      const suggestion = closestMatch(id, [...this.steps.values()].filter((s) => s.order < location.order).map((s) => s.id));
+      const suggestion = closestMatch(
+        id,
+        [...this.steps.values()].filter((s) => s.order < location.order).map((s) => s.id),
+      );
       report('IFX302', `Unknown step '${id}'${didYouMean(suggestion)}.`, idSegment, suggestion);
       return UNKNOWN;
     }
@@ -806,13 +953,19 @@ class SemanticChecker {
     }
     const hiddenLoop = target.loops.find((loop) => !location.loops.includes(loop));
     if (hiddenLoop !== undefined) {
-      report('IFX313', `Step '${id}' runs inside forEach '${hiddenLoop}'; outside it use steps.${hiddenLoop}.output.`, idSegment);
+      report(
+        'IFX313',
+        `Step '${id}' runs inside forEach '${hiddenLoop}'; outside it use steps.${hiddenLoop}.output.`,
+        idSegment,
+      );
       return UNKNOWN;
     }
     if (target.handler === location.handler && target.order >= location.order) {
       report(
         'IFX303',
-        target.order === location.order ? `A step cannot use its own output ('${id}').` : `Step '${id}' runs after this point; reference an earlier step.`,
+        target.order === location.order
+          ? `A step cannot use its own output ('${id}').`
+          : `Step '${id}' runs after this point; reference an earlier step.`,
         idSegment,
       );
       return UNKNOWN;
@@ -831,12 +984,21 @@ class SemanticChecker {
     }
     if (!outputSegment) return objectOf({ output: this.stepOutputType(target) ?? UNKNOWN });
     if (outputSegment.name !== 'output') {
-      report('IFX311', `A step reference continues with '.output' (steps.${id}.output), not '.${String(outputSegment.name)}'.`, outputSegment, 'output');
+      report(
+        'IFX311',
+        `A step reference continues with '.output' (steps.${id}.output), not '.${String(outputSegment.name)}'.`,
+        outputSegment,
+        'output',
+      );
       return UNKNOWN;
     }
     const outputType = this.stepOutputType(target);
     if (outputType === undefined) {
-      report('IFX311', `'${id}' is ${target.kind === 'if' ? 'an if' : 'a switch'} step and has no output; reference a step inside its branches.`, outputSegment);
+      report(
+        'IFX311',
+        `'${id}' is ${target.kind === 'if' ? 'an if' : 'a switch'} step and has no output; reference a step inside its branches.`,
+        outputSegment,
+      );
       return UNKNOWN;
     }
     let type = outputType;
@@ -854,7 +1016,13 @@ class SemanticChecker {
       if (action) {
         type = typeFromSchema(action.output);
         const withValue = info.step.with;
-        if (uses === 'llm.extract' && isObj(withValue) && isObj(withValue.schema) && !jsonSchemaProblem(withValue.schema) && type.kind === 'object') {
+        if (
+          uses === 'llm.extract' &&
+          isObj(withValue) &&
+          isObj(withValue.schema) &&
+          !jsonSchemaProblem(withValue.schema) &&
+          type.kind === 'object'
+        ) {
           type = objectOf({ ...type.fields, data: typeFromSchema(withValue.schema as JsonSchema) }, type.open);
         }
       }
@@ -879,7 +1047,13 @@ class SemanticChecker {
     type: ValueType,
     name: string | number,
     span: { start: number; end: number },
-    report: (code: DiagnosticCode, message: string, span: { start: number; end: number }, suggestion?: string, severity?: Severity) => void,
+    report: (
+      code: DiagnosticCode,
+      message: string,
+      span: { start: number; end: number },
+      suggestion?: string,
+      severity?: Severity,
+    ) => void,
   ): ValueType {
     const target = nonNull(type);
     switch (target.kind) {
@@ -899,7 +1073,13 @@ class SemanticChecker {
             suggestion,
           );
         } else if (suggestion !== undefined) {
-          report('IFX311', `Field '${key}' is not a known field${didYouMean(suggestion)}.`, span, suggestion, 'warning');
+          report(
+            'IFX311',
+            `Field '${key}' is not a known field${didYouMean(suggestion)}.`,
+            span,
+            suggestion,
+            'warning',
+          );
         }
         return UNKNOWN;
       }
@@ -926,7 +1106,13 @@ class SemanticChecker {
   private inferCall(
     call: Extract<Expression, { kind: 'call' }>,
     at: { path: DocumentPath; value: string; location: Location },
-    report: (code: DiagnosticCode, message: string, span: { start: number; end: number }, suggestion?: string, severity?: Severity) => void,
+    report: (
+      code: DiagnosticCode,
+      message: string,
+      span: { start: number; end: number },
+      suggestion?: string,
+      severity?: Severity,
+    ) => void,
   ): ValueType {
     const args = call.args.map((arg) => this.infer(arg, at));
     const needList = (index: number) => {
@@ -945,7 +1131,8 @@ class SemanticChecker {
     switch (call.callee) {
       case 'length': {
         const type = args[0]!;
-        if (isDefinitely(type, ['number', 'boolean', 'null'])) report('IFX507', `length(...) needs a list, text or object; this is ${describeType(type)}.`, call.args[0]!);
+        if (isDefinitely(type, ['number', 'boolean', 'null']))
+          report('IFX507', `length(...) needs a list, text or object; this is ${describeType(type)}.`, call.args[0]!);
         return NUMBER;
       }
       case 'number':
@@ -961,7 +1148,11 @@ class SemanticChecker {
         const items = needList(0);
         const field = fieldOf(items, 1);
         if (isDefinitely(field, ['string', 'boolean', 'array', 'object'])) {
-          report('IFX507', `${call.callee}(...) adds up numbers; these values are ${describeType(field)}.`, call.args[1] ?? call.args[0]!);
+          report(
+            'IFX507',
+            `${call.callee}(...) adds up numbers; these values are ${describeType(field)}.`,
+            call.args[1] ?? call.args[0]!,
+          );
         }
         return NUMBER;
       }
@@ -980,7 +1171,11 @@ class SemanticChecker {
       case 'last':
         return needList(0);
       case 'slice':
-        return mayBe(args[0]!, ['array']) && !mayBe(args[0]!, ['string']) ? args[0]! : isDefinitely(args[0]!, ['string']) ? STRING : UNKNOWN;
+        return mayBe(args[0]!, ['array']) && !mayBe(args[0]!, ['string'])
+          ? args[0]!
+          : isDefinitely(args[0]!, ['string'])
+            ? STRING
+            : UNKNOWN;
       case 'split':
       case 'keys':
         return arrayOf(STRING);
@@ -1014,7 +1209,10 @@ export function parseTemplateCached(value: string): Template {
 }
 
 function describePath(path: DocumentPath): string {
-  return path.map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${segment}`)).join('').replace(/^\./, '');
+  return path
+    .map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${segment}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 function inputValueType(definition: Obj): ValueType {
@@ -1040,7 +1238,13 @@ function inputValueType(definition: Obj): ValueType {
 /** Why a literal value does not fit an input definition, or undefined when it does. */
 function valueTypeProblem(value: unknown, definition: Obj): string | undefined {
   const type = definition.type;
-  const actual = Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
+  const actual = Array.isArray(value)
+    ? 'a list'
+    : value === null
+      ? 'null'
+      : typeof value === 'object'
+        ? 'a mapping'
+        : `${typeof value} ${JSON.stringify(value)}`;
   const fits =
     (type === 'string' && typeof value === 'string') ||
     (type === 'number' && typeof value === 'number') ||
@@ -1049,11 +1253,16 @@ function valueTypeProblem(value: unknown, definition: Obj): string | undefined {
     (type === 'array' && Array.isArray(value)) ||
     (type === 'object' && isObj(value));
   if (!fits) return `is ${actual}, not ${type === 'integer' ? 'a whole number' : `a ${type}`}`;
-  if (Array.isArray(definition.enum) && !definition.enum.some((allowed) => JSON.stringify(allowed) === JSON.stringify(value))) {
+  if (
+    Array.isArray(definition.enum) &&
+    !definition.enum.some((allowed) => JSON.stringify(allowed) === JSON.stringify(value))
+  ) {
     return `is not one of ${definition.enum.map((v) => JSON.stringify(v)).join(', ')}`;
   }
-  if (typeof value === 'number' && typeof definition.minimum === 'number' && value < definition.minimum) return `is below the minimum ${definition.minimum}`;
-  if (typeof value === 'number' && typeof definition.maximum === 'number' && value > definition.maximum) return `is above the maximum ${definition.maximum}`;
+  if (typeof value === 'number' && typeof definition.minimum === 'number' && value < definition.minimum)
+    return `is below the minimum ${definition.minimum}`;
+  if (typeof value === 'number' && typeof definition.maximum === 'number' && value > definition.maximum)
+    return `is above the maximum ${definition.maximum}`;
   if (type === 'array' && isObj(definition.items) && Array.isArray(value)) {
     const index = value.findIndex((item) => valueTypeProblem(item, definition.items as Obj) !== undefined);
     if (index >= 0) return `has item ${index} that ${valueTypeProblem(value[index], definition.items as Obj)}`;
@@ -1092,14 +1301,20 @@ const CRON_FIELDS = [
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
   { name: 'day of month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
+  {
+    name: 'month',
+    min: 1,
+    max: 12,
+    names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'],
+  },
   { name: 'day of week', min: 0, max: 7, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] },
 ];
 
 /** Why a five-field cron expression is invalid, or undefined when it is valid. */
 export function cronProblem(cron: string): string | undefined {
   const fields = cron.trim().split(/\s+/);
-  if (fields.length !== 5) return `expected 5 fields (minute hour day-of-month month day-of-week), found ${fields.length}`;
+  if (fields.length !== 5)
+    return `expected 5 fields (minute hour day-of-month month day-of-week), found ${fields.length}`;
   for (let i = 0; i < 5; i++) {
     const spec = CRON_FIELDS[i]!;
     const toNumber = (text: string): number | undefined => {

@@ -101,7 +101,10 @@ export const diagnosticCatalog = {
   IFX200: {
     severity: 'error',
     title: 'Wrong type',
-    example: agentWith({ steps: `    - { id: fetch, uses: shopify.orders.list, with: { limit: many } }\n`, before: '  connections: { store: { type: shopify } }\n' }),
+    example: agentWith({
+      steps: `    - { id: fetch, uses: shopify.orders.list, with: { limit: many } }\n`,
+      before: '  connections: { store: { type: shopify } }\n',
+    }),
     fix: 'Give a value of the expected type (or a `{{ expression }}` where expressions are allowed).',
   },
   IFX201: {
@@ -149,7 +152,9 @@ export const diagnosticCatalog = {
   IFX300: {
     severity: 'error',
     title: 'Duplicate step id',
-    example: agentWith({ steps: `    - { id: hello, uses: notify, with: { title: A } }\n    - { id: hello, uses: notify, with: { title: B } }\n` }),
+    example: agentWith({
+      steps: `    - { id: hello, uses: notify, with: { title: A } }\n    - { id: hello, uses: notify, with: { title: B } }\n`,
+    }),
     fix: 'Give every step (including steps inside branches, loops and handlers) a unique id.',
   },
   IFX301: {
@@ -164,7 +169,9 @@ export const diagnosticCatalog = {
   IFX302: {
     severity: 'error',
     title: 'Unknown step',
-    example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: "{{ steps.fetch.output.count }}" } }\n` }),
+    example: agentWith({
+      steps: `    - { id: note, uses: notify, with: { title: "{{ steps.fetch.output.count }}" } }\n`,
+    }),
     fix: 'Reference the id of a step that exists (see the suggestion).',
   },
   IFX303: {
@@ -250,7 +257,7 @@ export const diagnosticCatalog = {
     example: agentWith({
       steps: `    - id: each\n      forEach: "{{ [1, 2] }}"\n      steps:\n        - { id: inner, uses: notify, with: { title: Hi } }\n    - { id: after, uses: notify, with: { title: "{{ steps.inner.output.id }}" } }\n`,
     }),
-    fix: 'Steps inside a forEach or a handler are only visible inside it; use the loop step\'s own output (`steps.<loop>.output`).',
+    fix: "Steps inside a forEach or a handler are only visible inside it; use the loop step's own output (`steps.<loop>.output`).",
   },
   IFX314: {
     severity: 'warning',
@@ -264,7 +271,10 @@ export const diagnosticCatalog = {
   IFX315: {
     severity: 'warning',
     title: 'Declared but never used',
-    example: agentWith({ before: '  inputs: { unused: { type: string, default: x } }\n', steps: `    - { id: note, uses: notify, with: { title: Hi } }\n` }),
+    example: agentWith({
+      before: '  inputs: { unused: { type: string, default: x } }\n',
+      steps: `    - { id: note, uses: notify, with: { title: Hi } }\n`,
+    }),
     fix: 'Remove the declaration or use it.',
   },
   IFX316: {
@@ -343,15 +353,19 @@ export const diagnosticCatalog = {
     severity: 'error',
     title: 'Parameter type mismatch',
     example: agentWith({
-      before: '  inputs: { keyword: { type: string, default: fashion } }\n  connections: { store: { type: shopify } }\n',
+      before:
+        '  inputs: { keyword: { type: string, default: fashion } }\n  connections: { store: { type: shopify } }\n',
       steps: `    - { id: fetch, uses: shopify.orders.list, with: { limit: "{{ inputs.keyword }}" } }\n`,
     }),
-    fix: 'Pass a value of the parameter\'s type (convert with `number(...)`, `string(...)`, ...).',
+    fix: "Pass a value of the parameter's type (convert with `number(...)`, `string(...)`, ...).",
   },
   IFX504: {
     severity: 'error',
     title: 'Default does not match the input type',
-    example: agentWith({ before: '  inputs: { threshold: { type: number, default: lots } }\n', steps: `    - { id: note, uses: notify, with: { title: "{{ inputs.threshold }}" } }\n` }),
+    example: agentWith({
+      before: '  inputs: { threshold: { type: number, default: lots } }\n',
+      steps: `    - { id: note, uses: notify, with: { title: "{{ inputs.threshold }}" } }\n`,
+    }),
     fix: 'Give a default of the declared type, or change the type.',
   },
   IFX505: {
@@ -363,7 +377,9 @@ export const diagnosticCatalog = {
   IFX506: {
     severity: 'error',
     title: 'Invalid JSON Schema',
-    example: agentWith({ steps: `    - { id: brief, uses: llm.extract, with: { text: hi, schema: { type: objekt } } }\n` }),
+    example: agentWith({
+      steps: `    - { id: brief, uses: llm.extract, with: { text: hi, schema: { type: objekt } } }\n`,
+    }),
     fix: 'Give a valid JSON Schema (draft 2020-12) for the extracted output.',
   },
   IFX507: {
@@ -432,8 +448,6 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.sort(
     (a, b) =>
-      a.range.start.line - b.range.start.line ||
-      a.range.start.col - b.range.start.col ||
-      a.code.localeCompare(b.code),
+      a.range.start.line - b.range.start.line || a.range.start.col - b.range.start.col || a.code.localeCompare(b.code),
   );
 }

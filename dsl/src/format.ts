@@ -25,7 +25,12 @@ export function formatDiagnostics({
   const out: string[] = [];
   for (const d of diagnostics) {
     const { line, col } = d.range.start;
-    const severity = d.severity === 'error' ? paint('31;1', 'error') : d.severity === 'warning' ? paint('33;1', 'warning') : paint('36', 'info');
+    const severity =
+      d.severity === 'error'
+        ? paint('31;1', 'error')
+        : d.severity === 'warning'
+          ? paint('33;1', 'warning')
+          : paint('36', 'info');
     out.push(`${paint('1', `${file}:${line}:${col}`)}: ${severity} ${paint('2', d.code)}: ${d.message}`);
     const source = lines[line - 1];
     if (source === undefined) continue;

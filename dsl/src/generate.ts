@@ -42,5 +42,7 @@ if (require.main === module) {
     console.error(`Out of date: ${changed.join(', ')}. Run npm run generate.`);
     process.exit(1);
   }
-  console.log(changed.length === 0 ? 'Generated files are up to date.' : `${check ? 'Stale' : 'Wrote'}: ${changed.join(', ')}`);
+  console.log(
+    changed.length === 0 ? 'Generated files are up to date.' : `${check ? 'Stale' : 'Wrote'}: ${changed.join(', ')}`,
+  );
 }

@@ -15,7 +15,10 @@ const examples = readdirSync(examplesDir)
 function bigAgent(example: string, copies: number): string {
   const layout = cutAgentText(example)!;
   const lines = example.split('\n');
-  const stepsText = layout.steps.map((s) => s.text).join('').replace(/\n$/, '');
+  const stepsText = layout.steps
+    .map((s) => s.text)
+    .join('')
+    .replace(/\n$/, '');
   const extra: string[] = [];
   for (let copy = 1; copy <= copies; copy++) {
     // Rename every step id and the references to it, so the copy is as valid as the original.
@@ -26,7 +29,8 @@ function bigAgent(example: string, copies: number): string {
     }
     extra.push(text);
   }
-  const insertAt = layout.steps[layout.steps.length - 1]!.firstLine + layout.steps[layout.steps.length - 1]!.text.split('\n').length;
+  const insertAt =
+    layout.steps[layout.steps.length - 1]!.firstLine + layout.steps[layout.steps.length - 1]!.text.split('\n').length;
   return [...lines.slice(0, insertAt), ...extra, ...lines.slice(insertAt)].join('\n');
 }
 
@@ -59,7 +63,23 @@ describe('incremental validation', () => {
         fc.record({
           at: fc.nat(),
           remove: fc.integer({ min: 0, max: 6 }),
-          insert: fc.constantFrom('', 'x', ' ', '\n', ': ', '- ', '{{ steps.', 'inputs.', '}}', '"', '#', 'id: dup', '[', '*a', '&a '),
+          insert: fc.constantFrom(
+            '',
+            'x',
+            ' ',
+            '\n',
+            ': ',
+            '- ',
+            '{{ steps.',
+            'inputs.',
+            '}}',
+            '"',
+            '#',
+            'id: dup',
+            '[',
+            '*a',
+            '&a ',
+          ),
         }),
         { minLength: 1, maxLength: 8 },
       ),

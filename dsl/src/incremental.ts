@@ -127,7 +127,8 @@ export function createAgentValidator(): AgentValidator {
     validate(text: string): IncrementalValidation {
       if (typeof text !== 'string' || text.length > PARSE_LIMITS.maxDocumentLength) return full(text);
       let lineCount = 1;
-      for (let i = text.indexOf('\n'); i >= 0 && lineCount < MIN_LINES_FOR_SEGMENTS; i = text.indexOf('\n', i + 1)) lineCount++;
+      for (let i = text.indexOf('\n'); i >= 0 && lineCount < MIN_LINES_FOR_SEGMENTS; i = text.indexOf('\n', i + 1))
+        lineCount++;
       if (lineCount < MIN_LINES_FOR_SEGMENTS) return full(text);
       const layout = cutAgentText(text);
       if (!layout) return full(text);
@@ -147,12 +148,20 @@ export function createAgentValidator(): AgentValidator {
         typeof headerValue?.spec === 'object' &&
         headerValue.spec !== null &&
         headerValue.spec.steps === null &&
-        segments.every(({ parsed }) => Array.isArray(parsed.value) ? parsed.value.length === 1 : parsed.value === undefined);
+        segments.every(({ parsed }) =>
+          Array.isArray(parsed.value) ? parsed.value.length === 1 : parsed.value === undefined,
+        );
 
       const parseDiagnostics: Diagnostic[] = [...header.diagnostics];
       segments.forEach(({ segment, parsed }, index) => {
         for (const d of parsed.diagnostics) {
-          parseDiagnostics.push(shiftDiagnostic(d, segment.firstLine, d.path.length === 0 ? [] : ['spec', 'steps', index, ...d.path.slice(1)]));
+          parseDiagnostics.push(
+            shiftDiagnostic(
+              d,
+              segment.firstLine,
+              d.path.length === 0 ? [] : ['spec', 'steps', index, ...d.path.slice(1)],
+            ),
+          );
         }
       });
       if (!shapeFits || stepValues.some((v) => v === undefined)) {
@@ -165,11 +174,17 @@ export function createAgentValidator(): AgentValidator {
         spec: { ...headerValue.spec, steps: stepValues.map((v) => (v as unknown[])[0]) },
       };
       const headerLocator = documentLocator(header.document, header.lineCounter, header.text);
-      const segmentLocators = segments.map(({ parsed }) => documentLocator(parsed.document, parsed.lineCounter, parsed.text));
+      const segmentLocators = segments.map(({ parsed }) =>
+        documentLocator(parsed.document, parsed.lineCounter, parsed.text),
+      );
       const route = (path: DocumentPath): { locator: SourceLocator; path: DocumentPath; shift: number } => {
         const index = path[2];
         if (path[0] === 'spec' && path[1] === 'steps' && typeof index === 'number' && index < segments.length) {
-          return { locator: segmentLocators[index]!, path: [0, ...path.slice(3)], shift: segments[index]!.segment.firstLine };
+          return {
+            locator: segmentLocators[index]!,
+            path: [0, ...path.slice(3)],
+            shift: segments[index]!.segment.firstLine,
+          };
         }
         return { locator: headerLocator, path, shift: 0 };
       };

@@ -29,7 +29,12 @@ function expectWellFormed(text: string): void {
 describe('hostile input', () => {
   it('rejects an alias bomb with IFX102 instead of expanding it', () => {
     const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const bomb = `${levels.join('\n')}\n`;
     const started = process.hrtime.bigint();
     const codes = validateAgent(bomb).diagnostics.map((d) => d.code);
@@ -92,8 +97,40 @@ describe('fuzz (seeded): validation never throws and always terminates', () => {
 
   it('YAML-ish token soup', () => {
     const token = fc.constantFrom(
-      '\n', '  ', '- ', ': ', '{', '}', '[', ']', ',', '&a ', '*a', '!!str ', '!t ', '"', "'", '|', '>', '#', '---', '...',
-      '{{', '}}', 'steps', 'id', 'uses', 'if', 'then', 'forEach', 'inputs.x', 'steps.a.output', '?', '%YAML 1.2', '\t', '\\',
+      '\n',
+      '  ',
+      '- ',
+      ': ',
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      '&a ',
+      '*a',
+      '!!str ',
+      '!t ',
+      '"',
+      "'",
+      '|',
+      '>',
+      '#',
+      '---',
+      '...',
+      '{{',
+      '}}',
+      'steps',
+      'id',
+      'uses',
+      'if',
+      'then',
+      'forEach',
+      'inputs.x',
+      'steps.a.output',
+      '?',
+      '%YAML 1.2',
+      '\t',
+      '\\',
     );
     fc.assert(
       fc.property(fc.array(token, { maxLength: 200 }), (tokens) => {

@@ -97,13 +97,19 @@ export function parseYamlText(text: string, { depthOffset }: { depthOffset: numb
     if (document.contents === null) {
       if (document.errors.length === 0) {
         diagnostics.push(
-          createDiagnostic({ code: 'IFX106', message: 'The document is empty.', path: [], range: rangeFromOffsets(lineCounter, 0, 1) }),
+          createDiagnostic({
+            code: 'IFX106',
+            message: 'The document is empty.',
+            path: [],
+            range: rangeFromOffsets(lineCounter, 0, 1),
+          }),
         );
       }
       return { text, document, lineCounter, value: undefined, diagnostics };
     }
     // Only duplicate keys leave a value worth checking further; anything else would cascade into noise.
-    if (diagnostics.some((d) => d.code !== 'IFX101')) return { text, document, lineCounter, value: undefined, diagnostics, hasBadAlias };
+    if (diagnostics.some((d) => d.code !== 'IFX101'))
+      return { text, document, lineCounter, value: undefined, diagnostics, hasBadAlias };
     let value: unknown;
     try {
       value = document.toJS({ maxAliasCount: PARSE_LIMITS.maxAliasCount });
@@ -132,13 +138,17 @@ export function parseYamlText(text: string, { depthOffset }: { depthOffset: numb
     const tooDeep = error instanceof RangeError;
     return refused(
       tooDeep ? 'IFX104' : 'IFX100',
-      tooDeep ? 'The document is nested too deeply to read.' : `The document could not be read: ${(error as Error).message}`,
+      tooDeep
+        ? 'The document is nested too deeply to read.'
+        : `The document could not be read: ${(error as Error).message}`,
     );
   }
 }
 
 /** The core schema's own tags only restate a type; anything else (`!!binary`, `!!js/function`, `!custom`) is refused. */
-const HARMLESS_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`));
+const HARMLESS_TAGS = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`),
+);
 
 function explicitTagDiagnostics(document: Document.Parsed, lineCounter: LineCounter): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -166,7 +176,8 @@ function yamlErrorToDiagnostic(error: YAMLError, text: string, lineCounter: Line
   // yaml marks a duplicate key with one character; underline the whole key.
   if (code === 'IFX101') end = start + (/^[^:\n]*/.exec(text.slice(start))?.[0].trimEnd().length ?? 1);
   let message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-  if (code === 'IFX101') message = message.replace('Map keys must be unique', 'Duplicate key: mapping keys must be unique');
+  if (code === 'IFX101')
+    message = message.replace('Map keys must be unique', 'Duplicate key: mapping keys must be unique');
   if (error.code === 'NON_STRING_KEY') message = 'Mapping keys must be plain text, not lists or mappings.';
   return createDiagnostic({
     code,

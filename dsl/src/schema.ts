@@ -19,13 +19,18 @@ export const SEMVER_PATTERN =
 const ref = (name: string): JsonSchema => ({ $ref: `#/$defs/${name}` });
 
 /** Inlined (not a $ref) so that Ajv's error paths show which branch of a literal-or-expression failed. */
-export const expressionSchema: JsonSchema = { type: 'string', pattern: EXPRESSION_PATTERN, description: 'A single `{{ expression }}`.' };
+export const expressionSchema: JsonSchema = {
+  type: 'string',
+  pattern: EXPRESSION_PATTERN,
+  description: 'A single `{{ expression }}`.',
+};
 const described = (description: string, schema: JsonSchema = {}): JsonSchema => ({ ...schema, description });
 
 /** Parameters may take a `{{ expression }}` wherever a literal of another type is expected. */
 function allowExpression(schema: JsonSchema): JsonSchema {
   const types = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type];
-  const isPlainString = types.length === 1 && types[0] === 'string' && schema.enum === undefined && schema.pattern === undefined;
+  const isPlainString =
+    types.length === 1 && types[0] === 'string' && schema.enum === undefined && schema.pattern === undefined;
   if (types.length === 0 || isPlainString) return schema;
   const { description, default: defaultValue, ...typed } = schema;
   const wrapped: JsonSchema = { anyOf: [typed, expressionSchema] };
@@ -54,7 +59,11 @@ function paramsSchema(action: ActionName): JsonSchema {
 
 const stepCommonProperties: Record<string, JsonSchema> = {
   id: described('Unique step id, used in expressions as `steps.<id>.output`.', ref('identifier')),
-  name: described('Display name (the node name in the n8n graph). Default: derived from the id.', { type: 'string', minLength: 1, maxLength: 80 }),
+  name: described('Display name (the node name in the n8n graph). Default: derived from the id.', {
+    type: 'string',
+    minLength: 1,
+    maxLength: 80,
+  }),
   description: described('What the step is for.', { type: 'string', maxLength: 500 }),
 };
 
@@ -68,7 +77,10 @@ function stepSchemas(): Record<string, JsonSchema> {
     properties: {
       ...stepCommonProperties,
       uses: described('The action to run.', { type: 'string', enum: actions }),
-      connection: described('Which declared connection the action uses. Optional when exactly one connection fits.', ref('identifier')),
+      connection: described(
+        'Which declared connection the action uses. Optional when exactly one connection fits.',
+        ref('identifier'),
+      ),
       with: described('Parameters of the action; strings may contain `{{ expressions }}`.', { type: 'object' }),
       timeout: described('Give up on this step after this long, e.g. 30s.', ref('duration')),
       retries: ref('retries'),
@@ -118,7 +130,7 @@ function stepSchemas(): Record<string, JsonSchema> {
       forEach: described('List to loop over, e.g. `{{ steps.search.output.creators }}`.', ref('expression')),
       as: described('Name of the loop variable inside the loop (default `item`).', ref('identifier')),
       steps: described(
-        'Steps run for every item. `steps.<loop id>.output` is a list with one entry per item: the item (under the loop variable\'s name) and the output of each action step of the loop body (under its id).',
+        "Steps run for every item. `steps.<loop id>.output` is a list with one entry per item: the item (under the loop variable's name) and the output of each action step of the loop body (under its id).",
         ref('steps'),
       ),
     },
@@ -199,14 +211,23 @@ function connectionSchema(): JsonSchema {
     additionalProperties: false,
     properties: {
       type: { type: 'string', enum: [...connectionTypes], description: 'Kind of account.' },
-      scopes: { type: 'array', items: { type: 'string' }, uniqueItems: true, description: 'Permissions the agent asks for.' },
+      scopes: {
+        type: 'array',
+        items: { type: 'string' },
+        uniqueItems: true,
+        description: 'Permissions the agent asks for.',
+      },
       description: { type: 'string', maxLength: 500, description: 'Why the agent needs it (shown at install time).' },
     },
     allOf: connectionTypes
       .filter((type) => connectionCatalog[type].scopes.length > 0)
       .map((type) => ({
         if: { properties: { type: { const: type } }, required: ['type'] },
-        then: { properties: { scopes: { type: 'array', items: { type: 'string', enum: [...connectionCatalog[type].scopes] } } } },
+        then: {
+          properties: {
+            scopes: { type: 'array', items: { type: 'string', enum: [...connectionCatalog[type].scopes] } },
+          },
+        },
       })),
   };
 }
@@ -247,7 +268,11 @@ export function buildAgentSchema(): JsonSchema {
         required: ['name', 'version'],
         additionalProperties: false,
         properties: {
-          name: { type: 'string', pattern: AGENT_NAME_PATTERN, description: 'Unique name: lowercase letters, digits and dashes.' },
+          name: {
+            type: 'string',
+            pattern: AGENT_NAME_PATTERN,
+            description: 'Unique name: lowercase letters, digits and dashes.',
+          },
           displayName: { type: 'string', minLength: 1, maxLength: 80, description: 'Human name.' },
           version: { type: 'string', pattern: SEMVER_PATTERN, description: 'Semantic version, e.g. 1.0.0.' },
           description: { type: 'string', maxLength: 1000, description: 'What the agent does.' },
@@ -284,7 +309,8 @@ export function buildAgentSchema(): JsonSchema {
           trigger: ref('trigger'),
           steps: described('What the agent does, in order.', { ...ref('steps'), type: 'array', minItems: 1 }),
           handlers: {
-            description: 'Named error handlers: steps run when a step with `onError: { goto: <name> }` fails (`{{ error }}`).',
+            description:
+              'Named error handlers: steps run when a step with `onError: { goto: <name> }` fails (`{{ error }}`).',
             type: 'object',
             propertyNames: ref('identifier'),
             additionalProperties: { ...ref('steps'), type: 'array', minItems: 1 },
@@ -331,7 +357,8 @@ export function buildAgentSchema(): JsonSchema {
         },
       },
       onError: {
-        description: '`fail` (default) stops the run; `continue` passes the error on as the step output; `{ goto: handler }` runs a handler.',
+        description:
+          '`fail` (default) stops the run; `continue` passes the error on as the step output; `{ goto: handler }` runs a handler.',
         anyOf: [
           { type: 'string', enum: ['fail', 'continue'] },
           {
@@ -351,12 +378,15 @@ export function buildAgentSchema(): JsonSchema {
             'The run result: an expression, or a mapping/list whose strings may hold expressions. Default: the output of the last step that ran.',
           ),
           canvas: {
-            description: 'Write the result into a canvas block (the agent\'s snippet block by default).',
+            description: "Write the result into a canvas block (the agent's snippet block by default).",
             type: 'object',
             required: ['block'],
             additionalProperties: false,
             properties: {
-              page: { type: 'string', description: 'Page id or title. Default: the page holding the agent\'s snippet block.' },
+              page: {
+                type: 'string',
+                description: "Page id or title. Default: the page holding the agent's snippet block.",
+              },
               block: { type: 'string', description: 'Block key on the page.' },
               mode: { type: 'string', enum: ['replace', 'append'], default: 'replace' },
               title: { type: 'string', maxLength: 200 },
@@ -387,7 +417,11 @@ export function buildAgentSchema(): JsonSchema {
             type: 'object',
             additionalProperties: false,
             properties: {
-              tokens: { type: 'integer', minimum: 1, description: 'Stop before an LLM step would exceed this many tokens in the run.' },
+              tokens: {
+                type: 'integer',
+                minimum: 1,
+                description: 'Stop before an LLM step would exceed this many tokens in the run.',
+              },
               usd: { type: 'number', exclusiveMinimum: 0, description: 'Spending cap in US dollars.' },
             },
           },

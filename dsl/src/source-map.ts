@@ -1,6 +1,16 @@
-import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Document,
+  type LineCounter,
+  type Node,
+  type Pair,
+} from 'yaml';
 import type { DocumentPath, Range } from './diagnostics';
-
 
 /** Converts 0-based offsets into a 1-based, end-exclusive range. */
 export function rangeFromOffsets(lineCounter: LineCounter, start: number, end: number): Range {
@@ -103,7 +113,11 @@ export interface SourceLocator {
   rangeInString(path: DocumentPath, value: string, start: number, end: number): Range | undefined;
 }
 
-export function documentLocator(document: Document.Parsed | undefined, lineCounter: LineCounter, text: string): SourceLocator {
+export function documentLocator(
+  document: Document.Parsed | undefined,
+  lineCounter: LineCounter,
+  text: string,
+): SourceLocator {
   return {
     rangeOf: (path, prefer = 'value') => rangeOfPath(document, lineCounter, path, prefer),
     rangeInString: (path, value, start, end) => {

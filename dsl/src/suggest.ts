@@ -12,8 +12,11 @@ export function closestMatch(written: string, candidates: Iterable<string>): str
     const lowerCandidate = candidate.toLowerCase();
     let distance = lowerCandidate === lowerWritten ? 0.5 : editDistance(lowerWritten, lowerCandidate, limit);
     // `uppercase` for `upper`, `order` for `orders`: one name containing the other is a plausible slip too.
-    if (distance > limit && Math.min(lowerCandidate.length, lowerWritten.length) >= 4 &&
-        (lowerWritten.startsWith(lowerCandidate) || lowerCandidate.startsWith(lowerWritten))) {
+    if (
+      distance > limit &&
+      Math.min(lowerCandidate.length, lowerWritten.length) >= 4 &&
+      (lowerWritten.startsWith(lowerCandidate) || lowerCandidate.startsWith(lowerWritten))
+    ) {
       distance = limit;
     }
     if (distance < bestDistance || (distance === bestDistance && best !== undefined && candidate < best)) {
@@ -38,7 +41,8 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, twoBack[j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        value = Math.min(value, twoBack[j - 2]! + 1);
       current[j] = value;
       if (value < rowMin) rowMin = value;
     }

@@ -10,7 +10,13 @@ let compiled: ValidateFunction | undefined;
 /** The Ajv validator of the published schema, compiled once per process. */
 export function agentSchemaValidator(): ValidateFunction {
   if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false });
+    const ajv = new Ajv2020({
+      allErrors: true,
+      verbose: true,
+      strict: true,
+      strictRequired: false,
+      strictTypes: false,
+    });
     compiled = ajv.compile(agentSchema);
   }
   return compiled;
@@ -25,7 +31,8 @@ export function instancePathToPath(instancePath: string, data: unknown): Documen
     const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     const useIndex = Array.isArray(current) && /^\d+$/.test(segment);
     path.push(useIndex ? Number(segment) : segment);
-    current = current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[segment] : undefined;
+    current =
+      current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[segment] : undefined;
   }
   return path;
 }
@@ -63,7 +70,9 @@ function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
     if (error.keyword !== 'anyOf') continue;
     const branches = error.schema as JsonSchema[];
     const base = `${error.schemaPath}/`;
-    const branchErrors = errors.filter((e) => e.schemaPath.startsWith(base) && e.instancePath.startsWith(error.instancePath));
+    const branchErrors = errors.filter(
+      (e) => e.schemaPath.startsWith(base) && e.instancePath.startsWith(error.instancePath),
+    );
     dropped.add(error);
     const expressionIndex = branches.findIndex(isExpressionBranch);
     if (expressionIndex >= 0) {
@@ -78,7 +87,8 @@ function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
     // Otherwise keep the branches whose type matched the value; if none did, keep one combined type error.
     const typeFailed = new Set<number>();
     for (const e of branchErrors) {
-      if (e.keyword === 'type' && e.instancePath === error.instancePath) typeFailed.add(Number(e.schemaPath.slice(base.length).split('/')[0]));
+      if (e.keyword === 'type' && e.instancePath === error.instancePath)
+        typeFailed.add(Number(e.schemaPath.slice(base.length).split('/')[0]));
     }
     if (typeFailed.size === branches.length) {
       branchErrors.forEach((e) => dropped.add(e));
@@ -126,19 +136,36 @@ function mapError(error: ErrorObject, data: unknown): MappedError | undefined {
     case 'required': {
       const missing = (error.params as { missingProperty: string }).missingProperty;
       if (error.schemaPath.includes('stepWithoutKind')) {
-        return { code: 'IFX206', message: 'A step needs one of `uses` (an action), `if`, `switch` or `forEach`.', path, prefer: 'value' };
+        return {
+          code: 'IFX206',
+          message: 'A step needs one of `uses` (an action), `if`, `switch` or `forEach`.',
+          path,
+          prefer: 'value',
+        };
       }
-      return { code: 'IFX201', message: `${where} is missing the required property '${missing}'.`, path, prefer: 'key', missing };
+      return {
+        code: 'IFX201',
+        message: `${where} is missing the required property '${missing}'.`,
+        path,
+        prefer: 'key',
+        missing,
+      };
     }
     case 'additionalProperties':
     case 'unevaluatedProperties': {
-      const extra = (error.params as { additionalProperty?: string; unevaluatedProperty?: string }).additionalProperty ??
+      const extra =
+        (error.params as { additionalProperty?: string; unevaluatedProperty?: string }).additionalProperty ??
         (error.params as { unevaluatedProperty: string }).unevaluatedProperty;
       const known = Object.keys(parent?.properties ?? {});
       const suggestion = closestMatch(extra, known);
       const stepKinds = ['uses', 'if', 'switch', 'forEach'];
       if (stepKinds.includes(extra) && known.some((k) => stepKinds.includes(k))) {
-        return { code: 'IFX206', message: `A step has exactly one of uses, if, switch or forEach; '${extra}' cannot be combined here.`, path: [...path, extra], prefer: 'key' };
+        return {
+          code: 'IFX206',
+          message: `A step has exactly one of uses, if, switch or forEach; '${extra}' cannot be combined here.`,
+          path: [...path, extra],
+          prefer: 'key',
+        };
       }
       const allowed = known.length > 0 && known.length <= 12 ? ` Allowed: ${known.join(', ')}.` : '';
       const mapped: MappedError = {
@@ -155,23 +182,41 @@ function mapError(error: ErrorObject, data: unknown): MappedError | undefined {
         .split(',')
         .map((t) => typeNames[t] ?? t)
         .join(' or ');
-      return { code: 'IFX200', message: `${where} must be ${expected}, not ${describeActual(error.data)}.`, path, prefer: 'value' };
+      return {
+        code: 'IFX200',
+        message: `${where} must be ${expected}, not ${describeActual(error.data)}.`,
+        path,
+        prefer: 'value',
+      };
     }
     case 'anyOf': {
       const branches = (error.schema as JsonSchema[]).map((b) =>
-        isExpressionBranch(b) ? 'a {{ expression }}' : b.enum ? (b.enum as unknown[]).map(String).join(', ') : typeNames[String(b.type)] ?? 'a value',
+        isExpressionBranch(b)
+          ? 'a {{ expression }}'
+          : b.enum
+            ? (b.enum as unknown[]).map(String).join(', ')
+            : (typeNames[String(b.type)] ?? 'a value'),
       );
-      return { code: 'IFX200', message: `${where} must be ${branches.join(' or ')}, not ${describeActual(error.data)}.`, path, prefer: 'value' };
+      return {
+        code: 'IFX200',
+        message: `${where} must be ${branches.join(' or ')}, not ${describeActual(error.data)}.`,
+        path,
+        prefer: 'value',
+      };
     }
     case 'enum':
     case 'const': {
-      const allowed = error.keyword === 'enum' ? ((error.params as { allowedValues: unknown[] }).allowedValues) : [(error.params as { allowedValue: unknown }).allowedValue];
+      const allowed =
+        error.keyword === 'enum'
+          ? (error.params as { allowedValues: unknown[] }).allowedValues
+          : [(error.params as { allowedValue: unknown }).allowedValue];
       const last = path[path.length - 1];
       const suggestion = typeof error.data === 'string' ? closestMatch(error.data, allowed.map(String)) : undefined;
       let code: DiagnosticCode = 'IFX203';
       if (path.length === 1 && (last === 'apiVersion' || last === 'kind')) code = 'IFX207';
       else if (last === 'uses') code = 'IFX305';
-      const list = allowed.length <= 12 ? ` Allowed: ${allowed.map(String).join(', ')}.` : ' See docs/dsl.md for the list.';
+      const list =
+        allowed.length <= 12 ? ` Allowed: ${allowed.map(String).join(', ')}.` : ' See docs/dsl.md for the list.';
       const message =
         code === 'IFX305'
           ? `Unknown action '${String(error.data)}'${didYouMean(suggestion)}.${suggestion ? '' : ' See docs/dsl.md for the actions.'}`
@@ -183,8 +228,14 @@ function mapError(error: ErrorObject, data: unknown): MappedError | undefined {
     case 'pattern':
     case 'format': {
       const description = parent?.description ? ` ${parent.description}` : '';
-      const hint = (error.schema as unknown) === EXPRESSION_PATTERN ? ' It must be a single {{ expression }}.' : description;
-      return { code: 'IFX204', message: `${where} has an invalid format (${describeActual(error.data)}).${hint}`, path, prefer: 'value' };
+      const hint =
+        (error.schema as unknown) === EXPRESSION_PATTERN ? ' It must be a single {{ expression }}.' : description;
+      return {
+        code: 'IFX204',
+        message: `${where} has an invalid format (${describeActual(error.data)}).${hint}`,
+        path,
+        prefer: 'value',
+      };
     }
     case 'minimum':
     case 'maximum':
@@ -198,7 +249,12 @@ function mapError(error: ErrorObject, data: unknown): MappedError | undefined {
     case 'maxProperties': {
       const prefer = path[path.length - 1] === 'trigger' ? 'key' : 'value';
       if (error.keyword === 'minProperties' && path[path.length - 1] === 'trigger') {
-        return { code: 'IFX205', message: 'The trigger is empty: give one of manual, schedule, webhook, chat.command, shopify.order.', path, prefer };
+        return {
+          code: 'IFX205',
+          message: 'The trigger is empty: give one of manual, schedule, webhook, chat.command, shopify.order.',
+          path,
+          prefer,
+        };
       }
       if (error.keyword === 'maxProperties' && path[path.length - 1] === 'trigger') {
         return { code: 'IFX205', message: 'An agent has exactly one trigger.', path, prefer };
@@ -221,7 +277,9 @@ export function validateAgentSchema({ value, locator }: { value: unknown; locato
   const mappedErrors = relevantErrors(validate.errors ?? []).map((error) => mapError(error, value));
   // A misspelt property already says "did you mean 'x'"; "x is missing" on top of it would be noise.
   const misspelt = new Set(
-    mappedErrors.filter((m) => m?.code === 'IFX202' && m.suggestion).map((m) => [...m!.path.slice(0, -1), m!.suggestion].join('/')),
+    mappedErrors
+      .filter((m) => m?.code === 'IFX202' && m.suggestion)
+      .map((m) => [...m!.path.slice(0, -1), m!.suggestion].join('/')),
   );
   for (const mapped of mappedErrors) {
     if (!mapped) continue;

@@ -5,7 +5,10 @@ import { diagnosticCatalog, type DiagnosticCode } from './diagnostics';
 import { validateAgent } from './validate';
 
 const examples = join(__dirname, '..', '..', 'examples');
-const yamlFiles = (dir: string) => readdirSync(join(examples, dir)).filter((f) => f.endsWith('.yaml')).sort();
+const yamlFiles = (dir: string) =>
+  readdirSync(join(examples, dir))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
 
 describe('example agents', () => {
   const files = yamlFiles('agents');
@@ -30,7 +33,9 @@ describe('example agents', () => {
     const result = validateAgent(text);
     expect(result.diagnostics).toEqual([]);
     expect(result.agent?.metadata.name).toBe(file.replace(/\.yaml$/, ''));
-    expect(text).toMatch(/^# yaml-language-server: \$schema=\.\.\/\.\.\/dsl\/schema\/agent\.schema\.json\n#\n# \S.*\n# \S/);
+    expect(text).toMatch(
+      /^# yaml-language-server: \$schema=\.\.\/\.\.\/dsl\/schema\/agent\.schema\.json\n#\n# \S.*\n# \S/,
+    );
   });
 });
 
@@ -44,12 +49,18 @@ describe('invalid agents (examples/invalid)', () => {
     const text = readFileSync(join(examples, 'invalid', file), 'utf8');
     const expected = expectations(text);
     expect(expected.length).toBeGreaterThan(0);
-    const actual = validateAgent(text).diagnostics.map((d) => `${d.code} @ ${d.range.start.line}:${d.range.start.col}`).sort();
+    const actual = validateAgent(text)
+      .diagnostics.map((d) => `${d.code} @ ${d.range.start.line}:${d.range.start.col}`)
+      .sort();
     expect(actual).toEqual(expected);
   });
 
   it('cover every diagnostic family', () => {
-    const codes = new Set(yamlFiles('invalid').flatMap((file) => expectations(readFileSync(join(examples, 'invalid', file), 'utf8')).map((e) => e.slice(0, 4))));
+    const codes = new Set(
+      yamlFiles('invalid').flatMap((file) =>
+        expectations(readFileSync(join(examples, 'invalid', file), 'utf8')).map((e) => e.slice(0, 4)),
+      ),
+    );
     expect([...codes].sort()).toEqual(['IFX1', 'IFX2', 'IFX3', 'IFX4', 'IFX5']);
   });
 });
@@ -58,12 +69,15 @@ describe('diagnostic catalog', () => {
   const codes = Object.keys(diagnosticCatalog) as DiagnosticCode[];
 
   // IFX103 needs a 1 MiB document (tested below); IFX6xx come from decompiling workflows (compiler tests).
-  it.each(codes.filter((code) => code !== 'IFX103' && !code.startsWith('IFX6')))('the documented example of %s produces it', (code) => {
-    const { example, severity } = diagnosticCatalog[code];
-    const produced = validateAgent(example).diagnostics.filter((d) => d.code === code);
-    expect(produced.length).toBeGreaterThan(0);
-    expect(produced[0]!.severity).toBe(severity);
-  });
+  it.each(codes.filter((code) => code !== 'IFX103' && !code.startsWith('IFX6')))(
+    'the documented example of %s produces it',
+    (code) => {
+      const { example, severity } = diagnosticCatalog[code];
+      const produced = validateAgent(example).diagnostics.filter((d) => d.code === code);
+      expect(produced.length).toBeGreaterThan(0);
+      expect(produced[0]!.severity).toBe(severity);
+    },
+  );
 
   it('IFX103: a document over 1 MiB is refused before parsing', () => {
     const huge = `apiVersion: ionflux/v1\n# ${'x'.repeat(1024 * 1024)}\n`;
@@ -102,7 +116,9 @@ describe('diagnostics', () => {
   it('return the typed agent only when there is no error', () => {
     const valid = readFileSync(join(examples, 'agents', 'revenue-tracker-lite.yaml'), 'utf8');
     expect(validateAgent(valid).agent?.spec.steps[0]).toMatchObject({ id: 'revenue', uses: 'shopify.revenue.summary' });
-    expect(validateAgent(valid.replace('uses: shopify.revenue.summary', 'uses: shopify.revenue.sumary')).agent).toBeUndefined();
+    expect(
+      validateAgent(valid.replace('uses: shopify.revenue.summary', 'uses: shopify.revenue.sumary')).agent,
+    ).toBeUndefined();
   });
 
   it('infer the connection a step uses when it names none', () => {

@@ -43,7 +43,10 @@ export function validateAgent(text: string): AgentValidation {
     result.diagnostics = sortDiagnostics(diagnostics);
     return result;
   }
-  const checked = checkParsedAgent({ value: parsed.value, locator: documentLocator(parsed.document, parsed.lineCounter, text) });
+  const checked = checkParsedAgent({
+    value: parsed.value,
+    locator: documentLocator(parsed.document, parsed.lineCounter, text),
+  });
   result.diagnostics = sortDiagnostics(dedupe([...diagnostics, ...checked.diagnostics]));
   result.resolvedConnections = checked.resolvedConnections;
   if (!hasErrors(result.diagnostics)) result.agent = parsed.value as AgentDocument;

@@ -17,14 +17,20 @@ import {
  * decrypted data. The server implements it over the workspace's encrypted connections; the CLI over the sandbox
  * or environment variables. It is called once per node that needs the credential.
  */
-export type CredentialResolver = (request: { reference: INodeCredentialsDetails; type: string; node: INode }) => Promise<ICredentialDataDecryptedObject>;
+export type CredentialResolver = (request: {
+  reference: INodeCredentialsDetails;
+  type: string;
+  node: INode;
+}) => Promise<ICredentialDataDecryptedObject>;
 
 export class CredentialNotFound extends Error {}
 
 /** `={{$credentials.token}}`-style templates in credential `authenticate` definitions. */
 function resolveTemplate(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {
   if (typeof value !== 'string' || !value.startsWith('=')) return value;
-  return value.slice(1).replace(/\{\{\s*\$credentials\.([A-Za-z0-9_]+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? ''));
+  return value
+    .slice(1)
+    .replace(/\{\{\s*\$credentials\.([A-Za-z0-9_]+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? ''));
 }
 
 /**
@@ -42,7 +48,7 @@ export class EngineCredentialsHelper extends ICredentialsHelper {
 
   getParentTypes(name: string): string[] {
     const parents: string[] = [];
-    for (let type = this.credentialTypes[name]; type?.extends; ) {
+    for (let type = this.credentialTypes[name]; type?.extends;) {
       parents.push(...type.extends);
       type = this.credentialTypes[type.extends[0]!];
     }
@@ -64,13 +70,19 @@ export class EngineCredentialsHelper extends ICredentialsHelper {
     if (!authenticate) return options;
     if (typeof authenticate === 'function') return authenticate(credentials, options);
     const { headers, qs, body, auth } = authenticate.properties as Record<string, Record<string, unknown> | undefined>;
-    for (const [key, value] of Object.entries(headers ?? {})) options.headers = { ...options.headers, [key]: resolveTemplate(value, credentials) as string };
-    for (const [key, value] of Object.entries(qs ?? {})) options.qs = { ...options.qs, [key]: resolveTemplate(value, credentials) as string };
+    for (const [key, value] of Object.entries(headers ?? {}))
+      options.headers = { ...options.headers, [key]: resolveTemplate(value, credentials) as string };
+    for (const [key, value] of Object.entries(qs ?? {}))
+      options.qs = { ...options.qs, [key]: resolveTemplate(value, credentials) as string };
     if (body && typeof options.body === 'object' && options.body !== null) {
-      for (const [key, value] of Object.entries(body)) (options.body as Record<string, unknown>)[key] = resolveTemplate(value, credentials);
+      for (const [key, value] of Object.entries(body))
+        (options.body as Record<string, unknown>)[key] = resolveTemplate(value, credentials);
     }
     if (auth) {
-      options.auth = { username: String(resolveTemplate(auth.username, credentials)), password: String(resolveTemplate(auth.password, credentials)) };
+      options.auth = {
+        username: String(resolveTemplate(auth.username, credentials)),
+        password: String(resolveTemplate(auth.password, credentials)),
+      };
     }
     return options;
   }
@@ -87,7 +99,9 @@ export class EngineCredentialsHelper extends ICredentialsHelper {
   }
 
   async getCredentials(details: INodeCredentialsDetails, type: string): Promise<ICredentials> {
-    throw new CredentialNotFound(`Credential ${details.name ?? details.id} (${type}) must be read decrypted in the embedded engine.`);
+    throw new CredentialNotFound(
+      `Credential ${details.name ?? details.id} (${type}) must be read decrypted in the embedded engine.`,
+    );
   }
 
   async getDecrypted(

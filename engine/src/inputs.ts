@@ -31,12 +31,19 @@ function typeProblem(value: unknown, definition: InputDefinition): string | unde
  * The agent's inputs for a run: declared defaults, overridden by the given values, each checked against its
  * declaration (type, enum, range, list item type). Unknown names and missing required inputs are errors.
  */
-export function resolveInputs(definitions: Record<string, InputDefinition>, given: Record<string, unknown> = {}): Record<string, unknown> {
-  if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new RunInputError('inputs', 'Inputs are an object of name: value.');
+export function resolveInputs(
+  definitions: Record<string, InputDefinition>,
+  given: Record<string, unknown> = {},
+): Record<string, unknown> {
+  if (given === null || typeof given !== 'object' || Array.isArray(given))
+    throw new RunInputError('inputs', 'Inputs are an object of name: value.');
   for (const name of Object.keys(given)) {
     if (!(name in definitions)) {
       const known = Object.keys(definitions);
-      throw new RunInputError(`inputs.${name}`, `The agent has no input '${name}'${known.length ? ` (inputs: ${known.join(', ')})` : ''}.`);
+      throw new RunInputError(
+        `inputs.${name}`,
+        `The agent has no input '${name}'${known.length ? ` (inputs: ${known.join(', ')})` : ''}.`,
+      );
     }
   }
   const resolved: Record<string, unknown> = {};
@@ -48,18 +55,25 @@ export function resolveInputs(definitions: Record<string, InputDefinition>, give
       continue;
     }
     const expected = typeProblem(value, definition);
-    if (expected) throw new RunInputError(`inputs.${name}`, `Input '${name}' must be ${expected}, got ${JSON.stringify(value)}.`);
+    if (expected)
+      throw new RunInputError(`inputs.${name}`, `Input '${name}' must be ${expected}, got ${JSON.stringify(value)}.`);
     if (definition.enum && !definition.enum.some((allowed) => JSON.stringify(allowed) === JSON.stringify(value))) {
-      throw new RunInputError(`inputs.${name}`, `Input '${name}' must be one of ${definition.enum.map((v) => JSON.stringify(v)).join(', ')}.`);
+      throw new RunInputError(
+        `inputs.${name}`,
+        `Input '${name}' must be one of ${definition.enum.map((v) => JSON.stringify(v)).join(', ')}.`,
+      );
     }
     if (typeof value === 'number') {
-      if (definition.minimum !== undefined && value < definition.minimum) throw new RunInputError(`inputs.${name}`, `Input '${name}' must be at least ${definition.minimum}.`);
-      if (definition.maximum !== undefined && value > definition.maximum) throw new RunInputError(`inputs.${name}`, `Input '${name}' must be at most ${definition.maximum}.`);
+      if (definition.minimum !== undefined && value < definition.minimum)
+        throw new RunInputError(`inputs.${name}`, `Input '${name}' must be at least ${definition.minimum}.`);
+      if (definition.maximum !== undefined && value > definition.maximum)
+        throw new RunInputError(`inputs.${name}`, `Input '${name}' must be at most ${definition.maximum}.`);
     }
     if (Array.isArray(value) && definition.items) {
       value.forEach((item, index) => {
         const problem = typeProblem(item, { type: definition.items!.type } as InputDefinition);
-        if (problem) throw new RunInputError(`inputs.${name}[${index}]`, `Item ${index} of input '${name}' must be ${problem}.`);
+        if (problem)
+          throw new RunInputError(`inputs.${name}[${index}]`, `Item ${index} of input '${name}' must be ${problem}.`);
       });
     }
     resolved[name] = value;

@@ -19,14 +19,27 @@ export interface WorkerRunOptions {
 
 export type ToWorker =
   /** `workflow` comes with the first run of a workflow on a worker, and again when the worker asks for it. */
-  | { type: 'run'; runId: number; workflowId: number; workflow?: { workflow: N8nWorkflow; sourceMap?: SourceMap }; options: WorkerRunOptions }
+  | {
+      type: 'run';
+      runId: number;
+      workflowId: number;
+      workflow?: { workflow: N8nWorkflow; sourceMap?: SourceMap };
+      options: WorkerRunOptions;
+    }
   | { type: 'cancel'; runId: number }
   | { type: 'credentials'; requestId: number; data?: Record<string, unknown>; error?: SerializedError };
 
 export type FromWorker =
   | { type: 'need-workflow'; runId: number }
   | { type: 'event'; runId: number; event: NodeEvent }
-  | { type: 'credentials'; requestId: number; runId: number; reference: INodeCredentialsDetails; credentialType: string; node: { name: string; type: string } }
+  | {
+      type: 'credentials';
+      requestId: number;
+      runId: number;
+      reference: INodeCredentialsDetails;
+      credentialType: string;
+      node: { name: string; type: string };
+    }
   | { type: 'done'; runId: number; result: AgentRunResult }
   | { type: 'failed'; runId: number; error: SerializedError };
 

@@ -16,7 +16,10 @@ const port = parentPort;
 const workflows = new Map<number, { workflow: N8nWorkflow; sourceMap?: SourceMap }>();
 const WORKFLOWS_MAX = 64;
 const controllers = new Map<number, AbortController>();
-const pendingCredentials = new Map<number, { resolve: (data: ICredentialDataDecryptedObject) => void; reject: (error: Error) => void }>();
+const pendingCredentials = new Map<
+  number,
+  { resolve: (data: ICredentialDataDecryptedObject) => void; reject: (error: Error) => void }
+>();
 let nextRequestId = 1;
 
 const send = (message: FromWorker) => port.postMessage(message);
@@ -31,7 +34,14 @@ function credentialsFor(runId: number): CredentialResolver {
       pending = new Promise<ICredentialDataDecryptedObject>((resolve, reject) => {
         const requestId = nextRequestId++;
         pendingCredentials.set(requestId, { resolve, reject });
-        send({ type: 'credentials', requestId, runId, reference, credentialType: type, node: { name: node.name, type: node.type } });
+        send({
+          type: 'credentials',
+          requestId,
+          runId,
+          reference,
+          credentialType: type,
+          node: { name: node.name, type: node.type },
+        });
       });
       cache.set(key, pending);
     }
@@ -85,7 +95,10 @@ port.on('message', (message: ToWorker) => {
       if (!pending) break;
       pendingCredentials.delete(message.requestId);
       if (message.error) {
-        const error = message.error.name === 'CredentialNotFound' ? new CredentialNotFound(message.error.message) : new Error(message.error.message);
+        const error =
+          message.error.name === 'CredentialNotFound'
+            ? new CredentialNotFound(message.error.message)
+            : new Error(message.error.message);
         pending.reject(error);
       } else {
         pending.resolve((message.data ?? {}) as ICredentialDataDecryptedObject);

@@ -20,7 +20,10 @@ const asked: string[] = [];
 let pool: EnginePool;
 
 beforeAll(async () => {
-  sandbox = await startSandboxServer({ port: 0, shopifyBucket: { maximumAvailable: 1_000_000, restoreRate: 1_000_000 } });
+  sandbox = await startSandboxServer({
+    port: 0,
+    shopifyBucket: { maximumAvailable: 1_000_000, restoreRate: 1_000_000 },
+  });
   const table = tableCredentialResolver(sandboxCredentials({ sandboxBaseUrl: sandbox.url }));
   resolver = async (request) => {
     asked.push(`${request.node.name}:${request.type}`);
@@ -62,21 +65,47 @@ describe('EnginePool', () => {
   it('runs agents on its workers with the results runAgent gives, forwarding node events and asking for credentials', async () => {
     const events: NodeEvent[] = [];
     asked.length = 0;
-    const pooled = await pool.run({ ...revenue, input: { period: 'last_30_days' }, onNodeEvent: (e) => events.push(e) });
+    const pooled = await pool.run({
+      ...revenue,
+      input: { period: 'last_30_days' },
+      onNodeEvent: (e) => events.push(e),
+    });
     const direct = await runAgent({ ...revenue, input: { period: 'last_30_days' }, credentials: resolver });
     expect(pooled.status).toBe('success');
     expect(pooled.output).toEqual(direct.output);
-    expect(pooled.steps.map((s) => [s.id, s.status, s.items])).toEqual(direct.steps.map((s) => [s.id, s.status, s.items]));
-    expect(events.filter((e) => e.type === 'end').map((e) => e.node)).toEqual(['Manual trigger', 'Inputs', 'Revenue', 'Label', 'Output']);
-    expect(events.find((e) => e.node === 'Revenue' && e.type === 'end')).toMatchObject({ status: 'success', source: { line: 10, col: 7 } });
+    expect(pooled.steps.map((s) => [s.id, s.status, s.items])).toEqual(
+      direct.steps.map((s) => [s.id, s.status, s.items]),
+    );
+    expect(events.filter((e) => e.type === 'end').map((e) => e.node)).toEqual([
+      'Manual trigger',
+      'Inputs',
+      'Revenue',
+      'Label',
+      'Output',
+    ]);
+    expect(events.find((e) => e.node === 'Revenue' && e.type === 'end')).toMatchObject({
+      status: 'success',
+      source: { line: 10, col: 7 },
+    });
     // Each node asked once on the pool's side (the second half of `asked` is the direct run's).
     expect(asked.slice(0, 2)).toEqual(['Revenue:ionfluxShopifyAccessTokenApi', 'Label:ionfluxLlmApi']);
   });
 
   it('spreads concurrent runs over its workers, each run with its own inputs', async () => {
-    const periods = ['today', 'yesterday', 'last_7_days', 'last_30_days', 'last_90_days', 'month_to_date', 'last_month', 'year_to_date'];
+    const periods = [
+      'today',
+      'yesterday',
+      'last_7_days',
+      'last_30_days',
+      'last_90_days',
+      'month_to_date',
+      'last_month',
+      'year_to_date',
+    ];
     const results = await Promise.all(periods.map((period) => pool.run({ ...revenue, input: { period } })));
-    expect(results.map((r) => [r.status, (r.output as { period: string }).period])).toEqual(periods.map((p) => ['success', p]));
+    expect(results.map((r) => [r.status, (r.output as { period: string }).period])).toEqual(
+      periods.map((p) => ['success', p]),
+    );
     const totals = results.map((r) => (r.output as { total: number }).total);
     expect(totals[4]).toBeGreaterThan(totals[3]!); // 90 days > 30 days
   });
@@ -90,7 +119,8 @@ describe('EnginePool', () => {
     const broken = new EnginePool({
       size: 1,
       credentials: async (request) => {
-        if (request.type === 'ionfluxShopifyAccessTokenApi') return { ...(await resolver(request)), accessToken: 'shpat_wrong' };
+        if (request.type === 'ionfluxShopifyAccessTokenApi')
+          return { ...(await resolver(request)), accessToken: 'shpat_wrong' };
         return resolver(request);
       },
     });
@@ -106,7 +136,10 @@ describe('EnginePool', () => {
 
   it('cancels a run through its signal', async () => {
     const standard = await startSandboxServer({ port: 0 }); // a Standard plan bucket: the listing waits for it
-    const slowPool = new EnginePool({ size: 1, credentials: tableCredentialResolver(sandboxCredentials({ sandboxBaseUrl: standard.url })) });
+    const slowPool = new EnginePool({
+      size: 1,
+      credentials: tableCredentialResolver(sandboxCredentials({ sandboxBaseUrl: standard.url })),
+    });
     try {
       const slow = compile(`  connections: { store: { type: shopify } }
   trigger: { manual: {} }
@@ -136,7 +169,9 @@ describe('EnginePool', () => {
     await dying.close();
     await expect(dying.run(revenue)).rejects.toThrow('The engine pool is closed.');
     expect(() => new EnginePool({ size: 0, credentials: resolver })).toThrow(RangeError);
-    await expect(pool.run({ ...revenue, trigger: { callback: () => 1 } })).rejects.toThrow(/cannot be sent to an engine worker/);
+    await expect(pool.run({ ...revenue, trigger: { callback: () => 1 } })).rejects.toThrow(
+      /cannot be sent to an engine worker/,
+    );
     expect((await pool.run({ ...revenue, input: { period: 'today' } })).status).toBe('success');
   });
 });

@@ -86,8 +86,12 @@ export class EnginePool {
   private brokenReason: string | undefined;
 
   constructor({ size = availableParallelism(), credentials, workerScript = defaultWorkerScript() }: EnginePoolOptions) {
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`EnginePool size must be a positive integer, got ${size}.`);
-    if (!existsSync(workerScript)) throw new Error(`The engine worker script ${workerScript} is missing: build the engine first (npx tsc -b engine).`);
+    if (!Number.isInteger(size) || size < 1)
+      throw new RangeError(`EnginePool size must be a positive integer, got ${size}.`);
+    if (!existsSync(workerScript))
+      throw new Error(
+        `The engine worker script ${workerScript} is missing: build the engine first (npx tsc -b engine).`,
+      );
     this.credentials = credentials;
     this.workerScript = workerScript;
     for (let i = 0; i < size; i++) this.workers.push(this.spawn());
@@ -99,7 +103,10 @@ export class EnginePool {
 
   run(options: PoolRunOptions): Promise<AgentRunResult> {
     if (this.closed) return Promise.reject(new AgentRunError('The engine pool is closed.'));
-    if (this.workers.length === 0) return Promise.reject(new AgentRunError(`The engine pool has no workers left: ${this.brokenReason ?? 'they stopped'}.`));
+    if (this.workers.length === 0)
+      return Promise.reject(
+        new AgentRunError(`The engine pool has no workers left: ${this.brokenReason ?? 'they stopped'}.`),
+      );
     const worker = this.workers.reduce((best, w) => (w.inFlight < best.inFlight ? w : best));
     let workflowId = this.workflowIds.get(options.workflow);
     if (workflowId === undefined) {
@@ -118,7 +125,11 @@ export class EnginePool {
       } catch (error) {
         // postMessage refuses what it cannot clone (functions, class instances in inputs or trigger payloads).
         const run = this.runs.get(runId)!;
-        this.settle(runId, run, () => reject(new AgentRunError(`The run's options cannot be sent to an engine worker: ${(error as Error).message}`)));
+        this.settle(runId, run, () =>
+          reject(
+            new AgentRunError(`The run's options cannot be sent to an engine worker: ${(error as Error).message}`),
+          ),
+        );
         return;
       }
       if (options.signal?.aborted) onAbort();
@@ -131,16 +142,25 @@ export class EnginePool {
     this.closed = true;
     const workers = this.workers.splice(0);
     await Promise.all(workers.map((worker) => worker.thread.terminate()));
-    for (const [runId, run] of this.runs) this.settle(runId, run, () => run.reject(new AgentRunError('The engine pool was closed during the run.')));
+    for (const [runId, run] of this.runs)
+      this.settle(runId, run, () => run.reject(new AgentRunError('The engine pool was closed during the run.')));
   }
 
-  private sendRun(worker: PoolWorker, runId: number, workflowId: number, options: PoolRunOptions, withWorkflow: boolean): void {
+  private sendRun(
+    worker: PoolWorker,
+    runId: number,
+    workflowId: number,
+    options: PoolRunOptions,
+    withWorkflow: boolean,
+  ): void {
     if (withWorkflow) worker.workflows.add(workflowId);
     this.post(worker, {
       type: 'run',
       runId,
       workflowId,
-      ...(withWorkflow ? { workflow: { workflow: options.workflow, ...(options.sourceMap ? { sourceMap: options.sourceMap } : {}) } } : {}),
+      ...(withWorkflow
+        ? { workflow: { workflow: options.workflow, ...(options.sourceMap ? { sourceMap: options.sourceMap } : {}) } }
+        : {}),
       options: {
         ...(options.input !== undefined ? { input: options.input } : {}),
         ...(options.trigger !== undefined ? { trigger: options.trigger } : {}),
@@ -174,7 +194,10 @@ export class EnginePool {
       if (index < 0) return;
       this.workers.splice(index, 1);
       for (const [runId, run] of this.runs) {
-        if (run.worker === worker) this.settle(runId, run, () => run.reject(new AgentRunError(`The engine worker stopped during the run: ${reason}`)));
+        if (run.worker === worker)
+          this.settle(runId, run, () =>
+            run.reject(new AgentRunError(`The engine worker stopped during the run: ${reason}`)),
+          );
       }
       if (this.closed) return;
       if (++this.crashes > MAX_CRASHES) this.brokenReason = reason;
@@ -209,9 +232,16 @@ export class EnginePool {
     }
   }
 
-  private async resolveCredentials(worker: PoolWorker, message: Extract<FromWorker, { type: 'credentials' }>): Promise<void> {
+  private async resolveCredentials(
+    worker: PoolWorker,
+    message: Extract<FromWorker, { type: 'credentials' }>,
+  ): Promise<void> {
     try {
-      const data = await this.credentials({ reference: message.reference, type: message.credentialType, node: message.node as INode });
+      const data = await this.credentials({
+        reference: message.reference,
+        type: message.credentialType,
+        node: message.node as INode,
+      });
       this.post(worker, { type: 'credentials', requestId: message.requestId, data });
     } catch (error) {
       this.post(worker, { type: 'credentials', requestId: message.requestId, error: serializeError(error) });

@@ -55,7 +55,13 @@ describe('runAgent', () => {
   it('runs a compiled agent on n8n-core and reports per-node events with timing, items and tokens', async () => {
     const { workflow, sourceMap } = compile(revenueAndSummary);
     const events: NodeEvent[] = [];
-    const result = await runAgent({ workflow, sourceMap, credentials, input: { period: 'last_30_days' }, onNodeEvent: (e) => events.push(e) });
+    const result = await runAgent({
+      workflow,
+      sourceMap,
+      credentials,
+      input: { period: 'last_30_days' },
+      onNodeEvent: (e) => events.push(e),
+    });
     expect(result.status).toBe('success');
     expect(result.error).toBeUndefined();
     const output = result.output as { total: number; summary: string };
@@ -70,7 +76,14 @@ describe('runAgent', () => {
     const starts = events.filter((e) => e.type === 'start').map((e) => e.node);
     expect(starts).toEqual(['Manual trigger', 'Inputs', 'Revenue', 'Words', 'Output']);
     const revenue = ends.find((e) => e.node === 'Revenue')!;
-    expect(revenue).toMatchObject({ step: 'revenue', role: 'action', status: 'success', inputItems: 1, outputItems: 1, source: { path: ['spec', 'steps', 0], line: 11, col: 7 } });
+    expect(revenue).toMatchObject({
+      step: 'revenue',
+      role: 'action',
+      status: 'success',
+      inputItems: 1,
+      outputItems: 1,
+      source: { path: ['spec', 'steps', 0], line: 11, col: 7 },
+    });
     expect(revenue.durationMs).toBeGreaterThanOrEqual(0);
     const words = ends.find((e) => e.node === 'Words')!;
     expect(words.usage!.totalTokens).toBeGreaterThan(0);
@@ -80,14 +93,19 @@ describe('runAgent', () => {
   it('checks inputs against their declarations before running', async () => {
     const { workflow } = compile(revenueAndSummary);
     await expect(runAgent({ workflow, credentials, input: { periood: 'x' } })).rejects.toThrow(RunInputError);
-    await expect(runAgent({ workflow, credentials, input: { period: 7 } })).rejects.toThrow("Input 'period' must be text");
+    await expect(runAgent({ workflow, credentials, input: { period: 7 } })).rejects.toThrow(
+      "Input 'period' must be text",
+    );
   });
 
   it('fails a run with the message of the failing node and its line:col in the agent', async () => {
     const { workflow, sourceMap } = compile(revenueAndSummary);
     const broken = tableCredentialResolver({
       ...sandboxCredentials({ sandboxBaseUrl: sandbox.url }),
-      ionfluxShopifyAccessTokenApi: { ...sandboxCredentials({ sandboxBaseUrl: sandbox.url }).ionfluxShopifyAccessTokenApi, accessToken: 'shpat_wrong' },
+      ionfluxShopifyAccessTokenApi: {
+        ...sandboxCredentials({ sandboxBaseUrl: sandbox.url }).ionfluxShopifyAccessTokenApi,
+        accessToken: 'shpat_wrong',
+      },
     });
     const result = await runAgent({ workflow, sourceMap, credentials: broken });
     expect(result.status).toBe('error');
@@ -97,13 +115,15 @@ describe('runAgent', () => {
   });
 
   it('stops a run at its timeout, and on cancellation', async () => {
-    const slow = compile(agent(`  connections: { store: { type: shopify } }
+    const slow = compile(
+      agent(`  connections: { store: { type: shopify } }
   trigger: { manual: {} }
   steps:
     - id: orders
       uses: shopify.orders.list
       with: { period: last_90_days, limit: 10000 }
-`));
+`),
+    );
     // A fresh bucket of a Standard plan store makes the listing wait for the rate limit: long enough to stop it.
     const standard = await startSandboxServer({ port: 0 });
     try {
@@ -132,7 +152,8 @@ describe('runAgent', () => {
   });
 
   it('passes the trigger payload in the shape of the trigger node', async () => {
-    const { workflow } = compile(agent(`  inputs: { threshold: { type: number, default: 100 } }
+    const { workflow } = compile(
+      agent(`  inputs: { threshold: { type: number, default: 100 } }
   connections: { store: { type: shopify } }
   trigger: { shopify.order: { connection: store } }
   steps:
@@ -143,10 +164,20 @@ describe('runAgent', () => {
         labels: [big, small]
   output:
     value: "{{ trigger }}"
-`));
-    const result = await runAgent({ workflow, credentials, trigger: { id: 9, name: '#1009', total_price: '150.00' }, accounts: { store: 'ionflux-demo.myshopify.com' } });
+`),
+    );
+    const result = await runAgent({
+      workflow,
+      credentials,
+      trigger: { id: 9, name: '#1009', total_price: '150.00' },
+      accounts: { store: 'ionflux-demo.myshopify.com' },
+    });
     expect(result.status).toBe('success');
-    expect(result.output).toEqual({ topic: 'orders/create', shop: 'ionflux-demo.myshopify.com', order: { id: 9, name: '#1009', total_price: '150.00' } });
+    expect(result.output).toEqual({
+      topic: 'orders/create',
+      shop: 'ionflux-demo.myshopify.com',
+      order: { id: 9, name: '#1009', total_price: '150.00' },
+    });
     await expect(runAgent({ workflow, credentials, trigger: 'not an order' })).rejects.toThrow(RunInputError);
   });
 
@@ -157,7 +188,8 @@ describe('runAgent', () => {
     await expect(runAgent({ workflow: withCode, credentials })).rejects.toThrow(/does not run in the embedded engine/);
   });
   it('runs one compiled agent with different inputs, each run seeing its own', async () => {
-    const { workflow } = compile(agent(`  inputs: { who: { type: string, default: nobody } }
+    const { workflow } = compile(
+      agent(`  inputs: { who: { type: string, default: nobody } }
   trigger: { manual: {} }
   steps:
     - id: label
@@ -165,7 +197,8 @@ describe('runAgent', () => {
       with: { text: "{{ inputs.who }} asks where the parcel is", labels: [order_status, other] }
   output:
     value: "{{ inputs.who }}"
-`));
+`),
+    );
     const names = ['ana', 'theo', 'ana', 'maya', 'theo'];
     const results = await Promise.all(names.map((who) => runAgent({ workflow, credentials, input: { who } })));
     expect(results.map((r) => r.output)).toEqual(names);
@@ -173,12 +206,14 @@ describe('runAgent', () => {
   });
 
   it('cannot reach the internet from a test: an http.request step to a public address fails the run', async () => {
-    const { workflow, sourceMap } = compile(agent(`  trigger: { manual: {} }
+    const { workflow, sourceMap } = compile(
+      agent(`  trigger: { manual: {} }
   steps:
     - id: call
       uses: http.request
       with: { url: "http://93.184.215.14/status" }
-`));
+`),
+    );
     const result = await runAgent({ workflow, sourceMap, credentials });
     expect(result.status).toBe('error');
     expect(result.error).toMatchObject({ step: 'call', line: 7, col: 7 });

@@ -114,15 +114,23 @@ const TRIGGER_MODES: Record<string, WorkflowExecuteMode> = {
 };
 
 let sharedNodeTypes: EngineNodeTypes | undefined;
-let packageModule: { nodeTypes: Record<string, NodeClass>; credentialTypes: Record<string, ICredentialType> } | undefined;
+let packageModule:
+  { nodeTypes: Record<string, NodeClass>; credentialTypes: Record<string, ICredentialType> } | undefined;
 
 /** n8n-nodes-ionflux's nodes and credentials, loaded once. */
 function ionfluxPackage(): NonNullable<typeof packageModule> {
   if (!packageModule) {
-    const module = require('n8n-nodes-ionflux') as { nodeTypes: Record<string, NodeClass>; credentialTypes: Record<string, new () => ICredentialType> };
+    const module = require('n8n-nodes-ionflux') as {
+      nodeTypes: Record<string, NodeClass>;
+      credentialTypes: Record<string, new () => ICredentialType>;
+    };
     packageModule = {
-      nodeTypes: Object.fromEntries(Object.entries(module.nodeTypes).map(([name, Node]) => [`n8n-nodes-ionflux.${name}`, Node])),
-      credentialTypes: Object.fromEntries(Object.entries(module.credentialTypes).map(([name, Credential]) => [name, new Credential()])),
+      nodeTypes: Object.fromEntries(
+        Object.entries(module.nodeTypes).map(([name, Node]) => [`n8n-nodes-ionflux.${name}`, Node]),
+      ),
+      credentialTypes: Object.fromEntries(
+        Object.entries(module.credentialTypes).map(([name, Credential]) => [name, new Credential()]),
+      ),
     };
   }
   return packageModule;
@@ -160,7 +168,13 @@ const PREPARED_PER_WORKFLOW = 32;
  * of the same agent with the same inputs share it (as n8n shares one workflow between its executions; nothing in a
  * run writes to it) unless the caller brought node types of its own.
  */
-function prepareWorkflow(compiled: N8nWorkflow, nodeTypes: EngineNodeTypes, inputsJson: string, connectionsJson: string, shareable: boolean): PreparedWorkflow {
+function prepareWorkflow(
+  compiled: N8nWorkflow,
+  nodeTypes: EngineNodeTypes,
+  inputsJson: string,
+  connectionsJson: string,
+  shareable: boolean,
+): PreparedWorkflow {
   const key = `${inputsJson}\u0000${connectionsJson}`;
   const cache = shareable ? (prepared.get(compiled) ?? new Map<string, PreparedWorkflow>()) : undefined;
   const cached = cache?.get(key);
@@ -170,7 +184,8 @@ function prepareWorkflow(compiled: N8nWorkflow, nodeTypes: EngineNodeTypes, inpu
   if (nodes.length === 0) throw new AgentRunError('The workflow has no nodes.');
   const inputsNode = nodes.find((n) => sources[n.name]?.role === 'inputs');
   if (inputsNode) {
-    const assignments = (inputsNode.parameters.assignments as { assignments: { name: string; value: unknown }[] }).assignments;
+    const assignments = (inputsNode.parameters.assignments as { assignments: { name: string; value: unknown }[] })
+      .assignments;
     for (const assignment of assignments) {
       if (assignment.name === 'inputs') assignment.value = inputsJson;
       if (assignment.name === 'connections') assignment.value = connectionsJson;
@@ -211,7 +226,9 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
   const sources = meta?.nodes ?? {};
   const ionflux = ionfluxPackage();
   // Node types are stateless (n8n shares them across executions too): one registry serves every run.
-  const nodeTypes = options.nodeTypes ? new EngineNodeTypes({ ...ionflux.nodeTypes, ...options.nodeTypes }) : (sharedNodeTypes ??= new EngineNodeTypes(ionflux.nodeTypes));
+  const nodeTypes = options.nodeTypes
+    ? new EngineNodeTypes({ ...ionflux.nodeTypes, ...options.nodeTypes })
+    : (sharedNodeTypes ??= new EngineNodeTypes(ionflux.nodeTypes));
   const credentialTypes = { ...ionflux.credentialTypes, ...options.credentialTypes };
 
   const inputs = resolveInputs((meta?.inputs ?? {}) as Record<string, InputDefinition>, options.input);
@@ -219,14 +236,22 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
   for (const [name, definition] of Object.entries((meta?.connections ?? {}) as Record<string, { type: string }>)) {
     connections[name] = { name, type: definition.type, account: options.accounts?.[name] ?? '' };
   }
-  const { nodes, workflow } = prepareWorkflow(compiled, nodeTypes, JSON.stringify(inputs), JSON.stringify(connections), options.nodeTypes === undefined);
+  const { nodes, workflow } = prepareWorkflow(
+    compiled,
+    nodeTypes,
+    JSON.stringify(inputs),
+    JSON.stringify(connections),
+    options.nodeTypes === undefined,
+  );
   const triggerNode = nodes.find((n) => sources[n.name]?.role === 'trigger') ?? nodes[0]!;
   const triggerConnection = Object.values(triggerNode.credentials ?? {})[0]?.id?.replace(/^ionflux:/, '');
   const startItem = triggerItem({
     triggerType: triggerNode.type,
     parameters: triggerNode.parameters,
     payload: options.trigger,
-    ...(triggerConnection && options.accounts?.[triggerConnection] ? { shop: options.accounts[triggerConnection] } : {}),
+    ...(triggerConnection && options.accounts?.[triggerConnection]
+      ? { shop: options.accounts[triggerConnection] }
+      : {}),
   });
 
   const locate = (node: string): SourceLocation | undefined => {
@@ -256,7 +281,14 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
   } as never);
   hooks.addHandler('nodeExecuteBefore', (node: string, data: ITaskStartedData) => {
     const source = sources[node];
-    options.onNodeEvent?.({ type: 'start', node, ...(source?.step ? { step: source.step } : {}), ...(source ? { role: source.role } : {}), at: data.startTime, ...(locate(node) ? { source: locate(node)! } : {}) });
+    options.onNodeEvent?.({
+      type: 'start',
+      node,
+      ...(source?.step ? { step: source.step } : {}),
+      ...(source ? { role: source.role } : {}),
+      at: data.startTime,
+      ...(locate(node) ? { source: locate(node)! } : {}),
+    });
   });
   hooks.addHandler('nodeExecuteAfter', (node: string, data: ITaskData, runData) => {
     const source = sources[node];
@@ -290,19 +322,34 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
       outputItems,
       ...(source?.step ? { step: source.step } : {}),
       ...(source ? { role: source.role } : {}),
-      ...(data.error ? { error: { message: data.error.message, ...(data.error.description ? { description: String(data.error.description) } : {}) } } : {}),
+      ...(data.error
+        ? {
+            error: {
+              message: data.error.message,
+              ...(data.error.description ? { description: String(data.error.description) } : {}),
+            },
+          }
+        : {}),
       ...(usage ? { usage } : {}),
       ...(locate(node) ? { source: locate(node)! } : {}),
     };
     options.onNodeEvent?.(event);
     const role = source?.role;
-    const id = role === 'output-canvas' ? 'output.canvas' : role === 'output-chat' ? 'output.chat' : ['action', 'if', 'switch', 'loop'].includes(role ?? '') ? source!.step : undefined;
+    const id =
+      role === 'output-canvas'
+        ? 'output.canvas'
+        : role === 'output-chat'
+          ? 'output.chat'
+          : ['action', 'if', 'switch', 'loop'].includes(role ?? '')
+            ? source!.step
+            : undefined;
     if (id) {
       const step = steps.get(id) ?? { id, node, status: 'success', durationMs: 0, items: 0, runs: 0 };
       step.durationMs += data.executionTime;
       step.items += role === 'if' || role === 'switch' ? countItems(data.data) : (data.data?.main?.[0]?.length ?? 0);
       step.runs += 1;
-      if (status === 'error' || outputItemsAreErrors(data, nodes.find((n) => n.name === node)?.onError)) step.status = 'error';
+      if (status === 'error' || outputItemsAreErrors(data, nodes.find((n) => n.name === node)?.onError))
+        step.status = 'error';
       if (usage) {
         step.usage ??= { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
         step.usage.promptTokens += usage.promptTokens;
@@ -314,7 +361,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
   });
 
   const credentialsHelper = new EngineCredentialsHelper(options.credentials, credentialTypes, (type) => {
-    const supported = (credentialTypes[type] as ICredentialType & { supportedNodes?: string[] } | undefined)?.supportedNodes;
+    const supported = (credentialTypes[type] as (ICredentialType & { supportedNodes?: string[] }) | undefined)
+      ?.supportedNodes;
     return supported;
   });
   const additionalData = {
@@ -328,14 +376,22 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
     instanceBaseUrl: 'http://127.0.0.1/',
   } as unknown as IWorkflowExecuteAdditionalData;
 
-  const timeoutMs = options.timeoutMs ?? (compiled.settings.executionTimeout ? compiled.settings.executionTimeout * 1000 : DEFAULT_TIMEOUT_MS);
+  const timeoutMs =
+    options.timeoutMs ??
+    (compiled.settings.executionTimeout ? compiled.settings.executionTimeout * 1000 : DEFAULT_TIMEOUT_MS);
   let timedOut = false;
   execution = new WorkflowExecute(additionalData, TRIGGER_MODES[triggerNode.type] ?? 'manual').run({
     workflow,
     startNode: workflow.getNode(triggerNode.name)!,
     triggerToStartFrom: {
       name: triggerNode.name,
-      data: { startTime: started, executionIndex: 0, executionTime: 0, source: [], data: { main: [[{ json: startItem as IDataObject }]] } },
+      data: {
+        startTime: started,
+        executionIndex: 0,
+        executionTime: 0,
+        source: [],
+        data: { main: [[{ json: startItem as IDataObject }]] },
+      },
     },
   });
   const timer = setTimeout(() => {
@@ -382,7 +438,11 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
   // Once we asked n8n to stop, whatever the nodes then report (an aborted request, say) is the cancellation.
   if (canceled || cancelRequested || run?.status === 'canceled' || budgetExceeded || timedOut) {
     result.status = budgetExceeded ? 'error' : 'canceled';
-    const message = budgetExceeded ?? (timedOut ? `The run took longer than ${Math.round(timeoutMs / 1000)}s and was stopped.` : 'The run was canceled.');
+    const message =
+      budgetExceeded ??
+      (timedOut
+        ? `The run took longer than ${Math.round(timeoutMs / 1000)}s and was stopped.`
+        : 'The run was canceled.');
     result.error = { message };
   } else if (runError || (run && run.status !== 'success')) {
     result.status = 'error';
@@ -397,7 +457,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
       ...(location?.line !== undefined ? { line: location.line, col: location.col! } : {}),
     };
     const description = (runError as { description?: unknown } | undefined)?.description;
-    if (typeof description === 'string' && description && !result.error.message.includes(description)) result.error.message += `: ${description}`;
+    if (typeof description === 'string' && description && !result.error.message.includes(description))
+      result.error.message += `: ${description}`;
   }
   return result;
 }
@@ -409,9 +470,15 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
 function outputItemsAreErrors(data: ITaskData, onError: string | undefined): boolean {
   const outputs = data.data?.main ?? [];
   if (onError === 'continueErrorOutput') return (outputs[outputs.length - 1]?.length ?? 0) > 0 && outputs.length > 1;
-  return outputs.some((items) => (items ?? []).some((item) => {
-    // n8n's own test for error items (workflow-execute handleNodeErrorOutput).
-    const json = item.json as IDataObject | undefined;
-    return json !== undefined && json.error !== undefined && Object.keys(json).every((key) => ['error', 'message', 'details'].includes(key));
-  }));
+  return outputs.some((items) =>
+    (items ?? []).some((item) => {
+      // n8n's own test for error items (workflow-execute handleNodeErrorOutput).
+      const json = item.json as IDataObject | undefined;
+      return (
+        json !== undefined &&
+        json.error !== undefined &&
+        Object.keys(json).every((key) => ['error', 'message', 'details'].includes(key))
+      );
+    }),
+  );
 }

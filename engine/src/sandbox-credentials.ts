@@ -9,7 +9,13 @@ export type CredentialTable = Partial<Record<string, ICredentialDataDecryptedObj
  * Credentials that bind every connection to the sandbox emulators served at `<sandboxBaseUrl>/sandbox` (the IONFLUX
  * server mounts them; `ionflux sandbox serve` runs them alone), plus the IONFLUX API of a workspace when given.
  */
-export function sandboxCredentials({ sandboxBaseUrl, ionflux }: { sandboxBaseUrl: string; ionflux?: { baseUrl: string; token: string } }): CredentialTable {
+export function sandboxCredentials({
+  sandboxBaseUrl,
+  ionflux,
+}: {
+  sandboxBaseUrl: string;
+  ionflux?: { baseUrl: string; token: string };
+}): CredentialTable {
   const base = sandboxBaseUrl.replace(/\/+$/, '');
   const table: CredentialTable = {
     ionfluxShopifyAccessTokenApi: {
@@ -52,7 +58,10 @@ export const SANDBOX_ACCOUNTS: Record<string, string> = {
  * A resolver over credential data by type (every connection of a type gets the same account), with optional
  * per-connection overrides (`ionflux:<connection>` -> data).
  */
-export function tableCredentialResolver(byType: CredentialTable, byReference: Record<string, ICredentialDataDecryptedObject> = {}): CredentialResolver {
+export function tableCredentialResolver(
+  byType: CredentialTable,
+  byReference: Record<string, ICredentialDataDecryptedObject> = {},
+): CredentialResolver {
   return async ({ reference, type, node }) => {
     const specific = reference.id ? byReference[reference.id] : undefined;
     const data = specific ?? byType[type];

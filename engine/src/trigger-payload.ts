@@ -46,10 +46,18 @@ export function triggerItem({
       };
     }
     case 'n8n-nodes-ionflux.ionfluxShopifyTrigger': {
-      if (isObj(payload) && isObj(payload.order)) return { topic: parameters.topic ?? 'orders/create', shop: shop ?? '', ...payload };
-      if (!isObj(payload)) throw new RunInputError('trigger', 'A Shopify order trigger needs the order webhook body, e.g. {"id":1,"name":"#1001","total_price":"150.00",...}.');
+      if (isObj(payload) && isObj(payload.order))
+        return { topic: parameters.topic ?? 'orders/create', shop: shop ?? '', ...payload };
+      if (!isObj(payload))
+        throw new RunInputError(
+          'trigger',
+          'A Shopify order trigger needs the order webhook body, e.g. {"id":1,"name":"#1001","total_price":"150.00",...}.',
+        );
       if (!('total_price' in payload) && !('id' in payload)) {
-        throw new RunInputError('trigger', 'This does not look like a Shopify order webhook body (no id or total_price).');
+        throw new RunInputError(
+          'trigger',
+          'This does not look like a Shopify order webhook body (no id or total_price).',
+        );
       }
       return { topic: parameters.topic ?? 'orders/create', shop: shop ?? '', order: payload };
     }

@@ -30,7 +30,19 @@ beforeAll(async () => {
       const count = api.requests.filter((r) => r.url.startsWith('/flaky')).length;
       return count < 3 ? sendJson(res, 502, { error: 'bad gateway' }) : sendJson(res, 200, { attempt: count });
     }
-    sendJson(res, 200, { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), contentType: req.headers['content-type'] ?? null, auth: req.headers.authorization ?? null, body: req.body }, { 'X-Trace': 'abc' });
+    sendJson(
+      res,
+      200,
+      {
+        method: req.method,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        contentType: req.headers['content-type'] ?? null,
+        auth: req.headers.authorization ?? null,
+        body: req.body,
+      },
+      { 'X-Trace': 'abc' },
+    );
   });
   process.env.IONFLUX_SANDBOX_ORIGINS = api.origin;
 });
@@ -41,30 +53,60 @@ afterAll(async () => {
   await Promise.all([api.close(), internal.close()]);
 });
 
-const send = (parameters: Record<string, unknown>) => ({ resource: 'request', operation: 'send', options: {}, ...parameters });
+const send = (parameters: Record<string, unknown>) => ({
+  resource: 'request',
+  operation: 'send',
+  options: {},
+  ...parameters,
+});
 
 describe('IONFLUX HTTP Request', () => {
   it('sends method, headers, query and a JSON body, and returns status, headers and parsed body', async () => {
     const output = await runNodeForOutput({
       type: 'ionfluxHttpRequest',
-      parameters: send({ url: `${api.url}/things`, method: 'POST', headers: '{ "Authorization": "Bearer t0k" }', query: '{ "page": "2", "q": "a b" }', body: '={{ ({ name: "hoodie", sizes: ["S", "M"] }) }}' }),
+      parameters: send({
+        url: `${api.url}/things`,
+        method: 'POST',
+        headers: '{ "Authorization": "Bearer t0k" }',
+        query: '{ "page": "2", "q": "a b" }',
+        body: '={{ ({ name: "hoodie", sizes: ["S", "M"] }) }}',
+      }),
     });
     expect(output).toEqual({
       status: 200,
       headers: expect.objectContaining({ 'content-type': 'application/json', 'x-trace': 'abc' }),
-      body: { method: 'POST', path: '/things', query: { page: '2', q: 'a b' }, contentType: 'application/json', auth: 'Bearer t0k', body: '{"name":"hoodie","sizes":["S","M"]}' },
+      body: {
+        method: 'POST',
+        path: '/things',
+        query: { page: '2', q: 'a b' },
+        contentType: 'application/json',
+        auth: 'Bearer t0k',
+        body: '{"name":"hoodie","sizes":["S","M"]}',
+      },
     });
   });
 
   it('sends a text body as text (a string parameter of "any" type stays a string)', async () => {
-    const output = await runNodeForOutput({ type: 'ionfluxHttpRequest', parameters: send({ url: `${api.url}/echo`, method: 'PUT', body: 'plain words' }) });
+    const output = await runNodeForOutput({
+      type: 'ionfluxHttpRequest',
+      parameters: send({ url: `${api.url}/echo`, method: 'PUT', body: 'plain words' }),
+    });
     expect(output.body).toMatchObject({ method: 'PUT', contentType: 'text/plain; charset=utf-8', body: 'plain words' });
   });
 
   it('returns text bodies with responseType text, and refuses non-JSON with responseType json', async () => {
-    expect((await runNodeForOutput({ type: 'ionfluxHttpRequest', parameters: send({ url: `${api.url}/text`, responseType: 'text' }) })).body).toBe('<p>hello</p>');
+    expect(
+      (
+        await runNodeForOutput({
+          type: 'ionfluxHttpRequest',
+          parameters: send({ url: `${api.url}/text`, responseType: 'text' }),
+        })
+      ).body,
+    ).toBe('<p>hello</p>');
     const run = await runNode({ type: 'ionfluxHttpRequest', parameters: send({ url: `${api.url}/text` }) });
-    expect(run.error?.message).toMatch(/Parameter "responseType" is "json", but the response .* is not JSON \(content-type text\/html\); use "text"/);
+    expect(run.error?.message).toMatch(
+      /Parameter "responseType" is "json", but the response .* is not JSON \(content-type text\/html\); use "text"/,
+    );
   });
 
   it('fails on HTTP errors with the status and the body', async () => {
@@ -73,12 +115,18 @@ describe('IONFLUX HTTP Request', () => {
   });
 
   it('retries 5xx with options.retries (exponential backoff)', async () => {
-    const output = await runNodeForOutput({ type: 'ionfluxHttpRequest', parameters: send({ url: `${api.url}/flaky`, options: { retries: 3, retryDelayMs: 5 } }) });
+    const output = await runNodeForOutput({
+      type: 'ionfluxHttpRequest',
+      parameters: send({ url: `${api.url}/flaky`, options: { retries: 3, retryDelayMs: 5 } }),
+    });
     expect(output.body).toEqual({ attempt: 3 });
   });
 
   it.each([
-    ['http://169.254.169.254/latest/meta-data/', /169\.254\.169\.254 is a private, loopback, link-local or reserved IPv4 address/],
+    [
+      'http://169.254.169.254/latest/meta-data/',
+      /169\.254\.169\.254 is a private, loopback, link-local or reserved IPv4 address/,
+    ],
     ['http://[fd00:ec2::254]/latest/meta-data/', /private, loopback, link-local, multicast or reserved IPv6 address/],
     ['http://metadata.google.internal/computeMetadata/v1/', /local or cloud metadata host/],
     ['http://2130706433/', /127\.0\.0\.1 is a private/],
@@ -98,7 +146,10 @@ describe('IONFLUX HTTP Request', () => {
   it('blocks loopback services that are not on the allowlist', async () => {
     const run = await runNode({ type: 'ionfluxHttpRequest', parameters: send({ url: `${internal.url}/` }) });
     expect(run.error?.message).toMatch(/127\.0\.0\.1 is a private, loopback/);
-    const byName = await runNode({ type: 'ionfluxHttpRequest', parameters: send({ url: `http://localhost:${internal.port}/` }) });
+    const byName = await runNode({
+      type: 'ionfluxHttpRequest',
+      parameters: send({ url: `http://localhost:${internal.port}/` }),
+    });
     expect(byName.error?.message).toMatch(/local or cloud metadata host/);
     expect(internal.requests).toHaveLength(0);
   });
@@ -110,7 +161,10 @@ describe('IONFLUX HTTP Request', () => {
     ['to the decimal loopback', () => `http://2130706433:${internal.port}/`],
     ['to file:', () => 'file:///etc/passwd'],
   ])('checks every redirect hop: a redirect %s is blocked', async (_name, target) => {
-    const run = await runNode({ type: 'ionfluxHttpRequest', parameters: send({ url: `${api.url}/redirect?redirect=${encodeURIComponent(target())}` }) });
+    const run = await runNode({
+      type: 'ionfluxHttpRequest',
+      parameters: send({ url: `${api.url}/redirect?redirect=${encodeURIComponent(target())}` }),
+    });
     expect(run.error?.message).toMatch(/cannot be called|Only http and https|local or cloud metadata host/);
     expect(internal.requests).toHaveLength(0);
   });
@@ -124,11 +178,20 @@ describe('IONFLUX HTTP Request', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ url: 'not a url' }, /Parameter "url" must be an absolute http\(s\) URL/],
       [{ url: '={{ "" }}' }, /Parameter "url" is required/],
-      [{ url: `${api.url}/`, headers: '{ "Authorization": ' }, /Parameter "headers" must be an object .* written as JSON, but its text is not valid JSON/],
+      [
+        { url: `${api.url}/`, headers: '{ "Authorization": ' },
+        /Parameter "headers" must be an object .* written as JSON, but its text is not valid JSON/,
+      ],
       [{ url: `${api.url}/`, headers: '["a"]' }, /Parameter "headers" must be an object/],
-      [{ url: `${api.url}/`, query: '{ "page": { "n": 2 } }' }, /Parameter "query" must map names to texts, but "page" is a object/],
+      [
+        { url: `${api.url}/`, query: '{ "page": { "n": 2 } }' },
+        /Parameter "query" must map names to texts, but "page" is a object/,
+      ],
       [{ url: `${api.url}/`, method: 'TRACE' }, /Parameter "method" must be one of/],
-      [{ url: `${api.url}/`, options: { retries: 'many' } }, /Parameter "options.retries" must be a whole number between 0 and 10/],
+      [
+        { url: `${api.url}/`, options: { retries: 'many' } },
+        /Parameter "options.retries" must be a whole number between 0 and 10/,
+      ],
     ];
     for (const [parameters, message] of cases) {
       const run = await runNode({ type: 'ionfluxHttpRequest', parameters: send(parameters) });
@@ -144,23 +207,42 @@ describe('IONFLUX HTTP Request', () => {
       onError: 'continueErrorOutput',
     });
     expect(run.error).toBeUndefined();
-    expect(run.items).toEqual([expect.objectContaining({ status: 200, body: expect.objectContaining({ path: '/ok' }) })]);
+    expect(run.items).toEqual([
+      expect.objectContaining({ status: 200, body: expect.objectContaining({ path: '/ok' }) }),
+    ]);
     expect(run.errorItems).toEqual([
-      { error: 'The address 169.254.169.254 is a private, loopback, link-local or reserved IPv4 address; it cannot be called.' },
+      {
+        error:
+          'The address 169.254.169.254 is a private, loopback, link-local or reserved IPv4 address; it cannot be called.',
+      },
       { error: `HTTP 404 from ${new URL(api.url).host}: {"error":"no such thing"}` },
     ]);
-    const paired = run.run.data.resultData.runData['Node under test']![0]!.data!.main[1]!.map((item) => item.pairedItem);
+    const paired = run.run.data.resultData.runData['Node under test']![0]!.data!.main[1]!.map(
+      (item) => item.pairedItem,
+    );
     expect(paired).toEqual([{ item: 1 }, { item: 2 }]);
   });
 
   it('stops at the failing item without continueOnFail, naming it', async () => {
-    const run = await runNode({ type: 'ionfluxHttpRequest', parameters: send({ url: '={{ $json.url }}' }), items: [{ url: `${api.url}/ok` }, { url: 'http://10.0.0.1/' }] });
+    const run = await runNode({
+      type: 'ionfluxHttpRequest',
+      parameters: send({ url: '={{ $json.url }}' }),
+      items: [{ url: `${api.url}/ok` }, { url: 'http://10.0.0.1/' }],
+    });
     expect(run.error?.message).toMatch(/10\.0\.0\.1/);
     expect(run.error?.context?.itemIndex).toBe(1);
   });
 
   it('with continueRegularOutput, errors stay on the main output as { error }', async () => {
-    const run = await runNode({ type: 'ionfluxHttpRequest', parameters: send({ url: '={{ $json.url }}' }), items: [{ url: 'http://10.0.0.1/' }, { url: `${api.url}/fine` }], onError: 'continueRegularOutput' });
-    expect(run.items).toEqual([{ error: expect.stringMatching(/10\.0\.0\.1/) }, expect.objectContaining({ status: 200 })]);
+    const run = await runNode({
+      type: 'ionfluxHttpRequest',
+      parameters: send({ url: '={{ $json.url }}' }),
+      items: [{ url: 'http://10.0.0.1/' }, { url: `${api.url}/fine` }],
+      onError: 'continueRegularOutput',
+    });
+    expect(run.items).toEqual([
+      { error: expect.stringMatching(/10\.0\.0\.1/) },
+      expect.objectContaining({ status: 200 }),
+    ]);
   });
 });

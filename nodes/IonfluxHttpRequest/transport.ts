@@ -18,7 +18,12 @@ export interface OutgoingRequest {
 }
 
 /** Sends one user request; `ssrf` overrides the guard's policy (tests inject a resolver). */
-export async function sendUserRequest(ctx: IExecuteFunctions, itemIndex: number, request: OutgoingRequest, ssrf: SsrfPolicy = {}): Promise<HttpResponse> {
+export async function sendUserRequest(
+  ctx: IExecuteFunctions,
+  itemIndex: number,
+  request: OutgoingRequest,
+  ssrf: SsrfPolicy = {},
+): Promise<HttpResponse> {
   const http = itemHttpClient(ctx, itemIndex, { ssrf, maxRedirects: MAX_REDIRECTS });
   return await http.send({
     method: request.method,

@@ -23,7 +23,14 @@ beforeAll(async () => {
       object: 'chat.completion',
       created: 1_767_225_600,
       model: 'fake-model-1',
-      choices: [{ index: 0, message: { role: 'assistant', content: fakeContent, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: fakeContent, refusal: null },
+          logprobs: null,
+          finish_reason: 'stop',
+        },
+      ],
       usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 },
     });
   });
@@ -36,20 +43,40 @@ beforeEach(async () => {
 });
 
 const llm = (parameters: IDataObject, credentials: IDataObject = sandbox.credentials.llm) =>
-  runNode({ type: 'ionfluxLlm', parameters: { resource: 'text', options: {}, ...parameters }, credentials: { ionfluxLlmApi: credentials as never } });
-const output = async (parameters: IDataObject, credentials: IDataObject = sandbox.credentials.llm) => runNodeForOutput({ type: 'ionfluxLlm', parameters: { resource: 'text', options: {}, ...parameters }, credentials: { ionfluxLlmApi: credentials as never } });
+  runNode({
+    type: 'ionfluxLlm',
+    parameters: { resource: 'text', options: {}, ...parameters },
+    credentials: { ionfluxLlmApi: credentials as never },
+  });
+const output = async (parameters: IDataObject, credentials: IDataObject = sandbox.credentials.llm) =>
+  runNodeForOutput({
+    type: 'ionfluxLlm',
+    parameters: { resource: 'text', options: {}, ...parameters },
+    credentials: { ionfluxLlmApi: credentials as never },
+  });
 const fakeCredentials = () => ({ baseUrl: `${fake.url}/v1`, apiKey: 'sk-fake', model: 'fake-model-1' });
 
 async function directCompletion(body: object): Promise<any> {
-  const response = await fetch(`${sandbox.url}/sandbox/openai/v1/chat/completions`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer sk-test' }, body: JSON.stringify(body) });
+  const response = await fetch(`${sandbox.url}/sandbox/openai/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer sk-test' },
+    body: JSON.stringify(body),
+  });
   return response.json();
 }
 
-const MEETING = 'The team met on Monday. We decided to launch the winter hoodie collection on December 1. Ana will prepare the TikTok campaign. The budget is $5,000. The main risk is inventory for size M.';
+const MEETING =
+  'The team met on Monday. We decided to launch the winter hoodie collection on December 1. Ana will prepare the TikTok campaign. The budget is $5,000. The main risk is inventory for size M.';
 
 describe('IONFLUX LLM against the sandbox model', () => {
   it('generate: the completion text, the model and the token usage the provider reports', async () => {
-    const result = await output({ operation: 'generate', prompt: 'Write a short outreach email to @anna.styled about our winter hoodies', system: 'You write for the IONFLUX Demo Store.', maxTokens: 200, temperature: 0.2 });
+    const result = await output({
+      operation: 'generate',
+      prompt: 'Write a short outreach email to @anna.styled about our winter hoodies',
+      system: 'You write for the IONFLUX Demo Store.',
+      maxTokens: 200,
+      temperature: 0.2,
+    });
     const direct = await directCompletion({
       model: 'ionflux-sandbox-1',
       messages: [
@@ -62,7 +89,11 @@ describe('IONFLUX LLM against the sandbox model', () => {
     expect(result).toEqual({
       text: direct.choices[0].message.content,
       model: 'ionflux-sandbox-1',
-      usage: { promptTokens: direct.usage.prompt_tokens, completionTokens: direct.usage.completion_tokens, totalTokens: direct.usage.total_tokens },
+      usage: {
+        promptTokens: direct.usage.prompt_tokens,
+        completionTokens: direct.usage.completion_tokens,
+        totalTokens: direct.usage.total_tokens,
+      },
     });
     expect(result.text).toMatch(/^Subject: /);
   });
@@ -76,20 +107,57 @@ describe('IONFLUX LLM against the sandbox model', () => {
     expect(MEETING).toContain((result.summary as string).split('. ')[0]);
     expect((result.keyPoints as string[]).length).toBeGreaterThan(0);
     for (const point of result.keyPoints as string[]) expect(MEETING).toContain(point.replace(/\.$/, ''));
-    expect((result.usage as IDataObject).totalTokens).toBe(((result.usage as IDataObject).promptTokens as number) + ((result.usage as IDataObject).completionTokens as number));
+    expect((result.usage as IDataObject).totalTokens).toBe(
+      ((result.usage as IDataObject).promptTokens as number) +
+        ((result.usage as IDataObject).completionTokens as number),
+    );
   });
 
   it('summarize messages: chat thread messages (evaluated list, object with messages, or text)', async () => {
     const messages = [
-      { id: 'm1', author: 'Ana', authorKind: 'user', text: 'Can we launch the hoodie collection on December 1?', createdAt: '2026-11-20T10:00:00Z', threadId: null },
-      { id: 'm2', author: 'Bo', authorKind: 'user', text: 'Yes, inventory for size M arrives on November 28.', createdAt: '2026-11-20T10:05:00Z', threadId: 'm1' },
-      { id: 'm3', author: 'Stylist', authorKind: 'agent', text: 'Trending sounds this week favour cozy winter themes.', createdAt: '2026-11-20T10:06:00Z', threadId: 'm1' },
+      {
+        id: 'm1',
+        author: 'Ana',
+        authorKind: 'user',
+        text: 'Can we launch the hoodie collection on December 1?',
+        createdAt: '2026-11-20T10:00:00Z',
+        threadId: null,
+      },
+      {
+        id: 'm2',
+        author: 'Bo',
+        authorKind: 'user',
+        text: 'Yes, inventory for size M arrives on November 28.',
+        createdAt: '2026-11-20T10:05:00Z',
+        threadId: 'm1',
+      },
+      {
+        id: 'm3',
+        author: 'Stylist',
+        authorKind: 'agent',
+        text: 'Trending sounds this week favour cozy winter themes.',
+        createdAt: '2026-11-20T10:06:00Z',
+        threadId: 'm1',
+      },
     ];
-    const fromList = await output({ operation: 'summarize', messages: `={{ ${JSON.stringify(messages)} }}`, maxSentences: 3, focus: 'decisions' });
-    const fromThread = await output({ operation: 'summarize', messages: `={{ (${JSON.stringify({ messages, count: 3 })}) }}`, maxSentences: 3, focus: 'decisions' });
+    const fromList = await output({
+      operation: 'summarize',
+      messages: `={{ ${JSON.stringify(messages)} }}`,
+      maxSentences: 3,
+      focus: 'decisions',
+    });
+    const fromThread = await output({
+      operation: 'summarize',
+      messages: `={{ (${JSON.stringify({ messages, count: 3 })}) }}`,
+      maxSentences: 3,
+      focus: 'decisions',
+    });
     expect(fromThread.summary).toBe(fromList.summary);
     expect(fromList.summary).toMatch(/hoodie|size M|winter/);
-    const fromText = await output({ operation: 'summarize', messages: 'Ana: Can we launch on December 1?\nBo: Yes, stock arrives November 28.' });
+    const fromText = await output({
+      operation: 'summarize',
+      messages: 'Ana: Can we launch on December 1?\nBo: Yes, stock arrives November 28.',
+    });
     expect(fromText.summary).toMatch(/December 1|November 28/);
   });
 
@@ -106,64 +174,119 @@ describe('IONFLUX LLM against the sandbox model', () => {
       required: ['customerName', 'email', 'total'],
       additionalProperties: false,
     };
-    const text = 'Customer: Ana Silva. Email: ana@example.com. Total: $150.00. Please ship by 2026-12-01, it is urgent.';
-    const validate = new Ajv2020({ strict: false }).addFormat('email', /@/).addFormat('date', /^\d{4}-\d{2}-\d{2}$/).compile(schema);
-    for (const given of [JSON.stringify(schema), `={{ (${JSON.stringify(schema, null, 1)}) }}`]) { // indented: "}}" would end the n8n expression
+    const text =
+      'Customer: Ana Silva. Email: ana@example.com. Total: $150.00. Please ship by 2026-12-01, it is urgent.';
+    const validate = new Ajv2020({ strict: false })
+      .addFormat('email', /@/)
+      .addFormat('date', /^\d{4}-\d{2}-\d{2}$/)
+      .compile(schema);
+    for (const given of [JSON.stringify(schema), `={{ (${JSON.stringify(schema, null, 1)}) }}`]) {
+      // indented: "}}" would end the n8n expression
       const result = await output({ operation: 'extract', text, schema: given });
       expect(validate(result.data)).toBe(true);
       expect(result.data).toMatchObject({ email: 'ana@example.com', total: 150, shipBy: '2026-12-01' });
-      expect(result).toMatchObject({ model: 'ionflux-sandbox-1', usage: { promptTokens: expect.any(Number), completionTokens: expect.any(Number), totalTokens: expect.any(Number) } });
+      expect(result).toMatchObject({
+        model: 'ionflux-sandbox-1',
+        usage: {
+          promptTokens: expect.any(Number),
+          completionTokens: expect.any(Number),
+          totalTokens: expect.any(Number),
+        },
+      });
     }
   });
 
   it('extract: output cut off at maxTokens is an error, not data', async () => {
-    const run = await llm({ operation: 'extract', text: 'Order #1234 from Ana Silva (ana@example.com).', schema: '{"type":"object","properties":{"email":{"type":"string"}},"required":["email"]}', maxTokens: 3 });
+    const run = await llm({
+      operation: 'extract',
+      text: 'Order #1234 from Ana Silva (ana@example.com).',
+      schema: '{"type":"object","properties":{"email":{"type":"string"}},"required":["email"]}',
+      maxTokens: 3,
+    });
     expect(run.items).toEqual([]);
-    expect(run.error?.message).toBe("The model's output was cut off at the token limit (maxTokens 3), so it is not a complete JSON object; raise maxTokens.");
+    expect(run.error?.message).toBe(
+      "The model's output was cut off at the token limit (maxTokens 3), so it is not a complete JSON object; raise maxTokens.",
+    );
   });
 
   it('extract: a reply that does not match the schema, or is not JSON, fails the item', async () => {
-    const schema = '{"type":"object","properties":{"email":{"type":"string","format":"email"},"total":{"type":"number"}},"required":["email","total"]}';
+    const schema =
+      '{"type":"object","properties":{"email":{"type":"string","format":"email"},"total":{"type":"number"}},"required":["email","total"]}';
     fakeContent = JSON.stringify({ email: 'not-an-email', total: '150' });
     const mismatch = await llm({ operation: 'extract', text: 'x', schema }, fakeCredentials());
-    expect(mismatch.error?.message).toBe("The model's output is invalid: the reply does not match the schema: /email must match format \"email\"; /total must be number");
+    expect(mismatch.error?.message).toBe(
+      'The model\'s output is invalid: the reply does not match the schema: /email must match format "email"; /total must be number',
+    );
     fakeContent = 'Sure! The email is ana@example.com';
     const prose = await llm({ operation: 'extract', text: 'x', schema }, fakeCredentials());
     expect(prose.error?.message).toMatch(/^The model's output is invalid: the reply is not JSON \(/);
     fakeContent = '```json\n{"email":"ana@example.com","total":150}\n```';
-    expect((await output({ operation: 'extract', text: 'x', schema }, fakeCredentials())).data).toEqual({ email: 'ana@example.com', total: 150 });
+    expect((await output({ operation: 'extract', text: 'x', schema }, fakeCredentials())).data).toEqual({
+      email: 'ana@example.com',
+      total: 150,
+    });
   });
 
   it('classify: one of the labels; any other answer is an error', async () => {
     const labels = '[\n  "order_status",\n  "complaint",\n  "product_question",\n  "other"\n]';
     const result = await output({ operation: 'classify', text: 'Where is my order? It has been two weeks.', labels });
-    expect(result).toEqual({ label: 'order_status', model: 'ionflux-sandbox-1', usage: expect.objectContaining({ totalTokens: expect.any(Number) }) });
-    const mug = await output({ operation: 'classify', text: 'Does the ceramic mug come in blue?', labels: '={{ ["order_status", "complaint", "product_question", "other"] }}' });
+    expect(result).toEqual({
+      label: 'order_status',
+      model: 'ionflux-sandbox-1',
+      usage: expect.objectContaining({ totalTokens: expect.any(Number) }),
+    });
+    const mug = await output({
+      operation: 'classify',
+      text: 'Does the ceramic mug come in blue?',
+      labels: '={{ ["order_status", "complaint", "product_question", "other"] }}',
+    });
     expect(JSON.parse(labels)).toContain(mug.label);
 
     fakeContent = '{"label":"refund_request"}';
     const invented = await llm({ operation: 'classify', text: 'x', labels }, fakeCredentials());
-    expect(invented.error?.message).toBe('The model did not answer with one of the labels (order_status, complaint, product_question, other): the reply does not match the schema: /label must be equal to one of the allowed values (order_status, complaint, product_question, other)');
+    expect(invented.error?.message).toBe(
+      'The model did not answer with one of the labels (order_status, complaint, product_question, other): the reply does not match the schema: /label must be equal to one of the allowed values (order_status, complaint, product_question, other)',
+    );
   });
 
   it('names the parameter at fault', async () => {
     const cases: [IDataObject, string][] = [
-      [{ operation: 'classify', text: 'x', labels: '["only"]' }, 'Parameter "labels" needs at least 2 entries, but has 1.'],
+      [
+        { operation: 'classify', text: 'x', labels: '["only"]' },
+        'Parameter "labels" needs at least 2 entries, but has 1.',
+      ],
       [{ operation: 'classify', text: 'x', labels: '["a", "a"]' }, 'Parameter "labels" must not repeat a label.'],
-      [{ operation: 'classify', text: 'x', labels: '["a", 3, {"b": 1}]' }, 'Parameter "labels" must contain only texts, but entry 2 is a object.'],
-      [{ operation: 'extract', text: 'x', schema: '{"type": "objekt"}' }, 'Parameter "schema" is not a valid JSON Schema: schema is invalid: data/type must be equal to one of the allowed values'],
-      [{ operation: 'extract', text: 'x', schema: '{"type": "object",}' }, 'Parameter "schema" must be an object such as { "key": "value" } written as JSON, but its text is not valid JSON'],
-      [{ operation: 'summarize', messages: '={{ 42 }}' }, 'Parameter "messages" must be a list of messages ({ author, text } or { role, content }) or text.'],
+      [
+        { operation: 'classify', text: 'x', labels: '["a", 3, {"b": 1}]' },
+        'Parameter "labels" must contain only texts, but entry 2 is a object.',
+      ],
+      [
+        { operation: 'extract', text: 'x', schema: '{"type": "objekt"}' },
+        'Parameter "schema" is not a valid JSON Schema: schema is invalid: data/type must be equal to one of the allowed values',
+      ],
+      [
+        { operation: 'extract', text: 'x', schema: '{"type": "object",}' },
+        'Parameter "schema" must be an object such as { "key": "value" } written as JSON, but its text is not valid JSON',
+      ],
+      [
+        { operation: 'summarize', messages: '={{ 42 }}' },
+        'Parameter "messages" must be a list of messages ({ author, text } or { role, content }) or text.',
+      ],
       [{ operation: 'summarize' }, 'Give the text to summarize in parameter "text" or "messages" (both are empty).'],
       [{ operation: 'generate', prompt: 'x', temperature: 3 }, 'Parameter "temperature" must be at most 2, but got 3.'],
-      [{ operation: 'generate', prompt: 'x', maxTokens: 1.5 }, 'Parameter "maxTokens" must be a whole number, but got 1.5.'],
+      [
+        { operation: 'generate', prompt: 'x', maxTokens: 1.5 },
+        'Parameter "maxTokens" must be a whole number, but got 1.5.',
+      ],
     ];
     for (const [parameters, message] of cases) expect((await llm(parameters)).error?.message).toContain(message);
   });
 
   it('reports provider errors with status and code', async () => {
     const missingModel = await llm({ operation: 'generate', prompt: 'hello', model: 'gpt-9' });
-    expect(missingModel.error?.message).toBe("LLM provider error 404 model_not_found: The model `gpt-9` does not exist or you do not have access to it. The sandbox serves 'ionflux-sandbox-1'.");
+    expect(missingModel.error?.message).toBe(
+      "LLM provider error 404 model_not_found: The model `gpt-9` does not exist or you do not have access to it. The sandbox serves 'ionflux-sandbox-1'.",
+    );
     const noModel = await llm({ operation: 'generate', prompt: 'hello' }, { ...sandbox.credentials.llm, model: '' });
     expect(noModel.error?.message).toBe('Parameter "model" is empty and the LLM credential has no default model.');
   });
@@ -172,14 +295,23 @@ describe('IONFLUX LLM against the sandbox model', () => {
     await sandbox.fault({ service: 'openai', status: 429, count: 1, retryAfter: 1 });
     expect((await llm({ operation: 'generate', prompt: 'Say hello' })).error).toBeUndefined();
     await sandbox.fault({ service: 'openai', status: 500, count: 1 });
-    expect((await llm({ operation: 'generate', prompt: 'Say hello' })).error?.message).toBe('LLM provider error 500 server_error: The server had an error while processing your request. Sorry about that!');
+    expect((await llm({ operation: 'generate', prompt: 'Say hello' })).error?.message).toBe(
+      'LLM provider error 500 server_error: The server had an error while processing your request. Sorry about that!',
+    );
     await sandbox.fault({ service: 'openai', status: 502, count: 2 });
-    expect((await llm({ operation: 'generate', prompt: 'Say hello', options: { retries: 2, retryDelayMs: 5 } })).error).toBeUndefined();
+    expect(
+      (await llm({ operation: 'generate', prompt: 'Say hello', options: { retries: 2, retryDelayMs: 5 } })).error,
+    ).toBeUndefined();
     expect(await sandbox.pendingFaults()).toEqual([]);
   });
 
   it('stops at options.timeoutMs', async () => {
-    const run = await llm({ operation: 'generate', prompt: 'hello', options: { timeoutMs: 300 } }, { baseUrl: `${fake.url}/v1/slow`, apiKey: 'sk-fake', model: 'fake-model-1' });
-    expect(run.error?.message).toBe(`The request to ${new URL(fake.url).host} did not finish within the timeout of 300 ms.`);
+    const run = await llm(
+      { operation: 'generate', prompt: 'hello', options: { timeoutMs: 300 } },
+      { baseUrl: `${fake.url}/v1/slow`, apiKey: 'sk-fake', model: 'fake-model-1' },
+    );
+    expect(run.error?.message).toBe(
+      `The request to ${new URL(fake.url).host} did not finish within the timeout of 300 ms.`,
+    );
   });
 });

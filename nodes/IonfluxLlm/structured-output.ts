@@ -12,9 +12,22 @@ const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/i;
 ajv.addFormat('date', DATE);
 ajv.addFormat('time', TIME);
-ajv.addFormat('date-time', { validate: (s: string) => { const [d, t] = s.split(/[Tt ]/); return d !== undefined && t !== undefined && DATE.test(d) && TIME.test(t) && !Number.isNaN(Date.parse(s)); } });
+ajv.addFormat('date-time', {
+  validate: (s: string) => {
+    const [d, t] = s.split(/[Tt ]/);
+    return d !== undefined && t !== undefined && DATE.test(d) && TIME.test(t) && !Number.isNaN(Date.parse(s));
+  },
+});
 ajv.addFormat('email', /^[^\s@]+@[^\s@]+\.[^\s@]+$/);
-ajv.addFormat('uri', { validate: (s: string) => { try { return Boolean(new URL(s).protocol); } catch { return false; } } });
+ajv.addFormat('uri', {
+  validate: (s: string) => {
+    try {
+      return Boolean(new URL(s).protocol);
+    } catch {
+      return false;
+    }
+  },
+});
 ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
 
 export class SchemaProblem extends Error {}
@@ -52,7 +65,10 @@ export function compileSchema(schema: object): ValidateFunction {
 export function describeErrors(errors: ErrorObject[] | null | undefined): string {
   return (errors ?? [])
     .slice(0, 8)
-    .map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as unknown[]).join(', ')})` : ''}`)
+    .map(
+      (e) =>
+        `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as unknown[]).join(', ')})` : ''}`,
+    )
     .join('; ');
 }
 
@@ -67,6 +83,7 @@ export function parseStructuredOutput(content: string, validate: ValidateFunctio
   } catch (error) {
     return { ok: false, problem: `the reply is not JSON (${(error as Error).message}): ${text.slice(0, 200)}` };
   }
-  if (!validate(value)) return { ok: false, problem: `the reply does not match the schema: ${describeErrors(validate.errors)}` };
+  if (!validate(value))
+    return { ok: false, problem: `the reply does not match the schema: ${describeErrors(validate.errors)}` };
   return { ok: true, value };
 }

@@ -100,7 +100,15 @@ export class LlmClient {
     embeddingModel = 'text-embedding-3-small',
     node,
     itemIndex,
-  }: { http: HttpClient; baseUrl: string; apiKey: string; defaultModel: string; embeddingModel?: string; node: INode; itemIndex: number }) {
+  }: {
+    http: HttpClient;
+    baseUrl: string;
+    apiKey: string;
+    defaultModel: string;
+    embeddingModel?: string;
+    node: INode;
+    itemIndex: number;
+  }) {
     this.http = http;
     this.defaultModel = defaultModel;
     this.embeddingModel = embeddingModel;
@@ -111,7 +119,9 @@ export class LlmClient {
 
   static async forItem(ctx: IExecuteFunctions, itemIndex: number): Promise<LlmClient> {
     const credentials = await ctx.getCredentials(LLM_CREDENTIAL, itemIndex);
-    const baseUrl = String(credentials.baseUrl || 'https://api.openai.com/v1').trim().replace(/\/+$/, '');
+    const baseUrl = String(credentials.baseUrl || 'https://api.openai.com/v1')
+      .trim()
+      .replace(/\/+$/, '');
     const apiKey = String(credentials.apiKey ?? '');
     if (!apiKey) throw new NodeOperationError(ctx.getNode(), 'The LLM credential has no API key.', { itemIndex });
     const http = itemHttpClient(ctx, itemIndex, { rateLimitRetries: RATE_LIMIT_RETRIES });
@@ -128,7 +138,12 @@ export class LlmClient {
 
   async complete(request: CompletionRequest): Promise<Completion> {
     const model = request.model || this.defaultModel;
-    if (!model) throw new NodeOperationError(this.node, 'Parameter "model" is empty and the LLM credential has no default model.', { itemIndex: this.itemIndex });
+    if (!model)
+      throw new NodeOperationError(
+        this.node,
+        'Parameter "model" is empty and the LLM credential has no default model.',
+        { itemIndex: this.itemIndex },
+      );
     let response: OpenAI.Chat.Completions.ChatCompletion;
     try {
       response = await itemHttp.run(this.http, () =>
@@ -137,16 +152,24 @@ export class LlmClient {
           messages: request.messages,
           ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
           ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
-          ...(request.jsonSchema ? { response_format: { type: 'json_schema' as const, json_schema: request.jsonSchema } } : {}),
+          ...(request.jsonSchema
+            ? { response_format: { type: 'json_schema' as const, json_schema: request.jsonSchema } }
+            : {}),
         }),
       );
     } catch (error) {
       throw this.toNodeError(error);
     }
     const choice = response.choices[0];
-    if (!choice) throw new NodeApiError(this.node, response as unknown as JsonObject, { itemIndex: this.itemIndex, message: 'The LLM returned no choices.' });
+    if (!choice)
+      throw new NodeApiError(this.node, response as unknown as JsonObject, {
+        itemIndex: this.itemIndex,
+        message: 'The LLM returned no choices.',
+      });
     if (choice.message.refusal) {
-      throw new NodeOperationError(this.node, `The model refused: ${choice.message.refusal}`, { itemIndex: this.itemIndex });
+      throw new NodeOperationError(this.node, `The model refused: ${choice.message.refusal}`, {
+        itemIndex: this.itemIndex,
+      });
     }
     return {
       content: choice.message.content ?? '',
@@ -154,7 +177,9 @@ export class LlmClient {
       usage: {
         promptTokens: response.usage?.prompt_tokens ?? 0,
         completionTokens: response.usage?.completion_tokens ?? 0,
-        totalTokens: response.usage?.total_tokens ?? (response.usage ? response.usage.prompt_tokens + response.usage.completion_tokens : 0),
+        totalTokens:
+          response.usage?.total_tokens ??
+          (response.usage ? response.usage.prompt_tokens + response.usage.completion_tokens : 0),
       },
       finishReason: choice.finish_reason ?? 'stop',
     };
@@ -172,13 +197,18 @@ export class LlmClient {
       const batch = texts.slice(start, start + 96);
       let response: OpenAI.Embeddings.CreateEmbeddingResponse;
       try {
-        response = await itemHttp.run(this.http, () => this.client.embeddings.create({ model: this.embeddingModel, input: batch, encoding_format: 'float' }));
+        response = await itemHttp.run(this.http, () =>
+          this.client.embeddings.create({ model: this.embeddingModel, input: batch, encoding_format: 'float' }),
+        );
       } catch (error) {
         throw this.toNodeError(error);
       }
       const ordered = [...response.data].sort((a, b) => a.index - b.index);
       if (ordered.length !== batch.length) {
-        throw new NodeApiError(this.node, response as unknown as JsonObject, { itemIndex: this.itemIndex, message: `The embedding model returned ${ordered.length} vectors for ${batch.length} texts.` });
+        throw new NodeApiError(this.node, response as unknown as JsonObject, {
+          itemIndex: this.itemIndex,
+          message: `The embedding model returned ${ordered.length} vectors for ${batch.length} texts.`,
+        });
       }
       vectors.push(...ordered.map((d) => d.embedding as number[]));
       usage.promptTokens += response.usage?.prompt_tokens ?? 0;
@@ -190,7 +220,8 @@ export class LlmClient {
 
   private toNodeError(error: unknown): Error {
     const cause = (error as { cause?: unknown }).cause;
-    if (cause instanceof HttpTimeoutError || cause instanceof HttpCancelledError || cause instanceof HttpNetworkError) return cause;
+    if (cause instanceof HttpTimeoutError || cause instanceof HttpCancelledError || cause instanceof HttpNetworkError)
+      return cause;
     if (error instanceof OpenAI.APIError && error.status !== undefined) {
       const code = error.code ?? error.type ?? 'error';
       const detail = (error.error as { message?: string } | undefined)?.message ?? error.message;

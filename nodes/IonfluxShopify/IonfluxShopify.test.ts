@@ -14,8 +14,18 @@ afterAll(async () => {
 });
 
 const shopify = (parameters: IDataObject, extra: { items?: IDataObject[]; onError?: 'continueErrorOutput' } = {}) =>
-  runNode({ type: 'ionfluxShopify', parameters: { options: {}, ...parameters }, credentials: { ionfluxShopifyAccessTokenApi: sandbox.credentials.shopify }, ...extra });
-const output = async (parameters: IDataObject) => runNodeForOutput({ type: 'ionfluxShopify', parameters: { options: {}, ...parameters }, credentials: { ionfluxShopifyAccessTokenApi: sandbox.credentials.shopify } });
+  runNode({
+    type: 'ionfluxShopify',
+    parameters: { options: {}, ...parameters },
+    credentials: { ionfluxShopifyAccessTokenApi: sandbox.credentials.shopify },
+    ...extra,
+  });
+const output = async (parameters: IDataObject) =>
+  runNodeForOutput({
+    type: 'ionfluxShopify',
+    parameters: { options: {}, ...parameters },
+    credentials: { ionfluxShopifyAccessTokenApi: sandbox.credentials.shopify },
+  });
 
 const DAY = 86_400_000;
 /** The sandbox shop's zone is Etc/UTC (checked below), so local days are UTC days. */
@@ -56,7 +66,11 @@ describe('IONFLUX Shopify against the sandbox', () => {
     const daily = Array.from({ length: 30 }, (_, i) => {
       const day = new Date(from + i * DAY).toISOString().slice(0, 10);
       const ofDay = orders.filter((o) => o.createdAt.startsWith(day));
-      return { date: day, total: ofDay.reduce((s, o) => s + cents(o.totalPriceSet.shopMoney.amount), 0) / 100, orders: ofDay.length };
+      return {
+        date: day,
+        total: ofDay.reduce((s, o) => s + cents(o.totalPriceSet.shopMoney.amount), 0) / 100,
+        orders: ofDay.length,
+      };
     });
     expect(result).toEqual({
       total: total / 100,
@@ -74,14 +88,22 @@ describe('IONFLUX Shopify against the sandbox', () => {
   it('revenue summary of a custom range counts only non-cancelled orders and lists every day, empty ones too', async () => {
     const today = todayUtc();
     const from = new Date(today - 3 * DAY).toISOString().slice(0, 10);
-    const result = await output({ resource: 'revenue', operation: 'summary', period: 'custom', from, to: '={{ $now.toUTC().toISO() }}' });
+    const result = await output({
+      resource: 'revenue',
+      operation: 'summary',
+      period: 'custom',
+      from,
+      to: '={{ $now.toUTC().toISO() }}',
+    });
     const all = await ordersBetween(today - 3 * DAY, Date.now() + 1000);
     const counted = all.filter((o) => o.cancelledAt === null);
     expect(all.length - counted.length).toBeGreaterThan(0); // the period does hold cancelled orders
     expect(result.orders).toBe(counted.length);
     expect(result.total).toBe(counted.reduce((s, o) => s + cents(o.totalPriceSet.shopMoney.amount), 0) / 100);
     const daily = result.daily as { date: string; orders: number }[];
-    expect(daily.map((d) => d.date)).toEqual([0, 1, 2, 3].map((i) => new Date(today - (3 - i) * DAY).toISOString().slice(0, 10)));
+    expect(daily.map((d) => d.date)).toEqual(
+      [0, 1, 2, 3].map((i) => new Date(today - (3 - i) * DAY).toISOString().slice(0, 10)),
+    );
     expect(daily[3]!.orders).toBe(0); // the sandbox history ends at the start of today
   });
 
@@ -123,8 +145,22 @@ describe('IONFLUX Shopify against the sandbox', () => {
       fulfillmentStatus: o.displayFulfillmentStatus.toLowerCase(),
       cancelled: o.cancelledAt !== null,
       email: o.email,
-      customer: o.customer ? { id: o.customer.id, email: o.customer.defaultEmailAddress?.emailAddress ?? null, firstName: o.customer.firstName, lastName: o.customer.lastName } : null,
-      lineItems: o.lineItems.nodes.map((l: any) => ({ title: l.title, quantity: l.quantity, sku: l.sku, unitPrice: cents(l.originalUnitPriceSet.shopMoney.amount) / 100, productId: l.product?.id ?? null, variantId: l.variant?.id ?? null })),
+      customer: o.customer
+        ? {
+            id: o.customer.id,
+            email: o.customer.defaultEmailAddress?.emailAddress ?? null,
+            firstName: o.customer.firstName,
+            lastName: o.customer.lastName,
+          }
+        : null,
+      lineItems: o.lineItems.nodes.map((l: any) => ({
+        title: l.title,
+        quantity: l.quantity,
+        sku: l.sku,
+        unitPrice: cents(l.originalUnitPriceSet.shopMoney.amount) / 100,
+        productId: l.product?.id ?? null,
+        variantId: l.variant?.id ?? null,
+      })),
       tags: o.tags,
     });
   });
@@ -133,18 +169,37 @@ describe('IONFLUX Shopify against the sandbox', () => {
     const today = todayUtc();
     const newest = await output({ resource: 'order', operation: 'list', period: 'last_7_days', limit: 30 });
     const all = await ordersBetween(today - 7 * DAY, today);
-    const expectedNewest = [...all].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id.localeCompare(a.id, 'en', { numeric: true })).slice(0, 30);
+    const expectedNewest = [...all]
+      .sort(
+        (a, b) =>
+          Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id.localeCompare(a.id, 'en', { numeric: true }),
+      )
+      .slice(0, 30);
     expect((newest.orders as IDataObject[]).map((o) => o.id)).toEqual(expectedNewest.map((o) => o.id));
 
-    const cancelled = await output({ resource: 'order', operation: 'list', period: 'last_30_days', status: 'cancelled', limit: 10000 });
+    const cancelled = await output({
+      resource: 'order',
+      operation: 'list',
+      period: 'last_30_days',
+      status: 'cancelled',
+      limit: 10000,
+    });
     const direct = (await ordersBetween(today - 30 * DAY, today)).filter((o) => o.cancelledAt !== null);
     expect(new Set((cancelled.orders as IDataObject[]).map((o) => o.id))).toEqual(new Set(direct.map((o) => o.id)));
     expect((cancelled.orders as IDataObject[]).every((o) => o.cancelled === true)).toBe(true);
 
-    const refunded = await output({ resource: 'order', operation: 'list', period: 'last_30_days', query: 'financial_status:refunded OR financial_status:partially_refunded', limit: 10000 });
+    const refunded = await output({
+      resource: 'order',
+      operation: 'list',
+      period: 'last_30_days',
+      query: 'financial_status:refunded OR financial_status:partially_refunded',
+      limit: 10000,
+    });
     const refundedOrders = refunded.orders as IDataObject[];
     expect(refundedOrders.length).toBeGreaterThan(0);
-    expect(refundedOrders.every((o) => o.financialStatus === 'refunded' || o.financialStatus === 'partially_refunded')).toBe(true);
+    expect(
+      refundedOrders.every((o) => o.financialStatus === 'refunded' || o.financialStatus === 'partially_refunded'),
+    ).toBe(true);
     expect(refundedOrders.every((o) => (o.totalRefunded as number) > 0)).toBe(true);
   });
 
@@ -155,12 +210,22 @@ describe('IONFLUX Shopify against the sandbox', () => {
     const byNumber = await output({ resource: 'order', operation: 'get', id: first.legacyId });
     expect(byGid).toEqual({ order: first });
     expect(byNumber).toEqual({ order: first });
-    expect((await shopify({ resource: 'order', operation: 'get', id: '999' })).error?.message).toBe('Order 999 was not found in the store ionflux-demo.myshopify.com.');
-    expect((await shopify({ resource: 'order', operation: 'get', id: 'order-one' })).error?.message).toBe('Parameter "id" must be an order id such as gid://shopify/Order/1001 or 1001, but got "order-one".');
+    expect((await shopify({ resource: 'order', operation: 'get', id: '999' })).error?.message).toBe(
+      'Order 999 was not found in the store ionflux-demo.myshopify.com.',
+    );
+    expect((await shopify({ resource: 'order', operation: 'get', id: 'order-one' })).error?.message).toBe(
+      'Parameter "id" must be an order id such as gid://shopify/Order/1001 or 1001, but got "order-one".',
+    );
   });
 
   it('low stock: every active, inventory-tracked product at or below the threshold, lowest first, none missed', async () => {
-    const products = await sandbox.shopifyAll<{ id: string; status: string; totalInventory: number; tracksInventory: boolean; title: string }>(
+    const products = await sandbox.shopifyAll<{
+      id: string;
+      status: string;
+      totalInventory: number;
+      tracksInventory: boolean;
+      title: string;
+    }>(
       'query($after: String) { products(first: 100, after: $after) { nodes { id title status totalInventory tracksInventory } pageInfo { hasNextPage endCursor } } }',
       {},
       (data) => data.products,
@@ -186,11 +251,15 @@ describe('IONFLUX Shopify against the sandbox', () => {
       (data) => data.products,
     );
     const mugs = await output({ resource: 'product', operation: 'list', status: 'any', query: 'product_type:Mugs' });
-    expect(new Set((mugs.products as IDataObject[]).map((p) => p.id))).toEqual(new Set(all.filter((p) => p.productType === 'Mugs').map((p) => p.id)));
+    expect(new Set((mugs.products as IDataObject[]).map((p) => p.id))).toEqual(
+      new Set(all.filter((p) => p.productType === 'Mugs').map((p) => p.id)),
+    );
     const active = await output({ resource: 'product', operation: 'list' });
     expect(active.count).toBe(all.filter((p) => p.status === 'ACTIVE').length);
     const drafts = await output({ resource: 'product', operation: 'list', status: 'draft' });
-    expect((drafts.products as IDataObject[]).map((p) => p.status)).toEqual(all.filter((p) => p.status === 'DRAFT').map(() => 'draft'));
+    expect((drafts.products as IDataObject[]).map((p) => p.status)).toEqual(
+      all.filter((p) => p.status === 'DRAFT').map(() => 'draft'),
+    );
 
     const product = (mugs.products as IDataObject[])[0]!;
     const got = await output({ resource: 'product', operation: 'get', id: String(product.id).split('/').pop() });
@@ -207,7 +276,9 @@ describe('IONFLUX Shopify against the sandbox', () => {
       { q: 'orders_count:>40' },
       (data) => data.customers,
     );
-    const expected = [...customers].sort((a, b) => cents(b.amountSpent.amount) - cents(a.amountSpent.amount) || a.id.localeCompare(b.id)).slice(0, 7);
+    const expected = [...customers]
+      .sort((a, b) => cents(b.amountSpent.amount) - cents(a.amountSpent.amount) || a.id.localeCompare(b.id))
+      .slice(0, 7);
     const result = await output({ resource: 'customer', operation: 'list', query: 'orders_count:>40', limit: 7 });
     const got = result.customers as IDataObject[];
     expect(got.map((c) => c.id)).toEqual(expected.map((c) => c.id));
@@ -217,19 +288,45 @@ describe('IONFLUX Shopify against the sandbox', () => {
 
   it('names the parameter at fault', async () => {
     const cases: [IDataObject, string][] = [
-      [{ resource: 'order', operation: 'list', query: 'colour:red' }, 'Parameter "query" is not a valid Shopify search query: colour: Invalid search field for this query.'],
-      [{ resource: 'order', operation: 'list', period: 'custom' }, 'Parameter "from" is required when period is "custom" (e.g. 2026-11-01).'],
-      [{ resource: 'revenue', operation: 'summary', period: 'custom', from: '2026-13-01' }, 'Parameter "from" is not a calendar date: "2026-13-01".'],
-      [{ resource: 'revenue', operation: 'summary', period: 'custom', from: 'next monday' }, 'Parameter "from" must be an ISO date (2026-11-01) or date-time (2026-11-01T09:00:00Z), but got "next monday".'],
-      [{ resource: 'revenue', operation: 'summary', period: '={{ "fortnight" }}' }, 'Parameter "period" must be one of "today", "yesterday", "last_7_days", "last_30_days", "last_90_days", "month_to_date", "last_month", "year_to_date", "custom", but got "fortnight".'],
-      [{ resource: 'order', operation: 'list', limit: '={{ "lots" }}' }, 'Parameter "limit" must be a whole number, but got the text "lots".'],
-      [{ resource: 'product', operation: 'lowStock', threshold: -1 }, 'Parameter "threshold" must be at least 0, but got -1.'],
+      [
+        { resource: 'order', operation: 'list', query: 'colour:red' },
+        'Parameter "query" is not a valid Shopify search query: colour: Invalid search field for this query.',
+      ],
+      [
+        { resource: 'order', operation: 'list', period: 'custom' },
+        'Parameter "from" is required when period is "custom" (e.g. 2026-11-01).',
+      ],
+      [
+        { resource: 'revenue', operation: 'summary', period: 'custom', from: '2026-13-01' },
+        'Parameter "from" is not a calendar date: "2026-13-01".',
+      ],
+      [
+        { resource: 'revenue', operation: 'summary', period: 'custom', from: 'next monday' },
+        'Parameter "from" must be an ISO date (2026-11-01) or date-time (2026-11-01T09:00:00Z), but got "next monday".',
+      ],
+      [
+        { resource: 'revenue', operation: 'summary', period: '={{ "fortnight" }}' },
+        'Parameter "period" must be one of "today", "yesterday", "last_7_days", "last_30_days", "last_90_days", "month_to_date", "last_month", "year_to_date", "custom", but got "fortnight".',
+      ],
+      [
+        { resource: 'order', operation: 'list', limit: '={{ "lots" }}' },
+        'Parameter "limit" must be a whole number, but got the text "lots".',
+      ],
+      [
+        { resource: 'product', operation: 'lowStock', threshold: -1 },
+        'Parameter "threshold" must be at least 0, but got -1.',
+      ],
     ];
     for (const [parameters, message] of cases) expect((await shopify(parameters)).error?.message).toBe(message);
   });
 
   it('accepts numbers computed by expressions (as numbers or numeric text)', async () => {
-    const result = await output({ resource: 'product', operation: 'lowStock', threshold: '={{ "15" }}', limit: '={{ 2 }}' });
+    const result = await output({
+      resource: 'product',
+      operation: 'lowStock',
+      threshold: '={{ "15" }}',
+      limit: '={{ 2 }}',
+    });
     expect(result).toMatchObject({ threshold: 15, count: 2 });
   });
 
@@ -239,28 +336,55 @@ describe('IONFLUX Shopify against the sandbox', () => {
       parameters: { resource: 'product', operation: 'list', options: {} },
       credentials: { ionfluxShopifyAccessTokenApi: { ...sandbox.credentials.shopify, accessToken: 'shpat_wrong' } },
     });
-    expect(run.error?.message).toBe('Shopify rejected the credential (HTTP 401): [API] Invalid API key or access token (unrecognized login or wrong password). Check the access token and its scopes.');
+    expect(run.error?.message).toBe(
+      'Shopify rejected the credential (HTTP 401): [API] Invalid API key or access token (unrecognized login or wrong password). Check the access token and its scopes.',
+    );
   });
 
   it('works with the OAuth2 credential (token from the OAuth token endpoint)', async () => {
     const response = await fetch(`${sandbox.url}/sandbox/shopify/admin/oauth/access_token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ client_id: 'ionflux-sandbox-shopify-app', client_secret: 'ionflux-sandbox-shopify-secret', grant_type: 'client_credentials' }),
+      body: JSON.stringify({
+        client_id: 'ionflux-sandbox-shopify-app',
+        client_secret: 'ionflux-sandbox-shopify-secret',
+        grant_type: 'client_credentials',
+      }),
     });
     const { access_token: token } = (await response.json()) as { access_token: string };
-    const oauth = { shopDomain: 'ionflux-demo', baseUrl: `${sandbox.url}/sandbox/shopify`, clientId: 'ionflux-sandbox-shopify-app', clientSecret: 'ionflux-sandbox-shopify-secret', oauthTokenData: { access_token: token } };
-    const result = await runNodeForOutput({ type: 'ionfluxShopify', parameters: { authentication: 'oAuth2', resource: 'product', operation: 'lowStock', threshold: 5, options: {} }, credentials: { ionfluxShopifyOAuth2Api: oauth } });
+    const oauth = {
+      shopDomain: 'ionflux-demo',
+      baseUrl: `${sandbox.url}/sandbox/shopify`,
+      clientId: 'ionflux-sandbox-shopify-app',
+      clientSecret: 'ionflux-sandbox-shopify-secret',
+      oauthTokenData: { access_token: token },
+    };
+    const result = await runNodeForOutput({
+      type: 'ionfluxShopify',
+      parameters: { authentication: 'oAuth2', resource: 'product', operation: 'lowStock', threshold: 5, options: {} },
+      credentials: { ionfluxShopifyOAuth2Api: oauth },
+    });
     expect(result.threshold).toBe(5);
-    const unconnected = await runNode({ type: 'ionfluxShopify', parameters: { authentication: 'oAuth2', resource: 'product', operation: 'list', options: {} }, credentials: { ionfluxShopifyOAuth2Api: { ...oauth, oauthTokenData: {} } } });
-    expect(unconnected.error?.message).toBe('The Shopify OAuth2 credential is not connected yet: connect it to the store first.');
+    const unconnected = await runNode({
+      type: 'ionfluxShopify',
+      parameters: { authentication: 'oAuth2', resource: 'product', operation: 'list', options: {} },
+      credentials: { ionfluxShopifyOAuth2Api: { ...oauth, oauthTokenData: {} } },
+    });
+    expect(unconnected.error?.message).toBe(
+      'The Shopify OAuth2 credential is not connected yet: connect it to the store first.',
+    );
   });
 
   it('continues per item: a failing item goes to the error output, the others succeed', async () => {
     const list = await output({ resource: 'order', operation: 'list', period: 'yesterday', limit: 2 });
     const [a, b] = list.orders as IDataObject[];
-    const run = await shopify({ resource: 'order', operation: 'get', id: '={{ $json.id }}' }, { items: [{ id: a!.legacyId }, { id: 'nope' }, { id: b!.id }], onError: 'continueErrorOutput' });
+    const run = await shopify(
+      { resource: 'order', operation: 'get', id: '={{ $json.id }}' },
+      { items: [{ id: a!.legacyId }, { id: 'nope' }, { id: b!.id }], onError: 'continueErrorOutput' },
+    );
     expect(run.items.map((i) => (i.order as IDataObject).id)).toEqual([a!.id, b!.id]);
-    expect(run.errorItems).toEqual([{ error: 'Parameter "id" must be an order id such as gid://shopify/Order/1001 or 1001, but got "nope".' }]);
+    expect(run.errorItems).toEqual([
+      { error: 'Parameter "id" must be an order id such as gid://shopify/Order/1001 or 1001, but got "nope".' },
+    ]);
   });
 });

@@ -19,7 +19,8 @@ export function cents(bag: MoneyBag | null | undefined): number {
   const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(amount.trim());
   if (!match) return Math.round(Number(amount) * 100);
   const fraction = (match[3] ?? '').padEnd(2, '0');
-  const whole = Number(match[2]) * 100 + Number(fraction.slice(0, 2)) + (fraction.length > 2 && Number(fraction[2]) >= 5 ? 1 : 0);
+  const whole =
+    Number(match[2]) * 100 + Number(fraction.slice(0, 2)) + (fraction.length > 2 && Number(fraction[2]) >= 5 ? 1 : 0);
   return match[1] === '-' ? -whole : whole;
 }
 
@@ -33,7 +34,8 @@ const lower = (value: string | null | undefined): string | null => (value ? valu
 /** Line items fetched with each order; orders with more get the rest with ORDER_LINE_ITEMS_QUERY. */
 export const LINE_ITEMS_PER_ORDER = 10;
 
-const LINE_ITEM_FIELDS = 'title quantity sku originalUnitPriceSet { shopMoney { amount } } variant { id } product { id }';
+const LINE_ITEM_FIELDS =
+  'title quantity sku originalUnitPriceSet { shopMoney { amount } } variant { id } product { id }';
 
 /** Cost per order: 1 + 5 money bags x 2 + customer 2 + lineItems (2 + 10 x 5) = 65. */
 export const ORDER_FIELDS = `
@@ -85,7 +87,12 @@ export interface GraphqlOrder {
   totalTaxSet: MoneyBag | null;
   totalDiscountsSet: MoneyBag | null;
   totalRefundedSet: MoneyBag;
-  customer: { id: string; firstName: string | null; lastName: string | null; defaultEmailAddress: { emailAddress: string } | null } | null;
+  customer: {
+    id: string;
+    firstName: string | null;
+    lastName: string | null;
+    defaultEmailAddress: { emailAddress: string } | null;
+  } | null;
   lineItems: { nodes: GraphqlLineItem[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 }
 
@@ -106,7 +113,12 @@ export function normalizeOrder(order: GraphqlOrder): IDataObject {
     cancelled: order.cancelledAt !== null,
     email: order.email,
     customer: order.customer
-      ? { id: order.customer.id, email: order.customer.defaultEmailAddress?.emailAddress ?? null, firstName: order.customer.firstName, lastName: order.customer.lastName }
+      ? {
+          id: order.customer.id,
+          email: order.customer.defaultEmailAddress?.emailAddress ?? null,
+          firstName: order.customer.firstName,
+          lastName: order.customer.lastName,
+        }
       : null,
     lineItems: order.lineItems.nodes.map((line) => ({
       title: line.title,

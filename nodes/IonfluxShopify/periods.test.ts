@@ -35,11 +35,17 @@ describe('resolvePeriod', () => {
     const lateEvening = new Date('2026-11-28T03:30:00Z'); // 22:30 on the 27th in New York
     expect(resolvePeriod({ period: 'today', timeZone: NY, now: lateEvening }).days).toEqual(['2026-11-27']);
     expect(resolvePeriod({ period: 'today', timeZone: 'Etc/UTC', now: lateEvening }).days).toEqual(['2026-11-28']);
-    expect(resolvePeriod({ period: 'today', timeZone: 'Asia/Tokyo', now: lateEvening }).fromIso).toBe('2026-11-28T00:00:00+09:00');
+    expect(resolvePeriod({ period: 'today', timeZone: 'Asia/Tokyo', now: lateEvening }).fromIso).toBe(
+      '2026-11-28T00:00:00+09:00',
+    );
   });
 
   it('last_month in January is December of the previous year', () => {
-    const range = resolvePeriod({ period: 'last_month', timeZone: 'Europe/Paris', now: new Date('2027-01-15T12:00:00Z') });
+    const range = resolvePeriod({
+      period: 'last_month',
+      timeZone: 'Europe/Paris',
+      now: new Date('2027-01-15T12:00:00Z'),
+    });
     expect([range.fromIso, range.toIso]).toEqual(['2026-12-01T00:00:00+01:00', '2027-01-01T00:00:00+01:00']);
   });
 
@@ -49,7 +55,15 @@ describe('resolvePeriod', () => {
       toIso: '2026-11-08T00:00:00-05:00',
       days: ['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06', '2026-11-07'],
     });
-    expect(resolvePeriod({ period: 'custom', from: '2026-11-20T09:30', to: '2026-11-20T18:00:00Z', timeZone: NY, now }).from.toISOString()).toBe('2026-11-20T14:30:00.000Z');
+    expect(
+      resolvePeriod({
+        period: 'custom',
+        from: '2026-11-20T09:30',
+        to: '2026-11-20T18:00:00Z',
+        timeZone: NY,
+        now,
+      }).from.toISOString(),
+    ).toBe('2026-11-20T14:30:00.000Z');
     const open = resolvePeriod({ period: 'custom', from: '2026-11-26', timeZone: NY, now });
     expect(open.to.getTime()).toBe(now.getTime());
     expect(open.days).toEqual(['2026-11-26', '2026-11-27']);
@@ -67,15 +81,24 @@ describe('resolvePeriod', () => {
     expect(attempt({})).toEqual(['from', 'Parameter "from" is required when period is "custom" (e.g. 2026-11-01).']);
     expect(attempt({ from: '2026-02-30' })).toEqual(['from', 'Parameter "from" is not a calendar date: "2026-02-30".']);
     expect(attempt({ from: 'last tuesday' })?.[0]).toBe('from');
-    expect(attempt({ from: '2026-11-10', to: '2026-11-01' })).toEqual(['to', 'The period is empty: "to" (2026-11-01) must be after "from" (2026-11-10).']);
-    expect(() => resolvePeriod({ period: 'fortnight' as never, timeZone: NY, now })).toThrow(/Parameter "period" must be one of/);
-    expect(() => resolvePeriod({ period: 'today', timeZone: 'Mars/Olympus_Mons', now })).toThrow(/time zone "Mars\/Olympus_Mons" is unknown/);
+    expect(attempt({ from: '2026-11-10', to: '2026-11-01' })).toEqual([
+      'to',
+      'The period is empty: "to" (2026-11-01) must be after "from" (2026-11-10).',
+    ]);
+    expect(() => resolvePeriod({ period: 'fortnight' as never, timeZone: NY, now })).toThrow(
+      /Parameter "period" must be one of/,
+    );
+    expect(() => resolvePeriod({ period: 'today', timeZone: 'Mars/Olympus_Mons', now })).toThrow(
+      /time zone "Mars\/Olympus_Mons" is unknown/,
+    );
   });
 
   it('formats instants with the zone offset and builds a UTC created_at query', () => {
     expect(isoInZone(Date.parse('2026-07-04T16:00:00Z'), NY)).toBe('2026-07-04T12:00:00-04:00');
     expect(zoneOffsetMs(Date.parse('2026-01-15T00:00:00Z'), 'Asia/Kolkata')).toBe(5.5 * 3_600_000);
     expect(parseBound('2026-11-01', 'Asia/Kolkata', 'from')).toBe(Date.parse('2026-10-31T18:30:00Z'));
-    expect(createdAtQuery({ from: new Date('2026-11-20T05:00:00Z'), to: new Date('2026-11-27T05:00:00.750Z') })).toBe("created_at:>='2026-11-20T05:00:00Z' created_at:<'2026-11-27T05:00:01Z'");
+    expect(createdAtQuery({ from: new Date('2026-11-20T05:00:00Z'), to: new Date('2026-11-27T05:00:00.750Z') })).toBe(
+      "created_at:>='2026-11-20T05:00:00Z' created_at:<'2026-11-27T05:00:01Z'",
+    );
   });
 });

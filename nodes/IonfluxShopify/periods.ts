@@ -8,7 +8,17 @@
  * (with an offset, or read in the shop's zone without one).
  */
 
-export const PERIODS = ['today', 'yesterday', 'last_7_days', 'last_30_days', 'last_90_days', 'month_to_date', 'last_month', 'year_to_date', 'custom'] as const;
+export const PERIODS = [
+  'today',
+  'yesterday',
+  'last_7_days',
+  'last_30_days',
+  'last_90_days',
+  'month_to_date',
+  'last_month',
+  'year_to_date',
+  'custom',
+] as const;
 export type PeriodName = (typeof PERIODS)[number];
 
 export interface LocalDate {
@@ -43,7 +53,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     formatters.set(timeZone, formatter);
   }
   return formatter;
@@ -62,7 +81,14 @@ export function isTimeZone(timeZone: string): boolean {
 function wallClock(instant: number, timeZone: string) {
   const parts = formatterFor(timeZone).formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+  };
 }
 
 /** The zone's offset from UTC at an instant, in ms (e.g. -4 h for New York in summer). */
@@ -73,7 +99,11 @@ export function zoneOffsetMs(instant: number, timeZone: string): number {
 }
 
 /** The instant a wall-clock time happens in the zone (the later one in a DST gap). */
-export function zonedInstant(date: LocalDate, timeZone: string, time: { hour: number; minute: number; second: number } = { hour: 0, minute: 0, second: 0 }): number {
+export function zonedInstant(
+  date: LocalDate,
+  timeZone: string,
+  time: { hour: number; minute: number; second: number } = { hour: 0, minute: 0, second: 0 },
+): number {
   const guess = Date.UTC(date.year, date.month - 1, date.day, time.hour, time.minute, time.second);
   const first = guess - zoneOffsetMs(guess, timeZone);
   const second = guess - zoneOffsetMs(first, timeZone);
@@ -114,21 +144,26 @@ export function parseBound(value: string, timeZone: string, parameter: 'from' | 
   };
   if (dateOnly) {
     const [year, month, day] = [Number(dateOnly[1]), Number(dateOnly[2]), Number(dateOnly[3])];
-    if (!valid(year, month, day)) throw new PeriodError(parameter, `Parameter "${parameter}" is not a calendar date: "${value}".`);
+    if (!valid(year, month, day))
+      throw new PeriodError(parameter, `Parameter "${parameter}" is not a calendar date: "${value}".`);
     return zonedInstant({ year, month, day }, timeZone);
   }
   const local = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/.exec(text);
   if (local) {
     const [year, month, day] = [Number(local[1]), Number(local[2]), Number(local[3])];
     const [hour, minute, second] = [Number(local[4]), Number(local[5]), Number(local[6] ?? 0)];
-    if (!valid(year, month, day) || hour > 23 || minute > 59 || second > 59) throw new PeriodError(parameter, `Parameter "${parameter}" is not a valid date-time: "${value}".`);
+    if (!valid(year, month, day) || hour > 23 || minute > 59 || second > 59)
+      throw new PeriodError(parameter, `Parameter "${parameter}" is not a valid date-time: "${value}".`);
     return zonedInstant({ year, month, day }, timeZone, { hour, minute, second });
   }
   if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(text)) {
     const instant = Date.parse(text.replace(' ', 'T'));
     if (!Number.isNaN(instant)) return instant;
   }
-  throw new PeriodError(parameter, `Parameter "${parameter}" must be an ISO date (2026-11-01) or date-time (2026-11-01T09:00:00Z), but got "${value}".`);
+  throw new PeriodError(
+    parameter,
+    `Parameter "${parameter}" must be an ISO date (2026-11-01) or date-time (2026-11-01T09:00:00Z), but got "${value}".`,
+  );
 }
 
 /**
@@ -138,8 +173,21 @@ export function parseBound(value: string, timeZone: string, parameter: 'from' | 
  * resolvePeriod({ period: 'last_7_days', timeZone: 'America/New_York', now: new Date('2026-11-27T15:00:00Z') });
  * // from 2026-11-20T00:00:00-05:00, to 2026-11-27T00:00:00-05:00, days 2026-11-20 .. 2026-11-26
  */
-export function resolvePeriod({ period, from, to, timeZone, now = new Date() }: { period: PeriodName; from?: string; to?: string; timeZone: string; now?: Date }): ResolvedPeriod {
-  if (!isTimeZone(timeZone)) throw new PeriodError('period', `The shop's time zone "${timeZone}" is unknown to this runtime.`);
+export function resolvePeriod({
+  period,
+  from,
+  to,
+  timeZone,
+  now = new Date(),
+}: {
+  period: PeriodName;
+  from?: string;
+  to?: string;
+  timeZone: string;
+  now?: Date;
+}): ResolvedPeriod {
+  if (!isTimeZone(timeZone))
+    throw new PeriodError('period', `The shop's time zone "${timeZone}" is unknown to this runtime.`);
   const today = localDateOf(now.getTime(), timeZone);
   const startOf = (date: LocalDate) => zonedInstant(date, timeZone);
   let start: number;
@@ -166,7 +214,11 @@ export function resolvePeriod({ period, from, to, timeZone, now = new Date() }: 
       end = startOf(addDays(today, 1));
       break;
     case 'last_month': {
-      const first = { year: today.month === 1 ? today.year - 1 : today.year, month: today.month === 1 ? 12 : today.month - 1, day: 1 };
+      const first = {
+        year: today.month === 1 ? today.year - 1 : today.year,
+        month: today.month === 1 ? 12 : today.month - 1,
+        day: 1,
+      };
       start = startOf(first);
       end = startOf({ year: today.year, month: today.month, day: 1 });
       break;
@@ -176,19 +228,34 @@ export function resolvePeriod({ period, from, to, timeZone, now = new Date() }: 
       end = startOf(addDays(today, 1));
       break;
     case 'custom': {
-      if (from === undefined) throw new PeriodError('from', 'Parameter "from" is required when period is "custom" (e.g. 2026-11-01).');
+      if (from === undefined)
+        throw new PeriodError('from', 'Parameter "from" is required when period is "custom" (e.g. 2026-11-01).');
       start = parseBound(from, timeZone, 'from');
       end = to === undefined ? now.getTime() : parseBound(to, timeZone, 'to');
-      if (end <= start) throw new PeriodError(to === undefined ? 'from' : 'to', `The period is empty: "to" (${to ?? 'now'}) must be after "from" (${from}).`);
+      if (end <= start)
+        throw new PeriodError(
+          to === undefined ? 'from' : 'to',
+          `The period is empty: "to" (${to ?? 'now'}) must be after "from" (${from}).`,
+        );
       break;
     }
     default:
-      throw new PeriodError('period', `Parameter "period" must be one of ${PERIODS.join(', ')}, but got "${String(period)}".`);
+      throw new PeriodError(
+        'period',
+        `Parameter "period" must be one of ${PERIODS.join(', ')}, but got "${String(period)}".`,
+      );
   }
   const days: string[] = [];
   const last = localDateOf(end - 1, timeZone);
   for (let d = localDateOf(start, timeZone); isoDate(d) <= isoDate(last); d = addDays(d, 1)) days.push(isoDate(d));
-  return { from: new Date(start), to: new Date(end), timeZone, fromIso: isoInZone(start, timeZone), toIso: isoInZone(end, timeZone), days };
+  return {
+    from: new Date(start),
+    to: new Date(end),
+    timeZone,
+    fromIso: isoInZone(start, timeZone),
+    toIso: isoInZone(end, timeZone),
+    days,
+  };
 }
 
 /**

@@ -17,7 +17,9 @@ export async function completeLineItems(shopify: ShopifyGraphql, orders: Graphql
   for (const order of orders) {
     let pageInfo = order.lineItems.pageInfo;
     while (pageInfo.hasNextPage && pageInfo.endCursor) {
-      const { data } = await shopify.query<{ order: { lineItems: { nodes: GraphqlLineItem[]; pageInfo: typeof pageInfo } } | null }>(ORDER_LINE_ITEMS_QUERY, { id: order.id, first: 100, after: pageInfo.endCursor });
+      const { data } = await shopify.query<{
+        order: { lineItems: { nodes: GraphqlLineItem[]; pageInfo: typeof pageInfo } } | null;
+      }>(ORDER_LINE_ITEMS_QUERY, { id: order.id, first: 100, after: pageInfo.endCursor });
       if (!data.order) break;
       order.lineItems.nodes.push(...data.order.lineItems.nodes);
       pageInfo = data.order.lineItems.pageInfo;
@@ -31,7 +33,9 @@ export async function completeVariants(shopify: ShopifyGraphql, products: Graphq
   for (const product of products) {
     let pageInfo = product.variants.pageInfo;
     while (pageInfo.hasNextPage && pageInfo.endCursor) {
-      const { data } = await shopify.query<{ product: { variants: { nodes: GraphqlVariant[]; pageInfo: typeof pageInfo } } | null }>(PRODUCT_VARIANTS_QUERY, { id: product.id, first: 100, after: pageInfo.endCursor });
+      const { data } = await shopify.query<{
+        product: { variants: { nodes: GraphqlVariant[]; pageInfo: typeof pageInfo } } | null;
+      }>(PRODUCT_VARIANTS_QUERY, { id: product.id, first: 100, after: pageInfo.endCursor });
       if (!data.product) break;
       product.variants.nodes.push(...data.product.variants.nodes);
       pageInfo = data.product.variants.pageInfo;
@@ -41,7 +45,11 @@ export async function completeVariants(shopify: ShopifyGraphql, products: Graphq
 }
 
 /** The period of an item in the shop's time zone; errors name the parameter at fault. */
-export function periodOf(ctx: Pick<IExecuteFunctions, 'getNode'>, itemIndex: number, input: { period: PeriodName; from?: string; to?: string; timeZone: string; now?: Date }): ResolvedPeriod {
+export function periodOf(
+  ctx: Pick<IExecuteFunctions, 'getNode'>,
+  itemIndex: number,
+  input: { period: PeriodName; from?: string; to?: string; timeZone: string; now?: Date },
+): ResolvedPeriod {
   try {
     return resolvePeriod(input);
   } catch (error) {

@@ -22,7 +22,8 @@ const DAY = 86_400_000;
 const today = () => Math.floor(Date.now() / DAY) * DAY;
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 /** 199 orders a page with two money fields: requested cost 997, the same as the node's revenue query. */
-const EXPENSIVE = 'query($q: String) { orders(first: 199, query: $q) { nodes { createdAt cancelledAt totalPriceSet { shopMoney { amount currencyCode } } totalRefundedSet { shopMoney { amount } } } } }';
+const EXPENSIVE =
+  'query($q: String) { orders(first: 199, query: $q) { nodes { createdAt cancelledAt totalPriceSet { shopMoney { amount currencyCode } } totalRefundedSet { shopMoney { amount } } } } }';
 const thirtyDays = () => `created_at:>='${iso(today() - 30 * DAY)}' created_at:<'${iso(today())}'`;
 
 async function graphql(token: string, query: string, variables: Record<string, unknown> = {}) {
@@ -31,7 +32,11 @@ async function graphql(token: string, query: string, variables: Record<string, u
     headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': token },
     body: JSON.stringify({ query, variables }),
   });
-  return (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[]; extensions: { cost: { requestedQueryCost: number; throttleStatus: { currentlyAvailable: number } } } };
+  return (await response.json()) as {
+    data?: any;
+    errors?: { message: string; extensions?: { code?: string } }[];
+    extensions: { cost: { requestedQueryCost: number; throttleStatus: { currentlyAvailable: number } } };
+  };
 }
 
 /** A second install of the app: its own token, so its own bucket (the checks below do not eat the node's budget). */
@@ -39,7 +44,11 @@ async function otherToken(): Promise<string> {
   const response = await fetch(`${sandbox.url}/sandbox/shopify/admin/oauth/access_token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ client_id: 'ionflux-sandbox-shopify-app', client_secret: 'ionflux-sandbox-shopify-secret', grant_type: 'client_credentials' }),
+    body: JSON.stringify({
+      client_id: 'ionflux-sandbox-shopify-app',
+      client_secret: 'ionflux-sandbox-shopify-secret',
+      grant_type: 'client_credentials',
+    }),
   });
   return ((await response.json()) as { access_token: string }).access_token;
 }
@@ -64,22 +73,47 @@ describe('Shopify rate limits', () => {
     // Right before the node runs, the store throttles this token.
     expect((await graphql(token, EXPENSIVE, { q: thirtyDays() })).errors?.[0]?.extensions?.code).toBe('THROTTLED');
 
-    const result = await runNodeForOutput({ type: 'ionfluxShopify', parameters: { resource: 'revenue', operation: 'summary', period: 'yesterday', options: {} }, credentials: credentials() });
+    const result = await runNodeForOutput({
+      type: 'ionfluxShopify',
+      parameters: { resource: 'revenue', operation: 'summary', period: 'yesterday', options: {} },
+      credentials: credentials(),
+    });
 
     const checker = await otherToken();
-    const direct = await graphql(checker, 'query($q: String) { orders(first: 250, query: $q) { nodes { cancelledAt totalPriceSet { shopMoney { amount } } } } }', {
-      q: `created_at:>='${iso(today() - DAY)}' created_at:<'${iso(today())}'`,
-    });
+    const direct = await graphql(
+      checker,
+      'query($q: String) { orders(first: 250, query: $q) { nodes { cancelledAt totalPriceSet { shopMoney { amount } } } } }',
+      {
+        q: `created_at:>='${iso(today() - DAY)}' created_at:<'${iso(today())}'`,
+      },
+    );
     const kept = direct.data.orders.nodes.filter((o: { cancelledAt: string | null }) => o.cancelledAt === null);
     expect(result.orders).toBe(kept.length);
-    expect(result.total).toBe(kept.reduce((s: number, o: { totalPriceSet: { shopMoney: { amount: string } } }) => s + Math.round(Number(o.totalPriceSet.shopMoney.amount) * 100), 0) / 100);
+    expect(result.total).toBe(
+      kept.reduce(
+        (s: number, o: { totalPriceSet: { shopMoney: { amount: string } } }) =>
+          s + Math.round(Number(o.totalPriceSet.shopMoney.amount) * 100),
+        0,
+      ) / 100,
+    );
   });
 
   it('reads throttleStatus: THROTTLED waits what the bucket needs, and a known expensive query waits before it is sent', async () => {
     const token = await otherToken();
-    const connection = { shopDomain: 'ionflux-demo.myshopify.com', endpoint: `${sandbox.url}/sandbox/shopify/admin/api/2025-10/graphql.json`, accessToken: token, apiVersion: '2025-10', appSecret: '' };
+    const connection = {
+      shopDomain: 'ionflux-demo.myshopify.com',
+      endpoint: `${sandbox.url}/sandbox/shopify/admin/api/2025-10/graphql.json`,
+      accessToken: token,
+      apiVersion: '2025-10',
+      appSecret: '',
+    };
     const events: { reason: string; waitMs: number }[] = [];
-    const client = new ShopifyGraphql({ http: new HttpClient({ rateLimitRetries: 8 }), connection, node: { name: 'test' } as INode, itemIndex: 0 });
+    const client = new ShopifyGraphql({
+      http: new HttpClient({ rateLimitRetries: 8 }),
+      connection,
+      node: { name: 'test' } as INode,
+      itemIndex: 0,
+    });
     client.onThrottle = (event) => events.push(event);
 
     await drainBucket(token);
@@ -105,7 +139,11 @@ describe('Shopify rate limits', () => {
 
   it('waits Retry-After on HTTP 429 and succeeds without any node retries', async () => {
     await sandbox.fault({ service: 'shopify', status: 429, count: 2, retryAfter: 1 });
-    const result = await runNodeForOutput({ type: 'ionfluxShopify', parameters: { resource: 'product', operation: 'lowStock', threshold: 5, options: {} }, credentials: credentials() });
+    const result = await runNodeForOutput({
+      type: 'ionfluxShopify',
+      parameters: { resource: 'product', operation: 'lowStock', threshold: 5, options: {} },
+      credentials: credentials(),
+    });
     expect(result.threshold).toBe(5);
     expect(await sandbox.pendingFaults()).toEqual([]);
 
@@ -114,7 +152,13 @@ describe('Shopify rate limits', () => {
     const events: { reason: string; waitMs: number }[] = [];
     const client = new ShopifyGraphql({
       http: new HttpClient({ rateLimitRetries: 8 }),
-      connection: { shopDomain: 'x', endpoint: `${sandbox.url}/sandbox/shopify/admin/api/2025-10/graphql.json`, accessToken: token, apiVersion: '2025-10', appSecret: '' },
+      connection: {
+        shopDomain: 'x',
+        endpoint: `${sandbox.url}/sandbox/shopify/admin/api/2025-10/graphql.json`,
+        accessToken: token,
+        apiVersion: '2025-10',
+        appSecret: '',
+      },
       node: { name: 'test' } as INode,
       itemIndex: 0,
     });
@@ -125,28 +169,50 @@ describe('Shopify rate limits', () => {
 
   it('gives up on endless 429s, unless node retries are left', async () => {
     await sandbox.fault({ service: 'shopify', status: 429, count: 9, retryAfter: 0 });
-    const failed = await runNode({ type: 'ionfluxShopify', parameters: { resource: 'product', operation: 'list', options: {} }, credentials: credentials() });
+    const failed = await runNode({
+      type: 'ionfluxShopify',
+      parameters: { resource: 'product', operation: 'list', options: {} },
+      credentials: credentials(),
+    });
     expect(failed.error?.message).toBe('Shopify kept rate limiting the request (HTTP 429) after 8 waits.');
     await sandbox.clearFaults();
     await sandbox.fault({ service: 'shopify', status: 429, count: 9, retryAfter: 0 });
-    const passed = await runNodeForOutput({ type: 'ionfluxShopify', parameters: { resource: 'product', operation: 'list', limit: 3, options: { retries: 1, retryDelayMs: 1 } }, credentials: credentials() });
+    const passed = await runNodeForOutput({
+      type: 'ionfluxShopify',
+      parameters: { resource: 'product', operation: 'list', limit: 3, options: { retries: 1, retryDelayMs: 1 } },
+      credentials: credentials(),
+    });
     expect(passed.count).toBe(3);
   });
 
   it('retries 5xx only with options.retries', async () => {
     await sandbox.fault({ service: 'shopify', status: 503, count: 2, retryAfter: 0 });
-    const failed = await runNode({ type: 'ionfluxShopify', parameters: { resource: 'product', operation: 'list', options: {} }, credentials: credentials() });
+    const failed = await runNode({
+      type: 'ionfluxShopify',
+      parameters: { resource: 'product', operation: 'list', options: {} },
+      credentials: credentials(),
+    });
     expect(failed.error?.message).toBe('Shopify answered HTTP 503: Unavailable Shop');
     await sandbox.clearFaults();
     await sandbox.fault({ service: 'shopify', status: 500, count: 2 });
-    const passed = await runNodeForOutput({ type: 'ionfluxShopify', parameters: { resource: 'product', operation: 'list', limit: 2, options: { retries: 2, retryDelayMs: 5 } }, credentials: credentials() });
+    const passed = await runNodeForOutput({
+      type: 'ionfluxShopify',
+      parameters: { resource: 'product', operation: 'list', limit: 2, options: { retries: 2, retryDelayMs: 5 } },
+      credentials: credentials(),
+    });
     expect((passed.products as IDataObject[]).length).toBe(2);
   });
 
   it('stops at the timeout instead of waiting for a bucket that refills too slowly', async () => {
     const token = String(sandbox.credentials.shopify.accessToken);
     await drainBucket(token);
-    const run = await runNode({ type: 'ionfluxShopify', parameters: { resource: 'revenue', operation: 'summary', period: 'yesterday', options: { timeoutMs: 800 } }, credentials: credentials() });
-    expect(run.error?.message).toMatch(/did not finish within the timeout of 800 ms|Shopify throttled the query \(THROTTLED\) and it did not fit within 8 waits or the timeout/);
+    const run = await runNode({
+      type: 'ionfluxShopify',
+      parameters: { resource: 'revenue', operation: 'summary', period: 'yesterday', options: { timeoutMs: 800 } },
+      credentials: credentials(),
+    });
+    expect(run.error?.message).toMatch(
+      /did not finish within the timeout of 800 ms|Shopify throttled the query \(THROTTLED\) and it did not fit within 8 waits or the timeout/,
+    );
   });
 });

@@ -11,7 +11,13 @@
  * https://shopify.dev/docs/api/usage/limits#graphql-admin-api-rate-limits
  */
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHookFunctions, INode, JsonObject } from 'n8n-workflow';
+import type {
+  ICredentialDataDecryptedObject,
+  IExecuteFunctions,
+  IHookFunctions,
+  INode,
+  JsonObject,
+} from 'n8n-workflow';
 import { HttpClient } from '../shared/http/client';
 import type { HttpResponse, ResponseVerdict } from '../shared/http/client';
 import { itemHttpClient } from '../shared/http/item-client';
@@ -35,13 +41,19 @@ export interface ShopifyConnection {
 
 /** `my-store` or `my-store.myshopify.com` (any case, with or without https://) as `my-store.myshopify.com`. */
 export function normalizeShopDomain(value: string): string | null {
-  const host = value.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+  const host = value
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/.*$/, '');
   if (/^[a-z0-9][a-z0-9-]*$/.test(host)) return `${host}.myshopify.com`;
   if (/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(host)) return host;
   return null;
 }
 
-type CredentialSource = Pick<IExecuteFunctions, 'getCredentials' | 'getNodeParameter' | 'getNode'> | Pick<IHookFunctions, 'getCredentials' | 'getNodeParameter' | 'getNode'>;
+type CredentialSource =
+  | Pick<IExecuteFunctions, 'getCredentials' | 'getNodeParameter' | 'getNode'>
+  | Pick<IHookFunctions, 'getCredentials' | 'getNodeParameter' | 'getNode'>;
 
 /** The connection of the node's credential (`authentication`: accessToken, the default, or oAuth2). */
 export async function shopifyConnection(ctx: CredentialSource, itemIndex = 0): Promise<ShopifyConnection> {
@@ -53,28 +65,54 @@ export async function shopifyConnection(ctx: CredentialSource, itemIndex = 0): P
     credentials = await ctx.getCredentials(OAUTH2_CREDENTIAL, itemIndex);
     const tokenData = credentials.oauthTokenData as { access_token?: unknown } | undefined;
     accessToken = typeof tokenData?.access_token === 'string' ? tokenData.access_token : '';
-    if (!accessToken) throw new NodeOperationError(ctx.getNode(), 'The Shopify OAuth2 credential is not connected yet: connect it to the store first.', { itemIndex });
+    if (!accessToken)
+      throw new NodeOperationError(
+        ctx.getNode(),
+        'The Shopify OAuth2 credential is not connected yet: connect it to the store first.',
+        { itemIndex },
+      );
     appSecret = String(credentials.appSecret || credentials.clientSecret || '');
   } else if (authentication === 'accessToken') {
     credentials = await ctx.getCredentials(ACCESS_TOKEN_CREDENTIAL, itemIndex);
     accessToken = String(credentials.accessToken ?? '');
-    if (!accessToken) throw new NodeOperationError(ctx.getNode(), 'The Shopify credential has no access token.', { itemIndex });
+    if (!accessToken)
+      throw new NodeOperationError(ctx.getNode(), 'The Shopify credential has no access token.', { itemIndex });
     appSecret = String(credentials.appSecret ?? '');
   } else {
-    throw new NodeOperationError(ctx.getNode(), `Parameter "authentication" must be "accessToken" or "oAuth2", but got "${authentication}".`, { itemIndex });
+    throw new NodeOperationError(
+      ctx.getNode(),
+      `Parameter "authentication" must be "accessToken" or "oAuth2", but got "${authentication}".`,
+      { itemIndex },
+    );
   }
   const rawDomain = String(credentials.shopDomain ?? '');
-  const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+  const baseUrl = String(credentials.baseUrl ?? '')
+    .trim()
+    .replace(/\/+$/, '');
   const shopDomain = normalizeShopDomain(rawDomain);
   if (!shopDomain && !baseUrl) {
-    throw new NodeOperationError(ctx.getNode(), `The Shopify credential's shop domain "${rawDomain}" is not a store domain such as my-store.myshopify.com.`, { itemIndex });
+    throw new NodeOperationError(
+      ctx.getNode(),
+      `The Shopify credential's shop domain "${rawDomain}" is not a store domain such as my-store.myshopify.com.`,
+      { itemIndex },
+    );
   }
   const apiVersion = String(credentials.apiVersion || SHOPIFY_API_VERSION);
   if (!/^\d{4}-(01|04|07|10)$/.test(apiVersion) && apiVersion !== 'unstable') {
-    throw new NodeOperationError(ctx.getNode(), `The Shopify credential's API version "${apiVersion}" is not a Shopify version such as ${SHOPIFY_API_VERSION}.`, { itemIndex });
+    throw new NodeOperationError(
+      ctx.getNode(),
+      `The Shopify credential's API version "${apiVersion}" is not a Shopify version such as ${SHOPIFY_API_VERSION}.`,
+      { itemIndex },
+    );
   }
   const root = baseUrl || `https://${shopDomain}`;
-  return { shopDomain: shopDomain ?? rawDomain, endpoint: `${root}/admin/api/${apiVersion}/graphql.json`, accessToken, apiVersion, appSecret };
+  return {
+    shopDomain: shopDomain ?? rawDomain,
+    endpoint: `${root}/admin/api/${apiVersion}/graphql.json`,
+    accessToken,
+    apiVersion,
+    appSecret,
+  };
 }
 
 export interface ThrottleStatus {
@@ -120,14 +158,29 @@ function bucketKey(connection: ShopifyConnection): string {
 }
 
 /** Milliseconds until the bucket holds `cost` points (0 when it already does or nothing is known). */
-export function waitForCost({ status, at, cost, now = Date.now() }: { status: ThrottleStatus | undefined; at: number; cost: number; now?: number }): number {
+export function waitForCost({
+  status,
+  at,
+  cost,
+  now = Date.now(),
+}: {
+  status: ThrottleStatus | undefined;
+  at: number;
+  cost: number;
+  now?: number;
+}): number {
   if (!status || status.restoreRate <= 0) return 0;
-  const available = Math.min(status.maximumAvailable, status.currentlyAvailable + ((now - at) / 1000) * status.restoreRate);
+  const available = Math.min(
+    status.maximumAvailable,
+    status.currentlyAvailable + ((now - at) / 1000) * status.restoreRate,
+  );
   if (available >= cost) return 0;
   return Math.ceil(((cost - available) / status.restoreRate) * 1000) + 50;
 }
 
-function parseBody(response: HttpResponse): { errors?: unknown; data?: unknown; extensions?: { cost?: CostExtension; search?: SearchReport[] } } | undefined {
+function parseBody(
+  response: HttpResponse,
+): { errors?: unknown; data?: unknown; extensions?: { cost?: CostExtension; search?: SearchReport[] } } | undefined {
   try {
     return JSON.parse(response.text()) as never;
   } catch {
@@ -141,7 +194,9 @@ function throttledWait(body: ReturnType<typeof parseBody>): number | undefined {
   const cost = body?.extensions?.cost;
   const status = cost?.throttleStatus;
   if (!status || !cost?.requestedQueryCost) return 1000;
-  return waitForCost({ status, at: Date.now(), cost: Math.min(cost.requestedQueryCost, status.maximumAvailable) }) || 1000;
+  return (
+    waitForCost({ status, at: Date.now(), cost: Math.min(cost.requestedQueryCost, status.maximumAvailable) }) || 1000
+  );
 }
 
 /**
@@ -159,7 +214,17 @@ export class ShopifyGraphql {
   /** Observer of rate-limit waits (tests and logs). */
   onThrottle?: (event: { reason: 'THROTTLED' | 'HTTP 429' | 'bucket low'; waitMs: number }) => void;
 
-  constructor({ http, connection, node, itemIndex }: { http: HttpClient; connection: ShopifyConnection; node: INode; itemIndex: number }) {
+  constructor({
+    http,
+    connection,
+    node,
+    itemIndex,
+  }: {
+    http: HttpClient;
+    connection: ShopifyConnection;
+    node: INode;
+    itemIndex: number;
+  }) {
     this.http = http;
     this.connection = connection;
     this.node = node;
@@ -176,7 +241,10 @@ export class ShopifyGraphql {
   private apiError(message: string, response: HttpResponse | undefined, extra: JsonObject = {}): NodeApiError {
     return new NodeApiError(
       this.node,
-      { ...(response ? { status: response.status, body: response.text().slice(0, 2000) } : {}), ...extra } as JsonObject,
+      {
+        ...(response ? { status: response.status, body: response.text().slice(0, 2000) } : {}),
+        ...extra,
+      } as JsonObject,
       { itemIndex: this.itemIndex, message, ...(response ? { httpCode: String(response.status) } : {}) },
     );
   }
@@ -197,7 +265,8 @@ export class ShopifyGraphql {
     const classify = (response: HttpResponse): ResponseVerdict => {
       if (response.status === 429) {
         const retryAfter = response.headers['retry-after'];
-        const retryAfterMs = retryAfter !== undefined && /^\d+(\.\d+)?$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : 2000;
+        const retryAfterMs =
+          retryAfter !== undefined && /^\d+(\.\d+)?$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : 2000;
         this.onThrottle?.({ reason: 'HTTP 429', waitMs: retryAfterMs });
         return { kind: 'rateLimited', retryAfterMs };
       }
@@ -214,29 +283,61 @@ export class ShopifyGraphql {
       {
         method: 'POST',
         url: this.connection.endpoint,
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Shopify-Access-Token': this.connection.accessToken },
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          'X-Shopify-Access-Token': this.connection.accessToken,
+        },
         body: JSON.stringify({ query, variables }),
       },
       { classify },
     );
     if (response.status === 401 || response.status === 403) {
-      throw this.apiError(`Shopify rejected the credential (HTTP ${response.status}): ${describeErrors(parseBody(response)?.errors) || 'invalid API key or access token'}. Check the access token and its scopes.`, response);
+      throw this.apiError(
+        `Shopify rejected the credential (HTTP ${response.status}): ${describeErrors(parseBody(response)?.errors) || 'invalid API key or access token'}. Check the access token and its scopes.`,
+        response,
+      );
     }
-    if (response.status === 404) throw this.apiError(`Shopify answered 404 for ${this.connection.endpoint}: check the shop domain and API version.`, response);
-    if (response.status === 429) throw this.apiError(`Shopify kept rate limiting the request (HTTP 429) after ${RATE_LIMIT_RETRIES} waits.`, response);
-    if (response.status >= 400) throw this.apiError(`Shopify answered HTTP ${response.status}: ${describeErrors(parseBody(response)?.errors) || response.text().slice(0, 200)}`, response);
+    if (response.status === 404)
+      throw this.apiError(
+        `Shopify answered 404 for ${this.connection.endpoint}: check the shop domain and API version.`,
+        response,
+      );
+    if (response.status === 429)
+      throw this.apiError(
+        `Shopify kept rate limiting the request (HTTP 429) after ${RATE_LIMIT_RETRIES} waits.`,
+        response,
+      );
+    if (response.status >= 400)
+      throw this.apiError(
+        `Shopify answered HTTP ${response.status}: ${describeErrors(parseBody(response)?.errors) || response.text().slice(0, 200)}`,
+        response,
+      );
     const body = lastBody ?? parseBody(response);
-    if (!body || typeof body !== 'object') throw this.apiError('Shopify answered with a body that is not JSON.', response);
+    if (!body || typeof body !== 'object')
+      throw this.apiError('Shopify answered with a body that is not JSON.', response);
     this.remember(body.extensions?.cost, query);
-    const errors = Array.isArray(body.errors) ? (body.errors as GraphqlError[]) : body.errors ? [{ message: String(describeErrors(body.errors)) }] : [];
+    const errors = Array.isArray(body.errors)
+      ? (body.errors as GraphqlError[])
+      : body.errors
+        ? [{ message: String(describeErrors(body.errors)) }]
+        : [];
     if (errors.length > 0) {
       const codes = errors.map((e) => e.extensions?.code).filter(Boolean);
       if (codes.includes('THROTTLED')) {
         const status = body.extensions?.cost?.throttleStatus;
-        const bucket = status ? ` The cost bucket holds ${status.currentlyAvailable} of ${status.maximumAvailable} points (restoring ${status.restoreRate}/s) and this query needs ${body.extensions?.cost?.requestedQueryCost ?? '?'}.` : '';
-        throw this.apiError(`Shopify throttled the query (THROTTLED) and it did not fit within ${RATE_LIMIT_RETRIES} waits or the timeout (options.timeoutMs).${bucket}`, response, { errors: errors as unknown as JsonObject[] } as JsonObject);
+        const bucket = status
+          ? ` The cost bucket holds ${status.currentlyAvailable} of ${status.maximumAvailable} points (restoring ${status.restoreRate}/s) and this query needs ${body.extensions?.cost?.requestedQueryCost ?? '?'}.`
+          : '';
+        throw this.apiError(
+          `Shopify throttled the query (THROTTLED) and it did not fit within ${RATE_LIMIT_RETRIES} waits or the timeout (options.timeoutMs).${bucket}`,
+          response,
+          { errors: errors as unknown as JsonObject[] } as JsonObject,
+        );
       }
-      throw this.apiError(`Shopify GraphQL error: ${describeErrors(errors)}`, response, { errors: errors as unknown as JsonObject[] } as JsonObject);
+      throw this.apiError(`Shopify GraphQL error: ${describeErrors(errors)}`, response, {
+        errors: errors as unknown as JsonObject[],
+      } as JsonObject);
     }
     return { data: body.data as T, cost: body.extensions?.cost, search: body.extensions?.search ?? [] };
   }
@@ -252,7 +353,14 @@ export class ShopifyGraphql {
    * @example
    * const orders = await shopify.paginate({ query: ORDERS, variables: { q }, connection: (d) => d.orders, pageSize: 15, limit: 500 });
    */
-  async paginate<TData, TNode>({ query, variables, connection, pageSize, limit, onPage }: {
+  async paginate<TData, TNode>({
+    query,
+    variables,
+    connection,
+    pageSize,
+    limit,
+    onPage,
+  }: {
     query: string;
     variables: Record<string, unknown>;
     connection: (data: TData) => { nodes: TNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
@@ -288,7 +396,10 @@ function describeErrors(errors: unknown): string {
       })
       .join('; ');
   }
-  if (typeof errors === 'object') return Object.entries(errors).map(([k, v]) => `${k}: ${String(v)}`).join('; ');
+  if (typeof errors === 'object')
+    return Object.entries(errors)
+      .map(([k, v]) => `${k}: ${String(v)}`)
+      .join('; ');
   return String(errors);
 }
 
@@ -296,10 +407,19 @@ function describeErrors(errors: unknown): string {
  * Fails naming the parameter when Shopify reported warnings about a search query it was given (Shopify ignores the
  * bad terms and answers anyway; a report built on a half-read filter would be wrong). Called on the first page.
  */
-export function assertSearchAccepted(ctx: Pick<IExecuteFunctions, 'getNode'>, itemIndex: number, parameter: string, reports: SearchReport[]): void {
+export function assertSearchAccepted(
+  ctx: Pick<IExecuteFunctions, 'getNode'>,
+  itemIndex: number,
+  parameter: string,
+  reports: SearchReport[],
+): void {
   const detail = [...new Set(reports.flatMap((r) => r.warnings).map((w) => `${w.field}: ${w.message}`))].join('; ');
   if (detail === '') return;
-  throw new NodeOperationError(ctx.getNode(), `Parameter "${parameter}" is not a valid Shopify search query: ${detail}`, { itemIndex, description: 'See https://shopify.dev/docs/api/usage/search-syntax' });
+  throw new NodeOperationError(
+    ctx.getNode(),
+    `Parameter "${parameter}" is not a valid Shopify search query: ${detail}`,
+    { itemIndex, description: 'See https://shopify.dev/docs/api/usage/search-syntax' },
+  );
 }
 
 /** Accepts `gid://shopify/<Type>/123` or `123`; returns the global id, or null when it is neither. */

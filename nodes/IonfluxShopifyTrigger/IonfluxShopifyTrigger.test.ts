@@ -25,8 +25,14 @@ beforeAll(async () => {
       response.statusCode = 404;
       return response.end();
     }
-    const req = { headers: request.headers, rawBody: Buffer.from(request.body, 'utf8'), body: request.body ? JSON.parse(request.body) : {} };
-    const result = (await harness.nodeType.webhook!.call(harness.webhookContext(req, response))) as IWebhookResponseData;
+    const req = {
+      headers: request.headers,
+      rawBody: Buffer.from(request.body, 'utf8'),
+      body: request.body ? JSON.parse(request.body) : {},
+    };
+    const result = (await harness.nodeType.webhook!.call(
+      harness.webhookContext(req, response),
+    )) as IWebhookResponseData;
     if (result.workflowData) {
       emitted.set(path, [...(emitted.get(path) ?? []), ...result.workflowData[0]!.map((item) => item.json)]);
       response.statusCode = 200;
@@ -42,7 +48,12 @@ afterAll(async () => {
 });
 
 function trigger(topic: string, credentials: IDataObject = sandbox.credentials.shopify) {
-  const harness = webhookHarness({ type: 'ionfluxShopifyTrigger', parameters: { topic }, credentials: { ionfluxShopifyAccessTokenApi: credentials as never }, webhookBaseUrl: `${receiver.url}/webhook` });
+  const harness = webhookHarness({
+    type: 'ionfluxShopifyTrigger',
+    parameters: { topic },
+    credentials: { ionfluxShopifyAccessTokenApi: credentials as never },
+    webhookBaseUrl: `${receiver.url}/webhook`,
+  });
   harnesses.set(harness.webhook.path, harness);
   return harness;
 }
@@ -62,12 +73,23 @@ describe('IONFLUX Shopify Trigger', () => {
     expect(await methods(created).checkExists.call(created.hookContext())).toBe(false);
     expect(await methods(created).create.call(created.hookContext())).toBe(true);
     expect(await methods(created).checkExists.call(created.hookContext())).toBe(true);
-    expect(await subscriptions()).toEqual([{ id: expect.stringMatching(/^gid:\/\/shopify\/WebhookSubscription\/\d+$/), topic: 'ORDERS_CREATE', uri: url }]);
+    expect(await subscriptions()).toEqual([
+      { id: expect.stringMatching(/^gid:\/\/shopify\/WebhookSubscription\/\d+$/), topic: 'ORDERS_CREATE', uri: url },
+    ]);
 
     // A $150 order placed on the storefront: Shopify signs and delivers orders/create to the subscription.
-    const response = await fetch(`${sandbox.url}/sandbox/shopify/control/orders`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ total: '150.00' }) });
-    const placed = (await response.json()) as { webhook: IDataObject; deliveries: { delivered: boolean; status: number; topic: string }[] };
-    expect(placed.deliveries).toEqual([expect.objectContaining({ topic: 'orders/create', delivered: true, status: 200 })]);
+    const response = await fetch(`${sandbox.url}/sandbox/shopify/control/orders`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ total: '150.00' }),
+    });
+    const placed = (await response.json()) as {
+      webhook: IDataObject;
+      deliveries: { delivered: boolean; status: number; topic: string }[];
+    };
+    expect(placed.deliveries).toEqual([
+      expect.objectContaining({ topic: 'orders/create', delivered: true, status: 200 }),
+    ]);
     const items = emitted.get(created.webhook.path)!;
     expect(items).toEqual([{ topic: 'orders/create', shop: 'ionflux-demo.myshopify.com', order: placed.webhook }]);
     expect((items[0]!.order as IDataObject).total_price).toBe('150.00');
@@ -81,26 +103,52 @@ describe('IONFLUX Shopify Trigger', () => {
     const created = [...harnesses.values()].find((h) => h.node.parameters.topic === 'orders/create')!;
     const before = emitted.get(created.webhook.path)?.length ?? 0;
     const body = JSON.stringify({ id: 1, name: '#1', total_price: '1.00' });
-    const post = (headers: Record<string, string>, payload = body) => fetch(created.url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Shopify-Topic': 'orders/create', ...headers }, body: payload });
+    const post = (headers: Record<string, string>, payload = body) =>
+      fetch(created.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Shopify-Topic': 'orders/create', ...headers },
+        body: payload,
+      });
     const secret = String(sandbox.credentials.shopify.appSecret);
     expect((await post({})).status).toBe(401);
     expect((await post({ 'X-Shopify-Hmac-Sha256': shopifyWebhookSignature(body, 'not-the-secret') })).status).toBe(401);
-    expect((await post({ 'X-Shopify-Hmac-Sha256': shopifyWebhookSignature(body, secret) }, body.replace('1.00', '9999.00'))).status).toBe(401);
+    expect(
+      (await post({ 'X-Shopify-Hmac-Sha256': shopifyWebhookSignature(body, secret) }, body.replace('1.00', '9999.00')))
+        .status,
+    ).toBe(401);
     const refused = await post({ 'X-Shopify-Hmac-Sha256': 'garbage' });
     expect(refused.status).toBe(401);
     expect(await refused.json()).toEqual({ error: 'Invalid webhook signature (X-Shopify-Hmac-Sha256).' });
     expect(emitted.get(created.webhook.path)?.length ?? 0).toBe(before);
 
     // Correctly signed: accepted.
-    expect((await post({ 'X-Shopify-Hmac-Sha256': shopifyWebhookSignature(body, secret), 'X-Shopify-Shop-Domain': 'ionflux-demo.myshopify.com' })).status).toBe(200);
-    expect(emitted.get(created.webhook.path)!.at(-1)).toEqual({ topic: 'orders/create', shop: 'ionflux-demo.myshopify.com', order: JSON.parse(body) });
+    expect(
+      (
+        await post({
+          'X-Shopify-Hmac-Sha256': shopifyWebhookSignature(body, secret),
+          'X-Shopify-Shop-Domain': 'ionflux-demo.myshopify.com',
+        })
+      ).status,
+    ).toBe(200);
+    expect(emitted.get(created.webhook.path)!.at(-1)).toEqual({
+      topic: 'orders/create',
+      shop: 'ionflux-demo.myshopify.com',
+      order: JSON.parse(body),
+    });
   });
 
   it('acknowledges a signed webhook of another topic without starting the workflow', async () => {
     const created = [...harnesses.values()].find((h) => h.node.parameters.topic === 'orders/create')!;
     const before = emitted.get(created.webhook.path)!.length;
     const body = JSON.stringify({ id: 2 });
-    const response = await fetch(created.url, { method: 'POST', headers: { 'X-Shopify-Topic': 'orders/paid', 'X-Shopify-Hmac-Sha256': shopifyWebhookSignature(body, String(sandbox.credentials.shopify.appSecret)) }, body });
+    const response = await fetch(created.url, {
+      method: 'POST',
+      headers: {
+        'X-Shopify-Topic': 'orders/paid',
+        'X-Shopify-Hmac-Sha256': shopifyWebhookSignature(body, String(sandbox.credentials.shopify.appSecret)),
+      },
+      body,
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ignored: true, reason: 'topic orders/paid is not orders/create' });
     expect(emitted.get(created.webhook.path)!.length).toBe(before);
@@ -109,12 +157,22 @@ describe('IONFLUX Shopify Trigger', () => {
   it('handles other order topics (orders/updated delivered by Shopify for an existing order)', async () => {
     const updated = trigger('orders/updated');
     await methods(updated).create.call(updated.hookContext());
-    const { body } = await sandbox.shopifyGraphql('{ orders(first: 1, reverse: true, sortKey: CREATED_AT) { nodes { id legacyResourceId } } }');
+    const { body } = await sandbox.shopifyGraphql(
+      '{ orders(first: 1, reverse: true, sortKey: CREATED_AT) { nodes { id legacyResourceId } } }',
+    );
     const order = body.data.orders.nodes[0];
-    const response = await fetch(`${sandbox.url}/sandbox/shopify/webhooks/deliver`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ topic: 'orders/updated', address: updated.url, orderId: order.id }) });
+    const response = await fetch(`${sandbox.url}/sandbox/shopify/webhooks/deliver`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ topic: 'orders/updated', address: updated.url, orderId: order.id }),
+    });
     expect(((await response.json()) as { delivery: { delivered: boolean } }).delivery.delivered).toBe(true);
     const [item] = emitted.get(updated.webhook.path)!;
-    expect(item).toMatchObject({ topic: 'orders/updated', shop: 'ionflux-demo.myshopify.com', order: { id: Number(order.legacyResourceId), admin_graphql_api_id: order.id } });
+    expect(item).toMatchObject({
+      topic: 'orders/updated',
+      shop: 'ionflux-demo.myshopify.com',
+      order: { id: Number(order.legacyResourceId), admin_graphql_api_id: order.id },
+    });
   });
 
   it('unsubscribes through webhookSubscriptionDelete when the workflow is deactivated', async () => {
@@ -132,9 +190,15 @@ describe('IONFLUX Shopify Trigger', () => {
   it('refuses every webhook when the credential has no app secret', async () => {
     const unsigned = trigger('orders/paid', { ...sandbox.credentials.shopify, appSecret: '' });
     const body = JSON.stringify({ id: 3 });
-    const response = await fetch(unsigned.url, { method: 'POST', headers: { 'X-Shopify-Topic': 'orders/paid', 'X-Shopify-Hmac-Sha256': shopifyWebhookSignature(body, '') }, body });
+    const response = await fetch(unsigned.url, {
+      method: 'POST',
+      headers: { 'X-Shopify-Topic': 'orders/paid', 'X-Shopify-Hmac-Sha256': shopifyWebhookSignature(body, '') },
+      body,
+    });
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ error: 'The Shopify credential has no app secret, so the webhook signature cannot be verified.' });
+    expect(await response.json()).toEqual({
+      error: 'The Shopify credential has no app secret, so the webhook signature cannot be verified.',
+    });
     expect(emitted.get(unsigned.webhook.path)).toBeUndefined();
   });
 });

@@ -8,7 +8,13 @@ import type { IHookFunctions, JsonObject } from 'n8n-workflow';
 import { HttpClient } from '../shared/http/client';
 import { shopifyConnection, ShopifyGraphql } from '../IonfluxShopify/transport';
 
-export const ORDER_TOPICS = ['orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled', 'orders/fulfilled'] as const;
+export const ORDER_TOPICS = [
+  'orders/create',
+  'orders/updated',
+  'orders/paid',
+  'orders/cancelled',
+  'orders/fulfilled',
+] as const;
 export type OrderTopic = (typeof ORDER_TOPICS)[number];
 
 /** `orders/create` -> `ORDERS_CREATE` (the GraphQL WebhookSubscriptionTopic). */
@@ -30,7 +36,9 @@ async function client(ctx: IHookFunctions): Promise<ShopifyGraphql> {
 
 function userErrorFailure(ctx: IHookFunctions, what: string, errors: UserError[]): NodeApiError {
   const detail = errors.map((e) => `${e.field?.join('.') ?? 'input'}: ${e.message}`).join('; ');
-  return new NodeApiError(ctx.getNode(), { userErrors: errors } as unknown as JsonObject, { message: `Shopify refused to ${what}: ${detail}` });
+  return new NodeApiError(ctx.getNode(), { userErrors: errors } as unknown as JsonObject, {
+    message: `Shopify refused to ${what}: ${detail}`,
+  });
 }
 
 /** The id of the subscription of this topic delivering to `uri`, or null. */
@@ -45,21 +53,26 @@ export async function findSubscription(ctx: IHookFunctions, topic: string, uri: 
 
 export async function createSubscription(ctx: IHookFunctions, topic: string, uri: string): Promise<string> {
   const shopify = await client(ctx);
-  const { data } = await shopify.query<{ webhookSubscriptionCreate: { webhookSubscription: { id: string } | null; userErrors: UserError[] } }>(
+  const { data } = await shopify.query<{
+    webhookSubscriptionCreate: { webhookSubscription: { id: string } | null; userErrors: UserError[] };
+  }>(
     `mutation IonfluxWebhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
       webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) { webhookSubscription { id } userErrors { field message } }
     }`,
     { topic: graphqlTopic(topic), webhookSubscription: { uri, format: 'JSON' } },
   );
   const result = data.webhookSubscriptionCreate;
-  if (result.userErrors.length > 0 || !result.webhookSubscription) throw userErrorFailure(ctx, `subscribe ${uri} to ${topic}`, result.userErrors);
+  if (result.userErrors.length > 0 || !result.webhookSubscription)
+    throw userErrorFailure(ctx, `subscribe ${uri} to ${topic}`, result.userErrors);
   return result.webhookSubscription.id;
 }
 
 /** Deletes a subscription; one that no longer exists counts as deleted. */
 export async function deleteSubscription(ctx: IHookFunctions, id: string): Promise<void> {
   const shopify = await client(ctx);
-  const { data } = await shopify.query<{ webhookSubscriptionDelete: { deletedWebhookSubscriptionId: string | null; userErrors: UserError[] } }>(
+  const { data } = await shopify.query<{
+    webhookSubscriptionDelete: { deletedWebhookSubscriptionId: string | null; userErrors: UserError[] };
+  }>(
     'mutation IonfluxWebhookSubscriptionDelete($id: ID!) { webhookSubscriptionDelete(id: $id) { deletedWebhookSubscriptionId userErrors { field message } } }',
     { id },
   );

@@ -48,8 +48,14 @@ const limiters: Record<TikTokApiFamily, SlidingWindowRateLimiter> = {
  * @example
  * configureTikTokRateLimits({ creativeCenter: { windowMs: 1000, max: 3 } });
  */
-export function configureTikTokRateLimits(limits: Partial<Record<TikTokApiFamily, RateLimit>>): Record<TikTokApiFamily, RateLimit> {
-  const previous = { research: limiters.research.limit, business: limiters.business.limit, creativeCenter: limiters.creativeCenter.limit };
+export function configureTikTokRateLimits(
+  limits: Partial<Record<TikTokApiFamily, RateLimit>>,
+): Record<TikTokApiFamily, RateLimit> {
+  const previous = {
+    research: limiters.research.limit,
+    business: limiters.business.limit,
+    creativeCenter: limiters.creativeCenter.limit,
+  };
   for (const [family, limit] of Object.entries(limits) as [TikTokApiFamily, RateLimit][]) {
     limiters[family] = new SlidingWindowRateLimiter(limit);
   }
@@ -66,9 +72,14 @@ export interface TikTokConnection {
   creativeCenterBase: string;
 }
 
-export async function tiktokConnection(ctx: Pick<IExecuteFunctions, 'getCredentials'>, itemIndex: number): Promise<TikTokConnection> {
+export async function tiktokConnection(
+  ctx: Pick<IExecuteFunctions, 'getCredentials'>,
+  itemIndex: number,
+): Promise<TikTokConnection> {
   const credentials = await ctx.getCredentials(TIKTOK_CREDENTIAL, itemIndex);
-  const override = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+  const override = String(credentials.baseUrl ?? '')
+    .trim()
+    .replace(/\/+$/, '');
   return {
     clientKey: String(credentials.clientKey ?? ''),
     clientSecret: String(credentials.clientSecret ?? ''),
@@ -83,7 +94,13 @@ export async function tiktokConnection(ctx: Pick<IExecuteFunctions, 'getCredenti
 /** JSON.parse that keeps integers beyond 2^53 exactly, as strings (Research API video and music ids). */
 export function parseJsonKeepingBigIntegers(text: string): unknown {
   return JSON.parse(text, function revive(this: unknown, _key: string, value: unknown, context?: { source?: string }) {
-    if (typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && /^-?\d+$/.test(context.source)) return context.source;
+    if (
+      typeof value === 'number' &&
+      !Number.isSafeInteger(value) &&
+      context?.source !== undefined &&
+      /^-?\d+$/.test(context.source)
+    )
+      return context.source;
     return value;
   } as (this: unknown, key: string, value: unknown) => unknown);
 }
@@ -115,7 +132,11 @@ function tiktokVerdict(response: HttpResponse): ResponseVerdict {
   const body = safeParse(response) as (V2Envelope & BusinessEnvelope) | undefined;
   const rateLimited = response.status === 429 || body?.error?.code === 'rate_limit_exceeded' || body?.code === 40100;
   if (rateLimited) return { kind: 'rateLimited', ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-  if ([500, 502, 503, 504].includes(response.status) || body?.error?.code === 'internal_error' || body?.code === 50000) {
+  if (
+    [500, 502, 503, 504].includes(response.status) ||
+    body?.error?.code === 'internal_error' ||
+    body?.code === 50000
+  ) {
     return { kind: 'transient', ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
   return { kind: 'ok' };
@@ -136,7 +157,17 @@ export class TikTokApi {
   private readonly node: INode;
   private readonly itemIndex: number;
 
-  constructor({ http, connection, node, itemIndex }: { http: HttpClient; connection: TikTokConnection; node: INode; itemIndex: number }) {
+  constructor({
+    http,
+    connection,
+    node,
+    itemIndex,
+  }: {
+    http: HttpClient;
+    connection: TikTokConnection;
+    node: INode;
+    itemIndex: number;
+  }) {
     this.http = http;
     this.connection = connection;
     this.node = node;
@@ -145,15 +176,27 @@ export class TikTokApi {
 
   static async forItem(ctx: IExecuteFunctions, itemIndex: number): Promise<TikTokApi> {
     const connection = await tiktokConnection(ctx, itemIndex);
-    return new TikTokApi({ http: itemHttpClient(ctx, itemIndex, { rateLimitRetries: RATE_LIMIT_RETRIES }), connection, node: ctx.getNode(), itemIndex });
+    return new TikTokApi({
+      http: itemHttpClient(ctx, itemIndex, { rateLimitRetries: RATE_LIMIT_RETRIES }),
+      connection,
+      node: ctx.getNode(),
+      itemIndex,
+    });
   }
 
   private failure(message: string, response?: HttpResponse, extra: JsonObject = {}): NodeApiError {
-    return new NodeApiError(this.node, { ...(response ? { status: response.status, body: response.text().slice(0, 2000) } : {}), ...extra } as JsonObject, {
-      itemIndex: this.itemIndex,
-      message,
-      ...(response ? { httpCode: String(response.status) } : {}),
-    });
+    return new NodeApiError(
+      this.node,
+      {
+        ...(response ? { status: response.status, body: response.text().slice(0, 2000) } : {}),
+        ...extra,
+      } as JsonObject,
+      {
+        itemIndex: this.itemIndex,
+        message,
+        ...(response ? { httpCode: String(response.status) } : {}),
+      },
+    );
   }
 
   private missing(what: string): NodeOperationError {
@@ -173,7 +216,11 @@ export class TikTokApi {
   }
 
   /** Sends through pacing + the shared client; returns the parsed envelope. */
-  private async call(family: TikTokApiFamily, paceKey: string, request: Parameters<HttpClient['send']>[0]): Promise<{ response: HttpResponse; body: unknown }> {
+  private async call(
+    family: TikTokApiFamily,
+    paceKey: string,
+    request: Parameters<HttpClient['send']>[0],
+  ): Promise<{ response: HttpResponse; body: unknown }> {
     const host = new URL(request.url).host;
     await this.pace(family, paceKey, host);
     const response = await this.http.send(request, { classify: tiktokVerdict });
@@ -188,7 +235,11 @@ export class TikTokApi {
     if (envelope.code !== 0) {
       const message = envelope.message ?? envelope.msg ?? 'unknown error';
       const rateLimit = envelope.code === 40100 ? ` (still rate limited after ${RATE_LIMIT_RETRIES} waits)` : '';
-      throw this.failure(`TikTok ${api} error ${envelope.code}: ${message}${rateLimit}${envelope.request_id ? ` [request_id ${envelope.request_id}]` : ''}`, response, { code: envelope.code });
+      throw this.failure(
+        `TikTok ${api} error ${envelope.code}: ${message}${rateLimit}${envelope.request_id ? ` [request_id ${envelope.request_id}]` : ''}`,
+        response,
+        { code: envelope.code },
+      );
     }
     return envelope.data;
   }
@@ -196,19 +247,33 @@ export class TikTokApi {
   /** Creative Center trend lists (`{ code, msg, data }`). */
   async creativeCenter(path: string, query: Record<string, string | number | undefined>): Promise<unknown> {
     const url = `${this.connection.creativeCenterBase}${path}`;
-    const { response, body } = await this.call('creativeCenter', 'anonymous', { method: 'GET', url, query, headers: { Accept: 'application/json' } });
+    const { response, body } = await this.call('creativeCenter', 'anonymous', {
+      method: 'GET',
+      url,
+      query,
+      headers: { Accept: 'application/json' },
+    });
     return this.businessData(response, body, 'Creative Center');
   }
 
   /** API for Business (`{ code, message, request_id, data }`), authenticated with the Access-Token header. */
-  async business(method: 'GET' | 'POST', path: string, { query, body }: { query?: Record<string, string | number | undefined>; body?: unknown } = {}): Promise<unknown> {
-    if (!this.connection.businessAccessToken) throw this.missing('Business Access Token (needed for Creator Marketplace)');
+  async business(
+    method: 'GET' | 'POST',
+    path: string,
+    { query, body }: { query?: Record<string, string | number | undefined>; body?: unknown } = {},
+  ): Promise<unknown> {
+    if (!this.connection.businessAccessToken)
+      throw this.missing('Business Access Token (needed for Creator Marketplace)');
     const url = `${this.connection.businessApiBase}${path}`;
     const { response, body: parsed } = await this.call('business', this.connection.businessAccessToken, {
       method,
       url,
       ...(query ? { query } : {}),
-      headers: { 'Access-Token': this.connection.businessAccessToken, Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      headers: {
+        'Access-Token': this.connection.businessAccessToken,
+        Accept: 'application/json',
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     return this.businessData(response, parsed, 'API for Business');
@@ -217,7 +282,8 @@ export class TikTokApi {
   /** A Research API client access token (client_credentials grant), cached until shortly before it expires. */
   async clientToken(refresh = false): Promise<string> {
     const { clientKey, clientSecret, openApiBase } = this.connection;
-    if (!clientKey || !clientSecret) throw this.missing('client key and secret (needed for the Research API client token)');
+    if (!clientKey || !clientSecret)
+      throw this.missing('client key and secret (needed for the Research API client token)');
     const cacheKey = `${openApiBase}|${clientKey}`;
     const cached = clientTokens.get(cacheKey);
     if (cached && !refresh && cached.expiresAt > Date.now()) return cached.token;
@@ -225,13 +291,24 @@ export class TikTokApi {
       method: 'POST',
       url: `${openApiBase}/v2/oauth/token/`,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body: new URLSearchParams({ client_key: clientKey, client_secret: clientSecret, grant_type: 'client_credentials' }).toString(),
+      body: new URLSearchParams({
+        client_key: clientKey,
+        client_secret: clientSecret,
+        grant_type: 'client_credentials',
+      }).toString(),
     });
-    const body = safeParse(response) as { access_token?: string; expires_in?: number; error?: string; error_description?: string } | undefined;
+    const body = safeParse(response) as
+      { access_token?: string; expires_in?: number; error?: string; error_description?: string } | undefined;
     if (response.status !== 200 || !body?.access_token) {
-      throw this.failure(`TikTok refused the client credentials (${body?.error ?? `HTTP ${response.status}`}): ${body?.error_description ?? 'no access token returned'}`, response);
+      throw this.failure(
+        `TikTok refused the client credentials (${body?.error ?? `HTTP ${response.status}`}): ${body?.error_description ?? 'no access token returned'}`,
+        response,
+      );
     }
-    clientTokens.set(cacheKey, { token: body.access_token, expiresAt: Date.now() + Math.max(0, (body.expires_in ?? 7200) - 300) * 1000 });
+    clientTokens.set(cacheKey, {
+      token: body.access_token,
+      expiresAt: Date.now() + Math.max(0, (body.expires_in ?? 7200) - 300) * 1000,
+    });
     return body.access_token;
   }
 
@@ -248,13 +325,18 @@ export class TikTokApi {
         body: JSON.stringify(body),
       });
       const envelope = parsed as V2Envelope | undefined;
-      if (!envelope || typeof envelope !== 'object' || !envelope.error) throw this.failure(`TikTok Research API answered HTTP ${response.status} without its JSON envelope.`, response);
+      if (!envelope || typeof envelope !== 'object' || !envelope.error)
+        throw this.failure(`TikTok Research API answered HTTP ${response.status} without its JSON envelope.`, response);
       const code = envelope.error.code ?? 'unknown';
       if (code === 'ok') return envelope.data;
       // A cached client token may have been revoked or expired early: fetch a new one once.
       if (code === 'access_token_invalid' && attempt === 0) continue;
       const rateLimit = code === 'rate_limit_exceeded' ? ` (still rate limited after ${RATE_LIMIT_RETRIES} waits)` : '';
-      throw this.failure(`TikTok Research API error ${code}: ${envelope.error.message ?? ''}${rateLimit}${envelope.error.log_id ? ` [log_id ${envelope.error.log_id}]` : ''}`, response, { code });
+      throw this.failure(
+        `TikTok Research API error ${code}: ${envelope.error.message ?? ''}${rateLimit}${envelope.error.log_id ? ` [log_id ${envelope.error.log_id}]` : ''}`,
+        response,
+        { code },
+      );
     }
   }
 }

@@ -27,7 +27,10 @@ export const TREND_PAGE_SIZE = 50;
  * Walks a trend list page by page for one keyword until `limit` entries (the list is ranked, so the first `limit`
  * of each keyword contain the overall top `limit`).
  */
-export async function collectTrendPages<T>(fetchPage: (page: number, size: number) => Promise<{ list: T[]; hasMore: boolean }>, limit: number): Promise<T[]> {
+export async function collectTrendPages<T>(
+  fetchPage: (page: number, size: number) => Promise<{ list: T[]; hasMore: boolean }>,
+  limit: number,
+): Promise<T[]> {
   const out: T[] = [];
   for (let page = 1; out.length < limit; page++) {
     const size = Math.min(TREND_PAGE_SIZE, limit);

@@ -35,20 +35,39 @@ export const PINECONE_CREDENTIAL = 'ionfluxPineconeApi';
 export async function vectorBackend(ctx: IExecuteFunctions, itemIndex: number): Promise<VectorBackend> {
   const backend = (ctx.getNodeParameter('backend', itemIndex, 'ionflux') as string) || 'ionflux';
   if (backend === 'pinecone') return pineconeBackend(ctx, itemIndex);
-  if (backend !== 'ionflux') throw new NodeOperationError(ctx.getNode(), `Parameter "backend" must be "ionflux" or "pinecone", but got "${backend}".`, { itemIndex });
+  if (backend !== 'ionflux')
+    throw new NodeOperationError(
+      ctx.getNode(),
+      `Parameter "backend" must be "ionflux" or "pinecone", but got "${backend}".`,
+      { itemIndex },
+    );
   const api = await IonfluxApiClient.forItem(ctx, itemIndex);
   return {
     upsert: (namespace, vectors) =>
       api.run(async () => {
         let upserted = 0;
         for (let start = 0; start < vectors.length; start += 100) {
-          const documents = vectors.slice(start, start + 100).map((v) => ({ id: v.id, text: v.text, metadata: v.metadata, embedding: v.values }));
-          upserted += (await api.workspace<{ upserted: number }>('PUT', `/vectors/${encodeURIComponent(namespace)}/documents`, { documents })).upserted;
+          const documents = vectors
+            .slice(start, start + 100)
+            .map((v) => ({ id: v.id, text: v.text, metadata: v.metadata, embedding: v.values }));
+          upserted += (
+            await api.workspace<{ upserted: number }>('PUT', `/vectors/${encodeURIComponent(namespace)}/documents`, {
+              documents,
+            })
+          ).upserted;
         }
         return upserted;
       }),
     query: (namespace, vector, topK) =>
-      api.run(async () => (await api.workspace<{ matches: VectorMatch[] }>('POST', `/vectors/${encodeURIComponent(namespace)}/query`, { embedding: vector, topK })).matches),
+      api.run(
+        async () =>
+          (
+            await api.workspace<{ matches: VectorMatch[] }>('POST', `/vectors/${encodeURIComponent(namespace)}/query`, {
+              embedding: vector,
+              topK,
+            })
+          ).matches,
+      ),
   };
 }
 
@@ -56,10 +75,17 @@ async function pineconeBackend(ctx: IExecuteFunctions, itemIndex: number): Promi
   const credentials = await ctx.getCredentials(PINECONE_CREDENTIAL, itemIndex);
   const apiKey = String(credentials.apiKey ?? '');
   const indexName = String(credentials.indexName ?? '');
-  if (!apiKey || !indexName) throw new NodeOperationError(ctx.getNode(), 'The Pinecone credential needs an API key and an index name.', { itemIndex });
+  if (!apiKey || !indexName)
+    throw new NodeOperationError(ctx.getNode(), 'The Pinecone credential needs an API key and an index name.', {
+      itemIndex,
+    });
   const http = itemHttpClient(ctx, itemIndex, { rateLimitRetries: 3 });
   const controllerHost = String(credentials.controllerHost || '').trim();
-  const client = new Pinecone({ apiKey, fetchApi: fetchThrough(http) as never, ...(controllerHost ? { controllerHostUrl: controllerHost.replace(/\/+$/, '') } : {}) });
+  const client = new Pinecone({
+    apiKey,
+    fetchApi: fetchThrough(http) as never,
+    ...(controllerHost ? { controllerHostUrl: controllerHost.replace(/\/+$/, '') } : {}),
+  });
   const index = client.index(indexName);
   const wrap = async <T>(call: () => Promise<T>): Promise<T> => {
     try {
@@ -75,7 +101,9 @@ async function pineconeBackend(ctx: IExecuteFunctions, itemIndex: number): Promi
     upsert: (namespace, vectors) =>
       wrap(async () => {
         for (let start = 0; start < vectors.length; start += 100) {
-          const records = vectors.slice(start, start + 100).map((v) => ({ id: v.id, values: v.values, metadata: { ...flatMetadata(v.metadata), text: v.text } }));
+          const records = vectors
+            .slice(start, start + 100)
+            .map((v) => ({ id: v.id, values: v.values, metadata: { ...flatMetadata(v.metadata), text: v.text } }));
           await index.upsert({ records, namespace });
         }
         return vectors.length;

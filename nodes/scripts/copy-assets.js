@@ -32,4 +32,6 @@ function walk(dir, target) {
 }
 
 for (const { from, to } of sources) walk(from, to);
-console.log(`copy-assets: ${copied} file(s) copied into ${path.relative(process.cwd(), path.join(packageDir, 'dist')) || 'dist'}`);
+console.log(
+  `copy-assets: ${copied} file(s) copied into ${path.relative(process.cwd(), path.join(packageDir, 'dist')) || 'dist'}`,
+);

@@ -10,8 +10,21 @@
  * Adding an operation = one new file + one line in the node's router table.
  */
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { HttpCancelledError, HttpNetworkError, HttpTimeoutError, ResponseTooLargeError, TooManyRedirectsError } from './http/errors';
+import type {
+  IDataObject,
+  IExecuteFunctions,
+  INode,
+  INodeExecutionData,
+  INodeProperties,
+  INodePropertyOptions,
+} from 'n8n-workflow';
+import {
+  HttpCancelledError,
+  HttpNetworkError,
+  HttpTimeoutError,
+  ResponseTooLargeError,
+  TooManyRedirectsError,
+} from './http/errors';
 import { SsrfBlockedError } from './http/ssrf';
 
 export interface OperationMeta {
@@ -54,14 +67,22 @@ export interface ResourceDescription {
  * The `resource` and `operation` selectors of a node, followed by every operation's properties and the shared
  * `options` collection.
  */
-export function nodeProperties(resources: ResourceDescription[], table: OperationTable, extra: { before?: INodeProperties[]; options?: INodeProperties } = {}): INodeProperties[] {
+export function nodeProperties(
+  resources: ResourceDescription[],
+  table: OperationTable,
+  extra: { before?: INodeProperties[]; options?: INodeProperties } = {},
+): INodeProperties[] {
   const properties: INodeProperties[] = [...(extra.before ?? [])];
   properties.push({
     displayName: 'Resource',
     name: 'resource',
     type: 'options',
     noDataExpression: true,
-    options: resources.map(({ value, name, description }) => ({ value, name, ...(description ? { description } : {}) })),
+    options: resources.map(({ value, name, description }) => ({
+      value,
+      name,
+      ...(description ? { description } : {}),
+    })),
     default: resources[0]!.value,
   });
   for (const resource of resources) {
@@ -104,7 +125,8 @@ export const requestOptionsProperty: INodeProperties = {
       type: 'number',
       typeOptions: { minValue: 0, maxValue: 10 },
       default: 0,
-      description: 'Retries with exponential backoff for retryable failures only: network errors, HTTP 429 and 5xx (Retry-After is honoured). Fixed-delay retries are the node settings "Retry On Fail".',
+      description:
+        'Retries with exponential backoff for retryable failures only: network errors, HTTP 429 and 5xx (Retry-After is honoured). Fixed-delay retries are the node settings "Retry On Fail".',
     },
     {
       displayName: 'Retry Delay (ms)',
@@ -124,25 +146,47 @@ export interface RequestPolicy {
 }
 
 /** Reads and checks the `options` collection of one item. */
-export function readRequestPolicy(ctx: Pick<IExecuteFunctions, 'getNodeParameter' | 'getNode'>, itemIndex: number): RequestPolicy {
+export function readRequestPolicy(
+  ctx: Pick<IExecuteFunctions, 'getNodeParameter' | 'getNode'>,
+  itemIndex: number,
+): RequestPolicy {
   const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new NodeOperationError(ctx.getNode(), 'Parameter "options" must be an object such as { "timeoutMs": 30000, "retries": 2 }.', { itemIndex });
+    throw new NodeOperationError(
+      ctx.getNode(),
+      'Parameter "options" must be an object such as { "timeoutMs": 30000, "retries": 2 }.',
+      { itemIndex },
+    );
   }
   const number = (key: string, min: number, max: number): number | undefined => {
     const value = options[key];
     if (value === undefined || value === null || value === '') return undefined;
     const n = typeof value === 'number' ? value : Number(value);
     if (!Number.isInteger(n) || n < min || n > max) {
-      throw new NodeOperationError(ctx.getNode(), `Parameter "options.${key}" must be a whole number between ${min} and ${max}, but got ${JSON.stringify(value)}.`, { itemIndex });
+      throw new NodeOperationError(
+        ctx.getNode(),
+        `Parameter "options.${key}" must be a whole number between ${min} and ${max}, but got ${JSON.stringify(value)}.`,
+        { itemIndex },
+      );
     }
     return n;
   };
   const timeoutMs = number('timeoutMs', 1, 86_400_000);
-  return { ...(timeoutMs !== undefined ? { timeoutMs } : {}), retries: number('retries', 0, 10) ?? 0, retryDelayMs: number('retryDelayMs', 0, 600_000) ?? 1000 };
+  return {
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    retries: number('retries', 0, 10) ?? 0,
+    retryDelayMs: number('retryDelayMs', 0, 600_000) ?? 1000,
+  };
 }
 
-const CLIENT_ERRORS = [HttpTimeoutError, HttpCancelledError, HttpNetworkError, TooManyRedirectsError, ResponseTooLargeError, SsrfBlockedError];
+const CLIENT_ERRORS = [
+  HttpTimeoutError,
+  HttpCancelledError,
+  HttpNetworkError,
+  TooManyRedirectsError,
+  ResponseTooLargeError,
+  SsrfBlockedError,
+];
 
 /** Any failure as an n8n node error that carries the item index (what n8n shows and routes per item). */
 export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeOperationError | NodeApiError {
@@ -162,7 +206,10 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
  * with its item index) or, when the node continues on fail, becomes `{ json: { error } }` paired with its item;
  * with "continue (using error output)" n8n routes those items to the error output.
  */
-export async function runForEachItem(ctx: IExecuteFunctions, run: (itemIndex: number) => Promise<IDataObject | IDataObject[]>): Promise<INodeExecutionData[]> {
+export async function runForEachItem(
+  ctx: IExecuteFunctions,
+  run: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+): Promise<INodeExecutionData[]> {
   const items = ctx.getInputData();
   const out: INodeExecutionData[] = [];
   for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
@@ -188,7 +235,10 @@ export async function routeOperation(ctx: IExecuteFunctions, table: OperationTab
   const module = table[resource]?.[operation];
   if (!module) {
     const known = Object.entries(table).flatMap(([r, ops]) => Object.keys(ops).map((o) => `${r}/${o}`));
-    throw new NodeOperationError(ctx.getNode(), `The operation "${resource}/${operation}" is not supported; use one of ${known.join(', ')}.`);
+    throw new NodeOperationError(
+      ctx.getNode(),
+      `The operation "${resource}/${operation}" is not supported; use one of ${known.join(', ')}.`,
+    );
   }
   return [await runForEachItem(ctx, (itemIndex) => module.execute.call(ctx, itemIndex))];
 }

@@ -14,7 +14,12 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 type Context = Pick<IExecuteFunctions, 'getNodeParameter' | 'getNode'>;
 
-export function parameterError(ctx: Pick<IExecuteFunctions, 'getNode'>, name: string, itemIndex: number, problem: string): NodeOperationError {
+export function parameterError(
+  ctx: Pick<IExecuteFunctions, 'getNode'>,
+  name: string,
+  itemIndex: number,
+  problem: string,
+): NodeOperationError {
   return new NodeOperationError(ctx.getNode(), `Parameter "${name}" ${problem}`, { itemIndex });
 }
 
@@ -38,9 +43,19 @@ export interface StringOptions {
   oneOf?: readonly string[];
 }
 
-export function readString(ctx: Context, name: string, itemIndex: number, options: StringOptions & { required: true }): string;
+export function readString(
+  ctx: Context,
+  name: string,
+  itemIndex: number,
+  options: StringOptions & { required: true },
+): string;
 export function readString(ctx: Context, name: string, itemIndex: number, options?: StringOptions): string | undefined;
-export function readString(ctx: Context, name: string, itemIndex: number, options: StringOptions = {}): string | undefined {
+export function readString(
+  ctx: Context,
+  name: string,
+  itemIndex: number,
+  options: StringOptions = {},
+): string | undefined {
   const value = raw(ctx, name, itemIndex);
   if (isUnset(value) || (typeof value === 'string' && value.trim() === '')) {
     if (options.required) throw parameterError(ctx, name, itemIndex, 'is required.');
@@ -51,7 +66,12 @@ export function readString(ctx: Context, name: string, itemIndex: number, option
   else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
   else throw parameterError(ctx, name, itemIndex, `must be text, but got ${describe(value)}.`);
   if (options.oneOf && !options.oneOf.includes(text)) {
-    throw parameterError(ctx, name, itemIndex, `must be one of ${options.oneOf.map((o) => `"${o}"`).join(', ')}, but got "${text}".`);
+    throw parameterError(
+      ctx,
+      name,
+      itemIndex,
+      `must be one of ${options.oneOf.map((o) => `"${o}"`).join(', ')}, but got "${text}".`,
+    );
   }
   return text;
 }
@@ -65,27 +85,57 @@ export interface NumberOptions {
   oneOf?: readonly number[];
 }
 
-export function readNumber(ctx: Context, name: string, itemIndex: number, options: NumberOptions & { required: true }): number;
+export function readNumber(
+  ctx: Context,
+  name: string,
+  itemIndex: number,
+  options: NumberOptions & { required: true },
+): number;
 export function readNumber(ctx: Context, name: string, itemIndex: number, options?: NumberOptions): number | undefined;
-export function readNumber(ctx: Context, name: string, itemIndex: number, options: NumberOptions = {}): number | undefined {
+export function readNumber(
+  ctx: Context,
+  name: string,
+  itemIndex: number,
+  options: NumberOptions = {},
+): number | undefined {
   const value = raw(ctx, name, itemIndex);
   if (isUnset(value)) {
     if (options.required) throw parameterError(ctx, name, itemIndex, 'is required.');
     return undefined;
   }
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
   const kind = options.integer ? 'a whole number' : 'a number';
   if (!Number.isFinite(n)) throw parameterError(ctx, name, itemIndex, `must be ${kind}, but got ${describe(value)}.`);
-  if (options.integer && !Number.isInteger(n)) throw parameterError(ctx, name, itemIndex, `must be a whole number, but got ${n}.`);
-  if (options.oneOf && !options.oneOf.includes(n)) throw parameterError(ctx, name, itemIndex, `must be one of ${options.oneOf.join(', ')}, but got ${n}.`);
-  if (options.min !== undefined && n < options.min) throw parameterError(ctx, name, itemIndex, `must be at least ${options.min}, but got ${n}.`);
-  if (options.max !== undefined && n > options.max) throw parameterError(ctx, name, itemIndex, `must be at most ${options.max}, but got ${n}.`);
+  if (options.integer && !Number.isInteger(n))
+    throw parameterError(ctx, name, itemIndex, `must be a whole number, but got ${n}.`);
+  if (options.oneOf && !options.oneOf.includes(n))
+    throw parameterError(ctx, name, itemIndex, `must be one of ${options.oneOf.join(', ')}, but got ${n}.`);
+  if (options.min !== undefined && n < options.min)
+    throw parameterError(ctx, name, itemIndex, `must be at least ${options.min}, but got ${n}.`);
+  if (options.max !== undefined && n > options.max)
+    throw parameterError(ctx, name, itemIndex, `must be at most ${options.max}, but got ${n}.`);
   return n;
 }
 
-export function readInteger(ctx: Context, name: string, itemIndex: number, options: Omit<NumberOptions, 'integer'> & { required: true }): number;
-export function readInteger(ctx: Context, name: string, itemIndex: number, options?: Omit<NumberOptions, 'integer'>): number | undefined;
-export function readInteger(ctx: Context, name: string, itemIndex: number, options: Omit<NumberOptions, 'integer'> = {}): number | undefined {
+export function readInteger(
+  ctx: Context,
+  name: string,
+  itemIndex: number,
+  options: Omit<NumberOptions, 'integer'> & { required: true },
+): number;
+export function readInteger(
+  ctx: Context,
+  name: string,
+  itemIndex: number,
+  options?: Omit<NumberOptions, 'integer'>,
+): number | undefined;
+export function readInteger(
+  ctx: Context,
+  name: string,
+  itemIndex: number,
+  options: Omit<NumberOptions, 'integer'> = {},
+): number | undefined {
   return readNumber(ctx, name, itemIndex, { ...options, integer: true });
 }
 
@@ -94,7 +144,12 @@ function parseJsonText(ctx: Context, name: string, itemIndex: number, text: stri
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw parameterError(ctx, name, itemIndex, `must be ${expected} written as JSON, but its text is not valid JSON (${(error as Error).message}).`);
+    throw parameterError(
+      ctx,
+      name,
+      itemIndex,
+      `must be ${expected} written as JSON, but its text is not valid JSON (${(error as Error).message}).`,
+    );
   }
 }
 
@@ -105,34 +160,70 @@ export interface ListOptions {
 }
 
 /** A list of strings: an evaluated array, or JSON text such as `["a", "b"]`. */
-export function readStringList(ctx: Context, name: string, itemIndex: number, options: ListOptions = {}): string[] | undefined {
+export function readStringList(
+  ctx: Context,
+  name: string,
+  itemIndex: number,
+  options: ListOptions = {},
+): string[] | undefined {
   const value = raw(ctx, name, itemIndex);
   if (isUnset(value) || (typeof value === 'string' && value.trim() === '')) {
-    if (options.required) throw parameterError(ctx, name, itemIndex, 'is required: give a list such as ["first", "second"].');
+    if (options.required)
+      throw parameterError(ctx, name, itemIndex, 'is required: give a list such as ["first", "second"].');
     return undefined;
   }
-  const list = typeof value === 'string' ? parseJsonText(ctx, name, itemIndex, value, 'a list of texts such as ["first", "second"]') : value;
-  if (!Array.isArray(list)) throw parameterError(ctx, name, itemIndex, `must be a list of texts such as ["first", "second"], but got ${describe(list)}.`);
+  const list =
+    typeof value === 'string'
+      ? parseJsonText(ctx, name, itemIndex, value, 'a list of texts such as ["first", "second"]')
+      : value;
+  if (!Array.isArray(list))
+    throw parameterError(
+      ctx,
+      name,
+      itemIndex,
+      `must be a list of texts such as ["first", "second"], but got ${describe(list)}.`,
+    );
   const out = list.map((entry, index) => {
     if (typeof entry === 'string') return entry;
     if (typeof entry === 'number' || typeof entry === 'bigint') return String(entry);
     throw parameterError(ctx, name, itemIndex, `must contain only texts, but entry ${index} is ${describe(entry)}.`);
   });
-  if (options.minItems !== undefined && out.length < options.minItems) throw parameterError(ctx, name, itemIndex, `needs at least ${options.minItems} entr${options.minItems === 1 ? 'y' : 'ies'}, but has ${out.length}.`);
-  if (options.maxItems !== undefined && out.length > options.maxItems) throw parameterError(ctx, name, itemIndex, `takes at most ${options.maxItems} entries, but has ${out.length}.`);
+  if (options.minItems !== undefined && out.length < options.minItems)
+    throw parameterError(
+      ctx,
+      name,
+      itemIndex,
+      `needs at least ${options.minItems} entr${options.minItems === 1 ? 'y' : 'ies'}, but has ${out.length}.`,
+    );
+  if (options.maxItems !== undefined && out.length > options.maxItems)
+    throw parameterError(ctx, name, itemIndex, `takes at most ${options.maxItems} entries, but has ${out.length}.`);
   return out;
 }
 
 /** A JSON object: an evaluated object, or JSON text such as `{ "a": 1 }`. */
-export function readObject(ctx: Context, name: string, itemIndex: number, options: { required?: boolean } = {}): IDataObject | undefined {
+export function readObject(
+  ctx: Context,
+  name: string,
+  itemIndex: number,
+  options: { required?: boolean } = {},
+): IDataObject | undefined {
   const value = raw(ctx, name, itemIndex);
   if (isUnset(value) || (typeof value === 'string' && value.trim() === '')) {
-    if (options.required) throw parameterError(ctx, name, itemIndex, 'is required: give a JSON object such as { "key": "value" }.');
+    if (options.required)
+      throw parameterError(ctx, name, itemIndex, 'is required: give a JSON object such as { "key": "value" }.');
     return undefined;
   }
-  const parsed = typeof value === 'string' ? parseJsonText(ctx, name, itemIndex, value, 'an object such as { "key": "value" }') : value;
+  const parsed =
+    typeof value === 'string'
+      ? parseJsonText(ctx, name, itemIndex, value, 'an object such as { "key": "value" }')
+      : value;
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw parameterError(ctx, name, itemIndex, `must be an object such as { "key": "value" }, but got ${describe(parsed)}.`);
+    throw parameterError(
+      ctx,
+      name,
+      itemIndex,
+      `must be an object such as { "key": "value" }, but got ${describe(parsed)}.`,
+    );
   }
   return parsed as IDataObject;
 }

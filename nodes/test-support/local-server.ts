@@ -11,7 +11,10 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-export type LocalHandler = (request: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }, response: http.ServerResponse) => unknown;
+export type LocalHandler = (
+  request: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string },
+  response: http.ServerResponse,
+) => unknown;
 
 export async function startLocalServer(handler: LocalHandler): Promise<LocalServer> {
   const requests: LocalServer['requests'] = [];
@@ -19,7 +22,12 @@ export async function startLocalServer(handler: LocalHandler): Promise<LocalServ
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const entry = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const entry = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(entry);
       Promise.resolve(handler(entry, res)).catch((error: Error) => {
         res.statusCode = 500;
@@ -43,7 +51,12 @@ export async function startLocalServer(handler: LocalHandler): Promise<LocalServ
   };
 }
 
-export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }

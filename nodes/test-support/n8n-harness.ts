@@ -41,7 +41,11 @@ class TestCredentialsHelper extends ICredentialsHelper {
   isCredentialUsableByNode(): boolean {
     return true;
   }
-  async authenticate(_credentials: ICredentialDataDecryptedObject, _typeName: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+  async authenticate(
+    _credentials: ICredentialDataDecryptedObject,
+    _typeName: string,
+    requestOptions: IHttpRequestOptions,
+  ): Promise<IHttpRequestOptions> {
     return requestOptions;
   }
   async preAuthentication(): Promise<undefined> {
@@ -53,7 +57,11 @@ class TestCredentialsHelper extends ICredentialsHelper {
   async getCredentials(): Promise<ICredentials> {
     throw new Error('Test credentials are only available decrypted.');
   }
-  async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, _details: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
+  async getDecrypted(
+    _additionalData: IWorkflowExecuteAdditionalData,
+    _details: unknown,
+    type: string,
+  ): Promise<ICredentialDataDecryptedObject> {
     const data = this.credentials[type];
     if (!data) throw new Error(`No test credentials of type ${type}`);
     return data;
@@ -81,12 +89,31 @@ export function testNodeTypes(extra: Record<string, INodeType | IVersionedNodeTy
       if (!found) throw new Error(`Unknown node type ${type}`);
       return found;
     },
-    getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(instances.get(type) ?? (() => { throw new Error(`Unknown node type ${type}`); })(), version),
+    getByNameAndVersion: (type, version) =>
+      NodeHelpers.getVersionedNodeType(
+        instances.get(type) ??
+          (() => {
+            throw new Error(`Unknown node type ${type}`);
+          })(),
+        version,
+      ),
     getKnownTypes: () => ({}),
   };
 }
 
-export function additionalDataFor({ credentials, executionId, workflowData, mode, webhookBaseUrl }: { credentials: TestCredentials; executionId: string; workflowData: IDataObject; mode: WorkflowExecuteMode; webhookBaseUrl?: string }): IWorkflowExecuteAdditionalData {
+export function additionalDataFor({
+  credentials,
+  executionId,
+  workflowData,
+  mode,
+  webhookBaseUrl,
+}: {
+  credentials: TestCredentials;
+  executionId: string;
+  workflowData: IDataObject;
+  mode: WorkflowExecuteMode;
+  webhookBaseUrl?: string;
+}): IWorkflowExecuteAdditionalData {
   return {
     hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData as never),
     executionId,
@@ -138,11 +165,28 @@ export async function runNode(input: RunNodeInput): Promise<NodeRun> {
     typeVersion: 1,
     position: [0, 0],
     parameters: input.parameters as INode['parameters'],
-    credentials: input.nodeCredentials ?? Object.fromEntries(Object.keys(credentials).map((type) => [type, { id: `test:${type}`, name: type }])),
+    credentials:
+      input.nodeCredentials ??
+      Object.fromEntries(Object.keys(credentials).map((type) => [type, { id: `test:${type}`, name: type }])),
     ...(input.onError ? { onError: input.onError } : {}),
   };
-  const workflowData = { id: `wf-${node.id}`, name: 'test', nodes: [node], connections: {}, active: false, settings: { executionOrder: 'v1' } };
-  const workflow = new Workflow({ id: workflowData.id, name: workflowData.name, nodes: [node], connections: {}, active: false, nodeTypes: testNodeTypes(), settings: { executionOrder: 'v1' } });
+  const workflowData = {
+    id: `wf-${node.id}`,
+    name: 'test',
+    nodes: [node],
+    connections: {},
+    active: false,
+    settings: { executionOrder: 'v1' },
+  };
+  const workflow = new Workflow({
+    id: workflowData.id,
+    name: workflowData.name,
+    nodes: [node],
+    connections: {},
+    active: false,
+    nodeTypes: testNodeTypes(),
+    settings: { executionOrder: 'v1' },
+  });
   const executionId = randomUUID();
   const mode: WorkflowExecuteMode = 'manual';
   const additionalData = additionalDataFor({ credentials, executionId, workflowData, mode });
@@ -150,7 +194,10 @@ export async function runNode(input: RunNodeInput): Promise<NodeRun> {
   const run = await new WorkflowExecute(additionalData, mode).run({
     workflow,
     startNode: workflow.getNode(name)!,
-    triggerToStartFrom: { name, data: { startTime: Date.now(), executionIndex: 0, executionTime: 0, source: [], data: { main: [items] } } },
+    triggerToStartFrom: {
+      name,
+      data: { startTime: Date.now(), executionIndex: 0, executionTime: 0, source: [], data: { main: [items] } },
+    },
   });
   const taskData = run.data.resultData.runData[name]?.[0];
   const outputs = taskData?.data?.main ?? [];
@@ -165,13 +212,28 @@ export async function runNode(input: RunNodeInput): Promise<NodeRun> {
 /** Runs a node and returns its first output item, failing with the node's error message when it failed. */
 export async function runNodeForOutput(input: RunNodeInput): Promise<IDataObject> {
   const result = await runNode(input);
-  if (result.error) throw new Error(`Node failed: ${result.error.message}${result.error.description ? ` (${result.error.description})` : ''}`);
+  if (result.error)
+    throw new Error(
+      `Node failed: ${result.error.message}${result.error.description ? ` (${result.error.description})` : ''}`,
+    );
   if (result.items.length !== 1) throw new Error(`Expected one output item, got ${result.items.length}`);
   return result.items[0]!;
 }
 
 /** A workflow holding one trigger node, with the n8n contexts a webhook trigger runs in (activation and requests). */
-export function webhookHarness({ type, parameters, credentials, webhookBaseUrl, webhookId }: { type: string; parameters: IDataObject; credentials: TestCredentials; webhookBaseUrl: string; webhookId?: string }) {
+export function webhookHarness({
+  type,
+  parameters,
+  credentials,
+  webhookBaseUrl,
+  webhookId,
+}: {
+  type: string;
+  parameters: IDataObject;
+  credentials: TestCredentials;
+  webhookBaseUrl: string;
+  webhookId?: string;
+}) {
   const node: INode = {
     id: randomUUID(),
     name: 'Trigger under test',
@@ -183,9 +245,22 @@ export function webhookHarness({ type, parameters, credentials, webhookBaseUrl, 
     webhookId: webhookId ?? randomUUID(),
   };
   const nodeTypesForRun = testNodeTypes();
-  const workflow = new Workflow({ id: `wf-${node.id}`, nodes: [node], connections: {}, active: true, nodeTypes: nodeTypesForRun, settings: { executionOrder: 'v1' } });
+  const workflow = new Workflow({
+    id: `wf-${node.id}`,
+    nodes: [node],
+    connections: {},
+    active: true,
+    nodeTypes: nodeTypesForRun,
+    settings: { executionOrder: 'v1' },
+  });
   const mode: WorkflowExecuteMode = 'webhook';
-  const additionalData = additionalDataFor({ credentials, executionId: randomUUID(), workflowData: { id: workflow.id }, mode, webhookBaseUrl });
+  const additionalData = additionalDataFor({
+    credentials,
+    executionId: randomUUID(),
+    workflowData: { id: workflow.id },
+    mode,
+    webhookBaseUrl,
+  });
   const nodeType = nodeTypesForRun.getByNameAndVersion(node.type, 1);
   const description = nodeType.description.webhooks?.[0];
   if (!description) throw new Error(`${type} declares no webhook`);
@@ -205,8 +280,21 @@ export function webhookHarness({ type, parameters, credentials, webhookBaseUrl, 
     webhook,
     /** The URL n8n registers for this node's default webhook. */
     url: `${webhookBaseUrl}/${webhook.path}`,
-    hookContext: () => new HookContext(workflow, workflow.getNode(node.name)!, additionalData, mode, 'activate', webhook),
+    hookContext: () =>
+      new HookContext(workflow, workflow.getNode(node.name)!, additionalData, mode, 'activate', webhook),
     webhookContext: (request: unknown, response: unknown) =>
-      new WebhookContext(workflow, workflow.getNode(node.name)!, { ...additionalData, httpRequest: request, httpResponse: response } as unknown as IWorkflowExecuteAdditionalData, mode, webhook, [], null),
+      new WebhookContext(
+        workflow,
+        workflow.getNode(node.name)!,
+        {
+          ...additionalData,
+          httpRequest: request,
+          httpResponse: response,
+        } as unknown as IWorkflowExecuteAdditionalData,
+        mode,
+        webhook,
+        [],
+        null,
+      ),
   };
 }

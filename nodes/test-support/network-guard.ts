@@ -16,10 +16,19 @@ export class BlockedNetworkError extends Error {
 
 export function isLoopbackAddress(address: string): boolean {
   const a = address.toLowerCase().replace(/^\[|\]$/g, '');
-  return a === '::1' || /^127\.\d+\.\d+\.\d+$/.test(a) || /^::ffff:127\.\d+\.\d+\.\d+$/.test(a) || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(a);
+  return (
+    a === '::1' ||
+    /^127\.\d+\.\d+\.\d+$/.test(a) ||
+    /^::ffff:127\.\d+\.\d+\.\d+$/.test(a) ||
+    /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(a)
+  );
 }
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address?: string | dns.LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address?: string | dns.LookupAddress[],
+  family?: number,
+) => void;
 type Lookup = (hostname: string, options: dns.LookupOptions, callback: LookupCallback) => void;
 
 function guardedLookup(inner: Lookup): Lookup {
@@ -42,7 +51,9 @@ export function installLoopbackOnlyNetwork(): void {
   const original = net.Socket.prototype.connect;
   net.Socket.prototype.connect = function patchedConnect(this: net.Socket, ...args: unknown[]) {
     const first = args[0];
-    const options = (Array.isArray(first) ? first[0] : typeof first === 'object' && first !== null ? first : undefined) as (net.TcpNetConnectOpts & { path?: string }) | undefined;
+    const options = (
+      Array.isArray(first) ? first[0] : typeof first === 'object' && first !== null ? first : undefined
+    ) as (net.TcpNetConnectOpts & { path?: string }) | undefined;
     if (options && !options.path) {
       const host = options.host ?? 'localhost';
       if (net.isIP(host.replace(/^\[|\]$/g, ''))) {
@@ -52,9 +63,17 @@ export function installLoopbackOnlyNetwork(): void {
           return this;
         }
       } else {
-        options.lookup = guardedLookup((options.lookup as Lookup | undefined) ?? (dns.lookup as unknown as Lookup)) as net.LookupFunction;
+        options.lookup = guardedLookup(
+          (options.lookup as Lookup | undefined) ?? (dns.lookup as unknown as Lookup),
+        ) as net.LookupFunction;
       }
-    } else if (!options && (typeof first === 'number' || typeof first === 'string') && typeof args[1] === 'string' && !isLoopbackAddress(args[1]) && args[1] !== 'localhost') {
+    } else if (
+      !options &&
+      (typeof first === 'number' || typeof first === 'string') &&
+      typeof args[1] === 'string' &&
+      !isLoopbackAddress(args[1]) &&
+      args[1] !== 'localhost'
+    ) {
       const error = new BlockedNetworkError(String(args[1]));
       process.nextTick(() => this.destroy(error));
       return this;

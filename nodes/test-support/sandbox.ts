@@ -15,11 +15,23 @@ export interface TestSandbox {
     llm: ICredentialDataDecryptedObject;
   };
   /** POST to the sandbox Admin GraphQL API with the sandbox token. */
-  shopifyGraphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data: T; errors?: unknown[]; extensions?: any } }>;
+  shopifyGraphql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{ status: number; body: { data: T; errors?: unknown[]; extensions?: any } }>;
   /** Every node of a connection, page by page (first: 250 or less), straight from the sandbox. */
-  shopifyAll<T = any>(query: string, variables: Record<string, unknown>, path: (data: any) => { nodes: T[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }): Promise<T[]>;
+  shopifyAll<T = any>(
+    query: string,
+    variables: Record<string, unknown>,
+    path: (data: any) => { nodes: T[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } },
+  ): Promise<T[]>;
   /** Queue failures: { service, status, count, retryAfter }. */
-  fault(fault: { service: 'shopify' | 'tiktok' | 'openai' | '*'; status: 429 | 500 | 502 | 503; count?: number; retryAfter?: number }): Promise<void>;
+  fault(fault: {
+    service: 'shopify' | 'tiktok' | 'openai' | '*';
+    status: 429 | 500 | 502 | 503;
+    count?: number;
+    retryAfter?: number;
+  }): Promise<void>;
   pendingFaults(): Promise<unknown[]>;
   clearFaults(): Promise<void>;
   close(): Promise<void>;
@@ -32,7 +44,10 @@ export async function startTestSandbox(options: SandboxServerOptions = {}): Prom
   const shopifyGraphql = async (query: string, variables: Record<string, unknown> = {}) => {
     const response = await fetch(shopifyEndpoint, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': SANDBOX_CREDENTIALS.shopify.accessToken },
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Shopify-Access-Token': SANDBOX_CREDENTIALS.shopify.accessToken,
+      },
       body: JSON.stringify({ query, variables }),
     });
     return { status: response.status, body: (await response.json()) as any };
@@ -79,7 +94,11 @@ export async function startTestSandbox(options: SandboxServerOptions = {}): Prom
       }
     },
     async fault(fault) {
-      const response = await fetch(`${url}/sandbox/control/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(fault) });
+      const response = await fetch(`${url}/sandbox/control/faults`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(fault),
+      });
       if (response.status !== 201) throw new Error(`fault injection failed: ${await response.text()}`);
     },
     async pendingFaults() {

@@ -16,7 +16,19 @@ export { ENDPOINT_CATALOG } from './catalog';
 export type { EndpointEntry } from './catalog';
 
 export { generateStore, ShopifyStore, STORE_EPOCH_DAY, HISTORY_DAYS, expectedOrders } from './shopify/store';
-export type { Address, CreateOrderInput, CustomerStats, FinancialStatus, FulfillmentStatus, ShopInfo, StoreCustomer, StoreLineItem, StoreOrder, StoreProduct, StoreVariant } from './shopify/store';
+export type {
+  Address,
+  CreateOrderInput,
+  CustomerStats,
+  FinancialStatus,
+  FulfillmentStatus,
+  ShopInfo,
+  StoreCustomer,
+  StoreLineItem,
+  StoreOrder,
+  StoreProduct,
+  StoreVariant,
+} from './shopify/store';
 export { signShopifyWebhook, verifyShopifyWebhook, toShopifyOrderWebhook, isLoopbackUrl } from './shopify/webhooks';
 export type { ShopifyOrderWebhookPayload, DeliveryResult } from './shopify/webhooks';
 export { signShopifyQuery, verifyShopifyQuery, shopifyHmacMessage } from './shopify/oauth';

@@ -47,7 +47,12 @@ export const DEFAULT_SEED = 42;
 export function createSandbox(options: SandboxOptions = {}): SandboxHandle {
   const seed = options.seed ?? DEFAULT_SEED;
   const clock = options.clock ?? (() => Date.now());
-  const now = options.now !== undefined ? (options.now instanceof Date ? options.now : new Date(options.now)) : startOfUtcDay(new Date(clock()));
+  const now =
+    options.now !== undefined
+      ? options.now instanceof Date
+        ? options.now
+        : new Date(options.now)
+      : startOfUtcDay(new Date(clock()));
   if (Number.isNaN(now.getTime())) throw new TypeError(`Invalid now: ${String(options.now)}`);
   const store = generateStore(seed, now);
   const tiktok = generateTikTok(seed, now);
@@ -58,7 +63,8 @@ export function createSandbox(options: SandboxOptions = {}): SandboxHandle {
   router.get('/', (_req: Request, res: Response) => {
     res.json({
       name: 'IONFLUX sandbox',
-      description: 'Loopback emulators of the Shopify Admin API, TikTok APIs and an OpenAI-compatible offline model. Deterministic data from a seed; not the real services.',
+      description:
+        'Loopback emulators of the Shopify Admin API, TikTok APIs and an OpenAI-compatible offline model. Deterministic data from a seed; not the real services.',
       seed,
       now: now.toISOString(),
       credentials: SANDBOX_CREDENTIALS,
@@ -74,13 +80,24 @@ export function createSandbox(options: SandboxOptions = {}): SandboxHandle {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const service = body.service ?? '*';
     if (service !== '*' && service !== 'shopify' && service !== 'tiktok' && service !== 'openai') {
-      return res.status(400).json({ error: { message: "service must be 'shopify', 'tiktok', 'openai' or '*'", field: 'service' } });
+      return res
+        .status(400)
+        .json({ error: { message: "service must be 'shopify', 'tiktok', 'openai' or '*'", field: 'service' } });
     }
-    if (!isFaultStatus(body.status)) return res.status(400).json({ error: { message: 'status must be one of 429, 500, 502, 503', field: 'status' } });
+    if (!isFaultStatus(body.status))
+      return res.status(400).json({ error: { message: 'status must be one of 429, 500, 502, 503', field: 'status' } });
     const count = body.count === undefined ? 1 : body.count;
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 1000) return res.status(400).json({ error: { message: 'count must be an integer between 1 and 1000', field: 'count' } });
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 1000)
+      return res
+        .status(400)
+        .json({ error: { message: 'count must be an integer between 1 and 1000', field: 'count' } });
     const retryAfter = body.retryAfter === undefined ? 1 : body.retryAfter;
-    if (typeof retryAfter !== 'number' || !Number.isInteger(retryAfter) || retryAfter < 0 || retryAfter > 3600) return res.status(400).json({ error: { message: 'retryAfter must be an integer number of seconds between 0 and 3600', field: 'retryAfter' } });
+    if (typeof retryAfter !== 'number' || !Number.isInteger(retryAfter) || retryAfter < 0 || retryAfter > 3600)
+      return res
+        .status(400)
+        .json({
+          error: { message: 'retryAfter must be an integer number of seconds between 0 and 3600', field: 'retryAfter' },
+        });
     faults.enqueue({ service: service as SandboxService | '*', status: body.status, count, retryAfter });
     return res.status(201).json({ faults: faults.pending() });
   });

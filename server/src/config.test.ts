@@ -30,7 +30,12 @@ describe('loadConfig', () => {
 
   it('reads PORT, IONFLUX_DATA_DIR, DATABASE_URL and IONFLUX_DEMO from the environment', () => {
     const config = loadConfig({
-      env: { PORT: '9090', IONFLUX_DATA_DIR: 'state', DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', IONFLUX_DEMO: 'yes' },
+      env: {
+        PORT: '9090',
+        IONFLUX_DATA_DIR: 'state',
+        DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
+        IONFLUX_DEMO: 'yes',
+      },
       cwd: '/srv/app',
     });
     expect(config.port).toBe(9090);
@@ -40,7 +45,12 @@ describe('loadConfig', () => {
   });
 
   it('lets options win over the environment', () => {
-    const config = loadConfig({ port: 0, dataDir: '/data/x', demo: false, env: { PORT: '9090', IONFLUX_DATA_DIR: 'state', IONFLUX_DEMO: '1' } });
+    const config = loadConfig({
+      port: 0,
+      dataDir: '/data/x',
+      demo: false,
+      env: { PORT: '9090', IONFLUX_DATA_DIR: 'state', IONFLUX_DEMO: '1' },
+    });
     expect(config.port).toBe(0);
     expect(config.dataDir).toBe('/data/x');
     expect(config.demo).toBe(false);
@@ -79,7 +89,9 @@ describe('loadConfig', () => {
   });
 
   it('names the option (not the variable) when an option is wrong', () => {
-    expect(problemsOf(() => loadConfig({ port: -1, env: {} }))).toEqual(['option port must be an integer from 0 to 65535 (got -1)']);
+    expect(problemsOf(() => loadConfig({ port: -1, env: {} }))).toEqual([
+      'option port must be an integer from 0 to 65535 (got -1)',
+    ]);
   });
 
   it('never echoes a database password in errors', () => {

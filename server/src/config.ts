@@ -59,9 +59,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export type DatabaseConfig =
-  | { kind: 'pglite'; dataDir: string }
-  | { kind: 'pglite-memory' }
-  | { kind: 'postgres'; url: string };
+  { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory' } | { kind: 'postgres'; url: string };
 
 export interface ServerConfig {
   /** NODE_ENV=production: skips re-validating responses the database serialized (they are checked in tests). */
@@ -143,7 +141,14 @@ export function loadConfig(options: ServerOptions = {}): ServerConfig {
   const cwd = options.cwd ?? process.cwd();
   const r: Reader = { problems: [], env };
 
-  const port = readInteger(r, { option: options.port, envName: 'PORT', label: 'port', min: 0, max: 65535, fallback: 8080 });
+  const port = readInteger(r, {
+    option: options.port,
+    envName: 'PORT',
+    label: 'port',
+    min: 0,
+    max: 65535,
+    fallback: 8080,
+  });
   const host = readString(options.host, env.IONFLUX_HOST) ?? '127.0.0.1';
   const dataDir = path.resolve(cwd, readString(options.dataDir, env.IONFLUX_DATA_DIR) ?? path.join('.ionflux', 'data'));
 
@@ -174,13 +179,21 @@ export function loadConfig(options: ServerOptions = {}): ServerConfig {
 
   const encryptionKeys = readString(options.encryptionKeys, env.IONFLUX_ENCRYPTION_KEYS);
   if (encryptionKeys !== undefined) {
-    for (const problem of checkEncryptionKeysSyntax(encryptionKeys)) r.problems.push(`IONFLUX_ENCRYPTION_KEYS: ${problem}`);
+    for (const problem of checkEncryptionKeysSyntax(encryptionKeys))
+      r.problems.push(`IONFLUX_ENCRYPTION_KEYS: ${problem}`);
   }
 
-  const allowedOrigins = options.allowedOrigins ?? (env.IONFLUX_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const allowedOrigins =
+    options.allowedOrigins ??
+    (env.IONFLUX_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   for (const origin of allowedOrigins) {
     if (!/^https?:\/\/[^/]+$/.test(origin)) {
-      r.problems.push(`IONFLUX_ALLOWED_ORIGINS entries must look like https://host[:port] with no path (got ${JSON.stringify(origin)})`);
+      r.problems.push(
+        `IONFLUX_ALLOWED_ORIGINS entries must look like https://host[:port] with no path (got ${JSON.stringify(origin)})`,
+      );
     }
   }
 
@@ -191,33 +204,75 @@ export function loadConfig(options: ServerOptions = {}): ServerConfig {
     dataDir,
     database,
     demo: readBoolean(r, { option: options.demo, envName: 'IONFLUX_DEMO', fallback: false }),
-    sandbox: readBoolean(r, { option: options.sandbox, envName: 'IONFLUX_SANDBOX', fallback: env.NODE_ENV !== 'production' }),
-    sandboxSeed: readInteger(r, { option: options.sandboxSeed, envName: 'IONFLUX_SANDBOX_SEED', label: 'sandboxSeed', min: 0, max: 2 ** 31 - 1, fallback: 42 }),
+    sandbox: readBoolean(r, {
+      option: options.sandbox,
+      envName: 'IONFLUX_SANDBOX',
+      fallback: env.NODE_ENV !== 'production',
+    }),
+    sandboxSeed: readInteger(r, {
+      option: options.sandboxSeed,
+      envName: 'IONFLUX_SANDBOX_SEED',
+      label: 'sandboxSeed',
+      min: 0,
+      max: 2 ** 31 - 1,
+      fallback: 42,
+    }),
     logLevel,
     jwtSecret,
     encryptionKeys,
     allowedOrigins,
     cookieSecure: readBoolean(r, { option: options.cookieSecure, envName: 'IONFLUX_COOKIE_SECURE', fallback: false }),
     loginMaxAttempts: readInteger(r, {
-      option: options.loginMaxAttempts, envName: 'IONFLUX_LOGIN_MAX_ATTEMPTS', label: 'loginMaxAttempts', min: 1, max: 10_000, fallback: 10,
+      option: options.loginMaxAttempts,
+      envName: 'IONFLUX_LOGIN_MAX_ATTEMPTS',
+      label: 'loginMaxAttempts',
+      min: 1,
+      max: 10_000,
+      fallback: 10,
     }),
     loginWindowSeconds: readInteger(r, {
-      option: options.loginWindowSeconds, envName: 'IONFLUX_LOGIN_WINDOW_SECONDS', label: 'loginWindowSeconds', min: 1, max: 86_400, fallback: 900,
+      option: options.loginWindowSeconds,
+      envName: 'IONFLUX_LOGIN_WINDOW_SECONDS',
+      label: 'loginWindowSeconds',
+      min: 1,
+      max: 86_400,
+      fallback: 900,
     }),
     passwordHashCost: readInteger(r, {
-      option: options.passwordHashCost, envName: 'IONFLUX_PASSWORD_HASH_COST', label: 'passwordHashCost', min: 10, max: 20, fallback: 15,
+      option: options.passwordHashCost,
+      envName: 'IONFLUX_PASSWORD_HASH_COST',
+      label: 'passwordHashCost',
+      min: 10,
+      max: 20,
+      fallback: 15,
     }),
     accessTokenTtlSeconds: readInteger(r, {
-      option: options.accessTokenTtlSeconds, label: 'accessTokenTtlSeconds', min: 10, max: 86_400, fallback: 900,
+      option: options.accessTokenTtlSeconds,
+      label: 'accessTokenTtlSeconds',
+      min: 10,
+      max: 86_400,
+      fallback: 900,
     }),
     refreshTokenTtlSeconds: readInteger(r, {
-      option: options.refreshTokenTtlSeconds, label: 'refreshTokenTtlSeconds', min: 60, max: 365 * 86_400, fallback: 30 * 86_400,
+      option: options.refreshTokenTtlSeconds,
+      label: 'refreshTokenTtlSeconds',
+      min: 60,
+      max: 365 * 86_400,
+      fallback: 30 * 86_400,
     }),
     shutdownTimeoutMs: readInteger(r, {
-      option: options.shutdownTimeoutMs, label: 'shutdownTimeoutMs', min: 0, max: 600_000, fallback: 10_000,
+      option: options.shutdownTimeoutMs,
+      label: 'shutdownTimeoutMs',
+      min: 0,
+      max: 600_000,
+      fallback: 10_000,
     }),
     socketRecoveryMs: readInteger(r, {
-      option: options.socketRecoveryMs, label: 'socketRecoveryMs', min: 0, max: 3_600_000, fallback: 120_000,
+      option: options.socketRecoveryMs,
+      label: 'socketRecoveryMs',
+      min: 0,
+      max: 3_600_000,
+      fallback: 120_000,
     }),
   };
 
@@ -229,19 +284,27 @@ export function loadConfig(options: ServerOptions = {}): ServerConfig {
 export function checkEncryptionKeysSyntax(value: string): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
-  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (entries.length === 0) problems.push('give at least one key as keyId:base64key');
   for (const entry of entries) {
     const colon = entry.indexOf(':');
     const id = colon > 0 ? entry.slice(0, colon) : '';
     if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
-      problems.push(`each key must be keyId:base64key with a keyId of 1-32 letters, digits, _ or - (got ${JSON.stringify(entry.slice(0, 12))}...)`);
+      problems.push(
+        `each key must be keyId:base64key with a keyId of 1-32 letters, digits, _ or - (got ${JSON.stringify(entry.slice(0, 12))}...)`,
+      );
       continue;
     }
     if (seen.has(id)) problems.push(`key id ${JSON.stringify(id)} appears twice`);
     seen.add(id);
     const key = Buffer.from(entry.slice(colon + 1), 'base64');
-    if (key.length !== 32) problems.push(`key ${JSON.stringify(id)} must be 32 bytes of base64 (got ${key.length} bytes; try: openssl rand -base64 32)`);
+    if (key.length !== 32)
+      problems.push(
+        `key ${JSON.stringify(id)} must be 32 bytes of base64 (got ${key.length} bytes; try: openssl rand -base64 32)`,
+      );
   }
   return problems;
 }

@@ -8,7 +8,14 @@
  *   await server.close();
  */
 export { startServer, stopServer, serverVersion, type ServerHandle } from './server';
-export { loadConfig, ConfigError, type ServerOptions, type ServerConfig, type DatabaseConfig, type LogLevel } from './config';
+export {
+  loadConfig,
+  ConfigError,
+  type ServerOptions,
+  type ServerConfig,
+  type DatabaseConfig,
+  type LogLevel,
+} from './config';
 export { main, parseServeArguments } from './main';
 export { AppError, type FieldProblem } from './errors';
 export {

@@ -11,7 +11,9 @@ export function parseServeArguments(argv: string[]): ServerOptions & { help?: bo
   const problems: string[] = [];
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const value = (): string | undefined => {
       const v = inline ?? argv[++i];
       if (v === undefined) problems.push(`${flag} needs a value`);

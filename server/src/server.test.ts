@@ -30,8 +30,18 @@ async function durableStore(): Promise<ServerOptions> {
 
 const quiet = { port: 0, logLevel: 'silent', env: {}, passwordHashCost: 10 } satisfies ServerOptions;
 
-async function count(server: ServerHandle, table: 'users' | 'workspaces' | 'canvas_pages' | 'canvas_blocks' | 'chat_channels' | 'chat_messages'): Promise<number> {
-  return Number((await server.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+async function count(
+  server: ServerHandle,
+  table: 'users' | 'workspaces' | 'canvas_pages' | 'canvas_blocks' | 'chat_channels' | 'chat_messages',
+): Promise<number> {
+  return Number(
+    (
+      await server.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 }
 
 describe('startServer', () => {
@@ -55,7 +65,10 @@ describe('startServer', () => {
   });
 
   it('rejects bad configuration at boot, listing every problem', async () => {
-    const attempt = startServer({ port: 70_000, env: { IONFLUX_LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', IONFLUX_JWT_SECRET: 'short' } });
+    const attempt = startServer({
+      port: 70_000,
+      env: { IONFLUX_LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', IONFLUX_JWT_SECRET: 'short' },
+    });
     await expect(attempt).rejects.toBeInstanceOf(ConfigError);
     const error = (await attempt.catch((e: unknown) => e)) as ConfigError;
     expect(error.problems).toHaveLength(4);
@@ -91,16 +104,28 @@ describe('startServer', () => {
       });
       expect(login.status).toBe(200);
       const token = ((await login.json()) as { accessToken: string }).accessToken;
-      const get = async (p: string) => (await fetch(`${first.url}${p}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<any>;
+      const get = async (p: string) =>
+        (await fetch(`${first.url}${p}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<any>;
       const workspaces = await get('/api/workspaces');
       expect(workspaces.workspaces.map((w: { name: string }) => w.name)).toEqual([DEMO_WORKSPACE]);
       const workspaceId = workspaces.workspaces[0].id as string;
       const pages = await get(`/api/workspaces/${workspaceId}/pages`);
       expect(pages.pages.map((p: { title: string }) => p.title)).toEqual([DEMO_PAGE]);
       const page = await get(`/api/workspaces/${workspaceId}/pages/${pages.pages[0].id}`);
-      expect(page.blocks).toEqual([expect.objectContaining({ type: 'text', key: 'goal', content: { text: 'Goal: Drive 20% more sales for Product X.' } })]);
+      expect(page.blocks).toEqual([
+        expect.objectContaining({
+          type: 'text',
+          key: 'goal',
+          content: { text: 'Goal: Drive 20% more sales for Product X.' },
+        }),
+      ]);
       const channels = await get(`/api/workspaces/${workspaceId}/channels`);
-      expect(channels.channels.map((c: { name: string }) => c.name).sort()).toEqual(['general', 'ops', 'sales', 'support']);
+      expect(channels.channels.map((c: { name: string }) => c.name).sort()).toEqual([
+        'general',
+        'ops',
+        'sales',
+        'support',
+      ]);
       const general = channels.channels.find((c: { name: string }) => c.name === 'general');
       const history = await get(`/api/workspaces/${workspaceId}/channels/${general.id}/messages?limit=50`);
       const thread = history.messages.find((m: { replyCount: number }) => m.replyCount > 0);
@@ -112,9 +137,13 @@ describe('startServer', () => {
     const second = await startServer({ ...quiet, ...store, demo: true });
     try {
       // Demo user and teammate; one workspace, page and block; four channels; welcome message and the 7-message thread.
-      expect(await Promise.all((['users', 'workspaces', 'canvas_pages', 'canvas_blocks', 'chat_channels', 'chat_messages'] as const).map((table) => count(second, table)))).toEqual([
-        2, 1, 1, 1, 4, 8,
-      ]);
+      expect(
+        await Promise.all(
+          (['users', 'workspaces', 'canvas_pages', 'canvas_blocks', 'chat_channels', 'chat_messages'] as const).map(
+            (table) => count(second, table),
+          ),
+        ),
+      ).toEqual([2, 1, 1, 1, 4, 8]);
     } finally {
       await second.close();
     }
@@ -122,8 +151,12 @@ describe('startServer', () => {
 
   it('keeps sessions and data across restarts (secrets and database persist)', async () => {
     const store = await durableStore();
-    const options = testDatabaseTarget() === 'postgres' ? { ...store, dataDir: await fs.mkdtemp(path.join(os.tmpdir(), 'ionflux-secrets-')) } : store;
-    if (options.dataDir && testDatabaseTarget() === 'postgres') cleanups.push(() => fs.rm(options.dataDir!, { recursive: true, force: true }));
+    const options =
+      testDatabaseTarget() === 'postgres'
+        ? { ...store, dataDir: await fs.mkdtemp(path.join(os.tmpdir(), 'ionflux-secrets-')) }
+        : store;
+    if (options.dataDir && testDatabaseTarget() === 'postgres')
+      cleanups.push(() => fs.rm(options.dataDir!, { recursive: true, force: true }));
     const first = await startServer({ ...quiet, ...options });
     const signup = await fetch(`${first.url}/api/auth/signup`, {
       method: 'POST',
@@ -165,12 +198,24 @@ describe('graceful shutdown', () => {
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify(body),
       });
-    const session = (await (await post('/api/auth/signup', { email: 'drain@example.com', password: 'drain password', displayName: 'D' })).json()) as { accessToken: string };
-    const workspace = (await (await post('/api/workspaces', { name: 'Drain' }, session.accessToken)).json()) as { workspace: { id: string } };
-    const channels = (await (await fetch(`${server.url}/api/workspaces/${workspace.workspace.id}/channels`, { headers: { authorization: `Bearer ${session.accessToken}` } })).json()) as {
+    const session = (await (
+      await post('/api/auth/signup', { email: 'drain@example.com', password: 'drain password', displayName: 'D' })
+    ).json()) as { accessToken: string };
+    const workspace = (await (await post('/api/workspaces', { name: 'Drain' }, session.accessToken)).json()) as {
+      workspace: { id: string };
+    };
+    const channels = (await (
+      await fetch(`${server.url}/api/workspaces/${workspace.workspace.id}/channels`, {
+        headers: { authorization: `Bearer ${session.accessToken}` },
+      })
+    ).json()) as {
       channels: Array<{ id: string }>;
     };
-    const socket = connectClient(server.url, { transports: ['websocket'], auth: { token: session.accessToken }, reconnection: false });
+    const socket = connectClient(server.url, {
+      transports: ['websocket'],
+      auth: { token: session.accessToken },
+      reconnection: false,
+    });
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     const disconnected = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
 
@@ -178,7 +223,11 @@ describe('graceful shutdown', () => {
     server.http.on('request', () => (arrived += 1));
     const total = 40;
     const sends = Array.from({ length: total }, (_, i) =>
-      post(`/api/workspaces/${workspace.workspace.id}/channels/${channels.channels[0]!.id}/messages`, { text: `m${i}` }, session.accessToken).then((r) => r.status),
+      post(
+        `/api/workspaces/${workspace.workspace.id}/channels/${channels.channels[0]!.id}/messages`,
+        { text: `m${i}` },
+        session.accessToken,
+      ).then((r) => r.status),
     );
     await waitUntil(() => arrived >= total, 10_000, 'all requests to arrive');
     await server.close();
@@ -198,7 +247,9 @@ describe('graceful shutdown', () => {
 describe('main()', () => {
   it('starts from argv, prints the URL and the demo login, and stops cleanly', async () => {
     const store = await durableStore();
-    const args = store.dataDir ? ['--port', '0', '--data-dir', store.dataDir, '--demo'] : ['--port=0', '--database-url', store.databaseUrl!, '--demo'];
+    const args = store.dataDir
+      ? ['--port', '0', '--data-dir', store.dataDir, '--demo']
+      : ['--port=0', '--database-url', store.databaseUrl!, '--demo'];
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     const previousLevel = process.env.IONFLUX_LOG_LEVEL;
     process.env.IONFLUX_LOG_LEVEL = 'silent';
@@ -224,7 +275,9 @@ describe('main()', () => {
     try {
       expect(await main(['--port', 'eighty'])).toBe(2);
       expect(await main(['--what'])).toBe(2);
-      expect(String(error.mock.calls[1]![0])).toMatch(/unknown argument "--what"[\s\S]*usage: node server\/dist\/main.js/);
+      expect(String(error.mock.calls[1]![0])).toMatch(
+        /unknown argument "--what"[\s\S]*usage: node server\/dist\/main.js/,
+      );
     } finally {
       error.mockRestore();
     }

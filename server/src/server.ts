@@ -47,7 +47,8 @@ const running = new Set<ServerHandle>();
 
 export function serverVersion(): string {
   try {
-    return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string })
+      .version;
   } catch {
     return '0.0.0';
   }
@@ -65,7 +66,11 @@ export function serverVersion(): string {
 export async function startServer(options: ServerOptions = {}): Promise<ServerHandle> {
   const config = loadConfig(options);
   const logger = pino(
-    { level: config.logLevel, base: { service: 'ionflux-server' }, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    {
+      level: config.logLevel,
+      base: { service: 'ionflux-server' },
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
     options.logDestination ? (options.logDestination as pino.DestinationStream) : pino.destination({ sync: false }),
   );
 
@@ -90,7 +95,11 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     };
     const useCases = createUseCases(ctx);
     const rotated = await useCases.profiles.rotateCredentialKeys();
-    if (rotated > 0) logger.info({ rotated, keyId: secrets.keyring.currentKeyId }, 're-encrypted stored credentials with the current key');
+    if (rotated > 0)
+      logger.info(
+        { rotated, keyId: secrets.keyring.currentKeyId },
+        're-encrypted stored credentials with the current key',
+      );
     const demo = config.demo ? await seedDemo(useCases) : undefined;
 
     let shuttingDown = false;
@@ -109,18 +118,34 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
         // A Shopify Plus dev store (1000 points/s; https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits):
         // a year of orders pages through in seconds, while throttling still applies.
         handler: createSandbox({ seed: config.sandboxSeed, shopifyBucket: SANDBOX_SHOPIFY_PLUS_BUCKET }).router,
-        policy: { kind: 'sandbox', description: 'Loopback emulators of Shopify, TikTok and an OpenAI-compatible model (their own fake credentials)' },
+        policy: {
+          kind: 'sandbox',
+          description:
+            'Loopback emulators of Shopify, TikTok and an OpenAI-compatible model (their own fake credentials)',
+        },
       });
     }
     const app = createHttpApp({ useCases, logger, routes, inFlight, mounts });
     const server = http.createServer(app);
     server.keepAliveTimeout = 5_000;
-    const realtime = createRealtime({ httpServer: server, useCases, logger, inFlight, recoveryMs: config.socketRecoveryMs });
+    const realtime = createRealtime({
+      httpServer: server,
+      useCases,
+      logger,
+      inFlight,
+      recoveryMs: config.socketRecoveryMs,
+    });
 
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => {
-        if (error.code === 'EADDRINUSE') reject(new Error(`Port ${config.port} on ${config.host} is already in use: pass another --port (PORT), or 0 for any free port`));
-        else if (error.code === 'EADDRNOTAVAIL') reject(new Error(`Cannot listen on ${config.host}: no such local address (IONFLUX_HOST)`));
+        if (error.code === 'EADDRINUSE')
+          reject(
+            new Error(
+              `Port ${config.port} on ${config.host} is already in use: pass another --port (PORT), or 0 for any free port`,
+            ),
+          );
+        else if (error.code === 'EADDRNOTAVAIL')
+          reject(new Error(`Cannot listen on ${config.host}: no such local address (IONFLUX_HOST)`));
         else reject(error);
       };
       server.once('error', onError);
@@ -152,7 +177,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
           logger.info('shutting down: draining requests and sockets');
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();
-          if (!(await inFlight.idle(config.shutdownTimeoutMs))) logger.warn({ inFlight: inFlight.count }, 'shutdown timeout: some requests did not finish');
+          if (!(await inFlight.idle(config.shutdownTimeoutMs)))
+            logger.warn({ inFlight: inFlight.count }, 'shutdown timeout: some requests did not finish');
           await realtime.close();
           await inFlight.idle(config.shutdownTimeoutMs);
           server.closeAllConnections();

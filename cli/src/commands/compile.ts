@@ -1,4 +1,10 @@
-import { compileAgent, decompileWorkflow, renderGraph, type LayoutPositions, type N8nWorkflow } from '@ionflux/compiler';
+import {
+  compileAgent,
+  decompileWorkflow,
+  renderGraph,
+  type LayoutPositions,
+  type N8nWorkflow,
+} from '@ionflux/compiler';
 import { formatDiagnostics } from '@ionflux/dsl';
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -31,7 +37,8 @@ export function compileCommand(file: string, options: { output?: string }, io: C
   const text = readText(file, io.cwd);
   const layout = readLayout(file, io);
   const result = compileAgent(text, layout ? { layout } : {});
-  if (result.diagnostics.length > 0) io.stderr(`${formatDiagnostics({ file, text, diagnostics: result.diagnostics, color: useColor(io) })}\n`);
+  if (result.diagnostics.length > 0)
+    io.stderr(`${formatDiagnostics({ file, text, diagnostics: result.diagnostics, color: useColor(io) })}\n`);
   if (!result.json) return 1;
   write(options.output, result.json, io);
   if (options.output) io.stderr(`Wrote ${options.output} (${result.workflow!.nodes.length} nodes).\n`);
@@ -48,7 +55,10 @@ export function decompileCommand(file: string, options: { output?: string }, io:
   if (!result.yaml) return 1;
   write(options.output, result.yaml, io);
   if (options.output) {
-    writeFileSync(resolve(io.cwd, layoutPathFor(options.output)), `${JSON.stringify({ positions: result.layout }, null, 2)}\n`);
+    writeFileSync(
+      resolve(io.cwd, layoutPathFor(options.output)),
+      `${JSON.stringify({ positions: result.layout }, null, 2)}\n`,
+    );
     io.stderr(`Wrote ${options.output} and ${layoutPathFor(options.output)}.\n`);
   }
   return 0;

@@ -62,11 +62,14 @@ function schemaPathFrom(dir: string): string {
 /** `ionflux init <name>`: writes `<name>.yaml`, a valid starter agent. */
 export function initCommand(name: string, options: { dir?: string; force?: boolean }, io: CliIO): number {
   if (!NAME_PATTERN.test(name)) {
-    throw new UsageError(`Agent names use lowercase letters, digits and dashes, starting with a letter (got '${name}'), e.g. my-agent.`);
+    throw new UsageError(
+      `Agent names use lowercase letters, digits and dashes, starting with a letter (got '${name}'), e.g. my-agent.`,
+    );
   }
   const dir = resolve(io.cwd, options.dir ?? '.');
   const file = join(dir, `${name}.yaml`);
-  if (existsSync(file) && !options.force) throw new UsageError(`${relative(io.cwd, file)} exists; pass --force to overwrite it.`);
+  if (existsSync(file) && !options.force)
+    throw new UsageError(`${relative(io.cwd, file)} exists; pass --force to overwrite it.`);
   const text = starterAgent({ name, schemaPath: schemaPathFrom(dir) });
   const { diagnostics } = validateAgent(text);
   if (diagnostics.length > 0) throw new Error(`The starter agent is invalid: ${JSON.stringify(diagnostics)}`);

@@ -19,7 +19,9 @@ function parseJsonOption(name: string, value: string | undefined): unknown {
   try {
     return JSON.parse(value) as unknown;
   } catch (error) {
-    throw new UsageError(`--${name} must be JSON, e.g. --${name} '{"period":"last_30_days"}' (${(error as Error).message}).`);
+    throw new UsageError(
+      `--${name} must be JSON, e.g. --${name} '{"period":"last_30_days"}' (${(error as Error).message}).`,
+    );
   }
 }
 
@@ -53,7 +55,8 @@ export function environmentCredentials(env: Record<string, string | undefined>):
       advertiserId: env.TIKTOK_ADVERTISER_ID ?? '',
     };
   }
-  if (env.PINECONE_API_KEY && env.PINECONE_INDEX) table.ionfluxPineconeApi = { apiKey: env.PINECONE_API_KEY, indexName: env.PINECONE_INDEX };
+  if (env.PINECONE_API_KEY && env.PINECONE_INDEX)
+    table.ionfluxPineconeApi = { apiKey: env.PINECONE_API_KEY, indexName: env.PINECONE_INDEX };
   return table;
 }
 
@@ -69,7 +72,9 @@ function progressPrinter(io: CliIO, color: boolean): (event: NodeEvent) => void 
     const items = `${event.outputItems} item${event.outputItems === 1 ? '' : 's'}`;
     const tokens = event.usage ? `, ${event.usage.totalTokens} tokens` : '';
     const where = event.status === 'error' && event.source?.line ? ` at line ${event.source.line}` : '';
-    io.stdout(`${io.isTTY ? '\u001b[2K' : ''}  ${mark(event.status === 'success')} ${event.node} ${dim(`${event.durationMs} ms, ${items}${tokens}${where}`)}\n`);
+    io.stdout(
+      `${io.isTTY ? '\u001b[2K' : ''}  ${mark(event.status === 'success')} ${event.node} ${dim(`${event.durationMs} ms, ${items}${tokens}${where}`)}\n`,
+    );
   };
 }
 
@@ -107,13 +112,16 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   }
   const trigger = parseJsonOption('trigger', options.trigger);
   const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout);
-  if (options.timeout !== undefined && timeoutMs === undefined) throw new UsageError(`--timeout must be a duration such as 30s or 2m (got ${options.timeout}).`);
+  if (options.timeout !== undefined && timeoutMs === undefined)
+    throw new UsageError(`--timeout must be a duration such as 30s or 2m (got ${options.timeout}).`);
 
   const text = readText(file, io.cwd);
   const compiled = compileAgent(text);
   if (!compiled.workflow) {
     if (format === 'json') {
-      io.stdout(`${JSON.stringify({ status: 'error', output: null, steps: [], error: { message: 'The agent has errors.', diagnostics: compiled.diagnostics } }, null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify({ status: 'error', output: null, steps: [], error: { message: 'The agent has errors.', diagnostics: compiled.diagnostics } }, null, 2)}\n`,
+      );
     } else {
       io.stderr(`${formatDiagnostics({ file, text, diagnostics: compiled.diagnostics, color: useColor(io) })}\n`);
     }
@@ -129,16 +137,24 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   if (options.sandbox) {
     if (serverUrl) {
       if (!apiToken) throw new UsageError('--server needs --token (a workspace API token), or IONFLUX_API_TOKEN.');
-      table = engine.sandboxCredentials({ sandboxBaseUrl: serverUrl, ionflux: { baseUrl: serverUrl, token: apiToken } });
+      table = engine.sandboxCredentials({
+        sandboxBaseUrl: serverUrl,
+        ionflux: { baseUrl: serverUrl, token: apiToken },
+      });
     } else {
       const { startSandboxEnvironment } = await import('../sandbox-environment.js');
       const environment = await startSandboxEnvironment();
       close = () => environment.close();
       table = environment.credentialTable;
-      if (format === 'text') io.stdout(`Sandbox: embedded IONFLUX server ${environment.url} (demo workspace, emulated Shopify/TikTok/LLM)\n`);
+      if (format === 'text')
+        io.stdout(
+          `Sandbox: embedded IONFLUX server ${environment.url} (demo workspace, emulated Shopify/TikTok/LLM)\n`,
+        );
     }
     const connectionTypes = (compiled.workflow.meta.ionflux.connections ?? {}) as Record<string, { type: string }>;
-    accounts = Object.fromEntries(Object.entries(connectionTypes).map(([name, c]) => [name, engine.SANDBOX_ACCOUNTS[c.type] ?? '']));
+    accounts = Object.fromEntries(
+      Object.entries(connectionTypes).map(([name, c]) => [name, engine.SANDBOX_ACCOUNTS[c.type] ?? '']),
+    );
   } else {
     table = environmentCredentials(io.env);
     if (serverUrl && apiToken) table.ionfluxApi = { baseUrl: serverUrl, token: apiToken };
@@ -171,21 +187,30 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   }
   const seconds = (result.durationMs / 1000).toFixed(2);
   if (result.status === 'success') {
-    io.stdout(`\n${color ? '\u001b[32m' : ''}Run succeeded${color ? '\u001b[0m' : ''} in ${seconds} s${result.usage.totalTokens ? `, ${result.usage.totalTokens} tokens` : ''}.\nOutput:\n`);
+    io.stdout(
+      `\n${color ? '\u001b[32m' : ''}Run succeeded${color ? '\u001b[0m' : ''} in ${seconds} s${result.usage.totalTokens ? `, ${result.usage.totalTokens} tokens` : ''}.\nOutput:\n`,
+    );
     io.stdout(`${JSON.stringify(result.output ?? null, null, 2)}\n`);
     return 0;
   }
-  io.stdout(`\n${color ? '\u001b[31m' : ''}Run ${result.status === 'canceled' ? 'was stopped' : 'failed'}${color ? '\u001b[0m' : ''} after ${seconds} s.\n`);
+  io.stdout(
+    `\n${color ? '\u001b[31m' : ''}Run ${result.status === 'canceled' ? 'was stopped' : 'failed'}${color ? '\u001b[0m' : ''} after ${seconds} s.\n`,
+  );
   if (result.error?.line !== undefined) {
     const diagnostic: Diagnostic = {
       code: 'IFX300',
       severity: 'error',
       message: result.error.message,
       path: result.error.path ?? [],
-      range: { start: { line: result.error.line, col: result.error.col ?? 1 }, end: { line: result.error.line, col: (result.error.col ?? 1) + 1 } },
+      range: {
+        start: { line: result.error.line, col: result.error.col ?? 1 },
+        end: { line: result.error.line, col: (result.error.col ?? 1) + 1 },
+      },
     };
     // A runtime failure, shown at the step's line like a diagnostic (without a diagnostic code).
-    io.stdout(`${formatDiagnostics({ file, text, diagnostics: [diagnostic], color }).replace(/ error IFX300:/, ' runtime error:')}\n`);
+    io.stdout(
+      `${formatDiagnostics({ file, text, diagnostics: [diagnostic], color }).replace(/ error IFX300:/, ' runtime error:')}\n`,
+    );
   } else if (result.error) {
     io.stdout(`${result.error.message}\n`);
   }

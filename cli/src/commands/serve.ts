@@ -55,7 +55,8 @@ export async function serveCommand(
 export async function sandboxServeCommand(options: { port?: string; seed?: string }, io: CliIO): Promise<number> {
   const { startSandboxServer, SANDBOX_CREDENTIALS } = await import('@ionflux/sandbox');
   const seed = options.seed === undefined ? undefined : Number(options.seed);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed must be an integer (got ${options.seed}).`);
+  if (seed !== undefined && !Number.isInteger(seed))
+    throw new UsageError(`--seed must be an integer (got ${options.seed}).`);
   const sandbox = await startSandboxServer({
     ...(port(options.port) !== undefined ? { port: port(options.port)! } : {}),
     ...(seed !== undefined ? { seed } : {}),

@@ -19,14 +19,18 @@ export function validateCommand(paths: string[], options: ValidateOptions, io: C
   });
   const failed = results.some((r) => r.diagnostics.some((d) => d.severity === 'error'));
   if (options.format === 'json') {
-    io.stdout(`${JSON.stringify({ files: results.map(({ file, diagnostics }) => ({ file, diagnostics })) }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ files: results.map(({ file, diagnostics }) => ({ file, diagnostics })) }, null, 2)}\n`,
+    );
     return failed ? 1 : 0;
   }
   const color = useColor(io);
   for (const { file, text, diagnostics } of results) {
     if (diagnostics.length > 0) io.stdout(`${formatDiagnostics({ file, text, diagnostics, color })}\n`);
     const ok = !diagnostics.some((d) => d.severity === 'error');
-    io.stdout(`${ok ? (color ? '\u001b[32m✓\u001b[0m' : '✓') : color ? '\u001b[31m✗\u001b[0m' : '✗'} ${file} (${summarizeDiagnostics(diagnostics)})\n`);
+    io.stdout(
+      `${ok ? (color ? '\u001b[32m✓\u001b[0m' : '✓') : color ? '\u001b[31m✗\u001b[0m' : '✗'} ${file} (${summarizeDiagnostics(diagnostics)})\n`,
+    );
   }
   if (results.length > 1) {
     const bad = results.filter((r) => r.diagnostics.some((d) => d.severity === 'error')).length;

@@ -20,9 +20,18 @@ export interface ActionDefinition {
 }
 
 const period = str({
-  description:
-    'Reporting period, relative to now in the store timezone. `custom` uses `from` and `to`.',
-  enum: ['today', 'yesterday', 'last_7_days', 'last_30_days', 'last_90_days', 'month_to_date', 'last_month', 'year_to_date', 'custom'],
+  description: 'Reporting period, relative to now in the store timezone. `custom` uses `from` and `to`.',
+  enum: [
+    'today',
+    'yesterday',
+    'last_7_days',
+    'last_30_days',
+    'last_90_days',
+    'month_to_date',
+    'last_month',
+    'year_to_date',
+    'custom',
+  ],
   default: 'last_7_days',
 });
 const dateBound = (what: string) =>
@@ -55,14 +64,22 @@ export const shopifyOrder = obj(
     fulfillmentStatus: nullable(str()),
     cancelled: bool(),
     email: nullable(str()),
-    customer: nullable(obj({ id: str(), email: nullable(str()), firstName: nullable(str()), lastName: nullable(str()) })),
+    customer: nullable(
+      obj({ id: str(), email: nullable(str()), firstName: nullable(str()), lastName: nullable(str()) }),
+    ),
     lineItems: arr(orderLineItem),
     tags: arr(str()),
   },
   { description: 'An order, normalized from the Shopify Admin GraphQL API.' },
 );
 
-const variant = obj({ id: str(), title: str(), sku: nullable(str()), price: money, inventoryQuantity: nullable(int()) });
+const variant = obj({
+  id: str(),
+  title: str(),
+  sku: nullable(str()),
+  price: money,
+  inventoryQuantity: nullable(int()),
+});
 export const shopifyProduct = obj({
   id: str(),
   title: str(),
@@ -90,7 +107,7 @@ const usage = obj(
   { description: 'Tokens used by the call, as reported by the model provider.' },
 );
 const llmCommon = {
-  model: str({ description: 'Model id; defaults to the connection\'s default model.' }),
+  model: str({ description: "Model id; defaults to the connection's default model." }),
   temperature: num({ minimum: 0, maximum: 2, description: 'Sampling temperature.' }),
   maxTokens: int({ minimum: 1, maximum: 200000, description: 'Upper bound on completion tokens.' }),
 };
@@ -113,10 +130,17 @@ const blockWrite = obj({
 const blockParams = (mode: string) =>
   obj(
     {
-      page: str({ description: "Canvas page id or title. Default: the page holding the agent's snippet block (or a page named after the agent)." }),
+      page: str({
+        description:
+          "Canvas page id or title. Default: the page holding the agent's snippet block (or a page named after the agent).",
+      }),
       block: str({ description: 'Key of the block on the page (a slug such as `revenue`).' }),
       content: any({ description: `Content to ${mode}: text (markdown) or structured data.` }),
-      format: str({ enum: ['markdown', 'text', 'json', 'table'], default: 'markdown', description: 'How the block renders the content.' }),
+      format: str({
+        enum: ['markdown', 'text', 'json', 'table'],
+        default: 'markdown',
+        description: 'How the block renders the content.',
+      }),
       title: str({ description: 'Optional title shown above the block.' }),
     },
     { required: ['block', 'content'] },
@@ -131,7 +155,15 @@ const creator = obj({
   region: str(),
   niche: str(),
   recentVideos: arr(
-    obj({ id: str(), description: str(), views: int(), likes: int(), comments: int(), shares: int(), createdAt: str() }),
+    obj({
+      id: str(),
+      description: str(),
+      views: int(),
+      likes: int(),
+      comments: int(),
+      shares: int(),
+      createdAt: str(),
+    }),
   ),
 });
 
@@ -148,7 +180,11 @@ export const actionCatalog = {
       period,
       from: dateBound('Start (inclusive)'),
       to: dateBound('End (exclusive)'),
-      status: str({ enum: ['any', 'open', 'closed', 'cancelled'], default: 'any', description: 'Order status filter.' }),
+      status: str({
+        enum: ['any', 'open', 'closed', 'cancelled'],
+        default: 'any',
+        description: 'Order status filter.',
+      }),
       query: str({ description: 'Extra Shopify search syntax, e.g. `financial_status:paid`.' }),
       limit: int({ minimum: 1, maximum: 10000, default: 250, description: 'Maximum number of orders to return.' }),
     }),
@@ -245,7 +281,16 @@ export const actionCatalog = {
       { required: ['keywords'] },
     ),
     output: obj({
-      hashtags: arr(obj({ name: str(), rank: int(), views: int(), posts: int(), growth: num({ description: 'Growth rate over the window, e.g. 0.35 = +35%.' }), region: str() })),
+      hashtags: arr(
+        obj({
+          name: str(),
+          rank: int(),
+          views: int(),
+          posts: int(),
+          growth: num({ description: 'Growth rate over the window, e.g. 0.35 = +35%.' }),
+          region: str(),
+        }),
+      ),
       count: int(),
     }),
   },
@@ -264,7 +309,9 @@ export const actionCatalog = {
       { required: ['keywords'] },
     ),
     output: obj({
-      sounds: arr(obj({ id: str(), title: str(), artist: str(), rank: int(), uses: int(), growth: num(), durationSec: int() })),
+      sounds: arr(
+        obj({ id: str(), title: str(), artist: str(), rank: int(), uses: int(), growth: num(), durationSec: int() }),
+      ),
       count: int(),
     }),
   },
@@ -295,7 +342,17 @@ export const actionCatalog = {
     idempotent: true,
     params: obj({ ids: arr(str(), { minItems: 1, maxItems: 100 }) }, { required: ['ids'] }),
     output: obj({
-      videos: arr(obj({ id: str(), description: str(), views: int(), likes: int(), comments: int(), shares: int(), createdAt: str() })),
+      videos: arr(
+        obj({
+          id: str(),
+          description: str(),
+          views: int(),
+          likes: int(),
+          comments: int(),
+          shares: int(),
+          createdAt: str(),
+        }),
+      ),
       count: int(),
     }),
   },
@@ -305,7 +362,14 @@ export const actionCatalog = {
     connection: { type: 'llm', required: false },
     effect: 'read',
     idempotent: false,
-    params: obj({ prompt: str({ description: 'What to ask.' }), system: str({ description: 'System instructions.' }), ...llmCommon }, { required: ['prompt'] }),
+    params: obj(
+      {
+        prompt: str({ description: 'What to ask.' }),
+        system: str({ description: 'System instructions.' }),
+        ...llmCommon,
+      },
+      { required: ['prompt'] },
+    ),
     output: obj({ text: str(), model: str(), usage }),
   },
   'llm.summarize': {
@@ -333,7 +397,10 @@ export const actionCatalog = {
     params: obj(
       {
         text: str({ description: 'Source text.' }),
-        schema: { type: 'object', description: 'JSON Schema (2020-12) of the extracted object; types `steps.<id>.output.data`.' },
+        schema: {
+          type: 'object',
+          description: 'JSON Schema (2020-12) of the extracted object; types `steps.<id>.output.data`.',
+        },
         instructions: str({ description: 'Extra guidance for the model.' }),
         ...llmCommon,
       },
@@ -363,7 +430,7 @@ export const actionCatalog = {
   },
   'canvas.append': {
     title: 'Append to a canvas block',
-    description: 'Appends to the block\'s content (creating the block when missing).',
+    description: "Appends to the block's content (creating the block when missing).",
     effect: 'write',
     idempotent: false,
     params: blockParams('append'),
@@ -401,7 +468,7 @@ export const actionCatalog = {
     params: obj(
       {
         channel: str({ description: 'Channel name (without #) or id.' }),
-        threadId: str({ description: 'Thread root message id; omit for the channel\'s latest messages.' }),
+        threadId: str({ description: "Thread root message id; omit for the channel's latest messages." }),
         limit: int({ minimum: 1, maximum: 500, default: 50 }),
       },
       { required: ['channel'] },
@@ -427,7 +494,8 @@ export const actionCatalog = {
   },
   'vector.upsert': {
     title: 'Store embeddings',
-    description: 'Embeds documents with the LLM connection and upserts them into a namespace (Pinecone or the built-in store).',
+    description:
+      'Embeds documents with the LLM connection and upserts them into a namespace (Pinecone or the built-in store).',
     connection: { type: 'pinecone', required: false },
     effect: 'write',
     idempotent: true,
@@ -436,7 +504,10 @@ export const actionCatalog = {
         namespace: str({ description: 'Namespace (index partition) to write to.' }),
         documents: arr(
           { anyOf: [str(), obj({ id: str(), text: str(), metadata: record(any()) }, { required: ['text'] })] },
-          { description: 'Documents to embed and store: texts, or { id, text, metadata } (the id defaults to a hash of the text).' },
+          {
+            description:
+              'Documents to embed and store: texts, or { id, text, metadata } (the id defaults to a hash of the text).',
+          },
         ),
       },
       { required: ['namespace', 'documents'] },

@@ -34,16 +34,25 @@ export const connectionCatalog = {
   tiktok: {
     title: 'TikTok account',
     description: 'A TikTok creator or business account (OAuth).',
-    scopes: ['user.info.basic', 'user.info.profile', 'user.info.stats', 'video.list', 'research.data.basic', 'creator.marketplace'],
+    scopes: [
+      'user.info.basic',
+      'user.info.profile',
+      'user.info.stats',
+      'video.list',
+      'research.data.basic',
+      'creator.marketplace',
+    ],
   },
   llm: {
     title: 'LLM provider',
-    description: 'Any OpenAI-compatible endpoint (base URL, API key, default model). Optional: steps fall back to the workspace default.',
+    description:
+      'Any OpenAI-compatible endpoint (base URL, API key, default model). Optional: steps fall back to the workspace default.',
     scopes: [],
   },
   pinecone: {
     title: 'Pinecone index',
-    description: 'A Pinecone index for vector steps. Optional: without it, vectors live in the workspace\'s PostgreSQL (pgvector).',
+    description:
+      "A Pinecone index for vector steps. Optional: without it, vectors live in the workspace's PostgreSQL (pgvector).",
     scopes: [],
   },
 } as const satisfies Record<string, ConnectionTypeDefinition>;

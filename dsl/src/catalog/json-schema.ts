@@ -47,12 +47,20 @@ export type JsonSchemaType = 'string' | 'number' | 'integer' | 'boolean' | 'arra
 
 type Doc = { description?: string; default?: unknown; examples?: unknown[] };
 
-export const str = (doc: Doc & { enum?: string[]; format?: string; pattern?: string; minLength?: number; maxLength?: number } = {}): JsonSchema => ({
+export const str = (
+  doc: Doc & { enum?: string[]; format?: string; pattern?: string; minLength?: number; maxLength?: number } = {},
+): JsonSchema => ({
   type: 'string',
   ...doc,
 });
-export const num = (doc: Doc & { minimum?: number; maximum?: number; enum?: number[] } = {}): JsonSchema => ({ type: 'number', ...doc });
-export const int = (doc: Doc & { minimum?: number; maximum?: number; enum?: number[] } = {}): JsonSchema => ({ type: 'integer', ...doc });
+export const num = (doc: Doc & { minimum?: number; maximum?: number; enum?: number[] } = {}): JsonSchema => ({
+  type: 'number',
+  ...doc,
+});
+export const int = (doc: Doc & { minimum?: number; maximum?: number; enum?: number[] } = {}): JsonSchema => ({
+  type: 'integer',
+  ...doc,
+});
 export const bool = (doc: Doc = {}): JsonSchema => ({ type: 'boolean', ...doc });
 export const arr = (items: JsonSchema, doc: Doc & { minItems?: number; maxItems?: number } = {}): JsonSchema => ({
   type: 'array',

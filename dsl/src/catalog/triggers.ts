@@ -34,10 +34,31 @@ export const shopifyOrderWebhook = obj(
     tags: str({ description: 'Comma-separated tags.' }),
     note: nullable(str()),
     line_items: arr(
-      obj({ id: int(), title: str(), quantity: int(), price: moneyString, sku: nullable(str()), product_id: nullable(int()), variant_id: nullable(int()) }, { open: true }),
+      obj(
+        {
+          id: int(),
+          title: str(),
+          quantity: int(),
+          price: moneyString,
+          sku: nullable(str()),
+          product_id: nullable(int()),
+          variant_id: nullable(int()),
+        },
+        { open: true },
+      ),
     ),
-    customer: nullable(obj({ id: int(), email: nullable(str()), first_name: nullable(str()), last_name: nullable(str()) }, { open: true })),
-    shipping_address: nullable(obj({ city: nullable(str()), province: nullable(str()), country: nullable(str()), zip: nullable(str()) }, { open: true })),
+    customer: nullable(
+      obj(
+        { id: int(), email: nullable(str()), first_name: nullable(str()), last_name: nullable(str()) },
+        { open: true },
+      ),
+    ),
+    shipping_address: nullable(
+      obj(
+        { city: nullable(str()), province: nullable(str()), country: nullable(str()), zip: nullable(str()) },
+        { open: true },
+      ),
+    ),
   },
   { open: true },
 );
@@ -54,7 +75,10 @@ export const triggerCatalog = {
     description: 'Runs on a cron schedule.',
     config: obj(
       {
-        cron: str({ description: 'Five-field cron: minute hour day-of-month month day-of-week, e.g. `0 9 * * 1-5`.', examples: ['0 9 * * 1-5'] }),
+        cron: str({
+          description: 'Five-field cron: minute hour day-of-month month day-of-week, e.g. `0 9 * * 1-5`.',
+          examples: ['0 9 * * 1-5'],
+        }),
         timezone: str({ description: 'IANA timezone, e.g. Europe/Paris. Default: UTC.', default: 'UTC' }),
       },
       { required: ['cron'] },
@@ -63,9 +87,12 @@ export const triggerCatalog = {
   },
   webhook: {
     title: 'Webhook',
-    description: 'Runs when an HTTP request reaches the agent\'s webhook URL.',
+    description: "Runs when an HTTP request reaches the agent's webhook URL.",
     config: obj({
-      path: str({ description: 'Path segment of the webhook URL; default: the agent name.', pattern: '^[a-z0-9][a-z0-9-_/]*$' }),
+      path: str({
+        description: 'Path segment of the webhook URL; default: the agent name.',
+        pattern: '^[a-z0-9][a-z0-9-_/]*$',
+      }),
       method: str({ enum: ['POST', 'GET', 'PUT'], default: 'POST' }),
     }),
     payload: obj({ body: any(), headers: record(str()), query: record(str()), method: str() }),
@@ -96,7 +123,10 @@ export const triggerCatalog = {
     config: obj(
       {
         connection: str({ description: 'The shopify connection whose store sends the webhooks.' }),
-        topic: str({ enum: ['orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled', 'orders/fulfilled'], default: 'orders/create' }),
+        topic: str({
+          enum: ['orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled', 'orders/fulfilled'],
+          default: 'orders/create',
+        }),
       },
       { required: ['connection'] },
     ),

@@ -58,7 +58,10 @@ export function asReferencePath(expression: Expression): ReferencePath | undefin
   while (current.kind === 'member' || current.kind === 'index') {
     if (current.kind === 'member') {
       segments.unshift({ name: current.property, start: current.propertyStart, end: current.end });
-    } else if (current.index.kind === 'literal' && (typeof current.index.value === 'number' || typeof current.index.value === 'string')) {
+    } else if (
+      current.index.kind === 'literal' &&
+      (typeof current.index.value === 'number' || typeof current.index.value === 'string')
+    ) {
       segments.unshift({ name: current.index.value, start: current.index.start, end: current.index.end });
     } else {
       return undefined;

@@ -12,7 +12,12 @@ describe('parseExpression', () => {
         kind: 'binary',
         operator: '>',
         left: { kind: 'call', callee: 'number' },
-        right: { kind: 'binary', operator: '*', left: { kind: 'member', property: 'threshold' }, right: { kind: 'literal', value: 2 } },
+        right: {
+          kind: 'binary',
+          operator: '*',
+          left: { kind: 'member', property: 'threshold' },
+          right: { kind: 'literal', value: 2 },
+        },
       },
       right: { kind: 'unary', operator: '!', operand: { kind: 'identifier', name: 'flag' } },
     });
@@ -53,7 +58,12 @@ describe('parseExpression', () => {
   });
 
   it('suggests the function a method call meant', () => {
-    expect(parseExpression('name.toLowerCase()').problem).toMatchObject({ code: 'IFX405', suggestion: 'lower', start: 5, end: 16 });
+    expect(parseExpression('name.toLowerCase()').problem).toMatchObject({
+      code: 'IFX405',
+      suggestion: 'lower',
+      start: 5,
+      end: 16,
+    });
   });
 
   it('exposes reference paths', () => {

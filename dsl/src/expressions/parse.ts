@@ -17,16 +17,44 @@ interface Token {
 }
 
 class ExpressionError extends Error {
-  constructor(
-    readonly problem: ExpressionProblem,
-  ) {
+  constructor(readonly problem: ExpressionProblem) {
     super(problem.message);
   }
 }
 
 const PUNCTUATION = [
-  '===', '!==', '??', '||', '&&', '==', '!=', '<=', '>=', '=>',
-  '(', ')', '[', ']', '.', ',', '?', ':', '!', '<', '>', '+', '-', '*', '/', '%', '=', '{', '}', '`', '&', '|',
+  '===',
+  '!==',
+  '??',
+  '||',
+  '&&',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '=>',
+  '(',
+  ')',
+  '[',
+  ']',
+  '.',
+  ',',
+  '?',
+  ':',
+  '!',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '=',
+  '{',
+  '}',
+  '`',
+  '&',
+  '|',
 ];
 
 function tokenize(source: string, offset: number): Token[] {
@@ -42,10 +70,14 @@ function tokenize(source: string, offset: number): Token[] {
       continue;
     }
     const start = i;
-    if ((ch >= '0' && ch <= '9') || (ch === '.' && source[i + 1] !== undefined && source[i + 1]! >= '0' && source[i + 1]! <= '9')) {
+    if (
+      (ch >= '0' && ch <= '9') ||
+      (ch === '.' && source[i + 1] !== undefined && source[i + 1]! >= '0' && source[i + 1]! <= '9')
+    ) {
       const match = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/.exec(source.slice(i))!;
       i += match[0].length;
-      if (/[A-Za-z_$]/.test(source[i] ?? '')) fail('IFX400', `Unexpected '${source[i]}' after the number ${match[0]}.`, start, i + 1);
+      if (/[A-Za-z_$]/.test(source[i] ?? ''))
+        fail('IFX400', `Unexpected '${source[i]}' after the number ${match[0]}.`, start, i + 1);
       tokens.push({ kind: 'number', text: match[0], value: Number(match[0]), start: offset + start, end: offset + i });
       continue;
     }
@@ -84,10 +116,18 @@ function tokenize(source: string, offset: number): Token[] {
     if (!punct) fail('IFX400', `Unexpected character '${ch}'.`, start, start + 1);
     i += punct!.length;
     if (punct === '=') fail('IFX405', "Assignment is not supported: compare with '=='.", start, i);
-    if (punct === '=>') fail('IFX405', 'Arrow functions are not supported: use the list functions (pluck, where, sortBy, sum...).', start, i);
-    if (punct === '`') fail('IFX405', 'Template literals are not supported: join text with + or write it around the {{ }}.', start, i);
+    if (punct === '=>')
+      fail(
+        'IFX405',
+        'Arrow functions are not supported: use the list functions (pluck, where, sortBy, sum...).',
+        start,
+        i,
+      );
+    if (punct === '`')
+      fail('IFX405', 'Template literals are not supported: join text with + or write it around the {{ }}.', start, i);
     if (punct === '{' || punct === '}') fail('IFX405', 'Object literals are not supported in expressions.', start, i);
-    if (punct === '&' || punct === '|') fail('IFX405', `Bitwise '${punct}' is not supported: use '${punct}${punct}'.`, start, i);
+    if (punct === '&' || punct === '|')
+      fail('IFX405', `Bitwise '${punct}' is not supported: use '${punct}${punct}'.`, start, i);
     tokens.push({ kind: 'punct', text: punct!, start: offset + start, end: offset + i });
   }
   tokens.push({ kind: 'end', text: '', start: offset + source.length, end: offset + source.length });
@@ -98,10 +138,19 @@ const BINARY_PRECEDENCE: Record<string, number> = {
   '??': 1,
   '||': 2,
   '&&': 3,
-  '==': 4, '!=': 4, '===': 4, '!==': 4,
-  '<': 5, '<=': 5, '>': 5, '>=': 5,
-  '+': 6, '-': 6,
-  '*': 7, '/': 7, '%': 7,
+  '==': 4,
+  '!=': 4,
+  '===': 4,
+  '!==': 4,
+  '<': 5,
+  '<=': 5,
+  '>': 5,
+  '>=': 5,
+  '+': 6,
+  '-': 6,
+  '*': 7,
+  '/': 7,
+  '%': 7,
 };
 
 const METHOD_HINTS: Record<string, string> = {
@@ -138,7 +187,12 @@ class ExpressionParser {
     return this.tokens[this.index++]!;
   }
 
-  private fail(code: ExpressionProblem['code'], message: string, token: { start: number; end: number }, suggestion?: string): never {
+  private fail(
+    code: ExpressionProblem['code'],
+    message: string,
+    token: { start: number; end: number },
+    suggestion?: string,
+  ): never {
     const problem: ExpressionProblem = { code, message, start: token.start, end: Math.max(token.end, token.start + 1) };
     if (suggestion !== undefined) problem.suggestion = suggestion;
     throw new ExpressionError(problem);
@@ -147,13 +201,20 @@ class ExpressionParser {
   private expect(text: string, what: string): Token {
     const token = this.peek();
     if (token.kind !== 'punct' || token.text !== text) {
-      this.fail('IFX400', token.kind === 'end' ? `Expected ${what} before the end of the expression.` : `Expected ${what}, found '${token.text}'.`, token);
+      this.fail(
+        'IFX400',
+        token.kind === 'end'
+          ? `Expected ${what} before the end of the expression.`
+          : `Expected ${what}, found '${token.text}'.`,
+        token,
+      );
     }
     return this.advance();
   }
 
   private parseExpression(minPrecedence: number): Expression {
-    if (++this.depth > MAX_EXPRESSION_DEPTH) this.fail('IFX400', `The expression nests more than ${MAX_EXPRESSION_DEPTH} levels.`, this.peek());
+    if (++this.depth > MAX_EXPRESSION_DEPTH)
+      this.fail('IFX400', `The expression nests more than ${MAX_EXPRESSION_DEPTH} levels.`, this.peek());
     let left = this.parseUnary();
     for (;;) {
       const token = this.peek();
@@ -259,11 +320,17 @@ class ExpressionParser {
     const definition = functionCatalog[name.text as keyof typeof functionCatalog];
     if (args.length < definition.minArgs || args.length > definition.maxArgs) {
       const expected =
-        definition.minArgs === definition.maxArgs ? `${definition.minArgs}` : `${definition.minArgs} to ${definition.maxArgs}`;
-      this.fail('IFX403', `${definition.signature} takes ${expected} argument${definition.maxArgs === 1 ? '' : 's'}, got ${args.length}.`, {
-        start: name.start,
-        end: close.end,
-      });
+        definition.minArgs === definition.maxArgs
+          ? `${definition.minArgs}`
+          : `${definition.minArgs} to ${definition.maxArgs}`;
+      this.fail(
+        'IFX403',
+        `${definition.signature} takes ${expected} argument${definition.maxArgs === 1 ? '' : 's'}, got ${args.length}.`,
+        {
+          start: name.start,
+          end: close.end,
+        },
+      );
     }
     return { kind: 'call', callee: name.text, calleeEnd: name.end, args, start: name.start, end: close.end };
   }
@@ -277,7 +344,13 @@ class ExpressionParser {
         this.advance();
         const property = this.advance();
         if (property.kind !== 'identifier') {
-          this.fail('IFX400', property.kind === 'end' ? 'A field name is missing after the dot.' : `Expected a field name after '.', found '${property.text}'.`, property);
+          this.fail(
+            'IFX400',
+            property.kind === 'end'
+              ? 'A field name is missing after the dot.'
+              : `Expected a field name after '.', found '${property.text}'.`,
+            property,
+          );
         }
         const after = this.peek();
         if (after.kind === 'punct' && after.text === '(') {
@@ -289,7 +362,14 @@ class ExpressionParser {
             hint,
           );
         }
-        expression = { kind: 'member', object: expression, property: property.text, propertyStart: property.start, start: expression.start, end: property.end };
+        expression = {
+          kind: 'member',
+          object: expression,
+          property: property.text,
+          propertyStart: property.start,
+          start: expression.start,
+          end: property.end,
+        };
         continue;
       }
       if (token.text === '[') {
@@ -310,11 +390,23 @@ class ExpressionParser {
 /** Parses one expression (the text between `{{` and `}}`); `offset` is where it starts in the enclosing string. */
 export function parseExpression(source: string, offset = 0): { expression?: Expression; problem?: ExpressionProblem } {
   if (source.trim() === '') {
-    return { problem: { code: 'IFX404', message: 'The expression is empty.', start: offset, end: offset + Math.max(source.length, 1) } };
+    return {
+      problem: {
+        code: 'IFX404',
+        message: 'The expression is empty.',
+        start: offset,
+        end: offset + Math.max(source.length, 1),
+      },
+    };
   }
   if (source.length > MAX_EXPRESSION_LENGTH) {
     return {
-      problem: { code: 'IFX400', message: `The expression is longer than ${MAX_EXPRESSION_LENGTH} characters.`, start: offset, end: offset + source.length },
+      problem: {
+        code: 'IFX400',
+        message: `The expression is longer than ${MAX_EXPRESSION_LENGTH} characters.`,
+        start: offset,
+        end: offset + source.length,
+      },
     };
   }
   try {
@@ -322,7 +414,14 @@ export function parseExpression(source: string, offset = 0): { expression?: Expr
   } catch (error) {
     if (error instanceof ExpressionError) return { problem: error.problem };
     if (error instanceof RangeError) {
-      return { problem: { code: 'IFX400', message: 'The expression is nested too deeply.', start: offset, end: offset + source.length } };
+      return {
+        problem: {
+          code: 'IFX400',
+          message: 'The expression is nested too deeply.',
+          start: offset,
+          end: offset + source.length,
+        },
+      };
     }
     throw error;
   }
@@ -363,7 +462,12 @@ export function parseTemplate(text: string): Template {
     if (open > cursor) parts.push({ kind: 'text', text: text.slice(cursor, open), start: cursor, end: open });
     const close = findClose(text, open + 2);
     if (close === -1) {
-      problems.push({ code: 'IFX401', message: "The expression is not closed: add '}}'.", start: open, end: text.length });
+      problems.push({
+        code: 'IFX401',
+        message: "The expression is not closed: add '}}'.",
+        start: open,
+        end: text.length,
+      });
       parts.push({ kind: 'text', text: text.slice(open), start: open, end: text.length });
       break;
     }

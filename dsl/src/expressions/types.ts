@@ -20,7 +20,11 @@ export const NUMBER: ValueType = { kind: 'number' };
 export const BOOLEAN: ValueType = { kind: 'boolean' };
 export const NULL: ValueType = { kind: 'null' };
 export const arrayOf = (items: ValueType): ValueType => ({ kind: 'array', items });
-export const objectOf = (fields: Record<string, ValueType>, open = false): ValueType => ({ kind: 'object', fields, open });
+export const objectOf = (fields: Record<string, ValueType>, open = false): ValueType => ({
+  kind: 'object',
+  fields,
+  open,
+});
 
 export function union(types: ValueType[]): ValueType {
   const flat: ValueType[] = [];

@@ -13,9 +13,24 @@ export const properties = nodeProperties(
       value: 'block',
       name: 'Block',
       operations: [
-        { value: 'write', name: 'Write', action: 'Write a block', description: 'Create the block, or replace its content when it exists' },
-        { value: 'append', name: 'Append', action: 'Append to a block', description: "Add to the block's content (creating it when missing)" },
-        { value: 'replace', name: 'Replace', action: 'Replace a block', description: 'Replace the content of an existing block; fails when it does not exist' },
+        {
+          value: 'write',
+          name: 'Write',
+          action: 'Write a block',
+          description: 'Create the block, or replace its content when it exists',
+        },
+        {
+          value: 'append',
+          name: 'Append',
+          action: 'Append to a block',
+          description: "Add to the block's content (creating it when missing)",
+        },
+        {
+          value: 'replace',
+          name: 'Replace',
+          action: 'Replace a block',
+          description: 'Replace the content of an existing block; fails when it does not exist',
+        },
       ],
     },
   ],

@@ -1,5 +1,11 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeBaseDescription, INodeTypeDescription } from 'n8n-workflow';
+import type {
+  IExecuteFunctions,
+  INodeExecutionData,
+  INodeType,
+  INodeTypeBaseDescription,
+  INodeTypeDescription,
+} from 'n8n-workflow';
 import { properties, router } from '../actions/router';
 
 export class IonfluxCanvasV1 implements INodeType {

@@ -11,12 +11,26 @@ export const properties = nodeProperties(
     {
       value: 'message',
       name: 'Message',
-      operations: [{ value: 'post', name: 'Post', action: 'Post a message', description: 'Post a message as the agent in a channel (or a thread)' }],
+      operations: [
+        {
+          value: 'post',
+          name: 'Post',
+          action: 'Post a message',
+          description: 'Post a message as the agent in a channel (or a thread)',
+        },
+      ],
     },
     {
       value: 'thread',
       name: 'Thread',
-      operations: [{ value: 'read', name: 'Read', action: 'Read a thread', description: "A thread's messages, or a channel's latest, oldest first" }],
+      operations: [
+        {
+          value: 'read',
+          name: 'Read',
+          action: 'Read a thread',
+          description: "A thread's messages, or a channel's latest, oldest first",
+        },
+      ],
     },
   ],
   operations,

@@ -1,6 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IDataObject, INodeType, INodeTypeBaseDescription, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+  IDataObject,
+  INodeType,
+  INodeTypeBaseDescription,
+  INodeTypeDescription,
+  IWebhookFunctions,
+  IWebhookResponseData,
+} from 'n8n-workflow';
 
 export class IonfluxChatTriggerV1 implements INodeType {
   description: INodeTypeDescription;
@@ -15,8 +22,22 @@ export class IonfluxChatTriggerV1 implements INodeType {
       credentials: [{ name: 'ionfluxApi', required: true }],
       webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'chat-command' }],
       properties: [
-        { displayName: 'Command', name: 'command', type: 'string', default: '', required: true, placeholder: 'summarize_thread', description: 'Command word after the agent name' },
-        { displayName: 'Description', name: 'description', type: 'string', default: '', description: 'Shown in the chat command autocomplete' },
+        {
+          displayName: 'Command',
+          name: 'command',
+          type: 'string',
+          default: '',
+          required: true,
+          placeholder: 'summarize_thread',
+          description: 'Command word after the agent name',
+        },
+        {
+          displayName: 'Description',
+          name: 'description',
+          type: 'string',
+          default: '',
+          description: 'Shown in the chat command autocomplete',
+        },
       ],
     };
   }
@@ -26,7 +47,9 @@ export class IonfluxChatTriggerV1 implements INodeType {
     const response = this.getResponseObject();
     const credentials = await this.getCredentials('ionfluxApi');
     const raw = (request as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.from(JSON.stringify(request.body ?? {}));
-    const expected = `sha256=${createHmac('sha256', String(credentials.token ?? '')).update(raw).digest('hex')}`;
+    const expected = `sha256=${createHmac('sha256', String(credentials.token ?? ''))
+      .update(raw)
+      .digest('hex')}`;
     const given = String(request.headers['x-ionflux-signature'] ?? '');
     const valid = given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
     if (!valid) {

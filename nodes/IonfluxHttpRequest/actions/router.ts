@@ -8,7 +8,20 @@ export const operations: OperationTable = {
 };
 
 export const properties = nodeProperties(
-  [{ value: 'request', name: 'Request', operations: [{ value: 'send', name: 'Send', action: 'Send an HTTP request', description: 'Call a URL and return its status, headers and body' }] }],
+  [
+    {
+      value: 'request',
+      name: 'Request',
+      operations: [
+        {
+          value: 'send',
+          name: 'Send',
+          action: 'Send an HTTP request',
+          description: 'Call a URL and return its status, headers and body',
+        },
+      ],
+    },
+  ],
   operations,
 );
 

@@ -1,5 +1,11 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeBaseDescription, INodeTypeDescription } from 'n8n-workflow';
+import type {
+  IExecuteFunctions,
+  INodeExecutionData,
+  INodeType,
+  INodeTypeBaseDescription,
+  INodeTypeDescription,
+} from 'n8n-workflow';
 import { router, properties } from '../actions/router';
 
 export class IonfluxHttpRequestV1 implements INodeType {

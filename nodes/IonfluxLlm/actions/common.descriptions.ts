@@ -28,9 +28,16 @@ export const modelProperties: INodeProperties[] = [
   },
 ];
 
-export function readModelOptions(ctx: IExecuteFunctions, itemIndex: number): { model?: string; temperature?: number; maxTokens?: number } {
+export function readModelOptions(
+  ctx: IExecuteFunctions,
+  itemIndex: number,
+): { model?: string; temperature?: number; maxTokens?: number } {
   const model = readString(ctx, 'model', itemIndex);
   const temperature = readNumber(ctx, 'temperature', itemIndex, { min: 0, max: 2 });
   const maxTokens = readInteger(ctx, 'maxTokens', itemIndex, { min: 1, max: 200000 });
-  return { ...(model ? { model } : {}), ...(temperature !== undefined ? { temperature } : {}), ...(maxTokens !== undefined ? { maxTokens } : {}) };
+  return {
+    ...(model ? { model } : {}),
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(maxTokens !== undefined ? { maxTokens } : {}),
+  };
 }

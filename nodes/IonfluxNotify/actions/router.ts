@@ -10,7 +10,9 @@ export const properties = nodeProperties(
     {
       value: 'notification',
       name: 'Notification',
-      operations: [{ value: 'create', name: 'Create', action: 'Create a notification', description: 'Notify workspace members' }],
+      operations: [
+        { value: 'create', name: 'Create', action: 'Create a notification', description: 'Notify workspace members' },
+      ],
     },
   ],
   operations,

@@ -23,28 +23,52 @@ export const properties = nodeProperties(
       value: 'order',
       name: 'Order',
       operations: [
-        { value: 'list', name: 'List', action: 'List orders', description: 'Orders created in a period, newest first, across all pages' },
+        {
+          value: 'list',
+          name: 'List',
+          action: 'List orders',
+          description: 'Orders created in a period, newest first, across all pages',
+        },
         { value: 'get', name: 'Get', action: 'Get an order', description: 'One order by ID' },
       ],
     },
     {
       value: 'revenue',
       name: 'Revenue',
-      operations: [{ value: 'summary', name: 'Summary', action: 'Summarize revenue', description: 'Gross sales, orders, average order value, refunds and a daily series for a period' }],
+      operations: [
+        {
+          value: 'summary',
+          name: 'Summary',
+          action: 'Summarize revenue',
+          description: 'Gross sales, orders, average order value, refunds and a daily series for a period',
+        },
+      ],
     },
     {
       value: 'product',
       name: 'Product',
       operations: [
-        { value: 'list', name: 'List', action: 'List products', description: 'Products, optionally filtered with Shopify search syntax' },
+        {
+          value: 'list',
+          name: 'List',
+          action: 'List products',
+          description: 'Products, optionally filtered with Shopify search syntax',
+        },
         { value: 'get', name: 'Get', action: 'Get a product', description: 'One product by ID' },
-        { value: 'lowStock', name: 'Low Stock', action: 'List low stock products', description: 'Active products at or below an inventory threshold, lowest first' },
+        {
+          value: 'lowStock',
+          name: 'Low Stock',
+          action: 'List low stock products',
+          description: 'Active products at or below an inventory threshold, lowest first',
+        },
       ],
     },
     {
       value: 'customer',
       name: 'Customer',
-      operations: [{ value: 'list', name: 'List', action: 'List customers', description: 'Customers sorted by amount spent' }],
+      operations: [
+        { value: 'list', name: 'List', action: 'List customers', description: 'Customers sorted by amount spent' },
+      ],
     },
   ],
   operations,

@@ -1,5 +1,13 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IDataObject, IHookFunctions, INodeType, INodeTypeBaseDescription, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+  IDataObject,
+  IHookFunctions,
+  INodeType,
+  INodeTypeBaseDescription,
+  INodeTypeDescription,
+  IWebhookFunctions,
+  IWebhookResponseData,
+} from 'n8n-workflow';
 import { authenticationProperty, shopifyCredentials } from '../../IonfluxShopify/authentication';
 import { shopifyConnection } from '../../IonfluxShopify/transport';
 import { createSubscription, deleteSubscription, findSubscription, ORDER_TOPICS } from '../subscriptions';
@@ -14,7 +22,11 @@ const TOPIC_NAMES: Record<(typeof ORDER_TOPICS)[number], string> = {
 };
 
 /** Minimal response writing that works on express's Response and on a bare ServerResponse. */
-function reply(res: { statusCode: number; setHeader(name: string, value: string): unknown; end(body?: string): unknown }, status: number, body: IDataObject): void {
+function reply(
+  res: { statusCode: number; setHeader(name: string, value: string): unknown; end(body?: string): unknown },
+  status: number,
+  body: IDataObject,
+): void {
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.end(JSON.stringify(body));
@@ -43,7 +55,11 @@ export class IonfluxShopifyTriggerV1 implements INodeType {
           displayName: 'Topic',
           name: 'topic',
           type: 'options',
-          options: ORDER_TOPICS.map((value) => ({ name: TOPIC_NAMES[value], value, description: `Shopify webhook topic ${value}` })),
+          options: ORDER_TOPICS.map((value) => ({
+            name: TOPIC_NAMES[value],
+            value,
+            description: `Shopify webhook topic ${value}`,
+          })),
           default: 'orders/create',
           required: true,
         },
@@ -83,17 +99,28 @@ export class IonfluxShopifyTriggerV1 implements INodeType {
    * runs) and emits `{ topic, shop, order }` with the order exactly as Shopify sent it.
    */
   async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-    const req = this.getRequestObject() as unknown as { headers: Record<string, string | string[] | undefined>; rawBody?: Buffer; body?: unknown };
+    const req = this.getRequestObject() as unknown as {
+      headers: Record<string, string | string[] | undefined>;
+      rawBody?: Buffer;
+      body?: unknown;
+    };
     const res = this.getResponseObject() as unknown as Parameters<typeof reply>[0];
     const connection = await shopifyConnection(this);
     if (!connection.appSecret) {
       // Without the secret no request can be told apart from a forgery: refuse every one, saying why.
-      this.logger.warn('IONFLUX Shopify Trigger: the credential has no app secret; webhooks are refused until it is set.');
-      reply(res, 401, { error: 'The Shopify credential has no app secret, so the webhook signature cannot be verified.' });
+      this.logger.warn(
+        'IONFLUX Shopify Trigger: the credential has no app secret; webhooks are refused until it is set.',
+      );
+      reply(res, 401, {
+        error: 'The Shopify credential has no app secret, so the webhook signature cannot be verified.',
+      });
       return { noWebhookResponse: true };
     }
     const rawBody = req.rawBody ?? (typeof req.body === 'string' ? Buffer.from(req.body) : undefined);
-    if (!rawBody || !isValidShopifyWebhook(rawBody, header(req.headers, 'x-shopify-hmac-sha256'), connection.appSecret)) {
+    if (
+      !rawBody ||
+      !isValidShopifyWebhook(rawBody, header(req.headers, 'x-shopify-hmac-sha256'), connection.appSecret)
+    ) {
       reply(res, 401, { error: 'Invalid webhook signature (X-Shopify-Hmac-Sha256).' });
       return { noWebhookResponse: true };
     }

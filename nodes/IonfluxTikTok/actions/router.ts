@@ -18,19 +18,43 @@ export const properties = nodeProperties(
       value: 'trend',
       name: 'Trend',
       operations: [
-        { value: 'hashtags', name: 'Hashtags', action: 'Get trending hashtags', description: 'Hashtags trending for keywords in a region, ranked' },
-        { value: 'sounds', name: 'Sounds', action: 'Get trending sounds', description: 'Sounds trending for keywords in a region, ranked' },
+        {
+          value: 'hashtags',
+          name: 'Hashtags',
+          action: 'Get trending hashtags',
+          description: 'Hashtags trending for keywords in a region, ranked',
+        },
+        {
+          value: 'sounds',
+          name: 'Sounds',
+          action: 'Get trending sounds',
+          description: 'Sounds trending for keywords in a region, ranked',
+        },
       ],
     },
     {
       value: 'creator',
       name: 'Creator',
-      operations: [{ value: 'search', name: 'Search', action: 'Search creators', description: 'Creators in a niche with followers, engagement and recent videos' }],
+      operations: [
+        {
+          value: 'search',
+          name: 'Search',
+          action: 'Search creators',
+          description: 'Creators in a niche with followers, engagement and recent videos',
+        },
+      ],
     },
     {
       value: 'video',
       name: 'Video',
-      operations: [{ value: 'stats', name: 'Stats', action: 'Get video stats', description: 'Views, likes, comments and shares of videos by ID' }],
+      operations: [
+        {
+          value: 'stats',
+          name: 'Stats',
+          action: 'Get video stats',
+          description: 'Views, likes, comments and shares of videos by ID',
+        },
+      ],
     },
   ],
   operations,

@@ -11,7 +11,11 @@ const backendProperty: INodeProperties = {
   name: 'backend',
   type: 'options',
   options: [
-    { name: 'IONFLUX Workspace', value: 'ionflux', description: "The workspace's own store (PostgreSQL, pgvector when available)" },
+    {
+      name: 'IONFLUX Workspace',
+      value: 'ionflux',
+      description: "The workspace's own store (PostgreSQL, pgvector when available)",
+    },
     { name: 'Pinecone', value: 'pinecone', description: 'A Pinecone index' },
   ],
   default: 'ionflux',
@@ -23,8 +27,18 @@ export const properties = nodeProperties(
       value: 'vector',
       name: 'Vector',
       operations: [
-        { value: 'upsert', name: 'Upsert', action: 'Store documents', description: 'Embed documents and store them in a namespace' },
-        { value: 'query', name: 'Query', action: 'Query similar documents', description: 'Find the stored documents most similar to a text' },
+        {
+          value: 'upsert',
+          name: 'Upsert',
+          action: 'Store documents',
+          description: 'Embed documents and store them in a namespace',
+        },
+        {
+          value: 'query',
+          name: 'Query',
+          action: 'Query similar documents',
+          description: 'Find the stored documents most similar to a text',
+        },
       ],
     },
   ],

@@ -20,7 +20,9 @@ afterEach(async () => {
 describe('HttpClient retries', () => {
   it('retries 5xx with exponential backoff and returns the first success', async () => {
     let calls = 0;
-    const s = await server((_req, res) => (++calls < 3 ? sendJson(res, 503, { error: 'busy' }) : sendJson(res, 200, { ok: true })));
+    const s = await server((_req, res) =>
+      ++calls < 3 ? sendJson(res, 503, { error: 'busy' }) : sendJson(res, 200, { ok: true }),
+    );
     const events: RetryEvent[] = [];
     const client = new HttpClient({ retries: 3, retryDelayMs: 10, onRetry: (e) => events.push(e) });
     const response = await client.send({ url: `${s.url}/x` });
@@ -47,14 +49,20 @@ describe('HttpClient retries', () => {
 
   it('honours Retry-After on 429 and waits nothing longer than allowed', async () => {
     let calls = 0;
-    const s = await server((_req, res) => (++calls === 1 ? sendJson(res, 429, { error: 'slow down' }, { 'Retry-After': '1' }) : sendJson(res, 200, { ok: true })));
+    const s = await server((_req, res) =>
+      ++calls === 1
+        ? sendJson(res, 429, { error: 'slow down' }, { 'Retry-After': '1' })
+        : sendJson(res, 200, { ok: true }),
+    );
     const events: RetryEvent[] = [];
     const response = await new HttpClient({ rateLimitRetries: 1, onRetry: (e) => events.push(e) }).send({ url: s.url });
     expect(response.status).toBe(200);
     expect(events).toEqual([expect.objectContaining({ reason: 'rateLimited', status: 429, delayMs: 1000 })]);
 
     // A Retry-After beyond the longest allowed wait: the 429 is returned at once for the caller to report.
-    const slow = await server((_req, res) => sendJson(res, 429, { error: 'come back tomorrow' }, { 'Retry-After': '86400' }));
+    const slow = await server((_req, res) =>
+      sendJson(res, 429, { error: 'come back tomorrow' }, { 'Retry-After': '86400' }),
+    );
     const answer = await new HttpClient({ retries: 3, maxDelayMs: 5000 }).send({ url: slow.url });
     expect(answer.status).toBe(429);
     expect(slow.requests).toHaveLength(1);
@@ -74,7 +82,9 @@ describe('HttpClient retries', () => {
     await s.close();
     servers.splice(servers.indexOf(s), 1);
     const events: RetryEvent[] = [];
-    const error = await new HttpClient({ retries: 2, retryDelayMs: 5, onRetry: (e) => events.push(e) }).send({ url }).catch((e: Error) => e);
+    const error = await new HttpClient({ retries: 2, retryDelayMs: 5, onRetry: (e) => events.push(e) })
+      .send({ url })
+      .catch((e: Error) => e);
     expect(error).toBeInstanceOf(HttpNetworkError);
     expect((error as HttpNetworkError).code).toBe('ECONNREFUSED');
     expect((error as Error).message).toContain(new URL(url).host);
@@ -83,7 +93,9 @@ describe('HttpClient retries', () => {
 
   it('fails with the deadline (timeoutMs) when the server does not answer in time', async () => {
     const s = await server(() => undefined); // never answers
-    const error = await new HttpClient({ timeoutMs: 150, retries: 5, retryDelayMs: 1 }).send({ url: s.url }).catch((e: Error) => e);
+    const error = await new HttpClient({ timeoutMs: 150, retries: 5, retryDelayMs: 1 })
+      .send({ url: s.url })
+      .catch((e: Error) => e);
     expect(error).toBeInstanceOf(HttpTimeoutError);
     expect((error as Error).message).toContain('150 ms');
   });
@@ -123,7 +135,9 @@ describe('HttpClient redirects and the SSRF guard', () => {
     const ssrf = { allowedOrigins: [s.origin] };
     const response = await new HttpClient({ ssrf }).send({ url: `${s.url}/?n=0` });
     expect(JSON.parse(response.text())).toEqual({ hops: 5 });
-    await expect(new HttpClient({ ssrf }).send({ url: `${s.url}/?n=-1` })).rejects.toBeInstanceOf(TooManyRedirectsError);
+    await expect(new HttpClient({ ssrf }).send({ url: `${s.url}/?n=-1` })).rejects.toBeInstanceOf(
+      TooManyRedirectsError,
+    );
   });
 
   it('blocks a redirect to loopback on another origin, to metadata, or to another scheme', async () => {
@@ -147,13 +161,20 @@ describe('HttpClient redirects and the SSRF guard', () => {
   });
 
   it('drops credentials when a redirect leaves the origin, and turns POST into GET on 302/303', async () => {
-    const second = await server((req, res) => sendJson(res, 200, { method: req.method, authorization: req.headers.authorization ?? null, body: req.body }));
+    const second = await server((req, res) =>
+      sendJson(res, 200, { method: req.method, authorization: req.headers.authorization ?? null, body: req.body }),
+    );
     const first = await server((_req, res) => {
       res.writeHead(303, { Location: `${second.url}/after` });
       res.end();
     });
     const ssrf = { allowedOrigins: [first.origin, second.origin] };
-    const response = await new HttpClient({ ssrf }).send({ method: 'POST', url: first.url, headers: { Authorization: 'Bearer secret', 'Content-Type': 'application/json' }, body: '{"a":1}' });
+    const response = await new HttpClient({ ssrf }).send({
+      method: 'POST',
+      url: first.url,
+      headers: { Authorization: 'Bearer secret', 'Content-Type': 'application/json' },
+      body: '{"a":1}',
+    });
     expect(JSON.parse(response.text())).toEqual({ method: 'GET', authorization: null, body: '' });
     expect(first.requests[0]!.headers.authorization).toBe('Bearer secret');
   });
@@ -176,7 +197,9 @@ describe('HttpClient redirects and the SSRF guard', () => {
 
   it('refuses a host whose DNS answer is private, without connecting', async () => {
     const resolve: HostResolver = async () => [{ address: '192.168.0.10', family: 4 }];
-    const error = await new HttpClient({ ssrf: { resolve } }).send({ url: 'http://printer.example/' }).catch((e: Error) => e);
+    const error = await new HttpClient({ ssrf: { resolve } })
+      .send({ url: 'http://printer.example/' })
+      .catch((e: Error) => e);
     expect(error).toBeInstanceOf(SsrfBlockedError);
     expect((error as SsrfBlockedError).reason).toBe('address');
   });
@@ -184,9 +207,20 @@ describe('HttpClient redirects and the SSRF guard', () => {
 
 describe('fetchThrough', () => {
   it('is a fetch over the client (method, headers, body, status, decoded body)', async () => {
-    const s = await server((req, res) => sendJson(res, 201, { method: req.method, type: req.headers['content-type'], body: JSON.parse(req.body) }, { 'X-Request-Id': 'r1' }));
+    const s = await server((req, res) =>
+      sendJson(
+        res,
+        201,
+        { method: req.method, type: req.headers['content-type'], body: JSON.parse(req.body) },
+        { 'X-Request-Id': 'r1' },
+      ),
+    );
     const f = fetchThrough(new HttpClient());
-    const response = await f(`${s.url}/v1/things`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ a: 1 }) });
+    const response = await f(`${s.url}/v1/things`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ a: 1 }),
+    });
     expect(response.status).toBe(201);
     expect(response.headers.get('x-request-id')).toBe('r1');
     expect(await response.json()).toEqual({ method: 'POST', type: 'application/json', body: { a: 1 } });

@@ -17,7 +17,13 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import zlib from 'node:zlib';
-import { HttpCancelledError, HttpNetworkError, HttpTimeoutError, ResponseTooLargeError, TooManyRedirectsError } from './errors';
+import {
+  HttpCancelledError,
+  HttpNetworkError,
+  HttpTimeoutError,
+  ResponseTooLargeError,
+  TooManyRedirectsError,
+} from './errors';
 import { checkOutboundUrl } from './ssrf';
 import type { ResolvedAddress, SsrfPolicy } from './ssrf';
 
@@ -92,7 +98,18 @@ export interface SendOptions {
 
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
-const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED', 'UND_ERR_SOCKET', 'ERR_ATTEMPT_TIMEOUT']);
+const RETRYABLE_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'ERR_ATTEMPT_TIMEOUT',
+]);
 
 const keepAliveHttp = new http.Agent({ keepAlive: true });
 const keepAliveHttps = new https.Agent({ keepAlive: true });
@@ -101,7 +118,8 @@ const keepAliveHttps = new https.Agent({ keepAlive: true });
 export function defaultVerdict(response: HttpResponse): ResponseVerdict {
   const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
   if (response.status === 429) return { kind: 'rateLimited', ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-  if ([500, 502, 503, 504].includes(response.status)) return { kind: 'transient', ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  if ([500, 502, 503, 504].includes(response.status))
+    return { kind: 'transient', ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   return { kind: 'ok' };
 }
 
@@ -218,8 +236,15 @@ function exchange(input: AttemptInput): Promise<HttpResponse> {
               headers[name] = Array.isArray(value) ? value.join(name === 'set-cookie' ? '\n' : ', ') : value;
             }
             const raw = Buffer.concat(chunks);
-            const body = input.method === 'HEAD' ? raw : decode(raw, headers['content-encoding'], input.maxResponseBytes);
-            resolve({ status: response.statusCode ?? 0, headers, body, url: url.toString(), text: () => body.toString('utf8') });
+            const body =
+              input.method === 'HEAD' ? raw : decode(raw, headers['content-encoding'], input.maxResponseBytes);
+            resolve({
+              status: response.statusCode ?? 0,
+              headers,
+              body,
+              url: url.toString(),
+              text: () => body.toString('utf8'),
+            });
           } catch (error) {
             reject(error instanceof RangeError ? new ResponseTooLargeError(url.host, input.maxResponseBytes) : error);
           }
@@ -252,7 +277,9 @@ export class HttpClient {
 
   /** Milliseconds left before the deadline (Infinity without one). */
   remainingMs(): number {
-    return this.options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Math.max(0, this.options.timeoutMs - (Date.now() - this.started));
+    return this.options.timeoutMs === undefined
+      ? Number.POSITIVE_INFINITY
+      : Math.max(0, this.options.timeoutMs - (Date.now() - this.started));
   }
 
   /** Aborts when the deadline passes or the run is cancelled. */
@@ -327,8 +354,12 @@ export class HttpClient {
     const maxRedirects = this.options.maxRedirects ?? (this.options.ssrf ? 5 : 0);
     let url = start;
     let method = (request.method ?? 'GET').toUpperCase();
-    let headers: Record<string, string> = { 'accept-encoding': 'gzip, deflate, br', ...lowerCaseKeys(request.headers ?? {}) };
-    let body: Uint8Array | undefined = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body;
+    let headers: Record<string, string> = {
+      'accept-encoding': 'gzip, deflate, br',
+      ...lowerCaseKeys(request.headers ?? {}),
+    };
+    let body: Uint8Array | undefined =
+      typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body;
     for (let hop = 0; ; hop++) {
       const pinned = this.options.ssrf ? await checkOutboundUrl(url, this.options.ssrf) : undefined;
       const response = await this.attempt({ method, url, headers: withLength(headers, body), body, pinned });
@@ -342,7 +373,20 @@ export class HttpClient {
         headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k !== 'content-type'));
       }
       // Credentials are for the origin they were given to, never for where it redirects.
-      if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !['authorization', 'cookie', 'proxy-authorization', 'x-shopify-access-token', 'access-token', 'api-key'].includes(k)));
+      if (next.origin !== url.origin)
+        headers = Object.fromEntries(
+          Object.entries(headers).filter(
+            ([k]) =>
+              ![
+                'authorization',
+                'cookie',
+                'proxy-authorization',
+                'x-shopify-access-token',
+                'access-token',
+                'api-key',
+              ].includes(k),
+          ),
+        );
       url = next;
     }
   }
@@ -356,11 +400,16 @@ export class HttpClient {
     const outer = this.signal;
     const signal = outer ? AbortSignal.any([outer, attemptSignal]) : attemptSignal;
     try {
-      return await exchange({ ...input, signal, maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES });
+      return await exchange({
+        ...input,
+        signal,
+        maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      });
     } catch (error) {
       if (outer?.aborted) throw this.abortError(host);
       if (error instanceof ResponseTooLargeError) throw error;
-      if (attemptSignal.aborted) throw new HttpNetworkError(host, 'ERR_ATTEMPT_TIMEOUT', `no response within ${attemptTimeout} ms`);
+      if (attemptSignal.aborted)
+        throw new HttpNetworkError(host, 'ERR_ATTEMPT_TIMEOUT', `no response within ${attemptTimeout} ms`);
       const err = error as NodeJS.ErrnoException;
       throw new HttpNetworkError(host, err.code ?? '', err.message);
     }
@@ -396,14 +445,23 @@ export function fetchThrough(client: HttpClient): typeof fetch {
     else if (rawBody instanceof ArrayBuffer) body = new Uint8Array(rawBody);
     else if (ArrayBuffer.isView(rawBody)) body = new Uint8Array(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength);
     else if (rawBody instanceof URLSearchParams) body = rawBody.toString();
-    else if (rawBody !== undefined && rawBody !== null) throw new TypeError('fetchThrough supports string and binary bodies only');
-    const response = await client.send({ method: init?.method ?? request?.method ?? 'GET', url, headers, ...(body !== undefined ? { body } : {}) });
+    else if (rawBody !== undefined && rawBody !== null)
+      throw new TypeError('fetchThrough supports string and binary bodies only');
+    const response = await client.send({
+      method: init?.method ?? request?.method ?? 'GET',
+      url,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
     const responseHeaders = new Headers();
     for (const [key, value] of Object.entries(response.headers)) {
       if (key === 'content-encoding' || key === 'content-length') continue; // the body is already decoded
       responseHeaders.set(key, value);
     }
     const nullBody = [101, 204, 205, 304].includes(response.status);
-    return new Response(nullBody ? null : new Uint8Array(response.body), { status: response.status, headers: responseHeaders });
+    return new Response(nullBody ? null : new Uint8Array(response.body), {
+      status: response.status,
+      headers: responseHeaders,
+    });
   }) as typeof fetch;
 }

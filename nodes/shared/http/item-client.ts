@@ -9,7 +9,11 @@ import { readRequestPolicy } from '../operation';
  * @example
  * const http = itemHttpClient(this, itemIndex, { rateLimitRetries: 5 });
  */
-export function itemHttpClient(ctx: IExecuteFunctions, itemIndex: number, overrides: Partial<HttpClientOptions> = {}): HttpClient {
+export function itemHttpClient(
+  ctx: IExecuteFunctions,
+  itemIndex: number,
+  overrides: Partial<HttpClientOptions> = {},
+): HttpClient {
   const policy = readRequestPolicy(ctx, itemIndex);
   const signal = typeof ctx.getExecutionCancelSignal === 'function' ? ctx.getExecutionCancelSignal() : undefined;
   return new HttpClient({

@@ -3,11 +3,13 @@ import { blockedAddressReason, checkOutboundUrl, ipv6Bytes, SsrfBlockedError } f
 import type { HostResolver } from './ssrf';
 
 /** A resolver for made-up names, so that no test depends on real DNS. */
-const fakeDns = (table: Record<string, string[]>): HostResolver => async (hostname) => {
-  const answers = table[hostname];
-  if (!answers) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
-  return answers.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-};
+const fakeDns =
+  (table: Record<string, string[]>): HostResolver =>
+  async (hostname) => {
+    const answers = table[hostname];
+    if (!answers) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    return answers.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
 
 const dns = fakeDns({
   'public.example': ['93.184.215.14'],
@@ -31,16 +33,57 @@ async function verdict(url: string, allowedOrigins: string[] = []): Promise<stri
 
 describe('blockedAddressReason', () => {
   it.each([
-    ['127.0.0.1'], ['127.255.255.254'], ['10.0.0.1'], ['172.16.0.1'], ['172.31.255.255'], ['192.168.0.1'], ['100.64.0.1'], ['100.127.255.255'],
-    ['169.254.169.254'], ['169.254.0.1'], ['0.0.0.0'], ['0.1.2.3'], ['224.0.0.1'], ['239.255.255.250'], ['255.255.255.255'], ['240.0.0.1'],
-    ['192.0.2.5'], ['198.51.100.7'], ['203.0.113.9'], ['198.18.0.1'],
-    ['::'], ['::1'], ['fe80::1'], ['febf::1'], ['fc00::1'], ['fd00:ec2::254'], ['ff02::1'],
-    ['::ffff:127.0.0.1'], ['::ffff:7f00:1'], ['::ffff:a9fe:a9fe'], ['::ffff:10.0.0.1'], ['::127.0.0.1'], ['64:ff9b::a9fe:a9fe'], ['2002:7f00:1::'], ['2002:c0a8:101::1'],
+    ['127.0.0.1'],
+    ['127.255.255.254'],
+    ['10.0.0.1'],
+    ['172.16.0.1'],
+    ['172.31.255.255'],
+    ['192.168.0.1'],
+    ['100.64.0.1'],
+    ['100.127.255.255'],
+    ['169.254.169.254'],
+    ['169.254.0.1'],
+    ['0.0.0.0'],
+    ['0.1.2.3'],
+    ['224.0.0.1'],
+    ['239.255.255.250'],
+    ['255.255.255.255'],
+    ['240.0.0.1'],
+    ['192.0.2.5'],
+    ['198.51.100.7'],
+    ['203.0.113.9'],
+    ['198.18.0.1'],
+    ['::'],
+    ['::1'],
+    ['fe80::1'],
+    ['febf::1'],
+    ['fc00::1'],
+    ['fd00:ec2::254'],
+    ['ff02::1'],
+    ['::ffff:127.0.0.1'],
+    ['::ffff:7f00:1'],
+    ['::ffff:a9fe:a9fe'],
+    ['::ffff:10.0.0.1'],
+    ['::127.0.0.1'],
+    ['64:ff9b::a9fe:a9fe'],
+    ['2002:7f00:1::'],
+    ['2002:c0a8:101::1'],
   ])('blocks %s', (address) => {
     expect(blockedAddressReason(address)).not.toBeNull();
   });
 
-  it.each([['93.184.215.14'], ['8.8.8.8'], ['1.1.1.1'], ['100.63.255.255'], ['100.128.0.0'], ['172.32.0.1'], ['2606:4700:4700::1111'], ['::ffff:8.8.8.8'], ['64:ff9b::808:808'], ['2002:808:808::1']])('allows the public address %s', (address) => {
+  it.each([
+    ['93.184.215.14'],
+    ['8.8.8.8'],
+    ['1.1.1.1'],
+    ['100.63.255.255'],
+    ['100.128.0.0'],
+    ['172.32.0.1'],
+    ['2606:4700:4700::1111'],
+    ['::ffff:8.8.8.8'],
+    ['64:ff9b::808:808'],
+    ['2002:808:808::1'],
+  ])('allows the public address %s', (address) => {
     expect(blockedAddressReason(address)).toBeNull();
   });
 
@@ -107,7 +150,10 @@ describe('checkOutboundUrl: a table of hostile URLs', () => {
     const previous = process.env.IONFLUX_SANDBOX_ORIGINS;
     process.env.IONFLUX_SANDBOX_ORIGINS = 'http://127.0.0.1:4999, not a url';
     try {
-      await expect(checkOutboundUrl(new URL('http://127.0.0.1:4999/x'))).resolves.toEqual({ address: '127.0.0.1', family: 4 });
+      await expect(checkOutboundUrl(new URL('http://127.0.0.1:4999/x'))).resolves.toEqual({
+        address: '127.0.0.1',
+        family: 4,
+      });
       await expect(checkOutboundUrl(new URL('http://127.0.0.1:5000/x'))).rejects.toBeInstanceOf(SsrfBlockedError);
     } finally {
       if (previous === undefined) delete process.env.IONFLUX_SANDBOX_ORIGINS;
@@ -116,7 +162,9 @@ describe('checkOutboundUrl: a table of hostile URLs', () => {
   });
 
   it('names the host but never echoes the URL (it may carry secrets)', async () => {
-    const error = await checkOutboundUrl(new URL('http://10.0.0.5/?token=s3cret'), { resolve: dns }).catch((e: Error) => e);
+    const error = await checkOutboundUrl(new URL('http://10.0.0.5/?token=s3cret'), { resolve: dns }).catch(
+      (e: Error) => e,
+    );
     expect(error).toBeInstanceOf(SsrfBlockedError);
     expect((error as Error).message).toContain('10.0.0.5');
     expect((error as Error).message).not.toContain('s3cret');

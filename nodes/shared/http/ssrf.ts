@@ -47,7 +47,14 @@ export class SsrfBlockedError extends Error {
 
 export const SANDBOX_ORIGINS_ENV = 'IONFLUX_SANDBOX_ORIGINS';
 
-const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal', 'metadata.azure.com']);
+const METADATA_HOSTS = new Set([
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.azure.com',
+]);
 
 function blockList(): BlockList {
   const list = new BlockList();
@@ -132,7 +139,8 @@ function embeddedIpv4(bytes: number[]): string[] {
 /** Why an IP address must not be reached, or null when it is a public unicast address. */
 export function blockedAddressReason(address: string): string | null {
   const family = isIP(address);
-  if (family === 4) return BLOCKED.check(address, 'ipv4') ? 'a private, loopback, link-local or reserved IPv4 address' : null;
+  if (family === 4)
+    return BLOCKED.check(address, 'ipv4') ? 'a private, loopback, link-local or reserved IPv4 address' : null;
   if (family === 6) {
     const bytes = ipv6Bytes(address);
     if (!bytes) return 'an unparseable IPv6 address';
@@ -182,14 +190,23 @@ function bareHost(url: URL): string {
  */
 export async function checkOutboundUrl(url: URL, policy: SsrfPolicy = {}): Promise<ResolvedAddress> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new SsrfBlockedError('scheme', `Only http and https URLs can be called, not ${url.protocol.replace(/:$/, '')}:.`);
+    throw new SsrfBlockedError(
+      'scheme',
+      `Only http and https URLs can be called, not ${url.protocol.replace(/:$/, '')}:.`,
+    );
   }
   if (url.username !== '' || url.password !== '') {
-    throw new SsrfBlockedError('credentials', 'URLs with credentials (user:password@host) are not allowed; send credentials in a header instead.');
+    throw new SsrfBlockedError(
+      'credentials',
+      'URLs with credentials (user:password@host) are not allowed; send credentials in a header instead.',
+    );
   }
   const host = bareHost(url);
   const allowed = (policy.allowedOrigins ?? sandboxOriginsFromEnv()).includes(url.origin);
-  if (!allowed && (METADATA_HOSTS.has(host) || host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal'))) {
+  if (
+    !allowed &&
+    (METADATA_HOSTS.has(host) || host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal'))
+  ) {
     throw new SsrfBlockedError('host', `The host ${host} is a local or cloud metadata host and cannot be called.`);
   }
   const family = isIP(host);

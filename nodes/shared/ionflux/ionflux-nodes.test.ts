@@ -34,7 +34,8 @@ beforeAll(async () => {
   });
   userToken = ((await login.json()) as { accessToken: string }).accessToken;
   workspaceId = server.demo!.workspaceId;
-  const token = (await api('POST', `/api/workspaces/${workspaceId}/api-tokens`, { name: 'Node tests' })).body.token as string;
+  const token = (await api('POST', `/api/workspaces/${workspaceId}/api-tokens`, { name: 'Node tests' })).body
+    .token as string;
   credentials = {
     ionfluxApi: { baseUrl: server.url, token },
     ionfluxLlmApi: {
@@ -49,30 +50,68 @@ afterAll(async () => {
   await server.close();
 });
 
-const block = (operation: string, parameters: Record<string, unknown>) => ({ resource: 'block', operation, options: {}, ...parameters });
+const block = (operation: string, parameters: Record<string, unknown>) => ({
+  resource: 'block',
+  operation,
+  options: {},
+  ...parameters,
+});
 
 describe('IONFLUX Canvas', () => {
   it('writes an agent snippet block by page title and key, then replaces it (new version, same block)', async () => {
     const first = await runNodeForOutput({
       type: 'ionfluxCanvas',
       credentials,
-      parameters: block('write', { page: 'Q4 Holiday Campaign Plan', block: 'tiktok-trends', content: '#holidaygifts is **trending**', title: 'TikTok Stylist' }),
+      parameters: block('write', {
+        page: 'Q4 Holiday Campaign Plan',
+        block: 'tiktok-trends',
+        content: '#holidaygifts is **trending**',
+        title: 'TikTok Stylist',
+      }),
     });
-    expect(first).toEqual({ pageId: expect.any(String), blockId: expect.any(String), blockKey: 'tiktok-trends', version: 1 });
+    expect(first).toEqual({
+      pageId: expect.any(String),
+      blockId: expect.any(String),
+      blockKey: 'tiktok-trends',
+      version: 1,
+    });
     const replaced = await runNodeForOutput({
       type: 'ionfluxCanvas',
       credentials,
-      parameters: block('replace', { page: 'Q4 Holiday Campaign Plan', block: 'tiktok-trends', content: '={{ [{ "tag": "giftideas", "views": 1200 }] }}', format: 'table' }),
+      parameters: block('replace', {
+        page: 'Q4 Holiday Campaign Plan',
+        block: 'tiktok-trends',
+        content: '={{ [{ "tag": "giftideas", "views": 1200 }] }}',
+        format: 'table',
+      }),
     });
     expect(replaced).toMatchObject({ blockId: first.blockId, version: 2 });
-    const stored = await api('GET', `/api/workspaces/${workspaceId}/blocks/by-key?page=${encodeURIComponent('Q4 Holiday Campaign Plan')}&key=tiktok-trends`);
-    expect(stored.body.block).toMatchObject({ type: 'agent_snippet', content: { status: 'succeeded', markdown: '| tag | views |\n| --- | --- |\n| giftideas | 1200 |', data: [{ tag: 'giftideas', views: 1200 }] } });
+    const stored = await api(
+      'GET',
+      `/api/workspaces/${workspaceId}/blocks/by-key?page=${encodeURIComponent('Q4 Holiday Campaign Plan')}&key=tiktok-trends`,
+    );
+    expect(stored.body.block).toMatchObject({
+      type: 'agent_snippet',
+      content: {
+        status: 'succeeded',
+        markdown: '| tag | views |\n| --- | --- |\n| giftideas | 1200 |',
+        data: [{ tag: 'giftideas', views: 1200 }],
+      },
+    });
     expect(stored.body.block.writtenByRunId).toEqual(expect.any(String));
   });
 
   it('appends markdown and list data, creating the block (and the agent page) on first use', async () => {
     for (const handle of ['maya', 'theo']) {
-      await runNodeForOutput({ type: 'ionfluxCanvas', credentials, parameters: block('append', { block: 'drafts', content: `={{ [{ "handle": "${handle}" }] }}`, format: 'table' }) });
+      await runNodeForOutput({
+        type: 'ionfluxCanvas',
+        credentials,
+        parameters: block('append', {
+          block: 'drafts',
+          content: `={{ [{ "handle": "${handle}" }] }}`,
+          format: 'table',
+        }),
+      });
     }
     // No page given: the workflow's own page ("test", the harness's workflow name), created on first write.
     const stored = await api('GET', `/api/workspaces/${workspaceId}/blocks/by-key?page=test&key=drafts`);
@@ -81,74 +120,178 @@ describe('IONFLUX Canvas', () => {
   });
 
   it('refuses to replace a block that does not exist, and reports API errors with their field', async () => {
-    const missing = await runNode({ type: 'ionfluxCanvas', credentials, parameters: block('replace', { page: 'Q4 Holiday Campaign Plan', block: 'nope', content: 'x' }) });
-    expect(missing.error?.message).toBe('There is no block "nope" on page "Q4 Holiday Campaign Plan" to replace; use the Write operation to create it.');
-    const badKey = await runNode({ type: 'ionfluxCanvas', credentials, parameters: block('write', { page: 'Q4 Holiday Campaign Plan', block: 'Bad Key', content: 'x' }) });
+    const missing = await runNode({
+      type: 'ionfluxCanvas',
+      credentials,
+      parameters: block('replace', { page: 'Q4 Holiday Campaign Plan', block: 'nope', content: 'x' }),
+    });
+    expect(missing.error?.message).toBe(
+      'There is no block "nope" on page "Q4 Holiday Campaign Plan" to replace; use the Write operation to create it.',
+    );
+    const badKey = await runNode({
+      type: 'ionfluxCanvas',
+      credentials,
+      parameters: block('write', { page: 'Q4 Holiday Campaign Plan', block: 'Bad Key', content: 'x' }),
+    });
     expect(badKey.error?.message).toMatch(/Parameter "block" must be a block key/);
-    const noPage = await runNode({ type: 'ionfluxCanvas', credentials, parameters: block('write', { page: 'No Such Page', block: 'x', content: 'x' }) });
+    const noPage = await runNode({
+      type: 'ionfluxCanvas',
+      credentials,
+      parameters: block('write', { page: 'No Such Page', block: 'x', content: 'x' }),
+    });
     expect(noPage.error?.message).toMatch(/^IONFLUX API: /);
   });
 
   it('renders content by format', () => {
-    expect(renderSnippet({ content: { rows: [{ a: 1, b: 'x|y' }] }, format: 'markdown' }).markdown).toBe('| a | b |\n| --- | --- |\n| 1 | x\\|y |');
+    expect(renderSnippet({ content: { rows: [{ a: 1, b: 'x|y' }] }, format: 'markdown' }).markdown).toBe(
+      '| a | b |\n| --- | --- |\n| 1 | x\\|y |',
+    );
     expect(renderSnippet({ content: { total: 5 }, format: 'json' }).markdown).toBe('```json\n{\n  "total": 5\n}\n```');
-    expect(renderSnippet({ content: 'plain', format: 'text', title: 'T' })).toEqual({ status: 'succeeded', markdown: 'plain', title: 'T' });
+    expect(renderSnippet({ content: 'plain', format: 'text', title: 'T' })).toEqual({
+      status: 'succeeded',
+      markdown: 'plain',
+      title: 'T',
+    });
     expect(markdownTable([1, 2])).toBe('| value |\n| --- |\n| 1 |\n| 2 |');
   });
 });
 
 describe('IONFLUX Chat', () => {
   it('posts as the agent by channel name, once even when retried, and reads the channel back', async () => {
-    const parameters = { resource: 'message', operation: 'post', channel: '#sales', text: 'New order over $100: **$150.00**', payload: '={{ ({ order: "#1001" }) }}', options: {} };
+    const parameters = {
+      resource: 'message',
+      operation: 'post',
+      channel: '#sales',
+      text: 'New order over $100: **$150.00**',
+      payload: '={{ ({ order: "#1001" }) }}',
+      options: {},
+    };
     const posted = await runNodeForOutput({ type: 'ionfluxChat', credentials, parameters });
     expect(posted).toEqual({ messageId: expect.any(String), channel: 'sales', threadId: null });
-    const read = await runNodeForOutput({ type: 'ionfluxChat', credentials, parameters: { resource: 'thread', operation: 'read', channel: 'sales', limit: 5, options: {} } });
+    const read = await runNodeForOutput({
+      type: 'ionfluxChat',
+      credentials,
+      parameters: { resource: 'thread', operation: 'read', channel: 'sales', limit: 5, options: {} },
+    });
     const last = (read.messages as { text: string; authorKind: string; author: string }[]).at(-1)!;
     expect(last).toMatchObject({ text: 'New order over $100: **$150.00**', authorKind: 'agent', author: 'test' });
   });
 
   it('replies in a thread and reads the whole thread', async () => {
-    const root = await runNodeForOutput({ type: 'ionfluxChat', credentials, parameters: { resource: 'message', operation: 'post', channel: 'general', text: 'Root', options: {} } });
-    const reply = await runNodeForOutput({ type: 'ionfluxChat', credentials, parameters: { resource: 'message', operation: 'post', channel: 'general', text: 'Reply', threadId: root.messageId, options: {} } });
+    const root = await runNodeForOutput({
+      type: 'ionfluxChat',
+      credentials,
+      parameters: { resource: 'message', operation: 'post', channel: 'general', text: 'Root', options: {} },
+    });
+    const reply = await runNodeForOutput({
+      type: 'ionfluxChat',
+      credentials,
+      parameters: {
+        resource: 'message',
+        operation: 'post',
+        channel: 'general',
+        text: 'Reply',
+        threadId: root.messageId,
+        options: {},
+      },
+    });
     expect(reply.threadId).toBe(root.messageId);
-    const thread = await runNodeForOutput({ type: 'ionfluxChat', credentials, parameters: { resource: 'thread', operation: 'read', channel: 'general', threadId: root.messageId, options: {} } });
+    const thread = await runNodeForOutput({
+      type: 'ionfluxChat',
+      credentials,
+      parameters: { resource: 'thread', operation: 'read', channel: 'general', threadId: root.messageId, options: {} },
+    });
     expect((thread.messages as { text: string }[]).map((m) => m.text)).toEqual(['Root', 'Reply']);
     expect(thread.count).toBe(2);
   });
 
   it('reports an unknown channel as an error of the item', async () => {
-    const result = await runNode({ type: 'ionfluxChat', credentials, parameters: { resource: 'message', operation: 'post', channel: 'nowhere', text: 'x', options: {} }, onError: 'continueErrorOutput' });
-    expect(result.errorItems).toEqual([expect.objectContaining({ error: expect.stringMatching(/^IONFLUX API: .*channel/i) })]);
+    const result = await runNode({
+      type: 'ionfluxChat',
+      credentials,
+      parameters: { resource: 'message', operation: 'post', channel: 'nowhere', text: 'x', options: {} },
+      onError: 'continueErrorOutput',
+    });
+    expect(result.errorItems).toEqual([
+      expect.objectContaining({ error: expect.stringMatching(/^IONFLUX API: .*channel/i) }),
+    ]);
   });
 });
 
 describe('IONFLUX Notify', () => {
   it('notifies every member by default, or the given emails', async () => {
-    const everyone = await runNodeForOutput({ type: 'ionfluxNotify', credentials, parameters: { resource: 'notification', operation: 'create', title: 'Low stock', level: 'warning', options: {} } });
+    const everyone = await runNodeForOutput({
+      type: 'ionfluxNotify',
+      credentials,
+      parameters: { resource: 'notification', operation: 'create', title: 'Low stock', level: 'warning', options: {} },
+    });
     expect(everyone.count).toBe(2); // the demo user and the demo teammate
     const one = await runNodeForOutput({
       type: 'ionfluxNotify',
       credentials,
-      parameters: { resource: 'notification', operation: 'create', title: 'For the demo user', recipients: '["demo@ionflux.local"]', link: '/pages', options: {} },
+      parameters: {
+        resource: 'notification',
+        operation: 'create',
+        title: 'For the demo user',
+        recipients: '["demo@ionflux.local"]',
+        link: '/pages',
+        options: {},
+      },
     });
     expect(one.count).toBe(1);
     const feed = await api('GET', '/api/notifications?limit=5');
     expect(feed.body.notifications[0]).toMatchObject({ title: 'For the demo user', kind: 'info', link: '/pages' });
-    const badLink = await runNode({ type: 'ionfluxNotify', credentials, parameters: { resource: 'notification', operation: 'create', title: 'x', link: 'javascript:alert(1)', options: {} } });
+    const badLink = await runNode({
+      type: 'ionfluxNotify',
+      credentials,
+      parameters: {
+        resource: 'notification',
+        operation: 'create',
+        title: 'x',
+        link: 'javascript:alert(1)',
+        options: {},
+      },
+    });
     expect(badLink.error?.message).toMatch(/Parameter "link" must be an app path/);
   });
 });
 
 describe('IONFLUX Vector Store', () => {
-  const vector = (operation: string, parameters: Record<string, unknown>) => ({ resource: 'vector', operation, backend: 'ionflux', options: {}, ...parameters });
+  const vector = (operation: string, parameters: Record<string, unknown>) => ({
+    resource: 'vector',
+    operation,
+    backend: 'ionflux',
+    options: {},
+    ...parameters,
+  });
 
   it('embeds and stores texts in the workspace store, then finds the closest to a query', async () => {
-    const notes = ['Maya speaks in a calm, warm and encouraging voice.', 'Sustainable fashion and capsule wardrobes are her core topics.', 'She discloses partnerships clearly with #ad.'];
-    const stored = await runNodeForOutput({ type: 'ionfluxVectorStore', credentials, parameters: vector('upsert', { namespace: 'persona-maya', documents: JSON.stringify(notes) }) });
+    const notes = [
+      'Maya speaks in a calm, warm and encouraging voice.',
+      'Sustainable fashion and capsule wardrobes are her core topics.',
+      'She discloses partnerships clearly with #ad.',
+    ];
+    const stored = await runNodeForOutput({
+      type: 'ionfluxVectorStore',
+      credentials,
+      parameters: vector('upsert', { namespace: 'persona-maya', documents: JSON.stringify(notes) }),
+    });
     expect(stored).toEqual({ upserted: 3, namespace: 'persona-maya' });
     // Same texts again: same ids (a hash of the text), so nothing is duplicated.
-    await runNodeForOutput({ type: 'ionfluxVectorStore', credentials, parameters: vector('upsert', { namespace: 'persona-maya', documents: JSON.stringify(notes) }) });
-    const found = await runNodeForOutput({ type: 'ionfluxVectorStore', credentials, parameters: vector('query', { namespace: 'persona-maya', text: 'capsule wardrobe and sustainable fashion', topK: 3 }) });
+    await runNodeForOutput({
+      type: 'ionfluxVectorStore',
+      credentials,
+      parameters: vector('upsert', { namespace: 'persona-maya', documents: JSON.stringify(notes) }),
+    });
+    const found = await runNodeForOutput({
+      type: 'ionfluxVectorStore',
+      credentials,
+      parameters: vector('query', {
+        namespace: 'persona-maya',
+        text: 'capsule wardrobe and sustainable fashion',
+        topK: 3,
+      }),
+    });
     const matches = found.matches as { text: string; score: number }[];
     expect(matches).toHaveLength(3);
     expect(matches[0]!.text).toBe(notes[1]);
@@ -160,9 +303,19 @@ describe('IONFLUX Vector Store', () => {
     let pinecone: LocalServer | undefined;
     pinecone = await startLocalServer((req, res) => {
       const url = new URL(req.url, 'http://x');
-      if (req.headers['api-key'] !== 'pc-test-key') return sendJson(res, 401, { error: { code: 'UNAUTHENTICATED', message: 'Invalid API Key' } });
+      if (req.headers['api-key'] !== 'pc-test-key')
+        return sendJson(res, 401, { error: { code: 'UNAUTHENTICATED', message: 'Invalid API Key' } });
       if (req.method === 'GET' && url.pathname === '/indexes/personas') {
-        return sendJson(res, 200, { name: 'personas', dimension: 1536, metric: 'cosine', host: pinecone!.url /* plain HTTP on loopback, as Pinecone Local answers */, status: { ready: true, state: 'Ready' }, spec: { serverless: { cloud: 'aws', region: 'us-east-1' } }, vector_type: 'dense', deletion_protection: 'disabled' });
+        return sendJson(res, 200, {
+          name: 'personas',
+          dimension: 1536,
+          metric: 'cosine',
+          host: pinecone!.url /* plain HTTP on loopback, as Pinecone Local answers */,
+          status: { ready: true, state: 'Ready' },
+          spec: { serverless: { cloud: 'aws', region: 'us-east-1' } },
+          vector_type: 'dense',
+          deletion_protection: 'disabled',
+        });
       }
       const body = JSON.parse(String(req.body || '{}'));
       if (url.pathname === '/vectors/upsert') {
@@ -183,17 +336,35 @@ describe('IONFLUX Vector Store', () => {
     const previous = process.env.IONFLUX_SANDBOX_ORIGINS;
     process.env.IONFLUX_SANDBOX_ORIGINS = pinecone.origin;
     try {
-      const withPinecone = { ...credentials, ionfluxPineconeApi: { apiKey: 'pc-test-key', indexName: 'personas', controllerHost: pinecone.url } };
-      const pineconeVector = (operation: string, parameters: Record<string, unknown>) => ({ ...vector(operation, parameters), backend: 'pinecone' });
+      const withPinecone = {
+        ...credentials,
+        ionfluxPineconeApi: { apiKey: 'pc-test-key', indexName: 'personas', controllerHost: pinecone.url },
+      };
+      const pineconeVector = (operation: string, parameters: Record<string, unknown>) => ({
+        ...vector(operation, parameters),
+        backend: 'pinecone',
+      });
       const stored = await runNodeForOutput({
         type: 'ionfluxVectorStore',
         credentials: withPinecone,
-        parameters: pineconeVector('upsert', { namespace: 'maya', documents: JSON.stringify([{ id: 'tone', text: 'calm and warm voice', metadata: { topic: 'tone' } }, { id: 'topics', text: 'capsule wardrobes' }]) }),
+        parameters: pineconeVector('upsert', {
+          namespace: 'maya',
+          documents: JSON.stringify([
+            { id: 'tone', text: 'calm and warm voice', metadata: { topic: 'tone' } },
+            { id: 'topics', text: 'capsule wardrobes' },
+          ]),
+        }),
       });
       expect(stored).toEqual({ upserted: 2, namespace: 'maya' });
       expect(records.get('maya/tone')!.metadata).toEqual({ topic: 'tone', text: 'calm and warm voice' });
-      const found = await runNodeForOutput({ type: 'ionfluxVectorStore', credentials: withPinecone, parameters: pineconeVector('query', { namespace: 'maya', text: 'a calm voice', topK: 1 }) });
-      expect(found.matches).toEqual([{ id: 'tone', score: expect.any(Number), text: 'calm and warm voice', metadata: { topic: 'tone' } }]);
+      const found = await runNodeForOutput({
+        type: 'ionfluxVectorStore',
+        credentials: withPinecone,
+        parameters: pineconeVector('query', { namespace: 'maya', text: 'a calm voice', topK: 1 }),
+      });
+      expect(found.matches).toEqual([
+        { id: 'tone', score: expect.any(Number), text: 'calm and warm voice', metadata: { topic: 'tone' } },
+      ]);
     } finally {
       if (previous === undefined) delete process.env.IONFLUX_SANDBOX_ORIGINS;
       await pinecone.close();
@@ -203,19 +374,62 @@ describe('IONFLUX Vector Store', () => {
 
 describe('IONFLUX Chat Trigger', () => {
   it('starts on a command signed with the workspace token, and refuses unsigned calls', async () => {
-    const harness = webhookHarness({ type: 'ionfluxChatTrigger', parameters: { command: 'summarize_thread' }, credentials, webhookBaseUrl: 'http://127.0.0.1/webhook' });
-    const body = { command: 'summarize_thread', text: 'last week', channel: 'general', threadId: 'm-1', messageId: 'm-9', user: { id: 'u', name: 'Ana' } };
+    const harness = webhookHarness({
+      type: 'ionfluxChatTrigger',
+      parameters: { command: 'summarize_thread' },
+      credentials,
+      webhookBaseUrl: 'http://127.0.0.1/webhook',
+    });
+    const body = {
+      command: 'summarize_thread',
+      text: 'last week',
+      channel: 'general',
+      threadId: 'm-1',
+      messageId: 'm-9',
+      user: { id: 'u', name: 'Ana' },
+    };
     const raw = Buffer.from(JSON.stringify(body));
     const signature = `sha256=${createHmac('sha256', String(credentials.ionfluxApi!.token)).update(raw).digest('hex')}`;
     const deliver = async (signatureHeader: string) => {
       const answer: { status?: number; body?: unknown } = {};
-      const response = { status(code: number) { answer.status = code; return response; }, json(payload: unknown) { answer.body = payload; return response; } };
-      const request = { body, rawBody: raw, headers: { 'x-ionflux-signature': signatureHeader }, query: {}, params: {} };
-      const result = (await harness.nodeType.webhook!.call(harness.webhookContext(request, response))) as IWebhookResponseData;
+      const response = {
+        status(code: number) {
+          answer.status = code;
+          return response;
+        },
+        json(payload: unknown) {
+          answer.body = payload;
+          return response;
+        },
+      };
+      const request = {
+        body,
+        rawBody: raw,
+        headers: { 'x-ionflux-signature': signatureHeader },
+        query: {},
+        params: {},
+      };
+      const result = (await harness.nodeType.webhook!.call(
+        harness.webhookContext(request, response),
+      )) as IWebhookResponseData;
       return { result, answer };
     };
     const accepted = await deliver(signature);
-    expect(accepted.result.workflowData).toEqual([[{ json: { command: 'summarize_thread', text: 'last week', args: ['last', 'week'], channel: 'general', threadId: 'm-1', messageId: 'm-9', user: { id: 'u', name: 'Ana' } } }]]);
+    expect(accepted.result.workflowData).toEqual([
+      [
+        {
+          json: {
+            command: 'summarize_thread',
+            text: 'last week',
+            args: ['last', 'week'],
+            channel: 'general',
+            threadId: 'm-1',
+            messageId: 'm-9',
+            user: { id: 'u', name: 'Ana' },
+          },
+        },
+      ],
+    ]);
     const refused = await deliver('sha256=00');
     expect(refused.result.noWebhookResponse).toBe(true);
     expect(refused.answer).toEqual({ status: 401, body: { error: 'invalid or missing X-Ionflux-Signature' } });

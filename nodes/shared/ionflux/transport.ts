@@ -52,13 +52,30 @@ export class IonfluxApiClient {
 
   static async forItem(ctx: IExecuteFunctions, itemIndex: number): Promise<IonfluxApiClient> {
     const credentials = await ctx.getCredentials(IONFLUX_API_CREDENTIAL, itemIndex);
-    const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+    const baseUrl = String(credentials.baseUrl ?? '')
+      .trim()
+      .replace(/\/+$/, '');
     const token = String(credentials.token ?? '').trim();
     if (!/^https?:\/\/[^/]+/.test(baseUrl)) {
-      throw new NodeOperationError(ctx.getNode(), `The IONFLUX API credential needs the server's base URL, such as http://127.0.0.1:8080 (got "${baseUrl}").`, { itemIndex });
+      throw new NodeOperationError(
+        ctx.getNode(),
+        `The IONFLUX API credential needs the server's base URL, such as http://127.0.0.1:8080 (got "${baseUrl}").`,
+        { itemIndex },
+      );
     }
-    if (!token) throw new NodeOperationError(ctx.getNode(), 'The IONFLUX API credential has no API token: create one in the workspace settings.', { itemIndex });
-    return new IonfluxApiClient(itemHttpClient(ctx, itemIndex, { rateLimitRetries: 3 }), baseUrl, token, ctx.getNode(), itemIndex);
+    if (!token)
+      throw new NodeOperationError(
+        ctx.getNode(),
+        'The IONFLUX API credential has no API token: create one in the workspace settings.',
+        { itemIndex },
+      );
+    return new IonfluxApiClient(
+      itemHttpClient(ctx, itemIndex, { rateLimitRetries: 3 }),
+      baseUrl,
+      token,
+      ctx.getNode(),
+      itemIndex,
+    );
   }
 
   /** Which workspace this token acts for. */
@@ -66,7 +83,10 @@ export class IonfluxApiClient {
     const key = `${this.baseUrl}\u0000${this.token}`;
     const cached = workspaceCache.get(key);
     if (cached && cached.expiresAt > Date.now()) return cached.value;
-    const value = this.request<{ workspace: { id: string; name: string }; apiToken: { name: string } }>('GET', '/api/api-token').then((body) => ({
+    const value = this.request<{ workspace: { id: string; name: string }; apiToken: { name: string } }>(
+      'GET',
+      '/api/api-token',
+    ).then((body) => ({
       workspaceId: body.workspace.id,
       workspaceName: body.workspace.name,
       tokenName: body.apiToken.name,
@@ -77,15 +97,26 @@ export class IonfluxApiClient {
   }
 
   /** A call under `/api/workspaces/<the token's workspace>`. */
-  async workspace<T>(method: string, path: string, body?: unknown, query?: Record<string, string | number | undefined>): Promise<T> {
+  async workspace<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    query?: Record<string, string | number | undefined>,
+  ): Promise<T> {
     const { workspaceId } = await this.workspaceOfToken();
     return this.request<T>(method, `/api/workspaces/${workspaceId}${path}`, body, query);
   }
 
   /** Sends one request; 2xx JSON comes back parsed, anything else is an IonfluxApiError. */
-  async request<T>(method: string, path: string, body?: unknown, query?: Record<string, string | number | undefined>): Promise<T> {
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    query?: Record<string, string | number | undefined>,
+  ): Promise<T> {
     const url = new URL(`${this.baseUrl}${path}`);
-    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    for (const [key, value] of Object.entries(query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, String(value));
     const headers: Record<string, string> = { Authorization: `Bearer ${this.token}`, Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const response: HttpResponse = await this.http.send(
@@ -101,8 +132,16 @@ export class IonfluxApiClient {
       parsed = undefined;
     }
     if (response.status >= 200 && response.status < 300) return parsed as T;
-    const error = (parsed as { error?: { code?: string; message?: string; fields?: { path: string; message: string }[] } } | undefined)?.error;
-    throw new IonfluxApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? (text.slice(0, 300) || `HTTP ${response.status}`), error?.fields);
+    const error = (
+      parsed as
+        { error?: { code?: string; message?: string; fields?: { path: string; message: string }[] } } | undefined
+    )?.error;
+    throw new IonfluxApiError(
+      response.status,
+      error?.code ?? `http_${response.status}`,
+      error?.message ?? (text.slice(0, 300) || `HTTP ${response.status}`),
+      error?.fields,
+    );
   }
 
   /** An IonfluxApiError as the n8n error to show (the server's message, its code and field problems). */

@@ -39,7 +39,11 @@ export function rankSentences(text: string, focus = ''): RankedSentence[] {
     const lead = 1 + 0.15 * Math.max(0, 1 - i / Math.max(3, n / 3));
     const focusHits = focusStems.size === 0 ? 0 : terms[i]!.filter((t) => focusStems.has(t)).length;
     const numbers = /\d/.test(s) ? 1.05 : 1;
-    return { index: i, text: s, score: (rank[i]! / (max || 1)) * lengthPenalty * lead * numbers * (1 + 0.5 * focusHits) };
+    return {
+      index: i,
+      text: s,
+      score: (rank[i]! / (max || 1)) * lengthPenalty * lead * numbers * (1 + 0.5 * focusHits),
+    };
   });
 }
 
@@ -66,7 +70,14 @@ export function summarize(text: string, length: SummaryLength = {}, focus = ''):
     }
     if (chosen.length === 0) {
       const best = byScore[0]!;
-      chosen.push({ ...best, text: `${best.text.split(/\s+/).slice(0, Math.max(1, length.words)).join(' ').replace(/[,;:]$/, '')}…` });
+      chosen.push({
+        ...best,
+        text: `${best.text
+          .split(/\s+/)
+          .slice(0, Math.max(1, length.words))
+          .join(' ')
+          .replace(/[,;:]$/, '')}…`,
+      });
     }
   } else {
     chosen.push(...byScore.slice(0, Math.max(1, length.sentences ?? 3)));
@@ -116,10 +127,13 @@ export function extractKeywords(text: string, limit = 8): Keyword[] {
   for (const p of phrases) {
     if (p.every((w) => /^\d+$/.test(w))) continue;
     const key = p.map((w) => stem(w.toLowerCase())).join(' ');
-    const score = p.reduce((sum, w) => {
-      const s = stem(w.toLowerCase());
-      return sum + ((degree.get(s) ?? 1) / (freq.get(s) ?? 1)) * 0.5 + (idf.get(s) ?? 1) * Math.log(1 + (freq.get(s) ?? 1));
-    }, 0) * (/^[#@]/.test(p[0]!) ? 1.3 : 1);
+    const score =
+      p.reduce((sum, w) => {
+        const s = stem(w.toLowerCase());
+        return (
+          sum + ((degree.get(s) ?? 1) / (freq.get(s) ?? 1)) * 0.5 + (idf.get(s) ?? 1) * Math.log(1 + (freq.get(s) ?? 1))
+        );
+      }, 0) * (/^[#@]/.test(p[0]!) ? 1.3 : 1);
     const existing = scores.get(key);
     if (!existing) scores.set(key, { phrase: p.join(' '), score });
     else existing.score += score * 0.5;
@@ -143,7 +157,8 @@ export interface Entity {
   index: number;
 }
 
-const MONTHS = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const MONTHS =
+  '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 export const DATE_PATTERN = new RegExp(
   `\\b(?:\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2})?(?:\\.\\d+)?(?:Z|[+-]\\d{2}:?\\d{2})?)?|\\d{1,2}/\\d{1,2}/\\d{2,4}|${MONTHS}\\.? \\d{1,2}(?:st|nd|rd|th)?(?:,? \\d{4})?|\\d{1,2}(?:st|nd|rd|th)? ${MONTHS}\\.?(?:,? \\d{4})?)\\b`,
   'gi',
@@ -154,7 +169,10 @@ const ENTITY_PATTERNS: [EntityType, RegExp][] = [
   ['url', /\bhttps?:\/\/[^\s<>"')\]]+/g],
   ['handle', /(?<![A-Za-z0-9._%+-])@[A-Za-z0-9_][A-Za-z0-9_.]*[A-Za-z0-9_]/g],
   ['hashtag', /(?<![A-Za-z0-9&])#[A-Za-z][A-Za-z0-9_]*/g],
-  ['money', /(?:[$€£]\s?\d[\d,]*(?:\.\d+)?\s?(?:[kKmM]\b|million|billion|thousand)?|\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|dollars|euros)\b)/g],
+  [
+    'money',
+    /(?:[$€£]\s?\d[\d,]*(?:\.\d+)?\s?(?:[kKmM]\b|million|billion|thousand)?|\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|dollars|euros)\b)/g,
+  ],
   ['percent', /\b\d+(?:\.\d+)?\s?%/g],
   ['date', DATE_PATTERN],
   ['phone', /(?<!\w)\+?\d[\d\s().-]{8,}\d(?!\w)/g],
@@ -174,7 +192,8 @@ export function extractEntities(text: string): Entity[] {
       found.push({ type, text: m[0].trim().replace(/[.,;:]+$/, ''), index: start });
     }
   }
-  const namePattern = /\b(?:[A-Z][a-z]+(?:['’][a-z]+)?|[A-Z]{2,}[a-z]*)(?:\s+(?:&\s+|of\s+|de\s+|the\s+)?(?:[A-Z][a-z]+|[A-Z]{2,}))+\b|\b[A-Z][a-z]{2,}\b/g;
+  const namePattern =
+    /\b(?:[A-Z][a-z]+(?:['’][a-z]+)?|[A-Z]{2,}[a-z]*)(?:\s+(?:&\s+|of\s+|de\s+|the\s+)?(?:[A-Z][a-z]+|[A-Z]{2,}))+\b|\b[A-Z][a-z]{2,}\b/g;
   for (const m of text.matchAll(namePattern)) {
     const start = m.index!;
     const end = start + m[0].length;
@@ -183,7 +202,8 @@ export function extractEntities(text: string): Entity[] {
     const sentenceStart = /(^|[.!?:\n]\s*|^\s*[-*•]\s*)$/.test(before);
     const single = !/\s/.test(m[0]);
     if (single && (sentenceStart || STOPWORDS.has(m[0].toLowerCase()))) continue;
-    if (single && /^(I|The|A|An|This|That|Our|We|You|Your|It|They|He|She|Please|Thanks|Hi|Hello|Dear)$/.test(m[0])) continue;
+    if (single && /^(I|The|A|An|This|That|Our|We|You|Your|It|They|He|She|Please|Thanks|Hi|Hello|Dear)$/.test(m[0]))
+      continue;
     const cleaned = m[0].replace(/^(The|A|An|Our|Your|This|That)\s+/, '');
     taken.push([start, end]);
     found.push({ type: 'name', text: cleaned, index: start });
@@ -191,8 +211,62 @@ export function extractEntities(text: string): Entity[] {
   return found.sort((a, b) => a.index - b.index);
 }
 
-const POSITIVE = ['love', 'loved', 'great', 'excellent', 'amazing', 'happy', 'good', 'best', 'perfect', 'fantastic', 'awesome', 'recommend', 'thanks', 'thank', 'pleased', 'fast', 'beautiful', 'nice', 'wonderful', 'glad', 'excited', 'impressed', 'favorite', 'works', 'quality'];
-const NEGATIVE = ['bad', 'terrible', 'awful', 'hate', 'hated', 'broken', 'late', 'refund', 'angry', 'disappointed', 'disappointing', 'worst', 'poor', 'slow', 'damaged', 'missing', 'wrong', 'never', 'problem', 'issue', 'complaint', 'cancel', 'unhappy', 'frustrated', 'defective', 'scam', 'rude'];
+const POSITIVE = [
+  'love',
+  'loved',
+  'great',
+  'excellent',
+  'amazing',
+  'happy',
+  'good',
+  'best',
+  'perfect',
+  'fantastic',
+  'awesome',
+  'recommend',
+  'thanks',
+  'thank',
+  'pleased',
+  'fast',
+  'beautiful',
+  'nice',
+  'wonderful',
+  'glad',
+  'excited',
+  'impressed',
+  'favorite',
+  'works',
+  'quality',
+];
+const NEGATIVE = [
+  'bad',
+  'terrible',
+  'awful',
+  'hate',
+  'hated',
+  'broken',
+  'late',
+  'refund',
+  'angry',
+  'disappointed',
+  'disappointing',
+  'worst',
+  'poor',
+  'slow',
+  'damaged',
+  'missing',
+  'wrong',
+  'never',
+  'problem',
+  'issue',
+  'complaint',
+  'cancel',
+  'unhappy',
+  'frustrated',
+  'defective',
+  'scam',
+  'rude',
+];
 
 /** Lexicon sentiment in [-1, 1] with simple negation handling ("not good"). */
 export function sentimentScore(text: string): number {

@@ -29,7 +29,9 @@ afterAll(async () => {
 
 describe('OpenAI-compatible API through the official SDK', () => {
   it('lists the sandbox models (contract) and says they are not real LLMs', async () => {
-    const raw = await (await fetch(`${sandbox.url}/sandbox/openai/v1/models`, { headers: { Authorization: 'Bearer k' } })).json();
+    const raw = await (
+      await fetch(`${sandbox.url}/sandbox/openai/v1/models`, { headers: { Authorization: 'Bearer k' } })
+    ).json();
     expect(shapeMismatches(raw, fixture('models-list.json'))).toEqual([]);
     const models = await client.models.list();
     const ids = models.data.map((m) => m.id);
@@ -38,8 +40,20 @@ describe('OpenAI-compatible API through the official SDK', () => {
   });
 
   it('answers chat completions in the documented shape (contract), deterministically', async () => {
-    const request = { model: 'ionflux-sandbox-1', messages: [{ role: 'system' as const, content: 'You are a retail analyst.' }, { role: 'user' as const, content: `Summarize the following in 2 sentences:\n\n${ARTICLE}` }] };
-    const raw = await (await fetch(`${sandbox.url}/sandbox/openai/v1/chat/completions`, { method: 'POST', headers: { Authorization: 'Bearer k', 'Content-Type': 'application/json' }, body: JSON.stringify(request) })).json();
+    const request = {
+      model: 'ionflux-sandbox-1',
+      messages: [
+        { role: 'system' as const, content: 'You are a retail analyst.' },
+        { role: 'user' as const, content: `Summarize the following in 2 sentences:\n\n${ARTICLE}` },
+      ],
+    };
+    const raw = await (
+      await fetch(`${sandbox.url}/sandbox/openai/v1/chat/completions`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer k', 'Content-Type': 'application/json' },
+        body: JSON.stringify(request),
+      })
+    ).json();
     expect(shapeMismatches(raw, fixture('chat-completion.json'))).toEqual([]);
     const completion = await client.chat.completions.create(request);
     expect(completion.object).toBe('chat.completion');
@@ -57,21 +71,40 @@ describe('OpenAI-compatible API through the official SDK', () => {
   });
 
   it('honours word limits and bullet formats', async () => {
-    const short = await client.chat.completions.create({ model: 'ionflux-sandbox-1', messages: [{ role: 'user', content: `Summarize this in under 25 words:\n\n${ARTICLE}` }] });
+    const short = await client.chat.completions.create({
+      model: 'ionflux-sandbox-1',
+      messages: [{ role: 'user', content: `Summarize this in under 25 words:\n\n${ARTICLE}` }],
+    });
     expect(short.choices[0]!.message.content!.split(/\s+/).length).toBeLessThanOrEqual(26);
-    const bullets = await client.chat.completions.create({ model: 'ionflux-sandbox-1', messages: [{ role: 'user', content: `Give me 3 bullet points summarizing:\n\n${ARTICLE}` }] });
+    const bullets = await client.chat.completions.create({
+      model: 'ionflux-sandbox-1',
+      messages: [{ role: 'user', content: `Give me 3 bullet points summarizing:\n\n${ARTICLE}` }],
+    });
     expect(bullets.choices[0]!.message.content!.split('\n').filter((l) => l.startsWith('- '))).toHaveLength(3);
   });
 
   it('streams chat.completion.chunk events ending with [DONE]', async () => {
-    const raw = await fetch(`${sandbox.url}/sandbox/openai/v1/chat/completions`, { method: 'POST', headers: { Authorization: 'Bearer k', 'Content-Type': 'application/json' }, body: JSON.stringify({ model: 'ionflux-sandbox-1', stream: true, messages: [{ role: 'user', content: `Summarize:\n\n${ARTICLE}` }] }) });
+    const raw = await fetch(`${sandbox.url}/sandbox/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer k', 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        model: 'ionflux-sandbox-1',
+        stream: true,
+        messages: [{ role: 'user', content: `Summarize:\n\n${ARTICLE}` }],
+      }),
+    });
     expect(raw.headers.get('content-type')).toMatch(/text\/event-stream/);
     const text = await raw.text();
     const events = text.split('\n\n').filter(Boolean);
     expect(events[events.length - 1]).toBe('data: [DONE]');
     expect(shapeMismatches(JSON.parse(events[0]!.slice(6)), fixture('chat-completion-chunk.json'))).toEqual([]);
 
-    const stream = await client.chat.completions.create({ model: 'ionflux-sandbox-1', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: `Summarize:\n\n${ARTICLE}` }] });
+    const stream = await client.chat.completions.create({
+      model: 'ionflux-sandbox-1',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: `Summarize:\n\n${ARTICLE}` }],
+    });
     let content = '';
     let finish: string | null = null;
     let usage: unknown = null;
@@ -81,7 +114,10 @@ describe('OpenAI-compatible API through the official SDK', () => {
       finish = chunk.choices[0]?.finish_reason ?? finish;
       if (chunk.usage) usage = chunk.usage;
     }
-    const whole = await client.chat.completions.create({ model: 'ionflux-sandbox-1', messages: [{ role: 'user', content: `Summarize:\n\n${ARTICLE}` }] });
+    const whole = await client.chat.completions.create({
+      model: 'ionflux-sandbox-1',
+      messages: [{ role: 'user', content: `Summarize:\n\n${ARTICLE}` }],
+    });
     expect(content).toBe(whole.choices[0]!.message.content);
     expect(finish).toBe('stop');
     expect(usage).toMatchObject({ completion_tokens: whole.usage!.completion_tokens });
@@ -117,28 +153,77 @@ describe('OpenAI-compatible API through the official SDK', () => {
     const completion = await client.chat.completions.create({
       model: 'ionflux-sandbox-1',
       response_format: { type: 'json_object' },
-      messages: [{ role: 'user', content: 'Return JSON with keys: name, email, budget.\n\nHi, I am Ana Costa (ana.costa@example.com). Our budget is $2,000 for the spring launch.' }],
+      messages: [
+        {
+          role: 'user',
+          content:
+            'Return JSON with keys: name, email, budget.\n\nHi, I am Ana Costa (ana.costa@example.com). Our budget is $2,000 for the spring launch.',
+        },
+      ],
     });
-    expect(JSON.parse(completion.choices[0]!.message.content!)).toEqual({ name: 'Ana Costa', email: 'ana.costa@example.com', budget: 2000 });
-    await expect(client.chat.completions.create({ model: 'ionflux-sandbox-1', response_format: { type: 'json_object' }, messages: [{ role: 'user', content: 'hello' }] })).rejects.toMatchObject({ status: 400 });
+    expect(JSON.parse(completion.choices[0]!.message.content!)).toEqual({
+      name: 'Ana Costa',
+      email: 'ana.costa@example.com',
+      budget: 2000,
+    });
+    await expect(
+      client.chat.completions.create({
+        model: 'ionflux-sandbox-1',
+        response_format: { type: 'json_object' },
+        messages: [{ role: 'user', content: 'hello' }],
+      }),
+    ).rejects.toMatchObject({ status: 400 });
   });
 
   it('classifies among the labels the prompt lists', async () => {
     const ask = async (text: string) =>
-      (await client.chat.completions.create({ model: 'ionflux-sandbox-1', messages: [{ role: 'user', content: `Classify this support ticket. Categories: shipping, billing, refund, other\n\n${text}` }] })).choices[0]!.message.content;
-    expect(await ask('My package never arrived and the tracking number shows no updates since Monday.')).toBe('shipping');
+      (
+        await client.chat.completions.create({
+          model: 'ionflux-sandbox-1',
+          messages: [
+            {
+              role: 'user',
+              content: `Classify this support ticket. Categories: shipping, billing, refund, other\n\n${text}`,
+            },
+          ],
+        })
+      ).choices[0]!.message.content;
+    expect(await ask('My package never arrived and the tracking number shows no updates since Monday.')).toBe(
+      'shipping',
+    );
     expect(await ask('I was charged twice on my card for the same invoice.')).toBe('billing');
     expect(await ask('The hoodie is too small, I would like my money back please.')).toBe('refund');
-    const sentiment = await client.chat.completions.create({ model: 'ionflux-sandbox-1', messages: [{ role: 'user', content: 'What is the sentiment (positive, negative or neutral) of this review: "Terrible quality, it arrived broken and late."' }] });
+    const sentiment = await client.chat.completions.create({
+      model: 'ionflux-sandbox-1',
+      messages: [
+        {
+          role: 'user',
+          content:
+            'What is the sentiment (positive, negative or neutral) of this review: "Terrible quality, it arrived broken and late."',
+        },
+      ],
+    });
     expect(sentiment.choices[0]!.message.content).toBe('negative');
   });
 
   it('extracts keywords and entities', async () => {
-    const keywords = await client.chat.completions.create({ model: 'ionflux-sandbox-1', messages: [{ role: 'user', content: `Extract 5 keywords from:\n\n${ARTICLE}` }] });
+    const keywords = await client.chat.completions.create({
+      model: 'ionflux-sandbox-1',
+      messages: [{ role: 'user', content: `Extract 5 keywords from:\n\n${ARTICLE}` }],
+    });
     const list = keywords.choices[0]!.message.content!.split('\n');
     expect(list).toHaveLength(5);
     expect(list.every((l) => l.startsWith('- '))).toBe(true);
-    const entities = await client.chat.completions.create({ model: 'ionflux-sandbox-1', messages: [{ role: 'user', content: 'List the named entities in:\n\nPriya Patel from Lumen Home emailed priya@example.com about the @mia.styled collab on March 3.' }] });
+    const entities = await client.chat.completions.create({
+      model: 'ionflux-sandbox-1',
+      messages: [
+        {
+          role: 'user',
+          content:
+            'List the named entities in:\n\nPriya Patel from Lumen Home emailed priya@example.com about the @mia.styled collab on March 3.',
+        },
+      ],
+    });
     const text = entities.choices[0]!.message.content!;
     expect(text).toContain('name: Priya Patel');
     expect(text).toContain('name: Lumen Home');
@@ -149,7 +234,10 @@ describe('OpenAI-compatible API through the official SDK', () => {
   it('drafts outreach from the input, deterministically', async () => {
     const messages = [
       { role: 'system' as const, content: 'You are the marketing assistant for Lumen Home.' },
-      { role: 'user' as const, content: '@mia.styled posts cozy home decor videos to 120K followers with a 6.5% engagement rate.' },
+      {
+        role: 'user' as const,
+        content: '@mia.styled posts cozy home decor videos to 120K followers with a 6.5% engagement rate.',
+      },
       { role: 'user' as const, content: 'Write an outreach email to @mia.styled about our Fireside candle launch' },
     ];
     const a = await client.chat.completions.create({ model: 'ionflux-sandbox-1', messages });
@@ -165,17 +253,48 @@ describe('OpenAI-compatible API through the official SDK', () => {
 
   it('calls tools with arguments shaped by their parameters, then reports the tool result', async () => {
     const tools = [
-      { type: 'function' as const, function: { name: 'get_orders', description: 'Fetch Shopify orders created in a date range', parameters: { type: 'object', properties: { created_after: { type: 'string', format: 'date' }, financial_status: { type: 'string', enum: ['paid', 'refunded', 'pending'] }, limit: { type: 'integer', minimum: 1, maximum: 250 } }, required: ['created_after', 'financial_status', 'limit'], additionalProperties: false } } },
-      { type: 'function' as const, function: { name: 'search_creators', description: 'Find TikTok creators by niche', parameters: { type: 'object', properties: { niche: { type: 'string' } }, required: ['niche'] } } },
+      {
+        type: 'function' as const,
+        function: {
+          name: 'get_orders',
+          description: 'Fetch Shopify orders created in a date range',
+          parameters: {
+            type: 'object',
+            properties: {
+              created_after: { type: 'string', format: 'date' },
+              financial_status: { type: 'string', enum: ['paid', 'refunded', 'pending'] },
+              limit: { type: 'integer', minimum: 1, maximum: 250 },
+            },
+            required: ['created_after', 'financial_status', 'limit'],
+            additionalProperties: false,
+          },
+        },
+      },
+      {
+        type: 'function' as const,
+        function: {
+          name: 'search_creators',
+          description: 'Find TikTok creators by niche',
+          parameters: { type: 'object', properties: { niche: { type: 'string' } }, required: ['niche'] },
+        },
+      },
     ];
-    const call = await client.chat.completions.create({ model: 'ionflux-sandbox-1', tools, messages: [{ role: 'user', content: 'Get the 50 paid orders created after 2026-01-15.' }] });
+    const call = await client.chat.completions.create({
+      model: 'ionflux-sandbox-1',
+      tools,
+      messages: [{ role: 'user', content: 'Get the 50 paid orders created after 2026-01-15.' }],
+    });
     const choice = call.choices[0]!;
     expect(choice.finish_reason).toBe('tool_calls');
     const toolCall = choice.message.tool_calls![0]!;
     expect(toolCall.type).toBe('function');
     if (toolCall.type !== 'function') throw new Error('expected a function call');
     expect(toolCall.function.name).toBe('get_orders');
-    expect(JSON.parse(toolCall.function.arguments)).toEqual({ created_after: '2026-01-15', financial_status: 'paid', limit: 50 });
+    expect(JSON.parse(toolCall.function.arguments)).toEqual({
+      created_after: '2026-01-15',
+      financial_status: 'paid',
+      limit: 50,
+    });
     const follow = await client.chat.completions.create({
       model: 'ionflux-sandbox-1',
       tools,
@@ -189,46 +308,104 @@ describe('OpenAI-compatible API through the official SDK', () => {
   });
 
   it('embeds deterministically with sensible similarity, in float and base64', async () => {
-    const raw = await (await fetch(`${sandbox.url}/sandbox/openai/v1/embeddings`, { method: 'POST', headers: { Authorization: 'Bearer k', 'Content-Type': 'application/json' }, body: JSON.stringify({ model: 'text-embedding-3-small', input: 'cozy candles', encoding_format: 'float' }) })).json();
+    const raw = await (
+      await fetch(`${sandbox.url}/sandbox/openai/v1/embeddings`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer k', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ model: 'text-embedding-3-small', input: 'cozy candles', encoding_format: 'float' }),
+      })
+    ).json();
     expect(shapeMismatches(raw, fixture('embeddings.json'))).toEqual([]);
     expect((raw as any).data[0].embedding).toHaveLength(1536);
     // The SDK asks for base64 by default and decodes it.
-    const result = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['Soy candle with a cedarwood scent', 'Cedarwood scented soy candles', 'Marathon training plan for beginners'] });
+    const result = await client.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: [
+        'Soy candle with a cedarwood scent',
+        'Cedarwood scented soy candles',
+        'Marathon training plan for beginners',
+      ],
+    });
     const [a, b, c] = result.data.map((d) => Array.from(d.embedding as ArrayLike<number>));
     expect(a).toHaveLength(1536);
     const norm = Math.sqrt(a!.reduce((s, x) => s + x * x, 0));
     expect(norm).toBeCloseTo(1, 4);
     expect(cosineSimilarity(a!, b!)).toBeGreaterThan(cosineSimilarity(a!, c!) + 0.3);
-    const small = await client.embeddings.create({ model: 'ionflux-sandbox-embed-1', input: 'hello world', encoding_format: 'float' });
+    const small = await client.embeddings.create({
+      model: 'ionflux-sandbox-embed-1',
+      input: 'hello world',
+      encoding_format: 'float',
+    });
     expect(small.data[0]!.embedding).toHaveLength(256);
-    const sized = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'hello world', dimensions: 64, encoding_format: 'float' });
+    const sized = await client.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: 'hello world',
+      dimensions: 64,
+      encoding_format: 'float',
+    });
     expect(sized.data[0]!.embedding).toHaveLength(64);
     expect(result.usage.prompt_tokens).toBeGreaterThan(0);
   });
 
   it('answers errors in OpenAI shape: 401 without a key, 400/404 for bad input', async () => {
-    const noKey = await fetch(`${sandbox.url}/sandbox/openai/v1/chat/completions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const noKey = await fetch(`${sandbox.url}/sandbox/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(noKey.status).toBe(401);
     expect(shapeMismatches(await noKey.json(), fixture('error.json'))).toEqual([]);
-    await expect(client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
-    await expect(client.chat.completions.create({ model: 'ionflux-sandbox-1', messages: [] })).rejects.toMatchObject({ status: 400, param: 'messages' });
-    await expect(client.chat.completions.create({ model: 'ionflux-sandbox-1', messages: [{ role: 'user', content: 'hi' }], temperature: 3 })).rejects.toMatchObject({ status: 400, code: 'decimal_above_max_value' });
-    await expect(client.chat.completions.create({ model: 'ionflux-sandbox-1', messages: [{ role: 'wizard' as 'user', content: 'hi' }] })).rejects.toMatchObject({ status: 400, param: 'messages[0].role' });
-    await expect(client.embeddings.create({ model: 'text-embedding-3-small', input: '' })).rejects.toMatchObject({ status: 400 });
-    const badJson = await fetch(`${sandbox.url}/sandbox/openai/v1/chat/completions`, { method: 'POST', headers: { Authorization: 'Bearer k', 'Content-Type': 'application/json' }, body: '{"model":' });
+    await expect(
+      client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }),
+    ).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+    await expect(client.chat.completions.create({ model: 'ionflux-sandbox-1', messages: [] })).rejects.toMatchObject({
+      status: 400,
+      param: 'messages',
+    });
+    await expect(
+      client.chat.completions.create({
+        model: 'ionflux-sandbox-1',
+        messages: [{ role: 'user', content: 'hi' }],
+        temperature: 3,
+      }),
+    ).rejects.toMatchObject({ status: 400, code: 'decimal_above_max_value' });
+    await expect(
+      client.chat.completions.create({
+        model: 'ionflux-sandbox-1',
+        messages: [{ role: 'wizard' as 'user', content: 'hi' }],
+      }),
+    ).rejects.toMatchObject({ status: 400, param: 'messages[0].role' });
+    await expect(client.embeddings.create({ model: 'text-embedding-3-small', input: '' })).rejects.toMatchObject({
+      status: 400,
+    });
+    const badJson = await fetch(`${sandbox.url}/sandbox/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer k', 'Content-Type': 'application/json' },
+      body: '{"model":',
+    });
     expect(badJson.status).toBe(400);
     expect(((await badJson.json()) as any).error.type).toBe('invalid_request_error');
   });
 
   it('truncates at max_tokens with finish_reason length, and 429s under fault injection', async () => {
-    const truncated = await client.chat.completions.create({ model: 'ionflux-sandbox-1', max_tokens: 5, messages: [{ role: 'user', content: `Summarize:\n\n${ARTICLE}` }] });
+    const truncated = await client.chat.completions.create({
+      model: 'ionflux-sandbox-1',
+      max_tokens: 5,
+      messages: [{ role: 'user', content: `Summarize:\n\n${ARTICLE}` }],
+    });
     expect(truncated.choices[0]!.finish_reason).toBe('length');
     expect(countTokens(truncated.choices[0]!.message.content!)).toBeLessThanOrEqual(5);
-    await expect(client.models.list({ headers: { 'X-Sandbox-Fault': '429' } })).rejects.toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
+    await expect(client.models.list({ headers: { 'X-Sandbox-Fault': '429' } })).rejects.toMatchObject({
+      status: 429,
+      code: 'rate_limit_exceeded',
+    });
   });
 
   it('admits what it is when it cannot answer from the input', async () => {
-    const reply = await client.chat.completions.create({ model: 'ionflux-sandbox-1', messages: [{ role: 'user', content: 'What is the capital of Australia?' }] });
+    const reply = await client.chat.completions.create({
+      model: 'ionflux-sandbox-1',
+      messages: [{ role: 'user', content: 'What is the capital of Australia?' }],
+    });
     expect(reply.choices[0]!.message.content).toMatch(/not a real LLM/);
   });
 });

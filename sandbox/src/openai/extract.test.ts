@@ -37,7 +37,17 @@ describe('extractBySchema', () => {
       {
         type: 'object',
         additionalProperties: false,
-        required: ['brand', 'budget', 'deadline', 'contact_email', 'is_urgent', 'min_followers', 'deliverables', 'niche', 'priority'],
+        required: [
+          'brand',
+          'budget',
+          'deadline',
+          'contact_email',
+          'is_urgent',
+          'min_followers',
+          'deliverables',
+          'niche',
+          'priority',
+        ],
         properties: {
           brand: { type: 'string', description: 'Brand running the campaign' },
           budget: { type: 'number', description: 'Campaign budget in USD' },
@@ -58,7 +68,11 @@ describe('extractBySchema', () => {
     expect(value.contact_email).toBe('priya.patel@example.com');
     expect(value.is_urgent).toBe(true);
     expect(value.min_followers).toBe(50_000);
-    expect(value.deliverables).toEqual(['One 30-second unboxing video', 'Two story mentions with a discount code', 'A link in bio for 14 days']);
+    expect(value.deliverables).toEqual([
+      'One 30-second unboxing video',
+      'Two story mentions with a discount code',
+      'A link in bio for 14 days',
+    ]);
     expect(value.niche).toBe('home');
     expect(value.priority).toBe('high');
   });
@@ -72,10 +86,25 @@ describe('extractBySchema', () => {
       {
         type: 'object',
         required: ['creators', 'summary', 'agency'],
-        $defs: { creator: { type: 'object', required: ['handle', 'followers', 'engagement_rate'], additionalProperties: false, properties: { handle: { type: 'string' }, followers: { type: 'integer' }, engagement_rate: { type: 'number', description: 'engagement rate in percent' } } } },
+        $defs: {
+          creator: {
+            type: 'object',
+            required: ['handle', 'followers', 'engagement_rate'],
+            additionalProperties: false,
+            properties: {
+              handle: { type: 'string' },
+              followers: { type: 'integer' },
+              engagement_rate: { type: 'number', description: 'engagement rate in percent' },
+            },
+          },
+        },
         properties: {
           creators: { type: 'array', items: { $ref: '#/$defs/creator' }, maxItems: 5 },
-          summary: { type: 'object', required: ['count_mentioned'], properties: { count_mentioned: { type: 'integer' } } },
+          summary: {
+            type: 'object',
+            required: ['count_mentioned'],
+            properties: { count_mentioned: { type: 'integer' } },
+          },
           agency: { anyOf: [{ type: 'string' }, { type: 'null' }], description: 'talent agency representing them' },
         },
       },

@@ -8,7 +8,15 @@
  * line or sentence). Fields without evidence become null when the schema allows it, the minimum/empty value otherwise.
  */
 import { extractEntities, extractKeywords, sentimentLabel, summarize } from './analysis';
-import { STOPWORDS, contentStems, identifierWords, inverseDocumentFrequency, splitSentences, stem, words } from './text';
+import {
+  STOPWORDS,
+  contentStems,
+  identifierWords,
+  inverseDocumentFrequency,
+  splitSentences,
+  stem,
+  words,
+} from './text';
 import { findDates, findNumbers, isoDate } from './values';
 import type { NumberMention } from './values';
 
@@ -66,7 +74,15 @@ const MAX_DEPTH = 8;
 
 function makeScope(text: string): Scope {
   const sentences = splitSentences(text);
-  return { text, sentences, lines: text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean), idf: inverseDocumentFrequency(sentences.map((s) => contentStems(s))) };
+  return {
+    text,
+    sentences,
+    lines: text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean),
+    idf: inverseDocumentFrequency(sentences.map((s) => contentStems(s))),
+  };
 }
 
 function cueStems(name: string, schema: JsonSchema): string[] {
@@ -84,7 +100,8 @@ function relevant(scope: Scope, cues: string[]): { sentence: string; score: numb
       let score = 0;
       for (const cue of cues) {
         if (stems.includes(cue)) score += scope.idf.get(cue) ?? 1;
-        else if (cue.length >= 4 && stems.some((s) => s.startsWith(cue) || cue.startsWith(s) && s.length >= 4)) score += (scope.idf.get(cue) ?? 1) * 0.5;
+        else if (cue.length >= 4 && stems.some((s) => s.startsWith(cue) || (cue.startsWith(s) && s.length >= 4)))
+          score += (scope.idf.get(cue) ?? 1) * 0.5;
       }
       return { sentence, score, index };
     })
@@ -99,7 +116,9 @@ function keyValue(scope: Scope, name: string, cues: string[]): string | null {
   for (const line of scope.lines) {
     const m = /^\s*(?:[-*•]\s*)?([A-Za-z][A-Za-z0-9 _/&'-]{0,40}?)\s*(?::|=|\s-\s|–|—)\s*(.+)$/.exec(line);
     if (!m) continue;
-    const keyStems = words(m[1]!).filter((w) => !STOPWORDS.has(w)).map(stem);
+    const keyStems = words(m[1]!)
+      .filter((w) => !STOPWORDS.has(w))
+      .map(stem);
     if (keyStems.length === 0) continue;
     const overlap = keyStems.filter((k) => nameWords.includes(k) || cues.includes(k)).length;
     const score = overlap / keyStems.length + (keyStems.join(' ') === nameWords.join(' ') ? 1 : 0);
@@ -113,7 +132,11 @@ function resolveRef(schema: JsonSchema, root: JsonSchema): JsonSchema {
   for (let i = 0; i < 10 && current.$ref; i++) {
     const ref = current.$ref;
     const m = /^#\/(\$defs|definitions)\/(.+)$/.exec(ref);
-    const target = m ? (root[m[1]!] as Record<string, JsonSchema> | undefined)?.[decodeURIComponent(m[2]!)] : ref === '#' ? root : undefined;
+    const target = m
+      ? (root[m[1]!] as Record<string, JsonSchema> | undefined)?.[decodeURIComponent(m[2]!)]
+      : ref === '#'
+        ? root
+        : undefined;
     if (!target) break;
     const { $ref: _ignored, ...rest } = current;
     current = { ...target, ...rest };
@@ -126,7 +149,8 @@ function typesOf(schema: JsonSchema): string[] {
   if (typeof schema.type === 'string') return [schema.type];
   if (schema.properties) return ['object'];
   if (schema.items) return ['array'];
-  if (schema.enum) return [...new Set(schema.enum.map((v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)))];
+  if (schema.enum)
+    return [...new Set(schema.enum.map((v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)))];
   return ['string'];
 }
 
@@ -138,8 +162,35 @@ function nameHas(name: string, pattern: RegExp): boolean {
 // Enums and classification
 
 const LABEL_SYNONYMS: Record<string, string[]> = {
-  positive: ['love', 'great', 'excellent', 'happy', 'amazing', 'good', 'perfect', 'recommend', 'thanks', 'pleased', 'glad'],
-  negative: ['bad', 'terrible', 'awful', 'hate', 'broken', 'late', 'refund', 'angry', 'disappointed', 'worst', 'damaged', 'missing', 'wrong', 'complaint'],
+  positive: [
+    'love',
+    'great',
+    'excellent',
+    'happy',
+    'amazing',
+    'good',
+    'perfect',
+    'recommend',
+    'thanks',
+    'pleased',
+    'glad',
+  ],
+  negative: [
+    'bad',
+    'terrible',
+    'awful',
+    'hate',
+    'broken',
+    'late',
+    'refund',
+    'angry',
+    'disappointed',
+    'worst',
+    'damaged',
+    'missing',
+    'wrong',
+    'complaint',
+  ],
   neutral: ['okay', 'fine', 'average', 'question', 'wondering', 'info', 'information'],
   high: ['urgent', 'asap', 'immediately', 'critical', 'important', 'escalate', 'now'],
   urgent: ['asap', 'immediately', 'critical', 'emergency', 'now', 'today'],
@@ -163,7 +214,8 @@ export function chooseLabel(labels: string[], text: string): { label: string; sc
     for (const w of labelWords) {
       const s = stem(w);
       score += stems.filter((t) => t === s).length * 2;
-      if (s.length >= 4) score += stems.filter((t) => t !== s && (t.startsWith(s) || s.startsWith(t)) && t.length >= 4).length;
+      if (s.length >= 4)
+        score += stems.filter((t) => t !== s && (t.startsWith(s) || s.startsWith(t)) && t.length >= 4).length;
       for (const syn of LABEL_SYNONYMS[w] ?? []) if (lower.includes(syn.length <= 2 ? syn : ` ${syn}`)) score += 1.5;
     }
     if (labelWords.includes(sentiment)) score += 2;
@@ -181,7 +233,8 @@ export function chooseLabel(labels: string[], text: string): { label: string; sc
 
 function clampString(value: string, schema: JsonSchema): string {
   let v = value;
-  if (schema.maxLength !== undefined && v.length > schema.maxLength) v = v.slice(0, Math.max(0, schema.maxLength - 1)).trimEnd() + (schema.maxLength > 1 ? '…' : '');
+  if (schema.maxLength !== undefined && v.length > schema.maxLength)
+    v = v.slice(0, Math.max(0, schema.maxLength - 1)).trimEnd() + (schema.maxLength > 1 ? '…' : '');
   if (schema.maxLength !== undefined && v.length > schema.maxLength) v = v.slice(0, schema.maxLength);
   if (schema.minLength !== undefined && v.length < schema.minLength) v = v.padEnd(schema.minLength, '.');
   return v;
@@ -209,10 +262,13 @@ function stringValue(name: string, schema: JsonSchema, scope: Scope, options: Ex
     if (!date) return { value: withTime ? options.now.toISOString() : isoDate(options.now), evidence: false };
     return { value: withTime ? date.date.toISOString() : isoDate(date.date), evidence: true };
   };
-  if (fmt === 'date' || (/\b(date|day|deadline|due|birthday)\b/.test(n) && fmt !== 'date-time')) return fromDates(false);
+  if (fmt === 'date' || (/\b(date|day|deadline|due|birthday)\b/.test(n) && fmt !== 'date-time'))
+    return fromDates(false);
   if (fmt === 'date-time' || /\b(at|time|timestamp|datetime)$/.test(n)) return fromDates(true);
   if (fmt === 'email' || /\bemail\b/.test(n)) {
-    const v = (kv ? kv.match(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/)?.[0] : null) ?? firstEntity(scope, 'email', cues);
+    const v =
+      (kv ? kv.match(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/)?.[0] : null) ??
+      firstEntity(scope, 'email', cues);
     return v ? { value: v, evidence: true } : { value: fmt === 'email' ? 'unknown@example.com' : '', evidence: false };
   }
   if (fmt === 'uri' || fmt === 'url' || /\b(url|link|website|homepage)\b/.test(n)) {
@@ -224,7 +280,7 @@ function stringValue(name: string, schema: JsonSchema, scope: Scope, options: Ex
     return v ? { value: v, evidence: true } : { value: '', evidence: false };
   }
   if (/\b(handle|username|user name|creator|influencer|account)\b/.test(n)) {
-    const v = (kv?.match(/@?[A-Za-z0-9_.]+/)?.[0]) ?? firstEntity(scope, 'handle', cues);
+    const v = kv?.match(/@?[A-Za-z0-9_.]+/)?.[0] ?? firstEntity(scope, 'handle', cues);
     if (v) return { value: v, evidence: true };
   }
   if (/\bhashtag\b/.test(n)) {
@@ -234,7 +290,13 @@ function stringValue(name: string, schema: JsonSchema, scope: Scope, options: Ex
   if (/\bsentiment\b|\btone\b|\bmood\b/.test(n)) return { value: sentimentLabel(kv ?? scope.text), evidence: true };
   if (/\bcurrency\b/.test(n)) {
     const t = scope.text;
-    const code = /€|\beur\b/i.test(t) ? 'EUR' : /£|\bgbp\b/i.test(t) ? 'GBP' : /\$|\busd\b|dollar/i.test(t) ? 'USD' : null;
+    const code = /€|\beur\b/i.test(t)
+      ? 'EUR'
+      : /£|\bgbp\b/i.test(t)
+        ? 'GBP'
+        : /\$|\busd\b|dollar/i.test(t)
+          ? 'USD'
+          : null;
     return code ? { value: code, evidence: true } : { value: 'USD', evidence: false };
   }
   if (/\blanguage\b/.test(n)) return { value: 'en', evidence: false };
@@ -244,7 +306,11 @@ function stringValue(name: string, schema: JsonSchema, scope: Scope, options: Ex
     return { value: s.join(' '), evidence: s.length > 0 };
   }
   const rel = relevant(scope, cues);
-  if (/\b(name|title|brand|company|product|topic|subject|headline|category|niche|city|country|location|person|customer|vendor|store|shop|item)\b/.test(n)) {
+  if (
+    /\b(name|title|brand|company|product|topic|subject|headline|category|niche|city|country|location|person|customer|vendor|store|shop|item)\b/.test(
+      n,
+    )
+  ) {
     const source = rel[0]?.sentence ?? scope.text;
     const entities = extractEntities(source).filter((e) => e.type === 'name' || e.type === 'handle');
     const cueWords = new Set(cues);
@@ -252,7 +318,15 @@ function stringValue(name: string, schema: JsonSchema, scope: Scope, options: Ex
     if (named) return { value: named.text, evidence: true };
     if (/\b(title|headline|subject)\b/.test(n)) {
       const first = summarize(scope.text, { sentences: 1 })[0];
-      if (first) return { value: first.split(/\s+/).slice(0, 10).join(' ').replace(/[.,;:!?]$/, ''), evidence: true };
+      if (first)
+        return {
+          value: first
+            .split(/\s+/)
+            .slice(0, 10)
+            .join(' ')
+            .replace(/[.,;:!?]$/, ''),
+          evidence: true,
+        };
     }
     const keyword = extractKeywords(source, 1)[0] ?? extractKeywords(scope.text, 1)[0];
     if (keyword) return { value: keyword.phrase, evidence: rel.length > 0 };
@@ -266,9 +340,16 @@ function stringValue(name: string, schema: JsonSchema, scope: Scope, options: Ex
 // Numbers
 
 function preferredKind(name: string): NumberMention['kind'] | null {
-  if (nameHas(name, /\b(price|total|amount|cost|budget|revenue|spend|spent|fee|salary|value|rate usd|payout|sales)\b/)) return 'money';
+  if (nameHas(name, /\b(price|total|amount|cost|budget|revenue|spend|spent|fee|salary|value|rate usd|payout|sales)\b/))
+    return 'money';
   if (nameHas(name, /\b(percent|percentage|rate|ratio|share|margin|growth|engagement)\b/)) return 'percent';
-  if (nameHas(name, /\b(followers|views|likes|count|number|quantity|qty|orders|subscribers|comments|shares|units|items)\b/)) return 'count';
+  if (
+    nameHas(
+      name,
+      /\b(followers|views|likes|count|number|quantity|qty|orders|subscribers|comments|shares|units|items)\b/,
+    )
+  )
+    return 'count';
   return null;
 }
 
@@ -284,14 +365,18 @@ function numberValue(name: string, schema: JsonSchema, scope: Scope, integer: bo
       if (numbers.length === 0) continue;
       const lower = r.sentence.toLowerCase();
       const cuePositions = cues.map((c) => lower.indexOf(c)).filter((i) => i >= 0);
-      const distance = (m: NumberMention) => (cuePositions.length === 0 ? m.index : Math.min(...cuePositions.map((p) => Math.abs(p - m.index))));
-      chosen = [...numbers].sort((a, b) => (kind ? Number(b.kind === kind) - Number(a.kind === kind) : 0) || distance(a) - distance(b))[0];
+      const distance = (m: NumberMention) =>
+        cuePositions.length === 0 ? m.index : Math.min(...cuePositions.map((p) => Math.abs(p - m.index)));
+      chosen = [...numbers].sort(
+        (a, b) => (kind ? Number(b.kind === kind) - Number(a.kind === kind) : 0) || distance(a) - distance(b),
+      )[0];
       break;
     }
   }
   if (!chosen && kind) chosen = findNumbers(scope.text).find((m) => m.kind === kind);
   // Size-like parameters ("limit", "count", "top") take the first quantity mentioned ("get the 50 paid orders").
-  if (!chosen && nameHas(name, /\b(limit|count|number|num|max|top|first|last|quantity|size|n)\b/)) chosen = findNumbers(scope.text).find((m) => m.kind !== 'money' && m.kind !== 'percent');
+  if (!chosen && nameHas(name, /\b(limit|count|number|num|max|top|first|last|quantity|size|n)\b/))
+    chosen = findNumbers(scope.text).find((m) => m.kind !== 'money' && m.kind !== 'percent');
   let value = chosen ? chosen.value : typeof schema.minimum === 'number' ? schema.minimum : 0;
   if (chosen?.kind === 'percent' && typeof schema.maximum === 'number' && schema.maximum <= 1) value /= 100;
   if (integer) value = Math.round(value);
@@ -305,7 +390,8 @@ function clampNumber(value: number, schema: JsonSchema, integer: boolean): numbe
   if (typeof schema.maximum === 'number' && v > schema.maximum) v = schema.maximum;
   if (typeof schema.exclusiveMinimum === 'number' && v <= schema.exclusiveMinimum) v = schema.exclusiveMinimum + step;
   if (typeof schema.exclusiveMaximum === 'number' && v >= schema.exclusiveMaximum) v = schema.exclusiveMaximum - step;
-  if (typeof schema.multipleOf === 'number' && schema.multipleOf > 0) v = Math.round(v / schema.multipleOf) * schema.multipleOf;
+  if (typeof schema.multipleOf === 'number' && schema.multipleOf > 0)
+    v = Math.round(v / schema.multipleOf) * schema.multipleOf;
   return integer ? Math.round(v) : Math.round(v * 1e6) / 1e6;
 }
 
@@ -321,7 +407,10 @@ function booleanValue(name: string, schema: JsonSchema, scope: Scope): Result {
   }
   const top = relevant(scope, cues)[0];
   if (!top) return { value: false, evidence: false };
-  const negated = /\b(not|no|never|without|isn't|aren't|wasn't|don't|doesn't|didn't|cannot|can't|won't|nothing)\b/i.test(top.sentence);
+  const negated =
+    /\b(not|no|never|without|isn't|aren't|wasn't|don't|doesn't|didn't|cannot|can't|won't|nothing)\b/i.test(
+      top.sentence,
+    );
   return { value: !negated, evidence: true };
 }
 
@@ -329,15 +418,27 @@ function booleanValue(name: string, schema: JsonSchema, scope: Scope): Result {
 // Arrays
 
 function itemSegments(scope: Scope): string[] {
-  const bullets = scope.lines.filter((l) => /^([-*•]|\d+[.)])\s+/.test(l)).map((l) => l.replace(/^([-*•]|\d+[.)])\s+/, ''));
+  const bullets = scope.lines
+    .filter((l) => /^([-*•]|\d+[.)])\s+/.test(l))
+    .map((l) => l.replace(/^([-*•]|\d+[.)])\s+/, ''));
   if (bullets.length >= 2) return bullets;
   const lines = scope.lines.filter((l) => !/:\s*$/.test(l));
   if (lines.length >= 3) return lines;
   return scope.sentences;
 }
 
-function arrayValue(name: string, schema: JsonSchema, scope: Scope, options: ExtractionOptions, root: JsonSchema, depth: number): Result {
-  const itemSchema = resolveRef((Array.isArray(schema.items) ? schema.items[0] : schema.items) ?? { type: 'string' }, root);
+function arrayValue(
+  name: string,
+  schema: JsonSchema,
+  scope: Scope,
+  options: ExtractionOptions,
+  root: JsonSchema,
+  depth: number,
+): Result {
+  const itemSchema = resolveRef(
+    (Array.isArray(schema.items) ? schema.items[0] : schema.items) ?? { type: 'string' },
+    root,
+  );
   const itemTypes = typesOf(itemSchema);
   const max = schema.maxItems ?? (itemTypes.includes('object') ? 10 : 8);
   const min = schema.minItems ?? 0;
@@ -366,20 +467,50 @@ function arrayValue(name: string, schema: JsonSchema, scope: Scope, options: Ext
     evidence = items.length > 0;
   } else if (itemTypes.includes('number') || itemTypes.includes('integer')) {
     const cues = cueStems(name, schema);
-    const source = relevant(scope, cues).map((r) => r.sentence).join(' ') || scope.text;
-    items = findNumbers(source).map((m) => clampNumber(itemTypes.includes('integer') ? Math.round(m.value) : m.value, itemSchema, itemTypes.includes('integer')));
+    const source =
+      relevant(scope, cues)
+        .map((r) => r.sentence)
+        .join(' ') || scope.text;
+    items = findNumbers(source).map((m) =>
+      clampNumber(
+        itemTypes.includes('integer') ? Math.round(m.value) : m.value,
+        itemSchema,
+        itemTypes.includes('integer'),
+      ),
+    );
     evidence = items.length > 0;
   } else {
-    const entityType = /\bemails?\b/.test(n) ? 'email' : /\b(urls?|links?)\b/.test(n) ? 'url' : /\bhashtags?\b/.test(n) ? 'hashtag' : /\b(handles?|creators?|usernames?|influencers?|accounts?)\b/.test(n) ? 'handle' : /\b(names?|people|persons?|entities|brands?|companies|organizations?)\b/.test(n) ? 'name' : null;
+    const entityType = /\bemails?\b/.test(n)
+      ? 'email'
+      : /\b(urls?|links?)\b/.test(n)
+        ? 'url'
+        : /\bhashtags?\b/.test(n)
+          ? 'hashtag'
+          : /\b(handles?|creators?|usernames?|influencers?|accounts?)\b/.test(n)
+            ? 'handle'
+            : /\b(names?|people|persons?|entities|brands?|companies|organizations?)\b/.test(n)
+              ? 'name'
+              : null;
     if (entityType) {
-      items = [...new Set(extractEntities(scope.text).filter((e) => e.type === entityType).map((e) => e.text))];
-      if (entityType === 'hashtag' && items.length === 0) items = extractKeywords(scope.text, max).map((k) => `#${k.phrase.toLowerCase().replace(/[^a-z0-9]+/g, '')}`);
-    } else if (/\b(keywords?|tags?|topics?|themes?|key phrases?|keyphrases?|terms?|categories|skills?|interests?)\b/.test(n)) {
+      items = [
+        ...new Set(
+          extractEntities(scope.text)
+            .filter((e) => e.type === entityType)
+            .map((e) => e.text),
+        ),
+      ];
+      if (entityType === 'hashtag' && items.length === 0)
+        items = extractKeywords(scope.text, max).map((k) => `#${k.phrase.toLowerCase().replace(/[^a-z0-9]+/g, '')}`);
+    } else if (
+      /\b(keywords?|tags?|topics?|themes?|key phrases?|keyphrases?|terms?|categories|skills?|interests?)\b/.test(n)
+    ) {
       items = extractKeywords(scope.text, max).map((k) => k.phrase);
     } else if (/\b(dates?)\b/.test(n)) {
       items = findDates(scope.text, options.now).map((d) => isoDate(d.date));
     } else {
-      const bullets = scope.lines.filter((l) => /^([-*•]|\d+[.)])\s+/.test(l)).map((l) => l.replace(/^([-*•]|\d+[.)])\s+/, ''));
+      const bullets = scope.lines
+        .filter((l) => /^([-*•]|\d+[.)])\s+/.test(l))
+        .map((l) => l.replace(/^([-*•]|\d+[.)])\s+/, ''));
       if (bullets.length > 0) items = bullets;
       else {
         const cues = cueStems(name, schema);
@@ -396,8 +527,12 @@ function arrayValue(name: string, schema: JsonSchema, scope: Scope, options: Ext
   let pad = 0;
   while (items.length < min && pad < min + 10) {
     const filler = fillValue(`${name} ${pad}`, itemSchema, scope, options, root, depth + 1).value;
-    const candidate = itemTypes.includes('string') && typeof filler === 'string' ? extractKeywords(scope.text, min + 10)[items.length]?.phrase ?? `${filler}${pad ? ` (${pad})` : ''}` : filler;
-    if (!schema.uniqueItems || !items.some((v) => JSON.stringify(v) === JSON.stringify(candidate))) items.push(candidate);
+    const candidate =
+      itemTypes.includes('string') && typeof filler === 'string'
+        ? (extractKeywords(scope.text, min + 10)[items.length]?.phrase ?? `${filler}${pad ? ` (${pad})` : ''}`)
+        : filler;
+    if (!schema.uniqueItems || !items.some((v) => JSON.stringify(v) === JSON.stringify(candidate)))
+      items.push(candidate);
     pad++;
   }
   return { value: items, evidence };
@@ -405,14 +540,29 @@ function arrayValue(name: string, schema: JsonSchema, scope: Scope, options: Ext
 
 // ---------------------------------------------------------------------------------------------------------------------
 
-function fillValue(name: string, rawSchema: JsonSchema, scope: Scope, options: ExtractionOptions, root: JsonSchema, depth: number): Result {
+function fillValue(
+  name: string,
+  rawSchema: JsonSchema,
+  scope: Scope,
+  options: ExtractionOptions,
+  root: JsonSchema,
+  depth: number,
+): Result {
   const schema = resolveRef(rawSchema, root);
   if (schema.const !== undefined) return { value: schema.const, evidence: true };
   if (schema.allOf && schema.allOf.length > 0) {
-    const merged = schema.allOf.reduce<JsonSchema>((acc, part) => {
-      const p = resolveRef(part, root);
-      return { ...acc, ...p, properties: { ...acc.properties, ...p.properties }, required: [...(acc.required ?? []), ...(p.required ?? [])] };
-    }, { ...schema, allOf: undefined });
+    const merged = schema.allOf.reduce<JsonSchema>(
+      (acc, part) => {
+        const p = resolveRef(part, root);
+        return {
+          ...acc,
+          ...p,
+          properties: { ...acc.properties, ...p.properties },
+          required: [...(acc.required ?? []), ...(p.required ?? [])],
+        };
+      },
+      { ...schema, allOf: undefined },
+    );
     return fillValue(name, merged, scope, options, root, depth);
   }
   const branches = schema.anyOf ?? schema.oneOf;
@@ -434,14 +584,20 @@ function fillValue(name: string, rawSchema: JsonSchema, scope: Scope, options: E
     if (strings.length === 0) return { value: schema.enum[0], evidence: false };
     const cues = cueStems(name, schema);
     const kv = keyValue(scope, name, cues);
-    const focus = kv ?? relevant(scope, cues).slice(0, 2).map((r) => r.sentence).join(' ');
+    const focus =
+      kv ??
+      relevant(scope, cues)
+        .slice(0, 2)
+        .map((r) => r.sentence)
+        .join(' ');
     const picked = chooseLabel(strings, focus || scope.text);
     const max = Math.max(...picked.scores);
     return { value: max > 0 ? picked.label : chooseLabel(strings, scope.text).label, evidence: max > 0 };
   }
   const types = typesOf(schema).filter((t) => t !== 'null');
   const nullable = typesOf(schema).includes('null') || schema.nullable === true;
-  if (depth > MAX_DEPTH) return { value: nullable ? null : types[0] === 'object' ? {} : types[0] === 'array' ? [] : '', evidence: false };
+  if (depth > MAX_DEPTH)
+    return { value: nullable ? null : types[0] === 'object' ? {} : types[0] === 'array' ? [] : '', evidence: false };
   const type = types[0] ?? 'null';
   let result: Result;
   switch (type) {
@@ -476,7 +632,9 @@ function fillValue(name: string, rawSchema: JsonSchema, scope: Scope, options: E
       if (schema.pattern) {
         const re = safeRegExp(schema.pattern);
         if (re && !re.test(value)) {
-          const candidate = [r.value, ...extractEntities(scope.text).map((e) => e.text), ...scope.text.split(/[\s,;]+/)].map(String).find((c) => re.test(c));
+          const candidate = [r.value, ...extractEntities(scope.text).map((e) => e.text), ...scope.text.split(/[\s,;]+/)]
+            .map(String)
+            .find((c) => re.test(c));
           value = candidate ?? value;
         }
       }
@@ -514,7 +672,10 @@ export function keysFromInstruction(instruction: string): string[] {
     const keys = [...skeleton[0].matchAll(/["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*:/g)].map((m) => m[1]!);
     if (keys.length > 0) return [...new Set(keys)];
   }
-  const list = /\b(?:keys|fields|properties|attributes)\b\s*(?:named|called)?\s*:?\s*([A-Za-z0-9_"'`,\s]+?)(?:[.;\n]|$)/i.exec(instruction);
+  const list =
+    /\b(?:keys|fields|properties|attributes)\b\s*(?:named|called)?\s*:?\s*([A-Za-z0-9_"'`,\s]+?)(?:[.;\n]|$)/i.exec(
+      instruction,
+    );
   if (list) {
     return list[1]!
       .split(/,|\band\b/)
@@ -531,8 +692,10 @@ export function schemaForKeys(keys: string[]): JsonSchema {
   for (const key of keys) {
     const n = identifierWords(key).join(' ');
     if (/^(is|has|should|can|needs?|requires?)\b/.test(n)) properties[key] = { type: 'boolean' };
-    else if (/\b(count|number|total|price|amount|quantity|age|score|rating|followers|views|budget)\b/.test(n)) properties[key] = { type: 'number' };
-    else if (/(s|list|items)$/.test(key) && !/(status|address|business|news|analysis)$/.test(key)) properties[key] = { type: 'array', items: { type: 'string' } };
+    else if (/\b(count|number|total|price|amount|quantity|age|score|rating|followers|views|budget)\b/.test(n))
+      properties[key] = { type: 'number' };
+    else if (/(s|list|items)$/.test(key) && !/(status|address|business|news|analysis)$/.test(key))
+      properties[key] = { type: 'array', items: { type: 'string' } };
     else properties[key] = { type: 'string' };
   }
   return { type: 'object', properties, required: keys, additionalProperties: false };

@@ -31,7 +31,8 @@ export interface ToolSpec {
 
 export type ToolChoice = 'none' | 'auto' | 'required' | { name: string };
 
-export type ResponseFormat = { type: 'text' } | { type: 'json_object' } | { type: 'json_schema'; name: string; schema: JsonSchema };
+export type ResponseFormat =
+  { type: 'text' } | { type: 'json_object' } | { type: 'json_schema'; name: string; schema: JsonSchema };
 
 export interface ModelRequest {
   messages: ChatMessage[];
@@ -41,9 +42,24 @@ export interface ModelRequest {
   now: Date;
 }
 
-export type ModelReply = { kind: 'text'; content: string; task: string } | { kind: 'tool_call'; name: string; arguments: string; task: string };
+export type ModelReply =
+  | { kind: 'text'; content: string; task: string }
+  | { kind: 'tool_call'; name: string; arguments: string; task: string };
 
-const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, single: 1, a: 1 };
+const NUMBER_WORDS: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  single: 1,
+  a: 1,
+};
 
 interface Parsed {
   system: string;
@@ -56,9 +72,12 @@ interface Parsed {
 
 /** Separates the last user instruction from the material it refers to. */
 function parseConversation(messages: ChatMessage[]): Parsed {
-  const system = messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content ?? '').join('\n');
+  const system = messages
+    .filter((m) => m.role === 'system' || m.role === 'developer')
+    .map((m) => m.content ?? '')
+    .join('\n');
   const lastUserIndex = messages.map((m) => m.role).lastIndexOf('user');
-  const lastUser = lastUserIndex >= 0 ? messages[lastUserIndex]!.content ?? '' : '';
+  const lastUser = lastUserIndex >= 0 ? (messages[lastUserIndex]!.content ?? '') : '';
   const context = messages
     .filter((m, i) => i !== lastUserIndex && (m.role === 'user' || m.role === 'tool' || m.role === 'function'))
     .map((m) => m.content ?? '')
@@ -93,18 +112,22 @@ function parseConversation(messages: ChatMessage[]): Parsed {
   return { system, instruction: instruction.trim(), document: document.trim(), material: material.trim() };
 }
 
-const INSTRUCTION_VERBS = /\b(summar(?:y|ies|i[sz]\w*)|tl;?dr|extract|classify|categori[sz]e|label|write|draft|compose|create|generate|list|give|find|identify|pull|return|rewrite|translate|analy[sz]e|recap|condense|tag|suggest|brainstorm|reply|respond|answer|tell|determine|decide|choose|pick|rate|score|describe|explain)\b/i;
+const INSTRUCTION_VERBS =
+  /\b(summar(?:y|ies|i[sz]\w*)|tl;?dr|extract|classify|categori[sz]e|label|write|draft|compose|create|generate|list|give|find|identify|pull|return|rewrite|translate|analy[sz]e|recap|condense|tag|suggest|brainstorm|reply|respond|answer|tell|determine|decide|choose|pick|rate|score|describe|explain)\b/i;
 
 function isInstruction(text: string): boolean {
   return INSTRUCTION_VERBS.test(text) && text.length < 400;
 }
 
 function requestedCount(text: string, units: RegExp): number | null {
-  const re = new RegExp(`\\b(\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a|single)[ -]+(?:short |brief |key |main |concise |crisp |catchy )?(?:${units.source})\\b`, 'i');
+  const re = new RegExp(
+    `\\b(\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|a|single)[ -]+(?:short |brief |key |main |concise |crisp |catchy )?(?:${units.source})\\b`,
+    'i',
+  );
   const m = re.exec(text);
   if (!m) return null;
   const raw = m[1]!.toLowerCase();
-  return /^\d+$/.test(raw) ? Number(raw) : NUMBER_WORDS[raw] ?? null;
+  return /^\d+$/.test(raw) ? Number(raw) : (NUMBER_WORDS[raw] ?? null);
 }
 
 function bulletList(items: string[]): string {
@@ -117,12 +140,25 @@ function bulletList(items: string[]): string {
 function summaryTask(p: Parsed): string {
   const text = p.document || p.instruction;
   const all = `${p.system}\n${p.instruction}`;
-  const wordsLimit = /\b(?:in|under|within|max(?:imum)?|at most|no more than|about|around)\s+(\d{1,4})\s+words?\b/i.exec(all) ?? /\b(\d{1,4})[ -]words?\b/i.exec(all);
+  const wordsLimit =
+    /\b(?:in|under|within|max(?:imum)?|at most|no more than|about|around)\s+(\d{1,4})\s+words?\b/i.exec(all) ??
+    /\b(\d{1,4})[ -]words?\b/i.exec(all);
   const bullets = /\b(bullets?|bullet points?|points|list)\b/i.test(all);
-  const count = requestedCount(all, /sentences?|bullets?|bullet points?|points?|lines?|takeaways?|highlights?/) ?? (/\b(one|single)[- ]sentence\b|\bone-liner\b|\btl;?dr\b/i.test(all) ? 1 : /\b(brief|short|concise|quick)\b/i.test(all) ? 2 : /\b(detailed|long|thorough|comprehensive)\b/i.test(all) ? 5 : 3);
+  const count =
+    requestedCount(all, /sentences?|bullets?|bullet points?|points?|lines?|takeaways?|highlights?/) ??
+    (/\b(one|single)[- ]sentence\b|\bone-liner\b|\btl;?dr\b/i.test(all)
+      ? 1
+      : /\b(brief|short|concise|quick)\b/i.test(all)
+        ? 2
+        : /\b(detailed|long|thorough|comprehensive)\b/i.test(all)
+          ? 5
+          : 3);
   const focus = /\b(?:focus(?:ing)? on|about|regarding|with emphasis on)\s+([^.;\n]+)/i.exec(p.instruction)?.[1] ?? '';
-  const sentences = wordsLimit ? summarize(text, { words: Number(wordsLimit[1]) }, focus) : summarize(text, { sentences: count }, focus);
-  if (sentences.length === 0) return 'There is no text to summarize. Add the text to the message (for example after a blank line).';
+  const sentences = wordsLimit
+    ? summarize(text, { words: Number(wordsLimit[1]) }, focus)
+    : summarize(text, { sentences: count }, focus);
+  if (sentences.length === 0)
+    return 'There is no text to summarize. Add the text to the message (for example after a blank line).';
   return bullets ? bulletList(sentences) : sentences.join(' ');
 }
 
@@ -138,8 +174,12 @@ function keywordTask(p: Parsed): string {
   const keywords = extractKeywords(text, count).map((k) => k.phrase);
   if (keywords.length === 0) return 'No keywords found in the text.';
   if (/\bhashtags?\b/i.test(all)) {
-    const existing = extractEntities(text).filter((e) => e.type === 'hashtag').map((e) => e.text);
-    const tags = [...new Set([...existing, ...keywords.map((k) => `#${k.toLowerCase().replace(/[^a-z0-9]+/g, '')}`)])].slice(0, count);
+    const existing = extractEntities(text)
+      .filter((e) => e.type === 'hashtag')
+      .map((e) => e.text);
+    const tags = [
+      ...new Set([...existing, ...keywords.map((k) => `#${k.toLowerCase().replace(/[^a-z0-9]+/g, '')}`)]),
+    ].slice(0, count);
     return tags.join(' ');
   }
   if (/\bcomma[- ]separated\b|\bcomma\b/i.test(all)) return keywords.join(', ');
@@ -149,17 +189,35 @@ function keywordTask(p: Parsed): string {
 /** Labels listed in a prompt: "labels: a, b, c", "one of [a|b|c]", "either a or b", or a bullet list after the cue. */
 export function findLabels(text: string): string[] | null {
   const clean = (items: string[]) => {
-    const out = items.map((s) => s.trim().replace(/^["'`*]+|["'`*.?!]+$/g, '').trim()).filter((s) => s.length > 0 && s.length <= 60 && s.split(/\s+/).length <= 5);
+    const out = items
+      .map((s) =>
+        s
+          .trim()
+          .replace(/^["'`*]+|["'`*.?!]+$/g, '')
+          .trim(),
+      )
+      .filter((s) => s.length > 0 && s.length <= 60 && s.split(/\s+/).length <= 5);
     return out.length >= 2 ? [...new Set(out)] : null;
   };
-  const listAfter = /(?:labels?|categories|category|classes|options|choices|one of(?: the following)?|among|from|tags?)\s*(?:are|is|:|-)?\s*\[?([^\n\]]*?(?:,|\||\/|\bor\b)[^\n\]]*)\]?(?:\n|$|\.(?:\s|$))/i.exec(text);
+  const listAfter =
+    /(?:labels?|categories|category|classes|options|choices|one of(?: the following)?|among|from|tags?)\s*(?:are|is|:|-)?\s*\[?([^\n\]]*?(?:,|\||\/|\bor\b)[^\n\]]*)\]?(?:\n|$|\.(?:\s|$))/i.exec(
+      text,
+    );
   if (listAfter) {
     const labels = clean(listAfter[1]!.split(/,|\||\/|\bor\b/));
     if (labels) return labels;
   }
-  const bullets = /(?:labels?|categories|classes|options|choices|one of)[^\n]*:\s*\n((?:\s*(?:[-*•]|\d+[.)])\s*[^\n]+\n?)+)/i.exec(text);
+  const bullets =
+    /(?:labels?|categories|classes|options|choices|one of)[^\n]*:\s*\n((?:\s*(?:[-*•]|\d+[.)])\s*[^\n]+\n?)+)/i.exec(
+      text,
+    );
   if (bullets) {
-    const labels = clean(bullets[1]!.split('\n').map((l) => l.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, '')).filter(Boolean));
+    const labels = clean(
+      bullets[1]!
+        .split('\n')
+        .map((l) => l.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, ''))
+        .filter(Boolean),
+    );
     if (labels) return labels;
   }
   const either = /\beither\s+["']?([\w\s-]+?)["']?\s+or\s+["']?([\w\s-]+?)["']?(?:[.,;?!\n]|$)/i.exec(text);
@@ -174,11 +232,16 @@ function classifyTask(p: Parsed, labels: string[]): string {
 }
 
 function questionTask(p: Parsed): string {
-  const ranked = rankSentences(p.material, p.instruction).filter((s) => contentStems(s.text).some((t) => contentStems(p.instruction).includes(t)));
+  const ranked = rankSentences(p.material, p.instruction).filter((s) =>
+    contentStems(s.text).some((t) => contentStems(p.instruction).includes(t)),
+  );
   if (!p.material || ranked.length === 0) {
     return `I'm ionflux-sandbox-1, a deterministic offline sandbox model, not a real LLM: I can only answer from text you provide. I found nothing in the conversation that answers "${p.instruction.slice(0, 160)}".`;
   }
-  const best = [...ranked].sort((a, b) => b.score - a.score).slice(0, 2).sort((a, b) => a.index - b.index);
+  const best = [...ranked]
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 2)
+    .sort((a, b) => a.index - b.index);
   return best.map((s) => s.text).join(' ');
 }
 
@@ -190,19 +253,28 @@ function fallbackTask(p: Parsed): string {
     "I'm ionflux-sandbox-1, the IONFLUX sandbox model: deterministic and offline, not a real LLM. Here is what I can extract from your message.",
     summary.length > 0 ? `Summary: ${summary.join(' ')}` : '',
     keywords.length > 0 ? `Key terms: ${keywords.join(', ')}.` : '',
-  ].filter(Boolean).join('\n\n');
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Drafting
 
 function nameFromHandle(handle: string): string {
-  const base = handle.replace(/^@/, '').split(/[._\d]/).find((p) => p.length >= 2) ?? handle.replace(/^@/, '');
+  const base =
+    handle
+      .replace(/^@/, '')
+      .split(/[._\d]/)
+      .find((p) => p.length >= 2) ?? handle.replace(/^@/, '');
   return base.charAt(0).toUpperCase() + base.slice(1);
 }
 
 function topicOf(p: Parsed): string {
-  const m = /\b(?:about|regarding|on the topic of|to promote|promoting|featuring|for our|for my|for the|for)\s+(.+?)(?=[.,;!?\n]|\s+(?:and ask|and mention|with a|in a|in \d|that|which|using|to @)|$)/i.exec(p.instruction);
+  const m =
+    /\b(?:about|regarding|on the topic of|to promote|promoting|featuring|for our|for my|for the|for)\s+(.+?)(?=[.,;!?\n]|\s+(?:and ask|and mention|with a|in a|in \d|that|which|using|to @)|$)/i.exec(
+      p.instruction,
+    );
   if (m) return m[1]!.trim().replace(/^(our|my|the|a|an)\s+/i, '');
   return extractKeywords(p.document || p.instruction, 1)[0]?.phrase ?? 'our latest collection';
 }
@@ -212,7 +284,10 @@ function brandOf(p: Parsed): string {
   for (const s of sources) {
     const kv = /\b(?:brand|store|shop|company|sender|from)\s*[:=]\s*([^\n,.]+)/i.exec(s);
     if (kv) return kv[1]!.trim();
-    const at = /\b(?:work(?:ing)? (?:for|at)|on behalf of|marketing (?:for|at)|represent(?:ing)?|assistant for)\s+([A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){0,3})/.exec(s);
+    const at =
+      /\b(?:work(?:ing)? (?:for|at)|on behalf of|marketing (?:for|at)|represent(?:ing)?|assistant for)\s+([A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){0,3})/.exec(
+        s,
+      );
     if (at) return at[1]!.trim();
   }
   return 'our team';
@@ -226,32 +301,73 @@ function factsFor(p: Parsed, topic: string, limit: number): string[] {
 function draftTask(p: Parsed): string {
   const all = `${p.instruction}\n${p.system}`;
   const variant = fnv1a(p.instruction) % 3;
-  const handle = /(?<![\w.])@[A-Za-z0-9_][A-Za-z0-9_.]*[A-Za-z0-9_]/.exec(p.instruction)?.[0] ?? extractEntities(p.document).find((e) => e.type === 'handle')?.text ?? null;
+  const handle =
+    /(?<![\w.])@[A-Za-z0-9_][A-Za-z0-9_.]*[A-Za-z0-9_]/.exec(p.instruction)?.[0] ??
+    extractEntities(p.document).find((e) => e.type === 'handle')?.text ??
+    null;
   const toName = /\bto\s+([A-Z][a-z]+)(?:\s|,|$)/.exec(p.instruction)?.[1];
-  const name = handle ? nameFromHandle(handle) : toName ?? 'there';
+  const name = handle ? nameFromHandle(handle) : (toName ?? 'there');
   const topic = topicOf(p);
   const brand = brandOf(p);
   const facts = factsFor(p, topic, 2);
   const keywords = extractKeywords(`${topic}. ${p.material}`, 4).map((k) => k.phrase);
 
   if (/\b(caption|tiktok post|instagram post|tweet|hook)\b/i.test(all)) {
-    const tags = [...new Set(keywords.map((k) => `#${k.toLowerCase().replace(/[^a-z0-9]+/g, '')}`).filter((t) => t.length > 2))].slice(0, 4);
-    const openers = [`${topic.charAt(0).toUpperCase()}${topic.slice(1)} just dropped`, `POV: you found ${topic}`, `Everything you need to know about ${topic}`];
-    return `${openers[variant]} ✨ ${facts[0] ? facts[0].replace(/\.$/, '') + '.' : ''} ${tags.join(' ')}`.replace(/\s+/g, ' ').trim();
+    const tags = [
+      ...new Set(keywords.map((k) => `#${k.toLowerCase().replace(/[^a-z0-9]+/g, '')}`).filter((t) => t.length > 2)),
+    ].slice(0, 4);
+    const openers = [
+      `${topic.charAt(0).toUpperCase()}${topic.slice(1)} just dropped`,
+      `POV: you found ${topic}`,
+      `Everything you need to know about ${topic}`,
+    ];
+    return `${openers[variant]} ✨ ${facts[0] ? facts[0].replace(/\.$/, '') + '.' : ''} ${tags.join(' ')}`
+      .replace(/\s+/g, ' ')
+      .trim();
   }
   if (/\b(ideas?|list|brainstorm|suggestions?|angles?)\b/i.test(all) && !/\b(email|message|dm)\b/i.test(all)) {
     const count = requestedCount(all, /ideas?|suggestions?|angles?|items?|options?/) ?? 5;
-    const angles = ['a quick how-to', 'a before/after reveal', 'a day-in-the-life', 'a myth vs fact', 'a customer story', 'a behind-the-scenes look', 'a top-3 ranking', 'a challenge'];
+    const angles = [
+      'a quick how-to',
+      'a before/after reveal',
+      'a day-in-the-life',
+      'a myth vs fact',
+      'a customer story',
+      'a behind-the-scenes look',
+      'a top-3 ranking',
+      'a challenge',
+    ];
     const terms = keywords.length > 0 ? keywords : [topic];
-    return Array.from({ length: Math.min(count, 10) }, (_, i) => `${i + 1}. ${topic}: ${angles[(i + variant) % angles.length]} built around ${terms[i % terms.length]}`).join('\n');
+    return Array.from(
+      { length: Math.min(count, 10) },
+      (_, i) => `${i + 1}. ${topic}: ${angles[(i + variant) % angles.length]} built around ${terms[i % terms.length]}`,
+    ).join('\n');
   }
   if (/\b(reply|respond|response)\b/i.test(all)) {
     const sentiment = sentimentLabel(p.document);
-    const opener = sentiment === 'negative' ? `I'm sorry to hear about ${topic}, and thank you for letting us know.` : `Thanks so much for reaching out about ${topic}!`;
-    return [`Hi ${name},`, '', opener, facts[0] ? `Here is what we have on our side: ${facts[0]}` : '', 'We will follow up with the next steps shortly.', '', 'Best,', brand === 'our team' ? 'The team' : `${brand} team`].filter((l, i, arr) => l !== '' || arr[i - 1] !== '').join('\n');
+    const opener =
+      sentiment === 'negative'
+        ? `I'm sorry to hear about ${topic}, and thank you for letting us know.`
+        : `Thanks so much for reaching out about ${topic}!`;
+    return [
+      `Hi ${name},`,
+      '',
+      opener,
+      facts[0] ? `Here is what we have on our side: ${facts[0]}` : '',
+      'We will follow up with the next steps shortly.',
+      '',
+      'Best,',
+      brand === 'our team' ? 'The team' : `${brand} team`,
+    ]
+      .filter((l, i, arr) => l !== '' || arr[i - 1] !== '')
+      .join('\n');
   }
   // Default: email / DM / outreach message.
-  const subjects = [`Collab idea: ${topic}${handle ? ` x ${handle}` : ''}`, `${brand === 'our team' ? 'Partnership' : brand} + ${handle ?? name}: ${topic}`, `Quick question about ${topic}`];
+  const subjects = [
+    `Collab idea: ${topic}${handle ? ` x ${handle}` : ''}`,
+    `${brand === 'our team' ? 'Partnership' : brand} + ${handle ?? name}: ${topic}`,
+    `Quick question about ${topic}`,
+  ];
   const openings = [
     `I'm reaching out from ${brand} because we think your audience would love ${topic}.`,
     `We've been following ${handle ?? 'your work'} and ${topic} feels like a natural fit for your content.`,
@@ -263,7 +379,17 @@ function draftTask(p: Parsed): string {
     `Could we set up a quick call to see if it's a fit?`,
   ];
   const isDm = /\b(dm|direct message|message)\b/i.test(all) && !/\bemail\b/i.test(all);
-  const body = [`Hi ${name},`, '', openings[variant]!, ...(facts.length > 0 ? ['', ...facts.map((f) => `• ${f}`)] : []), '', asks[variant]!, '', 'Best,', brand === 'our team' ? 'The team' : `${brand} team`];
+  const body = [
+    `Hi ${name},`,
+    '',
+    openings[variant]!,
+    ...(facts.length > 0 ? ['', ...facts.map((f) => `• ${f}`)] : []),
+    '',
+    asks[variant]!,
+    '',
+    'Best,',
+    brand === 'our team' ? 'The team' : `${brand} team`,
+  ];
   return isDm ? body.join('\n') : [`Subject: ${subjects[variant]}`, '', ...body].join('\n');
 }
 
@@ -306,9 +432,12 @@ export function respond(request: ModelRequest): ModelReply {
 
   if (request.tools.length > 0 && request.toolChoice !== 'none' && last?.role !== 'tool' && last?.role !== 'function') {
     let tool: ToolSpec | undefined;
-    if (typeof request.toolChoice === 'object') tool = request.tools.find((t) => t.name === (request.toolChoice as { name: string }).name);
+    if (typeof request.toolChoice === 'object')
+      tool = request.tools.find((t) => t.name === (request.toolChoice as { name: string }).name);
     else {
-      const scored = request.tools.map((t) => ({ t, score: toolRelevance(t, `${p.instruction} ${p.document}`) })).sort((a, b) => b.score - a.score);
+      const scored = request.tools
+        .map((t) => ({ t, score: toolRelevance(t, `${p.instruction} ${p.document}`) }))
+        .sort((a, b) => b.score - a.score);
       if (request.toolChoice === 'required' || (scored[0] && scored[0].score > 0)) tool = scored[0]!.t;
     }
     if (tool) {
@@ -318,7 +447,10 @@ export function respond(request: ModelRequest): ModelReply {
   }
 
   if (request.responseFormat.type === 'json_schema') {
-    const value = extractBySchema(request.responseFormat.schema, extractionText, { now: request.now, instruction: p.instruction });
+    const value = extractBySchema(request.responseFormat.schema, extractionText, {
+      now: request.now,
+      instruction: p.instruction,
+    });
     return { kind: 'text', content: JSON.stringify(value), task: 'extract_json_schema' };
   }
   if (request.responseFormat.type === 'json_object') {
@@ -326,24 +458,58 @@ export function respond(request: ModelRequest): ModelReply {
     const schema: JsonSchema =
       keys.length > 0
         ? schemaForKeys(keys)
-        : { type: 'object', properties: { summary: { type: 'string' }, keywords: { type: 'array', items: { type: 'string' } }, sentiment: { type: 'string', enum: ['positive', 'negative', 'neutral'] } }, required: ['summary', 'keywords', 'sentiment'] };
-    return { kind: 'text', content: JSON.stringify(extractBySchema(schema, p.document || extractionText, { now: request.now, instruction: p.instruction })), task: 'extract_json_object' };
+        : {
+            type: 'object',
+            properties: {
+              summary: { type: 'string' },
+              keywords: { type: 'array', items: { type: 'string' } },
+              sentiment: { type: 'string', enum: ['positive', 'negative', 'neutral'] },
+            },
+            required: ['summary', 'keywords', 'sentiment'],
+          };
+    return {
+      kind: 'text',
+      content: JSON.stringify(
+        extractBySchema(schema, p.document || extractionText, { now: request.now, instruction: p.instruction }),
+      ),
+      task: 'extract_json_object',
+    };
   }
 
   if (last?.role === 'tool' || last?.role === 'function') {
     const toolName = last.name ?? 'the tool';
-    return { kind: 'text', content: `Here is what ${toolName} returned:\n${describeToolResult(last.content ?? '')}`, task: 'tool_result' };
+    return {
+      kind: 'text',
+      content: `Here is what ${toolName} returned:\n${describeToolResult(last.content ?? '')}`,
+      task: 'tool_result',
+    };
   }
 
   const cue = `${p.instruction}\n${p.system}`;
-  const labels = /\b(classify|classification|categori[sz]e|categor(y|ies)|label|which (one|category|label|option)|choose|pick|one of|sentiment|is this|is it)\b/i.test(p.instruction) ? findLabels(cue) : null;
+  const labels =
+    /\b(classify|classification|categori[sz]e|categor(y|ies)|label|which (one|category|label|option)|choose|pick|one of|sentiment|is this|is it)\b/i.test(
+      p.instruction,
+    )
+      ? findLabels(cue)
+      : null;
   if (labels) return { kind: 'text', content: classifyTask(p, labels), task: 'classify' };
-  if (/\b(summar(?:y|ies|i[sz]\w*)|tl;?dr|recap|key points|main points|condense|gist|overview|highlights|takeaways)\b/i.test(p.instruction)) return { kind: 'text', content: summaryTask(p), task: 'summarize' };
-  if (/\b(keywords?|key ?phrases?|hashtags?|tags|topics|entities|named entities)\b/i.test(p.instruction) && /\b(extract|list|give|find|identify|suggest|generate|what are|pull)\b/i.test(p.instruction) && !/\b(caption|email|post)\b/i.test(p.instruction)) {
+  if (
+    /\b(summar(?:y|ies|i[sz]\w*)|tl;?dr|recap|key points|main points|condense|gist|overview|highlights|takeaways)\b/i.test(
+      p.instruction,
+    )
+  )
+    return { kind: 'text', content: summaryTask(p), task: 'summarize' };
+  if (
+    /\b(keywords?|key ?phrases?|hashtags?|tags|topics|entities|named entities)\b/i.test(p.instruction) &&
+    /\b(extract|list|give|find|identify|suggest|generate|what are|pull)\b/i.test(p.instruction) &&
+    !/\b(caption|email|post)\b/i.test(p.instruction)
+  ) {
     return { kind: 'text', content: keywordTask(p), task: 'keywords' };
   }
-  if (/\b(write|draft|compose|create|generate|suggest|brainstorm|come up with|reply|respond)\b/i.test(p.instruction)) return { kind: 'text', content: draftTask(p), task: 'generate' };
-  if (/\?\s*$/.test(p.instruction) || /^(what|who|when|where|why|how|which|does|do|is|are|can)\b/i.test(p.instruction)) return { kind: 'text', content: questionTask(p), task: 'answer' };
+  if (/\b(write|draft|compose|create|generate|suggest|brainstorm|come up with|reply|respond)\b/i.test(p.instruction))
+    return { kind: 'text', content: draftTask(p), task: 'generate' };
+  if (/\?\s*$/.test(p.instruction) || /^(what|who|when|where|why|how|which|does|do|is|are|can)\b/i.test(p.instruction))
+    return { kind: 'text', content: questionTask(p), task: 'answer' };
   return { kind: 'text', content: fallbackTask(p), task: 'fallback' };
 }
 

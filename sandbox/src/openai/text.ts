@@ -41,7 +41,13 @@ export function splitSentences(text: string): string[] {
 
 /** Lower-case word tokens (letters, digits, inner apostrophes/hyphens kept out). */
 export function words(text: string): string[] {
-  return (text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? []).map((w) => w.replace(/'s$/, ''));
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? []
+  ).map((w) => w.replace(/'s$/, ''));
 }
 
 /** A small suffix-stripping stemmer (Porter-like steps 1-2), enough to match "orders"/"ordered"/"ordering". */

@@ -11,7 +11,15 @@ import { decimalString, gid, moneyBag, moneyString, moneyV2, requireGid } from '
 import { ADMIN_SCHEMA_SDL } from './schema-sdl';
 import { compileSearch, parseSearchQuery } from './search-query';
 import type { Comparator, SearchFields, SearchWarning } from './search-query';
-import type { Address, ShopifyStore, StoreCustomer, StoreLineItem, StoreOrder, StoreProduct, StoreVariant } from './store';
+import type {
+  Address,
+  ShopifyStore,
+  StoreCustomer,
+  StoreLineItem,
+  StoreOrder,
+  StoreProduct,
+  StoreVariant,
+} from './store';
 import { WebhookRegistry, isLoopbackUrl } from './webhooks';
 import type { WebhookSubscriptionRecord } from './webhooks';
 import { isoSeconds } from '../shared/dates';
@@ -59,10 +67,15 @@ function isClosed(order: StoreOrder): boolean {
   return order.closedAt !== null;
 }
 
-function enumField<T>(values: Record<string, unknown[]>, get: (item: T) => string, extra: Record<string, (item: T) => boolean> = {}) {
+function enumField<T>(
+  values: Record<string, unknown[]>,
+  get: (item: T) => string,
+  extra: Record<string, (item: T) => boolean> = {},
+) {
   return {
     type: 'custom' as const,
-    valid: (value: string) => value.toLowerCase() === 'any' || value.toLowerCase() in values || value.toLowerCase() in extra,
+    valid: (value: string) =>
+      value.toLowerCase() === 'any' || value.toLowerCase() in values || value.toLowerCase() in extra,
     test: (item: T, value: string, _comparator: Comparator) => {
       const v = value.toLowerCase();
       if (v === 'any') return true;
@@ -119,7 +132,12 @@ function productSearch(store: ShopifyStore): SearchFields<StoreProduct> {
       sku: { type: 'string', get: (p) => p.variants.map((v) => v.sku), mode: 'exact' },
       barcode: { type: 'string', get: (p) => p.variants.map((v) => v.barcode), mode: 'exact' },
       inventory_total: { type: 'number', get: (p) => store.totalInventory(p) },
-      price: { type: 'custom', test: (p, value, comparator) => p.variants.some((v) => compareNumber(v.priceCents / 100, Number(value), comparator)), valid: (v) => Number.isFinite(Number(v)) },
+      price: {
+        type: 'custom',
+        test: (p, value, comparator) =>
+          p.variants.some((v) => compareNumber(v.priceCents / 100, Number(value), comparator)),
+        valid: (v) => Number.isFinite(Number(v)),
+      },
       created_at: { type: 'date', get: (p) => p.createdAt },
       updated_at: { type: 'date', get: (p) => p.updatedAt },
       published_at: { type: 'date', get: (p) => p.publishedAt },
@@ -158,7 +176,11 @@ function customerSearch(store: ShopifyStore): SearchFields<StoreCustomer> {
       province: { type: 'string', get: (c) => [c.address.province, c.address.provinceCode], mode: 'exact' },
       city: { type: 'string', get: (c) => c.address.city, mode: 'exact' },
       tag: { type: 'string', get: (c) => c.tags, mode: 'exact' },
-      state: { type: 'custom', test: (_c, value) => value.toLowerCase() === 'enabled', valid: (v) => ['enabled', 'disabled', 'invited', 'declined'].includes(v.toLowerCase()) },
+      state: {
+        type: 'custom',
+        test: (_c, value) => value.toLowerCase() === 'enabled',
+        valid: (v) => ['enabled', 'disabled', 'invited', 'declined'].includes(v.toLowerCase()),
+      },
       accepts_marketing: { type: 'boolean', get: (c) => c.acceptsMarketing },
       orders_count: { type: 'number', get: (c) => store.customerStats(c.legacyId).numberOfOrders },
       number_of_orders: { type: 'number', get: (c) => store.customerStats(c.legacyId).numberOfOrders },
@@ -194,7 +216,14 @@ function customerUpdatedAt(store: ShopifyStore, customer: StoreCustomer): Date {
 }
 
 /** Applies `query`, recording warnings for `extensions.search`. */
-function search<T>(items: () => T[], spec: SearchFields<T>, query: string | null | undefined, context: AdminContext, path: (string | number)[], bounded?: (from: number, to: number) => T[]): T[] {
+function search<T>(
+  items: () => T[],
+  spec: SearchFields<T>,
+  query: string | null | undefined,
+  context: AdminContext,
+  path: (string | number)[],
+  bounded?: (from: number, to: number) => T[],
+): T[] {
   if (!query || query.trim() === '') return items();
   const compiled = compileSearch(parseSearchQuery(query), spec, context.now());
   if (compiled.warnings.length > 0) context.searchReports.push({ path, query, warnings: compiled.warnings });
@@ -315,7 +344,7 @@ function addressNode(address: Address | null, id: number) {
 
 /** Shopify's Count: capped at `limit` (default 10000, null for no cap) with precision AT_LEAST when capped. */
 function countOf(n: number, limit: number | null | undefined) {
-  const cap = limit === null ? Number.POSITIVE_INFINITY : limit ?? 10000;
+  const cap = limit === null ? Number.POSITIVE_INFINITY : (limit ?? 10000);
   return n > cap ? { count: cap, precision: 'AT_LEAST' } : { count: n, precision: 'EXACT' };
 }
 
@@ -328,7 +357,8 @@ const resolvers: Record<string, Record<string, Resolver>> = {
     shop: (_p, _a, ctx) => ctx.store.shop,
     node: (_p, args: { id: string }, ctx) => resolveNode(ctx, args.id),
     nodes: (_p, args: { ids: string[] }, ctx) => {
-      if (args.ids.length > 250) throw new GraphQLError('The maximum number of ids is 250.', { extensions: { code: 'BAD_REQUEST' } });
+      if (args.ids.length > 250)
+        throw new GraphQLError('The maximum number of ids is 250.', { extensions: { code: 'BAD_REQUEST' } });
       return args.ids.map((id) => resolveNode(ctx, id));
     },
     order: (_p, args: { id: string }, ctx) => {
@@ -337,50 +367,130 @@ const resolvers: Record<string, Record<string, Resolver>> = {
     },
     orders: (_p, args: ConnectionQueryArgs, ctx, info) => {
       const store = ctx.store;
-      const matched = search(() => store.orders(), orderSearch(store), args.query, ctx, pathOf(info), (from, to) => store.ordersCreatedBetween(from, to));
-      return paginate(keyed(matched, (o) => o.legacyId, (o) => orderSortValue(store, o, args.sortKey ?? 'ID')), args);
+      const matched = search(
+        () => store.orders(),
+        orderSearch(store),
+        args.query,
+        ctx,
+        pathOf(info),
+        (from, to) => store.ordersCreatedBetween(from, to),
+      );
+      return paginate(
+        keyed(
+          matched,
+          (o) => o.legacyId,
+          (o) => orderSortValue(store, o, args.sortKey ?? 'ID'),
+        ),
+        args,
+      );
     },
     ordersCount: (_p, args: { query?: string | null; limit?: number | null }, ctx, info) => {
       const store = ctx.store;
-      const matched = search(() => store.orders(), orderSearch(store), args.query, ctx, pathOf(info), (from, to) => store.ordersCreatedBetween(from, to));
+      const matched = search(
+        () => store.orders(),
+        orderSearch(store),
+        args.query,
+        ctx,
+        pathOf(info),
+        (from, to) => store.ordersCreatedBetween(from, to),
+      );
       return countOf(matched.length, args.limit);
     },
     product: (_p, args: { id: string }, ctx) => ctx.store.product(requireGid(args.id, 'Product').legacyId) ?? null,
-    productByHandle: (_p, args: { handle: string }, ctx) => ctx.store.products.find((p) => p.handle === args.handle) ?? null,
+    productByHandle: (_p, args: { handle: string }, ctx) =>
+      ctx.store.products.find((p) => p.handle === args.handle) ?? null,
     products: (_p, args: ConnectionQueryArgs, ctx, info) => {
       const store = ctx.store;
       const matched = search(() => store.products, productSearch(store), args.query, ctx, pathOf(info));
-      return paginate(keyed(matched, (p) => p.legacyId, (p) => productSortValue(store, p, args.sortKey ?? 'ID')), args);
+      return paginate(
+        keyed(
+          matched,
+          (p) => p.legacyId,
+          (p) => productSortValue(store, p, args.sortKey ?? 'ID'),
+        ),
+        args,
+      );
     },
     productsCount: (_p, args: { query?: string | null; limit?: number | null }, ctx, info) =>
-      countOf(search(() => ctx.store.products, productSearch(ctx.store), args.query, ctx, pathOf(info)).length, args.limit),
-    productVariant: (_p, args: { id: string }, ctx) => ctx.store.variant(requireGid(args.id, 'ProductVariant').legacyId) ?? null,
+      countOf(
+        search(() => ctx.store.products, productSearch(ctx.store), args.query, ctx, pathOf(info)).length,
+        args.limit,
+      ),
+    productVariant: (_p, args: { id: string }, ctx) =>
+      ctx.store.variant(requireGid(args.id, 'ProductVariant').legacyId) ?? null,
     productVariants: (_p, args: ConnectionQueryArgs, ctx, info) => {
       const store = ctx.store;
       const matched = search(() => store.allVariants(), variantSearch(store), args.query, ctx, pathOf(info));
-      return paginate(keyed(matched, (v) => v.legacyId, (v) => variantSortValue(v, args.sortKey ?? 'ID')), args);
+      return paginate(
+        keyed(
+          matched,
+          (v) => v.legacyId,
+          (v) => variantSortValue(v, args.sortKey ?? 'ID'),
+        ),
+        args,
+      );
     },
     customer: (_p, args: { id: string }, ctx) => ctx.store.customer(requireGid(args.id, 'Customer').legacyId) ?? null,
     customers: (_p, args: ConnectionQueryArgs, ctx, info) => {
       const store = ctx.store;
       const matched = search(() => store.customers(), customerSearch(store), args.query, ctx, pathOf(info));
-      return paginate(keyed(matched, (c) => c.legacyId, (c) => customerSortValue(store, c, args.sortKey ?? 'ID')), args);
+      return paginate(
+        keyed(
+          matched,
+          (c) => c.legacyId,
+          (c) => customerSortValue(store, c, args.sortKey ?? 'ID'),
+        ),
+        args,
+      );
     },
     customersCount: (_p, args: { query?: string | null; limit?: number | null }, ctx, info) =>
-      countOf(search(() => ctx.store.customers(), customerSearch(ctx.store), args.query, ctx, pathOf(info)).length, args.limit),
-    webhookSubscription: (_p, args: { id: string }, ctx) => ctx.webhooks.get(requireGid(args.id, 'WebhookSubscription').legacyId) ?? null,
+      countOf(
+        search(() => ctx.store.customers(), customerSearch(ctx.store), args.query, ctx, pathOf(info)).length,
+        args.limit,
+      ),
+    webhookSubscription: (_p, args: { id: string }, ctx) =>
+      ctx.webhooks.get(requireGid(args.id, 'WebhookSubscription').legacyId) ?? null,
     webhookSubscriptions: (_p, args: ConnectionArgs & { topics?: string[] | null; uri?: string | null }, ctx) => {
-      const list = ctx.webhooks.list().filter((s) => (!args.topics || args.topics.includes(s.topic)) && (!args.uri || s.uri === args.uri));
-      return paginate(keyed(list.map(webhookNode), (s) => s.legacyId, (s) => s.legacyId), args);
+      const list = ctx.webhooks
+        .list()
+        .filter((s) => (!args.topics || args.topics.includes(s.topic)) && (!args.uri || s.uri === args.uri));
+      return paginate(
+        keyed(
+          list.map(webhookNode),
+          (s) => s.legacyId,
+          (s) => s.legacyId,
+        ),
+        args,
+      );
     },
   },
   Mutation: {
-    webhookSubscriptionCreate: (_p, args: { topic: string; webhookSubscription: { uri?: string | null; callbackUrl?: string | null; format?: string | null; includeFields?: string[] | null; filter?: string | null } }, ctx) => {
+    webhookSubscriptionCreate: (
+      _p,
+      args: {
+        topic: string;
+        webhookSubscription: {
+          uri?: string | null;
+          callbackUrl?: string | null;
+          format?: string | null;
+          includeFields?: string[] | null;
+          filter?: string | null;
+        };
+      },
+      ctx,
+    ) => {
       const input = args.webhookSubscription;
       const uri = input.uri ?? input.callbackUrl ?? null;
-      if (!uri) return { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription', 'uri'], message: "Address can't be blank" }] };
+      if (!uri)
+        return {
+          webhookSubscription: null,
+          userErrors: [{ field: ['webhookSubscription', 'uri'], message: "Address can't be blank" }],
+        };
       if (!isLoopbackUrl(uri) && !/^https?:\/\//.test(uri)) {
-        return { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription', 'uri'], message: 'Address is invalid' }] };
+        return {
+          webhookSubscription: null,
+          userErrors: [{ field: ['webhookSubscription', 'uri'], message: 'Address is invalid' }],
+        };
       }
       const result = ctx.webhooks.create({
         topic: args.topic,
@@ -395,7 +505,10 @@ const resolvers: Record<string, Record<string, Resolver>> = {
     webhookSubscriptionDelete: (_p, args: { id: string }, ctx) => {
       const { legacyId } = requireGid(args.id, 'WebhookSubscription');
       if (legacyId < 0 || !ctx.webhooks.delete(legacyId)) {
-        return { deletedWebhookSubscriptionId: null, userErrors: [{ field: ['id'], message: 'Webhook subscription does not exist' }] };
+        return {
+          deletedWebhookSubscriptionId: null,
+          userErrors: [{ field: ['id'], message: 'Webhook subscription does not exist' }],
+        };
       }
       return { deletedWebhookSubscriptionId: args.id, userErrors: [] };
     },
@@ -408,7 +521,8 @@ const resolvers: Record<string, Record<string, Resolver>> = {
     enabledPresentmentCurrencies: (s: ShopifyStore['shop']) => [s.currencyCode],
   },
   MailingAddress: {
-    id: (a: Address & { addressId: number }) => `gid://shopify/MailingAddress/${a.addressId}?model_name=CustomerAddress`,
+    id: (a: Address & { addressId: number }) =>
+      `gid://shopify/MailingAddress/${a.addressId}?model_name=CustomerAddress`,
     countryCodeV2: (a: Address) => a.countryCode,
     name: (a: Address) => `${a.firstName} ${a.lastName}`,
     formattedArea: (a: Address) => `${a.city} ${a.provinceCode}, ${a.country}`,
@@ -417,7 +531,10 @@ const resolvers: Record<string, Record<string, Resolver>> = {
     id: (c: StoreCustomer) => gid('Customer', c.legacyId),
     legacyResourceId: (c: StoreCustomer) => String(c.legacyId),
     displayName: (c: StoreCustomer) => `${c.firstName} ${c.lastName}`,
-    defaultEmailAddress: (c: StoreCustomer) => ({ emailAddress: c.email, marketingState: c.acceptsMarketing ? 'SUBSCRIBED' : 'NOT_SUBSCRIBED' }),
+    defaultEmailAddress: (c: StoreCustomer) => ({
+      emailAddress: c.email,
+      marketingState: c.acceptsMarketing ? 'SUBSCRIBED' : 'NOT_SUBSCRIBED',
+    }),
     numberOfOrders: (c: StoreCustomer, _a, ctx) => String(ctx.store.customerStats(c.legacyId).numberOfOrders),
     amountSpent: (c: StoreCustomer, _a, ctx) => moneyV2(ctx.store.customerStats(c.legacyId).amountSpentCents),
     createdAt: (c: StoreCustomer) => isoSeconds(c.createdAt),
@@ -428,13 +545,24 @@ const resolvers: Record<string, Record<string, Resolver>> = {
     defaultAddress: (c: StoreCustomer) => addressNode(c.address, c.legacyId + 1),
     lastOrder: (c: StoreCustomer, _a, ctx) => {
       const last = ctx.store.customerStats(c.legacyId).lastOrderLegacyId;
-      return last !== null ? ctx.store.order(last) ?? null : null;
+      return last !== null ? (ctx.store.order(last) ?? null) : null;
     },
     orders: (c: StoreCustomer, args: ConnectionQueryArgs, ctx, info) => {
       const store = ctx.store;
-      const own = () => store.customerStats(c.legacyId).orderLegacyIds.map((id) => store.order(id)).filter((o): o is StoreOrder => o !== undefined);
+      const own = () =>
+        store
+          .customerStats(c.legacyId)
+          .orderLegacyIds.map((id) => store.order(id))
+          .filter((o): o is StoreOrder => o !== undefined);
       const matched = search(own, orderSearch(store), args.query, ctx, pathOf(info));
-      return paginate(keyed(matched, (o) => o.legacyId, (o) => orderSortValue(store, o, args.sortKey ?? 'ID')), args);
+      return paginate(
+        keyed(
+          matched,
+          (o) => o.legacyId,
+          (o) => orderSortValue(store, o, args.sortKey ?? 'ID'),
+        ),
+        args,
+      );
     },
   },
   Product: {
@@ -442,7 +570,9 @@ const resolvers: Record<string, Record<string, Resolver>> = {
     legacyResourceId: (p: StoreProduct) => String(p.legacyId),
     description: (p: StoreProduct, args: { truncateAt?: number | null }) => {
       const text = p.descriptionHtml.replace(/<[^>]+>/g, '');
-      return args.truncateAt && text.length > args.truncateAt ? `${text.slice(0, Math.max(0, args.truncateAt - 3))}...` : text;
+      return args.truncateAt && text.length > args.truncateAt
+        ? `${text.slice(0, Math.max(0, args.truncateAt - 3))}...`
+        : text;
     },
     totalInventory: (p: StoreProduct, _a, ctx) => ctx.store.totalInventory(p),
     tracksInventory: (p: StoreProduct) => p.productType !== 'Gift Cards',
@@ -450,14 +580,30 @@ const resolvers: Record<string, Record<string, Resolver>> = {
     createdAt: (p: StoreProduct) => isoSeconds(p.createdAt),
     updatedAt: (p: StoreProduct) => isoSeconds(p.updatedAt),
     publishedAt: (p: StoreProduct) => (p.publishedAt ? isoSeconds(p.publishedAt) : null),
-    onlineStoreUrl: (p: StoreProduct, _a, ctx) => (p.status === 'ACTIVE' ? `${ctx.store.shop.primaryDomainUrl}/products/${p.handle}` : null),
+    onlineStoreUrl: (p: StoreProduct, _a, ctx) =>
+      p.status === 'ACTIVE' ? `${ctx.store.shop.primaryDomainUrl}/products/${p.handle}` : null,
     options: (p: StoreProduct, args: { first?: number | null }) =>
-      [{ id: gid('Product', p.legacyId).replace('Product', 'ProductOption'), name: p.variants[0]!.optionName, position: 1, values: p.variants.map((v) => v.optionValue) }].slice(0, args.first ?? 1),
+      [
+        {
+          id: gid('Product', p.legacyId).replace('Product', 'ProductOption'),
+          name: p.variants[0]!.optionName,
+          position: 1,
+          values: p.variants.map((v) => v.optionValue),
+        },
+      ].slice(0, args.first ?? 1),
     priceRangeV2: (p: StoreProduct) => {
       const prices = p.variants.map((v) => v.priceCents);
       return { minVariantPrice: moneyV2(Math.min(...prices)), maxVariantPrice: moneyV2(Math.max(...prices)) };
     },
-    variants: (p: StoreProduct, args: ConnectionQueryArgs) => paginate(keyed(p.variants, (v) => v.legacyId, (v) => variantSortValue(v, args.sortKey ?? 'POSITION')), args),
+    variants: (p: StoreProduct, args: ConnectionQueryArgs) =>
+      paginate(
+        keyed(
+          p.variants,
+          (v) => v.legacyId,
+          (v) => variantSortValue(v, args.sortKey ?? 'POSITION'),
+        ),
+        args,
+      ),
     variantsCount: (p: StoreProduct) => ({ count: p.variants.length, precision: 'EXACT' }),
   },
   ProductVariant: {
@@ -466,7 +612,8 @@ const resolvers: Record<string, Record<string, Resolver>> = {
     displayName: (v: StoreVariant, _a, ctx) => `${ctx.store.product(v.productLegacyId)?.title ?? ''} - ${v.title}`,
     price: (v: StoreVariant) => moneyString(v.priceCents),
     compareAtPrice: (v: StoreVariant) => (v.compareAtPriceCents === null ? null : moneyString(v.compareAtPriceCents)),
-    availableForSale: (v: StoreVariant, _a, ctx) => ctx.store.product(v.productLegacyId)?.status === 'ACTIVE' && (v.inventoryQuantity > 0 || !v.requiresShipping),
+    availableForSale: (v: StoreVariant, _a, ctx) =>
+      ctx.store.product(v.productLegacyId)?.status === 'ACTIVE' && (v.inventoryQuantity > 0 || !v.requiresShipping),
     selectedOptions: (v: StoreVariant) => [{ name: v.optionName, value: v.optionValue }],
     product: (v: StoreVariant, _a, ctx) => ctx.store.product(v.productLegacyId),
     createdAt: (v: StoreVariant, _a, ctx) => isoSeconds(ctx.store.product(v.productLegacyId)!.createdAt),
@@ -497,7 +644,8 @@ const resolvers: Record<string, Record<string, Resolver>> = {
     confirmed: () => true,
     displayFinancialStatus: (o: StoreOrder) => o.financialStatus,
     displayFulfillmentStatus: (o: StoreOrder) => o.fulfillmentStatus,
-    fullyPaid: (o: StoreOrder) => o.financialStatus === 'PAID' || o.financialStatus === 'PARTIALLY_REFUNDED' || o.financialStatus === 'REFUNDED',
+    fullyPaid: (o: StoreOrder) =>
+      o.financialStatus === 'PAID' || o.financialStatus === 'PARTIALLY_REFUNDED' || o.financialStatus === 'REFUNDED',
     currencyCode: () => 'USD',
     presentmentCurrencyCode: () => 'USD',
     discountCode: (o: StoreOrder) => o.discountCodes[0] ?? null,
@@ -509,18 +657,45 @@ const resolvers: Record<string, Record<string, Resolver>> = {
     totalDiscountsSet: (o: StoreOrder) => moneyBag(o.discountCents),
     totalShippingPriceSet: (o: StoreOrder) => moneyBag(o.shippingCents),
     totalRefundedSet: (o: StoreOrder) => moneyBag(o.refundedCents),
-    totalReceivedSet: (o: StoreOrder) => moneyBag(o.financialStatus === 'PENDING' || o.financialStatus === 'AUTHORIZED' || o.financialStatus === 'VOIDED' ? 0 : o.totalCents),
-    netPaymentSet: (o: StoreOrder) => moneyBag(o.financialStatus === 'PENDING' || o.financialStatus === 'AUTHORIZED' || o.financialStatus === 'VOIDED' ? 0 : o.totalCents - o.refundedCents),
-    totalOutstandingSet: (o: StoreOrder) => moneyBag(o.financialStatus === 'PENDING' || o.financialStatus === 'AUTHORIZED' ? o.totalCents : 0),
+    totalReceivedSet: (o: StoreOrder) =>
+      moneyBag(
+        o.financialStatus === 'PENDING' || o.financialStatus === 'AUTHORIZED' || o.financialStatus === 'VOIDED'
+          ? 0
+          : o.totalCents,
+      ),
+    netPaymentSet: (o: StoreOrder) =>
+      moneyBag(
+        o.financialStatus === 'PENDING' || o.financialStatus === 'AUTHORIZED' || o.financialStatus === 'VOIDED'
+          ? 0
+          : o.totalCents - o.refundedCents,
+      ),
+    totalOutstandingSet: (o: StoreOrder) =>
+      moneyBag(o.financialStatus === 'PENDING' || o.financialStatus === 'AUTHORIZED' ? o.totalCents : 0),
     currentTotalPriceSet: (o: StoreOrder) => moneyBag(o.totalCents - o.refundedCents),
     currentSubtotalPriceSet: (o: StoreOrder) => moneyBag(o.financialStatus === 'REFUNDED' ? 0 : o.subtotalCents),
     currentTotalTaxSet: (o: StoreOrder) => moneyBag(o.financialStatus === 'REFUNDED' ? 0 : o.taxCents),
     currentTotalDiscountsSet: (o: StoreOrder) => moneyBag(o.discountCents),
-    customer: (o: StoreOrder, _a, ctx) => (o.customerLegacyId !== null ? ctx.store.customer(o.customerLegacyId) ?? null : null),
+    customer: (o: StoreOrder, _a, ctx) =>
+      o.customerLegacyId !== null ? (ctx.store.customer(o.customerLegacyId) ?? null) : null,
     shippingAddress: (o: StoreOrder) => addressNode(o.shippingAddress, o.legacyId + 3),
     billingAddress: (o: StoreOrder) => addressNode(o.billingAddress, o.legacyId + 4),
-    shippingLine: (o: StoreOrder) => (o.shippingAddress ? { title: o.shippingTitle, originalPriceSet: moneyBag(o.shippingCents), discountedPriceSet: moneyBag(o.shippingCents) } : null),
-    lineItems: (o: StoreOrder, args: ConnectionArgs) => paginate(keyed(o.lineItems, (l) => l.legacyId, (l) => l.legacyId), args),
+    shippingLine: (o: StoreOrder) =>
+      o.shippingAddress
+        ? {
+            title: o.shippingTitle,
+            originalPriceSet: moneyBag(o.shippingCents),
+            discountedPriceSet: moneyBag(o.shippingCents),
+          }
+        : null,
+    lineItems: (o: StoreOrder, args: ConnectionArgs) =>
+      paginate(
+        keyed(
+          o.lineItems,
+          (l) => l.legacyId,
+          (l) => l.legacyId,
+        ),
+        args,
+      ),
   },
   WebhookSubscription: {
     id: (s: WebhookSubscriptionRecord) => gid('WebhookSubscription', s.legacyId),

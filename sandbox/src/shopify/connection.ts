@@ -37,8 +37,14 @@ function encodeCursor(id: number, value: SortValue): string {
 
 function decodeCursor(cursor: string, argument: string): { id: number; value: SortValue } {
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8')) as { last_id?: unknown; last_value?: unknown };
-    if (typeof parsed.last_id === 'number' && (typeof parsed.last_value === 'number' || typeof parsed.last_value === 'string')) {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8')) as {
+      last_id?: unknown;
+      last_value?: unknown;
+    };
+    if (
+      typeof parsed.last_id === 'number' &&
+      (typeof parsed.last_value === 'number' || typeof parsed.last_value === 'string')
+    ) {
       return { id: parsed.last_id, value: parsed.last_value };
     }
   } catch {
@@ -66,13 +72,22 @@ export function validateConnectionArgs(args: ConnectionArgs): void {
   if (first !== undefined && first !== null && last !== undefined && last !== null) {
     throw new GraphQLError('providing both first and last is not supported', { extensions: { code: 'BAD_REQUEST' } });
   }
-  for (const [name, value] of [['first', first], ['last', last]] as const) {
+  for (const [name, value] of [
+    ['first', first],
+    ['last', last],
+  ] as const) {
     if (value === undefined || value === null) continue;
-    if (value < 0) throw new GraphQLError(`Argument '${name}' must be a non-negative integer.`, { extensions: { code: 'BAD_REQUEST', argument: name } });
-    if (value > MAX_PAGE_SIZE) {
-      throw new GraphQLError(`The maximum number of records that can be returned by '${name}' is ${MAX_PAGE_SIZE}; got ${value}.`, {
-        extensions: { code: 'BAD_REQUEST', argument: name, maximum: MAX_PAGE_SIZE },
+    if (value < 0)
+      throw new GraphQLError(`Argument '${name}' must be a non-negative integer.`, {
+        extensions: { code: 'BAD_REQUEST', argument: name },
       });
+    if (value > MAX_PAGE_SIZE) {
+      throw new GraphQLError(
+        `The maximum number of records that can be returned by '${name}' is ${MAX_PAGE_SIZE}; got ${value}.`,
+        {
+          extensions: { code: 'BAD_REQUEST', argument: name, maximum: MAX_PAGE_SIZE },
+        },
+      );
     }
   }
 }

@@ -1,7 +1,8 @@
 /** Shopify's wire formats: global ids, money strings, dates. */
 import { GraphQLError } from 'graphql';
 
-export type ShopifyResource = 'Order' | 'Product' | 'ProductVariant' | 'Customer' | 'LineItem' | 'Shop' | 'WebhookSubscription' | 'MailingAddress';
+export type ShopifyResource =
+  'Order' | 'Product' | 'ProductVariant' | 'Customer' | 'LineItem' | 'Shop' | 'WebhookSubscription' | 'MailingAddress';
 
 export function gid(resource: ShopifyResource, legacyId: number | string): string {
   return `gid://shopify/${resource}/${legacyId}`;
@@ -19,7 +20,9 @@ export function parseGid(id: string): { resource: string; legacyId: number } | n
 export function requireGid(id: string, expected?: ShopifyResource): { resource: string; legacyId: number } {
   const parsed = parseGid(id);
   if (!parsed) {
-    throw new GraphQLError(`Invalid global id '${id}'`, { extensions: { code: 'argumentLiteralsIncompatible', typeName: 'CoercionError' } });
+    throw new GraphQLError(`Invalid global id '${id}'`, {
+      extensions: { code: 'argumentLiteralsIncompatible', typeName: 'CoercionError' },
+    });
   }
   if (expected && parsed.resource !== expected) return { resource: parsed.resource, legacyId: -1 };
   return parsed;

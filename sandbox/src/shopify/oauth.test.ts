@@ -40,14 +40,35 @@ async function exchange(body: Record<string, string>, form = false) {
 describe('Shopify OAuth (authorization code grant)', () => {
   it('signs queries like Shopify: the documented example verifies', () => {
     // From Shopify's OAuth verification docs / libraries: secret "hush".
-    const params = { code: '0907a61c0c8d55e99db179b68161bc00', shop: 'some-shop.myshopify.com', state: '0.6784241404160823', timestamp: '1337178173' };
+    const params = {
+      code: '0907a61c0c8d55e99db179b68161bc00',
+      shop: 'some-shop.myshopify.com',
+      state: '0.6784241404160823',
+      timestamp: '1337178173',
+    };
     expect(signShopifyQuery(params, 'hush')).toBe('700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf');
-    expect(verifyShopifyQuery({ ...params, hmac: '700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf' }, 'hush')).toBe(true);
-    expect(verifyShopifyQuery({ ...params, state: 'x', hmac: '700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf' }, 'hush')).toBe(false);
+    expect(
+      verifyShopifyQuery(
+        { ...params, hmac: '700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf' },
+        'hush',
+      ),
+    ).toBe(true);
+    expect(
+      verifyShopifyQuery(
+        { ...params, state: 'x', hmac: '700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf' },
+        'hush',
+      ),
+    ).toBe(false);
   });
 
   it('redirects with code, hmac, host, shop, state and timestamp; the hmac verifies independently', async () => {
-    const response = await authorize({ client_id: clientId, scope: 'read_orders,read_products', redirect_uri: 'http://127.0.0.1:5678/callback', state: 'nonce 123/+=', 'grant_options[]': 'per-user' });
+    const response = await authorize({
+      client_id: clientId,
+      scope: 'read_orders,read_products',
+      redirect_uri: 'http://127.0.0.1:5678/callback',
+      state: 'nonce 123/+=',
+      'grant_options[]': 'per-user',
+    });
     expect(response.status).toBe(302);
     const location = new URL(response.headers.get('location')!);
     expect(`${location.origin}${location.pathname}`).toBe('http://127.0.0.1:5678/callback');
@@ -62,30 +83,54 @@ describe('Shopify OAuth (authorization code grant)', () => {
   });
 
   it('exchanges the code once for a token that the Admin API accepts', async () => {
-    const redirect = await authorize({ client_id: clientId, scope: 'read_orders', redirect_uri: 'http://localhost/cb', state: 's' });
+    const redirect = await authorize({
+      client_id: clientId,
+      scope: 'read_orders',
+      redirect_uri: 'http://localhost/cb',
+      state: 's',
+    });
     const code = new URL(redirect.headers.get('location')!).searchParams.get('code')!;
     const granted = await exchange({ client_id: clientId, client_secret: clientSecret, code }, true);
     expect(granted.status).toBe(200);
     const token = (await granted.json()) as { access_token: string; scope: string };
     expect(token.access_token).toMatch(/^shpat_[0-9a-f]{32}$/);
     expect(token.scope).toBe('read_orders');
-    const api = await fetch(`${sandbox.url}/sandbox/shopify/admin/api/2025-10/graphql.json`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': token.access_token }, body: '{"query":"{ shop { name } }"}' });
+    const api = await fetch(`${sandbox.url}/sandbox/shopify/admin/api/2025-10/graphql.json`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': token.access_token },
+      body: '{"query":"{ shop { name } }"}',
+    });
     expect(api.status).toBe(200);
     const reused = await exchange({ client_id: clientId, client_secret: clientSecret, code });
     expect(reused.status).toBe(400);
-    expect(await reused.json()).toEqual({ error: 'invalid_request', error_description: 'The authorization code was not found or was already used' });
+    expect(await reused.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'The authorization code was not found or was already used',
+    });
   });
 
   it('returns online tokens with associated_user for per-user grants', async () => {
-    const redirect = await authorize({ client_id: clientId, scope: 'read_orders', redirect_uri: 'http://localhost/cb', 'grant_options[]': 'per-user' });
+    const redirect = await authorize({
+      client_id: clientId,
+      scope: 'read_orders',
+      redirect_uri: 'http://localhost/cb',
+      'grant_options[]': 'per-user',
+    });
     const code = new URL(redirect.headers.get('location')!).searchParams.get('code')!;
-    const body = (await (await exchange({ client_id: clientId, client_secret: clientSecret, code })).json()) as Record<string, unknown>;
+    const body = (await (await exchange({ client_id: clientId, client_secret: clientSecret, code })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(body).toMatchObject({ scope: 'read_orders', expires_in: 86399, associated_user_scope: 'read_orders' });
     expect(body.associated_user).toMatchObject({ email: expect.any(String), account_owner: true });
   });
 
   it('expires codes after 10 minutes and rejects wrong credentials', async () => {
-    const redirect = await authorize({ client_id: clientId, scope: 'read_orders', redirect_uri: 'http://localhost/cb' });
+    const redirect = await authorize({
+      client_id: clientId,
+      scope: 'read_orders',
+      redirect_uri: 'http://localhost/cb',
+    });
     const code = new URL(redirect.headers.get('location')!).searchParams.get('code')!;
     expect((await exchange({ client_id: clientId, client_secret: 'wrong', code })).status).toBe(401);
     clock += 11 * 60_000;
@@ -96,7 +141,11 @@ describe('Shopify OAuth (authorization code grant)', () => {
     expect((await authorize({ scope: 'read_orders', redirect_uri: 'http://localhost/cb' })).status).toBe(400);
     expect((await authorize({ client_id: 'someone-else', redirect_uri: 'http://localhost/cb' })).status).toBe(400);
     expect((await authorize({ client_id: clientId, redirect_uri: 'javascript:alert(1)' })).status).toBe(400);
-    const scope = await authorize({ client_id: clientId, scope: 'steal_everything', redirect_uri: 'http://localhost/cb' });
+    const scope = await authorize({
+      client_id: clientId,
+      scope: 'steal_everything',
+      redirect_uri: 'http://localhost/cb',
+    });
     expect(scope.status).toBe(400);
     expect(await scope.json()).toMatchObject({ error: 'invalid_scope' });
   });

@@ -98,7 +98,13 @@ export class ShopifyTokenStore {
   }
 
   issueClientCredentials(clientId: string, scope: string[]): IssuedToken {
-    const token: IssuedToken = { token: `shpat_${randomBytes(16).toString('hex')}`, scope, clientId, perUser: false, expiresAt: this.clock() + ONLINE_TOKEN_TTL_S * 1000 };
+    const token: IssuedToken = {
+      token: `shpat_${randomBytes(16).toString('hex')}`,
+      scope,
+      clientId,
+      perUser: false,
+      expiresAt: this.clock() + ONLINE_TOKEN_TTL_S * 1000,
+    };
     this.tokens.set(token.token, token);
     return token;
   }

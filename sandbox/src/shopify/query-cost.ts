@@ -10,7 +10,15 @@
  * - when the bucket holds less than the requested cost the response is `Throttled` (HTTP 200) with extensions.cost.
  */
 import { Kind, getNamedType, isCompositeType, isObjectType, isInterfaceType, valueFromASTUntyped } from 'graphql';
-import type { DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLCompositeType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+import type {
+  DocumentNode,
+  FieldNode,
+  FragmentDefinitionNode,
+  GraphQLCompositeType,
+  GraphQLSchema,
+  OperationDefinitionNode,
+  SelectionSetNode,
+} from 'graphql';
 
 export const SINGLE_QUERY_MAX_COST = 1000;
 const MUTATION_COST = 10;
@@ -21,7 +29,12 @@ interface Walk {
   variables: Record<string, unknown>;
 }
 
-function collectFields(walk: Walk, selectionSet: SelectionSetNode, out: FieldNode[] = [], seen = new Set<string>()): FieldNode[] {
+function collectFields(
+  walk: Walk,
+  selectionSet: SelectionSetNode,
+  out: FieldNode[] = [],
+  seen = new Set<string>(),
+): FieldNode[] {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) out.push(selection);
     else if (selection.kind === Kind.INLINE_FRAGMENT) collectFields(walk, selection.selectionSet, out, seen);
@@ -43,7 +56,13 @@ function argumentValue(walk: Walk, field: FieldNode, name: string): unknown {
 }
 
 /** Cost of a selection on `type`; when `data` is given, connection sizes come from the returned nodes. */
-function selectionCost(walk: Walk, type: GraphQLCompositeType, selectionSet: SelectionSetNode, data: unknown, actual: boolean): number {
+function selectionCost(
+  walk: Walk,
+  type: GraphQLCompositeType,
+  selectionSet: SelectionSetNode,
+  data: unknown,
+  actual: boolean,
+): number {
   let cost = 0;
   const fieldsOf = isObjectType(type) || isInterfaceType(type) ? type.getFields() : {};
   for (const field of collectFields(walk, selectionSet)) {
@@ -57,13 +76,23 @@ function selectionCost(walk: Walk, type: GraphQLCompositeType, selectionSet: Sel
     const value = data && typeof data === 'object' ? (data as Record<string, unknown>)[key] : undefined;
     if (actual && value === null) continue;
     if (named.name.endsWith('Connection')) cost += connectionCost(walk, named, field, value, actual);
-    else if (Array.isArray(value) && actual) cost += value.reduce((sum: number, item) => sum + 1 + selectionCost(walk, named, field.selectionSet!, item, actual), 0);
+    else if (Array.isArray(value) && actual)
+      cost += value.reduce(
+        (sum: number, item) => sum + 1 + selectionCost(walk, named, field.selectionSet!, item, actual),
+        0,
+      );
     else cost += 1 + selectionCost(walk, named, field.selectionSet, value, actual);
   }
   return cost;
 }
 
-function connectionCost(walk: Walk, type: GraphQLCompositeType, field: FieldNode, data: unknown, actual: boolean): number {
+function connectionCost(
+  walk: Walk,
+  type: GraphQLCompositeType,
+  field: FieldNode,
+  data: unknown,
+  actual: boolean,
+): number {
   const requested = Number(argumentValue(walk, field, 'first') ?? argumentValue(walk, field, 'last') ?? 0) || 0;
   const fields = isObjectType(type) ? type.getFields() : {};
   let perNode = 0;
@@ -75,7 +104,11 @@ function connectionCost(walk: Walk, type: GraphQLCompositeType, field: FieldNode
       const nodeType = getNamedType(fields.nodes!.type) as GraphQLCompositeType;
       if (actual && Array.isArray(value)) {
         returned = Math.max(returned, value.length);
-        perNode += value.reduce((sum: number, item) => sum + 1 + selectionCost(walk, nodeType, sub.selectionSet!, item, true), 0) / Math.max(1, value.length);
+        perNode +=
+          value.reduce(
+            (sum: number, item) => sum + 1 + selectionCost(walk, nodeType, sub.selectionSet!, item, true),
+            0,
+          ) / Math.max(1, value.length);
       } else perNode += 1 + selectionCost(walk, nodeType, sub.selectionSet, undefined, false);
     }
     if (sub.name.value === 'edges' && sub.selectionSet) {
@@ -87,7 +120,20 @@ function connectionCost(walk: Walk, type: GraphQLCompositeType, field: FieldNode
         const nodeKey = edgeField.alias?.value ?? 'node';
         if (actual && Array.isArray(value)) {
           returned = Math.max(returned, value.length);
-          perNode += value.reduce((sum: number, edge) => sum + 1 + selectionCost(walk, nodeType, edgeField.selectionSet!, (edge as Record<string, unknown>)?.[nodeKey], true), 0) / Math.max(1, value.length);
+          perNode +=
+            value.reduce(
+              (sum: number, edge) =>
+                sum +
+                1 +
+                selectionCost(
+                  walk,
+                  nodeType,
+                  edgeField.selectionSet!,
+                  (edge as Record<string, unknown>)?.[nodeKey],
+                  true,
+                ),
+              0,
+            ) / Math.max(1, value.length);
         } else perNode += 1 + selectionCost(walk, nodeType, edgeField.selectionSet, undefined, false);
       }
     }
@@ -96,17 +142,30 @@ function connectionCost(walk: Walk, type: GraphQLCompositeType, field: FieldNode
   return 2 + Math.ceil(count * perNode);
 }
 
-function prepare(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined) {
+function prepare(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+) {
   const fragments = new Map<string, FragmentDefinitionNode>();
   let operation: OperationDefinitionNode | undefined;
   for (const def of document.definitions) {
     if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-    if (def.kind === Kind.OPERATION_DEFINITION && (!operationName || def.name?.value === operationName)) operation ??= def;
+    if (def.kind === Kind.OPERATION_DEFINITION && (!operationName || def.name?.value === operationName))
+      operation ??= def;
   }
   return { walk: { schema, fragments, variables: variables ?? {} }, operation };
 }
 
-function operationCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined, data: unknown, actual: boolean): number {
+function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  data: unknown,
+  actual: boolean,
+): number {
   const { walk, operation } = prepare(schema, document, operationName, variables);
   if (!operation) return 0;
   if (operation.operation === 'mutation') {
@@ -124,11 +183,22 @@ function operationCost(schema: GraphQLSchema, document: DocumentNode, operationN
   return selectionCost(walk, root, operation.selectionSet, data, actual);
 }
 
-export function requestedQueryCost(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null, variables?: Record<string, unknown> | null): number {
+export function requestedQueryCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName?: string | null,
+  variables?: Record<string, unknown> | null,
+): number {
   return operationCost(schema, document, operationName, variables, undefined, false);
 }
 
-export function actualQueryCost(schema: GraphQLSchema, document: DocumentNode, data: unknown, operationName?: string | null, variables?: Record<string, unknown> | null): number {
+export function actualQueryCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  data: unknown,
+  operationName?: string | null,
+  variables?: Record<string, unknown> | null,
+): number {
   return operationCost(schema, document, operationName, variables, data, true);
 }
 
@@ -171,6 +241,10 @@ export class CostBucket {
   }
 
   status(key: string): ThrottleStatus {
-    return { maximumAvailable: this.maximumAvailable, currentlyAvailable: Math.floor(this.current(key).available), restoreRate: this.restoreRate };
+    return {
+      maximumAvailable: this.maximumAvailable,
+      currentlyAvailable: Math.floor(this.current(key).available),
+      restoreRate: this.restoreRate,
+    };
   }
 }

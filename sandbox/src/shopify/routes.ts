@@ -54,17 +54,28 @@ function shopifyError(error: GraphQLError): Record<string, unknown> {
   const json = { ...error.toJSON() } as Record<string, unknown>;
   const undefinedField = /^Cannot query field "(\w+)" on type "(\w+)"\./.exec(error.message);
   if (undefinedField) {
-    return { ...json, message: `Field '${undefinedField[1]}' doesn't exist on type '${undefinedField[2]}'`, extensions: { code: 'undefinedField', typeName: undefinedField[2], fieldName: undefinedField[1] } };
+    return {
+      ...json,
+      message: `Field '${undefinedField[1]}' doesn't exist on type '${undefinedField[2]}'`,
+      extensions: { code: 'undefinedField', typeName: undefinedField[2], fieldName: undefinedField[1] },
+    };
   }
   const unknownArg = /^Unknown argument "(\w+)" on field "(\w+)\.(\w+)"\./.exec(error.message);
   if (unknownArg) {
-    return { ...json, message: `Field '${unknownArg[3]}' doesn't accept argument '${unknownArg[1]}'`, extensions: { code: 'argumentNotAccepted', name: unknownArg[3], typeName: 'Field', argumentName: unknownArg[1] } };
+    return {
+      ...json,
+      message: `Field '${unknownArg[3]}' doesn't accept argument '${unknownArg[1]}'`,
+      extensions: { code: 'argumentNotAccepted', name: unknownArg[3], typeName: 'Field', argumentName: unknownArg[1] },
+    };
   }
   return json;
 }
 
 function faultBody(status: number): unknown {
-  if (status === 429) return { errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' };
+  if (status === 429)
+    return {
+      errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.',
+    };
   if (status === 503) return { errors: 'Unavailable Shop' };
   return { errors: 'Internal Server Error' };
 }
@@ -74,7 +85,13 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
   const { store, faults } = options;
   const webhooks = new WebhookRegistry();
   const tokens = new ShopifyTokenStore(options.clock, [
-    { token: options.accessToken, scope: [...options.scopes], clientId: options.clientId, perUser: false, expiresAt: null },
+    {
+      token: options.accessToken,
+      scope: [...options.scopes],
+      clientId: options.clientId,
+      perUser: false,
+      expiresAt: null,
+    },
   ]);
   const bucketConfig = options.bucket ?? { maximumAvailable: 2000, restoreRate: 100 };
   const bucket = new CostBucket(bucketConfig.maximumAvailable, bucketConfig.restoreRate, options.clock);
@@ -96,7 +113,8 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
 
   router.post('/admin/api/:version/graphql.json', async (req: Request, res: Response) => {
     const version = String(req.params.version);
-    if (!/^\d{4}-(01|04|07|10)$/.test(version) && version !== 'unstable') return res.status(404).json({ errors: 'Not Found' });
+    if (!/^\d{4}-(01|04|07|10)$/.test(version) && version !== 'unstable')
+      return res.status(404).json({ errors: 'Not Found' });
     // Like Shopify, an unsupported version is served by a supported one, announced in X-Shopify-API-Version.
     res.set('X-Shopify-API-Version', SHOPIFY_API_VERSION);
     res.set('X-Request-Id', randomUUID());
@@ -107,8 +125,10 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
     let variables: unknown;
     let operationName: unknown;
     if (typeof req.body === 'string') query = req.body;
-    else if (req.body && typeof req.body === 'object') ({ query, variables, operationName } = req.body as Record<string, unknown>);
-    if (typeof query !== 'string' || query.trim() === '') return res.status(400).json({ errors: { query: 'Required parameter missing or invalid' } });
+    else if (req.body && typeof req.body === 'object')
+      ({ query, variables, operationName } = req.body as Record<string, unknown>);
+    if (typeof query !== 'string' || query.trim() === '')
+      return res.status(400).json({ errors: { query: 'Required parameter missing or invalid' } });
     if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
       return res.status(400).json({ errors: { variables: 'Parameter must be a JSON object' } });
     }
@@ -132,24 +152,38 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
     const key = token!;
     if (requested > SINGLE_QUERY_MAX_COST) {
       return res.json({
-        errors: [{
-          message: `Query cost is ${requested}, which exceeds the single query max cost limit (${SINGLE_QUERY_MAX_COST}).\n\nSee ${RATE_LIMITS_DOC} for more information on how the\ncost of a query is calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\nSee https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n`,
-          extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: SINGLE_QUERY_MAX_COST },
-        }],
-        extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status(key) } },
+        errors: [
+          {
+            message: `Query cost is ${requested}, which exceeds the single query max cost limit (${SINGLE_QUERY_MAX_COST}).\n\nSee ${RATE_LIMITS_DOC} for more information on how the\ncost of a query is calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\nSee https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n`,
+            extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: SINGLE_QUERY_MAX_COST },
+          },
+        ],
+        extensions: {
+          cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status(key) },
+        },
       });
     }
     if (!bucket.take(key, requested)) {
       return res.json({
         errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: RATE_LIMITS_DOC } }],
-        extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status(key) } },
+        extensions: {
+          cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status(key) },
+        },
       });
     }
     const context: AdminContext = { store, webhooks, now: () => store.now, searchReports: [] };
-    const result = await execute({ schema, document, variableValues: vars, operationName: opName, contextValue: context });
+    const result = await execute({
+      schema,
+      document,
+      variableValues: vars,
+      operationName: opName,
+      contextValue: context,
+    });
     const actual = result.data ? actualQueryCost(schema, document, result.data, opName, vars) : requested;
     bucket.refund(key, requested - actual);
-    const extensions: Record<string, unknown> = { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: bucket.status(key) } };
+    const extensions: Record<string, unknown> = {
+      cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: bucket.status(key) },
+    };
     if (context.searchReports.length > 0) extensions.search = context.searchReports;
     const body: Record<string, unknown> = {};
     if (result.errors && result.errors.length > 0) body.errors = result.errors.map(shopifyError);
@@ -161,14 +195,21 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
   // ---------------------------------------------------------------------------------------------------------------
   // OAuth
 
-  const oauthError = (res: Response, status: number, error: string, description: string) => res.status(status).json({ error, error_description: description });
+  const oauthError = (res: Response, status: number, error: string, description: string) =>
+    res.status(status).json({ error, error_description: description });
 
   router.get('/admin/oauth/authorize', (req: Request, res: Response) => {
     const q = req.query as Record<string, unknown>;
     const clientId = typeof q.client_id === 'string' ? q.client_id : '';
     const redirectUri = typeof q.redirect_uri === 'string' ? q.redirect_uri : '';
     if (!clientId) return oauthError(res, 400, 'invalid_request', 'Missing client_id parameter.');
-    if (clientId !== options.clientId) return oauthError(res, 400, 'invalid_request', `Unknown client_id '${clientId}'. The sandbox app's client_id is '${options.clientId}'.`);
+    if (clientId !== options.clientId)
+      return oauthError(
+        res,
+        400,
+        'invalid_request',
+        `Unknown client_id '${clientId}'. The sandbox app's client_id is '${options.clientId}'.`,
+      );
     let redirect: URL;
     try {
       redirect = new URL(redirectUri);
@@ -177,14 +218,19 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
       return oauthError(res, 400, 'invalid_request', 'The redirect_uri is missing or is not an absolute http(s) URL.');
     }
     const scopeParam = typeof q.scope === 'string' ? q.scope : '';
-    const scope = scopeParam.split(',').map((s) => s.trim()).filter(Boolean);
+    const scope = scopeParam
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = scope.filter((s) => !/^(read|write|unauthenticated_read|unauthenticated_write)_[a-z_]+$/.test(s));
     if (unknown.length > 0) return oauthError(res, 400, 'invalid_scope', `Invalid scope: ${unknown.join(', ')}`);
     const grantOptions = ([] as unknown[]).concat(q['grant_options'] ?? [], q['grant_options[]'] ?? []).map(String);
     const code = tokens.issueCode({ clientId, scope, redirectUri, perUser: grantOptions.includes('per-user') });
     const params: Record<string, string> = {
       code,
-      host: Buffer.from(`admin.shopify.com/store/${store.shop.myshopifyDomain.replace('.myshopify.com', '')}`).toString('base64'),
+      host: Buffer.from(`admin.shopify.com/store/${store.shop.myshopifyDomain.replace('.myshopify.com', '')}`).toString(
+        'base64',
+      ),
       shop: store.shop.myshopifyDomain,
       timestamp: String(Math.floor(options.clock() / 1000)),
     };
@@ -200,34 +246,60 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
     const clientId = typeof merged.client_id === 'string' ? merged.client_id : '';
     const clientSecret = typeof merged.client_secret === 'string' ? merged.client_secret : '';
     const grantType = typeof merged.grant_type === 'string' ? merged.grant_type : 'authorization_code';
-    if (!clientId || !clientSecret) return oauthError(res, 400, 'invalid_request', 'client_id and client_secret are required.');
-    if (clientId !== options.clientId || clientSecret !== options.clientSecret) return oauthError(res, 401, 'invalid_client', 'The client_id and client_secret are incorrect.');
+    if (!clientId || !clientSecret)
+      return oauthError(res, 400, 'invalid_request', 'client_id and client_secret are required.');
+    if (clientId !== options.clientId || clientSecret !== options.clientSecret)
+      return oauthError(res, 401, 'invalid_client', 'The client_id and client_secret are incorrect.');
     if (grantType === 'client_credentials') {
       const issued = tokens.issueClientCredentials(clientId, [...options.scopes]);
-      return res.json({ access_token: issued.token, scope: issued.scope.join(','), expires_in: ShopifyTokenStore.onlineTokenTtlSeconds });
+      return res.json({
+        access_token: issued.token,
+        scope: issued.scope.join(','),
+        expires_in: ShopifyTokenStore.onlineTokenTtlSeconds,
+      });
     }
-    if (grantType !== 'authorization_code') return oauthError(res, 400, 'unsupported_grant_type', `grant_type '${grantType}' is not supported.`);
+    if (grantType !== 'authorization_code')
+      return oauthError(res, 400, 'unsupported_grant_type', `grant_type '${grantType}' is not supported.`);
     const code = typeof merged.code === 'string' ? merged.code : '';
     if (!code) return oauthError(res, 400, 'invalid_request', 'Missing code parameter.');
     const issued = tokens.redeem(code, clientId);
-    if (!issued) return oauthError(res, 400, 'invalid_request', 'The authorization code was not found or was already used');
+    if (!issued)
+      return oauthError(res, 400, 'invalid_request', 'The authorization code was not found or was already used');
     if (!issued.perUser) return res.json({ access_token: issued.token, scope: issued.scope.join(',') });
     return res.json({
       access_token: issued.token,
       scope: issued.scope.join(','),
       expires_in: ShopifyTokenStore.onlineTokenTtlSeconds,
       associated_user_scope: issued.scope.join(','),
-      associated_user: { id: 902541635, first_name: 'Demo', last_name: 'Owner', email: store.shop.email, email_verified: true, account_owner: true, locale: 'en', collaborator: false },
+      associated_user: {
+        id: 902541635,
+        first_name: 'Demo',
+        last_name: 'Owner',
+        email: store.shop.email,
+        email_verified: true,
+        account_owner: true,
+        locale: 'en',
+        collaborator: false,
+      },
     });
   });
 
   // ---------------------------------------------------------------------------------------------------------------
   // Control: webhooks and orders
 
-  const controlError = (res: Response, status: number, message: string, field?: string) => res.status(status).json({ errors: [{ message, ...(field ? { field } : {}) }] });
+  const controlError = (res: Response, status: number, message: string, field?: string) =>
+    res.status(status).json({ errors: [{ message, ...(field ? { field } : {}) }] });
 
   async function deliverTo(address: string, restTopic: string, payload: unknown): Promise<DeliveryResult> {
-    return deliverWebhook({ address, topic: restTopic, payload, secret: options.clientSecret, shopDomain: store.shop.myshopifyDomain, apiVersion: SHOPIFY_API_VERSION, fetch: options.fetch });
+    return deliverWebhook({
+      address,
+      topic: restTopic,
+      payload,
+      secret: options.clientSecret,
+      shopDomain: store.shop.myshopifyDomain,
+      apiVersion: SHOPIFY_API_VERSION,
+      fetch: options.fetch,
+    });
   }
 
   function lookupOrder(id: unknown): StoreOrder | undefined {
@@ -241,11 +313,24 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
   router.post('/webhooks/deliver', async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const topic = typeof body.topic === 'string' ? body.topic : 'orders/create';
-    if (!topicFromRest(topic) || !topic.startsWith('orders/')) return controlError(res, 400, `topic must be an orders topic (${['orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled', 'orders/fulfilled'].join(', ')})`, 'topic');
-    if (typeof body.address !== 'string' || !isLoopbackUrl(body.address)) return controlError(res, 400, 'address must be an http(s) URL on a loopback host (127.0.0.1, ::1, localhost)', 'address');
+    if (!topicFromRest(topic) || !topic.startsWith('orders/'))
+      return controlError(
+        res,
+        400,
+        `topic must be an orders topic (${['orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled', 'orders/fulfilled'].join(', ')})`,
+        'topic',
+      );
+    if (typeof body.address !== 'string' || !isLoopbackUrl(body.address))
+      return controlError(
+        res,
+        400,
+        'address must be an http(s) URL on a loopback host (127.0.0.1, ::1, localhost)',
+        'address',
+      );
     let payload: unknown;
     if (body.order !== undefined) {
-      if (!body.order || typeof body.order !== 'object' || Array.isArray(body.order)) return controlError(res, 400, 'order must be a JSON object in the REST webhook payload shape', 'order');
+      if (!body.order || typeof body.order !== 'object' || Array.isArray(body.order))
+        return controlError(res, 400, 'order must be a JSON object in the REST webhook payload shape', 'order');
       payload = body.order;
     } else {
       const order = body.orderId !== undefined ? lookupOrder(body.orderId) : store.orders()[store.orders().length - 1];
@@ -259,25 +344,44 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
   router.post('/control/orders', async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const totalCents = body.total !== undefined ? parseMoney(body.total) : undefined;
-    if (totalCents === null) return controlError(res, 400, 'total must be a positive amount, e.g. 150 or "150.00"', 'total');
+    if (totalCents === null)
+      return controlError(res, 400, 'total must be a positive amount, e.g. 150 or "150.00"', 'total');
     let lineItems: { variantLegacyId: number; quantity: number }[] | undefined;
     if (body.lineItems !== undefined) {
-      if (!Array.isArray(body.lineItems)) return controlError(res, 400, 'lineItems must be an array of { variantId, quantity }', 'lineItems');
+      if (!Array.isArray(body.lineItems))
+        return controlError(res, 400, 'lineItems must be an array of { variantId, quantity }', 'lineItems');
       lineItems = [];
       for (const [i, raw] of (body.lineItems as unknown[]).entries()) {
         const item = (raw ?? {}) as Record<string, unknown>;
         const variantGid = typeof item.variantId === 'string' ? parseGid(item.variantId) : null;
-        const variantId = typeof item.variantId === 'number' ? item.variantId : variantGid?.resource === 'ProductVariant' ? variantGid.legacyId : NaN;
-        if (!Number.isSafeInteger(variantId)) return controlError(res, 400, 'variantId must be a ProductVariant gid or numeric id', `lineItems.${i}.variantId`);
-        lineItems.push({ variantLegacyId: variantId, quantity: item.quantity === undefined ? 1 : Number(item.quantity) });
+        const variantId =
+          typeof item.variantId === 'number'
+            ? item.variantId
+            : variantGid?.resource === 'ProductVariant'
+              ? variantGid.legacyId
+              : NaN;
+        if (!Number.isSafeInteger(variantId))
+          return controlError(
+            res,
+            400,
+            'variantId must be a ProductVariant gid or numeric id',
+            `lineItems.${i}.variantId`,
+          );
+        lineItems.push({
+          variantLegacyId: variantId,
+          quantity: item.quantity === undefined ? 1 : Number(item.quantity),
+        });
       }
     }
     const customerGid = typeof body.customerId === 'string' ? parseGid(body.customerId) : null;
-    if (body.customerId !== undefined && (!customerGid || customerGid.resource !== 'Customer')) return controlError(res, 400, 'customerId must be a Customer gid', 'customerId');
-    if (body.email !== undefined && (typeof body.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(body.email))) return controlError(res, 400, 'email must be an email address', 'email');
+    if (body.customerId !== undefined && (!customerGid || customerGid.resource !== 'Customer'))
+      return controlError(res, 400, 'customerId must be a Customer gid', 'customerId');
+    if (body.email !== undefined && (typeof body.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(body.email)))
+      return controlError(res, 400, 'email must be an email address', 'email');
     const financial = body.financialStatus;
     const allowed: FinancialStatus[] = ['PAID', 'PENDING', 'AUTHORIZED'];
-    if (financial !== undefined && !allowed.includes(financial as FinancialStatus)) return controlError(res, 400, `financialStatus must be one of ${allowed.join(', ')}`, 'financialStatus');
+    if (financial !== undefined && !allowed.includes(financial as FinancialStatus))
+      return controlError(res, 400, `financialStatus must be one of ${allowed.join(', ')}`, 'financialStatus');
     let order: StoreOrder;
     try {
       order = store.createOrder({
@@ -297,11 +401,24 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
     const deliveries: DeliveryResult[] = [];
     for (const topic of topics) {
       for (const subscription of webhooks.forTopic(topic)) {
-        deliveries.push(await deliverTo(subscription.uri, topicToRest(topic)!, orderPayload(store, order, subscription.includeFields)));
+        deliveries.push(
+          await deliverTo(
+            subscription.uri,
+            topicToRest(topic)!,
+            orderPayload(store, order, subscription.includeFields),
+          ),
+        );
       }
     }
     return res.status(201).json({
-      order: { id: gid('Order', order.legacyId), legacyResourceId: String(order.legacyId), name: order.name, createdAt: order.createdAt.toISOString(), totalPrice: (order.totalCents / 100).toFixed(2), currencyCode: 'USD' },
+      order: {
+        id: gid('Order', order.legacyId),
+        legacyResourceId: String(order.legacyId),
+        name: order.name,
+        createdAt: order.createdAt.toISOString(),
+        totalPrice: (order.totalCents / 100).toFixed(2),
+        currencyCode: 'USD',
+      },
       webhook: orderPayload(store, order),
       deliveries,
     });
@@ -309,8 +426,12 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
 
   // Body-parser failures and anything unexpected: a 4xx in Shopify's error shape, never an HTML 500 page.
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
-    if (status >= 400 && status < 500) return res.status(status).json({ errors: status === 413 ? 'Request entity too large' : 'Bad Request: the body is not valid JSON' });
+    const status =
+      typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
+    if (status >= 400 && status < 500)
+      return res
+        .status(status)
+        .json({ errors: status === 413 ? 'Request entity too large' : 'Bad Request: the body is not valid JSON' });
     console.error('[sandbox:shopify]', error);
     return res.status(500).json({ errors: 'Internal Server Error' });
   });

@@ -12,9 +12,21 @@ interface Item {
 
 const items: Item[] = [
   { title: 'Classic Crew Tee', created: new Date('2026-01-01T00:00:00Z'), status: 'paid', stock: 3, tags: ['apparel'] },
-  { title: 'Vintage Wash T-Shirt', created: new Date('2026-01-15T12:00:00Z'), status: 'pending', stock: 40, tags: ['apparel', 'sale'] },
+  {
+    title: 'Vintage Wash T-Shirt',
+    created: new Date('2026-01-15T12:00:00Z'),
+    status: 'pending',
+    stock: 40,
+    tags: ['apparel', 'sale'],
+  },
   { title: 'Soy Candle', created: new Date('2026-01-31T23:59:59Z'), status: 'paid', stock: 12, tags: ['home'] },
-  { title: 'Insulated Bottle', created: new Date('2026-02-01T00:00:00Z'), status: 'refunded', stock: 0, tags: ['outdoor'] },
+  {
+    title: 'Insulated Bottle',
+    created: new Date('2026-02-01T00:00:00Z'),
+    status: 'refunded',
+    stock: 0,
+    tags: ['outdoor'],
+  },
 ];
 
 const spec: SearchFields<Item> = {
@@ -29,7 +41,8 @@ const spec: SearchFields<Item> = {
 };
 
 const now = new Date('2026-02-15T00:00:00Z');
-const titles = (query: string) => items.filter(compileSearch(parseSearchQuery(query), spec, now).matches).map((i) => i.title);
+const titles = (query: string) =>
+  items.filter(compileSearch(parseSearchQuery(query), spec, now).matches).map((i) => i.title);
 
 describe('Shopify search syntax', () => {
   it.each([
@@ -66,7 +79,11 @@ describe('Shopify search syntax', () => {
   });
 
   it('derives created_at bounds from top-level terms', () => {
-    const compiled = compileSearch(parseSearchQuery('created_at:>=2026-01-01 created_at:<2026-02-01 status:paid'), spec, now);
+    const compiled = compileSearch(
+      parseSearchQuery('created_at:>=2026-01-01 created_at:<2026-02-01 status:paid'),
+      spec,
+      now,
+    );
     expect(compiled.createdAtBounds).toEqual([Date.parse('2026-01-01T00:00:00Z'), Date.parse('2026-02-01T00:00:00Z')]);
   });
 

@@ -74,7 +74,12 @@ function parseTerm(text: string, quoted: boolean): SearchNode {
   if (!quoted || /^[a-z_]+:/i.test(text)) {
     const match = /^([a-z_][a-z0-9_.]*):(>=|<=|>|<|=)?(.*)$/i.exec(text);
     if (match) {
-      return { kind: 'term', field: match[1]!.toLowerCase(), comparator: (match[2] as Comparator | undefined) ?? '=', value: match[3]! };
+      return {
+        kind: 'term',
+        field: match[1]!.toLowerCase(),
+        comparator: (match[2] as Comparator | undefined) ?? '=',
+        value: match[3]!,
+      };
     }
   }
   return { kind: 'term', field: null, comparator: '=', value: text };
@@ -130,7 +135,8 @@ export function parseSearchQuery(input: string): SearchNode {
       return { kind: 'all' };
     }
     pos++;
-    if (!t.quoted && t.text.startsWith('-') && t.text.length > 1) return { kind: 'not', node: parseTerm(t.text.slice(1), false) };
+    if (!t.quoted && t.text.startsWith('-') && t.text.length > 1)
+      return { kind: 'not', node: parseTerm(t.text.slice(1), false) };
     return parseTerm(t.text, t.quoted);
   }
 
@@ -154,7 +160,11 @@ export type FieldSpec<T> =
   | { type: 'string'; get: (item: T) => string | readonly string[] | null; mode?: 'exact' | 'word' }
   | { type: 'boolean'; get: (item: T) => boolean }
   /** A custom predicate for enum-like fields; returning undefined marks the value invalid (term ignored). */
-  | { type: 'custom'; test: (item: T, value: string, comparator: Comparator) => boolean; valid?: (value: string) => boolean };
+  | {
+      type: 'custom';
+      test: (item: T, value: string, comparator: Comparator) => boolean;
+      valid?: (value: string) => boolean;
+    };
 
 export interface SearchFields<T> {
   fields: Record<string, FieldSpec<T>>;
@@ -207,7 +217,10 @@ function wildcardRegExp(pattern: string): RegExp {
 }
 
 function words(text: string): string[] {
-  return text.toLowerCase().split(/[^a-z0-9@._+-]+|[-_.]/).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9@._+-]+|[-_.]/)
+    .filter(Boolean);
 }
 
 function matchString(candidates: readonly string[], value: string, mode: 'exact' | 'word'): boolean {
@@ -273,7 +286,10 @@ export function compileSearch<T>(root: SearchNode, spec: SearchFields<T>, now: D
       case 'date': {
         const range = parseDateValue(value, now);
         if (!range) {
-          warnings.push({ field: term.field, message: `Invalid date value '${value}'; use YYYY-MM-DD or an ISO-8601 timestamp.` });
+          warnings.push({
+            field: term.field,
+            message: `Invalid date value '${value}'; use YYYY-MM-DD or an ISO-8601 timestamp.`,
+          });
           return () => true;
         }
         return (item) => {
@@ -313,7 +329,13 @@ export function compileSearch<T>(root: SearchNode, spec: SearchFields<T>, now: D
             const v = value.toLowerCase();
             return list.some((s) => {
               const x = s.toLowerCase();
-              return term.comparator === '>' ? x > v : term.comparator === '>=' ? x >= v : term.comparator === '<' ? x < v : x <= v;
+              return term.comparator === '>'
+                ? x > v
+                : term.comparator === '>='
+                  ? x >= v
+                  : term.comparator === '<'
+                    ? x < v
+                    : x <= v;
             });
           }
           return matchString(list, value, field.mode ?? 'word');

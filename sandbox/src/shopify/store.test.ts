@@ -17,7 +17,9 @@ describe('generateStore', () => {
   });
 
   it('differs for another seed', () => {
-    expect(JSON.stringify(generateStore(7, NOW).orders().slice(0, 50))).not.toBe(JSON.stringify(shared().orders().slice(0, 50)));
+    expect(JSON.stringify(generateStore(7, NOW).orders().slice(0, 50))).not.toBe(
+      JSON.stringify(shared().orders().slice(0, 50)),
+    );
   });
 
   it('keeps every past order identical when the clock moves forward a day', () => {
@@ -27,7 +29,9 @@ describe('generateStore', () => {
     const pastBefore = before.orders();
     const pastAfter = after.orders().filter((o) => dayNumberOf(o.createdAt) <= lastDay);
     // The window drops its oldest day and gains the new one; all overlapping days are unchanged.
-    expect(JSON.stringify(pastAfter)).toBe(JSON.stringify(pastBefore.filter((o) => dayNumberOf(o.createdAt) >= after.firstDay)));
+    expect(JSON.stringify(pastAfter)).toBe(
+      JSON.stringify(pastBefore.filter((o) => dayNumberOf(o.createdAt) >= after.firstDay)),
+    );
     expect(after.orders().some((o) => dayNumberOf(o.createdAt) === lastDay + 1)).toBe(true);
   });
 
@@ -47,7 +51,8 @@ describe('generateStore', () => {
   it('has a holiday peak and weekday rhythm', () => {
     const store = shared();
     const perDay = new Map<string, number>();
-    for (const o of store.orders()) perDay.set(o.createdAt.toISOString().slice(0, 10), (perDay.get(o.createdAt.toISOString().slice(0, 10)) ?? 0) + 1);
+    for (const o of store.orders())
+      perDay.set(o.createdAt.toISOString().slice(0, 10), (perDay.get(o.createdAt.toISOString().slice(0, 10)) ?? 0) + 1);
     const mean = [...perDay.values()].reduce((a, b) => a + b, 0) / perDay.size;
     // Black Friday 2025 is 2025-11-28, Cyber Monday 2025-12-01.
     expect(perDay.get('2025-11-28')!).toBeGreaterThan(mean * 2.2);
@@ -59,7 +64,9 @@ describe('generateStore', () => {
     // The demand model itself: Saturdays quieter than Mondays in the same week, paydays busier.
     const monday = dayNumberOf(new Date('2025-03-10T00:00:00Z'));
     expect(expectedOrders(monday + 5)).toBeLessThan(expectedOrders(monday));
-    expect(expectedOrders(dayNumberOf(new Date('2025-04-15T00:00:00Z')))).toBeGreaterThan(expectedOrders(dayNumberOf(new Date('2025-04-14T00:00:00Z'))));
+    expect(expectedOrders(dayNumberOf(new Date('2025-04-15T00:00:00Z')))).toBeGreaterThan(
+      expectedOrders(dayNumberOf(new Date('2025-04-14T00:00:00Z'))),
+    );
   });
 
   it('computes totals consistently: subtotal + shipping + tax = total, line items reference real variants and prices', () => {
@@ -94,7 +101,9 @@ describe('generateStore', () => {
     expect(store.products.length).toBeGreaterThanOrEqual(50);
     expect(store.products.length).toBeLessThanOrEqual(70);
     expect(new Set(store.allVariants().map((v) => v.sku)).size).toBe(store.allVariants().length);
-    expect(store.products.filter((p) => store.totalInventory(p) < 10 && p.productType !== 'Gift Cards').length).toBeGreaterThan(2);
+    expect(
+      store.products.filter((p) => store.totalInventory(p) < 10 && p.productType !== 'Gift Cards').length,
+    ).toBeGreaterThan(2);
     expect(new Set(store.products.map((p) => p.productType)).size).toBeGreaterThanOrEqual(6);
     expect(store.customers().length).toBeGreaterThan(600);
     expect(store.customers().length).toBeLessThan(1000);

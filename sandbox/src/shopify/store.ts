@@ -10,7 +10,16 @@
  *
  * Money is held in integer cents; formatting to Shopify's strings happens at the API edges.
  */
-import { DISCOUNTS, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, PRODUCT_TYPES, REGIONS, SHIPPING_RATES, STREET_NAMES } from './catalog-data';
+import {
+  DISCOUNTS,
+  EMAIL_DOMAINS,
+  FIRST_NAMES,
+  LAST_NAMES,
+  PRODUCT_TYPES,
+  REGIONS,
+  SHIPPING_RATES,
+  STREET_NAMES,
+} from './catalog-data';
 import type { DiscountSpec, Region } from './catalog-data';
 import { DAY_MS, dateOfDay, dayNumberOf, nthWeekdayOfMonth } from '../shared/dates';
 import { Random, cumulativeWeights, streamFor } from '../shared/prng';
@@ -29,7 +38,8 @@ const VARIANT_ID_BASE = 45_100_000_000_000;
 /** Day-local indexes at or above this are orders created through the control endpoint. */
 const CONTROL_ORDER_INDEX = 900;
 
-export type FinancialStatus = 'AUTHORIZED' | 'PAID' | 'PARTIALLY_PAID' | 'PARTIALLY_REFUNDED' | 'PENDING' | 'REFUNDED' | 'VOIDED' | 'EXPIRED';
+export type FinancialStatus =
+  'AUTHORIZED' | 'PAID' | 'PARTIALLY_PAID' | 'PARTIALLY_REFUNDED' | 'PENDING' | 'REFUNDED' | 'VOIDED' | 'EXPIRED';
 export type FulfillmentStatus = 'FULFILLED' | 'UNFULFILLED' | 'PARTIALLY_FULFILLED';
 export type CancelReason = 'CUSTOMER' | 'DECLINED' | 'FRAUD' | 'INVENTORY' | 'OTHER' | 'STAFF';
 export type ProductStatus = 'ACTIVE' | 'ARCHIVED' | 'DRAFT';
@@ -212,7 +222,9 @@ export function isBfcmWindow(day: number): boolean {
 const WEEKDAY_FACTOR = [0.9, 1.08, 1.03, 1.0, 1.0, 0.96, 0.8]; // Sun..Sat: weekends are quieter for this store
 const MONTH_FACTOR = [0.8, 0.9, 0.95, 1.0, 1.04, 0.96, 0.93, 0.98, 0.97, 1.02, 1.12, 1.3];
 /** Order time-of-day profile (UTC) of a US-centred store: evenings in US time zones are busiest. */
-const HOUR_CUMULATIVE = cumulativeWeights([6, 5, 4, 3, 2, 1.5, 1.2, 1, 1, 1.2, 1.5, 2, 2.8, 3.5, 4, 4.5, 4.8, 5, 5, 5, 5.2, 5.5, 5.8, 6]);
+const HOUR_CUMULATIVE = cumulativeWeights([
+  6, 5, 4, 3, 2, 1.5, 1.2, 1, 1, 1.2, 1.5, 2, 2.8, 3.5, 4, 4.5, 4.8, 5, 5, 5, 5.2, 5.5, 5.8, 6,
+]);
 const REGION_CUMULATIVE = cumulativeWeights(REGIONS.map((r) => r.weight));
 
 /** Expected orders on a day: growth x weekday x month x paydays x holidays. Depends only on the date. */
@@ -222,20 +234,24 @@ export function expectedOrders(day: number): number {
   let lambda = 34 * (1 + 0.22 * Math.max(0, years));
   lambda *= WEEKDAY_FACTOR[weekday]!;
   lambda *= MONTH_FACTOR[month]!;
-  if (date === 1 || date === 15) lambda *= 1.16; // paydays
+  if (date === 1 || date === 15)
+    lambda *= 1.16; // paydays
   else if (date === 2 || date === 16) lambda *= 1.08;
   const bf = blackFriday(year);
   const offset = day - bf;
   if (offset === 0) lambda *= 3.4;
   else if (offset === 1) lambda *= 2.2;
   else if (offset === 2) lambda *= 1.9;
-  else if (offset === 3) lambda *= 2.9; // Cyber Monday
-  else if (offset === -1) lambda *= 1.25; // Thanksgiving
+  else if (offset === 3)
+    lambda *= 2.9; // Cyber Monday
+  else if (offset === -1)
+    lambda *= 1.25; // Thanksgiving
   else if (offset >= -4 && offset <= -2) lambda *= 1.4;
   else if (offset >= 4 && offset <= 6) lambda *= 1.3;
   if (month === 11) {
     if (date <= 18) lambda *= 1.3;
-    else if (date <= 21) lambda *= 1.1; // shipping cut-off
+    else if (date <= 21)
+      lambda *= 1.1; // shipping cut-off
     else if (date === 24) lambda *= 0.5;
     else if (date === 25) lambda *= 0.35;
     else if (date === 26) lambda *= 1.15;
@@ -319,7 +335,9 @@ export class ShopifyStore {
   ) {
     if (!Number.isSafeInteger(seed)) throw new TypeError(`seed must be a safe integer, got ${seed}`);
     if (now.getTime() < EARLIEST_NOW.getTime()) {
-      throw new TypeError(`now must be on or after ${EARLIEST_NOW.toISOString().slice(0, 10)} (the store opened in 2023)`);
+      throw new TypeError(
+        `now must be on or after ${EARLIEST_NOW.toISOString().slice(0, 10)} (the store opened in 2023)`,
+      );
     }
     this.now = new Date(now.getTime());
     this.nowDay = dayNumberOf(now);
@@ -355,9 +373,14 @@ export class ShopifyStore {
       for (const title of titles) {
         index++;
         const legacyId = PRODUCT_ID_BASE + index * 10_007 + rng.int(0, 9_999);
-        const createdAt = new Date((created0 + Math.floor((index * 170) / 60)) * DAY_MS + rng.int(9 * 3600, 18 * 3600) * 1000);
+        const createdAt = new Date(
+          (created0 + Math.floor((index * 170) / 60)) * DAY_MS + rng.int(9 * 3600, 18 * 3600) * 1000,
+        );
         const updatedAt = new Date(createdAt.getTime() + rng.int(1, 400) * DAY_MS);
-        const basePrice = spec.priceCents[1] === 0 ? spec.priceCents[0] : Math.round(rng.logNormal(spec.priceCents[0], spec.priceCents[1]) / 100) * 100 - 1 + 100;
+        const basePrice =
+          spec.priceCents[1] === 0
+            ? spec.priceCents[0]
+            : Math.round(rng.logNormal(spec.priceCents[0], spec.priceCents[1]) / 100) * 100 - 1 + 100;
         const lowStock = spec.code !== 'GFT' && rng.chance(0.14);
         const onSale = spec.code !== 'GFT' && rng.chance(0.15);
         const isGiftCard = spec.code === 'GFT';
@@ -371,7 +394,11 @@ export class ShopifyStore {
             barcode: String(rng.int(100_000_000, 999_999_999)) + String(rng.int(100, 999)),
             priceCents: price,
             compareAtPriceCents: onSale ? Math.round((price * rng.float(1.15, 1.4)) / 100) * 100 - 1 : null,
-            inventoryQuantity: isGiftCard ? 0 : lowStock ? rng.int(0, 8) : Math.max(9, Math.round(rng.logNormal(48, 0.6))),
+            inventoryQuantity: isGiftCard
+              ? 0
+              : lowStock
+                ? rng.int(0, 8)
+                : Math.max(9, Math.round(rng.logNormal(48, 0.6))),
             position: position + 1,
             optionName: spec.option.name,
             optionValue: value,
@@ -431,7 +458,8 @@ export class ShopifyStore {
   private ensureSignupPrefix(): number[] {
     if (this.signupPrefix) return this.signupPrefix;
     const prefix = [0];
-    for (let day = STORE_EPOCH_DAY; day <= this.nowDay; day++) prefix.push(prefix[prefix.length - 1]! + this.signupsOn(day));
+    for (let day = STORE_EPOCH_DAY; day <= this.nowDay; day++)
+      prefix.push(prefix[prefix.length - 1]! + this.signupsOn(day));
     this.signupPrefix = prefix;
     return prefix;
   }
@@ -517,7 +545,14 @@ export class ShopifyStore {
       for (const order of this.orders()) this.addToStats(stats, order);
       this.statsCache = stats;
     }
-    return this.statsCache.get(legacyId) ?? { numberOfOrders: 0, amountSpentCents: 0, lastOrderLegacyId: null, orderLegacyIds: [] };
+    return (
+      this.statsCache.get(legacyId) ?? {
+        numberOfOrders: 0,
+        amountSpentCents: 0,
+        lastOrderLegacyId: null,
+        orderLegacyIds: [],
+      }
+    );
   }
 
   private addToStats(stats: Map<number, CustomerStats>, order: StoreOrder): void {
@@ -528,7 +563,11 @@ export class ShopifyStore {
       stats.set(order.customerLegacyId, entry);
     }
     entry.numberOfOrders++;
-    if (order.financialStatus !== 'VOIDED' && order.financialStatus !== 'PENDING' && order.financialStatus !== 'AUTHORIZED') {
+    if (
+      order.financialStatus !== 'VOIDED' &&
+      order.financialStatus !== 'PENDING' &&
+      order.financialStatus !== 'AUTHORIZED'
+    ) {
       entry.amountSpentCents += order.totalCents - order.refundedCents;
     }
     entry.lastOrderLegacyId = order.legacyId;
@@ -552,7 +591,8 @@ export class ShopifyStore {
   private firstOrderNumberOn(day: number): number {
     if (!this.orderNumberPrefix) {
       const prefix = [1001];
-      for (let d = STORE_EPOCH_DAY; d <= this.nowDay + 1; d++) prefix.push(prefix[prefix.length - 1]! + this.orderCountOn(d));
+      for (let d = STORE_EPOCH_DAY; d <= this.nowDay + 1; d++)
+        prefix.push(prefix[prefix.length - 1]! + this.orderCountOn(d));
       this.orderNumberPrefix = prefix;
     }
     return this.orderNumberPrefix[Math.max(0, day - STORE_EPOCH_DAY)]!;
@@ -572,8 +612,15 @@ export class ShopifyStore {
     seconds.sort((a, b) => a - b);
     const firstNumber = this.firstOrderNumberOn(day);
     const { month, date } = utcParts(day);
-    const calendar = { month, date, bfcm: isBfcmWindow(day), giftSeason: (month === 10 && date >= 20) || (month === 11 && date <= 24) };
-    orders = seconds.map((s, index) => this.generateOrder(day, index, firstNumber + index, new Date(day * DAY_MS + s * 1000), calendar));
+    const calendar = {
+      month,
+      date,
+      bfcm: isBfcmWindow(day),
+      giftSeason: (month === 10 && date >= 20) || (month === 11 && date <= 24),
+    };
+    orders = seconds.map((s, index) =>
+      this.generateOrder(day, index, firstNumber + index, new Date(day * DAY_MS + s * 1000), calendar),
+    );
     this.dayCache.set(day, orders);
     return orders;
   }
@@ -592,14 +639,25 @@ export class ShopifyStore {
     let weights = this.productWeightCache.get(giftSeason);
     if (!weights) {
       weights = cumulativeWeights(
-        this.activeProducts().map((p) => p.popularity * (giftSeason && p.tags.includes('gift') ? 2.2 : 1) * (p.productType === 'Gift Cards' ? 0.25 : 1)),
+        this.activeProducts().map(
+          (p) =>
+            p.popularity *
+            (giftSeason && p.tags.includes('gift') ? 2.2 : 1) *
+            (p.productType === 'Gift Cards' ? 0.25 : 1),
+        ),
       );
       this.productWeightCache.set(giftSeason, weights);
     }
     return weights;
   }
 
-  private generateOrder(day: number, index: number, number: number, createdAt: Date, calendar: { month: number; date: number; bfcm: boolean; giftSeason: boolean }): StoreOrder {
+  private generateOrder(
+    day: number,
+    index: number,
+    number: number,
+    createdAt: Date,
+    calendar: { month: number; date: number; bfcm: boolean; giftSeason: boolean },
+  ): StoreOrder {
     const rng = streamFor(this.seed, 'order', day, index);
     const legacyId = ORDER_ID_BASE + day * 1000 + index;
     const { month, date, bfcm, giftSeason } = calendar;
@@ -617,12 +675,21 @@ export class ShopifyStore {
     // Line items.
     const products = this.activeProducts();
     const weights = this.productWeights(giftSeason);
-    const lineCount = rng.weighted([[1, 60], [2, 25], [3, 10], [4, 5]] as const);
+    const lineCount = rng.weighted([
+      [1, 60],
+      [2, 25],
+      [3, 10],
+      [4, 5],
+    ] as const);
     const chosen = new Map<number, { variant: StoreVariant; product: StoreProduct; quantity: number }>();
     for (let i = 0; i < lineCount; i++) {
       const product = products[rng.indexByCumulative(weights)]!;
       const variant = rng.pick(product.variants);
-      const quantity = rng.weighted([[1, 85], [2, 12], [3, 3]] as const);
+      const quantity = rng.weighted([
+        [1, 85],
+        [2, 12],
+        [3, 3],
+      ] as const);
       const existing = chosen.get(variant.legacyId);
       if (existing) existing.quantity += quantity;
       else chosen.set(variant.legacyId, { variant, product, quantity });
@@ -646,9 +713,26 @@ export class ShopifyStore {
     const fulfillmentRoll = rng.next();
     const cancelRoll = rng.next();
     const timing = { fulfillHours: rng.int(6, 54), refundHours: rng.int(20, 140), cancelHours: rng.int(1, 20) };
-    const sourceName = rng.weighted([['web', 92], ['shopify_draft_order', 4], ['pos', 4]] as const);
-    const note = rng.chance(0.04) ? rng.pick(['Gift wrap please', 'Please leave at the front desk', 'Happy birthday, Sam!', 'No invoice in the box please']) : null;
-    const cancelReason = rng.weighted([['CUSTOMER', 55], ['INVENTORY', 15], ['FRAUD', 12], ['DECLINED', 10], ['OTHER', 8]] as const) as CancelReason;
+    const sourceName = rng.weighted([
+      ['web', 92],
+      ['shopify_draft_order', 4],
+      ['pos', 4],
+    ] as const);
+    const note = rng.chance(0.04)
+      ? rng.pick([
+          'Gift wrap please',
+          'Please leave at the front desk',
+          'Happy birthday, Sam!',
+          'No invoice in the box please',
+        ])
+      : null;
+    const cancelReason = rng.weighted([
+      ['CUSTOMER', 55],
+      ['INVENTORY', 15],
+      ['FRAUD', 12],
+      ['DECLINED', 10],
+      ['OTHER', 8],
+    ] as const) as CancelReason;
     const token = rng.hex(32);
 
     const items = lines.map((l, k) => ({
@@ -713,10 +797,14 @@ export class ShopifyStore {
     if (input.shippingOverride) shipping = input.shippingOverride;
     else if (!needsShipping) shipping = { title: 'No shipping required', cents: 0 };
     else if (input.express) shipping = { ...SHIPPING_RATES.express };
-    else if (subtotal >= SHIPPING_RATES.freeThresholdCents || input.discount?.kind === 'free_shipping') shipping = { ...SHIPPING_RATES.free };
+    else if (subtotal >= SHIPPING_RATES.freeThresholdCents || input.discount?.kind === 'free_shipping')
+      shipping = { ...SHIPPING_RATES.free };
     else shipping = { ...SHIPPING_RATES.standard };
     const taxRate = taxRateOf(input.address);
-    const taxableSubtotal = input.items.reduce((sum, item, k) => sum + (item.variant.taxable ? lineTotals[k]! - allocations[k]! : 0), 0);
+    const taxableSubtotal = input.items.reduce(
+      (sum, item, k) => sum + (item.variant.taxable ? lineTotals[k]! - allocations[k]! : 0),
+      0,
+    );
     const taxCents = roundCents(taxableSubtotal * taxRate);
     const shippingAddress = needsShipping ? input.address : null;
     return {
@@ -798,11 +886,21 @@ export class ShopifyStore {
       };
     }
     const r = rolls.financialRoll;
-    const financialStatus: FinancialStatus = r < 0.02 ? 'PENDING' : r < 0.032 ? 'AUTHORIZED' : r < 0.055 ? 'PARTIALLY_REFUNDED' : r < 0.07 ? 'REFUNDED' : 'PAID';
+    const financialStatus: FinancialStatus =
+      r < 0.02
+        ? 'PENDING'
+        : r < 0.032
+          ? 'AUTHORIZED'
+          : r < 0.055
+            ? 'PARTIALLY_REFUNDED'
+            : r < 0.07
+              ? 'REFUNDED'
+              : 'PAID';
     let fulfillmentStatus: FulfillmentStatus = 'UNFULFILLED';
     if (financialStatus === 'PAID' || financialStatus === 'PARTIALLY_REFUNDED') {
       const f = rolls.fulfillmentRoll;
-      fulfillmentStatus = f < 0.04 ? 'UNFULFILLED' : f < 0.06 && order.lineItems.length > 1 ? 'PARTIALLY_FULFILLED' : 'FULFILLED';
+      fulfillmentStatus =
+        f < 0.04 ? 'UNFULFILLED' : f < 0.06 && order.lineItems.length > 1 ? 'PARTIALLY_FULFILLED' : 'FULFILLED';
     } else if (financialStatus === 'REFUNDED') {
       fulfillmentStatus = rolls.fulfillmentRoll < 0.5 ? 'UNFULFILLED' : 'FULFILLED';
     }
@@ -810,7 +908,10 @@ export class ShopifyStore {
     if (!needsShipping && fulfillmentStatus !== 'UNFULFILLED') fulfillmentStatus = 'FULFILLED';
     const lineItems = order.lineItems.map((line, k) => ({
       ...line,
-      fulfilledQuantity: fulfillmentStatus === 'FULFILLED' || (fulfillmentStatus === 'PARTIALLY_FULFILLED' && k === 0) ? line.quantity : 0,
+      fulfilledQuantity:
+        fulfillmentStatus === 'FULFILLED' || (fulfillmentStatus === 'PARTIALLY_FULFILLED' && k === 0)
+          ? line.quantity
+          : 0,
     }));
     let updated = created;
     if (fulfillmentStatus !== 'UNFULFILLED') updated = created + rolls.timing.fulfillHours * hour;
@@ -819,10 +920,14 @@ export class ShopifyStore {
     if (financialStatus === 'PARTIALLY_REFUNDED') {
       const line = lineItems.reduce((a, b) => (b.unitPriceCents < a.unitPriceCents ? b : a));
       const unitNet = line.unitPriceCents - Math.floor(line.discountCents / line.quantity);
-      refundedCents = Math.min(order.totalCents - 1, unitNet + roundCents(unitNet * (line.taxable ? order.taxRate : 0)));
+      refundedCents = Math.min(
+        order.totalCents - 1,
+        unitNet + roundCents(unitNet * (line.taxable ? order.taxRate : 0)),
+      );
     }
     if (refundedCents > 0) updated = Math.max(updated, created + rolls.timing.refundHours * hour);
-    const settled = financialStatus === 'PAID' || financialStatus === 'REFUNDED' || financialStatus === 'PARTIALLY_REFUNDED';
+    const settled =
+      financialStatus === 'PAID' || financialStatus === 'REFUNDED' || financialStatus === 'PARTIALLY_REFUNDED';
     return {
       ...order,
       lineItems,
@@ -837,7 +942,10 @@ export class ShopifyStore {
   /** Orders of a day visible at `now` (generated ones created before `now`, plus control-created ones). */
   ordersOn(day: number): StoreOrder[] {
     if (day < this.firstDay || day > this.nowDay) return this.createdOrders.get(day) ?? [];
-    const generated = day === this.nowDay ? this.generatedOrdersOn(day).filter((o) => o.createdAt.getTime() < this.now.getTime()) : this.generatedOrdersOn(day);
+    const generated =
+      day === this.nowDay
+        ? this.generatedOrdersOn(day).filter((o) => o.createdAt.getTime() < this.now.getTime())
+        : this.generatedOrdersOn(day);
     const created = this.createdOrders.get(day);
     return created ? [...generated, ...created] : generated;
   }
@@ -883,21 +991,28 @@ export class ShopifyStore {
 
   createOrder(input: CreateOrderInput): StoreOrder {
     const createdAt = input.createdAt ?? new Date(Math.max(Date.now(), this.now.getTime()));
-    if (Number.isNaN(createdAt.getTime())) throw new InvalidStoreInputError('createdAt is not a valid date', 'createdAt');
+    if (Number.isNaN(createdAt.getTime()))
+      throw new InvalidStoreInputError('createdAt is not a valid date', 'createdAt');
     const day = dayNumberOf(createdAt);
-    if (day < this.nowDay) throw new InvalidStoreInputError('createdAt must not be before the store clock (now)', 'createdAt');
+    if (day < this.nowDay)
+      throw new InvalidStoreInputError('createdAt must not be before the store clock (now)', 'createdAt');
     const existing = this.createdOrders.get(day) ?? [];
-    if (existing.length >= 99) throw new InvalidStoreInputError('at most 99 orders can be created per day', 'createdAt');
+    if (existing.length >= 99)
+      throw new InvalidStoreInputError('at most 99 orders can be created per day', 'createdAt');
     const index = CONTROL_ORDER_INDEX + existing.length;
     const generatedToday = day === this.nowDay ? this.generatedOrdersOn(day).length : 0;
-    const priorCreated = [...this.createdOrders.entries()].filter(([d]) => d < day).reduce((sum, [, list]) => sum + list.length, 0);
-    const number = this.firstOrderNumberOn(Math.min(day, this.nowDay + 1)) + generatedToday + priorCreated + existing.length;
+    const priorCreated = [...this.createdOrders.entries()]
+      .filter(([d]) => d < day)
+      .reduce((sum, [, list]) => sum + list.length, 0);
+    const number =
+      this.firstOrderNumberOn(Math.min(day, this.nowDay + 1)) + generatedToday + priorCreated + existing.length;
     const rng = streamFor(this.seed, 'control-order', day, index);
 
     let customer: StoreCustomer | null = null;
     if (input.customerLegacyId !== undefined) {
       customer = this.customer(input.customerLegacyId) ?? null;
-      if (!customer) throw new InvalidStoreInputError(`customer ${input.customerLegacyId} does not exist`, 'customerId');
+      if (!customer)
+        throw new InvalidStoreInputError(`customer ${input.customerLegacyId} does not exist`, 'customerId');
     } else if (!input.email) {
       const all = this.customers();
       customer = all.length > 0 ? all[rng.int(0, all.length - 1)]! : null;
@@ -907,7 +1022,9 @@ export class ShopifyStore {
     const address = customer?.address ?? randomAddress(rng, guestFirst, guestLast).address;
     const email = input.email ?? customer?.email ?? `${guestFirst}.${guestLast}@example.net`.toLowerCase();
 
-    const sellable = this.activeProducts().flatMap((p) => (p.productType === 'Gift Cards' ? [] : p.variants.map((v) => ({ product: p, variant: v }))));
+    const sellable = this.activeProducts().flatMap((p) =>
+      p.productType === 'Gift Cards' ? [] : p.variants.map((v) => ({ product: p, variant: v })),
+    );
     const items: { legacyId: number; product: StoreProduct; variant: StoreVariant; quantity: number }[] = [];
     const lineId = (k: number) => LINE_ITEM_ID_BASE + (day * 1000 + index) * 10 + k;
     let targetSubtotal: number | undefined;
@@ -917,11 +1034,20 @@ export class ShopifyStore {
       if (input.lineItems.length > 10) throw new InvalidStoreInputError('at most 10 line items', 'lineItems');
       input.lineItems.forEach((line, k) => {
         const variant = this.variant(line.variantLegacyId);
-        if (!variant) throw new InvalidStoreInputError(`variant ${line.variantLegacyId} does not exist`, `lineItems.${k}.variantId`);
+        if (!variant)
+          throw new InvalidStoreInputError(
+            `variant ${line.variantLegacyId} does not exist`,
+            `lineItems.${k}.variantId`,
+          );
         if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > 100) {
           throw new InvalidStoreInputError('quantity must be an integer between 1 and 100', `lineItems.${k}.quantity`);
         }
-        items.push({ legacyId: lineId(k), product: this.product(variant.productLegacyId)!, variant, quantity: line.quantity });
+        items.push({
+          legacyId: lineId(k),
+          product: this.product(variant.productLegacyId)!,
+          variant,
+          quantity: line.quantity,
+        });
       });
     } else {
       const total = input.totalCents ?? rng.int(3000, 20000);
@@ -929,11 +1055,18 @@ export class ShopifyStore {
         throw new InvalidStoreInputError('total must be between 1.00 and 100000.00', 'total');
       }
       // Work back from the requested total: shipping, then tax, then a subtotal the items are discounted down to.
-      shippingOverride = total >= SHIPPING_RATES.freeThresholdCents ? { ...SHIPPING_RATES.free } : total > 2 * SHIPPING_RATES.standard.cents ? { ...SHIPPING_RATES.standard } : { ...SHIPPING_RATES.free };
+      shippingOverride =
+        total >= SHIPPING_RATES.freeThresholdCents
+          ? { ...SHIPPING_RATES.free }
+          : total > 2 * SHIPPING_RATES.standard.cents
+            ? { ...SHIPPING_RATES.standard }
+            : { ...SHIPPING_RATES.free };
       const rate = taxRateOf(address);
       const subtotal = Math.max(1, Math.round((total - shippingOverride.cents) / (1 + rate)));
       targetSubtotal = subtotal;
-      const byPrice = [...sellable].sort((a, b) => b.variant.priceCents - a.variant.priceCents || a.variant.legacyId - b.variant.legacyId);
+      const byPrice = [...sellable].sort(
+        (a, b) => b.variant.priceCents - a.variant.priceCents || a.variant.legacyId - b.variant.legacyId,
+      );
       const cheapest = byPrice[byPrice.length - 1]!;
       let remaining = subtotal;
       while (items.length < 10 && remaining >= cheapest.variant.priceCents) {
@@ -948,7 +1081,13 @@ export class ShopifyStore {
         // Top up with one more item; the difference becomes a discount so the total lands exactly.
         const existing3 = items.find((i) => i.variant.legacyId === cheapest.variant.legacyId);
         if (existing3) existing3.quantity++;
-        else items.push({ legacyId: lineId(items.length), product: cheapest.product, variant: cheapest.variant, quantity: 1 });
+        else
+          items.push({
+            legacyId: lineId(items.length),
+            product: cheapest.product,
+            variant: cheapest.variant,
+            quantity: 1,
+          });
       }
     }
     let order = this.priceOrder({

@@ -37,7 +37,11 @@ afterAll(async () => {
 });
 
 async function post(path: string, body: unknown) {
-  const response = await fetch(`${sandbox.url}/sandbox/shopify${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${sandbox.url}/sandbox/shopify${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as any };
 }
 
@@ -57,13 +61,20 @@ describe('webhook signing', () => {
   it('converts orders to the documented REST payload shape (contract)', () => {
     const store = generateStore(42, '2026-02-01');
     const fixture = JSON.parse(readFileSync(join(__dirname, '__fixtures__', 'orders-create-webhook.json'), 'utf8'));
-    const withDiscount = store.orders().find((o) => o.discountCodes.length > 0 && o.customerLegacyId !== null && o.taxCents > 0)!;
+    const withDiscount = store
+      .orders()
+      .find((o) => o.discountCodes.length > 0 && o.customerLegacyId !== null && o.taxCents > 0)!;
     const payload = toShopifyOrderWebhook(withDiscount, { customer: store.customer(withDiscount.customerLegacyId!)! });
     expect(shapeMismatches(payload, fixture)).toEqual([]);
     expect(payload.total_price).toMatch(/^\d+\.\d{2}$/);
     expect(payload.order_number).toBe(withDiscount.number);
     expect(payload.name).toBe(`#${withDiscount.number}`);
-    expect(Number(payload.total_price)).toBeCloseTo(Number(payload.subtotal_price) + Number(payload.total_tax) + Number(payload.total_shipping_price_set.shop_money.amount), 2);
+    expect(Number(payload.total_price)).toBeCloseTo(
+      Number(payload.subtotal_price) +
+        Number(payload.total_tax) +
+        Number(payload.total_shipping_price_set.shop_money.amount),
+      2,
+    );
   });
 
   it('only allows loopback addresses', () => {
@@ -82,7 +93,11 @@ describe('webhook delivery', () => {
     received.length = 0;
     const store = generateStore(42, '2026-02-01');
     const order = store.orders()[100]!;
-    const { status, body } = await post('/webhooks/deliver', { topic: 'orders/create', address: `${receiverUrl}/hooks`, orderId: `gid://shopify/Order/${order.legacyId}` });
+    const { status, body } = await post('/webhooks/deliver', {
+      topic: 'orders/create',
+      address: `${receiverUrl}/hooks`,
+      orderId: `gid://shopify/Order/${order.legacyId}`,
+    });
     expect(status).toBe(200);
     expect(body.delivery).toMatchObject({ delivered: true, status: 200, topic: 'orders/create' });
     const hit = received[0]!;
@@ -105,18 +120,39 @@ describe('webhook delivery', () => {
     expect(remote.status).toBe(400);
     const badTopic = await post('/webhooks/deliver', { topic: 'carts/create', address: receiverUrl });
     expect(badTopic.status).toBe(400);
-    const missing = await post('/webhooks/deliver', { topic: 'orders/create', address: receiverUrl, orderId: 'gid://shopify/Order/1' });
+    const missing = await post('/webhooks/deliver', {
+      topic: 'orders/create',
+      address: receiverUrl,
+      orderId: 'gid://shopify/Order/1',
+    });
     expect(missing.status).toBe(404);
   });
 
   it('fires orders/create to subscriptions made with webhookSubscriptionCreate when a $150 order is created', async () => {
     received.length = 0;
     const gql = async (query: string, variables: Record<string, unknown>) =>
-      (await fetch(`${sandbox.url}/sandbox/shopify/admin/api/2025-10/graphql.json`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': SANDBOX_CREDENTIALS.shopify.accessToken }, body: JSON.stringify({ query, variables }) })).json() as Promise<any>;
-    const mutation = 'mutation($topic: WebhookSubscriptionTopic!, $sub: WebhookSubscriptionInput!) { webhookSubscriptionCreate(topic: $topic, webhookSubscription: $sub) { webhookSubscription { id topic uri format } userErrors { field message } } }';
-    const created = await gql(mutation, { topic: 'ORDERS_CREATE', sub: { uri: `${receiverUrl}/sentinel`, format: 'JSON' } });
+      (
+        await fetch(`${sandbox.url}/sandbox/shopify/admin/api/2025-10/graphql.json`, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            'X-Shopify-Access-Token': SANDBOX_CREDENTIALS.shopify.accessToken,
+          },
+          body: JSON.stringify({ query, variables }),
+        })
+      ).json() as Promise<any>;
+    const mutation =
+      'mutation($topic: WebhookSubscriptionTopic!, $sub: WebhookSubscriptionInput!) { webhookSubscriptionCreate(topic: $topic, webhookSubscription: $sub) { webhookSubscription { id topic uri format } userErrors { field message } } }';
+    const created = await gql(mutation, {
+      topic: 'ORDERS_CREATE',
+      sub: { uri: `${receiverUrl}/sentinel`, format: 'JSON' },
+    });
     expect(created.data.webhookSubscriptionCreate.userErrors).toEqual([]);
-    expect(created.data.webhookSubscriptionCreate.webhookSubscription).toMatchObject({ topic: 'ORDERS_CREATE', uri: `${receiverUrl}/sentinel`, format: 'JSON' });
+    expect(created.data.webhookSubscriptionCreate.webhookSubscription).toMatchObject({
+      topic: 'ORDERS_CREATE',
+      uri: `${receiverUrl}/sentinel`,
+      format: 'JSON',
+    });
     const remote = await gql(mutation, { topic: 'ORDERS_CREATE', sub: { uri: 'https://example.com/hook' } });
     expect(remote.data.webhookSubscriptionCreate.webhookSubscription).toBeNull();
     expect(remote.data.webhookSubscriptionCreate.userErrors[0].field).toEqual(['webhookSubscription', 'uri']);
@@ -132,16 +168,30 @@ describe('webhook delivery', () => {
     expect(payload.email).toBe('vip@example.com');
     expect(verifyShopifyWebhook(hit.body, String(hit.headers['x-shopify-hmac-sha256']), SECRET)).toBe(true);
 
-    const listed = await gql('{ orders(first: 1, reverse: true) { nodes { id totalPriceSet { shopMoney { amount } } } } }', {});
-    expect(listed.data.orders.nodes[0]).toEqual({ id: body.order.id, totalPriceSet: { shopMoney: { amount: '150.0' } } });
+    const listed = await gql(
+      '{ orders(first: 1, reverse: true) { nodes { id totalPriceSet { shopMoney { amount } } } } }',
+      {},
+    );
+    expect(listed.data.orders.nodes[0]).toEqual({
+      id: body.order.id,
+      totalPriceSet: { shopMoney: { amount: '150.0' } },
+    });
 
-    const deleted = await gql('mutation($id: ID!) { webhookSubscriptionDelete(id: $id) { deletedWebhookSubscriptionId userErrors { message } } }', { id: created.data.webhookSubscriptionCreate.webhookSubscription.id });
-    expect(deleted.data.webhookSubscriptionDelete.deletedWebhookSubscriptionId).toBe(created.data.webhookSubscriptionCreate.webhookSubscription.id);
+    const deleted = await gql(
+      'mutation($id: ID!) { webhookSubscriptionDelete(id: $id) { deletedWebhookSubscriptionId userErrors { message } } }',
+      { id: created.data.webhookSubscriptionCreate.webhookSubscription.id },
+    );
+    expect(deleted.data.webhookSubscriptionDelete.deletedWebhookSubscriptionId).toBe(
+      created.data.webhookSubscriptionCreate.webhookSubscription.id,
+    );
   });
 
   it('validates control order input', async () => {
     expect((await post('/control/orders', { total: 'lots' })).status).toBe(400);
-    expect((await post('/control/orders', { lineItems: [{ variantId: 'gid://shopify/ProductVariant/1', quantity: 1 }] })).status).toBe(400);
+    expect(
+      (await post('/control/orders', { lineItems: [{ variantId: 'gid://shopify/ProductVariant/1', quantity: 1 }] }))
+        .status,
+    ).toBe(400);
     expect((await post('/control/orders', { email: 'not-an-email' })).status).toBe(400);
   });
 });

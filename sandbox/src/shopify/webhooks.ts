@@ -30,7 +30,11 @@ export function signShopifyWebhook(body: string | Buffer, secret: string): strin
  *   if (!verifyShopifyWebhook(req.body, req.get('X-Shopify-Hmac-Sha256'), secret)) return res.sendStatus(401);
  * });
  */
-export function verifyShopifyWebhook(rawBody: string | Buffer, hmacHeader: string | null | undefined, secret: string): boolean {
+export function verifyShopifyWebhook(
+  rawBody: string | Buffer,
+  hmacHeader: string | null | undefined,
+  secret: string,
+): boolean {
   if (!hmacHeader) return false;
   const expected = Buffer.from(signShopifyWebhook(rawBody, secret), 'base64');
   let given: Buffer;
@@ -106,9 +110,26 @@ export function toShopifyOrderWebhook(order: StoreOrder, context: OrderWebhookCo
   const shopDomain = context.shopDomain ?? 'ionflux-demo.myshopify.com';
   const customer = context.customer ?? null;
   const currentTotal = order.totalCents - order.refundedCents;
-  const taxTitle = order.shippingAddress?.countryCode === 'GB' ? 'VAT' : order.shippingAddress?.countryCode === 'CA' ? 'HST' : 'State Tax';
-  const taxLines = order.taxCents > 0 ? [{ price: moneyString(order.taxCents), rate: order.taxRate, title: taxTitle, price_set: priceSet(order.taxCents), channel_liable: false }] : [];
-  const discountType = (code: string) => (code === 'TAKE5' ? 'fixed_amount' : code === 'FREESHIP' ? 'shipping' : 'percentage');
+  const taxTitle =
+    order.shippingAddress?.countryCode === 'GB'
+      ? 'VAT'
+      : order.shippingAddress?.countryCode === 'CA'
+        ? 'HST'
+        : 'State Tax';
+  const taxLines =
+    order.taxCents > 0
+      ? [
+          {
+            price: moneyString(order.taxCents),
+            rate: order.taxRate,
+            title: taxTitle,
+            price_set: priceSet(order.taxCents),
+            channel_liable: false,
+          },
+        ]
+      : [];
+  const discountType = (code: string) =>
+    code === 'TAKE5' ? 'fixed_amount' : code === 'FREESHIP' ? 'shipping' : 'percentage';
   return {
     id: order.legacyId,
     admin_graphql_api_id: gid('Order', order.legacyId),
@@ -135,7 +156,11 @@ export function toShopifyOrderWebhook(order: StoreOrder, context: OrderWebhookCo
     current_total_tax: moneyString(order.taxCents),
     current_total_tax_set: priceSet(order.taxCents),
     customer_locale: 'en',
-    discount_codes: order.discountCodes.map((code) => ({ code, amount: moneyString(order.discountCents), type: discountType(code) })),
+    discount_codes: order.discountCodes.map((code) => ({
+      code,
+      amount: moneyString(order.discountCents),
+      type: discountType(code),
+    })),
     email: order.email,
     estimated_taxes: false,
     financial_status: FINANCIAL_REST[order.financialStatus],
@@ -166,7 +191,9 @@ export function toShopifyOrderWebhook(order: StoreOrder, context: OrderWebhookCo
     total_discounts_set: priceSet(order.discountCents),
     total_line_items_price: moneyString(order.lineItemsSubtotalCents),
     total_line_items_price_set: priceSet(order.lineItemsSubtotalCents),
-    total_outstanding: moneyString(order.financialStatus === 'PENDING' || order.financialStatus === 'AUTHORIZED' ? order.totalCents : 0),
+    total_outstanding: moneyString(
+      order.financialStatus === 'PENDING' || order.financialStatus === 'AUTHORIZED' ? order.totalCents : 0,
+    ),
     total_price: moneyString(order.totalCents),
     total_price_set: priceSet(order.totalCents),
     total_shipping_price_set: priceSet(order.shippingCents),
@@ -182,7 +209,9 @@ export function toShopifyOrderWebhook(order: StoreOrder, context: OrderWebhookCo
           id: customer.legacyId,
           email: customer.email,
           created_at: isoWithOffset(customer.createdAt),
-          updated_at: isoWithOffset(order.createdAt.getTime() > customer.createdAt.getTime() ? order.createdAt : customer.createdAt),
+          updated_at: isoWithOffset(
+            order.createdAt.getTime() > customer.createdAt.getTime() ? order.createdAt : customer.createdAt,
+          ),
           first_name: customer.firstName,
           last_name: customer.lastName,
           state: 'enabled',
@@ -194,7 +223,12 @@ export function toShopifyOrderWebhook(order: StoreOrder, context: OrderWebhookCo
           currency: 'USD',
           tax_exemptions: [],
           admin_graphql_api_id: gid('Customer', customer.legacyId),
-          default_address: { id: customer.legacyId + 1, customer_id: customer.legacyId, ...restAddress(customer.address), default: true },
+          default_address: {
+            id: customer.legacyId + 1,
+            customer_id: customer.legacyId,
+            ...restAddress(customer.address),
+            default: true,
+          },
         }
       : null,
     discount_applications: order.discountCodes.map((code) => ({
@@ -233,31 +267,55 @@ export function toShopifyOrderWebhook(order: StoreOrder, context: OrderWebhookCo
       variant_inventory_management: 'shopify',
       variant_title: line.variantTitle,
       vendor: line.vendor,
-      tax_lines: line.taxable && order.taxRate > 0
-        ? [{ price: moneyString(Math.round((line.unitPriceCents * line.quantity - line.discountCents) * order.taxRate)), rate: order.taxRate, title: taxTitle, price_set: priceSet(Math.round((line.unitPriceCents * line.quantity - line.discountCents) * order.taxRate)), channel_liable: false }]
-        : [],
+      tax_lines:
+        line.taxable && order.taxRate > 0
+          ? [
+              {
+                price: moneyString(
+                  Math.round((line.unitPriceCents * line.quantity - line.discountCents) * order.taxRate),
+                ),
+                rate: order.taxRate,
+                title: taxTitle,
+                price_set: priceSet(
+                  Math.round((line.unitPriceCents * line.quantity - line.discountCents) * order.taxRate),
+                ),
+                channel_liable: false,
+              },
+            ]
+          : [],
       duties: [],
-      discount_allocations: line.discountCents > 0 ? [{ amount: moneyString(line.discountCents), amount_set: priceSet(line.discountCents), discount_application_index: 0 }] : [],
+      discount_allocations:
+        line.discountCents > 0
+          ? [
+              {
+                amount: moneyString(line.discountCents),
+                amount_set: priceSet(line.discountCents),
+                discount_application_index: 0,
+              },
+            ]
+          : [],
     })),
     payment_terms: null,
     refunds: [],
     shipping_address: restAddress(order.shippingAddress),
     shipping_lines: order.shippingAddress
-      ? [{
-          id: order.legacyId + 7,
-          carrier_identifier: null,
-          code: order.shippingTitle,
-          discounted_price: moneyString(order.shippingCents),
-          discounted_price_set: priceSet(order.shippingCents),
-          phone: null,
-          price: moneyString(order.shippingCents),
-          price_set: priceSet(order.shippingCents),
-          requested_fulfillment_service_id: null,
-          source: 'shopify',
-          title: order.shippingTitle,
-          tax_lines: [],
-          discount_allocations: [],
-        }]
+      ? [
+          {
+            id: order.legacyId + 7,
+            carrier_identifier: null,
+            code: order.shippingTitle,
+            discounted_price: moneyString(order.shippingCents),
+            discounted_price_set: priceSet(order.shippingCents),
+            phone: null,
+            price: moneyString(order.shippingCents),
+            price_set: priceSet(order.shippingCents),
+            requested_fulfillment_service_id: null,
+            source: 'shopify',
+            title: order.shippingTitle,
+            tax_lines: [],
+            discount_allocations: [],
+          },
+        ]
       : [],
   };
 }
@@ -326,20 +384,43 @@ export class WebhookRegistry {
     return this.subscriptions.find((s) => s.legacyId === legacyId);
   }
 
-  create(input: { topic: string; uri: string; format: 'JSON' | 'XML'; includeFields: string[]; filter: string | null; now: Date }):
+  create(input: {
+    topic: string;
+    uri: string;
+    format: 'JSON' | 'XML';
+    includeFields: string[];
+    filter: string | null;
+    now: Date;
+  }):
     | { subscription: WebhookSubscriptionRecord; userErrors: [] }
     | { subscription: null; userErrors: { field: string[]; message: string }[] } {
     if (!isLoopbackUrl(input.uri)) {
       return {
         subscription: null,
-        userErrors: [{ field: ['webhookSubscription', 'uri'], message: 'Address is invalid: the sandbox only delivers to http(s) loopback addresses (127.0.0.1, ::1, localhost).' }],
+        userErrors: [
+          {
+            field: ['webhookSubscription', 'uri'],
+            message:
+              'Address is invalid: the sandbox only delivers to http(s) loopback addresses (127.0.0.1, ::1, localhost).',
+          },
+        ],
       };
     }
     if (input.format !== 'JSON') {
-      return { subscription: null, userErrors: [{ field: ['webhookSubscription', 'format'], message: 'Format is not supported by the sandbox; use JSON.' }] };
+      return {
+        subscription: null,
+        userErrors: [
+          { field: ['webhookSubscription', 'format'], message: 'Format is not supported by the sandbox; use JSON.' },
+        ],
+      };
     }
     if (this.subscriptions.some((s) => s.topic === input.topic && s.uri === input.uri)) {
-      return { subscription: null, userErrors: [{ field: ['webhookSubscription', 'uri'], message: 'Address for this topic has already been taken' }] };
+      return {
+        subscription: null,
+        userErrors: [
+          { field: ['webhookSubscription', 'uri'], message: 'Address for this topic has already been taken' },
+        ],
+      };
     }
     const subscription: WebhookSubscriptionRecord = {
       legacyId: this.nextId++,
@@ -402,7 +483,14 @@ export async function deliverWebhook(options: DeliverOptions): Promise<DeliveryR
   const started = Date.now();
   const base = { address: options.address, topic: options.topic, webhookId, eventId, triggeredAt };
   if (!isLoopbackUrl(options.address)) {
-    return { ...base, delivered: false, status: null, durationMs: 0, responseBody: null, error: 'address must be an http(s) loopback URL (127.0.0.1, ::1 or localhost)' };
+    return {
+      ...base,
+      delivered: false,
+      status: null,
+      durationMs: 0,
+      responseBody: null,
+      error: 'address must be an http(s) loopback URL (127.0.0.1, ::1 or localhost)',
+    };
   }
   const body = JSON.stringify(options.payload);
   try {
@@ -433,13 +521,20 @@ export async function deliverWebhook(options: DeliverOptions): Promise<DeliveryR
       error: null,
     };
   } catch (error) {
-    return { ...base, delivered: false, status: null, durationMs: Date.now() - started, responseBody: null, error: error instanceof Error ? error.message : String(error) };
+    return {
+      ...base,
+      delivered: false,
+      status: null,
+      durationMs: Date.now() - started,
+      responseBody: null,
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 
 /** The REST payload of an order with its customer, as the store knows it. */
 export function orderPayload(store: ShopifyStore, order: StoreOrder, includeFields: string[] = []) {
-  const customer = order.customerLegacyId !== null ? store.customer(order.customerLegacyId) ?? null : null;
+  const customer = order.customerLegacyId !== null ? (store.customer(order.customerLegacyId) ?? null) : null;
   const payload = toShopifyOrderWebhook(order, { customer, shopDomain: store.shop.myshopifyDomain });
   if (includeFields.length === 0) return payload;
   return Object.fromEntries(Object.entries(payload).filter(([key]) => includeFields.includes(key)));

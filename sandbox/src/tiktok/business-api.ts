@@ -50,7 +50,10 @@ class BusinessError extends Error {
 const invalid = (message: string) => new BusinessError(40002, 400, message);
 
 function requestId(clock: () => number): string {
-  const stamp = new Date(clock()).toISOString().replace(/[-:TZ.]/g, '').slice(0, 14);
+  const stamp = new Date(clock())
+    .toISOString()
+    .replace(/[-:TZ.]/g, '')
+    .slice(0, 14);
   return `${stamp}${randomBytes(10).toString('hex').toUpperCase()}`;
 }
 
@@ -114,10 +117,17 @@ function creatorJson(dataset: TikTokDataset, creator: TikTokCreator) {
     likes_count: creator.totalLikes,
     bio: creator.bio,
     is_on_vacation: creator.isOnVacation,
-    creator_rate: creator.rateUsd === null ? { rate: null, currency: null, is_negotiable_type: true } : { rate: creator.rateUsd, currency: 'USD', is_negotiable_type: false },
+    creator_rate:
+      creator.rateUsd === null
+        ? { rate: null, currency: null, is_negotiable_type: true }
+        : { rate: creator.rateUsd, currency: 'USD', is_negotiable_type: false },
     location: creator.region,
     topics: [creator.niche.topic],
-    creator_badges: [...(creator.followers > 500_000 ? ['EXPERIENCED'] : []), 'PROFILE_COMPLETE', ...(creator.postProbability > 0.5 ? ['RESPONSIVE'] : [])],
+    creator_badges: [
+      ...(creator.followers > 500_000 ? ['EXPERIENCED'] : []),
+      'PROFILE_COMPLETE',
+      ...(creator.postProbability > 0.5 ? ['RESPONSIVE'] : []),
+    ],
     ...audience(creator, dataset),
     average_views: stats.averageViews,
     average_likes: stats.averageLikes,
@@ -150,7 +160,10 @@ function postJson(video: TikTokVideo) {
 
 /** Tokens of a keyword query ("holiday gifts" → ["holiday", "gifts"]). */
 function keywordTokens(keyword: string): string[] {
-  return keyword.toLowerCase().split(/[^a-z0-9]+/).filter((t) => t.length > 1);
+  return keyword
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((t) => t.length > 1);
 }
 
 /** How well a keyword matches a niche/name: hashtag or sound names first, then niche keywords. */
@@ -168,14 +181,22 @@ function keywordScore(tokens: string[], name: string, nicheKeywords: readonly st
 
 function normalizedTrend(series: { day: number; value: number }[]) {
   const max = Math.max(1, ...series.map((p) => p.value));
-  return series.map((p) => ({ time: Math.floor((p.day * 86_400_000) / 1000), value: Math.round((p.value / max) * 100) / 100 }));
+  return series.map((p) => ({
+    time: Math.floor((p.day * 86_400_000) / 1000),
+    value: Math.round((p.value / max) * 100) / 100,
+  }));
 }
 
 /**
  * Rank change between the previous and the current period. `rank_diff_type`: 1 rose, 2 unchanged, 3 fell, 4 new
  * entry (Creative Center's encoding as observed in its responses; rank_diff is the absolute change).
  */
-function rankChanges<T>(current: T[], previousValue: (item: T) => number, currentValue: (item: T) => number, isNew: (item: T) => boolean) {
+function rankChanges<T>(
+  current: T[],
+  previousValue: (item: T) => number,
+  currentValue: (item: T) => number,
+  isNew: (item: T) => boolean,
+) {
   const prevOrder = [...current].sort((a, b) => previousValue(b) - previousValue(a));
   const prevRank = new Map(prevOrder.map((item, i) => [item, i + 1]));
   const curOrder = [...current].sort((a, b) => currentValue(b) - currentValue(a));
@@ -191,34 +212,50 @@ export function createBusinessApiRouter(options: BusinessApiOptions): Router {
   const router = express.Router();
   const { dataset, clock } = options;
 
-  const handle = (kind: 'business' | 'creativeCenter', run: (req: Request) => unknown) => (req: Request, res: Response) => {
-    const envelope = (code: number, message: string, data: unknown) =>
-      kind === 'business' ? { code, message, request_id: requestId(clock), data } : { code, msg: message, request_id: requestId(clock), data };
-    try {
-      let key: string;
-      if (kind === 'business') {
-        const token = req.get('Access-Token');
-        if (token !== options.accessToken) throw new BusinessError(40105, 401, 'The access token is invalid or has been revoked. Pass a valid Access-Token header.');
-        key = token;
-      } else {
-        // Creative Center pages call anonymously; limit per anonymous user id (or address).
-        key = req.get('Access-Token') ?? req.get('anonymous-user-id') ?? req.ip ?? 'anonymous';
+  const handle =
+    (kind: 'business' | 'creativeCenter', run: (req: Request) => unknown) => (req: Request, res: Response) => {
+      const envelope = (code: number, message: string, data: unknown) =>
+        kind === 'business'
+          ? { code, message, request_id: requestId(clock), data }
+          : { code, msg: message, request_id: requestId(clock), data };
+      try {
+        let key: string;
+        if (kind === 'business') {
+          const token = req.get('Access-Token');
+          if (token !== options.accessToken)
+            throw new BusinessError(
+              40105,
+              401,
+              'The access token is invalid or has been revoked. Pass a valid Access-Token header.',
+            );
+          key = token;
+        } else {
+          // Creative Center pages call anonymously; limit per anonymous user id (or address).
+          key = req.get('Access-Token') ?? req.get('anonymous-user-id') ?? req.ip ?? 'anonymous';
+        }
+        const limit = options.limiters[kind].hit(key);
+        if (!limit.allowed) {
+          res.set('Retry-After', String(limit.retryAfter));
+          return res
+            .status(429)
+            .json(envelope(40100, 'Requests made too frequently. Please retry after some time.', {}));
+        }
+        return res.json(envelope(0, 'OK', run(req)));
+      } catch (error) {
+        if (error instanceof BusinessError)
+          return res.status(error.status).json(envelope(error.code, error.message, {}));
+        throw error;
       }
-      const limit = options.limiters[kind].hit(key);
-      if (!limit.allowed) {
-        res.set('Retry-After', String(limit.retryAfter));
-        return res.status(429).json(envelope(40100, 'Requests made too frequently. Please retry after some time.', {}));
-      }
-      return res.json(envelope(0, 'OK', run(req)));
-    } catch (error) {
-      if (error instanceof BusinessError) return res.status(error.status).json(envelope(error.code, error.message, {}));
-      throw error;
-    }
-  };
+    };
 
   const checkAccount = (value: unknown, name: string) => {
     if (typeof value !== 'string' || value === '') throw invalid(`${name} is required`);
-    if (value !== options.tcmAccountId) throw new BusinessError(40001, 403, `No permission to operate Creator Marketplace account ${value}. The sandbox account is ${options.tcmAccountId}.`);
+    if (value !== options.tcmAccountId)
+      throw new BusinessError(
+        40001,
+        403,
+        `No permission to operate Creator Marketplace account ${value}. The sandbox account is ${options.tcmAccountId}.`,
+      );
   };
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -226,27 +263,53 @@ export function createBusinessApiRouter(options: BusinessApiOptions): Router {
 
   function discover(params: Record<string, unknown>, accountField: string) {
     checkAccount(params[accountField], accountField);
-    const countryCodes = params.country_codes !== undefined ? jsonArrayParam(params.country_codes, 'country_codes') : params.country_code !== undefined ? [String(params.country_code)] : undefined;
+    const countryCodes =
+      params.country_codes !== undefined
+        ? jsonArrayParam(params.country_codes, 'country_codes')
+        : params.country_code !== undefined
+          ? [String(params.country_code)]
+          : undefined;
     if (countryCodes) {
       const bad = countryCodes.filter((c) => !(REGIONS as readonly string[]).includes(c));
-      if (bad.length > 0) throw invalid(`country_code ${bad.join(', ')} is not supported; use one of ${REGIONS.join(', ')}`);
+      if (bad.length > 0)
+        throw invalid(`country_code ${bad.join(', ')} is not supported; use one of ${REGIONS.join(', ')}`);
     }
     const minFollowers = intParam(params.min_followers, 'min_followers', 0, 10_000_000_000, 0);
     const maxFollowers = intParam(params.max_followers, 'max_followers', 0, 10_000_000_000, 10_000_000_000);
-    if (params.min_followers !== undefined && params.max_followers !== undefined && maxFollowers <= minFollowers) throw invalid('max_followers must be greater than min_followers');
+    if (params.min_followers !== undefined && params.max_followers !== undefined && maxFollowers <= minFollowers)
+      throw invalid('max_followers must be greater than min_followers');
     const minAvgViews = intParam(params.min_avg_views, 'min_avg_views', 0, 100_000_000_000, 0);
     const maxAvgViews = intParam(params.max_avg_views, 'max_avg_views', 0, 100_000_000_000, 100_000_000_000);
     const engagementBand = params.engagement_rate;
-    const bands: Record<string, [number, number]> = { '0-5': [0, 0.05], '5-10': [0.05, 0.1], '10-15': [0.1, 0.15], '15-20': [0.15, 0.2], '>20': [0.2, 1] };
-    if (engagementBand !== undefined && (typeof engagementBand !== 'string' || !bands[engagementBand])) throw invalid(`engagement_rate must be one of ${Object.keys(bands).join(', ')}`);
-    const categories = params.creator_categories !== undefined ? jsonArrayParam(params.creator_categories, 'creator_categories') : undefined;
+    const bands: Record<string, [number, number]> = {
+      '0-5': [0, 0.05],
+      '5-10': [0.05, 0.1],
+      '10-15': [0.1, 0.15],
+      '15-20': [0.15, 0.2],
+      '>20': [0.2, 1],
+    };
+    if (engagementBand !== undefined && (typeof engagementBand !== 'string' || !bands[engagementBand]))
+      throw invalid(`engagement_rate must be one of ${Object.keys(bands).join(', ')}`);
+    const categories =
+      params.creator_categories !== undefined
+        ? jsonArrayParam(params.creator_categories, 'creator_categories')
+        : undefined;
     if (categories) {
       const bad = categories.filter((c) => !TOPIC_VALUES.includes(c) && !NICHES.some((n) => n.id === c.toLowerCase()));
-      if (bad.length > 0) throw invalid(`creator_categories ${bad.join(', ')} not supported; use ${TOPIC_VALUES.join(', ')}`);
+      if (bad.length > 0)
+        throw invalid(`creator_categories ${bad.join(', ')} not supported; use ${TOPIC_VALUES.join(', ')}`);
     }
-    const keywordList = params.query !== undefined ? [String(params.query)] : params.keyword_search !== undefined ? jsonArrayParam(params.keyword_search, 'keyword_search') : params.search_keyword !== undefined ? [String(params.search_keyword)] : undefined;
+    const keywordList =
+      params.query !== undefined
+        ? [String(params.query)]
+        : params.keyword_search !== undefined
+          ? jsonArrayParam(params.keyword_search, 'keyword_search')
+          : params.search_keyword !== undefined
+            ? [String(params.search_keyword)]
+            : undefined;
     const sortField = params.sort_field ?? 'follower_count';
-    if (!['follower_count', 'avg_views', 'engagement_rate', 'relevance'].includes(String(sortField))) throw invalid('sort_field must be one of follower_count, avg_views, engagement_rate, relevance');
+    if (!['follower_count', 'avg_views', 'engagement_rate', 'relevance'].includes(String(sortField)))
+      throw invalid('sort_field must be one of follower_count, avg_views, engagement_rate, relevance');
     const page = intParam(params.page, 'page', 1, 10_000, 1);
     const pageSize = intParam(params.page_size, 'page_size', 1, 200, 10);
     const tokens = keywordList ? keywordList.flatMap(keywordTokens) : [];
@@ -255,7 +318,15 @@ export function createBusinessApiRouter(options: BusinessApiOptions): Router {
       .filter((c) => !c.isBrandAccount)
       .map((c) => {
         const stats = dataset.creatorStats(c);
-        const relevance = tokens.length === 0 ? 1 : keywordScore(tokens, `${c.handle} ${c.displayName} ${c.bio}`, c.niche.keywords, `${c.niche.label} ${c.niche.id} ${c.niche.hashtags.join(' ')}`);
+        const relevance =
+          tokens.length === 0
+            ? 1
+            : keywordScore(
+                tokens,
+                `${c.handle} ${c.displayName} ${c.bio}`,
+                c.niche.keywords,
+                `${c.niche.label} ${c.niche.id} ${c.niche.hashtags.join(' ')}`,
+              );
         return { c, stats, relevance };
       })
       .filter(({ c, stats, relevance }) => {
@@ -266,22 +337,40 @@ export function createBusinessApiRouter(options: BusinessApiOptions): Router {
           const [lo, hi] = bands[engagementBand as string]!;
           if (stats.engagementRate < lo || stats.engagementRate >= hi) return false;
         }
-        if (categories && !categories.some((cat) => cat === c.niche.topic || cat.toLowerCase() === c.niche.id)) return false;
+        if (categories && !categories.some((cat) => cat === c.niche.topic || cat.toLowerCase() === c.niche.id))
+          return false;
         return relevance > 0;
       });
     const sortValue = (s: (typeof scored)[number]) =>
-      sortField === 'avg_views' ? s.stats.averageViews : sortField === 'engagement_rate' ? s.stats.engagementRate : sortField === 'relevance' ? s.relevance * 1e9 + s.c.followers : s.c.followers;
+      sortField === 'avg_views'
+        ? s.stats.averageViews
+        : sortField === 'engagement_rate'
+          ? s.stats.engagementRate
+          : sortField === 'relevance'
+            ? s.relevance * 1e9 + s.c.followers
+            : s.c.followers;
     scored.sort((a, b) => sortValue(b) - sortValue(a) || a.c.handle.localeCompare(b.c.handle));
     const capped = scored.slice(0, 250); // the real endpoint returns at most 250 creators
     const pageItems = capped.slice((page - 1) * pageSize, page * pageSize);
     return {
-      page_info: { page, page_size: pageSize, total_number: capped.length, total_page: Math.ceil(capped.length / pageSize) },
+      page_info: {
+        page,
+        page_size: pageSize,
+        total_number: capped.length,
+        total_page: Math.ceil(capped.length / pageSize),
+      },
       creators: pageItems.map((s) => creatorJson(dataset, s.c)),
     };
   }
 
-  router.post('/open_api/v1.3/tcm/creator/discover/', handle('business', (req) => discover((req.body ?? {}) as Record<string, unknown>, 'tcm_account_id')));
-  router.get('/open_api/v1.3/tto/tcm/creator/discover/', handle('business', (req) => discover(req.query as Record<string, unknown>, 'tto_tcm_account_id')));
+  router.post(
+    '/open_api/v1.3/tcm/creator/discover/',
+    handle('business', (req) => discover((req.body ?? {}) as Record<string, unknown>, 'tcm_account_id')),
+  );
+  router.get(
+    '/open_api/v1.3/tto/tcm/creator/discover/',
+    handle('business', (req) => discover(req.query as Record<string, unknown>, 'tto_tcm_account_id')),
+  );
 
   function publicProfile(params: Record<string, unknown>, accountField: string) {
     checkAccount(params[accountField], accountField);
@@ -291,25 +380,37 @@ export function createBusinessApiRouter(options: BusinessApiOptions): Router {
     if (!creator) throw invalid(`No public TikTok account found with handle_name '${handleName}'`);
     return creatorJson(dataset, creator);
   }
-  router.get('/open_api/v1.3/tcm/creator/public/', handle('business', (req) => publicProfile(req.query as Record<string, unknown>, 'tcm_account_id')));
-  router.get('/open_api/v1.3/tto/tcm/creator/public/', handle('business', (req) => publicProfile(req.query as Record<string, unknown>, 'tto_tcm_account_id')));
+  router.get(
+    '/open_api/v1.3/tcm/creator/public/',
+    handle('business', (req) => publicProfile(req.query as Record<string, unknown>, 'tcm_account_id')),
+  );
+  router.get(
+    '/open_api/v1.3/tto/tcm/creator/public/',
+    handle('business', (req) => publicProfile(req.query as Record<string, unknown>, 'tto_tcm_account_id')),
+  );
 
-  router.get('/open_api/v1.3/tcm/creator/public/video/list/', handle('business', (req) => {
-    const params = req.query as Record<string, unknown>;
-    checkAccount(params.tcm_account_id, 'tcm_account_id');
-    if (typeof params.handle_name !== 'string' || params.handle_name === '') throw invalid('handle_name is required');
-    const creator = dataset.creatorByHandle(params.handle_name);
-    if (!creator) throw invalid(`No public TikTok account found with handle_name '${params.handle_name}'`);
-    const limit = intParam(params.limit, 'limit', 1, 10, 10);
-    const cursor = intParam(params.cursor, 'cursor', 0, Number.MAX_SAFE_INTEGER, 0);
-    const ids = jsonArrayParam(params.video_ids, 'video_ids');
-    let videos = dataset.videosOf(creator);
-    if (ids) videos = videos.filter((v) => ids.includes(v.id));
-    const after = cursor > 0 ? videos.filter((v) => v.createTime * 1000 < cursor) : videos;
-    const page = after.slice(0, limit);
-    const last = page[page.length - 1];
-    return { page_info: { has_more: after.length > page.length, cursor: last ? last.createTime * 1000 : 0 }, posts: page.map(postJson) };
-  }));
+  router.get(
+    '/open_api/v1.3/tcm/creator/public/video/list/',
+    handle('business', (req) => {
+      const params = req.query as Record<string, unknown>;
+      checkAccount(params.tcm_account_id, 'tcm_account_id');
+      if (typeof params.handle_name !== 'string' || params.handle_name === '') throw invalid('handle_name is required');
+      const creator = dataset.creatorByHandle(params.handle_name);
+      if (!creator) throw invalid(`No public TikTok account found with handle_name '${params.handle_name}'`);
+      const limit = intParam(params.limit, 'limit', 1, 10, 10);
+      const cursor = intParam(params.cursor, 'cursor', 0, Number.MAX_SAFE_INTEGER, 0);
+      const ids = jsonArrayParam(params.video_ids, 'video_ids');
+      let videos = dataset.videosOf(creator);
+      if (ids) videos = videos.filter((v) => ids.includes(v.id));
+      const after = cursor > 0 ? videos.filter((v) => v.createTime * 1000 < cursor) : videos;
+      const page = after.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        page_info: { has_more: after.length > page.length, cursor: last ? last.createTime * 1000 : 0 },
+        posts: page.map(postJson),
+      };
+    }),
+  );
 
   // ---------------------------------------------------------------------------------------------------------------
   // Creative Center trends
@@ -321,56 +422,102 @@ export function createBusinessApiRouter(options: BusinessApiOptions): Router {
     const period = intParam(q.period, 'period', 1, 120, 7);
     if (![7, 30, 120].includes(period)) throw invalid('period must be 7, 30 or 120');
     const country = typeof q.country_code === 'string' && q.country_code !== '' ? q.country_code.toUpperCase() : null;
-    if (country && !(REGIONS as readonly string[]).includes(country)) throw invalid(`country_code must be one of ${REGIONS.join(', ')} (or empty for all regions)`);
+    if (country && !(REGIONS as readonly string[]).includes(country))
+      throw invalid(`country_code must be one of ${REGIONS.join(', ')} (or empty for all regions)`);
     const industryId = q.industry_id !== undefined && q.industry_id !== '' ? Number(q.industry_id) : null;
-    if (industryId !== null && !NICHES.some((n) => n.industry.id === industryId)) throw invalid(`industry_id must be one of ${[...new Set(NICHES.map((n) => n.industry.id))].join(', ')}`);
+    if (industryId !== null && !NICHES.some((n) => n.industry.id === industryId))
+      throw invalid(`industry_id must be one of ${[...new Set(NICHES.map((n) => n.industry.id))].join(', ')}`);
     const keyword = typeof q.keyword === 'string' && q.keyword.trim() !== '' ? q.keyword : null;
-    return { page, limit, period, country: country as RegionCode | null, industryId, keyword, sortBy: typeof q.sort_by === 'string' ? q.sort_by : typeof q.rank_type === 'string' ? q.rank_type : 'popular' };
+    return {
+      page,
+      limit,
+      period,
+      country: country as RegionCode | null,
+      industryId,
+      keyword,
+      sortBy: typeof q.sort_by === 'string' ? q.sort_by : typeof q.rank_type === 'string' ? q.rank_type : 'popular',
+    };
   }
 
-  const countryInfo = (country: RegionCode | null) => (country ? { id: country, value: REGION_NAMES[country], label: country } : { id: '', value: 'All regions', label: 'all' });
+  const countryInfo = (country: RegionCode | null) =>
+    country
+      ? { id: country, value: REGION_NAMES[country], label: country }
+      : { id: '', value: 'All regions', label: 'all' };
 
-  router.get('/creative_radar_api/v1/popular_trend/hashtag/list', handle('creativeCenter', (req) => {
-    const p = trendParams(req);
-    if (!['popular', 'new'].includes(p.sortBy)) throw invalid("sort_by must be 'popular' or 'new'");
-    const tokens = p.keyword ? keywordTokens(p.keyword) : [];
-    let candidates = dataset.hashtags.filter((h) => p.industryId === null || h.niche.industry.id === p.industryId);
-    if (tokens.length > 0) candidates = candidates.filter((h) => keywordScore(tokens, h.name, h.niche.keywords, h.niche.label) > 0);
-    const stats = new Map(candidates.map((h) => [h, dataset.hashtagPeriod(h, p.period, p.country ?? undefined)] as const));
-    const isNew = (s: HashtagPeriodStats) => s.hashtag.emergedDay > dataset.today - p.period;
-    let ranked = rankChanges([...stats.values()], (s) => s.previousViews, (s) => s.views, isNew);
-    if (p.sortBy === 'new') ranked = ranked.filter((r) => r.rankDiffType === 4 || r.item.views > r.item.previousViews * 1.5);
-    const total = ranked.length;
-    const slice = ranked.slice((p.page - 1) * p.limit, p.page * p.limit);
-    return {
-      list: slice.map(({ item, rank, rankDiff, rankDiffType }) => ({
-        hashtag_id: item.hashtag.id,
-        hashtag_name: item.hashtag.name,
-        country_info: countryInfo(p.country),
-        industry_info: { id: item.hashtag.niche.industry.id, value: item.hashtag.niche.industry.value, label: `label_${item.hashtag.niche.industry.id}` },
-        is_promoted: item.hashtag.promoted,
-        trend: normalizedTrend(item.series.map((s) => ({ day: s.day, value: s.views }))),
-        creators: dataset.topCreatorsOf(item.hashtag.niche, 3).map((c) => ({ nick_name: c.handle, avatar_url: `https://p16-sign.tiktokcdn-us.com/sandbox/avatar/${c.handle}~c5_100x100.jpeg` })),
-        publish_cnt: item.posts,
-        video_views: item.views,
-        rank,
-        rank_diff: rankDiff,
-        rank_diff_type: rankDiffType,
-      })),
-      pagination: { page: p.page, size: p.limit, total, has_more: p.page * p.limit < total },
-    };
-  }));
+  router.get(
+    '/creative_radar_api/v1/popular_trend/hashtag/list',
+    handle('creativeCenter', (req) => {
+      const p = trendParams(req);
+      if (!['popular', 'new'].includes(p.sortBy)) throw invalid("sort_by must be 'popular' or 'new'");
+      const tokens = p.keyword ? keywordTokens(p.keyword) : [];
+      let candidates = dataset.hashtags.filter((h) => p.industryId === null || h.niche.industry.id === p.industryId);
+      if (tokens.length > 0)
+        candidates = candidates.filter((h) => keywordScore(tokens, h.name, h.niche.keywords, h.niche.label) > 0);
+      const stats = new Map(
+        candidates.map((h) => [h, dataset.hashtagPeriod(h, p.period, p.country ?? undefined)] as const),
+      );
+      const isNew = (s: HashtagPeriodStats) => s.hashtag.emergedDay > dataset.today - p.period;
+      let ranked = rankChanges(
+        [...stats.values()],
+        (s) => s.previousViews,
+        (s) => s.views,
+        isNew,
+      );
+      if (p.sortBy === 'new')
+        ranked = ranked.filter((r) => r.rankDiffType === 4 || r.item.views > r.item.previousViews * 1.5);
+      const total = ranked.length;
+      const slice = ranked.slice((p.page - 1) * p.limit, p.page * p.limit);
+      return {
+        list: slice.map(({ item, rank, rankDiff, rankDiffType }) => ({
+          hashtag_id: item.hashtag.id,
+          hashtag_name: item.hashtag.name,
+          country_info: countryInfo(p.country),
+          industry_info: {
+            id: item.hashtag.niche.industry.id,
+            value: item.hashtag.niche.industry.value,
+            label: `label_${item.hashtag.niche.industry.id}`,
+          },
+          is_promoted: item.hashtag.promoted,
+          trend: normalizedTrend(item.series.map((s) => ({ day: s.day, value: s.views }))),
+          creators: dataset
+            .topCreatorsOf(item.hashtag.niche, 3)
+            .map((c) => ({
+              nick_name: c.handle,
+              avatar_url: `https://p16-sign.tiktokcdn-us.com/sandbox/avatar/${c.handle}~c5_100x100.jpeg`,
+            })),
+          publish_cnt: item.posts,
+          video_views: item.views,
+          rank,
+          rank_diff: rankDiff,
+          rank_diff_type: rankDiffType,
+        })),
+        pagination: { page: p.page, size: p.limit, total, has_more: p.page * p.limit < total },
+      };
+    }),
+  );
 
   const soundList = handle('creativeCenter', (req) => {
     const p = trendParams(req);
-    if (!['popular', 'surging', 'new'].includes(p.sortBy)) throw invalid("rank_type must be 'popular', 'surging' or 'new'");
+    if (!['popular', 'surging', 'new'].includes(p.sortBy))
+      throw invalid("rank_type must be 'popular', 'surging' or 'new'");
     const tokens = p.keyword ? keywordTokens(p.keyword) : [];
     let candidates = dataset.sounds.filter((s) => p.industryId === null || s.niche.industry.id === p.industryId);
-    if (tokens.length > 0) candidates = candidates.filter((s) => keywordScore(tokens, `${s.title} ${s.author}`, s.niche.keywords, s.niche.label) > 0);
+    if (tokens.length > 0)
+      candidates = candidates.filter(
+        (s) => keywordScore(tokens, `${s.title} ${s.author}`, s.niche.keywords, s.niche.label) > 0,
+      );
     const stats = candidates.map((s) => dataset.soundPeriod(s, p.period, p.country ?? undefined));
     const isNew = (s: SoundPeriodStats) => s.sound.emergedDay > dataset.today - p.period;
-    let ranked = rankChanges(stats, (s) => s.previousPosts, (s) => s.posts, isNew);
-    if (p.sortBy === 'surging') ranked = [...ranked].sort((a, b) => b.item.posts / Math.max(1, b.item.previousPosts) - a.item.posts / Math.max(1, a.item.previousPosts));
+    let ranked = rankChanges(
+      stats,
+      (s) => s.previousPosts,
+      (s) => s.posts,
+      isNew,
+    );
+    if (p.sortBy === 'surging')
+      ranked = [...ranked].sort(
+        (a, b) => b.item.posts / Math.max(1, b.item.previousPosts) - a.item.posts / Math.max(1, a.item.previousPosts),
+      );
     if (p.sortBy === 'new') ranked = ranked.filter((r) => r.rankDiffType === 4);
     const total = ranked.length;
     const slice = ranked.slice((p.page - 1) * p.limit, p.page * p.limit);
@@ -386,13 +533,20 @@ export function createBusinessApiRouter(options: BusinessApiOptions): Router {
         cover: `https://p16-sign.tiktokcdn-us.com/sandbox/music/${item.sound.songId}.jpeg`,
         promoted: item.sound.promoted,
         trend: normalizedTrend(item.series.map((s) => ({ day: s.day, value: s.posts }))),
-        on_list_times: Math.max(1, Math.round((dataset.today - Math.max(item.sound.emergedDay, dataset.today - 365)) / 7)),
+        on_list_times: Math.max(
+          1,
+          Math.round((dataset.today - Math.max(item.sound.emergedDay, dataset.today - 365)) / 7),
+        ),
         rank,
         rank_diff: rankDiff,
         rank_diff_type: rankDiffType,
         publish_cnt: item.posts,
         video_views: item.views,
-        industry_info: { id: item.sound.niche.industry.id, value: item.sound.niche.industry.value, label: `label_${item.sound.niche.industry.id}` },
+        industry_info: {
+          id: item.sound.niche.industry.id,
+          value: item.sound.niche.industry.value,
+          label: `label_${item.sound.niche.industry.id}`,
+        },
       })),
       pagination: { page: p.page, size: p.limit, total, has_more: p.page * p.limit < total },
     };

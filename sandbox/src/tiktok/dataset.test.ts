@@ -8,7 +8,11 @@ describe('generateTikTok', () => {
   it('is deterministic for a seed and clock', () => {
     const a = generateTikTok(42, NOW);
     const b = generateTikTok(42, NOW);
-    const view = (d: typeof a) => JSON.stringify({ creators: d.creators.map((c) => ({ ...c, niche: c.niche.id })), videos: d.allVideos().map((v) => ({ ...v, creator: v.creator.handle })) });
+    const view = (d: typeof a) =>
+      JSON.stringify({
+        creators: d.creators.map((c) => ({ ...c, niche: c.niche.id })),
+        videos: d.allVideos().map((v) => ({ ...v, creator: v.creator.handle })),
+      });
     expect(view(a)).toBe(view(b));
     expect(view(generateTikTok(7, NOW))).not.toBe(view(a));
   });

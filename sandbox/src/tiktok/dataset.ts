@@ -8,7 +8,16 @@
  * - A creator posts on day D with a per-creator probability drawn from (seed, creator, D); a video's final stats depend
  *   on (seed, video) and accrue with its age (most views arrive in the first days), like real videos.
  */
-import { DISPLAY_SURNAMES, FIRST_NAMES, NICHES, REGIONS, REGION_NAMES, REGION_WEIGHTS, SOUND_ARTISTS, SOUND_TITLES } from './vocabulary';
+import {
+  DISPLAY_SURNAMES,
+  FIRST_NAMES,
+  NICHES,
+  REGIONS,
+  REGION_NAMES,
+  REGION_WEIGHTS,
+  SOUND_ARTISTS,
+  SOUND_TITLES,
+} from './vocabulary';
 import type { NicheSpec, RegionCode } from './vocabulary';
 import { DAY_MS, dateOfDay, dayNumberOf, startOfUtcDay } from '../shared/dates';
 import { streamFor } from '../shared/prng';
@@ -204,11 +213,18 @@ export class TikTokDataset {
       while (used.has(handle)) handle = `${handle}${rng.int(1, 99)}`;
       used.add(handle);
       const followers = brand ? 48_200 : Math.round(Math.min(12_000_000, Math.max(2_000, rng.logNormal(70_000, 1.3))));
-      const engagement = Math.min(0.25, Math.max(0.012, 0.085 * Math.pow(followers / 100_000, -0.14) * rng.logNormal(1, 0.35)));
+      const engagement = Math.min(
+        0.25,
+        Math.max(0.012, 0.085 * Math.pow(followers / 100_000, -0.14) * rng.logNormal(1, 0.35)),
+      );
       const avgViews = Math.round(followers * Math.min(3, Math.max(0.02, rng.logNormal(0.22, 0.6))));
       const region = brand ? 'US' : (rng.weighted(regionEntries) as RegionCode);
       const surname = rng.pick(DISPLAY_SURNAMES);
-      const displayName = brand ? 'IONFLUX Demo Store' : rng.chance(0.5) ? `${first[0]!.toUpperCase()}${first.slice(1)} ${surname}` : `${first[0]!.toUpperCase()}${first.slice(1)} | ${niche.label}`;
+      const displayName = brand
+        ? 'IONFLUX Demo Store'
+        : rng.chance(0.5)
+          ? `${first[0]!.toUpperCase()}${first.slice(1)} ${surname}`
+          : `${first[0]!.toUpperCase()}${first.slice(1)} | ${niche.label}`;
       serial++;
       return {
         userId: String(6_800_000_000_000_000_000n + BigInt(serial) * 1_000_003n * 1_000n + BigInt(rng.int(0, 999_999))),
@@ -229,13 +245,32 @@ export class TikTokDataset {
         postProbability: brand ? 0.35 : rng.float(0.15, 0.8),
         followersGrowthRate: Math.round(rng.normal(0.03, 0.05) * 10_000) / 10_000,
         rateUsd: rng.chance(0.3) ? null : Math.round((followers / 1000) * rng.float(8, 25) + 50),
-        audienceFemaleShare: Math.min(0.95, Math.max(0.05, rng.normal(niche.id === 'beauty' || niche.id === 'fashion' ? 0.72 : niche.id === 'gaming' || niche.id === 'tech' ? 0.28 : 0.52, 0.1))),
+        audienceFemaleShare: Math.min(
+          0.95,
+          Math.max(
+            0.05,
+            rng.normal(
+              niche.id === 'beauty' || niche.id === 'fashion'
+                ? 0.72
+                : niche.id === 'gaming' || niche.id === 'tech'
+                  ? 0.28
+                  : 0.52,
+              0.1,
+            ),
+          ),
+        ),
         isOnVacation: rng.chance(0.04),
         isBrandAccount: brand,
       };
     };
     for (const niche of NICHES) for (let i = 0; i < CREATORS_PER_NICHE; i++) creators.push(make(niche, i, false));
-    creators.push(make(NICHES.find((n) => n.id === 'home')!, 0, true));
+    creators.push(
+      make(
+        NICHES.find((n) => n.id === 'home')!,
+        0,
+        true,
+      ),
+    );
     return creators;
   }
 
@@ -289,7 +324,9 @@ export class TikTokDataset {
 
   /** Every video of every creator, newest first. */
   allVideos(): TikTokVideo[] {
-    this.videosCache ??= this.creators.flatMap((c) => this.videosOf(c)).sort((a, b) => b.createTime - a.createTime || (a.id < b.id ? -1 : 1));
+    this.videosCache ??= this.creators
+      .flatMap((c) => this.videosOf(c))
+      .sort((a, b) => b.createTime - a.createTime || (a.id < b.id ? -1 : 1));
     return this.videosCache;
   }
 
@@ -309,7 +346,8 @@ export class TikTokDataset {
       averageLikes: Math.round(sum((v) => v.likes) / n),
       averageComments: Math.round(sum((v) => v.comments) / n),
       averageShares: Math.round(sum((v) => v.shares) / n),
-      engagementRate: views > 0 ? Math.round((sum((v) => v.likes + v.comments + v.shares) / views) * 10_000) / 10_000 : 0,
+      engagementRate:
+        views > 0 ? Math.round((sum((v) => v.likes + v.comments + v.shares) / views) * 10_000) / 10_000 : 0,
     };
   }
 
@@ -317,13 +355,24 @@ export class TikTokDataset {
   hashtagViewsOn(hashtag: TikTokHashtag, day: number, region?: RegionCode): number {
     const rng = streamFor(this.seed, 'hashtag-day', hashtag.name, day);
     const weekday = dateOfDay(day).getUTCDay();
-    const base = hashtag.baseDailyViews * seasonal(hashtag.niche, day) * waveFactor(hashtag.wave, day) * emergence(hashtag.emergedDay, day) * (weekday === 0 || weekday === 6 ? 1.12 : 1) * rng.logNormal(1, 0.12);
+    const base =
+      hashtag.baseDailyViews *
+      seasonal(hashtag.niche, day) *
+      waveFactor(hashtag.wave, day) *
+      emergence(hashtag.emergedDay, day) *
+      (weekday === 0 || weekday === 6 ? 1.12 : 1) *
+      rng.logNormal(1, 0.12);
     return Math.round(region ? base * hashtag.regionShare[region] * rng.logNormal(1, 0.1) : base);
   }
 
   soundPostsOn(sound: TikTokSound, day: number, region?: RegionCode): number {
     const rng = streamFor(this.seed, 'sound-day', sound.songId, day);
-    const base = sound.baseDailyPosts * seasonal(sound.niche, day) * waveFactor(sound.wave, day) * emergence(sound.emergedDay, day) * rng.logNormal(1, 0.15);
+    const base =
+      sound.baseDailyPosts *
+      seasonal(sound.niche, day) *
+      waveFactor(sound.wave, day) *
+      emergence(sound.emergedDay, day) *
+      rng.logNormal(1, 0.15);
     return Math.round(region ? base * sound.regionShare[region] * rng.logNormal(1, 0.1) : base);
   }
 
@@ -331,8 +380,10 @@ export class TikTokDataset {
   hashtagPeriod(hashtag: TikTokHashtag, period: number, region?: RegionCode): HashtagPeriodStats {
     const series: { day: number; views: number }[] = [];
     let previousViews = 0;
-    for (let day = this.today - period; day < this.today; day++) series.push({ day, views: this.hashtagViewsOn(hashtag, day, region) });
-    for (let day = this.today - 2 * period; day < this.today - period; day++) previousViews += this.hashtagViewsOn(hashtag, day, region);
+    for (let day = this.today - period; day < this.today; day++)
+      series.push({ day, views: this.hashtagViewsOn(hashtag, day, region) });
+    for (let day = this.today - 2 * period; day < this.today - period; day++)
+      previousViews += this.hashtagViewsOn(hashtag, day, region);
     const views = series.reduce((s, p) => s + p.views, 0);
     return { hashtag, views, posts: Math.round(views / hashtag.viewsPerPost), previousViews, series };
   }
@@ -340,15 +391,20 @@ export class TikTokDataset {
   soundPeriod(sound: TikTokSound, period: number, region?: RegionCode): SoundPeriodStats {
     const series: { day: number; posts: number }[] = [];
     let previousPosts = 0;
-    for (let day = this.today - period; day < this.today; day++) series.push({ day, posts: this.soundPostsOn(sound, day, region) });
-    for (let day = this.today - 2 * period; day < this.today - period; day++) previousPosts += this.soundPostsOn(sound, day, region);
+    for (let day = this.today - period; day < this.today; day++)
+      series.push({ day, posts: this.soundPostsOn(sound, day, region) });
+    for (let day = this.today - 2 * period; day < this.today - period; day++)
+      previousPosts += this.soundPostsOn(sound, day, region);
     const posts = series.reduce((s, p) => s + p.posts, 0);
     return { sound, posts, previousPosts, views: posts * 4_200, series };
   }
 
   /** Creators of a niche ranked by followers, used as a hashtag's or sound's top creators. */
   topCreatorsOf(niche: NicheSpec, count: number): TikTokCreator[] {
-    return this.creators.filter((c) => c.niche === niche && !c.isBrandAccount).sort((a, b) => b.followers - a.followers).slice(0, count);
+    return this.creators
+      .filter((c) => c.niche === niche && !c.isBrandAccount)
+      .sort((a, b) => b.followers - a.followers)
+      .slice(0, count);
   }
 }
 

@@ -40,8 +40,20 @@ export function createTikTokRouter(options: TikTokEmulatorOptions): Router {
   const limits = { ...DEFAULT_TIKTOK_RATE_LIMITS, ...options.rateLimits };
   const tokens = new TikTokTokenStore(options.clock);
   const creds = SANDBOX_CREDENTIALS.tiktok;
-  tokens.addStatic({ token: creds.userAccessToken, kind: 'user', clientKey: creds.clientKey, scopes: [...USER_SCOPES], openId: options.dataset.brandAccount.openId });
-  tokens.addStatic({ token: creds.clientAccessToken, kind: 'client', clientKey: creds.clientKey, scopes: ['research.data.basic'], openId: null });
+  tokens.addStatic({
+    token: creds.userAccessToken,
+    kind: 'user',
+    clientKey: creds.clientKey,
+    scopes: [...USER_SCOPES],
+    openId: options.dataset.brandAccount.openId,
+  });
+  tokens.addStatic({
+    token: creds.clientAccessToken,
+    kind: 'client',
+    clientKey: creds.clientKey,
+    scopes: ['research.data.basic'],
+    openId: null,
+  });
 
   router.use(express.json({ limit: '256kb' }));
   router.use(express.urlencoded({ extended: false, limit: '64kb' }));
@@ -53,10 +65,32 @@ export function createTikTokRouter(options: TikTokEmulatorOptions): Router {
     const business = req.path.startsWith('/open_api/') || req.path.startsWith('/creative_radar_api/');
     if (business) {
       const code = fault.status === 429 ? 40100 : 50000;
-      return res.status(fault.status).json({ code, message: fault.status === 429 ? 'Requests made too frequently. Please retry after some time.' : 'System error. Please retry later.', request_id: logId(options.clock), data: {} });
+      return res
+        .status(fault.status)
+        .json({
+          code,
+          message:
+            fault.status === 429
+              ? 'Requests made too frequently. Please retry after some time.'
+              : 'System error. Please retry later.',
+          request_id: logId(options.clock),
+          data: {},
+        });
     }
     const code = fault.status === 429 ? 'rate_limit_exceeded' : 'internal_error';
-    return res.status(fault.status).json({ data: {}, error: { code, message: fault.status === 429 ? 'API rate limit exceeded, please retry later.' : 'Something went wrong. Please try again later.', log_id: logId(options.clock) } });
+    return res
+      .status(fault.status)
+      .json({
+        data: {},
+        error: {
+          code,
+          message:
+            fault.status === 429
+              ? 'API rate limit exceeded, please retry later.'
+              : 'Something went wrong. Please try again later.',
+          log_id: logId(options.clock),
+        },
+      });
   });
 
   router.use(
@@ -66,7 +100,10 @@ export function createTikTokRouter(options: TikTokEmulatorOptions): Router {
       clientKey: creds.clientKey,
       clientSecret: options.clientSecret,
       clock: options.clock,
-      limiters: { display: new SlidingWindowLimiter(limits.display, options.clock), research: new SlidingWindowLimiter(limits.research, options.clock) },
+      limiters: {
+        display: new SlidingWindowLimiter(limits.display, options.clock),
+        research: new SlidingWindowLimiter(limits.research, options.clock),
+      },
     }),
   );
   router.use(
@@ -75,19 +112,45 @@ export function createTikTokRouter(options: TikTokEmulatorOptions): Router {
       accessToken: creds.businessAccessToken,
       tcmAccountId: creds.tcmAccountId,
       clock: options.clock,
-      limiters: { business: new SlidingWindowLimiter(limits.business, options.clock), creativeCenter: new SlidingWindowLimiter(limits.creativeCenter, options.clock) },
+      limiters: {
+        business: new SlidingWindowLimiter(limits.business, options.clock),
+        creativeCenter: new SlidingWindowLimiter(limits.creativeCenter, options.clock),
+      },
     }),
   );
 
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
+    const status =
+      typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
     const business = req.path.startsWith('/open_api/') || req.path.startsWith('/creative_radar_api/');
     if (status >= 400 && status < 500) {
-      if (business) return res.status(status).json({ code: 40002, message: 'The request body is not valid JSON.', request_id: logId(options.clock), data: {} });
-      return res.status(status).json({ data: {}, error: { code: 'invalid_params', message: 'The request body is malformed (invalid JSON or form encoding).', log_id: logId(options.clock) } });
+      if (business)
+        return res
+          .status(status)
+          .json({
+            code: 40002,
+            message: 'The request body is not valid JSON.',
+            request_id: logId(options.clock),
+            data: {},
+          });
+      return res
+        .status(status)
+        .json({
+          data: {},
+          error: {
+            code: 'invalid_params',
+            message: 'The request body is malformed (invalid JSON or form encoding).',
+            log_id: logId(options.clock),
+          },
+        });
     }
     console.error('[sandbox:tiktok]', error);
-    return res.status(500).json({ data: {}, error: { code: 'internal_error', message: 'Internal error in the sandbox.', log_id: logId(options.clock) } });
+    return res
+      .status(500)
+      .json({
+        data: {},
+        error: { code: 'internal_error', message: 'Internal error in the sandbox.', log_id: logId(options.clock) },
+      });
   });
   return router;
 }

@@ -3,7 +3,19 @@ import type { ApiToken, ApiTokenScope } from '../domain/model';
 import { iso, isoRequired, toJsonb, type ApiTokensTable, type Database } from './schema';
 
 export type ApiTokenRow = Omit<Selectable<ApiTokensTable>, 'token_hash'>;
-const columns = ['id', 'workspace_id', 'name', 'role', 'scopes', 'token_prefix', 'created_by', 'created_at', 'last_used_at', 'expires_at', 'revoked_at'] as const;
+const columns = [
+  'id',
+  'workspace_id',
+  'name',
+  'role',
+  'scopes',
+  'token_prefix',
+  'created_by',
+  'created_at',
+  'last_used_at',
+  'expires_at',
+  'revoked_at',
+] as const;
 
 export function toApiToken(row: ApiTokenRow): ApiToken {
   return {
@@ -22,7 +34,16 @@ export function toApiToken(row: ApiTokenRow): ApiToken {
 
 export async function insertApiToken(
   db: Kysely<Database>,
-  args: { workspaceId: string; name: string; role: ApiToken['role']; scopes: ApiTokenScope[]; tokenHash: string; tokenPrefix: string; createdBy: string | null; expiresAt: Date | null },
+  args: {
+    workspaceId: string;
+    name: string;
+    role: ApiToken['role'];
+    scopes: ApiTokenScope[];
+    tokenHash: string;
+    tokenPrefix: string;
+    createdBy: string | null;
+    expiresAt: Date | null;
+  },
 ): Promise<ApiTokenRow> {
   return db
     .insertInto('api_tokens')
@@ -41,7 +62,12 @@ export async function insertApiToken(
 }
 
 export async function listApiTokens(db: Kysely<Database>, workspaceId: string): Promise<ApiTokenRow[]> {
-  return db.selectFrom('api_tokens').select(columns).where('workspace_id', '=', workspaceId).orderBy('created_at', 'desc').execute();
+  return db
+    .selectFrom('api_tokens')
+    .select(columns)
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('created_at', 'desc')
+    .execute();
 }
 
 export async function findApiTokenByHash(db: Kysely<Database>, tokenHash: string): Promise<ApiTokenRow | undefined> {
@@ -52,7 +78,10 @@ export async function findApiTokenById(db: Kysely<Database>, tokenId: string): P
   return db.selectFrom('api_tokens').select(columns).where('id', '=', tokenId).executeTakeFirst();
 }
 
-export async function revokeApiToken(db: Kysely<Database>, args: { workspaceId: string; tokenId: string }): Promise<ApiTokenRow | undefined> {
+export async function revokeApiToken(
+  db: Kysely<Database>,
+  args: { workspaceId: string; tokenId: string },
+): Promise<ApiTokenRow | undefined> {
   return db
     .updateTable('api_tokens')
     .set({ revoked_at: new Date() })

@@ -1,15 +1,47 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Block, Page } from '../domain/model';
-import { isoRequired, toJsonb, type BlockType, type CanvasBlocksTable, type CanvasPagesTable, type Database } from './schema';
+import {
+  isoRequired,
+  toJsonb,
+  type BlockType,
+  type CanvasBlocksTable,
+  type CanvasPagesTable,
+  type Database,
+} from './schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
 type PageRow = Omit<Selectable<CanvasPagesTable>, 'search' | 'revision'>;
 type BlockRow = Omit<Selectable<CanvasBlocksTable>, 'search'>;
 
-const pageColumns = ['id', 'workspace_id', 'title', 'icon', 'position', 'archived_at', 'created_by', 'created_at', 'updated_at'] as const;
+const pageColumns = [
+  'id',
+  'workspace_id',
+  'title',
+  'icon',
+  'position',
+  'archived_at',
+  'created_by',
+  'created_at',
+  'updated_at',
+] as const;
 const blockColumns = [
-  'id', 'workspace_id', 'page_id', 'type', 'key', 'content', 'x', 'y', 'width', 'height', 'agent_config_id',
-  'written_by_run_id', 'version', 'created_by', 'updated_by', 'created_at', 'updated_at',
+  'id',
+  'workspace_id',
+  'page_id',
+  'type',
+  'key',
+  'content',
+  'x',
+  'y',
+  'width',
+  'height',
+  'agent_config_id',
+  'written_by_run_id',
+  'version',
+  'created_by',
+  'updated_by',
+  'created_at',
+  'updated_at',
 ] as const;
 
 export function toPage(row: PageRow): Page {
@@ -56,7 +88,12 @@ export async function listPages(db: Db, args: { workspaceId: string; archived: b
 }
 
 export async function findPage(db: Db, args: { workspaceId: string; pageId: string }): Promise<Page | undefined> {
-  const row = await db.selectFrom('canvas_pages').select(pageColumns).where('workspace_id', '=', args.workspaceId).where('id', '=', args.pageId).executeTakeFirst();
+  const row = await db
+    .selectFrom('canvas_pages')
+    .select(pageColumns)
+    .where('workspace_id', '=', args.workspaceId)
+    .where('id', '=', args.pageId)
+    .executeTakeFirst();
   return row ? toPage(row) : undefined;
 }
 
@@ -73,17 +110,28 @@ export async function findPagesByTitle(db: Db, args: { workspaceId: string; titl
   return rows.map(toPage);
 }
 
-export async function insertPage(db: Db, args: { workspaceId: string; title: string; icon: string | null; position?: number; createdBy: string | null }): Promise<Page> {
+export async function insertPage(
+  db: Db,
+  args: { workspaceId: string; title: string; icon: string | null; position?: number; createdBy: string | null },
+): Promise<Page> {
   const position =
     args.position ??
-    (await db
-      .selectFrom('canvas_pages')
-      .select(sql<number>`coalesce(max(position), 0) + 1`.as('next'))
-      .where('workspace_id', '=', args.workspaceId)
-      .executeTakeFirstOrThrow()).next;
+    (
+      await db
+        .selectFrom('canvas_pages')
+        .select(sql<number>`coalesce(max(position), 0) + 1`.as('next'))
+        .where('workspace_id', '=', args.workspaceId)
+        .executeTakeFirstOrThrow()
+    ).next;
   const row = await db
     .insertInto('canvas_pages')
-    .values({ workspace_id: args.workspaceId, title: args.title, icon: args.icon, position, created_by: args.createdBy })
+    .values({
+      workspace_id: args.workspaceId,
+      title: args.title,
+      icon: args.icon,
+      position,
+      created_by: args.createdBy,
+    })
     .returning(pageColumns)
     .executeTakeFirstOrThrow();
   return toPage(row);
@@ -91,7 +139,14 @@ export async function insertPage(db: Db, args: { workspaceId: string; title: str
 
 export async function updatePage(
   db: Db,
-  args: { workspaceId: string; pageId: string; title?: string; icon?: string | null; position?: number; archived?: boolean },
+  args: {
+    workspaceId: string;
+    pageId: string;
+    title?: string;
+    icon?: string | null;
+    position?: number;
+    archived?: boolean;
+  },
 ): Promise<Page | undefined> {
   const row = await db
     .updateTable('canvas_pages')
@@ -99,7 +154,9 @@ export async function updatePage(
       ...(args.title !== undefined ? { title: args.title } : {}),
       ...(args.icon !== undefined ? { icon: args.icon } : {}),
       ...(args.position !== undefined ? { position: args.position } : {}),
-      ...(args.archived !== undefined ? { archived_at: args.archived ? sql<Date>`coalesce(archived_at, now())` : null } : {}),
+      ...(args.archived !== undefined
+        ? { archived_at: args.archived ? sql<Date>`coalesce(archived_at, now())` : null }
+        : {}),
       updated_at: new Date(),
     })
     .where('workspace_id', '=', args.workspaceId)
@@ -117,7 +174,10 @@ const isoText = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC
  * {@link toBlock}. One round trip, and the driver hands back a single string instead of decoding 200 rows of 17
  * columns: this is what keeps a canvas page load fast, on PGlite in particular (see bench/api).
  */
-export async function findPageWithBlocksJson(db: Db, args: { workspaceId: string; pageId: string }): Promise<{ revision: number; doc: string } | undefined> {
+export async function findPageWithBlocksJson(
+  db: Db,
+  args: { workspaceId: string; pageId: string },
+): Promise<{ revision: number; doc: string } | undefined> {
   const result = await sql<{ revision: number; doc: string }>`
     select p.revision, json_build_object(
       'page', json_build_object(
@@ -139,8 +199,16 @@ export async function findPageWithBlocksJson(db: Db, args: { workspaceId: string
 }
 
 /** The page's revision (see migration 0002), or undefined when the page is not in this workspace. */
-export async function findPageRevision(db: Db, args: { workspaceId: string; pageId: string }): Promise<number | undefined> {
-  const row = await db.selectFrom('canvas_pages').select('revision').where('workspace_id', '=', args.workspaceId).where('id', '=', args.pageId).executeTakeFirst();
+export async function findPageRevision(
+  db: Db,
+  args: { workspaceId: string; pageId: string },
+): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('canvas_pages')
+    .select('revision')
+    .where('workspace_id', '=', args.workspaceId)
+    .where('id', '=', args.pageId)
+    .executeTakeFirst();
   return row?.revision;
 }
 
@@ -157,7 +225,10 @@ export async function listBlocks(db: Db, args: { workspaceId: string; pageId: st
   return rows.map(toBlock);
 }
 
-export async function findBlock(db: Db, args: { workspaceId: string; pageId: string; blockId: string }): Promise<Block | undefined> {
+export async function findBlock(
+  db: Db,
+  args: { workspaceId: string; pageId: string; blockId: string },
+): Promise<Block | undefined> {
   const row = await db
     .selectFrom('canvas_blocks')
     .select(blockColumns)
@@ -168,7 +239,10 @@ export async function findBlock(db: Db, args: { workspaceId: string; pageId: str
   return row ? toBlock(row) : undefined;
 }
 
-export async function findBlockByKey(db: Db, args: { workspaceId: string; pageId: string; key: string }): Promise<Block | undefined> {
+export async function findBlockByKey(
+  db: Db,
+  args: { workspaceId: string; pageId: string; key: string },
+): Promise<Block | undefined> {
   const row = await db
     .selectFrom('canvas_blocks')
     .select(blockColumns)
@@ -191,7 +265,12 @@ export interface BlockFields {
 
 export async function insertBlock(
   db: Db,
-  args: { workspaceId: string; pageId: string; userId: string | null; fields: BlockFields & { type: BlockType; content: unknown } },
+  args: {
+    workspaceId: string;
+    pageId: string;
+    userId: string | null;
+    fields: BlockFields & { type: BlockType; content: unknown };
+  },
 ): Promise<Block> {
   const { fields } = args;
   const row = await db
@@ -222,7 +301,14 @@ export async function insertBlock(
  */
 export async function updateBlock(
   db: Db,
-  args: { workspaceId: string; pageId: string; blockId: string; baseVersion?: number; userId: string | null; fields: BlockFields },
+  args: {
+    workspaceId: string;
+    pageId: string;
+    blockId: string;
+    baseVersion?: number;
+    userId: string | null;
+    fields: BlockFields;
+  },
 ): Promise<Block | undefined> {
   const { fields } = args;
   let query = db
@@ -247,7 +333,10 @@ export async function updateBlock(
   return row ? toBlock(row) : undefined;
 }
 
-export async function deleteBlock(db: Db, args: { workspaceId: string; pageId: string; blockId: string; baseVersion: number }): Promise<boolean> {
+export async function deleteBlock(
+  db: Db,
+  args: { workspaceId: string; pageId: string; blockId: string; baseVersion: number },
+): Promise<boolean> {
   const result = await db
     .deleteFrom('canvas_blocks')
     .where('workspace_id', '=', args.workspaceId)

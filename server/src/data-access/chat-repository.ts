@@ -15,37 +15,84 @@ export interface ChannelRow {
   created_at: Date;
 }
 
-const channelColumns = ['id', 'workspace_id', 'name', 'topic', 'visibility', 'last_seq', 'created_by', 'created_at'] as const;
+const channelColumns = [
+  'id',
+  'workspace_id',
+  'name',
+  'topic',
+  'visibility',
+  'last_seq',
+  'created_by',
+  'created_at',
+] as const;
 
 export async function insertChannel(
   db: Db,
-  args: { workspaceId: string; name: string; visibility: 'public' | 'private'; topic: string; createdBy: string | null },
+  args: {
+    workspaceId: string;
+    name: string;
+    visibility: 'public' | 'private';
+    topic: string;
+    createdBy: string | null;
+  },
 ): Promise<ChannelRow> {
   return db
     .insertInto('chat_channels')
-    .values({ workspace_id: args.workspaceId, name: args.name, visibility: args.visibility, topic: args.topic, created_by: args.createdBy })
+    .values({
+      workspace_id: args.workspaceId,
+      name: args.name,
+      visibility: args.visibility,
+      topic: args.topic,
+      created_by: args.createdBy,
+    })
     .returning(channelColumns)
     .executeTakeFirstOrThrow();
 }
 
-export async function updateChannel(db: Db, args: { workspaceId: string; channelId: string; name?: string; topic?: string }): Promise<void> {
+export async function updateChannel(
+  db: Db,
+  args: { workspaceId: string; channelId: string; name?: string; topic?: string },
+): Promise<void> {
   await db
     .updateTable('chat_channels')
-    .set({ ...(args.name !== undefined ? { name: args.name } : {}), ...(args.topic !== undefined ? { topic: args.topic } : {}), updated_at: new Date() })
+    .set({
+      ...(args.name !== undefined ? { name: args.name } : {}),
+      ...(args.topic !== undefined ? { topic: args.topic } : {}),
+      updated_at: new Date(),
+    })
     .where('workspace_id', '=', args.workspaceId)
     .where('id', '=', args.channelId)
     .execute();
 }
 
-export async function findChannel(db: Db, args: { workspaceId: string; channelId: string }): Promise<ChannelRow | undefined> {
-  return db.selectFrom('chat_channels').select(channelColumns).where('workspace_id', '=', args.workspaceId).where('id', '=', args.channelId).executeTakeFirst();
+export async function findChannel(
+  db: Db,
+  args: { workspaceId: string; channelId: string },
+): Promise<ChannelRow | undefined> {
+  return db
+    .selectFrom('chat_channels')
+    .select(channelColumns)
+    .where('workspace_id', '=', args.workspaceId)
+    .where('id', '=', args.channelId)
+    .executeTakeFirst();
 }
 
-export async function findChannelByName(db: Db, args: { workspaceId: string; name: string }): Promise<ChannelRow | undefined> {
-  return db.selectFrom('chat_channels').select(channelColumns).where('workspace_id', '=', args.workspaceId).where('name', '=', args.name).executeTakeFirst();
+export async function findChannelByName(
+  db: Db,
+  args: { workspaceId: string; name: string },
+): Promise<ChannelRow | undefined> {
+  return db
+    .selectFrom('chat_channels')
+    .select(channelColumns)
+    .where('workspace_id', '=', args.workspaceId)
+    .where('name', '=', args.name)
+    .executeTakeFirst();
 }
 
-export async function addChannelMember(db: Db, args: { workspaceId: string; channelId: string; userId: string }): Promise<void> {
+export async function addChannelMember(
+  db: Db,
+  args: { workspaceId: string; channelId: string; userId: string },
+): Promise<void> {
   await db
     .insertInto('channel_members')
     .values({ workspace_id: args.workspaceId, channel_id: args.channelId, user_id: args.userId })
@@ -54,12 +101,24 @@ export async function addChannelMember(db: Db, args: { workspaceId: string; chan
 }
 
 export async function removeChannelMember(db: Db, args: { channelId: string; userId: string }): Promise<boolean> {
-  const result = await db.deleteFrom('channel_members').where('channel_id', '=', args.channelId).where('user_id', '=', args.userId).executeTakeFirst();
+  const result = await db
+    .deleteFrom('channel_members')
+    .where('channel_id', '=', args.channelId)
+    .where('user_id', '=', args.userId)
+    .executeTakeFirst();
   return result.numDeletedRows === 1n;
 }
 
-export async function findChannelMembership(db: Db, args: { channelId: string; userId: string }): Promise<{ last_read_seq: number } | undefined> {
-  return db.selectFrom('channel_members').select('last_read_seq').where('channel_id', '=', args.channelId).where('user_id', '=', args.userId).executeTakeFirst();
+export async function findChannelMembership(
+  db: Db,
+  args: { channelId: string; userId: string },
+): Promise<{ last_read_seq: number } | undefined> {
+  return db
+    .selectFrom('channel_members')
+    .select('last_read_seq')
+    .where('channel_id', '=', args.channelId)
+    .where('user_id', '=', args.userId)
+    .executeTakeFirst();
 }
 
 export async function listChannelMemberIds(db: Db, channelId: string): Promise<string[]> {
@@ -92,14 +151,26 @@ function toChannel(row: ChannelListRow): Channel {
  * Channels a viewer can see (public ones, plus private ones they belong to), with their read cursor and unread
  * count: messages after the cursor, not deleted and not written by the viewer.
  */
-export async function listVisibleChannels(db: Db, args: { workspaceId: string; userId: string | null; channelId?: string }): Promise<Channel[]> {
+export async function listVisibleChannels(
+  db: Db,
+  args: { workspaceId: string; userId: string | null; channelId?: string },
+): Promise<Channel[]> {
   const userId = args.userId;
   let query = db
     .selectFrom('chat_channels as c')
     .leftJoin('channel_members as cm', (join) =>
       join.onRef('cm.channel_id', '=', 'c.id').on('cm.user_id', '=', userId ?? '00000000-0000-0000-0000-000000000000'),
     )
-    .select(['c.id', 'c.workspace_id', 'c.name', 'c.topic', 'c.visibility', 'c.last_seq', 'c.created_by', 'c.created_at'])
+    .select([
+      'c.id',
+      'c.workspace_id',
+      'c.name',
+      'c.topic',
+      'c.visibility',
+      'c.last_seq',
+      'c.created_by',
+      'c.created_at',
+    ])
     .select(sql<boolean>`cm.user_id is not null`.as('is_member'))
     .select(sql<number>`coalesce(cm.last_read_seq, 0)`.as('last_read_seq'))
     .select(
@@ -110,7 +181,8 @@ export async function listVisibleChannels(db: Db, args: { workspaceId: string; u
     )
     .where('c.workspace_id', '=', args.workspaceId);
   // API tokens act for the whole workspace (agents post to any channel); users see public + their private channels.
-  if (userId !== null) query = query.where((eb) => eb.or([eb('c.visibility', '=', 'public'), eb('cm.user_id', 'is not', null)]));
+  if (userId !== null)
+    query = query.where((eb) => eb.or([eb('c.visibility', '=', 'public'), eb('cm.user_id', 'is not', null)]));
   if (args.channelId) query = query.where('c.id', '=', args.channelId);
   const rows = await query.orderBy('c.name').execute();
   return rows.map(toChannel);
@@ -166,19 +238,41 @@ function selectMessages(db: Db) {
     .selectFrom('chat_messages as m')
     .leftJoin('users as u', 'u.id', 'm.author_user_id')
     .select([
-      'm.id', 'm.workspace_id', 'm.channel_id', 'm.seq', 'm.author_kind', 'm.author_user_id', 'm.author_agent_name',
-      'u.display_name as author_display_name', 'm.sender_key', 'm.client_message_id', 'm.text', 'm.payload', 'm.mentions',
-      'm.thread_root_id', 'm.reply_count', 'm.last_reply_at', 'm.edited_at', 'm.deleted_at', 'm.created_at',
+      'm.id',
+      'm.workspace_id',
+      'm.channel_id',
+      'm.seq',
+      'm.author_kind',
+      'm.author_user_id',
+      'm.author_agent_name',
+      'u.display_name as author_display_name',
+      'm.sender_key',
+      'm.client_message_id',
+      'm.text',
+      'm.payload',
+      'm.mentions',
+      'm.thread_root_id',
+      'm.reply_count',
+      'm.last_reply_at',
+      'm.edited_at',
+      'm.deleted_at',
+      'm.created_at',
     ]);
 }
 
-export async function findMessage(db: Db, args: { workspaceId: string; messageId: string; channelId?: string }): Promise<MessageRow | undefined> {
+export async function findMessage(
+  db: Db,
+  args: { workspaceId: string; messageId: string; channelId?: string },
+): Promise<MessageRow | undefined> {
   let query = selectMessages(db).where('m.workspace_id', '=', args.workspaceId).where('m.id', '=', args.messageId);
   if (args.channelId) query = query.where('m.channel_id', '=', args.channelId);
   return query.executeTakeFirst();
 }
 
-export async function findMessageByClientId(db: Db, args: { channelId: string; senderKey: string; clientMessageId: string }): Promise<MessageRow | undefined> {
+export async function findMessageByClientId(
+  db: Db,
+  args: { channelId: string; senderKey: string; clientMessageId: string },
+): Promise<MessageRow | undefined> {
   return selectMessages(db)
     .where('m.channel_id', '=', args.channelId)
     .where('m.sender_key', '=', args.senderKey)
@@ -265,16 +359,27 @@ export async function storeMessage(
 }
 
 export async function updateMessageText(db: Db, args: { messageId: string; text: string }): Promise<void> {
-  await db.updateTable('chat_messages').set({ text: args.text, edited_at: new Date() }).where('id', '=', args.messageId).execute();
+  await db
+    .updateTable('chat_messages')
+    .set({ text: args.text, edited_at: new Date() })
+    .where('id', '=', args.messageId)
+    .execute();
 }
 
 /** Deletion keeps a tombstone (sequence numbers stay gap-free) but drops the content. */
 export async function softDeleteMessage(db: Db, args: { messageId: string }): Promise<void> {
-  await db.updateTable('chat_messages').set({ text: '', payload: null, mentions: '[]', deleted_at: new Date() }).where('id', '=', args.messageId).execute();
+  await db
+    .updateTable('chat_messages')
+    .set({ text: '', payload: null, mentions: '[]', deleted_at: new Date() })
+    .where('id', '=', args.messageId)
+    .execute();
 }
 
 /** Moves a read cursor forward only (never back), bounded by the channel's newest message. */
-export async function advanceReadCursor(db: Db, args: { channelId: string; userId: string; seq: number }): Promise<number | undefined> {
+export async function advanceReadCursor(
+  db: Db,
+  args: { channelId: string; userId: string; seq: number },
+): Promise<number | undefined> {
   const row = await db
     .updateTable('channel_members')
     .set({

@@ -24,15 +24,30 @@ afterAll(async () => {
 });
 
 async function tableNames(): Promise<string[]> {
-  const result = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = current_schema() order by table_name`.execute(handle.db);
+  const result = await sql<{
+    table_name: string;
+  }>`select table_name from information_schema.tables where table_schema = current_schema() order by table_name`.execute(
+    handle.db,
+  );
   return result.rows.map((r) => r.table_name);
 }
 
 describe('migrations', () => {
   it('apply every migration once, in order, and roll back cleanly', async () => {
     const first = await migrateToLatest(handle.db);
-    expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual(Object.keys(migrations).map((name) => [name, 'Success']));
-    expect(await tableNames()).toEqual(expect.arrayContaining(['users', 'workspaces', 'canvas_blocks', 'chat_messages', 'api_tokens', 'ionflux_migrations']));
+    expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual(
+      Object.keys(migrations).map((name) => [name, 'Success']),
+    );
+    expect(await tableNames()).toEqual(
+      expect.arrayContaining([
+        'users',
+        'workspaces',
+        'canvas_blocks',
+        'chat_messages',
+        'api_tokens',
+        'ionflux_migrations',
+      ]),
+    );
     expect((await migrateToLatest(handle.db)).results).toEqual([]);
 
     for (const name of Object.keys(migrations).reverse()) {
@@ -57,7 +72,9 @@ describe('query layer', () => {
         await sql`update probe_counter set n = ${row.rows[0]!.n + 1} where id = 1`.execute(tx);
       }),
     );
-    const reads = Array.from({ length: 25 }, () => sql<{ n: number }>`select n from probe_counter where id = 1`.execute(handle.db));
+    const reads = Array.from({ length: 25 }, () =>
+      sql<{ n: number }>`select n from probe_counter where id = 1`.execute(handle.db),
+    );
     await Promise.all([...increments, ...reads]);
     const final = await sql<{ n: number }>`select n from probe_counter where id = 1`.execute(handle.db);
     expect(final.rows[0]!.n).toBe(25);
@@ -77,7 +94,11 @@ describe('query layer', () => {
   });
 
   it('returns JSONB parsed and timestamps as Dates on both stores', async () => {
-    const result = await sql<{ j: unknown; t: Date; n: number }>`select ${JSON.stringify({ a: [1, 'x'] })}::jsonb as j, now() as t, 5::int as n`.execute(handle.db);
+    const result = await sql<{
+      j: unknown;
+      t: Date;
+      n: number;
+    }>`select ${JSON.stringify({ a: [1, 'x'] })}::jsonb as j, now() as t, 5::int as n`.execute(handle.db);
     expect(result.rows[0]!.j).toEqual({ a: [1, 'x'] });
     expect(result.rows[0]!.t).toBeInstanceOf(Date);
     expect(result.rows[0]!.n).toBe(5);

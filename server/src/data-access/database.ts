@@ -35,7 +35,9 @@ export async function openDatabase(args: { config: DatabaseConfig; logger: Logge
       await sql`select 1`.execute(db);
     } catch (error) {
       await db.destroy().catch(() => undefined);
-      throw new Error(`Cannot connect to PostgreSQL at ${redactUrl(config.url)}: ${(error as Error).message}`, { cause: error });
+      throw new Error(`Cannot connect to PostgreSQL at ${redactUrl(config.url)}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     logger.info({ database: redactUrl(config.url) }, 'connected to PostgreSQL');
     return {
@@ -52,7 +54,10 @@ export async function openDatabase(args: { config: DatabaseConfig; logger: Logge
     try {
       pglite = await PGlite.create(config.dataDir, { extensions: { vector } });
     } catch (error) {
-      throw new Error(`Cannot open the embedded database in ${config.dataDir}: ${(error as Error).message}. Is another IONFLUX server using this data folder?`, { cause: error });
+      throw new Error(
+        `Cannot open the embedded database in ${config.dataDir}: ${(error as Error).message}. Is another IONFLUX server using this data folder?`,
+        { cause: error },
+      );
     }
     logger.info({ dataDir: config.dataDir }, 'opened embedded PostgreSQL (PGlite)');
   } else {

@@ -20,7 +20,15 @@ function toNotification(row: NotificationRow): Notification {
 
 export async function insertNotification(
   db: Kysely<Database>,
-  args: { userId: string; workspaceId: string; kind: string; title: string; body: string; link: string | null; source: { type: string; id: string } | null },
+  args: {
+    userId: string;
+    workspaceId: string;
+    kind: string;
+    title: string;
+    body: string;
+    link: string | null;
+    source: { type: string; id: string } | null;
+  },
 ): Promise<Notification> {
   const row = await db
     .insertInto('notifications')
@@ -46,7 +54,9 @@ export async function listNotifications(
 ): Promise<{ notifications: Notification[]; unreadCount: number }> {
   let query = db
     .selectFrom('notifications as n')
-    .innerJoin('workspace_members as m', (join) => join.onRef('m.workspace_id', '=', 'n.workspace_id').onRef('m.user_id', '=', 'n.user_id'))
+    .innerJoin('workspace_members as m', (join) =>
+      join.onRef('m.workspace_id', '=', 'n.workspace_id').onRef('m.user_id', '=', 'n.user_id'),
+    )
     .selectAll('n')
     .where('n.user_id', '=', args.userId);
   if (args.unreadOnly) query = query.where('n.read_at', 'is', null);
@@ -55,7 +65,9 @@ export async function listNotifications(
   const rows = await query.orderBy('n.created_at', 'desc').orderBy('n.id').limit(args.limit).execute();
   let countQuery = db
     .selectFrom('notifications as n')
-    .innerJoin('workspace_members as m', (join) => join.onRef('m.workspace_id', '=', 'n.workspace_id').onRef('m.user_id', '=', 'n.user_id'))
+    .innerJoin('workspace_members as m', (join) =>
+      join.onRef('m.workspace_id', '=', 'n.workspace_id').onRef('m.user_id', '=', 'n.user_id'),
+    )
     .select(sql<number>`count(*)::int`.as('n'))
     .where('n.user_id', '=', args.userId)
     .where('n.read_at', 'is', null);
@@ -64,7 +76,10 @@ export async function listNotifications(
   return { notifications: rows.map(toNotification), unreadCount: n };
 }
 
-export async function markNotificationRead(db: Kysely<Database>, args: { userId: string; notificationId: string; read: boolean }): Promise<Notification | undefined> {
+export async function markNotificationRead(
+  db: Kysely<Database>,
+  args: { userId: string; notificationId: string; read: boolean },
+): Promise<Notification | undefined> {
   const row = await db
     .updateTable('notifications')
     .set({ read_at: args.read ? sql<Date>`coalesce(read_at, now())` : null })
@@ -75,8 +90,15 @@ export async function markNotificationRead(db: Kysely<Database>, args: { userId:
   return row ? toNotification(row) : undefined;
 }
 
-export async function markAllNotificationsRead(db: Kysely<Database>, args: { userId: string; workspaceId?: string }): Promise<number> {
-  let query = db.updateTable('notifications').set({ read_at: new Date() }).where('user_id', '=', args.userId).where('read_at', 'is', null);
+export async function markAllNotificationsRead(
+  db: Kysely<Database>,
+  args: { userId: string; workspaceId?: string },
+): Promise<number> {
+  let query = db
+    .updateTable('notifications')
+    .set({ read_at: new Date() })
+    .where('user_id', '=', args.userId)
+    .where('read_at', 'is', null);
   if (args.workspaceId) query = query.where('workspace_id', '=', args.workspaceId);
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);

@@ -1,6 +1,14 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Brand, CredentialStatus, Creator } from '../domain/model';
-import { iso, isoRequired, toJsonb, type BrandsTable, type CreatorsTable, type CredentialOwnerType, type Database } from './schema';
+import {
+  iso,
+  isoRequired,
+  toJsonb,
+  type BrandsTable,
+  type CreatorsTable,
+  type CredentialOwnerType,
+  type Database,
+} from './schema';
 
 interface CredentialStatusRow {
   cred_id: string | null;
@@ -18,13 +26,20 @@ function toCredentialStatus(row: CredentialStatusRow): CredentialStatus {
   };
 }
 
-const credentialColumns = ['c.id as cred_id', 'c.scopes as cred_scopes', 'c.expires_at as cred_expires_at', 'c.updated_at as cred_updated_at'] as const;
+const credentialColumns = [
+  'c.id as cred_id',
+  'c.scopes as cred_scopes',
+  'c.expires_at as cred_expires_at',
+  'c.updated_at as cred_updated_at',
+] as const;
 
 /** Brand rows with the status of their credentials; never the ciphertext. */
 function selectBrands(db: Kysely<Database>) {
   return db
     .selectFrom('brands as p')
-    .leftJoin('integration_credentials as c', (join) => join.onRef('c.owner_id', '=', 'p.id').on('c.owner_type', '=', 'brand'))
+    .leftJoin('integration_credentials as c', (join) =>
+      join.onRef('c.owner_id', '=', 'p.id').on('c.owner_type', '=', 'brand'),
+    )
     .selectAll('p')
     .select(credentialColumns);
 }
@@ -32,7 +47,9 @@ function selectBrands(db: Kysely<Database>) {
 function selectCreators(db: Kysely<Database>) {
   return db
     .selectFrom('creators as p')
-    .leftJoin('integration_credentials as c', (join) => join.onRef('c.owner_id', '=', 'p.id').on('c.owner_type', '=', 'creator'))
+    .leftJoin('integration_credentials as c', (join) =>
+      join.onRef('c.owner_id', '=', 'p.id').on('c.owner_type', '=', 'creator'),
+    )
     .selectAll('p')
     .select(credentialColumns);
 }
@@ -65,23 +82,45 @@ function toCreator(r: CreatorRow): Creator {
 }
 
 export async function listBrands(db: Kysely<Database>, workspaceId: string): Promise<Brand[]> {
-  return (await selectBrands(db).where('p.workspace_id', '=', workspaceId).orderBy('p.created_at').execute()).map(toBrand);
+  return (await selectBrands(db).where('p.workspace_id', '=', workspaceId).orderBy('p.created_at').execute()).map(
+    toBrand,
+  );
 }
 
-export async function findBrand(db: Kysely<Database>, args: { workspaceId: string; brandId: string }): Promise<Brand | undefined> {
-  const row = await selectBrands(db).where('p.workspace_id', '=', args.workspaceId).where('p.id', '=', args.brandId).executeTakeFirst();
+export async function findBrand(
+  db: Kysely<Database>,
+  args: { workspaceId: string; brandId: string },
+): Promise<Brand | undefined> {
+  const row = await selectBrands(db)
+    .where('p.workspace_id', '=', args.workspaceId)
+    .where('p.id', '=', args.brandId)
+    .executeTakeFirst();
   return row ? toBrand(row) : undefined;
 }
 
-export async function insertBrand(db: Kysely<Database>, args: { workspaceId: string; name: string; shopDomain: string | null }): Promise<string> {
-  const row = await db.insertInto('brands').values({ workspace_id: args.workspaceId, name: args.name, shop_domain: args.shopDomain }).returning('id').executeTakeFirstOrThrow();
+export async function insertBrand(
+  db: Kysely<Database>,
+  args: { workspaceId: string; name: string; shopDomain: string | null },
+): Promise<string> {
+  const row = await db
+    .insertInto('brands')
+    .values({ workspace_id: args.workspaceId, name: args.name, shop_domain: args.shopDomain })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function updateBrand(db: Kysely<Database>, args: { workspaceId: string; brandId: string; name?: string; shopDomain?: string | null }): Promise<boolean> {
+export async function updateBrand(
+  db: Kysely<Database>,
+  args: { workspaceId: string; brandId: string; name?: string; shopDomain?: string | null },
+): Promise<boolean> {
   const result = await db
     .updateTable('brands')
-    .set({ ...(args.name !== undefined ? { name: args.name } : {}), ...(args.shopDomain !== undefined ? { shop_domain: args.shopDomain } : {}), updated_at: new Date() })
+    .set({
+      ...(args.name !== undefined ? { name: args.name } : {}),
+      ...(args.shopDomain !== undefined ? { shop_domain: args.shopDomain } : {}),
+      updated_at: new Date(),
+    })
     .where('workspace_id', '=', args.workspaceId)
     .where('id', '=', args.brandId)
     .executeTakeFirst();
@@ -89,41 +128,83 @@ export async function updateBrand(db: Kysely<Database>, args: { workspaceId: str
 }
 
 export async function listCreators(db: Kysely<Database>, workspaceId: string): Promise<Creator[]> {
-  return (await selectCreators(db).where('p.workspace_id', '=', workspaceId).orderBy('p.created_at').execute()).map(toCreator);
+  return (await selectCreators(db).where('p.workspace_id', '=', workspaceId).orderBy('p.created_at').execute()).map(
+    toCreator,
+  );
 }
 
-export async function findCreator(db: Kysely<Database>, args: { workspaceId: string; creatorId: string }): Promise<Creator | undefined> {
-  const row = await selectCreators(db).where('p.workspace_id', '=', args.workspaceId).where('p.id', '=', args.creatorId).executeTakeFirst();
+export async function findCreator(
+  db: Kysely<Database>,
+  args: { workspaceId: string; creatorId: string },
+): Promise<Creator | undefined> {
+  const row = await selectCreators(db)
+    .where('p.workspace_id', '=', args.workspaceId)
+    .where('p.id', '=', args.creatorId)
+    .executeTakeFirst();
   return row ? toCreator(row) : undefined;
 }
 
-export async function insertCreator(db: Kysely<Database>, args: { workspaceId: string; name: string; handle: string | null }): Promise<string> {
-  const row = await db.insertInto('creators').values({ workspace_id: args.workspaceId, name: args.name, handle: args.handle }).returning('id').executeTakeFirstOrThrow();
+export async function insertCreator(
+  db: Kysely<Database>,
+  args: { workspaceId: string; name: string; handle: string | null },
+): Promise<string> {
+  const row = await db
+    .insertInto('creators')
+    .values({ workspace_id: args.workspaceId, name: args.name, handle: args.handle })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function updateCreator(db: Kysely<Database>, args: { workspaceId: string; creatorId: string; name?: string; handle?: string | null }): Promise<boolean> {
+export async function updateCreator(
+  db: Kysely<Database>,
+  args: { workspaceId: string; creatorId: string; name?: string; handle?: string | null },
+): Promise<boolean> {
   const result = await db
     .updateTable('creators')
-    .set({ ...(args.name !== undefined ? { name: args.name } : {}), ...(args.handle !== undefined ? { handle: args.handle } : {}), updated_at: new Date() })
+    .set({
+      ...(args.name !== undefined ? { name: args.name } : {}),
+      ...(args.handle !== undefined ? { handle: args.handle } : {}),
+      updated_at: new Date(),
+    })
     .where('workspace_id', '=', args.workspaceId)
     .where('id', '=', args.creatorId)
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }
 
-export async function deleteProfile(db: Kysely<Database>, args: { workspaceId: string; ownerType: CredentialOwnerType; ownerId: string }): Promise<boolean> {
+export async function deleteProfile(
+  db: Kysely<Database>,
+  args: { workspaceId: string; ownerType: CredentialOwnerType; ownerId: string },
+): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
-    await tx.deleteFrom('integration_credentials').where('workspace_id', '=', args.workspaceId).where('owner_type', '=', args.ownerType).where('owner_id', '=', args.ownerId).execute();
+    await tx
+      .deleteFrom('integration_credentials')
+      .where('workspace_id', '=', args.workspaceId)
+      .where('owner_type', '=', args.ownerType)
+      .where('owner_id', '=', args.ownerId)
+      .execute();
     const table = args.ownerType === 'brand' ? 'brands' : 'creators';
-    const result = await tx.deleteFrom(table).where('workspace_id', '=', args.workspaceId).where('id', '=', args.ownerId).executeTakeFirst();
+    const result = await tx
+      .deleteFrom(table)
+      .where('workspace_id', '=', args.workspaceId)
+      .where('id', '=', args.ownerId)
+      .executeTakeFirst();
     return result.numDeletedRows === 1n;
   });
 }
 
 export async function upsertCredential(
   db: Kysely<Database>,
-  args: { workspaceId: string; ownerType: CredentialOwnerType; ownerId: string; keyId: string; ciphertext: string; scopes: string[]; expiresAt: Date | null },
+  args: {
+    workspaceId: string;
+    ownerType: CredentialOwnerType;
+    ownerId: string;
+    keyId: string;
+    ciphertext: string;
+    scopes: string[];
+    expiresAt: Date | null;
+  },
 ): Promise<void> {
   await db
     .insertInto('integration_credentials')
@@ -161,7 +242,10 @@ export async function findCredential(
     .executeTakeFirst();
 }
 
-export async function deleteCredential(db: Kysely<Database>, args: { workspaceId: string; ownerType: CredentialOwnerType; ownerId: string }): Promise<boolean> {
+export async function deleteCredential(
+  db: Kysely<Database>,
+  args: { workspaceId: string; ownerType: CredentialOwnerType; ownerId: string },
+): Promise<boolean> {
   const result = await db
     .deleteFrom('integration_credentials')
     .where('workspace_id', '=', args.workspaceId)
@@ -175,7 +259,9 @@ export async function deleteCredential(db: Kysely<Database>, args: { workspaceId
 export async function listCredentialsNotSealedWith(
   db: Kysely<Database>,
   args: { currentKeyId: string; limit: number },
-): Promise<Array<{ id: string; owner_type: CredentialOwnerType; owner_id: string; key_id: string; ciphertext: string }>> {
+): Promise<
+  Array<{ id: string; owner_type: CredentialOwnerType; owner_id: string; key_id: string; ciphertext: string }>
+> {
   return db
     .selectFrom('integration_credentials')
     .select(['id', 'owner_type', 'owner_id', 'key_id', 'ciphertext'])
@@ -184,7 +270,10 @@ export async function listCredentialsNotSealedWith(
     .execute();
 }
 
-export async function replaceCredentialCiphertext(db: Kysely<Database>, args: { id: string; fromKeyId: string; keyId: string; ciphertext: string }): Promise<void> {
+export async function replaceCredentialCiphertext(
+  db: Kysely<Database>,
+  args: { id: string; fromKeyId: string; keyId: string; ciphertext: string },
+): Promise<void> {
   await db
     .updateTable('integration_credentials')
     .set({ key_id: args.keyId, ciphertext: args.ciphertext })

@@ -63,7 +63,10 @@ export async function searchWorkspace(
       order by rank desc limit ${args.limit})`);
   }
   if (parts.length === 0) return [];
-  const result = await sql<HitRow>`select * from (${sql.join(parts, sql` union all `)}) hits order by rank desc, created_at desc limit ${args.limit}`.execute(db);
+  const result =
+    await sql<HitRow>`select * from (${sql.join(parts, sql` union all `)}) hits order by rank desc, created_at desc limit ${args.limit}`.execute(
+      db,
+    );
   return result.rows.map((row) => ({
     type: row.type,
     id: row.id,

@@ -29,7 +29,10 @@ export async function loadServerSecrets(args: { config: ServerConfig; logger: Lo
       stored = JSON.parse(await fs.readFile(file, 'utf8')) as typeof stored;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new Error(`Cannot read ${file}: ${(error as Error).message}. Fix or delete it (deleting signs everyone out and makes stored credentials unreadable).`, { cause: error });
+        throw new Error(
+          `Cannot read ${file}: ${(error as Error).message}. Fix or delete it (deleting signs everyone out and makes stored credentials unreadable).`,
+          { cause: error },
+        );
       }
     }
     let changed = false;
@@ -44,7 +47,10 @@ export async function loadServerSecrets(args: { config: ServerConfig; logger: Lo
     if (changed) {
       await fs.mkdir(config.dataDir, { recursive: true });
       await fs.writeFile(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
-      logger.warn({ file }, 'generated server secrets; set IONFLUX_JWT_SECRET and IONFLUX_ENCRYPTION_KEYS in production');
+      logger.warn(
+        { file },
+        'generated server secrets; set IONFLUX_JWT_SECRET and IONFLUX_ENCRYPTION_KEYS in production',
+      );
     }
     jwtSecret ??= stored.jwtSecret;
     encryptionKeys ??= stored.encryptionKeys;
@@ -72,7 +78,9 @@ export async function lockDataFolder(dataDir: string): Promise<() => Promise<voi
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(await fs.readFile(lockFile, 'utf8').catch(() => ''));
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new Error(`Another IONFLUX server (pid ${pid}) is using the data folder ${dataDir}; stop it or pass another --data-dir`);
+        throw new Error(
+          `Another IONFLUX server (pid ${pid}) is using the data folder ${dataDir}; stop it or pass another --data-dir`,
+        );
       }
       if (pid === process.pid) {
         throw new Error(`This process already runs a server on the data folder ${dataDir}; pass another dataDir`);

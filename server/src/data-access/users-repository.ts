@@ -33,7 +33,12 @@ export async function insertUser(
 ): Promise<UserRow> {
   return db
     .insertInto('users')
-    .values({ email: args.email.trim(), email_normalized: normalizeEmail(args.email), password_hash: args.passwordHash, display_name: args.displayName })
+    .values({
+      email: args.email.trim(),
+      email_normalized: normalizeEmail(args.email),
+      password_hash: args.passwordHash,
+      display_name: args.displayName,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -95,5 +100,10 @@ export async function claimRefreshToken(db: Kysely<Database>, tokenId: string): 
 }
 
 export async function revokeRefreshFamily(db: Kysely<Database>, familyId: string): Promise<void> {
-  await db.updateTable('refresh_tokens').set({ revoked_at: new Date() }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: new Date() })
+    .where('family_id', '=', familyId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }

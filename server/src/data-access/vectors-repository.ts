@@ -19,16 +19,24 @@ export interface VectorMatch {
 
 /** Whether the pgvector extension is installed in this database (checked once per server). */
 export async function hasPgvector(db: Db): Promise<boolean> {
-  const row = await sql<{ present: boolean }>`select exists(select 1 from pg_extension where extname = 'vector') as present`.execute(db);
+  const row = await sql<{
+    present: boolean;
+  }>`select exists(select 1 from pg_extension where extname = 'vector') as present`.execute(db);
   return row.rows[0]?.present === true;
 }
 
 const norm = (v: number[]) => Math.sqrt(v.reduce((sum, x) => sum + x * x, 0));
 
 /** Inserts or replaces documents of one namespace, in one statement. */
-export async function upsertVectorDocuments(db: Db, args: { workspaceId: string; namespace: string; documents: VectorDocumentInput[] }): Promise<number> {
+export async function upsertVectorDocuments(
+  db: Db,
+  args: { workspaceId: string; namespace: string; documents: VectorDocumentInput[] },
+): Promise<number> {
   if (args.documents.length === 0) return 0;
-  const rows = args.documents.map((d) => sql`(${args.workspaceId}::uuid, ${args.namespace}, ${d.id}, ${d.text}, ${JSON.stringify(d.metadata)}::jsonb, ${`{${d.embedding.join(',')}}`}::float8[], ${d.embedding.length}, ${norm(d.embedding)}, now())`);
+  const rows = args.documents.map(
+    (d) =>
+      sql`(${args.workspaceId}::uuid, ${args.namespace}, ${d.id}, ${d.text}, ${JSON.stringify(d.metadata)}::jsonb, ${`{${d.embedding.join(',')}}`}::float8[], ${d.embedding.length}, ${norm(d.embedding)}, now())`,
+  );
   await sql`
     insert into vector_documents (workspace_id, namespace, id, text, metadata, embedding, dimensions, norm, updated_at)
     values ${sql.join(rows)}
@@ -63,11 +71,18 @@ export async function queryVectorDocuments(
 }
 
 export async function countVectorDocuments(db: Db, args: { workspaceId: string; namespace: string }): Promise<number> {
-  const row = await sql<{ n: number }>`select count(*)::int as n from vector_documents where workspace_id = ${args.workspaceId}::uuid and namespace = ${args.namespace}`.execute(db);
+  const row = await sql<{
+    n: number;
+  }>`select count(*)::int as n from vector_documents where workspace_id = ${args.workspaceId}::uuid and namespace = ${args.namespace}`.execute(
+    db,
+  );
   return row.rows[0]?.n ?? 0;
 }
 
 export async function deleteVectorNamespace(db: Db, args: { workspaceId: string; namespace: string }): Promise<number> {
-  const result = await sql`delete from vector_documents where workspace_id = ${args.workspaceId}::uuid and namespace = ${args.namespace}`.execute(db);
+  const result =
+    await sql`delete from vector_documents where workspace_id = ${args.workspaceId}::uuid and namespace = ${args.namespace}`.execute(
+      db,
+    );
   return Number(result.numAffectedRows ?? 0);
 }

@@ -13,10 +13,19 @@ interface WorkspaceWithRoleRow {
 }
 
 function toWorkspace(row: WorkspaceWithRoleRow): Workspace {
-  return { id: row.id, name: row.name, role: row.role, createdAt: isoRequired(row.created_at), updatedAt: isoRequired(row.updated_at) };
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    createdAt: isoRequired(row.created_at),
+    updatedAt: isoRequired(row.updated_at),
+  };
 }
 
-export async function findMembershipRole(db: Db, args: { workspaceId: string; userId: string }): Promise<WorkspaceRole | undefined> {
+export async function findMembershipRole(
+  db: Db,
+  args: { workspaceId: string; userId: string },
+): Promise<WorkspaceRole | undefined> {
   const row = await db
     .selectFrom('workspace_members')
     .select('role')
@@ -37,7 +46,10 @@ export async function listWorkspacesOfUser(db: Db, userId: string): Promise<Work
   return rows.map(toWorkspace);
 }
 
-export async function findWorkspaceForMember(db: Db, args: { workspaceId: string; userId: string }): Promise<Workspace | undefined> {
+export async function findWorkspaceForMember(
+  db: Db,
+  args: { workspaceId: string; userId: string },
+): Promise<Workspace | undefined> {
   const row = await db
     .selectFrom('workspace_members as m')
     .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
@@ -48,19 +60,37 @@ export async function findWorkspaceForMember(db: Db, args: { workspaceId: string
   return row ? toWorkspace(row) : undefined;
 }
 
-export async function findWorkspace(db: Db, workspaceId: string): Promise<{ id: string; name: string; created_at: Date; updated_at: Date } | undefined> {
-  return db.selectFrom('workspaces').select(['id', 'name', 'created_at', 'updated_at']).where('id', '=', workspaceId).executeTakeFirst();
+export async function findWorkspace(
+  db: Db,
+  workspaceId: string,
+): Promise<{ id: string; name: string; created_at: Date; updated_at: Date } | undefined> {
+  return db
+    .selectFrom('workspaces')
+    .select(['id', 'name', 'created_at', 'updated_at'])
+    .where('id', '=', workspaceId)
+    .executeTakeFirst();
 }
 
 export async function insertWorkspace(db: Db, args: { name: string; createdBy: string }): Promise<{ id: string }> {
-  return db.insertInto('workspaces').values({ name: args.name, created_by: args.createdBy }).returning('id').executeTakeFirstOrThrow();
+  return db
+    .insertInto('workspaces')
+    .values({ name: args.name, created_by: args.createdBy })
+    .returning('id')
+    .executeTakeFirstOrThrow();
 }
 
 export async function renameWorkspace(db: Db, args: { workspaceId: string; name: string }): Promise<void> {
-  await db.updateTable('workspaces').set({ name: args.name, updated_at: new Date() }).where('id', '=', args.workspaceId).execute();
+  await db
+    .updateTable('workspaces')
+    .set({ name: args.name, updated_at: new Date() })
+    .where('id', '=', args.workspaceId)
+    .execute();
 }
 
-export async function upsertMember(db: Db, args: { workspaceId: string; userId: string; role: WorkspaceRole }): Promise<void> {
+export async function upsertMember(
+  db: Db,
+  args: { workspaceId: string; userId: string; role: WorkspaceRole },
+): Promise<void> {
   await db
     .insertInto('workspace_members')
     .values({ workspace_id: args.workspaceId, user_id: args.userId, role: args.role })
@@ -76,7 +106,13 @@ export async function listMembers(db: Db, workspaceId: string): Promise<Member[]
     .where('m.workspace_id', '=', workspaceId)
     .orderBy('m.created_at')
     .execute();
-  return rows.map((r) => ({ userId: r.id, email: r.email, displayName: r.display_name, role: r.role, joinedAt: isoRequired(r.created_at) }));
+  return rows.map((r) => ({
+    userId: r.id,
+    email: r.email,
+    displayName: r.display_name,
+    role: r.role,
+    joinedAt: isoRequired(r.created_at),
+  }));
 }
 
 export async function countOwners(db: Db, workspaceId: string): Promise<number> {
@@ -90,8 +126,16 @@ export async function countOwners(db: Db, workspaceId: string): Promise<number> 
 }
 
 export async function deleteMember(db: Db, args: { workspaceId: string; userId: string }): Promise<void> {
-  await db.deleteFrom('channel_members').where('workspace_id', '=', args.workspaceId).where('user_id', '=', args.userId).execute();
-  await db.deleteFrom('workspace_members').where('workspace_id', '=', args.workspaceId).where('user_id', '=', args.userId).execute();
+  await db
+    .deleteFrom('channel_members')
+    .where('workspace_id', '=', args.workspaceId)
+    .where('user_id', '=', args.userId)
+    .execute();
+  await db
+    .deleteFrom('workspace_members')
+    .where('workspace_id', '=', args.workspaceId)
+    .where('user_id', '=', args.userId)
+    .execute();
   await db
     .updateTable('users')
     .set({ current_workspace_id: null })
@@ -103,7 +147,13 @@ export async function deleteMember(db: Db, args: { workspaceId: string; userId: 
 export type InvitationRow = Selectable<InvitationsTable>;
 
 export function toInvitation(row: InvitationRow, now = Date.now()): Invitation {
-  const status = row.accepted_at ? 'accepted' : row.revoked_at ? 'revoked' : row.expires_at.getTime() <= now ? 'expired' : 'pending';
+  const status = row.accepted_at
+    ? 'accepted'
+    : row.revoked_at
+      ? 'revoked'
+      : row.expires_at.getTime() <= now
+        ? 'expired'
+        : 'pending';
   return {
     id: row.id,
     workspaceId: row.workspace_id,
@@ -117,7 +167,14 @@ export function toInvitation(row: InvitationRow, now = Date.now()): Invitation {
 
 export async function insertInvitation(
   db: Db,
-  args: { workspaceId: string; email: string; role: WorkspaceRole; tokenHash: string; invitedBy: string; expiresAt: Date },
+  args: {
+    workspaceId: string;
+    email: string;
+    role: WorkspaceRole;
+    tokenHash: string;
+    invitedBy: string;
+    expiresAt: Date;
+  },
 ): Promise<InvitationRow> {
   return db
     .insertInto('invitations')
@@ -134,14 +191,23 @@ export async function insertInvitation(
 }
 
 export async function listInvitations(db: Db, workspaceId: string): Promise<InvitationRow[]> {
-  return db.selectFrom('invitations').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at', 'desc').limit(500).execute();
+  return db
+    .selectFrom('invitations')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('created_at', 'desc')
+    .limit(500)
+    .execute();
 }
 
 export async function findInvitationByTokenHash(db: Db, tokenHash: string): Promise<InvitationRow | undefined> {
   return db.selectFrom('invitations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
 }
 
-export async function revokeInvitation(db: Db, args: { workspaceId: string; invitationId: string }): Promise<InvitationRow | undefined> {
+export async function revokeInvitation(
+  db: Db,
+  args: { workspaceId: string; invitationId: string },
+): Promise<InvitationRow | undefined> {
   return db
     .updateTable('invitations')
     .set({ revoked_at: new Date() })

@@ -36,17 +36,27 @@ export class Accounts {
 
   constructor(ctx: AppContext) {
     this.#ctx = ctx;
-    this.#failedLogins = new FixedWindowLimiter({ limit: ctx.config.loginMaxAttempts, windowMs: ctx.config.loginWindowSeconds * 1000 });
+    this.#failedLogins = new FixedWindowLimiter({
+      limit: ctx.config.loginMaxAttempts,
+      windowMs: ctx.config.loginWindowSeconds * 1000,
+    });
   }
 
   async signup(args: { email: string; password: string; displayName: string }): Promise<IssuedSession> {
     const passwordHash = await hashPassword({ password: args.password, cost: this.#ctx.config.passwordHashCost });
     try {
-      const row = await insertUser(this.#ctx.db, { email: args.email, passwordHash, displayName: args.displayName.trim() });
+      const row = await insertUser(this.#ctx.db, {
+        email: args.email,
+        passwordHash,
+        displayName: args.displayName.trim(),
+      });
       return await this.#issue({ user: toUser(row), familyId: randomUUID() });
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw conflict('email_taken', 'An account with this email already exists; log in instead, or use another email');
+        throw conflict(
+          'email_taken',
+          'An account with this email already exists; log in instead, or use another email',
+        );
       }
       throw error;
     }
@@ -84,12 +94,19 @@ export class Accounts {
     const row = await findRefreshToken(this.#ctx.db, hashToken(args.refreshToken));
     if (!row) throw unauthorized('invalid_refresh_token', 'The refresh token is unknown; log in again');
     if (row.revoked_at) throw unauthorized('session_revoked', 'This session was ended; log in again');
-    if (row.expires_at.getTime() <= Date.now()) throw unauthorized('refresh_token_expired', 'The session expired; log in again');
+    if (row.expires_at.getTime() <= Date.now())
+      throw unauthorized('refresh_token_expired', 'The session expired; log in again');
     const claimed = await claimRefreshToken(this.#ctx.db, row.id);
     if (!claimed) {
       await this.#revokeFamily(row.family_id);
-      this.#ctx.logger.warn({ userId: row.user_id, sessionId: row.family_id }, 'refresh token reuse detected; session revoked');
-      throw unauthorized('refresh_token_reused', 'This refresh token was already used, so the session was revoked for safety; log in again');
+      this.#ctx.logger.warn(
+        { userId: row.user_id, sessionId: row.family_id },
+        'refresh token reuse detected; session revoked',
+      );
+      throw unauthorized(
+        'refresh_token_reused',
+        'This refresh token was already used, so the session was revoked for safety; log in again',
+      );
     }
     const user = await findUserById(this.#ctx.db, row.user_id);
     if (!user) throw unauthorized('invalid_refresh_token', 'The account no longer exists');
@@ -99,7 +116,8 @@ export class Accounts {
   /** Ends the session of this refresh token (idempotent; an unknown token is fine). */
   async logout(args: { refreshToken?: string; sessionId?: string }): Promise<void> {
     let familyId = args.sessionId;
-    if (args.refreshToken) familyId = (await findRefreshToken(this.#ctx.db, hashToken(args.refreshToken)))?.family_id ?? familyId;
+    if (args.refreshToken)
+      familyId = (await findRefreshToken(this.#ctx.db, hashToken(args.refreshToken)))?.family_id ?? familyId;
     if (familyId) await this.#revokeFamily(familyId);
   }
 
@@ -110,7 +128,11 @@ export class Accounts {
   }
 
   async updateProfile(args: { userId: string; displayName?: string; avatarUrl?: string | null }): Promise<User> {
-    const row = await updateUser(this.#ctx.db, { userId: args.userId, displayName: args.displayName?.trim(), avatarUrl: args.avatarUrl });
+    const row = await updateUser(this.#ctx.db, {
+      userId: args.userId,
+      displayName: args.displayName?.trim(),
+      avatarUrl: args.avatarUrl,
+    });
     if (!row) throw notFound('user');
     return toUser(row);
   }
@@ -125,7 +147,12 @@ export class Accounts {
     const { config, db, jwtKey } = this.#ctx;
     const refreshToken = generateOpaqueToken('ifr');
     const refreshTokenExpiresAt = new Date(Date.now() + config.refreshTokenTtlSeconds * 1000);
-    await insertRefreshToken(db, { familyId: args.familyId, userId: args.user.id, tokenHash: hashToken(refreshToken), expiresAt: refreshTokenExpiresAt });
+    await insertRefreshToken(db, {
+      familyId: args.familyId,
+      userId: args.user.id,
+      tokenHash: hashToken(refreshToken),
+      expiresAt: refreshTokenExpiresAt,
+    });
     const access = await signAccessToken({
       claims: { userId: args.user.id, sessionId: args.familyId },
       key: jwtKey,

@@ -37,7 +37,11 @@ export class ApiTokens {
     access: WorkspaceAccess,
     args: { name: string; role: ApiToken['role']; scopes: ApiTokenScope[]; expiresInDays?: number },
   ): Promise<{ apiToken: ApiToken; token: string }> {
-    if (!hasRole(access.role, args.role)) throw forbidden('insufficient_role', `You cannot create a token with more rights (${args.role}) than your own (${access.role})`);
+    if (!hasRole(access.role, args.role))
+      throw forbidden(
+        'insufficient_role',
+        `You cannot create a token with more rights (${args.role}) than your own (${access.role})`,
+      );
     const token = generateOpaqueToken('ifx');
     const row = await insertApiToken(this.#ctx.db, {
       workspaceId: access.workspaceId,
@@ -65,7 +69,9 @@ export class ApiTokens {
   }
 
   /** What an API token is (the n8n credential test calls this): its workspace, role and scopes. */
-  async describe(actor: Extract<Actor, { kind: 'apiToken' }>): Promise<{ workspace: { id: string; name: string }; apiToken: ApiToken }> {
+  async describe(
+    actor: Extract<Actor, { kind: 'apiToken' }>,
+  ): Promise<{ workspace: { id: string; name: string }; apiToken: ApiToken }> {
     const workspace = await findWorkspace(this.#ctx.db, actor.workspaceId);
     const row = (await listApiTokens(this.#ctx.db, actor.workspaceId)).find((r) => r.id === actor.tokenId);
     if (!workspace || !row) throw notFound('API token');
@@ -75,7 +81,9 @@ export class ApiTokens {
   /** Whether the token still works (not revoked, not expired); read fresh from the database. */
   async isActive(tokenId: string): Promise<boolean> {
     const row = await findApiTokenById(this.#ctx.db, tokenId);
-    return row !== undefined && row.revoked_at === null && (row.expires_at === null || row.expires_at.getTime() > Date.now());
+    return (
+      row !== undefined && row.revoked_at === null && (row.expires_at === null || row.expires_at.getTime() > Date.now())
+    );
   }
 
   /** The actor behind a raw `ifx_...` token, or a 401 saying why it does not work. */
@@ -88,14 +96,25 @@ export class ApiTokens {
       this.#cache.set(tokenHash, cached);
     }
     const row = cached.row;
-    if (!row) throw unauthorized('invalid_api_token', 'Unknown API token; create one under workspace settings > API tokens');
+    if (!row)
+      throw unauthorized('invalid_api_token', 'Unknown API token; create one under workspace settings > API tokens');
     if (row.revoked_at) throw unauthorized('api_token_revoked', 'This API token was revoked; create a new one');
-    if (row.expires_at && row.expires_at.getTime() <= Date.now()) throw unauthorized('api_token_expired', 'This API token expired; create a new one');
+    if (row.expires_at && row.expires_at.getTime() <= Date.now())
+      throw unauthorized('api_token_expired', 'This API token expired; create a new one');
     const last = this.#lastTouched.get(row.id) ?? 0;
     if (Date.now() - last > TOUCH_EVERY_MS) {
       this.#lastTouched.set(row.id, Date.now());
-      touchApiToken(this.#ctx.db, row.id).catch((error: unknown) => this.#ctx.logger.warn({ err: error }, 'could not record API token use'));
+      touchApiToken(this.#ctx.db, row.id).catch((error: unknown) =>
+        this.#ctx.logger.warn({ err: error }, 'could not record API token use'),
+      );
     }
-    return { kind: 'apiToken', tokenId: row.id, workspaceId: row.workspace_id, role: row.role, scopes: row.scopes as ApiTokenScope[], name: row.name };
+    return {
+      kind: 'apiToken',
+      tokenId: row.id,
+      workspaceId: row.workspace_id,
+      role: row.role,
+      scopes: row.scopes as ApiTokenScope[],
+      name: row.name,
+    };
   }
 }

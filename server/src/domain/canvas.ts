@@ -26,15 +26,27 @@ import { actingUserId } from './workspace-access';
 
 const MAX_CONTENT_BYTES = 64 * 1024;
 const httpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.domain }).max(2000);
-const imageUrl = z.union([httpUrl, z.string().regex(/^\/[^\s]{0,1999}$/, 'use an http(s) URL or a path starting with /')]);
+const imageUrl = z.union([
+  httpUrl,
+  z.string().regex(/^\/[^\s]{0,1999}$/, 'use an http(s) URL or a path starting with /'),
+]);
 
 /** The content document of each block type. Unknown fields are rejected so typos surface as 400s. */
 export const blockContentSchemas = {
   text: z.strictObject({ text: z.string().max(20_000).describe('Markdown') }),
-  heading: z.strictObject({ text: z.string().max(500), level: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(1) }),
+  heading: z.strictObject({
+    text: z.string().max(500),
+    level: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(1),
+  }),
   checklist: z.strictObject({
     items: z
-      .array(z.strictObject({ id: z.string().max(64).optional(), text: z.string().max(1000), checked: z.boolean().default(false) }))
+      .array(
+        z.strictObject({
+          id: z.string().max(64).optional(),
+          text: z.string().max(1000),
+          checked: z.boolean().default(false),
+        }),
+      )
       .max(500),
   }),
   agent_snippet: z.strictObject({
@@ -43,7 +55,11 @@ export const blockContentSchemas = {
     markdown: z.string().max(20_000).optional().describe('Rendered summary of the run output'),
     data: z.unknown().optional().describe('Structured output of the agent run (JSON)'),
   }),
-  image: z.strictObject({ url: imageUrl, alt: z.string().max(500).optional(), caption: z.string().max(500).optional() }),
+  image: z.strictObject({
+    url: imageUrl,
+    alt: z.string().max(500).optional(),
+    caption: z.string().max(500).optional(),
+  }),
   embed: z.strictObject({ url: httpUrl, title: z.string().max(200).optional() }),
 } satisfies Record<BlockType, z.ZodType>;
 
@@ -51,7 +67,10 @@ export const BlockKeySchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, 'use 1-100 lowercase letters, digits, - or _ (a slug such as revenue-summary)');
 export const BlockPositionSchema = z.object({ x: z.number().min(-1e6).max(1e6), y: z.number().min(-1e6).max(1e6) });
-export const BlockSizeSchema = z.object({ width: z.number().positive().max(1e5), height: z.number().positive().max(1e5) });
+export const BlockSizeSchema = z.object({
+  width: z.number().positive().max(1e5),
+  height: z.number().positive().max(1e5),
+});
 /** Block content as sent by clients: any JSON within the size bound; checked against its type by {@link parseBlockContent}. */
 export const BlockContentInputSchema = boundedJson(MAX_CONTENT_BYTES).describe(
   'Depends on type: text {text}, heading {text, level}, checklist {items:[{text, checked}]}, agent_snippet {title?, status?, markdown?, data?}, image {url, alt?}, embed {url, title?}',
@@ -61,7 +80,9 @@ export const BlockContentInputSchema = boundedJson(MAX_CONTENT_BYTES).describe(
 export function parseBlockContent(type: BlockType, content: unknown): unknown {
   const result = blockContentSchemas[type].safeParse(content);
   if (result.success) return result.data;
-  throw invalidRequest(toFieldProblems(result.error, ['content']).map((f) => ({ ...f, message: `${f.message} (for a ${type} block)` })));
+  throw invalidRequest(
+    toFieldProblems(result.error, ['content']).map((f) => ({ ...f, message: `${f.message} (for a ${type} block)` })),
+  );
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -69,7 +90,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Canvas pages and blocks, with optimistic versioning on every block write. */
 export class Canvas {
   readonly #ctx: AppContext;
-  readonly #pageDocuments = new BoundedCache<{ revision: number; doc: string }>({ maxEntries: 500, maxWeight: 64 * 1024 * 1024, weigh: (v) => v.doc.length });
+  readonly #pageDocuments = new BoundedCache<{ revision: number; doc: string }>({
+    maxEntries: 500,
+    maxWeight: 64 * 1024 * 1024,
+    weigh: (v) => v.doc.length,
+  });
 
   constructor(ctx: AppContext) {
     this.#ctx = ctx;
@@ -79,7 +104,10 @@ export class Canvas {
     return listPages(this.#ctx.db, { workspaceId: access.workspaceId, archived: args.archived });
   }
 
-  async createPage(access: WorkspaceAccess, args: { title: string; icon?: string | null; position?: number }): Promise<Page> {
+  async createPage(
+    access: WorkspaceAccess,
+    args: { title: string; icon?: string | null; position?: number },
+  ): Promise<Page> {
     requireWriter(access);
     const page = await insertPage(this.#ctx.db, {
       workspaceId: access.workspaceId,
@@ -125,9 +153,18 @@ export class Canvas {
     return (await findPageRevision(this.#ctx.db, { workspaceId: access.workspaceId, pageId })) !== undefined;
   }
 
-  async updatePage(access: WorkspaceAccess, pageId: string, args: { title?: string; icon?: string | null; position?: number; archived?: boolean }): Promise<Page> {
+  async updatePage(
+    access: WorkspaceAccess,
+    pageId: string,
+    args: { title?: string; icon?: string | null; position?: number; archived?: boolean },
+  ): Promise<Page> {
     requireWriter(access);
-    const page = await updatePage(this.#ctx.db, { workspaceId: access.workspaceId, pageId, ...args, title: args.title?.trim() });
+    const page = await updatePage(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      pageId,
+      ...args,
+      title: args.title?.trim(),
+    });
     if (!page) throw notFound('page');
     this.#ctx.events.emit('page.changed', { workspaceId: access.workspaceId, page });
     return page;
@@ -140,16 +177,27 @@ export class Canvas {
       if (page) return page;
     }
     const matches = await findPagesByTitle(this.#ctx.db, { workspaceId: access.workspaceId, title: args.page });
-    if (matches.length > 1) throw conflict('ambiguous_page_title', `Several pages are titled ${JSON.stringify(args.page)}; address the page by id`);
+    if (matches.length > 1)
+      throw conflict(
+        'ambiguous_page_title',
+        `Several pages are titled ${JSON.stringify(args.page)}; address the page by id`,
+      );
     if (matches[0]) return matches[0];
     if (args.createIfMissing) return this.createPage(access, { title: args.page });
     throw notFound('page');
   }
 
   /** The block with `key` on a page given by id or title (what an agent reads back). */
-  async getBlockByKey(access: WorkspaceAccess, args: { page: string; key: string }): Promise<{ block: Block; page: Page }> {
+  async getBlockByKey(
+    access: WorkspaceAccess,
+    args: { page: string; key: string },
+  ): Promise<{ block: Block; page: Page }> {
     const page = await this.resolvePage(access, { page: args.page });
-    const block = await findBlockByKey(this.#ctx.db, { workspaceId: access.workspaceId, pageId: page.id, key: args.key });
+    const block = await findBlockByKey(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      pageId: page.id,
+      key: args.key,
+    });
     if (!block) throw notFound('block');
     return { block, page };
   }
@@ -172,29 +220,55 @@ export class Canvas {
    * Applies a change made from version `baseVersion`. If someone wrote the block since, nothing is written and the
    * caller gets 409 `version_conflict` with the current block in `details.current`, to merge and retry.
    */
-  async updateBlock(access: WorkspaceAccess, args: { pageId: string; blockId: string; baseVersion: number; fields: BlockFields }): Promise<Block> {
+  async updateBlock(
+    access: WorkspaceAccess,
+    args: { pageId: string; blockId: string; baseVersion: number; fields: BlockFields },
+  ): Promise<Block> {
     requireWriter(access);
-    const existing = await findBlock(this.#ctx.db, { workspaceId: access.workspaceId, pageId: args.pageId, blockId: args.blockId });
+    const existing = await findBlock(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      pageId: args.pageId,
+      blockId: args.blockId,
+    });
     if (!existing) throw notFound('block');
     const fields = { ...args.fields };
     if (fields.type !== undefined && fields.type !== existing.type && fields.content === undefined) {
-      throw invalidRequest([{ path: 'content', message: `changing the type to ${fields.type} needs new content for that type` }]);
+      throw invalidRequest([
+        { path: 'content', message: `changing the type to ${fields.type} needs new content for that type` },
+      ]);
     }
     if (fields.content !== undefined) fields.content = parseBlockContent(fields.type ?? existing.type, fields.content);
-    const block = await this.#update(access, { pageId: args.pageId, blockId: args.blockId, baseVersion: args.baseVersion, fields });
+    const block = await this.#update(access, {
+      pageId: args.pageId,
+      blockId: args.blockId,
+      baseVersion: args.baseVersion,
+      fields,
+    });
     this.#ctx.events.emit('block.updated', { workspaceId: access.workspaceId, pageId: args.pageId, block });
     return block;
   }
 
-  async deleteBlock(access: WorkspaceAccess, args: { pageId: string; blockId: string; baseVersion: number }): Promise<void> {
+  async deleteBlock(
+    access: WorkspaceAccess,
+    args: { pageId: string; blockId: string; baseVersion: number },
+  ): Promise<void> {
     requireWriter(access);
     const deleted = await deleteBlock(this.#ctx.db, { workspaceId: access.workspaceId, ...args });
     if (!deleted) {
-      const current = await findBlock(this.#ctx.db, { workspaceId: access.workspaceId, pageId: args.pageId, blockId: args.blockId });
+      const current = await findBlock(this.#ctx.db, {
+        workspaceId: access.workspaceId,
+        pageId: args.pageId,
+        blockId: args.blockId,
+      });
       if (!current) throw notFound('block');
       throw versionConflict(current);
     }
-    this.#ctx.events.emit('block.deleted', { workspaceId: access.workspaceId, pageId: args.pageId, blockId: args.blockId, version: args.baseVersion + 1 });
+    this.#ctx.events.emit('block.deleted', {
+      workspaceId: access.workspaceId,
+      pageId: args.pageId,
+      blockId: args.blockId,
+      version: args.baseVersion + 1,
+    });
   }
 
   /**
@@ -203,24 +277,44 @@ export class Canvas {
    */
   async upsertBlockByKey(
     access: WorkspaceAccess,
-    args: { page: string; createPageIfMissing: boolean; key: string; baseVersion?: number; fields: BlockFields & { type: BlockType; content: unknown } },
+    args: {
+      page: string;
+      createPageIfMissing: boolean;
+      key: string;
+      baseVersion?: number;
+      fields: BlockFields & { type: BlockType; content: unknown };
+    },
   ): Promise<{ block: Block; created: boolean; page: Page }> {
     requireWriter(access);
     const page = await this.resolvePage(access, { page: args.page, createIfMissing: args.createPageIfMissing });
     const content = parseBlockContent(args.fields.type, args.fields.content);
     const fields = { ...args.fields, key: args.key, content };
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const existing = await findBlockByKey(this.#ctx.db, { workspaceId: access.workspaceId, pageId: page.id, key: args.key });
+      const existing = await findBlockByKey(this.#ctx.db, {
+        workspaceId: access.workspaceId,
+        pageId: page.id,
+        key: args.key,
+      });
       if (existing) {
         // No baseVersion: the write applies whatever the current version (still atomically bumped).
-        const block = await this.#update(access, { pageId: page.id, blockId: existing.id, baseVersion: args.baseVersion, fields });
+        const block = await this.#update(access, {
+          pageId: page.id,
+          blockId: existing.id,
+          baseVersion: args.baseVersion,
+          fields,
+        });
         this.#ctx.events.emit('block.updated', { workspaceId: access.workspaceId, pageId: page.id, block });
         return { block, created: false, page };
       }
       if (args.baseVersion !== undefined) throw notFound('block');
       try {
         // Straight to the repository: a key collision here means "someone just created it", not a 409.
-        const block = await insertBlock(this.#ctx.db, { workspaceId: access.workspaceId, pageId: page.id, userId: actingUserId(access), fields });
+        const block = await insertBlock(this.#ctx.db, {
+          workspaceId: access.workspaceId,
+          pageId: page.id,
+          userId: actingUserId(access),
+          fields,
+        });
         this.#ctx.events.emit('block.created', { workspaceId: access.workspaceId, pageId: page.id, block });
         return { block, created: true, page };
       } catch (error) {
@@ -231,25 +325,45 @@ export class Canvas {
     throw conflict('block_key_busy', 'The block was being created concurrently; retry the request');
   }
 
-  async #insert(access: WorkspaceAccess, pageId: string, fields: BlockFields & { type: BlockType; content: unknown }): Promise<Block> {
+  async #insert(
+    access: WorkspaceAccess,
+    pageId: string,
+    fields: BlockFields & { type: BlockType; content: unknown },
+  ): Promise<Block> {
     try {
-      return await insertBlock(this.#ctx.db, { workspaceId: access.workspaceId, pageId, userId: actingUserId(access), fields });
+      return await insertBlock(this.#ctx.db, {
+        workspaceId: access.workspaceId,
+        pageId,
+        userId: actingUserId(access),
+        fields,
+      });
     } catch (error) {
       if (isUniqueViolation(error, 'canvas_blocks_page_key')) throw blockKeyTaken(fields.key ?? '');
       throw error;
     }
   }
 
-  async #update(access: WorkspaceAccess, args: { pageId: string; blockId: string; baseVersion: number | undefined; fields: BlockFields }): Promise<Block> {
+  async #update(
+    access: WorkspaceAccess,
+    args: { pageId: string; blockId: string; baseVersion: number | undefined; fields: BlockFields },
+  ): Promise<Block> {
     let block: Block | undefined;
     try {
-      block = await updateBlock(this.#ctx.db, { workspaceId: access.workspaceId, userId: actingUserId(access), ...args });
+      block = await updateBlock(this.#ctx.db, {
+        workspaceId: access.workspaceId,
+        userId: actingUserId(access),
+        ...args,
+      });
     } catch (error) {
       if (isUniqueViolation(error, 'canvas_blocks_page_key')) throw blockKeyTaken(args.fields.key ?? '');
       throw error;
     }
     if (block) return block;
-    const current = await findBlock(this.#ctx.db, { workspaceId: access.workspaceId, pageId: args.pageId, blockId: args.blockId });
+    const current = await findBlock(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      pageId: args.pageId,
+      blockId: args.blockId,
+    });
     if (!current) throw notFound('block');
     throw versionConflict(current);
   }
@@ -268,5 +382,8 @@ function versionConflict(current: Block) {
 }
 
 function blockKeyTaken(key: string) {
-  return conflict('block_key_taken', `Another block on this page already has key ${JSON.stringify(key)}; pick another key or update that block`);
+  return conflict(
+    'block_key_taken',
+    `Another block on this page already has key ${JSON.stringify(key)}; pick another key or update that block`,
+  );
 }

@@ -34,7 +34,14 @@ export const ChannelNameSchema = z
   .string()
   .trim()
   .transform((s) => s.replace(/^#/, '').toLowerCase())
-  .pipe(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,79}$/, 'use 1-80 lowercase letters, digits, - or _ (starting with a letter or digit)'));
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9_-]{0,79}$/,
+        'use 1-80 lowercase letters, digits, - or _ (starting with a letter or digit)',
+      ),
+  );
 
 /** What a client sends to post a message, over REST or the socket (`message:send`). */
 export const SendMessageInputSchema = z
@@ -49,7 +56,13 @@ export const SendMessageInputSchema = z
       .max(100)
       .optional()
       .describe('Your id for this send; retrying with the same id never creates a second message'),
-    agentName: z.string().trim().min(1).max(100).optional().describe('API tokens only: the agent name shown as author (default: the token name)'),
+    agentName: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('API tokens only: the agent name shown as author (default: the token name)'),
   })
   .refine((m) => m.text.trim().length > 0 || (m.payload !== undefined && m.payload !== null), {
     message: 'give a non-empty text or a payload',
@@ -73,18 +86,27 @@ export class Chat {
   }
 
   async getChannel(access: WorkspaceAccess, channelId: string): Promise<Channel> {
-    const [channel] = await listVisibleChannels(this.#ctx.db, { workspaceId: access.workspaceId, userId: userIdOf(access), channelId });
+    const [channel] = await listVisibleChannels(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      userId: userIdOf(access),
+      channelId,
+    });
     if (!channel) throw notFound('channel');
     return channel;
   }
 
   /** A channel by id or by name (`general`, `#general`), visible to the caller; 404 otherwise. */
-  async resolveChannel(access: WorkspaceAccess, ref: { channelId?: string; channelName?: string }): Promise<ChannelRow> {
+  async resolveChannel(
+    access: WorkspaceAccess,
+    ref: { channelId?: string; channelName?: string },
+  ): Promise<ChannelRow> {
     let row: ChannelRow | undefined;
-    if (ref.channelId) row = await findChannel(this.#ctx.db, { workspaceId: access.workspaceId, channelId: ref.channelId });
+    if (ref.channelId)
+      row = await findChannel(this.#ctx.db, { workspaceId: access.workspaceId, channelId: ref.channelId });
     else if (ref.channelName) {
       const parsed = ChannelNameSchema.safeParse(ref.channelName);
-      if (parsed.success) row = await findChannelByName(this.#ctx.db, { workspaceId: access.workspaceId, name: parsed.data });
+      if (parsed.success)
+        row = await findChannelByName(this.#ctx.db, { workspaceId: access.workspaceId, name: parsed.data });
     }
     if (!row) throw notFound('channel');
     await this.#assertCanSee(access, row);
@@ -100,21 +122,32 @@ export class Chat {
     let channelId: string;
     try {
       channelId = await this.#ctx.db.transaction().execute(async (tx) => {
-        const row = await insertChannel(tx, { workspaceId: access.workspaceId, name: args.name, visibility: args.visibility, topic: args.topic, createdBy: creator });
+        const row = await insertChannel(tx, {
+          workspaceId: access.workspaceId,
+          name: args.name,
+          visibility: args.visibility,
+          topic: args.topic,
+          createdBy: creator,
+        });
         for (const userId of new Set([...(creator ? [creator] : []), ...args.memberIds])) {
           await addChannelMember(tx, { workspaceId: access.workspaceId, channelId: row.id, userId });
         }
         return row.id;
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('channel_name_taken', `A channel named #${args.name} already exists here; pick another name`);
+      if (isUniqueViolation(error))
+        throw conflict('channel_name_taken', `A channel named #${args.name} already exists here; pick another name`);
       throw error;
     }
     return this.getChannel(access, channelId);
   }
 
   /** Renames or re-topics a channel: its creator or a workspace admin. */
-  async updateChannel(access: WorkspaceAccess, channelId: string, args: { name?: string; topic?: string }): Promise<Channel> {
+  async updateChannel(
+    access: WorkspaceAccess,
+    channelId: string,
+    args: { name?: string; topic?: string },
+  ): Promise<Channel> {
     const row = await this.resolveChannel(access, { channelId });
     if (!hasRole(access.role, 'admin') && row.created_by !== userIdOf(access)) {
       throw forbidden('insufficient_role', 'Only the channel creator or a workspace admin can change a channel');
@@ -122,7 +155,8 @@ export class Chat {
     try {
       await updateChannel(this.#ctx.db, { workspaceId: access.workspaceId, channelId, ...args });
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('channel_name_taken', `A channel named #${args.name} already exists here; pick another name`);
+      if (isUniqueViolation(error))
+        throw conflict('channel_name_taken', `A channel named #${args.name} already exists here; pick another name`);
       throw error;
     }
     return this.getChannel(access, channelId);
@@ -132,7 +166,8 @@ export class Chat {
   async addMember(access: WorkspaceAccess, channelId: string, userId: string): Promise<Channel> {
     const row = await this.resolveChannel(access, { channelId });
     const self = userIdOf(access) === userId;
-    if (row.visibility === 'private' && self && !(await this.#isChannelMember(row.id, userId))) throw notFound('channel');
+    if (row.visibility === 'private' && self && !(await this.#isChannelMember(row.id, userId)))
+      throw notFound('channel');
     await this.#assertWorkspaceMembers(access.workspaceId, [userId], 'userId');
     await addChannelMember(this.#ctx.db, { workspaceId: access.workspaceId, channelId: row.id, userId });
     return this.getChannel(access, channelId);
@@ -145,7 +180,8 @@ export class Chat {
       throw forbidden('insufficient_role', 'Only the channel creator or a workspace admin can remove someone else');
     }
     if (!(await removeChannelMember(this.#ctx.db, { channelId: row.id, userId }))) throw notFound('channel member');
-    if (row.visibility === 'private') this.#ctx.events.emit('access.revoked', { workspaceId: access.workspaceId, userId, channelId: row.id });
+    if (row.visibility === 'private')
+      this.#ctx.events.emit('access.revoked', { workspaceId: access.workspaceId, userId, channelId: row.id });
   }
 
   /**
@@ -163,9 +199,14 @@ export class Chat {
     const senderKey = actor.kind === 'user' ? `user:${actor.userId}` : `token:${actor.tokenId}`;
 
     if (input.threadRootId) {
-      const root = await findMessage(this.#ctx.db, { workspaceId: access.workspaceId, channelId: channel.id, messageId: input.threadRootId });
+      const root = await findMessage(this.#ctx.db, {
+        workspaceId: access.workspaceId,
+        channelId: channel.id,
+        messageId: input.threadRootId,
+      });
       if (!root) throw invalidRequest([{ path: 'threadRootId', message: 'no message with this id in this channel' }]);
-      if (root.thread_root_id) throw invalidRequest([{ path: 'threadRootId', message: 'reply to the thread root, not to a reply' }]);
+      if (root.thread_root_id)
+        throw invalidRequest([{ path: 'threadRootId', message: 'reply to the thread root, not to a reply' }]);
     }
     const mentions = [...new Set(input.mentions)];
     await this.#assertWorkspaceMembers(access.workspaceId, mentions, 'mentions');
@@ -188,7 +229,11 @@ export class Chat {
       });
       if (!stored) {
         const existing = input.clientMessageId
-          ? await findMessageByClientId(this.#ctx.db, { channelId: channel.id, senderKey, clientMessageId: input.clientMessageId })
+          ? await findMessageByClientId(this.#ctx.db, {
+              channelId: channel.id,
+              senderKey,
+              clientMessageId: input.clientMessageId,
+            })
           : undefined;
         if (!existing) throw new Error(`message to channel ${channel.id} was neither stored nor a duplicate`);
         return { message: toMessage(existing), duplicate: true };
@@ -196,8 +241,16 @@ export class Chat {
       const message = toMessage(stored);
       this.#ctx.events.emit('message.created', { workspaceId: access.workspaceId, channelId: channel.id, message });
       if (input.threadRootId) {
-        const root = await findMessage(this.#ctx.db, { workspaceId: access.workspaceId, messageId: input.threadRootId });
-        if (root) this.#ctx.events.emit('message.updated', { workspaceId: access.workspaceId, channelId: channel.id, message: toMessage(root) });
+        const root = await findMessage(this.#ctx.db, {
+          workspaceId: access.workspaceId,
+          messageId: input.threadRootId,
+        });
+        if (root)
+          this.#ctx.events.emit('message.updated', {
+            workspaceId: access.workspaceId,
+            channelId: channel.id,
+            message: toMessage(root),
+          });
       }
       return { message, duplicate: false };
     });
@@ -214,36 +267,65 @@ export class Chat {
     const channel = await this.resolveChannel(access, { channelId: args.channelId });
     let after = args.after;
     if (args.afterMessageId) {
-      const anchor = await findMessage(this.#ctx.db, { workspaceId: access.workspaceId, channelId: channel.id, messageId: args.afterMessageId });
-      if (!anchor) throw invalidRequest([{ path: 'after', message: 'no message with this id in this channel; pass a sequence number instead' }]);
+      const anchor = await findMessage(this.#ctx.db, {
+        workspaceId: access.workspaceId,
+        channelId: channel.id,
+        messageId: args.afterMessageId,
+      });
+      if (!anchor)
+        throw invalidRequest([
+          { path: 'after', message: 'no message with this id in this channel; pass a sequence number instead' },
+        ]);
       after = anchor.seq;
     }
-    const rows = await listMessages(this.#ctx.db, { channelId: channel.id, afterSeq: after, beforeSeq: args.before, limit: args.limit + 1 });
+    const rows = await listMessages(this.#ctx.db, {
+      channelId: channel.id,
+      afterSeq: after,
+      beforeSeq: args.before,
+      limit: args.limit + 1,
+    });
     const hasMore = rows.length > args.limit;
     const page = after === undefined ? rows.slice(hasMore ? 1 : 0) : rows.slice(0, args.limit);
     return { messages: page.map(toMessage), lastSeq: channel.last_seq, hasMore };
   }
 
-  async getThread(access: WorkspaceAccess, args: { messageId: string; channelId?: string }): Promise<{ root: Message; replies: Message[] }> {
-    const root = await findMessage(this.#ctx.db, { workspaceId: access.workspaceId, messageId: args.messageId, channelId: args.channelId });
+  async getThread(
+    access: WorkspaceAccess,
+    args: { messageId: string; channelId?: string },
+  ): Promise<{ root: Message; replies: Message[] }> {
+    const root = await findMessage(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      messageId: args.messageId,
+      channelId: args.channelId,
+    });
     if (!root) throw notFound('message');
     const channel = await this.resolveChannel(access, { channelId: root.channel_id });
     const rootRow = root.thread_root_id
       ? await findMessage(this.#ctx.db, { workspaceId: access.workspaceId, messageId: root.thread_root_id })
       : root;
     if (!rootRow) throw notFound('message');
-    const replies = await listMessages(this.#ctx.db, { channelId: channel.id, threadRootId: rootRow.id, afterSeq: 0, limit: 1000 });
+    const replies = await listMessages(this.#ctx.db, {
+      channelId: channel.id,
+      threadRootId: rootRow.id,
+      afterSeq: 0,
+      limit: 1000,
+    });
     return { root: toMessage(rootRow), replies: replies.map(toMessage) };
   }
 
-  async editMessage(access: WorkspaceAccess, args: { channelId: string; messageId: string; text: string }): Promise<Message> {
+  async editMessage(
+    access: WorkspaceAccess,
+    args: { channelId: string; messageId: string; text: string },
+  ): Promise<Message> {
     const row = await this.#ownMessage(access, args, 'edit');
     if (row.deleted_at) throw conflict('message_deleted', 'This message was deleted and cannot be edited');
     if (args.text.trim() === '' && (row.payload === null || row.payload === undefined)) {
       throw invalidRequest([{ path: 'text', message: 'must not be empty (delete the message instead)' }]);
     }
     await updateMessageText(this.#ctx.db, { messageId: row.id, text: args.text });
-    const message = toMessage((await findMessage(this.#ctx.db, { workspaceId: access.workspaceId, messageId: row.id }))!);
+    const message = toMessage(
+      (await findMessage(this.#ctx.db, { workspaceId: access.workspaceId, messageId: row.id }))!,
+    );
     this.#ctx.events.emit('message.updated', { workspaceId: access.workspaceId, channelId: row.channel_id, message });
     return message;
   }
@@ -251,7 +333,9 @@ export class Chat {
   async deleteMessage(access: WorkspaceAccess, args: { channelId: string; messageId: string }): Promise<Message> {
     const row = await this.#ownMessage(access, args, 'delete');
     if (!row.deleted_at) await softDeleteMessage(this.#ctx.db, { messageId: row.id });
-    const message = toMessage((await findMessage(this.#ctx.db, { workspaceId: access.workspaceId, messageId: row.id }))!);
+    const message = toMessage(
+      (await findMessage(this.#ctx.db, { workspaceId: access.workspaceId, messageId: row.id }))!,
+    );
     this.#ctx.events.emit('message.updated', { workspaceId: access.workspaceId, channelId: row.channel_id, message });
     return message;
   }
@@ -263,7 +347,12 @@ export class Chat {
     if (!userId) throw forbidden('api_token_not_allowed', 'Read cursors belong to users; API tokens have none');
     const lastReadSeq = await advanceReadCursor(this.#ctx.db, { channelId: channel.id, userId, seq: args.seq });
     if (lastReadSeq === undefined) throw conflict('not_a_channel_member', 'Join the channel before marking it read');
-    this.#ctx.events.emit('channel.read', { userId, workspaceId: access.workspaceId, channelId: channel.id, lastReadSeq });
+    this.#ctx.events.emit('channel.read', {
+      userId,
+      workspaceId: access.workspaceId,
+      channelId: channel.id,
+      lastReadSeq,
+    });
     return this.getChannel(access, channel.id);
   }
 
@@ -279,22 +368,34 @@ export class Chat {
     }
   }
 
-  async #ownMessage(access: WorkspaceAccess, args: { channelId: string; messageId: string }, verb: 'edit' | 'delete'): Promise<MessageRow> {
+  async #ownMessage(
+    access: WorkspaceAccess,
+    args: { channelId: string; messageId: string },
+    verb: 'edit' | 'delete',
+  ): Promise<MessageRow> {
     const channel = await this.resolveChannel(access, { channelId: args.channelId });
-    const row = await findMessage(this.#ctx.db, { workspaceId: access.workspaceId, channelId: channel.id, messageId: args.messageId });
+    const row = await findMessage(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      channelId: channel.id,
+      messageId: args.messageId,
+    });
     if (!row) throw notFound('message');
     const actor = access.actor;
     const senderKey = actor.kind === 'user' ? `user:${actor.userId}` : `token:${actor.tokenId}`;
     const isAuthor = row.sender_key === senderKey;
     if (!isAuthor && !(verb === 'delete' && hasRole(access.role, 'admin'))) {
-      throw forbidden('not_message_author', verb === 'edit' ? 'Only the author can edit a message' : 'Only the author or an admin can delete a message');
+      throw forbidden(
+        'not_message_author',
+        verb === 'edit' ? 'Only the author can edit a message' : 'Only the author or an admin can delete a message',
+      );
     }
     return row;
   }
 
   async #assertCanSee(access: WorkspaceAccess, row: ChannelRow): Promise<void> {
     const userId = userIdOf(access);
-    if (row.visibility === 'private' && userId !== null && !(await this.#isChannelMember(row.id, userId))) throw notFound('channel');
+    if (row.visibility === 'private' && userId !== null && !(await this.#isChannelMember(row.id, userId)))
+      throw notFound('channel');
   }
 
   async #isChannelMember(channelId: string, userId: string): Promise<boolean> {
@@ -302,17 +403,29 @@ export class Chat {
   }
 
   /** `field` names the request field: a list (`mentions`) gets `.index` appended, a single id (`userId`) does not. */
-  async #assertWorkspaceMembers(workspaceId: string, userIds: string[], field: 'mentions' | 'memberIds' | 'userId'): Promise<void> {
+  async #assertWorkspaceMembers(
+    workspaceId: string,
+    userIds: string[],
+    field: 'mentions' | 'memberIds' | 'userId',
+  ): Promise<void> {
     const problems = [];
     for (const [index, userId] of userIds.entries()) {
       if (!(await findMembershipRole(this.#ctx.db, { workspaceId, userId }))) {
-        problems.push({ path: field === 'userId' ? field : `${field}.${index}`, message: 'not a member of this workspace' });
+        problems.push({
+          path: field === 'userId' ? field : `${field}.${index}`,
+          message: 'not a member of this workspace',
+        });
       }
     }
     if (problems.length > 0) throw invalidRequest(problems);
   }
 
-  async #notifyMentions(access: WorkspaceAccess, channel: ChannelRow, message: Message, mentions: string[]): Promise<void> {
+  async #notifyMentions(
+    access: WorkspaceAccess,
+    channel: ChannelRow,
+    message: Message,
+    mentions: string[],
+  ): Promise<void> {
     const author = message.author.kind === 'user' ? message.author.displayName : message.author.name;
     for (const userId of mentions) {
       if (message.author.kind === 'user' && message.author.userId === userId) continue;
@@ -334,4 +447,3 @@ export class Chat {
 function userIdOf(access: WorkspaceAccess): string | null {
   return access.actor.kind === 'user' ? access.actor.userId : null;
 }
-

@@ -10,7 +10,14 @@ import type { AccessTokenVerifier } from './tokens';
 /** Who is calling: a signed-in user, or an API token that acts for one workspace (an agent in n8n). */
 export type Actor =
   | { kind: 'user'; userId: string; sessionId: string }
-  | { kind: 'apiToken'; tokenId: string; workspaceId: string; role: Exclude<WorkspaceRole, 'owner'>; scopes: ApiTokenScope[]; name: string };
+  | {
+      kind: 'apiToken';
+      tokenId: string;
+      workspaceId: string;
+      role: Exclude<WorkspaceRole, 'owner'>;
+      scopes: ApiTokenScope[];
+      name: string;
+    };
 
 /** An actor already checked against one workspace: every use case below scopes its queries by `workspaceId`. */
 export interface WorkspaceAccess {

@@ -21,16 +21,37 @@ const DEMO_CHANNELS = [
 
 /** A planning discussion between the demo user and a teammate: what Slack Brief Butler turns into a brief. */
 const CAMPAIGN_THREAD: { from: 'demo' | 'sam'; text: string }[] = [
-  { from: 'demo', text: 'Kicking off the Q4 holiday campaign for Product X. Our goal is 20% more sales than last December. Ideas?' },
-  { from: 'sam', text: 'Let us lead with a gift bundle: Product X plus the travel case at $89. Bundles converted at 4.1% last December.' },
-  { from: 'demo', text: 'Agreed. We will run TikTok creator videos in the two weeks before Black Friday and email repeat customers on Cyber Monday.' },
+  {
+    from: 'demo',
+    text: 'Kicking off the Q4 holiday campaign for Product X. Our goal is 20% more sales than last December. Ideas?',
+  },
+  {
+    from: 'sam',
+    text: 'Let us lead with a gift bundle: Product X plus the travel case at $89. Bundles converted at 4.1% last December.',
+  },
+  {
+    from: 'demo',
+    text: 'Agreed. We will run TikTok creator videos in the two weeks before Black Friday and email repeat customers on Cyber Monday.',
+  },
   { from: 'sam', text: 'I will shortlist 10 fashion creators by Friday and draft the outreach messages.' },
-  { from: 'demo', text: 'I will set up free shipping over $75 in Shopify and brief the design team on the bundle banners.' },
-  { from: 'sam', text: 'Open question: do we discount the bundle again on Cyber Monday, or keep the price and add gift wrap?' },
-  { from: 'demo', text: 'Decision: we keep the $89 price and add free gift wrap. The budget is $12k, 60% for creators and 40% for paid social.' },
+  {
+    from: 'demo',
+    text: 'I will set up free shipping over $75 in Shopify and brief the design team on the bundle banners.',
+  },
+  {
+    from: 'sam',
+    text: 'Open question: do we discount the bundle again on Cyber Monday, or keep the price and add gift wrap?',
+  },
+  {
+    from: 'demo',
+    text: 'Decision: we keep the $89 price and add free gift wrap. The budget is $12k, 60% for creators and 40% for paid social.',
+  },
 ];
 
-async function seedCampaignThread(useCases: UseCases, args: { workspaceId: string; access: WorkspaceAccess; generalId: string }): Promise<void> {
+async function seedCampaignThread(
+  useCases: UseCases,
+  args: { workspaceId: string; access: WorkspaceAccess; generalId: string },
+): Promise<void> {
   const { ctx } = useCases;
   let samRow = await findUserByEmail(ctx.db, DEMO_TEAMMATE_EMAIL);
   if (!samRow) {
@@ -43,12 +64,21 @@ async function seedCampaignThread(useCases: UseCases, args: { workspaceId: strin
     const channel = (await findChannelByName(ctx.db, { workspaceId: args.workspaceId, name }))!;
     await addChannelMember(ctx.db, { workspaceId: args.workspaceId, channelId: channel.id, userId: sam.id });
   }
-  const samAccess: WorkspaceAccess = { workspaceId: args.workspaceId, role: 'member', actor: { kind: 'user', userId: sam.id, sessionId: 'demo-seed' } };
+  const samAccess: WorkspaceAccess = {
+    workspaceId: args.workspaceId,
+    role: 'member',
+    actor: { kind: 'user', userId: sam.id, sessionId: 'demo-seed' },
+  };
   let rootId: string | undefined;
   for (const [index, message] of CAMPAIGN_THREAD.entries()) {
     const { message: stored } = await useCases.chat.sendMessage(message.from === 'demo' ? args.access : samAccess, {
       channelId: args.generalId,
-      input: { text: message.text, mentions: [], clientMessageId: `demo-campaign-${index}`, ...(rootId ? { threadRootId: rootId } : {}) },
+      input: {
+        text: message.text,
+        mentions: [],
+        clientMessageId: `demo-campaign-${index}`,
+        ...(rootId ? { threadRootId: rootId } : {}),
+      },
     });
     rootId ??= stored.id;
   }
@@ -59,7 +89,9 @@ async function seedCampaignThread(useCases: UseCases, args: { workspaceId: strin
  * text block, the channels the example agents use (#general, #sales, #ops, #support), a welcome message and a
  * campaign discussion with a teammate in #general. Safe to run on every start: it only adds what is missing.
  */
-export async function seedDemo(useCases: UseCases): Promise<{ email: string; password: string; workspaceId: string; pageId: string }> {
+export async function seedDemo(
+  useCases: UseCases,
+): Promise<{ email: string; password: string; workspaceId: string; pageId: string }> {
   const { ctx } = useCases;
   let userRow = await findUserByEmail(ctx.db, DEMO_EMAIL);
   if (!userRow) {
@@ -75,7 +107,13 @@ export async function seedDemo(useCases: UseCases): Promise<{ email: string; pas
 
   for (const [name, topic] of DEMO_CHANNELS) {
     if (!(await findChannelByName(ctx.db, { workspaceId: workspace.id, name }))) {
-      const channel = await insertChannel(ctx.db, { workspaceId: workspace.id, name, visibility: 'public', topic, createdBy: user.id });
+      const channel = await insertChannel(ctx.db, {
+        workspaceId: workspace.id,
+        name,
+        visibility: 'public',
+        topic,
+        createdBy: user.id,
+      });
       await addChannelMember(ctx.db, { workspaceId: workspace.id, channelId: channel.id, userId: user.id });
     }
   }
@@ -93,8 +131,9 @@ export async function seedDemo(useCases: UseCases): Promise<{ email: string; pas
 
   await seedCampaignThread(useCases, { workspaceId: workspace.id, access, generalId: general.id });
 
-  const page = (await findPagesByTitle(ctx.db, { workspaceId: workspace.id, title: DEMO_PAGE }))[0]
-    ?? (await useCases.canvas.createPage(access, { title: DEMO_PAGE, icon: '🎄' }));
+  const page =
+    (await findPagesByTitle(ctx.db, { workspaceId: workspace.id, title: DEMO_PAGE }))[0] ??
+    (await useCases.canvas.createPage(access, { title: DEMO_PAGE, icon: '🎄' }));
   if (!(await findBlockByKey(ctx.db, { workspaceId: workspace.id, pageId: page.id, key: 'goal' }))) {
     await useCases.canvas.createBlock(access, page.id, {
       type: 'text',

@@ -34,7 +34,13 @@ export const SessionSchema = z
 export type Session = z.infer<typeof SessionSchema>;
 
 export const WorkspaceSchema = z
-  .object({ id, name: z.string(), role: WorkspaceRoleSchema.describe('Your role here'), createdAt: timestamp, updatedAt: timestamp })
+  .object({
+    id,
+    name: z.string(),
+    role: WorkspaceRoleSchema.describe('Your role here'),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
   .meta({ id: 'Workspace' });
 export type Workspace = z.infer<typeof WorkspaceSchema>;
 
@@ -68,12 +74,28 @@ export const CredentialStatusSchema = z
 export type CredentialStatus = z.infer<typeof CredentialStatusSchema>;
 
 export const BrandSchema = z
-  .object({ id, workspaceId: id, name: z.string(), shopDomain: z.string().nullable(), credentials: CredentialStatusSchema, createdAt: timestamp, updatedAt: timestamp })
+  .object({
+    id,
+    workspaceId: id,
+    name: z.string(),
+    shopDomain: z.string().nullable(),
+    credentials: CredentialStatusSchema,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
   .meta({ id: 'Brand' });
 export type Brand = z.infer<typeof BrandSchema>;
 
 export const CreatorSchema = z
-  .object({ id, workspaceId: id, name: z.string(), handle: z.string().nullable(), credentials: CredentialStatusSchema, createdAt: timestamp, updatedAt: timestamp })
+  .object({
+    id,
+    workspaceId: id,
+    name: z.string(),
+    handle: z.string().nullable(),
+    credentials: CredentialStatusSchema,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
   .meta({ id: 'Creator' });
 export type Creator = z.infer<typeof CreatorSchema>;
 
@@ -154,7 +176,15 @@ export const MessageSchema = z
 export type Message = z.infer<typeof MessageSchema>;
 
 export const PromptLibrarySchema = z
-  .object({ id, workspaceId: id, name: z.string(), description: z.string(), promptCount: z.int(), createdAt: timestamp, updatedAt: timestamp })
+  .object({
+    id,
+    workspaceId: id,
+    name: z.string(),
+    description: z.string(),
+    promptCount: z.int(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
   .meta({ id: 'PromptLibrary' });
 export type PromptLibrary = z.infer<typeof PromptLibrarySchema>;
 
@@ -180,7 +210,10 @@ export const NotificationSchema = z
     kind: z.string(),
     title: z.string(),
     body: z.string(),
-    link: z.string().nullable().describe('Where the notification points, e.g. /workspaces/<id>/channels/<id>?message=<id>'),
+    link: z
+      .string()
+      .nullable()
+      .describe('Where the notification points, e.g. /workspaces/<id>/channels/<id>?message=<id>'),
     source: z.object({ type: z.string(), id: z.string() }).nullable(),
     read: z.boolean(),
     createdAt: timestamp,
@@ -188,7 +221,16 @@ export const NotificationSchema = z
   .meta({ id: 'Notification' });
 export type Notification = z.infer<typeof NotificationSchema>;
 
-export const apiTokenScopes = ['canvas:read', 'canvas:write', 'chat:read', 'chat:write', 'notifications:write', 'search:read', 'vectors:read', 'vectors:write'] as const;
+export const apiTokenScopes = [
+  'canvas:read',
+  'canvas:write',
+  'chat:read',
+  'chat:write',
+  'notifications:write',
+  'search:read',
+  'vectors:read',
+  'vectors:write',
+] as const;
 export const ApiTokenScopeSchema = z.enum(apiTokenScopes).meta({ id: 'ApiTokenScope' });
 export type ApiTokenScope = z.infer<typeof ApiTokenScopeSchema>;
 

@@ -66,7 +66,17 @@ export class Notifications {
     if (problems.length > 0) throw invalidRequest(problems);
     const created = [];
     for (const userId of new Set(userIds)) {
-      created.push(await this.create({ workspaceId: access.workspaceId, userId, kind: args.kind, title: args.title, body: args.body, link: args.link, source: args.source }));
+      created.push(
+        await this.create({
+          workspaceId: access.workspaceId,
+          userId,
+          kind: args.kind,
+          title: args.title,
+          body: args.body,
+          link: args.link,
+          source: args.source,
+        }),
+      );
     }
     return created;
   }

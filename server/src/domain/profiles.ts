@@ -52,13 +52,24 @@ export class Profiles {
 
   async createBrand(access: WorkspaceAccess, args: { name: string; shopDomain: string | null }): Promise<Brand> {
     requireAdmin(access);
-    const brandId = await insertBrand(this.#ctx.db, { workspaceId: access.workspaceId, name: args.name.trim(), shopDomain: args.shopDomain });
+    const brandId = await insertBrand(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      name: args.name.trim(),
+      shopDomain: args.shopDomain,
+    });
     return this.getBrand(access, brandId);
   }
 
-  async updateBrand(access: WorkspaceAccess, brandId: string, args: { name?: string; shopDomain?: string | null }): Promise<Brand> {
+  async updateBrand(
+    access: WorkspaceAccess,
+    brandId: string,
+    args: { name?: string; shopDomain?: string | null },
+  ): Promise<Brand> {
     requireAdmin(access);
-    if (!(await updateBrand(this.#ctx.db, { workspaceId: access.workspaceId, brandId, ...args, name: args.name?.trim() }))) throw notFound('brand');
+    if (
+      !(await updateBrand(this.#ctx.db, { workspaceId: access.workspaceId, brandId, ...args, name: args.name?.trim() }))
+    )
+      throw notFound('brand');
     return this.getBrand(access, brandId);
   }
 
@@ -74,27 +85,53 @@ export class Profiles {
 
   async createCreator(access: WorkspaceAccess, args: { name: string; handle: string | null }): Promise<Creator> {
     requireAdmin(access);
-    const creatorId = await insertCreator(this.#ctx.db, { workspaceId: access.workspaceId, name: args.name.trim(), handle: args.handle });
+    const creatorId = await insertCreator(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      name: args.name.trim(),
+      handle: args.handle,
+    });
     return this.getCreator(access, creatorId);
   }
 
-  async updateCreator(access: WorkspaceAccess, creatorId: string, args: { name?: string; handle?: string | null }): Promise<Creator> {
+  async updateCreator(
+    access: WorkspaceAccess,
+    creatorId: string,
+    args: { name?: string; handle?: string | null },
+  ): Promise<Creator> {
     requireAdmin(access);
-    if (!(await updateCreator(this.#ctx.db, { workspaceId: access.workspaceId, creatorId, ...args, name: args.name?.trim() }))) throw notFound('creator');
+    if (
+      !(await updateCreator(this.#ctx.db, {
+        workspaceId: access.workspaceId,
+        creatorId,
+        ...args,
+        name: args.name?.trim(),
+      }))
+    )
+      throw notFound('creator');
     return this.getCreator(access, creatorId);
   }
 
-  async deleteProfile(access: WorkspaceAccess, args: { ownerType: CredentialOwnerType; ownerId: string }): Promise<void> {
+  async deleteProfile(
+    access: WorkspaceAccess,
+    args: { ownerType: CredentialOwnerType; ownerId: string },
+  ): Promise<void> {
     requireAdmin(access);
-    if (!(await deleteProfile(this.#ctx.db, { workspaceId: access.workspaceId, ...args }))) throw notFound(args.ownerType);
+    if (!(await deleteProfile(this.#ctx.db, { workspaceId: access.workspaceId, ...args })))
+      throw notFound(args.ownerType);
   }
 
   /** Seals and stores credentials (replacing earlier ones). The response carries only their status. */
-  async setCredentials(access: WorkspaceAccess, args: { ownerType: CredentialOwnerType; ownerId: string; credentials: IntegrationCredentials }): Promise<void> {
+  async setCredentials(
+    access: WorkspaceAccess,
+    args: { ownerType: CredentialOwnerType; ownerId: string; credentials: IntegrationCredentials },
+  ): Promise<void> {
     requireAdmin(access);
     await this.#assertOwner(access, args);
     const sealed = encryptSecret({
-      plaintext: JSON.stringify({ accessToken: args.credentials.accessToken, refreshToken: args.credentials.refreshToken }),
+      plaintext: JSON.stringify({
+        accessToken: args.credentials.accessToken,
+        refreshToken: args.credentials.refreshToken,
+      }),
       keyring: this.#ctx.keyring,
       associatedData: associatedData(args.ownerType, args.ownerId),
     });
@@ -109,7 +146,10 @@ export class Profiles {
     });
   }
 
-  async removeCredentials(access: WorkspaceAccess, args: { ownerType: CredentialOwnerType; ownerId: string }): Promise<void> {
+  async removeCredentials(
+    access: WorkspaceAccess,
+    args: { ownerType: CredentialOwnerType; ownerId: string },
+  ): Promise<void> {
     requireAdmin(access);
     await this.#assertOwner(access, args);
     await deleteCredential(this.#ctx.db, { workspaceId: access.workspaceId, ...args });
@@ -119,12 +159,25 @@ export class Profiles {
    * Decrypted credentials for server-side use (OAuth refresh, agent runs). Not reachable from any route.
    * @example const creds = await profiles.readCredentials({ workspaceId, ownerType: 'brand', ownerId: brandId });
    */
-  async readCredentials(args: { workspaceId: string; ownerType: CredentialOwnerType; ownerId: string }): Promise<IntegrationCredentials | undefined> {
+  async readCredentials(args: {
+    workspaceId: string;
+    ownerType: CredentialOwnerType;
+    ownerId: string;
+  }): Promise<IntegrationCredentials | undefined> {
     const row = await findCredential(this.#ctx.db, args);
     if (!row) return undefined;
-    const plaintext = decryptSecret({ sealed: row.ciphertext, keyring: this.#ctx.keyring, associatedData: associatedData(args.ownerType, args.ownerId) });
+    const plaintext = decryptSecret({
+      sealed: row.ciphertext,
+      keyring: this.#ctx.keyring,
+      associatedData: associatedData(args.ownerType, args.ownerId),
+    });
     const secret = JSON.parse(plaintext) as { accessToken: string; refreshToken?: string };
-    return { accessToken: secret.accessToken, refreshToken: secret.refreshToken, scopes: row.scopes, expiresAt: row.expires_at?.toISOString() ?? null };
+    return {
+      accessToken: secret.accessToken,
+      refreshToken: secret.refreshToken,
+      scopes: row.scopes,
+      expiresAt: row.expires_at?.toISOString() ?? null,
+    };
   }
 
   /** Re-encrypts every credential sealed with an older key under the current key; returns how many changed. */
@@ -135,19 +188,32 @@ export class Profiles {
       const batch = await listCredentialsNotSealedWith(db, { currentKeyId: keyring.currentKeyId, limit: 100 });
       if (batch.length === 0) return rotated;
       for (const row of batch) {
-        const sealed = rotateSecret({ sealed: { keyId: row.key_id, ciphertext: row.ciphertext }, keyring, associatedData: associatedData(row.owner_type, row.owner_id) });
-        await replaceCredentialCiphertext(db, { id: row.id, fromKeyId: row.key_id, keyId: sealed.keyId, ciphertext: sealed.ciphertext });
+        const sealed = rotateSecret({
+          sealed: { keyId: row.key_id, ciphertext: row.ciphertext },
+          keyring,
+          associatedData: associatedData(row.owner_type, row.owner_id),
+        });
+        await replaceCredentialCiphertext(db, {
+          id: row.id,
+          fromKeyId: row.key_id,
+          keyId: sealed.keyId,
+          ciphertext: sealed.ciphertext,
+        });
         rotated += 1;
       }
     }
   }
 
-  async #assertOwner(access: WorkspaceAccess, args: { ownerType: CredentialOwnerType; ownerId: string }): Promise<void> {
+  async #assertOwner(
+    access: WorkspaceAccess,
+    args: { ownerType: CredentialOwnerType; ownerId: string },
+  ): Promise<void> {
     if (args.ownerType === 'brand') await this.getBrand(access, args.ownerId);
     else await this.getCreator(access, args.ownerId);
   }
 }
 
 function requireAdmin(access: WorkspaceAccess): void {
-  if (!hasRole(access.role, 'admin')) throw forbidden('insufficient_role', 'Managing brands and creators needs the admin role');
+  if (!hasRole(access.role, 'admin'))
+    throw forbidden('insufficient_role', 'Managing brands and creators needs the admin role');
 }

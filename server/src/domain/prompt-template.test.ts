@@ -13,13 +13,21 @@ describe('prompt templates', () => {
   });
 
   it('fills known variables and lists missing ones once', () => {
-    expect(renderTemplate({ template: 'For {{brand}}: {{product}} and {{product}} ({{tone}})', variables: { brand: 'Acme', tone: '$1 off' } })).toEqual({
+    expect(
+      renderTemplate({
+        template: 'For {{brand}}: {{product}} and {{product}} ({{tone}})',
+        variables: { brand: 'Acme', tone: '$1 off' },
+      }),
+    ).toEqual({
       text: 'For Acme: {{product}} and {{product}} ($1 off)',
       missing: ['product'],
     });
   });
 
   it('does not read inherited properties as values', () => {
-    expect(renderTemplate({ template: '{{constructor}}', variables: {} })).toEqual({ text: '{{constructor}}', missing: ['constructor'] });
+    expect(renderTemplate({ template: '{{constructor}}', variables: {} })).toEqual({
+      text: '{{constructor}}',
+      missing: ['constructor'],
+    });
   });
 });

@@ -14,7 +14,10 @@ export function extractVariables(template: string): string[] {
 }
 
 /** Fills the variables it has values for; the ones it lacks stay as written and are listed in `missing`. */
-export function renderTemplate(args: { template: string; variables: Record<string, string> }): { text: string; missing: string[] } {
+export function renderTemplate(args: { template: string; variables: Record<string, string> }): {
+  text: string;
+  missing: string[];
+} {
   const missing: string[] = [];
   const text = args.template.replace(VARIABLE, (whole, name: string) => {
     if (Object.hasOwn(args.variables, name)) return args.variables[name]!;

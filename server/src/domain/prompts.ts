@@ -37,20 +37,45 @@ export class Prompts {
   async createLibrary(access: WorkspaceAccess, args: { name: string; description: string }): Promise<PromptLibrary> {
     requireWriter(access);
     try {
-      const id = await insertLibrary(this.#ctx.db, { workspaceId: access.workspaceId, name: args.name.trim(), description: args.description, createdBy: actingUserId(access) });
+      const id = await insertLibrary(this.#ctx.db, {
+        workspaceId: access.workspaceId,
+        name: args.name.trim(),
+        description: args.description,
+        createdBy: actingUserId(access),
+      });
       return await this.getLibrary(access, id);
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('library_name_taken', `A prompt library named ${JSON.stringify(args.name)} already exists; pick another name`);
+      if (isUniqueViolation(error))
+        throw conflict(
+          'library_name_taken',
+          `A prompt library named ${JSON.stringify(args.name)} already exists; pick another name`,
+        );
       throw error;
     }
   }
 
-  async updateLibrary(access: WorkspaceAccess, libraryId: string, args: { name?: string; description?: string }): Promise<PromptLibrary> {
+  async updateLibrary(
+    access: WorkspaceAccess,
+    libraryId: string,
+    args: { name?: string; description?: string },
+  ): Promise<PromptLibrary> {
     requireWriter(access);
     try {
-      if (!(await updateLibrary(this.#ctx.db, { workspaceId: access.workspaceId, libraryId, ...args, name: args.name?.trim() }))) throw notFound('prompt library');
+      if (
+        !(await updateLibrary(this.#ctx.db, {
+          workspaceId: access.workspaceId,
+          libraryId,
+          ...args,
+          name: args.name?.trim(),
+        }))
+      )
+        throw notFound('prompt library');
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('library_name_taken', `A prompt library named ${JSON.stringify(args.name)} already exists; pick another name`);
+      if (isUniqueViolation(error))
+        throw conflict(
+          'library_name_taken',
+          `A prompt library named ${JSON.stringify(args.name)} already exists; pick another name`,
+        );
       throw error;
     }
     return this.getLibrary(access, libraryId);
@@ -58,7 +83,8 @@ export class Prompts {
 
   async deleteLibrary(access: WorkspaceAccess, libraryId: string): Promise<void> {
     requireWriter(access);
-    if (!(await deleteLibrary(this.#ctx.db, { workspaceId: access.workspaceId, libraryId }))) throw notFound('prompt library');
+    if (!(await deleteLibrary(this.#ctx.db, { workspaceId: access.workspaceId, libraryId })))
+      throw notFound('prompt library');
   }
 
   async listPrompts(access: WorkspaceAccess, libraryId: string): Promise<Prompt[]> {
@@ -72,7 +98,11 @@ export class Prompts {
     return prompt;
   }
 
-  async createPrompt(access: WorkspaceAccess, libraryId: string, args: { name: string; description: string; template: string }): Promise<Prompt> {
+  async createPrompt(
+    access: WorkspaceAccess,
+    libraryId: string,
+    args: { name: string; description: string; template: string },
+  ): Promise<Prompt> {
     requireWriter(access);
     await this.getLibrary(access, libraryId);
     return insertPrompt(this.#ctx.db, {
@@ -92,7 +122,10 @@ export class Prompts {
     args: { name?: string; description?: string; template?: string; libraryId?: string },
   ): Promise<Prompt> {
     requireWriter(access);
-    if (args.libraryId !== undefined && !(await findLibrary(this.#ctx.db, { workspaceId: access.workspaceId, libraryId: args.libraryId }))) {
+    if (
+      args.libraryId !== undefined &&
+      !(await findLibrary(this.#ctx.db, { workspaceId: access.workspaceId, libraryId: args.libraryId }))
+    ) {
       throw invalidRequest([{ path: 'libraryId', message: 'no prompt library with this id in this workspace' }]);
     }
     const prompt = await updatePrompt(this.#ctx.db, {
@@ -111,7 +144,11 @@ export class Prompts {
     if (!(await deletePrompt(this.#ctx.db, { workspaceId: access.workspaceId, promptId }))) throw notFound('prompt');
   }
 
-  async renderPrompt(access: WorkspaceAccess, promptId: string, variables: Record<string, string>): Promise<{ text: string; missing: string[] }> {
+  async renderPrompt(
+    access: WorkspaceAccess,
+    promptId: string,
+    variables: Record<string, string>,
+  ): Promise<{ text: string; missing: string[] }> {
     const prompt = await this.getPrompt(access, promptId);
     return renderTemplate({ template: prompt.template, variables });
   }

@@ -9,7 +9,11 @@ import type { SearchHit } from './model';
  * from the user reaches PostgreSQL. Returns null when nothing searchable remains.
  */
 export function toPrefixTsquery(text: string): string | null {
-  const words = text.normalize('NFKC').match(/[\p{L}\p{N}]+/gu)?.slice(0, 12) ?? [];
+  const words =
+    text
+      .normalize('NFKC')
+      .match(/[\p{L}\p{N}]+/gu)
+      ?.slice(0, 12) ?? [];
   if (words.length === 0) return null;
   return words.map((w) => `${w.toLowerCase()}:*`).join(' & ');
 }
@@ -22,7 +26,10 @@ export class Search {
     this.#ctx = ctx;
   }
 
-  async search(access: WorkspaceAccess, args: { q: string; types: SearchableType[]; limit: number }): Promise<SearchHit[]> {
+  async search(
+    access: WorkspaceAccess,
+    args: { q: string; types: SearchableType[]; limit: number },
+  ): Promise<SearchHit[]> {
     const tsquery = toPrefixTsquery(args.q);
     if (!tsquery) throw invalidRequest([{ path: 'q', message: 'type at least one letter or digit to search for' }]);
     return searchWorkspace(this.#ctx.db, {

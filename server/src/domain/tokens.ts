@@ -25,7 +25,11 @@ export interface AccessTokenClaims {
 }
 
 /** Signs a short-lived HS256 access token. */
-export async function signAccessToken(args: { claims: AccessTokenClaims; key: Uint8Array; ttlSeconds: number }): Promise<{ token: string; expiresAt: Date }> {
+export async function signAccessToken(args: {
+  claims: AccessTokenClaims;
+  key: Uint8Array;
+  ttlSeconds: number;
+}): Promise<{ token: string; expiresAt: Date }> {
   const expiresAt = new Date(Date.now() + args.ttlSeconds * 1000);
   const token = await new SignJWT({ sid: args.claims.sessionId, typ: 'access' })
     .setProtectedHeader({ alg: 'HS256' })
@@ -41,7 +45,11 @@ export async function signAccessToken(args: { claims: AccessTokenClaims; key: Ui
 /** Verifies signature, issuer, audience and expiry; any failure is a 401 that says what to do. */
 export async function verifyAccessToken(args: { token: string; key: Uint8Array }): Promise<AccessTokenClaims> {
   try {
-    const { payload } = await jwtVerify(args.token, args.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(args.token, args.key, {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['HS256'],
+    });
     if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
       throw unauthorized('invalid_token', 'The bearer token is not an IONFLUX access token; log in again');
     }

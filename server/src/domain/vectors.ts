@@ -10,9 +10,17 @@ import {
 import { invalidRequest } from '../errors';
 import type { AppContext, WorkspaceAccess } from './context';
 
-export const VECTOR_LIMITS = { maxDimensions: 4096, maxDocumentsPerCall: 100, maxTextLength: 20_000, maxTopK: 100, maxDocumentsPerNamespace: 100_000 } as const;
+export const VECTOR_LIMITS = {
+  maxDimensions: 4096,
+  maxDocumentsPerCall: 100,
+  maxTextLength: 20_000,
+  maxTopK: 100,
+  maxDocumentsPerNamespace: 100_000,
+} as const;
 
-export const NamespaceSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'use 1-100 letters, digits, dot, dash or underscore');
+export const NamespaceSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'use 1-100 letters, digits, dot, dash or underscore');
 const embedding = z
   .array(z.number().refine(Number.isFinite, 'must be a finite number'))
   .min(1)
@@ -24,8 +32,16 @@ export const VectorDocumentSchema = z.strictObject({
   metadata: z.record(z.string(), z.unknown()).default({}),
   embedding,
 });
-export const VectorQuerySchema = z.strictObject({ embedding, topK: z.int().min(1).max(VECTOR_LIMITS.maxTopK).default(5) });
-export const VectorMatchSchema = z.object({ id: z.string(), score: z.number(), text: z.string(), metadata: z.record(z.string(), z.unknown()) });
+export const VectorQuerySchema = z.strictObject({
+  embedding,
+  topK: z.int().min(1).max(VECTOR_LIMITS.maxTopK).default(5),
+});
+export const VectorMatchSchema = z.object({
+  id: z.string(),
+  score: z.number(),
+  text: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+});
 
 /** The workspace's own vector store (pgvector when the database has it), for agents without a Pinecone index. */
 export class Vectors {
@@ -42,19 +58,44 @@ export class Vectors {
     return this.#pgvector;
   }
 
-  async upsert(access: WorkspaceAccess, args: { namespace: string; documents: z.output<typeof VectorDocumentSchema>[] }): Promise<{ upserted: number; namespace: string }> {
+  async upsert(
+    access: WorkspaceAccess,
+    args: { namespace: string; documents: z.output<typeof VectorDocumentSchema>[] },
+  ): Promise<{ upserted: number; namespace: string }> {
     const dimensions = new Set(args.documents.map((d) => d.embedding.length));
-    if (dimensions.size > 1) throw invalidRequest([{ path: 'documents', message: 'every embedding of one call must have the same number of dimensions' }]);
-    const existing = await countVectorDocuments(this.#ctx.db, { workspaceId: access.workspaceId, namespace: args.namespace });
+    if (dimensions.size > 1)
+      throw invalidRequest([
+        { path: 'documents', message: 'every embedding of one call must have the same number of dimensions' },
+      ]);
+    const existing = await countVectorDocuments(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      namespace: args.namespace,
+    });
     if (existing + args.documents.length > VECTOR_LIMITS.maxDocumentsPerNamespace) {
-      throw invalidRequest([{ path: 'documents', message: `a namespace holds at most ${VECTOR_LIMITS.maxDocumentsPerNamespace} documents; use another namespace or Pinecone` }]);
+      throw invalidRequest([
+        {
+          path: 'documents',
+          message: `a namespace holds at most ${VECTOR_LIMITS.maxDocumentsPerNamespace} documents; use another namespace or Pinecone`,
+        },
+      ]);
     }
-    const upserted = await upsertVectorDocuments(this.#ctx.db, { workspaceId: access.workspaceId, namespace: args.namespace, documents: args.documents });
+    const upserted = await upsertVectorDocuments(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      namespace: args.namespace,
+      documents: args.documents,
+    });
     return { upserted, namespace: args.namespace };
   }
 
-  async query(access: WorkspaceAccess, args: { namespace: string; embedding: number[]; topK: number }): Promise<{ matches: VectorMatch[]; count: number }> {
-    const matches = await queryVectorDocuments(this.#ctx.db, { ...args, workspaceId: access.workspaceId, pgvector: await this.usesPgvector() });
+  async query(
+    access: WorkspaceAccess,
+    args: { namespace: string; embedding: number[]; topK: number },
+  ): Promise<{ matches: VectorMatch[]; count: number }> {
+    const matches = await queryVectorDocuments(this.#ctx.db, {
+      ...args,
+      workspaceId: access.workspaceId,
+      pgvector: await this.usesPgvector(),
+    });
     return { matches, count: matches.length };
   }
 

@@ -35,23 +35,40 @@ export class WorkspaceAccessPolicy {
   }
 
   /** Resolves the access or throws 404 (outsider) / 403 (role or scope too small). */
-  async require(args: { actor: Actor; workspaceId: string; minRole: WorkspaceRole; scope?: ApiTokenScope }): Promise<WorkspaceAccess> {
+  async require(args: {
+    actor: Actor;
+    workspaceId: string;
+    minRole: WorkspaceRole;
+    scope?: ApiTokenScope;
+  }): Promise<WorkspaceAccess> {
     const { actor, workspaceId, minRole, scope } = args;
     let role: WorkspaceRole | undefined;
     if (actor.kind === 'user') {
       role = await this.roleOf({ userId: actor.userId, workspaceId });
     } else if (actor.workspaceId === workspaceId) {
       if (scope === undefined) {
-        throw new AppError({ status: 403, code: 'api_token_not_allowed', message: 'API tokens cannot call this operation; sign in as a user' });
+        throw new AppError({
+          status: 403,
+          code: 'api_token_not_allowed',
+          message: 'API tokens cannot call this operation; sign in as a user',
+        });
       }
       if (!actor.scopes.includes(scope)) {
-        throw new AppError({ status: 403, code: 'missing_scope', message: `This API token lacks the ${scope} scope; create a token with it` });
+        throw new AppError({
+          status: 403,
+          code: 'missing_scope',
+          message: `This API token lacks the ${scope} scope; create a token with it`,
+        });
       }
       role = actor.role;
     }
     if (!role) throw notFound('workspace');
     if (!hasRole(role, minRole)) {
-      throw new AppError({ status: 403, code: 'insufficient_role', message: `This needs the ${minRole} role or higher in this workspace (you are ${role})` });
+      throw new AppError({
+        status: 403,
+        code: 'insufficient_role',
+        message: `This needs the ${minRole} role or higher in this workspace (you are ${role})`,
+      });
     }
     return { workspaceId, role, actor };
   }

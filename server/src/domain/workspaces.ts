@@ -45,7 +45,13 @@ export class Workspaces {
     const workspaceId = await this.#ctx.db.transaction().execute(async (tx) => {
       const { id } = await insertWorkspace(tx, { name: args.name.trim(), createdBy: args.userId });
       await upsertMember(tx, { workspaceId: id, userId: args.userId, role: 'owner' });
-      const general = await insertChannel(tx, { workspaceId: id, name: 'general', visibility: 'public', topic: 'Company-wide announcements and chat', createdBy: args.userId });
+      const general = await insertChannel(tx, {
+        workspaceId: id,
+        name: 'general',
+        visibility: 'public',
+        topic: 'Company-wide announcements and chat',
+        createdBy: args.userId,
+      });
       await addChannelMember(tx, { workspaceId: id, channelId: general.id, userId: args.userId });
       await updateUser(tx, { userId: args.userId, currentWorkspaceId: id });
       return id;
@@ -55,7 +61,10 @@ export class Workspaces {
   }
 
   async get(access: WorkspaceAccess): Promise<Workspace> {
-    const workspace = await findWorkspaceForMember(this.#ctx.db, { workspaceId: access.workspaceId, userId: this.#userId(access) });
+    const workspace = await findWorkspaceForMember(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      userId: this.#userId(access),
+    });
     if (!workspace) throw notFound('workspace');
     return workspace;
   }
@@ -95,10 +104,12 @@ export class Workspaces {
   /** Removes a member (admins), or lets a member leave (anyone, for themselves). */
   async removeMember(access: WorkspaceAccess, userId: string): Promise<void> {
     const self = access.actor.kind === 'user' && access.actor.userId === userId;
-    if (!self && !hasRole(access.role, 'admin')) throw forbidden('insufficient_role', 'Only admins can remove other members');
+    if (!self && !hasRole(access.role, 'admin'))
+      throw forbidden('insufficient_role', 'Only admins can remove other members');
     const current = await findMembershipRole(this.#ctx.db, { workspaceId: access.workspaceId, userId });
     if (!current) throw notFound('member');
-    if (current === 'owner' && !self && access.role !== 'owner') throw forbidden('owner_required', 'Only an owner can remove an owner');
+    if (current === 'owner' && !self && access.role !== 'owner')
+      throw forbidden('owner_required', 'Only an owner can remove an owner');
     if (current === 'owner' && (await countOwners(this.#ctx.db, access.workspaceId)) <= 1) {
       throw conflict('last_owner', 'The last owner cannot leave: make someone else owner first');
     }
@@ -108,8 +119,12 @@ export class Workspaces {
   }
 
   /** Creates an invitation; the token is returned once (only its hash is stored). */
-  async invite(access: WorkspaceAccess, args: { email: string; role: WorkspaceRole }): Promise<{ invitation: Invitation; token: string }> {
-    if (args.role === 'owner' && access.role !== 'owner') throw forbidden('owner_required', 'Only an owner can invite another owner');
+  async invite(
+    access: WorkspaceAccess,
+    args: { email: string; role: WorkspaceRole },
+  ): Promise<{ invitation: Invitation; token: string }> {
+    if (args.role === 'owner' && access.role !== 'owner')
+      throw forbidden('owner_required', 'Only an owner can invite another owner');
     const token = generateOpaqueToken('ifi');
     const row = await insertInvitation(this.#ctx.db, {
       workspaceId: access.workspaceId,
@@ -140,10 +155,17 @@ export class Workspaces {
     if (!user) throw notFound('user');
     const invitation = toInvitation(row);
     if (invitation.status !== 'pending') {
-      throw new AppError({ status: 410, code: `invitation_${invitation.status}`, message: `This invitation is ${invitation.status}; ask for a new one` });
+      throw new AppError({
+        status: 410,
+        code: `invitation_${invitation.status}`,
+        message: `This invitation is ${invitation.status}; ask for a new one`,
+      });
     }
     if (user.email_normalized !== row.email_normalized) {
-      throw forbidden('invitation_email_mismatch', `This invitation is for ${row.email_normalized}; sign in with that email to accept it`);
+      throw forbidden(
+        'invitation_email_mismatch',
+        `This invitation is for ${row.email_normalized}; sign in with that email to accept it`,
+      );
     }
     await this.#ctx.db.transaction().execute(async (tx) => {
       if (!(await markInvitationAccepted(tx, { invitationId: row.id, userId: args.userId }))) {
@@ -151,7 +173,8 @@ export class Workspaces {
       }
       const existing = await findMembershipRole(tx, { workspaceId: row.workspace_id, userId: args.userId });
       // Accepting never demotes someone who is already a member with a higher role.
-      if (!existing || !hasRole(existing, row.role)) await upsertMember(tx, { workspaceId: row.workspace_id, userId: args.userId, role: row.role });
+      if (!existing || !hasRole(existing, row.role))
+        await upsertMember(tx, { workspaceId: row.workspace_id, userId: args.userId, role: row.role });
       await updateUser(tx, { userId: args.userId, currentWorkspaceId: row.workspace_id });
     });
     this.#access.forget({ userId: args.userId, workspaceId: row.workspace_id });
@@ -159,7 +182,8 @@ export class Workspaces {
   }
 
   #userId(access: WorkspaceAccess): string {
-    if (access.actor.kind !== 'user') throw forbidden('api_token_not_allowed', 'API tokens cannot call this operation; sign in as a user');
+    if (access.actor.kind !== 'user')
+      throw forbidden('api_token_not_allowed', 'API tokens cannot call this operation; sign in as a user');
     return access.actor.userId;
   }
 }

@@ -62,7 +62,9 @@ export class ChannelFollower {
   }
 
   async #join(): Promise<void> {
-    const ack = await this.socket.timeout(5000).emitWithAck('channel:join', { workspaceId: this.args.workspaceId, channelId: this.args.channelId });
+    const ack = await this.socket
+      .timeout(5000)
+      .emitWithAck('channel:join', { workspaceId: this.args.workspaceId, channelId: this.args.channelId });
     if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack.error)}`);
   }
 

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { io as connectClient, type Socket as ClientSocket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import {
+  io as connectClient,
+  type Socket as ClientSocket,
+  type ManagerOptions,
+  type SocketOptions,
+} from 'socket.io-client';
 import type { ServerOptions } from '../config';
 import { startServer, type ServerHandle } from '../server';
 
@@ -14,13 +19,16 @@ import { startServer, type ServerHandle } from '../server';
 export type TestDatabaseTarget = 'pglite' | 'postgres';
 
 export function testDatabaseTarget(): TestDatabaseTarget {
-  return (globalThis as { __IONFLUX_TEST_DATABASE__?: string }).__IONFLUX_TEST_DATABASE__ === 'postgres' ? 'postgres' : 'pglite';
+  return (globalThis as { __IONFLUX_TEST_DATABASE__?: string }).__IONFLUX_TEST_DATABASE__ === 'postgres'
+    ? 'postgres'
+    : 'pglite';
 }
 
 /** Creates a uniquely named database on the test PostgreSQL server; returns its URL and a function dropping it. */
 export async function createTestPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const adminUrl = process.env.IONFLUX_TEST_DATABASE_URL;
-  if (!adminUrl) throw new Error('IONFLUX_TEST_DATABASE_URL is not set: start one with server/scripts/start-test-postgres.sh');
+  if (!adminUrl)
+    throw new Error('IONFLUX_TEST_DATABASE_URL is not set: start one with server/scripts/start-test-postgres.sh');
   const name = `ifx_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -65,13 +73,22 @@ export interface TestUser {
 export interface TestServer {
   server: ServerHandle;
   url: string;
-  request<T = any>(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string }): Promise<HttpResult<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string },
+  ): Promise<HttpResult<T>>;
   /** Signs a new user up (unique email) and returns their token and cookies. */
   signup(name?: string): Promise<TestUser>;
   /** Creates a workspace as `user` and returns its id. */
   createWorkspace(user: TestUser, name?: string): Promise<string>;
   /** Invites `user` into `workspaceId` with `role` (as `owner`) and accepts the invitation. */
-  addMember(args: { owner: TestUser; user: TestUser; workspaceId: string; role: 'owner' | 'admin' | 'member' | 'viewer' }): Promise<void>;
+  addMember(args: {
+    owner: TestUser;
+    user: TestUser;
+    workspaceId: string;
+    role: 'owner' | 'admin' | 'member' | 'viewer';
+  }): Promise<void>;
   /** A socket.io client authenticated with `token`, connected (websocket only). */
   connect(token: string, options?: Partial<ManagerOptions & SocketOptions>): Promise<ClientSocket>;
   close(): Promise<void>;
@@ -111,7 +128,8 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
     const response = await fetch(`${server.url}${path}`, { method, headers, body });
     const text = await response.text();
     let parsed: unknown = text;
-    if ((response.headers.get('content-type') ?? '').includes('application/json') && text !== '') parsed = JSON.parse(text);
+    if ((response.headers.get('content-type') ?? '').includes('application/json') && text !== '')
+      parsed = JSON.parse(text);
     return { status: response.status, body: parsed as any, headers: response.headers };
   };
 
@@ -141,13 +159,25 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
       return res.body.workspace.id;
     },
     async addMember({ owner, user, workspaceId, role }) {
-      const invite = await request('POST', `/api/workspaces/${workspaceId}/invitations`, { token: owner.token, body: { email: user.email, role } });
+      const invite = await request('POST', `/api/workspaces/${workspaceId}/invitations`, {
+        token: owner.token,
+        body: { email: user.email, role },
+      });
       if (invite.status !== 201) throw new Error(`invite failed: ${invite.status} ${JSON.stringify(invite.body)}`);
-      const accept = await request('POST', '/api/invitations/accept', { token: user.token, body: { token: invite.body.token } });
+      const accept = await request('POST', '/api/invitations/accept', {
+        token: user.token,
+        body: { token: invite.body.token },
+      });
       if (accept.status !== 200) throw new Error(`accept failed: ${accept.status} ${JSON.stringify(accept.body)}`);
     },
     async connect(token, socketOptions = {}) {
-      const socket = connectClient(server.url, { transports: ['websocket'], auth: { token }, reconnectionDelay: 50, reconnectionDelayMax: 200, ...socketOptions });
+      const socket = connectClient(server.url, {
+        transports: ['websocket'],
+        auth: { token },
+        reconnectionDelay: 50,
+        reconnectionDelayMax: 200,
+        ...socketOptions,
+      });
       sockets.add(socket);
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());
@@ -174,12 +204,22 @@ export function cookieHeader(headers: Headers): string {
 }
 
 /** Emits with an acknowledgement and resolves with it (rejects after `timeoutMs`). */
-export function emitWithAck<T = any>(socket: ClientSocket, event: string, payload: unknown, timeoutMs = 5_000): Promise<T> {
+export function emitWithAck<T = any>(
+  socket: ClientSocket,
+  event: string,
+  payload: unknown,
+  timeoutMs = 5_000,
+): Promise<T> {
   return socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<T>;
 }
 
 /** Resolves with the next `event` payload matching `predicate`. */
-export function nextEvent<T = any>(socket: ClientSocket, event: string, predicate: (payload: T) => boolean = () => true, timeoutMs = 5_000): Promise<T> {
+export function nextEvent<T = any>(
+  socket: ClientSocket,
+  event: string,
+  predicate: (payload: T) => boolean = () => true,
+  timeoutMs = 5_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, listener);

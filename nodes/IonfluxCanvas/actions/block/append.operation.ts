@@ -2,7 +2,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { forOperation } from '../../../shared/operation';
 import type { OperationMeta } from '../../../shared/operation';
 import { IonfluxApiClient, IonfluxApiError } from '../../../shared/ionflux/transport';
-import { blockOutput, blockProperties, findBlock, putBlock, readSnippet, readTarget, VERSION_CONFLICT_RETRIES } from './common';
+import {
+  blockOutput,
+  blockProperties,
+  findBlock,
+  putBlock,
+  readSnippet,
+  readTarget,
+  VERSION_CONFLICT_RETRIES,
+} from './common';
 
 export const meta: OperationMeta = { action: 'canvas.append', effect: 'write', idempotent: false };
 
@@ -19,7 +27,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
       const old = existing?.block.type === 'agent_snippet' ? existing.block.content : undefined;
       const content: IDataObject = { ...addition };
       if (old) {
-        content.markdown = [old.markdown, addition.markdown].filter((m) => typeof m === 'string' && m !== '').join('\n\n');
+        content.markdown = [old.markdown, addition.markdown]
+          .filter((m) => typeof m === 'string' && m !== '')
+          .join('\n\n');
         if (!addition.title && old.title) content.title = old.title;
         const before = Array.isArray(old.data) ? old.data : old.data === undefined ? [] : [old.data];
         const added = Array.isArray(addition.data) ? addition.data : addition.data === undefined ? [] : [addition.data];
@@ -28,7 +38,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
       try {
         return blockOutput(await putBlock(api, this, target, content, existing?.block.version));
       } catch (error) {
-        if (!(error instanceof IonfluxApiError && error.status === 409) || attempt >= VERSION_CONFLICT_RETRIES) throw error;
+        if (!(error instanceof IonfluxApiError && error.status === 409) || attempt >= VERSION_CONFLICT_RETRIES)
+          throw error;
       }
     }
   });

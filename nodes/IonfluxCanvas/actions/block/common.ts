@@ -40,7 +40,11 @@ export function blockProperties(verb: string): INodeProperties[] {
       name: 'format',
       type: 'options',
       options: [
-        { name: 'Markdown', value: 'markdown', description: 'Text as markdown; structured data rendered as a table or JSON' },
+        {
+          name: 'Markdown',
+          value: 'markdown',
+          description: 'Text as markdown; structured data rendered as a table or JSON',
+        },
         { name: 'Text', value: 'text', description: 'Plain text' },
         { name: 'JSON', value: 'json', description: 'Structured data shown as JSON' },
         { name: 'Table', value: 'table', description: 'A list of objects shown as a table' },
@@ -59,22 +63,36 @@ export interface BlockTarget {
 
 export function readTarget(ctx: IExecuteFunctions, itemIndex: number): BlockTarget {
   const key = readString(ctx, 'block', itemIndex, { required: true }).trim();
-  if (!BLOCK_KEY.test(key)) throw parameterError(ctx, 'block', itemIndex, `must be a block key of 1-100 lowercase letters, digits, - or _ (such as revenue-summary), but got "${key}".`);
+  if (!BLOCK_KEY.test(key))
+    throw parameterError(
+      ctx,
+      'block',
+      itemIndex,
+      `must be a block key of 1-100 lowercase letters, digits, - or _ (such as revenue-summary), but got "${key}".`,
+    );
   const page = readString(ctx, 'page', itemIndex)?.trim();
   // Without a page, the workflow's own page: named after the agent, created on first write.
-  return page ? { page, createPageIfMissing: false, key } : { page: ctx.getWorkflow().name ?? 'Agent output', createPageIfMissing: true, key };
+  return page
+    ? { page, createPageIfMissing: false, key }
+    : { page: ctx.getWorkflow().name ?? 'Agent output', createPageIfMissing: true, key };
 }
 
 function cell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text =
+    value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 /** A markdown table of a list of objects (columns: keys in first-seen order, at most 12). */
 export function markdownTable(rows: unknown[]): string {
-  const objects: IDataObject[] = rows.map((row) => (row !== null && typeof row === 'object' && !Array.isArray(row) ? (row as IDataObject) : ({ value: row } as IDataObject)));
+  const objects: IDataObject[] = rows.map((row) =>
+    row !== null && typeof row === 'object' && !Array.isArray(row)
+      ? (row as IDataObject)
+      : ({ value: row } as IDataObject),
+  );
   const columns: string[] = [];
-  for (const row of objects) for (const key of Object.keys(row)) if (!columns.includes(key) && columns.length < 12) columns.push(key);
+  for (const row of objects)
+    for (const key of Object.keys(row)) if (!columns.includes(key) && columns.length < 12) columns.push(key);
   if (columns.length === 0) return '_No rows._';
   return [
     `| ${columns.map(cell).join(' | ')} |`,
@@ -93,7 +111,15 @@ function rowsOf(content: unknown): unknown[] | undefined {
 }
 
 /** Agent output as the content of an `agent_snippet` block: markdown to show, structured data kept beside it. */
-export function renderSnippet({ content, format, title }: { content: unknown; format: BlockFormat; title?: string }): IDataObject {
+export function renderSnippet({
+  content,
+  format,
+  title,
+}: {
+  content: unknown;
+  format: BlockFormat;
+  title?: string;
+}): IDataObject {
   let markdown: string;
   if (typeof content === 'string' && format !== 'json') markdown = content;
   else if (format === 'table' || (format === 'markdown' && rowsOf(content) && typeof content !== 'string')) {
@@ -110,7 +136,8 @@ export function renderSnippet({ content, format, title }: { content: unknown; fo
 
 export function readSnippet(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
   const content = readAny(ctx, 'content', itemIndex);
-  if (content === undefined) throw parameterError(ctx, 'content', itemIndex, 'is required: give the text or data to show.');
+  if (content === undefined)
+    throw parameterError(ctx, 'content', itemIndex, 'is required: give the text or data to show.');
   const format = (readString(ctx, 'format', itemIndex, { oneOf: FORMATS }) ?? 'markdown') as BlockFormat;
   const title = readString(ctx, 'title', itemIndex);
   return renderSnippet({ content, format, ...(title ? { title } : {}) });
@@ -123,11 +150,22 @@ export interface StoredBlock {
 }
 
 export function blockOutput(result: StoredBlock): IDataObject {
-  return { pageId: result.page.id, blockId: result.block.id, blockKey: result.block.key ?? '', version: result.block.version };
+  return {
+    pageId: result.page.id,
+    blockId: result.block.id,
+    blockKey: result.block.key ?? '',
+    version: result.block.version,
+  };
 }
 
 /** PUT by key (the server creates or replaces); `baseVersion` makes a stale write a 409. */
-export function putBlock(api: IonfluxApiClient, ctx: IExecuteFunctions, target: BlockTarget, content: IDataObject, baseVersion?: number): Promise<StoredBlock> {
+export function putBlock(
+  api: IonfluxApiClient,
+  ctx: IExecuteFunctions,
+  target: BlockTarget,
+  content: IDataObject,
+  baseVersion?: number,
+): Promise<StoredBlock> {
   return api.workspace<StoredBlock>('PUT', '/blocks/by-key', {
     page: target.page,
     createPageIfMissing: target.createPageIfMissing,

@@ -3,11 +3,23 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { forOperation } from '../../../shared/operation';
 import type { OperationMeta } from '../../../shared/operation';
 import { IonfluxApiClient, IonfluxApiError } from '../../../shared/ionflux/transport';
-import { blockOutput, blockProperties, findBlock, putBlock, readSnippet, readTarget, VERSION_CONFLICT_RETRIES } from './common';
+import {
+  blockOutput,
+  blockProperties,
+  findBlock,
+  putBlock,
+  readSnippet,
+  readTarget,
+  VERSION_CONFLICT_RETRIES,
+} from './common';
 
 export const meta: OperationMeta = { action: 'canvas.replace', effect: 'write', idempotent: true };
 
-export const description: INodeProperties[] = forOperation('block', 'replace', blockProperties('put in place of the old content'));
+export const description: INodeProperties[] = forOperation(
+  'block',
+  'replace',
+  blockProperties('put in place of the old content'),
+);
 
 /** Replaces the content of an existing block (never creates one), based on the version it read. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
@@ -18,12 +30,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
     for (let attempt = 0; ; attempt++) {
       const existing = await findBlock(api, target);
       if (!existing) {
-        throw new NodeOperationError(this.getNode(), `There is no block "${target.key}" on page "${target.page}" to replace; use the Write operation to create it.`, { itemIndex });
+        throw new NodeOperationError(
+          this.getNode(),
+          `There is no block "${target.key}" on page "${target.page}" to replace; use the Write operation to create it.`,
+          { itemIndex },
+        );
       }
       try {
         return blockOutput(await putBlock(api, this, target, content, existing.block.version));
       } catch (error) {
-        if (!(error instanceof IonfluxApiError && error.status === 409) || attempt >= VERSION_CONFLICT_RETRIES) throw error;
+        if (!(error instanceof IonfluxApiError && error.status === 409) || attempt >= VERSION_CONFLICT_RETRIES)
+          throw error;
       }
     }
   });

@@ -9,9 +9,23 @@ export const meta: OperationMeta = { action: 'chat.post', effect: 'write', idemp
 
 export const description: INodeProperties[] = forOperation('message', 'post', [
   channelProperty,
-  { displayName: 'Text', name: 'text', type: 'string', typeOptions: { rows: 4 }, default: '', required: true, description: 'Message text; markdown is rendered' },
+  {
+    displayName: 'Text',
+    name: 'text',
+    type: 'string',
+    typeOptions: { rows: 4 },
+    default: '',
+    required: true,
+    description: 'Message text; markdown is rendered',
+  },
   threadIdProperty('Reply in the thread of this message'),
-  { displayName: 'Payload', name: 'payload', type: 'json', default: '', description: 'Structured data shown with the message (tables, briefs)' },
+  {
+    displayName: 'Payload',
+    name: 'payload',
+    type: 'json',
+    default: '',
+    description: 'Structured data shown with the message (tables, briefs)',
+  },
 ]);
 
 /**

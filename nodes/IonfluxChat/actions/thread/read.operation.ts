@@ -10,7 +10,14 @@ export const meta: OperationMeta = { action: 'chat.thread', effect: 'read', idem
 export const description: INodeProperties[] = forOperation('thread', 'read', [
   channelProperty,
   threadIdProperty("Thread root (or any reply) message ID; empty for the channel's latest messages"),
-  { displayName: 'Limit', name: 'limit', type: 'number', typeOptions: { minValue: 1, maxValue: 500 }, default: 50, description: 'Most recent messages to read' },
+  {
+    displayName: 'Limit',
+    name: 'limit',
+    type: 'number',
+    typeOptions: { minValue: 1, maxValue: 500 },
+    default: 50,
+    description: 'Most recent messages to read',
+  },
 ]);
 
 /** A thread (root and replies) or the channel's latest messages, oldest first, without deleted ones. */
@@ -22,10 +29,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   return api.run(async () => {
     let messages: ServerMessage[];
     if (threadId) {
-      const thread = await api.workspace<{ root: ServerMessage; replies: ServerMessage[] }>('GET', `/messages/${encodeURIComponent(threadId)}/thread`);
+      const thread = await api.workspace<{ root: ServerMessage; replies: ServerMessage[] }>(
+        'GET',
+        `/messages/${encodeURIComponent(threadId)}/thread`,
+      );
       messages = [thread.root, ...thread.replies].slice(-limit);
     } else {
-      const page = await api.workspace<{ messages: ServerMessage[] }>('GET', '/messages', undefined, { channel, limit: Math.min(limit, 200) });
+      const page = await api.workspace<{ messages: ServerMessage[] }>('GET', '/messages', undefined, {
+        channel,
+        limit: Math.min(limit, 200),
+      });
       messages = page.messages;
     }
     const visible = messages.filter((m) => !m.deleted).map(toChatMessage);

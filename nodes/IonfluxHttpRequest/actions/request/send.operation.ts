@@ -17,7 +17,8 @@ export const description: INodeProperties[] = forOperation('request', 'send', [
     default: '',
     required: true,
     placeholder: 'https://api.example.com/v1/things',
-    description: 'Absolute http(s) URL. Private, loopback, link-local and cloud metadata addresses are blocked, also after redirects.',
+    description:
+      'Absolute http(s) URL. Private, loopback, link-local and cloud metadata addresses are blocked, also after redirects.',
   },
   {
     displayName: 'Method',
@@ -73,7 +74,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   try {
     url = new URL(urlText);
   } catch {
-    throw parameterError(this, 'url', itemIndex, `must be an absolute http(s) URL such as https://api.example.com/path, but got "${urlText.slice(0, 200)}".`);
+    throw parameterError(
+      this,
+      'url',
+      itemIndex,
+      `must be an absolute http(s) URL such as https://api.example.com/path, but got "${urlText.slice(0, 200)}".`,
+    );
   }
   const method = readString(this, 'method', itemIndex, { oneOf: METHODS }) ?? 'GET';
   const headers = readStringRecord(this, 'headers', itemIndex) ?? {};
@@ -90,9 +96,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
       if (!hasHeader(headers, 'content-type')) headers['Content-Type'] = 'application/json';
     }
   }
-  if (!hasHeader(headers, 'accept')) headers.Accept = responseType === 'json' ? 'application/json, text/plain;q=0.5, */*;q=0.1' : '*/*';
+  if (!hasHeader(headers, 'accept'))
+    headers.Accept = responseType === 'json' ? 'application/json, text/plain;q=0.5, */*;q=0.1' : '*/*';
 
-  const response = await sendUserRequest(this, itemIndex, { method, url, headers, ...(query ? { query } : {}), ...(body !== undefined ? { body } : {}) });
+  const response = await sendUserRequest(this, itemIndex, {
+    method,
+    url,
+    headers,
+    ...(query ? { query } : {}),
+    ...(body !== undefined ? { body } : {}),
+  });
   const text = response.text();
   if (response.status >= 400) {
     throw new NodeApiError(this.getNode(), { status: response.status, body: text.slice(0, 2000) } as JsonObject, {
@@ -108,7 +121,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
       try {
         parsed = JSON.parse(text) as unknown;
       } catch {
-        throw parameterError(this, 'responseType', itemIndex, `is "json", but the response of ${new URL(response.url).host} is not JSON (content-type ${response.headers['content-type'] ?? 'unknown'}); use "text".`);
+        throw parameterError(
+          this,
+          'responseType',
+          itemIndex,
+          `is "json", but the response of ${new URL(response.url).host} is not JSON (content-type ${response.headers['content-type'] ?? 'unknown'}); use "text".`,
+        );
       }
     }
   }

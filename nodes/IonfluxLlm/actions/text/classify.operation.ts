@@ -41,20 +41,34 @@ export const description: INodeProperties[] = forOperation('text', 'classify', [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
   const text = readString(this, 'text', itemIndex, { required: true });
   const labels = readStringList(this, 'labels', itemIndex, { required: true, minItems: 2 })!;
-  if (new Set(labels).size !== labels.length) throw parameterError(this, 'labels', itemIndex, 'must not repeat a label.');
+  if (new Set(labels).size !== labels.length)
+    throw parameterError(this, 'labels', itemIndex, 'must not repeat a label.');
   const instructions = readString(this, 'instructions', itemIndex);
   const options = readModelOptions(this, itemIndex);
-  const schema = { type: 'object', properties: { label: { type: 'string', enum: labels } }, required: ['label'], additionalProperties: false };
+  const schema = {
+    type: 'object',
+    properties: { label: { type: 'string', enum: labels } },
+    required: ['label'],
+    additionalProperties: false,
+  };
   const llm = await LlmClient.forItem(this, itemIndex);
   const completion = await llm.complete({
     ...options,
     messages: [
-      { role: 'system', content: `Classify the user's text. Choose exactly one label from: ${labels.join(', ')}. Reply with JSON {"label": "<label>"}.${instructions ? ` ${instructions}` : ''}` },
+      {
+        role: 'system',
+        content: `Classify the user's text. Choose exactly one label from: ${labels.join(', ')}. Reply with JSON {"label": "<label>"}.${instructions ? ` ${instructions}` : ''}`,
+      },
       { role: 'user', content: text },
     ],
     jsonSchema: { name: 'classification', schema, strict: true },
   });
   const parsed = parseStructuredOutput(completion.content, compileSchema(schema));
-  if (!parsed.ok) throw new NodeOperationError(this.getNode(), `The model did not answer with one of the labels (${labels.join(', ')}): ${parsed.problem}`, { itemIndex });
+  if (!parsed.ok)
+    throw new NodeOperationError(
+      this.getNode(),
+      `The model did not answer with one of the labels (${labels.join(', ')}): ${parsed.problem}`,
+      { itemIndex },
+    );
   return { label: (parsed.value as { label: string }).label, model: completion.model, usage: { ...completion.usage } };
 }

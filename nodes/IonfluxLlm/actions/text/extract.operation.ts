@@ -52,22 +52,31 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   try {
     validate = compileSchema(schema);
   } catch (error) {
-    if (error instanceof SchemaProblem) throw parameterError(this, 'schema', itemIndex, `is not a valid JSON Schema: ${error.message}`);
+    if (error instanceof SchemaProblem)
+      throw parameterError(this, 'schema', itemIndex, `is not a valid JSON Schema: ${error.message}`);
     throw error;
   }
   const llm = await LlmClient.forItem(this, itemIndex);
   const completion = await llm.complete({
     ...options,
     messages: [
-      { role: 'system', content: `Extract the requested data from the user's text. Reply with one JSON object matching the given JSON Schema, nothing else.${instructions ? ` ${instructions}` : ''}` },
+      {
+        role: 'system',
+        content: `Extract the requested data from the user's text. Reply with one JSON object matching the given JSON Schema, nothing else.${instructions ? ` ${instructions}` : ''}`,
+      },
       { role: 'user', content: text },
     ],
     jsonSchema: { name: 'extraction', schema, strict: false },
   });
   if (completion.finishReason === 'length') {
-    throw new NodeOperationError(this.getNode(), `The model's output was cut off at the token limit (maxTokens ${options.maxTokens ?? 'default'}), so it is not a complete JSON object; raise maxTokens.`, { itemIndex });
+    throw new NodeOperationError(
+      this.getNode(),
+      `The model's output was cut off at the token limit (maxTokens ${options.maxTokens ?? 'default'}), so it is not a complete JSON object; raise maxTokens.`,
+      { itemIndex },
+    );
   }
   const parsed = parseStructuredOutput(completion.content, validate);
-  if (!parsed.ok) throw new NodeOperationError(this.getNode(), `The model's output is invalid: ${parsed.problem}`, { itemIndex });
+  if (!parsed.ok)
+    throw new NodeOperationError(this.getNode(), `The model's output is invalid: ${parsed.problem}`, { itemIndex });
   return { data: parsed.value as IDataObject, model: completion.model, usage: { ...completion.usage } };
 }

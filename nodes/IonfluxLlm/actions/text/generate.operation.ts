@@ -33,7 +33,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   const prompt = readString(this, 'prompt', itemIndex, { required: true });
   const system = readString(this, 'system', itemIndex);
   const options = readModelOptions(this, itemIndex);
-  const messages: ChatMessage[] = [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user', content: prompt }];
+  const messages: ChatMessage[] = [
+    ...(system ? [{ role: 'system' as const, content: system }] : []),
+    { role: 'user', content: prompt },
+  ];
   const llm = await LlmClient.forItem(this, itemIndex);
   const completion = await llm.complete({ messages, ...options });
   return { text: completion.content, model: completion.model, usage: { ...completion.usage } };

@@ -62,7 +62,14 @@ export function transcriptOf(messages: unknown[]): string | null {
       const m = message as Record<string, unknown>;
       const text = typeof m.text === 'string' ? m.text : typeof m.content === 'string' ? m.content : null;
       if (text === null) return null;
-      const author = typeof m.author === 'string' ? m.author : typeof m.name === 'string' ? m.name : typeof m.role === 'string' ? m.role : null;
+      const author =
+        typeof m.author === 'string'
+          ? m.author
+          : typeof m.name === 'string'
+            ? m.name
+            : typeof m.role === 'string'
+              ? m.role
+              : null;
       lines.push(author ? `${author}: ${text}` : text);
     } else return null;
   }
@@ -74,13 +81,27 @@ function materialOf(ctx: IExecuteFunctions, itemIndex: number): string {
   const messages = readAny(ctx, 'messages', itemIndex);
   if (messages !== undefined) {
     if (typeof messages === 'string') return messages;
-    const list = Array.isArray(messages) ? messages : Array.isArray((messages as { messages?: unknown }).messages) ? (messages as { messages: unknown[] }).messages : null;
+    const list = Array.isArray(messages)
+      ? messages
+      : Array.isArray((messages as { messages?: unknown }).messages)
+        ? (messages as { messages: unknown[] }).messages
+        : null;
     const transcript = list ? transcriptOf(list) : null;
-    if (transcript === null) throw parameterError(ctx, 'messages', itemIndex, 'must be a list of messages ({ author, text } or { role, content }) or text.');
+    if (transcript === null)
+      throw parameterError(
+        ctx,
+        'messages',
+        itemIndex,
+        'must be a list of messages ({ author, text } or { role, content }) or text.',
+      );
     if (transcript.trim() !== '') return text ? `${text}\n\n${transcript}` : transcript;
   }
   if (text) return text;
-  throw new NodeOperationError(ctx.getNode(), 'Give the text to summarize in parameter "text" or "messages" (both are empty).', { itemIndex });
+  throw new NodeOperationError(
+    ctx.getNode(),
+    'Give the text to summarize in parameter "text" or "messages" (both are empty).',
+    { itemIndex },
+  );
 }
 
 /** Summary and key points as JSON (response_format json_schema), validated before it is returned. */
@@ -104,10 +125,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
     jsonSchema: { name: 'summary', schema: SUMMARY_SCHEMA, strict: true },
   });
   if (completion.finishReason === 'length') {
-    throw new NodeOperationError(this.getNode(), `The model's summary was cut off at the token limit (maxTokens ${options.maxTokens ?? 'default'}); raise maxTokens.`, { itemIndex });
+    throw new NodeOperationError(
+      this.getNode(),
+      `The model's summary was cut off at the token limit (maxTokens ${options.maxTokens ?? 'default'}); raise maxTokens.`,
+      { itemIndex },
+    );
   }
   const parsed = parseStructuredOutput(completion.content, validateSummary);
-  if (!parsed.ok) throw new NodeOperationError(this.getNode(), `The model's summary is invalid: ${parsed.problem}`, { itemIndex });
+  if (!parsed.ok)
+    throw new NodeOperationError(this.getNode(), `The model's summary is invalid: ${parsed.problem}`, { itemIndex });
   const value = parsed.value as { summary: string; keyPoints: string[] };
-  return { summary: value.summary, keyPoints: value.keyPoints, model: completion.model, usage: { ...completion.usage } };
+  return {
+    summary: value.summary,
+    keyPoints: value.keyPoints,
+    model: completion.model,
+    usage: { ...completion.usage },
+  };
 }

@@ -9,7 +9,14 @@ export const meta: OperationMeta = { action: 'notify', effect: 'write', idempote
 const LEVELS = ['info', 'success', 'warning', 'critical'] as const;
 
 export const description: INodeProperties[] = forOperation('notification', 'create', [
-  { displayName: 'Title', name: 'title', type: 'string', default: '', required: true, description: 'At most 200 characters' },
+  {
+    displayName: 'Title',
+    name: 'title',
+    type: 'string',
+    default: '',
+    required: true,
+    description: 'At most 200 characters',
+  },
   { displayName: 'Body', name: 'body', type: 'string', typeOptions: { rows: 3 }, default: '' },
   {
     displayName: 'Level',
@@ -18,19 +25,37 @@ export const description: INodeProperties[] = forOperation('notification', 'crea
     options: LEVELS.map((level) => ({ name: level.charAt(0).toUpperCase() + level.slice(1), value: level })),
     default: 'info',
   },
-  { displayName: 'Link', name: 'link', type: 'string', default: '', description: 'Where the notification leads: an app path (/...) or an https:// URL' },
-  { displayName: 'Recipients', name: 'recipients', type: 'json', default: '', description: 'Emails of the members to notify, e.g. ["ana@shop.com"]; empty: every member' },
+  {
+    displayName: 'Link',
+    name: 'link',
+    type: 'string',
+    default: '',
+    description: 'Where the notification leads: an app path (/...) or an https:// URL',
+  },
+  {
+    displayName: 'Recipients',
+    name: 'recipients',
+    type: 'json',
+    default: '',
+    description: 'Emails of the members to notify, e.g. ["ana@shop.com"]; empty: every member',
+  },
 ]);
 
 /** Notifies the members (all of them unless recipients are given); the level is the notification's kind. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
   const title = readString(this, 'title', itemIndex, { required: true });
-  if (title.length > 200) throw parameterError(this, 'title', itemIndex, `must be at most 200 characters, but has ${title.length}.`);
+  if (title.length > 200)
+    throw parameterError(this, 'title', itemIndex, `must be at most 200 characters, but has ${title.length}.`);
   const body = readString(this, 'body', itemIndex) ?? '';
   const level = readString(this, 'level', itemIndex, { oneOf: LEVELS }) ?? 'info';
   const link = readString(this, 'link', itemIndex)?.trim();
   if (link && !(link.startsWith('/') || link.startsWith('https://'))) {
-    throw parameterError(this, 'link', itemIndex, `must be an app path starting with / or an https:// URL, but got "${link.slice(0, 100)}".`);
+    throw parameterError(
+      this,
+      'link',
+      itemIndex,
+      `must be an app path starting with / or an https:// URL, but got "${link.slice(0, 100)}".`,
+    );
   }
   const recipients = readStringList(this, 'recipients', itemIndex, { maxItems: 100 });
   const api = await IonfluxApiClient.forItem(this, itemIndex);

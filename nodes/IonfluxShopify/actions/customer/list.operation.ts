@@ -35,7 +35,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   const userQuery = readString(this, 'query', itemIndex);
   const limit = readInteger(this, 'limit', itemIndex, { min: 1, max: 5000 }) ?? 100;
   const shopify = await ShopifyGraphql.forItem(this, itemIndex);
-  const customers = await shopify.paginate<{ customers: { nodes: GraphqlCustomer[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }, GraphqlCustomer>({
+  const customers = await shopify.paginate<
+    { customers: { nodes: GraphqlCustomer[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } },
+    GraphqlCustomer
+  >({
     query: CUSTOMERS_QUERY,
     variables: { query: userQuery ?? null },
     connection: (data) => data.customers,
@@ -44,7 +47,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
     onPage: (page) => assertSearchAccepted(this, itemIndex, 'query', page.search),
   });
   const sorted = customers
-    .sort((a, b) => cents({ shopMoney: b.amountSpent }) - cents({ shopMoney: a.amountSpent }) || a.id.localeCompare(b.id))
+    .sort(
+      (a, b) => cents({ shopMoney: b.amountSpent }) - cents({ shopMoney: a.amountSpent }) || a.id.localeCompare(b.id),
+    )
     .slice(0, limit);
   return { customers: sorted.map(normalizeCustomer), count: sorted.length };
 }

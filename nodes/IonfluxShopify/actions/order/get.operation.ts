@@ -25,10 +25,21 @@ export const description: INodeProperties[] = forOperation('order', 'get', [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
   const raw = readString(this, 'id', itemIndex, { required: true });
   const id = toGlobalId(raw, 'Order');
-  if (!id) throw parameterError(this, 'id', itemIndex, `must be an order id such as gid://shopify/Order/1001 or 1001, but got "${raw}".`);
+  if (!id)
+    throw parameterError(
+      this,
+      'id',
+      itemIndex,
+      `must be an order id such as gid://shopify/Order/1001 or 1001, but got "${raw}".`,
+    );
   const shopify = await ShopifyGraphql.forItem(this, itemIndex);
   const { data } = await shopify.query<{ order: GraphqlOrder | null }>(ORDER_QUERY, { id });
-  if (!data.order) throw new NodeOperationError(this.getNode(), `Order ${raw} was not found in the store ${shopify.connection.shopDomain}.`, { itemIndex });
+  if (!data.order)
+    throw new NodeOperationError(
+      this.getNode(),
+      `Order ${raw} was not found in the store ${shopify.connection.shopDomain}.`,
+      { itemIndex },
+    );
   await completeLineItems(shopify, [data.order]);
   return { order: normalizeOrder(data.order) };
 }

@@ -58,11 +58,19 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
   const shopify = await ShopifyGraphql.forItem(this, itemIndex);
   const shop = await fetchShop(shopify);
-  const range = periodOf(this, itemIndex, { period: period ?? 'last_7_days', ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), timeZone: shop.ianaTimezone });
+  const range = periodOf(this, itemIndex, {
+    period: period ?? 'last_7_days',
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+    timeZone: shop.ianaTimezone,
+  });
   const terms = [createdAtQuery(range)];
   if (status !== 'any') terms.push(`status:${status}`);
   if (userQuery) terms.push(`(${userQuery})`);
-  const orders = await shopify.paginate<{ orders: { nodes: GraphqlOrder[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }, GraphqlOrder>({
+  const orders = await shopify.paginate<
+    { orders: { nodes: GraphqlOrder[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } },
+    GraphqlOrder
+  >({
     query: ORDERS_QUERY,
     variables: { query: terms.join(' AND ') },
     connection: (data) => data.orders,

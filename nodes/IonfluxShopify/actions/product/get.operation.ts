@@ -25,10 +25,21 @@ export const description: INodeProperties[] = forOperation('product', 'get', [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
   const raw = readString(this, 'id', itemIndex, { required: true });
   const id = toGlobalId(raw, 'Product');
-  if (!id) throw parameterError(this, 'id', itemIndex, `must be a product id such as gid://shopify/Product/123 or 123, but got "${raw}".`);
+  if (!id)
+    throw parameterError(
+      this,
+      'id',
+      itemIndex,
+      `must be a product id such as gid://shopify/Product/123 or 123, but got "${raw}".`,
+    );
   const shopify = await ShopifyGraphql.forItem(this, itemIndex);
   const { data } = await shopify.query<{ product: GraphqlProduct | null }>(PRODUCT_QUERY, { id });
-  if (!data.product) throw new NodeOperationError(this.getNode(), `Product ${raw} was not found in the store ${shopify.connection.shopDomain}.`, { itemIndex });
+  if (!data.product)
+    throw new NodeOperationError(
+      this.getNode(),
+      `Product ${raw} was not found in the store ${shopify.connection.shopDomain}.`,
+      { itemIndex },
+    );
   await completeVariants(shopify, [data.product]);
   return { product: normalizeProduct(data.product) };
 }

@@ -50,7 +50,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   if (status !== 'any') terms.push(`status:${status}`);
   if (userQuery) terms.push(`(${userQuery})`);
   const shopify = await ShopifyGraphql.forItem(this, itemIndex);
-  const products = await shopify.paginate<{ products: { nodes: GraphqlProduct[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }, GraphqlProduct>({
+  const products = await shopify.paginate<
+    { products: { nodes: GraphqlProduct[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } },
+    GraphqlProduct
+  >({
     query: PRODUCTS_QUERY,
     variables: { query: terms.length > 0 ? terms.join(' AND ') : null, sortKey: 'TITLE', reverse: false },
     connection: (data) => data.products,

@@ -36,9 +36,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   const threshold = readInteger(this, 'threshold', itemIndex, { min: 0 }) ?? 10;
   const limit = readInteger(this, 'limit', itemIndex, { min: 1, max: 5000 }) ?? 50;
   const shopify = await ShopifyGraphql.forItem(this, itemIndex);
-  const matching = await shopify.paginate<{ products: { nodes: GraphqlProduct[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }, GraphqlProduct>({
+  const matching = await shopify.paginate<
+    { products: { nodes: GraphqlProduct[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } },
+    GraphqlProduct
+  >({
     query: PRODUCTS_QUERY,
-    variables: { query: `status:active AND inventory_total:<=${threshold}`, sortKey: 'INVENTORY_TOTAL', reverse: false },
+    variables: {
+      query: `status:active AND inventory_total:<=${threshold}`,
+      sortKey: 'INVENTORY_TOTAL',
+      reverse: false,
+    },
     connection: (data) => data.products,
     pageSize: pageSizeFor(PRODUCT_NODE_COST),
     limit: Number.MAX_SAFE_INTEGER,

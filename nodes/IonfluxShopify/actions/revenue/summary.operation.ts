@@ -40,8 +40,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   const to = readString(this, 'to', itemIndex);
   const shopify = await ShopifyGraphql.forItem(this, itemIndex);
   const shop = await fetchShop(shopify);
-  const range = periodOf(this, itemIndex, { period, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), timeZone: shop.ianaTimezone });
-  const orders = await shopify.paginate<{ orders: { nodes: RevenueOrder[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }, RevenueOrder>({
+  const range = periodOf(this, itemIndex, {
+    period,
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+    timeZone: shop.ianaTimezone,
+  });
+  const orders = await shopify.paginate<
+    { orders: { nodes: RevenueOrder[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } },
+    RevenueOrder
+  >({
     query: REVENUE_ORDERS_QUERY,
     variables: { query: createdAtQuery(range) },
     connection: (data) => data.orders,

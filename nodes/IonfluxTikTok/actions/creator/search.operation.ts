@@ -103,11 +103,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   const minEngagementRate = readNumber(this, 'minEngagementRate', itemIndex, { min: 0, max: 1 }) ?? 0;
   const limit = readInteger(this, 'limit', itemIndex, { min: 1, max: 100 }) ?? 10;
   if (minFollowers !== undefined && maxFollowers !== undefined && maxFollowers <= minFollowers) {
-    throw parameterError(this, 'maxFollowers', itemIndex, `must be greater than minFollowers (${minFollowers}), but got ${maxFollowers}.`);
+    throw parameterError(
+      this,
+      'maxFollowers',
+      itemIndex,
+      `must be greater than minFollowers (${minFollowers}), but got ${maxFollowers}.`,
+    );
   }
   const tiktok = await TikTokApi.forItem(this, itemIndex);
   const account = tiktok.connection.tcmAccountId;
-  if (!account) throw new NodeOperationError(this.getNode(), 'The TikTok credential has no Creator Marketplace Account ID (tcm_account_id).', { itemIndex });
+  if (!account)
+    throw new NodeOperationError(
+      this.getNode(),
+      'The TikTok credential has no Creator Marketplace Account ID (tcm_account_id).',
+      { itemIndex },
+    );
 
   const found: DiscoverCreator[] = [];
   let done = false;

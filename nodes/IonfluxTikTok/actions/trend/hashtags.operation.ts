@@ -62,7 +62,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
     }, limit);
     for (const entry of entries) byId.set(String(entry.hashtag_id), entry);
   }
-  const ranked = [...byId.values()].sort((a, b) => b.video_views - a.video_views || a.hashtag_name.localeCompare(b.hashtag_name)).slice(0, limit);
+  const ranked = [...byId.values()]
+    .sort((a, b) => b.video_views - a.video_views || a.hashtag_name.localeCompare(b.hashtag_name))
+    .slice(0, limit);
   const hashtags = ranked.map((entry, index) => ({
     name: entry.hashtag_name,
     rank: index + 1,

@@ -10,7 +10,11 @@ import { readRegion } from '../region';
 
 export const meta: OperationMeta = { action: 'tiktok.trends.sounds', effect: 'read', idempotent: true };
 
-export const description: INodeProperties[] = forOperation('trend', 'sounds', [keywordsProperty, regionProperty, limitProperty]);
+export const description: INodeProperties[] = forOperation('trend', 'sounds', [
+  keywordsProperty,
+  regionProperty,
+  limitProperty,
+]);
 
 /** Creative Center's default window for sounds. */
 const SOUND_PERIOD_DAYS = 7;
@@ -49,7 +53,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
     }, limit);
     for (const entry of entries) byId.set(String(entry.song_id), entry);
   }
-  const ranked = [...byId.values()].sort((a, b) => b.publish_cnt - a.publish_cnt || a.title.localeCompare(b.title)).slice(0, limit);
+  const ranked = [...byId.values()]
+    .sort((a, b) => b.publish_cnt - a.publish_cnt || a.title.localeCompare(b.title))
+    .slice(0, limit);
   const sounds = ranked.map((entry, index) => ({
     id: String(entry.song_id),
     title: entry.title,

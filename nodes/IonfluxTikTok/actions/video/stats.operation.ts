@@ -41,7 +41,10 @@ const yyyymmdd = (t: number) => new Date(t).toISOString().slice(0, 10).replace(/
  * Groups ids into Research API date windows. A TikTok video id carries its creation time (seconds) in its top 32
  * bits, so each id can be looked up in a window of at most 30 days around it.
  */
-export function dateWindows(ids: { id: string; createdAt: number }[], now = Date.now()): { start: number; end: number; ids: string[] }[] {
+export function dateWindows(
+  ids: { id: string; createdAt: number }[],
+  now = Date.now(),
+): { start: number; end: number; ids: string[] }[] {
   const sorted = [...ids].sort((a, b) => a.createdAt - b.createdAt);
   const windows: { start: number; end: number; ids: string[] }[] = [];
   for (const { id, createdAt } of sorted) {
@@ -60,10 +63,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   const ids = readStringList(this, 'ids', itemIndex, { required: true, minItems: 1, maxItems: 100 })!;
   const unique = [...new Set(ids.map((id) => id.trim()))];
   const dated = unique.map((id) => {
-    if (!/^\d{1,20}$/.test(id) || BigInt(id) > 0xffffffffffffffffn) throw parameterError(this, 'ids', itemIndex, `must contain TikTok video ids (digits only), but "${id}" is not one.`);
+    if (!/^\d{1,20}$/.test(id) || BigInt(id) > 0xffffffffffffffffn)
+      throw parameterError(
+        this,
+        'ids',
+        itemIndex,
+        `must contain TikTok video ids (digits only), but "${id}" is not one.`,
+      );
     const createdAt = Number(BigInt(id) >> 32n) * 1000;
     if (createdAt < EARLIEST_VIDEO || createdAt > Date.now() + DAY_MS) {
-      throw parameterError(this, 'ids', itemIndex, `contains "${id}", which is not a TikTok video id (its embedded creation time is not a plausible date).`);
+      throw parameterError(
+        this,
+        'ids',
+        itemIndex,
+        `contains "${id}", which is not a TikTok video id (its embedded creation time is not a plausible date).`,
+      );
     }
     return { id, createdAt };
   });

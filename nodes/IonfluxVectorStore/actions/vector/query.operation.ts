@@ -9,9 +9,31 @@ import { readNamespace } from './upsert.operation';
 export const meta: OperationMeta = { action: 'vector.query', effect: 'read', idempotent: true };
 
 export const description: INodeProperties[] = forOperation('vector', 'query', [
-  { displayName: 'Namespace', name: 'namespace', type: 'string', default: '', required: true, placeholder: 'persona-maya' },
-  { displayName: 'Text', name: 'text', type: 'string', typeOptions: { rows: 3 }, default: '', required: true, description: 'Text to search for' },
-  { displayName: 'Top K', name: 'topK', type: 'number', typeOptions: { minValue: 1, maxValue: 100 }, default: 5, description: 'How many matches to return' },
+  {
+    displayName: 'Namespace',
+    name: 'namespace',
+    type: 'string',
+    default: '',
+    required: true,
+    placeholder: 'persona-maya',
+  },
+  {
+    displayName: 'Text',
+    name: 'text',
+    type: 'string',
+    typeOptions: { rows: 3 },
+    default: '',
+    required: true,
+    description: 'Text to search for',
+  },
+  {
+    displayName: 'Top K',
+    name: 'topK',
+    type: 'number',
+    typeOptions: { minValue: 1, maxValue: 100 },
+    default: 5,
+    description: 'How many matches to return',
+  },
 ]);
 
 /** Embeds the text and returns the stored documents most similar to it, best first. */

@@ -241,8 +241,20 @@ const statements = [
 ];
 
 const tables = [
-  'api_tokens', 'notifications', 'prompts', 'prompt_libraries', 'chat_messages', 'channel_members', 'chat_channels',
-  'canvas_blocks', 'canvas_pages', 'integration_credentials', 'creators', 'brands', 'invitations', 'workspace_members',
+  'api_tokens',
+  'notifications',
+  'prompts',
+  'prompt_libraries',
+  'chat_messages',
+  'channel_members',
+  'chat_channels',
+  'canvas_blocks',
+  'canvas_pages',
+  'integration_credentials',
+  'creators',
+  'brands',
+  'invitations',
+  'workspace_members',
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {

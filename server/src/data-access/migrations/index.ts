@@ -22,18 +22,30 @@ const provider: MigrationProvider = {
 
 /** Brings the database to the latest schema; throws with the failing migration's name and cause. */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'ionflux_migrations', migrationLockTableName: 'ionflux_migrations_lock' });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'ionflux_migrations',
+    migrationLockTableName: 'ionflux_migrations_lock',
+  });
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     const cause = result.error instanceof Error ? result.error.message : String(result.error);
-    throw new Error(`Database migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`, { cause: result.error });
+    throw new Error(`Database migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`, {
+      cause: result.error,
+    });
   }
   return result;
 }
 
 /** Rolls back the newest migration (used by the migration test; not exposed to users). */
 export async function migrateDown(db: Kysely<any>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'ionflux_migrations', migrationLockTableName: 'ionflux_migrations_lock' });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'ionflux_migrations',
+    migrationLockTableName: 'ionflux_migrations_lock',
+  });
   return migrator.migrateDown();
 }

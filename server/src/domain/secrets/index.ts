@@ -30,12 +30,17 @@ const KEY_BYTES = 32;
 export function parseKeyring(value: string): SecretKeyring {
   const keys = new Map<string, Buffer>();
   let currentKeyId: string | undefined;
-  for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const colon = entry.indexOf(':');
     const id = entry.slice(0, colon);
     const key = Buffer.from(entry.slice(colon + 1), 'base64');
     if (colon <= 0 || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== KEY_BYTES || keys.has(id)) {
-      throw new Error(`Encryption keys must be unique keyId:base64 entries of ${KEY_BYTES}-byte keys (problem near ${JSON.stringify(id || entry.slice(0, 8))})`);
+      throw new Error(
+        `Encryption keys must be unique keyId:base64 entries of ${KEY_BYTES}-byte keys (problem near ${JSON.stringify(id || entry.slice(0, 8))})`,
+      );
     }
     keys.set(id, key);
     currentKeyId ??= id;
@@ -59,7 +64,11 @@ export function generateKeyringEntry(keyId: string): string {
  * Encrypts with the keyring's current key. `associatedData` binds the ciphertext to its owner (e.g. `brand:<id>`), so
  * a ciphertext copied onto another row does not decrypt.
  */
-export function encryptSecret(args: { plaintext: string; keyring: SecretKeyring; associatedData: string }): SealedSecret {
+export function encryptSecret(args: {
+  plaintext: string;
+  keyring: SecretKeyring;
+  associatedData: string;
+}): SealedSecret {
   const { plaintext, keyring, associatedData } = args;
   const keyId = keyring.currentKeyId;
   const key = keyring.keys.get(keyId)!;
@@ -68,18 +77,30 @@ export function encryptSecret(args: { plaintext: string; keyring: SecretKeyring;
   cipher.setAAD(Buffer.from(associatedData, 'utf8'));
   const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   const tag = cipher.getAuthTag();
-  return { keyId, ciphertext: [FORMAT, keyId, iv.toString('base64url'), tag.toString('base64url'), data.toString('base64url')].join(':') };
+  return {
+    keyId,
+    ciphertext: [FORMAT, keyId, iv.toString('base64url'), tag.toString('base64url'), data.toString('base64url')].join(
+      ':',
+    ),
+  };
 }
 
 /** Decrypts a sealed secret; fails (500-class, never silently) when the key is unknown or the data was tampered with. */
-export function decryptSecret(args: { sealed: SealedSecret | string; keyring: SecretKeyring; associatedData: string }): string {
+export function decryptSecret(args: {
+  sealed: SealedSecret | string;
+  keyring: SecretKeyring;
+  associatedData: string;
+}): string {
   const { keyring, associatedData } = args;
   const ciphertext = typeof args.sealed === 'string' ? args.sealed : args.sealed.ciphertext;
   const parts = ciphertext.split(':');
   if (parts.length !== 5 || parts[0] !== FORMAT) throw new SecretDecryptionError('unrecognized ciphertext format');
   const [, keyId, ivText, tagText, dataText] = parts as [string, string, string, string, string];
   const key = keyring.keys.get(keyId);
-  if (!key) throw new SecretDecryptionError(`key ${JSON.stringify(keyId)} is not in the keyring (was it removed before rotation?)`);
+  if (!key)
+    throw new SecretDecryptionError(
+      `key ${JSON.stringify(keyId)} is not in the keyring (was it removed before rotation?)`,
+    );
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(ivText, 'base64url'));
     decipher.setAAD(Buffer.from(associatedData, 'utf8'));
@@ -96,7 +117,11 @@ export function needsRotation(sealed: SealedSecret, keyring: SecretKeyring): boo
 }
 
 /** Re-encrypts with the current key (a no-op copy when already current). */
-export function rotateSecret(args: { sealed: SealedSecret; keyring: SecretKeyring; associatedData: string }): SealedSecret {
+export function rotateSecret(args: {
+  sealed: SealedSecret;
+  keyring: SecretKeyring;
+  associatedData: string;
+}): SealedSecret {
   if (!needsRotation(args.sealed, args.keyring)) return args.sealed;
   const plaintext = decryptSecret(args);
   return encryptSecret({ plaintext, keyring: args.keyring, associatedData: args.associatedData });

@@ -31,14 +31,22 @@ describe('secrets at rest', () => {
 
   it('refuses a ciphertext moved to another owner, tampered with, or sealed with an unknown key', () => {
     const sealed = encryptSecret({ plaintext: 'token', keyring: oldKeyring, associatedData: 'brand:1' });
-    expect(() => decryptSecret({ sealed, keyring: oldKeyring, associatedData: 'brand:2' })).toThrow(SecretDecryptionError);
+    expect(() => decryptSecret({ sealed, keyring: oldKeyring, associatedData: 'brand:2' })).toThrow(
+      SecretDecryptionError,
+    );
     const parts = sealed.ciphertext.split(':');
     const data = Buffer.from(parts[4]!, 'base64url');
     data[0] = data[0]! ^ 1;
     parts[4] = data.toString('base64url');
-    expect(() => decryptSecret({ sealed: parts.join(':'), keyring: oldKeyring, associatedData: 'brand:1' })).toThrow(/tampered/);
-    expect(() => decryptSecret({ sealed, keyring: parseKeyring(k2), associatedData: 'brand:1' })).toThrow(/not in the keyring/);
-    expect(() => decryptSecret({ sealed: 'plain text', keyring: oldKeyring, associatedData: 'brand:1' })).toThrow(/format/);
+    expect(() => decryptSecret({ sealed: parts.join(':'), keyring: oldKeyring, associatedData: 'brand:1' })).toThrow(
+      /tampered/,
+    );
+    expect(() => decryptSecret({ sealed, keyring: parseKeyring(k2), associatedData: 'brand:1' })).toThrow(
+      /not in the keyring/,
+    );
+    expect(() => decryptSecret({ sealed: 'plain text', keyring: oldKeyring, associatedData: 'brand:1' })).toThrow(
+      /format/,
+    );
   });
 
   it('rotates: old ciphertexts still decrypt, and re-encryption moves them to the current key', () => {

@@ -15,7 +15,12 @@ beforeAll(async () => {
   member = await t.signup('Member');
   workspaceId = await t.createWorkspace(owner, 'Agents');
   await t.addMember({ owner, user: member, workspaceId, role: 'member' });
-  token = (await t.request('POST', `/api/workspaces/${workspaceId}/api-tokens`, { token: owner.token, body: { name: 'Persona Guardian' } })).body.token;
+  token = (
+    await t.request('POST', `/api/workspaces/${workspaceId}/api-tokens`, {
+      token: owner.token,
+      body: { name: 'Persona Guardian' },
+    })
+  ).body.token;
 });
 afterAll(async () => {
   await t.close();
@@ -38,7 +43,10 @@ describe('vector store', () => {
     const put = await t.request('PUT', `${W()}/vectors/persona-maya/documents`, { token, body: { documents } });
     expect(put.status).toBe(200);
     expect(put.body).toEqual({ upserted: 3, namespace: 'persona-maya' });
-    const query = await t.request('POST', `${W()}/vectors/persona-maya/query`, { token, body: { embedding: [2, 0, 0, 0], topK: 2 } });
+    const query = await t.request('POST', `${W()}/vectors/persona-maya/query`, {
+      token,
+      body: { embedding: [2, 0, 0, 0], topK: 2 },
+    });
     expect(query.status).toBe(200);
     expect(query.body.matches.map((m: { id: string }) => m.id)).toEqual(['near', 'middle']);
     expect(query.body.matches[0].score).toBeCloseTo(Math.cos(0.1), 6);
@@ -46,9 +54,18 @@ describe('vector store', () => {
   });
 
   it('replaces documents with the same id and keeps namespaces apart', async () => {
-    await t.request('PUT', `${W()}/vectors/persona-maya/documents`, { token, body: { documents: [{ id: 'far', text: 'now closest', embedding: vectorAt(0) }] } });
-    await t.request('PUT', `${W()}/vectors/other/documents`, { token, body: { documents: [{ id: 'x', text: 'other namespace', embedding: vectorAt(0) }] } });
-    const query = await t.request('POST', `${W()}/vectors/persona-maya/query`, { token, body: { embedding: vectorAt(0), topK: 10 } });
+    await t.request('PUT', `${W()}/vectors/persona-maya/documents`, {
+      token,
+      body: { documents: [{ id: 'far', text: 'now closest', embedding: vectorAt(0) }] },
+    });
+    await t.request('PUT', `${W()}/vectors/other/documents`, {
+      token,
+      body: { documents: [{ id: 'x', text: 'other namespace', embedding: vectorAt(0) }] },
+    });
+    const query = await t.request('POST', `${W()}/vectors/persona-maya/query`, {
+      token,
+      body: { embedding: vectorAt(0), topK: 10 },
+    });
     expect(query.body.matches.map((m: { id: string }) => m.id)).toEqual(['far', 'near', 'middle']);
     expect(query.body.matches[0].text).toBe('now closest');
   });
@@ -63,12 +80,21 @@ describe('vector store', () => {
       vector.forEach((m, i) => expect(m.score).toBeCloseTo(plain[i]!.score, 6));
     }
     // Independent check of the plain-SQL cosine.
-    const cosine = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0) / (Math.hypot(...a) * Math.hypot(...b));
+    const cosine = (a: number[], b: number[]) =>
+      a.reduce((s, x, i) => s + x * b[i]!, 0) / (Math.hypot(...a) * Math.hypot(...b));
     expect(plain[0]!.score).toBeCloseTo(cosine(args.embedding, vectorAt(0.6)), 6);
   });
 
   it('refuses bad input with 400s naming the field', async () => {
-    const mixed = await t.request('PUT', `${W()}/vectors/ns/documents`, { token, body: { documents: [{ id: 'a', text: 'a', embedding: [1, 2] }, { id: 'b', text: 'b', embedding: [1, 2, 3] }] } });
+    const mixed = await t.request('PUT', `${W()}/vectors/ns/documents`, {
+      token,
+      body: {
+        documents: [
+          { id: 'a', text: 'a', embedding: [1, 2] },
+          { id: 'b', text: 'b', embedding: [1, 2, 3] },
+        ],
+      },
+    });
     expect(mixed.status).toBe(400);
     expect(mixed.body.error.fields[0].path).toBe('documents');
     const bad = await t.request('POST', `${W()}/vectors/bad%20name/query`, { token, body: { embedding: [1] } });
@@ -84,14 +110,23 @@ describe('notifications for agents', () => {
     const all = await t.request('POST', `${W()}/notifications`, { token, body: { title: 'Inventory low' } });
     expect(all.status).toBe(201);
     expect(all.body.notifications).toHaveLength(2);
-    const byEmail = await t.request('POST', `${W()}/notifications`, { token, body: { title: 'For you', emails: [member.email.toUpperCase()] } });
+    const byEmail = await t.request('POST', `${W()}/notifications`, {
+      token,
+      body: { title: 'For you', emails: [member.email.toUpperCase()] },
+    });
     expect(byEmail.status).toBe(201);
     expect(byEmail.body.notifications).toHaveLength(1);
     const memberFeed = await t.request('GET', '/api/notifications', { token: member.token });
     const ownerFeed = await t.request('GET', '/api/notifications', { token: owner.token });
-    expect(memberFeed.body.notifications.map((n: { title: string }) => n.title).sort()).toEqual(['For you', 'Inventory low']);
+    expect(memberFeed.body.notifications.map((n: { title: string }) => n.title).sort()).toEqual([
+      'For you',
+      'Inventory low',
+    ]);
     expect(ownerFeed.body.notifications.map((n: { title: string }) => n.title)).toEqual(['Inventory low']);
-    const stranger = await t.request('POST', `${W()}/notifications`, { token, body: { title: 'x', emails: ['nobody@example.com'] } });
+    const stranger = await t.request('POST', `${W()}/notifications`, {
+      token,
+      body: { title: 'x', emails: ['nobody@example.com'] },
+    });
     expect(stranger.status).toBe(400);
     expect(stranger.body.error.fields[0].path).toBe('emails.0');
   });
@@ -100,7 +135,8 @@ describe('notifications for agents', () => {
 describe('chat for agents', () => {
   it('reads the newest messages of a channel by name, oldest first', async () => {
     const created = await t.request('POST', `${W()}/channels`, { token: owner.token, body: { name: 'campaign' } });
-    for (const text of ['one', 'two', 'three']) await t.request('POST', `${W()}/messages`, { token, body: { channel: '#campaign', text } });
+    for (const text of ['one', 'two', 'three'])
+      await t.request('POST', `${W()}/messages`, { token, body: { channel: '#campaign', text } });
     const res = await t.request('GET', `${W()}/messages?channel=campaign&limit=2`, { token });
     expect(res.status).toBe(200);
     expect(res.body.messages.map((m: { text: string }) => m.text)).toEqual(['two', 'three']);
@@ -118,10 +154,15 @@ describe('sandbox emulators', () => {
     expect(listing.body.credentials.shopify.shopDomain).toBe('ionflux-demo.myshopify.com');
     const graphql = await fetch(`${t.url}/sandbox/shopify/admin/api/2025-10/graphql.json`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': listing.body.credentials.shopify.accessToken },
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Shopify-Access-Token': listing.body.credentials.shopify.accessToken,
+      },
       body: JSON.stringify({ query: '{ shop { myshopifyDomain } }' }),
     });
-    expect(((await graphql.json()) as { data: { shop: { myshopifyDomain: string } } }).data.shop.myshopifyDomain).toBe('ionflux-demo.myshopify.com');
+    expect(((await graphql.json()) as { data: { shop: { myshopifyDomain: string } } }).data.shop.myshopifyDomain).toBe(
+      'ionflux-demo.myshopify.com',
+    );
     const off = await startTestServer({ sandbox: false });
     try {
       expect((await off.request('GET', '/sandbox')).status).toBe(404);

@@ -29,22 +29,39 @@ describe('workspace API tokens', () => {
   it('shows the token once, stores only a hash, lists without secrets, and describes itself', async () => {
     const res = await t.request('POST', `${base()}/api-tokens`, { token: owner.token, body: { name: 'n8n agents' } });
     expect(res.body.token).toMatch(/^ifx_[A-Za-z0-9_-]{43}$/);
-    expect(res.body.apiToken).toMatchObject({ name: 'n8n agents', role: 'member', revoked: false, prefix: res.body.token.slice(0, 12) });
+    expect(res.body.apiToken).toMatchObject({
+      name: 'n8n agents',
+      role: 'member',
+      revoked: false,
+      prefix: res.body.token.slice(0, 12),
+    });
     const list = await t.request('GET', `${base()}/api-tokens`, { token: owner.token });
     expect(JSON.stringify(list.body)).not.toContain(res.body.token);
-    const row = await t.server.db.selectFrom('api_tokens').select('token_hash').where('id', '=', res.body.apiToken.id).executeTakeFirstOrThrow();
+    const row = await t.server.db
+      .selectFrom('api_tokens')
+      .select('token_hash')
+      .where('id', '=', res.body.apiToken.id)
+      .executeTakeFirstOrThrow();
     expect(row.token_hash).not.toContain(res.body.token);
     const whoami = await t.request('GET', '/api/api-token', { token: res.body.token });
-    expect(whoami.body).toMatchObject({ workspace: { id: workspaceId, name: 'Agents' }, apiToken: { id: res.body.apiToken.id } });
+    expect(whoami.body).toMatchObject({
+      workspace: { id: workspaceId, name: 'Agents' },
+      apiToken: { id: res.body.apiToken.id },
+    });
     expect((await t.request('GET', '/api/api-token', { token: owner.token })).status).toBe(403);
   });
 
   it('only admins manage tokens, and nobody creates a token stronger than themselves', async () => {
-    expect((await t.request('POST', `${base()}/api-tokens`, { token: member.token, body: { name: 'x' } })).status).toBe(403);
+    expect((await t.request('POST', `${base()}/api-tokens`, { token: member.token, body: { name: 'x' } })).status).toBe(
+      403,
+    );
     expect((await t.request('GET', `${base()}/api-tokens`, { token: member.token })).status).toBe(403);
     const admin = await t.signup('Admin');
     await t.addMember({ owner, user: admin, workspaceId, role: 'admin' });
-    expect((await t.request('POST', `${base()}/api-tokens`, { token: admin.token, body: { name: 'x', role: 'admin' } })).status).toBe(201);
+    expect(
+      (await t.request('POST', `${base()}/api-tokens`, { token: admin.token, body: { name: 'x', role: 'admin' } }))
+        .status,
+    ).toBe(201);
   });
 
   it('lets an agent upsert a block by page title + key, post to a channel by name, read the thread and notify', async () => {
@@ -52,7 +69,13 @@ describe('workspace API tokens', () => {
     await t.request('POST', `${base()}/pages`, { token: owner.token, body: { title: 'Q4 Holiday Campaign Plan' } });
     const block = await t.request('PUT', `${base()}/blocks/by-key`, {
       token,
-      body: { page: 'Q4 Holiday Campaign Plan', key: 'revenue', type: 'agent_snippet', content: { title: 'Revenue Tracker Lite', data: { last7Days: 1520.75 } }, writtenByRunId: 'exec-17' },
+      body: {
+        page: 'Q4 Holiday Campaign Plan',
+        key: 'revenue',
+        type: 'agent_snippet',
+        content: { title: 'Revenue Tracker Lite', data: { last7Days: 1520.75 } },
+        writtenByRunId: 'exec-17',
+      },
     });
     expect(block.status).toBe(200);
     expect(block.body.block).toMatchObject({ key: 'revenue', writtenByRunId: 'exec-17' });
@@ -65,21 +88,47 @@ describe('workspace API tokens', () => {
     const live = nextEvent(watcher, 'message:new');
     const posted = await t.request('POST', `${base()}/messages`, {
       token,
-      body: { channel: '#General', text: 'New order over $100: **$150.00**', payload: { orderId: 1001, total: 150 }, clientMessageId: 'order-1001' },
+      body: {
+        channel: '#General',
+        text: 'New order over $100: **$150.00**',
+        payload: { orderId: 1001, total: 150 },
+        clientMessageId: 'order-1001',
+      },
     });
     expect(posted.status).toBe(201);
     expect(posted.body.message.author).toEqual({ kind: 'agent', name: 'Shopify Sales Sentinel' });
     expect((await live).id).toBe(posted.body.message.id);
-    const again = await t.request('POST', `${base()}/messages`, { token, body: { channel: 'general', text: 'New order over $100: **$150.00**', clientMessageId: 'order-1001' } });
+    const again = await t.request('POST', `${base()}/messages`, {
+      token,
+      body: { channel: 'general', text: 'New order over $100: **$150.00**', clientMessageId: 'order-1001' },
+    });
     expect(again.body).toMatchObject({ duplicate: true, message: { id: posted.body.message.id } });
-    const named = await t.request('POST', `${base()}/messages`, { token, body: { channel: 'general', text: 'Summary', agentName: 'Slack Brief Butler', threadRootId: posted.body.message.id } });
+    const named = await t.request('POST', `${base()}/messages`, {
+      token,
+      body: {
+        channel: 'general',
+        text: 'Summary',
+        agentName: 'Slack Brief Butler',
+        threadRootId: posted.body.message.id,
+      },
+    });
     expect(named.body.message.author).toEqual({ kind: 'agent', name: 'Slack Brief Butler' });
     const thread = await t.request('GET', `${base()}/messages/${posted.body.message.id}/thread`, { token });
     expect(thread.body.replies.map((m: { id: string }) => m.id)).toEqual([named.body.message.id]);
-    expect((await t.request('POST', `${base()}/messages`, { token, body: { channel: 'nope', text: 'x' } })).status).toBe(404);
+    expect(
+      (await t.request('POST', `${base()}/messages`, { token, body: { channel: 'nope', text: 'x' } })).status,
+    ).toBe(404);
 
     const notifiedLive = nextEvent(watcher, 'notification:new');
-    const notified = await t.request('POST', `${base()}/notifications`, { token, body: { userIds: [owner.id], title: 'Order over $100: $150.00', link: '/orders/1001', source: { type: 'shopify_order', id: '1001' } } });
+    const notified = await t.request('POST', `${base()}/notifications`, {
+      token,
+      body: {
+        userIds: [owner.id],
+        title: 'Order over $100: $150.00',
+        link: '/orders/1001',
+        source: { type: 'shopify_order', id: '1001' },
+      },
+    });
     expect(notified.status).toBe(201);
     expect((await notifiedLive).title).toBe('Order over $100: $150.00');
   });
@@ -126,7 +175,11 @@ describe('workspace API tokens', () => {
     const channels = (await t.request('GET', `${base()}/channels`, { token })).body.channels;
     const joined = await emitWithAck(socket, 'channel:join', { workspaceId, channelId: channels[0].id });
     expect(joined.ok).toBe(true);
-    const sent = await emitWithAck(socket, 'message:send', { workspaceId, channelId: channels[0].id, text: 'from an agent socket' });
+    const sent = await emitWithAck(socket, 'message:send', {
+      workspaceId,
+      channelId: channels[0].id,
+      text: 'from an agent socket',
+    });
     expect(sent.message.author.kind).toBe('agent');
     await expect(t.connect('ifx_not-a-real-token')).rejects.toThrow(/Unknown API token/);
   });

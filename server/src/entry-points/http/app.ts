@@ -52,12 +52,19 @@ declare module 'express-serve-static-core' {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** Every route of the server, in one table: the router, the OpenAPI document and the policy tests all read it. */
-export function buildRouteTable(args: { useCases: UseCases; readiness: Readiness; version: string }): RouteDefinition[] {
+export function buildRouteTable(args: {
+  useCases: UseCases;
+  readiness: Readiness;
+  version: string;
+}): RouteDefinition[] {
   const { useCases } = args;
   let document: Record<string, unknown> | undefined;
   const routes: RouteDefinition[] = [];
   routes.push(
-    ...systemRoutes({ readiness: args.readiness, openApiDocument: () => (document ??= buildOpenApiDocument({ routes, version: args.version })) }),
+    ...systemRoutes({
+      readiness: args.readiness,
+      openApiDocument: () => (document ??= buildOpenApiDocument({ routes, version: args.version })),
+    }),
     ...authRoutes(useCases),
     ...workspaceRoutes(useCases),
     ...profileRoutes(useCases),
@@ -101,7 +108,10 @@ export function createHttpApp(args: {
       inFlight.end();
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const level = res.statusCode >= 500 ? 'error' : 'debug';
-      req.log[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 100) / 100 }, 'request');
+      req.log[level](
+        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 100) / 100 },
+        'request',
+      );
     };
     res.on('finish', finish);
     res.on('close', finish);
@@ -116,7 +126,13 @@ export function createHttpApp(args: {
   }
 
   app.use((req: Request, _res: Response, next: NextFunction) => {
-    next(new AppError({ status: 404, code: 'route_not_found', message: `No route ${req.method} ${req.path}; see /api/docs for the API` }));
+    next(
+      new AppError({
+        status: 404,
+        code: 'route_not_found',
+        message: `No route ${req.method} ${req.path}; see /api/docs for the API`,
+      }),
+    );
   });
 
   // Express recognises error handlers by their four parameters.
@@ -142,7 +158,15 @@ export function createHttpApp(args: {
     }
     (req.log ?? logger).error({ err: error }, 'unhandled error');
     if (res.headersSent) return;
-    res.status(500).json({ error: { code: 'internal_error', message: 'Something went wrong on our side; quote the request id if you report it', requestId } });
+    res
+      .status(500)
+      .json({
+        error: {
+          code: 'internal_error',
+          message: 'Something went wrong on our side; quote the request id if you report it',
+          requestId,
+        },
+      });
   });
 
   return app;

@@ -16,7 +16,9 @@ function setCookies(headers: Headers): string[] {
 
 describe('signup and login', () => {
   it('signs up, returns a session and sets an httpOnly SameSite refresh cookie plus a CSRF cookie', async () => {
-    const res = await t.request('POST', '/api/auth/signup', { body: { email: 'Ana@Example.com', password: 'a long passphrase', displayName: ' Ana ' } });
+    const res = await t.request('POST', '/api/auth/signup', {
+      body: { email: 'Ana@Example.com', password: 'a long passphrase', displayName: ' Ana ' },
+    });
     expect(res.status).toBe(201);
     expect(res.body.user).toMatchObject({ email: 'Ana@Example.com', displayName: 'Ana', currentWorkspaceId: null });
     expect(res.body.user).not.toHaveProperty('passwordHash');
@@ -36,29 +38,41 @@ describe('signup and login', () => {
   });
 
   it('refuses a second account for the same email (case-insensitive) with 409', async () => {
-    const res = await t.request('POST', '/api/auth/signup', { body: { email: 'ana@example.COM', password: 'another passphrase', displayName: 'Ana 2' } });
+    const res = await t.request('POST', '/api/auth/signup', {
+      body: { email: 'ana@example.COM', password: 'another passphrase', displayName: 'Ana 2' },
+    });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('email_taken');
   });
 
   it('names each bad signup field', async () => {
-    const res = await t.request('POST', '/api/auth/signup', { body: { email: 'not-an-email', password: 'short', displayNme: 'x' } });
+    const res = await t.request('POST', '/api/auth/signup', {
+      body: { email: 'not-an-email', password: 'short', displayNme: 'x' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_request');
     const paths = res.body.error.fields.map((f: { path: string }) => f.path).sort();
     expect(paths).toEqual(['displayName', 'displayNme', 'email', 'password']);
-    expect(res.body.error.fields.find((f: { path: string }) => f.path === 'password').message).toBe('use at least 8 characters');
+    expect(res.body.error.fields.find((f: { path: string }) => f.path === 'password').message).toBe(
+      'use at least 8 characters',
+    );
   });
 
   it('logs in with the right password only', async () => {
     const user = await t.signup('Bo');
-    const ok = await t.request('POST', '/api/auth/login', { body: { email: user.email.toUpperCase(), password: user.password } });
+    const ok = await t.request('POST', '/api/auth/login', {
+      body: { email: user.email.toUpperCase(), password: user.password },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.user.id).toBe(user.id);
-    const wrong = await t.request('POST', '/api/auth/login', { body: { email: user.email, password: 'wrong password' } });
+    const wrong = await t.request('POST', '/api/auth/login', {
+      body: { email: user.email, password: 'wrong password' },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('invalid_credentials');
-    const unknown = await t.request('POST', '/api/auth/login', { body: { email: 'nobody@example.com', password: 'whatever1' } });
+    const unknown = await t.request('POST', '/api/auth/login', {
+      body: { email: 'nobody@example.com', password: 'whatever1' },
+    });
     expect(unknown.status).toBe(401);
     expect(unknown.body.error.code).toBe('invalid_credentials');
   });
@@ -66,15 +80,22 @@ describe('signup and login', () => {
   it('rate-limits failed logins per email with 429 and Retry-After, even for the right password', async () => {
     const user = await t.signup('Cy');
     for (let i = 0; i < 3; i += 1) {
-      expect((await t.request('POST', '/api/auth/login', { body: { email: user.email, password: 'wrong password' } })).status).toBe(401);
+      expect(
+        (await t.request('POST', '/api/auth/login', { body: { email: user.email, password: 'wrong password' } }))
+          .status,
+      ).toBe(401);
     }
-    const blocked = await t.request('POST', '/api/auth/login', { body: { email: user.email, password: user.password } });
+    const blocked = await t.request('POST', '/api/auth/login', {
+      body: { email: user.email, password: user.password },
+    });
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe('too_many_login_attempts');
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     // Other accounts are not affected.
     const other = await t.signup('Di');
-    expect((await t.request('POST', '/api/auth/login', { body: { email: other.email, password: other.password } })).status).toBe(200);
+    expect(
+      (await t.request('POST', '/api/auth/login', { body: { email: other.email, password: other.password } })).status,
+    ).toBe(200);
   });
 });
 
@@ -90,7 +111,10 @@ describe('access tokens', () => {
 
   it('updates the profile', async () => {
     const user = await t.signup('Ed');
-    const res = await t.request('PATCH', '/api/me', { token: user.token, body: { displayName: 'Edward', avatarUrl: 'https://example.com/a.png' } });
+    const res = await t.request('PATCH', '/api/me', {
+      token: user.token,
+      body: { displayName: 'Edward', avatarUrl: 'https://example.com/a.png' },
+    });
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ displayName: 'Edward', avatarUrl: 'https://example.com/a.png' });
     const bad = await t.request('PATCH', '/api/me', { token: user.token, body: { avatarUrl: 'javascript:alert(1)' } });
@@ -102,7 +126,9 @@ describe('access tokens', () => {
 describe('refresh tokens', () => {
   it('rotates the refresh cookie; reusing a spent one revokes the whole session', async () => {
     const user = await t.signup('Fay');
-    const first = await t.request('POST', '/api/auth/refresh', { headers: { cookie: user.cookies, 'x-csrf-token': user.csrfToken } });
+    const first = await t.request('POST', '/api/auth/refresh', {
+      headers: { cookie: user.cookies, 'x-csrf-token': user.csrfToken },
+    });
     expect(first.status).toBe(200);
     const rotatedCookies = cookieHeader(first.headers);
     expect(rotatedCookies).toMatch(/ionflux_refresh=/);
@@ -111,10 +137,14 @@ describe('refresh tokens', () => {
     expect((await t.request('GET', '/api/me', { token: newAccess })).status).toBe(200);
 
     // The old cookie again: reuse. The session ends, including access tokens issued from it.
-    const reuse = await t.request('POST', '/api/auth/refresh', { headers: { cookie: user.cookies, 'x-csrf-token': user.csrfToken } });
+    const reuse = await t.request('POST', '/api/auth/refresh', {
+      headers: { cookie: user.cookies, 'x-csrf-token': user.csrfToken },
+    });
     expect(reuse.status).toBe(401);
     expect(reuse.body.error.code).toBe('refresh_token_reused');
-    const afterReuse = await t.request('POST', '/api/auth/refresh', { headers: { cookie: rotatedCookies, 'x-csrf-token': first.body.csrfToken } });
+    const afterReuse = await t.request('POST', '/api/auth/refresh', {
+      headers: { cookie: rotatedCookies, 'x-csrf-token': first.body.csrfToken },
+    });
     expect(afterReuse.status).toBe(401);
     expect(afterReuse.body.error.code).toBe('session_revoked');
     const me = await t.request('GET', '/api/me', { token: newAccess });
@@ -127,28 +157,42 @@ describe('refresh tokens', () => {
     const noHeader = await t.request('POST', '/api/auth/refresh', { headers: { cookie: user.cookies } });
     expect(noHeader.status).toBe(403);
     expect(noHeader.body.error.code).toBe('csrf_token_mismatch');
-    const wrongHeader = await t.request('POST', '/api/auth/refresh', { headers: { cookie: user.cookies, 'x-csrf-token': 'guess' } });
+    const wrongHeader = await t.request('POST', '/api/auth/refresh', {
+      headers: { cookie: user.cookies, 'x-csrf-token': 'guess' },
+    });
     expect(wrongHeader.status).toBe(403);
     const evilOrigin = await t.request('POST', '/api/auth/refresh', {
       headers: { cookie: user.cookies, 'x-csrf-token': user.csrfToken, origin: 'https://evil.example' },
     });
     expect(evilOrigin.status).toBe(403);
     expect(evilOrigin.body.error.code).toBe('origin_not_allowed');
-    const sameOrigin = await t.request('POST', '/api/auth/refresh', { headers: { cookie: user.cookies, 'x-csrf-token': user.csrfToken, origin: t.url } });
+    const sameOrigin = await t.request('POST', '/api/auth/refresh', {
+      headers: { cookie: user.cookies, 'x-csrf-token': user.csrfToken, origin: t.url },
+    });
     expect(sameOrigin.status).toBe(200);
   });
 
   it('logout ends the session: refresh and access tokens stop working', async () => {
     const user = await t.signup('Hal');
-    const out = await t.request('POST', '/api/auth/logout', { headers: { cookie: user.cookies, 'x-csrf-token': user.csrfToken } });
+    const out = await t.request('POST', '/api/auth/logout', {
+      headers: { cookie: user.cookies, 'x-csrf-token': user.csrfToken },
+    });
     expect(out.status).toBe(204);
     expect(out.headers.getSetCookie().some((c) => c.startsWith('ionflux_refresh=;'))).toBe(true);
-    expect((await t.request('POST', '/api/auth/refresh', { headers: { cookie: user.cookies, 'x-csrf-token': user.csrfToken } })).status).toBe(401);
+    expect(
+      (
+        await t.request('POST', '/api/auth/refresh', {
+          headers: { cookie: user.cookies, 'x-csrf-token': user.csrfToken },
+        })
+      ).status,
+    ).toBe(401);
     expect((await t.request('GET', '/api/me', { token: user.token })).status).toBe(401);
   });
 
   it('without a cookie, refresh says to log in', async () => {
-    const res = await t.request('POST', '/api/auth/refresh', { headers: { cookie: 'ionflux_csrf=abc', 'x-csrf-token': 'abc' } });
+    const res = await t.request('POST', '/api/auth/refresh', {
+      headers: { cookie: 'ionflux_csrf=abc', 'x-csrf-token': 'abc' },
+    });
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('not_signed_in');
   });

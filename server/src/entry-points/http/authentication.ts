@@ -45,7 +45,11 @@ export async function authenticateRequest(useCases: UseCases, req: Request): Pro
   const header = req.headers.authorization;
   if (header === undefined || header === '') return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw unauthorized('invalid_authorization_header', 'Use the header "Authorization: Bearer <access token or API token>"');
+  if (!match)
+    throw unauthorized(
+      'invalid_authorization_header',
+      'Use the header "Authorization: Bearer <access token or API token>"',
+    );
   return authenticateToken(useCases, match[1]!);
 }
 
@@ -58,10 +62,18 @@ export function checkCsrf(req: Request, allowedOrigins: string[]): void {
   if (origin !== undefined && origin !== 'null') {
     const own = `${req.protocol}://${req.headers.host ?? ''}`;
     if (origin !== own && !allowedOrigins.includes(origin)) {
-      throw new AppError({ status: 403, code: 'origin_not_allowed', message: `Requests from ${origin} may not use the session cookie; add it to IONFLUX_ALLOWED_ORIGINS if it is yours` });
+      throw new AppError({
+        status: 403,
+        code: 'origin_not_allowed',
+        message: `Requests from ${origin} may not use the session cookie; add it to IONFLUX_ALLOWED_ORIGINS if it is yours`,
+      });
     }
   } else if (origin === 'null') {
-    throw new AppError({ status: 403, code: 'origin_not_allowed', message: 'Opaque origins may not use the session cookie' });
+    throw new AppError({
+      status: 403,
+      code: 'origin_not_allowed',
+      message: 'Opaque origins may not use the session cookie',
+    });
   }
   const cookie = readCookies(req)[CSRF_COOKIE];
   const header = req.headers[CSRF_HEADER];

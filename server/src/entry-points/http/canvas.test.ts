@@ -33,11 +33,17 @@ describe('pages', () => {
     const titles = list.body.pages.map((p: { title: string }) => p.title);
     expect(titles.indexOf('First')).toBeLessThan(titles.indexOf('Second'));
 
-    await t.request('PATCH', `${base()}/pages/${second}`, { token: owner.token, body: { position: -1, title: 'Second (moved up)', icon: '📌' } });
+    await t.request('PATCH', `${base()}/pages/${second}`, {
+      token: owner.token,
+      body: { position: -1, title: 'Second (moved up)', icon: '📌' },
+    });
     list = await t.request('GET', `${base()}/pages`, { token: viewer.token });
     expect(list.body.pages[0]).toMatchObject({ id: second, title: 'Second (moved up)', icon: '📌' });
 
-    const archived = await t.request('PATCH', `${base()}/pages/${first}`, { token: owner.token, body: { archived: true } });
+    const archived = await t.request('PATCH', `${base()}/pages/${first}`, {
+      token: owner.token,
+      body: { archived: true },
+    });
     expect(archived.body.page.archived).toBe(true);
     list = await t.request('GET', `${base()}/pages`, { token: viewer.token });
     expect(list.body.pages.map((p: { id: string }) => p.id)).not.toContain(first);
@@ -58,13 +64,20 @@ describe('blocks', () => {
       { type: 'text', content: { text: 'Goal: **20%** more sales' } },
       { type: 'heading', content: { text: 'Plan', level: 2 } },
       { type: 'checklist', content: { items: [{ text: 'Brief', checked: true }, { text: 'Launch' }] } },
-      { type: 'agent_snippet', content: { title: 'Revenue Tracker Lite', status: 'succeeded', data: { revenue: 1234.5 } }, agentConfigId: '6f1c7a52-3b5a-4c1e-9a43-6c2f0b9e1d11' },
+      {
+        type: 'agent_snippet',
+        content: { title: 'Revenue Tracker Lite', status: 'succeeded', data: { revenue: 1234.5 } },
+        agentConfigId: '6f1c7a52-3b5a-4c1e-9a43-6c2f0b9e1d11',
+      },
       { type: 'image', content: { url: 'https://cdn.example.com/a.png', alt: 'chart' } },
       { type: 'embed', content: { url: 'https://www.tiktok.com/@x/video/1' } },
     ];
     const created = [];
     for (const [index, body] of bodies.entries()) {
-      const res = await t.request('POST', `${base()}/pages/${pageId}/blocks`, { token: owner.token, body: { ...body, position: { x: 0, y: index * 100 } } });
+      const res = await t.request('POST', `${base()}/pages/${pageId}/blocks`, {
+        token: owner.token,
+        body: { ...body, position: { x: 0, y: index * 100 } },
+      });
       expect(res.status).toBe(201);
       expect(res.body.block).toMatchObject({ type: body.type, version: 1, position: { x: 0, y: index * 100 } });
       created.push(res.body.block);
@@ -72,7 +85,11 @@ describe('blocks', () => {
     const page = await t.request('GET', `${base()}/pages/${pageId}`, { token: viewer.token });
     // The page load is serialized by the database: it must be exactly what the block writes returned.
     expect(page.body.blocks).toEqual(created);
-    expect(page.body.page).toEqual((await t.request('GET', `${base()}/pages`, { token: viewer.token })).body.pages.find((p: { id: string }) => p.id === pageId));
+    expect(page.body.page).toEqual(
+      (await t.request('GET', `${base()}/pages`, { token: viewer.token })).body.pages.find(
+        (p: { id: string }) => p.id === pageId,
+      ),
+    );
     expect(page.body.blocks[1].content).toEqual({ text: 'Plan', level: 2 });
     expect(page.body.blocks[2].content.items[1]).toEqual({ text: 'Launch', checked: false });
     expect(page.body.blocks[3].agentConfigId).toBe('6f1c7a52-3b5a-4c1e-9a43-6c2f0b9e1d11');
@@ -95,17 +112,24 @@ describe('blocks', () => {
   it('keeps block keys unique within a page', async () => {
     const pageId = await createPage('Keys');
     const body = { type: 'text', content: { text: 'a' }, key: 'summary' };
-    expect((await t.request('POST', `${base()}/pages/${pageId}/blocks`, { token: owner.token, body })).status).toBe(201);
+    expect((await t.request('POST', `${base()}/pages/${pageId}/blocks`, { token: owner.token, body })).status).toBe(
+      201,
+    );
     const dup = await t.request('POST', `${base()}/pages/${pageId}/blocks`, { token: owner.token, body });
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe('block_key_taken');
     const otherPage = await createPage('Keys 2');
-    expect((await t.request('POST', `${base()}/pages/${otherPage}/blocks`, { token: owner.token, body })).status).toBe(201);
+    expect((await t.request('POST', `${base()}/pages/${otherPage}/blocks`, { token: owner.token, body })).status).toBe(
+      201,
+    );
   });
 
   it('never lets two concurrent edits silently overwrite each other: the stale one gets 409 with the current block', async () => {
     const pageId = await createPage('Versions');
-    const created = await t.request('POST', `${base()}/pages/${pageId}/blocks`, { token: owner.token, body: { type: 'text', content: { text: 'v1' } } });
+    const created = await t.request('POST', `${base()}/pages/${pageId}/blocks`, {
+      token: owner.token,
+      body: { type: 'text', content: { text: 'v1' } },
+    });
     const blockId = created.body.block.id;
     const url = `${base()}/pages/${pageId}/blocks/${blockId}`;
     const [a, b] = await Promise.all([
@@ -120,9 +144,16 @@ describe('blocks', () => {
     expect(loser.body.error.code).toBe('version_conflict');
     expect(loser.body.error.details.current).toEqual(winner.body.block);
 
-    const retried = await t.request('PATCH', url, { token: owner.token, body: { baseVersion: 2, content: { text: 'merged A+B' }, position: { x: 10, y: 20 } } });
+    const retried = await t.request('PATCH', url, {
+      token: owner.token,
+      body: { baseVersion: 2, content: { text: 'merged A+B' }, position: { x: 10, y: 20 } },
+    });
     expect(retried.status).toBe(200);
-    expect(retried.body.block).toMatchObject({ version: 3, content: { text: 'merged A+B' }, position: { x: 10, y: 20 } });
+    expect(retried.body.block).toMatchObject({
+      version: 3,
+      content: { text: 'merged A+B' },
+      position: { x: 10, y: 20 },
+    });
 
     const staleDelete = await t.request('DELETE', `${url}?baseVersion=2`, { token: owner.token });
     expect(staleDelete.status).toBe(409);
@@ -132,11 +163,17 @@ describe('blocks', () => {
 
   it('requires new content when the type changes, and checks content against the new type', async () => {
     const pageId = await createPage('Types');
-    const created = await t.request('POST', `${base()}/pages/${pageId}/blocks`, { token: owner.token, body: { type: 'text', content: { text: 'x' } } });
+    const created = await t.request('POST', `${base()}/pages/${pageId}/blocks`, {
+      token: owner.token,
+      body: { type: 'text', content: { text: 'x' } },
+    });
     const url = `${base()}/pages/${pageId}/blocks/${created.body.block.id}`;
     const noContent = await t.request('PATCH', url, { token: owner.token, body: { baseVersion: 1, type: 'heading' } });
     expect(noContent.status).toBe(400);
-    const changed = await t.request('PATCH', url, { token: owner.token, body: { baseVersion: 1, type: 'heading', content: { text: 'Title' } } });
+    const changed = await t.request('PATCH', url, {
+      token: owner.token,
+      body: { baseVersion: 1, type: 'heading', content: { text: 'Title' } },
+    });
     expect(changed.body.block).toMatchObject({ type: 'heading', content: { text: 'Title', level: 1 }, version: 2 });
   });
 
@@ -152,15 +189,23 @@ describe('blocks', () => {
     elsewhere.on('block:created', () => (leaked += 1));
 
     const created = nextEvent(watcher, 'block:created');
-    const res = await t.request('POST', `${base()}/pages/${pageId}/blocks`, { token: owner.token, body: { type: 'text', content: { text: 'hello' } } });
+    const res = await t.request('POST', `${base()}/pages/${pageId}/blocks`, {
+      token: owner.token,
+      body: { type: 'text', content: { text: 'hello' } },
+    });
     expect((await created).block).toEqual(res.body.block);
 
     const updated = nextEvent(watcher, 'block:updated');
-    const patch = await t.request('PATCH', `${base()}/pages/${pageId}/blocks/${res.body.block.id}`, { token: owner.token, body: { baseVersion: 1, content: { text: 'hello world' } } });
+    const patch = await t.request('PATCH', `${base()}/pages/${pageId}/blocks/${res.body.block.id}`, {
+      token: owner.token,
+      body: { baseVersion: 1, content: { text: 'hello world' } },
+    });
     expect((await updated).block).toEqual(patch.body.block);
 
     const deleted = nextEvent(watcher, 'block:deleted');
-    await t.request('DELETE', `${base()}/pages/${pageId}/blocks/${res.body.block.id}?baseVersion=2`, { token: owner.token });
+    await t.request('DELETE', `${base()}/pages/${pageId}/blocks/${res.body.block.id}?baseVersion=2`, {
+      token: owner.token,
+    });
     expect(await deleted).toEqual({ pageId, blockId: res.body.block.id, version: 3 });
     expect(leaked).toBe(0);
   });
@@ -188,13 +233,30 @@ describe('agent routes: blocks by page title and key', () => {
     };
     const first = await t.request('PUT', `${base()}/blocks/by-key`, { token: owner.token, body });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ created: true, page: { id: pageId }, block: { key: 'tiktok-trends', writtenByRunId: 'run-1', version: 1 } });
-    const second = await t.request('PUT', `${base()}/blocks/by-key`, { token: owner.token, body: { ...body, page: pageId, content: { markdown: 'updated' }, writtenByRunId: 'run-2' } });
-    expect(second.body).toMatchObject({ created: false, block: { id: first.body.block.id, version: 2, writtenByRunId: 'run-2', content: { markdown: 'updated' } } });
-    const stale = await t.request('PUT', `${base()}/blocks/by-key`, { token: owner.token, body: { ...body, baseVersion: 1 } });
+    expect(first.body).toMatchObject({
+      created: true,
+      page: { id: pageId },
+      block: { key: 'tiktok-trends', writtenByRunId: 'run-1', version: 1 },
+    });
+    const second = await t.request('PUT', `${base()}/blocks/by-key`, {
+      token: owner.token,
+      body: { ...body, page: pageId, content: { markdown: 'updated' }, writtenByRunId: 'run-2' },
+    });
+    expect(second.body).toMatchObject({
+      created: false,
+      block: { id: first.body.block.id, version: 2, writtenByRunId: 'run-2', content: { markdown: 'updated' } },
+    });
+    const stale = await t.request('PUT', `${base()}/blocks/by-key`, {
+      token: owner.token,
+      body: { ...body, baseVersion: 1 },
+    });
     expect(stale.status).toBe(409);
 
-    const read = await t.request('GET', `${base()}/blocks/by-key?page=${encodeURIComponent('Q4 Holiday Campaign Plan')}&key=tiktok-trends`, { token: viewer.token });
+    const read = await t.request(
+      'GET',
+      `${base()}/blocks/by-key?page=${encodeURIComponent('Q4 Holiday Campaign Plan')}&key=tiktok-trends`,
+      { token: viewer.token },
+    );
     expect(read.body.block.id).toBe(first.body.block.id);
   });
 
@@ -205,11 +267,17 @@ describe('agent routes: blocks by page title and key', () => {
     });
     expect(created.status).toBe(200);
     expect(created.body.page.title).toBe('Brand New Page');
-    const missing = await t.request('PUT', `${base()}/blocks/by-key`, { token: owner.token, body: { page: 'Nope', key: 'k', type: 'text', content: { text: 'x' } } });
+    const missing = await t.request('PUT', `${base()}/blocks/by-key`, {
+      token: owner.token,
+      body: { page: 'Nope', key: 'k', type: 'text', content: { text: 'x' } },
+    });
     expect(missing.status).toBe(404);
     await createPage('Twin');
     await createPage('twin');
-    const ambiguous = await t.request('PUT', `${base()}/blocks/by-key`, { token: owner.token, body: { page: 'Twin', key: 'k', type: 'text', content: { text: 'x' } } });
+    const ambiguous = await t.request('PUT', `${base()}/blocks/by-key`, {
+      token: owner.token,
+      body: { page: 'Twin', key: 'k', type: 'text', content: { text: 'x' } },
+    });
     expect(ambiguous.status).toBe(409);
     expect(ambiguous.body.error.code).toBe('ambiguous_page_title');
   });
@@ -217,7 +285,9 @@ describe('agent routes: blocks by page title and key', () => {
   it('creates exactly one block under concurrent upserts of the same key', async () => {
     await createPage('Race');
     const body = { page: 'Race', key: 'same', type: 'text', content: { text: 'x' } };
-    const results = await Promise.all(Array.from({ length: 8 }, () => t.request('PUT', `${base()}/blocks/by-key`, { token: owner.token, body })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => t.request('PUT', `${base()}/blocks/by-key`, { token: owner.token, body })),
+    );
     expect(results.map((r) => [r.status, r.body.error?.code])).toEqual(Array(8).fill([200, undefined]));
     expect(results.filter((r) => r.body.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.body.block.id)).size).toBe(1);
@@ -229,18 +299,33 @@ describe('page documents', () => {
     const pageId = await createPage('Cached');
     const load = async () => (await t.request('GET', `${base()}/pages/${pageId}`, { token: viewer.token })).body;
     expect((await load()).blocks).toEqual([]);
-    const created = (await t.request('POST', `${base()}/pages/${pageId}/blocks`, { token: owner.token, body: { type: 'text', content: { text: 'one' } } })).body.block;
+    const created = (
+      await t.request('POST', `${base()}/pages/${pageId}/blocks`, {
+        token: owner.token,
+        body: { type: 'text', content: { text: 'one' } },
+      })
+    ).body.block;
     expect((await load()).blocks.map((b: { content: unknown }) => b.content)).toEqual([{ text: 'one' }]);
-    await t.request('PATCH', `${base()}/pages/${pageId}/blocks/${created.id}`, { token: owner.token, body: { baseVersion: 1, content: { text: 'two' } } });
+    await t.request('PATCH', `${base()}/pages/${pageId}/blocks/${created.id}`, {
+      token: owner.token,
+      body: { baseVersion: 1, content: { text: 'two' } },
+    });
     expect((await load()).blocks[0]).toMatchObject({ content: { text: 'two' }, version: 2 });
     await t.request('PATCH', `${base()}/pages/${pageId}`, { token: owner.token, body: { title: 'Cached (renamed)' } });
     expect((await load()).page.title).toBe('Cached (renamed)');
     // A write that bypasses the API entirely (another process, a migration, psql) is seen too.
-    await t.server.db.updateTable('canvas_blocks').set({ content: JSON.stringify({ text: 'three' }) }).where('id', '=', created.id).execute();
+    await t.server.db
+      .updateTable('canvas_blocks')
+      .set({ content: JSON.stringify({ text: 'three' }) })
+      .where('id', '=', created.id)
+      .execute();
     expect((await load()).blocks[0].content).toEqual({ text: 'three' });
     await t.server.db.deleteFrom('canvas_blocks').where('id', '=', created.id).execute();
     expect((await load()).blocks).toEqual([]);
-    await t.request('POST', `${base()}/pages/${pageId}/blocks`, { token: owner.token, body: { type: 'text', content: { text: 'four' } } });
+    await t.request('POST', `${base()}/pages/${pageId}/blocks`, {
+      token: owner.token,
+      body: { type: 'text', content: { text: 'four' } },
+    });
     expect((await load()).blocks.map((b: { content: unknown }) => b.content)).toEqual([{ text: 'four' }]);
   });
 });

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ChannelFollower } from '../../testing/chat-client';
-import { collect, emitWithAck, nextEvent, startTestServer, waitUntil, type TestServer, type TestUser } from '../../testing/test-server';
+import {
+  collect,
+  emitWithAck,
+  nextEvent,
+  startTestServer,
+  waitUntil,
+  type TestServer,
+  type TestUser,
+} from '../../testing/test-server';
 
 let t: TestServer;
 let ana: TestUser;
@@ -26,8 +34,15 @@ afterAll(async () => {
 
 const base = () => `/api/workspaces/${workspaceId}`;
 
-async function createChannel(name: string, visibility: 'public' | 'private' = 'public', memberIds: string[] = []): Promise<string> {
-  const res = await t.request('POST', `${base()}/channels`, { token: ana.token, body: { name, visibility, memberIds } });
+async function createChannel(
+  name: string,
+  visibility: 'public' | 'private' = 'public',
+  memberIds: string[] = [],
+): Promise<string> {
+  const res = await t.request('POST', `${base()}/channels`, {
+    token: ana.token,
+    body: { name, visibility, memberIds },
+  });
   expect(res.status).toBe(201);
   return res.body.channel.id;
 }
@@ -38,9 +53,18 @@ async function send(user: TestUser, channelId: string, body: Record<string, unkn
 
 describe('channels', () => {
   it('normalizes names, refuses duplicates, and hides private channels from non-members', async () => {
-    const res = await t.request('POST', `${base()}/channels`, { token: ana.token, body: { name: '#Sales-Team', topic: 'Deals' } });
+    const res = await t.request('POST', `${base()}/channels`, {
+      token: ana.token,
+      body: { name: '#Sales-Team', topic: 'Deals' },
+    });
     expect(res.status).toBe(201);
-    expect(res.body.channel).toMatchObject({ name: 'sales-team', visibility: 'public', isMember: true, unreadCount: 0, lastSeq: 0 });
+    expect(res.body.channel).toMatchObject({
+      name: 'sales-team',
+      visibility: 'public',
+      isMember: true,
+      unreadCount: 0,
+      lastSeq: 0,
+    });
     const dup = await t.request('POST', `${base()}/channels`, { token: ana.token, body: { name: 'sales-team' } });
     expect(dup.status).toBe(409);
     const bad = await t.request('POST', `${base()}/channels`, { token: ana.token, body: { name: 'has spaces!' } });
@@ -54,15 +78,26 @@ describe('channels', () => {
     expect((await t.request('GET', `${base()}/channels/${secret}/messages`, { token: bo.token })).status).toBe(404);
     expect((await send(bo, secret, { text: 'let me in' })).status).toBe(404);
     // Joining a private channel yourself is not possible; a member can add you.
-    expect((await t.request('POST', `${base()}/channels/${secret}/members`, { token: bo.token, body: { userId: bo.id } })).status).toBe(404);
-    expect((await t.request('POST', `${base()}/channels/${secret}/members`, { token: ana.token, body: { userId: bo.id } })).status).toBe(200);
-    expect((await t.request('GET', `${base()}/channels/${secret}`, { token: bo.token })).body.channel.isMember).toBe(true);
+    expect(
+      (await t.request('POST', `${base()}/channels/${secret}/members`, { token: bo.token, body: { userId: bo.id } }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await t.request('POST', `${base()}/channels/${secret}/members`, { token: ana.token, body: { userId: bo.id } }))
+        .status,
+    ).toBe(200);
+    expect((await t.request('GET', `${base()}/channels/${secret}`, { token: bo.token })).body.channel.isMember).toBe(
+      true,
+    );
   });
 
   it('only adds workspace members to channels', async () => {
     const outsider = await t.signup('Outsider');
     const channelId = await createChannel('members-only');
-    const res = await t.request('POST', `${base()}/channels/${channelId}/members`, { token: ana.token, body: { userId: outsider.id } });
+    const res = await t.request('POST', `${base()}/channels/${channelId}/members`, {
+      token: ana.token,
+      body: { userId: outsider.id },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.fields).toEqual([{ path: 'userId', message: 'not a member of this workspace' }]);
   });
@@ -73,12 +108,17 @@ describe('messages over REST', () => {
     const channelId = await createChannel('seq');
     const first = await send(ana, channelId, { text: 'one', clientMessageId: 'c1' });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ duplicate: false, message: { seq: 1, text: 'one', author: { kind: 'user', userId: ana.id, displayName: 'Ana' } } });
+    expect(first.body).toMatchObject({
+      duplicate: false,
+      message: { seq: 1, text: 'one', author: { kind: 'user', userId: ana.id, displayName: 'Ana' } },
+    });
     const retry = await send(ana, channelId, { text: 'one', clientMessageId: 'c1' });
     expect(retry.body).toEqual({ duplicate: true, message: first.body.message });
     // The same client id from someone else is a different message.
     expect((await send(bo, channelId, { text: 'mine', clientMessageId: 'c1' })).body.message.seq).toBe(2);
-    const concurrent = await Promise.all(Array.from({ length: 8 }, (_, i) => send(bo, channelId, { text: `n${i}`, clientMessageId: `burst-${i % 4}` })));
+    const concurrent = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => send(bo, channelId, { text: `n${i}`, clientMessageId: `burst-${i % 4}` })),
+    );
     expect(new Set(concurrent.map((r) => r.body.message.id)).size).toBe(4);
     const list = await t.request('GET', `${base()}/channels/${channelId}/messages`, { token: ana.token });
     expect(list.body.messages.map((m: { seq: number }) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -92,14 +132,22 @@ describe('messages over REST', () => {
     const newest = await t.request('GET', `${base()}/channels/${channelId}/messages?limit=3`, { token: bo.token });
     expect(newest.body).toMatchObject({ hasMore: true, lastSeq: 7 });
     expect(newest.body.messages.map((m: { seq: number }) => m.seq)).toEqual([5, 6, 7]);
-    const older = await t.request('GET', `${base()}/channels/${channelId}/messages?limit=3&before=5`, { token: bo.token });
+    const older = await t.request('GET', `${base()}/channels/${channelId}/messages?limit=3&before=5`, {
+      token: bo.token,
+    });
     expect(older.body.messages.map((m: { seq: number }) => m.seq)).toEqual([2, 3, 4]);
-    const after = await t.request('GET', `${base()}/channels/${channelId}/messages?after=4&limit=2`, { token: bo.token });
+    const after = await t.request('GET', `${base()}/channels/${channelId}/messages?after=4&limit=2`, {
+      token: bo.token,
+    });
     expect(after.body.messages.map((m: { seq: number }) => m.seq)).toEqual([5, 6]);
     expect(after.body.hasMore).toBe(true);
-    const afterId = await t.request('GET', `${base()}/channels/${channelId}/messages?after=${ids[5]}`, { token: bo.token });
+    const afterId = await t.request('GET', `${base()}/channels/${channelId}/messages?after=${ids[5]}`, {
+      token: bo.token,
+    });
     expect(afterId.body.messages.map((m: { seq: number }) => m.seq)).toEqual([7]);
-    const badAfter = await t.request('GET', `${base()}/channels/${channelId}/messages?after=yesterday`, { token: bo.token });
+    const badAfter = await t.request('GET', `${base()}/channels/${channelId}/messages?after=yesterday`, {
+      token: bo.token,
+    });
     expect(badAfter.status).toBe(400);
     expect(badAfter.body.error.fields[0].path).toBe('after');
   });
@@ -112,9 +160,14 @@ describe('messages over REST', () => {
     const nested = await send(bo, generalId, { text: 'nested', threadRootId: reply1.body.message.id });
     expect(nested.status).toBe(400);
     expect(nested.body.error.fields[0].path).toBe('threadRootId');
-    const thread = await t.request('GET', `${base()}/channels/${generalId}/messages/${root.id}/thread`, { token: viewer.token });
+    const thread = await t.request('GET', `${base()}/channels/${generalId}/messages/${root.id}/thread`, {
+      token: viewer.token,
+    });
     expect(thread.body.root).toMatchObject({ id: root.id, replyCount: 2 });
-    expect(thread.body.replies.map((m: { id: string }) => m.id)).toEqual([reply1.body.message.id, reply2.body.message.id]);
+    expect(thread.body.replies.map((m: { id: string }) => m.id)).toEqual([
+      reply1.body.message.id,
+      reply2.body.message.id,
+    ]);
     const byId = await t.request('GET', `${base()}/messages/${reply2.body.message.id}/thread`, { token: viewer.token });
     expect(byId.body.root.id).toBe(root.id);
   });
@@ -133,7 +186,9 @@ describe('messages over REST', () => {
 
   it('stores structured agent payloads and refuses empty messages and oversized payloads', async () => {
     const channelId = await createChannel('payloads');
-    const withPayload = await send(ana, channelId, { payload: { kind: 'brief', sections: [{ title: 'Goal', body: '20%' }] } });
+    const withPayload = await send(ana, channelId, {
+      payload: { kind: 'brief', sections: [{ title: 'Goal', body: '20%' }] },
+    });
     expect(withPayload.status).toBe(201);
     expect(withPayload.body.message.payload).toEqual({ kind: 'brief', sections: [{ title: 'Goal', body: '20%' }] });
     const empty = await send(ana, channelId, { text: '   ' });
@@ -149,7 +204,9 @@ describe('messages over REST', () => {
   it('viewers read but cannot post', async () => {
     const res = await send(viewer, generalId, { text: 'hi' });
     expect(res.status).toBe(403);
-    expect((await t.request('GET', `${base()}/channels/${generalId}/messages`, { token: viewer.token })).status).toBe(200);
+    expect((await t.request('GET', `${base()}/channels/${generalId}/messages`, { token: viewer.token })).status).toBe(
+      200,
+    );
   });
 });
 
@@ -160,7 +217,8 @@ describe('unread counts and mentions', () => {
     for (let i = 0; i < 3; i += 1) await send(ana, channelId, { text: `news ${i}` });
     await send(bo, channelId, { text: 'my own' });
     await send(ana, channelId, { text: 'news 3' });
-    const channel = async () => (await t.request('GET', `${base()}/channels/${channelId}`, { token: bo.token })).body.channel;
+    const channel = async () =>
+      (await t.request('GET', `${base()}/channels/${channelId}`, { token: bo.token })).body.channel;
     // Bo's own post moved his cursor to 4; one message from Ana came after it.
     expect(await channel()).toMatchObject({ lastSeq: 5, lastReadSeq: 4, unreadCount: 1 });
     const read = await t.request('PUT', `${base()}/channels/${channelId}/read`, { token: bo.token, body: { seq: 99 } });
@@ -207,7 +265,12 @@ describe('real-time delivery', () => {
         resolve({ message, storedSeqs: stored.body.messages.map((m: { seq: number }) => m.seq) });
       });
     });
-    const ack = await emitWithAck(a, 'message:send', { workspaceId, channelId, clientMessageId: 'sock-1', text: 'hello from a' });
+    const ack = await emitWithAck(a, 'message:send', {
+      workspaceId,
+      channelId,
+      clientMessageId: 'sock-1',
+      text: 'hello from a',
+    });
     expect(ack).toMatchObject({ ok: true, duplicate: false, message: { text: 'hello from a', seq: 1 } });
     const { message, storedSeqs } = await received;
     expect(message).toEqual(ack.message);
@@ -215,7 +278,12 @@ describe('real-time delivery', () => {
 
     // A retried send with the same client id is acknowledged with the same message and not broadcast again.
     const bDeliveries = collect(b, 'message:new');
-    const retry = await emitWithAck(a, 'message:send', { workspaceId, channelId, clientMessageId: 'sock-1', text: 'hello from a' });
+    const retry = await emitWithAck(a, 'message:send', {
+      workspaceId,
+      channelId,
+      clientMessageId: 'sock-1',
+      text: 'hello from a',
+    });
     expect(retry).toMatchObject({ ok: true, duplicate: true, message: { id: ack.message.id } });
     await emitWithAck(a, 'message:send', { workspaceId, channelId, clientMessageId: 'sock-2', text: 'second' });
     await waitUntil(() => bDeliveries.length === 1, 5000, 'second message');
@@ -230,7 +298,10 @@ describe('real-time delivery', () => {
     expect(forbidden).toMatchObject({ ok: false, error: { code: 'insufficient_role' } });
     const a = await t.connect(ana.token);
     const nul = await emitWithAck(a, 'message:send', { workspaceId, channelId: generalId, text: 'bad\u0000byte' });
-    expect(nul).toMatchObject({ ok: false, error: { code: 'invalid_request', fields: [{ path: 'text', message: expect.stringMatching(/NUL/) }] } });
+    expect(nul).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request', fields: [{ path: 'text', message: expect.stringMatching(/NUL/) }] },
+    });
     const notAnObject = await emitWithAck(a, 'channel:join', 'general');
     expect(notAnObject).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     const noPayload = await a.timeout(5000).emitWithAck('channel:join');
@@ -258,7 +329,7 @@ describe('real-time delivery', () => {
     expect((await presenceAfterLeave).userIds).toEqual([ana.id]);
   });
 
-  it('pushes read cursors to the reader\'s other devices', async () => {
+  it("pushes read cursors to the reader's other devices", async () => {
     const channelId = await createChannel('devices');
     await send(ana, channelId, { text: 'x' });
     await t.request('POST', `${base()}/channels/${channelId}/members`, { token: bo.token, body: { userId: bo.id } });
@@ -278,12 +349,14 @@ describe('real-time delivery', () => {
     const follower = new ChannelFollower(receiver, { baseUrl: t.url, token: bo.token, workspaceId, channelId });
     await follower.start();
 
-    for (let i = 1; i <= 3; i += 1) await emitWithAck(sender, 'message:send', { workspaceId, channelId, text: `before ${i}` });
+    for (let i = 1; i <= 3; i += 1)
+      await emitWithAck(sender, 'message:send', { workspaceId, channelId, text: `before ${i}` });
     await waitUntil(() => follower.lastSeq === 3, 5000, 'first three messages');
 
     receiver.io.engine.close(); // kill the transport: the client will reconnect by itself
     await waitUntil(() => !receiver.connected, 5000, 'disconnect');
-    for (let i = 1; i <= 5; i += 1) await emitWithAck(sender, 'message:send', { workspaceId, channelId, text: `missed ${i}` });
+    for (let i = 1; i <= 5; i += 1)
+      await emitWithAck(sender, 'message:send', { workspaceId, channelId, text: `missed ${i}` });
     await waitUntil(() => receiver.connected, 5000, 'reconnect');
     await waitUntil(() => follower.lastSeq === 8, 5000, 'missed messages');
     await emitWithAck(sender, 'message:send', { workspaceId, channelId, text: 'after' });
@@ -293,7 +366,15 @@ describe('real-time delivery', () => {
     expect(follower.freshConnects).toBe(0);
     expect(follower.deliveries).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(follower.seqs().map((seq) => follower.messages.get(seq)!.text)).toEqual([
-      'before 1', 'before 2', 'before 3', 'missed 1', 'missed 2', 'missed 3', 'missed 4', 'missed 5', 'after',
+      'before 1',
+      'before 2',
+      'before 3',
+      'missed 1',
+      'missed 2',
+      'missed 3',
+      'missed 4',
+      'missed 5',
+      'after',
     ]);
   });
 });
@@ -312,17 +393,21 @@ describe('real-time delivery when the socket session cannot be recovered', () =>
     const b = await t2.signup('B');
     const ws = await t2.createWorkspace(a, 'No recovery');
     await t2.addMember({ owner: a, user: b, workspaceId: ws, role: 'member' });
-    const channelId = (await t2.request('POST', `/api/workspaces/${ws}/channels`, { token: a.token, body: { name: 'fallback' } })).body.channel.id;
+    const channelId = (
+      await t2.request('POST', `/api/workspaces/${ws}/channels`, { token: a.token, body: { name: 'fallback' } })
+    ).body.channel.id;
     const sender = await t2.connect(a.token);
     const receiver = await t2.connect(b.token);
     const follower = new ChannelFollower(receiver, { baseUrl: t2.url, token: b.token, workspaceId: ws, channelId });
     await follower.start();
-    for (let i = 1; i <= 2; i += 1) await emitWithAck(sender, 'message:send', { workspaceId: ws, channelId, text: `m${i}` });
+    for (let i = 1; i <= 2; i += 1)
+      await emitWithAck(sender, 'message:send', { workspaceId: ws, channelId, text: `m${i}` });
     await waitUntil(() => follower.lastSeq === 2, 5000, 'first messages');
 
     receiver.io.engine.close();
     await waitUntil(() => !receiver.connected, 5000, 'disconnect');
-    for (let i = 3; i <= 250; i += 1) await emitWithAck(sender, 'message:send', { workspaceId: ws, channelId, text: `m${i}` });
+    for (let i = 3; i <= 250; i += 1)
+      await emitWithAck(sender, 'message:send', { workspaceId: ws, channelId, text: `m${i}` });
     await waitUntil(() => follower.lastSeq === 250, 10_000, 'REST catch-up of 248 messages');
     await emitWithAck(sender, 'message:send', { workspaceId: ws, channelId, text: 'm251' });
     await waitUntil(() => follower.lastSeq === 251, 5000, 'live message after catch-up');
@@ -330,7 +415,9 @@ describe('real-time delivery when the socket session cannot be recovered', () =>
     expect(follower.freshConnects).toBe(1);
     expect(follower.recoveredConnects).toBe(0);
     expect(follower.seqs()).toEqual(Array.from({ length: 251 }, (_, i) => i + 1));
-    expect(follower.seqs().map((s) => follower.messages.get(s)!.text)).toEqual(Array.from({ length: 251 }, (_, i) => `m${i + 1}`));
+    expect(follower.seqs().map((s) => follower.messages.get(s)!.text)).toEqual(
+      Array.from({ length: 251 }, (_, i) => `m${i + 1}`),
+    );
     // Live deliveries never repeat a message.
     expect(new Set(follower.deliveries).size).toBe(follower.deliveries.length);
   });
@@ -358,7 +445,10 @@ describe('sockets lose access with their owner', () => {
     await waitUntil(() => socket.connected, 5000, 'reconnect');
     await new Promise((r) => setTimeout(r, 200));
     expect(received.map((m) => m.text)).toEqual([]);
-    expect(await emitWithAck(socket, 'channel:join', { workspaceId, channelId })).toMatchObject({ ok: false, error: { code: 'workspace_not_found' } });
+    expect(await emitWithAck(socket, 'channel:join', { workspaceId, channelId })).toMatchObject({
+      ok: false,
+      error: { code: 'workspace_not_found' },
+    });
     return socket;
   }
 

@@ -7,7 +7,10 @@ export const ErrorResponseSchema = z
       code: z.string().describe('Stable machine-readable code, e.g. invalid_request, version_conflict'),
       message: z.string().describe('What went wrong and how to fix it'),
       requestId: z.string().describe('Quote it when reporting a problem'),
-      fields: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('Bad input fields (400)'),
+      fields: z
+        .array(z.object({ path: z.string(), message: z.string() }))
+        .optional()
+        .describe('Bad input fields (400)'),
       details: z.record(z.string(), z.unknown()).optional().describe('Extra data, e.g. the current block on a 409'),
     }),
   })
@@ -27,6 +30,4 @@ export function queryInt(args: { min: number; max: number; fallback: number }) {
 }
 
 /** `true`/`false` (and 1/0) in a query string. */
-export const queryBoolean = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+export const queryBoolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');

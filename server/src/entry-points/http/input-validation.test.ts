@@ -16,13 +16,20 @@ afterAll(async () => {
 
 describe('bad input gets a 4xx naming the field and the fix', () => {
   it('malformed JSON is a 400 invalid_json', async () => {
-    const res = await t.request('POST', `/api/workspaces/${workspaceId}/pages`, { token: user.token, rawBody: '{"title": ', headers: { 'content-type': 'application/json' } });
+    const res = await t.request('POST', `/api/workspaces/${workspaceId}/pages`, {
+      token: user.token,
+      rawBody: '{"title": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_json');
   });
 
   it('a body that is not JSON (wrong content type, or none) says to send JSON', async () => {
-    for (const options of [{ rawBody: 'title=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, {}]) {
+    for (const options of [
+      { rawBody: 'title=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      {},
+    ]) {
       const res = await t.request('POST', `/api/workspaces/${workspaceId}/pages`, { token: user.token, ...options });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(/Content-Type: application\/json/);
@@ -32,13 +39,18 @@ describe('bad input gets a 4xx naming the field and the fix', () => {
   });
 
   it('bodies over the per-operation limit are a 413', async () => {
-    const res = await t.request('POST', `/api/workspaces/${workspaceId}/pages`, { token: user.token, body: { title: 'x'.repeat(70_000) } });
+    const res = await t.request('POST', `/api/workspaces/${workspaceId}/pages`, {
+      token: user.token,
+      body: { title: 'x'.repeat(70_000) },
+    });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('payload_too_large');
   });
 
   it('lists every bad field, including unknown ones and nested paths', async () => {
-    const page = (await t.request('POST', `/api/workspaces/${workspaceId}/pages`, { token: user.token, body: { title: 'P' } })).body.page;
+    const page = (
+      await t.request('POST', `/api/workspaces/${workspaceId}/pages`, { token: user.token, body: { title: 'P' } })
+    ).body.page;
     const res = await t.request('POST', `/api/workspaces/${workspaceId}/pages/${page.id}/blocks`, {
       token: user.token,
       body: { type: 'checklist', content: { items: [{ text: 1 }] }, position: { x: 'left' }, colour: 'red' },
@@ -55,7 +67,9 @@ describe('bad input gets a 4xx naming the field and the fix', () => {
       token: user.token,
       body: { type: 'checklist', content: { items: [{ text: 1 }] } },
     });
-    expect(contentRes.body.error.fields).toEqual([{ path: 'content.items.0.text', message: expect.stringMatching(/expected string.*for a checklist block/) }]);
+    expect(contentRes.body.error.fields).toEqual([
+      { path: 'content.items.0.text', message: expect.stringMatching(/expected string.*for a checklist block/) },
+    ]);
   });
 
   it('bad path and query values are 400s naming them', async () => {
@@ -71,28 +85,49 @@ describe('bad input gets a 4xx naming the field and the fix', () => {
   });
 
   it('never answers 500 to hostile input on any route', async () => {
-    const hostile = [null, 'string', 42, { __proto__: { admin: true } }, { title: { $gt: '' } }, { title: '\u0000' }, { name: 'x'.repeat(1000) }];
+    const hostile = [
+      null,
+      'string',
+      42,
+      { __proto__: { admin: true } },
+      { title: { $gt: '' } },
+      { title: '\u0000' },
+      { name: 'x'.repeat(1000) },
+    ];
     for (const route of t.server.routes) {
       if (!route.body) continue;
-      const path = route.path.replace(':workspaceId', workspaceId).replace(/:[A-Za-z]+/g, '6f1c7a52-3b5a-4c1e-9a43-6c2f0b9e1d11');
+      const path = route.path
+        .replace(':workspaceId', workspaceId)
+        .replace(/:[A-Za-z]+/g, '6f1c7a52-3b5a-4c1e-9a43-6c2f0b9e1d11');
       for (const body of hostile) {
         const res = await t.request(route.method.toUpperCase(), path, { token: user.token, body });
-        expect({ route: route.operationId, body, status: res.status < 500 }).toEqual({ route: route.operationId, body, status: true });
+        expect({ route: route.operationId, body, status: res.status < 500 }).toEqual({
+          route: route.operationId,
+          body,
+          status: true,
+        });
       }
     }
   });
 
   it('refuses NUL characters (which PostgreSQL cannot store) in bodies, JSON content and queries, naming the field', async () => {
-    const title = await t.request('POST', `/api/workspaces/${workspaceId}/pages`, { token: user.token, body: { title: 'bad\u0000title' } });
+    const title = await t.request('POST', `/api/workspaces/${workspaceId}/pages`, {
+      token: user.token,
+      body: { title: 'bad\u0000title' },
+    });
     expect(title.status).toBe(400);
     expect(title.body.error.fields).toEqual([{ path: 'title', message: expect.stringMatching(/NUL character/) }]);
-    const page = (await t.request('POST', `/api/workspaces/${workspaceId}/pages`, { token: user.token, body: { title: 'ok' } })).body.page;
+    const page = (
+      await t.request('POST', `/api/workspaces/${workspaceId}/pages`, { token: user.token, body: { title: 'ok' } })
+    ).body.page;
     const nested = await t.request('POST', `/api/workspaces/${workspaceId}/pages/${page.id}/blocks`, {
       token: user.token,
       body: { type: 'agent_snippet', content: { data: { rows: ['fine', 'x\u0000y'] } } },
     });
     expect(nested.body.error.fields[0].path).toBe('content.data.rows.1');
-    const query = await t.request('GET', `/api/workspaces/${workspaceId}/blocks/by-key?page=a%00b&key=k`, { token: user.token });
+    const query = await t.request('GET', `/api/workspaces/${workspaceId}/blocks/by-key?page=a%00b&key=k`, {
+      token: user.token,
+    });
     expect(query.status).toBe(400);
     expect(query.body.error.fields[0].path).toBe('page');
   });
@@ -100,7 +135,10 @@ describe('bad input gets a 4xx naming the field and the fix', () => {
 
 describe('order of checks', () => {
   it('authenticates before reading the body: no credentials and a broken body is a 401, not a 400', async () => {
-    const res = await t.request('POST', `/api/workspaces/${workspaceId}/pages`, { rawBody: '{broken', headers: { 'content-type': 'application/json' } });
+    const res = await t.request('POST', `/api/workspaces/${workspaceId}/pages`, {
+      rawBody: '{broken',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(401);
   });
 });

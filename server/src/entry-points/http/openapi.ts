@@ -19,7 +19,9 @@ export function buildOpenApiDocument(args: { routes: RouteDefinition[]; version:
     for (const [name, def] of Object.entries(defs)) {
       const existing = components[name];
       if (existing && JSON.stringify(existing) !== JSON.stringify(rewriteRefs(def))) {
-        throw new Error(`OpenAPI component ${name} has two different shapes (input vs output?); give one of them another id`);
+        throw new Error(
+          `OpenAPI component ${name} has two different shapes (input vs output?); give one of them another id`,
+        );
       }
       components[name] = rewriteRefs(def) as JsonSchema;
     }
@@ -37,12 +39,22 @@ export function buildOpenApiDocument(args: { routes: RouteDefinition[]; version:
     if (route.query) parameters.push(...objectParameters(convert(route.query, 'input'), 'query'));
     const responses: Record<string, unknown> = {
       [String(route.response.status)]: route.response.schema
-        ? { description: route.response.description, content: { 'application/json': { schema: convert(route.response.schema, 'output') } } }
+        ? {
+            description: route.response.description,
+            content: { 'application/json': { schema: convert(route.response.schema, 'output') } },
+          }
         : { description: route.response.description },
     };
-    const errorStatuses = new Set<number>([...(route.body || route.query || route.params ? [400] : []), ...policyErrors(route.policy), ...(route.errors ?? [])]);
+    const errorStatuses = new Set<number>([
+      ...(route.body || route.query || route.params ? [400] : []),
+      ...policyErrors(route.policy),
+      ...(route.errors ?? []),
+    ]);
     for (const status of [...errorStatuses].sort()) {
-      responses[String(status)] = { description: errorDescriptions[status] ?? 'Error', content: { 'application/json': { schema: errorRef } } };
+      responses[String(status)] = {
+        description: errorDescriptions[status] ?? 'Error',
+        content: { 'application/json': { schema: errorRef } },
+      };
     }
     const operation: Record<string, unknown> = {
       operationId: route.operationId,
@@ -58,7 +70,9 @@ export function buildOpenApiDocument(args: { routes: RouteDefinition[]; version:
       const schema = convert(route.body, 'input');
       operation.requestBody = {
         required: true,
-        content: { 'application/json': { schema, ...(route.example?.body !== undefined ? { example: route.example.body } : {}) } },
+        content: {
+          'application/json': { schema, ...(route.example?.body !== undefined ? { example: route.example.body } : {}) },
+        },
       };
     }
     (paths[openApiPath] ??= {})[route.method] = operation;
@@ -80,9 +94,19 @@ export function buildOpenApiDocument(args: { routes: RouteDefinition[]; version:
     components: {
       schemas: components,
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from login/refresh' },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Access token from login/refresh',
+        },
         apiToken: { type: 'http', scheme: 'bearer', description: 'Workspace API token (ifx_...), for agents and n8n' },
-        refreshCookie: { type: 'apiKey', in: 'cookie', name: 'ionflux_refresh', description: 'httpOnly refresh cookie; also send X-CSRF-Token' },
+        refreshCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'ionflux_refresh',
+          description: 'httpOnly refresh cookie; also send X-CSRF-Token',
+        },
       },
     },
   };
@@ -93,7 +117,10 @@ function rewriteRefs(value: unknown): unknown {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      out[key] = key === '$ref' && typeof inner === 'string' ? inner.replace('#/$defs/', '#/components/schemas/') : rewriteRefs(inner);
+      out[key] =
+        key === '$ref' && typeof inner === 'string'
+          ? inner.replace('#/$defs/', '#/components/schemas/')
+          : rewriteRefs(inner);
     }
     return out;
   }

@@ -12,7 +12,8 @@ afterAll(async () => {
 });
 
 const PLACEHOLDER_ID = '6f1c7a52-3b5a-4c1e-9a43-6c2f0b9e1d11';
-const fillPath = (path: string) => path.replace(/:([A-Za-z]+)/g, (_, name: string) => (name === 'file' ? 'swagger-ui.css' : PLACEHOLDER_ID));
+const fillPath = (path: string) =>
+  path.replace(/:([A-Za-z]+)/g, (_, name: string) => (name === 'file' ? 'swagger-ui.css' : PLACEHOLDER_ID));
 
 describe('route policies', () => {
   it('every route registered on the Express router declares a policy (deny by default)', () => {
@@ -24,7 +25,9 @@ describe('route policies', () => {
     const missing = registered.filter((r) => r.policy === undefined).map((r) => `${r.method.toUpperCase()} ${r.path}`);
     expect(missing).toEqual([]);
     for (const route of registered) {
-      expect(['public', 'refreshCookie', 'user', 'apiToken', 'workspace', 'sandbox']).toContain((route.policy as { kind: string }).kind);
+      expect(['public', 'refreshCookie', 'user', 'apiToken', 'workspace', 'sandbox']).toContain(
+        (route.policy as { kind: string }).kind,
+      );
     }
     const keys = registered.map((r) => `${r.method} ${r.path}`);
     expect(new Set(keys).size).toBe(keys.length);
@@ -39,8 +42,12 @@ describe('route policies', () => {
       expect(sneaky.map((r) => r.path)).toEqual(['/sneaky']);
     } finally {
       // Take the probe route out again so it cannot affect other tests.
-      const stack = (t.server.app as unknown as { router: { stack: Array<{ route?: { path: string } }> } }).router.stack;
-      stack.splice(stack.findIndex((layer) => layer.route?.path === '/sneaky'), 1);
+      const stack = (t.server.app as unknown as { router: { stack: Array<{ route?: { path: string } }> } }).router
+        .stack;
+      stack.splice(
+        stack.findIndex((layer) => layer.route?.path === '/sneaky'),
+        1,
+      );
     }
   });
 
@@ -48,7 +55,16 @@ describe('route policies', () => {
     for (const route of t.server.routes) {
       if (route.policy.kind === 'workspace') expect(route.path).toMatch(/^\/api\/workspaces\/:workspaceId(\/|$)/);
       if (route.policy.kind === 'public') {
-        expect(['health', 'ready', 'getOpenApi', 'getDocs', 'getDocsInitializer', 'getDocsAsset', 'signup', 'login']).toContain(route.operationId);
+        expect([
+          'health',
+          'ready',
+          'getOpenApi',
+          'getDocs',
+          'getDocsInitializer',
+          'getDocsAsset',
+          'signup',
+          'login',
+        ]).toContain(route.operationId);
       }
     }
   });
@@ -56,16 +72,24 @@ describe('route policies', () => {
   it('refuses every non-public route without credentials', async () => {
     for (const route of t.server.routes) {
       if (route.policy.kind === 'public') continue;
-      const res = await t.request(route.method.toUpperCase(), fillPath(route.path), { body: route.body ? (route.example?.body ?? {}) : undefined });
+      const res = await t.request(route.method.toUpperCase(), fillPath(route.path), {
+        body: route.body ? (route.example?.body ?? {}) : undefined,
+      });
       const expected = route.policy.kind === 'refreshCookie' ? 403 : 401; // cookie routes check CSRF first
-      expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({ route: `${route.method} ${route.path}`, status: expected });
+      expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({
+        route: `${route.method} ${route.path}`,
+        status: expected,
+      });
     }
   });
 
   it('every route has a working example where it takes a body', () => {
     for (const route of t.server.routes) {
       if (!route.body) continue;
-      expect({ route: route.operationId, hasExample: route.example?.body !== undefined }).toEqual({ route: route.operationId, hasExample: true });
+      expect({ route: route.operationId, hasExample: route.example?.body !== undefined }).toEqual({
+        route: route.operationId,
+        hasExample: true,
+      });
       const parsed = route.body.safeParse(route.example!.body);
       expect({ route: route.operationId, valid: parsed.success }).toEqual({ route: route.operationId, valid: true });
     }
@@ -81,7 +105,12 @@ describe('OpenAPI', () => {
     const operations: Array<{ id: string; security: unknown[]; policy: { kind: string } }> = [];
     for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
       expect(path).not.toMatch(/:/);
-      for (const operation of Object.values(methods)) operations.push({ id: operation.operationId, security: operation.security, policy: operation['x-ionflux-policy'] });
+      for (const operation of Object.values(methods))
+        operations.push({
+          id: operation.operationId,
+          security: operation.security,
+          policy: operation['x-ionflux-policy'],
+        });
     }
     expect(operations.map((o) => o.id).sort()).toEqual(t.server.routes.map((r) => r.operationId).sort());
     for (const operation of operations) {
@@ -95,10 +124,19 @@ describe('OpenAPI', () => {
       expect({ ref, resolves: name in doc.components.schemas }).toEqual({ ref, resolves: true });
     }
     const createBlock = doc.paths['/api/workspaces/{workspaceId}/pages/{pageId}/blocks'].post;
-    expect(createBlock.requestBody.content['application/json'].schema.properties.type).toEqual({ $ref: '#/components/schemas/BlockType' });
-    expect(createBlock.responses['201'].content['application/json'].schema.properties.block).toEqual({ $ref: '#/components/schemas/Block' });
-    expect(createBlock.responses['400'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorResponse' });
-    expect(createBlock.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['path:workspaceId', 'path:pageId']);
+    expect(createBlock.requestBody.content['application/json'].schema.properties.type).toEqual({
+      $ref: '#/components/schemas/BlockType',
+    });
+    expect(createBlock.responses['201'].content['application/json'].schema.properties.block).toEqual({
+      $ref: '#/components/schemas/Block',
+    });
+    expect(createBlock.responses['400'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/ErrorResponse',
+    });
+    expect(createBlock.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual([
+      'path:workspaceId',
+      'path:pageId',
+    ]);
   });
 
   it('serves browsable docs from local assets only (no CDN)', async () => {

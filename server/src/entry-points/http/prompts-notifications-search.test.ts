@@ -21,25 +21,49 @@ const base = () => `/api/workspaces/${workspaceId}`;
 
 describe('prompt libraries', () => {
   it('stores prompts with detected {{variables}} and renders them', async () => {
-    const library = await t.request('POST', `${base()}/prompt-libraries`, { token: member.token, body: { name: 'Campaign briefs' } });
+    const library = await t.request('POST', `${base()}/prompt-libraries`, {
+      token: member.token,
+      body: { name: 'Campaign briefs' },
+    });
     expect(library.status).toBe(201);
     const libraryId = library.body.library.id;
-    expect((await t.request('POST', `${base()}/prompt-libraries`, { token: member.token, body: { name: 'Campaign briefs' } })).status).toBe(409);
+    expect(
+      (
+        await t.request('POST', `${base()}/prompt-libraries`, {
+          token: member.token,
+          body: { name: 'Campaign briefs' },
+        })
+      ).status,
+    ).toBe(409);
     const prompt = await t.request('POST', `${base()}/prompt-libraries/${libraryId}/prompts`, {
       token: member.token,
       body: { name: 'Holiday brief', template: 'Write a brief for {{ brand }} about {{product}} for {{brand}} fans.' },
     });
     expect(prompt.body.prompt.variables).toEqual(['brand', 'product']);
     const promptId = prompt.body.prompt.id;
-    const rendered = await t.request('POST', `${base()}/prompts/${promptId}/render`, { token: member.token, body: { variables: { brand: 'Acme' } } });
-    expect(rendered.body).toEqual({ text: 'Write a brief for Acme about {{product}} for Acme fans.', missing: ['product'] });
-    const updated = await t.request('PATCH', `${base()}/prompts/${promptId}`, { token: member.token, body: { template: 'Short brief for {{audience}}' } });
+    const rendered = await t.request('POST', `${base()}/prompts/${promptId}/render`, {
+      token: member.token,
+      body: { variables: { brand: 'Acme' } },
+    });
+    expect(rendered.body).toEqual({
+      text: 'Write a brief for Acme about {{product}} for Acme fans.',
+      missing: ['product'],
+    });
+    const updated = await t.request('PATCH', `${base()}/prompts/${promptId}`, {
+      token: member.token,
+      body: { template: 'Short brief for {{audience}}' },
+    });
     expect(updated.body.prompt.variables).toEqual(['audience']);
     const libraries = await t.request('GET', `${base()}/prompt-libraries`, { token: owner.token });
     expect(libraries.body.libraries[0]).toMatchObject({ name: 'Campaign briefs', promptCount: 1 });
-    const movedToNowhere = await t.request('PATCH', `${base()}/prompts/${promptId}`, { token: member.token, body: { libraryId: '6f1c7a52-3b5a-4c1e-9a43-6c2f0b9e1d11' } });
+    const movedToNowhere = await t.request('PATCH', `${base()}/prompts/${promptId}`, {
+      token: member.token,
+      body: { libraryId: '6f1c7a52-3b5a-4c1e-9a43-6c2f0b9e1d11' },
+    });
     expect(movedToNowhere.status).toBe(400);
-    expect((await t.request('DELETE', `${base()}/prompt-libraries/${libraryId}`, { token: member.token })).status).toBe(204);
+    expect((await t.request('DELETE', `${base()}/prompt-libraries/${libraryId}`, { token: member.token })).status).toBe(
+      204,
+    );
     expect((await t.request('GET', `${base()}/prompts/${promptId}`, { token: member.token })).status).toBe(404);
   });
 });
@@ -51,11 +75,17 @@ describe('notifications', () => {
       body: { userIds: [member.id, member.id], title: 'Review the plan', kind: 'task', link: '/workspaces/x/pages/y' },
     });
     expect(created.body.notifications).toHaveLength(1);
-    await t.request('POST', `${base()}/notifications`, { token: owner.token, body: { userIds: [member.id], title: 'Second' } });
+    await t.request('POST', `${base()}/notifications`, {
+      token: owner.token,
+      body: { userIds: [member.id], title: 'Second' },
+    });
     let list = await t.request('GET', '/api/notifications', { token: member.token });
     expect(list.body.unreadCount).toBe(2);
     expect(list.body.notifications.map((n: { title: string }) => n.title)).toEqual(['Second', 'Review the plan']);
-    const one = await t.request('POST', `/api/notifications/${created.body.notifications[0].id}/read`, { token: member.token, body: {} });
+    const one = await t.request('POST', `/api/notifications/${created.body.notifications[0].id}/read`, {
+      token: member.token,
+      body: {},
+    });
     expect(one.body.notification.read).toBe(true);
     list = await t.request('GET', '/api/notifications?unread=true', { token: member.token });
     expect(list.body.notifications.map((n: { title: string }) => n.title)).toEqual(['Second']);
@@ -63,24 +93,49 @@ describe('notifications', () => {
     expect(all.body.updated).toBe(1);
     expect((await t.request('GET', '/api/notifications', { token: member.token })).body.unreadCount).toBe(0);
     // Someone else's notification is not yours to touch.
-    expect((await t.request('POST', `/api/notifications/${created.body.notifications[0].id}/read`, { token: owner.token, body: {} })).status).toBe(404);
-    const badLink = await t.request('POST', `${base()}/notifications`, { token: owner.token, body: { userIds: [member.id], title: 'x', link: 'javascript:alert(1)' } });
+    expect(
+      (
+        await t.request('POST', `/api/notifications/${created.body.notifications[0].id}/read`, {
+          token: owner.token,
+          body: {},
+        })
+      ).status,
+    ).toBe(404);
+    const badLink = await t.request('POST', `${base()}/notifications`, {
+      token: owner.token,
+      body: { userIds: [member.id], title: 'x', link: 'javascript:alert(1)' },
+    });
     expect(badLink.status).toBe(400);
   });
 });
 
 describe('search', () => {
   it('finds pages, blocks, messages and prompts by word prefixes, best first', async () => {
-    const page = (await t.request('POST', `${base()}/pages`, { token: owner.token, body: { title: 'Q4 Holiday Campaign Plan' } })).body.page;
-    await t.request('POST', `${base()}/pages/${page.id}/blocks`, { token: owner.token, body: { type: 'checklist', content: { items: [{ text: 'Book holiday influencers' }] } } });
+    const page = (
+      await t.request('POST', `${base()}/pages`, { token: owner.token, body: { title: 'Q4 Holiday Campaign Plan' } })
+    ).body.page;
+    await t.request('POST', `${base()}/pages/${page.id}/blocks`, {
+      token: owner.token,
+      body: { type: 'checklist', content: { items: [{ text: 'Book holiday influencers' }] } },
+    });
     const channels = (await t.request('GET', `${base()}/channels`, { token: owner.token })).body.channels;
-    await t.request('POST', `${base()}/channels/${channels[0].id}/messages`, { token: owner.token, body: { text: 'Holiday campaign kickoff tomorrow' } });
-    const lib = (await t.request('POST', `${base()}/prompt-libraries`, { token: owner.token, body: { name: 'Search lib' } })).body.library;
-    await t.request('POST', `${base()}/prompt-libraries/${lib.id}/prompts`, { token: owner.token, body: { name: 'Holiday email', template: 'Email about the holiday sale' } });
+    await t.request('POST', `${base()}/channels/${channels[0].id}/messages`, {
+      token: owner.token,
+      body: { text: 'Holiday campaign kickoff tomorrow' },
+    });
+    const lib = (
+      await t.request('POST', `${base()}/prompt-libraries`, { token: owner.token, body: { name: 'Search lib' } })
+    ).body.library;
+    await t.request('POST', `${base()}/prompt-libraries/${lib.id}/prompts`, {
+      token: owner.token,
+      body: { name: 'Holiday email', template: 'Email about the holiday sale' },
+    });
 
     const res = await t.request('GET', `${base()}/search?q=${encodeURIComponent('holid')}`, { token: member.token });
     expect(res.status).toBe(200);
-    expect(new Set(res.body.hits.map((h: { type: string }) => h.type))).toEqual(new Set(['page', 'block', 'message', 'prompt']));
+    expect(new Set(res.body.hits.map((h: { type: string }) => h.type))).toEqual(
+      new Set(['page', 'block', 'message', 'prompt']),
+    );
     const blockHit = res.body.hits.find((h: { type: string }) => h.type === 'block');
     expect(blockHit).toMatchObject({ pageId: page.id, title: 'Q4 Holiday Campaign Plan' });
     expect(blockHit.snippet).toContain('<b>holiday</b>');
@@ -97,8 +152,16 @@ describe('search', () => {
   });
 
   it('keeps private channel messages out of results for non-members', async () => {
-    const secret = (await t.request('POST', `${base()}/channels`, { token: owner.token, body: { name: 'board', visibility: 'private' } })).body.channel;
-    await t.request('POST', `${base()}/channels/${secret.id}/messages`, { token: owner.token, body: { text: 'Confidential acquisition zebracorn' } });
+    const secret = (
+      await t.request('POST', `${base()}/channels`, {
+        token: owner.token,
+        body: { name: 'board', visibility: 'private' },
+      })
+    ).body.channel;
+    await t.request('POST', `${base()}/channels/${secret.id}/messages`, {
+      token: owner.token,
+      body: { text: 'Confidential acquisition zebracorn' },
+    });
     const ownerHits = await t.request('GET', `${base()}/search?q=zebracorn`, { token: owner.token });
     expect(ownerHits.body.hits).toHaveLength(1);
     const memberHits = await t.request('GET', `${base()}/search?q=zebracorn`, { token: member.token });

@@ -77,9 +77,12 @@ export class SerializedJson {
 }
 
 /** Identity function that keeps the route's types tied together (params/query/body/response -> handler). */
-export function defineRoute<P extends AnyObjectSchema, Q extends AnyObjectSchema, B extends z.ZodType, R extends z.ZodType>(
-  route: RouteDefinition<P, Q, B, R>,
-): RouteDefinition {
+export function defineRoute<
+  P extends AnyObjectSchema,
+  Q extends AnyObjectSchema,
+  B extends z.ZodType,
+  R extends z.ZodType,
+>(route: RouteDefinition<P, Q, B, R>): RouteDefinition {
   return route as unknown as RouteDefinition;
 }
 

@@ -14,11 +14,19 @@ function bodyParserError(error: unknown): AppError | undefined {
   if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
   const type = (error as { type: unknown }).type;
   if (type === 'entity.parse.failed') {
-    return new AppError({ status: 400, code: 'invalid_json', message: `The body is not valid JSON: ${String((error as { message?: unknown }).message)}` });
+    return new AppError({
+      status: 400,
+      code: 'invalid_json',
+      message: `The body is not valid JSON: ${String((error as { message?: unknown }).message)}`,
+    });
   }
   if (type === 'entity.too.large') {
     const limit = (error as { limit?: number }).limit;
-    return new AppError({ status: 413, code: 'payload_too_large', message: `The body is larger than this operation accepts (${limit} bytes); send less data` });
+    return new AppError({
+      status: 413,
+      code: 'payload_too_large',
+      message: `The body is larger than this operation accepts (${limit} bytes); send less data`,
+    });
   }
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new AppError({ status: 415, code: 'unsupported_encoding', message: 'Send the body as UTF-8 JSON' });
@@ -92,7 +100,8 @@ export function mountRoutes(args: { app: Express; routes: RouteDefinition[]; use
  */
 function checkedResponse(route: RouteDefinition, value: unknown): unknown {
   const checked = route.response.schema!.safeParse(value);
-  if (!checked.success) throw new Error(`Response of ${route.operationId} does not match its schema: ${z.prettifyError(checked.error)}`);
+  if (!checked.success)
+    throw new Error(`Response of ${route.operationId} does not match its schema: ${z.prettifyError(checked.error)}`);
   return checked.data;
 }
 
@@ -109,22 +118,38 @@ async function authorize(useCases: UseCases, route: RouteDefinition, req: Reques
     case 'user': {
       const actor = await authenticateRequest(useCases, req);
       if (!actor) throw unauthorized('not_signed_in', 'Sign in and send "Authorization: Bearer <access token>"');
-      if (actor.kind !== 'user') throw new AppError({ status: 403, code: 'api_token_not_allowed', message: 'API tokens cannot call this operation; sign in as a user' });
+      if (actor.kind !== 'user')
+        throw new AppError({
+          status: 403,
+          code: 'api_token_not_allowed',
+          message: 'API tokens cannot call this operation; sign in as a user',
+        });
       return { actor, access: undefined };
     }
     case 'apiToken': {
       const actor = await authenticateRequest(useCases, req);
       if (!actor) throw unauthorized('not_signed_in', 'Send "Authorization: Bearer <API token>"');
-      if (actor.kind !== 'apiToken') throw new AppError({ status: 403, code: 'api_token_required', message: 'This operation is for API tokens (ifx_...)' });
+      if (actor.kind !== 'apiToken')
+        throw new AppError({
+          status: 403,
+          code: 'api_token_required',
+          message: 'This operation is for API tokens (ifx_...)',
+        });
       return { actor, access: undefined };
     }
     case 'workspace': {
       const actor = await authenticateRequest(useCases, req);
-      if (!actor) throw unauthorized('not_signed_in', 'Sign in (or use an API token) and send "Authorization: Bearer <token>"');
+      if (!actor)
+        throw unauthorized('not_signed_in', 'Sign in (or use an API token) and send "Authorization: Bearer <token>"');
       const workspaceId = req.params.workspaceId;
       // A malformed id cannot name any workspace: same answer as someone else's workspace.
       if (typeof workspaceId !== 'string' || !UUID.test(workspaceId)) throw notFound('workspace');
-      const access = await useCases.access.require({ actor, workspaceId: workspaceId.toLowerCase(), minRole: policy.minRole, scope: policy.apiTokenScope });
+      const access = await useCases.access.require({
+        actor,
+        workspaceId: workspaceId.toLowerCase(),
+        minRole: policy.minRole,
+        scope: policy.apiTokenScope,
+      });
       return { actor, access };
     }
   }
@@ -147,13 +172,25 @@ export interface Mount {
 export function listRegisteredRoutes(app: Express): Array<{ method: string; path: string; policy: unknown }> {
   const found: Array<{ method: string; path: string; policy: unknown }> = [];
   const walk = (stack: unknown[], prefix: string): void => {
-    for (const layer of stack as Array<{ route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] }; rawPath?: string }>) {
+    for (const layer of stack as Array<{
+      route?: { path: string; methods: Record<string, boolean> };
+      handle?: { stack?: unknown[] };
+      rawPath?: string;
+    }>) {
       const mountPolicy = (layer.handle as Record<symbol, unknown> | undefined)?.[MOUNT_POLICY];
       if (mountPolicy !== undefined) {
-        found.push({ method: 'all', path: `${prefix}${typeof layer.rawPath === 'string' ? layer.rawPath : ''}/*`, policy: mountPolicy });
+        found.push({
+          method: 'all',
+          path: `${prefix}${typeof layer.rawPath === 'string' ? layer.rawPath : ''}/*`,
+          policy: mountPolicy,
+        });
       } else if (layer.route) {
         for (const method of Object.keys(layer.route.methods)) {
-          found.push({ method, path: prefix + layer.route.path, policy: (layer.route as unknown as Record<symbol, unknown>)[ROUTE_POLICY] });
+          found.push({
+            method,
+            path: prefix + layer.route.path,
+            policy: (layer.route as unknown as Record<symbol, unknown>)[ROUTE_POLICY],
+          });
         }
       } else if (layer.handle?.stack) {
         walk(layer.handle.stack, prefix + (typeof layer.rawPath === 'string' ? layer.rawPath : ''));
@@ -163,4 +200,3 @@ export function listRegisteredRoutes(app: Express): Array<{ method: string; path
   walk((app as unknown as { router: { stack: unknown[] } }).router.stack, '');
   return found;
 }
-

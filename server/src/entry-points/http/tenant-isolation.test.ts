@@ -22,8 +22,21 @@ let w2InvitationToken: string;
 let bNotificationId: string;
 
 const TABLES = [
-  'workspaces', 'workspace_members', 'invitations', 'brands', 'creators', 'integration_credentials', 'canvas_pages',
-  'canvas_blocks', 'chat_channels', 'channel_members', 'chat_messages', 'prompt_libraries', 'prompts', 'notifications', 'api_tokens',
+  'workspaces',
+  'workspace_members',
+  'invitations',
+  'brands',
+  'creators',
+  'integration_credentials',
+  'canvas_pages',
+  'canvas_blocks',
+  'chat_channels',
+  'channel_members',
+  'chat_messages',
+  'prompt_libraries',
+  'prompts',
+  'notifications',
+  'api_tokens',
   'vector_documents',
 ];
 
@@ -31,7 +44,9 @@ async function snapshotW2(): Promise<Record<string, unknown[]>> {
   const snapshot: Record<string, unknown[]> = {};
   for (const table of TABLES) {
     const column = table === 'workspaces' ? 'id' : 'workspace_id';
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)} where ${sql.ref(column)} = ${w2} order by 1, 2`.execute(t.server.db);
+    const rows = await sql<
+      Record<string, unknown>
+    >`select * from ${sql.table(table)} where ${sql.ref(column)} = ${w2} order by 1, 2`.execute(t.server.db);
     snapshot[table] = rows.rows.map((row) => JSON.parse(JSON.stringify({ ...row, last_used_at: undefined })));
   }
   return snapshot;
@@ -45,21 +60,33 @@ beforeAll(async () => {
   w1 = await t.createWorkspace(a, 'W1');
   w2 = await t.createWorkspace(b, `W2 ${SECRET}`);
   await t.addMember({ owner: b, user: c, workspaceId: w2, role: 'member' });
-  w1Token = (await t.request('POST', `/api/workspaces/${w1}/api-tokens`, { token: a.token, body: { name: 'w1 agent', role: 'admin' } })).body.token;
+  w1Token = (
+    await t.request('POST', `/api/workspaces/${w1}/api-tokens`, {
+      token: a.token,
+      body: { name: 'w1 agent', role: 'admin' },
+    })
+  ).body.token;
 
   const W = `/api/workspaces/${w2}`;
-  const as = (path: string, body: unknown, method = 'POST') => t.request(method, `${W}${path}`, { token: b.token, body });
+  const as = (path: string, body: unknown, method = 'POST') =>
+    t.request(method, `${W}${path}`, { token: b.token, body });
   ids.pageId = (await as('/pages', { title: `Plan ${SECRET}` })).body.page.id;
-  ids.blockId = (await as(`/pages/${ids.pageId}/blocks`, { type: 'text', content: { text: SECRET }, key: 'goal' })).body.block.id;
+  ids.blockId = (
+    await as(`/pages/${ids.pageId}/blocks`, { type: 'text', content: { text: SECRET }, key: 'goal' })
+  ).body.block.id;
   ids.channelId = (await as('/channels', { name: 'w2-public' })).body.channel.id;
   ids.privateChannelId = (await as('/channels', { name: 'w2-private', visibility: 'private' })).body.channel.id;
-  ids.messageId = (await as(`/channels/${ids.channelId}/messages`, { text: `hello ${SECRET}`, mentions: [c.id] })).body.message.id;
+  ids.messageId = (
+    await as(`/channels/${ids.channelId}/messages`, { text: `hello ${SECRET}`, mentions: [c.id] })
+  ).body.message.id;
   await as(`/channels/${ids.channelId}/messages`, { text: 'reply', threadRootId: ids.messageId });
   ids.brandId = (await as('/brands', { name: `Store ${SECRET}` })).body.brand.id;
   await as(`/brands/${ids.brandId}/credentials`, { accessToken: `shpat_${SECRET}` }, 'PUT');
   ids.creatorId = (await as('/creators', { name: `Creator ${SECRET}` })).body.creator.id;
   ids.libraryId = (await as('/prompt-libraries', { name: `Lib ${SECRET}` })).body.library.id;
-  ids.promptId = (await as(`/prompt-libraries/${ids.libraryId}/prompts`, { name: 'P', template: `Prompt ${SECRET} {{x}}` })).body.prompt.id;
+  ids.promptId = (
+    await as(`/prompt-libraries/${ids.libraryId}/prompts`, { name: 'P', template: `Prompt ${SECRET} {{x}}` })
+  ).body.prompt.id;
   const invitation = (await as('/invitations', { email: 'someone@example.com', role: 'viewer' })).body;
   ids.invitationId = invitation.invitation.id;
   w2InvitationToken = invitation.token;
@@ -68,7 +95,11 @@ beforeAll(async () => {
   ids.userId = c.id;
   ids.notificationId = bNotificationId;
   ids.namespace = 'w2-persona';
-  await as(`/vectors/${ids.namespace}/documents`, { documents: [{ id: 'note', text: `Persona ${SECRET}`, embedding: [1, 0, 0] }] }, 'PUT');
+  await as(
+    `/vectors/${ids.namespace}/documents`,
+    { documents: [{ id: 'note', text: `Persona ${SECRET}`, embedding: [1, 0, 0] }] },
+    'PUT',
+  );
 });
 afterAll(async () => {
   await t.close();
@@ -79,7 +110,8 @@ function fillPath(route: RouteDefinition, workspaceId: string): string {
   return route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
     if (name === 'workspaceId') return workspaceId;
     const value = ids[name];
-    if (!value) throw new Error(`tenant-isolation fixture has no W2 value for :${name} (route ${route.operationId}); add one`);
+    if (!value)
+      throw new Error(`tenant-isolation fixture has no W2 value for :${name} (route ${route.operationId}); add one`);
     return value;
   });
 }
@@ -114,21 +146,41 @@ describe('tenant isolation over HTTP', () => {
     expect(workspaceRoutes.length).toBeGreaterThan(40);
     const outcomes: string[] = [];
     for (const route of workspaceRoutes) {
-      for (const [who, token] of [['user A', a.token], ['W1 API token', w1Token]] as const) {
+      for (const [who, token] of [
+        ['user A', a.token],
+        ['W1 API token', w1Token],
+      ] as const) {
         // 1. W2's workspace id: the workspace itself is invisible.
-        const direct = await t.request(route.method.toUpperCase(), `${fillPath(route, w2)}${query(route)}`, { token, body: crossTenantBody(route) });
+        const direct = await t.request(route.method.toUpperCase(), `${fillPath(route, w2)}${query(route)}`, {
+          token,
+          body: crossTenantBody(route),
+        });
         outcomes.push(`${who} ${route.operationId} W2 -> ${direct.status}`);
-        expect({ route: route.operationId, who, status: direct.status }).toEqual({ route: route.operationId, who, status: 404 });
+        expect({ route: route.operationId, who, status: direct.status }).toEqual({
+          route: route.operationId,
+          who,
+          status: 404,
+        });
         expect(JSON.stringify(direct.body)).not.toContain(SECRET);
 
         // 2. W1's id with W2's resource ids (in the path or the body): nothing of W2 is reachable from W1.
-        const hasForeignRefs = /:[A-Za-z]+Id/.test(route.path.replace(':workspaceId', '')) || JSON.stringify(crossTenantBody(route) ?? {}).match(/[0-9a-f-]{36}/);
+        const hasForeignRefs =
+          /:[A-Za-z]+Id/.test(route.path.replace(':workspaceId', '')) ||
+          JSON.stringify(crossTenantBody(route) ?? {}).match(/[0-9a-f-]{36}/);
         if (!hasForeignRefs) continue;
-        const crossed = await t.request(route.method.toUpperCase(), `${fillPath(route, w1)}${query(route)}`, { token, body: crossTenantBody(route) });
+        const crossed = await t.request(route.method.toUpperCase(), `${fillPath(route, w1)}${query(route)}`, {
+          token,
+          body: crossTenantBody(route),
+        });
         outcomes.push(`${who} ${route.operationId} W1+W2ids -> ${crossed.status}`);
         // 403 is allowed only where the role/scope check comes first, and it never names W2's data.
-        expect({ route: route.operationId, who, ok: crossed.status >= 400 && crossed.status < 500 }).toEqual({ route: route.operationId, who, ok: true });
-        if (crossed.status === 403) expect(['insufficient_role', 'api_token_not_allowed', 'missing_scope']).toContain(crossed.body.error.code);
+        expect({ route: route.operationId, who, ok: crossed.status >= 400 && crossed.status < 500 }).toEqual({
+          route: route.operationId,
+          who,
+          ok: true,
+        });
+        if (crossed.status === 403)
+          expect(['insufficient_role', 'api_token_not_allowed', 'missing_scope']).toContain(crossed.body.error.code);
         expect(JSON.stringify(crossed.body)).not.toContain(SECRET);
       }
     }
@@ -147,7 +199,10 @@ describe('tenant isolation over HTTP', () => {
         expect(res.body.workspace.id).not.toBe(w2);
       },
       acceptInvitation: async () => {
-        const res = await t.request('POST', '/api/invitations/accept', { token: a.token, body: { token: w2InvitationToken } });
+        const res = await t.request('POST', '/api/invitations/accept', {
+          token: a.token,
+          body: { token: w2InvitationToken },
+        });
         expect(res.status).toBe(403);
         expect(JSON.stringify(res.body)).not.toContain(SECRET);
         expect((await t.request('GET', `/api/workspaces/${w2}`, { token: a.token })).status).toBe(404);
@@ -159,7 +214,9 @@ describe('tenant isolation over HTTP', () => {
         expect(filtered.body.notifications).toEqual([]);
       },
       markNotificationRead: async () => {
-        expect((await t.request('POST', `/api/notifications/${bNotificationId}/read`, { token: a.token, body: {} })).status).toBe(404);
+        expect(
+          (await t.request('POST', `/api/notifications/${bNotificationId}/read`, { token: a.token, body: {} })).status,
+        ).toBe(404);
       },
       markAllNotificationsRead: async () => {
         await t.request('POST', '/api/notifications/read-all', { token: a.token, body: { workspaceId: w2 } });
@@ -174,7 +231,9 @@ describe('tenant isolation over HTTP', () => {
         expect((await t.request('GET', '/api/me', { token: a.token })).body.user.id).toBe(a.id);
       },
       updateMe: async () => {
-        expect((await t.request('PATCH', '/api/me', { token: a.token, body: { displayName: 'A!' } })).body.user.id).toBe(a.id);
+        expect(
+          (await t.request('PATCH', '/api/me', { token: a.token, body: { displayName: 'A!' } })).body.user.id,
+        ).toBe(a.id);
       },
     };
     const noWorkspaceRoutes = t.server.routes.filter((r) => r.policy.kind === 'user' || r.policy.kind === 'apiToken');
@@ -184,8 +243,22 @@ describe('tenant isolation over HTTP', () => {
       await check();
     }
     // public and cookie routes hold no workspace data: health, docs, signup/login/refresh/logout
-    const rest = t.server.routes.filter((r) => !['workspace', 'user', 'apiToken'].includes(r.policy.kind)).map((r) => r.operationId).sort();
-    expect(rest).toEqual(['getDocs', 'getDocsAsset', 'getDocsInitializer', 'getOpenApi', 'health', 'login', 'logout', 'ready', 'refreshSession', 'signup']);
+    const rest = t.server.routes
+      .filter((r) => !['workspace', 'user', 'apiToken'].includes(r.policy.kind))
+      .map((r) => r.operationId)
+      .sort();
+    expect(rest).toEqual([
+      'getDocs',
+      'getDocsAsset',
+      'getDocsInitializer',
+      'getOpenApi',
+      'health',
+      'login',
+      'logout',
+      'ready',
+      'refreshSession',
+      'signup',
+    ]);
   });
 });
 
@@ -222,14 +295,31 @@ describe('tenant isolation over sockets', () => {
 
   it('delivers nothing of W2 to W1 sockets while W2 is busy', async () => {
     const received = sockets.flatMap((socket) =>
-      ['message:new', 'message:updated', 'block:created', 'block:updated', 'page:changed', 'notification:new', 'typing', 'presence'].map((event) => collect(socket, event)),
+      [
+        'message:new',
+        'message:updated',
+        'block:created',
+        'block:updated',
+        'page:changed',
+        'notification:new',
+        'typing',
+        'presence',
+      ].map((event) => collect(socket, event)),
     );
     const bSocket = await t.connect(b.token);
     await emitWithAck(bSocket, 'channel:join', { workspaceId: w2, channelId: ids.channelId });
     await emitWithAck(bSocket, 'page:join', { workspaceId: w2, pageId: ids.pageId });
     const own = collect(bSocket, 'message:new');
-    await emitWithAck(bSocket, 'message:send', { workspaceId: w2, channelId: ids.channelId, text: `busy ${SECRET}`, mentions: [c.id] });
-    await t.request('PATCH', `/api/workspaces/${w2}/pages/${ids.pageId}/blocks/${ids.blockId}`, { token: b.token, body: { baseVersion: 1, content: { text: 'changed' } } });
+    await emitWithAck(bSocket, 'message:send', {
+      workspaceId: w2,
+      channelId: ids.channelId,
+      text: `busy ${SECRET}`,
+      mentions: [c.id],
+    });
+    await t.request('PATCH', `/api/workspaces/${w2}/pages/${ids.pageId}/blocks/${ids.blockId}`, {
+      token: b.token,
+      body: { baseVersion: 1, content: { text: 'changed' } },
+    });
     bSocket.emit('typing', { workspaceId: w2, channelId: ids.channelId, typing: true });
     await new Promise((r) => setTimeout(r, 300));
     expect(own).toHaveLength(1); // the events did happen

@@ -5,7 +5,11 @@ import { invalidRequest } from '../../errors';
 export { toFieldProblems };
 
 /** Parses `value` or throws a 400 naming every bad field. `where` says what was malformed when the whole value is. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'path'): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'query' | 'path',
+): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const fields = toFieldProblems(result.error);
@@ -44,5 +48,6 @@ export function findNulCharacter(value: unknown, path: string[] = []): string | 
 /** Throws a 400 naming the field when `value` holds a NUL character anywhere. */
 export function rejectNulCharacters(value: unknown): void {
   const path = findNulCharacter(value);
-  if (path !== undefined) throw invalidRequest([{ path, message: 'must not contain the NUL character (\\u0000); remove it' }]);
+  if (path !== undefined)
+    throw invalidRequest([{ path, message: 'must not contain the NUL character (\\u0000); remove it' }]);
 }

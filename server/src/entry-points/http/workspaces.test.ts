@@ -14,7 +14,10 @@ afterAll(async () => {
 
 describe('workspaces', () => {
   it('creates a workspace owned by the creator, with #general, and makes it current', async () => {
-    const created = await t.request('POST', '/api/workspaces', { token: owner.token, body: { name: '  My Marketing Agency ' } });
+    const created = await t.request('POST', '/api/workspaces', {
+      token: owner.token,
+      body: { name: '  My Marketing Agency ' },
+    });
     expect(created.status).toBe(201);
     expect(created.body.workspace).toMatchObject({ name: 'My Marketing Agency', role: 'owner' });
     const id = created.body.workspace.id;
@@ -32,7 +35,10 @@ describe('workspaces', () => {
     const switched = await t.request('POST', `/api/workspaces/${a}/switch`, { token: owner.token });
     expect(switched.status).toBe(200);
     expect((await t.request('GET', '/api/me', { token: owner.token })).body.user.currentWorkspaceId).toBe(a);
-    const renamed = await t.request('PATCH', `/api/workspaces/${a}`, { token: owner.token, body: { name: 'Agency A' } });
+    const renamed = await t.request('PATCH', `/api/workspaces/${a}`, {
+      token: owner.token,
+      body: { name: 'Agency A' },
+    });
     expect(renamed.body.workspace.name).toBe('Agency A');
     const empty = await t.request('PATCH', `/api/workspaces/${a}`, { token: owner.token, body: { name: '   ' } });
     expect(empty.status).toBe(400);
@@ -45,7 +51,10 @@ describe('members and invitations', () => {
     const workspaceId = await t.createWorkspace(owner, 'Team');
     const invitee = await t.signup('Invitee');
     const stranger = await t.signup('Stranger');
-    const invite = await t.request('POST', `/api/workspaces/${workspaceId}/invitations`, { token: owner.token, body: { email: invitee.email.toUpperCase(), role: 'member' } });
+    const invite = await t.request('POST', `/api/workspaces/${workspaceId}/invitations`, {
+      token: owner.token,
+      body: { email: invitee.email.toUpperCase(), role: 'member' },
+    });
     expect(invite.status).toBe(201);
     expect(invite.body.invitation).toMatchObject({ email: invitee.email, role: 'member', status: 'pending' });
     const token = invite.body.token as string;
@@ -74,11 +83,28 @@ describe('members and invitations', () => {
   it('revoked and unknown invitations cannot be used', async () => {
     const workspaceId = await t.createWorkspace(owner, 'Revoke');
     const invitee = await t.signup('Late');
-    const invite = await t.request('POST', `/api/workspaces/${workspaceId}/invitations`, { token: owner.token, body: { email: invitee.email } });
-    const revoked = await t.request('DELETE', `/api/workspaces/${workspaceId}/invitations/${invite.body.invitation.id}`, { token: owner.token });
+    const invite = await t.request('POST', `/api/workspaces/${workspaceId}/invitations`, {
+      token: owner.token,
+      body: { email: invitee.email },
+    });
+    const revoked = await t.request(
+      'DELETE',
+      `/api/workspaces/${workspaceId}/invitations/${invite.body.invitation.id}`,
+      { token: owner.token },
+    );
     expect(revoked.body.invitation.status).toBe('revoked');
-    expect((await t.request('POST', '/api/invitations/accept', { token: invitee.token, body: { token: invite.body.token } })).status).toBe(410);
-    expect((await t.request('POST', '/api/invitations/accept', { token: invitee.token, body: { token: 'ifi_doesnotexist' } })).status).toBe(404);
+    expect(
+      (await t.request('POST', '/api/invitations/accept', { token: invitee.token, body: { token: invite.body.token } }))
+        .status,
+    ).toBe(410);
+    expect(
+      (
+        await t.request('POST', '/api/invitations/accept', {
+          token: invitee.token,
+          body: { token: 'ifi_doesnotexist' },
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('enforces roles: viewers read, members cannot manage, admins cannot touch owners, the last owner stays', async () => {
@@ -91,29 +117,58 @@ describe('members and invitations', () => {
     await t.addMember({ owner, user: viewer, workspaceId, role: 'viewer' });
 
     expect((await t.request('GET', `/api/workspaces/${workspaceId}`, { token: viewer.token })).status).toBe(200);
-    const viewerRename = await t.request('PATCH', `/api/workspaces/${workspaceId}`, { token: viewer.token, body: { name: 'x' } });
+    const viewerRename = await t.request('PATCH', `/api/workspaces/${workspaceId}`, {
+      token: viewer.token,
+      body: { name: 'x' },
+    });
     expect(viewerRename.status).toBe(403);
     expect(viewerRename.body.error.code).toBe('insufficient_role');
-    expect((await t.request('POST', `/api/workspaces/${workspaceId}/invitations`, { token: member.token, body: { email: 'a@b.co' } })).status).toBe(403);
+    expect(
+      (
+        await t.request('POST', `/api/workspaces/${workspaceId}/invitations`, {
+          token: member.token,
+          body: { email: 'a@b.co' },
+        })
+      ).status,
+    ).toBe(403);
 
-    const promote = await t.request('PATCH', `/api/workspaces/${workspaceId}/members/${member.id}`, { token: admin.token, body: { role: 'admin' } });
+    const promote = await t.request('PATCH', `/api/workspaces/${workspaceId}/members/${member.id}`, {
+      token: admin.token,
+      body: { role: 'admin' },
+    });
     expect(promote.status).toBe(200);
     expect(promote.body.member.role).toBe('admin');
-    const adminDemotesOwner = await t.request('PATCH', `/api/workspaces/${workspaceId}/members/${owner.id}`, { token: admin.token, body: { role: 'member' } });
+    const adminDemotesOwner = await t.request('PATCH', `/api/workspaces/${workspaceId}/members/${owner.id}`, {
+      token: admin.token,
+      body: { role: 'member' },
+    });
     expect(adminDemotesOwner.status).toBe(403);
     expect(adminDemotesOwner.body.error.code).toBe('owner_required');
-    const adminMakesOwner = await t.request('PATCH', `/api/workspaces/${workspaceId}/members/${viewer.id}`, { token: admin.token, body: { role: 'owner' } });
+    const adminMakesOwner = await t.request('PATCH', `/api/workspaces/${workspaceId}/members/${viewer.id}`, {
+      token: admin.token,
+      body: { role: 'owner' },
+    });
     expect(adminMakesOwner.status).toBe(403);
-    const lastOwner = await t.request('PATCH', `/api/workspaces/${workspaceId}/members/${owner.id}`, { token: owner.token, body: { role: 'admin' } });
+    const lastOwner = await t.request('PATCH', `/api/workspaces/${workspaceId}/members/${owner.id}`, {
+      token: owner.token,
+      body: { role: 'admin' },
+    });
     expect(lastOwner.status).toBe(409);
     expect(lastOwner.body.error.code).toBe('last_owner');
-    expect((await t.request('DELETE', `/api/workspaces/${workspaceId}/members/${owner.id}`, { token: owner.token })).status).toBe(409);
+    expect(
+      (await t.request('DELETE', `/api/workspaces/${workspaceId}/members/${owner.id}`, { token: owner.token })).status,
+    ).toBe(409);
 
     // A member can leave; an admin can remove a viewer; the removed lose access at once (404).
-    expect((await t.request('DELETE', `/api/workspaces/${workspaceId}/members/${viewer.id}`, { token: member.token })).status).toBe(204);
+    expect(
+      (await t.request('DELETE', `/api/workspaces/${workspaceId}/members/${viewer.id}`, { token: member.token }))
+        .status,
+    ).toBe(204);
     const afterRemoval = await t.request('GET', `/api/workspaces/${workspaceId}`, { token: viewer.token });
     expect(afterRemoval.status).toBe(404);
-    expect((await t.request('DELETE', `/api/workspaces/${workspaceId}/members/${admin.id}`, { token: admin.token })).status).toBe(204);
+    expect(
+      (await t.request('DELETE', `/api/workspaces/${workspaceId}/members/${admin.id}`, { token: admin.token })).status,
+    ).toBe(204);
     expect((await t.request('GET', `/api/workspaces/${workspaceId}/members`, { token: admin.token })).status).toBe(404);
   });
 

@@ -62,9 +62,20 @@ const channelRoom = (channelId: string) => `channel:${channelId}`;
 const pageRoom = (pageId: string) => `page:${pageId}`;
 const workspaceRoom = (workspaceId: string) => `workspace:${workspaceId}`;
 
-export function createRealtime(args: { httpServer: HttpServer; useCases: UseCases; logger: Logger; inFlight: InFlight; recoveryMs: number }): Realtime {
+export function createRealtime(args: {
+  httpServer: HttpServer;
+  useCases: UseCases;
+  logger: Logger;
+  inFlight: InFlight;
+  recoveryMs: number;
+}): Realtime {
   const { useCases, logger, inFlight } = args;
-  const io = new Server<Record<string, (...a: any[]) => void>, Record<string, (...a: any[]) => void>, Record<string, never>, SocketData>(args.httpServer, {
+  const io = new Server<
+    Record<string, (...a: any[]) => void>,
+    Record<string, (...a: any[]) => void>,
+    Record<string, never>,
+    SocketData
+  >(args.httpServer, {
     serveClient: false,
     maxHttpBufferSize: 256 * 1024,
     connectionStateRecovery: { maxDisconnectionDuration: args.recoveryMs, skipMiddlewares: true },
@@ -74,9 +85,18 @@ export function createRealtime(args: { httpServer: HttpServer; useCases: UseCase
   io.use((socket, next) => {
     const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const header = socket.handshake.headers.authorization;
-    const token = typeof fromAuth === 'string' ? fromAuth : typeof header === 'string' ? header.replace(/^Bearer\s+/i, '') : undefined;
+    const token =
+      typeof fromAuth === 'string'
+        ? fromAuth
+        : typeof header === 'string'
+          ? header.replace(/^Bearer\s+/i, '')
+          : undefined;
     if (!token) {
-      next(Object.assign(new Error('Pass your access token or API token as auth.token'), { data: { code: 'not_signed_in' } }));
+      next(
+        Object.assign(new Error('Pass your access token or API token as auth.token'), {
+          data: { code: 'not_signed_in' },
+        }),
+      );
       return;
     }
     authenticateToken(useCases, token).then(
@@ -92,7 +112,12 @@ export function createRealtime(args: { httpServer: HttpServer; useCases: UseCase
     );
   });
 
-  const requireAccess = (socket: Socket, workspaceId: string, minRole: WorkspaceRole, scope: ApiTokenScope): Promise<WorkspaceAccess> =>
+  const requireAccess = (
+    socket: Socket,
+    workspaceId: string,
+    minRole: WorkspaceRole,
+    scope: ApiTokenScope,
+  ): Promise<WorkspaceAccess> =>
     useCases.access.require({ actor: (socket.data as SocketData).actor, workspaceId, minRole, scope });
 
   const presenceUserId = (socket: Socket): string | undefined => {
@@ -100,7 +125,8 @@ export function createRealtime(args: { httpServer: HttpServer; useCases: UseCase
     return actor.kind === 'user' ? actor.userId : undefined;
   };
 
-  const broadcastPresence = (channelId: string) => io.to(channelRoom(channelId)).emit('presence', { channelId, userIds: presence.userIds(channelId) });
+  const broadcastPresence = (channelId: string) =>
+    io.to(channelRoom(channelId)).emit('presence', { channelId, userIds: presence.userIds(channelId) });
 
   const joinRoom = async (socket: Socket, room: string, workspaceId: string) => {
     (socket.data as SocketData).rooms[room] = workspaceId;
@@ -118,7 +144,12 @@ export function createRealtime(args: { httpServer: HttpServer; useCases: UseCase
   };
 
   /** Registers a validated, acknowledged event handler; errors become `{ ok: false, error }` acks, never crashes. */
-  const on = <S extends z.ZodType>(socket: Socket, event: string, schema: S, handler: (payload: z.output<S>) => Promise<Record<string, unknown> | void>) => {
+  const on = <S extends z.ZodType>(
+    socket: Socket,
+    event: string,
+    schema: S,
+    handler: (payload: z.output<S>) => Promise<Record<string, unknown> | void>,
+  ) => {
     socket.on(event, (...args: unknown[]) => {
       // emitWithAck(event) without a payload puts the acknowledgement first.
       const last = args[args.length - 1];
@@ -126,12 +157,26 @@ export function createRealtime(args: { httpServer: HttpServer; useCases: UseCase
       const payload = typeof args[0] === 'function' ? undefined : args[0];
       const nulAt = findNulCharacter(payload);
       if (nulAt !== undefined) {
-        ack({ ok: false, error: { code: 'invalid_request', message: `Invalid ${event} payload`, fields: [{ path: nulAt, message: 'must not contain the NUL character (\\u0000); remove it' }] } });
+        ack({
+          ok: false,
+          error: {
+            code: 'invalid_request',
+            message: `Invalid ${event} payload`,
+            fields: [{ path: nulAt, message: 'must not contain the NUL character (\\u0000); remove it' }],
+          },
+        });
         return;
       }
       const parsed = schema.safeParse(payload);
       if (!parsed.success) {
-        ack({ ok: false, error: { code: 'invalid_request', message: `Invalid ${event} payload`, fields: toFieldProblems(parsed.error) } });
+        ack({
+          ok: false,
+          error: {
+            code: 'invalid_request',
+            message: `Invalid ${event} payload`,
+            fields: toFieldProblems(parsed.error),
+          },
+        });
         return;
       }
       inFlight.begin();
@@ -139,7 +184,10 @@ export function createRealtime(args: { httpServer: HttpServer; useCases: UseCase
         .then((result) => ack({ ok: true, ...(result ?? {}) }))
         .catch((error: unknown) => {
           if (isAppError(error) && error.status < 500) {
-            ack({ ok: false, error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } });
+            ack({
+              ok: false,
+              error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) },
+            });
           } else {
             logger.error({ err: error, event, socketId: socket.id }, 'socket handler failed');
             ack({ ok: false, error: { code: 'internal_error', message: 'Something went wrong on our side' } });
@@ -237,11 +285,14 @@ export function createRealtime(args: { httpServer: HttpServer; useCases: UseCase
         .catch(() => undefined);
       if (!access) return false;
       if (isChannel && !(await useCases.chat.canSee(access, room.slice('channel:'.length)))) return false;
-      if (room.startsWith('page:') && !(await useCases.canvas.hasPage(access, room.slice('page:'.length)))) return false;
+      if (room.startsWith('page:') && !(await useCases.canvas.hasPage(access, room.slice('page:'.length))))
+        return false;
     }
     return true;
   };
-  const adapter = io.of('/').adapter as unknown as { restoreSession(pid: string, offset: string): Promise<{ data?: Partial<SocketData> } | null> };
+  const adapter = io.of('/').adapter as unknown as {
+    restoreSession(pid: string, offset: string): Promise<{ data?: Partial<SocketData> } | null>;
+  };
   const restoreSession = adapter.restoreSession.bind(adapter);
   adapter.restoreSession = async (pid, offset) => {
     const session = await restoreSession(pid, offset);
@@ -272,16 +323,30 @@ export function createRealtime(args: { httpServer: HttpServer; useCases: UseCase
         logger.error({ err: error }, 'could not disconnect the sockets of a revoked API token'),
       );
     }),
-    useCases.ctx.events.on('message.created', ({ channelId, message }) => io.to(channelRoom(channelId)).emit('message:new', message)),
-    useCases.ctx.events.on('message.updated', ({ channelId, message }) => io.to(channelRoom(channelId)).emit('message:updated', message)),
-    useCases.ctx.events.on('block.created', ({ pageId, block }) => io.to(pageRoom(pageId)).emit('block:created', { pageId, block })),
-    useCases.ctx.events.on('block.updated', ({ pageId, block }) => io.to(pageRoom(pageId)).emit('block:updated', { pageId, block })),
-    useCases.ctx.events.on('block.deleted', ({ pageId, blockId, version }) => io.to(pageRoom(pageId)).emit('block:deleted', { pageId, blockId, version })),
+    useCases.ctx.events.on('message.created', ({ channelId, message }) =>
+      io.to(channelRoom(channelId)).emit('message:new', message),
+    ),
+    useCases.ctx.events.on('message.updated', ({ channelId, message }) =>
+      io.to(channelRoom(channelId)).emit('message:updated', message),
+    ),
+    useCases.ctx.events.on('block.created', ({ pageId, block }) =>
+      io.to(pageRoom(pageId)).emit('block:created', { pageId, block }),
+    ),
+    useCases.ctx.events.on('block.updated', ({ pageId, block }) =>
+      io.to(pageRoom(pageId)).emit('block:updated', { pageId, block }),
+    ),
+    useCases.ctx.events.on('block.deleted', ({ pageId, blockId, version }) =>
+      io.to(pageRoom(pageId)).emit('block:deleted', { pageId, blockId, version }),
+    ),
     useCases.ctx.events.on('page.changed', ({ workspaceId, page }) =>
       io.to([pageRoom(page.id), workspaceRoom(workspaceId)]).emit('page:changed', { page }),
     ),
-    useCases.ctx.events.on('notification.created', ({ userId, notification }) => io.to(userRoom(userId)).emit('notification:new', notification)),
-    useCases.ctx.events.on('channel.read', ({ userId, channelId, lastReadSeq }) => io.to(userRoom(userId)).emit('channel:read', { channelId, lastReadSeq })),
+    useCases.ctx.events.on('notification.created', ({ userId, notification }) =>
+      io.to(userRoom(userId)).emit('notification:new', notification),
+    ),
+    useCases.ctx.events.on('channel.read', ({ userId, channelId, lastReadSeq }) =>
+      io.to(userRoom(userId)).emit('channel:read', { channelId, lastReadSeq }),
+    ),
     useCases.ctx.events.on('access.revoked', ({ workspaceId, userId, channelId }) => {
       // Whoever lost access stops receiving that workspace's (or that channel's) events at once.
       void (async () => {

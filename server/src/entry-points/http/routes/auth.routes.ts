@@ -8,14 +8,24 @@ import { CSRF_COOKIE, readCookies, REFRESH_COOKIE } from '../authentication';
 import { text } from '../common-schemas';
 import { defineRoute, type RouteDefinition } from '../route';
 
-const email = z.string().trim().max(254).pipe(z.email({ message: 'must be an email address like ana@example.com' }));
+const email = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ message: 'must be an email address like ana@example.com' }));
 const password = z.string().min(8, 'use at least 8 characters').max(256, 'use at most 256 characters');
 
 /** Sets the refresh cookie (httpOnly, scoped to /api/auth) and a readable CSRF cookie; returns the session body. */
 function sendSession(res: Response, session: IssuedSession, secure: boolean): Session {
   const csrfToken = randomBytes(24).toString('base64url');
   const maxAge = session.refreshTokenExpiresAt.getTime() - Date.now();
-  res.cookie(REFRESH_COOKIE, session.refreshToken, { httpOnly: true, sameSite: 'strict', secure, path: '/api/auth', maxAge });
+  res.cookie(REFRESH_COOKIE, session.refreshToken, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure,
+    path: '/api/auth',
+    maxAge,
+  });
   res.cookie(CSRF_COOKIE, csrfToken, { httpOnly: false, sameSite: 'strict', secure, path: '/', maxAge });
   return {
     user: session.user,
@@ -59,20 +69,29 @@ export function authRoutes(useCases: UseCases): RouteDefinition[] {
       response: { status: 200, description: 'Signed in; refresh cookie set', schema: SessionSchema },
       errors: [401, 429],
       handler: async ({ body, req, res }) =>
-        sendSession(res, await useCases.accounts.login({ ...body, clientKey: req.socket.remoteAddress ?? 'unknown' }), secure),
+        sendSession(
+          res,
+          await useCases.accounts.login({ ...body, clientKey: req.socket.remoteAddress ?? 'unknown' }),
+          secure,
+        ),
     }),
     defineRoute({
       method: 'post',
       path: '/api/auth/refresh',
       operationId: 'refreshSession',
       summary: 'Exchange the refresh cookie for a new access token (rotates the cookie)',
-      description: 'Cookie-authenticated, so it needs the X-CSRF-Token header. Reusing a spent refresh token revokes the session.',
+      description:
+        'Cookie-authenticated, so it needs the X-CSRF-Token header. Reusing a spent refresh token revokes the session.',
       tags: ['auth'],
       policy: { kind: 'refreshCookie' },
       response: { status: 200, description: 'New access token; new refresh cookie set', schema: SessionSchema },
       handler: async ({ req, res }) => {
         try {
-          return sendSession(res, await useCases.accounts.refresh({ refreshToken: readCookies(req)[REFRESH_COOKIE]! }), secure);
+          return sendSession(
+            res,
+            await useCases.accounts.refresh({ refreshToken: readCookies(req)[REFRESH_COOKIE]! }),
+            secure,
+          );
         } catch (error) {
           clearSessionCookies(res, secure);
           throw error;
@@ -112,17 +131,24 @@ export function authRoutes(useCases: UseCases): RouteDefinition[] {
       policy: { kind: 'user' },
       body: z.strictObject({
         displayName: text(100).optional(),
-        avatarUrl: z.url({ protocol: /^https?$/ }).max(2000).nullable().optional(),
+        avatarUrl: z
+          .url({ protocol: /^https?$/ })
+          .max(2000)
+          .nullable()
+          .optional(),
       }),
       example: { body: { displayName: 'Ana B.' } },
       response: { status: 200, description: 'Updated profile', schema: z.object({ user: UserSchema }) },
-      handler: async ({ body, auth }) => ({ user: await useCases.accounts.updateProfile({ userId: userIdOf(auth.actor), ...body }) }),
+      handler: async ({ body, auth }) => ({
+        user: await useCases.accounts.updateProfile({ userId: userIdOf(auth.actor), ...body }),
+      }),
     }),
   ];
 }
 
 /** The user id of a `user`-policy route (the router guarantees the actor is a user). */
 export function userIdOf(actor: { kind: string; userId?: string } | undefined): string {
-  if (!actor || actor.kind !== 'user' || !actor.userId) throw new Error('route policy should have guaranteed a user actor');
+  if (!actor || actor.kind !== 'user' || !actor.userId)
+    throw new Error('route policy should have guaranteed a user actor');
   return actor.userId;
 }

@@ -27,7 +27,9 @@ export function canvasRoutes(useCases: UseCases): RouteDefinition[] {
       params: WorkspaceParams,
       query: z.object({ archived: queryBoolean.default(false).describe('true lists archived pages instead') }),
       response: { status: 200, description: 'Pages', schema: z.object({ pages: z.array(PageSchema) }) },
-      handler: async ({ auth, query }) => ({ pages: await canvas.listPages(auth.access!, { archived: query.archived }) }),
+      handler: async ({ auth, query }) => ({
+        pages: await canvas.listPages(auth.access!, { archived: query.archived }),
+      }),
     }),
     defineRoute({
       method: 'post',
@@ -37,7 +39,11 @@ export function canvasRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['canvas'],
       policy: { kind: 'workspace', minRole: 'member', apiTokenScope: 'canvas:write' },
       params: WorkspaceParams,
-      body: z.strictObject({ title: text(200), icon: icon.optional(), position: z.number().min(-1e9).max(1e9).optional() }),
+      body: z.strictObject({
+        title: text(200),
+        icon: icon.optional(),
+        position: z.number().min(-1e9).max(1e9).optional(),
+      }),
       example: { body: { title: 'Q4 Holiday Campaign Plan', icon: '🎄' } },
       response: { status: 201, description: 'Created', schema: z.object({ page: PageSchema }) },
       handler: async ({ auth, body }) => ({ page: await canvas.createPage(auth.access!, body) }),
@@ -50,7 +56,11 @@ export function canvasRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['canvas'],
       policy: { kind: 'workspace', minRole: 'viewer', apiTokenScope: 'canvas:read' },
       params: PageParams,
-      response: { status: 200, description: 'Page and blocks', schema: z.object({ page: PageSchema, blocks: z.array(BlockSchema) }) },
+      response: {
+        status: 200,
+        description: 'Page and blocks',
+        schema: z.object({ page: PageSchema, blocks: z.array(BlockSchema) }),
+      },
       handler: async ({ auth, params }) => new SerializedJson(await canvas.getPageJson(auth.access!, params.pageId)),
     }),
     defineRoute({
@@ -89,10 +99,19 @@ export function canvasRoutes(useCases: UseCases): RouteDefinition[] {
         agentConfigId: agentConfigId.optional(),
         writtenByRunId: runId.optional(),
       }),
-      example: { body: { type: 'text', content: { text: 'Goal: Drive 20% more sales for Product X.' }, key: 'goal', position: { x: 40, y: 40 } } },
+      example: {
+        body: {
+          type: 'text',
+          content: { text: 'Goal: Drive 20% more sales for Product X.' },
+          key: 'goal',
+          position: { x: 40, y: 40 },
+        },
+      },
       response: { status: 201, description: 'Created', schema: BlockWithPage },
       errors: [409],
-      handler: async ({ auth, params, body }) => ({ block: await canvas.createBlock(auth.access!, params.pageId, body) }),
+      handler: async ({ auth, params, body }) => ({
+        block: await canvas.createBlock(auth.access!, params.pageId, body),
+      }),
     }),
     defineRoute({
       method: 'patch',
@@ -122,7 +141,14 @@ export function canvasRoutes(useCases: UseCases): RouteDefinition[] {
       errors: [409],
       handler: async ({ auth, params, body }) => {
         const { baseVersion, ...fields } = body;
-        return { block: await canvas.updateBlock(auth.access!, { pageId: params.pageId, blockId: params.blockId, baseVersion, fields }) };
+        return {
+          block: await canvas.updateBlock(auth.access!, {
+            pageId: params.pageId,
+            blockId: params.blockId,
+            baseVersion,
+            fields,
+          }),
+        };
       },
     }),
     defineRoute({
@@ -138,7 +164,11 @@ export function canvasRoutes(useCases: UseCases): RouteDefinition[] {
       response: { status: 204, description: 'Deleted' },
       errors: [409],
       handler: async ({ auth, params, query }) => {
-        await canvas.deleteBlock(auth.access!, { pageId: params.pageId, blockId: params.blockId, baseVersion: query.baseVersion });
+        await canvas.deleteBlock(auth.access!, {
+          pageId: params.pageId,
+          blockId: params.blockId,
+          baseVersion: query.baseVersion,
+        });
         return undefined;
       },
     }),
@@ -176,7 +206,11 @@ export function canvasRoutes(useCases: UseCases): RouteDefinition[] {
           writtenByRunId: 'n8n-execution-42',
         },
       },
-      response: { status: 200, description: 'The block, and whether it was created', schema: z.object({ block: BlockSchema, page: PageSchema, created: z.boolean() }) },
+      response: {
+        status: 200,
+        description: 'The block, and whether it was created',
+        schema: z.object({ block: BlockSchema, page: PageSchema, created: z.boolean() }),
+      },
       errors: [409],
       handler: async ({ auth, body }) => {
         const { page, createPageIfMissing, key, baseVersion, ...fields } = body;

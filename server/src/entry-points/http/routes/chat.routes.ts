@@ -9,12 +9,23 @@ const ChannelParams = WorkspaceParams.extend({ channelId: uuid });
 const ChannelMemberParams = ChannelParams.extend({ userId: uuid });
 const MessageParams = ChannelParams.extend({ messageId: uuid });
 const WorkspaceMessageParams = WorkspaceParams.extend({ messageId: uuid });
-const SendResult = z.object({ message: MessageSchema, duplicate: z.boolean().describe('true when this clientMessageId was already sent: nothing new was created') });
+const SendResult = z.object({
+  message: MessageSchema,
+  duplicate: z.boolean().describe('true when this clientMessageId was already sent: nothing new was created'),
+});
 const ThreadResult = z.object({ root: MessageSchema, replies: z.array(MessageSchema) });
 const CHAT_BODY_BYTES = 96 * 1024;
 
 /** `after` is a sequence number (digits) or a message id. */
-const AfterQuery = z.union([z.string().regex(/^\d{1,10}$/).transform(Number), uuid]).describe('Catch up: only messages after this sequence number or message id');
+const AfterQuery = z
+  .union([
+    z
+      .string()
+      .regex(/^\d{1,10}$/)
+      .transform(Number),
+    uuid,
+  ])
+  .describe('Catch up: only messages after this sequence number or message id');
 
 export function chatRoutes(useCases: UseCases): RouteDefinition[] {
   const { chat } = useCases;
@@ -72,7 +83,9 @@ export function chatRoutes(useCases: UseCases): RouteDefinition[] {
       example: { body: { topic: 'Deals, orders and Shopify alerts' } },
       response: { status: 200, description: 'Updated', schema: z.object({ channel: ChannelSchema }) },
       errors: [409],
-      handler: async ({ auth, params, body }) => ({ channel: await chat.updateChannel(auth.access!, params.channelId, body) }),
+      handler: async ({ auth, params, body }) => ({
+        channel: await chat.updateChannel(auth.access!, params.channelId, body),
+      }),
     }),
     defineRoute({
       method: 'post',
@@ -85,7 +98,9 @@ export function chatRoutes(useCases: UseCases): RouteDefinition[] {
       body: z.strictObject({ userId: uuid }),
       example: { body: { userId: '00000000-0000-4000-8000-000000000000' } },
       response: { status: 200, description: 'The channel', schema: z.object({ channel: ChannelSchema }) },
-      handler: async ({ auth, params, body }) => ({ channel: await chat.addMember(auth.access!, params.channelId, body.userId) }),
+      handler: async ({ auth, params, body }) => ({
+        channel: await chat.addMember(auth.access!, params.channelId, body.userId),
+      }),
     }),
     defineRoute({
       method: 'delete',
@@ -114,7 +129,12 @@ export function chatRoutes(useCases: UseCases): RouteDefinition[] {
       params: ChannelParams,
       query: z.object({
         after: AfterQuery.optional(),
-        before: z.coerce.number().int().min(1).optional().describe('History: only messages before this sequence number'),
+        before: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .describe('History: only messages before this sequence number'),
         limit: queryInt({ min: 1, max: 200, fallback: 50 }),
       }),
       example: { query: { after: '0', limit: '50' } },
@@ -145,7 +165,8 @@ export function chatRoutes(useCases: UseCases): RouteDefinition[] {
       body: SendMessageInputSchema,
       example: { body: { text: 'Kick-off at 10:00 :rocket:', clientMessageId: 'c-1' } },
       response: { status: 201, description: 'The stored message', schema: SendResult },
-      handler: async ({ auth, params, body }) => chat.sendMessage(auth.access!, { channelId: params.channelId, input: body }),
+      handler: async ({ auth, params, body }) =>
+        chat.sendMessage(auth.access!, { channelId: params.channelId, input: body }),
     }),
     defineRoute({
       method: 'patch',
@@ -159,7 +180,9 @@ export function chatRoutes(useCases: UseCases): RouteDefinition[] {
       example: { body: { text: 'Kick-off moved to 11:00' } },
       response: { status: 200, description: 'Edited', schema: z.object({ message: MessageSchema }) },
       errors: [409],
-      handler: async ({ auth, params, body }) => ({ message: await chat.editMessage(auth.access!, { ...params, text: body.text }) }),
+      handler: async ({ auth, params, body }) => ({
+        message: await chat.editMessage(auth.access!, { ...params, text: body.text }),
+      }),
     }),
     defineRoute({
       method: 'delete',
@@ -181,7 +204,8 @@ export function chatRoutes(useCases: UseCases): RouteDefinition[] {
       policy: { kind: 'workspace', minRole: 'viewer', apiTokenScope: 'chat:read' },
       params: MessageParams,
       response: { status: 200, description: 'Thread', schema: ThreadResult },
-      handler: async ({ auth, params }) => chat.getThread(auth.access!, { messageId: params.messageId, channelId: params.channelId }),
+      handler: async ({ auth, params }) =>
+        chat.getThread(auth.access!, { messageId: params.messageId, channelId: params.channelId }),
     }),
     defineRoute({
       method: 'put',
@@ -193,9 +217,15 @@ export function chatRoutes(useCases: UseCases): RouteDefinition[] {
       params: ChannelParams,
       body: z.strictObject({ seq: z.int().min(0) }),
       example: { body: { seq: 1 } },
-      response: { status: 200, description: 'The channel with its new unread count', schema: z.object({ channel: ChannelSchema }) },
+      response: {
+        status: 200,
+        description: 'The channel with its new unread count',
+        schema: z.object({ channel: ChannelSchema }),
+      },
       errors: [409],
-      handler: async ({ auth, params, body }) => ({ channel: await chat.markRead(auth.access!, { channelId: params.channelId, seq: body.seq }) }),
+      handler: async ({ auth, params, body }) => ({
+        channel: await chat.markRead(auth.access!, { channelId: params.channelId, seq: body.seq }),
+      }),
     }),
     defineRoute({
       method: 'post',
@@ -211,7 +241,14 @@ export function chatRoutes(useCases: UseCases): RouteDefinition[] {
         z.object({ channel: z.string().trim().min(1).max(100).describe('Channel name (general or #general) or id') }),
         SendMessageInputSchema,
       ),
-      example: { body: { channel: '#sales', text: 'New order over $100: **$150.00**', agentName: 'Shopify Sales Sentinel', clientMessageId: 'order-1001' } },
+      example: {
+        body: {
+          channel: '#sales',
+          text: 'New order over $100: **$150.00**',
+          agentName: 'Shopify Sales Sentinel',
+          clientMessageId: 'order-1001',
+        },
+      },
       response: { status: 201, description: 'The stored message', schema: SendResult },
       handler: async ({ auth, body }) => {
         const { channel, ...input } = body;
@@ -239,7 +276,10 @@ export function chatRoutes(useCases: UseCases): RouteDefinition[] {
       },
       handler: async ({ auth, query }) => {
         const isId = uuid.safeParse(query.channel).success;
-        const channel = await chat.resolveChannel(auth.access!, isId ? { channelId: query.channel } : { channelName: query.channel });
+        const channel = await chat.resolveChannel(
+          auth.access!,
+          isId ? { channelId: query.channel } : { channelName: query.channel },
+        );
         return chat.listMessages(auth.access!, { channelId: channel.id, limit: query.limit });
       },
     }),

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { ApiTokenSchema, ApiTokenScopeSchema, NotificationSchema, PromptLibrarySchema, PromptSchema, SearchHitSchema, apiTokenScopes } from '../../../domain/model';
+import {
+  ApiTokenSchema,
+  ApiTokenScopeSchema,
+  NotificationSchema,
+  PromptLibrarySchema,
+  PromptSchema,
+  SearchHitSchema,
+  apiTokenScopes,
+} from '../../../domain/model';
 import type { UseCases } from '../../../domain/use-cases';
 import { queryBoolean, queryInt, text, uuid, WorkspaceParams } from '../common-schemas';
 import { defineRoute, type RouteDefinition } from '../route';
@@ -27,7 +35,11 @@ export function promptRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['prompts'],
       policy: { kind: 'workspace', minRole: 'viewer' },
       params: WorkspaceParams,
-      response: { status: 200, description: 'Libraries', schema: z.object({ libraries: z.array(PromptLibrarySchema) }) },
+      response: {
+        status: 200,
+        description: 'Libraries',
+        schema: z.object({ libraries: z.array(PromptLibrarySchema) }),
+      },
       handler: async ({ auth }) => ({ libraries: await prompts.listLibraries(auth.access!) }),
     }),
     defineRoute({
@@ -56,7 +68,9 @@ export function promptRoutes(useCases: UseCases): RouteDefinition[] {
       example: { body: { description: 'Briefs for Q4' } },
       response: { status: 200, description: 'Updated', schema: z.object({ library: PromptLibrarySchema }) },
       errors: [409],
-      handler: async ({ auth, params, body }) => ({ library: await prompts.updateLibrary(auth.access!, params.libraryId, body) }),
+      handler: async ({ auth, params, body }) => ({
+        library: await prompts.updateLibrary(auth.access!, params.libraryId, body),
+      }),
     }),
     defineRoute({
       method: 'delete',
@@ -94,7 +108,9 @@ export function promptRoutes(useCases: UseCases): RouteDefinition[] {
       body: z.strictObject({ name: text(200), description: z.string().trim().max(2000).default(''), template }),
       example: { body: { name: 'Holiday brief', template: 'Write a holiday brief for {{brand}} about {{product}}.' } },
       response: { status: 201, description: 'Created', schema: z.object({ prompt: PromptSchema }) },
-      handler: async ({ auth, params, body }) => ({ prompt: await prompts.createPrompt(auth.access!, params.libraryId, body) }),
+      handler: async ({ auth, params, body }) => ({
+        prompt: await prompts.createPrompt(auth.access!, params.libraryId, body),
+      }),
     }),
     defineRoute({
       method: 'get',
@@ -115,10 +131,17 @@ export function promptRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['prompts'],
       policy: { kind: 'workspace', minRole: 'member' },
       params: PromptParams,
-      body: z.strictObject({ name: text(200).optional(), description: z.string().trim().max(2000).optional(), template: template.optional(), libraryId: uuid.optional() }),
+      body: z.strictObject({
+        name: text(200).optional(),
+        description: z.string().trim().max(2000).optional(),
+        template: template.optional(),
+        libraryId: uuid.optional(),
+      }),
       example: { body: { template: 'Write a short holiday brief for {{brand}}.' } },
       response: { status: 200, description: 'Updated', schema: z.object({ prompt: PromptSchema }) },
-      handler: async ({ auth, params, body }) => ({ prompt: await prompts.updatePrompt(auth.access!, params.promptId, body) }),
+      handler: async ({ auth, params, body }) => ({
+        prompt: await prompts.updatePrompt(auth.access!, params.promptId, body),
+      }),
     }),
     defineRoute({
       method: 'delete',
@@ -144,7 +167,11 @@ export function promptRoutes(useCases: UseCases): RouteDefinition[] {
       params: PromptParams,
       body: z.strictObject({ variables: z.record(z.string().max(100), z.string().max(20_000)).default({}) }),
       example: { body: { variables: { brand: 'My Test Store', product: 'Product X' } } },
-      response: { status: 200, description: 'Rendered text', schema: z.object({ text: z.string(), missing: z.array(z.string()) }) },
+      response: {
+        status: 200,
+        description: 'Rendered text',
+        schema: z.object({ text: z.string(), missing: z.array(z.string()) }),
+      },
       handler: async ({ auth, params, body }) => prompts.renderPrompt(auth.access!, params.promptId, body.variables),
     }),
   ];
@@ -164,7 +191,10 @@ export function notificationRoutes(useCases: UseCases): RouteDefinition[] {
         unread: queryBoolean.default(false).describe('true: only unread ones'),
         workspaceId: uuid.optional(),
         limit: queryInt({ min: 1, max: 100, fallback: 50 }),
-        before: z.iso.datetime({ offset: true }).optional().describe('Paging: only notifications created before this time'),
+        before: z.iso
+          .datetime({ offset: true })
+          .optional()
+          .describe('Paging: only notifications created before this time'),
       }),
       example: { query: { unread: 'true' } },
       response: {
@@ -173,7 +203,13 @@ export function notificationRoutes(useCases: UseCases): RouteDefinition[] {
         schema: z.object({ notifications: z.array(NotificationSchema), unreadCount: z.int() }),
       },
       handler: async ({ auth, query }) =>
-        notifications.list({ userId: userIdOf(auth.actor), unreadOnly: query.unread, workspaceId: query.workspaceId, limit: query.limit, before: query.before }),
+        notifications.list({
+          userId: userIdOf(auth.actor),
+          unreadOnly: query.unread,
+          workspaceId: query.workspaceId,
+          limit: query.limit,
+          before: query.before,
+        }),
     }),
     defineRoute({
       method: 'post',
@@ -187,7 +223,11 @@ export function notificationRoutes(useCases: UseCases): RouteDefinition[] {
       example: { body: { read: true } },
       response: { status: 200, description: 'Updated', schema: z.object({ notification: NotificationSchema }) },
       handler: async ({ auth, params, body }) => ({
-        notification: await notifications.markRead({ userId: userIdOf(auth.actor), notificationId: params.notificationId, read: body.read }),
+        notification: await notifications.markRead({
+          userId: userIdOf(auth.actor),
+          notificationId: params.notificationId,
+          read: body.read,
+        }),
       }),
     }),
     defineRoute({
@@ -200,7 +240,9 @@ export function notificationRoutes(useCases: UseCases): RouteDefinition[] {
       body: z.strictObject({ workspaceId: uuid.optional() }),
       example: { body: {} },
       response: { status: 200, description: 'How many changed', schema: z.object({ updated: z.int() }) },
-      handler: async ({ auth, body }) => ({ updated: await notifications.markAllRead({ userId: userIdOf(auth.actor), workspaceId: body.workspaceId }) }),
+      handler: async ({ auth, body }) => ({
+        updated: await notifications.markAllRead({ userId: userIdOf(auth.actor), workspaceId: body.workspaceId }),
+      }),
     }),
     defineRoute({
       method: 'post',
@@ -214,14 +256,31 @@ export function notificationRoutes(useCases: UseCases): RouteDefinition[] {
       body: z.strictObject({
         userIds: z.array(uuid).min(1).max(100).optional(),
         emails: z.array(z.email().max(320)).min(1).max(100).optional().describe('Members to notify, by email'),
-        kind: z.string().trim().regex(/^[a-z][a-z0-9_.-]{0,49}$/, 'use a short lowercase kind such as alert or agent.run_finished').default('alert'),
+        kind: z
+          .string()
+          .trim()
+          .regex(/^[a-z][a-z0-9_.-]{0,49}$/, 'use a short lowercase kind such as alert or agent.run_finished')
+          .default('alert'),
         title: text(200),
         body: z.string().trim().max(2000).default(''),
         link: link.nullable().default(null),
-        source: z.strictObject({ type: text(50), id: text(200) }).nullable().default(null),
+        source: z
+          .strictObject({ type: text(50), id: text(200) })
+          .nullable()
+          .default(null),
       }),
-      example: { body: { userIds: ['00000000-0000-4000-8000-000000000000'], title: 'Order over $100: $150.00', link: '/orders/1001' } },
-      response: { status: 201, description: 'Created notifications', schema: z.object({ notifications: z.array(NotificationSchema) }) },
+      example: {
+        body: {
+          userIds: ['00000000-0000-4000-8000-000000000000'],
+          title: 'Order over $100: $150.00',
+          link: '/orders/1001',
+        },
+      },
+      response: {
+        status: 201,
+        description: 'Created notifications',
+        schema: z.object({ notifications: z.array(NotificationSchema) }),
+      },
       handler: async ({ auth, body }) => ({ notifications: await notifications.createForMembers(auth.access!, body) }),
     }),
   ];
@@ -243,7 +302,12 @@ export function searchRoutes(useCases: UseCases): RouteDefinition[] {
         types: z
           .string()
           .default(searchTypes.join(','))
-          .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+          .transform((v) =>
+            v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          )
           .pipe(z.array(z.enum(searchTypes)).min(1))
           .describe('Comma-separated subset of page,block,message,prompt'),
         limit: queryInt({ min: 1, max: 50, fallback: 20 }),
@@ -280,11 +344,18 @@ export function apiTokenRoutes(useCases: UseCases): RouteDefinition[] {
       body: z.strictObject({
         name: text(100).describe('Also the default agent name on chat messages'),
         role: z.enum(['admin', 'member', 'viewer']).default('member'),
-        scopes: z.array(ApiTokenScopeSchema).min(1).default([...apiTokenScopes]),
+        scopes: z
+          .array(ApiTokenScopeSchema)
+          .min(1)
+          .default([...apiTokenScopes]),
         expiresInDays: z.int().min(1).max(3650).optional(),
       }),
       example: { body: { name: 'n8n agents', role: 'member' } },
-      response: { status: 201, description: 'The token (only now) and its record', schema: z.object({ apiToken: ApiTokenSchema, token: z.string() }) },
+      response: {
+        status: 201,
+        description: 'The token (only now) and its record',
+        schema: z.object({ apiToken: ApiTokenSchema, token: z.string() }),
+      },
       handler: async ({ auth, body }) => apiTokens.create(auth.access!, body),
     }),
     defineRoute({

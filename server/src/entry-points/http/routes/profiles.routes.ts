@@ -72,7 +72,9 @@ export function profileRoutes(useCases: UseCases): RouteDefinition[] {
       body: z.strictObject({ name: text(100).optional(), shopDomain: shopDomain.nullable().optional() }),
       example: { body: { name: 'My Store' } },
       response: { status: 200, description: 'Updated', schema: z.object({ brand: BrandSchema }) },
-      handler: async ({ auth, params, body }) => ({ brand: await profiles.updateBrand(auth.access!, params.brandId, body) }),
+      handler: async ({ auth, params, body }) => ({
+        brand: await profiles.updateBrand(auth.access!, params.brandId, body),
+      }),
     }),
     defineRoute({
       method: 'delete',
@@ -98,7 +100,11 @@ export function profileRoutes(useCases: UseCases): RouteDefinition[] {
       params: BrandParams,
       body: CredentialsBody,
       example: { body: { accessToken: 'shpat_example', scopes: ['read_orders'] } },
-      response: { status: 200, description: 'Stored; the brand shows credentials.connected', schema: z.object({ brand: BrandSchema }) },
+      response: {
+        status: 200,
+        description: 'Stored; the brand shows credentials.connected',
+        schema: z.object({ brand: BrandSchema }),
+      },
       handler: async ({ auth, params, body }) => {
         await profiles.setCredentials(auth.access!, { ownerType: 'brand', ownerId: params.brandId, credentials: body });
         return { brand: await profiles.getBrand(auth.access!, params.brandId) };
@@ -164,7 +170,9 @@ export function profileRoutes(useCases: UseCases): RouteDefinition[] {
       body: z.strictObject({ name: text(100).optional(), handle: tiktokHandle.nullable().optional() }),
       example: { body: { name: 'Renamed Creator' } },
       response: { status: 200, description: 'Updated', schema: z.object({ creator: CreatorSchema }) },
-      handler: async ({ auth, params, body }) => ({ creator: await profiles.updateCreator(auth.access!, params.creatorId, body) }),
+      handler: async ({ auth, params, body }) => ({
+        creator: await profiles.updateCreator(auth.access!, params.creatorId, body),
+      }),
     }),
     defineRoute({
       method: 'delete',
@@ -192,7 +200,11 @@ export function profileRoutes(useCases: UseCases): RouteDefinition[] {
       example: { body: { accessToken: 'act.example', scopes: ['user.info.basic'] } },
       response: { status: 200, description: 'Stored', schema: z.object({ creator: CreatorSchema }) },
       handler: async ({ auth, params, body }) => {
-        await profiles.setCredentials(auth.access!, { ownerType: 'creator', ownerId: params.creatorId, credentials: body });
+        await profiles.setCredentials(auth.access!, {
+          ownerType: 'creator',
+          ownerId: params.creatorId,
+          credentials: body,
+        });
         return { creator: await profiles.getCreator(auth.access!, params.creatorId) };
       },
     }),

@@ -49,7 +49,10 @@ const DOCS_INITIALIZER = `window.onload = function () {
 `;
 
 /** Health, readiness, the OpenAPI document and its browsable docs (assets served locally, no CDN). */
-export function systemRoutes(args: { readiness: Readiness; openApiDocument: () => Record<string, unknown> }): RouteDefinition[] {
+export function systemRoutes(args: {
+  readiness: Readiness;
+  openApiDocument: () => Record<string, unknown>;
+}): RouteDefinition[] {
   const { readiness } = args;
   return [
     defineRoute({
@@ -72,7 +75,8 @@ export function systemRoutes(args: { readiness: Readiness; openApiDocument: () =
       response: { status: 200, description: 'Ready', schema: z.object({ status: z.literal('ready') }) },
       errors: [503],
       handler: async () => {
-        if (readiness.isShuttingDown()) throw new AppError({ status: 503, code: 'shutting_down', message: 'The server is shutting down' });
+        if (readiness.isShuttingDown())
+          throw new AppError({ status: 503, code: 'shutting_down', message: 'The server is shutting down' });
         try {
           await readiness.pingDatabase();
         } catch {
@@ -132,7 +136,11 @@ export function systemRoutes(args: { readiness: Readiness; openApiDocument: () =
       handler: async ({ params, res }) => {
         const type = DOC_ASSETS[params.file];
         if (!type) throw notFound('asset');
-        res.status(200).type(type).set('Cache-Control', 'public, max-age=3600').sendFile(path.join(swaggerUiDir, params.file));
+        res
+          .status(200)
+          .type(type)
+          .set('Cache-Control', 'public, max-age=3600')
+          .sendFile(path.join(swaggerUiDir, params.file));
         return undefined;
       },
     }),

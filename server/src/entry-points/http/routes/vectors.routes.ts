@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { UseCases } from '../../../domain/use-cases';
-import { NamespaceSchema, VECTOR_LIMITS, VectorDocumentSchema, VectorMatchSchema, VectorQuerySchema } from '../../../domain/vectors';
+import {
+  NamespaceSchema,
+  VECTOR_LIMITS,
+  VectorDocumentSchema,
+  VectorMatchSchema,
+  VectorQuerySchema,
+} from '../../../domain/vectors';
 import { WorkspaceParams } from '../common-schemas';
 import { defineRoute, type RouteDefinition } from '../route';
 
@@ -24,9 +30,20 @@ export function vectorRoutes(useCases: UseCases): RouteDefinition[] {
       params: NamespaceParams,
       maxBodyBytes: VECTOR_BODY_BYTES,
       body: z.strictObject({ documents: z.array(VectorDocumentSchema).min(1).max(VECTOR_LIMITS.maxDocumentsPerCall) }),
-      example: { body: { documents: [{ id: 'note-1', text: 'Calm, warm voice.', metadata: { source: 'brief' }, embedding: [0.1, 0.2, 0.3] }] } },
-      response: { status: 200, description: 'How many were stored', schema: z.object({ upserted: z.int(), namespace: z.string() }) },
-      handler: async ({ auth, params, body }) => vectors.upsert(auth.access!, { namespace: params.namespace, documents: body.documents }),
+      example: {
+        body: {
+          documents: [
+            { id: 'note-1', text: 'Calm, warm voice.', metadata: { source: 'brief' }, embedding: [0.1, 0.2, 0.3] },
+          ],
+        },
+      },
+      response: {
+        status: 200,
+        description: 'How many were stored',
+        schema: z.object({ upserted: z.int(), namespace: z.string() }),
+      },
+      handler: async ({ auth, params, body }) =>
+        vectors.upsert(auth.access!, { namespace: params.namespace, documents: body.documents }),
     }),
     defineRoute({
       method: 'post',
@@ -39,8 +56,13 @@ export function vectorRoutes(useCases: UseCases): RouteDefinition[] {
       maxBodyBytes: 256 * 1024,
       body: VectorQuerySchema,
       example: { body: { embedding: [0.1, 0.2, 0.3], topK: 3 } },
-      response: { status: 200, description: 'Matches', schema: z.object({ matches: z.array(VectorMatchSchema), count: z.int() }) },
-      handler: async ({ auth, params, body }) => vectors.query(auth.access!, { namespace: params.namespace, embedding: body.embedding, topK: body.topK }),
+      response: {
+        status: 200,
+        description: 'Matches',
+        schema: z.object({ matches: z.array(VectorMatchSchema), count: z.int() }),
+      },
+      handler: async ({ auth, params, body }) =>
+        vectors.query(auth.access!, { namespace: params.namespace, embedding: body.embedding, topK: body.topK }),
     }),
     defineRoute({
       method: 'delete',

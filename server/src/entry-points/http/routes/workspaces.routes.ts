@@ -18,7 +18,11 @@ export function workspaceRoutes(useCases: UseCases): RouteDefinition[] {
       summary: 'Workspaces you belong to, with your role in each',
       tags: ['workspaces'],
       policy: { kind: 'user' },
-      response: { status: 200, description: 'Your workspaces', schema: z.object({ workspaces: z.array(WorkspaceSchema) }) },
+      response: {
+        status: 200,
+        description: 'Your workspaces',
+        schema: z.object({ workspaces: z.array(WorkspaceSchema) }),
+      },
       handler: async ({ auth }) => ({ workspaces: await workspaces.listMine(userIdOf(auth.actor)) }),
     }),
     defineRoute({
@@ -31,7 +35,9 @@ export function workspaceRoutes(useCases: UseCases): RouteDefinition[] {
       body: z.strictObject({ name: text(100) }),
       example: { body: { name: 'My Marketing Agency' } },
       response: { status: 201, description: 'Created', schema: z.object({ workspace: WorkspaceSchema }) },
-      handler: async ({ auth, body }) => ({ workspace: await workspaces.create({ userId: userIdOf(auth.actor), name: body.name }) }),
+      handler: async ({ auth, body }) => ({
+        workspace: await workspaces.create({ userId: userIdOf(auth.actor), name: body.name }),
+      }),
     }),
     defineRoute({
       method: 'get',
@@ -91,7 +97,9 @@ export function workspaceRoutes(useCases: UseCases): RouteDefinition[] {
       example: { body: { role: 'member' } },
       response: { status: 200, description: 'Updated member', schema: z.object({ member: MemberSchema }) },
       errors: [409],
-      handler: async ({ auth, params, body }) => ({ member: await workspaces.changeRole(auth.access!, { userId: params.userId, role: body.role }) }),
+      handler: async ({ auth, params, body }) => ({
+        member: await workspaces.changeRole(auth.access!, { userId: params.userId, role: body.role }),
+      }),
     }),
     defineRoute({
       method: 'delete',
@@ -116,7 +124,10 @@ export function workspaceRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['workspaces'],
       policy: { kind: 'workspace', minRole: 'admin' },
       params: WorkspaceParams,
-      body: z.strictObject({ email: z.string().trim().max(254).pipe(z.email()), role: WorkspaceRoleSchema.default('member') }),
+      body: z.strictObject({
+        email: z.string().trim().max(254).pipe(z.email()),
+        role: WorkspaceRoleSchema.default('member'),
+      }),
       example: { body: { email: 'teammate@example.com', role: 'member' } },
       response: {
         status: 201,
@@ -133,7 +144,11 @@ export function workspaceRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['workspaces'],
       policy: { kind: 'workspace', minRole: 'admin' },
       params: WorkspaceParams,
-      response: { status: 200, description: 'Invitations', schema: z.object({ invitations: z.array(InvitationSchema) }) },
+      response: {
+        status: 200,
+        description: 'Invitations',
+        schema: z.object({ invitations: z.array(InvitationSchema) }),
+      },
       handler: async ({ auth }) => ({ invitations: await workspaces.listInvitations(auth.access!) }),
     }),
     defineRoute({
@@ -145,7 +160,9 @@ export function workspaceRoutes(useCases: UseCases): RouteDefinition[] {
       policy: { kind: 'workspace', minRole: 'admin' },
       params: InvitationParams,
       response: { status: 200, description: 'Revoked', schema: z.object({ invitation: InvitationSchema }) },
-      handler: async ({ auth, params }) => ({ invitation: await workspaces.revokeInvitation(auth.access!, params.invitationId) }),
+      handler: async ({ auth, params }) => ({
+        invitation: await workspaces.revokeInvitation(auth.access!, params.invitationId),
+      }),
     }),
     defineRoute({
       method: 'post',
@@ -158,7 +175,9 @@ export function workspaceRoutes(useCases: UseCases): RouteDefinition[] {
       example: { body: { token: 'ifi_paste-the-token-from-the-invitation' } },
       response: { status: 200, description: 'Joined workspace', schema: z.object({ workspace: WorkspaceSchema }) },
       errors: [410],
-      handler: async ({ auth, body }) => ({ workspace: await workspaces.acceptInvitation({ userId: userIdOf(auth.actor), token: body.token }) }),
+      handler: async ({ auth, body }) => ({
+        workspace: await workspaces.acceptInvitation({ userId: userIdOf(auth.actor), token: body.token }),
+      }),
     }),
   ];
 }
