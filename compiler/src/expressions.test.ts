@@ -4,6 +4,9 @@ import { parseExpression, type Expression } from '@ionflux/dsl';
 import {
   FUNCTIONS,
   INTERPOLATE,
+  FIELD_ACCESS,
+  EQUALS,
+  NOT_EQUALS,
   jsString,
   lowerExpression,
   lowerValue,
@@ -167,7 +170,7 @@ describe('lifting n8n expressions back to the DSL', () => {
   it('has one inline function per DSL function, distinct from text interpolation', () => {
     const sources = Object.values(FUNCTIONS);
     expect(new Set(sources).size).toBe(sources.length);
-    expect(sources).not.toContain(INTERPOLATE);
+    for (const helper of [INTERPOLATE, FIELD_ACCESS, EQUALS, NOT_EQUALS]) expect(sources).not.toContain(helper);
   });
 
   it('round-trips random expressions (seeded)', () => {

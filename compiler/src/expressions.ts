@@ -6,50 +6,83 @@ import type { ValueIR } from './ir';
  *
  * Every DSL function becomes an immediately invoked arrow function whose source is fixed (`FUNCTIONS` below), so
  * the translation can be reversed exactly, and so the JavaScript is self-contained (n8n's expression sandbox has no
- * helpers of ours). Member access is null-safe (`?.`): a missing field gives undefined instead of failing the run.
- * String literals escape `{` and `}` so generated code never contains `{{` or `}}` inside text.
+ * helpers of ours). Each computes what `@ionflux/dsl`'s reference implementation (`referenceFunctions`) defines;
+ * the engine's expression differential test runs both on generated data and compares. Shared conversions are
+ * default parameters (`t = <text>`), which calls never pass because they give at most the function's arity.
+ *
+ * What n8n's expression evaluator does to JavaScript, and so what the generated code must avoid:
+ * - When an expression calls one of n8n's extension methods (`.first()` does), n8n rewrites every optional chain,
+ *   and a computed key with a variable (`v?.[f]`) becomes a fixed name (`v.f`): the field read gives undefined
+ *   without any error. Only literal keys (`?.["a b"]`, `?.[0]`) survive; variable keys go through `FIELD`.
+ * - Any variable computed key (`v[k]`) is checked by n8n's sanitizer, which refuses names such as `constructor`.
+ * Member access is null-safe (`?.`): a missing field gives undefined instead of failing the run. String literals
+ * escape `{` and `}` so generated code never contains `{{` or `}}` inside text.
  */
+const TEXT = '(x) => x == null ? "" : typeof x === "object" ? JSON.stringify(x) : String(x)';
+const NUMERIC_TEXT = 'parseFloat(v.replace(/[^0-9eE+.-]/g, ""))';
+/** `number(value)`. */
+const NUMBER = `(v) => typeof v === "number" ? v : typeof v === "boolean" ? (v ? 1 : 0) : typeof v === "string" ? ((n) => Number.isFinite(n) ? n : 0)(${NUMERIC_TEXT}) : 0`;
+/** The number an aggregate counts, undefined for a value it skips. */
+const AGGREGATE_NUMBER = `(v) => typeof v === "number" ? (Number.isFinite(v) ? v : undefined) : typeof v === "string" ? ((n) => Number.isFinite(n) ? n : undefined)(${NUMERIC_TEXT}) : undefined`;
+/** An own field (or index) of a value; undefined when missing. */
+const FIELD =
+  '(v, k) => (k = typeof k === "number" ? k : String(k), v != null && Object.hasOwn(Object(v), k) ? v[k] : undefined)';
+/** Value equality: missing equals null, lists and objects by their JSON. */
+const SAME =
+  '(a, b) => (a = a ?? null, b = b ?? null, typeof a === "object" && typeof b === "object" && a !== null && b !== null ? JSON.stringify(a) === JSON.stringify(b) : a === b)';
+const LIST = '(Array.isArray(l) ? l : [])';
+const AGGREGATE = `(l = ${LIST}.map((v) => num(f == null ? v : get(v, f))).filter((n) => n !== undefined), `;
+const SORT_NUMBER =
+  '(v) => typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : undefined';
+const SORT_RANK = '(v) => v == null ? 3 : n(v) !== undefined ? 0 : typeof v === "string" ? 1 : 2';
+const SORT_COMPARE =
+  '(a, b, ra = rank(a), rb = rank(b)) => ra === 3 || rb === 3 ? ra - rb : ra !== rb ? o * (ra - rb) : ra === 0 ? o * (n(a) - n(b)) : (a = t(a), b = t(b), o * (a < b ? -1 : a > b ? 1 : 0))';
+const DIGITS = (min: number, max: number) =>
+  `(d = Math.trunc(num(d ?? 0)), d = Number.isFinite(d) ? Math.min(${max}, Math.max(${min}, d)) : 0, `;
+
 export const FUNCTIONS: Record<FunctionName, string> = {
   length:
-    '((v) => v == null ? 0 : Array.isArray(v) || typeof v === "string" ? v.length : typeof v === "object" ? Object.keys(v).length : 0)',
-  lower: '((s) => String(s ?? "").toLowerCase())',
-  upper: '((s) => String(s ?? "").toUpperCase())',
-  trim: '((s) => String(s ?? "").trim())',
-  truncate: '((s, n) => (s = String(s ?? ""), s.length > n ? s.slice(0, Math.max(0, n - 1)) + "\\u2026" : s))',
-  join: '((l, sep) => (Array.isArray(l) ? l : []).map((v) => v == null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v)).join(sep ?? ", "))',
-  split: '((s, sep) => String(s ?? "").split(String(sep)))',
-  number:
-    '((v) => typeof v === "number" ? v : (Number.isFinite(parseFloat(String(v ?? "").replace(/[^0-9eE+.-]/g, ""))) ? parseFloat(String(v ?? "").replace(/[^0-9eE+.-]/g, "")) : 0))',
-  string: '((v) => v == null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v))',
+    '((v) => typeof v === "string" ? Array.from(v).length : Array.isArray(v) ? v.length : v !== null && typeof v === "object" ? Object.keys(v).length : 0)',
+  lower: `((s, t = ${TEXT}) => t(s).toLowerCase())`,
+  upper: `((s, t = ${TEXT}) => t(s).toUpperCase())`,
+  trim: `((s, t = ${TEXT}) => t(s).trim())`,
+  truncate: `((s, n, t = ${TEXT}, num = ${NUMBER}) => (s = Array.from(t(s)), n = Math.max(0, Math.trunc(num(n))), s.length > n ? s.slice(0, Math.max(0, n - 1)).join("") + "\\u2026" : s.join("")))`,
+  join: `((l, sep, t = ${TEXT}) => ${LIST}.map((v) => t(v)).join(sep == null ? ", " : t(sep)))`,
+  split: `((s, sep, t = ${TEXT}) => (s = t(s), sep = t(sep), sep === "" ? Array.from(s) : s.split(sep)))`,
+  number: `(${NUMBER})`,
+  // Not `(${TEXT})`: that is INTERPOLATE, and the decompiler tells them apart by their source.
+  string: `((v, t = ${TEXT}) => t(v))`,
   json: '((v) => JSON.stringify(v ?? null))',
-  round: '((v, d) => Math.round(Number(v) * 10 ** (d ?? 0)) / 10 ** (d ?? 0))',
-  sum: '((l, f) => (Array.isArray(l) ? l : []).reduce((a, v) => a + (Number(f == null ? v : v?.[f]) || 0), 0))',
-  avg: '((l, f) => (Array.isArray(l) && l.length ? l.reduce((a, v) => a + (Number(f == null ? v : v?.[f]) || 0), 0) / l.length : 0))',
-  min: '((l, f) => (l = (Array.isArray(l) ? l : []).map((v) => Number(f == null ? v : v?.[f])).filter((n) => !Number.isNaN(n)), l.length ? Math.min(...l) : null))',
-  max: '((l, f) => (l = (Array.isArray(l) ? l : []).map((v) => Number(f == null ? v : v?.[f])).filter((n) => !Number.isNaN(n)), l.length ? Math.max(...l) : null))',
-  pluck: '((l, f) => (Array.isArray(l) ? l : []).map((v) => v?.[f]))',
-  where: '((l, f, x) => (Array.isArray(l) ? l : []).filter((v) => v?.[f] === x))',
-  sortBy:
-    '((l, f, o) => [...(Array.isArray(l) ? l : [])].sort((a, b) => (a?.[f] < b?.[f] ? -1 : a?.[f] > b?.[f] ? 1 : 0) * (o === "desc" ? -1 : 1)))',
-  unique:
-    '((l) => (Array.isArray(l) ? l : []).filter((v, i, all) => all.findIndex((w) => JSON.stringify(w) === JSON.stringify(v)) === i))',
-  first: '((l) => Array.isArray(l) && l.length ? l[0] : null)',
-  last: '((l) => Array.isArray(l) && l.length ? l[l.length - 1] : null)',
-  slice: '((v, a, b) => (v ?? []).slice(a, b))',
-  contains:
-    '((h, n) => Array.isArray(h) ? h.some((v) => JSON.stringify(v) === JSON.stringify(n)) : String(h ?? "").includes(String(n)))',
-  keys: '((o) => Object.keys(o ?? {}))',
+  round: `((v, d, num = ${NUMBER}) => ${DIGITS(-15, 15)}d = 10 ** d, v = num(v), Math.sign(v) * Math.round(Math.abs(v) * d * (1 + Number.EPSILON)) / d))`,
+  sum: `((l, f, num = ${AGGREGATE_NUMBER}, get = ${FIELD}) => ${AGGREGATE}l.reduce((a, n) => a + n, 0)))`,
+  avg: `((l, f, num = ${AGGREGATE_NUMBER}, get = ${FIELD}) => ${AGGREGATE}l.length ? l.reduce((a, n) => a + n, 0) / l.length : 0))`,
+  min: `((l, f, num = ${AGGREGATE_NUMBER}, get = ${FIELD}) => ${AGGREGATE}l.length ? l.reduce((a, b) => b < a ? b : a) : null))`,
+  max: `((l, f, num = ${AGGREGATE_NUMBER}, get = ${FIELD}) => ${AGGREGATE}l.length ? l.reduce((a, b) => b > a ? b : a) : null))`,
+  pluck: `((l, f, get = ${FIELD}) => ${LIST}.map((v) => get(v, f) ?? null))`,
+  where: `((l, f, x, get = ${FIELD}, same = ${SAME}) => ${LIST}.filter((v) => same(get(v, f), x)))`,
+  sortBy: `((l, f, o, get = ${FIELD}, t = ${TEXT}, n = ${SORT_NUMBER}, rank = ${SORT_RANK}, compare = ${SORT_COMPARE}) => (o = o === "desc" ? -1 : 1, [...${LIST}].sort((a, b) => f == null ? compare(a, b) : compare(get(a, f), get(b, f)))))`,
+  unique: `((l, same = ${SAME}) => ${LIST}.filter((v, i, all) => all.findIndex((w) => same(w, v)) === i))`,
+  first: '((l) => Array.isArray(l) && l.length ? l[0] ?? null : null)',
+  last: '((l) => Array.isArray(l) && l.length ? l[l.length - 1] ?? null : null)',
+  slice: `((v, a, b, num = ${NUMBER}) => (a = num(a), b = b == null ? undefined : num(b), typeof v === "string" ? Array.from(v).slice(a, b).join("") : (Array.isArray(v) ? v : []).slice(a, b)))`,
+  contains: `((h, n, t = ${TEXT}, same = ${SAME}) => Array.isArray(h) ? h.some((v) => same(v, n)) : n == null ? false : t(h).includes(t(n)))`,
+  keys: '((o) => o !== null && typeof o === "object" && !Array.isArray(o) ? Object.keys(o) : [])',
   default: '((v, f) => v == null || v === "" ? f : v)',
   now: '(() => new Date().toISOString())',
   today: '(() => new Date().toISOString().slice(0, 10))',
-  daysAgo: '((n) => new Date(Date.now() - Number(n) * 86400000).toISOString().slice(0, 10))',
-  money:
-    '((a, c) => new Intl.NumberFormat("en-US", { style: "currency", currency: c || "USD" }).format(Number(a) || 0))',
-  percent: '((r, d) => (Number(r) * 100).toFixed(d ?? 0) + "%")',
+  daysAgo: `((n, num = ${NUMBER}) => (n = new Date(Date.now() - num(n) * 86400000), Number.isNaN(n.getTime()) ? null : n.toISOString().slice(0, 10)))`,
+  money: `((a, c, num = ${NUMBER}, t = ${TEXT}, code) => (a = num(a), c = t(c).trim(), code = c.toUpperCase() || "USD", /^[A-Z]{3}$/.test(code) ? new Intl.NumberFormat("en-US", { style: "currency", currency: code }).format(a) : new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(a) + " " + c))`,
+  percent: `((r, d, num = ${NUMBER}) => ${DIGITS(0, 20)}(num(r) * 100).toFixed(d) + "%"))`,
 };
 
-/** Text interpolation: how a value reads inside a template (objects as JSON, null as nothing). */
-export const INTERPOLATE = '((x) => x == null ? "" : typeof x === "object" ? JSON.stringify(x) : String(x))';
+/** Text interpolation: how a value reads inside a template (objects as JSON, null as nothing): `textOf`. */
+export const INTERPOLATE = `(${TEXT})`;
+
+/** `a[k]` with a key that is not a literal (n8n would turn `a?.[k]` into `a.k`): an own field, as `readField`. */
+export const FIELD_ACCESS = `(${FIELD})`;
+/** `a == b` / `a != b` when neither side is a literal: value equality, as `sameValue`. */
+export const EQUALS = `(${SAME})`;
+export const NOT_EQUALS = `((a, b, same = ${SAME}) => !same(a, b))`;
 
 /** A JavaScript string literal that contains no braces (n8n scans for `{{`/`}}` before parsing JavaScript). */
 export function jsString(text: string): string {
@@ -110,8 +143,16 @@ export function lowerExpression(expression: Expression, scope: ExpressionScope):
       }
       return `${lower(object)}${propertyAccess(expression.property)}`;
     }
-    case 'index':
-      return `${lower(expression.object)}?.[${lower(expression.index)}]`;
+    case 'index': {
+      const key = expression.index;
+      const literalKey =
+        key.kind === 'literal' &&
+        (typeof key.value === 'string' ||
+          (typeof key.value === 'number' && Number.isSafeInteger(key.value) && key.value >= 0));
+      return literalKey
+        ? `${lower(expression.object)}?.[${lower(key)}]`
+        : `${FIELD_ACCESS}(${lower(expression.object)}, ${lower(key)})`;
+    }
     case 'call':
       return `${FUNCTIONS[expression.callee as FunctionName]}(${expression.args.map(lower).join(', ')})`;
     case 'unary':
@@ -126,6 +167,22 @@ export function lowerExpression(expression: Expression, scope: ExpressionScope):
     case 'array':
       return `[${expression.items.map(lower).join(', ')}]`;
   }
+}
+
+/**
+ * Operators are JavaScript's, except equality, which compares values (`sameValue`): against a text, number or
+ * boolean literal that is `===`, against `null` it is `== null` (missing equals null), otherwise `EQUALS`.
+ */
+function lowerBinary(expression: Extract<Expression, { kind: 'binary' }>, lower: (e: Expression) => string): string {
+  const { operator, left, right } = expression;
+  if (operator !== '==' && operator !== '!=') return `(${lower(left)} ${operator} ${lower(right)})`;
+  const isLiteral = (e: Expression) => e.kind === 'literal';
+  if (isLiteral(left) || isLiteral(right)) {
+    const isNull = (e: Expression) => e.kind === 'literal' && e.value === null;
+    const strict = isNull(left) || isNull(right) ? operator : `${operator}=`;
+    return `(${lower(left)} ${strict} ${lower(right)})`;
+  }
+  return `${operator === '==' ? EQUALS : NOT_EQUALS}(${lower(left)}, ${lower(right)})`;
 }
 
 /** A JavaScript expression for a value that contains expressions (templates join as text). */

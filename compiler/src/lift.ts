@@ -1,6 +1,6 @@
 import { parseExpressionAt, type Node as AcornNode } from 'acorn';
 import type { FunctionName } from '@ionflux/dsl';
-import { FUNCTIONS, INTERPOLATE } from './expressions';
+import { EQUALS, FIELD_ACCESS, FUNCTIONS, INTERPOLATE, NOT_EQUALS } from './expressions';
 
 /**
  * The inverse of `lowerExpression`: n8n expression JavaScript (as the compiler writes it) back to DSL expression
@@ -172,7 +172,19 @@ class Lifter {
       }
       case 'CallExpression': {
         if (isInlineFunction(node.callee)) {
-          const name = FUNCTION_BY_SOURCE.get(this.text(node.callee));
+          const source = this.text(node.callee);
+          if (node.arguments.length === 2 && (source === EQUALS || source === NOT_EQUALS)) {
+            const [left, right] = node.arguments as Js[];
+            const operator = source === EQUALS ? '==' : '!=';
+            return { kind: 'binary', operator, left: this.lift(left!), right: this.lift(right!) };
+          }
+          if (node.arguments.length === 2 && source === FIELD_ACCESS) {
+            const object = this.lift(node.arguments[0]);
+            const key = this.lift(node.arguments[1]);
+            if (object.kind === 'path') return { kind: 'path', root: object.root, segments: [...object.segments, key] };
+            return { kind: 'access', object, segments: [key] };
+          }
+          const name = FUNCTION_BY_SOURCE.get(source);
           if (!name) throw new UnsupportedExpression('an inline function that is not one of the IONFLUX functions');
           return { kind: 'call', name, args: node.arguments.map((a: Js) => this.lift(a)) };
         }

@@ -165,13 +165,11 @@ function editsFor(yaml: string): fc.Arbitrary<GraphEdit[]> {
       .constantFrom(...ids)
       .map((id): GraphEdit => ({ type: 'setParameter', id, name: 'title', value: `Edited ${id}` })),
     fc.constantFrom(...ids).map((id): GraphEdit => ({ type: 'renameStep', id, newId: `${id}x` })),
-    fc
-      .integer({ min: 0, max: 5 })
-      .map((index): GraphEdit => ({
-        type: 'addStep',
-        index,
-        step: { id: freshId('added'), uses: 'notify', with: { title: 'Added' } },
-      })),
+    fc.integer({ min: 0, max: 5 }).map((index): GraphEdit => ({
+      type: 'addStep',
+      index,
+      step: { id: freshId('added'), uses: 'notify', with: { title: 'Added' } },
+    })),
     fc.constantFrom(...ids).map((id): GraphEdit => ({ type: 'removeStep', id })),
     fc
       .tuple(fc.constantFrom(...ids), fc.integer({ min: 0, max: 5 }))

@@ -12,6 +12,7 @@ import {
   type Severity,
 } from './diagnostics';
 import { asReferencePath, type Expression, type Template } from './expressions/ast';
+import { RESERVED_FIELD_NAMES } from './expressions/reserved-names';
 import { hasExpression, parseTemplate } from './expressions/parse';
 import {
   arrayOf,
@@ -1055,6 +1056,14 @@ class SemanticChecker {
       severity?: Severity,
     ) => void,
   ): ValueType {
+    if (typeof name === 'string' && RESERVED_FIELD_NAMES.has(name)) {
+      report(
+        'IFX317',
+        `A field named '${name}' cannot be read in an expression: n8n refuses it or reads a JavaScript built-in instead.`,
+        span,
+      );
+      return UNKNOWN;
+    }
     const target = nonNull(type);
     switch (target.kind) {
       case 'unknown':

@@ -286,6 +286,15 @@ export const diagnosticCatalog = {
     }),
     fix: "Add the scope to the connection's `scopes`, or leave `scopes` out to let IONFLUX ask for what the steps need.",
   },
+  IFX317: {
+    severity: 'error',
+    title: 'Field name that expressions cannot read',
+    example: agentWith({
+      before: '  inputs: { order: { type: object } }\n',
+      steps: `    - { id: note, uses: notify, with: { title: "{{ inputs.order.constructor }}" } }\n`,
+    }),
+    fix: 'n8n refuses names such as `constructor` and `__proto__`, and `toString`-like names read JavaScript built-ins: rename the field in the data (for example with an earlier step) or read another field.',
+  },
   IFX400: {
     severity: 'error',
     title: 'Expression syntax error',

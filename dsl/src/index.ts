@@ -6,11 +6,26 @@ export * from './agent';
 export * from './catalog/actions';
 export * from './catalog/connections';
 export * from './catalog/functions';
+export {
+  aggregateNumberOf,
+  numberOf,
+  readField,
+  referenceFunctions,
+  sameValue,
+  textOf,
+  type ReferenceClock,
+} from './catalog/function-reference';
 export * from './catalog/json-schema';
 export * from './catalog/triggers';
 export * from './diagnostics';
 export * from './expressions/ast';
 export { parseExpression, parseTemplate, hasExpression } from './expressions/parse';
+export {
+  evaluateExpression,
+  evaluateTemplate,
+  ExpressionEvaluationError,
+  type EvaluationScope,
+} from './expressions/evaluate';
 export * from './expressions/types';
 export { parseTemplateCached, cronProblem } from './check';
 export * from './format';
