@@ -1,14 +1,43 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { canonicalJson, sha256Hex, sha256HexPortable, stableUuid } from './hash';
 
+const nodeSha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+// Lengths around the 55/56/64-byte padding boundaries of SHA-256's blocks, multi-byte UTF-8 and lone surrogates.
+const EDGE_CASES = [
+  '',
+  'abc',
+  'a'.repeat(55),
+  'a'.repeat(56),
+  'a'.repeat(63),
+  'a'.repeat(64),
+  'a'.repeat(119),
+  'a'.repeat(120),
+  'ünïcødé ✓ 🚀',
+  '\ud800',
+  'x'.repeat(10_000),
+];
+
 describe('sha256Hex', () => {
-  it.each(['', 'abc', 'a'.repeat(55), 'a'.repeat(56), 'a'.repeat(64), 'ünïcødé ✓ 🚀', 'x'.repeat(10_000)])(
-    'matches node:crypto for %#',
-    (text) => {
-      expect(sha256Hex(text)).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
-    },
-  );
+  it.each(EDGE_CASES)('matches node:crypto for %#', (text) => {
+    expect(sha256Hex(text)).toBe(nodeSha256(text));
+  });
+});
+
+describe('sha256HexPortable (the implementation used where node:crypto is missing: browsers, the studio)', () => {
+  it.each(EDGE_CASES)('matches node:crypto for %#', (text) => {
+    expect(sha256HexPortable(text)).toBe(nodeSha256(text));
+  });
+
+  it('matches node:crypto on generated text of every length up to 300 characters', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
+        expect(sha256HexPortable(text)).toBe(nodeSha256(text));
+      }),
+      { seed: 9, numRuns: 500 },
+    );
+  });
 });
 
 describe('canonicalJson and stableUuid', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnosticCatalog, type DiagnosticCode } from './diagnostics';
 import { validateAgent } from './validate';
@@ -13,19 +13,10 @@ const yamlFiles = (dir: string) =>
 describe('example agents', () => {
   const files = yamlFiles('agents');
 
-  it('has the ten core agents', () => {
-    expect(files).toEqual([
-      'creator-persona-guardian.yaml',
-      'email-wizard.yaml',
-      'inventory-guardian.yaml',
-      'outreach-automaton.yaml',
-      'revenue-tracker-lite.yaml',
-      'shopify-sales-sentinel.yaml',
-      'slack-brief-butler.yaml',
-      'tiktok-stylist.yaml',
-      'ugc-matchmaker.yaml',
-      'whatsapp-pulse.yaml',
-    ]);
+  it('has the ten core agents, each with its golden workflow', () => {
+    expect(files).toHaveLength(10);
+    for (const file of files)
+      expect(existsSync(join(examples, 'agents', file.replace(/\.yaml$/, '.n8n.json')))).toBe(true);
   });
 
   it.each(files)('%s is valid, without warnings, and says what it does', (file) => {
