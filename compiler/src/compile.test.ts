@@ -193,6 +193,26 @@ describe('decompile', () => {
     expect(decompileWorkflow('{"nodes": 3}').diagnostics[0]!.code).toBe('IFX603');
   });
 
+  it('keeps going after a problem: every unreadable node and parameter is reported in one pass', () => {
+    const workflow = JSON.parse(
+      readFileSync(join(examplesDirectory, 'inventory-guardian.n8n.json'), 'utf8'),
+    ) as N8nWorkflow;
+    const low = workflow.nodes.find((n) => n.name === 'Low-stock products')!;
+    low.parameters.threshold = '={{ $json.levels.map(l => l.min)[0] }}';
+    low.parameters.color = 'red';
+    const post = workflow.nodes.find((n) => n.name === 'Post to ops')!;
+    post.type = 'n8n-nodes-base.code';
+    const diagnostics = decompileWorkflow(workflow).diagnostics;
+    expect(diagnostics.map((d) => [d.code, d.node])).toEqual(
+      expect.arrayContaining([
+        ['IFX601', 'Low-stock products'],
+        ['IFX600', 'Low-stock products'],
+        ['IFX600', 'Post to ops'],
+      ]),
+    );
+    expect(diagnostics.filter((d) => d.severity === 'error')).toHaveLength(3);
+  });
+
   it('reads a workflow built in n8n without IONFLUX metadata', () => {
     const workflow = JSON.parse(
       readFileSync(join(examplesDirectory, 'shopify-sales-sentinel.n8n.json'), 'utf8'),

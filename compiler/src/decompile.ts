@@ -15,9 +15,8 @@ import {
   type LiftContext,
   type NodeMeaning,
 } from './lift';
-import { parameterTakesJson } from './lower';
-import { ACTION_NODES, CREDENTIAL_TYPES, NODE_PACKAGE, TRIGGER_NODES } from './nodes';
-import { humanizeId, titleFromName } from './normalize';
+import { ACTION_NODES, CREDENTIAL_TYPES, NODE_PACKAGE, parameterTakesJson, TRIGGER_NODES } from './nodes';
+import { humanizeId, idFromName, titleFromName } from './naming';
 import type { IonfluxMeta, N8nConnection, N8nNode, N8nWorkflow, NodeSource } from './workflow';
 
 /**
@@ -70,19 +69,6 @@ function fail(code: DecompileDiagnostic['code'], message: string, node?: N8nNode
   throw new DecompileError(diagnostic);
 }
 
-/** "Fetch orders" -> "fetchOrders": a step id for a node that has none recorded. */
-export function idFromName(name: string): string {
-  const words = name
-    .replace(/[^A-Za-z0-9]+/g, ' ')
-    .trim()
-    .split(' ')
-    .filter(Boolean);
-  const id = words
-    .map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1)))
-    .join('');
-  return /^[a-z]/.test(id) ? id : `step${id}`;
-}
-
 function formatDuration(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
@@ -103,6 +89,8 @@ class Decompiler {
   private readonly loopEnds = new Map<string, string>();
   private connectionTypes = new Map<string, string>();
   readonly warnings: DecompileDiagnostic[] = [];
+  /** Every error found: the decompiler keeps going past a node it cannot read, as the checker does. */
+  readonly errors: DecompileDiagnostic[] = [];
   private readonly liftContext: LiftContext;
 
   constructor(private readonly workflow: N8nWorkflow) {
@@ -110,6 +98,17 @@ class Decompiler {
     this.meta = (workflow.meta?.ionflux ?? {}) as Partial<IonfluxMeta>;
     this.sources = this.meta.nodes ?? {};
     this.liftContext = { resolveNode: (name) => this.meaningOf(name) };
+  }
+
+  /** Runs `work`; a problem it reports is recorded and `fallback` stands in, so reading goes on. */
+  private recover<T>(fallback: T, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (!(error instanceof DecompileError)) throw error;
+      this.errors.push(error.diagnostic);
+      return fallback;
+    }
   }
 
   // --------------------------------------------------------------------------------------------- graph helpers
@@ -377,17 +376,27 @@ class Decompiler {
       const role = this.role(node);
       if (role === 'output' || (node.type === 'n8n-nodes-base.set' && node.name === 'Output' && !role))
         return { steps, outputStart: node };
-      let result: { step: unknown; next: N8nNode | undefined };
-      if (this.isAction(node)) result = this.readAction(node);
-      else if (node.type === 'n8n-nodes-base.if' && role !== 'loop-check') result = this.readIf(node);
-      else if (node.type === 'n8n-nodes-base.switch') result = this.readSwitch(node);
-      else if (node.type === 'n8n-nodes-base.set' && (role === 'loop-items' || this.looksLikeLoop(node)))
-        result = this.readForEach(node);
-      else fail('IFX600', `Node "${node.name}" (${node.type}) has no IONFLUX agent equivalent.`, node);
-      steps.push(result.step);
-      node = result.next;
+      const current = node;
+      const result = this.recover(undefined, () => this.readStep(current, role));
+      if (result) {
+        steps.push(result.step);
+        node = result.next;
+      } else {
+        // Not readable: go on with what follows it, so every other problem is reported too.
+        this.visited.add(current.name);
+        node = this.recover(undefined, () => this.next(current.name, 0));
+      }
     }
     return { steps };
+  }
+
+  private readStep(node: N8nNode, role: NodeSource['role'] | undefined): { step: unknown; next: N8nNode | undefined } {
+    if (this.isAction(node)) return this.readAction(node);
+    if (node.type === 'n8n-nodes-base.if' && role !== 'loop-check') return this.readIf(node);
+    if (node.type === 'n8n-nodes-base.switch') return this.readSwitch(node);
+    if (node.type === 'n8n-nodes-base.set' && (role === 'loop-items' || this.looksLikeLoop(node)))
+      return this.readForEach(node);
+    return fail('IFX600', `Node "${node.name}" (${node.type}) has no IONFLUX agent equivalent.`, node);
   }
 
   private looksLikeLoop(node: N8nNode): boolean {
@@ -419,9 +428,14 @@ class Decompiler {
     const schemas = action.params.properties ?? {};
     for (const [name, value] of Object.entries(node.parameters)) {
       if (['resource', 'operation', 'options', 'backend', 'authentication'].includes(name)) continue;
-      if (!schemas[name])
-        fail('IFX600', `Node "${node.name}" has a parameter "${name}" that ${uses} does not take.`, node);
-      params[name] = this.readParameter(value, schemas[name]!, node, name);
+      const schema = schemas[name];
+      if (!schema) {
+        this.recover(undefined, () =>
+          fail('IFX600', `Node "${node.name}" has a parameter "${name}" that ${uses} does not take.`, node),
+        );
+        continue;
+      }
+      params[name] = this.recover(value, () => this.readParameter(value, schema, node, name));
     }
     if (Object.keys(params).length > 0) step.with = params;
     const options = (node.parameters.options ?? {}) as Obj;
@@ -777,9 +791,11 @@ export function decompileWorkflow(input: N8nWorkflow | string, options: { schema
   const decompiler = new Decompiler(workflow);
   try {
     const { agent, layout } = decompiler.run();
+    if (decompiler.errors.length) return { diagnostics: [...decompiler.errors, ...decompiler.warnings] };
     return { diagnostics: decompiler.warnings, agent, yaml: agentToYaml(agent, options), layout };
   } catch (error) {
-    if (error instanceof DecompileError) return { diagnostics: [...decompiler.warnings, error.diagnostic] };
+    if (error instanceof DecompileError)
+      return { diagnostics: [...decompiler.errors, error.diagnostic, ...decompiler.warnings] };
     throw error;
   }
 }

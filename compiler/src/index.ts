@@ -8,15 +8,10 @@ export { canonicalJson, sha256Hex, stableUuid } from './hash';
 export * from './ir';
 export { lowerAgent, COLUMN, ROW, type LayoutPositions } from './lower';
 export * from './nodes';
-export { humanizeId, normalizeAgent, titleFromName, toValueIR } from './normalize';
+export { normalizeAgent, toValueIR } from './normalize';
+export { humanizeId, idFromName, titleFromName } from './naming';
 export * from './workflow';
-export {
-  agentToYaml,
-  decompileWorkflow,
-  idFromName,
-  type DecompileDiagnostic,
-  type DecompileResult,
-} from './decompile';
+export { agentToYaml, decompileWorkflow, type DecompileDiagnostic, type DecompileResult } from './decompile';
 export { liftExpression, liftParameter, UnsupportedExpression } from './lift';
 export {
   applyGraphEdits,

@@ -27,6 +27,7 @@ import {
   DEFAULT_LLM_CREDENTIAL,
   IONFLUX_NODE_VERSION,
   NODE_PACKAGE,
+  parameterTakesJson,
   TRIGGER_NODES,
   WORKSPACE_CREDENTIAL,
 } from './nodes';
@@ -74,17 +75,6 @@ const TRIGGER_NAMES: Record<string, string> = {
   'chat.command': 'Chat command',
   'shopify.order': 'Shopify order',
 };
-
-/**
- * Whether a parameter takes JSON text for literal values: lists and objects only. Parameters of any type (payload,
- * content, messages) take text as text, so their structured literals are written as expressions instead.
- */
-export function parameterTakesJson(schema: JsonSchema | undefined): boolean {
-  if (!schema) return false;
-  if (schema.anyOf) return schema.anyOf.every(parameterTakesJson);
-  const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
-  return types.length > 0 && types.every((t) => t === 'array' || t === 'object');
-}
 
 class Lowerer {
   private readonly nodes: N8nNode[] = [];

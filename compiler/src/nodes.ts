@@ -1,4 +1,4 @@
-import type { ActionName, ConnectionType, TriggerKind } from '@ionflux/dsl';
+import type { ActionName, ConnectionType, JsonSchema, TriggerKind } from '@ionflux/dsl';
 
 /** The n8n community package that holds IONFLUX's nodes; node types are `<package>.<node>` in every engine. */
 export const NODE_PACKAGE = 'n8n-nodes-ionflux';
@@ -75,3 +75,14 @@ export const TRIGGER_NODES: Record<TriggerKind, { type: string; version: number 
   'chat.command': { type: `${NODE_PACKAGE}.ionfluxChatTrigger`, version: IONFLUX_NODE_VERSION },
   'shopify.order': { type: `${NODE_PACKAGE}.ionfluxShopifyTrigger`, version: IONFLUX_NODE_VERSION },
 };
+
+/**
+ * Whether a parameter takes JSON text for literal values: lists and objects only. Parameters of any type (payload,
+ * content, messages) take text as text, so their structured literals are written as expressions instead.
+ */
+export function parameterTakesJson(schema: JsonSchema | undefined): boolean {
+  if (!schema) return false;
+  if (schema.anyOf) return schema.anyOf.every(parameterTakesJson);
+  const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
+  return types.length > 0 && types.every((t: string) => t === 'array' || t === 'object');
+}

@@ -12,27 +12,9 @@ import {
   type TriggerKind,
 } from '@ionflux/dsl';
 import type { AgentIR, OnErrorIR, OutputIR, RetryIR, StepIR, ValueIR } from './ir';
+import { humanizeId, titleFromName } from './naming';
 
 type Obj = Record<string, unknown>;
-
-/** "fetch_orders" / "fetchOrders" -> "Fetch orders": the node name a step gets when it has no `name`. */
-export function humanizeId(id: string): string {
-  const words = id
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/[_-]+/g, ' ')
-    .trim()
-    .toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** "revenue-tracker-lite" -> "Revenue Tracker Lite". */
-export function titleFromName(name: string): string {
-  return name
-    .split('-')
-    .filter(Boolean)
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join(' ');
-}
 
 /** Parses a written value into literal text and expressions, recursively. */
 export function toValueIR(value: unknown): ValueIR {
