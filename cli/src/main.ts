@@ -7,6 +7,7 @@ import { schemaCommand } from './commands/schema';
 import { validateCommand } from './commands/validate';
 import { processIO, UsageError, type CliIO } from './io';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json is outside the TypeScript rootDir
 const VERSION = (require('../package.json') as { version: string }).version;
 
 /**

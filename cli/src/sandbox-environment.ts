@@ -21,6 +21,7 @@ export interface SandboxEnvironment {
   credentialTable: CredentialTable;
   credentials: CredentialResolver;
   /** Authenticated JSON request to the server as the demo user. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers of many shapes
   api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }

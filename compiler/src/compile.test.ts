@@ -1,6 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { stepPaths, applyGraphEdits } from './edit';
 import { compileAgent } from './compile';
 import { decompileWorkflow } from './decompile';
@@ -233,7 +234,7 @@ describe('decompile', () => {
 describe('graph edits keep the YAML', () => {
   it.each(examples)('%s: a scripted edit keeps every comment and untouched line, and still compiles', (file) => {
     const text = read(file);
-    const ids = [...stepPaths(require('yaml').parse(text)).keys()];
+    const ids = [...stepPaths(parseYaml(text)).keys()];
     const first = ids[0]!;
     const edited = applyGraphEdits(text, [
       { type: 'renameStep', id: first, newId: `${first}Renamed` },

@@ -9,7 +9,6 @@ import { Document, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import {
   expressionBody,
   liftExpression,
-  liftParameter,
   liftValue,
   UnsupportedExpression,
   type LiftContext,

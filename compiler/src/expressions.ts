@@ -157,11 +157,8 @@ export function lowerExpression(expression: Expression, scope: ExpressionScope):
       return `${FUNCTIONS[expression.callee as FunctionName]}(${expression.args.map(lower).join(', ')})`;
     case 'unary':
       return `(${expression.operator}${lower(expression.operand)})`;
-    case 'binary': {
-      const operator =
-        expression.operator === '==' ? '===' : expression.operator === '!=' ? '!==' : expression.operator;
-      return `(${lower(expression.left)} ${operator} ${lower(expression.right)})`;
-    }
+    case 'binary':
+      return lowerBinary(expression, lower);
     case 'conditional':
       return `(${lower(expression.test)} ? ${lower(expression.consequent)} : ${lower(expression.alternate)})`;
     case 'array':

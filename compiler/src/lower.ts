@@ -1,4 +1,4 @@
-import { actionCatalog, type DocumentPath, type JsonSchema } from '@ionflux/dsl';
+import { actionCatalog, type DocumentPath } from '@ionflux/dsl';
 import {
   INTERPOLATE,
   jsString,

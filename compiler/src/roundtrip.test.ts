@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { parse as parseYaml } from 'yaml';
 import { validateAgent } from '@ionflux/dsl';
 import { compileAgent } from './compile';
 import { agentToYaml, decompileWorkflow } from './decompile';
@@ -18,8 +19,8 @@ interface Scope {
   loopVariable?: string;
 }
 
-const inputNames = ['threshold', 'channel', 'keywords', 'limit', 'flag'] as const;
-const inputDefinitions: Record<(typeof inputNames)[number], Record<string, unknown>> = {
+type InputName = 'threshold' | 'channel' | 'keywords' | 'limit' | 'flag';
+const inputDefinitions: Record<InputName, Record<string, unknown>> = {
   threshold: { type: 'number', default: 100 },
   channel: { type: 'string', default: 'sales' },
   keywords: { type: 'array', items: { type: 'string' }, default: ['gift', 'fashion'] },
@@ -159,7 +160,7 @@ const agentArbitrary = fc
   });
 
 function editsFor(yaml: string): fc.Arbitrary<GraphEdit[]> {
-  const ids = [...stepPaths(require('yaml').parse(yaml)).keys()];
+  const ids = [...stepPaths(parseYaml(yaml)).keys()];
   const edit: fc.Arbitrary<GraphEdit> = fc.oneof(
     fc
       .constantFrom(...ids)

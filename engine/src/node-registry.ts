@@ -36,6 +36,7 @@ export class EngineNodeTypes implements INodeTypes {
     const base = BASE_NODES[type];
     if (base) {
       // Loaded one file at a time: requiring n8n-nodes-base whole would load hundreds of nodes.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above)
       const module = require(`n8n-nodes-base/dist/nodes/${base[0]}`) as Record<string, NodeClass>;
       instance = new module[base[1]]!();
     } else {

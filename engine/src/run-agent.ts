@@ -120,6 +120,7 @@ let packageModule:
 /** n8n-nodes-ionflux's nodes and credentials, loaded once. */
 function ionfluxPackage(): NonNullable<typeof packageModule> {
   if (!packageModule) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first run, not at import
     const module = require('n8n-nodes-ionflux') as {
       nodeTypes: Record<string, NodeClass>;
       credentialTypes: Record<string, new () => ICredentialType>;

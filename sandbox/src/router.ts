@@ -93,11 +93,9 @@ export function createSandbox(options: SandboxOptions = {}): SandboxHandle {
         .json({ error: { message: 'count must be an integer between 1 and 1000', field: 'count' } });
     const retryAfter = body.retryAfter === undefined ? 1 : body.retryAfter;
     if (typeof retryAfter !== 'number' || !Number.isInteger(retryAfter) || retryAfter < 0 || retryAfter > 3600)
-      return res
-        .status(400)
-        .json({
-          error: { message: 'retryAfter must be an integer number of seconds between 0 and 3600', field: 'retryAfter' },
-        });
+      return res.status(400).json({
+        error: { message: 'retryAfter must be an integer number of seconds between 0 and 3600', field: 'retryAfter' },
+      });
     faults.enqueue({ service: service as SandboxService | '*', status: body.status, count, retryAfter });
     return res.status(201).json({ faults: faults.pending() });
   });

@@ -217,9 +217,24 @@ export function call(name: FunctionName, depth = 1): fc.Arbitrary<GeneratedExpre
 
 const BINARY = ['+', '-', '*', '/', '%', '==', '!=', '<', '<=', '>', '>=', '&&', '||', '??'];
 
+/** Operands that often compare equal: null, missing fields, and lists or objects with the same content. */
+const comparable: fc.Arbitrary<GeneratedExpression> = fc.oneof<fc.Arbitrary<GeneratedExpression>[]>(
+  fc.constant<GeneratedExpression>({ source: 'null', values: [] }),
+  fc.constant<GeneratedExpression>({ source: '⟦0⟧.missing', values: [{}] }),
+  fc.constantFrom('1', "'1'", 'true', "''").map((source) => ({ source, values: [] })),
+  data(fc.constantFrom(null, 1, '1', true, '', [1, 'a'], { a: 1 }, [], {})),
+  fc.constant<GeneratedExpression>({ source: "[1, 'a']", values: [] }),
+);
+
 function operation(depth: number): fc.Arbitrary<GeneratedExpression> {
   const operand = expression(depth);
   return fc.oneof(
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(comparable, fc.constantFrom('==', '!='), comparable)
+        .map(([l, op, r]) => combine([l, r], ([a, b]) => `(${a} ${op} ${b})`)),
+    },
     {
       weight: 4,
       arbitrary: fc

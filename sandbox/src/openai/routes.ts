@@ -359,16 +359,14 @@ export function createOpenAIRouter(options: OpenAIEmulatorOptions): Router {
   router.get('/v1/models/:id', (req: Request, res: Response) => {
     const model = MODELS.find((m) => m.id === req.params.id);
     if (!model)
-      return res
-        .status(404)
-        .json({
-          error: {
-            message: `The model '${String(req.params.id)}' does not exist`,
-            type: 'invalid_request_error',
-            param: 'model',
-            code: 'model_not_found',
-          },
-        });
+      return res.status(404).json({
+        error: {
+          message: `The model '${String(req.params.id)}' does not exist`,
+          type: 'invalid_request_error',
+          param: 'model',
+          code: 'model_not_found',
+        },
+      });
     return res.json(model);
   });
 
@@ -630,16 +628,14 @@ export function createOpenAIRouter(options: OpenAIEmulatorOptions): Router {
   });
 
   router.use((_req: Request, res: Response) => {
-    res
-      .status(404)
-      .json({
-        error: {
-          message: 'Invalid URL: the sandbox serves /v1/models, /v1/chat/completions and /v1/embeddings.',
-          type: 'invalid_request_error',
-          param: null,
-          code: null,
-        },
-      });
+    res.status(404).json({
+      error: {
+        message: 'Invalid URL: the sandbox serves /v1/models, /v1/chat/completions and /v1/embeddings.',
+        type: 'invalid_request_error',
+        param: null,
+        code: null,
+      },
+    });
   });
 
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -650,29 +646,25 @@ export function createOpenAIRouter(options: OpenAIEmulatorOptions): Router {
     const status =
       typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
     if (status >= 400 && status < 500) {
-      return res
-        .status(status)
-        .json({
-          error: {
-            message:
-              "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)",
-            type: 'invalid_request_error',
-            param: null,
-            code: null,
-          },
-        });
-    }
-    console.error('[sandbox:openai]', error);
-    return res
-      .status(500)
-      .json({
+      return res.status(status).json({
         error: {
-          message: 'The sandbox model failed on this input; this is a bug in the emulator.',
-          type: 'server_error',
+          message:
+            "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)",
+          type: 'invalid_request_error',
           param: null,
           code: null,
         },
       });
+    }
+    console.error('[sandbox:openai]', error);
+    return res.status(500).json({
+      error: {
+        message: 'The sandbox model failed on this input; this is a bug in the emulator.',
+        type: 'server_error',
+        param: null,
+        code: null,
+      },
+    });
   });
   return router;
 }

@@ -26,7 +26,7 @@ export function splitSentences(text: string): string[] {
       continue;
     }
     // Split after . ! ? followed by space + capital/digit/quote, avoiding common abbreviations and decimals.
-    const parts = line.split(/(?<=[.!?])\s+(?=["'(\[]?[A-Z0-9@#$])/);
+    const parts = line.split(/(?<=[.!?])\s+(?=["'([]?[A-Z0-9@#$])/);
     let buffer = '';
     for (const part of parts) {
       buffer = buffer ? `${buffer} ${part}` : part;

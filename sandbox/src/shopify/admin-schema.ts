@@ -38,6 +38,7 @@ export interface AdminContext {
   searchReports: SearchReport[];
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- resolvers receive GraphQL's untyped parents and args
 type Resolver = GraphQLFieldResolver<any, AdminContext, any>;
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -479,12 +479,10 @@ export function createBusinessApiRouter(options: BusinessApiOptions): Router {
           },
           is_promoted: item.hashtag.promoted,
           trend: normalizedTrend(item.series.map((s) => ({ day: s.day, value: s.views }))),
-          creators: dataset
-            .topCreatorsOf(item.hashtag.niche, 3)
-            .map((c) => ({
-              nick_name: c.handle,
-              avatar_url: `https://p16-sign.tiktokcdn-us.com/sandbox/avatar/${c.handle}~c5_100x100.jpeg`,
-            })),
+          creators: dataset.topCreatorsOf(item.hashtag.niche, 3).map((c) => ({
+            nick_name: c.handle,
+            avatar_url: `https://p16-sign.tiktokcdn-us.com/sandbox/avatar/${c.handle}~c5_100x100.jpeg`,
+          })),
           publish_cnt: item.posts,
           video_views: item.views,
           rank,

@@ -65,32 +65,28 @@ export function createTikTokRouter(options: TikTokEmulatorOptions): Router {
     const business = req.path.startsWith('/open_api/') || req.path.startsWith('/creative_radar_api/');
     if (business) {
       const code = fault.status === 429 ? 40100 : 50000;
-      return res
-        .status(fault.status)
-        .json({
-          code,
-          message:
-            fault.status === 429
-              ? 'Requests made too frequently. Please retry after some time.'
-              : 'System error. Please retry later.',
-          request_id: logId(options.clock),
-          data: {},
-        });
+      return res.status(fault.status).json({
+        code,
+        message:
+          fault.status === 429
+            ? 'Requests made too frequently. Please retry after some time.'
+            : 'System error. Please retry later.',
+        request_id: logId(options.clock),
+        data: {},
+      });
     }
     const code = fault.status === 429 ? 'rate_limit_exceeded' : 'internal_error';
-    return res
-      .status(fault.status)
-      .json({
-        data: {},
-        error: {
-          code,
-          message:
-            fault.status === 429
-              ? 'API rate limit exceeded, please retry later.'
-              : 'Something went wrong. Please try again later.',
-          log_id: logId(options.clock),
-        },
-      });
+    return res.status(fault.status).json({
+      data: {},
+      error: {
+        code,
+        message:
+          fault.status === 429
+            ? 'API rate limit exceeded, please retry later.'
+            : 'Something went wrong. Please try again later.',
+        log_id: logId(options.clock),
+      },
+    });
   });
 
   router.use(
@@ -125,32 +121,26 @@ export function createTikTokRouter(options: TikTokEmulatorOptions): Router {
     const business = req.path.startsWith('/open_api/') || req.path.startsWith('/creative_radar_api/');
     if (status >= 400 && status < 500) {
       if (business)
-        return res
-          .status(status)
-          .json({
-            code: 40002,
-            message: 'The request body is not valid JSON.',
-            request_id: logId(options.clock),
-            data: {},
-          });
-      return res
-        .status(status)
-        .json({
+        return res.status(status).json({
+          code: 40002,
+          message: 'The request body is not valid JSON.',
+          request_id: logId(options.clock),
           data: {},
-          error: {
-            code: 'invalid_params',
-            message: 'The request body is malformed (invalid JSON or form encoding).',
-            log_id: logId(options.clock),
-          },
         });
+      return res.status(status).json({
+        data: {},
+        error: {
+          code: 'invalid_params',
+          message: 'The request body is malformed (invalid JSON or form encoding).',
+          log_id: logId(options.clock),
+        },
+      });
     }
     console.error('[sandbox:tiktok]', error);
-    return res
-      .status(500)
-      .json({
-        data: {},
-        error: { code: 'internal_error', message: 'Internal error in the sandbox.', log_id: logId(options.clock) },
-      });
+    return res.status(500).json({
+      data: {},
+      error: { code: 'internal_error', message: 'Internal error in the sandbox.', log_id: logId(options.clock) },
+    });
   });
   return router;
 }
