@@ -270,7 +270,7 @@ describe('IONFLUX Shopify against the sandbox', () => {
     expect(product.totalInventory).toBe(variants.reduce((s, v) => s + (v.inventoryQuantity as number), 0));
   });
 
-  it('lists customers sorted by amount spent, with a search query', async () => {
+  it('lists customers sorted by amount spent, with a search query, and how many match', async () => {
     const customers = await sandbox.shopifyAll<{ id: string; numberOfOrders: string; amountSpent: { amount: string } }>(
       'query($after: String, $q: String) { customers(first: 250, after: $after, query: $q) { nodes { id numberOfOrders amountSpent { amount } } pageInfo { hasNextPage endCursor } } }',
       { q: 'orders_count:>40' },
@@ -284,6 +284,8 @@ describe('IONFLUX Shopify against the sandbox', () => {
     expect(got.map((c) => c.id)).toEqual(expected.map((c) => c.id));
     expect(got.map((c) => c.amountSpent)).toEqual(expected.map((c) => cents(c.amountSpent.amount) / 100));
     expect(got.every((c) => (c.numberOfOrders as number) > 40)).toBe(true);
+    expect(customers.length).toBeGreaterThan(7);
+    expect({ count: result.count, total: result.total }).toEqual({ count: 7, total: customers.length });
   });
 
   it('names the parameter at fault', async () => {

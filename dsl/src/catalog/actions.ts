@@ -263,7 +263,11 @@ export const actionCatalog = {
       query: str({ description: 'Shopify search syntax, e.g. `orders_count:>3`.' }),
       limit: int({ minimum: 1, maximum: 5000, default: 100 }),
     }),
-    output: obj({ customers: arr(customer), count: int() }),
+    output: obj({
+      customers: arr(customer),
+      count: int({ description: 'Customers returned (at most `limit`).' }),
+      total: int({ description: 'Customers matching the query, however many were returned.' }),
+    }),
   },
   'tiktok.trends.hashtags': {
     title: 'Trending TikTok hashtags',

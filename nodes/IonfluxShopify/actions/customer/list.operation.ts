@@ -28,8 +28,9 @@ export const description: INodeProperties[] = forOperation('customer', 'list', [
 ]);
 
 /**
- * Customers matching the query, sorted by amount spent (highest first). The Admin API cannot sort customers by
- * amount spent, so every matching customer is read (250 a page) and sorted here.
+ * Customers matching the query, sorted by amount spent (highest first), at most `limit` of them; `total` is how many
+ * match. The Admin API cannot sort customers by amount spent, so every matching customer is read (250 a page) and
+ * sorted here.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
   const userQuery = readString(this, 'query', itemIndex);
@@ -51,5 +52,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
       (a, b) => cents({ shopMoney: b.amountSpent }) - cents({ shopMoney: a.amountSpent }) || a.id.localeCompare(b.id),
     )
     .slice(0, limit);
-  return { customers: sorted.map(normalizeCustomer), count: sorted.length };
+  return { customers: sorted.map(normalizeCustomer), count: sorted.length, total: customers.length };
 }
