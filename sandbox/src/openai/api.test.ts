@@ -206,6 +206,38 @@ describe('OpenAI-compatible API through the official SDK', () => {
     expect(sentiment.choices[0]!.message.content).toBe('negative');
   });
 
+  it('classifies support messages with a json_schema enum, as llm.classify asks', async () => {
+    const labels = ['order_status', 'complaint', 'product_question', 'other'];
+    const classify = async (text: string) => {
+      const completion = await client.chat.completions.create({
+        model: 'ionflux-sandbox-1',
+        messages: [
+          { role: 'system', content: `Classify the user's text. Choose exactly one label from: ${labels.join(', ')}.` },
+          { role: 'user', content: text },
+        ],
+        response_format: {
+          type: 'json_schema',
+          json_schema: {
+            name: 'classification',
+            strict: true,
+            schema: {
+              type: 'object',
+              properties: { label: { type: 'string', enum: labels } },
+              required: ['label'],
+              additionalProperties: false,
+            },
+          },
+        },
+      });
+      return JSON.parse(completion.choices[0]!.message.content!).label;
+    };
+    // A word of a label ("order") once in the text must not outweigh two complaint cues.
+    expect(await classify('My order #1002 arrived damaged and I want a refund')).toBe('complaint');
+    expect(await classify('The zipper broke after one day, this is unacceptable.')).toBe('complaint');
+    expect(await classify('Hi! Where is my order #1003? When will it ship?')).toBe('order_status');
+    expect(await classify('Does the ceramic mug come in blue?')).toBe('product_question');
+  });
+
   it('extracts keywords and entities', async () => {
     const keywords = await client.chat.completions.create({
       model: 'ionflux-sandbox-1',

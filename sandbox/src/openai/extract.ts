@@ -199,8 +199,24 @@ const LABEL_SYNONYMS: Record<string, string[]> = {
   shipping: ['shipping', 'delivery', 'package', 'tracking', 'arrive', 'courier', 'shipped'],
   billing: ['invoice', 'charge', 'payment', 'card', 'billing', 'charged'],
   spam: ['free money', 'winner', 'click here', 'crypto', 'lottery', 'prize', 'viagra'],
-  complaint: ['broken', 'late', 'damaged', 'wrong', 'bad', 'angry', 'disappointed'],
+  complaint: [
+    'broke',
+    'late',
+    'damaged',
+    'wrong',
+    'bad',
+    'angry',
+    'disappointed',
+    'refund',
+    'money back',
+    'unacceptable',
+    'terrible',
+    'awful',
+    'worst',
+    'never arrived',
+  ],
   question: ['how', 'what', 'when', 'where', 'why', 'can', 'does', 'question', '?'],
+  status: ['where is', 'when will', 'tracking', 'shipped', 'parcel', 'package', 'delivery'],
 };
 
 /** Scores each label by lexical overlap (stems, prefixes, synonyms) with the text; ties break by list order. */

@@ -427,7 +427,10 @@ function describeToolResult(content: string): string {
 
 export function respond(request: ModelRequest): ModelReply {
   const p = parseConversation(request.messages);
-  const extractionText = [p.document, p.instruction].filter(Boolean).join('\n\n');
+  // A message that is all material is its own instruction too: counting its words twice would skew every score.
+  const extractionText = [p.document, p.document.includes(p.instruction) ? '' : p.instruction]
+    .filter(Boolean)
+    .join('\n\n');
   const last = request.messages[request.messages.length - 1];
 
   if (request.tools.length > 0 && request.toolChoice !== 'none' && last?.role !== 'tool' && last?.role !== 'function') {
