@@ -46,6 +46,18 @@ describe('generateTikTok', () => {
     expect(later.video(v.id)!.views).toBeGreaterThanOrEqual(v.views);
   });
 
+  it("gives every niche sounds of its own, which its creators' videos use most", () => {
+    const d = generateTikTok(42, NOW);
+    const nicheOf = (title: string) => d.sounds.find((s) => s.title === title)!.niche.id;
+    expect(['Last Christmas (Sped Up)', 'Jingle Beat', 'Wishlist'].map(nicheOf)).toEqual(['gifts', 'gifts', 'gifts']);
+    expect(['Runway Walk', 'Speedrun Theme', 'Desk Setup Chill'].map(nicheOf)).toEqual(['fashion', 'gaming', 'tech']);
+    for (const niche of NICHES) {
+      const videos = d.allVideos().filter((v) => v.creator.niche === niche);
+      const own = videos.filter((v) => d.sounds.find((s) => s.songId === v.musicId)?.niche === niche);
+      expect(own.length).toBeGreaterThan(videos.length / 2);
+    }
+  });
+
   it('makes gifting hashtags peak in the holiday season', () => {
     const d = generateTikTok(42, NOW);
     const gift = d.hashtags.find((h) => h.name === 'giftideas')!;

@@ -16,7 +16,7 @@ import {
   REGION_NAMES,
   REGION_WEIGHTS,
   SOUND_ARTISTS,
-  SOUND_TITLES,
+  SOUNDS,
 } from './vocabulary';
 import type { NicheSpec, RegionCode } from './vocabulary';
 import { DAY_MS, dateOfDay, dayNumberOf, startOfUtcDay } from '../shared/dates';
@@ -181,9 +181,10 @@ export class TikTokDataset {
   }
 
   private generateSounds(): TikTokSound[] {
-    return SOUND_TITLES.map((title, i) => {
+    return SOUNDS.map(({ title, niche: nicheId }, i) => {
       const rng = streamFor(this.seed, 'sound', title);
-      const niche = NICHES[i % NICHES.length]!;
+      const niche = NICHES.find((n) => n.id === nicheId);
+      if (!niche) throw new Error(`Sound "${title}" names niche "${nicheId}", which is not one of NICHES.`);
       const songId = String(7_000_000_000_000_000_000n + BigInt(i) * 104_729_000_000n + BigInt(rng.int(0, 99_999_999)));
       return {
         songId,
