@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
+import type { Server as SocketIoServer } from 'socket.io';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type ServerConfig, type ServerOptions } from './config';
 import { openDatabase } from './data-access/database';
@@ -37,6 +38,8 @@ export interface ServerHandle {
   /** The Express app (the policy test walks its router). */
   app: Express;
   http: http.Server;
+  /** The socket.io server (tests enumerate the events it registers). */
+  io: SocketIoServer;
   logger: Logger;
   /** Set when started with `demo: true`. */
   demo?: { email: string; password: string; workspaceId: string; pageId: string };
@@ -190,6 +193,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
       routes,
       app,
       http: server,
+      io: realtime.io,
       logger,
       demo,
       close: () =>

@@ -106,10 +106,15 @@ describe('hostile socket frames', () => {
       (id) => `2${id}["no:such:event",${'['.repeat(9_000)}${']'.repeat(9_000)}]`,
     );
     expect(unknown).toMatchObject({ ok: false, error: { code: 'input_too_deep' } });
-    // A frame that is not even valid socket.io closes that one connection, nobody else's.
+    // A frame that is not even valid socket.io, or one over the 256 KiB frame limit, closes that one connection,
+    // nobody else's.
     const other = await t.connect(owner.token);
-    const broken = await t.connect(owner.token);
-    (broken.io.engine as unknown as { send(data: string): void }).send('2["typing",');
+    for (const frame of ['2["typing",', `2["typing","${'x'.repeat(300_000)}"]`]) {
+      const broken = await t.connect(owner.token, { reconnection: false });
+      const closed = new Promise<string>((resolve) => broken.once('disconnect', (reason) => resolve(reason)));
+      (broken.io.engine as unknown as { send(data: string): void }).send(frame);
+      expect(await closed).toMatch(/transport (close|error)/);
+    }
     await assertServerStillServes(other);
   });
 });
