@@ -121,7 +121,8 @@ export function canvasRoutes(useCases: UseCases): RouteDefinition[] {
       description:
         'Send `baseVersion` = the block version your edit started from. If the block changed since, nothing is written and ' +
         'you get 409 version_conflict with the current block in error.details.current. On success the version increments ' +
-        'and viewers of the page receive block:updated.',
+        'and viewers of the page receive block:updated. baseVersion is at most 2147483647. Image blocks take an http(s) ' +
+        'URL or a path of this app (never //host).',
       tags: ['canvas'],
       policy: { kind: 'workspace', minRole: 'member', apiTokenScope: 'canvas:write' },
       params: BlockParams,

@@ -257,7 +257,9 @@ export function notificationRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['notifications', 'agents'],
       policy: { kind: 'workspace', minRole: 'member', apiTokenScope: 'notifications:write' },
       params: WorkspaceParams,
-      description: 'Recipients: userIds, or emails of members, or neither for every member of the workspace.',
+      description:
+        'Recipients: userIds, or emails of members, or neither for every member of the workspace. `link` is an ' +
+        'https:// URL or a path of this app (one / then neither / nor \\; //host is refused).',
       body: z.strictObject({
         userIds: z.array(uuid).min(1).max(100).optional(),
         emails: z.array(z.email().max(320)).min(1).max(100).optional().describe('Members to notify, by email'),
@@ -298,7 +300,10 @@ export function searchRoutes(useCases: UseCases): RouteDefinition[] {
       path: '/api/workspaces/:workspaceId/search',
       operationId: 'search',
       summary: 'Full-text search across pages, blocks, messages and prompts (command palette)',
-      description: 'Every word must match; words match as prefixes (holid camp finds "Holiday Campaign").',
+      description:
+        'Every word must match; words match as prefixes (holid camp finds "Holiday Campaign"). Private channels show ' +
+        "only to their members (an API token sees what its creator sees). Each hit's snippet is data: plain-text " +
+        'segments `{ text, match }` with the matched words flagged; render the text as text, never as HTML.',
       tags: ['search'],
       policy: { kind: 'workspace', minRole: 'viewer', apiTokenScope: 'search:read' },
       params: WorkspaceParams,
@@ -343,6 +348,10 @@ export function apiTokenRoutes(useCases: UseCases): RouteDefinition[] {
       path: '/api/workspaces/:workspaceId/api-tokens',
       operationId: 'createApiToken',
       summary: 'Create an API token for agents (n8n IonfluxApi credential); the token is shown once',
+      description:
+        'The token acts as you, limited by its scopes and role (the lower of its role and yours): it sees what you ' +
+        'see and stops working when you leave the workspace (removal revokes it for good), change your password or ' +
+        'delete your account.',
       tags: ['api tokens'],
       policy: { kind: 'workspace', minRole: 'admin' },
       params: WorkspaceParams,

@@ -106,6 +106,9 @@ export function workspaceRoutes(useCases: UseCases): RouteDefinition[] {
       path: '/api/workspaces/:workspaceId/members/:userId',
       operationId: 'removeMember',
       summary: 'Remove a member (admins), or leave (yourself)',
+      description:
+        'The member loses access at once (their sockets leave the rooms), and every API token they created in this ' +
+        'workspace is revoked for good.',
       tags: ['workspaces'],
       policy: { kind: 'workspace', minRole: 'viewer' },
       params: MemberParams,
