@@ -166,6 +166,38 @@ describe('integers fit their columns', () => {
   });
 });
 
+describe('links to this app', () => {
+  it('image blocks and avatars take http(s) URLs or real app paths, never //host or /\\host', async () => {
+    const image = (url: string) =>
+      t.request('POST', `${W()}/pages/${pageId}/blocks`, {
+        token: user.token,
+        body: { type: 'image', content: { url } },
+      });
+    for (const url of [
+      '//evil.example/x.png',
+      '/\\evil.example/x.png',
+      '/\\/evil.example',
+      '/ x.png',
+      'javascript:alert(1)',
+    ]) {
+      const res = await image(url);
+      expect({ url, status: res.status, field: res.body.error?.fields?.[0]?.path }).toEqual({
+        url,
+        status: 400,
+        field: 'content.url',
+      });
+      const avatar = await t.request('PATCH', '/api/me', { token: user.token, body: { avatarUrl: url } });
+      expect({ url, status: avatar.status }).toEqual({ url, status: 400 });
+    }
+    for (const url of ['/uploads/logo.png', 'https://cdn.example.com/logo.png']) {
+      expect((await image(url)).status).toBe(201);
+      expect(
+        (await t.request('PATCH', '/api/me', { token: user.token, body: { avatarUrl: url } })).body.user.avatarUrl,
+      ).toBe(url);
+    }
+  });
+});
+
 describe('papercuts', () => {
   it('a title of spaces says "Title cannot be empty"', async () => {
     const res = await t.request('POST', `${W()}/pages`, { token: user.token, body: { title: '    ' } });
