@@ -8,7 +8,11 @@ import { z } from 'zod';
  *          isAppPath('//evil.example')           // false
  */
 export function isAppPath(value: string): boolean {
-  if (!/^\/(?![/\\])[^\s\\\u0000-\u001f\u007f]*$/.test(value)) return false;
+  if (!/^\/(?![/\\])[^\s\\]*$/.test(value)) return false;
+  for (let i = 0; i < value.length; i += 1) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return false;
+  }
   try {
     return new URL(value, 'http://app.invalid').origin === 'http://app.invalid';
   } catch {

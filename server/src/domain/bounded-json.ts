@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { findInputProblem, MAX_INPUT_DEPTH } from './input-bounds';
+import { findInputProblem } from './input-bounds';
 
 /**
- * Any JSON value nested at most {@link MAX_INPUT_DEPTH} levels whose serialized size stays within `maxBytes` (block
+ * Any JSON value nested at most MAX_INPUT_DEPTH (input-bounds.ts) levels whose serialized size stays within `maxBytes` (block
  * content, message payloads). The depth is checked first, iteratively, so JSON.stringify never overflows the stack.
  */
 export function boundedJson(maxBytes: number) {
