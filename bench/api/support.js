@@ -32,6 +32,12 @@ async function startServerProcess({ databaseUrl, env = {} } = {}) {
       NODE_ENV: 'production',
       IONFLUX_LOG_LEVEL: 'warn',
       IONFLUX_PASSWORD_HASH_COST: '10',
+      // A load test measures throughput, not the throttles: every client here comes from 127.0.0.1.
+      IONFLUX_SIGNUP_MAX_PER_IP: '1000000',
+      IONFLUX_LOGIN_MAX_ATTEMPTS_PER_IP: '1000000',
+      IONFLUX_SOCKET_EVENTS_PER_SECOND: '100000',
+      IONFLUX_SOCKET_EVENT_BURST: '100000',
+      IONFLUX_SOCKET_CONNECTS_PER_MINUTE: '100000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -106,14 +106,17 @@ Without --sandbox, connections use real accounts from the environment:
 
   program
     .command('serve')
-    .description('Start the IONFLUX server (embedded PostgreSQL by default) and its sandbox emulators.')
+    .description('Start the IONFLUX server (embedded PostgreSQL by default), with the sandbox emulators on request.')
     .option('--port <port>', 'port to listen on (default 8080, or PORT)')
     .option('--data-dir <dir>', 'embedded database folder (default .ionflux/data, or IONFLUX_DATA_DIR)')
     .option('--database-url <url>', 'use this PostgreSQL server instead (or DATABASE_URL)')
-    .option('--demo', 'seed the demo workspace (demo@ionflux.local)', false)
-    .action(async (options: { port?: string; dataDir?: string; databaseUrl?: string; demo?: boolean }) => {
-      exitCode = await serveCommand(options, io);
-    });
+    .option('--demo', 'seed the demo workspace (demo@ionflux.local) and serve the sandbox emulators', false)
+    .option('--sandbox', 'serve the sandbox emulators under /sandbox (or IONFLUX_SANDBOX=1)', false)
+    .action(
+      async (options: { port?: string; dataDir?: string; databaseUrl?: string; demo?: boolean; sandbox?: boolean }) => {
+        exitCode = await serveCommand(options, io);
+      },
+    );
 
   program
     .command('sandbox')

@@ -199,7 +199,8 @@ describe('Shopify Sales Sentinel', () => {
     ] as const) {
       const created = await fetch(`${env.url}/sandbox/shopify/control/orders`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        // Sandbox control needs a server admin: the demo account is one.
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userToken}` },
         body: JSON.stringify({ total }),
       });
       expect(created.status).toBe(201);

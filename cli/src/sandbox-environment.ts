@@ -29,7 +29,14 @@ export interface SandboxEnvironment {
 export async function startSandboxEnvironment({
   logLevel = 'silent',
 }: { logLevel?: 'silent' | 'info' | 'warn' } = {}): Promise<SandboxEnvironment> {
-  const server = await startServer({ port: 0, host: '127.0.0.1', inMemory: true, demo: true, logLevel });
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    inMemory: true,
+    demo: true,
+    sandbox: true,
+    logLevel,
+  });
   const request = async <T>(
     method: string,
     path: string,

@@ -24,7 +24,7 @@ export const ENDPOINT_CATALOG: readonly EndpointEntry[] = [
     method: 'GET',
     path: '/sandbox/shopify/admin/oauth/authorize',
     description:
-      'Authorization code grant step 1; the sandbox consent screen approves immediately and redirects with code, hmac, host, shop, state, timestamp.',
+      "Authorization code grant step 1; the sandbox consent screen approves immediately and redirects with code, hmac, host, shop, state, timestamp, only to one of the app's allowed redirection URLs (400 otherwise).",
     mirrors: 'GET https://{shop}.myshopify.com/admin/oauth/authorize',
     docs: 'https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/authorization-code-grant',
   },
@@ -42,7 +42,7 @@ export const ENDPOINT_CATALOG: readonly EndpointEntry[] = [
     method: 'POST',
     path: '/sandbox/shopify/webhooks/deliver',
     description:
-      'Sandbox control: sign (X-Shopify-Hmac-Sha256) and POST an orders/* webhook in the REST payload shape to a loopback address. Body { topic, address, orderId? | order? }.',
+      'Sandbox control (server admin when mounted in IONFLUX): sign (X-Shopify-Hmac-Sha256) and POST an orders/* webhook in the REST payload shape to the callback URL of a subscription made with webhookSubscriptionCreate. Body { topic, address, orderId? | order? }. Reports the status code, never the reply body.',
     mirrors: 'Shopify webhook delivery (HTTPS)',
     docs: 'https://shopify.dev/docs/apps/build/webhooks/subscribe/https',
   },
@@ -51,7 +51,7 @@ export const ENDPOINT_CATALOG: readonly EndpointEntry[] = [
     method: 'POST',
     path: '/sandbox/shopify/control/orders',
     description:
-      'Sandbox control: create an order (body { total: "150.00" } or { lineItems: [{ variantId, quantity }] }, optional email, customerId, financialStatus) and deliver orders/create (and orders/paid) to subscriptions made with webhookSubscriptionCreate.',
+      'Sandbox control (server admin when mounted in IONFLUX): create an order (body { total: "150.00" } or { lineItems: [{ variantId, quantity }] }, optional email, customerId, financialStatus) and deliver orders/create (and orders/paid) to subscriptions made with webhookSubscriptionCreate.',
     mirrors: 'An order placed on the storefront',
     docs: 'https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics-orders/create',
   },
@@ -61,7 +61,7 @@ export const ENDPOINT_CATALOG: readonly EndpointEntry[] = [
     method: 'GET',
     path: '/sandbox/tiktok/v2/auth/authorize/',
     description:
-      'Login Kit authorization (auto-approved); redirects with code, scopes, state. PKCE code_challenge optional.',
+      'Login Kit authorization (auto-approved); redirects with code, scopes, state, only to a redirect URI registered for the app (400 otherwise). PKCE code_challenge optional.',
     mirrors: 'GET https://www.tiktok.com/v2/auth/authorize/',
     docs: 'https://developers.tiktok.com/doc/login-kit-web',
   },
@@ -217,7 +217,7 @@ export const ENDPOINT_CATALOG: readonly EndpointEntry[] = [
     method: 'POST',
     path: '/sandbox/control/faults',
     description:
-      'Queue failures: { service: shopify|tiktok|openai|*, status: 429|500|502|503, count, retryAfter }. A single request can also ask for one with the header X-Sandbox-Fault: 429 (or "429; retry-after=3"). 429/503 carry Retry-After and the real service error body.',
+      'Sandbox control (server admin when mounted in IONFLUX). Queue failures: { service: shopify|tiktok|openai|*, status: 429|500|502|503, count, retryAfter }. A single request can also ask for one with the header X-Sandbox-Fault: 429 (or "429; retry-after=3"). 429/503 carry Retry-After and the real service error body.',
     mirrors: '-',
     docs: '-',
   },
@@ -225,7 +225,7 @@ export const ENDPOINT_CATALOG: readonly EndpointEntry[] = [
     service: 'sandbox',
     method: 'GET',
     path: '/sandbox/control/faults',
-    description: 'Pending queued faults.',
+    description: 'Sandbox control (server admin when mounted in IONFLUX): pending queued faults.',
     mirrors: '-',
     docs: '-',
   },
@@ -233,7 +233,7 @@ export const ENDPOINT_CATALOG: readonly EndpointEntry[] = [
     service: 'sandbox',
     method: 'DELETE',
     path: '/sandbox/control/faults',
-    description: 'Clears queued faults.',
+    description: 'Sandbox control (server admin when mounted in IONFLUX): clears queued faults.',
     mirrors: '-',
     docs: '-',
   },

@@ -12,6 +12,15 @@ export const SANDBOX_CREDENTIALS = {
     clientId: 'ionflux-sandbox-shopify-app',
     clientSecret: 'ionflux-sandbox-shopify-secret',
     scopes: ['read_orders', 'read_all_orders', 'read_products', 'read_customers', 'read_inventory', 'write_webhooks'],
+    /**
+     * The app's allowed redirection URLs: the authorize endpoint redirects to these only (exact match). n8n's OAuth
+     * callback, plus a loopback callback for scripts and tests.
+     */
+    redirectUrls: [
+      'http://localhost:5678/rest/oauth2-credential/callback',
+      'http://127.0.0.1:5678/rest/oauth2-credential/callback',
+      'http://127.0.0.1:5678/callback',
+    ],
   },
   tiktok: {
     /** TikTok for Developers app (Login Kit / Display API / Research API). */
@@ -25,6 +34,16 @@ export const SANDBOX_CREDENTIALS = {
     businessAccessToken: 'ionflux-sandbox-business-token-0000000000000000',
     /** Creator Marketplace account id the tcm endpoints expect. */
     tcmAccountId: '7300000000000000001',
+    /**
+     * Redirect URIs registered in the app's Login Kit configuration: the authorize endpoint redirects to these only.
+     * n8n's OAuth callback, plus loopback callbacks on any port (TikTok's desktop rule: `http://127.0.0.1:*`).
+     */
+    redirectUris: [
+      'http://localhost:5678/rest/oauth2-credential/callback',
+      'http://127.0.0.1:5678/rest/oauth2-credential/callback',
+      'http://127.0.0.1:*/callback/',
+      'http://127.0.0.1:*/tiktok/callback',
+    ],
   },
   openai: {
     /** Any non-empty bearer key is accepted; this one is a readable default. */

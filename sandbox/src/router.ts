@@ -2,7 +2,7 @@
  * `createSandboxRouter()`: every emulator under one Express router, to be mounted at `/sandbox`.
  */
 import express from 'express';
-import type { Request, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import { SANDBOX_CREDENTIALS } from './credentials';
 import { ENDPOINT_CATALOG } from './catalog';
 import { FaultInjector, isFaultStatus } from './shared/faults';
@@ -33,6 +33,15 @@ export interface SandboxOptions {
   tiktokRateLimits?: Partial<TikTokRateLimits>;
   /** Shopify cost bucket (default: 2000 points, restoring 100/s). */
   shopifyBucket?: { maximumAvailable: number; restoreRate: number };
+  /** The Shopify app's allowed redirection URLs (default SANDBOX_CREDENTIALS.shopify.redirectUrls). */
+  shopifyRedirectUrls?: readonly string[];
+  /** The TikTok app's registered redirect URIs (default SANDBOX_CREDENTIALS.tiktok.redirectUris). */
+  tiktokRedirectUris?: readonly string[];
+  /**
+   * Runs before every control endpoint (`/control/*`, `/shopify/control/*`, `/shopify/webhooks/deliver`), before
+   * their bodies are read. The IONFLUX server passes its admin check; the standalone loopback server passes none.
+   */
+  controlAccess?: RequestHandler;
 }
 
 export interface SandboxHandle {
@@ -72,6 +81,7 @@ export function createSandbox(options: SandboxOptions = {}): SandboxHandle {
     });
   });
 
+  if (options.controlAccess) router.use('/control', options.controlAccess);
   router.use('/control', express.json({ limit: '64kb' }));
   router.get('/control/faults', (_req: Request, res: Response) => {
     res.json({ faults: faults.pending() });
@@ -115,6 +125,8 @@ export function createSandbox(options: SandboxOptions = {}): SandboxHandle {
       scopes: SANDBOX_CREDENTIALS.shopify.scopes,
       fetch: fetchImpl,
       clock,
+      redirectUrls: options.shopifyRedirectUrls ?? SANDBOX_CREDENTIALS.shopify.redirectUrls,
+      ...(options.controlAccess ? { controlAccess: options.controlAccess } : {}),
       ...(options.shopifyBucket ? { bucket: options.shopifyBucket } : {}),
     }),
   );
@@ -125,6 +137,7 @@ export function createSandbox(options: SandboxOptions = {}): SandboxHandle {
       faults,
       clock,
       clientSecret: options.tiktokClientSecret ?? SANDBOX_CREDENTIALS.tiktok.clientSecret,
+      ...(options.tiktokRedirectUris ? { redirectUris: options.tiktokRedirectUris } : {}),
       ...(options.tiktokRateLimits ? { rateLimits: options.tiktokRateLimits } : {}),
     }),
   );

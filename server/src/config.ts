@@ -16,9 +16,15 @@ export interface ServerOptions {
   demo?: boolean;
   /**
    * Serve the sandbox emulators (Shopify, TikTok, an OpenAI-compatible offline model) under /sandbox, so agents run
-   * without real accounts. Env `IONFLUX_SANDBOX=0|1`. Default on, except when NODE_ENV=production.
+   * without real accounts. Env `IONFLUX_SANDBOX=0|1`. Default: on with `demo`, off otherwise (never implied by
+   * NODE_ENV). Their control endpoints (faults, orders, webhook deliveries) need a server admin (`adminEmails`).
    */
   sandbox?: boolean;
+  /**
+   * Emails of server administrators (may drive the sandbox's control endpoints). Env `IONFLUX_ADMIN_EMAILS`
+   * (comma-separated). With `demo`, the demo account is one too.
+   */
+  adminEmails?: string[];
   /** Seed of the sandbox data (same seed, same store). Env `IONFLUX_SANDBOX_SEED`. Default 42. */
   sandboxSeed?: number;
   /** pino level. Env `IONFLUX_LOG_LEVEL`. Default `info`. */
@@ -34,10 +40,29 @@ export interface ServerOptions {
   allowedOrigins?: string[];
   /** Mark cookies `Secure` (set it behind HTTPS). Env `IONFLUX_COOKIE_SECURE=1`. Default false. */
   cookieSecure?: boolean;
-  /** Failed logins allowed per email+client in a window. Env `IONFLUX_LOGIN_MAX_ATTEMPTS`. Default 10. */
+  /** Login attempts allowed per account in a window. Env `IONFLUX_LOGIN_MAX_ATTEMPTS`. Default 10. */
   loginMaxAttempts?: number;
+  /** Login attempts allowed per client IP in a window. Env `IONFLUX_LOGIN_MAX_ATTEMPTS_PER_IP`. Default 100. */
+  loginMaxAttemptsPerIp?: number;
   /** Login rate-limit window in seconds. Env `IONFLUX_LOGIN_WINDOW_SECONDS`. Default 900. */
   loginWindowSeconds?: number;
+  /** Signups allowed per client IP in a window. Env `IONFLUX_SIGNUP_MAX_PER_IP`. Default 20. */
+  signupMaxPerIp?: number;
+  /** Signup rate-limit window in seconds. Env `IONFLUX_SIGNUP_WINDOW_SECONDS`. Default 3600. */
+  signupWindowSeconds?: number;
+  /** Open sockets allowed per user (or API token) at once. Env `IONFLUX_SOCKET_MAX_CONNECTIONS`. Default 20. */
+  socketMaxConnections?: number;
+  /** New socket connections allowed per user (or API token) per minute. Env `IONFLUX_SOCKET_CONNECTS_PER_MINUTE`. Default 60. */
+  socketConnectsPerMinute?: number;
+  /** Sustained socket events per connection per second. Env `IONFLUX_SOCKET_EVENTS_PER_SECOND`. Default 20. */
+  socketEventsPerSecond?: number;
+  /** Socket events a connection may send in a burst. Env `IONFLUX_SOCKET_EVENT_BURST`. Default 60. */
+  socketEventBurst?: number;
+  /**
+   * How long a client may take to send a whole request (headers and body); slower ones get 408 and are closed.
+   * Env `IONFLUX_REQUEST_TIMEOUT_MS`. Default 30000.
+   */
+  requestTimeoutMs?: number;
   /** scrypt cost as log2(N), 10..20. Env `IONFLUX_PASSWORD_HASH_COST`. Default 15 (N = 32768, 32 MiB). */
   passwordHashCost?: number;
   /** Access token lifetime. Default 900 s. */
@@ -71,13 +96,23 @@ export interface ServerConfig {
   demo: boolean;
   sandbox: boolean;
   sandboxSeed: number;
+  /** Normalized (trimmed, lower-case) emails of server administrators. */
+  adminEmails: string[];
   logLevel: LogLevel;
   jwtSecret: string | undefined;
   encryptionKeys: string | undefined;
   allowedOrigins: string[];
   cookieSecure: boolean;
   loginMaxAttempts: number;
+  loginMaxAttemptsPerIp: number;
   loginWindowSeconds: number;
+  signupMaxPerIp: number;
+  signupWindowSeconds: number;
+  socketMaxConnections: number;
+  socketConnectsPerMinute: number;
+  socketEventsPerSecond: number;
+  socketEventBurst: number;
+  requestTimeoutMs: number;
   passwordHashCost: number;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -197,18 +232,28 @@ export function loadConfig(options: ServerOptions = {}): ServerConfig {
     }
   }
 
+  const adminEmails = (
+    options.adminEmails ??
+    (env.IONFLUX_ADMIN_EMAILS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+  ).map((email) => email.trim().toLowerCase());
+  for (const email of adminEmails) {
+    if (!/^[^@\s]+@[^@\s]+$/.test(email))
+      r.problems.push(`IONFLUX_ADMIN_EMAILS entries must be email addresses (got ${JSON.stringify(email)})`);
+  }
+  const demo = readBoolean(r, { option: options.demo, envName: 'IONFLUX_DEMO', fallback: false });
+
   const config: ServerConfig = {
     production: env.NODE_ENV === 'production',
     port,
     host,
     dataDir,
     database,
-    demo: readBoolean(r, { option: options.demo, envName: 'IONFLUX_DEMO', fallback: false }),
-    sandbox: readBoolean(r, {
-      option: options.sandbox,
-      envName: 'IONFLUX_SANDBOX',
-      fallback: env.NODE_ENV !== 'production',
-    }),
+    demo,
+    // Explicit only: --sandbox / IONFLUX_SANDBOX=1, or the demo (which runs agents against it).
+    sandbox: readBoolean(r, { option: options.sandbox, envName: 'IONFLUX_SANDBOX', fallback: demo }),
     sandboxSeed: readInteger(r, {
       option: options.sandboxSeed,
       envName: 'IONFLUX_SANDBOX_SEED',
@@ -217,6 +262,7 @@ export function loadConfig(options: ServerOptions = {}): ServerConfig {
       max: 2 ** 31 - 1,
       fallback: 42,
     }),
+    adminEmails,
     logLevel,
     jwtSecret,
     encryptionKeys,
@@ -229,6 +275,70 @@ export function loadConfig(options: ServerOptions = {}): ServerConfig {
       min: 1,
       max: 10_000,
       fallback: 10,
+    }),
+    loginMaxAttemptsPerIp: readInteger(r, {
+      option: options.loginMaxAttemptsPerIp,
+      envName: 'IONFLUX_LOGIN_MAX_ATTEMPTS_PER_IP',
+      label: 'loginMaxAttemptsPerIp',
+      min: 1,
+      max: 1_000_000,
+      fallback: 100,
+    }),
+    signupMaxPerIp: readInteger(r, {
+      option: options.signupMaxPerIp,
+      envName: 'IONFLUX_SIGNUP_MAX_PER_IP',
+      label: 'signupMaxPerIp',
+      min: 1,
+      max: 1_000_000,
+      fallback: 20,
+    }),
+    signupWindowSeconds: readInteger(r, {
+      option: options.signupWindowSeconds,
+      envName: 'IONFLUX_SIGNUP_WINDOW_SECONDS',
+      label: 'signupWindowSeconds',
+      min: 1,
+      max: 86_400,
+      fallback: 3600,
+    }),
+    socketMaxConnections: readInteger(r, {
+      option: options.socketMaxConnections,
+      envName: 'IONFLUX_SOCKET_MAX_CONNECTIONS',
+      label: 'socketMaxConnections',
+      min: 1,
+      max: 10_000,
+      fallback: 20,
+    }),
+    socketConnectsPerMinute: readInteger(r, {
+      option: options.socketConnectsPerMinute,
+      envName: 'IONFLUX_SOCKET_CONNECTS_PER_MINUTE',
+      label: 'socketConnectsPerMinute',
+      min: 1,
+      max: 100_000,
+      fallback: 60,
+    }),
+    socketEventsPerSecond: readInteger(r, {
+      option: options.socketEventsPerSecond,
+      envName: 'IONFLUX_SOCKET_EVENTS_PER_SECOND',
+      label: 'socketEventsPerSecond',
+      min: 1,
+      max: 100_000,
+      fallback: 20,
+    }),
+    socketEventBurst: readInteger(r, {
+      option: options.socketEventBurst,
+      envName: 'IONFLUX_SOCKET_EVENT_BURST',
+      label: 'socketEventBurst',
+      min: 1,
+      max: 100_000,
+      fallback: 60,
+    }),
+    requestTimeoutMs: readInteger(r, {
+      option: options.requestTimeoutMs,
+      envName: 'IONFLUX_REQUEST_TIMEOUT_MS',
+      label: 'requestTimeoutMs',
+      min: 100,
+      max: 600_000,
+      fallback: 30_000,
     }),
     loginWindowSeconds: readInteger(r, {
       option: options.loginWindowSeconds,

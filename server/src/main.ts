@@ -1,9 +1,12 @@
 import { ConfigError, type ServerOptions } from './config';
 import { startServer, type ServerHandle } from './server';
 
-const USAGE = `usage: node server/dist/main.js [--port N] [--host ADDR] [--data-dir DIR] [--database-url URL] [--demo]
-  env: PORT, IONFLUX_HOST, IONFLUX_DATA_DIR, DATABASE_URL, IONFLUX_DEMO=1, IONFLUX_LOG_LEVEL, IONFLUX_JWT_SECRET,
-       IONFLUX_ENCRYPTION_KEYS (keyId:base64,...), IONFLUX_ALLOWED_ORIGINS, IONFLUX_COOKIE_SECURE=1`;
+const USAGE = `usage: node server/dist/main.js [--port N] [--host ADDR] [--data-dir DIR] [--database-url URL] [--demo] [--sandbox]
+  --demo      seed the demo account and workspace (and serve the sandbox; the demo account is a server admin)
+  --sandbox   serve the Shopify/TikTok/LLM emulators under /sandbox (off unless asked for)
+  env: PORT, IONFLUX_HOST, IONFLUX_DATA_DIR, DATABASE_URL, IONFLUX_DEMO=1, IONFLUX_SANDBOX=1, IONFLUX_ADMIN_EMAILS,
+       IONFLUX_LOG_LEVEL, IONFLUX_JWT_SECRET, IONFLUX_ENCRYPTION_KEYS (keyId:base64,...), IONFLUX_ALLOWED_ORIGINS,
+       IONFLUX_COOKIE_SECURE=1, IONFLUX_REQUEST_TIMEOUT_MS, IONFLUX_LOGIN_MAX_ATTEMPTS(_PER_IP), IONFLUX_SIGNUP_MAX_PER_IP`;
 
 /** `--port 8080 --data-dir x --demo` -> options; throws ConfigError on unknown or incomplete flags. */
 export function parseServeArguments(argv: string[]): ServerOptions & { help?: boolean } {
@@ -40,6 +43,9 @@ export function parseServeArguments(argv: string[]): ServerOptions & { help?: bo
         break;
       case '--demo':
         options.demo = true;
+        break;
+      case '--sandbox':
+        options.sandbox = true;
         break;
       case '--help':
       case '-h':

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
+import type { Server as SocketIoServer } from 'socket.io';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type ServerConfig, type ServerOptions } from './config';
 import { openDatabase } from './data-access/database';
@@ -11,10 +12,11 @@ import { migrateToLatest } from './data-access/migrations/index';
 import type { Database } from './data-access/schema';
 import { loadServerSecrets, lockDataFolder } from './data-access/server-secrets-file';
 import { DomainEvents, type AppContext } from './domain/context';
-import { seedDemo } from './domain/demo-seed';
+import { DEMO_EMAIL, seedDemo } from './domain/demo-seed';
 import { AccessTokenVerifier } from './domain/tokens';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { buildRouteTable, createHttpApp, InFlight } from './entry-points/http/app';
+import { requireServerAdmin } from './entry-points/http/authentication';
 import type { Mount } from './entry-points/http/router';
 
 /** Cost bucket of the sandbox store: Shopify Plus restores 1000 points/s. */
@@ -36,6 +38,8 @@ export interface ServerHandle {
   /** The Express app (the policy test walks its router). */
   app: Express;
   http: http.Server;
+  /** The socket.io server (tests enumerate the events it registers). */
+  io: SocketIoServer;
   logger: Logger;
   /** Set when started with `demo: true`. */
   demo?: { email: string; password: string; workspaceId: string; pageId: string };
@@ -65,11 +69,14 @@ export function serverVersion(): string {
  */
 export async function startServer(options: ServerOptions = {}): Promise<ServerHandle> {
   const config = loadConfig(options);
+  // The demo account drives its own sandbox.
+  if (config.demo && !config.adminEmails.includes(DEMO_EMAIL)) config.adminEmails = [...config.adminEmails, DEMO_EMAIL];
   const logger = pino(
     {
       level: config.logLevel,
       base: { service: 'ionflux-server' },
       redact: ['req.headers.authorization', 'req.headers.cookie'],
+      serializers: { err: serializeError },
     },
     options.logDestination ? (options.logDestination as pino.DestinationStream) : pino.destination({ sync: false }),
   );
@@ -100,6 +107,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
         { rotated, keyId: secrets.keyring.currentKeyId },
         're-encrypted stored credentials with the current key',
       );
+    const revocations = await useCases.accounts.loadRevokedSessions();
+    if (revocations > 0) logger.info({ revocations }, 'loaded revoked sessions');
     const demo = config.demo ? await seedDemo(useCases) : undefined;
 
     let shuttingDown = false;
@@ -117,16 +126,31 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
         path: '/sandbox',
         // A Shopify Plus dev store (1000 points/s; https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits):
         // a year of orders pages through in seconds, while throttling still applies.
-        handler: createSandbox({ seed: config.sandboxSeed, shopifyBucket: SANDBOX_SHOPIFY_PLUS_BUCKET }).router,
+        handler: createSandbox({
+          seed: config.sandboxSeed,
+          shopifyBucket: SANDBOX_SHOPIFY_PLUS_BUCKET,
+          controlAccess: requireServerAdmin(useCases),
+        }).router,
         policy: {
           kind: 'sandbox',
           description:
-            'Loopback emulators of Shopify, TikTok and an OpenAI-compatible model (their own fake credentials)',
+            'Loopback emulators of Shopify, TikTok and an OpenAI-compatible model (their own fake credentials); ' +
+            'control endpoints (/sandbox/control/*, /sandbox/shopify/control/*, /sandbox/shopify/webhooks/deliver) ' +
+            'need a server admin',
         },
       });
     }
     const app = createHttpApp({ useCases, logger, routes, inFlight, mounts });
-    const server = http.createServer(app);
+    // A client has requestTimeoutMs to send a whole request (headers and body), checked every second; slower ones
+    // get 408 and are closed (Node's default would hold them for 300 s).
+    const server = http.createServer(
+      {
+        requestTimeout: config.requestTimeoutMs,
+        headersTimeout: Math.min(config.requestTimeoutMs, 60_000),
+        connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs),
+      },
+      app,
+    );
     server.keepAliveTimeout = 5_000;
     const realtime = createRealtime({
       httpServer: server,
@@ -169,6 +193,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
       routes,
       app,
       http: server,
+      io: realtime.io,
       logger,
       demo,
       close: () =>
@@ -199,6 +224,25 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     logger.flush();
     throw error;
   }
+}
+
+/** Error fields that may carry row contents or SQL parameters: never logged. */
+const UNLOGGED_ERROR_FIELDS = ['params', 'parameters', 'queryOptions', 'detail', 'where', 'internalQuery'];
+
+/**
+ * pino's error serializer, minus what database errors carry about the data: PGlite attaches the query's parameters
+ * (block content, message text), PostgreSQL's `detail` quotes failing rows. Causes are cleaned the same way.
+ */
+export function serializeError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown> | undefined;
+  const clean = (value: unknown, depth: number): unknown => {
+    if (!value || typeof value !== 'object' || depth > 5) return value;
+    const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    for (const field of UNLOGGED_ERROR_FIELDS) delete copy[field];
+    if (copy.cause) copy.cause = clean(copy.cause, depth + 1);
+    return copy;
+  };
+  return clean(serialized, 0);
 }
 
 /** Stops one server, or every server this process started when called without a handle. */

@@ -28,9 +28,9 @@ function port(value: string | undefined): number | undefined {
   return n;
 }
 
-/** `ionflux serve [--port N] [--data-dir DIR] [--database-url URL] [--demo]`: the server until Ctrl-C. */
+/** `ionflux serve [--port N] [--data-dir DIR] [--database-url URL] [--demo] [--sandbox]`: the server until Ctrl-C. */
 export async function serveCommand(
-  options: { port?: string; dataDir?: string; databaseUrl?: string; demo?: boolean },
+  options: { port?: string; dataDir?: string; databaseUrl?: string; demo?: boolean; sandbox?: boolean },
   io: CliIO,
 ): Promise<number> {
   const { startServer, ConfigError } = await import('@ionflux/server');
@@ -41,6 +41,7 @@ export async function serveCommand(
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
       ...(options.demo ? { demo: true } : {}),
+      ...(options.sandbox ? { sandbox: true } : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);

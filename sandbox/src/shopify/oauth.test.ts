@@ -86,7 +86,7 @@ describe('Shopify OAuth (authorization code grant)', () => {
     const redirect = await authorize({
       client_id: clientId,
       scope: 'read_orders',
-      redirect_uri: 'http://localhost/cb',
+      redirect_uri: 'http://127.0.0.1:5678/callback',
       state: 's',
     });
     const code = new URL(redirect.headers.get('location')!).searchParams.get('code')!;
@@ -113,7 +113,7 @@ describe('Shopify OAuth (authorization code grant)', () => {
     const redirect = await authorize({
       client_id: clientId,
       scope: 'read_orders',
-      redirect_uri: 'http://localhost/cb',
+      redirect_uri: 'http://127.0.0.1:5678/callback',
       'grant_options[]': 'per-user',
     });
     const code = new URL(redirect.headers.get('location')!).searchParams.get('code')!;
@@ -129,7 +129,7 @@ describe('Shopify OAuth (authorization code grant)', () => {
     const redirect = await authorize({
       client_id: clientId,
       scope: 'read_orders',
-      redirect_uri: 'http://localhost/cb',
+      redirect_uri: 'http://127.0.0.1:5678/callback',
     });
     const code = new URL(redirect.headers.get('location')!).searchParams.get('code')!;
     expect((await exchange({ client_id: clientId, client_secret: 'wrong', code })).status).toBe(401);
@@ -137,14 +137,48 @@ describe('Shopify OAuth (authorization code grant)', () => {
     expect((await exchange({ client_id: clientId, client_secret: clientSecret, code })).status).toBe(400);
   });
 
+  it("redirects only to the app's allowed redirection URLs (exact match), never elsewhere", async () => {
+    expect(SANDBOX_CREDENTIALS.shopify.redirectUrls).toContain('http://127.0.0.1:5678/callback');
+    for (const redirect_uri of [
+      'https://evil.example/cb',
+      'http://127.0.0.1:5678/callback/other',
+      'http://127.0.0.1:5679/callback',
+      'http://127.0.0.1:5678/callback?next=https://evil.example',
+      'http://user@127.0.0.1:5678/callback',
+      'http://localhost/cb',
+    ]) {
+      const response = await authorize({ client_id: clientId, scope: 'read_orders', redirect_uri });
+      expect({ redirect_uri, status: response.status, location: response.headers.get('location') }).toEqual({
+        redirect_uri,
+        status: 400,
+        location: null,
+      });
+      expect(await response.json()).toMatchObject({
+        error: 'invalid_request',
+        error_description: expect.stringMatching(/not whitelisted/),
+      });
+    }
+    const allowed = await authorize({
+      client_id: clientId,
+      scope: 'read_orders',
+      redirect_uri: 'http://localhost:5678/rest/oauth2-credential/callback',
+    });
+    expect(allowed.status).toBe(302);
+    expect(new URL(allowed.headers.get('location')!).origin).toBe('http://localhost:5678');
+  });
+
   it('rejects bad authorize requests with clear 4xx errors', async () => {
-    expect((await authorize({ scope: 'read_orders', redirect_uri: 'http://localhost/cb' })).status).toBe(400);
-    expect((await authorize({ client_id: 'someone-else', redirect_uri: 'http://localhost/cb' })).status).toBe(400);
+    expect((await authorize({ scope: 'read_orders', redirect_uri: 'http://127.0.0.1:5678/callback' })).status).toBe(
+      400,
+    );
+    expect(
+      (await authorize({ client_id: 'someone-else', redirect_uri: 'http://127.0.0.1:5678/callback' })).status,
+    ).toBe(400);
     expect((await authorize({ client_id: clientId, redirect_uri: 'javascript:alert(1)' })).status).toBe(400);
     const scope = await authorize({
       client_id: clientId,
       scope: 'steal_everything',
-      redirect_uri: 'http://localhost/cb',
+      redirect_uri: 'http://127.0.0.1:5678/callback',
     });
     expect(scope.status).toBe(400);
     expect(await scope.json()).toMatchObject({ error: 'invalid_scope' });

@@ -5,13 +5,16 @@
  *   GET  /admin/oauth/authorize                 authorization code grant, step 1 (auto-approved consent)
  *   POST /admin/oauth/access_token              authorization code grant, step 2
  *
- * plus sandbox control endpoints (no Shopify equivalent; they stand in for things a merchant does in the admin):
+ * plus sandbox control endpoints (no Shopify equivalent; they stand in for things a merchant does in the admin),
+ * behind `controlAccess` when given (the IONFLUX server requires a server admin):
  *
- *   POST /webhooks/deliver    sign and POST an order webhook to a loopback address
+ *   POST /webhooks/deliver    sign and POST an order webhook to an address subscribed with webhookSubscriptionCreate
  *   POST /control/orders      create an order (e.g. a $150 order) and fire subscribed orders/create webhooks
+ *
+ * Deliveries report the target's status code, never its body: the sandbox must not be a way to read local services.
  */
 import express from 'express';
-import type { NextFunction, Request, Response, Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { GraphQLError, execute, parse, validate } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +25,8 @@ import { ShopifyTokenStore, signShopifyQuery } from './oauth';
 import { CostBucket, SINGLE_QUERY_MAX_COST, actualQueryCost, requestedQueryCost } from './query-cost';
 import { InvalidStoreInputError } from './store';
 import type { FinancialStatus, ShopifyStore, StoreOrder } from './store';
-import { WebhookRegistry, deliverWebhook, isLoopbackUrl, orderPayload, topicFromRest, topicToRest } from './webhooks';
+import { isRegisteredRedirect } from '../shared/redirects';
+import { WebhookRegistry, deliverWebhook, orderPayload, topicFromRest, topicToRest } from './webhooks';
 import type { DeliveryResult } from './webhooks';
 import type { FaultInjector } from '../shared/faults';
 
@@ -41,6 +45,10 @@ export interface ShopifyEmulatorOptions {
   clock: () => number;
   /** Bucket size and restore rate per second (the default 2000 / 100 is a Standard plan store; Plus restores 1000/s). */
   bucket?: { maximumAvailable: number; restoreRate: number };
+  /** The app's allowed redirection URLs (exact match); default SANDBOX_CREDENTIALS.shopify.redirectUrls. */
+  redirectUrls: readonly string[];
+  /** Runs before the control endpoints (/control/*, /webhooks/deliver): the host's admin check. */
+  controlAccess?: RequestHandler;
 }
 
 let cachedSchema: GraphQLSchema | null = null;
@@ -80,6 +88,15 @@ function faultBody(status: number): unknown {
   return { errors: 'Internal Server Error' };
 }
 
+/** Two callback URLs name the same address (after URL normalization). */
+function sameAddress(a: string, b: string): boolean {
+  try {
+    return new URL(a).href === new URL(b).href;
+  } catch {
+    return false;
+  }
+}
+
 export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
   const router = express.Router();
   const { store, faults } = options;
@@ -96,6 +113,8 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
   const bucketConfig = options.bucket ?? { maximumAvailable: 2000, restoreRate: 100 };
   const bucket = new CostBucket(bucketConfig.maximumAvailable, bucketConfig.restoreRate, options.clock);
 
+  // Control endpoints are authorized before their bodies are even read.
+  if (options.controlAccess) router.use(['/control', '/webhooks'], options.controlAccess);
   router.use(express.json({ limit: '1mb' }));
   router.use(express.urlencoded({ extended: true, limit: '1mb' }));
   router.use(express.text({ type: 'application/graphql', limit: '1mb' }));
@@ -217,6 +236,14 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
     } catch {
       return oauthError(res, 400, 'invalid_request', 'The redirect_uri is missing or is not an absolute http(s) URL.');
     }
+    // Shopify refuses (and never redirects to) a URL that is not one of the app's allowed redirection URLs.
+    if (!isRegisteredRedirect(redirectUri, options.redirectUrls))
+      return oauthError(
+        res,
+        400,
+        'invalid_request',
+        "The redirect_uri is not whitelisted: add it to the app's allowed redirection URLs (redirect_urls).",
+      );
     const scopeParam = typeof q.scope === 'string' ? q.scope : '';
     const scope = scopeParam
       .split(',')
@@ -320,11 +347,17 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
         `topic must be an orders topic (${['orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled', 'orders/fulfilled'].join(', ')})`,
         'topic',
       );
-    if (typeof body.address !== 'string' || !isLoopbackUrl(body.address))
+    // Only to an address an app subscribed to this topic (webhookSubscriptionCreate with its access token): the
+    // sandbox never POSTs to an address someone merely names here.
+    const subscribed =
+      typeof body.address === 'string'
+        ? webhooks.forTopic(topicFromRest(topic)!).find((s) => sameAddress(s.uri, body.address as string))
+        : undefined;
+    if (!subscribed)
       return controlError(
         res,
         400,
-        'address must be an http(s) URL on a loopback host (127.0.0.1, ::1, localhost)',
+        `address must be the callback URL of a webhook subscription for ${topic}; subscribe it first with the webhookSubscriptionCreate mutation`,
         'address',
       );
     let payload: unknown;
@@ -337,7 +370,7 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
       if (!order) return controlError(res, 404, `order ${String(body.orderId)} does not exist`, 'orderId');
       payload = orderPayload(store, order);
     }
-    const result = await deliverTo(body.address, topic, payload);
+    const result = await deliverTo(subscribed.uri, topic, payload);
     return res.status(200).json({ delivery: result });
   });
 

@@ -24,7 +24,8 @@ beforeAll(async () => {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       received.push({ headers: req.headers, body, path: req.url ?? '' });
-      res.writeHead(req.url === '/fail' ? 500 : 200).end('ok');
+      // What a local service might answer (an access token, say): it must never come back through the sandbox.
+      res.writeHead(req.url === '/fail' ? 500 : 200).end('{"accessToken":"SECRET-REPLY-BODY"}');
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -88,7 +89,30 @@ describe('webhook signing', () => {
   });
 });
 
+async function graphql(query: string, variables: Record<string, unknown>) {
+  const response = await fetch(`${sandbox.url}/sandbox/shopify/admin/api/2025-10/graphql.json`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': SANDBOX_CREDENTIALS.shopify.accessToken },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as any;
+}
+
+async function subscribe(uri: string, topic = 'ORDERS_CREATE') {
+  const created = await graphql(
+    'mutation($topic: WebhookSubscriptionTopic!, $sub: WebhookSubscriptionInput!) { webhookSubscriptionCreate(topic: $topic, webhookSubscription: $sub) { webhookSubscription { id } userErrors { message } } }',
+    { topic, sub: { uri, format: 'JSON' } },
+  );
+  expect(created.data.webhookSubscriptionCreate.userErrors).toEqual([]);
+  return created.data.webhookSubscriptionCreate.webhookSubscription.id as string;
+}
+
 describe('webhook delivery', () => {
+  beforeAll(async () => {
+    await subscribe(`${receiverUrl}/hooks`);
+    await subscribe(`${receiverUrl}/fail`);
+  });
+
   it('POSTs a signed orders/create payload with Shopify headers', async () => {
     received.length = 0;
     const store = generateStore(42, '2026-02-01');
@@ -113,19 +137,62 @@ describe('webhook delivery', () => {
     expect(payload.admin_graphql_api_id).toBe(`gid://shopify/Order/${order.legacyId}`);
   });
 
-  it('reports failed deliveries and refuses non-loopback targets', async () => {
+  it('reports failed deliveries by status only, and refuses non-loopback targets', async () => {
     const failed = await post('/webhooks/deliver', { topic: 'orders/create', address: `${receiverUrl}/fail` });
     expect(failed.body.delivery).toMatchObject({ delivered: false, status: 500 });
     const remote = await post('/webhooks/deliver', { topic: 'orders/create', address: 'https://example.com/hook' });
     expect(remote.status).toBe(400);
-    const badTopic = await post('/webhooks/deliver', { topic: 'carts/create', address: receiverUrl });
+    const badTopic = await post('/webhooks/deliver', { topic: 'carts/create', address: `${receiverUrl}/hooks` });
     expect(badTopic.status).toBe(400);
     const missing = await post('/webhooks/deliver', {
       topic: 'orders/create',
-      address: receiverUrl,
+      address: `${receiverUrl}/hooks`,
       orderId: 'gid://shopify/Order/1',
     });
     expect(missing.status).toBe(404);
+  });
+
+  it("never returns the target's reply body", async () => {
+    const { status, body } = await post('/webhooks/deliver', {
+      topic: 'orders/create',
+      address: `${receiverUrl}/hooks`,
+    });
+    expect(status).toBe(200);
+    expect(body.delivery).toMatchObject({ delivered: true, status: 200 });
+    expect(body.delivery).not.toHaveProperty('responseBody');
+    expect(JSON.stringify(body)).not.toContain('SECRET-REPLY-BODY');
+  });
+
+  it('delivers only to addresses subscribed with webhookSubscriptionCreate (every spelling of loopback refused)', async () => {
+    received.length = 0;
+    const port = new URL(receiverUrl).port;
+    const sandboxPort = new URL(sandbox.url).port;
+    const unsubscribed = [
+      `${receiverUrl}/other`,
+      `http://127.1:${port}/other`,
+      `http://0x7f000001:${port}/other`,
+      `http://2130706433:${port}/other`,
+      `http://localhost:${port}/hooks`,
+      `${receiverUrl}/hooks?x=1`,
+      // The classic: the server's own endpoints.
+      `http://127.1:${sandboxPort}/sandbox/control/faults`,
+    ];
+    for (const address of unsubscribed) {
+      const refused = await post('/webhooks/deliver', { topic: 'orders/create', address });
+      expect({ address, status: refused.status, field: refused.body.errors?.[0]?.field }).toEqual({
+        address,
+        status: 400,
+        field: 'address',
+      });
+    }
+    // Subscribed for orders/create only: another topic to the same address is refused too.
+    const otherTopic = await post('/webhooks/deliver', { topic: 'orders/paid', address: `${receiverUrl}/hooks` });
+    expect(otherTopic.status).toBe(400);
+    // Sentinel: a delivery that must arrive, after all of the above; only it reached the receiver.
+    expect((await post('/webhooks/deliver', { topic: 'orders/create', address: `${receiverUrl}/hooks` })).status).toBe(
+      200,
+    );
+    expect(received.map((r) => r.path)).toEqual(['/hooks']);
   });
 
   it('fires orders/create to subscriptions made with webhookSubscriptionCreate when a $150 order is created', async () => {
@@ -160,8 +227,16 @@ describe('webhook delivery', () => {
     const { status, body } = await post('/control/orders', { total: '150.00', email: 'vip@example.com' });
     expect(status).toBe(201);
     expect(body.order.totalPrice).toBe('150.00');
-    expect(body.deliveries).toHaveLength(1);
-    expect(body.deliveries[0]).toMatchObject({ delivered: true, topic: 'orders/create' });
+    // Every orders/create subscription got it (the two of the delivery tests, and this one).
+    expect(body.deliveries.map((d: { address: string }) => new URL(d.address).pathname).sort()).toEqual([
+      '/fail',
+      '/hooks',
+      '/sentinel',
+    ]);
+    expect(body.deliveries.find((d: { address: string }) => d.address.endsWith('/sentinel'))).toMatchObject({
+      delivered: true,
+      topic: 'orders/create',
+    });
     const hit = received.find((r) => r.path === '/sentinel')!;
     const payload = JSON.parse(hit.body);
     expect(payload.total_price).toBe('150.00');

@@ -460,7 +460,7 @@ export interface DeliveryResult {
   eventId: string;
   triggeredAt: string;
   durationMs: number;
-  responseBody: string | null;
+  /** Why it was not delivered (network error, timeout); never the target's response body. */
   error: string | null;
 }
 
@@ -475,7 +475,7 @@ export interface DeliverOptions {
   timeoutMs?: number;
 }
 
-/** POSTs a signed webhook to a loopback address and reports what happened (never throws). */
+/** POSTs a signed webhook to a loopback address and reports what happened, without the reply's body (never throws). */
 export async function deliverWebhook(options: DeliverOptions): Promise<DeliveryResult> {
   const webhookId = randomUUID();
   const eventId = randomUUID();
@@ -488,7 +488,6 @@ export async function deliverWebhook(options: DeliverOptions): Promise<DeliveryR
       delivered: false,
       status: null,
       durationMs: 0,
-      responseBody: null,
       error: 'address must be an http(s) loopback URL (127.0.0.1, ::1 or localhost)',
     };
   }
@@ -511,13 +510,13 @@ export async function deliverWebhook(options: DeliverOptions): Promise<DeliveryR
       },
       body,
     });
-    const text = await response.text().catch(() => '');
+    // The body is drained and dropped: reporting it would let the sandbox read whatever answers at the address.
+    await response.body?.cancel().catch(() => undefined);
     return {
       ...base,
       delivered: response.status >= 200 && response.status < 300,
       status: response.status,
       durationMs: Date.now() - started,
-      responseBody: text.slice(0, 2000),
       error: null,
     };
   } catch (error) {
@@ -526,7 +525,6 @@ export async function deliverWebhook(options: DeliverOptions): Promise<DeliveryR
       delivered: false,
       status: null,
       durationMs: Date.now() - started,
-      responseBody: null,
       error: error instanceof Error ? error.message : String(error),
     };
   }

@@ -64,7 +64,7 @@ describe('TikTok OAuth v2', () => {
 
     const again = await fetch(
       url(
-        `/v2/auth/authorize/?client_key=${creds.clientKey}&response_type=code&scope=user.info.basic,video.list&redirect_uri=${encodeURIComponent('http://127.0.0.1:5678/cb')}&code_challenge=${challenge}`,
+        `/v2/auth/authorize/?client_key=${creds.clientKey}&response_type=code&scope=user.info.basic,video.list&redirect_uri=${encodeURIComponent('http://127.0.0.1:5678/callback/')}&code_challenge=${challenge}`,
       ),
       { redirect: 'manual' },
     );
@@ -76,7 +76,7 @@ describe('TikTok OAuth v2', () => {
         client_secret: creds.clientSecret,
         code: code2,
         grant_type: 'authorization_code',
-        redirect_uri: 'http://127.0.0.1:5678/cb',
+        redirect_uri: 'http://127.0.0.1:5678/callback/',
         code_verifier: verifier,
       }),
     );
@@ -151,6 +151,42 @@ describe('TikTok OAuth v2', () => {
       { redirect: 'manual' },
     );
     expect(unknownClient.status).toBe(400);
+  });
+});
+
+describe('TikTok redirect URIs', () => {
+  const authorizeWith = (redirectUri: string, scope = 'user.info.basic') =>
+    fetch(
+      url(
+        `/v2/auth/authorize/?client_key=${creds.clientKey}&response_type=code&scope=${scope}&redirect_uri=${encodeURIComponent(redirectUri)}&state=s`,
+      ),
+      { redirect: 'manual' },
+    );
+
+  it('redirects only to a URI registered for the app (loopback entries may leave the port open)', async () => {
+    for (const uri of ['http://127.0.0.1:5678/callback/', 'http://127.0.0.1:41234/callback/']) {
+      const ok = await authorizeWith(uri);
+      expect({ uri, status: ok.status }).toEqual({ uri, status: 302 });
+      expect(ok.headers.get('location')!.startsWith(uri)).toBe(true);
+    }
+    for (const uri of [
+      'https://evil.example/callback/',
+      'http://localhost:41234/callback/',
+      'http://127.0.0.1:5678/callback/?next=x',
+      'http://127.0.0.1:5678/other/',
+    ]) {
+      // Not even a scope error is reported by redirecting to an unregistered URI.
+      for (const scope of ['user.info.basic', 'steal.everything']) {
+        const refused = await authorizeWith(uri, scope);
+        expect({ uri, scope, status: refused.status, location: refused.headers.get('location') }).toEqual({
+          uri,
+          scope,
+          status: 400,
+          location: null,
+        });
+        expect(await refused.json()).toMatchObject({ error: 'invalid_request' });
+      }
+    }
   });
 });
 

@@ -16,6 +16,7 @@
  * from https://developers.tiktok.com/doc/tiktok-api-v2-error-handling. OAuth errors are `{ error, error_description,
  * log_id }` (https://developers.tiktok.com/doc/oauth-error-handling).
  */
+import { isRegisteredRedirect } from '../shared/redirects';
 import express from 'express';
 import type { Request, Response, Router } from 'express';
 import { createHash, randomBytes } from 'node:crypto';
@@ -153,6 +154,8 @@ export interface OpenApiOptions {
   tokens: TikTokTokenStore;
   clientKey: string;
   clientSecret: string;
+  /** Redirect URIs registered in the app's Login Kit configuration (see shared/redirects.ts). */
+  redirectUris: readonly string[];
   clock: () => number;
   limiters: { display: SlidingWindowLimiter; research: SlidingWindowLimiter };
 }
@@ -531,6 +534,14 @@ export function createOpenApiRouter(options: OpenApiOptions): Router {
     } catch {
       return oauthFail(res, 400, 'invalid_request', 'redirect_uri is missing or is not an absolute http(s) URL.');
     }
+    // Never redirect (not even an error) to a URI the app did not register.
+    if (!isRegisteredRedirect(redirectUri, options.redirectUris))
+      return oauthFail(
+        res,
+        400,
+        'invalid_request',
+        'redirect_uri is not registered for this app (Login Kit > Redirect URI); register it or use a registered one.',
+      );
     if (q.response_type !== 'code')
       return oauthFail(res, 400, 'unsupported_response_type', "response_type must be 'code'.");
     const scopes = (typeof q.scope === 'string' ? q.scope : '')

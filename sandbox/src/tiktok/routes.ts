@@ -33,6 +33,8 @@ export interface TikTokEmulatorOptions {
   clock: () => number;
   clientSecret: string;
   rateLimits?: Partial<TikTokRateLimits>;
+  /** Redirect URIs registered for the app (Login Kit); default SANDBOX_CREDENTIALS.tiktok.redirectUris. */
+  redirectUris?: readonly string[];
 }
 
 export function createTikTokRouter(options: TikTokEmulatorOptions): Router {
@@ -95,6 +97,7 @@ export function createTikTokRouter(options: TikTokEmulatorOptions): Router {
       tokens,
       clientKey: creds.clientKey,
       clientSecret: options.clientSecret,
+      redirectUris: options.redirectUris ?? creds.redirectUris,
       clock: options.clock,
       limiters: {
         display: new SlidingWindowLimiter(limits.display, options.clock),

@@ -94,3 +94,17 @@ export async function revokeApiToken(
 export async function touchApiToken(db: Kysely<Database>, tokenId: string): Promise<void> {
   await db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', tokenId).execute();
 }
+
+/** Revokes every active token `userId` created, in one workspace or in all of them; returns the revoked rows. */
+export async function revokeApiTokensCreatedBy(
+  db: Kysely<Database>,
+  args: { userId: string; workspaceId?: string },
+): Promise<ApiTokenRow[]> {
+  let query = db
+    .updateTable('api_tokens')
+    .set({ revoked_at: new Date() })
+    .where('created_by', '=', args.userId)
+    .where('revoked_at', 'is', null);
+  if (args.workspaceId) query = query.where('workspace_id', '=', args.workspaceId);
+  return query.returning(columns).execute();
+}

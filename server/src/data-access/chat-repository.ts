@@ -153,14 +153,12 @@ function toChannel(row: ChannelListRow): Channel {
  */
 export async function listVisibleChannels(
   db: Db,
-  args: { workspaceId: string; userId: string | null; channelId?: string },
+  args: { workspaceId: string; userId: string; channelId?: string },
 ): Promise<Channel[]> {
   const userId = args.userId;
   let query = db
     .selectFrom('chat_channels as c')
-    .leftJoin('channel_members as cm', (join) =>
-      join.onRef('cm.channel_id', '=', 'c.id').on('cm.user_id', '=', userId ?? '00000000-0000-0000-0000-000000000000'),
-    )
+    .leftJoin('channel_members as cm', (join) => join.onRef('cm.channel_id', '=', 'c.id').on('cm.user_id', '=', userId))
     .select([
       'c.id',
       'c.workspace_id',
@@ -180,9 +178,8 @@ export async function listVisibleChannels(
       ) end`.as('unread_count'),
     )
     .where('c.workspace_id', '=', args.workspaceId);
-  // API tokens act for the whole workspace (agents post to any channel); users see public + their private channels.
-  if (userId !== null)
-    query = query.where((eb) => eb.or([eb('c.visibility', '=', 'public'), eb('cm.user_id', 'is not', null)]));
+  // Public channels and the viewer's private ones (an API token's viewer is its creator).
+  query = query.where((eb) => eb.or([eb('c.visibility', '=', 'public'), eb('cm.user_id', 'is not', null)]));
   if (args.channelId) query = query.where('c.id', '=', args.channelId);
   const rows = await query.orderBy('c.name').execute();
   return rows.map(toChannel);

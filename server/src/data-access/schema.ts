@@ -229,6 +229,13 @@ export interface ApiTokensTable {
   revoked_at: NullableTimestamp;
 }
 
+export interface RevokedSessionsTable {
+  session_id: string;
+  user_id: string;
+  revoked_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
@@ -247,6 +254,7 @@ export interface Database {
   prompts: PromptsTable;
   notifications: NotificationsTable;
   api_tokens: ApiTokensTable;
+  revoked_sessions: RevokedSessionsTable;
 }
 
 /** JSON text for a JSONB parameter (pg would turn a JS array into a PostgreSQL array otherwise). */

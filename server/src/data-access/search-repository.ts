@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { SearchHit } from '../domain/model';
+import type { SearchHit, SnippetSegment } from '../domain/model';
 import { isoRequired, type Database } from './schema';
 
 export type SearchableType = SearchHit['type'];
@@ -16,18 +17,64 @@ interface HitRow {
   created_at: Date;
 }
 
-const HEADLINE = 'MaxFragments=1, MaxWords=24, MinWords=8, StartSel=<b>, StopSel=</b>';
+/**
+ * ts_headline options with highlight markers that cannot come from the text: fresh random ones per query. The
+ * headline is then split on them into plain-text segments, so no markup is ever mixed with what users wrote.
+ */
+function headlineMarkers(): { options: string; start: string; stop: string } {
+  const nonce = randomBytes(12).toString('hex');
+  const start = `ifxhl${nonce}s`;
+  const stop = `ifxhl${nonce}e`;
+  return { options: `MaxFragments=1, MaxWords=24, MinWords=8, StartSel=${start}, StopSel=${stop}`, start, stop };
+}
+
+/**
+ * A headline with `start`/`stop` markers -> segments `{ text, match }` (adjacent segments of the same kind merged,
+ * empty ones dropped).
+ *
+ * @example toSnippetSegments('the <s>holiday<e> plan', '<s>', '<e>')
+ *          // [{ text: 'the ', match: false }, { text: 'holiday', match: true }, { text: ' plan', match: false }]
+ */
+export function toSnippetSegments(headline: string, start: string, stop: string): SnippetSegment[] {
+  const segments: SnippetSegment[] = [];
+  const push = (text: string, match: boolean) => {
+    if (text === '') return;
+    const last = segments[segments.length - 1];
+    if (last && last.match === match) last.text += text;
+    else segments.push({ text, match });
+  };
+  let rest = headline;
+  while (rest.length > 0) {
+    const open = rest.indexOf(start);
+    if (open === -1) {
+      push(rest, false);
+      break;
+    }
+    push(rest.slice(0, open), false);
+    const afterOpen = rest.slice(open + start.length);
+    const close = afterOpen.indexOf(stop);
+    if (close === -1) {
+      push(afterOpen, true);
+      break;
+    }
+    push(afterOpen.slice(0, close), true);
+    rest = afterOpen.slice(close + stop.length);
+  }
+  return segments;
+}
 
 /**
  * Full-text search over pages, blocks, messages and prompts of one workspace, ranked together. `tsquery` is a
  * `to_tsquery` expression built by the caller from sanitized words. Private channels only show to their members
- * (`viewerUserId`); null (API tokens) sees every channel of the workspace.
+ * (`viewerUserId`: the user, or the creator of an API token).
  */
 export async function searchWorkspace(
   db: Kysely<Database>,
-  args: { workspaceId: string; tsquery: string; types: SearchableType[]; viewerUserId: string | null; limit: number },
+  args: { workspaceId: string; tsquery: string; types: SearchableType[]; viewerUserId: string; limit: number },
 ): Promise<SearchHit[]> {
   const q = sql`to_tsquery('english', ${args.tsquery})`;
+  const markers = headlineMarkers();
+  const HEADLINE = markers.options;
   const parts = [];
   if (args.types.includes('page')) {
     parts.push(sql`(select 'page' as type, p.id, p.title, ts_headline('english', p.title, ${q}, ${HEADLINE}) as snippet,
@@ -45,10 +92,7 @@ export async function searchWorkspace(
       order by rank desc limit ${args.limit})`);
   }
   if (args.types.includes('message')) {
-    const visible =
-      args.viewerUserId === null
-        ? sql`true`
-        : sql`(c.visibility = 'public' or exists (select 1 from channel_members cm where cm.channel_id = c.id and cm.user_id = ${args.viewerUserId}))`;
+    const visible = sql`(c.visibility = 'public' or exists (select 1 from channel_members cm where cm.channel_id = c.id and cm.user_id = ${args.viewerUserId}))`;
     parts.push(sql`(select 'message' as type, m.id, '#' || c.name as title, ts_headline('english', m.text, ${q}, ${HEADLINE}) as snippet,
         ts_rank(m.search, ${q}) as rank, null::uuid as page_id, m.channel_id, null::uuid as library_id, m.created_at
       from chat_messages m join chat_channels c on c.id = m.channel_id and c.workspace_id = m.workspace_id
@@ -71,7 +115,7 @@ export async function searchWorkspace(
     type: row.type,
     id: row.id,
     title: row.title,
-    snippet: row.snippet,
+    snippet: toSnippetSegments(row.snippet, markers.start, markers.stop),
     rank: Number(row.rank),
     pageId: row.page_id,
     channelId: row.channel_id,

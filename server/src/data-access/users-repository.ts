@@ -107,3 +107,58 @@ export async function revokeRefreshFamily(db: Kysely<Database>, familyId: string
     .where('revoked_at', 'is', null)
     .execute();
 }
+
+export async function updatePasswordHash(db: Kysely<Database>, args: { userId: string; passwordHash: string }) {
+  await db
+    .updateTable('users')
+    .set({ password_hash: args.passwordHash, updated_at: new Date() })
+    .where('id', '=', args.userId)
+    .execute();
+}
+
+/** Session (refresh-token family) ids of a user that are not revoked yet. */
+export async function listLiveSessionIds(db: Kysely<Database>, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('refresh_tokens')
+    .select('family_id')
+    .distinct()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.family_id);
+}
+
+/** Records revoked sessions until `expiresAt` (when their last access token would expire anyway). */
+export async function insertRevokedSessions(
+  db: Kysely<Database>,
+  rows: Array<{ sessionId: string; userId: string; expiresAt: Date }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('revoked_sessions')
+    .values(rows.map((r) => ({ session_id: r.sessionId, user_id: r.userId, expires_at: r.expiresAt })))
+    .onConflict((oc) =>
+      oc.column('session_id').doUpdateSet((eb) => ({
+        expires_at: eb.fn('greatest', ['revoked_sessions.expires_at', eb.ref('excluded.expires_at')]),
+      })),
+    )
+    .execute();
+}
+
+/** Revocations still in force at `now` (loaded at start); expired ones are deleted on the way. */
+export async function listRevokedSessions(
+  db: Kysely<Database>,
+  now: Date,
+): Promise<Array<{ session_id: string; expires_at: Date }>> {
+  await db.deleteFrom('revoked_sessions').where('expires_at', '<=', now).execute();
+  return db.selectFrom('revoked_sessions').select(['session_id', 'expires_at']).execute();
+}
+
+export async function deleteUser(db: Kysely<Database>, userId: string): Promise<boolean> {
+  const result = await db.deleteFrom('users').where('id', '=', userId).executeTakeFirst();
+  return result.numDeletedRows === 1n;
+}
+
+export async function userExists(db: Kysely<Database>, userId: string): Promise<boolean> {
+  return (await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst()) !== undefined;
+}

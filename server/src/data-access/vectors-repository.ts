@@ -58,6 +58,7 @@ export async function queryVectorDocuments(
         select id, text, metadata, 1 - (embedding::vector <=> ${`[${args.embedding.join(',')}]`}::vector) as score
         from vector_documents
         where workspace_id = ${args.workspaceId}::uuid and namespace = ${args.namespace} and dimensions = ${args.embedding.length}
+          and norm > 0
         order by embedding::vector <=> ${`[${args.embedding.join(',')}]`}::vector, id
         limit ${args.topK}`.execute(db)
     : await sql<{ id: string; text: string; metadata: Record<string, unknown>; score: number }>`

@@ -229,3 +229,29 @@ export async function markInvitationAccepted(db: Db, args: { invitationId: strin
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }
+
+/** Workspaces `userId` owns, with how many owners and members each has (account deletion checks them). */
+export async function listOwnedWorkspaces(
+  db: Db,
+  userId: string,
+): Promise<Array<{ id: string; name: string; owners: number; members: number }>> {
+  const result = await sql<{ id: string; name: string; owners: number; members: number }>`
+    select w.id, w.name,
+      (select count(*)::int from workspace_members o where o.workspace_id = w.id and o.role = 'owner') as owners,
+      (select count(*)::int from workspace_members a where a.workspace_id = w.id) as members
+    from workspaces w
+    join workspace_members m on m.workspace_id = w.id and m.user_id = ${userId} and m.role = 'owner'
+    order by w.name`.execute(db);
+  return result.rows;
+}
+
+/** Deletes a workspace and (by cascade) everything in it. */
+export async function deleteWorkspace(db: Db, workspaceId: string): Promise<void> {
+  await db.deleteFrom('workspaces').where('id', '=', workspaceId).execute();
+}
+
+/** Ids of the workspaces `userId` belongs to. */
+export async function listWorkspaceIdsOfUser(db: Db, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('workspace_members').select('workspace_id').where('user_id', '=', userId).execute();
+  return rows.map((r) => r.workspace_id);
+}

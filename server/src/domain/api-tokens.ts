@@ -4,6 +4,7 @@ import {
   insertApiToken,
   listApiTokens,
   revokeApiToken,
+  revokeApiTokensCreatedBy,
   toApiToken,
   touchApiToken,
   type ApiTokenRow,
@@ -43,6 +44,8 @@ export class ApiTokens {
         `You cannot create a token with more rights (${args.role}) than your own (${access.role})`,
       );
     const token = generateOpaqueToken('ifx');
+    const createdBy = actingUserId(access);
+    if (!createdBy) throw forbidden('api_token_not_allowed', 'API tokens cannot create API tokens; sign in as a user');
     const row = await insertApiToken(this.#ctx.db, {
       workspaceId: access.workspaceId,
       name: args.name.trim(),
@@ -50,7 +53,7 @@ export class ApiTokens {
       scopes: [...new Set(args.scopes)],
       tokenHash: hashToken(token),
       tokenPrefix: token.slice(0, 12),
-      createdBy: actingUserId(access),
+      createdBy,
       expiresAt: args.expiresInDays ? new Date(Date.now() + args.expiresInDays * 86_400_000) : null,
     });
     return { apiToken: toApiToken(row), token };
@@ -68,6 +71,17 @@ export class ApiTokens {
     return toApiToken(row);
   }
 
+  /**
+   * Revokes, for good, every active token `userId` created (in one workspace, or everywhere): a token dies with its
+   * creator's membership, password change and account. Returns how many were revoked.
+   */
+  async revokeCreatedBy(args: { userId: string; workspaceId?: string }): Promise<number> {
+    const rows = await revokeApiTokensCreatedBy(this.#ctx.db, args);
+    this.#cache.clear();
+    for (const row of rows) this.#ctx.events.emit('apiToken.revoked', { tokenId: row.id });
+    return rows.length;
+  }
+
   /** What an API token is (the n8n credential test calls this): its workspace, role and scopes. */
   async describe(
     actor: Extract<Actor, { kind: 'apiToken' }>,
@@ -82,7 +96,10 @@ export class ApiTokens {
   async isActive(tokenId: string): Promise<boolean> {
     const row = await findApiTokenById(this.#ctx.db, tokenId);
     return (
-      row !== undefined && row.revoked_at === null && (row.expires_at === null || row.expires_at.getTime() > Date.now())
+      row !== undefined &&
+      row.revoked_at === null &&
+      row.created_by !== null &&
+      (row.expires_at === null || row.expires_at.getTime() > Date.now())
     );
   }
 
@@ -108,6 +125,12 @@ export class ApiTokens {
         this.#ctx.logger.warn({ err: error }, 'could not record API token use'),
       );
     }
+    // A token acts as its creator; one whose creator's account is gone (created_by set null) acts as nobody.
+    if (!row.created_by)
+      throw unauthorized(
+        'api_token_creator_left',
+        'The user who created this API token no longer exists, so the token stopped working; create a new one',
+      );
     return {
       kind: 'apiToken',
       tokenId: row.id,
@@ -115,6 +138,8 @@ export class ApiTokens {
       role: row.role,
       scopes: row.scopes as ApiTokenScope[],
       name: row.name,
+      createdBy: row.created_by,
+      ...(row.expires_at ? { expiresAtMs: row.expires_at.getTime() } : {}),
     };
   }
 }

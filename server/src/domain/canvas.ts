@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appPath } from './app-path';
 import {
   deleteBlock,
   findBlock,
@@ -26,10 +27,8 @@ import { actingUserId } from './workspace-access';
 
 const MAX_CONTENT_BYTES = 64 * 1024;
 const httpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.domain }).max(2000);
-const imageUrl = z.union([
-  httpUrl,
-  z.string().regex(/^\/[^\s]{0,1999}$/, 'use an http(s) URL or a path starting with /'),
-]);
+/** An http(s) URL, or a real path of this app (never `//host` or `/\\host`, which browsers treat as other sites). */
+const imageUrl = z.union([httpUrl, appPath]);
 
 /** The content document of each block type. Unknown fields are rejected so typos surface as 400s. */
 export const blockContentSchemas = {
@@ -376,7 +375,7 @@ function requireWriter(access: WorkspaceAccess): void {
 function versionConflict(current: Block) {
   return conflict(
     'version_conflict',
-    `The block changed since version you edited (now at version ${current.version}); merge with details.current and retry with baseVersion ${current.version}`,
+    `The block changed since the version you edited (now at version ${current.version}); merge with details.current and retry with baseVersion ${current.version}`,
     { current },
   );
 }

@@ -22,7 +22,7 @@ import {
 import { findMembershipRole } from '../data-access/workspaces-repository';
 import { conflict, forbidden, invalidRequest, isUniqueViolation, notFound } from '../errors';
 import { boundedJson } from './bounded-json';
-import { hasRole, type AppContext, type WorkspaceAccess } from './context';
+import { actingAsUserId, hasRole, type AppContext, type WorkspaceAccess } from './context';
 import { KeyedMutex } from './keyed-mutex';
 import type { Channel, Message } from './model';
 import type { Notifications } from './notifications';
@@ -81,14 +81,15 @@ export class Chat {
     this.#notifications = notifications;
   }
 
+  /** Channels the caller can see; an API token sees what its creator sees (public + the creator's private ones). */
   listChannels(access: WorkspaceAccess): Promise<Channel[]> {
-    return listVisibleChannels(this.#ctx.db, { workspaceId: access.workspaceId, userId: userIdOf(access) });
+    return listVisibleChannels(this.#ctx.db, { workspaceId: access.workspaceId, userId: actingAsUserId(access.actor) });
   }
 
   async getChannel(access: WorkspaceAccess, channelId: string): Promise<Channel> {
     const [channel] = await listVisibleChannels(this.#ctx.db, {
       workspaceId: access.workspaceId,
-      userId: userIdOf(access),
+      userId: actingAsUserId(access.actor),
       channelId,
     });
     if (!channel) throw notFound('channel');
@@ -118,6 +119,8 @@ export class Chat {
     args: { name: string; visibility: 'public' | 'private'; topic: string; memberIds: string[] },
   ): Promise<Channel> {
     const creator = userIdOf(access);
+    // A private channel an API token creates is visible to the token's creator, as whom the token acts.
+    const firstMember = actingAsUserId(access.actor);
     await this.#assertWorkspaceMembers(access.workspaceId, args.memberIds, 'memberIds');
     let channelId: string;
     try {
@@ -129,7 +132,7 @@ export class Chat {
           topic: args.topic,
           createdBy: creator,
         });
-        for (const userId of new Set([...(creator ? [creator] : []), ...args.memberIds])) {
+        for (const userId of new Set([firstMember, ...args.memberIds])) {
           await addChannelMember(tx, { workspaceId: access.workspaceId, channelId: row.id, userId });
         }
         return row.id;
@@ -259,7 +262,10 @@ export class Chat {
     return result;
   }
 
-  /** History or catch-up: `after` returns messages with seq > after (ascending); otherwise the newest `limit`. */
+  /**
+   * History or catch-up: `after` returns the oldest `limit` messages with seq > after (and < before, when given);
+   * otherwise the newest `limit` (before `before`, when given). Ascending either way.
+   */
   async listMessages(
     access: WorkspaceAccess,
     args: { channelId: string; after?: number; afterMessageId?: string; before?: number; limit: number },
@@ -278,6 +284,10 @@ export class Chat {
         ]);
       after = anchor.seq;
     }
+    if (after !== undefined && args.before !== undefined && args.before <= after)
+      throw invalidRequest([
+        { path: 'before', message: `must be greater than after (${after}): the range after < seq < before is empty` },
+      ]);
     const rows = await listMessages(this.#ctx.db, {
       channelId: channel.id,
       afterSeq: after,
@@ -392,9 +402,9 @@ export class Chat {
     return row;
   }
 
+  /** Private channels show to their members only; an API token acts as its creator here too. */
   async #assertCanSee(access: WorkspaceAccess, row: ChannelRow): Promise<void> {
-    const userId = userIdOf(access);
-    if (row.visibility === 'private' && userId !== null && !(await this.#isChannelMember(row.id, userId)))
+    if (row.visibility === 'private' && !(await this.#isChannelMember(row.id, actingAsUserId(access.actor))))
       throw notFound('channel');
   }
 

@@ -7,9 +7,13 @@ import type { ApiTokenScope, Block, Message, Notification, Page } from './model'
 import type { SecretKeyring } from './secrets/index';
 import type { AccessTokenVerifier } from './tokens';
 
-/** Who is calling: a signed-in user, or an API token that acts for one workspace (an agent in n8n). */
+/**
+ * Who is calling: a signed-in user, or an API token that acts for one workspace (an agent in n8n). An API token acts
+ * as the user who created it, limited by its scopes and role, and only while that user is still a member.
+ * `expiresAtMs` is when the credential stops working (sockets re-check it on every event).
+ */
 export type Actor =
-  | { kind: 'user'; userId: string; sessionId: string }
+  | { kind: 'user'; userId: string; sessionId: string; expiresAtMs?: number }
   | {
       kind: 'apiToken';
       tokenId: string;
@@ -17,7 +21,20 @@ export type Actor =
       role: Exclude<WorkspaceRole, 'owner'>;
       scopes: ApiTokenScope[];
       name: string;
+      /** The user the token acts as. */
+      createdBy: string;
+      expiresAtMs?: number;
     };
+
+/** The user whose visibility an actor has: the user, or the API token's creator. */
+export function actingAsUserId(actor: Actor): string {
+  return actor.kind === 'user' ? actor.userId : actor.createdBy;
+}
+
+/** A stable key per principal (rate limits, socket connection counts). */
+export function principalKey(actor: Actor): string {
+  return actor.kind === 'user' ? `user:${actor.userId}` : `token:${actor.tokenId}`;
+}
 
 /** An actor already checked against one workspace: every use case below scopes its queries by `workspaceId`. */
 export interface WorkspaceAccess {
@@ -76,6 +93,9 @@ export interface AppContext {
   jwtKey: Uint8Array;
   /** Verifies access tokens signed with jwtKey (with a cache of already verified ones). */
   accessTokens: AccessTokenVerifier;
-  /** Sessions revoked in this process (logout, refresh-token reuse) whose access tokens must stop working now. */
+  /**
+   * Revoked sessions (logout, refresh-token reuse, password change, account deletion) -> until when their access
+   * tokens could still be valid. Persisted in `revoked_sessions` and loaded at start, so a restart forgets none.
+   */
   revokedSessions: Map<string, number>;
 }

@@ -250,12 +250,22 @@ export const ApiTokenSchema = z
   .meta({ id: 'ApiToken' });
 export type ApiToken = z.infer<typeof ApiTokenSchema>;
 
+export const SnippetSegmentSchema = z
+  .object({
+    text: z.string().describe('Plain text as users wrote it: render it as text, never as HTML'),
+    match: z.boolean().describe('true for words that matched the query (highlight them)'),
+  })
+  .meta({ id: 'SnippetSegment' });
+export type SnippetSegment = z.infer<typeof SnippetSegmentSchema>;
+
 export const SearchHitSchema = z
   .object({
     type: z.enum(['page', 'block', 'message', 'prompt']),
     id,
     title: z.string(),
-    snippet: z.string().describe('Matching text with <b>highlights</b>'),
+    snippet: z
+      .array(SnippetSegmentSchema)
+      .describe('The matching passage as plain-text segments; the matched words have match=true (no markup)'),
     rank: z.number(),
     pageId: id.nullable(),
     channelId: id.nullable(),

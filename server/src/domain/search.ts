@@ -1,6 +1,6 @@
 import { searchWorkspace, type SearchableType } from '../data-access/search-repository';
 import { invalidRequest } from '../errors';
-import type { AppContext, WorkspaceAccess } from './context';
+import { actingAsUserId, type AppContext, type WorkspaceAccess } from './context';
 import type { SearchHit } from './model';
 
 /**
@@ -36,7 +36,7 @@ export class Search {
       workspaceId: access.workspaceId,
       tsquery,
       types: args.types,
-      viewerUserId: access.actor.kind === 'user' ? access.actor.userId : null,
+      viewerUserId: actingAsUserId(access.actor),
       limit: args.limit,
     });
   }

@@ -49,11 +49,13 @@ export async function verifyAccessToken(args: { token: string; key: Uint8Array }
       issuer: ISSUER,
       audience: AUDIENCE,
       algorithms: ['HS256'],
+      // A token without an expiry would work forever: refuse it even when it carries a valid signature.
+      requiredClaims: ['exp', 'iat', 'sub'],
     });
     if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
       throw unauthorized('invalid_token', 'The bearer token is not an IONFLUX access token; log in again');
     }
-    return { userId: payload.sub, sessionId: payload.sid, expiresAtMs: (payload.exp ?? 0) * 1000 };
+    return { userId: payload.sub, sessionId: payload.sid, expiresAtMs: payload.exp! * 1000 };
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) {
       throw unauthorized('token_expired', 'The access token expired; call POST /api/auth/refresh for a new one');

@@ -30,17 +30,18 @@ export interface UseCases {
 export function createUseCases(ctx: AppContext): UseCases {
   const access = new WorkspaceAccessPolicy(ctx);
   const notifications = new Notifications(ctx);
+  const apiTokens = new ApiTokens(ctx);
   return {
     ctx,
     access,
-    accounts: new Accounts(ctx),
-    workspaces: new Workspaces(ctx, access),
+    accounts: new Accounts(ctx, { apiTokens, access }),
+    workspaces: new Workspaces(ctx, access, apiTokens),
     profiles: new Profiles(ctx),
     canvas: new Canvas(ctx),
     chat: new Chat(ctx, notifications),
     notifications,
     prompts: new Prompts(ctx),
-    apiTokens: new ApiTokens(ctx),
+    apiTokens,
     search: new Search(ctx),
     vectors: new Vectors(ctx),
   };

@@ -16,15 +16,36 @@ export const VECTOR_LIMITS = {
   maxTextLength: 20_000,
   maxTopK: 100,
   maxDocumentsPerNamespace: 100_000,
+  maxComponent: 1e6,
+  minNorm: 1e-6,
 } as const;
 
 export const NamespaceSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'use 1-100 letters, digits, dot, dash or underscore');
+/**
+ * Components within +-1e6 (pgvector stores float4; real embeddings are within +-1) and a length of at least 1e-6:
+ * cosine similarity has no meaning for a zero vector (PostgreSQL would divide by zero or return NaN).
+ */
 const embedding = z
-  .array(z.number().refine(Number.isFinite, 'must be a finite number'))
+  .array(
+    z
+      .number()
+      .min(
+        -VECTOR_LIMITS.maxComponent,
+        `must be between -${VECTOR_LIMITS.maxComponent} and ${VECTOR_LIMITS.maxComponent}`,
+      )
+      .max(
+        VECTOR_LIMITS.maxComponent,
+        `must be between -${VECTOR_LIMITS.maxComponent} and ${VECTOR_LIMITS.maxComponent}`,
+      ),
+  )
   .min(1)
   .max(VECTOR_LIMITS.maxDimensions)
+  .refine(
+    (v) => Math.hypot(...v) >= VECTOR_LIMITS.minNorm,
+    'must not be all zeros (or nearly): cosine similarity needs a direction',
+  )
   .describe('The embedding (same model and dimensions for a whole namespace)');
 export const VectorDocumentSchema = z.strictObject({
   id: z.string().min(1).max(200),

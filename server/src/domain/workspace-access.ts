@@ -1,12 +1,16 @@
 import { findMembershipRole } from '../data-access/workspaces-repository';
 import type { WorkspaceRole } from '../data-access/schema';
-import { AppError, notFound } from '../errors';
+import { AppError, notFound, unauthorized } from '../errors';
 import { hasRole, type Actor, type AppContext, type WorkspaceAccess } from './context';
 import type { ApiTokenScope } from './model';
 
 /**
  * Decides whether an actor may act in a workspace. Outsiders get 404 (as if the workspace did not exist);
  * members with too small a role get 403, because they already know the workspace exists.
+ *
+ * An API token acts as the user who created it, limited by its scopes and its role: its effective role is the lower
+ * of the token's role and its creator's current role, and it stops working (401) once its creator is no longer a
+ * member (removal also revokes it for good, see Workspaces.removeMember).
  *
  * Membership lookups are cached for a few seconds and dropped immediately when this process changes a membership
  * (single server process; the cache is what keeps a page load at one query for the page itself).
@@ -60,7 +64,13 @@ export class WorkspaceAccessPolicy {
           message: `This API token lacks the ${scope} scope; create a token with it`,
         });
       }
-      role = actor.role;
+      const creatorRole = await this.roleOf({ userId: actor.createdBy, workspaceId });
+      if (!creatorRole)
+        throw unauthorized(
+          'api_token_creator_left',
+          'The user who created this API token is no longer a member of its workspace, so the token stopped working; create a new one',
+        );
+      role = hasRole(creatorRole, actor.role) ? actor.role : creatorRole;
     }
     if (!role) throw notFound('workspace');
     if (!hasRole(role, minRole)) {

@@ -22,6 +22,7 @@ import { AppError, conflict, forbidden, notFound } from '../errors';
 import { hasRole, type AppContext, type WorkspaceAccess } from './context';
 import type { Invitation, Member, Workspace } from './model';
 import { generateOpaqueToken, hashToken } from './tokens';
+import type { ApiTokens } from './api-tokens';
 import type { WorkspaceAccessPolicy } from './workspace-access';
 
 const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -30,10 +31,12 @@ const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 export class Workspaces {
   readonly #ctx: AppContext;
   readonly #access: WorkspaceAccessPolicy;
+  readonly #apiTokens: ApiTokens;
 
-  constructor(ctx: AppContext, access: WorkspaceAccessPolicy) {
+  constructor(ctx: AppContext, access: WorkspaceAccessPolicy, apiTokens: ApiTokens) {
     this.#ctx = ctx;
     this.#access = access;
+    this.#apiTokens = apiTokens;
   }
 
   listMine(userId: string): Promise<Workspace[]> {
@@ -115,6 +118,8 @@ export class Workspaces {
     }
     await this.#ctx.db.transaction().execute((tx) => deleteMember(tx, { workspaceId: access.workspaceId, userId }));
     this.#access.forget({ userId, workspaceId: access.workspaceId });
+    // API tokens act as their creator: they die with the membership (and stay dead if the user comes back).
+    await this.#apiTokens.revokeCreatedBy({ userId, workspaceId: access.workspaceId });
     this.#ctx.events.emit('access.revoked', { workspaceId: access.workspaceId, userId });
   }
 

@@ -111,6 +111,8 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
     host: '127.0.0.1',
     logLevel: (process.env.IONFLUX_TEST_LOG as ServerOptions['logLevel']) ?? 'silent',
     passwordHashCost: 10,
+    // Test files sign many users up from 127.0.0.1; the signup throttle has its own tests.
+    signupMaxPerIp: 10_000,
     env: {},
     ...dbOptions,
     ...options,

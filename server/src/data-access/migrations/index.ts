@@ -3,6 +3,7 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import * as initial from './0001-initial';
 import * as pageRevision from './0002-page-revision';
 import * as vectors from './0003-vectors';
+import * as sessionRevocations from './0004-session-revocations';
 
 /**
  * Every schema change, in order, as code (no files read at runtime, so the built package is self-contained).
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-page-revision': pageRevision,
   '0003-vectors': vectors,
+  '0004-session-revocations': sessionRevocations,
 };
 
 const provider: MigrationProvider = {

@@ -10,7 +10,7 @@ let workspaceId: string;
 let token: string;
 
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({ sandbox: true });
   owner = await t.signup('Owner');
   member = await t.signup('Member');
   workspaceId = await t.createWorkspace(owner, 'Agents');
@@ -148,7 +148,7 @@ describe('chat for agents', () => {
 });
 
 describe('sandbox emulators', () => {
-  it('are served under /sandbox by default (loopback, their own fake credentials) and can be switched off', async () => {
+  it('are served under /sandbox when switched on (loopback, their own fake credentials), and absent otherwise', async () => {
     const listing = await t.request('GET', '/sandbox');
     expect(listing.status).toBe(200);
     expect(listing.body.credentials.shopify.shopDomain).toBe('ionflux-demo.myshopify.com');
@@ -163,9 +163,12 @@ describe('sandbox emulators', () => {
     expect(((await graphql.json()) as { data: { shop: { myshopifyDomain: string } } }).data.shop.myshopifyDomain).toBe(
       'ionflux-demo.myshopify.com',
     );
-    const off = await startTestServer({ sandbox: false });
+    // Off unless asked for: NODE_ENV=development does not imply it.
+    const off = await startTestServer({ env: { NODE_ENV: 'development' } });
     try {
+      expect(off.server.config.sandbox).toBe(false);
       expect((await off.request('GET', '/sandbox')).status).toBe(404);
+      expect((await off.request('POST', '/sandbox/shopify/webhooks/deliver', { body: {} })).status).toBe(404);
     } finally {
       await off.close();
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { UseCases } from '../../domain/use-cases';
 import { AppError, isAppError } from '../../errors';
@@ -79,7 +80,25 @@ export function buildRouteTable(args: {
   return routes;
 }
 
-/** The Express app: request ids and logs, the route table, JSON 404s and the error handler. */
+/**
+ * Security headers of every response (helmet): a CSP that allows nothing (JSON needs nothing; the docs page sets its
+ * own, see system.routes.ts) and forbids framing, Referrer-Policy: no-referrer, nosniff, COOP/CORP same-origin, and
+ * HSTS when cookies are marked Secure (the server is behind HTTPS then).
+ */
+export const API_CONTENT_SECURITY_POLICY = {
+  'default-src': ["'none'"],
+  'frame-ancestors': ["'none'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+};
+
+/** True when the client went away (or was cut off) before the request was read or answered. */
+function isClientAbort(error: unknown, req: Request): boolean {
+  const type = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
+  return type === 'request.aborted' || (req.destroyed && !req.complete);
+}
+
+/** The Express app: security headers, request ids and logs, the route table, JSON 404s and the error handler. */
 export function createHttpApp(args: {
   useCases: UseCases;
   logger: Logger;
@@ -93,12 +112,22 @@ export function createHttpApp(args: {
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: API_CONTENT_SECURITY_POLICY },
+      referrerPolicy: { policy: 'no-referrer' },
+      xFrameOptions: { action: 'deny' },
+      strictTransportSecurity: args.useCases.ctx.config.cookieSecure ? { maxAge: 31_536_000 } : false,
+    }),
+  );
+
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.headers['x-request-id'];
     req.id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     req.log = logger.child({ requestId: req.id });
     res.setHeader('X-Request-Id', req.id);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
+    // Answers carry tokens and workspace data: no cache keeps them (static docs assets opt out).
+    res.setHeader('Cache-Control', 'no-store');
     const started = process.hrtime.bigint();
     inFlight.begin();
     let ended = false;
@@ -106,12 +135,14 @@ export function createHttpApp(args: {
       if (ended) return;
       ended = true;
       inFlight.end();
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const ms = Math.round((Number(process.hrtime.bigint() - started) / 1e6) * 100) / 100;
+      if (!res.writableFinished) {
+        // The client left (or the request timeout cut it off) before an answer was sent: not a server error.
+        req.log.info({ method: req.method, path: req.path, aborted: true, ms }, 'request aborted by the client');
+        return;
+      }
       const level = res.statusCode >= 500 ? 'error' : 'debug';
-      req.log[level](
-        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 100) / 100 },
-        'request',
-      );
+      req.log[level]({ method: req.method, path: req.path, status: res.statusCode, ms }, 'request');
     };
     res.on('finish', finish);
     res.on('close', finish);
@@ -138,6 +169,11 @@ export function createHttpApp(args: {
   // Express recognises error handlers by their four parameters.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const requestId = req.id ?? 'unknown';
+    if (isClientAbort(error, req)) {
+      // Nobody is left to answer; the request line is logged (at info) when the connection closes.
+      (req.log ?? logger).debug({ code: (error as { code?: unknown }).code }, 'request body not received');
+      return;
+    }
     if (isAppError(error) && error.status < 500) {
       if (error.headers) res.set(error.headers);
       res.status(error.status).json({
@@ -158,15 +194,13 @@ export function createHttpApp(args: {
     }
     (req.log ?? logger).error({ err: error }, 'unhandled error');
     if (res.headersSent) return;
-    res
-      .status(500)
-      .json({
-        error: {
-          code: 'internal_error',
-          message: 'Something went wrong on our side; quote the request id if you report it',
-          requestId,
-        },
-      });
+    res.status(500).json({
+      error: {
+        code: 'internal_error',
+        message: 'Something went wrong on our side; quote the request id if you report it',
+        requestId,
+      },
+    });
   });
 
   return app;

@@ -1,8 +1,8 @@
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Actor } from '../../domain/context';
 import { API_TOKEN_PREFIX } from '../../domain/api-tokens';
 import type { UseCases } from '../../domain/use-cases';
-import { AppError, unauthorized } from '../../errors';
+import { AppError, isAppError, unauthorized } from '../../errors';
 
 export const REFRESH_COOKIE = 'ionflux_refresh';
 export const CSRF_COOKIE = 'ionflux_csrf';
@@ -27,7 +27,8 @@ export function readCookies(req: Request): Record<string, string> {
 
 /**
  * The actor of a `token` (from an Authorization header or a socket handshake): API tokens start with `ifx_`, anything
- * else must be a valid, unrevoked access token.
+ * else must be a valid access token (signature, issuer, audience, `exp`) of an unrevoked session of a user who
+ * still exists. Every failure is a 401 saying what to do.
  */
 export async function authenticateToken(useCases: UseCases, token: string): Promise<Actor> {
   if (token.startsWith(API_TOKEN_PREFIX)) return useCases.apiTokens.authenticate(token);
@@ -37,7 +38,9 @@ export async function authenticateToken(useCases: UseCases, token: string): Prom
     if (revokedUntil > Date.now()) throw unauthorized('session_revoked', 'This session was ended; log in again');
     useCases.ctx.revokedSessions.delete(claims.sessionId);
   }
-  return { kind: 'user', userId: claims.userId, sessionId: claims.sessionId };
+  if (!(await useCases.accounts.isActiveUser(claims.userId)))
+    throw unauthorized('account_deleted', 'The account of this token no longer exists; sign up or log in again');
+  return { kind: 'user', userId: claims.userId, sessionId: claims.sessionId, expiresAtMs: claims.expiresAtMs };
 }
 
 /** Actor from `Authorization: Bearer <token>`, undefined when there is no such header. */
@@ -84,4 +87,41 @@ export function checkCsrf(req: Request, allowedOrigins: string[]): void {
       message: `Send the csrfToken from login (also in the ${CSRF_COOKIE} cookie) in the X-CSRF-Token header`,
     });
   }
+}
+
+/**
+ * Express middleware for operations only server administrators may call (the sandbox's control endpoints): a user's
+ * access token (not an API token) whose email is in `adminEmails` (IONFLUX_ADMIN_EMAILS; with --demo, the demo
+ * account). Answers 401/403 in the server's error shape itself, whatever router it runs in.
+ */
+export function requireServerAdmin(useCases: UseCases): RequestHandler {
+  return (req, res, next) => {
+    const check = async () => {
+      const actor = await authenticateRequest(useCases, req);
+      if (!actor)
+        throw unauthorized(
+          'not_signed_in',
+          'This sandbox control endpoint needs a server admin: send "Authorization: Bearer <access token>"',
+        );
+      if (actor.kind !== 'user')
+        throw new AppError({
+          status: 403,
+          code: 'api_token_not_allowed',
+          message: 'API tokens cannot drive the sandbox; sign in as a server admin',
+        });
+      if (!(await useCases.accounts.isServerAdmin(actor.userId)))
+        throw new AppError({
+          status: 403,
+          code: 'server_admin_required',
+          message: 'Only server admins (IONFLUX_ADMIN_EMAILS) may use the sandbox control endpoints',
+        });
+    };
+    check().then(
+      () => next(),
+      (error: unknown) => {
+        if (!isAppError(error)) return next(error);
+        res.status(error.status).json({ error: { code: error.code, message: error.message, requestId: req.id } });
+      },
+    );
+  };
 }

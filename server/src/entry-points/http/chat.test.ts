@@ -382,7 +382,8 @@ describe('real-time delivery', () => {
 describe('real-time delivery when the socket session cannot be recovered', () => {
   let t2: TestServer;
   beforeAll(async () => {
-    t2 = await startTestServer({ socketRecoveryMs: 0 });
+    // 250 sends in a row from one socket: above the default event throttle (which has its own tests).
+    t2 = await startTestServer({ socketRecoveryMs: 0, socketEventsPerSecond: 10_000, socketEventBurst: 10_000 });
   });
   afterAll(async () => {
     await t2.close();

@@ -25,15 +25,33 @@ describe('bad input gets a 4xx naming the field and the fix', () => {
     expect(res.body.error.code).toBe('invalid_json');
   });
 
-  it('a body that is not JSON (wrong content type, or none) says to send JSON', async () => {
-    for (const options of [
+  it('a body that is not UTF-8 JSON is one story (415 naming the fix); no body is a 400 saying which to send', async () => {
+    const bodies: Array<{ rawBody: string; headers: Record<string, string> }> = [
       { rawBody: 'title=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
-      {},
-    ]) {
+      { rawBody: '{"title":"x"}', headers: { 'content-type': 'text/plain' } },
+      { rawBody: '{"title":"x"}', headers: { 'content-type': 'application/json; charset=latin1' } },
+      { rawBody: '{"title":"x"}', headers: { 'content-type': 'application/json; charset=utf-16' } },
+      // fetch labels a bare string text/plain;charset=UTF-8
+      { rawBody: '{"title":"x"}', headers: {} },
+    ];
+    for (const options of bodies) {
       const res = await t.request('POST', `/api/workspaces/${workspaceId}/pages`, { token: user.token, ...options });
-      expect(res.status).toBe(400);
+      expect({ headers: options.headers, status: res.status, code: res.body.error?.code }).toEqual({
+        headers: options.headers,
+        status: 415,
+        code: 'unsupported_media_type',
+      });
       expect(res.body.error.message).toMatch(/Content-Type: application\/json/);
     }
+    const none = await t.request('POST', `/api/workspaces/${workspaceId}/pages`, { token: user.token });
+    expect(none.status).toBe(400);
+    expect(none.body.error.message).toMatch(/Content-Type: application\/json/);
+    const utf8 = await t.request('POST', `/api/workspaces/${workspaceId}/pages`, {
+      token: user.token,
+      rawBody: '{"title":"ok"}',
+      headers: { 'content-type': 'application/json; charset=UTF-8' },
+    });
+    expect(utf8.status).toBe(201);
     const array = await t.request('POST', `/api/workspaces/${workspaceId}/pages`, { token: user.token, body: [1, 2] });
     expect(array.status).toBe(400);
   });

@@ -5,7 +5,7 @@ import { listRegisteredRoutes } from './router';
 let t: TestServer;
 
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({ sandbox: true });
 });
 afterAll(async () => {
   await t.close();

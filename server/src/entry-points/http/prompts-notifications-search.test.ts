@@ -107,6 +107,36 @@ describe('notifications', () => {
     });
     expect(badLink.status).toBe(400);
   });
+
+  it('accepts only real paths of this app (or https URLs) as links: never //host or /\\host', async () => {
+    const create = (link: string) =>
+      t.request('POST', `${base()}/notifications`, {
+        token: owner.token,
+        body: { userIds: [member.id], title: 'x', link },
+      });
+    for (const link of [
+      '//evil.example',
+      '/\\evil.example',
+      '/\\/evil.example',
+      '/ /evil.example',
+      '/\tevil',
+      'http://evil.example',
+      'evil.example/x',
+      'https://',
+    ]) {
+      const res = await create(link);
+      expect({ link, status: res.status, field: res.body.error?.fields?.[0]?.path }).toEqual({
+        link,
+        status: 400,
+        field: 'link',
+      });
+    }
+    for (const link of ['/workspaces/1/pages/2?x=1#b', '/', 'https://shop.example/orders/1']) {
+      const res = await create(link);
+      expect({ link, status: res.status }).toEqual({ link, status: 201 });
+      expect(res.body.notifications[0].link).toBe(link);
+    }
+  });
 });
 
 describe('search', () => {
@@ -138,7 +168,9 @@ describe('search', () => {
     );
     const blockHit = res.body.hits.find((h: { type: string }) => h.type === 'block');
     expect(blockHit).toMatchObject({ pageId: page.id, title: 'Q4 Holiday Campaign Plan' });
-    expect(blockHit.snippet).toContain('<b>holiday</b>');
+    expect(blockHit.snippet.filter((s: { match: boolean }) => s.match).map((s: { text: string }) => s.text)).toEqual([
+      expect.stringMatching(/^holiday$/i),
+    ]);
     const ranks = res.body.hits.map((h: { rank: number }) => h.rank);
     expect([...ranks].sort((a, b) => b - a)).toEqual(ranks);
 
@@ -166,5 +198,62 @@ describe('search', () => {
     expect(ownerHits.body.hits).toHaveLength(1);
     const memberHits = await t.request('GET', `${base()}/search?q=zebracorn`, { token: member.token });
     expect(memberHits.body.hits).toEqual([]);
+  });
+});
+
+describe('search snippets are data', () => {
+  it('returns hostile titles, messages, blocks and prompts as plain-text segments, the match flagged, no markup added', async () => {
+    const img = '<img src=x onerror=alert(1)>';
+    const script = '<script>alert(document.cookie)</script>';
+    const page = (
+      await t.request('POST', `${base()}/pages`, { token: owner.token, body: { title: `${img} quokkaword` } })
+    ).body.page;
+    await t.request('POST', `${base()}/pages/${page.id}/blocks`, {
+      token: owner.token,
+      body: { type: 'text', content: { text: `quokkaword in a block ${script}` } },
+    });
+    const channels = (await t.request('GET', `${base()}/channels`, { token: owner.token })).body.channels;
+    await t.request(
+      'POST',
+      `${base()}/channels/${channels.find((c: { name: string }) => c.name === 'general').id}/messages`,
+      {
+        token: owner.token,
+        body: { text: `quokkaword said ${img} and more` },
+      },
+    );
+    const lib = (
+      await t.request('POST', `${base()}/prompt-libraries`, { token: owner.token, body: { name: 'Hostile lib' } })
+    ).body.library;
+    await t.request('POST', `${base()}/prompt-libraries/${lib.id}/prompts`, {
+      token: owner.token,
+      body: { name: 'Hostile', template: `Write about quokkaword ${script} {{x}}` },
+    });
+
+    const res = await t.request('GET', `${base()}/search?q=quokkaword`, { token: member.token });
+    expect(res.status).toBe(200);
+    const byType = Object.fromEntries(
+      res.body.hits.map((h: { type: string; snippet: Array<{ text: string; match: boolean }> }) => [h.type, h.snippet]),
+    );
+    expect(Object.keys(byType).sort()).toEqual(['block', 'message', 'page', 'prompt']);
+    // What PostgreSQL's headline keeps of the hostile markup comes back verbatim, as text (it drops whole tags
+    // such as <script>...</script> from fragments on its own).
+    const expectedHostile: Record<string, string[]> = {
+      page: ['onerror=alert(1)>'],
+      block: [],
+      message: [img],
+      prompt: [],
+    };
+    for (const [type, segments] of Object.entries(byType) as Array<[string, Array<{ text: string; match: boolean }>]>) {
+      // Only the query word is flagged; everything users wrote comes back verbatim, as text.
+      expect({ type, matches: segments.filter((s) => s.match).map((s) => s.text) }).toEqual({
+        type,
+        matches: ['quokkaword'],
+      });
+      const joined = segments.map((s) => s.text).join('');
+      for (const hostile of expectedHostile[type]!)
+        expect({ type, contains: joined.includes(hostile) }).toEqual({ type, contains: true });
+      expect(joined).not.toMatch(/ifxhl/);
+      for (const segment of segments) expect(Object.keys(segment).sort()).toEqual(['match', 'text']);
+    }
   });
 });

@@ -4,12 +4,35 @@ import type { UseCases } from '../../domain/use-cases';
 import { AppError, notFound, unauthorized } from '../../errors';
 import { authenticateRequest, checkCsrf, readCookies, REFRESH_COOKIE } from './authentication';
 import { ROUTE_POLICY, SerializedJson, type RouteAuth, type RouteDefinition } from './route';
-import { parseOrThrow, rejectNulCharacters } from './validation';
+import { parseOrThrow, rejectInputProblems } from './validation';
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A request whose JSON body could not be read: malformed, too large, or not JSON. */
+const UNSUPPORTED_MEDIA_TYPE = () =>
+  new AppError({
+    status: 415,
+    code: 'unsupported_media_type',
+    message: 'Send the body as JSON in UTF-8, with the header Content-Type: application/json',
+  });
+
+/** Whether the request carries a body at all (a length, or chunked transfer), whatever its type. */
+function hasBody(req: Request): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = Number(req.headers['content-length']);
+  return Number.isFinite(length) && length > 0;
+}
+
+/** The body's declared charset is UTF-8 (or none is declared, which JSON defines as UTF-8). */
+function isUtf8(req: Request): boolean {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
+  return charset === undefined || /^utf-?8$/i.test(charset);
+}
+
+/**
+ * A request whose JSON body could not be read: malformed, too large, or not UTF-8 JSON. A client that went away
+ * (or was cut off by the request timeout) while sending it is left to the error handler, which logs it as such.
+ */
 function bodyParserError(error: unknown): AppError | undefined {
   if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
   const type = (error as { type: unknown }).type;
@@ -28,9 +51,7 @@ function bodyParserError(error: unknown): AppError | undefined {
       message: `The body is larger than this operation accepts (${limit} bytes); send less data`,
     });
   }
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-    return new AppError({ status: 415, code: 'unsupported_encoding', message: 'Send the body as UTF-8 JSON' });
-  }
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return UNSUPPORTED_MEDIA_TYPE();
   return undefined;
 }
 
@@ -46,11 +67,15 @@ export function mountRoutes(args: { app: Express; routes: RouteDefinition[]; use
     let parser = jsonParsers.get(limit);
     if (!parser) {
       const inner = express.json({ limit, strict: false });
-      parser = (req, res, next) =>
+      parser = (req, res, next) => {
+        // One story for every body that is not UTF-8 JSON (text/plain, forms, charset=latin1): 415 naming the fix.
+        // A request without a body goes on, and validation says which body to send.
+        if (hasBody(req) && (!req.is('application/json') || !isUtf8(req))) return next(UNSUPPORTED_MEDIA_TYPE());
         inner(req, res, (error?: unknown) => {
           if (error) return next(bodyParserError(error) ?? error);
           next();
         });
+      };
       jsonParsers.set(limit, parser);
     }
     return parser;
@@ -66,9 +91,10 @@ export function mountRoutes(args: { app: Express; routes: RouteDefinition[]; use
     };
     const handle = async (req: Request, res: Response): Promise<void> => {
       const auth = res.locals.auth as RouteAuth;
-      rejectNulCharacters(req.params);
-      rejectNulCharacters(req.query);
-      if (route.body) rejectNulCharacters(req.body);
+      // Depth and NUL bounds first, iteratively: validation, JSON.stringify and logging all recurse.
+      rejectInputProblems(req.params);
+      rejectInputProblems(req.query);
+      if (route.body) rejectInputProblems(req.body);
       const params = route.params ? parseOrThrow(route.params, req.params, 'path') : {};
       const query = route.query ? parseOrThrow(route.query, req.query ?? {}, 'query') : {};
       const body = route.body ? parseOrThrow(route.body, req.body, 'body') : undefined;

@@ -230,6 +230,21 @@ describe('tenant isolation over HTTP', () => {
       getMe: async () => {
         expect((await t.request('GET', '/api/me', { token: a.token })).body.user.id).toBe(a.id);
       },
+      changePassword: async () => {
+        // Another user's password does not re-authenticate A; nothing of B changes.
+        const res = await t.request('POST', '/api/me/password', {
+          token: a.token,
+          body: { currentPassword: b.password, newPassword: 'a brand new passphrase' },
+        });
+        expect(res.status).toBe(403);
+        expect((await t.request('GET', '/api/me', { token: b.token })).status).toBe(200);
+      },
+      deleteAccount: async () => {
+        const res = await t.request('DELETE', '/api/me', { token: a.token, body: { password: b.password } });
+        expect(res.status).toBe(403);
+        expect((await t.request('GET', '/api/me', { token: b.token })).body.user.id).toBe(b.id);
+        expect((await t.request('GET', '/api/me', { token: a.token })).body.user.id).toBe(a.id);
+      },
       updateMe: async () => {
         expect(
           (await t.request('PATCH', '/api/me', { token: a.token, body: { displayName: 'A!' } })).body.user.id,

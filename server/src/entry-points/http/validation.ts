@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import { toFieldProblems } from '../../domain/field-problems';
-import { invalidRequest } from '../../errors';
+import { findInputProblem, MAX_INPUT_DEPTH, type InputProblem } from '../../domain/input-bounds';
+import { AppError, invalidRequest } from '../../errors';
 
-export { toFieldProblems };
+export { toFieldProblems, MAX_INPUT_DEPTH };
 
 /** Parses `value` or throws a 400 naming every bad field. `where` says what was malformed when the whole value is. */
 export function parseOrThrow<S extends z.ZodType>(
@@ -23,31 +24,20 @@ export function parseOrThrow<S extends z.ZodType>(
 }
 
 /**
- * Path of the first string (or object key) holding a NUL character, which PostgreSQL cannot store in text or JSONB;
- * undefined when there is none. Checked on every body, query and socket payload before validation.
+ * Throws a 400 naming the field when `value` is nested deeper than {@link MAX_INPUT_DEPTH} (`input_too_deep`) or holds a
+ * NUL character anywhere (`invalid_request`). Runs on every body, query and params before any validation walks them.
  */
-export function findNulCharacter(value: unknown, path: string[] = []): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') || '(value)' : undefined;
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = findNulCharacter(item, [...path, String(index)]);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  }
-  if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000')) return [...path, key.replaceAll('\u0000', '\\u0000')].join('.');
-      const found = findNulCharacter(item, [...path, key]);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
+export function rejectInputProblems(value: unknown): void {
+  const problem = findInputProblem(value);
+  if (problem) throw inputProblemError(problem);
 }
 
-/** Throws a 400 naming the field when `value` holds a NUL character anywhere. */
-export function rejectNulCharacters(value: unknown): void {
-  const path = findNulCharacter(value);
-  if (path !== undefined)
-    throw invalidRequest([{ path, message: 'must not contain the NUL character (\\u0000); remove it' }]);
+/** The AppError for an input problem (shared by the HTTP router and the socket layer). */
+export function inputProblemError(problem: InputProblem): AppError {
+  return new AppError({
+    status: 400,
+    code: problem.kind === 'too_deep' ? 'input_too_deep' : 'invalid_request',
+    message: `Invalid request: ${problem.path}: ${problem.message}`,
+    fields: [{ path: problem.path, message: problem.message }],
+  });
 }

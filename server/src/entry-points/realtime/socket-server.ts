@@ -3,14 +3,16 @@ import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import { SendMessageInputSchema } from '../../domain/chat';
-import type { Actor, WorkspaceAccess } from '../../domain/context';
+import { principalKey, type Actor, type WorkspaceAccess } from '../../domain/context';
+import { findInputProblem, PG_INT_MAX } from '../../domain/input-bounds';
+import { FixedWindowLimiter, TokenBucket } from '../../domain/rate-limiter';
 import type { ApiTokenScope } from '../../domain/model';
 import type { UseCases } from '../../domain/use-cases';
 import type { WorkspaceRole } from '../../data-access/schema';
-import { isAppError, notFound } from '../../errors';
+import { AppError, isAppError, notFound } from '../../errors';
 import type { InFlight } from '../http/app';
 import { authenticateToken } from '../http/authentication';
-import { findNulCharacter, toFieldProblems } from '../http/validation';
+import { inputProblemError, toFieldProblems } from '../http/validation';
 import { ChannelPresence } from './presence';
 
 /**
@@ -25,10 +27,17 @@ import { ChannelPresence } from './presence';
  *   channel:read   {workspaceId, channelId, seq}      -> { channel }
  *   page:join      {workspaceId, pageId}              -> block:created/updated/deleted, page:changed
  *   page:leave     {workspaceId, pageId}
+ *   auth:refresh   {token}                            -> { expiresAt } (a fresh access token for the same user)
  * Server -> client, always to a room the socket joined after an access check:
  *   message:new, message:updated (Message); typing {channelId, userId, typing}; presence {channelId, userIds};
  *   block:created/updated {pageId, block}; block:deleted {pageId, blockId, version}; page:changed {page};
  *   notification:new (Notification) and channel:read {channelId, lastReadSeq} to the user's own room.
+ *
+ * Every event goes through the same gate before its handler (see `registerEvent` and the `socket.use` middleware):
+ * a per-connection token bucket (`rate_limited` error ack), the credential's expiry (`token_expired`; the server
+ * also emits `auth:expired` and disconnects at expiry), the iterative depth/NUL bound on the payload
+ * (`input_too_deep` / `invalid_request`), the payload's zod schema, and a catch that turns any failure into an error
+ * ack. An event registered with `registerEvent` gets all of it.
  *
  * Missed events: socket.io connection state recovery replays what a briefly dropped socket missed (rooms included);
  * when `socket.recovered` is false the client catches up with GET .../messages?after=<last seq>.
@@ -40,6 +49,8 @@ export interface Realtime {
 
 interface SocketData {
   actor: Actor;
+  /** Events of this connection (token bucket). */
+  events?: TokenBucket;
   /** room -> workspace it belongs to, to leave the right rooms when access is revoked. */
   rooms: Record<string, string>;
 }
@@ -52,9 +63,10 @@ const schemas = {
   workspaceJoin: z.object({ workspaceId: Ids.workspaceId }),
   channel: z.object({ workspaceId: Ids.workspaceId, channelId: Ids.channelId }),
   typing: z.object({ workspaceId: Ids.workspaceId, channelId: Ids.channelId, typing: z.boolean() }),
-  read: z.object({ workspaceId: Ids.workspaceId, channelId: Ids.channelId, seq: z.int().min(0) }),
+  read: z.object({ workspaceId: Ids.workspaceId, channelId: Ids.channelId, seq: z.int().min(0).max(PG_INT_MAX) }),
   page: z.object({ workspaceId: Ids.workspaceId, pageId: Ids.pageId }),
   send: z.intersection(z.object({ workspaceId: Ids.workspaceId, channelId: Ids.channelId }), SendMessageInputSchema),
+  refresh: z.object({ token: z.string().min(1).max(4096) }),
 };
 
 const userRoom = (userId: string) => `user:${userId}`;
@@ -70,6 +82,7 @@ export function createRealtime(args: {
   recoveryMs: number;
 }): Realtime {
   const { useCases, logger, inFlight } = args;
+  const { config } = useCases.ctx;
   const io = new Server<
     Record<string, (...a: any[]) => void>,
     Record<string, (...a: any[]) => void>,
@@ -78,9 +91,13 @@ export function createRealtime(args: {
   >(args.httpServer, {
     serveClient: false,
     maxHttpBufferSize: 256 * 1024,
-    connectionStateRecovery: { maxDisconnectionDuration: args.recoveryMs, skipMiddlewares: true },
+    // Middlewares run for recovered sockets too: the credential in the new handshake is checked (fresh expiry).
+    connectionStateRecovery: { maxDisconnectionDuration: args.recoveryMs, skipMiddlewares: false },
   });
   const presence = new ChannelPresence();
+  const openSockets = new Map<string, number>();
+  const connects = new FixedWindowLimiter({ limit: config.socketConnectsPerMinute, windowMs: 60_000 });
+  const refuse = (message: string, data: Record<string, unknown>) => Object.assign(new Error(message), { data });
 
   io.use((socket, next) => {
     const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
@@ -92,22 +109,38 @@ export function createRealtime(args: {
           ? header.replace(/^Bearer\s+/i, '')
           : undefined;
     if (!token) {
-      next(
-        Object.assign(new Error('Pass your access token or API token as auth.token'), {
-          data: { code: 'not_signed_in' },
-        }),
-      );
+      next(refuse('Pass your access token or API token as auth.token', { code: 'not_signed_in' }));
       return;
     }
     authenticateToken(useCases, token).then(
       (actor) => {
-        socket.data.actor = actor;
-        socket.data.rooms = {};
+        const data = socket.data as SocketData;
+        const key = principalKey(actor);
+        // A recovered session keeps its rooms only for the principal they were checked for.
+        if (socket.recovered && data.actor && principalKey(data.actor) !== key) {
+          next(refuse('This session belongs to someone else; connect without it', { code: 'session_mismatch' }));
+          return;
+        }
+        if (!connects.tryHit(key)) {
+          const retryAfter = connects.retryAfterSeconds(key);
+          next(refuse(`Too many new connections; retry in ${retryAfter} s`, { code: 'rate_limited', retryAfter }));
+          return;
+        }
+        if ((openSockets.get(key) ?? 0) >= config.socketMaxConnections) {
+          next(
+            refuse(`At most ${config.socketMaxConnections} connections at once; close another tab or device first`, {
+              code: 'too_many_connections',
+            }),
+          );
+          return;
+        }
+        data.actor = actor;
+        data.rooms ??= {};
         next();
       },
       (error: unknown) => {
         const code = isAppError(error) ? error.code : 'invalid_token';
-        next(Object.assign(new Error(isAppError(error) ? error.message : 'Authentication failed'), { data: { code } }));
+        next(refuse(isAppError(error) ? error.message : 'Authentication failed', { code }));
       },
     );
   });
@@ -143,8 +176,31 @@ export function createRealtime(args: {
     }
   };
 
-  /** Registers a validated, acknowledged event handler; errors become `{ ok: false, error }` acks, never crashes. */
-  const on = <S extends z.ZodType>(
+  const errorAck = (ack: Ack, error: { code: string; message: string } & Record<string, unknown>) => {
+    try {
+      ack({ ok: false, error });
+    } catch (ackError) {
+      logger.warn({ err: ackError }, 'could not acknowledge a socket event');
+    }
+  };
+
+  const isExpired = (actor: Actor | undefined) => actor?.expiresAtMs !== undefined && actor.expiresAtMs <= Date.now();
+
+  /** Tells the client why (so it can refresh and reconnect) and disconnects. */
+  const expire = (socket: Socket) => {
+    socket.emit('auth:expired', {
+      code: 'token_expired',
+      message: 'Your access token expired; call POST /api/auth/refresh and reconnect with the new token',
+    });
+    socket.disconnect(true);
+  };
+
+  /**
+   * Registers a validated, acknowledged event handler. Nothing that happens inside reaches socket.io's tick (where an
+   * exception would end the process): the schema check, the handler and its promise are all caught, and every
+   * failure answers `{ ok: false, error }`. Throttling, expiry and the depth/NUL bound already ran (middleware).
+   */
+  const registerEvent = <S extends z.ZodType>(
     socket: Socket,
     event: string,
     schema: S,
@@ -154,52 +210,117 @@ export function createRealtime(args: {
       // emitWithAck(event) without a payload puts the acknowledgement first.
       const last = args[args.length - 1];
       const ack: Ack = typeof last === 'function' ? (last as Ack) : () => undefined;
-      const payload = typeof args[0] === 'function' ? undefined : args[0];
-      const nulAt = findNulCharacter(payload);
-      if (nulAt !== undefined) {
-        ack({
-          ok: false,
-          error: {
-            code: 'invalid_request',
-            message: `Invalid ${event} payload`,
-            fields: [{ path: nulAt, message: 'must not contain the NUL character (\\u0000); remove it' }],
-          },
-        });
-        return;
-      }
-      const parsed = schema.safeParse(payload);
-      if (!parsed.success) {
-        ack({
-          ok: false,
-          error: {
+      try {
+        const payload = typeof args[0] === 'function' ? undefined : args[0];
+        const parsed = schema.safeParse(payload);
+        if (!parsed.success) {
+          errorAck(ack, {
             code: 'invalid_request',
             message: `Invalid ${event} payload`,
             fields: toFieldProblems(parsed.error),
-          },
-        });
-        return;
+          });
+          return;
+        }
+        inFlight.begin();
+        Promise.resolve()
+          .then(() => handler(parsed.data))
+          .then((result) => ack({ ok: true, ...(result ?? {}) }))
+          .catch((error: unknown) => {
+            if (isAppError(error) && error.status < 500) {
+              errorAck(ack, {
+                code: error.code,
+                message: error.message,
+                ...(error.fields ? { fields: error.fields } : {}),
+              });
+            } else {
+              logger.error({ err: error, event, socketId: socket.id }, 'socket handler failed');
+              errorAck(ack, { code: 'internal_error', message: 'Something went wrong on our side' });
+            }
+          })
+          .finally(() => inFlight.end());
+      } catch (error) {
+        logger.error({ err: error, event, socketId: socket.id }, 'socket event failed before its handler');
+        errorAck(ack, { code: 'internal_error', message: 'Something went wrong on our side' });
       }
-      inFlight.begin();
-      handler(parsed.data)
-        .then((result) => ack({ ok: true, ...(result ?? {}) }))
-        .catch((error: unknown) => {
-          if (isAppError(error) && error.status < 500) {
-            ack({
-              ok: false,
-              error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) },
-            });
-          } else {
-            logger.error({ err: error, event, socketId: socket.id }, 'socket handler failed');
-            ack({ ok: false, error: { code: 'internal_error', message: 'Something went wrong on our side' } });
-          }
-        })
-        .finally(() => inFlight.end());
+    });
+  };
+
+  /**
+   * The gate every incoming event passes before any listener (also events without one): the connection's token
+   * bucket, the credential's expiry, and the iterative depth/NUL bound on every argument. A refused event is dropped
+   * with an error ack; it never reaches a handler.
+   */
+  const gateEvents = (socket: Socket) => {
+    const data = socket.data as SocketData;
+    data.events = new TokenBucket({ perSecond: config.socketEventsPerSecond, burst: config.socketEventBurst });
+    socket.use((packet, next) => {
+      const last = packet[packet.length - 1];
+      const ack: Ack = typeof last === 'function' ? (last as Ack) : () => undefined;
+      try {
+        const event = String(packet[0]);
+        if (!data.events!.take()) {
+          const retryAfterMs = data.events!.retryAfterMs();
+          errorAck(ack, {
+            code: 'rate_limited',
+            message: `Too many events: at most ${config.socketEventsPerSecond} per second; retry in ${retryAfterMs} ms`,
+            retryAfterMs,
+          });
+          return;
+        }
+        if (isExpired(data.actor)) {
+          errorAck(ack, {
+            code: 'token_expired',
+            message: 'Your access token expired; call POST /api/auth/refresh and reconnect with the new token',
+          });
+          expire(socket);
+          return;
+        }
+        const problem = findInputProblem(packet.slice(1).filter((arg) => typeof arg !== 'function'));
+        if (problem) {
+          const error = inputProblemError({ ...problem, path: problem.path.replace(/^0\.?/, '') || '(payload)' });
+          errorAck(ack, { code: error.code, message: `Invalid ${event} payload`, fields: error.fields });
+          return;
+        }
+        next();
+      } catch (error) {
+        logger.error({ err: error, socketId: socket.id }, 'socket event gate failed');
+        errorAck(ack, { code: 'internal_error', message: 'Something went wrong on our side' });
+      }
     });
   };
 
   io.on('connection', (socket) => {
     const data = socket.data as SocketData;
     const userId = presenceUserId(socket);
+    const key = principalKey(data.actor);
+    const open = (openSockets.get(key) ?? 0) + 1;
+    openSockets.set(key, open);
+    let expiryTimer: NodeJS.Timeout | undefined;
+    const scheduleExpiry = () => {
+      clearTimeout(expiryTimer);
+      const expiresAtMs = data.actor.expiresAtMs;
+      // setTimeout holds at most ~24.8 days; longer-lived API tokens are re-checked on every event instead.
+      if (expiresAtMs !== undefined && expiresAtMs - Date.now() < 2 ** 31 - 1)
+        expiryTimer = setTimeout(() => expire(socket), Math.max(0, expiresAtMs - Date.now()));
+    };
+    socket.on('disconnect', () => {
+      clearTimeout(expiryTimer);
+      const remaining = (openSockets.get(key) ?? 1) - 1;
+      if (remaining > 0) openSockets.set(key, remaining);
+      else openSockets.delete(key);
+    });
+    // Handshakes racing past the middleware's count: the later ones go.
+    if (open > config.socketMaxConnections) {
+      socket.emit('connection:refused', {
+        code: 'too_many_connections',
+        message: `At most ${config.socketMaxConnections} connections at once; close another tab or device first`,
+      });
+      socket.disconnect(true);
+      return;
+    }
+    scheduleExpiry();
+    gateEvents(socket);
+    const on = registerEvent;
     if (socket.recovered) {
       // Rooms came back with the session; so must presence.
       for (const room of socket.rooms) {
@@ -255,6 +376,20 @@ export function createRealtime(args: {
 
     on(socket, 'page:leave', schemas.page, async ({ pageId }) => {
       await leaveRoom(socket, pageRoom(pageId));
+    });
+
+    // A long-lived socket swaps in a fresh access token (after POST /api/auth/refresh) instead of reconnecting.
+    on(socket, 'auth:refresh', schemas.refresh, async ({ token }) => {
+      const actor = await authenticateToken(useCases, token);
+      if (principalKey(actor) !== key)
+        throw new AppError({
+          status: 403,
+          code: 'session_mismatch',
+          message: 'The new token belongs to someone else; connect a new socket with it',
+        });
+      data.actor = actor;
+      scheduleExpiry();
+      return { expiresAt: actor.expiresAtMs === undefined ? null : new Date(actor.expiresAtMs).toISOString() };
     });
 
     socket.on('disconnect', () => {

@@ -5,7 +5,8 @@ import type { IssuedSession } from '../../../domain/accounts';
 import { SessionSchema, UserSchema, type Session } from '../../../domain/model';
 import type { UseCases } from '../../../domain/use-cases';
 import { CSRF_COOKIE, readCookies, REFRESH_COOKIE } from '../authentication';
-import { text } from '../common-schemas';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../domain/password-policy';
+import { clientAddress, httpUrlOrAppPath, text } from '../common-schemas';
 import { defineRoute, type RouteDefinition } from '../route';
 
 const email = z
@@ -13,7 +14,13 @@ const email = z
   .trim()
   .max(254)
   .pipe(z.email({ message: 'must be an email address like ana@example.com' }));
-const password = z.string().min(8, 'use at least 8 characters').max(256, 'use at most 256 characters');
+/** Shape only; the policy (common passwords, all-whitespace, the email itself) is checked by the use case. */
+const password = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `use at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(PASSWORD_MAX_LENGTH, `use at most ${PASSWORD_MAX_LENGTH} characters`);
+/** The password you already have (any length it was set with), to re-authenticate. */
+const currentPassword = z.string().min(1, 'type your current password').max(PASSWORD_MAX_LENGTH);
 
 /** Sets the refresh cookie (httpOnly, scoped to /api/auth) and a readable CSRF cookie; returns the session body. */
 function sendSession(res: Response, session: IssuedSession, secure: boolean): Session {
@@ -48,20 +55,28 @@ export function authRoutes(useCases: UseCases): RouteDefinition[] {
       path: '/api/auth/signup',
       operationId: 'signup',
       summary: 'Create an account and sign in',
+      description:
+        'The password needs 8-256 characters, not only spaces, not one of the ~49,000 most common passwords ' +
+        '(the list zxcvbn-ts maintains) and not the email. Signups are throttled per client address ' +
+        '(IONFLUX_SIGNUP_MAX_PER_IP per IONFLUX_SIGNUP_WINDOW_SECONDS): 429 with Retry-After past it.',
       tags: ['auth'],
       policy: { kind: 'public' },
-      body: z.strictObject({ email, password, displayName: text(100) }),
+      body: z.strictObject({ email, password, displayName: text(100, 'Display name') }),
       example: { body: { email: 'ana@example.com', password: 'a long passphrase', displayName: 'Ana' } },
       response: { status: 201, description: 'Signed in; refresh cookie set', schema: SessionSchema },
-      errors: [409],
-      handler: async ({ body, res }) => sendSession(res, await useCases.accounts.signup(body), secure),
+      errors: [409, 429],
+      handler: async ({ body, req, res }) =>
+        sendSession(res, await useCases.accounts.signup({ ...body, clientKey: clientAddress(req) }), secure),
     }),
     defineRoute({
       method: 'post',
       path: '/api/auth/login',
       operationId: 'login',
       summary: 'Sign in with email and password',
-      description: 'Rate limited per email and client: after too many failures, 429 with Retry-After.',
+      description:
+        'Every attempt is counted before the password is checked, per account (IONFLUX_LOGIN_MAX_ATTEMPTS) and per ' +
+        'client address (IONFLUX_LOGIN_MAX_ATTEMPTS_PER_IP) in a window: past either, 429 with Retry-After whatever ' +
+        'the password, parallel attempts included. A successful login clears the account count.',
       tags: ['auth'],
       policy: { kind: 'public' },
       body: z.strictObject({ email, password: z.string().min(1).max(256) }),
@@ -69,11 +84,7 @@ export function authRoutes(useCases: UseCases): RouteDefinition[] {
       response: { status: 200, description: 'Signed in; refresh cookie set', schema: SessionSchema },
       errors: [401, 429],
       handler: async ({ body, req, res }) =>
-        sendSession(
-          res,
-          await useCases.accounts.login({ ...body, clientKey: req.socket.remoteAddress ?? 'unknown' }),
-          secure,
-        ),
+        sendSession(res, await useCases.accounts.login({ ...body, clientKey: clientAddress(req) }), secure),
     }),
     defineRoute({
       method: 'post',
@@ -130,18 +141,66 @@ export function authRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['auth'],
       policy: { kind: 'user' },
       body: z.strictObject({
-        displayName: text(100).optional(),
-        avatarUrl: z
-          .url({ protocol: /^https?$/ })
-          .max(2000)
-          .nullable()
-          .optional(),
+        displayName: text(100, 'Display name').optional(),
+        avatarUrl: httpUrlOrAppPath.nullable().optional(),
       }),
       example: { body: { displayName: 'Ana B.' } },
       response: { status: 200, description: 'Updated profile', schema: z.object({ user: UserSchema }) },
       handler: async ({ body, auth }) => ({
         user: await useCases.accounts.updateProfile({ userId: userIdOf(auth.actor), ...body }),
       }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/me/password',
+      operationId: 'changePassword',
+      summary: 'Change your password (re-authenticated); ends every session and API token of yours',
+      description:
+        'Send your current password (counted like a login attempt: 403 wrong_password, 429 past the limit) and the ' +
+        'new one (same policy as signup). Every session of yours ends, on every device, and every API token you ' +
+        'created is revoked; this call returns a fresh session (and refresh cookie) so you stay signed in here.',
+      tags: ['auth'],
+      policy: { kind: 'user' },
+      body: z.strictObject({ currentPassword, newPassword: password }),
+      example: { body: { currentPassword: 'a long passphrase', newPassword: 'an even longer passphrase' } },
+      response: { status: 200, description: 'Password changed; a new session', schema: SessionSchema },
+      errors: [403, 429],
+      handler: async ({ body, auth, req, res }) =>
+        sendSession(
+          res,
+          await useCases.accounts.changePassword({
+            userId: userIdOf(auth.actor),
+            currentPassword: body.currentPassword,
+            newPassword: body.newPassword,
+            clientKey: clientAddress(req),
+          }),
+          secure,
+        ),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/me',
+      operationId: 'deleteAccount',
+      summary: 'Delete your account (re-authenticated); ends every session and API token of yours',
+      description:
+        'Send your password (counted like a login attempt). Refused with 409 sole_owner (naming the workspaces in ' +
+        'error.details.workspaces) while you are the only owner of a workspace with other members; a workspace ' +
+        'where you are the only member is deleted with the account. Your messages stay, shown as "Former member".',
+      tags: ['auth'],
+      policy: { kind: 'user' },
+      body: z.strictObject({ password: currentPassword }),
+      example: { body: { password: 'a long passphrase' } },
+      response: { status: 204, description: 'Deleted; session cookies cleared' },
+      errors: [403, 409, 429],
+      handler: async ({ body, auth, req, res }) => {
+        await useCases.accounts.deleteAccount({
+          userId: userIdOf(auth.actor),
+          password: body.password,
+          clientKey: clientAddress(req),
+        });
+        clearSessionCookies(res, secure);
+        return undefined;
+      },
     }),
   ];
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BlockContentInputSchema, BlockKeySchema, BlockPositionSchema, BlockSizeSchema } from '../../../domain/canvas';
 import { BlockSchema, BlockTypeSchema, PageSchema } from '../../../domain/model';
 import type { UseCases } from '../../../domain/use-cases';
-import { queryBoolean, text, uuid, WorkspaceParams } from '../common-schemas';
+import { int32, queryBoolean, queryInt32, text, uuid, WorkspaceParams } from '../common-schemas';
 import { defineRoute, SerializedJson, type RouteDefinition } from '../route';
 
 const PageParams = WorkspaceParams.extend({ pageId: uuid });
@@ -40,7 +40,7 @@ export function canvasRoutes(useCases: UseCases): RouteDefinition[] {
       policy: { kind: 'workspace', minRole: 'member', apiTokenScope: 'canvas:write' },
       params: WorkspaceParams,
       body: z.strictObject({
-        title: text(200),
+        title: text(200, 'Title'),
         icon: icon.optional(),
         position: z.number().min(-1e9).max(1e9).optional(),
       }),
@@ -72,7 +72,7 @@ export function canvasRoutes(useCases: UseCases): RouteDefinition[] {
       policy: { kind: 'workspace', minRole: 'member', apiTokenScope: 'canvas:write' },
       params: PageParams,
       body: z.strictObject({
-        title: text(200).optional(),
+        title: text(200, 'Title').optional(),
         icon: icon.optional(),
         position: z.number().min(-1e9).max(1e9).optional().describe('Sidebar order: pages sort by position ascending'),
         archived: z.boolean().optional(),
@@ -121,13 +121,14 @@ export function canvasRoutes(useCases: UseCases): RouteDefinition[] {
       description:
         'Send `baseVersion` = the block version your edit started from. If the block changed since, nothing is written and ' +
         'you get 409 version_conflict with the current block in error.details.current. On success the version increments ' +
-        'and viewers of the page receive block:updated.',
+        'and viewers of the page receive block:updated. baseVersion is at most 2147483647. Image blocks take an http(s) ' +
+        'URL or a path of this app (never //host).',
       tags: ['canvas'],
       policy: { kind: 'workspace', minRole: 'member', apiTokenScope: 'canvas:write' },
       params: BlockParams,
       maxBodyBytes: BLOCK_BODY_BYTES,
       body: z.strictObject({
-        baseVersion: z.int().min(1),
+        baseVersion: int32(1),
         type: BlockTypeSchema.optional(),
         content: BlockContentInputSchema.optional(),
         key: BlockKeySchema.nullable().optional(),
@@ -159,7 +160,7 @@ export function canvasRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['canvas'],
       policy: { kind: 'workspace', minRole: 'member', apiTokenScope: 'canvas:write' },
       params: BlockParams,
-      query: z.object({ baseVersion: z.coerce.number().int().min(1) }),
+      query: z.object({ baseVersion: queryInt32(1) }),
       example: { query: { baseVersion: '1' } },
       response: { status: 204, description: 'Deleted' },
       errors: [409],
@@ -186,12 +187,12 @@ export function canvasRoutes(useCases: UseCases): RouteDefinition[] {
       params: WorkspaceParams,
       maxBodyBytes: BLOCK_BODY_BYTES,
       body: z.strictObject({
-        page: text(200).describe('Page id, or its exact title (case-insensitive)'),
+        page: text(200, 'Page').describe('Page id, or its exact title (case-insensitive)'),
         createPageIfMissing: z.boolean().default(false),
         key: BlockKeySchema,
         type: BlockTypeSchema,
         content: BlockContentInputSchema,
-        baseVersion: z.int().min(1).optional(),
+        baseVersion: int32(1).optional(),
         position: BlockPositionSchema.optional(),
         size: BlockSizeSchema.optional(),
         agentConfigId: agentConfigId.optional(),
@@ -225,7 +226,7 @@ export function canvasRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['canvas', 'agents'],
       policy: { kind: 'workspace', minRole: 'viewer', apiTokenScope: 'canvas:read' },
       params: WorkspaceParams,
-      query: z.object({ page: text(200), key: BlockKeySchema }),
+      query: z.object({ page: text(200, 'Page'), key: BlockKeySchema }),
       example: { query: { page: 'Q4 Holiday Campaign Plan', key: 'goal' } },
       response: { status: 200, description: 'The block', schema: z.object({ block: BlockSchema, page: PageSchema }) },
       handler: async ({ auth, query }) => canvas.getBlockByKey(auth.access!, query),

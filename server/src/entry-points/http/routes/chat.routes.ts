@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ChannelNameSchema, SendMessageInputSchema } from '../../../domain/chat';
 import { ChannelSchema, MessageSchema } from '../../../domain/model';
 import type { UseCases } from '../../../domain/use-cases';
-import { queryInt, uuid, WorkspaceParams } from '../common-schemas';
+import { int32, queryInt, queryInt32, uuid, WorkspaceParams } from '../common-schemas';
 import { defineRoute, type RouteDefinition } from '../route';
 
 const ChannelParams = WorkspaceParams.extend({ channelId: uuid });
@@ -22,7 +22,8 @@ const AfterQuery = z
     z
       .string()
       .regex(/^\d{1,10}$/)
-      .transform(Number),
+      .transform(Number)
+      .pipe(int32()),
     uuid,
   ])
   .describe('Catch up: only messages after this sequence number or message id');
@@ -122,6 +123,9 @@ export function chatRoutes(useCases: UseCases): RouteDefinition[] {
       operationId: 'listMessages',
       summary: 'Messages: the newest page, older ones (before), or a catch-up after a sequence number or message id',
       description:
+        'Without after: the newest `limit` messages (before=<seq>: the newest ones before it). With after (a sequence ' +
+        'number or a message id): the oldest `limit` messages after it; with before as well, only those in between ' +
+        '(after < seq < before; before must be greater than after). Always ascending by seq. ' +
         'Reconnecting clients that could not recover their socket session call this with after=<last seq they saw> ' +
         'and page with hasMore until everything is back, in order, without duplicates.',
       tags: ['chat'],
@@ -129,12 +133,7 @@ export function chatRoutes(useCases: UseCases): RouteDefinition[] {
       params: ChannelParams,
       query: z.object({
         after: AfterQuery.optional(),
-        before: z.coerce
-          .number()
-          .int()
-          .min(1)
-          .optional()
-          .describe('History: only messages before this sequence number'),
+        before: queryInt32(1).optional().describe('History: only messages before this sequence number'),
         limit: queryInt({ min: 1, max: 200, fallback: 50 }),
       }),
       example: { query: { after: '0', limit: '50' } },
@@ -215,7 +214,7 @@ export function chatRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['chat'],
       policy: { kind: 'workspace', minRole: 'viewer' },
       params: ChannelParams,
-      body: z.strictObject({ seq: z.int().min(0) }),
+      body: z.strictObject({ seq: int32() }),
       example: { body: { seq: 1 } },
       response: {
         status: 200,

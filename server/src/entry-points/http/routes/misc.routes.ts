@@ -9,6 +9,7 @@ import {
   apiTokenScopes,
 } from '../../../domain/model';
 import type { UseCases } from '../../../domain/use-cases';
+import { isAppPath } from '../../../domain/app-path';
 import { queryBoolean, queryInt, text, uuid, WorkspaceParams } from '../common-schemas';
 import { defineRoute, type RouteDefinition } from '../route';
 import { userIdOf } from './auth.routes';
@@ -17,11 +18,15 @@ const LibraryParams = WorkspaceParams.extend({ libraryId: uuid });
 const PromptParams = WorkspaceParams.extend({ promptId: uuid });
 const TokenParams = WorkspaceParams.extend({ tokenId: uuid });
 const template = z.string().min(1).max(50_000).describe('Prompt text with {{variables}}');
+/** An https URL, or a real path of this app (never `//host` or `/\\host`, which browsers treat as other sites). */
 const link = z
   .string()
   .trim()
   .max(2000)
-  .refine((v) => v.startsWith('/') || /^https:\/\//.test(v), 'use an app path starting with / or an https:// URL');
+  .refine(
+    (v) => isAppPath(v) || (/^https:\/\//.test(v) && URL.canParse(v)),
+    'use a path of this app starting with a single / (such as /workspaces/...) or an https:// URL',
+  );
 const searchTypes = ['page', 'block', 'message', 'prompt'] as const;
 
 export function promptRoutes(useCases: UseCases): RouteDefinition[] {
@@ -50,7 +55,7 @@ export function promptRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['prompts'],
       policy: { kind: 'workspace', minRole: 'member' },
       params: WorkspaceParams,
-      body: z.strictObject({ name: text(100), description: z.string().trim().max(1000).default('') }),
+      body: z.strictObject({ name: text(100, 'Name'), description: z.string().trim().max(1000).default('') }),
       example: { body: { name: 'Campaign briefs', description: 'Reusable briefs for holiday campaigns' } },
       response: { status: 201, description: 'Created', schema: z.object({ library: PromptLibrarySchema }) },
       errors: [409],
@@ -64,7 +69,7 @@ export function promptRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['prompts'],
       policy: { kind: 'workspace', minRole: 'member' },
       params: LibraryParams,
-      body: z.strictObject({ name: text(100).optional(), description: z.string().trim().max(1000).optional() }),
+      body: z.strictObject({ name: text(100, 'Name').optional(), description: z.string().trim().max(1000).optional() }),
       example: { body: { description: 'Briefs for Q4' } },
       response: { status: 200, description: 'Updated', schema: z.object({ library: PromptLibrarySchema }) },
       errors: [409],
@@ -105,7 +110,7 @@ export function promptRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['prompts'],
       policy: { kind: 'workspace', minRole: 'member' },
       params: LibraryParams,
-      body: z.strictObject({ name: text(200), description: z.string().trim().max(2000).default(''), template }),
+      body: z.strictObject({ name: text(200, 'Name'), description: z.string().trim().max(2000).default(''), template }),
       example: { body: { name: 'Holiday brief', template: 'Write a holiday brief for {{brand}} about {{product}}.' } },
       response: { status: 201, description: 'Created', schema: z.object({ prompt: PromptSchema }) },
       handler: async ({ auth, params, body }) => ({
@@ -132,7 +137,7 @@ export function promptRoutes(useCases: UseCases): RouteDefinition[] {
       policy: { kind: 'workspace', minRole: 'member' },
       params: PromptParams,
       body: z.strictObject({
-        name: text(200).optional(),
+        name: text(200, 'Name').optional(),
         description: z.string().trim().max(2000).optional(),
         template: template.optional(),
         libraryId: uuid.optional(),
@@ -252,7 +257,9 @@ export function notificationRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['notifications', 'agents'],
       policy: { kind: 'workspace', minRole: 'member', apiTokenScope: 'notifications:write' },
       params: WorkspaceParams,
-      description: 'Recipients: userIds, or emails of members, or neither for every member of the workspace.',
+      description:
+        'Recipients: userIds, or emails of members, or neither for every member of the workspace. `link` is an ' +
+        'https:// URL or a path of this app (one / then neither / nor \\; //host is refused).',
       body: z.strictObject({
         userIds: z.array(uuid).min(1).max(100).optional(),
         emails: z.array(z.email().max(320)).min(1).max(100).optional().describe('Members to notify, by email'),
@@ -261,11 +268,11 @@ export function notificationRoutes(useCases: UseCases): RouteDefinition[] {
           .trim()
           .regex(/^[a-z][a-z0-9_.-]{0,49}$/, 'use a short lowercase kind such as alert or agent.run_finished')
           .default('alert'),
-        title: text(200),
+        title: text(200, 'Title'),
         body: z.string().trim().max(2000).default(''),
         link: link.nullable().default(null),
         source: z
-          .strictObject({ type: text(50), id: text(200) })
+          .strictObject({ type: text(50, 'Source type'), id: text(200, 'Source id') })
           .nullable()
           .default(null),
       }),
@@ -293,7 +300,10 @@ export function searchRoutes(useCases: UseCases): RouteDefinition[] {
       path: '/api/workspaces/:workspaceId/search',
       operationId: 'search',
       summary: 'Full-text search across pages, blocks, messages and prompts (command palette)',
-      description: 'Every word must match; words match as prefixes (holid camp finds "Holiday Campaign").',
+      description:
+        'Every word must match; words match as prefixes (holid camp finds "Holiday Campaign"). Private channels show ' +
+        "only to their members (an API token sees what its creator sees). Each hit's snippet is data: plain-text " +
+        'segments `{ text, match }` with the matched words flagged; render the text as text, never as HTML.',
       tags: ['search'],
       policy: { kind: 'workspace', minRole: 'viewer', apiTokenScope: 'search:read' },
       params: WorkspaceParams,
@@ -338,11 +348,15 @@ export function apiTokenRoutes(useCases: UseCases): RouteDefinition[] {
       path: '/api/workspaces/:workspaceId/api-tokens',
       operationId: 'createApiToken',
       summary: 'Create an API token for agents (n8n IonfluxApi credential); the token is shown once',
+      description:
+        'The token acts as you, limited by its scopes and role (the lower of its role and yours): it sees what you ' +
+        'see and stops working when you leave the workspace (removal revokes it for good), change your password or ' +
+        'delete your account.',
       tags: ['api tokens'],
       policy: { kind: 'workspace', minRole: 'admin' },
       params: WorkspaceParams,
       body: z.strictObject({
-        name: text(100).describe('Also the default agent name on chat messages'),
+        name: text(100, 'Name').describe('Also the default agent name on chat messages'),
         role: z.enum(['admin', 'member', 'viewer']).default('member'),
         scopes: z
           .array(ApiTokenScopeSchema)

@@ -32,7 +32,7 @@ export function workspaceRoutes(useCases: UseCases): RouteDefinition[] {
       summary: 'Create a workspace (you become its owner; it starts with #general)',
       tags: ['workspaces'],
       policy: { kind: 'user' },
-      body: z.strictObject({ name: text(100) }),
+      body: z.strictObject({ name: text(100, 'Name') }),
       example: { body: { name: 'My Marketing Agency' } },
       response: { status: 201, description: 'Created', schema: z.object({ workspace: WorkspaceSchema }) },
       handler: async ({ auth, body }) => ({
@@ -58,7 +58,7 @@ export function workspaceRoutes(useCases: UseCases): RouteDefinition[] {
       tags: ['workspaces'],
       policy: { kind: 'workspace', minRole: 'admin' },
       params: WorkspaceParams,
-      body: z.strictObject({ name: text(100) }),
+      body: z.strictObject({ name: text(100, 'Name') }),
       example: { body: { name: 'Renamed Agency' } },
       response: { status: 200, description: 'Renamed', schema: z.object({ workspace: WorkspaceSchema }) },
       handler: async ({ auth, body }) => ({ workspace: await workspaces.rename(auth.access!, body.name) }),
@@ -106,6 +106,9 @@ export function workspaceRoutes(useCases: UseCases): RouteDefinition[] {
       path: '/api/workspaces/:workspaceId/members/:userId',
       operationId: 'removeMember',
       summary: 'Remove a member (admins), or leave (yourself)',
+      description:
+        'The member loses access at once (their sockets leave the rooms), and every API token they created in this ' +
+        'workspace is revoked for good.',
       tags: ['workspaces'],
       policy: { kind: 'workspace', minRole: 'viewer' },
       params: MemberParams,
