@@ -212,7 +212,7 @@ function storeToken(): Promise<string> {
     const authorize = new URL(`${env.url}/sandbox/shopify/admin/oauth/authorize`);
     authorize.searchParams.set('client_id', shopify.clientId);
     authorize.searchParams.set('scope', 'read_orders,read_all_orders,read_products,read_customers,read_inventory');
-    authorize.searchParams.set('redirect_uri', 'http://127.0.0.1/callback');
+    authorize.searchParams.set('redirect_uri', shopify.redirectUrls[2]!); // a URL registered for the sandbox app
     authorize.searchParams.set('state', 'examples');
     const redirect = await fetch(authorize, { redirect: 'manual' });
     const code = new URL(redirect.headers.get('location') ?? '').searchParams.get('code');
