@@ -112,6 +112,79 @@ describe('HttpClient retries', () => {
   });
 });
 
+/** A clock whose timers fire only when the test says so, in the order it chooses. */
+function manualClock() {
+  const timers: { ms: number; controller: AbortController }[] = [];
+  let now = 0;
+  return {
+    timers,
+    clock: {
+      now: () => now,
+      timeout: (ms: number) => {
+        const controller = new AbortController();
+        timers.push({ ms, controller });
+        return controller.signal;
+      },
+    },
+    advance(ms: number) {
+      now += ms;
+    },
+    fire(index: number) {
+      timers[index]!.controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+    },
+  };
+}
+
+describe('HttpClient deadline', () => {
+  // The deadline (options.timeoutMs) and an attempt clipped to it are two timers set for the same moment; under load
+  // either may fire first. Each order is played out here on a driven clock, so the outcome does not depend on speed.
+  for (const first of ['deadline', 'attempt'] as const) {
+    it(`fails with the deadline's error when the ${first} timer fires first`, async () => {
+      let received!: () => void;
+      const arrived = new Promise<void>((resolve) => (received = resolve));
+      const s = await server(() => received()); // never answers
+      const time = manualClock();
+      const pending = new HttpClient({ timeoutMs: 300, retries: 3, retryDelayMs: 1, clock: time.clock })
+        .send({ url: s.url })
+        .catch((e: Error) => e);
+      await arrived;
+      expect(time.timers.map((t) => t.ms)).toEqual([300, 300]); // the deadline, then the attempt clipped to it
+      time.advance(299); // the attempt's timer was set a moment after the deadline's
+      time.fire(first === 'deadline' ? 0 : 1);
+      const error = await pending;
+      expect(error).toBeInstanceOf(HttpTimeoutError);
+      expect((error as Error).message).toBe(
+        `The request to ${new URL(s.url).host} did not finish within the timeout of 300 ms.`,
+      );
+    });
+  }
+
+  it('retries an attempt that times out before the deadline', async () => {
+    let calls = 0;
+    let first!: () => void;
+    const firstArrived = new Promise<void>((resolve) => (first = resolve));
+    const s = await server((_req, res) => {
+      if (++calls === 1)
+        first(); // the first attempt hangs
+      else sendJson(res, 200, { second: true });
+    });
+    const time = manualClock();
+    const pending = new HttpClient({
+      timeoutMs: 300,
+      attemptTimeoutMs: 100,
+      retries: 1,
+      retryDelayMs: 0,
+      clock: time.clock,
+    }).send({ url: s.url });
+    await firstArrived;
+    expect(time.timers.map((t) => t.ms)).toEqual([300, 100]);
+    time.advance(100);
+    time.fire(1);
+    expect(JSON.parse((await pending).text())).toEqual({ second: true });
+    expect(calls).toBe(2);
+  });
+});
+
 describe('HttpClient redirects and the SSRF guard', () => {
   it('returns redirects as responses unless told to follow them', async () => {
     const s = await server((_req, res) => {

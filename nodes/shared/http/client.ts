@@ -79,7 +79,18 @@ export interface HttpClientOptions {
   maxResponseBytes?: number;
   /** Observer of waits before retries (logging, tests). */
   onRetry?: (event: RetryEvent) => void;
+  /** The clock of the deadline and attempt timers (default: real time); tests drive their own. */
+  clock?: HttpClock;
 }
+
+/** Time as the client sees it: `now()` for what is left of the deadline, `timeout(ms)` for the timers. */
+export interface HttpClock {
+  now(): number;
+  /** A signal that aborts `ms` from now. */
+  timeout(ms: number): AbortSignal;
+}
+
+const realClock: HttpClock = { now: () => Date.now(), timeout: (ms) => AbortSignal.timeout(ms) };
 
 export interface RetryEvent {
   url: string;
@@ -269,17 +280,20 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  */
 export class HttpClient {
   private readonly deadline: AbortSignal | undefined;
-  private readonly started = Date.now();
+  private readonly clock: HttpClock;
+  private readonly started: number;
 
   constructor(readonly options: HttpClientOptions = {}) {
-    this.deadline = options.timeoutMs !== undefined ? AbortSignal.timeout(options.timeoutMs) : undefined;
+    this.clock = options.clock ?? realClock;
+    this.started = this.clock.now();
+    this.deadline = options.timeoutMs !== undefined ? this.clock.timeout(options.timeoutMs) : undefined;
   }
 
   /** Milliseconds left before the deadline (Infinity without one). */
   remainingMs(): number {
     return this.options.timeoutMs === undefined
       ? Number.POSITIVE_INFINITY
-      : Math.max(0, this.options.timeoutMs - (Date.now() - this.started));
+      : Math.max(0, this.options.timeoutMs - (this.clock.now() - this.started));
   }
 
   /** Aborts when the deadline passes or the run is cancelled. */
@@ -395,8 +409,12 @@ export class HttpClient {
     const host = hostOf(input.url);
     const remaining = this.remainingMs();
     if (remaining <= 0) throw new HttpTimeoutError(host, this.options.timeoutMs!);
-    const attemptTimeout = Math.min(this.options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS, remaining);
-    const attemptSignal = AbortSignal.timeout(attemptTimeout);
+    const attemptLimit = this.options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
+    // When the deadline is nearer than the attempt limit, the attempt's timer stands for the deadline: whichever of
+    // the two timers fires first (they race under load), the failure is the deadline's, with one message.
+    const endsAtDeadline = remaining <= attemptLimit;
+    const attemptTimeout = Math.min(attemptLimit, remaining);
+    const attemptSignal = this.clock.timeout(attemptTimeout);
     const outer = this.signal;
     const signal = outer ? AbortSignal.any([outer, attemptSignal]) : attemptSignal;
     try {
@@ -408,6 +426,7 @@ export class HttpClient {
     } catch (error) {
       if (outer?.aborted) throw this.abortError(host);
       if (error instanceof ResponseTooLargeError) throw error;
+      if (attemptSignal.aborted && endsAtDeadline) throw this.abortError(host);
       if (attemptSignal.aborted)
         throw new HttpNetworkError(host, 'ERR_ATTEMPT_TIMEOUT', `no response within ${attemptTimeout} ms`);
       const err = error as NodeJS.ErrnoException;
