@@ -11,6 +11,7 @@ import {
   type Pair,
 } from 'yaml';
 import type { DocumentPath, Range } from './diagnostics';
+import { scalarSourceOffsets } from './scalar-source';
 
 /** Converts 0-based offsets into a 1-based, end-exclusive range. */
 export function rangeFromOffsets(lineCounter: LineCounter, start: number, end: number): Range {
@@ -89,17 +90,45 @@ export function rangeOfPath(
   return nodeRange(lineCounter, first) ?? nodeRange(lineCounter, located.closest) ?? fallback;
 }
 
+/** Source offsets of each string scalar's value characters, computed once per node. */
+const valueOffsetsByNode = new WeakMap<Node, number[] | null>();
+
+function valueOffsets(text: string, node: Node, value: string): number[] | undefined {
+  if (!isScalar(node) || !node.range || typeof node.value !== 'string' || node.value !== value) return undefined;
+  let offsets = valueOffsetsByNode.get(node);
+  if (offsets === undefined) {
+    const style = node.type;
+    offsets =
+      style === 'PLAIN' ||
+      style === 'QUOTE_SINGLE' ||
+      style === 'QUOTE_DOUBLE' ||
+      style === 'BLOCK_LITERAL' ||
+      style === 'BLOCK_FOLDED'
+        ? (scalarSourceOffsets({ text, style, start: node.range[0], end: node.range[1], value }) ?? null)
+        : null;
+    valueOffsetsByNode.set(node, offsets);
+  }
+  return offsets ?? undefined;
+}
+
 /**
- * Maps an offset inside a scalar's value to a source offset. Exact for plain and quoted scalars without escapes
- * (the usual case for expressions); otherwise falls back to the scalar's start.
+ * The source offsets of characters `start..end` (end exclusive) of a string scalar's value, whatever the scalar's
+ * style (plain, quoted or block, over several lines): the start of the first and just after the last character.
  */
-export function scalarValueOffset(text: string, node: Node, valueOffset: number, value: string): number | undefined {
-  if (!isScalar(node) || !node.range) return undefined;
-  const start = node.range[0];
-  const quote = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
-  if (node.type !== 'PLAIN' && quote === 0) return undefined;
-  if (text.startsWith(value, start + quote)) return start + quote + valueOffset;
-  return undefined;
+export function scalarValueRange(
+  text: string,
+  node: Node,
+  value: string,
+  start: number,
+  end: number,
+): { from: number; to: number } | undefined {
+  const offsets = valueOffsets(text, node, value);
+  if (!offsets || start < 0 || start > value.length) return undefined;
+  if (value.length === 0) return { from: node.range![0], to: node.range![0] };
+  const from = start < value.length ? offsets[start]! : offsets[value.length - 1]! + 1;
+  const last = Math.min(Math.max(end, start + 1), value.length) - 1;
+  const to = Math.max(offsets[last]! + 1, from + 1);
+  return { from, to };
 }
 
 /**
@@ -123,10 +152,8 @@ export function documentLocator(
     rangeInString: (path, value, start, end) => {
       const node = document ? locatePath(document, path).node : undefined;
       if (!node) return undefined;
-      const from = scalarValueOffset(text, node, start, value);
-      const to = scalarValueOffset(text, node, end, value);
-      if (from === undefined || to === undefined) return undefined;
-      return rangeFromOffsets(lineCounter, from, Math.max(to, from + 1));
+      const offsets = scalarValueRange(text, node, value, start, end);
+      return offsets && rangeFromOffsets(lineCounter, offsets.from, offsets.to);
     },
   };
 }
