@@ -7,7 +7,6 @@ import {
   type ICredentialType,
   type IDataObject,
   type INode,
-  type INodeExecutionData,
   type IRun,
   type ITaskData,
   type ITaskStartedData,
@@ -137,17 +136,31 @@ function ionfluxPackage(): NonNullable<typeof packageModule> {
   return packageModule;
 }
 
-function usageOf(items: INodeExecutionData[] | undefined): TokenUsage | undefined {
-  let usage: TokenUsage | undefined;
-  for (const item of items ?? []) {
-    const u = (item.json as IDataObject | undefined)?.usage as Partial<TokenUsage> | undefined;
-    if (!u || typeof u.totalTokens !== 'number') continue;
-    usage ??= { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-    usage.promptTokens += u.promptTokens ?? 0;
-    usage.completionTokens += u.completionTokens ?? 0;
-    usage.totalTokens += u.totalTokens;
+/**
+ * The usage a model call reported, from the AI event the IONFLUX LLM transport logs once per provider response
+ * (`n8n-nodes-ionflux`, `USAGE_EVENT`); undefined for other AI events.
+ */
+function reportedUsage(eventName: string, message: unknown): TokenUsage | undefined {
+  if (eventName !== 'ai-llm-generated-output' || typeof message !== 'string') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    return undefined;
   }
-  return usage;
+  const usage = (parsed as { ionfluxUsage?: Partial<TokenUsage> } | null)?.ionfluxUsage;
+  if (!usage || typeof usage.totalTokens !== 'number') return undefined;
+  return {
+    promptTokens: Number(usage.promptTokens) || 0,
+    completionTokens: Number(usage.completionTokens) || 0,
+    totalTokens: usage.totalTokens,
+  };
+}
+
+function addUsage(target: TokenUsage, usage: TokenUsage): void {
+  target.promptTokens += usage.promptTokens;
+  target.completionTokens += usage.completionTokens;
+  target.totalTokens += usage.totalTokens;
 }
 
 function countItems(data: ITaskData['data'] | undefined): number {
@@ -280,7 +293,21 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
     createdAt: new Date(started),
     updatedAt: new Date(started),
   } as never);
+  // Usage is counted where model calls report it (one AI event per provider response), not from node outputs: an
+  // output travels on through branches and merges, and a retried node's earlier calls leave no output at all.
+  const usageOfRunningNode = new Map<string, TokenUsage>();
+  const onModelUsage = (node: string, usage: TokenUsage) => {
+    const running = usageOfRunningNode.get(node) ?? { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+    addUsage(running, usage);
+    usageOfRunningNode.set(node, running);
+    addUsage(totals, usage);
+    if (budget !== undefined && totals.totalTokens > budget && !budgetExceeded) {
+      budgetExceeded = `The run used ${totals.totalTokens} tokens, over the agent's budget of ${budget}.`;
+      execution?.cancel();
+    }
+  };
   hooks.addHandler('nodeExecuteBefore', (node: string, data: ITaskStartedData) => {
+    usageOfRunningNode.delete(node);
     const source = sources[node];
     options.onNodeEvent?.({
       type: 'start',
@@ -294,17 +321,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
   hooks.addHandler('nodeExecuteAfter', (node: string, data: ITaskData, runData) => {
     const source = sources[node];
     const outputItems = countItems(data.data);
-    const items = data.data?.main?.[0] ?? undefined;
-    const usage = usageOf(items ?? undefined);
-    if (usage) {
-      totals.promptTokens += usage.promptTokens;
-      totals.completionTokens += usage.completionTokens;
-      totals.totalTokens += usage.totalTokens;
-      if (budget !== undefined && totals.totalTokens > budget && !budgetExceeded) {
-        budgetExceeded = `The run used ${totals.totalTokens} tokens, over the agent's budget of ${budget}.`;
-        execution?.cancel();
-      }
-    }
+    const usage = usageOfRunningNode.get(node);
+    usageOfRunningNode.delete(node);
     let inputItems = 0;
     for (const from of data.source ?? []) {
       if (!from) continue;
@@ -351,12 +369,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
       step.runs += 1;
       if (status === 'error' || outputItemsAreErrors(data, nodes.find((n) => n.name === node)?.onError))
         step.status = 'error';
-      if (usage) {
-        step.usage ??= { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-        step.usage.promptTokens += usage.promptTokens;
-        step.usage.completionTokens += usage.completionTokens;
-        step.usage.totalTokens += usage.totalTokens;
-      }
+      if (usage) addUsage((step.usage ??= { promptTokens: 0, completionTokens: 0, totalTokens: 0 }), usage);
       steps.set(id, step);
     }
   });
@@ -375,6 +388,10 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
     variables: {},
     restApiUrl: 'http://127.0.0.1/rest',
     instanceBaseUrl: 'http://127.0.0.1/',
+    logAiEvent: (eventName: string, payload: { nodeName: string; msg?: unknown }) => {
+      const usage = reportedUsage(eventName, payload.msg);
+      if (usage) onModelUsage(payload.nodeName, usage);
+    },
   } as unknown as IWorkflowExecuteAdditionalData;
 
   const timeoutMs =

@@ -40,6 +40,36 @@ export interface CompletionRequest {
   jsonSchema?: JsonSchemaFormat;
 }
 
+/** What the provider reported for one call, as the engine's token accounting reads it (see `reportUsage`). */
+export interface ReportedUsage {
+  usage: LlmUsage;
+  model: string;
+  kind: 'chat' | 'embeddings';
+}
+
+/**
+ * The n8n AI event that carries a model call's usage. Each HTTP response of the provider is reported once, where it
+ * arrives: a run's usage is the sum of these events, whatever happens to the node's output afterwards (branches that
+ * merge, loops, a retried node whose earlier call was paid for too). On a real n8n server it is an ordinary AI log
+ * event; the embedded engine counts it (`@ionflux/engine`, `runAgent`).
+ */
+export const USAGE_EVENT = 'ai-llm-generated-output';
+export const USAGE_EVENT_KEY = 'ionfluxUsage';
+
+function usageReporter(ctx: IExecuteFunctions): (report: ReportedUsage) => void {
+  return (report) => {
+    if (typeof ctx.logAiEvent !== 'function') return;
+    try {
+      ctx.logAiEvent(
+        USAGE_EVENT,
+        JSON.stringify({ [USAGE_EVENT_KEY]: report.usage, model: report.model, kind: report.kind }),
+      );
+    } catch {
+      // Accounting never fails a model call that succeeded (a host without AI event logging, say).
+    }
+  };
+}
+
 export interface Completion {
   content: string;
   model: string;
@@ -91,6 +121,7 @@ export class LlmClient {
   private readonly client: OpenAI;
   private readonly node: INode;
   private readonly itemIndex: number;
+  private readonly reportUsage: (report: ReportedUsage) => void;
 
   constructor({
     http,
@@ -100,6 +131,7 @@ export class LlmClient {
     embeddingModel = 'text-embedding-3-small',
     node,
     itemIndex,
+    reportUsage,
   }: {
     http: HttpClient;
     baseUrl: string;
@@ -108,8 +140,11 @@ export class LlmClient {
     embeddingModel?: string;
     node: INode;
     itemIndex: number;
+    /** Called once per provider response with the usage it reported. */
+    reportUsage?: (report: ReportedUsage) => void;
   }) {
     this.http = http;
+    this.reportUsage = reportUsage ?? (() => undefined);
     this.defaultModel = defaultModel;
     this.embeddingModel = embeddingModel;
     this.node = node;
@@ -133,6 +168,7 @@ export class LlmClient {
       embeddingModel: String(credentials.embeddingModel || 'text-embedding-3-small'),
       node: ctx.getNode(),
       itemIndex,
+      reportUsage: usageReporter(ctx),
     });
   }
 
@@ -160,6 +196,15 @@ export class LlmClient {
     } catch (error) {
       throw this.toNodeError(error);
     }
+    const usage: LlmUsage = {
+      promptTokens: response.usage?.prompt_tokens ?? 0,
+      completionTokens: response.usage?.completion_tokens ?? 0,
+      totalTokens:
+        response.usage?.total_tokens ??
+        (response.usage ? response.usage.prompt_tokens + response.usage.completion_tokens : 0),
+    };
+    // Paid for even when the answer is then refused or fails validation: reported before anything can throw.
+    if (response.usage) this.reportUsage({ usage, model: response.model || model, kind: 'chat' });
     const choice = response.choices[0];
     if (!choice)
       throw new NodeApiError(this.node, response as unknown as JsonObject, {
@@ -174,13 +219,7 @@ export class LlmClient {
     return {
       content: choice.message.content ?? '',
       model: response.model || model,
-      usage: {
-        promptTokens: response.usage?.prompt_tokens ?? 0,
-        completionTokens: response.usage?.completion_tokens ?? 0,
-        totalTokens:
-          response.usage?.total_tokens ??
-          (response.usage ? response.usage.prompt_tokens + response.usage.completion_tokens : 0),
-      },
+      usage,
       finishReason: choice.finish_reason ?? 'stop',
     };
   }
@@ -203,6 +242,13 @@ export class LlmClient {
       } catch (error) {
         throw this.toNodeError(error);
       }
+      const batchUsage: LlmUsage = {
+        promptTokens: response.usage?.prompt_tokens ?? 0,
+        completionTokens: 0,
+        totalTokens: response.usage?.total_tokens ?? response.usage?.prompt_tokens ?? 0,
+      };
+      if (response.usage)
+        this.reportUsage({ usage: batchUsage, model: response.model || this.embeddingModel, kind: 'embeddings' });
       const ordered = [...response.data].sort((a, b) => a.index - b.index);
       if (ordered.length !== batch.length) {
         throw new NodeApiError(this.node, response as unknown as JsonObject, {
@@ -211,8 +257,8 @@ export class LlmClient {
         });
       }
       vectors.push(...ordered.map((d) => d.embedding as number[]));
-      usage.promptTokens += response.usage?.prompt_tokens ?? 0;
-      usage.totalTokens += response.usage?.total_tokens ?? response.usage?.prompt_tokens ?? 0;
+      usage.promptTokens += batchUsage.promptTokens;
+      usage.totalTokens += batchUsage.totalTokens;
       model = response.model || model;
     }
     return { vectors, model, usage };
