@@ -20,7 +20,7 @@ const moduleNameMapper = {
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 
-const packages = ['dsl', 'compiler', 'nodes', 'sandbox', 'engine', 'server', 'cli', 'bench'];
+const packages = ['dsl', 'compiler', 'nodes', 'sandbox', 'engine', 'server', 'cli', 'bench', 'studio'];
 
 module.exports = {
   testTimeout: 30_000,
@@ -36,6 +36,8 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
       // Every test file: loopback-only network (no test reaches the internet) and a scratch folder for n8n.
       setupFiles: [path.join(__dirname, 'nodes', 'test-support', 'jest-setup.ts')],
+      // The studio's tests drive Chromium against the real server (studio/e2e); its app code has no Node tests.
+      ...(dir === 'studio' ? { testMatch: ['<rootDir>/e2e/**/*.test.ts'] } : {}),
       // The node package spans nodes/ and credentials/ (one tsc project, rootDir ..): its tests live in both.
       ...(dir === 'nodes'
         ? {
@@ -51,7 +53,7 @@ module.exports = {
 // of the packages that start it (engine, cli) SWC turns them into plain CommonJS. The built packages need none of
 // this (Node 24 runs them natively).
 for (const project of module.exports.projects.filter((p) =>
-  ['server', 'engine', 'cli', 'nodes'].includes(p.displayName),
+  ['server', 'engine', 'cli', 'nodes', 'studio'].includes(p.displayName),
 )) {
   const packagesToConvert = ['kysely', 'jose', '@electric-sql/pglite'];
   const pattern = packagesToConvert.map((name) => name.replace('/', '\\/')).join('|');

@@ -22,6 +22,8 @@ if (!fs.existsSync(node24)) {
 } else {
   // `npm ci` already built through the `prepare` script; afterwards rebuild incrementally.
   run(node24, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
+  // The web studio the server serves, rebuilt when its sources changed.
+  run(node24, [path.join(root, 'scripts', 'build-studio.js')]);
 }
 
 const [task, ...rest] = process.argv.slice(2);

@@ -27,6 +27,11 @@ export interface ServerOptions {
   adminEmails?: string[];
   /** Seed of the sandbox data (same seed, same store). Env `IONFLUX_SANDBOX_SEED`. Default 42. */
   sandboxSeed?: number;
+  /**
+   * The web studio's production build, served at `/` on the same port. Env `IONFLUX_STUDIO_DIR`. Default: the
+   * repository's `studio/dist`. When it has no index.html, `/` says how to build it.
+   */
+  studioDir?: string;
   /** pino level. Env `IONFLUX_LOG_LEVEL`. Default `info`. */
   logLevel?: LogLevel;
   /** HS256 secret for access tokens, >= 32 chars. Env `IONFLUX_JWT_SECRET`. Default: generated once into dataDir. */
@@ -96,6 +101,7 @@ export interface ServerConfig {
   demo: boolean;
   sandbox: boolean;
   sandboxSeed: number;
+  studioDir: string;
   /** Normalized (trimmed, lower-case) emails of server administrators. */
   adminEmails: string[];
   logLevel: LogLevel;
@@ -262,6 +268,10 @@ export function loadConfig(options: ServerOptions = {}): ServerConfig {
       max: 2 ** 31 - 1,
       fallback: 42,
     }),
+    studioDir: path.resolve(
+      cwd,
+      readString(options.studioDir, env.IONFLUX_STUDIO_DIR) ?? path.join(__dirname, '..', '..', 'studio', 'dist'),
+    ),
     adminEmails,
     logLevel,
     jwtSecret,

@@ -17,6 +17,7 @@ import { AccessTokenVerifier } from './domain/tokens';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { buildRouteTable, createHttpApp, InFlight } from './entry-points/http/app';
 import { requireServerAdmin } from './entry-points/http/authentication';
+import { studioMount } from './entry-points/http/studio';
 import type { Mount } from './entry-points/http/router';
 
 /** Cost bucket of the sandbox store: Shopify Plus restores 1000 points/s. */
@@ -140,6 +141,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
         },
       });
     }
+    // Last: the web app answers page addresses that no API route or emulator took.
+    mounts.push(studioMount({ studioDir: config.studioDir }));
     const app = createHttpApp({ useCases, logger, routes, inFlight, mounts });
     // A client has requestTimeoutMs to send a whole request (headers and body), checked every second; slower ones
     // get 408 and are closed (Node's default would hold them for 300 s).

@@ -18,14 +18,17 @@ const fillPath = (path: string) =>
 describe('route policies', () => {
   it('every route registered on the Express router declares a policy (deny by default)', () => {
     const registered = listRegisteredRoutes(t.server.app);
-    const mounts = registered.filter((r) => (r.policy as { kind?: string } | undefined)?.kind === 'sandbox');
-    // The sandbox emulators are the one app mounted whole (under /sandbox, with their own fake credentials).
-    expect(mounts.map((m) => m.path)).toEqual(['/sandbox/*']);
+    const mounts = registered.filter((r) =>
+      ['sandbox', 'studio'].includes((r.policy as { kind?: string } | undefined)?.kind ?? ''),
+    );
+    // Two apps are mounted whole: the sandbox emulators (under /sandbox, with their own fake credentials) and the
+    // studio's static build (no data; page addresses get index.html).
+    expect(mounts.map((m) => m.path)).toEqual(['/sandbox/*', '/*']);
     expect(registered.length).toBe(t.server.routes.length + mounts.length);
     const missing = registered.filter((r) => r.policy === undefined).map((r) => `${r.method.toUpperCase()} ${r.path}`);
     expect(missing).toEqual([]);
     for (const route of registered) {
-      expect(['public', 'refreshCookie', 'user', 'apiToken', 'workspace', 'sandbox']).toContain(
+      expect(['public', 'refreshCookie', 'user', 'apiToken', 'workspace', 'sandbox', 'studio']).toContain(
         (route.policy as { kind: string }).kind,
       );
     }

@@ -191,7 +191,7 @@ export const MOUNT_POLICY = Symbol('ionflux.mountPolicy');
 export interface Mount {
   path: string;
   handler: RequestHandler;
-  policy: { kind: 'sandbox'; description: string };
+  policy: { kind: 'sandbox' | 'studio'; description: string };
 }
 
 /** Every route layer of the app with the policy it carries (undefined = registered outside the route table). */
@@ -207,7 +207,7 @@ export function listRegisteredRoutes(app: Express): Array<{ method: string; path
       if (mountPolicy !== undefined) {
         found.push({
           method: 'all',
-          path: `${prefix}${typeof layer.rawPath === 'string' ? layer.rawPath : ''}/*`,
+          path: `${prefix}${typeof layer.rawPath === 'string' ? layer.rawPath.replace(/\/$/, '') : ''}/*`,
           policy: mountPolicy,
         });
       } else if (layer.route) {

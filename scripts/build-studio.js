@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Builds the web studio (vite build into studio/dist) when its build is missing or older than its sources; with
+// --force, always. The server serves studio/dist on its own port. Used by `npm ci` (prepare), `npm start`, the
+// studio's browser tests and bench/studio. Runs Vite on Node 24 (node_modules/.bin/node) when called from old Node.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const studio = path.join(root, 'studio');
+const dist = path.join(studio, 'dist');
+
+function newestMtime(target) {
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  return newest;
+}
+
+/** True when studio/dist/index.html is at least as new as every source of the app. */
+function studioBuildIsFresh() {
+  const index = path.join(dist, 'index.html');
+  if (!fs.existsSync(index)) return false;
+  const sources = ['src', 'index.html', 'vite.config.mts', 'package.json'].map((p) => path.join(studio, p));
+  return fs.statSync(index).mtimeMs >= Math.max(...sources.filter((p) => fs.existsSync(p)).map(newestMtime));
+}
+
+/** Runs vite build; returns { status, output }. */
+function buildStudio() {
+  const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  const node24 = path.join(root, 'node_modules', '.bin', 'node');
+  const node = fs.existsSync(node24) ? node24 : process.execPath;
+  const result = spawnSync(node, [vite, 'build', '--logLevel', 'warn'], { cwd: studio, encoding: 'utf8' });
+  return { status: result.status === null ? 1 : result.status, output: `${result.stdout || ''}${result.stderr || ''}` };
+}
+
+function ensureStudioBuilt(options) {
+  if (!(options && options.force) && studioBuildIsFresh()) return { built: false, status: 0, output: '' };
+  return Object.assign({ built: true }, buildStudio());
+}
+
+module.exports = { ensureStudioBuilt, studioBuildIsFresh, studioDist: dist };
+
+if (require.main === module) {
+  if (!fs.existsSync(path.join(root, 'node_modules', 'vite'))) {
+    console.error('[ionflux] vite is not installed: run npm ci first');
+    process.exit(1);
+  }
+  const result = ensureStudioBuilt({ force: process.argv.includes('--force') });
+  if (result.output) process.stdout.write(result.output);
+  if (result.built && result.status === 0) console.log('[ionflux] studio built into studio/dist');
+  process.exit(result.status);
+}

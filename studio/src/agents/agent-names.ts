@@ -1,0 +1,43 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api/client';
+import { loadCapabilities } from '../capabilities';
+
+export interface AgentName {
+  name: string;
+  /** Chat actions the agent declares (its chat.command trigger), when the server says. */
+  actions: string[];
+}
+
+interface AgentConfigurationLite {
+  id: string;
+  name: string;
+  commands?: string[];
+  trigger?: { kind?: string; actions?: string[]; command?: string } | null;
+}
+
+/** Names of the agents installed in the workspace, for /run_agent autocomplete (empty when the server has none). */
+export function useAgentNames(workspaceId: string): AgentName[] {
+  const [names, setNames] = useState<AgentName[]>([]);
+  useEffect(() => {
+    let live = true;
+    void loadCapabilities().then(async (caps) => {
+      if (!caps.agents) return;
+      try {
+        const body = await api.get<{ agents: AgentConfigurationLite[] }>(`/api/workspaces/${workspaceId}/agents`);
+        if (live)
+          setNames(
+            body.agents.map((a) => ({
+              name: a.name,
+              actions: a.commands ?? a.trigger?.actions ?? [],
+            })),
+          );
+      } catch {
+        // The list is a convenience; typing the name works without it.
+      }
+    });
+    return () => {
+      live = false;
+    };
+  }, [workspaceId]);
+  return names;
+}

@@ -1,0 +1,176 @@
+// The server's entities as the studio reads them (server/src/domain/model.ts is the source; /api/openapi.json has
+// the same shapes). Only fields the studio uses are listed.
+
+export type Role = 'owner' | 'admin' | 'member' | 'viewer';
+
+export interface User {
+  id: string;
+  email: string;
+  displayName: string;
+  avatarUrl: string | null;
+  currentWorkspaceId: string | null;
+  createdAt: string;
+}
+
+export interface Session {
+  user: User;
+  accessToken: string;
+  accessTokenExpiresAt: string;
+  csrfToken: string;
+}
+
+export interface Workspace {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  joinedAt: string;
+}
+
+export interface Invitation {
+  id: string;
+  workspaceId: string;
+  email: string;
+  role: Role;
+  status: 'pending' | 'accepted' | 'revoked' | 'expired';
+  expiresAt: string;
+  createdAt: string;
+}
+
+export interface CredentialStatus {
+  connected: boolean;
+  scopes: string[];
+  expiresAt: string | null;
+  updatedAt: string | null;
+}
+
+export interface Brand {
+  id: string;
+  workspaceId: string;
+  name: string;
+  shopDomain: string | null;
+  credentials: CredentialStatus;
+}
+
+export interface Creator {
+  id: string;
+  workspaceId: string;
+  name: string;
+  handle: string | null;
+  credentials: CredentialStatus;
+}
+
+export interface Page {
+  id: string;
+  workspaceId: string;
+  title: string;
+  icon: string | null;
+  position: number;
+  archived: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type BlockType = 'text' | 'heading' | 'checklist' | 'agent_snippet' | 'image' | 'embed';
+
+export interface ChecklistItem {
+  id?: string;
+  text: string;
+  checked: boolean;
+}
+
+export interface Block {
+  id: string;
+  pageId: string;
+  workspaceId: string;
+  type: BlockType;
+  key: string | null;
+  content: unknown;
+  position: { x: number; y: number };
+  size: { width: number; height: number };
+  agentConfigId: string | null;
+  writtenByRunId: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PageWithBlocks {
+  page: Page;
+  blocks: Block[];
+}
+
+export interface Channel {
+  id: string;
+  workspaceId: string;
+  name: string;
+  topic: string;
+  visibility: 'public' | 'private';
+  isMember: boolean;
+  lastSeq: number;
+  lastReadSeq: number;
+  unreadCount: number;
+  createdAt: string;
+}
+
+export type MessageAuthor =
+  { kind: 'user'; userId: string | null; displayName: string } | { kind: 'agent'; name: string };
+
+export interface Message {
+  id: string;
+  workspaceId: string;
+  channelId: string;
+  seq: number;
+  author: MessageAuthor;
+  clientMessageId: string | null;
+  text: string;
+  payload: unknown;
+  mentions: string[];
+  threadRootId: string | null;
+  replyCount: number;
+  lastReplyAt: string | null;
+  editedAt: string | null;
+  deleted: boolean;
+  createdAt: string;
+}
+
+export interface Notification {
+  id: string;
+  workspaceId: string;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  source: { type: string; id: string } | null;
+  read: boolean;
+  createdAt: string;
+}
+
+export interface SearchHit {
+  type: 'page' | 'block' | 'message' | 'prompt';
+  id: string;
+  title: string;
+  snippet: Array<{ text: string; match: boolean }>;
+  rank: number;
+  pageId: string | null;
+  channelId: string | null;
+  libraryId: string | null;
+  createdAt: string;
+}
+
+export interface Prompt {
+  id: string;
+  libraryId: string;
+  name: string;
+  description: string;
+  template: string;
+  variables: string[];
+}

@@ -1,0 +1,83 @@
+import { useSyncExternalStore } from 'react';
+
+/**
+ * Paths of the app (history API; the server answers every non-API GET with index.html). Notification links use the
+ * same shapes, e.g. /workspaces/<id>/channels/<id>?message=<id>.
+ */
+export type Route =
+  | { name: 'login' }
+  | { name: 'signup' }
+  | { name: 'home' }
+  | { name: 'workspace'; workspaceId: string }
+  | { name: 'page'; workspaceId: string; pageId: string }
+  | { name: 'channel'; workspaceId: string; channelId: string; messageId?: string }
+  | { name: 'members'; workspaceId: string }
+  | { name: 'agents'; workspaceId: string }
+  | { name: 'marketplace'; workspaceId: string }
+  | { name: 'connections'; workspaceId: string }
+  | { name: 'runs'; workspaceId: string; runId?: string }
+  | { name: 'notifications' }
+  | { name: 'not-found'; path: string };
+
+export function parseRoute(pathname: string, search = ''): Route {
+  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const params = new URLSearchParams(search);
+  if (parts.length === 0) return { name: 'home' };
+  if (parts[0] === 'login' && parts.length === 1) return { name: 'login' };
+  if (parts[0] === 'signup' && parts.length === 1) return { name: 'signup' };
+  if (parts[0] === 'notifications' && parts.length === 1) return { name: 'notifications' };
+  if (parts[0] === 'workspaces' && parts[1]) {
+    const workspaceId = parts[1];
+    const [section, id, extra] = parts.slice(2);
+    if (!section) return { name: 'workspace', workspaceId };
+    if (section === 'pages' && id && !extra) return { name: 'page', workspaceId, pageId: id };
+    if (section === 'channels' && id && !extra)
+      return { name: 'channel', workspaceId, channelId: id, messageId: params.get('message') ?? undefined };
+    if (section === 'members' && !id) return { name: 'members', workspaceId };
+    if (section === 'agents' && !id) return { name: 'agents', workspaceId };
+    if (section === 'marketplace' && !id) return { name: 'marketplace', workspaceId };
+    if (section === 'connections' && !id) return { name: 'connections', workspaceId };
+    if (section === 'runs' && !extra) return { name: 'runs', workspaceId, runId: id };
+  }
+  return { name: 'not-found', path: pathname };
+}
+
+const listeners = new Set<() => void>();
+function notify(): void {
+  for (const listener of listeners) listener();
+}
+window.addEventListener('popstate', notify);
+
+export function navigate(path: string, options: { replace?: boolean } = {}): void {
+  if (path === window.location.pathname + window.location.search) return;
+  if (options.replace) window.history.replaceState(null, '', path);
+  else window.history.pushState(null, '', path);
+  notify();
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+const snapshot = () => window.location.pathname + window.location.search;
+
+export function useLocation(): string {
+  return useSyncExternalStore(subscribe, snapshot);
+}
+
+export function useRoute(): Route {
+  const location = useLocation();
+  const [pathname, search] = location.split('?');
+  return parseRoute(pathname ?? '/', search ? `?${search}` : '');
+}
+
+export const paths = {
+  workspace: (w: string) => `/workspaces/${w}`,
+  page: (w: string, p: string) => `/workspaces/${w}/pages/${p}`,
+  channel: (w: string, c: string) => `/workspaces/${w}/channels/${c}`,
+  members: (w: string) => `/workspaces/${w}/members`,
+  agents: (w: string) => `/workspaces/${w}/agents`,
+  marketplace: (w: string) => `/workspaces/${w}/marketplace`,
+  connections: (w: string) => `/workspaces/${w}/connections`,
+  runs: (w: string, runId?: string) => `/workspaces/${w}/runs${runId ? `/${runId}` : ''}`,
+};
