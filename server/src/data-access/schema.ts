@@ -236,6 +236,77 @@ export interface RevokedSessionsTable {
   expires_at: Timestamp;
 }
 
+export interface AgentConfigurationsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  name_normalized: string;
+  description: string;
+  definition_id: string | null;
+  agent_name: string;
+  display_name: string;
+  yaml: string;
+  content_hash: string;
+  inputs: Jsonb<Record<string, unknown>>;
+  bindings: Jsonb<Record<string, unknown>>;
+  enabled: boolean;
+  token_budget: number | null;
+  trigger_kind: string;
+  revision: number;
+  latest_output: NullableJsonb<unknown>;
+  latest_run_id: string | null;
+  latest_output_revision: number | null;
+  latest_output_at: NullableTimestamp;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AgentRevisionsTable {
+  agent_id: string;
+  workspace_id: string;
+  revision: number;
+  name: string;
+  description: string;
+  yaml: string;
+  content_hash: string;
+  inputs: Jsonb<Record<string, unknown>>;
+  bindings: Jsonb<Record<string, unknown>>;
+  enabled: boolean;
+  token_budget: number | null;
+  restored_from: number | null;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export type AgentRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+
+export interface AgentRunsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  agent_id: string;
+  revision: number;
+  trigger_kind: string;
+  trigger_payload: NullableJsonb<unknown>;
+  inputs: Jsonb<Record<string, unknown>>;
+  context: NullableJsonb<Record<string, unknown>>;
+  status: Generated<AgentRunStatus>;
+  serialize_key: string | null;
+  read_only: Generated<boolean>;
+  started_by: string | null;
+  claimed_by: string | null;
+  attempts: Generated<number>;
+  cancel_requested: Generated<boolean>;
+  output: NullableJsonb<unknown>;
+  error: NullableJsonb<Record<string, unknown>>;
+  steps: ColumnType<unknown[], string | undefined, string>;
+  usage: NullableJsonb<Record<string, unknown>>;
+  created_at: Timestamp;
+  started_at: NullableTimestamp;
+  heartbeat_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
@@ -255,6 +326,9 @@ export interface Database {
   notifications: NotificationsTable;
   api_tokens: ApiTokensTable;
   revoked_sessions: RevokedSessionsTable;
+  agent_configurations: AgentConfigurationsTable;
+  agent_revisions: AgentRevisionsTable;
+  agent_runs: AgentRunsTable;
 }
 
 /** JSON text for a JSONB parameter (pg would turn a JS array into a PostgreSQL array otherwise). */

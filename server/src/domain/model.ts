@@ -274,3 +274,150 @@ export const SearchHitSchema = z
   })
   .meta({ id: 'SearchHit' });
 export type SearchHit = z.infer<typeof SearchHitSchema>;
+
+/** What fills one connection an agent declares: a Brand (Shopify), a Creator (TikTok), or the built-in sandbox. */
+export const ConnectionBindingSchema = z
+  .union([
+    z.strictObject({ brandId: id.describe('A Brand of this workspace (its Shopify store)') }),
+    z.strictObject({ creatorId: id.describe('A Creator of this workspace (their TikTok account)') }),
+    z.strictObject({
+      sandbox: z.literal(true).describe("The server's sandbox emulators (only when the server runs them)"),
+    }),
+  ])
+  .meta({ id: 'ConnectionBinding' });
+export type ConnectionBinding = z.infer<typeof ConnectionBindingSchema>;
+
+export const agentTriggerKinds = ['manual', 'schedule', 'webhook', 'chat.command', 'shopify.order'] as const;
+
+export const AgentConfigurationSchema = z
+  .object({
+    id,
+    workspaceId: id,
+    name: z.string().describe('Unique in the workspace (case-insensitively); /run_agent finds the agent by it'),
+    description: z.string(),
+    definitionId: id.nullable().describe('Marketplace definition it was installed from, if any'),
+    agentName: z.string().describe("The agent's metadata.name"),
+    displayName: z.string().describe("The agent's metadata.displayName (or its name)"),
+    yaml: z.string().describe("The agent's YAML source (yaml_config)"),
+    contentHash: z.string().describe('SHA-256 of the YAML text'),
+    inputs: z.record(z.string(), z.unknown()).describe('Values of the agent inputs (defaults fill the rest)'),
+    bindings: z.record(z.string(), ConnectionBindingSchema).describe('Connection name -> what fills it'),
+    enabled: z.boolean(),
+    tokenBudget: z.int().nullable().describe('Most LLM tokens one run may use (besides the agent policy budget)'),
+    trigger: z.enum(agentTriggerKinds),
+    revision: z.int().describe('Current revision; send it back as baseRevision when saving'),
+    latestOutput: z
+      .object({
+        value: z.unknown(),
+        runId: id.nullable(),
+        revision: z.int().nullable(),
+        at: timestamp,
+      })
+      .nullable()
+      .describe('The output of the newest successful run'),
+    createdBy: id.nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: 'AgentConfiguration' });
+export type AgentConfiguration = z.infer<typeof AgentConfigurationSchema>;
+
+export const AgentRevisionSchema = z
+  .object({
+    agentId: id,
+    revision: z.int(),
+    name: z.string(),
+    description: z.string(),
+    yaml: z.string(),
+    contentHash: z.string(),
+    inputs: z.record(z.string(), z.unknown()),
+    bindings: z.record(z.string(), ConnectionBindingSchema),
+    enabled: z.boolean(),
+    tokenBudget: z.int().nullable(),
+    restoredFrom: z.int().nullable().describe('The revision this one restored, if it was a restore'),
+    createdBy: id.nullable().describe('Who saved it'),
+    createdAt: timestamp,
+  })
+  .meta({ id: 'AgentRevision' });
+export type AgentRevision = z.infer<typeof AgentRevisionSchema>;
+
+export const AgentRevisionDiffSchema = z
+  .object({
+    from: z.int(),
+    to: z.int(),
+    unifiedDiff: z.string().describe('Unified diff of the two YAML texts (empty when equal)'),
+    summary: z.object({
+      stepsAdded: z.array(z.string()),
+      stepsRemoved: z.array(z.string()),
+      stepsChanged: z.array(z.string()),
+      connectionsAdded: z.array(z.string()),
+      connectionsRemoved: z.array(z.string()),
+      scopesAdded: z.array(z.object({ connection: z.string(), scopes: z.array(z.string()) })),
+      scopesRemoved: z.array(z.object({ connection: z.string(), scopes: z.array(z.string()) })),
+      inputsChanged: z.array(z.string()).describe('Declared inputs or configured values that differ'),
+      triggerChanged: z.boolean(),
+      outputChanged: z.boolean(),
+      policyChanged: z.boolean(),
+      bindingsChanged: z.array(z.string()),
+    }),
+  })
+  .meta({ id: 'AgentRevisionDiff' });
+export type AgentRevisionDiff = z.infer<typeof AgentRevisionDiffSchema>;
+
+export const agentRunStatuses = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
+const TokenCountsSchema = z.object({ promptTokens: z.int(), completionTokens: z.int(), totalTokens: z.int() });
+
+export const AgentRunStepSchema = z
+  .object({
+    step: z.string().nullable().describe('Step id in the agent (or output.canvas / output.chat); null for plumbing'),
+    node: z.string().describe('n8n node name'),
+    status: z.enum(['success', 'error']),
+    startedAt: timestamp,
+    durationMs: z.number(),
+    items: z.int().describe('Items the node produced'),
+    error: z.string().nullable(),
+    usage: TokenCountsSchema.nullable(),
+  })
+  .meta({ id: 'AgentRunStep' });
+export type AgentRunStep = z.infer<typeof AgentRunStepSchema>;
+
+export const AgentRunSchema = z
+  .object({
+    id,
+    workspaceId: id,
+    agentId: id,
+    agentName: z.string().optional().describe('The configuration name'),
+    revision: z.int().describe('The agent revision that ran'),
+    trigger: z.object({ kind: z.enum(agentTriggerKinds), payload: z.unknown() }),
+    inputs: z.record(z.string(), z.unknown()),
+    context: z
+      .object({ channelId: id.optional(), threadRootId: id.optional(), messageId: id.optional() })
+      .nullable()
+      .describe('Where it was started from (a chat command)'),
+    status: z.enum(agentRunStatuses),
+    startedBy: id.nullable(),
+    attempts: z.int(),
+    output: z.unknown(),
+    error: z
+      .object({
+        code: z.string().optional(),
+        message: z.string(),
+        step: z.string().optional(),
+        node: z.string().optional(),
+        line: z.int().optional(),
+        col: z.int().optional(),
+      })
+      .nullable(),
+    steps: z.array(AgentRunStepSchema),
+    usage: TokenCountsSchema.extend({
+      estimatedCostUsd: z.number(),
+      steps: z.array(TokenCountsSchema.extend({ step: z.string() })),
+    })
+      .nullable()
+      .describe('LLM tokens per step and in total, and the estimated cost from the price table'),
+    createdAt: timestamp,
+    startedAt: nullableTimestamp,
+    finishedAt: nullableTimestamp,
+  })
+  .meta({ id: 'AgentRun' });
+export type AgentRun = z.infer<typeof AgentRunSchema>;

@@ -1,4 +1,5 @@
 import { Accounts } from './accounts';
+import { AgentConfigurations } from './agents/agent-configurations';
 import { ApiTokens } from './api-tokens';
 import { Canvas } from './canvas';
 import { Chat } from './chat';
@@ -25,6 +26,7 @@ export interface UseCases {
   apiTokens: ApiTokens;
   search: Search;
   vectors: Vectors;
+  agents: AgentConfigurations;
 }
 
 export function createUseCases(ctx: AppContext): UseCases {
@@ -44,5 +46,6 @@ export function createUseCases(ctx: AppContext): UseCases {
     apiTokens,
     search: new Search(ctx),
     vectors: new Vectors(ctx),
+    agents: new AgentConfigurations(ctx),
   };
 }

@@ -4,6 +4,7 @@ import * as initial from './0001-initial';
 import * as pageRevision from './0002-page-revision';
 import * as vectors from './0003-vectors';
 import * as sessionRevocations from './0004-session-revocations';
+import * as agentConfigurations from './0005-agent-configurations';
 
 /**
  * Every schema change, in order, as code (no files read at runtime, so the built package is self-contained).
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '0002-page-revision': pageRevision,
   '0003-vectors': vectors,
   '0004-session-revocations': sessionRevocations,
+  '0005-agent-configurations': agentConfigurations,
 };
 
 const provider: MigrationProvider = {

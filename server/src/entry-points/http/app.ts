@@ -8,6 +8,7 @@ import { buildOpenApiDocument } from './openapi';
 import type { RouteDefinition } from './route';
 import { listRegisteredRoutes, mountRoutes, MOUNT_POLICY, type Mount } from './router';
 import { apiTokenRoutes, notificationRoutes, promptRoutes, searchRoutes } from './routes/misc.routes';
+import { agentRoutes } from './routes/agents.routes';
 import { authRoutes } from './routes/auth.routes';
 import { canvasRoutes } from './routes/canvas.routes';
 import { chatRoutes } from './routes/chat.routes';
@@ -76,6 +77,7 @@ export function buildRouteTable(args: {
     ...searchRoutes(useCases),
     ...apiTokenRoutes(useCases),
     ...vectorRoutes(useCases),
+    ...agentRoutes(useCases),
   );
   return routes;
 }

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Socket } from 'socket.io-client';
 import { collect, emitWithAck, startTestServer, type TestServer, type TestUser } from '../../testing/test-server';
 import type { RouteDefinition } from './route';
+import { EXAMPLE_AGENT_YAML } from './routes/agents.routes';
 
 /**
  * Two workspaces: A's (W1) and B's (W2), with every kind of resource in W2. User A and an API token of W1 try every
@@ -38,6 +39,8 @@ const TABLES = [
   'notifications',
   'api_tokens',
   'vector_documents',
+  'agent_configurations',
+  'agent_revisions',
 ];
 
 async function snapshotW2(): Promise<Record<string, unknown[]>> {
@@ -92,6 +95,14 @@ beforeAll(async () => {
   w2InvitationToken = invitation.token;
   ids.tokenId = (await as('/api-tokens', { name: 'w2 agent' })).body.apiToken.id;
   bNotificationId = (await as('/notifications', { userIds: [b.id], title: `Note ${SECRET}` })).body.notifications[0].id;
+  ids.agentId = (
+    await as('/agents', {
+      yaml: EXAMPLE_AGENT_YAML,
+      description: `Agent ${SECRET}`,
+      bindings: { store: { brandId: ids.brandId } },
+    })
+  ).body.agent.id;
+  ids.revision = '1';
   ids.userId = c.id;
   ids.notificationId = bNotificationId;
   ids.namespace = 'w2-persona';

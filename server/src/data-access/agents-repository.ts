@@ -1,0 +1,260 @@
+import { type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { AgentConfiguration, AgentRevision, ConnectionBinding } from '../domain/model';
+import { isoRequired, toJsonb, type AgentConfigurationsTable, type AgentRevisionsTable, type Database } from './schema';
+
+type Db = Kysely<Database> | Transaction<Database>;
+export type AgentConfigurationRow = Selectable<AgentConfigurationsTable>;
+export type AgentRevisionRow = Selectable<AgentRevisionsTable>;
+
+/** What a save writes: the configuration's state at one revision. */
+export interface AgentState {
+  name: string;
+  description: string;
+  definitionId: string | null;
+  agentName: string;
+  displayName: string;
+  yaml: string;
+  contentHash: string;
+  inputs: Record<string, unknown>;
+  bindings: Record<string, ConnectionBinding>;
+  enabled: boolean;
+  tokenBudget: number | null;
+  triggerKind: string;
+}
+
+export function toAgentConfiguration(row: AgentConfigurationRow): AgentConfiguration {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    name: row.name,
+    description: row.description,
+    definitionId: row.definition_id,
+    agentName: row.agent_name,
+    displayName: row.display_name,
+    yaml: row.yaml,
+    contentHash: row.content_hash,
+    inputs: row.inputs,
+    bindings: row.bindings as Record<string, ConnectionBinding>,
+    enabled: row.enabled,
+    tokenBudget: row.token_budget,
+    trigger: row.trigger_kind as AgentConfiguration['trigger'],
+    revision: row.revision,
+    latestOutput:
+      row.latest_output_at === null
+        ? null
+        : {
+            value: row.latest_output ?? null,
+            runId: row.latest_run_id,
+            revision: row.latest_output_revision,
+            at: isoRequired(row.latest_output_at),
+          },
+    createdBy: row.created_by,
+    createdAt: isoRequired(row.created_at),
+    updatedAt: isoRequired(row.updated_at),
+  };
+}
+
+export function toAgentRevision(row: AgentRevisionRow): AgentRevision {
+  return {
+    agentId: row.agent_id,
+    revision: row.revision,
+    name: row.name,
+    description: row.description,
+    yaml: row.yaml,
+    contentHash: row.content_hash,
+    inputs: row.inputs,
+    bindings: row.bindings as Record<string, ConnectionBinding>,
+    enabled: row.enabled,
+    tokenBudget: row.token_budget,
+    restoredFrom: row.restored_from,
+    createdBy: row.created_by,
+    createdAt: isoRequired(row.created_at),
+  };
+}
+
+function stateColumns(state: AgentState) {
+  return {
+    name: state.name,
+    name_normalized: state.name.toLowerCase(),
+    description: state.description,
+    definition_id: state.definitionId,
+    agent_name: state.agentName,
+    display_name: state.displayName,
+    yaml: state.yaml,
+    content_hash: state.contentHash,
+    inputs: toJsonb(state.inputs),
+    bindings: toJsonb(state.bindings),
+    enabled: state.enabled,
+    token_budget: state.tokenBudget,
+    trigger_kind: state.triggerKind,
+  };
+}
+
+async function insertRevision(
+  db: Db,
+  args: {
+    agentId: string;
+    workspaceId: string;
+    revision: number;
+    state: AgentState;
+    userId: string | null;
+    restoredFrom?: number;
+  },
+): Promise<void> {
+  await db
+    .insertInto('agent_revisions')
+    .values({
+      agent_id: args.agentId,
+      workspace_id: args.workspaceId,
+      revision: args.revision,
+      name: args.state.name,
+      description: args.state.description,
+      yaml: args.state.yaml,
+      content_hash: args.state.contentHash,
+      inputs: toJsonb(args.state.inputs),
+      bindings: toJsonb(args.state.bindings),
+      enabled: args.state.enabled,
+      token_budget: args.state.tokenBudget,
+      restored_from: args.restoredFrom ?? null,
+      created_by: args.userId,
+    })
+    .execute();
+}
+
+/** Inserts a configuration and its revision 1, in one transaction. */
+export async function insertAgentConfiguration(
+  db: Kysely<Database>,
+  args: { workspaceId: string; state: AgentState; userId: string | null },
+): Promise<AgentConfigurationRow> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('agent_configurations')
+      .values({ workspace_id: args.workspaceId, ...stateColumns(args.state), revision: 1, created_by: args.userId })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await insertRevision(trx, {
+      agentId: row.id,
+      workspaceId: args.workspaceId,
+      revision: 1,
+      state: args.state,
+      userId: args.userId,
+    });
+    return row;
+  });
+}
+
+/**
+ * Saves a new revision when the configuration is still at `baseRevision`; returns undefined (and changes nothing)
+ * when someone saved in between. The check and the write are one conditional UPDATE, so two concurrent saves on the
+ * same base cannot both win.
+ */
+export async function saveAgentRevision(
+  db: Kysely<Database>,
+  args: {
+    workspaceId: string;
+    agentId: string;
+    baseRevision: number;
+    state: AgentState;
+    userId: string | null;
+    restoredFrom?: number;
+  },
+): Promise<AgentConfigurationRow | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('agent_configurations')
+      .set({ ...stateColumns(args.state), revision: args.baseRevision + 1, updated_at: new Date() })
+      .where('workspace_id', '=', args.workspaceId)
+      .where('id', '=', args.agentId)
+      .where('revision', '=', args.baseRevision)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return undefined;
+    await insertRevision(trx, {
+      agentId: row.id,
+      workspaceId: args.workspaceId,
+      revision: row.revision,
+      state: args.state,
+      userId: args.userId,
+      ...(args.restoredFrom !== undefined ? { restoredFrom: args.restoredFrom } : {}),
+    });
+    return row;
+  });
+}
+
+export async function findAgentConfiguration(
+  db: Db,
+  args: { workspaceId: string; agentId: string },
+): Promise<AgentConfigurationRow | undefined> {
+  return db
+    .selectFrom('agent_configurations')
+    .selectAll()
+    .where('workspace_id', '=', args.workspaceId)
+    .where('id', '=', args.agentId)
+    .executeTakeFirst();
+}
+
+export async function listAgentConfigurations(db: Db, workspaceId: string): Promise<AgentConfigurationRow[]> {
+  return db
+    .selectFrom('agent_configurations')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('name_normalized')
+    .execute();
+}
+
+export async function deleteAgentConfiguration(
+  db: Db,
+  args: { workspaceId: string; agentId: string },
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom('agent_configurations')
+    .where('workspace_id', '=', args.workspaceId)
+    .where('id', '=', args.agentId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function listAgentRevisions(
+  db: Db,
+  args: { workspaceId: string; agentId: string },
+): Promise<AgentRevisionRow[]> {
+  return db
+    .selectFrom('agent_revisions')
+    .selectAll()
+    .where('workspace_id', '=', args.workspaceId)
+    .where('agent_id', '=', args.agentId)
+    .orderBy('revision', 'desc')
+    .execute();
+}
+
+export async function findAgentRevision(
+  db: Db,
+  args: { workspaceId: string; agentId: string; revision: number },
+): Promise<AgentRevisionRow | undefined> {
+  return db
+    .selectFrom('agent_revisions')
+    .selectAll()
+    .where('workspace_id', '=', args.workspaceId)
+    .where('agent_id', '=', args.agentId)
+    .where('revision', '=', args.revision)
+    .executeTakeFirst();
+}
+
+/** Records a run's output as the configuration's latest (only if no newer run already wrote one). */
+export async function recordLatestOutput(
+  db: Db,
+  args: { workspaceId: string; agentId: string; runId: string; revision: number; output: unknown; at: Date },
+): Promise<void> {
+  await db
+    .updateTable('agent_configurations')
+    .set({
+      latest_output: toJsonb(args.output ?? null),
+      latest_run_id: args.runId,
+      latest_output_revision: args.revision,
+      latest_output_at: args.at,
+    })
+    .where('workspace_id', '=', args.workspaceId)
+    .where('id', '=', args.agentId)
+    .where((eb) => eb.or([eb('latest_output_at', 'is', null), eb('latest_output_at', '<=', args.at)]))
+    .execute();
+}

@@ -1,0 +1,101 @@
+import type { DocumentPath, InputDefinition, Range } from '@ionflux/dsl';
+import type { N8nWorkflow } from '@ionflux/compiler';
+
+/**
+ * The part of `@ionflux/engine` the server uses, loaded at run time. The server cannot reference the engine's
+ * TypeScript project: the engine references the n8n node package, whose tests start this server (a cycle in
+ * `tsc -b`). So the contract is declared here, structurally, and `loadEngine()` checks it is there when it loads.
+ */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+export type NodeEvent =
+  | { type: 'start'; node: string; step?: string; at: number }
+  | {
+      type: 'end';
+      node: string;
+      step?: string;
+      at: number;
+      durationMs: number;
+      status: 'success' | 'error';
+      inputItems: number;
+      outputItems: number;
+      error?: { message: string; description?: string };
+      usage?: TokenUsage;
+    };
+
+export interface AgentRunResult {
+  executionId: string;
+  status: 'success' | 'error' | 'canceled';
+  output: unknown;
+  steps: {
+    id: string;
+    node: string;
+    status: 'success' | 'error';
+    durationMs: number;
+    items: number;
+    usage?: TokenUsage;
+  }[];
+  error?: { message: string; node?: string; step?: string; line?: number; col?: number; path?: DocumentPath };
+  usage: TokenUsage;
+  durationMs: number;
+}
+
+export type CredentialData = Record<string, unknown>;
+
+export type CredentialResolver = (request: {
+  reference: { id?: string | null; name?: string };
+  type: string;
+  node: { name: string; type: string };
+}) => Promise<CredentialData>;
+
+export interface PoolRunOptions {
+  workflow: N8nWorkflow;
+  sourceMap?: Record<string, { path: DocumentPath; range: Range }>;
+  input?: Record<string, unknown>;
+  trigger?: unknown;
+  accounts?: Record<string, string>;
+  credentials?: CredentialResolver;
+  executionId?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onNodeEvent?: (event: NodeEvent) => void;
+}
+
+export interface EnginePoolLike {
+  readonly size: number;
+  run(options: PoolRunOptions): Promise<AgentRunResult>;
+  close(): Promise<void>;
+}
+
+export interface EngineModule {
+  EnginePool: new (options: { size?: number; credentials: CredentialResolver }) => EnginePoolLike;
+  resolveInputs(definitions: Record<string, InputDefinition>, given?: Record<string, unknown>): Record<string, unknown>;
+  RunInputError: new (field: string, message: string) => Error & { field: string };
+  CredentialNotFound: new (message: string) => Error;
+  sandboxCredentials(args: { sandboxBaseUrl: string }): Record<string, CredentialData | undefined>;
+  SANDBOX_ACCOUNTS: Record<string, string>;
+}
+
+let engine: EngineModule | undefined;
+
+/** @ionflux/engine (n8n-core and the node package load with it: about a second, once per process). */
+export function loadEngine(): EngineModule {
+  if (!engine) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see the comment at the top of this file
+    const loaded = require('@ionflux/engine') as EngineModule;
+    for (const name of ['EnginePool', 'resolveInputs', 'RunInputError', 'CredentialNotFound', 'sandboxCredentials'])
+      if (typeof (loaded as unknown as Record<string, unknown>)[name] !== 'function')
+        throw new Error(`@ionflux/engine does not export ${name}: rebuild it (npm run build)`);
+    engine = loaded;
+  }
+  return engine;
+}
+
+/** An error a credential resolver throws when a node's credential is not available (shown as the run's error). */
+export class MissingCredential extends Error {
+  override name = 'CredentialNotFound';
+}

@@ -1,0 +1,216 @@
+import { z } from 'zod';
+import {
+  AgentConfigurationSchema,
+  AgentRevisionDiffSchema,
+  AgentRevisionSchema,
+  ConnectionBindingSchema,
+} from '../../../domain/model';
+import type { UseCases } from '../../../domain/use-cases';
+import { int32, queryInt32, text, uuid, WorkspaceParams } from '../common-schemas';
+import { defineRoute, type RouteDefinition } from '../route';
+
+const AgentParams = WorkspaceParams.extend({ agentId: uuid });
+const RevisionParams = AgentParams.extend({ revision: queryInt32(1) });
+/** Agent YAML is bounded by the DSL's own parse limits; the body allows it with room for inputs and bindings. */
+const AGENT_BODY_BYTES = 512 * 1024;
+const yaml = z
+  .string()
+  .min(1, 'Send the agent YAML')
+  .max(256 * 1024)
+  .describe("The agent's YAML source");
+const inputs = z.record(z.string(), z.unknown()).describe('Values for the inputs the agent declares');
+const bindings = z
+  .record(z.string(), ConnectionBindingSchema)
+  .describe('Connection name -> { brandId } | { creatorId } | { sandbox: true }');
+const tokenBudget = int32(1).nullable().describe('Most LLM tokens one run of this agent may use');
+
+export const EXAMPLE_AGENT_YAML = `apiVersion: ionflux/v1
+kind: Agent
+metadata: { name: revenue-tracker-lite, displayName: Revenue Tracker Lite, version: 1.0.0 }
+spec:
+  inputs:
+    period: { type: string, default: last_7_days }
+  connections:
+    store: { type: shopify, scopes: [read_orders] }
+  trigger: { manual: {} }
+  steps:
+    - id: revenue
+      uses: shopify.revenue.summary
+      with: { period: "{{ inputs.period }}" }
+  output:
+    value: "{{ steps.revenue.output }}"
+    canvas: { block: revenue, title: Revenue }
+`;
+
+export function agentRoutes(useCases: UseCases): RouteDefinition[] {
+  const { agents } = useCases;
+  const tags = ['agents'];
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/workspaces/:workspaceId/agents',
+      operationId: 'listAgentConfigurations',
+      summary: 'Agents installed in the workspace',
+      tags,
+      policy: { kind: 'workspace', minRole: 'viewer' },
+      params: WorkspaceParams,
+      response: {
+        status: 200,
+        description: 'Configurations, by name',
+        schema: z.object({ agents: z.array(AgentConfigurationSchema) }),
+      },
+      handler: async ({ auth }) => ({ agents: await agents.list(auth.access!) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/workspaces/:workspaceId/agents',
+      operationId: 'createAgentConfiguration',
+      summary: 'Install an agent: its YAML, input values and connection bindings (revision 1)',
+      description:
+        'The YAML is validated like `ionflux validate`: an invalid agent is not stored and the answer is 422 ' +
+        '`invalid_agent` with `error.details.diagnostics` (code, severity, message, path, range). Input values are ' +
+        'checked against the declared inputs (422 `invalid_inputs`), and every shopify/tiktok connection must be bound ' +
+        'to a Brand/Creator of the workspace or the sandbox (422 `invalid_bindings` naming each). `name` defaults to ' +
+        "the agent's displayName and is unique in the workspace (409 `agent_name_taken`).",
+      tags,
+      policy: { kind: 'workspace', minRole: 'member' },
+      params: WorkspaceParams,
+      maxBodyBytes: AGENT_BODY_BYTES,
+      body: z.strictObject({
+        yaml,
+        name: text(100, 'Name').optional(),
+        description: z.string().trim().max(2000).optional(),
+        definitionId: uuid.nullable().optional().describe('Marketplace definition it comes from'),
+        inputs: inputs.optional(),
+        bindings: bindings.optional(),
+        enabled: z.boolean().optional(),
+        tokenBudget: tokenBudget.optional(),
+      }),
+      example: {
+        body: { yaml: EXAMPLE_AGENT_YAML, inputs: { period: 'last_7_days' }, bindings: { store: { sandbox: true } } },
+      },
+      response: { status: 201, description: 'Installed', schema: z.object({ agent: AgentConfigurationSchema }) },
+      errors: [409, 422],
+      handler: async ({ auth, body }) => ({ agent: await agents.create(auth.access!, body) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/workspaces/:workspaceId/agents/:agentId',
+      operationId: 'getAgentConfiguration',
+      summary: 'One installed agent, with its latest output',
+      tags,
+      policy: { kind: 'workspace', minRole: 'viewer' },
+      params: AgentParams,
+      response: {
+        status: 200,
+        description: 'The configuration',
+        schema: z.object({ agent: AgentConfigurationSchema }),
+      },
+      handler: async ({ auth, params }) => ({ agent: await agents.get(auth.access!, params.agentId) }),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/api/workspaces/:workspaceId/agents/:agentId',
+      operationId: 'updateAgentConfiguration',
+      summary: 'Save a new revision (YAML, name, inputs, bindings, enabled, budget)',
+      description:
+        '`baseRevision` is the revision you edited: when someone saved since, nothing changes and the answer is 409 ' +
+        '`revision_conflict` with the current configuration in `error.details.current`. Validation as on create.',
+      tags,
+      policy: { kind: 'workspace', minRole: 'member' },
+      params: AgentParams,
+      maxBodyBytes: AGENT_BODY_BYTES,
+      body: z.strictObject({
+        baseRevision: int32(1),
+        yaml: yaml.optional(),
+        name: text(100, 'Name').optional(),
+        description: z.string().trim().max(2000).optional(),
+        definitionId: uuid.nullable().optional(),
+        inputs: inputs.optional(),
+        bindings: bindings.optional(),
+        enabled: z.boolean().optional(),
+        tokenBudget: tokenBudget.optional(),
+      }),
+      example: { body: { baseRevision: 1, inputs: { period: 'last_30_days' } } },
+      response: { status: 200, description: 'Saved', schema: z.object({ agent: AgentConfigurationSchema }) },
+      errors: [409, 422],
+      handler: async ({ auth, params, body }) => ({
+        agent: await agents.update(auth.access!, params.agentId, body),
+      }),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/workspaces/:workspaceId/agents/:agentId',
+      operationId: 'deleteAgentConfiguration',
+      summary: 'Uninstall an agent (its revisions go with it)',
+      tags,
+      policy: { kind: 'workspace', minRole: 'member' },
+      params: AgentParams,
+      response: { status: 204, description: 'Deleted' },
+      handler: async ({ auth, params }) => {
+        await agents.remove(auth.access!, params.agentId);
+        return undefined;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/workspaces/:workspaceId/agents/:agentId/revisions',
+      operationId: 'listAgentRevisions',
+      summary: 'Every saved revision of an agent, newest first (who, when, YAML, content hash)',
+      tags,
+      policy: { kind: 'workspace', minRole: 'viewer' },
+      params: AgentParams,
+      response: {
+        status: 200,
+        description: 'Revisions',
+        schema: z.object({ revisions: z.array(AgentRevisionSchema) }),
+      },
+      handler: async ({ auth, params }) => ({ revisions: await agents.revisions(auth.access!, params.agentId) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/workspaces/:workspaceId/agents/:agentId/revisions/:revision',
+      operationId: 'getAgentRevision',
+      summary: 'One revision of an agent',
+      tags,
+      policy: { kind: 'workspace', minRole: 'viewer' },
+      params: RevisionParams,
+      response: { status: 200, description: 'The revision', schema: z.object({ revision: AgentRevisionSchema }) },
+      handler: async ({ auth, params }) => ({
+        revision: await agents.revision(auth.access!, params.agentId, params.revision),
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/workspaces/:workspaceId/agents/:agentId/diff',
+      operationId: 'diffAgentRevisions',
+      summary: 'Compare two revisions: a unified diff of the YAML and a step-level summary',
+      tags,
+      policy: { kind: 'workspace', minRole: 'viewer' },
+      params: AgentParams,
+      query: z.object({ from: queryInt32(1), to: queryInt32(1) }),
+      example: { query: { from: '1', to: '1' } },
+      response: { status: 200, description: 'The difference (from -> to)', schema: AgentRevisionDiffSchema },
+      handler: async ({ auth, params, query }) => agents.diff(auth.access!, params.agentId, query.from, query.to),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/workspaces/:workspaceId/agents/:agentId/revisions/:revision/restore',
+      operationId: 'restoreAgentRevision',
+      summary: 'Make an earlier revision current again (saved as a new revision)',
+      tags,
+      policy: { kind: 'workspace', minRole: 'member' },
+      params: RevisionParams,
+      body: z.strictObject({ baseRevision: int32(1).describe('The current revision you saw (409 otherwise)') }),
+      example: { body: { baseRevision: 1 } },
+      response: { status: 200, description: 'Restored', schema: z.object({ agent: AgentConfigurationSchema }) },
+      errors: [409, 422],
+      handler: async ({ auth, params, body }) => ({
+        agent: await agents.restore(auth.access!, params.agentId, {
+          revision: params.revision,
+          baseRevision: body.baseRevision,
+        }),
+      }),
+    }),
+  ];
+}
