@@ -11,7 +11,15 @@ export const SANDBOX_CREDENTIALS = {
     /** App credentials for the OAuth authorization code grant and webhook signing. */
     clientId: 'ionflux-sandbox-shopify-app',
     clientSecret: 'ionflux-sandbox-shopify-secret',
-    scopes: ['read_orders', 'read_all_orders', 'read_products', 'read_customers', 'read_inventory', 'write_webhooks'],
+    scopes: [
+      'read_orders',
+      'read_all_orders',
+      'read_products',
+      'read_customers',
+      'read_inventory',
+      'read_reports',
+      'write_webhooks',
+    ],
     /**
      * The app's allowed redirection URLs: the authorize endpoint redirects to these only (exact match). n8n's OAuth
      * callback, plus a loopback callback for scripts and tests.

@@ -10,7 +10,7 @@ import type { SandboxService } from './shared/faults';
 import { startOfUtcDay } from './shared/dates';
 import { createShopifyRouter } from './shopify/routes';
 import { generateStore } from './shopify/store';
-import type { ShopifyStore } from './shopify/store';
+import type { ShopifyStore, StoreOptions } from './shopify/store';
 import { createTikTokRouter } from './tiktok/routes';
 import type { TikTokRateLimits } from './tiktok/routes';
 import { generateTikTok } from './tiktok/dataset';
@@ -31,6 +31,16 @@ export interface SandboxOptions {
   clock?: () => number;
   /** Overrides of the TikTok sliding-window limits (tests use small windows). */
   tiktokRateLimits?: Partial<TikTokRateLimits>;
+  /**
+   * Size and time zone of the Shopify store: about how many orders (default ~20 000 a year), days of history
+   * (default 365) and the shop's IANA zone (default Etc/UTC).
+   */
+  shopifyStore?: StoreOptions;
+  /**
+   * Scopes of the sandbox access token (default SANDBOX_CREDENTIALS.shopify.scopes, which include read_reports; leave
+   * read_reports out to exercise the paths that work without ShopifyQL).
+   */
+  shopifyScopes?: readonly string[];
   /** Shopify cost bucket (default: 2000 points, restoring 100/s). */
   shopifyBucket?: { maximumAvailable: number; restoreRate: number };
   /** The Shopify app's allowed redirection URLs (default SANDBOX_CREDENTIALS.shopify.redirectUrls). */
@@ -63,7 +73,7 @@ export function createSandbox(options: SandboxOptions = {}): SandboxHandle {
         : new Date(options.now)
       : startOfUtcDay(new Date(clock()));
   if (Number.isNaN(now.getTime())) throw new TypeError(`Invalid now: ${String(options.now)}`);
-  const store = generateStore(seed, now);
+  const store = generateStore(seed, now, options.shopifyStore ?? {});
   const tiktok = generateTikTok(seed, now);
   const faults = new FaultInjector();
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
@@ -122,7 +132,7 @@ export function createSandbox(options: SandboxOptions = {}): SandboxHandle {
       clientId: SANDBOX_CREDENTIALS.shopify.clientId,
       clientSecret: options.shopifyAppSecret ?? SANDBOX_CREDENTIALS.shopify.clientSecret,
       accessToken: SANDBOX_CREDENTIALS.shopify.accessToken,
-      scopes: SANDBOX_CREDENTIALS.shopify.scopes,
+      scopes: options.shopifyScopes ?? SANDBOX_CREDENTIALS.shopify.scopes,
       fetch: fetchImpl,
       clock,
       redirectUrls: options.shopifyRedirectUrls ?? SANDBOX_CREDENTIALS.shopify.redirectUrls,

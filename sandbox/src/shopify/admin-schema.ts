@@ -11,6 +11,7 @@ import { decimalString, gid, moneyBag, moneyString, moneyV2, requireGid } from '
 import { ADMIN_SCHEMA_SDL } from './schema-sdl';
 import { compileSearch, parseSearchQuery } from './search-query';
 import type { Comparator, SearchFields, SearchWarning } from './search-query';
+import { MAX_ORDER_UPDATE_DELAY_DAYS } from './store';
 import type {
   Address,
   ShopifyStore,
@@ -18,8 +19,10 @@ import type {
   StoreLineItem,
   StoreOrder,
   StoreProduct,
+  StoreRefund,
   StoreVariant,
 } from './store';
+import { runShopifyql } from './shopifyql';
 import { WebhookRegistry, isLoopbackUrl } from './webhooks';
 import type { WebhookSubscriptionRecord } from './webhooks';
 import { isoSeconds } from '../shared/dates';
@@ -34,6 +37,8 @@ export interface AdminContext {
   store: ShopifyStore;
   webhooks: WebhookRegistry;
   now: () => Date;
+  /** Access scopes of the calling token (`read_reports` gates shopifyqlQuery). */
+  scopes: readonly string[];
   /** Filled while resolving; reported in `extensions.search` when a query had warnings. */
   searchReports: SearchReport[];
 }
@@ -228,7 +233,9 @@ function search<T>(
   if (!query || query.trim() === '') return items();
   const compiled = compileSearch(parseSearchQuery(query), spec, context.now());
   if (compiled.warnings.length > 0) context.searchReports.push({ path, query, warnings: compiled.warnings });
-  const [from, to] = compiled.createdAtBounds;
+  let [from, to] = compiled.createdAtBounds;
+  if (bounded && Number.isFinite(compiled.updatedAtFrom))
+    from = Math.max(from, compiled.updatedAtFrom - MAX_ORDER_UPDATE_DELAY_DAYS * 86_400_000);
   const source = bounded && (Number.isFinite(from) || Number.isFinite(to)) ? bounded(from, to) : items();
   return source.filter(compiled.matches);
 }
@@ -353,9 +360,33 @@ function webhookNode(record: WebhookSubscriptionRecord) {
   return record;
 }
 
+/** A refund with the order it belongs to (RefundLineItem.lineItem needs the order's lines). */
+interface RefundNode extends StoreRefund {
+  refundOf: StoreOrder;
+}
+
+function requireScope(ctx: AdminContext, field: string, scope: string): void {
+  if (ctx.scopes.includes(scope)) return;
+  throw new GraphQLError(`Access denied for ${field} field. Required access: \`${scope}\` access scope.`, {
+    extensions: {
+      code: 'ACCESS_DENIED',
+      documentation: 'https://shopify.dev/api/usage/access-scopes',
+      requiredAccess: `\`${scope}\` access scope.`,
+    },
+  });
+}
+
 const resolvers: Record<string, Record<string, Resolver>> = {
   QueryRoot: {
     shop: (_p, _a, ctx) => ctx.store.shop,
+    currentAppInstallation: (_p, _a, ctx) => ({
+      id: gid('AppInstallation', ctx.store.shop.legacyId + 17),
+      accessScopes: ctx.scopes.map((handle) => ({ handle, description: handle.replace(/_/g, ' ') })),
+    }),
+    shopifyqlQuery: (_p, args: { query: string }, ctx) => {
+      requireScope(ctx, 'shopifyqlQuery', 'read_reports');
+      return runShopifyql(ctx.store, args.query);
+    },
     node: (_p, args: { id: string }, ctx) => resolveNode(ctx, args.id),
     nodes: (_p, args: { ids: string[] }, ctx) => {
       if (args.ids.length > 250)
@@ -630,6 +661,7 @@ const resolvers: Record<string, Record<string, Resolver>> = {
     originalTotalSet: (l: StoreLineItem) => moneyBag(l.unitPriceCents * l.quantity),
     discountedTotalSet: (l: StoreLineItem) => moneyBag(l.unitPriceCents * l.quantity - l.discountCents),
     totalDiscountSet: (l: StoreLineItem) => moneyBag(l.discountCents),
+    isGiftCard: (l: StoreLineItem, _a, ctx) => ctx.store.product(l.productLegacyId)?.productType === 'Gift Cards',
     variant: (l: StoreLineItem, _a, ctx) => ctx.store.variant(l.variantLegacyId) ?? null,
     product: (l: StoreLineItem, _a, ctx) => ctx.store.product(l.productLegacyId) ?? null,
   },
@@ -697,6 +729,47 @@ const resolvers: Record<string, Record<string, Resolver>> = {
         ),
         args,
       ),
+    refunds: (o: StoreOrder, args: { first?: number | null }): RefundNode[] =>
+      o.refund && (args.first ?? 1) > 0 ? [{ ...o.refund, refundOf: o }] : [],
+  },
+  Refund: {
+    id: (r: RefundNode) => gid('Refund', r.refundOf.legacyId + 1),
+    legacyResourceId: (r: RefundNode) => String(r.refundOf.legacyId + 1),
+    createdAt: (r: RefundNode) => isoSeconds(r.createdAt),
+    updatedAt: (r: RefundNode) => isoSeconds(r.createdAt),
+    note: (r: RefundNode) => (r.refundOf.cancelledAt ? 'Order canceled' : null),
+    totalRefundedSet: (r: RefundNode) =>
+      moneyBag(r.lines.reduce((s, l) => s + l.subtotalCents + l.taxCents, 0) + r.shippingCents),
+    refundLineItems: (r: RefundNode, args: ConnectionArgs) =>
+      paginate(
+        keyed(
+          r.lines.map((l) => ({ ...l, lineItem: r.refundOf.lineItems[l.lineIndex]! })),
+          (l) => l.lineItem.legacyId,
+          (l) => l.lineItem.legacyId,
+        ),
+        args,
+      ),
+    refundShippingLines: (r: RefundNode, args: ConnectionArgs) =>
+      paginate(
+        keyed(
+          r.shippingCents > 0 ? [{ legacyId: r.refundOf.legacyId + 2, cents: r.shippingCents }] : [],
+          (l) => l.legacyId,
+          (l) => l.legacyId,
+        ),
+        args,
+      ),
+  },
+  RefundLineItem: {
+    id: (l: { lineItem: StoreLineItem }) => gid('RefundLineItem', l.lineItem.legacyId + 5),
+    restocked: () => false,
+    priceSet: (l: { lineItem: StoreLineItem }) => moneyBag(l.lineItem.unitPriceCents),
+    subtotalSet: (l: { subtotalCents: number }) => moneyBag(l.subtotalCents),
+    totalTaxSet: (l: { taxCents: number }) => moneyBag(l.taxCents),
+  },
+  RefundShippingLine: {
+    id: (l: { legacyId: number }) => gid('RefundShippingLine', l.legacyId),
+    subtotalAmountSet: (l: { cents: number }) => moneyBag(l.cents),
+    taxAmountSet: () => moneyBag(0),
   },
   WebhookSubscription: {
     id: (s: WebhookSubscriptionRecord) => gid('WebhookSubscription', s.legacyId),
@@ -739,6 +812,8 @@ function typeNameOf(value: Record<string, unknown>): string | undefined {
   if ('productLegacyId' in value && 'sku' in value) return 'ProductVariant';
   if ('acceptsMarketing' in value) return 'Customer';
   if ('topic' in value && 'uri' in value) return 'WebhookSubscription';
+  if ('refundOf' in value) return 'Refund';
+  if ('accessScopes' in value) return 'AppInstallation';
   if ('addressId' in value) return 'MailingAddress';
   return undefined;
 }

@@ -2,7 +2,18 @@
 import { GraphQLError } from 'graphql';
 
 export type ShopifyResource =
-  'Order' | 'Product' | 'ProductVariant' | 'Customer' | 'LineItem' | 'Shop' | 'WebhookSubscription' | 'MailingAddress';
+  | 'Order'
+  | 'Product'
+  | 'ProductVariant'
+  | 'Customer'
+  | 'LineItem'
+  | 'Shop'
+  | 'WebhookSubscription'
+  | 'MailingAddress'
+  | 'Refund'
+  | 'RefundLineItem'
+  | 'RefundShippingLine'
+  | 'AppInstallation';
 
 export function gid(resource: ShopifyResource, legacyId: number | string): string {
   return `gid://shopify/${resource}/${legacyId}`;

@@ -138,7 +138,8 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
     res.set('X-Shopify-API-Version', SHOPIFY_API_VERSION);
     res.set('X-Request-Id', randomUUID());
     const token = req.get('X-Shopify-Access-Token');
-    if (!tokens.lookup(token)) return res.status(401).json(INVALID_TOKEN_BODY);
+    const issued = tokens.lookup(token);
+    if (!issued) return res.status(401).json(INVALID_TOKEN_BODY);
 
     let query: unknown;
     let variables: unknown;
@@ -190,7 +191,13 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
         },
       });
     }
-    const context: AdminContext = { store, webhooks, now: () => store.now, searchReports: [] };
+    const context: AdminContext = {
+      store,
+      webhooks,
+      now: () => store.now,
+      scopes: issued.scope,
+      searchReports: [],
+    };
     const result = await execute({
       schema,
       document,

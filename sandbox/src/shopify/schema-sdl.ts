@@ -364,6 +364,7 @@ export const ADMIN_SCHEMA_SDL = /* GraphQL */ `
     unfulfilledQuantity: Int!
     requiresShipping: Boolean!
     taxable: Boolean!
+    isGiftCard: Boolean!
     originalUnitPriceSet: MoneyBag!
     discountedUnitPriceSet: MoneyBag!
     originalTotalSet: MoneyBag!
@@ -381,6 +382,61 @@ export const ADMIN_SCHEMA_SDL = /* GraphQL */ `
     edges: [LineItemEdge!]!
     nodes: [LineItem!]!
     pageInfo: PageInfo!
+  }
+
+  type RefundLineItem {
+    id: ID!
+    lineItem: LineItem!
+    quantity: Int!
+    restocked: Boolean!
+    priceSet: MoneyBag!
+    subtotalSet: MoneyBag!
+    totalTaxSet: MoneyBag!
+  }
+  type RefundLineItemEdge {
+    cursor: String!
+    node: RefundLineItem!
+  }
+  type RefundLineItemConnection {
+    edges: [RefundLineItemEdge!]!
+    nodes: [RefundLineItem!]!
+    pageInfo: PageInfo!
+  }
+  type RefundShippingLine {
+    id: ID!
+    subtotalAmountSet: MoneyBag!
+    taxAmountSet: MoneyBag!
+  }
+  type RefundShippingLineEdge {
+    cursor: String!
+    node: RefundShippingLine!
+  }
+  type RefundShippingLineConnection {
+    edges: [RefundShippingLineEdge!]!
+    nodes: [RefundShippingLine!]!
+    pageInfo: PageInfo!
+  }
+  type Refund implements Node {
+    id: ID!
+    legacyResourceId: UnsignedInt64!
+    createdAt: DateTime
+    updatedAt: DateTime!
+    note: String
+    totalRefundedSet: MoneyBag!
+    refundLineItems(
+      first: Int
+      after: String
+      last: Int
+      before: String
+      reverse: Boolean = false
+    ): RefundLineItemConnection!
+    refundShippingLines(
+      first: Int
+      after: String
+      last: Int
+      before: String
+      reverse: Boolean = false
+    ): RefundShippingLineConnection!
   }
 
   type ShippingLine {
@@ -435,6 +491,7 @@ export const ADMIN_SCHEMA_SDL = /* GraphQL */ `
     billingAddress: MailingAddress
     shippingLine: ShippingLine
     lineItems(first: Int, after: String, last: Int, before: String, reverse: Boolean = false): LineItemConnection!
+    refunds(first: Int): [Refund!]!
   }
 
   type OrderEdge {
@@ -493,8 +550,60 @@ export const ADMIN_SCHEMA_SDL = /* GraphQL */ `
     userErrors: [UserError!]!
   }
 
+  """
+  A JSON object or array.
+  """
+  scalar JSON
+
+  enum ColumnDataType {
+    ANY
+    ARRAY
+    BOOLEAN
+    DATE_TIME
+    DAY_TIMESTAMP
+    FLOAT
+    HOUR_TIMESTAMP
+    IDENTITY
+    INTEGER
+    MONEY
+    MONTH_TIMESTAMP
+    PERCENT
+    QUARTER_TIMESTAMP
+    STRING
+    WEEK_TIMESTAMP
+    YEAR_TIMESTAMP
+  }
+  type ShopifyqlTableDataColumn {
+    name: String!
+    dataType: ColumnDataType!
+    displayName: String!
+    subType: ColumnDataType
+  }
+  type ShopifyqlTableData {
+    columns: [ShopifyqlTableDataColumn!]!
+    rows: JSON!
+  }
+  type ShopifyqlQueryResponse {
+    parseErrors: [String!]!
+    tableData: ShopifyqlTableData
+  }
+
+  type AccessScope {
+    handle: String!
+    description: String!
+  }
+  type AppInstallation implements Node {
+    id: ID!
+    accessScopes: [AccessScope!]!
+  }
+
   type QueryRoot {
     shop: Shop!
+    currentAppInstallation: AppInstallation!
+    """
+    Runs a ShopifyQL query (requires read_reports).
+    """
+    shopifyqlQuery(query: String!): ShopifyqlQueryResponse
     node(id: ID!): Node
     nodes(ids: [ID!]!): [Node]!
     order(id: ID!): Order

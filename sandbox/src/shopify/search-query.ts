@@ -244,6 +244,8 @@ export interface CompiledSearch<T> {
   warnings: SearchWarning[];
   /** [from, to) bounds on `created_at` implied by top-level AND terms, to avoid generating unneeded days. */
   createdAtBounds: [number, number];
+  /** Lower bound on `updated_at` of top-level AND terms (-Infinity when none). */
+  updatedAtFrom: number;
 }
 
 /** Compiles a parsed query against a resource's fields. */
@@ -361,6 +363,13 @@ export function compileSearch<T>(root: SearchNode, spec: SearchFields<T>, now: D
   let from = -Infinity;
   let to = Infinity;
   const topTerms = root.kind === 'and' ? root.nodes : [root];
+  let updatedAtFrom = -Infinity;
+  for (const node of topTerms) {
+    if (node.kind !== 'term' || node.field !== 'updated_at') continue;
+    const range = parseDateValue(node.value, now);
+    if (range && (node.comparator === '>' || node.comparator === '>=' || node.comparator === '='))
+      updatedAtFrom = Math.max(updatedAtFrom, range[0]);
+  }
   for (const node of topTerms) {
     if (node.kind !== 'term' || node.field !== 'created_at') continue;
     const range = parseDateValue(node.value, now);
@@ -372,5 +381,5 @@ export function compileSearch<T>(root: SearchNode, spec: SearchFields<T>, now: D
     else if (node.comparator === '<') to = Math.min(to, range[0]);
     else if (node.comparator === '<=') to = Math.min(to, range[0] + 1);
   }
-  return { matches, warnings, createdAtBounds: [from, to] };
+  return { matches, warnings, createdAtBounds: [from, to], updatedAtFrom };
 }

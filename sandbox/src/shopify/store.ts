@@ -29,14 +29,22 @@ export const STORE_EPOCH_DAY = dayNumberOf(new Date('2023-01-01T00:00:00Z'));
 /** `now` must leave a full year of history after the epoch. */
 export const EARLIEST_NOW = new Date('2024-01-01T00:00:00Z');
 export const HISTORY_DAYS = 365;
+/**
+ * An order is last updated (fulfilled, refunded, cancelled) at most this many days after it was created (the
+ * lifecycle timings below stay under 6 days), so an `updated_at` lower bound implies a `created_at` one.
+ */
+export const MAX_ORDER_UPDATE_DELAY_DAYS = 7;
 
 const ORDER_ID_BASE = 6_000_000_000_000;
 const LINE_ITEM_ID_BASE = 14_000_000_000_000;
 const CUSTOMER_ID_BASE = 7_100_000_000_000;
 const PRODUCT_ID_BASE = 8_100_000_000_000;
 const VARIANT_ID_BASE = 45_100_000_000_000;
-/** Day-local indexes at or above this are orders created through the control endpoint. */
-const CONTROL_ORDER_INDEX = 900;
+/** Order ids hold (day x stride + index); the default store keeps 1000 per day, larger stores 10 000. */
+const DEFAULT_DAY_STRIDE = 1000;
+const LARGE_DAY_STRIDE = 10_000;
+/** Day-local indexes at or above (stride - this) are orders created through the control endpoint. */
+const CONTROL_ORDERS_PER_DAY = 100;
 
 export type FinancialStatus =
   'AUTHORIZED' | 'PAID' | 'PARTIALLY_PAID' | 'PARTIALLY_REFUNDED' | 'PENDING' | 'REFUNDED' | 'VOIDED' | 'EXPIRED';
@@ -162,6 +170,11 @@ export interface StoreOrder {
   taxRate: number;
   totalCents: number;
   refundedCents: number;
+  /**
+   * The refund behind `refundedCents` (one per order in this store), or null. Cancelled orders that were paid are
+   * refunded in full at the cancellation; voided ones (never paid) have none.
+   */
+  refund: StoreRefund | null;
   shippingAddress: Address | null;
   billingAddress: Address | null;
   tags: string[];
@@ -169,6 +182,33 @@ export interface StoreOrder {
   sourceName: string;
   test: boolean;
   token: string;
+}
+
+export interface StoreRefundLine {
+  /** Index of the refunded line in `order.lineItems`. */
+  lineIndex: number;
+  quantity: number;
+  /** Goods refunded: the line's price after its discount, for `quantity` units. */
+  subtotalCents: number;
+  taxCents: number;
+}
+
+export interface StoreRefund {
+  createdAt: Date;
+  lines: StoreRefundLine[];
+  shippingCents: number;
+}
+
+export interface StoreOptions {
+  /**
+   * About how many orders the history holds (default: the natural volume, ~20 000 a year). Larger stores keep the
+   * same seasonality, products and order mix, with proportionally more orders a day.
+   */
+  orders?: number;
+  /** Days of history before `now` (default 365). */
+  historyDays?: number;
+  /** The shop's IANA time zone (default Etc/UTC); reports group days in it, order times stay instants. */
+  timeZone?: string;
 }
 
 export interface CustomerStats {
@@ -310,12 +350,43 @@ function allocate(total: number, weights: number[]): number[] {
   return shares;
 }
 
+/** The order's tax spread over its taxable lines in proportion to their discounted totals (the last absorbs rounding). */
+export function lineTaxes(order: StoreOrder): number[] {
+  const weights = order.lineItems.map((l) => (l.taxable ? l.unitPriceCents * l.quantity - l.discountCents : 0));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum <= 0) return weights.map((_w, k) => (k === 0 ? order.taxCents : 0));
+  const shares = weights.map((w) => Math.floor((order.taxCents * w) / sum));
+  let last = weights.length - 1;
+  while (weights[last]! <= 0) last--;
+  shares[last]! += order.taxCents - shares.reduce((a, b) => a + b, 0);
+  return shares;
+}
+
+/** A refund of everything: every line after its discount with its tax, and the shipping. */
+function fullRefund(order: StoreOrder, createdAt: Date): StoreRefund {
+  const taxes = lineTaxes(order);
+  return {
+    createdAt,
+    lines: order.lineItems.map((l, k) => ({
+      lineIndex: k,
+      quantity: l.quantity,
+      subtotalCents: l.unitPriceCents * l.quantity - l.discountCents,
+      taxCents: taxes[k]!,
+    })),
+    shippingCents: order.shippingCents,
+  };
+}
+
 export class ShopifyStore {
   readonly shop: ShopInfo;
   readonly products: StoreProduct[];
   readonly now: Date;
   readonly nowDay: number;
   readonly firstDay: number;
+  /** Multiplier of the natural order volume (1 for the default store). */
+  readonly orderScale: number;
+  private readonly dayStride: number;
+  private readonly controlOrderIndex: number;
 
   private readonly variantsById = new Map<number, StoreVariant>();
   private readonly productsById = new Map<number, StoreProduct>();
@@ -332,6 +403,7 @@ export class ShopifyStore {
   constructor(
     readonly seed: number,
     now: Date,
+    options: StoreOptions = {},
   ) {
     if (!Number.isSafeInteger(seed)) throw new TypeError(`seed must be a safe integer, got ${seed}`);
     if (now.getTime() < EARLIEST_NOW.getTime()) {
@@ -339,17 +411,43 @@ export class ShopifyStore {
         `now must be on or after ${EARLIEST_NOW.toISOString().slice(0, 10)} (the store opened in 2023)`,
       );
     }
+    const historyDays = options.historyDays ?? HISTORY_DAYS;
+    if (!Number.isInteger(historyDays) || historyDays < 1 || historyDays > 3650)
+      throw new TypeError(`historyDays must be an integer between 1 and 3650, got ${historyDays}`);
     this.now = new Date(now.getTime());
     this.nowDay = dayNumberOf(now);
-    this.firstDay = this.nowDay - HISTORY_DAYS;
+    this.firstDay = this.nowDay - historyDays;
+    if (this.firstDay < STORE_EPOCH_DAY)
+      throw new TypeError(
+        `${historyDays} days of history before ${now.toISOString().slice(0, 10)} start before the store opened (2023-01-01)`,
+      );
+    const timeZone = options.timeZone ?? 'Etc/UTC';
+    let timezoneAbbreviation: string;
+    try {
+      timezoneAbbreviation =
+        new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
+          .formatToParts(now)
+          .find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
+    } catch {
+      throw new TypeError(`timeZone must be an IANA time zone such as America/New_York, got ${timeZone}`);
+    }
+    if (options.orders !== undefined) {
+      if (!Number.isInteger(options.orders) || options.orders < 1 || options.orders > 5_000_000)
+        throw new TypeError(`orders must be an integer between 1 and 5000000, got ${options.orders}`);
+      let natural = 0;
+      for (let day = this.firstDay + 1; day <= this.nowDay; day++) natural += expectedOrders(day);
+      this.orderScale = options.orders / natural;
+    } else this.orderScale = 1;
+    this.dayStride = this.orderScale > 1 ? LARGE_DAY_STRIDE : DEFAULT_DAY_STRIDE;
+    this.controlOrderIndex = this.dayStride - CONTROL_ORDERS_PER_DAY;
     this.shop = {
       legacyId: 60_000_000_000 + streamFor(seed, 'shop').int(100_000, 999_999),
       name: 'IONFLUX Demo Store',
       email: 'owner@ionflux-demo.example.com',
       myshopifyDomain: 'ionflux-demo.myshopify.com',
       currencyCode: 'USD',
-      ianaTimezone: 'Etc/UTC',
-      timezoneAbbreviation: 'UTC',
+      ianaTimezone: timeZone,
+      timezoneAbbreviation,
       primaryDomainUrl: 'https://ionflux-demo.myshopify.com',
     };
     this.products = this.generateProducts();
@@ -581,7 +679,10 @@ export class ShopifyStore {
     if (day < STORE_EPOCH_DAY) return 0;
     let count = this.orderCountCache.get(day);
     if (count === undefined) {
-      count = Math.min(CONTROL_ORDER_INDEX - 1, streamFor(this.seed, 'order-count', day).poisson(expectedOrders(day)));
+      count = Math.min(
+        this.controlOrderIndex - 1,
+        streamFor(this.seed, 'order-count', day).poisson(expectedOrders(day) * this.orderScale),
+      );
       this.orderCountCache.set(day, count);
     }
     return count;
@@ -659,7 +760,7 @@ export class ShopifyStore {
     calendar: { month: number; date: number; bfcm: boolean; giftSeason: boolean },
   ): StoreOrder {
     const rng = streamFor(this.seed, 'order', day, index);
-    const legacyId = ORDER_ID_BASE + day * 1000 + index;
+    const legacyId = ORDER_ID_BASE + day * this.dayStride + index;
     const { month, date, bfcm, giftSeason } = calendar;
 
     // Customer: older customers order more often (loyalty skew); a few checkouts are guests.
@@ -736,7 +837,7 @@ export class ShopifyStore {
     const token = rng.hex(32);
 
     const items = lines.map((l, k) => ({
-      legacyId: LINE_ITEM_ID_BASE + (day * 1000 + index) * 10 + k,
+      legacyId: LINE_ITEM_ID_BASE + (day * this.dayStride + index) * 10 + k,
       product: l.product,
       variant: l.variant,
       quantity: l.quantity,
@@ -848,6 +949,7 @@ export class ShopifyStore {
       taxRate,
       totalCents: subtotal + shipping.cents + taxCents,
       refundedCents: 0,
+      refund: null,
       shippingAddress,
       billingAddress: input.address,
       tags: [...input.tags, ...(subtotal + shipping.cents + taxCents >= 25_000 ? ['high-value'] : [])].sort(),
@@ -882,6 +984,7 @@ export class ShopifyStore {
         updatedAt: cancelledAt,
         financialStatus: voided ? 'VOIDED' : 'REFUNDED',
         refundedCents: voided ? 0 : order.totalCents,
+        refund: voided ? null : fullRefund(order, cancelledAt),
         fulfillmentStatus: 'UNFULFILLED',
       };
     }
@@ -916,7 +1019,12 @@ export class ShopifyStore {
     let updated = created;
     if (fulfillmentStatus !== 'UNFULFILLED') updated = created + rolls.timing.fulfillHours * hour;
     let refundedCents = 0;
-    if (financialStatus === 'REFUNDED') refundedCents = order.totalCents;
+    let refund: StoreRefund | null = null;
+    const refundedAt = new Date(created + rolls.timing.refundHours * hour);
+    if (financialStatus === 'REFUNDED') {
+      refundedCents = order.totalCents;
+      refund = fullRefund(order, refundedAt);
+    }
     if (financialStatus === 'PARTIALLY_REFUNDED') {
       const line = lineItems.reduce((a, b) => (b.unitPriceCents < a.unitPriceCents ? b : a));
       const unitNet = line.unitPriceCents - Math.floor(line.discountCents / line.quantity);
@@ -924,8 +1032,14 @@ export class ShopifyStore {
         order.totalCents - 1,
         unitNet + roundCents(unitNet * (line.taxable ? order.taxRate : 0)),
       );
+      const taxCents = Math.max(0, refundedCents - unitNet);
+      refund = {
+        createdAt: refundedAt,
+        lines: [{ lineIndex: lineItems.indexOf(line), quantity: 1, subtotalCents: refundedCents - taxCents, taxCents }],
+        shippingCents: 0,
+      };
     }
-    if (refundedCents > 0) updated = Math.max(updated, created + rolls.timing.refundHours * hour);
+    if (refundedCents > 0) updated = Math.max(updated, refundedAt.getTime());
     const settled =
       financialStatus === 'PAID' || financialStatus === 'REFUNDED' || financialStatus === 'PARTIALLY_REFUNDED';
     return {
@@ -934,6 +1048,7 @@ export class ShopifyStore {
       financialStatus,
       fulfillmentStatus,
       refundedCents,
+      refund,
       updatedAt: new Date(updated),
       closedAt: settled && fulfillmentStatus === 'FULFILLED' ? new Date(updated) : null,
     };
@@ -982,7 +1097,7 @@ export class ShopifyStore {
   order(legacyId: number): StoreOrder | undefined {
     const offset = legacyId - ORDER_ID_BASE;
     if (!Number.isSafeInteger(offset) || offset < 0) return undefined;
-    const day = Math.floor(offset / 1000);
+    const day = Math.floor(offset / this.dayStride);
     return this.ordersOn(day).find((o) => o.legacyId === legacyId);
   }
 
@@ -999,7 +1114,7 @@ export class ShopifyStore {
     const existing = this.createdOrders.get(day) ?? [];
     if (existing.length >= 99)
       throw new InvalidStoreInputError('at most 99 orders can be created per day', 'createdAt');
-    const index = CONTROL_ORDER_INDEX + existing.length;
+    const index = this.controlOrderIndex + existing.length;
     const generatedToday = day === this.nowDay ? this.generatedOrdersOn(day).length : 0;
     const priorCreated = [...this.createdOrders.entries()]
       .filter(([d]) => d < day)
@@ -1026,7 +1141,7 @@ export class ShopifyStore {
       p.productType === 'Gift Cards' ? [] : p.variants.map((v) => ({ product: p, variant: v })),
     );
     const items: { legacyId: number; product: StoreProduct; variant: StoreVariant; quantity: number }[] = [];
-    const lineId = (k: number) => LINE_ITEM_ID_BASE + (day * 1000 + index) * 10 + k;
+    const lineId = (k: number) => LINE_ITEM_ID_BASE + (day * this.dayStride + index) * 10 + k;
     let targetSubtotal: number | undefined;
     let shippingOverride: { title: string; cents: number } | undefined;
 
@@ -1091,7 +1206,7 @@ export class ShopifyStore {
       }
     }
     let order = this.priceOrder({
-      legacyId: ORDER_ID_BASE + day * 1000 + index,
+      legacyId: ORDER_ID_BASE + day * this.dayStride + index,
       number,
       createdAt,
       customer,
@@ -1113,7 +1228,10 @@ export class ShopifyStore {
       order = { ...order, taxCents: order.taxCents + diff, totalCents: input.totalCents };
     }
     const financialStatus = input.financialStatus ?? 'PAID';
-    order = { ...order, financialStatus, refundedCents: financialStatus === 'REFUNDED' ? order.totalCents : 0 };
+    order =
+      financialStatus === 'REFUNDED'
+        ? { ...order, financialStatus, refundedCents: order.totalCents, refund: fullRefund(order, createdAt) }
+        : { ...order, financialStatus, refundedCents: 0, refund: null };
     this.createdOrders.set(day, [...existing, order]);
     this.visibleOrdersCache = null;
     if (this.statsCache) this.addToStats(this.statsCache, order);
@@ -1128,10 +1246,10 @@ export class ShopifyStore {
  * const store = generateStore(42, '2026-02-01');
  * store.orders().length; // ~20 000 orders over the year before 2026-02-01
  */
-export function generateStore(seed: number, now: Date | string): ShopifyStore {
+export function generateStore(seed: number, now: Date | string, options: StoreOptions = {}): ShopifyStore {
   const date = now instanceof Date ? now : new Date(now);
   if (Number.isNaN(date.getTime())) throw new TypeError(`Invalid now: ${String(now)}`);
-  return new ShopifyStore(seed, date);
+  return new ShopifyStore(seed, date, options);
 }
 
 export const SHOPIFY_IDS = { ORDER_ID_BASE, CUSTOMER_ID_BASE, PRODUCT_ID_BASE, VARIANT_ID_BASE, LINE_ITEM_ID_BASE };

@@ -10,6 +10,7 @@ import { startSandboxServer } from '../server';
 import type { SandboxServer } from '../server';
 import { shapeMismatches } from '../shared/shape';
 import { generateStore } from './store';
+import type { StoreOrder } from './store';
 import { isLoopbackUrl, signShopifyWebhook, toShopifyOrderWebhook, verifyShopifyWebhook } from './webhooks';
 
 const SECRET = 'test-app-secret';
@@ -108,15 +109,18 @@ async function subscribe(uri: string, topic = 'ORDERS_CREATE') {
 }
 
 describe('webhook delivery', () => {
+  let sampleOrder: StoreOrder;
   beforeAll(async () => {
+    // Generated before any request: seconds of synchronous work between two requests on one keep-alive connection
+    // can outlast the server's keep-alive timeout, and the second request then meets a closed socket.
+    sampleOrder = generateStore(42, '2026-02-01').orders()[100]!;
     await subscribe(`${receiverUrl}/hooks`);
     await subscribe(`${receiverUrl}/fail`);
   });
 
   it('POSTs a signed orders/create payload with Shopify headers', async () => {
     received.length = 0;
-    const store = generateStore(42, '2026-02-01');
-    const order = store.orders()[100]!;
+    const order = sampleOrder;
     const { status, body } = await post('/webhooks/deliver', {
       topic: 'orders/create',
       address: `${receiverUrl}/hooks`,
