@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,5 +114,79 @@ describe('the ionflux binary', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('✓ examples/agents/revenue-tracker-lite.yaml (0 errors, 0 warnings)');
     expect(result.status).toBe(0);
+  });
+});
+
+const binary = join(root, 'cli', 'bin', 'ionflux.js');
+const node = join(root, 'node_modules', '.bin', 'node');
+
+describe('failures', () => {
+  it('with --format json, every failure is { status: "failed", error }: bad options, bad arguments, invalid agents', async () => {
+    const cases: [string[], number, string][] = [
+      [['run', 'examples/agents/revenue-tracker-lite.yaml', '--format', 'json', '--bogus'], 2, 'usage'],
+      [['run', 'missing.yaml', '--format=json'], 2, 'usage'],
+      [['run', 'examples/agents/revenue-tracker-lite.yaml', '--format', 'json', '--input', '{'], 2, 'invalid_input'],
+      [
+        ['run', 'examples/agents/revenue-tracker-lite.yaml', '--format', 'json', '--seed', 'x', '--sandbox'],
+        2,
+        'usage',
+      ],
+      [['run', 'examples/invalid/typos-everywhere.yaml', '--format', 'json'], 1, 'invalid_agent'],
+      [['validate', '--format', 'json', 'examples/invalid/broken-yaml.yaml'], 1, 'invalid_agent'],
+      [['validate', '--format', 'json', 'missing.yaml'], 2, 'usage'],
+    ];
+    for (const [args, code, errorCode] of cases) {
+      const io = capture();
+      expect([args, await runCli(args, io)]).toEqual([args, code]);
+      const document = JSON.parse(io.out.join(''));
+      expect([args, document.status, document.error.code, typeof document.error.message]).toEqual([
+        args,
+        'failed',
+        errorCode,
+        'string',
+      ]);
+      expect(io.err.join('')).toBe('');
+    }
+  });
+
+  it('checks --input and --trigger against the agent before starting a server (chat-command needs channel, text)', async () => {
+    const io = capture();
+    expect(await runCli(['run', 'examples/agents/slack-brief-butler.yaml', '--sandbox'], io)).toBe(2);
+    expect(io.err.join('')).toContain('A chat command trigger needs { channel, text, ... }');
+    // The sentinel: starting the sandbox prints its URL first; nothing was printed.
+    expect(io.out.join('')).toBe('');
+    const json = capture();
+    const args = ['run', 'examples/agents/revenue-tracker-lite.yaml', '--sandbox', '--format', 'json'];
+    expect(await runCli([...args, '--input', '{"period":"someday"}'], json)).toBe(2);
+    expect(JSON.parse(json.out.join('')).error).toMatchObject({ code: 'invalid_input', field: 'inputs.period' });
+  });
+
+  it('ends quietly with exit 0 when the reader closes the pipe (ionflux schema | head)', async () => {
+    const child = spawn(node, [binary, 'schema'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // The reader is gone before the command writes a byte (head after its lines, with a larger output): every write
+    // meets a closed pipe.
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
+  it('reports a taken port in one line with exit code 2', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const result = spawnSync(node, [binary, 'sandbox', 'serve', '--port', String(port)], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(
+        `ionflux: Port ${port} is already in use, so the sandbox cannot listen on it: stop what uses it, or choose another with --port (0 picks a free one).\n`,
+      );
+    } finally {
+      blocker.close();
+    }
   });
 });

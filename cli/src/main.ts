@@ -5,7 +5,7 @@ import { runCommand, type RunOptions } from './commands/run';
 import { sandboxServeCommand, serveCommand } from './commands/serve';
 import { schemaCommand } from './commands/schema';
 import { validateCommand } from './commands/validate';
-import { processIO, UsageError, type CliIO } from './io';
+import { failureDocument, portInUse, processIO, UsageError, wantsJson, type CliIO } from './io';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json is outside the TypeScript rootDir
 const VERSION = (require('../package.json') as { version: string }).version;
@@ -16,11 +16,13 @@ const VERSION = (require('../package.json') as { version: string }).version;
  */
 export async function runCli(argv: string[], io: CliIO = processIO()): Promise<number> {
   let exitCode = 0;
+  // With --format json every failure is a JSON document on stdout, including those commander finds in the arguments.
+  const json = wantsJson(argv);
   const program = new Command('ionflux')
     .description('IONFLUX: write agents in YAML, compile them to n8n workflows, run them.')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({ writeOut: io.stdout, writeErr: json ? () => undefined : io.stderr })
     .showHelpAfterError('(run ionflux --help for usage)');
 
   program
@@ -90,6 +92,7 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
     .option('--server <url>', 'a running IONFLUX server for canvas, chat and notifications (or IONFLUX_URL)')
     .option('--token <token>', 'a workspace API token of that server (or IONFLUX_API_TOKEN)')
     .option('--timeout <duration>', 'stop the run after this long, e.g. 30s')
+    .option('--seed <seed>', 'with --sandbox: seed of the sandbox data (same seed, same data; default 42)')
     .addHelpText(
       'after',
       `
@@ -134,17 +137,32 @@ Without --sandbox, connections use real accounts from the environment:
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? 0 : 2;
-    }
-    if (error instanceof UsageError) {
-      io.stderr(`ionflux: ${error.message}\n`);
+      if (error.exitCode === 0) return 0;
+      if (json) io.stdout(failureDocument({ code: 'usage', message: error.message.replace(/^error: /, '') }));
       return 2;
+    }
+    const usage = error instanceof UsageError ? error : portInUse(error, 'ionflux');
+    if (usage) {
+      if (json) io.stdout(failureDocument({ code: usage.code, message: usage.message, ...usage.details }));
+      else io.stderr(`ionflux: ${usage.message}\n`);
+      return 2;
+    }
+    if (json) {
+      io.stdout(failureDocument({ code: 'internal', message: (error as Error).message ?? String(error) }));
+      io.stderr(`ionflux: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+      return 70;
     }
     throw error;
   }
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // A reader that stops early (`ionflux schema | head`) closes the pipe: that ends the output, it is not a failure.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
   try {
     return await runCli(argv);
   } catch (error) {

@@ -28,7 +28,12 @@ export interface SandboxEnvironment {
 
 export async function startSandboxEnvironment({
   logLevel = 'silent',
-}: { logLevel?: 'silent' | 'info' | 'warn' } = {}): Promise<SandboxEnvironment> {
+  seed,
+}: {
+  logLevel?: 'silent' | 'info' | 'warn';
+  /** Seed of the sandbox data (default 42). */
+  seed?: number;
+} = {}): Promise<SandboxEnvironment> {
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
@@ -36,6 +41,7 @@ export async function startSandboxEnvironment({
     demo: true,
     sandbox: true,
     logLevel,
+    ...(seed !== undefined ? { sandboxSeed: seed } : {}),
   });
   const request = async <T>(
     method: string,

@@ -167,8 +167,11 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
       const onError = (error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE')
           reject(
-            new Error(
-              `Port ${config.port} on ${config.host} is already in use: pass another --port (PORT), or 0 for any free port`,
+            Object.assign(
+              new Error(
+                `Port ${config.port} on ${config.host} is already in use: pass another --port (PORT), or 0 for any free port`,
+              ),
+              { code: 'EADDRINUSE', port: config.port },
             ),
           );
         else if (error.code === 'EADDRNOTAVAIL')

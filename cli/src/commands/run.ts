@@ -1,8 +1,11 @@
 import { compileAgent } from '@ionflux/compiler';
 import { formatDiagnostics, parseDuration, type Diagnostic } from '@ionflux/dsl';
 import type { AgentRunResult, CredentialTable, NodeEvent } from '@ionflux/engine';
+// The argument checks only, without n8n: they run before anything is started.
+import { checkRunArguments } from '@ionflux/engine/dist/run-arguments.js';
+import { RunInputError } from '@ionflux/engine/dist/inputs.js';
 import { readText } from '../files';
-import { useColor, UsageError, type CliIO } from '../io';
+import { failureDocument, useColor, UsageError, type CliIO } from '../io';
 
 export interface RunOptions {
   input?: string;
@@ -12,6 +15,7 @@ export interface RunOptions {
   server?: string;
   token?: string;
   timeout?: string;
+  seed?: string;
 }
 
 function parseJsonOption(name: string, value: string | undefined): unknown {
@@ -21,8 +25,14 @@ function parseJsonOption(name: string, value: string | undefined): unknown {
   } catch (error) {
     throw new UsageError(
       `--${name} must be JSON, e.g. --${name} '{"period":"last_30_days"}' (${(error as Error).message}).`,
+      `invalid_${name}`,
     );
   }
+}
+
+function runInputUsageError(error: RunInputError): UsageError {
+  const code = error.field.startsWith('trigger') ? 'invalid_trigger' : 'invalid_input';
+  return new UsageError(error.message, code, { field: error.field });
 }
 
 /** Credentials from the environment, for runs against real accounts (without --sandbox). */
@@ -80,12 +90,16 @@ function progressPrinter(io: CliIO, color: boolean): (event: NodeEvent) => void 
 
 function summarize(result: AgentRunResult): Record<string, unknown> {
   const document: Record<string, unknown> = {
-    status: result.status,
+    // One word for every failure in JSON: `failed` (the run's own `error`), as for usage errors.
+    status: result.status === 'error' ? 'failed' : result.status,
     output: result.output ?? null,
     steps: result.steps.map(({ id, node, status, durationMs, items }) => ({ id, node, status, durationMs, items })),
   };
   if (result.error) {
-    const error: Record<string, unknown> = { message: result.error.message };
+    const error: Record<string, unknown> = {
+      code: result.status === 'canceled' ? 'run_canceled' : 'run_failed',
+      message: result.error.message,
+    };
     if (result.error.line !== undefined) error.line = result.error.line;
     if (result.error.col !== undefined) error.col = result.error.col;
     if (result.error.step) error.step = result.error.step;
@@ -114,18 +128,37 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
   const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout);
   if (options.timeout !== undefined && timeoutMs === undefined)
     throw new UsageError(`--timeout must be a duration such as 30s or 2m (got ${options.timeout}).`);
+  const seed = options.seed === undefined ? undefined : Number(options.seed);
+  if (seed !== undefined && !Number.isSafeInteger(seed))
+    throw new UsageError(`--seed must be an integer, e.g. --seed 7 (got ${options.seed}).`);
+  if (seed !== undefined && !options.sandbox)
+    throw new UsageError('--seed chooses the sandbox data: use it with --sandbox.');
 
   const text = readText(file, io.cwd);
   const compiled = compileAgent(text);
   if (!compiled.workflow) {
     if (format === 'json') {
       io.stdout(
-        `${JSON.stringify({ status: 'error', output: null, steps: [], error: { message: 'The agent has errors.', diagnostics: compiled.diagnostics } }, null, 2)}\n`,
+        failureDocument(
+          { code: 'invalid_agent', message: 'The agent has errors.', diagnostics: compiled.diagnostics },
+          { output: null, steps: [] },
+        ),
       );
     } else {
       io.stderr(`${formatDiagnostics({ file, text, diagnostics: compiled.diagnostics, color: useColor(io) })}\n`);
     }
     return 1;
+  }
+  // --input and --trigger are checked against the agent before a server or the engine is started.
+  try {
+    checkRunArguments({
+      workflow: compiled.workflow,
+      ...(input !== undefined ? { input: input as Record<string, unknown> } : {}),
+      ...(trigger !== undefined ? { trigger } : {}),
+    });
+  } catch (error) {
+    if (error instanceof RunInputError) throw runInputUsageError(error);
+    throw error;
   }
 
   const engine = await import('@ionflux/engine');
@@ -143,7 +176,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
       });
     } else {
       const { startSandboxEnvironment } = await import('../sandbox-environment.js');
-      const environment = await startSandboxEnvironment();
+      const environment = await startSandboxEnvironment(seed !== undefined ? { seed } : {});
       close = () => environment.close();
       table = environment.credentialTable;
       if (format === 'text')
@@ -176,7 +209,7 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     });
   } catch (error) {
     await close?.();
-    if (error instanceof engine.RunInputError) throw new UsageError(error.message);
+    if (error instanceof engine.RunInputError) throw runInputUsageError(error);
     throw error;
   }
   await close?.();

@@ -1,5 +1,5 @@
 import type { CliIO } from '../io';
-import { UsageError } from '../io';
+import { portInUse, UsageError } from '../io';
 
 /** Waits for SIGINT/SIGTERM, then closes what was started. */
 function untilSignal(close: () => Promise<void>, io: CliIO): Promise<number> {
@@ -44,8 +44,8 @@ export async function serveCommand(
       ...(options.sandbox ? { sandbox: true } : {}),
     });
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
+    if (error instanceof ConfigError) throw new UsageError(error.message, 'config');
+    throw portInUse(error, 'the server') ?? error;
   }
   io.stdout(`IONFLUX server listening on ${server.url} (API docs: ${server.url}/api/docs)\n`);
   if (server.demo) io.stdout(`Demo login: ${server.demo.email} / ${server.demo.password}\n`);
@@ -63,6 +63,8 @@ export async function sandboxServeCommand(options: { port?: string; seed?: strin
     ...(seed !== undefined ? { seed } : {}),
     // Same store as the server's sandbox: a Shopify Plus dev store (1000 points/s).
     shopifyBucket: { maximumAvailable: 10_000, restoreRate: 1000 },
+  }).catch((error: unknown) => {
+    throw portInUse(error, 'the sandbox') ?? error;
   });
   io.stdout(`IONFLUX sandbox listening on ${sandbox.url}/sandbox (GET it for the list of emulated endpoints)\n`);
   io.stdout(`  Shopify:  ${sandbox.url}/sandbox/shopify  shop ${SANDBOX_CREDENTIALS.shopify.shopDomain}\n`);

@@ -19,9 +19,20 @@ export function validateCommand(paths: string[], options: ValidateOptions, io: C
   });
   const failed = results.some((r) => r.diagnostics.some((d) => d.severity === 'error'));
   if (options.format === 'json') {
-    io.stdout(
-      `${JSON.stringify({ files: results.map(({ file, diagnostics }) => ({ file, diagnostics })) }, null, 2)}\n`,
-    );
+    const bad = results.filter((r) => r.diagnostics.some((d) => d.severity === 'error')).length;
+    const document = {
+      status: failed ? 'failed' : 'success',
+      ...(failed
+        ? {
+            error: {
+              code: 'invalid_agent',
+              message: `${bad} of ${results.length} file${results.length === 1 ? '' : 's'} ${bad === 1 ? 'has' : 'have'} errors.`,
+            },
+          }
+        : {}),
+      files: results.map(({ file, diagnostics }) => ({ file, diagnostics })),
+    };
+    io.stdout(`${JSON.stringify(document, null, 2)}\n`);
     return failed ? 1 : 0;
   }
   const color = useColor(io);
