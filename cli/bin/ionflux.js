@@ -9,6 +9,9 @@ if (major < 22) {
   );
   process.exit(2);
 }
+// V8's code cache of the modules a command loads (n8n, the server), kept on disk between runs: start-up is then
+// mostly spent running code, not compiling it again.
+require('node:module').enableCompileCache?.();
 require('../dist/main.js')
   .main(process.argv.slice(2))
   .then((code) => {

@@ -1,5 +1,11 @@
 import { startServer, type ServerHandle } from '@ionflux/server';
 import {
+  newSandboxSecrets,
+  readCachedDatabase,
+  sandboxDatabaseKey,
+  writeCachedDatabase,
+} from './sandbox-database-cache';
+import {
   sandboxCredentials,
   tableCredentialResolver,
   type CredentialResolver,
@@ -29,12 +35,18 @@ export interface SandboxEnvironment {
 export async function startSandboxEnvironment({
   logLevel = 'silent',
   seed,
+  databaseCache,
 }: {
   logLevel?: 'silent' | 'info' | 'warn';
   /** Seed of the sandbox data (default 42). */
   seed?: number;
+  /**
+   * A folder where the database after migrations and the demo seed is kept (`ionfluxCacheDir`): the server then starts
+   * from a copy of it (made on the first start) instead of migrating and seeding a new one.
+   */
+  databaseCache?: string;
 } = {}): Promise<SandboxEnvironment> {
-  const server = await startServer({
+  const options = {
     port: 0,
     host: '127.0.0.1',
     inMemory: true,
@@ -42,7 +54,27 @@ export async function startSandboxEnvironment({
     sandbox: true,
     logLevel,
     ...(seed !== undefined ? { sandboxSeed: seed } : {}),
-  });
+  } as const;
+  let server: ServerHandle;
+  if (databaseCache) {
+    const key = await sandboxDatabaseKey();
+    const cached = await readCachedDatabase(databaseCache, key);
+    if (cached) {
+      server = await startServer({
+        ...options,
+        inMemorySnapshot: cached.snapshot,
+        jwtSecret: cached.jwtSecret,
+        encryptionKeys: cached.encryptionKeys,
+      });
+    } else {
+      const secrets = newSandboxSecrets();
+      server = await startServer({ ...options, ...secrets });
+      // Taken before anything else writes to it: the state right after migrations and the demo seed.
+      await writeCachedDatabase(databaseCache, key, { snapshot: await server.snapshotDatabase(), ...secrets });
+    }
+  } else {
+    server = await startServer(options);
+  }
   const request = async <T>(
     method: string,
     path: string,

@@ -12,6 +12,12 @@ export interface ServerOptions {
   databaseUrl?: string;
   /** Keep the embedded database in memory (tests, throwaway demos): nothing is written to `dataDir`. */
   inMemory?: boolean;
+  /**
+   * With `inMemory`: start from this snapshot of an embedded database (`ServerHandle.snapshotDatabase()`) instead of
+   * an empty one, e.g. a copy kept after migrations and the demo seed. Migrations still run (nothing to do when the
+   * snapshot is up to date). The snapshot is read, never written.
+   */
+  inMemorySnapshot?: Blob;
   /** Seed the demo account, workspace, page and channels (idempotent). Env `IONFLUX_DEMO=1`. */
   demo?: boolean;
   /**
@@ -89,7 +95,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export type DatabaseConfig =
-  { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory' } | { kind: 'postgres'; url: string };
+  { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory'; snapshot?: Blob } | { kind: 'postgres'; url: string };
 
 export interface ServerConfig {
   /** NODE_ENV=production: skips re-validating responses the database serialized (they are checked in tests). */
@@ -203,7 +209,7 @@ export function loadConfig(options: ServerOptions = {}): ServerConfig {
     }
     database = { kind: 'postgres', url: databaseUrl };
   } else if (options.inMemory) {
-    database = { kind: 'pglite-memory' };
+    database = { kind: 'pglite-memory', ...(options.inMemorySnapshot ? { snapshot: options.inMemorySnapshot } : {}) };
   } else {
     database = { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') };
   }

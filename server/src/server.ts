@@ -44,6 +44,11 @@ export interface ServerHandle {
   logger: Logger;
   /** Set when started with `demo: true`. */
   demo?: { email: string; password: string; workspaceId: string; pageId: string };
+  /**
+   * A snapshot of the embedded database (PGlite) as it is now, for `inMemorySnapshot`; rejects on PostgreSQL.
+   * `ionflux run --sandbox` keeps one taken after migrations and the demo seed, so later runs skip both.
+   */
+  snapshotDatabase(): Promise<Blob>;
   /** Graceful stop: stop accepting, finish in-flight requests and writes, disconnect sockets, close the database. */
   close(): Promise<void>;
 }
@@ -202,6 +207,10 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
       io: realtime.io,
       logger,
       demo,
+      snapshotDatabase: async () => {
+        if (!db.snapshot) throw new Error('Only the embedded database (PGlite) can be snapshotted.');
+        return db.snapshot();
+      },
       close: () =>
         (closing ??= (async () => {
           shuttingDown = true;

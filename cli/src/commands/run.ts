@@ -176,7 +176,11 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
       });
     } else {
       const { startSandboxEnvironment } = await import('../sandbox-environment.js');
-      const environment = await startSandboxEnvironment(seed !== undefined ? { seed } : {});
+      const { ionfluxCacheDir } = await import('../sandbox-database-cache.js');
+      const environment = await startSandboxEnvironment({
+        ...(seed !== undefined ? { seed } : {}),
+        databaseCache: ionfluxCacheDir(io.env),
+      });
       close = () => environment.close();
       table = environment.credentialTable;
       if (format === 'text')
