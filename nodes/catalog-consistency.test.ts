@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { actionCatalog, triggerCatalog } from '@ionflux/dsl';
+import { actionCatalog, triggerCatalog, triggerKinds } from '@ionflux/dsl';
 import type { JsonSchema } from '@ionflux/dsl';
-import { ACTION_NODES, CREDENTIAL_TYPES, NODE_PACKAGE, TRIGGER_NODES } from '@ionflux/compiler';
+import { ACTION_NODES, compileAgent, CREDENTIAL_TYPES, NODE_PACKAGE, TRIGGER_NODES } from '@ionflux/compiler';
+import type { N8nWorkflow } from '@ionflux/compiler';
 import { NodeHelpers } from 'n8n-workflow';
 import type { IDataObject, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import { credentialTypes, nodeTypes } from './index';
@@ -327,5 +328,145 @@ describe('operation outputs validate against the catalog output schemas', () => 
     const validate = ajv.compile(definition.output);
     const valid = validate(result);
     expect({ action, errors: valid ? [] : validate.errors }).toEqual({ action, errors: [] });
+  });
+});
+
+/** A value a parameter schema accepts: its default, its first option, or a plain value of its type. */
+function sampleValue(schema: JsonSchema): unknown {
+  if (schema.default !== undefined) return schema.default;
+  if (schema.enum) return schema.enum[0];
+  if (schema.anyOf) return sampleValue(schema.anyOf[0]!);
+  switch (typesOf(schema)[0]) {
+    case 'integer':
+    case 'number':
+      return schema.minimum ?? 1;
+    case 'boolean':
+      return true;
+    case 'array':
+      return Array.from({ length: schema.minItems ?? 0 }, () => sampleValue(schema.items ?? {}));
+    case 'object':
+      return Object.fromEntries(
+        (schema.required ?? []).map((name: string) => [name, sampleValue(schema.properties![name]!)]),
+      );
+    default:
+      return schema.description?.includes('URL') ? 'https://example.com/' : 'text';
+  }
+}
+
+/**
+ * Agents that reach every node the compiler can emit: one per action (with and without a connection where the
+ * action takes an optional one) and one per trigger kind.
+ */
+function agentsCoveringEveryNode(): { name: string; agent: object }[] {
+  const agents: { name: string; agent: object }[] = [];
+  const agent = (name: string, spec: object) => ({
+    name,
+    agent: { apiVersion: 'ionflux/v1', kind: 'Agent', metadata: { name, version: '1.0.0' }, spec },
+  });
+  for (const [action, definition] of Object.entries(actionCatalog)) {
+    const params = definition.params;
+    const withParams = Object.fromEntries(
+      (params.required ?? []).map((name: string) => [name, sampleValue(params.properties![name]!)]),
+    );
+    const connection = 'connection' in definition ? definition.connection : undefined;
+    const variants = !connection ? [false] : connection.required ? [true] : [false, true];
+    for (const bound of variants) {
+      const step: Record<string, unknown> = { id: 'act', uses: action, with: withParams };
+      if (bound) step.connection = 'account';
+      agents.push(
+        agent(`${action.replace(/\./g, '-').toLowerCase()}${bound ? '-bound' : ''}`, {
+          ...(bound ? { connections: { account: { type: connection!.type } } } : {}),
+          trigger: { manual: {} },
+          steps: [step],
+        }),
+      );
+    }
+  }
+  const triggerConfigs: Record<string, object> = {
+    manual: {},
+    schedule: { cron: '0 9 * * 1-5' },
+    webhook: { path: 'hook' },
+    'chat.command': { command: 'go' },
+    'shopify.order': { connection: 'store' },
+  };
+  for (const kind of triggerKinds) {
+    agents.push(
+      agent(`trigger-${kind.replace(/\./g, '-')}`, {
+        ...(kind === 'shopify.order' ? { connections: { store: { type: 'shopify' } } } : {}),
+        trigger: { [kind]: triggerConfigs[kind] },
+        steps: [{ id: 'note', uses: 'notify', with: { title: 'hello' } }],
+      }),
+    );
+  }
+  return agents;
+}
+
+describe('credential references', () => {
+  /**
+   * The credentials a node's description requires for its parameters, as n8n checks them when it activates a
+   * workflow ("Missing required credential"): required, and shown for the node's parameter values.
+   */
+  function requiredCredentials(node: N8nWorkflow['nodes'][number]): string[] {
+    const name = node.type.slice(NODE_PACKAGE.length + 1);
+    const description = descriptionOf(name);
+    const values = NodeHelpers.getNodeParameters(
+      description.properties,
+      node.parameters as never,
+      true,
+      false,
+      node as never,
+      description,
+    )!;
+    return (description.credentials ?? [])
+      .filter((c) => c.required && NodeHelpers.displayParameter(values, c, node as never, description))
+      .map((c) => c.name);
+  }
+
+  const compiled = agentsCoveringEveryNode().map(({ name, agent }) => {
+    const result = compileAgent(JSON.stringify(agent, null, 2));
+    return { name, result };
+  });
+
+  it('compiles an agent for every action and trigger kind', () => {
+    for (const { name, result } of compiled)
+      expect({ name, errors: result.diagnostics.filter((d) => d.severity === 'error') }).toEqual({ name, errors: [] });
+    const types = new Set(compiled.flatMap(({ result }) => result.workflow!.nodes.map((n) => n.type)));
+    for (const name of Object.keys(nodeTypes)) expect(types).toContain(`${NODE_PACKAGE}.${name}`);
+  });
+
+  it('gives every node each credential its description requires, of a type it declares', () => {
+    const dir = join(__dirname, '..', 'examples', 'agents');
+    const goldens = readdirSync(dir)
+      .filter((f) => f.endsWith('.n8n.json'))
+      .map((f) => ({ name: f, workflow: JSON.parse(readFileSync(join(dir, f), 'utf8')) as N8nWorkflow }));
+    const workflows = [...goldens, ...compiled.map(({ name, result }) => ({ name, workflow: result.workflow! }))];
+    let checked = 0;
+    for (const {
+      name: workflow,
+      workflow: { nodes },
+    } of workflows) {
+      for (const node of nodes) {
+        if (!node.type.startsWith(`${NODE_PACKAGE}.`)) continue;
+        const required = requiredCredentials(node);
+        const given = Object.keys(node.credentials ?? {});
+        expect({ workflow, node: node.name, missing: required.filter((c) => !given.includes(c)) }).toEqual({
+          workflow,
+          node: node.name,
+          missing: [],
+        });
+        const declared = new Set(
+          (descriptionOf(node.type.slice(NODE_PACKAGE.length + 1)).credentials ?? []).map((c) => c.name),
+        );
+        expect({ workflow, node: node.name, undeclared: given.filter((c) => !declared.has(c)) }).toEqual({
+          workflow,
+          node: node.name,
+          undeclared: [],
+        });
+        for (const reference of Object.values(node.credentials ?? {}))
+          expect(reference).toEqual({ id: expect.stringMatching(/^ionflux:/), name: expect.any(String) });
+        checked += required.length;
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
   });
 });

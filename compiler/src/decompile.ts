@@ -16,6 +16,7 @@ import {
 } from './lift';
 import { ACTION_NODES, CREDENTIAL_TYPES, NODE_PACKAGE, parameterTakesJson, TRIGGER_NODES } from './nodes';
 import { humanizeId, idFromName, titleFromName } from './naming';
+import { ionfluxMetaOf } from './public-api';
 import type { IonfluxMeta, N8nConnection, N8nNode, N8nWorkflow, NodeSource } from './workflow';
 
 /**
@@ -94,7 +95,7 @@ class Decompiler {
 
   constructor(private readonly workflow: N8nWorkflow) {
     for (const node of workflow.nodes) this.nodes.set(node.name, node);
-    this.meta = (workflow.meta?.ionflux ?? {}) as Partial<IonfluxMeta>;
+    this.meta = ionfluxMetaOf(workflow) ?? {};
     this.sources = this.meta.nodes ?? {};
     this.liftContext = { resolveNode: (name) => this.meaningOf(name) };
   }

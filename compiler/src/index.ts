@@ -11,6 +11,7 @@ export * from './nodes';
 export { normalizeAgent, toValueIR } from './normalize';
 export { humanizeId, idFromName, titleFromName } from './naming';
 export * from './workflow';
+export * from './public-api';
 export { agentToYaml, decompileWorkflow, type DecompileDiagnostic, type DecompileResult } from './decompile';
 export { liftExpression, liftParameter, UnsupportedExpression } from './lift';
 export {

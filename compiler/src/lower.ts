@@ -333,7 +333,13 @@ class Lowerer {
   private triggerExtra(): Partial<N8nNode> {
     const { kind, config } = this.ir.trigger;
     if (kind === 'webhook') return { webhookId: stableUuid(`${this.ir.metadata.name}/webhook`) };
-    if (kind === 'chat.command') return { webhookId: stableUuid(`${this.ir.metadata.name}/chat.command`) };
+    if (kind === 'chat.command') {
+      // The node checks the chat command's signature with the workspace token: n8n refuses to activate it without.
+      return {
+        webhookId: stableUuid(`${this.ir.metadata.name}/chat.command`),
+        credentials: { [CREDENTIAL_TYPES.ionflux]: WORKSPACE_CREDENTIAL },
+      };
+    }
     if (kind === 'shopify.order') {
       return {
         webhookId: stableUuid(`${this.ir.metadata.name}/shopify.order`),

@@ -33,13 +33,12 @@ beforeAll(async () => {
     const result = (await harness.nodeType.webhook!.call(
       harness.webhookContext(req, response),
     )) as IWebhookResponseData;
-    if (result.workflowData) {
+    if (result.workflowData)
       emitted.set(path, [...(emitted.get(path) ?? []), ...result.workflowData[0]!.map((item) => item.json)]);
+    if (!result.noWebhookResponse) {
+      // What n8n 2.41 answers for an `onReceived` webhook whose node sets no `responseData`: the literal text.
       response.statusCode = 200;
-      response.end('Workflow was started');
-    } else if (!result.noWebhookResponse) {
-      response.statusCode = 200;
-      response.end();
+      response.end('firstEntryJson');
     }
   });
 });
@@ -121,15 +120,14 @@ describe('IONFLUX Shopify Trigger', () => {
     expect(await refused.json()).toEqual({ error: 'Invalid webhook signature (X-Shopify-Hmac-Sha256).' });
     expect(emitted.get(created.webhook.path)?.length ?? 0).toBe(before);
 
-    // Correctly signed: accepted.
-    expect(
-      (
-        await post({
-          'X-Shopify-Hmac-Sha256': shopifyWebhookSignature(body, secret),
-          'X-Shopify-Shop-Domain': 'ionflux-demo.myshopify.com',
-        })
-      ).status,
-    ).toBe(200);
+    // Correctly signed: accepted, with a JSON acknowledgement.
+    const accepted = await post({
+      'X-Shopify-Hmac-Sha256': shopifyWebhookSignature(body, secret),
+      'X-Shopify-Shop-Domain': 'ionflux-demo.myshopify.com',
+    });
+    expect(accepted.status).toBe(200);
+    expect(accepted.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await accepted.json()).toEqual({ received: true, topic: 'orders/create' });
     expect(emitted.get(created.webhook.path)!.at(-1)).toEqual({
       topic: 'orders/create',
       shop: 'ionflux-demo.myshopify.com',

@@ -72,6 +72,10 @@ export class IonfluxChatTriggerV1 implements INodeType {
       messageId: body.messageId ?? '',
       user: body.user ?? { id: '', name: '' },
     };
-    return { workflowData: [[{ json: item }]] };
+    // n8n answers an `onReceived` webhook with its `responseData`, which defaults to the literal text
+    // 'firstEntryJson' for a node that sets none: the node answers with a small JSON acknowledgement itself, and
+    // n8n still starts the run with workflowData.
+    response.status(200).json({ received: true, command });
+    return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
   }
 }

@@ -139,6 +139,12 @@ export class IonfluxShopifyTriggerV1 implements INodeType {
       return { noWebhookResponse: true };
     }
     const shop = header(req.headers, 'x-shopify-shop-domain') ?? connection.shopDomain;
-    return { workflowData: [this.helpers.returnJsonArray([{ topic, shop, order: order as IDataObject }])] };
+    // Answered here with a small JSON acknowledgement: for an `onReceived` webhook with no `responseData`, n8n
+    // would answer the literal text 'firstEntryJson'. n8n still starts the run with workflowData.
+    reply(res, 200, { received: true, topic });
+    return {
+      noWebhookResponse: true,
+      workflowData: [this.helpers.returnJsonArray([{ topic, shop, order: order as IDataObject }])],
+    };
   }
 }

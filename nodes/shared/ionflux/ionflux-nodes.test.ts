@@ -415,6 +415,9 @@ describe('IONFLUX Chat Trigger', () => {
       return { result, answer };
     };
     const accepted = await deliver(signature);
+    // The node answers itself (n8n would otherwise send the literal text 'firstEntryJson') and the run starts.
+    expect(accepted.result.noWebhookResponse).toBe(true);
+    expect(accepted.answer).toEqual({ status: 200, body: { received: true, command: 'summarize_thread' } });
     expect(accepted.result.workflowData).toEqual([
       [
         {
