@@ -154,3 +154,12 @@ export class StudioHarness {
 export function tmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
+
+/** Signs in through the login screen and waits for the app shell. */
+export async function signIn(page: Page, url: string, user: { email: string; password: string }): Promise<void> {
+  await page.goto(`${url}/login`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Workspace navigation' }).waitFor();
+}

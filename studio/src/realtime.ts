@@ -21,6 +21,13 @@ export function realtime(): Socket {
       if (ok) s.connect();
     });
   });
+  // The server ended the connection (shutdown, revoked token): socket.io does not retry those by itself.
+  s.on('disconnect', (reason) => {
+    if (reason === 'io server disconnect' && session.user)
+      setTimeout(() => {
+        if (!s.connected && session.user) void session.refresh().then((ok) => ok && s.connect());
+      }, 1_000);
+  });
   s.on('connect', () => {
     // Rooms are per connection: join the workspaces again after a reconnect that was not recovered.
     if (!s.recovered)

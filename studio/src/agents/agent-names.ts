@@ -12,7 +12,7 @@ interface AgentConfigurationLite {
   id: string;
   name: string;
   commands?: string[];
-  trigger?: { kind?: string; actions?: string[]; command?: string } | null;
+  trigger?: string;
 }
 
 /** Names of the agents installed in the workspace, for /run_agent autocomplete (empty when the server has none). */
@@ -28,7 +28,7 @@ export function useAgentNames(workspaceId: string): AgentName[] {
           setNames(
             body.agents.map((a) => ({
               name: a.name,
-              actions: a.commands ?? a.trigger?.actions ?? [],
+              actions: a.commands ?? [],
             })),
           );
       } catch {

@@ -174,3 +174,25 @@ export interface Prompt {
   template: string;
   variables: string[];
 }
+
+export type ConnectionBinding = { brandId: string } | { creatorId: string } | { sandbox: true };
+
+export interface AgentConfiguration {
+  id: string;
+  workspaceId: string;
+  name: string;
+  description: string;
+  definitionId: string | null;
+  agentName: string;
+  displayName: string;
+  yaml: string;
+  inputs: Record<string, unknown>;
+  bindings: Record<string, ConnectionBinding>;
+  enabled: boolean;
+  tokenBudget: number | null;
+  trigger: 'manual' | 'schedule' | 'webhook' | 'chat.command' | 'shopify.order';
+  revision: number;
+  latestOutput: { value: unknown; runId: string | null; revision: number | null; at: string } | null;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -5,11 +5,15 @@ import { navigate, paths, type Route } from '../router';
 import { CreateWorkspace } from '../screens/CreateWorkspace';
 import { JoinWorkspace } from '../screens/JoinWorkspace';
 import { WorkspaceHome } from '../screens/WorkspaceHome';
+import { ChatDock } from '../chat/ChatDock';
+import { ChatView } from '../chat/ChatView';
 import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
 import { WorkspaceProvider } from './workspace-context';
 
 const MembersScreen = lazy(() => import('../screens/MembersScreen'));
+const NotificationsScreen = lazy(() => import('../notifications/NotificationsScreen'));
+const CommandPalette = lazy(() => import('../palette/CommandPalette').then((m) => ({ default: m.CommandPalette })));
 const CanvasScreen = lazy(() => import('../canvas/CanvasScreen').then((m) => ({ default: m.CanvasScreen })));
 
 function workspaceIdOf(route: Route): string | undefined {
@@ -19,6 +23,18 @@ function workspaceIdOf(route: Route): string | undefined {
 /** The signed-in app: sidebar, top bar, the screen of the route. Loads the user's workspaces first. */
 export function Shell({ user, route }: { user: User; route: Route }) {
   const [workspaces, setWorkspaces] = useState<Workspace[] | null>(null);
+  const [palette, setPalette] = useState(false);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        setPalette((open) => !open);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   const [error, setError] = useState<string | null>(null);
 
   const reloadWorkspaces = useCallback(async () => {
@@ -99,13 +115,19 @@ export function Shell({ user, route }: { user: User; route: Route }) {
         </a>
         <Sidebar route={route} />
         <div className="main-column">
-          <TopBar user={user} />
+          <TopBar user={user} onOpenPalette={() => setPalette(true)} />
           <main id="main" tabIndex={-1} className="screen">
             <Suspense fallback={<p role="status">Loading…</p>}>
               <Screen route={route} />
             </Suspense>
           </main>
         </div>
+        {palette && (
+          <Suspense fallback={null}>
+            <CommandPalette onClose={() => setPalette(false)} />
+          </Suspense>
+        )}
+        {route.name !== 'channel' && <ChatDock openPageId={route.name === 'page' ? route.pageId : undefined} />}
       </div>
     </WorkspaceProvider>
   );
@@ -119,6 +141,10 @@ function Screen({ route }: { route: Route }) {
       return <MembersScreen />;
     case 'page':
       return <CanvasScreen key={route.pageId} pageId={route.pageId} />;
+    case 'notifications':
+      return <NotificationsScreen />;
+    case 'channel':
+      return <ChatView key={route.channelId} channelId={route.channelId} />;
     default:
       return (
         <section aria-labelledby="nf-title">

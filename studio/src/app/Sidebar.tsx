@@ -156,8 +156,9 @@ export function Sidebar({ route }: { route: Route }) {
                 >
                   <span># {channel.name}</span>
                   {channel.unreadCount > 0 && (
-                    <span className="badge" aria-label={`${channel.unreadCount} unread`}>
+                    <span className="badge">
                       {channel.unreadCount}
+                      <span className="visually-hidden"> unread</span>
                     </span>
                   )}
                 </Link>

@@ -31,19 +31,26 @@ function prefixLines(area: HTMLTextAreaElement, prefix: string): string {
 /** Text: Markdown shown formatted; editing in a textarea with Bold, Italic, List and Link buttons. */
 export function TextBody({ block, canEdit, api }: BodyProps) {
   const saved = textOf(block);
-  const [draft, setDraft] = useState<string | null>(canEdit && saved === '' ? '' : null);
+  const [draft, setDraftState] = useState<string | null>(canEdit && saved === '' ? '' : null);
+  // The version the edit started from: saving sends it, so a change by someone else meanwhile is a conflict
+  // (shown with both texts) instead of being overwritten.
+  const base = useRef<Block>(block);
+  const setDraft = (value: string | null) => {
+    if (draft === null && value !== null) base.current = block;
+    setDraftState(value);
+  };
   const area = useRef<HTMLTextAreaElement>(null);
   const id = `text-${block.id}`;
 
   async function save() {
     if (draft === null) return;
-    if (draft === saved) {
-      setDraft(null);
+    if (draft === textOf(base.current) && base.current.version === block.version) {
+      setDraftState(null);
       return;
     }
-    const result = await api.save(block, { content: { ...(block.content as object), text: draft } });
-    // On a conflict the prompt shows both versions; the draft is in it, so the editor closes either way.
-    if (result || true) setDraft(null);
+    // On a conflict the prompt shows both versions (the draft is in it), so the editor closes either way.
+    await api.save(base.current, { content: { ...(base.current.content as object), text: draft } });
+    setDraftState(null);
   }
 
   function onBlur(event: FocusEvent<HTMLDivElement>) {
@@ -132,7 +139,12 @@ export function TextBody({ block, canEdit, api }: BodyProps) {
 export function HeadingBody({ block, canEdit, api }: BodyProps) {
   const saved = textOf(block);
   const level = (block.content as { level?: number }).level ?? 2;
-  const [draft, setDraft] = useState<string | null>(null);
+  const [draft, setDraftState] = useState<string | null>(null);
+  const base = useRef<Block>(block);
+  const setDraft = (value: string | null) => {
+    if (draft === null && value !== null) base.current = block;
+    setDraftState(value);
+  };
   if (draft === null)
     return (
       <div className="heading-view">
@@ -151,7 +163,9 @@ export function HeadingBody({ block, canEdit, api }: BodyProps) {
       className="heading-editor"
       onSubmit={(e) => {
         e.preventDefault();
-        void api.save(block, { content: { ...(block.content as object), text: draft } }).then(() => setDraft(null));
+        void api
+          .save(base.current, { content: { ...(base.current.content as object), text: draft } })
+          .then(() => setDraftState(null));
       }}
     >
       <label>
@@ -169,10 +183,17 @@ export function HeadingBody({ block, canEdit, api }: BodyProps) {
 }
 
 export function ChecklistBody({ block, canEdit, api }: BodyProps) {
-  const items = checklistItems(block);
+  // The list shows a change at once and keeps it until the server answers (its version, or a conflict prompt);
+  // one write at a time, so the next starts from the version the previous one produced.
+  const [optimistic, setOptimistic] = useState<ChecklistItem[] | null>(null);
+  const items = optimistic ?? checklistItems(block);
+  const saving = optimistic !== null;
   const [adding, setAdding] = useState('');
-  const write = (next: ChecklistItem[]) =>
-    void api.save(block, { content: { ...(block.content as object), items: next } });
+  const write = (next: ChecklistItem[]) => {
+    if (saving) return;
+    setOptimistic(next);
+    void api.save(block, { content: { ...(block.content as object), items: next } }).finally(() => setOptimistic(null));
+  };
   return (
     <div className="checklist">
       <ul>
@@ -182,7 +203,7 @@ export function ChecklistBody({ block, canEdit, api }: BodyProps) {
               <input
                 type="checkbox"
                 checked={item.checked}
-                disabled={!canEdit}
+                disabled={!canEdit || saving}
                 onChange={(e) => write(items.map((it, i) => (i === index ? { ...it, checked: e.target.checked } : it)))}
               />
               <span className={item.checked ? 'done' : undefined}>{item.text}</span>

@@ -161,6 +161,17 @@ export function ChatView({
     if (list) list.scrollTop = list.scrollHeight;
   }, [newest, markRead, pending.length]);
 
+  // Opening a thread loads all its replies (older ones may be outside the loaded pages).
+  useEffect(() => {
+    if (!thread) return;
+    api
+      .get<{ root: Message; replies: Message[] }>(
+        `/api/workspaces/${w}/channels/${channelId}/messages/${thread}/thread`,
+      )
+      .then((body) => store([body.root, ...body.replies]))
+      .catch((e: unknown) => setNotice(describeError(e)));
+  }, [thread, w, channelId, store]);
+
   async function loadOlder() {
     const oldest = ordered[0]?.seq;
     if (!oldest) return;
