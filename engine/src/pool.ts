@@ -10,8 +10,13 @@ import { UnsupportedNodeType } from './node-registry';
 import { serializeError, type FromWorker, type SerializedError, type ToWorker } from './pool-protocol';
 import { AgentRunError, type AgentRunResult, type RunAgentOptions } from './run-agent';
 
-/** What a pooled run takes: runAgent's options, with the pool's credentials and the package's node types. */
-export type PoolRunOptions = Omit<RunAgentOptions, 'credentials' | 'nodeTypes' | 'credentialTypes'>;
+/**
+ * What a pooled run takes: runAgent's options, with the package's node types, and the pool's credentials unless the
+ * run brings its own resolver (a server resolves each run's credentials from its workspace's bindings).
+ */
+export type PoolRunOptions = Omit<RunAgentOptions, 'credentials' | 'nodeTypes' | 'credentialTypes'> & {
+  credentials?: CredentialResolver;
+};
 
 export interface EnginePoolOptions {
   /** Worker threads (default: one per core). */
@@ -237,7 +242,8 @@ export class EnginePool {
     message: Extract<FromWorker, { type: 'credentials' }>,
   ): Promise<void> {
     try {
-      const data = await this.credentials({
+      const resolver = this.runs.get(message.runId)?.options.credentials ?? this.credentials;
+      const data = await resolver({
         reference: message.reference,
         type: message.credentialType,
         node: message.node as INode,

@@ -148,7 +148,9 @@ describe('runAgent', () => {
     const { workflow } = compile(`${revenueAndSummary}  policy: { budget: { tokens: 5 } }\n`);
     const result = await runAgent({ workflow, credentials });
     expect(result.status).toBe('error');
-    expect(result.error!.message).toMatch(/over the agent's budget of 5/);
+    expect(result.error!.message).toMatch(/^Step 'words' brought the run to \d+ tokens, over its budget of 5/);
+    // The error names the step whose model call went over, with its place in the YAML.
+    expect(result.error!.step).toBe('words');
   });
 
   it('passes the trigger payload in the shape of the trigger node', async () => {

@@ -280,6 +280,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
   const totals: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
   const budget = meta?.policy?.budget?.tokens;
   let budgetExceeded: string | undefined;
+  /** The node whose model call went over the budget. */
+  let budgetNode: string | undefined;
   let execution: ReturnType<WorkflowExecute['run']> | undefined;
 
   const hooks = new ExecutionLifecycleHooks(TRIGGER_MODES[triggerNode.type] ?? 'manual', executionId, {
@@ -302,7 +304,9 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
     usageOfRunningNode.set(node, running);
     addUsage(totals, usage);
     if (budget !== undefined && totals.totalTokens > budget && !budgetExceeded) {
-      budgetExceeded = `The run used ${totals.totalTokens} tokens, over the agent's budget of ${budget}.`;
+      const step = sources[node]?.step;
+      budgetExceeded = `${step ? `Step '${step}'` : `Node "${node}"`} brought the run to ${totals.totalTokens} tokens, over its budget of ${budget}; the run was stopped.`;
+      budgetNode = node;
       execution?.cancel();
     }
   };
@@ -462,6 +466,16 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
         ? `The run took longer than ${Math.round(timeoutMs / 1000)}s and was stopped.`
         : 'The run was canceled.');
     result.error = { message };
+    if (budgetExceeded && budgetNode) {
+      const location = locate(budgetNode);
+      result.error = {
+        message,
+        node: budgetNode,
+        ...(sources[budgetNode]?.step ? { step: sources[budgetNode]!.step } : {}),
+        ...(location ? { path: location.path } : {}),
+        ...(location?.line !== undefined ? { line: location.line, col: location.col! } : {}),
+      };
+    }
   } else if (runError || (run && run.status !== 'success')) {
     result.status = 'error';
     const node = run?.data.resultData.lastNodeExecuted;

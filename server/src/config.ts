@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 /** Options accepted by {@link startServer}; every field can also come from the environment (see README). */
@@ -84,6 +85,21 @@ export interface ServerOptions {
   shutdownTimeoutMs?: number;
   /** How long a dropped socket can come back and receive what it missed from memory. Default 120000 ms. */
   socketRecoveryMs?: number;
+  /** Agent runs one workspace may have running at once. Env `IONFLUX_RUN_WORKSPACE_CONCURRENCY`. Default 4. */
+  runWorkspaceConcurrency?: number;
+  /** Agent runs this process executes at once (over all workspaces). Env `IONFLUX_RUN_SLOTS`. Default 32. */
+  runSlots?: number;
+  /** Engine worker threads (n8n engines) of this process. Env `IONFLUX_ENGINE_WORKERS`. Default: cores, at most 4. */
+  engineWorkers?: number;
+  /** How often the run queue is polled for runs other processes queued (ms). Default 200. */
+  runPollMs?: number;
+  /** Run heartbeat period (ms); a running run without a heartbeat for 5 periods is interrupted. Default 2000. */
+  runHeartbeatMs?: number;
+  /**
+   * USD per million tokens by model, for run cost estimates: `model=prompt/completion,...` (e.g.
+   * `gpt-4o-mini=0.15/0.6`). Env `IONFLUX_TOKEN_PRICES`. The sandbox model costs nothing.
+   */
+  tokenPrices?: string;
   /** Where logs go (a pino destination); default stdout. */
   logDestination?: NodeJS.WritableStream;
   /** Environment to read (default process.env) and directory relative paths resolve against (default cwd). */
@@ -130,6 +146,13 @@ export interface ServerConfig {
   refreshTokenTtlSeconds: number;
   shutdownTimeoutMs: number;
   socketRecoveryMs: number;
+  runWorkspaceConcurrency: number;
+  runSlots: number;
+  engineWorkers: number;
+  runPollMs: number;
+  runHeartbeatMs: number;
+  /** Model -> USD per million prompt and completion tokens. */
+  tokenPrices: Record<string, { prompt: number; completion: number }>;
 }
 
 /** Thrown at boot when options or environment are invalid; `problems` lists every one of them. */
@@ -400,10 +423,64 @@ export function loadConfig(options: ServerOptions = {}): ServerConfig {
       max: 3_600_000,
       fallback: 120_000,
     }),
+    runWorkspaceConcurrency: readInteger(r, {
+      option: options.runWorkspaceConcurrency,
+      envName: 'IONFLUX_RUN_WORKSPACE_CONCURRENCY',
+      label: 'runWorkspaceConcurrency',
+      min: 1,
+      max: 1000,
+      fallback: 4,
+    }),
+    runSlots: readInteger(r, {
+      option: options.runSlots,
+      envName: 'IONFLUX_RUN_SLOTS',
+      label: 'runSlots',
+      min: 1,
+      max: 10_000,
+      fallback: 32,
+    }),
+    engineWorkers: readInteger(r, {
+      option: options.engineWorkers,
+      envName: 'IONFLUX_ENGINE_WORKERS',
+      label: 'engineWorkers',
+      min: 1,
+      max: 64,
+      fallback: Math.min(4, availableParallelism()),
+    }),
+    runPollMs: readInteger(r, { option: options.runPollMs, label: 'runPollMs', min: 5, max: 60_000, fallback: 200 }),
+    runHeartbeatMs: readInteger(r, {
+      option: options.runHeartbeatMs,
+      label: 'runHeartbeatMs',
+      min: 50,
+      max: 600_000,
+      fallback: 2_000,
+    }),
+    tokenPrices: readTokenPrices(r, options.tokenPrices ?? env.IONFLUX_TOKEN_PRICES),
   };
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
+}
+
+function readTokenPrices(
+  r: { problems: string[] },
+  value: string | undefined,
+): Record<string, { prompt: number; completion: number }> {
+  const prices: Record<string, { prompt: number; completion: number }> = {};
+  for (const entry of (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const match = /^([^=\s]+)=(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/.exec(entry);
+    if (!match) {
+      r.problems.push(
+        `tokenPrices (IONFLUX_TOKEN_PRICES): "${entry}" must be model=prompt/completion in USD per million tokens, e.g. gpt-4o-mini=0.15/0.6`,
+      );
+      continue;
+    }
+    prices[match[1]!] = { prompt: Number(match[2]), completion: Number(match[3]) };
+  }
+  return prices;
 }
 
 /** Syntax check only (`id:base64` of 32 bytes, unique ids); the keyring itself is built in domain/secrets. */

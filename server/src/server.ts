@@ -192,6 +192,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     const address = server.address() as AddressInfo;
     const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${urlHost}:${address.port}`;
+    // Agent runs: the executor claims queued runs (and recovers interrupted ones) once nodes can call back here.
+    await useCases.runExecutor.start({ baseUrl: url });
 
     let closing: Promise<void> | undefined;
     const handle: ServerHandle = {
@@ -215,6 +217,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
         (closing ??= (async () => {
           shuttingDown = true;
           logger.info('shutting down: draining requests and sockets');
+          // Runs in progress may finish (they call this server); the ones that do not are recovered at next start.
+          await useCases.runExecutor.stop(config.shutdownTimeoutMs);
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();
           if (!(await inFlight.idle(config.shutdownTimeoutMs)))

@@ -87,6 +87,24 @@ export class ApiTokens {
     actor: Extract<Actor, { kind: 'apiToken' }>,
   ): Promise<{ workspace: { id: string; name: string }; apiToken: ApiToken }> {
     const workspace = await findWorkspace(this.#ctx.db, actor.workspaceId);
+    if (workspace && actor.run) {
+      // A run's short-lived token: described like an API token, so nodes find their workspace the same way.
+      return {
+        workspace: { id: workspace.id, name: workspace.name },
+        apiToken: {
+          id: actor.run.runId,
+          workspaceId: actor.workspaceId,
+          name: actor.name,
+          role: actor.role,
+          scopes: actor.scopes,
+          prefix: 'ifr_',
+          createdAt: new Date().toISOString(),
+          lastUsedAt: null,
+          expiresAt: actor.expiresAtMs ? new Date(actor.expiresAtMs).toISOString() : null,
+          revoked: false,
+        },
+      };
+    }
     const row = (await listApiTokens(this.#ctx.db, actor.workspaceId)).find((r) => r.id === actor.tokenId);
     if (!workspace || !row) throw notFound('API token');
     return { workspace: { id: workspace.id, name: workspace.name }, apiToken: toApiToken(row) };

@@ -288,6 +288,10 @@ export class Canvas {
     const page = await this.resolvePage(access, { page: args.page, createIfMissing: args.createPageIfMissing });
     const content = parseBlockContent(args.fields.type, args.fields.content);
     const fields = { ...args.fields, key: args.key, content };
+    // A run's token writes the block's provenance itself: which agent configuration and which run (its revision and
+    // time are the run's), whatever the node sent.
+    const run = access.actor.kind === 'apiToken' ? access.actor.run : undefined;
+    if (run) Object.assign(fields, { agentConfigId: run.agentId, writtenByRunId: run.runId });
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const existing = await findBlockByKey(this.#ctx.db, {
         workspaceId: access.workspaceId,

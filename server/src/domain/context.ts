@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config';
 import type { Database, WorkspaceRole } from '../data-access/schema';
-import type { ApiTokenScope, Block, Message, Notification, Page } from './model';
+import type { AgentRun, ApiTokenScope, Block, Message, Notification, Page } from './model';
 import type { SecretKeyring } from './secrets/index';
 import type { AccessTokenVerifier } from './tokens';
 
@@ -24,6 +24,8 @@ export type Actor =
       /** The user the token acts as. */
       createdBy: string;
       expiresAtMs?: number;
+      /** Set for the short-lived token of an agent run: which run and agent (provenance of what it writes). */
+      run?: { runId: string; agentId: string };
     };
 
 /** The user whose visibility an actor has: the user, or the API token's creator. */
@@ -66,6 +68,30 @@ export interface DomainEventMap {
   'session.revoked': { sessionId: string };
   /** An API token was revoked: its sockets must go. */
   'apiToken.revoked': { tokenId: string };
+  /** An agent run was queued (stored). */
+  'run.queued': { workspaceId: string; run: AgentRun };
+  /** A node of a running run started or ended: what a progress display needs. */
+  'run.step': { workspaceId: string; progress: RunProgress };
+  /** A run ended (succeeded, failed or canceled), stored with its output, error, steps and usage. */
+  'run.finished': { workspaceId: string; run: AgentRun };
+}
+
+/** Live progress of a run (socket event `run:step`). */
+export interface RunProgress {
+  runId: string;
+  agentId: string;
+  agentName: string;
+  /** The node that started or ended. */
+  node: string;
+  step: string | null;
+  phase: 'start' | 'end';
+  status: 'running' | 'success' | 'error';
+  /** 1-based index of this step among the agent's steps that ran so far, and how many steps the agent has. */
+  index: number;
+  total: number;
+  elapsedMs: number;
+  durationMs?: number;
+  error?: string;
 }
 
 export class DomainEvents {

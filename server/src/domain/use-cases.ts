@@ -1,5 +1,7 @@
 import { Accounts } from './accounts';
 import { AgentConfigurations } from './agents/agent-configurations';
+import { AgentRuns } from './agents/agent-runs';
+import { RunExecutor } from './agents/run-executor';
 import { ApiTokens } from './api-tokens';
 import { Canvas } from './canvas';
 import { Chat } from './chat';
@@ -27,18 +29,25 @@ export interface UseCases {
   search: Search;
   vectors: Vectors;
   agents: AgentConfigurations;
+  runs: AgentRuns;
+  /** Executes queued runs (started by startServer once it listens). */
+  runExecutor: RunExecutor;
 }
 
 export function createUseCases(ctx: AppContext): UseCases {
   const access = new WorkspaceAccessPolicy(ctx);
   const notifications = new Notifications(ctx);
   const apiTokens = new ApiTokens(ctx);
+  const profiles = new Profiles(ctx);
+  const runs = new AgentRuns(ctx);
+  const runExecutor = new RunExecutor(ctx, profiles);
+  runs.attach(runExecutor);
   return {
     ctx,
     access,
     accounts: new Accounts(ctx, { apiTokens, access }),
     workspaces: new Workspaces(ctx, access, apiTokens),
-    profiles: new Profiles(ctx),
+    profiles,
     canvas: new Canvas(ctx),
     chat: new Chat(ctx, notifications),
     notifications,
@@ -47,5 +56,7 @@ export function createUseCases(ctx: AppContext): UseCases {
     search: new Search(ctx),
     vectors: new Vectors(ctx),
     agents: new AgentConfigurations(ctx),
+    runs,
+    runExecutor,
   };
 }

@@ -5,6 +5,7 @@ import * as pageRevision from './0002-page-revision';
 import * as vectors from './0003-vectors';
 import * as sessionRevocations from './0004-session-revocations';
 import * as agentConfigurations from './0005-agent-configurations';
+import * as agentRuns from './0006-agent-runs';
 
 /**
  * Every schema change, in order, as code (no files read at runtime, so the built package is self-contained).
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0003-vectors': vectors,
   '0004-session-revocations': sessionRevocations,
   '0005-agent-configurations': agentConfigurations,
+  '0006-agent-runs': agentRuns,
 };
 
 const provider: MigrationProvider = {

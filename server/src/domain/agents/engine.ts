@@ -13,11 +13,12 @@ export interface TokenUsage {
 }
 
 export type NodeEvent =
-  | { type: 'start'; node: string; step?: string; at: number }
+  | { type: 'start'; node: string; step?: string; role?: string; at: number }
   | {
       type: 'end';
       node: string;
       step?: string;
+      role?: string;
       at: number;
       durationMs: number;
       status: 'success' | 'error';
@@ -93,9 +94,4 @@ export function loadEngine(): EngineModule {
     engine = loaded;
   }
   return engine;
-}
-
-/** An error a credential resolver throws when a node's credential is not available (shown as the run's error). */
-export class MissingCredential extends Error {
-  override name = 'CredentialNotFound';
 }

@@ -10,6 +10,7 @@ import { listRegisteredRoutes, mountRoutes, MOUNT_POLICY, type Mount } from './r
 import { apiTokenRoutes, notificationRoutes, promptRoutes, searchRoutes } from './routes/misc.routes';
 import { agentRoutes } from './routes/agents.routes';
 import { authRoutes } from './routes/auth.routes';
+import { runRoutes } from './routes/runs.routes';
 import { canvasRoutes } from './routes/canvas.routes';
 import { chatRoutes } from './routes/chat.routes';
 import { profileRoutes } from './routes/profiles.routes';
@@ -78,6 +79,7 @@ export function buildRouteTable(args: {
     ...apiTokenRoutes(useCases),
     ...vectorRoutes(useCases),
     ...agentRoutes(useCases),
+    ...runRoutes(useCases),
   );
   return routes;
 }

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { Actor } from '../../domain/context';
 import { API_TOKEN_PREFIX } from '../../domain/api-tokens';
+import { RUN_TOKEN_PREFIX } from '../../domain/agents/run-tokens';
 import type { UseCases } from '../../domain/use-cases';
 import { AppError, isAppError, unauthorized } from '../../errors';
 
@@ -32,6 +33,7 @@ export function readCookies(req: Request): Record<string, string> {
  */
 export async function authenticateToken(useCases: UseCases, token: string): Promise<Actor> {
   if (token.startsWith(API_TOKEN_PREFIX)) return useCases.apiTokens.authenticate(token);
+  if (token.startsWith(RUN_TOKEN_PREFIX)) return useCases.runs.authenticateRunToken(token);
   const claims = await useCases.ctx.accessTokens.verify(token);
   const revokedUntil = useCases.ctx.revokedSessions.get(claims.sessionId);
   if (revokedUntil !== undefined) {

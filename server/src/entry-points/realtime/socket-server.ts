@@ -473,6 +473,15 @@ export function createRealtime(args: {
     useCases.ctx.events.on('block.deleted', ({ pageId, blockId, version }) =>
       io.to(pageRoom(pageId)).emit('block:deleted', { pageId, blockId, version }),
     ),
+    useCases.ctx.events.on('run.queued', ({ workspaceId, run }) =>
+      io.to(workspaceRoom(workspaceId)).emit('run:queued', { run }),
+    ),
+    useCases.ctx.events.on('run.step', ({ workspaceId, progress }) =>
+      io.to(workspaceRoom(workspaceId)).emit('run:step', progress),
+    ),
+    useCases.ctx.events.on('run.finished', ({ workspaceId, run }) =>
+      io.to(workspaceRoom(workspaceId)).emit('run:finished', { run }),
+    ),
     useCases.ctx.events.on('page.changed', ({ workspaceId, page }) =>
       io.to([pageRoom(page.id), workspaceRoom(workspaceId)]).emit('page:changed', { page }),
     ),

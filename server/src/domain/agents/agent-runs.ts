@@ -1,0 +1,212 @@
+import { getAction, isActionStep, type AgentDocument, type InputDefinition, type Step } from '@ionflux/dsl';
+import { findAgentConfiguration } from '../../data-access/agents-repository';
+import {
+  findRun,
+  insertRun,
+  listRuns,
+  requestCancel,
+  toAgentRun,
+  type AgentRunRow,
+} from '../../data-access/runs-repository';
+import type { AgentRunStatus } from '../../data-access/schema';
+import { AppError, conflict, forbidden, notFound, unauthorized } from '../../errors';
+import { actingAsUserId, hasRole, type Actor, type AppContext, type WorkspaceAccess } from '../context';
+import { apiTokenScopes, type AgentRun } from '../model';
+import { checkAgentYaml, type CheckedAgent } from './agent-configurations';
+import { loadEngine } from './engine';
+import { RUN_TOKEN_PREFIX, verifyRunToken } from './run-tokens';
+
+export type TriggerKind = AgentRun['trigger']['kind'];
+
+/** Where a run was started from (a chat command: its channel, thread and message). */
+export interface RunContext {
+  channelId?: string;
+  threadRootId?: string;
+  messageId?: string;
+}
+
+/** Lets the run use cases wake the executor and ask it which runs it is executing. */
+export interface RunQueueSignals {
+  wake(): void;
+  isExecuting(runId: string): boolean;
+  abortRun(runId: string): void;
+}
+
+/** Whether re-running the agent after an interruption is harmless: every action only reads, and no chat output. */
+export function isReadOnlyAgent(agent: AgentDocument): boolean {
+  const visit = (steps: Step[] | undefined): boolean =>
+    (steps ?? []).every((step) => {
+      if (isActionStep(step)) return getAction(step.uses)?.effect === 'read';
+      const s = step as unknown as Record<string, unknown>;
+      const nested = [s.then, s.else, s.steps, s.default, ...Object.values((s.cases as object) ?? {})];
+      return nested.every((n) => n === undefined || visit(n as Step[]));
+    });
+  return (
+    visit(agent.spec.steps) &&
+    Object.values(agent.spec.handlers ?? {}).every((h) => visit(h)) &&
+    agent.spec.output?.chat === undefined
+  );
+}
+
+const checkedAgents = new Map<string, CheckedAgent>();
+
+/** Validated agents by YAML text (bounded): runs of the same revision validate it once. */
+export function checkedAgentOf(yaml: string): CheckedAgent {
+  let checked = checkedAgents.get(yaml);
+  if (!checked) {
+    checked = checkAgentYaml(yaml);
+    if (checkedAgents.size >= 256) checkedAgents.delete(checkedAgents.keys().next().value!);
+    checkedAgents.set(yaml, checked);
+  }
+  return checked;
+}
+
+/** Runs of agent configurations: queued durably, executed by the RunExecutor on the engine pool. */
+export class AgentRuns {
+  readonly #ctx: AppContext;
+  #signals: RunQueueSignals | undefined;
+
+  constructor(ctx: AppContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Connects the executor (set by startServer once it runs). */
+  attach(signals: RunQueueSignals): void {
+    this.#signals = signals;
+  }
+
+  /**
+   * Queues a run of the configuration's current revision and returns it (status `queued`): it is in PostgreSQL
+   * before this returns. Inputs are the configuration's values overridden by `inputs`, checked against the agent.
+   */
+  async start(
+    access: WorkspaceAccess,
+    agentId: string,
+    args: {
+      inputs?: Record<string, unknown>;
+      trigger?: unknown;
+      triggerKind?: TriggerKind;
+      context?: RunContext;
+      /** Who the run acts as when the caller is not a user (schedules, webhooks): defaults to the caller. */
+      actAs?: string;
+    } = {},
+  ): Promise<AgentRun> {
+    if (!hasRole(access.role, 'member'))
+      throw forbidden('insufficient_role', `Running agents needs the member role (you are ${access.role})`);
+    const config = await findAgentConfiguration(this.#ctx.db, { workspaceId: access.workspaceId, agentId });
+    if (!config) throw notFound('agent');
+    if (!config.enabled) throw conflict('agent_disabled', `Agent "${config.name}" is disabled; enable it to run it`);
+    const { agent, triggerKind: declaredTrigger } = checkedAgentOf(config.yaml);
+    const inputs = { ...config.inputs, ...(args.inputs ?? {}) };
+    const { resolveInputs, RunInputError } = loadEngine();
+    try {
+      resolveInputs((agent.spec.inputs ?? {}) as Record<string, InputDefinition>, inputs);
+    } catch (error) {
+      if (!(error instanceof RunInputError)) throw error;
+      throw new AppError({
+        status: 422,
+        code: 'invalid_inputs',
+        message: error.message,
+        fields: [{ path: error.field, message: error.message }],
+      });
+    }
+    const triggerKind: TriggerKind = args.triggerKind ?? (args.trigger !== undefined ? declaredTrigger : 'manual');
+    const row = await insertRun(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      agentId,
+      revision: config.revision,
+      triggerKind,
+      triggerPayload: args.trigger,
+      inputs,
+      context: args.context && Object.keys(args.context).length > 0 ? { ...args.context } : null,
+      serializeKey: null,
+      readOnly: isReadOnlyAgent(agent),
+      startedBy: args.actAs ?? actingAsUserId(access.actor),
+    });
+    const run = toAgentRun({ ...row, agent_name: config.name });
+    this.#ctx.events.emit('run.queued', { workspaceId: access.workspaceId, run });
+    this.#signals?.wake();
+    return run;
+  }
+
+  async get(access: WorkspaceAccess, runId: string): Promise<AgentRun> {
+    const row = await findRun(this.#ctx.db, { workspaceId: access.workspaceId, runId });
+    if (!row) throw notFound('run');
+    return toAgentRun(row);
+  }
+
+  /** Runs newest first, optionally of one agent and one status; `cursor` continues a previous page. */
+  async list(
+    access: WorkspaceAccess,
+    args: { agentId?: string; status?: AgentRunStatus; cursor?: string; limit: number },
+  ): Promise<{ runs: AgentRun[]; nextCursor: string | null }> {
+    let before: { createdAt: Date; id: string } | undefined;
+    if (args.cursor) {
+      const row = await findRun(this.#ctx.db, { workspaceId: access.workspaceId, runId: args.cursor });
+      if (!row)
+        throw new AppError({
+          status: 400,
+          code: 'invalid_request',
+          message: 'cursor: no run with this id here; pass the nextCursor of the previous page',
+          fields: [{ path: 'cursor', message: 'no run with this id here' }],
+        });
+      before = { createdAt: row.created_at, id: row.id };
+    }
+    const rows = await listRuns(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      ...(args.agentId ? { agentId: args.agentId } : {}),
+      ...(args.status ? { status: args.status } : {}),
+      ...(before ? { before } : {}),
+      limit: args.limit + 1,
+    });
+    const page = rows.slice(0, args.limit);
+    return { runs: page.map(toAgentRun), nextCursor: rows.length > args.limit ? page[page.length - 1]!.id : null };
+  }
+
+  /** Cancels a queued run at once; a running one stops at its next node (its process is told within a heartbeat). */
+  async cancel(access: WorkspaceAccess, runId: string): Promise<AgentRun> {
+    if (!hasRole(access.role, 'member'))
+      throw forbidden('insufficient_role', `Canceling runs needs the member role (you are ${access.role})`);
+    const row = await findRun(this.#ctx.db, { workspaceId: access.workspaceId, runId });
+    if (!row) throw notFound('run');
+    if (row.status !== 'queued' && row.status !== 'running') return toAgentRun(row);
+    const after = await requestCancel(this.#ctx.db, { workspaceId: access.workspaceId, runId });
+    if (!after) throw notFound('run');
+    const run = toAgentRun({ ...after, agent_name: row.agent_name });
+    if (after.status === 'canceled') this.#ctx.events.emit('run.finished', { workspaceId: access.workspaceId, run });
+    else this.#signals?.abortRun(runId);
+    this.#signals?.wake();
+    return run;
+  }
+
+  /**
+   * The actor of a run token: an API-token-like actor of the run's workspace acting as the run's user, with the
+   * scopes nodes need, valid while the run runs. Any failure is a 401.
+   */
+  async authenticateRunToken(token: string): Promise<Extract<Actor, { kind: 'apiToken' }>> {
+    const claims = await verifyRunToken(token, this.#ctx.jwtKey);
+    if (!this.#signals?.isExecuting(claims.runId)) {
+      const row: AgentRunRow | undefined = await findRun(this.#ctx.db, {
+        workspaceId: claims.workspaceId,
+        runId: claims.runId,
+      });
+      if (row?.status !== 'running')
+        throw unauthorized('run_finished', 'This run token belongs to a run that is no longer running');
+    }
+    return {
+      kind: 'apiToken',
+      tokenId: claims.runId,
+      workspaceId: claims.workspaceId,
+      role: 'member',
+      scopes: [...apiTokenScopes],
+      name: `Agent run ${claims.runId}`,
+      createdBy: claims.userId,
+      expiresAtMs: claims.expiresAtMs,
+      run: { runId: claims.runId, agentId: claims.agentId },
+    };
+  }
+
+  static isRunToken(token: string): boolean {
+    return token.startsWith(RUN_TOKEN_PREFIX);
+  }
+}

@@ -1,0 +1,404 @@
+import { randomUUID } from 'node:crypto';
+import { compileAgent, type CompileResult, type N8nWorkflow } from '@ionflux/compiler';
+import { findAgentConfiguration, findAgentRevision, recordLatestOutput } from '../../data-access/agents-repository';
+import {
+  cancelRequestedAmong,
+  claimRuns,
+  finishRun,
+  heartbeatRuns,
+  recoverInterruptedRuns,
+  toAgentRun,
+  type AgentRunRow,
+} from '../../data-access/runs-repository';
+import type { AppContext } from '../context';
+import type { AgentRun, AgentRunStep, ConnectionBinding } from '../model';
+import type { Profiles } from '../profiles';
+import { checkedAgentOf } from './agent-runs';
+import { loadEngine, type AgentRunResult, type EnginePoolLike, type NodeEvent, type TokenUsage } from './engine';
+import { runCredentials } from './run-credentials';
+import { signRunToken } from './run-tokens';
+
+interface CompiledAgent {
+  workflow: N8nWorkflow;
+  sourceMap: NonNullable<CompileResult['sourceMap']>;
+  /** Nodes that stand for an agent step (the m of "step n of m"). */
+  stepCount: number;
+  timeoutMs: number;
+}
+
+interface ExecutingRun {
+  abort: AbortController;
+  workspaceId: string;
+  /** Set when this process stops while the run is going: the run is left for recovery, not finished here. */
+  abandoned: boolean;
+}
+
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+/** The step a node stands for: an agent step, or the output's canvas / chat delivery; null for plumbing nodes. */
+function stepOf(source: { step?: string; role?: string }): string | null {
+  if (source.step) return source.step;
+  if (source.role === 'output-canvas') return 'output.canvas';
+  if (source.role === 'output-chat') return 'output.chat';
+  return null;
+}
+
+/** Token counts with their estimated cost, per step and in total. */
+export function usageWithCost(
+  result: Pick<AgentRunResult, 'usage' | 'steps'>,
+  price: { prompt: number; completion: number } | undefined,
+): NonNullable<AgentRun['usage']> {
+  const cost = (u: TokenUsage) =>
+    price ? (u.promptTokens * price.prompt + u.completionTokens * price.completion) / 1_000_000 : 0;
+  return {
+    promptTokens: result.usage.promptTokens,
+    completionTokens: result.usage.completionTokens,
+    totalTokens: result.usage.totalTokens,
+    estimatedCostUsd: Number(cost(result.usage).toFixed(6)),
+    steps: result.steps
+      .filter((s) => s.usage)
+      .map((s) => ({
+        step: s.id,
+        promptTokens: s.usage!.promptTokens,
+        completionTokens: s.usage!.completionTokens,
+        totalTokens: s.usage!.totalTokens,
+      })),
+  };
+}
+
+/**
+ * Executes queued runs: claims them from PostgreSQL (per-workspace limit, oldest first), runs each on the engine pool
+ * with its own credentials and run token, streams progress as domain events, and stores the outcome. Heartbeats its
+ * running runs, forwards cancellations requested through any process, and recovers runs a stopped process left
+ * running. Several processes can share one database: each claims with FOR UPDATE SKIP LOCKED under an advisory lock.
+ */
+export class RunExecutor {
+  readonly instanceId = randomUUID();
+  readonly #ctx: AppContext;
+  readonly #profiles: Profiles;
+  readonly #executing = new Map<string, ExecutingRun>();
+  readonly #compiled = new Map<string, CompiledAgent>();
+  #pool: EnginePoolLike | undefined;
+  #baseUrl = '';
+  #timers: NodeJS.Timeout[] = [];
+  #ticking = false;
+  #again = false;
+  #stopped = true;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(ctx: AppContext, profiles: Profiles) {
+    this.#ctx = ctx;
+    this.#profiles = profiles;
+  }
+
+  /** Whether other processes may use the same database (a PostgreSQL server). */
+  get #shared(): boolean {
+    return this.#ctx.config.database.kind === 'postgres';
+  }
+
+  /** Stops a run this process executes (cancellation); other processes see the request at their heartbeat. */
+  abortRun(runId: string): void {
+    this.#executing.get(runId)?.abort.abort();
+  }
+
+  isExecuting(runId: string): boolean {
+    return this.#executing.has(runId);
+  }
+
+  get executingCount(): number {
+    return this.#executing.size;
+  }
+
+  /** Starts polling; `baseUrl` is where this server listens (nodes call back there with their run token). */
+  async start({ baseUrl }: { baseUrl: string }): Promise<void> {
+    this.#baseUrl = baseUrl;
+    this.#stopped = false;
+    // An embedded (PGlite) database belongs to this process alone: whatever it finds running was interrupted.
+    await this.#recover(!this.#shared);
+    // Another process may queue runs only on a PostgreSQL server; an embedded database is this process's alone, and
+    // every run it queues wakes the executor directly.
+    if (this.#shared) this.#timers.push(setInterval(() => this.wake(), this.#ctx.config.runPollMs).unref());
+    this.#timers.push(setInterval(() => void this.#heartbeat(), this.#ctx.config.runHeartbeatMs).unref());
+    this.wake();
+  }
+
+  /** Claims and starts runs soon (coalesced). */
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#ticking) {
+      this.#again = true;
+      return;
+    }
+    this.#ticking = true;
+    setImmediate(() => void this.#tick());
+  }
+
+  /**
+   * Stops claiming and waits up to `timeoutMs` for the runs in progress; runs still going after that are left
+   * `running` for recovery (interrupted, or re-queued when read-only) and the engine pool is closed.
+   */
+  async stop(timeoutMs: number): Promise<void> {
+    this.#stopped = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers = [];
+    if (this.#executing.size > 0) {
+      await Promise.race([
+        new Promise<void>((resolve) => this.#idleWaiters.push(resolve)),
+        new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref()),
+      ]);
+    }
+    for (const run of this.#executing.values()) {
+      run.abandoned = true;
+      run.abort.abort();
+    }
+    await this.#pool?.close();
+    this.#pool = undefined;
+  }
+
+  async #tick(): Promise<void> {
+    try {
+      do {
+        this.#again = false;
+        const free = this.#ctx.config.runSlots - this.#executing.size;
+        if (free <= 0 || this.#stopped) break;
+        const claimed = await claimRuns(this.#ctx.db, {
+          instanceId: this.instanceId,
+          max: free,
+          workspaceLimit: this.#ctx.config.runWorkspaceConcurrency,
+        });
+        for (const row of claimed) this.#launch(row);
+        if (claimed.length === free) this.#again = true;
+      } while (this.#again && !this.#stopped);
+    } catch (error) {
+      if (!this.#stopped) this.#ctx.logger.error({ err: error }, 'claiming agent runs failed');
+    } finally {
+      this.#ticking = false;
+    }
+  }
+
+  #launch(row: AgentRunRow): void {
+    const executing: ExecutingRun = { abort: new AbortController(), workspaceId: row.workspace_id, abandoned: false };
+    this.#executing.set(row.id, executing);
+    if (row.cancel_requested) executing.abort.abort();
+    void this.#execute(row, executing)
+      .catch((error: unknown) => this.#ctx.logger.error({ err: error, runId: row.id }, 'agent run failed to finish'))
+      .finally(() => {
+        this.#executing.delete(row.id);
+        if (this.#executing.size === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+        this.wake();
+      });
+  }
+
+  #compile(yaml: string, contentHash: string, tokenBudget: number | null): CompiledAgent {
+    const key = `${contentHash}:${tokenBudget ?? ''}`;
+    let compiled = this.#compiled.get(key);
+    if (compiled) return compiled;
+    const result = compileAgent(yaml);
+    if (!result.workflow || !result.sourceMap)
+      throw new Error(`The agent does not compile: ${result.diagnostics.map((d) => d.message).join('; ')}`);
+    let workflow = result.workflow;
+    const meta = workflow.meta.ionflux as typeof workflow.meta.ionflux & {
+      policy?: { budget?: { tokens?: number }; timeout?: string };
+    };
+    const agentBudget = meta.policy?.budget?.tokens;
+    if (tokenBudget !== null && (agentBudget === undefined || tokenBudget < agentBudget)) {
+      // The configuration's budget is tighter than the agent's own: the engine enforces the workflow's budget.
+      workflow = {
+        ...workflow,
+        meta: {
+          ...workflow.meta,
+          ionflux: { ...meta, policy: { ...meta.policy, budget: { ...meta.policy?.budget, tokens: tokenBudget } } },
+        },
+      } as N8nWorkflow;
+    }
+    const sources = Object.values(workflow.meta.ionflux.nodes ?? {}) as { step?: string; role?: string }[];
+    const timeout = Number((workflow.settings as { executionTimeout?: number } | undefined)?.executionTimeout);
+    compiled = {
+      workflow,
+      sourceMap: result.sourceMap,
+      stepCount: new Set(sources.map((s) => stepOf(s)).filter(Boolean)).size,
+      timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout * 1000 : DEFAULT_TIMEOUT_MS,
+    };
+    if (this.#compiled.size >= 128) this.#compiled.delete(this.#compiled.keys().next().value!);
+    this.#compiled.set(key, compiled);
+    return compiled;
+  }
+
+  #enginePool(): EnginePoolLike {
+    const { EnginePool, CredentialNotFound } = loadEngine();
+    this.#pool ??= new EnginePool({
+      size: this.#ctx.config.engineWorkers,
+      credentials: async () => {
+        throw new CredentialNotFound('Every agent run brings its own credentials.');
+      },
+    });
+    return this.#pool;
+  }
+
+  async #execute(row: AgentRunRow, executing: ExecutingRun): Promise<void> {
+    const started = Date.now();
+    const steps: AgentRunStep[] = [];
+    let outcome: {
+      status: 'succeeded' | 'failed' | 'canceled';
+      output: unknown;
+      error: Record<string, unknown> | null;
+      usage: AgentRun['usage'];
+    };
+    let agentName = '';
+    try {
+      const [config, revision] = await Promise.all([
+        findAgentConfiguration(this.#ctx.db, { workspaceId: row.workspace_id, agentId: row.agent_id }),
+        findAgentRevision(this.#ctx.db, {
+          workspaceId: row.workspace_id,
+          agentId: row.agent_id,
+          revision: row.revision,
+        }),
+      ]);
+      if (!config || !revision) throw new Error('The agent or its revision was deleted before the run started');
+      agentName = config.name;
+      const { agent } = checkedAgentOf(revision.yaml);
+      const compiled = this.#compile(revision.yaml, revision.content_hash, config.token_budget);
+      const userId = row.started_by ?? revision.created_by ?? config.created_by;
+      if (!userId) throw new Error('Nobody to run as: the user who saved this agent no longer exists');
+      const { token } = await signRunToken({
+        key: this.#ctx.jwtKey,
+        claims: { runId: row.id, workspaceId: row.workspace_id, agentId: row.agent_id, userId },
+        ttlSeconds: Math.ceil(compiled.timeoutMs / 1000) + 60,
+      });
+      const bindings = revision.bindings as Record<string, ConnectionBinding>;
+      const { credentials: resolveCredentials, accounts } = await runCredentials({
+        ctx: this.#ctx,
+        profiles: this.#profiles,
+        workspaceId: row.workspace_id,
+        agent,
+        bindings,
+        baseUrl: this.#baseUrl,
+        runToken: token,
+      });
+      // The model the run's LLM credential names prices its tokens (IONFLUX_TOKEN_PRICES).
+      let llmModel: string | undefined;
+      const credentials: typeof resolveCredentials = async (request) => {
+        const data = await resolveCredentials(request);
+        if (request.type === 'ionfluxLlmApi' && typeof data.model === 'string') llmModel = data.model;
+        return data;
+      };
+      let index = 0;
+      const onNodeEvent = (event: NodeEvent) => {
+        const step = stepOf(event);
+        if (step && event.type === 'start') index++;
+        if (event.type === 'end')
+          steps.push({
+            step,
+            node: event.node,
+            status: event.status,
+            startedAt: new Date(event.at - event.durationMs).toISOString(),
+            durationMs: event.durationMs,
+            items: event.outputItems,
+            error: event.error?.message ?? null,
+            usage: event.usage ?? null,
+          });
+        if (!step) return;
+        this.#ctx.events.emit('run.step', {
+          workspaceId: row.workspace_id,
+          progress: {
+            runId: row.id,
+            agentId: row.agent_id,
+            agentName,
+            node: event.node,
+            step,
+            phase: event.type,
+            status: event.type === 'start' ? 'running' : event.status,
+            index,
+            total: compiled.stepCount,
+            elapsedMs: Date.now() - started,
+            ...(event.type === 'end' ? { durationMs: event.durationMs } : {}),
+            ...(event.type === 'end' && event.error ? { error: event.error.message } : {}),
+          },
+        });
+      };
+      const result = await this.#enginePool().run({
+        workflow: compiled.workflow,
+        sourceMap: compiled.sourceMap,
+        input: row.inputs,
+        ...(row.trigger_payload !== null ? { trigger: row.trigger_payload } : {}),
+        accounts,
+        credentials,
+        executionId: row.id,
+        signal: executing.abort.signal,
+        onNodeEvent,
+      });
+      const price = llmModel ? this.#ctx.config.tokenPrices[llmModel] : undefined;
+      outcome = {
+        status: result.status === 'success' ? 'succeeded' : result.status === 'canceled' ? 'canceled' : 'failed',
+        output: result.output ?? null,
+        error: result.error
+          ? {
+              code: result.status === 'canceled' ? 'canceled' : 'step_failed',
+              message: result.error.message,
+              ...(result.error.step ? { step: result.error.step } : {}),
+              ...(result.error.node ? { node: result.error.node } : {}),
+              ...(result.error.line !== undefined ? { line: result.error.line } : {}),
+              ...(result.error.col !== undefined ? { col: result.error.col } : {}),
+            }
+          : result.status === 'canceled'
+            ? { code: 'canceled', message: 'Canceled' }
+            : null,
+        usage: usageWithCost(result, price),
+      };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const name = error instanceof Error ? error.constructor.name : '';
+      const code =
+        name === 'RunInputError' ? 'invalid_inputs' : name === 'CredentialNotFound' ? 'credentials' : 'run_failed';
+      outcome = { status: 'failed', output: null, error: { code, message }, usage: null };
+    }
+    if (executing.abandoned) return;
+    const finished = await finishRun(this.#ctx.db, {
+      runId: row.id,
+      instanceId: this.instanceId,
+      status: outcome.status,
+      output: outcome.output,
+      error: outcome.error,
+      steps,
+      usage: outcome.usage,
+    });
+    if (!finished) return;
+    if (finished.status === 'succeeded')
+      await recordLatestOutput(this.#ctx.db, {
+        workspaceId: row.workspace_id,
+        agentId: row.agent_id,
+        runId: row.id,
+        revision: row.revision,
+        output: outcome.output,
+        at: finished.finished_at ?? new Date(),
+      });
+    this.#ctx.events.emit('run.finished', {
+      workspaceId: row.workspace_id,
+      run: toAgentRun({ ...finished, agent_name: agentName }),
+    });
+  }
+
+  async #heartbeat(): Promise<void> {
+    if (this.#stopped || (!this.#shared && this.#executing.size === 0)) return;
+    try {
+      const ids = [...this.#executing.keys()];
+      await heartbeatRuns(this.#ctx.db, { runIds: ids, instanceId: this.instanceId });
+      for (const id of await cancelRequestedAmong(this.#ctx.db, ids)) this.#executing.get(id)?.abort.abort();
+      await this.#recover(false);
+    } catch (error) {
+      if (!this.#stopped) this.#ctx.logger.warn({ err: error }, 'run heartbeat failed');
+    }
+  }
+
+  /** Fails (or re-queues, when read-only) runs whose process stopped heartbeating. */
+  async #recover(all: boolean): Promise<void> {
+    const staleBefore = new Date(Date.now() - 5 * this.#ctx.config.runHeartbeatMs);
+    const rows = await recoverInterruptedRuns(this.#ctx.db, { staleBefore, all });
+    for (const row of rows) {
+      this.#ctx.logger.warn({ runId: row.id, status: row.status }, 'recovered an interrupted agent run');
+      if (row.status === 'failed')
+        this.#ctx.events.emit('run.finished', { workspaceId: row.workspace_id, run: toAgentRun(row) });
+    }
+    if (rows.some((r) => r.status === 'queued')) this.wake();
+  }
+}

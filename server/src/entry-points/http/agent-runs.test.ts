@@ -1,0 +1,259 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fs from 'node:fs';
+import path from 'node:path';
+import { signRunToken } from '../../domain/agents/run-tokens';
+import { sandboxOrderTotals } from '../../testing/sandbox-orders';
+import { collect, startTestServer, waitUntil, type TestServer, type TestUser } from '../../testing/test-server';
+
+const EXAMPLES = path.join(__dirname, '..', '..', '..', '..', 'examples', 'agents');
+const example = (name: string) => fs.readFileSync(path.join(EXAMPLES, `${name}.yaml`), 'utf8');
+
+let t: TestServer;
+let owner: TestUser;
+let w: string;
+let brandId: string;
+const W = () => `/api/workspaces/${w}`;
+
+async function install(body: Record<string, unknown>): Promise<string> {
+  const res = await t.request('POST', `${W()}/agents`, { token: owner.token, body });
+  if (res.status !== 201) throw new Error(`install failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.agent.id;
+}
+
+async function finished(runId: string, timeoutMs = 60_000): Promise<any> {
+  const started = Date.now();
+  for (;;) {
+    const res = await t.request('GET', `${W()}/runs/${runId}`, { token: owner.token });
+    if (['succeeded', 'failed', 'canceled'].includes(res.body.run.status)) return res.body.run;
+    if (Date.now() - started > timeoutMs) throw new Error(`run ${runId} still ${res.body.run.status}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+beforeAll(async () => {
+  t = await startTestServer({ sandbox: true, runWorkspaceConcurrency: 4 });
+  owner = await t.signup('Owner');
+  w = await t.createWorkspace(owner, 'My Marketing Agency');
+  // The sandbox store as a Brand of the workspace (no stored token: the server binds it to its emulator).
+  brandId = (
+    await t.request('POST', `${W()}/brands`, {
+      token: owner.token,
+      body: { name: 'My Test Store', shopDomain: 'ionflux-demo.myshopify.com' },
+    })
+  ).body.brand.id;
+}, 120_000);
+afterAll(async () => {
+  await t.close();
+});
+
+describe('agent runs', () => {
+  it('runs Revenue Tracker Lite: 202 queued, live progress on the workspace room, figures equal to the store, block with provenance', async () => {
+    const agentId = await install({
+      yaml: example('revenue-tracker-lite'),
+      inputs: { period: 'last_7_days' },
+      bindings: { store: { brandId } },
+    });
+    const socket = await t.connect(owner.token);
+    await socket.timeout(5000).emitWithAck('workspace:join', { workspaceId: w });
+    const queued = collect(socket, 'run:queued');
+    const steps = collect(socket, 'run:step');
+    const ends = collect(socket, 'run:finished');
+
+    const res = await t.request('POST', `${W()}/agents/${agentId}/runs`, { token: owner.token, body: {} });
+    expect(res.status).toBe(202);
+    expect(res.body.run).toMatchObject({ status: 'queued', agentId, revision: 1, trigger: { kind: 'manual' } });
+    const runId = res.body.run.id;
+    const run = await finished(runId);
+    expect(run).toMatchObject({ status: 'succeeded', error: null, startedBy: owner.id });
+    const output = run.output as { total: number; orders: number; from: string; to: string };
+    const expected = await sandboxOrderTotals(t.url, output.from, output.to);
+    expect(expected.count).toBeGreaterThan(10);
+    expect(output.orders).toBe(expected.count);
+    expect(output.total).toBeCloseTo(expected.total, 2);
+    // Per-step log: the revenue step and the canvas output, with timing and item counts.
+    expect(run.steps.find((s: { step: string }) => s.step === 'revenue')).toMatchObject({
+      node: 'Revenue summary',
+      status: 'success',
+      items: 1,
+    });
+    expect(run.steps.some((s: { step: string }) => s.step === 'output.canvas')).toBe(true);
+    expect(run.usage).toMatchObject({ totalTokens: 0, estimatedCostUsd: 0 });
+
+    await waitUntil(() => ends.some((e) => e.run.id === runId), 10_000, 'run:finished');
+    expect(queued.map((e) => e.run.id)).toContain(runId);
+    const mine = steps.filter((p) => p.runId === runId);
+    expect(mine[0]).toMatchObject({ phase: 'start', step: 'revenue', node: 'Revenue summary', index: 1, total: 2 });
+    expect(mine.every((p) => p.agentName === 'Revenue Tracker Lite' && p.elapsedMs >= 0)).toBe(true);
+    expect(ends.find((e) => e.run.id === runId).run.status).toBe('succeeded');
+
+    // The block on the agent's page carries the figures and who wrote them (agent and run).
+    const block = await t.request(
+      'GET',
+      `${W()}/blocks/by-key?page=${encodeURIComponent('Revenue Tracker Lite')}&key=revenue`,
+      { token: owner.token },
+    );
+    expect(block.status).toBe(200);
+    expect(block.body.block).toMatchObject({ agentConfigId: agentId, writtenByRunId: runId });
+    expect(block.body.block.content.data.total).toBeCloseTo(expected.total, 2);
+    // The configuration shows it as its latest output.
+    const config = await t.request('GET', `${W()}/agents/${agentId}`, { token: owner.token });
+    expect(config.body.agent.latestOutput).toMatchObject({ runId, revision: 1 });
+    expect(config.body.agent.latestOutput.value.total).toBeCloseTo(expected.total, 2);
+  }, 180_000);
+
+  it('a failing step fails the run with the step and its line:col in the revision YAML', async () => {
+    const yaml = `apiVersion: ionflux/v1
+kind: Agent
+metadata: { name: bad-fetch, version: 1.0.0 }
+spec:
+  trigger: { manual: {} }
+  steps:
+    - id: fetch
+      uses: http.request
+      with: { url: "http://127.0.0.1:9/nothing-here" }
+`;
+    const agentId = await install({ yaml });
+    const res = await t.request('POST', `${W()}/agents/${agentId}/runs`, { token: owner.token });
+    const run = await finished(res.body.run.id);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ step: 'fetch', line: 7, col: 7 });
+    expect(run.error.message.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('bad inputs are a 422 naming the input, and nothing is queued', async () => {
+    const agentId = await install({
+      yaml: example('revenue-tracker-lite'),
+      name: 'Revenue 2',
+      bindings: { store: { brandId } },
+    });
+    const res = await t.request('POST', `${W()}/agents/${agentId}/runs`, {
+      token: owner.token,
+      body: { inputs: { period: 'someday' } },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.fields[0].path).toBe('inputs.period');
+    const list = await t.request('GET', `${W()}/runs?agentId=${agentId}`, { token: owner.token });
+    expect(list.body.runs).toEqual([]);
+  });
+
+  it('50 queued runs: never more than the workspace limit (4) at once, all succeed, listed newest first', async () => {
+    const agentId = await install({
+      yaml: example('revenue-tracker-lite'),
+      name: 'Revenue 50',
+      inputs: { period: 'today' },
+      bindings: { store: { brandId } },
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const res = await t.request('POST', `${W()}/agents/${agentId}/runs`, { token: owner.token });
+      expect(res.status).toBe(202);
+      ids.push(res.body.run.id);
+    }
+    let maxRunning = 0;
+    const sampler = setInterval(() => {
+      void t.server.db
+        .selectFrom('agent_runs')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', w)
+        .where('status', '=', 'running')
+        .executeTakeFirst()
+        .then((row) => (maxRunning = Math.max(maxRunning, Number(row?.n ?? 0))));
+    }, 5);
+    const runs = [];
+    for (const id of ids) runs.push(await finished(id, 120_000));
+    clearInterval(sampler);
+    expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
+    // Overlap of [startedAt, finishedAt] intervals: the exact peak of concurrently running runs.
+    const edges = runs.flatMap((r) => [
+      { at: Date.parse(r.startedAt), delta: 1 },
+      { at: Date.parse(r.finishedAt), delta: -1 },
+    ]);
+    edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
+    let running = 0;
+    let peak = 0;
+    for (const edge of edges) peak = Math.max(peak, (running += edge.delta));
+    expect(peak).toBeLessThanOrEqual(4);
+    expect(peak).toBeGreaterThanOrEqual(2);
+    expect(maxRunning).toBeLessThanOrEqual(4);
+
+    const page1 = await t.request('GET', `${W()}/runs?agentId=${agentId}&limit=20`, { token: owner.token });
+    const page2 = await t.request('GET', `${W()}/runs?agentId=${agentId}&limit=40&cursor=${page1.body.nextCursor}`, {
+      token: owner.token,
+    });
+    const listed = [...page1.body.runs, ...page2.body.runs].map((r: { id: string }) => r.id);
+    expect(listed).toEqual([...ids].reverse());
+    expect(page2.body.nextCursor).toBeNull();
+    const byStatus = await t.request('GET', `${W()}/runs?status=failed&agentId=${agentId}`, { token: owner.token });
+    expect(byStatus.body.runs).toEqual([]);
+  }, 240_000);
+
+  it('cancels a queued run at once', async () => {
+    const agentId = await install({
+      yaml: example('revenue-tracker-lite'),
+      name: 'Revenue cancel',
+      inputs: { period: 'today' },
+      bindings: { store: { brandId } },
+    });
+    // Fill the workspace's four slots with runs, so the fifth waits in the queue.
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++)
+      ids.push((await t.request('POST', `${W()}/agents/${agentId}/runs`, { token: owner.token })).body.run.id);
+    const last = ids[ids.length - 1]!;
+    const canceled = await t.request('POST', `${W()}/runs/${last}/cancel`, { token: owner.token });
+    expect(canceled.status).toBe(200);
+    if (canceled.body.run.status !== 'succeeded') {
+      const run = await finished(last);
+      expect(run.status).toBe('canceled');
+      expect(run.error.code).toBe('canceled');
+    }
+    for (const id of ids) await finished(id);
+  }, 120_000);
+
+  it('a run token works only while its run runs, and only in its workspace', async () => {
+    const runs = await t.request('GET', `${W()}/runs?limit=1`, { token: owner.token });
+    const done = runs.body.runs[0];
+    const { token } = await signRunToken({
+      key: t.server.useCases.ctx.jwtKey,
+      claims: { runId: done.id, workspaceId: w, agentId: done.agentId, userId: owner.id },
+      ttlSeconds: 60,
+    });
+    const res = await t.request('GET', '/api/api-token', { token });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('run_finished');
+    const forged = await t.request('GET', '/api/api-token', { token: `${token.slice(0, -4)}AAAA` });
+    expect(forged.status).toBe(401);
+  });
+
+  it('a token budget on the configuration stops the run with an error naming the step', async () => {
+    const channel = (await t.request('POST', `${W()}/channels`, { token: owner.token, body: { name: 'campaign' } }))
+      .body.channel;
+    const root = (
+      await t.request('POST', `${W()}/channels/${channel.id}/messages`, {
+        token: owner.token,
+        body: { text: 'Goal: drive 20% more sales of the holiday bundle with TikTok creators.' },
+      })
+    ).body.message;
+    for (const text of [
+      'We decided to launch on December 1st with three creators.',
+      'Action item: Ana drafts the creator brief by Friday.',
+      'Open question: do we offer free shipping?',
+    ])
+      await t.request('POST', `${W()}/channels/${channel.id}/messages`, {
+        token: owner.token,
+        body: { text, threadRootId: root.id },
+      });
+    const agentId = await install({ yaml: example('slack-brief-butler'), tokenBudget: 10 });
+    const res = await t.request('POST', `${W()}/agents/${agentId}/runs`, {
+      token: owner.token,
+      body: { trigger: { channel: channel.id, threadId: root.id, command: 'summarize_thread', args: {} } },
+    });
+    expect(res.status).toBe(202);
+    expect(res.body.run.trigger.kind).toBe('chat.command');
+    const run = await finished(res.body.run.id);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ step: 'digest' });
+    expect(run.error.message).toMatch(/^Step 'digest' brought the run to \d+ tokens, over its budget of 10/);
+    expect(run.usage.totalTokens).toBeGreaterThan(10);
+    expect(run.usage.steps.map((s: { step: string }) => s.step)).toEqual(['digest']);
+  }, 120_000);
+});

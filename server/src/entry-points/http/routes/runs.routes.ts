@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { agentRunStatuses, AgentRunSchema } from '../../../domain/model';
+import type { UseCases } from '../../../domain/use-cases';
+import { queryInt, uuid, WorkspaceParams } from '../common-schemas';
+import { defineRoute, type RouteDefinition } from '../route';
+
+const AgentParams = WorkspaceParams.extend({ agentId: uuid });
+const RunParams = WorkspaceParams.extend({ runId: uuid });
+
+export function runRoutes(useCases: UseCases): RouteDefinition[] {
+  const { runs } = useCases;
+  const tags = ['agents'];
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/workspaces/:workspaceId/agents/:agentId/runs',
+      operationId: 'startAgentRun',
+      summary: "Run an agent now: queued durably, then executed on the server's engine pool",
+      description:
+        'Answers 202 with the queued run once it is stored. `inputs` override the configuration values (checked ' +
+        'against the agent: 422 `invalid_inputs`); `trigger` is the trigger payload (for a shopify.order agent, the ' +
+        'order in the Shopify webhook shape). Progress arrives on the workspace socket room as `run:queued`, ' +
+        '`run:step` and `run:finished`; or poll getAgentRun.',
+      tags,
+      policy: { kind: 'workspace', minRole: 'member' },
+      params: AgentParams,
+      body: z
+        .strictObject({
+          inputs: z.record(z.string(), z.unknown()).optional(),
+          trigger: z.unknown().optional().describe('Trigger payload ({{ trigger }})'),
+        })
+        .default({}),
+      example: { body: { inputs: { period: 'last_7_days' } } },
+      response: { status: 202, description: 'Queued', schema: z.object({ run: AgentRunSchema }) },
+      errors: [409, 422],
+      handler: async ({ auth, params, body }) => ({
+        run: await runs.start(auth.access!, params.agentId, {
+          ...(body.inputs ? { inputs: body.inputs } : {}),
+          ...(body.trigger !== undefined ? { trigger: body.trigger } : {}),
+        }),
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/workspaces/:workspaceId/runs',
+      operationId: 'listAgentRuns',
+      summary: 'Runs, newest first (optionally of one agent, one status); paginated with cursor',
+      tags,
+      policy: { kind: 'workspace', minRole: 'viewer' },
+      params: WorkspaceParams,
+      query: z.object({
+        agentId: uuid.optional(),
+        status: z.enum(agentRunStatuses).optional(),
+        cursor: uuid.optional().describe('nextCursor of the previous page'),
+        limit: queryInt({ min: 1, max: 200, fallback: 50 }),
+      }),
+      response: {
+        status: 200,
+        description: 'A page of runs',
+        schema: z.object({ runs: z.array(AgentRunSchema), nextCursor: uuid.nullable() }),
+      },
+      handler: async ({ auth, query }) => runs.list(auth.access!, query),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/workspaces/:workspaceId/runs/:runId',
+      operationId: 'getAgentRun',
+      summary: 'One run: status, output, error (step and line:col), per-step log and token usage',
+      tags,
+      policy: { kind: 'workspace', minRole: 'viewer' },
+      params: RunParams,
+      response: { status: 200, description: 'The run', schema: z.object({ run: AgentRunSchema }) },
+      handler: async ({ auth, params }) => ({ run: await runs.get(auth.access!, params.runId) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/workspaces/:workspaceId/runs/:runId/cancel',
+      operationId: 'cancelAgentRun',
+      summary: 'Cancel a run: a queued one at once, a running one at its next node',
+      tags,
+      policy: { kind: 'workspace', minRole: 'member' },
+      params: RunParams,
+      response: { status: 200, description: 'The run after the request', schema: z.object({ run: AgentRunSchema }) },
+      handler: async ({ auth, params }) => ({ run: await runs.cancel(auth.access!, params.runId) }),
+    }),
+  ];
+}
