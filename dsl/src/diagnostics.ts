@@ -37,6 +37,11 @@ export interface DiagnosticDefinition {
   /** A minimal agent fragment (or whole agent) that produces the diagnostic; checked by a test. */
   example: string;
   fix: string;
+  /**
+   * Message templates of the checks that report this code, keyed by messageId (as typescript-eslint rules do):
+   * `{{name}}` placeholders are filled from the report's data (see `formatMessage`).
+   */
+  messages?: Record<string, string>;
 }
 
 const MINIMAL_HEAD = `apiVersion: ionflux/v1
@@ -124,6 +129,12 @@ export const diagnosticCatalog = {
     title: 'Value not allowed',
     example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: Hi, level: urgent } }\n` }),
     fix: 'Use one of the listed values.',
+    messages: {
+      reservedInput: "'{{name}}' is reserved; name the input differently.",
+      unknownTimezone: "Unknown timezone '{{timezone}}'{{didYouMean}}; use an IANA name such as Europe/Paris.",
+      reservedLoopVariable: "The loop variable cannot be named '{{name}}'.",
+      loopVariableClash: "The loop variable '{{name}}' has the same name as a step inside the loop; rename one.",
+    },
   },
   IFX204: {
     severity: 'error',
@@ -136,6 +147,12 @@ export const diagnosticCatalog = {
     title: 'Value out of range',
     example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: Hi }, retries: { max: 50 } }\n` }),
     fix: 'Use a value inside the allowed range given in the message.',
+    messages: {
+      fixedRetriesMax:
+        "With backoff: fixed, retries run on n8n's retry settings: at most 4 retries (5 attempts). Use backoff: exponential for more.",
+      fixedRetriesDelay:
+        'With backoff: fixed, n8n waits at most 5s between attempts. Use a shorter delay or backoff: exponential.',
+    },
   },
   IFX206: {
     severity: 'error',
@@ -156,6 +173,9 @@ export const diagnosticCatalog = {
       steps: `    - { id: hello, uses: notify, with: { title: A } }\n    - { id: hello, uses: notify, with: { title: B } }\n`,
     }),
     fix: 'Give every step (including steps inside branches, loops and handlers) a unique id.',
+    messages: {
+      duplicateStepId: "Step id '{{id}}' is already used at {{previous}}; step ids must be unique.",
+    },
   },
   IFX301: {
     severity: 'error',
@@ -165,6 +185,9 @@ export const diagnosticCatalog = {
       steps: `    - { id: note, uses: notify, with: { title: "Over {{ inputs.treshold }}" } }\n`,
     }),
     fix: 'Declare the input under `spec.inputs` or correct its name (see the suggestion).',
+    messages: {
+      unknownInput: "Unknown input '{{name}}'{{didYouMean}}; declare it under spec.inputs.",
+    },
   },
   IFX302: {
     severity: 'error',
@@ -173,6 +196,9 @@ export const diagnosticCatalog = {
       steps: `    - { id: note, uses: notify, with: { title: "{{ steps.fetch.output.count }}" } }\n`,
     }),
     fix: 'Reference the id of a step that exists (see the suggestion).',
+    messages: {
+      unknownStep: "Unknown step '{{id}}'{{didYouMean}}.",
+    },
   },
   IFX303: {
     severity: 'error',
@@ -181,6 +207,10 @@ export const diagnosticCatalog = {
       steps: `    - { id: first, uses: notify, with: { title: "{{ steps.second.output.id }}" } }\n    - { id: second, uses: notify, with: { title: B } }\n`,
     }),
     fix: 'Move the referenced step before this one, or reference an earlier step.',
+    messages: {
+      laterStep: "Step '{{id}}' runs after this point; reference an earlier step.",
+      ownOutput: "A step cannot use its own output ('{{id}}').",
+    },
   },
   IFX304: {
     severity: 'error',
@@ -190,6 +220,9 @@ export const diagnosticCatalog = {
       steps: `    - { id: fetch, uses: shopify.orders.list, connection: shop }\n`,
     }),
     fix: 'Declare the connection under `spec.connections` or correct its name.',
+    messages: {
+      unknownConnection: "Unknown connection '{{name}}'{{didYouMean}}; declare it under spec.connections.",
+    },
   },
   IFX305: {
     severity: 'error',
@@ -205,12 +238,20 @@ export const diagnosticCatalog = {
       steps: `    - { id: fetch, uses: shopify.orders.list, connection: creator }\n`,
     }),
     fix: 'Point the step at a connection of the type the action needs.',
+    messages: {
+      connectionNotNeeded: "{{action}} does not use a connection; remove 'connection'.",
+      wrongConnectionType: "{{user}} needs a {{type}} connection, but '{{name}}' is {{actual}}.",
+    },
   },
   IFX307: {
     severity: 'error',
     title: 'Action needs a connection',
     example: agentWith({ steps: `    - { id: fetch, uses: shopify.orders.list }\n` }),
     fix: 'Declare a connection of the needed type under `spec.connections`.',
+    messages: {
+      missingConnection:
+        '{{action}} needs a {{type}} connection: declare one under spec.connections (e.g. store: { type: {{type}} }).',
+    },
   },
   IFX308: {
     severity: 'error',
@@ -220,12 +261,18 @@ export const diagnosticCatalog = {
       steps: `    - { id: fetch, uses: shopify.orders.list }\n`,
     }),
     fix: 'Several connections fit: name one with `connection:` on the step.',
+    messages: {
+      ambiguousConnection: "Several {{type}} connections fit ({{candidates}}): say which with 'connection:'.",
+    },
   },
   IFX309: {
     severity: 'error',
     title: 'Unknown error handler',
     example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: Hi }, onError: { goto: alert } }\n` }),
     fix: 'Declare the handler under `spec.handlers` or correct its name.',
+    messages: {
+      unknownHandler: "Unknown handler '{{name}}'{{didYouMean}}; declare it under spec.handlers.",
+    },
   },
   IFX310: {
     severity: 'error',
@@ -235,6 +282,9 @@ export const diagnosticCatalog = {
       after: `  handlers:\n    a: [ { id: ha, uses: notify, with: { title: A }, onError: { goto: b } } ]\n    b: [ { id: hb, uses: notify, with: { title: B }, onError: { goto: a } } ]\n`,
     }),
     fix: 'Break the cycle: a handler must not (directly or indirectly) go to itself.',
+    messages: {
+      handlerCycle: 'Error handlers form a cycle: {{cycle}}.',
+    },
   },
   IFX311: {
     severity: 'error',
@@ -244,12 +294,27 @@ export const diagnosticCatalog = {
       steps: `    - { id: revenue, uses: shopify.revenue.summary, with: { period: last_7_days } }\n    - { id: note, uses: notify, with: { title: "{{ steps.revenue.output.totl }}" } }\n`,
     }),
     fix: 'Use a field the value has (see the suggestion and the action reference in docs/dsl.md).',
+    messages: {
+      unknownField: "Unknown field '{{name}}'{{didYouMean}}.",
+      unknownFieldOf: "Unknown field '{{name}}'. Fields: {{fields}}.",
+      notKnownField: "Field '{{name}}' is not a known field{{didYouMean}}.",
+      outputSegment: "A step reference continues with '.output' (steps.{{id}}.output), not '.{{name}}'.",
+      noOutput: "'{{id}}' is {{kind}} step and has no output; reference a step inside its branches.",
+      listField: "'{{name}}' is not a field of a list: use first(...).{{name}} or pluck(list, '{{name}}').",
+      textField: "Text has no field '{{name}}'.",
+      valueField: "{{type}} has no field '{{name}}'.",
+    },
   },
   IFX312: {
     severity: 'error',
     title: 'Unknown variable',
     example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: "{{ input.x }}" } }\n` }),
     fix: 'Expressions start from `inputs`, `trigger`, `steps`, `connections`, a `forEach` variable, `loop` or (in handlers) `error`.',
+    messages: {
+      unknownVariable: "Unknown variable '{{name}}'{{didYouMean}}. Expressions start from {{roots}}.",
+      unknownLoopVariable:
+        "Unknown variable '{{name}}' (only inside forEach){{didYouMean}}. Expressions start from {{roots}}.",
+    },
   },
   IFX313: {
     severity: 'error',
@@ -258,6 +323,10 @@ export const diagnosticCatalog = {
       steps: `    - id: each\n      forEach: "{{ [1, 2] }}"\n      steps:\n        - { id: inner, uses: notify, with: { title: Hi } }\n    - { id: after, uses: notify, with: { title: "{{ steps.inner.output.id }}" } }\n`,
     }),
     fix: "Steps inside a forEach or a handler are only visible inside it; use the loop step's own output (`steps.<loop>.output`).",
+    messages: {
+      loopStep: "Step '{{id}}' runs inside forEach '{{loop}}'; outside it use steps.{{loop}}.output.",
+      handlerStep: "Step '{{id}}' belongs to handler '{{handler}}' and is only visible inside it.",
+    },
   },
   IFX314: {
     severity: 'warning',
@@ -267,6 +336,10 @@ export const diagnosticCatalog = {
       steps: `    - id: check\n      if: "{{ inputs.loud }}"\n      then:\n        - { id: shout, uses: notify, with: { title: HEY } }\n    - { id: after, uses: notify, with: { title: "{{ steps.shout.output.id }}" } }\n`,
     }),
     fix: 'The step runs only in one branch; guard the use with `default(...)` or move it into the branch.',
+    messages: {
+      branchOnly: "Step '{{id}}' only runs in branch '{{branch}}' of '{{step}}'; its output may be missing here.",
+      beforeHandler: "Step '{{id}}' may not have run when this handler runs.",
+    },
   },
   IFX315: {
     severity: 'warning',
@@ -276,6 +349,10 @@ export const diagnosticCatalog = {
       steps: `    - { id: note, uses: notify, with: { title: Hi } }\n`,
     }),
     fix: 'Remove the declaration or use it.',
+    messages: {
+      unusedInput: "Input '{{name}}' is declared but never used.",
+      unusedConnection: "Connection '{{name}}' is declared but never used.",
+    },
   },
   IFX316: {
     severity: 'warning',
@@ -285,6 +362,10 @@ export const diagnosticCatalog = {
       steps: `    - { id: low, uses: shopify.products.lowStock }\n`,
     }),
     fix: "Add the scope to the connection's `scopes`, or leave `scopes` out to let IONFLUX ask for what the steps need.",
+    messages: {
+      missingScope: "{{action}} needs the scope {{scopes}}, which connection '{{connection}}' does not ask for.",
+      missingScopes: "{{action}} needs the scopes {{scopes}}, which connection '{{connection}}' does not ask for.",
+    },
   },
   IFX317: {
     severity: 'error',
@@ -294,6 +375,10 @@ export const diagnosticCatalog = {
       steps: `    - { id: note, uses: notify, with: { title: "{{ inputs.order.constructor }}" } }\n`,
     }),
     fix: 'n8n refuses names such as `constructor` and `__proto__`, and `toString`-like names read JavaScript built-ins: rename the field in the data (for example with an earlier step) or read another field.',
+    messages: {
+      reservedField:
+        "A field named '{{name}}' cannot be read in an expression: n8n refuses it or reads a JavaScript built-in instead.",
+    },
   },
   IFX400: {
     severity: 'error',
@@ -339,6 +424,9 @@ export const diagnosticCatalog = {
       steps: `    - id: check\n      if: "{{ inputs.channel }}"\n      then:\n        - { id: note, uses: notify, with: { title: Hi } }\n`,
     }),
     fix: 'Compare the value (e.g. `inputs.channel == "sales"`) so the condition is true or false.',
+    messages: {
+      notBoolean: 'The condition is {{type}}, not true/false: compare it (e.g. with == or >).',
+    },
   },
   IFX501: {
     severity: 'error',
@@ -348,6 +436,9 @@ export const diagnosticCatalog = {
       steps: `    - id: each\n      forEach: "{{ inputs.count }}"\n      steps:\n        - { id: note, uses: notify, with: { title: Hi } }\n`,
     }),
     fix: 'Loop over a list (an array input or a list field of a step output).',
+    messages: {
+      notList: 'forEach needs a list; this is {{type}}.',
+    },
   },
   IFX502: {
     severity: 'warning',
@@ -357,6 +448,11 @@ export const diagnosticCatalog = {
       steps: `    - id: check\n      if: "{{ inputs.amount > inputs.threshold }}"\n      then:\n        - { id: note, uses: notify, with: { title: Big } }\n`,
     }),
     fix: 'Convert the text first: `number(inputs.amount) > inputs.threshold` (Shopify money fields are strings).',
+    messages: {
+      orderingTextNumber:
+        'Comparing text with a number: convert the text with number(...) (Shopify money fields are text).',
+      equalityTextNumber: "'{{operator}}' compares text with a number and is never equal: convert with number(...).",
+    },
   },
   IFX503: {
     severity: 'error',
@@ -367,6 +463,10 @@ export const diagnosticCatalog = {
       steps: `    - { id: fetch, uses: shopify.orders.list, with: { limit: "{{ inputs.keyword }}" } }\n`,
     }),
     fix: "Pass a value of the parameter's type (convert with `number(...)`, `string(...)`, ...).",
+    messages: {
+      parameterType: "Parameter '{{name}}' expects {{expected}}, got {{actual}}.",
+      parameterTypeConvert: "Parameter '{{name}}' expects {{expected}}, got {{actual}}: convert with number(...).",
+    },
   },
   IFX504: {
     severity: 'error',
@@ -376,12 +476,18 @@ export const diagnosticCatalog = {
       steps: `    - { id: note, uses: notify, with: { title: "{{ inputs.threshold }}" } }\n`,
     }),
     fix: 'Give a default of the declared type, or change the type.',
+    messages: {
+      defaultMismatch: "The default of input '{{name}}' {{problem}}.",
+    },
   },
   IFX505: {
     severity: 'error',
     title: 'Invalid cron expression',
     example: `${MINIMAL_HEAD}spec:\n  trigger: { schedule: { cron: "0 25 * * *" } }\n  steps:\n    - { id: note, uses: notify, with: { title: Hi } }\n`,
     fix: 'Use five fields (minute hour day-of-month month day-of-week) with values in range, e.g. `0 9 * * 1-5`.',
+    messages: {
+      invalidCron: "Invalid cron '{{cron}}': {{problem}}.",
+    },
   },
   IFX506: {
     severity: 'error',
@@ -390,6 +496,9 @@ export const diagnosticCatalog = {
       steps: `    - { id: brief, uses: llm.extract, with: { text: hi, schema: { type: objekt } } }\n`,
     }),
     fix: 'Give a valid JSON Schema (draft 2020-12) for the extracted output.',
+    messages: {
+      invalidSchema: 'The extraction schema is not a valid JSON Schema: {{problem}}.',
+    },
   },
   IFX507: {
     severity: 'error',
@@ -399,6 +508,17 @@ export const diagnosticCatalog = {
       steps: `    - { id: note, uses: notify, with: { title: "{{ inputs.flag * 2 }}" } }\n`,
     }),
     fix: 'Arithmetic needs numbers: convert with `number(...)`.',
+    messages: {
+      listIndex: 'A list index must be a number, not {{type}}.',
+      negate: 'Cannot negate {{type}}: convert with number(...).',
+      arithmetic: "'{{operator}}' needs numbers; this is {{type}}.",
+      arithmeticText: "'{{operator}}' needs numbers; this is {{type}}: convert with number(...).",
+      plus: "'+' adds numbers or joins text; this is {{type}}.",
+      needsList: '{{callee}}(...) needs a list; this is {{type}}.',
+      lengthArgument: 'length(...) needs a list, text or object; this is {{type}}.',
+      roundArgument: 'round(...) needs a number; this is {{type}}.',
+      sumOfNonNumbers: '{{callee}}(...) adds up numbers; these values are {{type}}.',
+    },
   },
   IFX600: {
     severity: 'error',
@@ -427,6 +547,41 @@ export const diagnosticCatalog = {
 } as const satisfies Record<string, DiagnosticDefinition>;
 
 export type DiagnosticCode = keyof typeof diagnosticCatalog;
+
+type Catalog = typeof diagnosticCatalog;
+
+/** Codes whose catalog entry has message templates. */
+export type MessageCode = {
+  [C in DiagnosticCode]: Catalog[C] extends { messages: Record<string, string> } ? C : never;
+}[DiagnosticCode];
+
+type MessagesOf<C extends MessageCode> = Catalog[C] extends { messages: infer M } ? M : never;
+
+/** The `{{name}}` placeholders of a template, as a union of names. */
+type Placeholders<T> = T extends `${string}{{${infer Name}}}${infer Rest}` ? Name | Placeholders<Rest> : never;
+
+/**
+ * One catalog message: its code, its messageId and the data its placeholders need (typed from the template, so a
+ * missing or misspelled placeholder is a compile error).
+ */
+export type DiagnosticMessage = {
+  [C in MessageCode]: {
+    [M in keyof MessagesOf<C> & string]: { code: C; messageId: M } & ([Placeholders<MessagesOf<C>[M]>] extends [never]
+      ? { data?: undefined }
+      : { data: Record<Placeholders<MessagesOf<C>[M]>, string | number> });
+  }[keyof MessagesOf<C> & string];
+}[MessageCode];
+
+/** Renders a catalog message: `formatMessage({ code: 'IFX302', messageId: 'unknownStep', data: { id, didYouMean } })`. */
+export function formatMessage({ code, messageId, data }: DiagnosticMessage): string {
+  const messages: Record<string, string> = diagnosticCatalog[code].messages;
+  const template = messages[messageId];
+  if (template === undefined) throw new Error(`No message ${messageId} for ${code}`);
+  const values: Record<string, string | number> = data ?? {};
+  return template.replace(/\{\{(\w+)\}\}/g, (placeholder, name: string) =>
+    name in values ? String(values[name]) : placeholder,
+  );
+}
 
 /** Builds a diagnostic with the catalog's default severity. */
 export function createDiagnostic({

@@ -19,7 +19,7 @@ export * from './catalog/json-schema';
 export * from './catalog/triggers';
 export * from './diagnostics';
 export * from './expressions/ast';
-export { parseExpression, parseTemplate, hasExpression } from './expressions/parse';
+export { parseExpression, parseTemplate, parseTemplateCached, hasExpression } from './expressions/parse';
 export {
   evaluateExpression,
   evaluateTemplate,
@@ -27,7 +27,7 @@ export {
   type EvaluationScope,
 } from './expressions/evaluate';
 export * from './expressions/types';
-export { parseTemplateCached, cronProblem } from './check';
+export { cronProblem } from './check/cron';
 export * from './format';
 export { parseAgentText, PARSE_LIMITS, type ParsedAgentText } from './parse';
 export { agentSchema, buildAgentSchema, AGENT_SCHEMA_ID } from './schema';

@@ -482,3 +482,21 @@ export function parseTemplate(text: string): Template {
     expressions.length === 1 && parts.every((p) => p.kind === 'expression' || p.text.trim() === '');
   return { parts, isWholeExpression, problems };
 }
+
+const templateCache = new Map<string, Template>();
+
+/**
+ * `parseTemplate` with a cache: templates repeat across keystrokes and between the checker and the compiler, so
+ * re-validating and compiling big agents stays cheap. The result is shared: treat it as read-only.
+ *
+ * @example parseTemplateCached('Hi {{ inputs.name }}').isWholeExpression // false
+ */
+export function parseTemplateCached(value: string): Template {
+  let template = templateCache.get(value);
+  if (!template) {
+    template = parseTemplate(value);
+    if (templateCache.size > 5000) templateCache.clear();
+    templateCache.set(value, template);
+  }
+  return template;
+}

@@ -1,0 +1,90 @@
+import { arrayOf, BOOLEAN, NUMBER, objectOf, STRING, UNKNOWN, type ValueType } from '../expressions/types';
+import { isObj, RESERVED_NAMES, type CheckContext, type Obj } from './context';
+
+/** `spec.inputs`: names that expressions reserve, and defaults that do not fit their declared type. */
+export function checkInputs(context: CheckContext): void {
+  for (const [name, definition] of context.inputs) {
+    if (RESERVED_NAMES.has(name)) {
+      context.report({
+        code: 'IFX203',
+        messageId: 'reservedInput',
+        data: { name },
+        path: ['spec', 'inputs', name],
+        prefer: 'key',
+      });
+    }
+    const knownType = ['string', 'number', 'integer', 'boolean', 'array', 'object'].includes(definition.type as string);
+    if (!('default' in definition) || !knownType) continue;
+    const problem = valueTypeProblem(definition.default, definition);
+    if (problem) {
+      context.report({
+        code: 'IFX504',
+        messageId: 'defaultMismatch',
+        data: { name, problem },
+        path: ['spec', 'inputs', name, 'default'],
+      });
+    }
+  }
+}
+
+/** The type of `inputs` in expressions: one field per declared input. */
+export function inputsType(context: CheckContext): ValueType {
+  const fields: Record<string, ValueType> = {};
+  for (const [name, definition] of context.inputs) fields[name] = inputValueType(definition);
+  return objectOf(fields, false);
+}
+
+function inputValueType(definition: Obj): ValueType {
+  switch (definition.type) {
+    case 'string':
+      return STRING;
+    case 'number':
+    case 'integer':
+      return NUMBER;
+    case 'boolean':
+      return BOOLEAN;
+    case 'array': {
+      const items = isObj(definition.items) ? inputValueType(definition.items) : UNKNOWN;
+      return arrayOf(items);
+    }
+    case 'object':
+      return objectOf({}, true);
+    default:
+      return UNKNOWN;
+  }
+}
+
+/** Why a literal value does not fit an input definition, or undefined when it does. */
+function valueTypeProblem(value: unknown, definition: Obj): string | undefined {
+  const type = definition.type;
+  const actual = Array.isArray(value)
+    ? 'a list'
+    : value === null
+      ? 'null'
+      : typeof value === 'object'
+        ? 'a mapping'
+        : `${typeof value} ${JSON.stringify(value)}`;
+  const fits =
+    (type === 'string' && typeof value === 'string') ||
+    (type === 'number' && typeof value === 'number') ||
+    (type === 'integer' && typeof value === 'number' && Number.isInteger(value)) ||
+    (type === 'boolean' && typeof value === 'boolean') ||
+    (type === 'array' && Array.isArray(value)) ||
+    (type === 'object' && isObj(value));
+  if (!fits) return `is ${actual}, not ${type === 'integer' ? 'a whole number' : `a ${type}`}`;
+  if (
+    Array.isArray(definition.enum) &&
+    !definition.enum.some((allowed) => JSON.stringify(allowed) === JSON.stringify(value))
+  ) {
+    return `is not one of ${definition.enum.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  if (typeof value === 'number' && typeof definition.minimum === 'number' && value < definition.minimum)
+    return `is below the minimum ${definition.minimum}`;
+  if (typeof value === 'number' && typeof definition.maximum === 'number' && value > definition.maximum)
+    return `is above the maximum ${definition.maximum}`;
+  if (type === 'array' && isObj(definition.items) && Array.isArray(value)) {
+    const index = value.findIndex((item) => valueTypeProblem(item, definition.items as Obj) !== undefined);
+    if (index >= 0) return `has item ${index} that ${valueTypeProblem(value[index], definition.items as Obj)}`;
+  }
+  return undefined;
+}
