@@ -134,6 +134,11 @@ const blockParams = (mode: string) =>
         description:
           "Canvas page id or title. Default: the page holding the agent's snippet block (or a page named after the agent).",
       }),
+      createPage: bool({
+        default: false,
+        description:
+          'With `page` given as a title: create a page with that title when the workspace has none (otherwise the step fails, naming the page).',
+      }),
       block: str({ description: 'Key of the block on the page (a slug such as `revenue`).' }),
       content: any({ description: `Content to ${mode}: text (markdown) or structured data.` }),
       format: str({

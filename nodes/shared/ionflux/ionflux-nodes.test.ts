@@ -139,7 +139,45 @@ describe('IONFLUX Canvas', () => {
       credentials,
       parameters: block('write', { page: 'No Such Page', block: 'x', content: 'x' }),
     });
-    expect(noPage.error?.message).toMatch(/^IONFLUX API: /);
+    expect(noPage.error?.message).toBe(
+      'IONFLUX API: The workspace has no canvas page with the id or title "No Such Page": create it first, or set createPage: true on the step to create a page with that title.',
+    );
+    const appendNoPage = await runNode({
+      type: 'ionfluxCanvas',
+      credentials,
+      parameters: block('append', { page: 'No Such Page', block: 'x', content: 'x' }),
+    });
+    expect(appendNoPage.error?.message).toContain('no canvas page with the id or title "No Such Page"');
+  });
+
+  it('addresses a page by title or by id, creating it by title when the step says so', async () => {
+    const created = await runNodeForOutput({
+      type: 'ionfluxCanvas',
+      credentials,
+      parameters: block('write', { page: 'Launch Notes', createPage: true, block: 'status', content: 'draft' }),
+    });
+    const pages = await api('GET', `/api/workspaces/${workspaceId}/pages`);
+    const launch = JSON.stringify(pages.body);
+    expect(launch).toContain(created.pageId as string);
+    expect(launch).toContain('Launch Notes');
+    // The same page again, by title without createPage, and by its id.
+    const byTitle = await runNodeForOutput({
+      type: 'ionfluxCanvas',
+      credentials,
+      parameters: block('write', { page: 'Launch Notes', block: 'status', content: 'review' }),
+    });
+    const byId = await runNodeForOutput({
+      type: 'ionfluxCanvas',
+      credentials,
+      parameters: block('append', { page: created.pageId, block: 'status', content: 'shipped' }),
+    });
+    expect([byTitle.pageId, byId.pageId]).toEqual([created.pageId, created.pageId]);
+    expect([byTitle.version, byId.version]).toEqual([2, 3]);
+    const stored = await api(
+      'GET',
+      `/api/workspaces/${workspaceId}/blocks/by-key?page=${created.pageId as string}&key=status`,
+    );
+    expect(stored.body.block.content.markdown).toBe('review\n\nshipped');
   });
 
   it('renders content by format', () => {

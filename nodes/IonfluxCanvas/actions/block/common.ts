@@ -19,6 +19,13 @@ export function blockProperties(verb: string): INodeProperties[] {
       description: 'Page ID or exact title. Empty: a page named after this workflow (created when missing).',
     },
     {
+      displayName: 'Create Page',
+      name: 'createPage',
+      type: 'boolean',
+      default: false,
+      description: 'Whether to create a page with this title when the workspace has none (Page given as a title)',
+    },
+    {
       displayName: 'Block Key',
       name: 'block',
       type: 'string',
@@ -71,10 +78,22 @@ export function readTarget(ctx: IExecuteFunctions, itemIndex: number): BlockTarg
       `must be a block key of 1-100 lowercase letters, digits, - or _ (such as revenue-summary), but got "${key}".`,
     );
   const page = readString(ctx, 'page', itemIndex)?.trim();
+  const createPage = ctx.getNodeParameter('createPage', itemIndex, false) as unknown;
+  if (typeof createPage !== 'boolean')
+    throw parameterError(ctx, 'createPage', itemIndex, `must be true or false, but got ${JSON.stringify(createPage)}.`);
   // Without a page, the workflow's own page: named after the agent, created on first write.
   return page
-    ? { page, createPageIfMissing: false, key }
+    ? { page, createPageIfMissing: createPage, key }
     : { page: ctx.getWorkflow().name ?? 'Agent output', createPageIfMissing: true, key };
+}
+
+/** A page that is not there, named as the step gave it (an id or a title), with both ways out. */
+export function pageNotFound(target: BlockTarget): IonfluxApiError {
+  return new IonfluxApiError(
+    404,
+    'page_not_found',
+    `The workspace has no canvas page with the id or title "${target.page}": create it first, or set createPage: true on the step to create a page with that title.`,
+  );
 }
 
 function cell(value: unknown): string {
@@ -166,15 +185,20 @@ export function putBlock(
   content: IDataObject,
   baseVersion?: number,
 ): Promise<StoredBlock> {
-  return api.workspace<StoredBlock>('PUT', '/blocks/by-key', {
-    page: target.page,
-    createPageIfMissing: target.createPageIfMissing,
-    key: target.key,
-    type: 'agent_snippet',
-    content,
-    ...(baseVersion !== undefined ? { baseVersion } : {}),
-    writtenByRunId: ctx.getExecutionId(),
-  });
+  return api
+    .workspace<StoredBlock>('PUT', '/blocks/by-key', {
+      page: target.page,
+      createPageIfMissing: target.createPageIfMissing,
+      key: target.key,
+      type: 'agent_snippet',
+      content,
+      ...(baseVersion !== undefined ? { baseVersion } : {}),
+      writtenByRunId: ctx.getExecutionId(),
+    })
+    .catch((error: unknown) => {
+      // A write by key creates the block: only the page can be missing.
+      throw error instanceof IonfluxApiError && error.status === 404 ? pageNotFound(target) : error;
+    });
 }
 
 /** The block by key, or undefined when the page or the block does not exist yet. */
