@@ -1,3 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
+import { checkAgentYaml } from './agents/agent-configurations';
+import type { ConnectionBinding } from './model';
 import { findChannelByName, insertChannel, addChannelMember, listMessages } from '../data-access/chat-repository';
 import { findBlockByKey, findPagesByTitle } from '../data-access/canvas-repository';
 import { findUserByEmail, toUser } from '../data-access/users-repository';
@@ -143,5 +148,47 @@ export async function seedDemo(
       size: { width: 520, height: 120 },
     });
   }
+  await seedDemoAgents(useCases, access);
   return { email: DEMO_EMAIL, password: DEMO_PASSWORD, workspaceId: workspace.id, pageId: page.id };
+}
+
+/** Where the example agents live in a checkout of the repository (from src/ and dist/ alike). */
+const EXAMPLE_AGENTS_DIR = path.join(__dirname, '..', '..', '..', 'examples', 'agents');
+
+/**
+ * The sandbox store and creator as the demo workspace's Brand and Creator, and every example agent installed and bound
+ * to them, so each can run at once. Idempotent: existing profiles and agents (by agent name) are kept as they are.
+ */
+async function seedDemoAgents(useCases: UseCases, access: WorkspaceAccess): Promise<void> {
+  const { ctx } = useCases;
+  if (!fs.existsSync(EXAMPLE_AGENTS_DIR)) {
+    ctx.logger.info({ dir: EXAMPLE_AGENTS_DIR }, 'no example agents to seed (not a repository checkout)');
+    return;
+  }
+  const brands = await useCases.profiles.listBrands(access);
+  const brand =
+    brands.find((b) => b.shopDomain === SANDBOX_CREDENTIALS.shopify.shopDomain) ??
+    (await useCases.profiles.createBrand(access, {
+      name: 'My Test Store',
+      shopDomain: SANDBOX_CREDENTIALS.shopify.shopDomain,
+    }));
+  const creators = await useCases.profiles.listCreators(access);
+  const creator =
+    creators.find((c) => c.name === 'My Test Creator') ??
+    (await useCases.profiles.createCreator(access, { name: 'My Test Creator', handle: 'ionflux.demo' }));
+  const installed = new Set((await useCases.agents.list(access)).map((a) => a.agentName));
+  for (const file of fs
+    .readdirSync(EXAMPLE_AGENTS_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
+    const yaml = fs.readFileSync(path.join(EXAMPLE_AGENTS_DIR, file), 'utf8');
+    const { agent } = checkAgentYaml(yaml);
+    if (installed.has(agent.metadata.name)) continue;
+    const bindings: Record<string, ConnectionBinding> = {};
+    for (const [name, connection] of Object.entries(agent.spec.connections ?? {})) {
+      if (connection.type === 'shopify') bindings[name] = { brandId: brand.id };
+      if (connection.type === 'tiktok') bindings[name] = { creatorId: creator.id };
+    }
+    await useCases.agents.create(access, { yaml, bindings });
+  }
 }

@@ -1,6 +1,7 @@
 import { Accounts } from './accounts';
 import { AgentConfigurations } from './agents/agent-configurations';
 import { AgentRuns } from './agents/agent-runs';
+import { ChatCommands } from './agents/chat-commands';
 import { RunExecutor } from './agents/run-executor';
 import { ApiTokens } from './api-tokens';
 import { Canvas } from './canvas';
@@ -30,6 +31,7 @@ export interface UseCases {
   vectors: Vectors;
   agents: AgentConfigurations;
   runs: AgentRuns;
+  chatCommands: ChatCommands;
   /** Executes queued runs (started by startServer once it listens). */
   runExecutor: RunExecutor;
 }
@@ -42,6 +44,7 @@ export function createUseCases(ctx: AppContext): UseCases {
   const runs = new AgentRuns(ctx);
   const runExecutor = new RunExecutor(ctx, profiles);
   runs.attach(runExecutor);
+  const chat = new Chat(ctx, notifications);
   return {
     ctx,
     access,
@@ -49,7 +52,7 @@ export function createUseCases(ctx: AppContext): UseCases {
     workspaces: new Workspaces(ctx, access, apiTokens),
     profiles,
     canvas: new Canvas(ctx),
-    chat: new Chat(ctx, notifications),
+    chat,
     notifications,
     prompts: new Prompts(ctx),
     apiTokens,
@@ -57,6 +60,7 @@ export function createUseCases(ctx: AppContext): UseCases {
     vectors: new Vectors(ctx),
     agents: new AgentConfigurations(ctx),
     runs,
+    chatCommands: new ChatCommands(ctx, { access, chat, runs }),
     runExecutor,
   };
 }

@@ -83,5 +83,33 @@ export function runRoutes(useCases: UseCases): RouteDefinition[] {
       response: { status: 200, description: 'The run after the request', schema: z.object({ run: AgentRunSchema }) },
       handler: async ({ auth, params }) => ({ run: await runs.cancel(auth.access!, params.runId) }),
     }),
+    defineRoute({
+      method: 'get',
+      path: '/api/workspaces/:workspaceId/chat/complete',
+      operationId: 'completeChatCommand',
+      summary: 'Autocomplete a chat command: commands, agent names, actions and input keys for the text typed so far',
+      tags: ['chat', 'agents'],
+      policy: { kind: 'workspace', minRole: 'viewer' },
+      params: WorkspaceParams,
+      query: z.object({ text: z.string().max(2000).describe('The message text typed so far, e.g. "/run_agent Sla"') }),
+      example: { query: { text: '/run_agent Sla' } },
+      response: {
+        status: 200,
+        description: 'Suggestions for the word being typed',
+        schema: z.object({
+          suggestions: z.array(
+            z.object({
+              kind: z.enum(['command', 'agent', 'action', 'input']),
+              value: z.string().describe('Text that replaces the word being typed'),
+              label: z.string(),
+              description: z.string(),
+            }),
+          ),
+        }),
+      },
+      handler: async ({ auth, query }) => ({
+        suggestions: await useCases.chatCommands.complete(auth.access!, query.text),
+      }),
+    }),
   ];
 }
