@@ -196,3 +196,47 @@ export interface AgentConfiguration {
   createdAt: string;
   updatedAt: string;
 }
+
+export interface AgentRunStep {
+  step: string | null;
+  node: string;
+  status: 'success' | 'error';
+  startedAt: string;
+  durationMs: number;
+  items: number;
+  error: string | null;
+  usage: { inputTokens?: number; outputTokens?: number; totalTokens?: number } | null;
+}
+
+export interface AgentRun {
+  id: string;
+  workspaceId: string;
+  agentId: string;
+  agentName?: string;
+  revision: number;
+  trigger: { kind: string; payload: unknown };
+  inputs: Record<string, unknown>;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled' | string;
+  output: unknown;
+  error: { code?: string; message: string; step?: string; node?: string; line?: number; col?: number } | null;
+  steps: AgentRunStep[];
+  usage: { totalTokens?: number; estimatedCostUsd: number } | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** Live progress of a run (socket event run:step). */
+export interface RunProgress {
+  runId: string;
+  agentId: string;
+  agentName: string;
+  node: string;
+  step: string | null;
+  phase: 'start' | 'end';
+  status: 'running' | 'success' | 'error';
+  index: number;
+  total: number;
+  elapsedMs: number;
+  error?: string;
+}

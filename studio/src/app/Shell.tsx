@@ -12,6 +12,10 @@ import { TopBar } from './TopBar';
 import { WorkspaceProvider } from './workspace-context';
 
 const MembersScreen = lazy(() => import('../screens/MembersScreen'));
+const AgentShelf = lazy(() => import('../agents/AgentShelf'));
+const RunsScreen = lazy(() => import('../agents/RunsScreen'));
+const ConnectionsScreen = lazy(() => import('../screens/ConnectionsScreen'));
+const MarketplaceScreen = lazy(() => import('../screens/MarketplaceScreen'));
 const NotificationsScreen = lazy(() => import('../notifications/NotificationsScreen'));
 const CommandPalette = lazy(() => import('../palette/CommandPalette').then((m) => ({ default: m.CommandPalette })));
 const CanvasScreen = lazy(() => import('../canvas/CanvasScreen').then((m) => ({ default: m.CanvasScreen })));
@@ -143,6 +147,14 @@ function Screen({ route }: { route: Route }) {
       return <CanvasScreen key={route.pageId} pageId={route.pageId} />;
     case 'notifications':
       return <NotificationsScreen />;
+    case 'agents':
+      return <AgentShelf />;
+    case 'runs':
+      return <RunsScreen key={route.runId ?? 'all'} runId={route.runId} />;
+    case 'connections':
+      return <ConnectionsScreen />;
+    case 'marketplace':
+      return <MarketplaceScreen />;
     case 'channel':
       return <ChatView key={route.channelId} channelId={route.channelId} />;
     default:

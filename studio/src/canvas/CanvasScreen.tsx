@@ -7,6 +7,7 @@ import { navigate, paths } from '../router';
 import { BlockFrame, type Conflict } from './BlockFrame';
 import { DEFAULT_SIZES, nextSlot } from './blocks';
 import { AGENT_DRAG_TYPE, type AgentDrop } from './agent-drop';
+import { AgentPicker } from './AgentPicker';
 
 const NEW_CONTENT: Record<'text' | 'heading' | 'checklist', unknown> = {
   text: { text: '' },
@@ -26,7 +27,7 @@ export interface CanvasApi {
  * title, order and archive. Changes by others arrive live (page room); every write carries the version it started
  * from, and a conflict is shown on the block with the other person's text, never dropped silently.
  */
-export function CanvasScreen({ pageId, onAgentDrop }: { pageId: string; onAgentDrop?: (drop: AgentDrop) => void }) {
+export function CanvasScreen({ pageId }: { pageId: string }) {
   const { workspace, pages, reloadPages } = useWorkspace();
   const w = workspace.id;
   const canEdit = workspace.role !== 'viewer';
@@ -178,6 +179,31 @@ export function CanvasScreen({ pageId, onAgentDrop }: { pageId: string; onAgentD
     }
   }
 
+  async function addAgentBlock(drop: AgentDrop) {
+    setNotice(null);
+    try {
+      const slug =
+        drop.name
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-')
+          .replace(/^-|-$/g, '') || 'agent';
+      const taken = new Set([...blocksRef.current.values()].map((b) => b.key));
+      let key = slug;
+      for (let n = 2; taken.has(key); n++) key = `${slug}-${n}`;
+      const body = await api.post<{ block: Block }>(`/api/workspaces/${w}/pages/${pageId}/blocks`, {
+        type: 'agent_snippet',
+        key,
+        agentConfigId: drop.agentId,
+        content: { title: drop.name },
+        position: { x: Math.round(drop.position.x / 10) * 10, y: Math.round(drop.position.y / 10) * 10 },
+        size: DEFAULT_SIZES.agent_snippet,
+      });
+      put(body.block);
+    } catch (e) {
+      setNotice(describeError(e));
+    }
+  }
+
   async function updatePage(fields: Partial<Pick<Page, 'title' | 'position' | 'archived'>>) {
     try {
       const body = await api.patch<{ page: Page }>(`/api/workspaces/${w}/pages/${pageId}`, fields);
@@ -284,7 +310,16 @@ export function CanvasScreen({ pageId, onAgentDrop }: { pageId: string; onAgentD
           <button type="button" onClick={() => void addBlock('checklist')}>
             + Checklist
           </button>
-          <span className="hint">Drag an agent from the Agent Shelf onto the page to add its snippet.</span>
+          <AgentPicker
+            workspaceId={w}
+            onPick={(agent) =>
+              void addAgentBlock({
+                agentId: agent.id,
+                name: agent.name,
+                position: nextSlot([...blocksRef.current.values()]),
+              })
+            }
+          />
         </div>
       )}
       {notice && (
@@ -307,10 +342,10 @@ export function CanvasScreen({ pageId, onAgentDrop }: { pageId: string; onAgentD
         }}
         onDrop={(e) => {
           const raw = e.dataTransfer.getData(AGENT_DRAG_TYPE);
-          if (!raw || !onAgentDrop) return;
+          if (!raw) return;
           e.preventDefault();
           const rect = e.currentTarget.getBoundingClientRect();
-          onAgentDrop({
+          void addAgentBlock({
             ...(JSON.parse(raw) as Omit<AgentDrop, 'position'>),
             position: {
               x: Math.max(0, Math.round(e.clientX - rect.left)),

@@ -1,0 +1,204 @@
+import { useState, type FormEvent } from 'react';
+import { api, describeError } from '../api/client';
+import type { Brand, CredentialStatus, Creator } from '../api/types';
+import { useWorkspace } from '../app/workspace-context';
+import { useCapabilities } from '../capabilities';
+import { useLoad } from '../hooks';
+
+function status(c: CredentialStatus): { label: 'connected' | 'expired' | 'not connected'; className: string } {
+  if (!c.connected) return { label: 'not connected', className: 'status' };
+  if (c.expiresAt && Date.parse(c.expiresAt) < Date.now())
+    return { label: 'expired', className: 'status status-failed' };
+  return { label: 'connected', className: 'status status-succeeded' };
+}
+
+/**
+ * Brands (Shopify stores) and creators (TikTok accounts) of the workspace with their connection status; add,
+ * disconnect (forget the stored tokens) and remove. Connecting through OAuth appears when the server offers it.
+ */
+export default function ConnectionsScreen() {
+  const { workspace } = useWorkspace();
+  const w = workspace.id;
+  const isAdmin = workspace.role === 'owner' || workspace.role === 'admin';
+  const caps = useCapabilities();
+  const data = useLoad(async () => {
+    const [brands, creators] = await Promise.all([
+      api.get<{ brands: Brand[] }>(`/api/workspaces/${w}/brands`),
+      api.get<{ creators: Creator[] }>(`/api/workspaces/${w}/creators`),
+    ]);
+    return { brands: brands.brands, creators: creators.creators };
+  }, [w]);
+  const [error, setError] = useState<string | null>(null);
+  const [brand, setBrand] = useState({ name: '', shopDomain: '' });
+  const [creator, setCreator] = useState({ name: '', handle: '' });
+
+  async function act(run: () => Promise<unknown>) {
+    setError(null);
+    try {
+      await run();
+      data.reload();
+    } catch (e) {
+      setError(describeError(e));
+    }
+  }
+
+  function addBrand(event: FormEvent) {
+    event.preventDefault();
+    void act(async () => {
+      await api.post(`/api/workspaces/${w}/brands`, { name: brand.name, shopDomain: brand.shopDomain || null });
+      setBrand({ name: '', shopDomain: '' });
+    });
+  }
+  function addCreator(event: FormEvent) {
+    event.preventDefault();
+    void act(async () => {
+      await api.post(`/api/workspaces/${w}/creators`, { name: creator.name, handle: creator.handle || null });
+      setCreator({ name: '', handle: '' });
+    });
+  }
+
+  const row = (kind: 'brands' | 'creators', item: Brand | Creator, detail: string | null) => {
+    const s = status(item.credentials);
+    return (
+      <tr key={item.id}>
+        <td>{item.name}</td>
+        <td>{detail ?? '—'}</td>
+        <td>
+          <span className={s.className}>{s.label}</span>
+          {item.credentials.scopes.length > 0 && <span className="hint"> {item.credentials.scopes.join(', ')}</span>}
+        </td>
+        <td>
+          {isAdmin && item.credentials.connected && (
+            <button
+              type="button"
+              onClick={() => void act(() => api.delete(`/api/workspaces/${w}/${kind}/${item.id}/credentials`))}
+            >
+              Disconnect {item.name}
+            </button>
+          )}{' '}
+          {isAdmin && (
+            <button
+              type="button"
+              className="danger"
+              onClick={() => void act(() => api.delete(`/api/workspaces/${w}/${kind}/${item.id}`))}
+            >
+              Remove {item.name}
+            </button>
+          )}
+        </td>
+      </tr>
+    );
+  };
+
+  return (
+    <section aria-labelledby="connections-title">
+      <h1 id="connections-title">Connections</h1>
+      <p className="hint">Shopify stores (brands) and TikTok accounts (creators) your agents use.</p>
+      {caps && !caps.connectionsOAuth && (
+        <p className="note" role="note">
+          Connecting an account through its OAuth screen is not offered by this server yet: add the store or creator
+          here, and agents can use the server's sandbox emulators until then.
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {data.state === 'loading' && <p role="status">Loading connections…</p>}
+      {data.state === 'error' && (
+        <p role="alert" className="error">
+          {data.error}
+        </p>
+      )}
+      {data.state === 'ready' && (
+        <>
+          <h2>Shopify stores</h2>
+          {data.data.brands.length === 0 ? (
+            <p className="empty">No store yet.</p>
+          ) : (
+            <table className="data-table">
+              <caption className="visually-hidden">Shopify stores</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Brand</th>
+                  <th scope="col">Store domain</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>{data.data.brands.map((b) => row('brands', b, b.shopDomain))}</tbody>
+            </table>
+          )}
+          {isAdmin && (
+            <form className="inline-form" onSubmit={addBrand} aria-labelledby="add-brand">
+              <h3 id="add-brand">Add a Shopify store</h3>
+              <label>
+                Brand name
+                <input
+                  required
+                  maxLength={100}
+                  value={brand.name}
+                  onChange={(e) => setBrand({ ...brand, name: e.target.value })}
+                />
+              </label>
+              <label>
+                Store domain (optional)
+                <input
+                  placeholder="my-test-store.myshopify.com"
+                  value={brand.shopDomain}
+                  onChange={(e) => setBrand({ ...brand, shopDomain: e.target.value })}
+                />
+              </label>
+              <button type="submit" className="primary">
+                Add store
+              </button>
+            </form>
+          )}
+          <h2>TikTok creators</h2>
+          {data.data.creators.length === 0 ? (
+            <p className="empty">No creator yet.</p>
+          ) : (
+            <table className="data-table">
+              <caption className="visually-hidden">TikTok creators</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Creator</th>
+                  <th scope="col">Handle</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>{data.data.creators.map((c) => row('creators', c, c.handle ? `@${c.handle}` : null))}</tbody>
+            </table>
+          )}
+          {isAdmin && (
+            <form className="inline-form" onSubmit={addCreator} aria-labelledby="add-creator">
+              <h3 id="add-creator">Add a TikTok creator</h3>
+              <label>
+                Creator name
+                <input
+                  required
+                  maxLength={100}
+                  value={creator.name}
+                  onChange={(e) => setCreator({ ...creator, name: e.target.value })}
+                />
+              </label>
+              <label>
+                Handle (optional)
+                <input
+                  placeholder="@my.test.creator"
+                  value={creator.handle}
+                  onChange={(e) => setCreator({ ...creator, handle: e.target.value })}
+                />
+              </label>
+              <button type="submit" className="primary">
+                Add creator
+              </button>
+            </form>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
