@@ -33,7 +33,8 @@ module.exports = {
       transform: { '^.+\\.tsx?$': swc },
       moduleNameMapper,
       testMatch: ['<rootDir>/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+      // *.n8n.test.ts need a real n8n server: `npm run test:n8n` runs them (jest.n8n.config.js).
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.n8n\\.test\\.ts$'],
       // Every test file: loopback-only network (no test reaches the internet) and a scratch folder for n8n.
       setupFiles: [path.join(__dirname, 'nodes', 'test-support', 'jest-setup.ts')],
       // The studio's tests drive Chromium against the real server (studio/e2e); its app code has no Node tests.

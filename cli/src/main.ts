@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { compileCommand, decompileCommand, graphCommand } from './commands/compile';
 import { initCommand } from './commands/init';
+import { deployCommand, pullCommand, undeployCommand, type DeployOptions } from './commands/n8n';
 import { runCommand, type RunOptions } from './commands/run';
 import { sandboxServeCommand, serveCommand } from './commands/serve';
 import { schemaCommand } from './commands/schema';
@@ -105,6 +106,56 @@ Without --sandbox, connections use real accounts from the environment:
     )
     .action(async (file: string, options: RunOptions) => {
       exitCode = await runCommand(file, options, io);
+    });
+
+  const n8nOptions = (command: Command) =>
+    command
+      .option('--n8n-url <url>', 'the n8n server, e.g. http://127.0.0.1:5678 (or N8N_URL)')
+      .option('--n8n-api-key <key>', 'an n8n API key (or N8N_API_KEY)');
+
+  n8nOptions(
+    program
+      .command('deploy')
+      .description("Compile an agent and create or update its workflow on an n8n server (n8n's public API).")
+      .argument('<agent>', 'agent YAML file'),
+  )
+    .option('--activate', 'activate the workflow (triggers start receiving events)', false)
+    .option('--sandbox', "bind connections to the sandbox emulators of --server (the server's /sandbox)", false)
+    .option('--server <url>', 'the IONFLUX server for canvas, chat and notification steps (or IONFLUX_URL)')
+    .option('--token <token>', 'a workspace API token of that server (or IONFLUX_API_TOKEN)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText(
+      'after',
+      `
+Credentials are linked by name when n8n has them (named as the agent's connections), else created from the
+environment (the variables of ionflux run --help) or, with --sandbox, for the sandbox emulators. Deploying again
+updates the same workflow (found by the agent's name); an unchanged agent is left as is.`,
+    )
+    .action(async (file: string, options: DeployOptions) => {
+      exitCode = await deployCommand(file, options, io);
+    });
+
+  n8nOptions(
+    program
+      .command('undeploy')
+      .description("Remove an agent's workflow from an n8n server.")
+      .argument('<agent>', 'agent YAML file or agent name'),
+  ).action(async (agent: string, options: DeployOptions) => {
+    exitCode = await undeployCommand(agent, options, io);
+  });
+
+  n8nOptions(
+    program
+      .command('pull')
+      .description(
+        'Read a workflow back from n8n as agent YAML; with a file, apply the changes onto it and show the diff.',
+      )
+      .argument('<workflow>', 'n8n workflow id')
+      .argument('[agent]', 'the local agent YAML file to update (comments and formatting kept)'),
+  )
+    .option('--dry-run', 'show the diff without writing the file', false)
+    .action(async (workflow: string, file: string | undefined, options: DeployOptions & { dryRun?: boolean }) => {
+      exitCode = await pullCommand(workflow, file, options, io);
     });
 
   program

@@ -1,3 +1,4 @@
+import { compileAgent } from './compile';
 import { closestMatch, getAction, parseTemplate, stepKind, type DocumentPath, type Expression } from '@ionflux/dsl';
 import {
   Document,
@@ -181,6 +182,11 @@ class Editor {
 
   get text(): string {
     return this.parsed.text;
+  }
+
+  /** Goes back to an earlier text (an edit that turned out not to be needed). */
+  reset(text: string): void {
+    this.parsed = parse(text);
   }
 
   private splice(start: number, end: number, insert: string): void {
@@ -546,4 +552,159 @@ export function applyGraphEdits(text: string, edits: GraphEdit[]): string {
   const editor = new Editor(text);
   for (const edit of edits) editor.apply(edit);
   return editor.text;
+}
+
+const NESTED_STEP_KEYS = new Set(['then', 'else', 'steps', 'default', 'cases']);
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value as Obj)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
+  return value;
+}
+
+const isPlainObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Where a step sits: its container (parent step and branch, or a handler) and its index there. */
+function containerOf(path: DocumentPath, value: unknown): StepContainer & { index: number } {
+  const index = path[path.length - 1] as number;
+  const list = path.slice(0, -1);
+  if (list.length === 2 && list[0] === 'spec' && list[1] === 'steps') return { index };
+  if (list.length === 3 && list[0] === 'spec' && list[1] === 'handlers')
+    return { parent: `handler:${String(list[2])}`, index };
+  let parentPath: DocumentPath;
+  let branch: string;
+  if (list[list.length - 2] === 'cases') {
+    parentPath = list.slice(0, -2);
+    branch = `case:${String(list[list.length - 1])}`;
+  } else {
+    parentPath = list.slice(0, -1);
+    branch = String(list[list.length - 1]);
+  }
+  let parent: unknown = value;
+  for (const key of parentPath) parent = (parent as Obj)[key as string];
+  return { parent: String((parent as Obj).id), branch, index };
+}
+
+/** What an agent text compiles to, as its content hash (undefined when it does not compile). */
+function agentHash(text: string): string | undefined {
+  return compileAgent(text).workflow?.meta.ionflux.hash;
+}
+
+/**
+ * Applies a whole new version of an agent (decompiled from a workflow edited in n8n, say) onto its YAML text with
+ * the text-preserving edits: steps are matched by id and only what changed is rewritten (parameters, fields,
+ * added, removed and moved steps; other sections key by key), so comments and formatting of the rest stay.
+ * `preserved` is false when the edits could not reproduce the new agent exactly and the text was rewritten whole.
+ *
+ * @example
+ * const { text } = mergeAgentText(readFileSync('agent.yaml', 'utf8'), decompileWorkflow(pulled).agent);
+ */
+export function mergeAgentText(
+  text: string,
+  next: Obj,
+  render: (agent: Obj) => string,
+): {
+  text: string;
+  preserved: boolean;
+} {
+  try {
+    const editor = new Editor(text);
+    const editorValue = () => (editor as unknown as { parsed: Parsed }).parsed.value as Obj;
+    // The decompiler writes agents in a normal form (defaults filled in, a display name equal to the default title
+    // left out): a difference that does not change what the agent compiles to is not an edit, and is skipped.
+    const setValue = (path: DocumentPath, value: unknown) => {
+      const before = editor.text;
+      editor.setValue(path, value);
+      if (agentHash(editor.text) === agentHash(before)) editor.reset(before);
+    };
+    const nextPaths = stepPaths(next);
+    const valueAt = (root: unknown, path: DocumentPath) =>
+      path.reduce<unknown>((v, k) => (v as Obj | undefined)?.[k as string], root);
+
+    // Removed steps (a step inside a removed one goes with it).
+    for (const id of [...stepPaths(editorValue()).keys()])
+      if (!nextPaths.has(id) && stepPaths(editorValue()).has(id)) editor.removeStep(id);
+
+    // Changed fields and parameters of steps in both.
+    for (const [id, nextPath] of nextPaths) {
+      const currentPath = stepPaths(editorValue()).get(id);
+      if (!currentPath) continue;
+      const current = valueAt(editorValue(), currentPath) as Obj;
+      const wanted = valueAt(next, nextPath) as Obj;
+      for (const key of new Set([...Object.keys(current), ...Object.keys(wanted)])) {
+        if (NESTED_STEP_KEYS.has(key) || key === 'id' || sameValue(current[key], wanted[key])) continue;
+        if (key === 'with' && isPlainObject(current.with) && isPlainObject(wanted.with)) {
+          for (const name of new Set([...Object.keys(current.with), ...Object.keys(wanted.with)]))
+            if (!sameValue(current.with[name], wanted.with[name]))
+              setValue([...currentPath, 'with', name], wanted.with[name]);
+        } else {
+          setValue([...currentPath, key], wanted[key]);
+        }
+      }
+    }
+
+    // New handlers, then new steps in document order (a new step brings its nested steps along).
+    const nextHandlers = ((next.spec as Obj | undefined)?.handlers ?? {}) as Obj;
+    for (const [name, steps] of Object.entries(nextHandlers)) {
+      const handlers = (editorValue().spec as Obj).handlers as Obj | undefined;
+      if (!handlers?.[name]) {
+        if (handlers) setValue(['spec', 'handlers', name], steps);
+        else setValue(['spec', 'handlers'], { [name]: steps });
+      }
+    }
+    for (const [id, nextPath] of nextPaths) {
+      if (stepPaths(editorValue()).has(id)) continue;
+      const { index, ...container } = containerOf(nextPath, next);
+      if (
+        container.parent &&
+        !container.parent.startsWith('handler:') &&
+        !stepPaths(editorValue()).has(container.parent)
+      )
+        continue;
+      editor.apply({ type: 'addStep', step: valueAt(next, nextPath) as Obj, index, ...container });
+    }
+
+    // Order: move steps whose place differs.
+    for (const [id, nextPath] of nextPaths) {
+      const { index, ...container } = containerOf(nextPath, next);
+      const currentPath = stepPaths(editorValue()).get(id)!;
+      const current = containerOf(currentPath, editorValue());
+      if (current.parent !== container.parent || current.branch !== container.branch || current.index !== index)
+        editor.apply({ type: 'moveStep', id, index, ...container });
+    }
+
+    // Everything outside steps, key by key.
+    const mergeValue = (path: DocumentPath, wanted: unknown) => {
+      const current = valueAt(editorValue(), path);
+      if (sameValue(current, wanted)) return;
+      if (isPlainObject(current) && isPlainObject(wanted) && Object.keys(current).length > 0) {
+        for (const key of new Set([...Object.keys(current), ...Object.keys(wanted)])) {
+          if (path.length === 1 && path[0] === 'spec' && (key === 'steps' || key === 'handlers')) continue;
+          mergeValue([...path, key], wanted[key]);
+        }
+        return;
+      }
+      setValue(path, wanted);
+    };
+    for (const key of new Set([...Object.keys(editorValue()), ...Object.keys(next)])) mergeValue([key], next[key]);
+    // Removed handlers.
+    const handlers = ((editorValue().spec as Obj).handlers ?? {}) as Obj;
+    for (const name of Object.keys(handlers))
+      if (!(name in nextHandlers)) setValue(['spec', 'handlers', name], undefined);
+
+    if (agentHash(editor.text) === agentHash(render(next))) return { text: editor.text, preserved: true };
+  } catch (error) {
+    if (!(error instanceof GraphEditError)) throw error;
+  }
+  return { text: render(next), preserved: false };
 }

@@ -16,6 +16,7 @@ export { agentToYaml, decompileWorkflow, type DecompileDiagnostic, type Decompil
 export { liftExpression, liftParameter, UnsupportedExpression } from './lift';
 export {
   applyGraphEdits,
+  mergeAgentText,
   GraphEditError,
   renameReferences,
   stepPaths,

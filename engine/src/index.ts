@@ -24,3 +24,17 @@ export {
   SANDBOX_ACCOUNTS,
   type CredentialTable,
 } from './sandbox-credentials';
+export { N8nApi, N8nApiError, type N8nExecutionRecord, type N8nWorkflowRecord } from './remote/n8n-api';
+export { N8nSession } from './remote/n8n-session';
+export {
+  credentialReferences,
+  deployWorkflow,
+  DeployError,
+  findAgentWorkflow,
+  ionfluxCredentialId,
+  triggerUrls,
+  undeployAgent,
+  type DeployResult,
+} from './remote/deploy';
+export { agentRunFromExecution } from './remote/execution';
+export { n8nInstallDir, n8nInstalled, N8N_VERSION, startN8nServer, type N8nServer } from './testing/n8n-server';
