@@ -8,7 +8,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-interface MoneyBag {
+export interface MoneyBag {
   shopMoney: { amount: string; currencyCode?: string };
 }
 

@@ -14,6 +14,7 @@ export const PERIODS = [
   'last_7_days',
   'last_30_days',
   'last_90_days',
+  'last_365_days',
   'month_to_date',
   'last_month',
   'year_to_date',
@@ -203,7 +204,8 @@ export function resolvePeriod({
       break;
     case 'last_7_days':
     case 'last_30_days':
-    case 'last_90_days': {
+    case 'last_90_days':
+    case 'last_365_days': {
       const n = Number(/\d+/.exec(period)![0]);
       start = startOf(addDays(today, -n));
       end = startOf(today);

@@ -33,6 +33,8 @@ export interface TestSandbox {
     retryAfter?: number;
   }): Promise<void>;
   pendingFaults(): Promise<unknown[]>;
+  /** An access token granted only `scopes`, through the sandbox app's OAuth authorization code grant. */
+  shopifyTokenWithScopes(scopes: string[]): Promise<string>;
   clearFaults(): Promise<void>;
   close(): Promise<void>;
 }
@@ -103,6 +105,27 @@ export async function startTestSandbox(options: SandboxServerOptions = {}): Prom
     },
     async pendingFaults() {
       return ((await (await fetch(`${url}/sandbox/control/faults`)).json()) as { faults: unknown[] }).faults;
+    },
+    async shopifyTokenWithScopes(scopes) {
+      const authorize = new URL(`${url}/sandbox/shopify/admin/oauth/authorize`);
+      authorize.searchParams.set('client_id', SANDBOX_CREDENTIALS.shopify.clientId);
+      authorize.searchParams.set('scope', scopes.join(','));
+      authorize.searchParams.set('redirect_uri', 'http://127.0.0.1:5678/callback');
+      const redirect = await fetch(authorize, { redirect: 'manual' });
+      const code = new URL(redirect.headers.get('location') ?? '').searchParams.get('code');
+      if (!code) throw new Error(`authorize did not redirect with a code: ${redirect.status}`);
+      const response = await fetch(`${url}/sandbox/shopify/admin/oauth/access_token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          client_id: SANDBOX_CREDENTIALS.shopify.clientId,
+          client_secret: SANDBOX_CREDENTIALS.shopify.clientSecret,
+          code,
+        }),
+      });
+      const body = (await response.json()) as { access_token?: string };
+      if (!body.access_token) throw new Error(`no access token: ${JSON.stringify(body)}`);
+      return body.access_token;
     },
     async clearFaults() {
       await fetch(`${url}/sandbox/control/faults`, { method: 'DELETE' });

@@ -38,6 +38,10 @@ export async function startSandboxServer(options: SandboxServerOptions = {}): Pr
     const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
     s.once('error', reject);
   });
+  // Generating a year of orders (or 200 000) blocks a request for seconds. With Node's 5 s keep-alive, an idle socket
+  // of the same client can time out during such a block and be closed just as the client reuses it (ECONNRESET):
+  // the server keeps idle sockets longer than clients do, so clients retire them first.
+  server.keepAliveTimeout = 65_000;
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {

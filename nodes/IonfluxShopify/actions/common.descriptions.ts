@@ -7,6 +7,7 @@ const PERIOD_NAMES: Record<(typeof PERIODS)[number], string> = {
   last_7_days: 'Last 7 Days',
   last_30_days: 'Last 30 Days',
   last_90_days: 'Last 90 Days',
+  last_365_days: 'Last 365 Days',
   month_to_date: 'Month to Date',
   last_month: 'Last Month',
   year_to_date: 'Year to Date',

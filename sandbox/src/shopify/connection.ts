@@ -63,6 +63,16 @@ function compareKeys(a: { value: SortValue; id: number }, b: { value: SortValue;
   return a.id - b.id;
 }
 
+/** The sort value an `after`/`before` cursor holds, or null when it is not a cursor of ours (paginate reports that). */
+export function cursorSortValue(cursor: string | null | undefined): SortValue | null {
+  if (!cursor) return null;
+  try {
+    return decodeCursor(cursor, 'after').value;
+  } catch {
+    return null;
+  }
+}
+
 /** Checks first/last the way Shopify does before any data is read. */
 export function validateConnectionArgs(args: ConnectionArgs): void {
   const { first, last } = args;

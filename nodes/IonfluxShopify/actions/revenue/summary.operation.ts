@@ -1,11 +1,23 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import { forOperation } from '../../../shared/operation';
 import type { OperationMeta } from '../../../shared/operation';
 import { readString } from '../../../shared/parameters';
-import { cents, pageSizeFor, toAmount } from '../../normalize';
-import { createdAtQuery, localDateOf, isoDate, PERIODS } from '../../periods';
+import { pageSizeFor, toAmount } from '../../normalize';
+import type { GraphqlShop } from '../../normalize';
+import { PERIODS } from '../../periods';
 import type { PeriodName } from '../../periods';
-import { fetchShop, periodOf } from '../../queries';
+import { periodOf } from '../../queries';
+import {
+  SALES_ORDERS_PAGE_COST,
+  ShopifyqlParseError,
+  isWholeDays,
+  netSalesOf,
+  salesFromOrders,
+  salesFromShopifyql,
+  totalSalesOf,
+} from '../../sales';
+import type { SalesFigures } from '../../sales';
 import { ShopifyGraphql } from '../../transport';
 import { periodProperties } from '../common.descriptions';
 
@@ -13,74 +25,70 @@ export const meta: OperationMeta = { action: 'shopify.revenue.summary', effect: 
 
 export const description: INodeProperties[] = forOperation('revenue', 'summary', periodProperties);
 
-/** Cost per order: 1 + 2 money bags x 2 = 5, so 199 orders a page. */
-const REVENUE_ORDERS_QUERY = `query IonfluxRevenueOrders($first: Int!, $after: String, $query: String) {
-  orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
-    nodes { createdAt cancelledAt totalPriceSet { shopMoney { amount currencyCode } } totalRefundedSet { shopMoney { amount } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-const REVENUE_NODE_COST = 5;
-
-interface RevenueOrder {
-  createdAt: string;
-  cancelledAt: string | null;
-  totalPriceSet: { shopMoney: { amount: string; currencyCode: string } };
-  totalRefundedSet: { shopMoney: { amount: string } };
-}
+/** The shop and the scopes the connection was granted (read_reports decides the source). */
+const SHOP_AND_SCOPES_QUERY =
+  'query IonfluxShopAndScopes { shop { ianaTimezone currencyCode myshopifyDomain } currentAppInstallation { accessScopes { handle } } }';
 
 /**
- * Gross sales (sum of `totalPriceSet` in shop money) and count of the non-cancelled orders created in the period,
- * average order value, refunds on those orders, net (gross - refunded) and a daily series with every day of the
- * period (days in the store's time zone).
+ * Sales of a period in Shopify's definitions (gross sales, discounts, returns, net sales, shipping, taxes, total
+ * sales, orders; see the node README), with a daily series in the shop's time zone. Uses ShopifyQL when the
+ * connection has `read_reports` and the period is whole days, and pages through the orders otherwise; `source` says
+ * which.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
   const period = (readString(this, 'period', itemIndex, { oneOf: PERIODS }) ?? 'last_7_days') as PeriodName;
   const from = readString(this, 'from', itemIndex);
   const to = readString(this, 'to', itemIndex);
   const shopify = await ShopifyGraphql.forItem(this, itemIndex);
-  const shop = await fetchShop(shopify);
+  const { data } = await shopify.query<{
+    shop: GraphqlShop;
+    currentAppInstallation: { accessScopes: { handle: string }[] } | null;
+  }>(SHOP_AND_SCOPES_QUERY);
+  const shop = data.shop;
+  const scopes = new Set((data.currentAppInstallation?.accessScopes ?? []).map((s) => s.handle));
   const range = periodOf(this, itemIndex, {
     period,
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
     timeZone: shop.ianaTimezone,
   });
-  const orders = await shopify.paginate<
-    { orders: { nodes: RevenueOrder[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } },
-    RevenueOrder
-  >({
-    query: REVENUE_ORDERS_QUERY,
-    variables: { query: createdAtQuery(range) },
-    connection: (data) => data.orders,
-    pageSize: pageSizeFor(REVENUE_NODE_COST),
-    limit: Number.MAX_SAFE_INTEGER,
-  });
-  const daily = new Map(range.days.map((day) => [day, { total: 0, orders: 0 }]));
-  let total = 0;
-  let refunded = 0;
-  let count = 0;
-  for (const order of orders) {
-    if (order.cancelledAt !== null) continue;
-    const amount = cents(order.totalPriceSet);
-    total += amount;
-    refunded += cents(order.totalRefundedSet);
-    count++;
-    const day = daily.get(isoDate(localDateOf(Date.parse(order.createdAt), range.timeZone)));
-    if (day) {
-      day.total += amount;
-      day.orders++;
-    }
+  let figures: SalesFigures;
+  try {
+    figures =
+      scopes.has('read_reports') && isWholeDays(range)
+        ? await salesFromShopifyql(shopify, range)
+        : await salesFromOrders(shopify, range, pageSizeFor(SALES_ORDERS_PAGE_COST));
+  } catch (error) {
+    if (error instanceof ShopifyqlParseError)
+      throw new NodeOperationError(this.getNode(), error.message, {
+        itemIndex,
+        description: 'ShopifyQL reference: https://shopify.dev/docs/api/shopifyql',
+      });
+    throw error;
   }
+  const t = figures.totals;
+  const totalSales = totalSalesOf(t);
   return {
-    total: toAmount(total),
-    orders: count,
-    averageOrderValue: count === 0 ? 0 : toAmount(Math.round(total / count)),
-    refunded: toAmount(refunded),
-    net: toAmount(total - refunded),
+    source: figures.source,
+    total: toAmount(totalSales),
+    orders: t.orders,
+    averageOrderValue: t.orders === 0 ? 0 : toAmount(Math.round((t.grossSales - t.discounts) / t.orders)),
+    grossSales: toAmount(t.grossSales),
+    discounts: toAmount(t.discounts),
+    refunded: toAmount(t.returns),
+    net: toAmount(netSalesOf(t)),
+    shipping: toAmount(t.shippingCharges),
+    taxes: toAmount(t.taxes),
     currency: shop.currencyCode,
     from: range.fromIso,
     to: range.toIso,
-    daily: [...daily.entries()].map(([date, d]) => ({ date, total: toAmount(d.total), orders: d.orders })),
+    daily: figures.daily.map(({ date, totals }) => ({
+      date,
+      total: toAmount(totalSalesOf(totals)),
+      net: toAmount(netSalesOf(totals)),
+      orders: totals.orders,
+    })),
+    apiCalls: figures.calls + 1,
+    costPoints: figures.costPoints,
   };
 }
