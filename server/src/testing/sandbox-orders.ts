@@ -1,19 +1,18 @@
 import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
 
 /**
- * The sandbox store's orders created in [from, to), summed straight from its Admin GraphQL API (an independent
- * source for what revenue agents report): total and refunded in the shop's money, and the count, cancelled orders
- * left out.
+ * The sandbox store's sales of the days of [from, to) in Shopify's definitions (what revenue agents report), from the
+ * sandbox's own shopifyqlQuery (checked against its raw orders in sandbox/src/shopify/shopifyql.test.ts): total
+ * sales, returns, and the orders placed (cancelled ones included). `from` and `to` are midnights of the shop's zone,
+ * as the revenue summary reports them (`2026-11-01T00:00:00+00:00`).
  */
 export async function sandboxOrderTotals(
   baseUrl: string,
   from: string,
   to: string,
 ): Promise<{ total: number; count: number; refunded: number }> {
-  let after: string | null = null;
-  let total = 0;
-  let refunded = 0;
-  let count = 0;
+  const lastDay = new Date(Date.parse(to) - 86_400_000 + zoneOffsetMs(to)).toISOString().slice(0, 10);
+  const query = `FROM sales SHOW total_sales, orders, returns SINCE ${from.slice(0, 10)} UNTIL ${lastDay}`;
   for (;;) {
     const response = await fetch(`${baseUrl}/sandbox/shopify/admin/api/2025-10/graphql.json`, {
       method: 'POST',
@@ -22,22 +21,13 @@ export async function sandboxOrderTotals(
         'X-Shopify-Access-Token': SANDBOX_CREDENTIALS.shopify.accessToken,
       },
       body: JSON.stringify({
-        query: `query($after: String, $q: String) { orders(first: 100, after: $after, query: $q) {
-          nodes { cancelledAt totalPriceSet { shopMoney { amount } } totalRefundedSet { shopMoney { amount } } }
-          pageInfo { hasNextPage endCursor } } }`,
-        variables: { after, q: `created_at:>='${from}' created_at:<'${to}' status:any` },
+        query: 'query($q: String!) { shopifyqlQuery(query: $q) { parseErrors tableData { rows } } }',
+        variables: { q: query },
       }),
     });
     const body = (await response.json()) as {
       data?: {
-        orders: {
-          nodes: {
-            cancelledAt: string | null;
-            totalPriceSet: { shopMoney: { amount: string } };
-            totalRefundedSet: { shopMoney: { amount: string } };
-          }[];
-          pageInfo: { hasNextPage: boolean; endCursor: string };
-        };
+        shopifyqlQuery: { parseErrors: string[]; tableData: { rows: Record<string, string | number>[] } | null };
       };
       errors?: { extensions?: { code?: string } }[];
     };
@@ -45,15 +35,16 @@ export async function sandboxOrderTotals(
       await new Promise((resolve) => setTimeout(resolve, 1000)); // an agent just used the store's query budget
       continue;
     }
-    if (!body.data) throw new Error(`sandbox GraphQL error: ${JSON.stringify(body.errors)}`);
-    for (const order of body.data.orders.nodes) {
-      if (order.cancelledAt) continue;
-      count++;
-      total += Math.round(Number(order.totalPriceSet.shopMoney.amount) * 100);
-      refunded += Math.round(Number(order.totalRefundedSet.shopMoney.amount) * 100);
-    }
-    if (!body.data.orders.pageInfo.hasNextPage) break;
-    after = body.data.orders.pageInfo.endCursor;
+    const table = body.data?.shopifyqlQuery.tableData;
+    if (!table) throw new Error(`sandbox ShopifyQL error: ${JSON.stringify(body.errors ?? body.data)}`);
+    const row = table.rows[0]!;
+    return { total: Number(row.total_sales), count: Number(row.orders), refunded: -Number(row.returns) };
   }
-  return { total: total / 100, count, refunded: refunded / 100 };
+}
+
+/** The UTC offset written at the end of an ISO date-time (`-05:00`), in ms. */
+function zoneOffsetMs(iso: string): number {
+  const match = /([+-])(\d{2}):(\d{2})$/.exec(iso);
+  if (!match) return 0;
+  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) * 60_000;
 }
