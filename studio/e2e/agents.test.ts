@@ -122,8 +122,6 @@ describe('studio: connections, agents and their outputs', () => {
     const dropped = blocks[1].position;
     expect(dropped.x).toBeGreaterThanOrEqual(600);
     expect(dropped.y).toBeLessThanOrEqual(100);
-    const hasRuns = h.server.server.routes.some((r) => r.path.endsWith('/agents/:agentId/runs'));
-    if (!hasRuns) await page.getByText("Running agents from the page needs the server's runs API").first().waitFor();
 
     // What agents write through the API (an API token, as n8n does) is rendered by shape. The chart library is
     // fetched only once a revenue output is on screen.
@@ -237,6 +235,25 @@ describe('studio: connections, agents and their outputs', () => {
       .waitFor();
     await h.step(page, 'agent outputs');
 
+    // Run the agent from its snippet against the sandbox store: the snippet shows the run's figures and links it.
+    const patched = await h.server.request('PATCH', `${W}/agents/${agents[0].id}`, {
+      token: ana.token,
+      body: { baseRevision: 2, bindings: { store: { sandbox: true } } },
+    });
+    expect(patched.status).toBe(200);
+    const snippet = page.locator('article.block-agent_snippet').first();
+    await snippet.getByRole('button', { name: 'Run Revenue Tracker Lite' }).click();
+    await snippet.locator('.status-succeeded').waitFor({ timeout: 90_000 });
+    const runs = (await h.server.request('GET', `${W}/runs?agentId=${agents[0].id}`, { token: ana.token })).body.runs;
+    expect(runs.map((r: { status: string }) => r.status)).toEqual(['succeeded']);
+    const output = runs[0].output as { total: number; currency: string; orders: number };
+    const figure = new Intl.NumberFormat('en-US', { style: 'currency', currency: output.currency }).format(
+      output.total,
+    );
+    await snippet.getByText(figure).first().waitFor();
+    await snippet.getByRole('link', { name: `#${runs[0].id.slice(0, 8)}` }).waitFor();
+    await h.step(page, 'agent run on the page');
+
     // Screens whose API has not landed say so (no made-up catalog or runs).
     await page.getByRole('link', { name: 'Marketplace' }).click();
     await page.getByRole('heading', { level: 1, name: 'Marketplace' }).waitFor();
@@ -245,10 +262,17 @@ describe('studio: connections, agents and their outputs', () => {
       await page.getByRole('heading', { name: 'The Marketplace is not available on this server yet' }).waitFor();
     await h.step(page, 'marketplace');
     await page.getByRole('link', { name: 'Runs' }).click();
-    if (!hasRuns)
-      await page.getByRole('heading', { name: 'The run history is not available on this server yet' }).waitFor();
-    else await page.getByRole('heading', { level: 1, name: 'Runs' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Runs' }).waitFor();
+    const runRow = page.getByRole('row', { name: new RegExp(runs[0].id.slice(0, 8)) });
+    await runRow.getByText('succeeded').waitFor();
     await h.step(page, 'runs');
+    await runRow.getByRole('link', { name: runs[0].id.slice(0, 8) }).click();
+    await page.getByRole('heading', { level: 1, name: /^Run / }).waitFor();
+    // The run page lists the steps the server logged.
+    const stepRows = page.getByRole('table').getByRole('row');
+    await stepRows.nth(1).waitFor();
+    expect(await stepRows.count()).toBe(runs[0].steps.length + 1);
+    await h.step(page, 'run page');
 
     expect(h.problems).toEqual([]);
   });
