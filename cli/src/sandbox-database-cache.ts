@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 /**
  * The sandbox server's database as it is after migrations and the demo seed, kept in the user's cache folder so that
@@ -27,27 +27,37 @@ export function ionfluxCacheDir(env: Record<string, string | undefined>): string
   return join(base, 'ionflux');
 }
 
-/** The hash of what the cached database depends on: migrations, demo seed, server and PGlite versions. */
+/**
+ * The hash of what the cached database depends on: the server's code (its migrations, the demo seed and what that
+ * calls), the example agents the demo seed installs, and the server and PGlite versions.
+ */
 export async function sandboxDatabaseKey(): Promise<string> {
-  const serverDist = dirname(require.resolve('@ionflux/server'));
+  const serverCode = dirname(require.resolve('@ionflux/server'));
+  const examples = join(serverCode, '..', '..', 'examples', 'agents');
   const hash = createHash('sha256');
-  const migrations = join(serverDist, 'data-access', 'migrations');
   // The built files, or the TypeScript sources where those are loaded directly (tests).
   const code = (f: string) => /\.(js|ts)$/.test(f) && !/\.(d|test)\.ts$/.test(f);
-  const files = (await readdir(migrations)).filter(code).map((f) => join(migrations, f));
-  const domain = join(serverDist, 'domain');
-  files.push(
-    ...(await readdir(domain)).filter((f) => code(f) && f.startsWith('demo-seed.')).map((f) => join(domain, f)),
-  );
-  for (const file of files.sort()) {
+  const files = [
+    ...(await filesUnder(serverCode)).filter(code),
+    ...(await filesUnder(examples)).filter((f) => f.endsWith('.yaml')),
+  ].sort();
+  for (const file of files)
     hash
-      .update(file.slice(serverDist.length))
+      .update(relative(serverCode, file))
       .update('\0')
       .update(await readFile(file))
       .update('\0');
-  }
   for (const name of ['@ionflux/server', '@electric-sql/pglite']) hash.update(`${name}@${await packageVersion(name)}`);
   return hash.digest('hex').slice(0, 24);
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  } catch {
+    return [];
+  }
 }
 
 /** A package's version, from the package.json above its entry point (some packages do not export that file). */
@@ -106,6 +116,10 @@ export async function writeCachedDatabase(dir: string, key: string, entry: Cache
     const secrets = JSON.stringify({ jwtSecret: entry.jwtSecret, encryptionKeys: entry.encryptionKeys });
     await writeFile(join(staging, 'secrets.json'), secrets, { mode: 0o600 });
     await rename(staging, paths.entry);
+    // Entries of earlier keys (older migrations, seed or server code) are never read again.
+    for (const name of await readdir(dir))
+      if (/^sandbox-db-[0-9a-f]+$/.test(name) && name !== `sandbox-db-${key}`)
+        await rm(join(dir, name), { recursive: true, force: true });
   } catch {
     // Another run stored the entry first, or the cache folder is not writable.
   } finally {
