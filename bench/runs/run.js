@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+'use strict';
+// bench/runs: the durable run path end to end. A client calls startAgentRun over HTTP (the run is stored in the
+// queue before the 202), the server's executor claims it from the database, runs it on its engine pool, stores the
+// run and its step log, and announces run:finished on the workspace's socket room; the latency is from the request
+// to that event (the result is readable by then). The agent is bench/engine's 3-node agent (manual trigger -> Inputs
+// -> LLM classify against the sandbox model). The server runs as a child process (built server, NODE_ENV=production,
+// sandbox mounted), once on embedded PGlite and once on PostgreSQL (BENCH_DATABASE_URL, or a throwaway cluster).
+// Prints, per database: closed loop (CONCURRENCY runs in flight) runs/s and p50/p99; open loop at RATE runs/s p50/p99;
+// and, for reference, the raw EnginePool figure of the same agent measured in this run (goal: the durable path at
+// least half of it; p99 < 100 ms at 100 runs/s). Asserts nothing. Run: npm run bench:runs
+// Env: DURATION (s per measurement, default 5), CONCURRENCY (default 16), RATE (default 100), WARMUP (default 100).
+const os = require('node:os');
+const { io } = require('socket.io-client');
+const { compileAgent } = require('@ionflux/compiler');
+const { EnginePool, sandboxCredentials, tableCredentialResolver } = require('@ionflux/engine');
+const { startServerProcess, startPostgres, summarize, api } = require('../api/support');
+
+const DURATION_MS = Number(process.env.DURATION ?? 5) * 1000;
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
+const RATE = Number(process.env.RATE ?? 100);
+const WARMUP = Number(process.env.WARMUP ?? 100);
+
+const THREE_NODE_AGENT = `apiVersion: ionflux/v1
+kind: Agent
+metadata: { name: order-triage, displayName: Order Triage, version: 1.0.0 }
+spec:
+  inputs:
+    text: { type: string, default: "Where is my parcel? Order 1001 has not arrived yet." }
+  trigger: { manual: {} }
+  steps:
+    - id: triage
+      uses: llm.classify
+      with:
+        text: "{{ inputs.text }}"
+        labels: [order_status, complaint, other]
+`;
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const f = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+/** A client of one server: starts runs over HTTP and resolves each when its run:finished arrives. */
+async function connectClient(url) {
+  const email = `bench-runs-${process.pid}-${Date.now()}@example.com`;
+  const session = await api(url, 'POST', '/api/auth/signup', {
+    body: { email, password: 'bench-runs-password-1', displayName: 'Bench' },
+  });
+  const token = session.accessToken;
+  const { workspace } = await api(url, 'POST', '/api/workspaces', { token, body: { name: 'bench/runs' } });
+  const { agent } = await api(url, 'POST', `/api/workspaces/${workspace.id}/agents`, {
+    token,
+    body: { yaml: THREE_NODE_AGENT },
+  });
+  const socket = io(url, { transports: ['websocket'], auth: { token } });
+  await new Promise((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  const joined = await socket.timeout(10_000).emitWithAck('workspace:join', { workspaceId: workspace.id });
+  if (!joined.ok) throw new Error(`workspace:join: ${JSON.stringify(joined)}`);
+  const waiting = new Map();
+  const early = new Map();
+  socket.on('run:finished', ({ run }) => {
+    const done = waiting.get(run.id);
+    if (done) {
+      waiting.delete(run.id);
+      done(run);
+    } else early.set(run.id, run);
+  });
+  const runOnce = async () => {
+    const { run } = await api(url, 'POST', `/api/workspaces/${workspace.id}/agents/${agent.id}/runs`, {
+      token,
+      body: {},
+    });
+    const finished = early.get(run.id) ?? (await new Promise((resolve) => waiting.set(run.id, resolve)));
+    early.delete(run.id);
+    if (finished.status !== 'succeeded') throw new Error(`run failed: ${JSON.stringify(finished.error)}`);
+    return finished;
+  };
+  return { runOnce, close: () => socket.disconnect() };
+}
+
+async function closedLoop(runOnce, concurrency) {
+  const latencies = [];
+  const deadline = now() + DURATION_MS;
+  const start = now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (now() < deadline) {
+        const t = now();
+        await runOnce();
+        latencies.push(now() - t);
+      }
+    }),
+  );
+  return { perSecond: (latencies.length / (now() - start)) * 1000, ...summarize(latencies) };
+}
+
+async function openLoop(runOnce, rate) {
+  const latencies = [];
+  const pending = [];
+  const start = now();
+  const total = Math.round((rate * DURATION_MS) / 1000);
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const t = now();
+    pending.push(runOnce().then(() => latencies.push(now() - t)));
+  }
+  await Promise.all(pending);
+  return { perSecond: (latencies.length / (now() - start)) * 1000, ...summarize(latencies) };
+}
+
+async function rawPool(url) {
+  const { workflow } = compileAgent(THREE_NODE_AGENT);
+  const pool = new EnginePool({
+    size: Math.min(4, os.availableParallelism()),
+    credentials: tableCredentialResolver(sandboxCredentials({ sandboxBaseUrl: url })),
+  });
+  try {
+    const runOnce = async () => {
+      const result = await pool.run({ workflow });
+      if (result.status !== 'success') throw new Error(JSON.stringify(result.error));
+    };
+    for (let i = 0; i < WARMUP; i++) await runOnce();
+    return await closedLoop(runOnce, CONCURRENCY);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function benchDatabase(label, databaseUrl) {
+  const server = await startServerProcess({
+    databaseUrl,
+    env: { IONFLUX_SANDBOX: '1', IONFLUX_RUN_WORKSPACE_CONCURRENCY: String(CONCURRENCY * 2), IONFLUX_RUN_SLOTS: '64' },
+  });
+  try {
+    const client = await connectClient(server.url);
+    try {
+      for (let i = 0; i < WARMUP; i++) await client.runOnce();
+      const closed = await closedLoop(client.runOnce, CONCURRENCY);
+      const open = await openLoop(client.runOnce, RATE);
+      const raw = await rawPool(server.url);
+      console.log(
+        `${label.padEnd(10)} closed loop (${CONCURRENCY} in flight): ${f(closed.perSecond, 0)} runs/s, p50 ${f(closed.p50)} ms, p99 ${f(closed.p99)} ms`,
+      );
+      console.log(
+        `${''.padEnd(10)} open loop at ${RATE} runs/s: ${f(open.perSecond, 0)} runs/s done, p50 ${f(open.p50)} ms, p99 ${f(open.p99)} ms, max ${f(open.max)} ms`,
+      );
+      console.log(
+        `${''.padEnd(10)} raw EnginePool, same agent and sandbox: ${f(raw.perSecond, 0)} runs/s (p50 ${f(raw.p50)} ms); durable/raw = ${f(closed.perSecond / raw.perSecond, 2)}`,
+      );
+    } finally {
+      client.close();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main() {
+  console.log(
+    `bench/runs on Node ${process.version}, ${os.cpus().length} cores; ${DURATION_MS / 1000} s per measurement; server in a child process on loopback\n`,
+  );
+  await benchDatabase('PGlite', undefined);
+  const postgres = startPostgres();
+  if (!postgres) console.log('PostgreSQL: skipped (no BENCH_DATABASE_URL and no /usr/lib/postgresql/15/bin)');
+  else {
+    try {
+      await benchDatabase('PostgreSQL', postgres.url);
+    } finally {
+      postgres.stop();
+    }
+  }
+  console.log('\ngoal: durable runs/s >= half the raw pool figure; p99 < 100 ms at 100 runs/s');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
