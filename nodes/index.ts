@@ -55,4 +55,5 @@ export { HttpClient, fetchThrough } from './shared/http/client';
 export type { HttpClientOptions, HttpRequest, HttpResponse } from './shared/http/client';
 export { checkOutboundUrl, SsrfBlockedError, SANDBOX_ORIGINS_ENV } from './shared/http/ssrf';
 export { configureTikTokRateLimits } from './IonfluxTikTok/transport';
+export { authenticateRequest, expirableProperty, preAuthenticate } from './shared/credential-authentication';
 export type { OperationMeta } from './shared/operation';

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { authenticateRequest, expirableProperty, preAuthenticate } from 'n8n-nodes-ionflux';
 import {
   ICredentialsHelper,
   type ICredentials,
@@ -25,12 +27,21 @@ export type CredentialResolver = (request: {
 
 export class CredentialNotFound extends Error {}
 
-/** `={{$credentials.token}}`-style templates in credential `authenticate` definitions. */
-function resolveTemplate(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {
-  if (typeof value !== 'string' || !value.startsWith('=')) return value;
-  return value
-    .slice(1)
-    .replace(/\{\{\s*\$credentials\.([A-Za-z0-9_]+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? ''));
+/**
+ * Values a credential's pre-authentication fetched (client or session tokens), kept as a real n8n keeps them in its
+ * database: per credential type and credential contents, for the life of the process, so runs reuse a token until
+ * a request is answered 401.
+ */
+const preAuthenticated = new Map<string, ICredentialDataDecryptedObject>();
+
+function preAuthenticationKey(type: ICredentialType | undefined, credentials: ICredentialDataDecryptedObject): string {
+  const expirable = expirableProperty(type);
+  const rest = Object.entries(credentials)
+    .filter(([key]) => key !== expirable)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return createHash('sha256')
+    .update(`${type?.name ?? ''}\u0000${JSON.stringify(rest)}`)
+    .digest('hex');
 }
 
 /**
@@ -65,33 +76,21 @@ export class EngineCredentialsHelper extends ICredentialsHelper {
     typeName: string,
     requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
   ): Promise<IHttpRequestOptions> {
-    const options = requestOptions as IHttpRequestOptions;
-    const authenticate = this.credentialTypes[typeName]?.authenticate;
-    if (!authenticate) return options;
-    if (typeof authenticate === 'function') return authenticate(credentials, options);
-    const { headers, qs, body, auth } = authenticate.properties as Record<string, Record<string, unknown> | undefined>;
-    for (const [key, value] of Object.entries(headers ?? {}))
-      options.headers = { ...options.headers, [key]: resolveTemplate(value, credentials) as string };
-    for (const [key, value] of Object.entries(qs ?? {}))
-      options.qs = { ...options.qs, [key]: resolveTemplate(value, credentials) as string };
-    if (body && typeof options.body === 'object' && options.body !== null) {
-      for (const [key, value] of Object.entries(body))
-        (options.body as Record<string, unknown>)[key] = resolveTemplate(value, credentials);
-    }
-    if (auth) {
-      options.auth = {
-        username: String(resolveTemplate(auth.username, credentials)),
-        password: String(resolveTemplate(auth.password, credentials)),
-      };
-    }
-    return options;
+    return authenticateRequest({ type: this.credentialTypes[typeName], credentials, request: requestOptions });
   }
 
+  /** n8n's pre-authentication (see `preAuthenticate`); what it fetched is kept for the next runs. */
   async preAuthentication(
-    _helpers: IHttpRequestHelper,
-    _credentials: ICredentialDataDecryptedObject,
+    helpers: IHttpRequestHelper,
+    credentials: ICredentialDataDecryptedObject,
+    typeName: string,
+    _node: INode,
+    credentialsExpired: boolean,
   ): Promise<ICredentialDataDecryptedObject | undefined> {
-    return undefined;
+    const type = this.credentialTypes[typeName];
+    const fetched = await preAuthenticate({ type, credentials, helpers, expired: credentialsExpired });
+    if (fetched) preAuthenticated.set(preAuthenticationKey(type, credentials), fetched);
+    return fetched;
   }
 
   async runPreAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
@@ -112,7 +111,9 @@ export class EngineCredentialsHelper extends ICredentialsHelper {
     executeData?: { node?: INode },
   ): Promise<ICredentialDataDecryptedObject> {
     const node = executeData?.node ?? ({ name: 'unknown', type: 'unknown' } as INode);
-    return this.resolver({ reference: nodeCredentials, type, node });
+    const credentials = await this.resolver({ reference: nodeCredentials, type, node });
+    const fetched = preAuthenticated.get(preAuthenticationKey(this.credentialTypes[type], credentials));
+    return fetched ? { ...credentials, ...fetched } : credentials;
   }
 
   /** OAuth token refreshes and edits are the server's job (it owns the encrypted connection), not the run's. */

@@ -11,6 +11,7 @@ import { fetchThrough } from '../shared/http/client';
 import type { HttpClient } from '../shared/http/client';
 import { HttpCancelledError, HttpNetworkError, HttpTimeoutError } from '../shared/http/errors';
 import { itemHttpClient } from '../shared/http/item-client';
+import { n8nCredentialExchange } from '../shared/http/n8n-exchange';
 
 export const LLM_CREDENTIAL = 'ionfluxLlmApi';
 const RATE_LIMIT_RETRIES = 3;
@@ -84,7 +85,8 @@ const itemHttp = new AsyncLocalStorage<HttpClient>();
 const fetchForItem = ((input: string | URL | Request, init?: RequestInit) => {
   const http = itemHttp.getStore();
   if (!http) throw new Error('An LLM request was sent outside of LlmClient.');
-  return fetchThrough(http)(input, init);
+  // The credential's `authenticate` sets Authorization (n8n's request helper), not the SDK.
+  return fetchThrough(http, { omitHeaders: ['authorization'] })(input, init);
 }) as typeof fetch;
 
 /**
@@ -159,7 +161,10 @@ export class LlmClient {
       .replace(/\/+$/, '');
     const apiKey = String(credentials.apiKey ?? '');
     if (!apiKey) throw new NodeOperationError(ctx.getNode(), 'The LLM credential has no API key.', { itemIndex });
-    const http = itemHttpClient(ctx, itemIndex, { rateLimitRetries: RATE_LIMIT_RETRIES });
+    const http = itemHttpClient(ctx, itemIndex, {
+      rateLimitRetries: RATE_LIMIT_RETRIES,
+      exchange: n8nCredentialExchange(ctx, LLM_CREDENTIAL),
+    });
     return new LlmClient({
       http,
       baseUrl,

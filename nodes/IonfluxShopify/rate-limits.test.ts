@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { IDataObject, INode } from 'n8n-workflow';
 import { HttpClient } from '../shared/http/client';
+import { credentialExchange } from '../test-support/credential-exchange';
 import { runNode, runNodeForOutput } from '../test-support/n8n-harness';
 import { startTestSandbox } from '../test-support/sandbox';
 import type { TestSandbox } from '../test-support/sandbox';
-import { ShopifyGraphql, waitForCost } from './transport';
+import { ACCESS_TOKEN_CREDENTIAL, ShopifyGraphql, waitForCost } from './transport';
 
 let sandbox: TestSandbox;
 // Shopify's leaky bucket, scaled down so that draining and refilling takes seconds: 1000 points, 250 restored per second.
@@ -100,13 +101,17 @@ describe('Shopify rate limits', () => {
     const connection = {
       shopDomain: 'ionflux-demo.myshopify.com',
       endpoint: `${sandbox.url}/sandbox/shopify/admin/api/2025-10/graphql.json`,
+      credentialType: ACCESS_TOKEN_CREDENTIAL,
       accessToken: token,
       apiVersion: '2025-10',
       appSecret: '',
     };
     const events: { reason: string; waitMs: number }[] = [];
     const client = new ShopifyGraphql({
-      http: new HttpClient({ rateLimitRetries: 8 }),
+      http: new HttpClient({
+        rateLimitRetries: 8,
+        exchange: credentialExchange(ACCESS_TOKEN_CREDENTIAL, { accessToken: token }),
+      }),
       connection,
       node: { name: 'test' } as INode,
       itemIndex: 0,
@@ -148,10 +153,14 @@ describe('Shopify rate limits', () => {
     await sandbox.fault({ service: 'shopify', status: 429, count: 1, retryAfter: 1 });
     const events: { reason: string; waitMs: number }[] = [];
     const client = new ShopifyGraphql({
-      http: new HttpClient({ rateLimitRetries: 8 }),
+      http: new HttpClient({
+        rateLimitRetries: 8,
+        exchange: credentialExchange(ACCESS_TOKEN_CREDENTIAL, { accessToken: token }),
+      }),
       connection: {
         shopDomain: 'x',
         endpoint: `${sandbox.url}/sandbox/shopify/admin/api/2025-10/graphql.json`,
+        credentialType: ACCESS_TOKEN_CREDENTIAL,
         accessToken: token,
         apiVersion: '2025-10',
         appSecret: '',

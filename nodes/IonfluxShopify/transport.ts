@@ -19,8 +19,9 @@ import type {
   JsonObject,
 } from 'n8n-workflow';
 import { HttpClient } from '../shared/http/client';
-import type { HttpResponse, ResponseVerdict } from '../shared/http/client';
+import type { Exchange, HttpResponse, ResponseVerdict } from '../shared/http/client';
 import { itemHttpClient } from '../shared/http/item-client';
+import { n8nCredentialExchange } from '../shared/http/n8n-exchange';
 
 export const SHOPIFY_API_VERSION = '2025-10';
 export const ACCESS_TOKEN_CREDENTIAL = 'ionfluxShopifyAccessTokenApi';
@@ -33,6 +34,9 @@ const RATE_LIMIT_RETRIES = 8;
 export interface ShopifyConnection {
   shopDomain: string;
   endpoint: string;
+  /** The credential type that authenticates requests (its `authenticate`, or n8n's OAuth2 signing). */
+  credentialType: string;
+  /** Identifies the rate-limit bucket (Shopify's bucket is per app and store); requests carry it via n8n. */
   accessToken: string;
   apiVersion: string;
   /** Secret that signs webhooks (empty when the credential has none). */
@@ -109,10 +113,25 @@ export async function shopifyConnection(ctx: CredentialSource, itemIndex = 0): P
   return {
     shopDomain: shopDomain ?? rawDomain,
     endpoint: `${root}/admin/api/${apiVersion}/graphql.json`,
+    credentialType: authentication === 'oAuth2' ? OAUTH2_CREDENTIAL : ACCESS_TOKEN_CREDENTIAL,
     accessToken,
     apiVersion,
     appSecret,
   };
+}
+
+/**
+ * Sends through n8n with the connection's credential: the access-token credential's `authenticate` sets
+ * `X-Shopify-Access-Token`; an OAuth2 credential is signed by n8n with the token in the same header (as n8n's own
+ * Shopify node asks, `keyToIncludeInAccessTokenHeader`).
+ */
+export function shopifyExchange(
+  ctx: Pick<IExecuteFunctions | IHookFunctions, 'helpers'>,
+  connection: Pick<ShopifyConnection, 'credentialType'>,
+): Exchange {
+  return n8nCredentialExchange(ctx, connection.credentialType, {
+    oauth2: { tokenType: 'Bearer', keyToIncludeInAccessTokenHeader: 'X-Shopify-Access-Token' },
+  });
 }
 
 export interface ThrottleStatus {
@@ -234,7 +253,10 @@ export class ShopifyGraphql {
   /** The client of an item of an n8n node: credential, options and cancellation. */
   static async forItem(ctx: IExecuteFunctions, itemIndex: number): Promise<ShopifyGraphql> {
     const connection = await shopifyConnection(ctx, itemIndex);
-    const http = itemHttpClient(ctx, itemIndex, { rateLimitRetries: RATE_LIMIT_RETRIES });
+    const http = itemHttpClient(ctx, itemIndex, {
+      rateLimitRetries: RATE_LIMIT_RETRIES,
+      exchange: shopifyExchange(ctx, connection),
+    });
     return new ShopifyGraphql({ http, connection, node: ctx.getNode(), itemIndex });
   }
 
@@ -283,11 +305,7 @@ export class ShopifyGraphql {
       {
         method: 'POST',
         url: this.connection.endpoint,
-        headers: {
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          'X-Shopify-Access-Token': this.connection.accessToken,
-        },
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify({ query, variables }),
       },
       { classify },

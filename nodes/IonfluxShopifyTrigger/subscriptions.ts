@@ -6,7 +6,7 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IHookFunctions, JsonObject } from 'n8n-workflow';
 import { HttpClient } from '../shared/http/client';
-import { shopifyConnection, ShopifyGraphql } from '../IonfluxShopify/transport';
+import { shopifyConnection, shopifyExchange, ShopifyGraphql } from '../IonfluxShopify/transport';
 
 export const ORDER_TOPICS = [
   'orders/create',
@@ -30,7 +30,13 @@ interface UserError {
 async function client(ctx: IHookFunctions): Promise<ShopifyGraphql> {
   const connection = await shopifyConnection(ctx);
   // Activation runs outside any item: a fixed deadline and the same rate-limit waits as the action node.
-  const http = new HttpClient({ timeoutMs: 60_000, retries: 2, retryDelayMs: 1000, rateLimitRetries: 8 });
+  const http = new HttpClient({
+    timeoutMs: 60_000,
+    retries: 2,
+    retryDelayMs: 1000,
+    rateLimitRetries: 8,
+    exchange: shopifyExchange(ctx, connection),
+  });
   return new ShopifyGraphql({ http, connection, node: ctx.getNode(), itemIndex: 0 });
 }
 

@@ -3,7 +3,10 @@
  *
  * - Creative Center trend lists (ads.tiktok.com `creative_radar_api`, anonymous like the web page that reads them);
  * - API for Business Creator Marketplace (business-api.tiktok.com, `Access-Token` header);
- * - Research API (open.tiktokapis.com, a client access token from the client_credentials grant, cached).
+ * - Research API (open.tiktokapis.com, a client access token from the client_credentials grant).
+ *
+ * Authenticated requests go through n8n's `httpRequestWithAuthentication` with the TikTok credential: its
+ * `authenticate` picks the header per API and its `preAuthentication` fetches the client token (again after a 401).
  *
  * Rate limits: requests are paced client-side with a sliding window per token and API family (TikTok's published
  * quotas by default: Research 1000/day per client, API for Business 600/min per token, Creative Center
@@ -18,6 +21,7 @@ import type { IExecuteFunctions, INode, JsonObject } from 'n8n-workflow';
 import type { HttpClient, HttpResponse, ResponseVerdict } from '../shared/http/client';
 import { parseRetryAfter } from '../shared/http/client';
 import { itemHttpClient } from '../shared/http/item-client';
+import { n8nCredentialExchange } from '../shared/http/n8n-exchange';
 import { SlidingWindowRateLimiter } from '../shared/rate-limit';
 import type { RateLimit } from '../shared/rate-limit';
 
@@ -142,8 +146,6 @@ function tiktokVerdict(response: HttpResponse): ResponseVerdict {
   return { kind: 'ok' };
 }
 
-const clientTokens = new Map<string, { token: string; expiresAt: number }>();
-
 /**
  * The TikTok APIs for one item.
  *
@@ -152,23 +154,29 @@ const clientTokens = new Map<string, { token: string; expiresAt: number }>();
  * const data = await tiktok.creativeCenter('/creative_radar_api/v1/popular_trend/hashtag/list', { keyword: 'fashion' });
  */
 export class TikTokApi {
+  /** Authenticated by the credential through n8n (API for Business, Research API). */
   readonly http: HttpClient;
+  /** Anonymous (Creative Center). */
+  readonly anonymousHttp: HttpClient;
   readonly connection: TikTokConnection;
   private readonly node: INode;
   private readonly itemIndex: number;
 
   constructor({
     http,
+    anonymousHttp = http,
     connection,
     node,
     itemIndex,
   }: {
     http: HttpClient;
+    anonymousHttp?: HttpClient;
     connection: TikTokConnection;
     node: INode;
     itemIndex: number;
   }) {
     this.http = http;
+    this.anonymousHttp = anonymousHttp;
     this.connection = connection;
     this.node = node;
     this.itemIndex = itemIndex;
@@ -177,7 +185,11 @@ export class TikTokApi {
   static async forItem(ctx: IExecuteFunctions, itemIndex: number): Promise<TikTokApi> {
     const connection = await tiktokConnection(ctx, itemIndex);
     return new TikTokApi({
-      http: itemHttpClient(ctx, itemIndex, { rateLimitRetries: RATE_LIMIT_RETRIES }),
+      http: itemHttpClient(ctx, itemIndex, {
+        rateLimitRetries: RATE_LIMIT_RETRIES,
+        exchange: n8nCredentialExchange(ctx, TIKTOK_CREDENTIAL),
+      }),
+      anonymousHttp: itemHttpClient(ctx, itemIndex, { rateLimitRetries: RATE_LIMIT_RETRIES }),
       connection,
       node: ctx.getNode(),
       itemIndex,
@@ -223,7 +235,8 @@ export class TikTokApi {
   ): Promise<{ response: HttpResponse; body: unknown }> {
     const host = new URL(request.url).host;
     await this.pace(family, paceKey, host);
-    const response = await this.http.send(request, { classify: tiktokVerdict });
+    const http = family === 'creativeCenter' ? this.anonymousHttp : this.http;
+    const response = await http.send(request, { classify: tiktokVerdict });
     return { response, body: safeParse(response) };
   }
 
@@ -269,8 +282,8 @@ export class TikTokApi {
       method,
       url,
       ...(query ? { query } : {}),
+      // The credential's `authenticate` adds the Access-Token header.
       headers: {
-        'Access-Token': this.connection.businessAccessToken,
         Accept: 'application/json',
         ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
       },
@@ -279,64 +292,29 @@ export class TikTokApi {
     return this.businessData(response, parsed, 'API for Business');
   }
 
-  /** A Research API client access token (client_credentials grant), cached until shortly before it expires. */
-  async clientToken(refresh = false): Promise<string> {
-    const { clientKey, clientSecret, openApiBase } = this.connection;
-    if (!clientKey || !clientSecret)
-      throw this.missing('client key and secret (needed for the Research API client token)');
-    const cacheKey = `${openApiBase}|${clientKey}`;
-    const cached = clientTokens.get(cacheKey);
-    if (cached && !refresh && cached.expiresAt > Date.now()) return cached.token;
-    const response = await this.http.send({
-      method: 'POST',
-      url: `${openApiBase}/v2/oauth/token/`,
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body: new URLSearchParams({
-        client_key: clientKey,
-        client_secret: clientSecret,
-        grant_type: 'client_credentials',
-      }).toString(),
-    });
-    const body = safeParse(response) as
-      { access_token?: string; expires_in?: number; error?: string; error_description?: string } | undefined;
-    if (response.status !== 200 || !body?.access_token) {
-      throw this.failure(
-        `TikTok refused the client credentials (${body?.error ?? `HTTP ${response.status}`}): ${body?.error_description ?? 'no access token returned'}`,
-        response,
-      );
-    }
-    clientTokens.set(cacheKey, {
-      token: body.access_token,
-      expiresAt: Date.now() + Math.max(0, (body.expires_in ?? 7200) - 300) * 1000,
-    });
-    return body.access_token;
-  }
-
   /** Research API (`{ data, error: { code, message, log_id } }`) with the client token; ids kept exact. */
   async research(path: string, fields: string[], body: unknown): Promise<unknown> {
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.clientToken(attempt > 0);
-      const url = `${this.connection.openApiBase}${path}`;
-      const { response, body: parsed } = await this.call('research', this.connection.clientKey, {
-        method: 'POST',
-        url,
-        query: { fields: fields.join(',') },
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const envelope = parsed as V2Envelope | undefined;
-      if (!envelope || typeof envelope !== 'object' || !envelope.error)
-        throw this.failure(`TikTok Research API answered HTTP ${response.status} without its JSON envelope.`, response);
-      const code = envelope.error.code ?? 'unknown';
-      if (code === 'ok') return envelope.data;
-      // A cached client token may have been revoked or expired early: fetch a new one once.
-      if (code === 'access_token_invalid' && attempt === 0) continue;
-      const rateLimit = code === 'rate_limit_exceeded' ? ` (still rate limited after ${RATE_LIMIT_RETRIES} waits)` : '';
-      throw this.failure(
-        `TikTok Research API error ${code}: ${envelope.error.message ?? ''}${rateLimit}${envelope.error.log_id ? ` [log_id ${envelope.error.log_id}]` : ''}`,
-        response,
-        { code },
-      );
-    }
+    if (!this.connection.clientKey || !this.connection.clientSecret)
+      throw this.missing('client key and secret (needed for the Research API client token)');
+    const url = `${this.connection.openApiBase}${path}`;
+    // The credential's pre-authentication fetches the client token (and fetches it again after a 401).
+    const { response, body: parsed } = await this.call('research', this.connection.clientKey, {
+      method: 'POST',
+      url,
+      query: { fields: fields.join(',') },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const envelope = parsed as V2Envelope | undefined;
+    if (!envelope || typeof envelope !== 'object' || !envelope.error)
+      throw this.failure(`TikTok Research API answered HTTP ${response.status} without its JSON envelope.`, response);
+    const code = envelope.error.code ?? 'unknown';
+    if (code === 'ok') return envelope.data;
+    const rateLimit = code === 'rate_limit_exceeded' ? ` (still rate limited after ${RATE_LIMIT_RETRIES} waits)` : '';
+    throw this.failure(
+      `TikTok Research API error ${code}: ${envelope.error.message ?? ''}${rateLimit}${envelope.error.log_id ? ` [log_id ${envelope.error.log_id}]` : ''}`,
+      response,
+      { code },
+    );
   }
 }

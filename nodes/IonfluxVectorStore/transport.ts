@@ -8,6 +8,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { fetchThrough } from '../shared/http/client';
 import { itemHttpClient } from '../shared/http/item-client';
+import { n8nCredentialExchange } from '../shared/http/n8n-exchange';
 import { IonfluxApiClient } from '../shared/ionflux/transport';
 
 export interface StoredVector {
@@ -79,11 +80,15 @@ async function pineconeBackend(ctx: IExecuteFunctions, itemIndex: number): Promi
     throw new NodeOperationError(ctx.getNode(), 'The Pinecone credential needs an API key and an index name.', {
       itemIndex,
     });
-  const http = itemHttpClient(ctx, itemIndex, { rateLimitRetries: 3 });
+  const http = itemHttpClient(ctx, itemIndex, {
+    rateLimitRetries: 3,
+    exchange: n8nCredentialExchange(ctx, PINECONE_CREDENTIAL),
+  });
   const controllerHost = String(credentials.controllerHost || '').trim();
   const client = new Pinecone({
     apiKey,
-    fetchApi: fetchThrough(http) as never,
+    // The credential's `authenticate` sets Api-Key (n8n's request helper), not the SDK.
+    fetchApi: fetchThrough(http, { omitHeaders: ['api-key'] }) as never,
     ...(controllerHost ? { controllerHostUrl: controllerHost.replace(/\/+$/, '') } : {}),
   });
   const index = client.index(indexName);

@@ -11,6 +11,7 @@ import type {
   ICredentials,
   ICredentialType,
   IDataObject,
+  IHttpRequestHelper,
   IHttpRequestOptions,
   INode,
   INodeExecutionData,
@@ -24,11 +25,15 @@ import type {
   WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { credentialTypes, nodeTypes } from '../index';
+import { authenticateRequest, preAuthenticate } from '../shared/credential-authentication';
 
 export const PACKAGE = 'n8n-nodes-ionflux';
 
 /** Credential data per credential type name, e.g. `{ ionfluxShopifyAccessTokenApi: { shopDomain, accessToken, ... } }`. */
 export type TestCredentials = Record<string, ICredentialDataDecryptedObject>;
+
+/** What pre-authentication fetched, per test credential object: kept across runs, as n8n keeps it in its database. */
+const preAuthenticated = new WeakMap<ICredentialDataDecryptedObject, ICredentialDataDecryptedObject>();
 
 class TestCredentialsHelper extends ICredentialsHelper {
   constructor(private readonly credentials: TestCredentials) {
@@ -41,15 +46,26 @@ class TestCredentialsHelper extends ICredentialsHelper {
   isCredentialUsableByNode(): boolean {
     return true;
   }
+  /** As n8n does: the credential type's `authenticate` (see shared/credential-authentication.ts). */
   async authenticate(
-    _credentials: ICredentialDataDecryptedObject,
-    _typeName: string,
+    credentials: ICredentialDataDecryptedObject,
+    typeName: string,
     requestOptions: IHttpRequestOptions,
   ): Promise<IHttpRequestOptions> {
-    return requestOptions;
+    return authenticateRequest({ type: credentialTypeByName(typeName), credentials, request: requestOptions });
   }
-  async preAuthentication(): Promise<undefined> {
-    return undefined;
+  /** As n8n does; what it fetched is kept with the test credentials. */
+  async preAuthentication(
+    helpers: IHttpRequestHelper,
+    credentials: ICredentialDataDecryptedObject,
+    typeName: string,
+    _node: INode,
+    expired: boolean,
+  ): Promise<ICredentialDataDecryptedObject | undefined> {
+    const fetched = await preAuthenticate({ type: credentialTypeByName(typeName), credentials, helpers, expired });
+    const stored = this.credentials[typeName];
+    if (fetched && stored) preAuthenticated.set(stored, fetched);
+    return fetched;
   }
   async runPreAuthentication(): Promise<undefined> {
     return undefined;
@@ -64,7 +80,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
   ): Promise<ICredentialDataDecryptedObject> {
     const data = this.credentials[type];
     if (!data) throw new Error(`No test credentials of type ${type}`);
-    return data;
+    return { ...data, ...preAuthenticated.get(data) };
   }
   async updateCredentials(): Promise<void> {}
   async updateCredentialsOauthTokenData(): Promise<void> {}

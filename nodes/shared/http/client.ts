@@ -81,6 +81,13 @@ export interface HttpClientOptions {
   onRetry?: (event: RetryEvent) => void;
   /** The clock of the deadline and attempt timers (default: real time); tests drive their own. */
   clock?: HttpClock;
+  /**
+   * What sends each attempt (default node:http). The n8n nodes send through n8n's request helper with their
+   * credential (`n8nCredentialExchange`), so the credential's `authenticate`, pre-authentication and OAuth2 refresh
+   * apply while this client keeps the deadline, retries and rate limits. Not with `ssrf`: the guard pins each
+   * connection to the address it checked, which only the node:http exchange does.
+   */
+  exchange?: Exchange;
 }
 
 /** Time as the client sees it: `now()` for what is left of the deadline, `timeout(ms)` for the timers. */
@@ -196,18 +203,27 @@ function decode(body: Buffer, encoding: string | undefined, maxBytes: number): B
   }
 }
 
-interface AttemptInput {
+/** One attempt as the client hands it to an exchange. */
+export interface AttemptInput {
   method: string;
   url: URL;
+  /** Lower-case names. */
   headers: Record<string, string>;
   body: Uint8Array | undefined;
+  /** The address the SSRF guard checked (only with `ssrf`). */
   pinned: ResolvedAddress | undefined;
+  /** Aborts at the attempt's timeout, the deadline or cancellation. */
   signal: AbortSignal;
+  /** The attempt's own limit (ms). */
+  timeoutMs: number;
   maxResponseBytes: number;
 }
 
+/** Sends one attempt and returns the response whatever its status; network failures reject. */
+export type Exchange = (input: AttemptInput) => Promise<HttpResponse>;
+
 /** One HTTP exchange on node:http(s), connected to the pinned address when given. */
-function exchange(input: AttemptInput): Promise<HttpResponse> {
+export function nodeHttpExchange(input: AttemptInput): Promise<HttpResponse> {
   const { url } = input;
   const secure = url.protocol === 'https:';
   const transport = secure ? https : http;
@@ -284,6 +300,8 @@ export class HttpClient {
   private readonly started: number;
 
   constructor(readonly options: HttpClientOptions = {}) {
+    if (options.exchange && options.ssrf)
+      throw new TypeError('HttpClient: `ssrf` needs the node:http exchange (it pins connections); drop `exchange`.');
     this.clock = options.clock ?? realClock;
     this.started = this.clock.now();
     this.deadline = options.timeoutMs !== undefined ? this.clock.timeout(options.timeoutMs) : undefined;
@@ -405,7 +423,7 @@ export class HttpClient {
     }
   }
 
-  private async attempt(input: Omit<AttemptInput, 'signal' | 'maxResponseBytes'>): Promise<HttpResponse> {
+  private async attempt(input: Omit<AttemptInput, 'signal' | 'timeoutMs' | 'maxResponseBytes'>): Promise<HttpResponse> {
     const host = hostOf(input.url);
     const remaining = this.remainingMs();
     if (remaining <= 0) throw new HttpTimeoutError(host, this.options.timeoutMs!);
@@ -418,9 +436,10 @@ export class HttpClient {
     const outer = this.signal;
     const signal = outer ? AbortSignal.any([outer, attemptSignal]) : attemptSignal;
     try {
-      return await exchange({
+      return await (this.options.exchange ?? nodeHttpExchange)({
         ...input,
         signal,
+        timeoutMs: attemptTimeout,
         maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       });
     } catch (error) {
@@ -429,6 +448,9 @@ export class HttpClient {
       if (attemptSignal.aborted && endsAtDeadline) throw this.abortError(host);
       if (attemptSignal.aborted)
         throw new HttpNetworkError(host, 'ERR_ATTEMPT_TIMEOUT', `no response within ${attemptTimeout} ms`);
+      // A custom exchange reports network failures as HttpNetworkError; anything else (a credential that cannot be
+      // used, a refused token refresh) is its own error, not a network one.
+      if (error instanceof HttpNetworkError || this.options.exchange) throw error;
       const err = error as NodeJS.ErrnoException;
       throw new HttpNetworkError(host, err.code ?? '', err.message);
     }
@@ -448,15 +470,17 @@ function withLength(headers: Record<string, string>, body: Uint8Array | undefine
 
 /**
  * A `fetch` over this client, for SDKs that take one (the OpenAI SDK): the SDK's own retries should be off
- * (`maxRetries: 0`) so that the node's policy applies once.
+ * (`maxRetries: 0`) so that the node's policy applies once. `omitHeaders` drops headers the SDK sets itself (its
+ * API key) when the client's exchange authenticates with an n8n credential instead.
  */
-export function fetchThrough(client: HttpClient): typeof fetch {
+export function fetchThrough(client: HttpClient, { omitHeaders = [] }: { omitHeaders?: string[] } = {}): typeof fetch {
+  const omitted = new Set(omitHeaders.map((name) => name.toLowerCase()));
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const request = input instanceof Request ? input : undefined;
     const url = request ? request.url : input.toString();
     const headers: Record<string, string> = {};
     new Headers(init?.headers ?? request?.headers).forEach((value, key) => {
-      headers[key] = value;
+      if (!omitted.has(key)) headers[key] = value;
     });
     let body: string | Uint8Array | undefined;
     const rawBody = init?.body ?? (request ? await request.arrayBuffer() : undefined);

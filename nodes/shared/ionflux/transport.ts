@@ -10,6 +10,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INode, JsonObject } from 'n8n-workflow';
 import type { HttpClient, HttpResponse } from '../http/client';
 import { itemHttpClient } from '../http/item-client';
+import { n8nCredentialExchange } from '../http/n8n-exchange';
 
 export const IONFLUX_API_CREDENTIAL = 'ionfluxApi';
 
@@ -70,7 +71,10 @@ export class IonfluxApiClient {
         { itemIndex },
       );
     return new IonfluxApiClient(
-      itemHttpClient(ctx, itemIndex, { rateLimitRetries: 3 }),
+      itemHttpClient(ctx, itemIndex, {
+        rateLimitRetries: 3,
+        exchange: n8nCredentialExchange(ctx, IONFLUX_API_CREDENTIAL),
+      }),
       baseUrl,
       token,
       ctx.getNode(),
@@ -117,7 +121,8 @@ export class IonfluxApiClient {
     const url = new URL(`${this.baseUrl}${path}`);
     for (const [key, value] of Object.entries(query ?? {}))
       if (value !== undefined) url.searchParams.set(key, String(value));
-    const headers: Record<string, string> = { Authorization: `Bearer ${this.token}`, Accept: 'application/json' };
+    // The credential's `authenticate` adds `Authorization: Bearer <token>` (n8n's request helper).
+    const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const response: HttpResponse = await this.http.send(
       { method, url, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) },
