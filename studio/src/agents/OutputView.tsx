@@ -115,7 +115,7 @@ export function TableView({ rows, caption }: { rows: Json[]; caption: string }) 
     .filter((c) => rows.some((r) => !isObject(r[c])))
     .slice(0, 8);
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={caption}>
       <table className="data-table">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
