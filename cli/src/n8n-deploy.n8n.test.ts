@@ -158,12 +158,10 @@ async function runOnN8n(workflow: N8nWorkflow, deployed: Awaited<ReturnType<type
       return nextExecution(deployed.workflowId, known);
     }
     case 'n8n-nodes-ionflux.ionfluxChatTrigger': {
-      const general = await env.api('GET', `/api/workspaces/${env.workspaceId}/messages?channel=general&limit=50`);
-      const root = general.body.messages.find((m: { replyCount: number }) => m.replyCount > 0);
       const body = JSON.stringify({
         command: triggerNode.parameters.command,
         channel: 'general',
-        threadId: root.id,
+        threadId: await newThread(),
         text: '',
         messageId: 'm-lane',
         user: { id: 'u-lane', name: 'Lane' },
@@ -197,18 +195,57 @@ async function runOnN8n(workflow: N8nWorkflow, deployed: Awaited<ReturnType<type
   }
 }
 
+/**
+ * A new thread in #general with the same messages each time: a chat agent reads its thread and replies in it, so
+ * the two engines each get a thread of their own, equal in content.
+ */
+async function newThread(): Promise<string> {
+  const channels = await env.api('GET', `/api/workspaces/${env.workspaceId}/channels`);
+  const general = (channels.body.channels as { id: string; name: string }[]).find((c) => c.name === 'general')!;
+  const post = async (text: string, threadRootId?: string) => {
+    const sent = await env.api('POST', `/api/workspaces/${env.workspaceId}/channels/${general.id}/messages`, {
+      text,
+      ...(threadRootId ? { threadRootId } : {}),
+    });
+    expect(sent.status).toBe(201);
+    return String(sent.body.message.id);
+  };
+  const root = await post('Planning the holiday gift bundle launch.');
+  await post('Decision: we keep the $89 price and add free gift wrap.', root);
+  await post('Action: Sam updates the product page by Friday.', root);
+  await post('Open question: do we discount the bundle again on Cyber Monday?', root);
+  return root;
+}
+
 /** The run on the embedded engine with the item n8n's trigger produced (the same inputs, the same event). */
 async function runEmbedded(workflow: N8nWorkflow, execution: N8nExecutionRecord): Promise<AgentRunResult> {
   const meta = workflow.meta.ionflux;
   const triggerNode = workflow.nodes.find((n) => meta.nodes[n.name]?.role === 'trigger')!;
-  const item = execution.data!.resultData.runData[triggerNode.name]![0]!.data!.main[0]![0]!.json;
+  const item = { ...execution.data!.resultData.runData[triggerNode.name]![0]!.data!.main[0]![0]!.json };
+  if (triggerNode.type === 'n8n-nodes-ionflux.ionfluxChatTrigger') item.threadId = await newThread();
   return runAgent({ workflow, trigger: item, credentials: tableCredentialResolver(env.credentialTable) });
+}
+
+/**
+ * What the server assigns to each write (a chat message's id, a canvas block's id and version) differs between two
+ * runs that each write: compared as present and of the same type, everything else as is.
+ */
+function withoutWriteIdentities(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutWriteIdentities);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([key, v]) => [
+        key,
+        ['messageId', 'blockId', 'version'].includes(key) && v !== null ? `<${typeof v}>` : withoutWriteIdentities(v),
+      ]),
+    );
+  return value;
 }
 
 const comparable = (result: AgentRunResult) => ({
   status: result.status,
   error: result.error?.message,
-  output: result.output,
+  output: withoutWriteIdentities(result.output),
   steps: result.steps.map(({ id, node, status, items, runs }) => ({ id, node, status, items, runs })),
 });
 

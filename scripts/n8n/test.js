@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run test:n8n`: the real-n8n lane. Installs n8n (pinned, cached outside the workspace: scripts/n8n/install.sh),
 // packs the node package, builds, then runs the *.n8n.test.ts suites (they start n8n on loopback themselves).
-// Extra arguments go to Jest. Runs on any Node; the tests run on the workspace's Node 24.
+// Extra arguments go to Jest; `--bench` runs bench/n8n instead (npm run bench:n8n). Runs on any Node; the tests run on the workspace's Node 24.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -42,6 +42,12 @@ if (repack.status !== 0) {
 }
 const tarball = path.join(root, '.scratch', JSON.parse(repack.stdout)[0].filename);
 
+const env = { ...process.env, IONFLUX_N8N_DIR: installDir, IONFLUX_N8N_TARBALL: tarball };
+if (process.argv[2] === '--bench') {
+  // npm run bench:n8n: the same install and package, then bench/n8n instead of the tests.
+  run(node24, [path.join(root, 'bench', 'n8n', 'run.js')], { env });
+  process.exit(0);
+}
 run(
   node24,
   [
@@ -51,5 +57,5 @@ run(
     '--runInBand',
     ...process.argv.slice(2),
   ],
-  { env: { ...process.env, IONFLUX_N8N_DIR: installDir, IONFLUX_N8N_TARBALL: tarball } },
+  { env },
 );
