@@ -160,7 +160,7 @@ export async function startN8nServer({
     if (!process.env.IONFLUX_KEEP_N8N_FOLDER) rmSync(userFolder, { recursive: true, force: true });
   };
   try {
-    await waitFor('n8n start', async () => (await fetch(`${url}/healthz/readiness`)).status === 200, 180_000, died);
+    await waitFor('n8n start', async () => (await fetch(`${url}/healthz/readiness`)).status === 200, 600_000, died);
     if (queue) {
       const worker = launch(['worker', '--concurrency=10'], {
         N8N_RUNNERS_BROKER_PORT: String(await freePort()),
@@ -171,7 +171,7 @@ export async function startN8nServer({
       await waitFor(
         'n8n worker',
         async () => /n8n worker is now ready/i.test(log()),
-        180_000,
+        600_000,
         () => (exited.has(worker) ? `${exited.get(worker)}\n${log().slice(-3000)}` : undefined),
       );
     }
