@@ -439,6 +439,53 @@ interface Totals {
   taxes: number;
   items: number;
   orders: Set<number>;
+  /** Set instead of `orders` when the totals come from per-day sums (an order's sale happens on one day). */
+  orderCount?: number;
+}
+
+type DayTotals = Omit<Totals, 'orders' | 'orderCount'> & { orders: number };
+
+const dailyCache = new WeakMap<ShopifyStore, { timeZone: string; version: number; days: Map<string, DayTotals> }>();
+
+/**
+ * The sales table summed per local day of the shop, built once per store (and again when orders are created): what
+ * answers whole-day, unfiltered, time-grouped queries (the revenue summary's) in time independent of the store's size.
+ */
+function dailyTotals(store: ShopifyStore, timeZone: string): Map<string, DayTotals> {
+  const version = store.orders().length;
+  const cached = dailyCache.get(store);
+  if (cached && cached.timeZone === timeZone && cached.version === version) return cached.days;
+  const history = store.orderDays();
+  const rows = salesRowsBetween(
+    store,
+    (history[0] ?? 0) * 86_400_000,
+    ((history[history.length - 1] ?? 0) + 30) * 86_400_000,
+  );
+  const dayOfHour = new Map<number, string>();
+  const days = new Map<string, DayTotals>();
+  for (const row of rows) {
+    // Zones change offset on whole quarter hours at most: the local date is constant within a UTC quarter hour.
+    const slot = Math.floor(row.at / 900_000);
+    let key = dayOfHour.get(slot);
+    if (key === undefined) {
+      key = isoLocalDate(localDateOf(slot * 900_000, timeZone));
+      dayOfHour.set(slot, key);
+    }
+    let t = days.get(key);
+    if (!t) {
+      t = { gross: 0, discounts: 0, returns: 0, shipping: 0, taxes: 0, items: 0, orders: 0 };
+      days.set(key, t);
+    }
+    t.gross += row.grossCents;
+    t.discounts += row.discountCents;
+    t.returns += row.returnCents;
+    t.shipping += row.shippingCents;
+    t.taxes += row.taxCents;
+    t.items += row.quantity;
+    if (row.kind === 'sale' && row.productLegacyId === null) t.orders++;
+  }
+  dailyCache.set(store, { timeZone, version, days });
+  return days;
 }
 
 function money(cents: number): string {
@@ -465,9 +512,13 @@ function metricValue(metric: Metric, t: Totals): string | number {
     case 'total_sales':
       return money(net + t.shipping + t.taxes);
     case 'orders':
-      return t.orders.size;
+      return t.orderCount ?? t.orders.size;
     case 'average_order_value':
-      return money(t.orders.size === 0 ? 0 : Math.round((t.gross - t.discounts) / t.orders.size));
+      return money(
+        (t.orderCount ?? t.orders.size) === 0
+          ? 0
+          : Math.round((t.gross - t.discounts) / (t.orderCount ?? t.orders.size)),
+      );
     case 'net_items_sold':
       return t.items;
   }
@@ -492,7 +543,10 @@ function execute(store: ShopifyStore, query: Query): ShopifyqlResponse['tableDat
   const history = store.orderDays();
   const lower = Math.max(from, (history[0] ?? 0) * 86_400_000);
   const upper = Math.min(to, ((history[history.length - 1] ?? 0) + 30) * 86_400_000);
-  const rows = upper > lower ? salesRowsBetween(store, lower, upper) : [];
+  const midnight = (t: number) => !Number.isFinite(t) || startOfLocalDay(localDateOf(t, timeZone), timeZone) === t;
+  const wholeDays =
+    query.where.length === 0 && query.groupBy.every((d) => d in TIME_DIMENSIONS) && midnight(from) && midnight(to);
+  const rows = wholeDays || upper <= lower ? [] : salesRowsBetween(store, lower, upper);
 
   const byProduct =
     query.groupBy.some((d) => d.startsWith('product_')) || query.where.some((w) => w.dimension.startsWith('product_'));
@@ -539,6 +593,43 @@ function execute(store: ShopifyStore, query: Query): ShopifyqlResponse['tableDat
     t.taxes += row.taxCents;
     t.items += row.quantity;
     if (row.kind === 'sale') t.orders.add(row.orderLegacyId);
+  }
+  if (wholeDays) {
+    const first = Number.isFinite(from) ? isoLocalDate(localDateOf(from, timeZone)) : '';
+    const end = Number.isFinite(to) ? isoLocalDate(localDateOf(to, timeZone)) : '9999-12-31';
+    for (const [day, d] of dailyTotals(store, timeZone)) {
+      if (day < first || day >= end) continue;
+      const [y, m, dd] = day.split('-').map(Number) as [number, number, number];
+      const keys = query.groupBy.map((unit) =>
+        unit === 'day' ? day : isoLocalDate(periodOf({ year: y, month: m, day: dd }, unit as TimeDimension)[0]),
+      );
+      const key = JSON.stringify(keys);
+      let group = groups.get(key);
+      if (!group) {
+        group = {
+          keys,
+          totals: {
+            gross: 0,
+            discounts: 0,
+            returns: 0,
+            shipping: 0,
+            taxes: 0,
+            items: 0,
+            orders: new Set(),
+            orderCount: 0,
+          },
+        };
+        groups.set(key, group);
+      }
+      const t = group.totals;
+      t.gross += d.gross;
+      t.discounts += d.discounts;
+      t.returns += d.returns;
+      t.shipping += d.shipping;
+      t.taxes += d.taxes;
+      t.items += d.items;
+      t.orderCount! += d.orders;
+    }
   }
   if (groups.size === 0 && query.groupBy.length === 0)
     groups.set('[]', {
