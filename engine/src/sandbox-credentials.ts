@@ -1,4 +1,4 @@
-import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
+import { SANDBOX_CREDENTIALS, sandboxConnectionData } from '@ionflux/sandbox';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { CredentialNotFound, type CredentialResolver } from './credentials';
 
@@ -16,31 +16,11 @@ export function sandboxCredentials({
   sandboxBaseUrl: string;
   ionflux?: { baseUrl: string; token: string };
 }): CredentialTable {
-  const base = sandboxBaseUrl.replace(/\/+$/, '');
+  const data = sandboxConnectionData(sandboxBaseUrl);
   const table: CredentialTable = {
-    ionfluxShopifyAccessTokenApi: {
-      shopDomain: SANDBOX_CREDENTIALS.shopify.shopDomain,
-      accessToken: SANDBOX_CREDENTIALS.shopify.accessToken,
-      apiVersion: SANDBOX_CREDENTIALS.shopify.apiVersion,
-      appSecret: SANDBOX_CREDENTIALS.shopify.clientSecret,
-      baseUrl: `${base}/sandbox/shopify`,
-    },
-    ionfluxTikTokOAuth2Api: {
-      clientKey: SANDBOX_CREDENTIALS.tiktok.clientKey,
-      clientSecret: SANDBOX_CREDENTIALS.tiktok.clientSecret,
-      accessToken: SANDBOX_CREDENTIALS.tiktok.userAccessToken,
-      refreshToken: '',
-      businessAccessToken: SANDBOX_CREDENTIALS.tiktok.businessAccessToken,
-      tcmAccountId: SANDBOX_CREDENTIALS.tiktok.tcmAccountId,
-      advertiserId: '',
-      baseUrl: `${base}/sandbox/tiktok`,
-    },
-    ionfluxLlmApi: {
-      baseUrl: `${base}/sandbox/openai/v1`,
-      apiKey: SANDBOX_CREDENTIALS.openai.apiKey,
-      model: SANDBOX_CREDENTIALS.openai.chatModel,
-      embeddingModel: SANDBOX_CREDENTIALS.openai.embeddingModel,
-    },
+    ionfluxShopifyAccessTokenApi: data.shopify,
+    ionfluxTikTokOAuth2Api: data.tiktok,
+    ionfluxLlmApi: data.llm,
   };
   if (ionflux) table.ionfluxApi = { baseUrl: ionflux.baseUrl, token: ionflux.token };
   return table;

@@ -2,7 +2,7 @@
  * The IONFLUX sandbox started in-process on port 0 for a test file, with the credentials that bind the nodes to it
  * and direct clients of its APIs (for computing expected figures independently of the nodes).
  */
-import { SANDBOX_CREDENTIALS, startSandboxServer } from '@ionflux/sandbox';
+import { SANDBOX_CREDENTIALS, sandboxConnectionData, startSandboxServer } from '@ionflux/sandbox';
 import type { SandboxServer, SandboxServerOptions } from '@ionflux/sandbox';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
@@ -57,31 +57,7 @@ export async function startTestSandbox(options: SandboxServerOptions = {}): Prom
   return {
     server,
     url,
-    credentials: {
-      shopify: {
-        shopDomain: SANDBOX_CREDENTIALS.shopify.shopDomain,
-        accessToken: SANDBOX_CREDENTIALS.shopify.accessToken,
-        apiVersion: SANDBOX_CREDENTIALS.shopify.apiVersion,
-        appSecret: SANDBOX_CREDENTIALS.shopify.clientSecret,
-        baseUrl: `${url}/sandbox/shopify`,
-      },
-      tiktok: {
-        clientKey: SANDBOX_CREDENTIALS.tiktok.clientKey,
-        clientSecret: SANDBOX_CREDENTIALS.tiktok.clientSecret,
-        accessToken: SANDBOX_CREDENTIALS.tiktok.userAccessToken,
-        refreshToken: '',
-        businessAccessToken: SANDBOX_CREDENTIALS.tiktok.businessAccessToken,
-        tcmAccountId: SANDBOX_CREDENTIALS.tiktok.tcmAccountId,
-        advertiserId: '',
-        baseUrl: `${url}/sandbox/tiktok`,
-      },
-      llm: {
-        baseUrl: `${url}/sandbox/openai/v1`,
-        apiKey: SANDBOX_CREDENTIALS.openai.apiKey,
-        model: SANDBOX_CREDENTIALS.openai.chatModel,
-        embeddingModel: SANDBOX_CREDENTIALS.openai.embeddingModel,
-      },
-    },
+    credentials: sandboxConnectionData(url),
     shopifyGraphql,
     async shopifyAll(query, variables, path) {
       const out: any[] = [];

@@ -62,3 +62,40 @@ export const SANDBOX_CREDENTIALS = {
 } as const;
 
 export type SandboxCredentials = typeof SANDBOX_CREDENTIALS;
+
+/**
+ * The data of the node package's credentials (`ionfluxShopifyAccessTokenApi`, `ionfluxTikTokOAuth2Api`,
+ * `ionfluxLlmApi`) that binds each connection to the emulators served under `<sandboxBaseUrl>/sandbox`. The one
+ * definition the engine, the server and the tests share.
+ *
+ * @example sandboxConnectionData('http://127.0.0.1:4010').shopify.baseUrl // 'http://127.0.0.1:4010/sandbox/shopify'
+ */
+export function sandboxConnectionData(sandboxBaseUrl: string) {
+  const base = sandboxBaseUrl.replace(/\/+$/, '');
+  const { shopify, tiktok, openai } = SANDBOX_CREDENTIALS;
+  return {
+    shopify: {
+      shopDomain: shopify.shopDomain,
+      accessToken: shopify.accessToken,
+      apiVersion: shopify.apiVersion,
+      appSecret: shopify.clientSecret,
+      baseUrl: `${base}/sandbox/shopify`,
+    },
+    tiktok: {
+      clientKey: tiktok.clientKey,
+      clientSecret: tiktok.clientSecret,
+      accessToken: tiktok.userAccessToken,
+      refreshToken: '',
+      businessAccessToken: tiktok.businessAccessToken,
+      tcmAccountId: tiktok.tcmAccountId,
+      advertiserId: '',
+      baseUrl: `${base}/sandbox/tiktok`,
+    },
+    llm: {
+      baseUrl: `${base}/sandbox/openai/v1`,
+      apiKey: openai.apiKey,
+      model: openai.chatModel,
+      embeddingModel: openai.embeddingModel,
+    },
+  };
+}

@@ -10,7 +10,7 @@ export { createSandbox, createSandboxRouter, DEFAULT_SEED } from './router';
 export type { SandboxHandle, SandboxOptions } from './router';
 export { startSandboxServer } from './server';
 export type { SandboxServer, SandboxServerOptions } from './server';
-export { SANDBOX_CREDENTIALS } from './credentials';
+export { SANDBOX_CREDENTIALS, sandboxConnectionData } from './credentials';
 export type { SandboxCredentials } from './credentials';
 export { ENDPOINT_CATALOG } from './catalog';
 export type { EndpointEntry } from './catalog';

@@ -1,10 +1,9 @@
 import fs from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite/vector';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { redactUrl, type DatabaseConfig } from '../config';
+import { openPGliteThread, type PGliteThread } from './pglite-thread';
 import type { Database } from './schema';
 
 /** The one query layer of the server: a Kysely instance over embedded PGlite or a PostgreSQL server. */
@@ -20,9 +19,10 @@ export interface DatabaseHandle {
 }
 
 /**
- * Opens the configured store. PGlite goes through Kysely's own PGlite dialect (no extra package): PGlite is a single
- * connection, and that dialect reports `supportsMultipleConnections = false`, so Kysely serializes every query and
- * holds the connection for the whole of a transaction behind its connection mutex (tested in database.test.ts).
+ * Opens the configured store. PGlite runs on a worker thread (`pglite-thread.ts`: its WASM never blocks the event
+ * loop) and goes through Kysely's own PGlite dialect (no extra package): PGlite is a single connection, and that
+ * dialect reports `supportsMultipleConnections = false`, so Kysely serializes every query and holds the connection
+ * for the whole of a transaction behind its connection mutex (tested in database.test.ts).
  *
  * @example const { db, close } = await openDatabase({ config: { kind: 'pglite-memory' }, logger });
  */
@@ -50,24 +50,24 @@ export async function openDatabase(args: { config: DatabaseConfig; logger: Logge
     };
   }
 
-  let pglite: PGlite;
+  let pglite: PGliteThread;
   if (config.kind === 'pglite') {
     await fs.mkdir(config.dataDir, { recursive: true });
     try {
-      pglite = await PGlite.create(config.dataDir, { extensions: { vector } });
+      pglite = await openPGliteThread({ dataDir: config.dataDir });
     } catch (error) {
       throw new Error(
         `Cannot open the embedded database in ${config.dataDir}: ${(error as Error).message}. Is another IONFLUX server using this data folder?`,
         { cause: error },
       );
     }
-    logger.info({ dataDir: config.dataDir }, 'opened embedded PostgreSQL (PGlite)');
+    logger.info({ dataDir: config.dataDir }, 'opened embedded PostgreSQL (PGlite, on its own thread)');
   } else {
-    pglite = await PGlite.create({
-      extensions: { vector },
-      ...(config.snapshot ? { loadDataDir: config.snapshot } : {}),
-    });
-    logger.info({ fromSnapshot: Boolean(config.snapshot) }, 'opened in-memory embedded PostgreSQL (PGlite)');
+    pglite = await openPGliteThread(config.snapshot ? { snapshot: config.snapshot } : {});
+    logger.info(
+      { fromSnapshot: Boolean(config.snapshot) },
+      'opened in-memory embedded PostgreSQL (PGlite, on its own thread)',
+    );
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {
@@ -76,6 +76,6 @@ export async function openDatabase(args: { config: DatabaseConfig; logger: Logge
     ping: async () => void (await sql`select 1`.execute(db)),
     close: () => db.destroy(),
     // Uncompressed: it is written and read locally, where gzip costs more time than the bytes it saves.
-    snapshot: () => pglite.dumpDataDir('none'),
+    snapshot: () => pglite.dumpDataDir(),
   };
 }

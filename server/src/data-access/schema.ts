@@ -1,3 +1,4 @@
+import type { WorkspaceRole } from '../domain/model';
 import type { ColumnType, Generated } from 'kysely';
 
 /** Row types of the tables created by the migrations (snake_case, as stored). */
@@ -8,7 +9,6 @@ type Jsonb<T> = ColumnType<T, string, string>;
 type NullableJsonb<T> = ColumnType<T | null, string | null | undefined, string | null>;
 type Tsvector = ColumnType<string, never, never>;
 
-export type WorkspaceRole = 'owner' | 'admin' | 'member' | 'viewer';
 
 export interface UsersTable {
   id: Generated<string>;

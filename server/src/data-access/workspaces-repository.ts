@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Invitation, Member, Workspace } from '../domain/model';
-import { isoRequired, type Database, type InvitationsTable, type WorkspaceRole } from './schema';
+import { isoRequired, type Database, type InvitationsTable } from './schema';
+import type { WorkspaceRole } from '../domain/model';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

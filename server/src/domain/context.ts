@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config';
-import type { Database, WorkspaceRole } from '../data-access/schema';
-import type { AgentRun, ApiTokenScope, Block, Message, Notification, Page } from './model';
+import type { Database } from '../data-access/schema';
+import type { AgentRun, ApiTokenScope, Block, Message, Notification, Page, WorkspaceRole } from './model';
 import type { SecretKeyring } from './secrets/index';
 import type { AccessTokenVerifier } from './tokens';
 

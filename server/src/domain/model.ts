@@ -10,6 +10,7 @@ const id = z.uuid();
 
 export const workspaceRoles = ['owner', 'admin', 'member', 'viewer'] as const;
 export const WorkspaceRoleSchema = z.enum(workspaceRoles).meta({ id: 'WorkspaceRole' });
+export type WorkspaceRole = (typeof workspaceRoles)[number];
 
 export const UserSchema = z
   .object({

@@ -1,5 +1,5 @@
 import { findMembershipRole } from '../data-access/workspaces-repository';
-import type { WorkspaceRole } from '../data-access/schema';
+import type { WorkspaceRole } from './model';
 import { AppError, notFound, unauthorized } from '../errors';
 import { hasRole, type Actor, type AppContext, type WorkspaceAccess } from './context';
 import type { ApiTokenScope } from './model';

@@ -1,5 +1,5 @@
 import { addChannelMember, insertChannel } from '../data-access/chat-repository';
-import type { WorkspaceRole } from '../data-access/schema';
+import type { WorkspaceRole } from './model';
 import { findUserById, normalizeEmail, updateUser } from '../data-access/users-repository';
 import {
   countOwners,

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import type { WorkspaceRole } from '../../data-access/schema';
+import type { WorkspaceRole } from '../../domain/model';
 import type { Actor, WorkspaceAccess } from '../../domain/context';
 import type { ApiTokenScope } from '../../domain/model';
 

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import type { Socket } from 'socket.io-client';
-import { collect, emitWithAck, startTestServer, type TestServer, type TestUser } from '../../testing/test-server';
+import {
+  collect,
+  emitWithAck,
+  startTestServer,
+  waitUntil,
+  type TestServer,
+  type TestUser,
+} from '../../testing/test-server';
 import type { RouteDefinition } from './route';
 import { EXAMPLE_AGENT_YAML } from './routes/agents.routes';
 
@@ -344,6 +351,11 @@ describe('tenant isolation over sockets', () => {
     await emitWithAck(bSocket, 'channel:join', { workspaceId: w2, channelId: ids.channelId });
     await emitWithAck(bSocket, 'page:join', { workspaceId: w2, pageId: ids.pageId });
     const own = collect(bSocket, 'message:new');
+    // A second W2 socket sees every W2 event happen: the positive proof that they were all broadcast.
+    const bWatcher = await t.connect(b.token);
+    await emitWithAck(bWatcher, 'channel:join', { workspaceId: w2, channelId: ids.channelId });
+    await emitWithAck(bWatcher, 'page:join', { workspaceId: w2, pageId: ids.pageId });
+    const seen = ['message:new', 'block:updated', 'typing'].map((event) => collect(bWatcher, event));
     await emitWithAck(bSocket, 'message:send', {
       workspaceId: w2,
       channelId: ids.channelId,
@@ -355,8 +367,11 @@ describe('tenant isolation over sockets', () => {
       body: { baseVersion: 1, content: { text: 'changed' } },
     });
     bSocket.emit('typing', { workspaceId: w2, channelId: ids.channelId, typing: true });
-    await new Promise((r) => setTimeout(r, 300));
+    await waitUntil(() => seen.every((events) => events.length > 0), 5000, 'W2 events at the W2 watcher');
+    // Sentinel: a round trip on each W1 socket after the W2 broadcasts; anything sent to it before would be ahead.
+    for (const socket of sockets) await emitWithAck(socket, 'workspace:join', { workspaceId: w2 });
     expect(own).toHaveLength(1); // the events did happen
     expect(received.flat()).toEqual([]);
+    bWatcher.disconnect();
   });
 });

@@ -8,7 +8,7 @@ import { findInputProblem, PG_INT_MAX } from '../../domain/input-bounds';
 import { FixedWindowLimiter, TokenBucket } from '../../domain/rate-limiter';
 import type { ApiTokenScope } from '../../domain/model';
 import type { UseCases } from '../../domain/use-cases';
-import type { WorkspaceRole } from '../../data-access/schema';
+import type { WorkspaceRole } from '../../domain/model';
 import { AppError, isAppError, notFound } from '../../errors';
 import type { InFlight } from '../http/app';
 import { authenticateToken } from '../http/authentication';

@@ -1,0 +1,107 @@
+/**
+ * Worker-thread host of the embedded database: PGlite (PostgreSQL compiled to WASM) runs every query on the thread
+ * that calls it, so on the server's event loop it would stall sockets and HTTP for the length of each query. Here it
+ * runs on its own thread; `pglite-thread.ts` is the other end. One request at a time arrives in practice (Kysely
+ * serializes a single-connection dialect), but the protocol carries ids so it never depends on that.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite/vector';
+import type { PGliteRequest, PGliteResponse, PGliteWorkerOptions, SerializedDatabaseError } from './pglite-thread';
+
+const port = parentPort;
+if (!port) throw new Error('pglite-worker.js runs as a worker thread (see pglite-thread.ts)');
+
+const options = workerData as PGliteWorkerOptions;
+const opened = options.dataDir
+  ? PGlite.create(options.dataDir, { extensions: { vector } })
+  : PGlite.create({
+      extensions: { vector },
+      ...(options.snapshot ? { loadDataDir: new Blob([options.snapshot as Uint8Array<ArrayBuffer>]) } : {}),
+    });
+
+/** Open transactions by id: the transaction handle, and how to end it (resolve = commit, reject = roll back). */
+const transactions = new Map<
+  number,
+  { tx: Transaction; end: { commit: () => void; rollback: (reason: Error) => void }; closed: Promise<unknown> }
+>();
+
+const ROLLBACK = new Error('rolled back by the caller');
+
+function serializeError(error: unknown): SerializedDatabaseError {
+  if (typeof error !== 'object' || error === null) return { message: String(error) };
+  const out: SerializedDatabaseError = { message: String((error as Error).message ?? error) };
+  // The fields of PostgreSQL's error response that callers read (code for unique violations, constraint names...).
+  for (const key of ['code', 'detail', 'hint', 'constraint', 'table', 'column', 'schema', 'severity', 'position']) {
+    const value = (error as Record<string, unknown>)[key];
+    if (typeof value === 'string') out[key] = value;
+  }
+  return out;
+}
+
+async function handle(request: PGliteRequest, db: PGlite): Promise<unknown> {
+  switch (request.op) {
+    case 'query': {
+      const target = request.txId === undefined ? db : transactions.get(request.txId)?.tx;
+      if (!target) throw new Error(`transaction ${request.txId} is not open`);
+      const result = await target.query(request.sql, request.params, { rowMode: 'object' });
+      return { rows: result.rows, affectedRows: result.affectedRows, fields: result.fields };
+    }
+    case 'begin': {
+      const txId = request.txId;
+      await new Promise<void>((begun, failed) => {
+        let started = false;
+        const closed = db.transaction(
+          (tx) =>
+            new Promise<void>((commit, rollback) => {
+              started = true;
+              transactions.set(txId, { tx, end: { commit, rollback }, closed: finished });
+              begun();
+            }),
+        );
+        // Settles once the transaction ends; a failure before the callback ran is a failed BEGIN.
+        const finished = closed.catch((error: unknown) => {
+          if (!started) failed(error as Error);
+          throw error;
+        });
+        finished.catch(() => undefined);
+      });
+      return undefined;
+    }
+    case 'commit':
+    case 'rollback': {
+      const open = transactions.get(request.txId);
+      if (!open) throw new Error(`transaction ${request.txId} is not open`);
+      if (request.op === 'commit') open.end.commit();
+      else open.end.rollback(ROLLBACK);
+      try {
+        await open.closed;
+      } catch (error) {
+        if (error !== ROLLBACK) throw error;
+      } finally {
+        transactions.delete(request.txId);
+      }
+      return undefined;
+    }
+    case 'dump':
+      // Uncompressed: it is written and read locally, where gzip costs more time than the bytes it saves.
+      return new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer());
+    case 'close':
+      await db.close();
+      return undefined;
+  }
+}
+
+opened.then(
+  (db) => {
+    port.postMessage({ id: 0, ok: true, value: undefined } satisfies PGliteResponse);
+    port.on('message', (request: PGliteRequest) => {
+      handle(request, db).then(
+        (value) => port.postMessage({ id: request.id, ok: true, value } satisfies PGliteResponse),
+        (error: unknown) =>
+          port.postMessage({ id: request.id, ok: false, error: serializeError(error) } satisfies PGliteResponse),
+      );
+    });
+  },
+  (error: unknown) => port.postMessage({ id: 0, ok: false, error: serializeError(error) } satisfies PGliteResponse),
+);
