@@ -433,11 +433,14 @@ export function createRealtime(args: {
     const session = await restoreSession(pid, offset);
     if (!session) return session;
     try {
-      return (await mayRestore(session.data)) ? session : null;
+      if (!(await mayRestore(session.data))) return null;
     } catch (error) {
       logger.warn({ err: error }, 'could not re-check a recovering socket; it reconnects fresh');
       return null;
     }
+    // Take the missed packets again now: what was broadcast while access was being checked (the socket was in no
+    // room yet) is in this snapshot, and the socket joins its rooms as soon as this resolves, so nothing falls between.
+    return restoreSession(pid, offset);
   };
 
   const disconnectActors = async (matches: (actor: Actor) => boolean) => {
