@@ -516,7 +516,7 @@ class Decompiler {
     const conditions = ((node.parameters.conditions as Obj | undefined)?.conditions ?? []) as Obj[];
     const condition = conditions[0];
     const operator = condition?.operator as Obj | undefined;
-    if (conditions.length !== 1 || operator?.type !== 'boolean' || operator.operation !== 'true') {
+    if (!condition || conditions.length !== 1 || operator?.type !== 'boolean' || operator.operation !== 'true') {
       fail('IFX601', `IF node "${node.name}" must have one boolean "is true" condition.`, node);
     }
     let js = expressionBody(condition.leftValue);

@@ -217,9 +217,8 @@ describe('IONFLUX HTTP Request', () => {
       },
       { error: `HTTP 404 from ${new URL(api.url).host}: {"error":"no such thing"}` },
     ]);
-    const paired = run.run.data.resultData.runData['Node under test']![0]!.data!.main[1]!.map(
-      (item) => item.pairedItem,
-    );
+    const errorOutput = run.run?.data.resultData.runData['Node under test']?.[0]?.data?.main?.[1];
+    const paired = (errorOutput ?? []).map((item) => item.pairedItem);
     expect(paired).toEqual([{ item: 1 }, { item: 2 }]);
   });
 

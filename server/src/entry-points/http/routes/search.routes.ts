@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SearchHitSchema } from '../../../domain/model';
 import type { UseCases } from '../../../domain/use-cases';
-import { queryInt, text, WorkspaceParams } from '../common-schemas';
+import { queryInt, WorkspaceParams } from '../common-schemas';
 import { defineRoute, type RouteDefinition } from '../route';
 
 const searchTypes = ['page', 'block', 'message', 'prompt'] as const;
