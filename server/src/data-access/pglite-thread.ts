@@ -32,8 +32,7 @@ type Unnumbered<T> = T extends unknown ? Omit<T, 'id'> : never;
 export type SerializedDatabaseError = { message: string } & Record<string, string>;
 
 export type PGliteResponse =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: SerializedDatabaseError };
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SerializedDatabaseError };
 
 /** The compiled worker script: beside this file when running from dist, else in dist (tests run the sources). */
 function workerScript(): string {

@@ -9,7 +9,6 @@ type Jsonb<T> = ColumnType<T, string, string>;
 type NullableJsonb<T> = ColumnType<T | null, string | null | undefined, string | null>;
 type Tsvector = ColumnType<string, never, never>;
 
-
 export interface UsersTable {
   id: Generated<string>;
   email: string;

@@ -61,7 +61,8 @@ describe('runs survive a server that stops mid-run', () => {
       passwordHashCost: 10,
       sandbox: true,
       adminEmails: [ADMIN],
-      runHeartbeatMs: 100,
+      // Stale after 5 missed heartbeats: long enough that a loaded machine never re-queues a live run mid-test.
+      runHeartbeatMs: 1000,
       ...store,
     };
     // Stopping with no grace period leaves runs in progress as a killed process leaves them: `running`.
