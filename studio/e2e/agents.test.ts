@@ -274,6 +274,17 @@ describe('studio: connections, agents and their outputs', () => {
     expect(await stepRows.count()).toBe(runs[0].steps.length + 1);
     await h.step(page, 'run page');
 
+    // The command palette runs an agent and opens the new run's page.
+    await page.keyboard.press('Control+k');
+    await page.getByLabel('Search or run a command').fill('Revenue');
+    await page.getByRole('option', { name: 'Run agent: Revenue Tracker Lite' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Run .* of Revenue Tracker Lite$/ }).waitFor();
+    await page.locator('.status-succeeded').first().waitFor({ timeout: 90_000 });
+    const allRuns = (await h.server.request('GET', `${W}/runs?agentId=${agents[0].id}`, { token: ana.token })).body
+      .runs;
+    expect(allRuns).toHaveLength(2);
+    expect(page.url()).toContain(`/runs/${allRuns[0].id}`);
+
     expect(h.problems).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import { loadCapabilities } from '../capabilities';
 
 export interface AgentName {
+  id: string;
   name: string;
   /** Chat actions the agent declares (its chat.command trigger), when the server says. */
   actions: string[];
@@ -27,6 +28,7 @@ export function useAgentNames(workspaceId: string): AgentName[] {
         if (live)
           setNames(
             body.agents.map((a) => ({
+              id: a.id,
               name: a.name,
               actions: a.commands ?? [],
             })),

@@ -85,7 +85,11 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
           id: `agent-${a.name}`,
           group: 'Agents',
           label: `Run agent: ${a.name}`,
-          run: () => navigate(`${paths.agents(w)}?run=${encodeURIComponent(a.name)}`),
+          // Starts a run now (the runs API) and opens its run page, where its progress shows.
+          run: async () => {
+            const { run } = await api.post<{ run: { id: string } }>(`/api/workspaces/${w}/agents/${a.id}/runs`, {});
+            navigate(paths.runs(w, run.id));
+          },
         });
     for (const p of pages)
       if (match(p.title))
