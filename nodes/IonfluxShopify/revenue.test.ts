@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
+import { HttpClient } from '../shared/http/client';
+import { credentialExchange } from '../test-support/credential-exchange';
 import { runNodeForOutput } from '../test-support/n8n-harness';
 import { startTestSandbox } from '../test-support/sandbox';
 import type { TestSandbox } from '../test-support/sandbox';
+import { ShopifyqlParseError, runShopifyql } from './sales';
+import { ACCESS_TOKEN_CREDENTIAL, ShopifyGraphql } from './transport';
 
 const READ_SCOPES = ['read_orders', 'read_all_orders', 'read_products', 'read_customers'];
 
@@ -96,5 +100,51 @@ describe('revenue summary source', () => {
     );
     expect(output.orders).toBe(body.data.ordersCount.count);
     expect((output.daily as unknown[]).length).toBe(3);
+  });
+});
+
+describe('ShopifyQL errors', () => {
+  let sandbox: TestSandbox;
+  beforeAll(async () => {
+    sandbox = await startTestSandbox();
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  const client = (accessToken: string) =>
+    new ShopifyGraphql({
+      http: new HttpClient({
+        rateLimitRetries: 1,
+        exchange: credentialExchange(ACCESS_TOKEN_CREDENTIAL, { accessToken }),
+      }),
+      connection: {
+        shopDomain: 'ionflux-demo.myshopify.com',
+        endpoint: `${sandbox.url}/sandbox/shopify/admin/api/2025-10/graphql.json`,
+        accessToken,
+        apiVersion: '2025-10',
+        appSecret: '',
+        credentialType: ACCESS_TOKEN_CREDENTIAL,
+      },
+      node: { name: 'Revenue summary' } as INode,
+      itemIndex: 0,
+    });
+
+  it("turns Shopify's parseErrors into an error quoting the query and every message", async () => {
+    const shopify = client(String(sandbox.credentials.shopify.accessToken));
+    const error = await runShopifyql(shopify, 'FROM sales SHOW total_salez DURING yesterday').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShopifyqlParseError);
+    expect((error as Error).message).toBe(
+      `Shopify could not run the ShopifyQL query "FROM sales SHOW total_salez DURING yesterday": Unknown column 'total_salez' for table 'sales' at line 1, column 17`,
+    );
+    const ok = await runShopifyql(shopify, 'FROM sales SHOW orders DURING yesterday');
+    expect(ok.columns).toEqual([{ name: 'orders', dataType: 'INTEGER' }]);
+  });
+
+  it('fails naming the missing scope when the token lacks read_reports', async () => {
+    const shopify = client(await sandbox.shopifyTokenWithScopes(['read_orders']));
+    await expect(runShopifyql(shopify, 'FROM sales SHOW orders DURING yesterday')).rejects.toThrow(
+      /Access denied for shopifyqlQuery field. Required access: `read_reports` access scope/,
+    );
   });
 });
