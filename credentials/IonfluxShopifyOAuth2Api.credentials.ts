@@ -1,4 +1,11 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import {
+  apiVersionProperty,
+  appSecretProperty,
+  baseUrlProperty,
+  shopDomainProperty,
+  shopQueryTest,
+} from './shopify-properties';
 
 /**
  * A Shopify store connected with OAuth (authorization code grant). The authorize and token URLs are built from the
@@ -18,23 +25,8 @@ export class IonfluxShopifyOAuth2Api implements ICredentialType {
     'https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/authorization-code-grant';
 
   properties: INodeProperties[] = [
-    {
-      displayName: 'Shop Domain',
-      name: 'shopDomain',
-      type: 'string',
-      default: '',
-      required: true,
-      placeholder: 'my-store.myshopify.com',
-      description: "The store's myshopify.com domain",
-    },
-    {
-      displayName: 'Base URL Override',
-      name: 'baseUrl',
-      type: 'string',
-      default: '',
-      placeholder: 'http://127.0.0.1:4010/sandbox/shopify',
-      description: 'Only for the IONFLUX sandbox or a proxy: used instead of https://{shop domain}',
-    },
+    shopDomainProperty,
+    baseUrlProperty,
     {
       displayName: 'Grant Type',
       name: 'grantType',
@@ -58,20 +50,8 @@ export class IonfluxShopifyOAuth2Api implements ICredentialType {
       required: true,
       hint: 'Shopify calls it the API secret key of the app',
     },
-    {
-      displayName: 'App Secret',
-      name: 'appSecret',
-      type: 'string',
-      typeOptions: { password: true },
-      default: '',
-      description: 'Secret that signs webhooks (X-Shopify-Hmac-Sha256); empty means the client secret',
-    },
-    {
-      displayName: 'API Version',
-      name: 'apiVersion',
-      type: 'string',
-      default: '2025-10',
-    },
+    appSecretProperty('Secret that signs webhooks (X-Shopify-Hmac-Sha256); empty means the client secret'),
+    apiVersionProperty,
     {
       displayName: 'Authorization URL',
       name: 'authUrl',
@@ -109,17 +89,7 @@ export class IonfluxShopifyOAuth2Api implements ICredentialType {
   ];
 
   /** Once connected: the shop, read with the token the grant returned. */
-  test: ICredentialTestRequest = {
-    request: {
-      baseURL:
-        '={{ ($credentials.baseUrl || "https://" + $credentials.shopDomain).replace(/\\/+$/, "") + "/admin/api/" + ($credentials.apiVersion || "2025-10") }}',
-      url: '/graphql.json',
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        'X-Shopify-Access-Token': '={{ $credentials.oauthTokenData.access_token }}',
-      },
-      body: { query: '{ shop { name myshopifyDomain } }' },
-    },
-  };
+  test: ICredentialTestRequest = shopQueryTest({
+    'X-Shopify-Access-Token': '={{ $credentials.oauthTokenData.access_token }}',
+  });
 }

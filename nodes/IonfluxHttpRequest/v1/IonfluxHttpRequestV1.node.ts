@@ -1,28 +1,13 @@
-import { NodeConnectionTypes } from 'n8n-workflow';
-import type {
-  IExecuteFunctions,
-  INodeExecutionData,
-  INodeType,
-  INodeTypeBaseDescription,
-  INodeTypeDescription,
-} from 'n8n-workflow';
-import { router, properties } from '../actions/router';
+import type { INodeTypeBaseDescription } from 'n8n-workflow';
+import { RoutedNodeVersion } from '../../shared/routed-node';
+import { properties, router } from '../actions/router';
 
-export class IonfluxHttpRequestV1 implements INodeType {
-  description: INodeTypeDescription;
-
+export class IonfluxHttpRequestV1 extends RoutedNodeVersion {
   constructor(baseDescription: INodeTypeBaseDescription) {
-    this.description = {
-      ...baseDescription,
-      version: 1,
-      defaults: { name: 'HTTP Request' },
-      inputs: [NodeConnectionTypes.Main],
-      outputs: [NodeConnectionTypes.Main],
+    super(baseDescription, {
+      name: 'HTTP Request',
       properties,
-    };
-  }
-
-  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    return await router.call(this);
+      router,
+    });
   }
 }

@@ -1,30 +1,16 @@
-import { NodeConnectionTypes } from 'n8n-workflow';
-import type {
-  IExecuteFunctions,
-  INodeExecutionData,
-  INodeType,
-  INodeTypeBaseDescription,
-  INodeTypeDescription,
-} from 'n8n-workflow';
+import type { INodeTypeBaseDescription } from 'n8n-workflow';
+import { RoutedNodeVersion } from '../../shared/routed-node';
 import { properties, router } from '../actions/router';
 import { LLM_CREDENTIAL } from '../transport';
 
-export class IonfluxLlmV1 implements INodeType {
-  description: INodeTypeDescription;
-
+export class IonfluxLlmV1 extends RoutedNodeVersion {
   constructor(baseDescription: INodeTypeBaseDescription) {
-    this.description = {
-      ...baseDescription,
-      version: 1,
-      defaults: { name: 'LLM' },
-      inputs: [NodeConnectionTypes.Main],
-      outputs: [NodeConnectionTypes.Main],
+    super(baseDescription, {
+      name: 'LLM',
       credentials: [{ name: LLM_CREDENTIAL, required: true }],
       properties,
-    };
-  }
-
-  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    return await router.call(this);
+      router,
+      usableAsTool: true,
+    });
   }
 }

@@ -1,29 +1,14 @@
-import { NodeConnectionTypes } from 'n8n-workflow';
-import type {
-  IExecuteFunctions,
-  INodeExecutionData,
-  INodeType,
-  INodeTypeBaseDescription,
-  INodeTypeDescription,
-} from 'n8n-workflow';
+import type { INodeTypeBaseDescription } from 'n8n-workflow';
+import { RoutedNodeVersion } from '../../shared/routed-node';
 import { properties, router } from '../actions/router';
 
-export class IonfluxNotifyV1 implements INodeType {
-  description: INodeTypeDescription;
-
+export class IonfluxNotifyV1 extends RoutedNodeVersion {
   constructor(baseDescription: INodeTypeBaseDescription) {
-    this.description = {
-      ...baseDescription,
-      version: 1,
-      defaults: { name: 'Notify' },
-      inputs: [NodeConnectionTypes.Main],
-      outputs: [NodeConnectionTypes.Main],
+    super(baseDescription, {
+      name: 'Notify',
       credentials: [{ name: 'ionfluxApi', required: true }],
       properties,
-    };
-  }
-
-  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    return await router.call(this);
+      router,
+    });
   }
 }

@@ -1,33 +1,18 @@
-import { NodeConnectionTypes } from 'n8n-workflow';
-import type {
-  IExecuteFunctions,
-  INodeExecutionData,
-  INodeType,
-  INodeTypeBaseDescription,
-  INodeTypeDescription,
-} from 'n8n-workflow';
+import type { INodeTypeBaseDescription } from 'n8n-workflow';
+import { RoutedNodeVersion } from '../../shared/routed-node';
 import { properties, router } from '../actions/router';
 
-export class IonfluxVectorStoreV1 implements INodeType {
-  description: INodeTypeDescription;
-
+export class IonfluxVectorStoreV1 extends RoutedNodeVersion {
   constructor(baseDescription: INodeTypeBaseDescription) {
-    this.description = {
-      ...baseDescription,
-      version: 1,
-      defaults: { name: 'Vector Store' },
-      inputs: [NodeConnectionTypes.Main],
-      outputs: [NodeConnectionTypes.Main],
+    super(baseDescription, {
+      name: 'Vector Store',
       credentials: [
         { name: 'ionfluxLlmApi', required: true },
         { name: 'ionfluxApi', required: true, displayOptions: { show: { backend: ['ionflux'] } } },
         { name: 'ionfluxPineconeApi', required: true, displayOptions: { show: { backend: ['pinecone'] } } },
       ],
       properties,
-    };
-  }
-
-  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    return await router.call(this);
+      router,
+    });
   }
 }
