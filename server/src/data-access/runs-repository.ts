@@ -183,7 +183,7 @@ export async function cancelRequestedAmong(db: Kysely<Database>, runIds: string[
  */
 export async function recoverInterruptedRuns(
   db: Kysely<Database>,
-  args: { staleBefore: Date; all: boolean },
+  args: { staleBefore: Date; all: boolean; instanceId: string },
 ): Promise<AgentRunRow[]> {
   const interrupted = toJsonb({
     code: 'interrupted',
@@ -198,7 +198,11 @@ export async function recoverInterruptedRuns(
       claimed_by: null,
     })
     .where('status', '=', 'running');
-  if (!args.all) query = query.where('heartbeat_at', '<', args.staleBefore);
+  // A process never recovers its own runs: it knows they are alive, however late its heartbeats are.
+  if (!args.all)
+    query = query
+      .where('heartbeat_at', '<', args.staleBefore)
+      .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('claimed_by', '<>', args.instanceId)]));
   return query.returningAll().execute();
 }
 

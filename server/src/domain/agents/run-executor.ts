@@ -393,7 +393,7 @@ export class RunExecutor {
   /** Fails (or re-queues, when read-only) runs whose process stopped heartbeating. */
   async #recover(all: boolean): Promise<void> {
     const staleBefore = new Date(Date.now() - 5 * this.#ctx.config.runHeartbeatMs);
-    const rows = await recoverInterruptedRuns(this.#ctx.db, { staleBefore, all });
+    const rows = await recoverInterruptedRuns(this.#ctx.db, { staleBefore, all, instanceId: this.instanceId });
     for (const row of rows) {
       this.#ctx.logger.warn({ runId: row.id, status: row.status }, 'recovered an interrupted agent run');
       if (row.status === 'failed')
