@@ -265,6 +265,8 @@ describe('example agents on a real n8n', () => {
       for (const c of deployed.credentials) expect(names).toContain(`${c.type}/${c.name}`);
 
       const execution = await runOnN8n(workflow!, deployed);
+      // In queue mode the run was executed by the worker, not by the main process.
+      if (queueOption()) expect(n8n.log()).toContain(`Worker finished execution ${execution.id} (job `);
       const onN8n = agentRunFromExecution({ workflow: workflow!, execution, ...(sourceMap ? { sourceMap } : {}) });
       expect({ status: onN8n.status, error: onN8n.error }).toEqual({ status: 'success', error: undefined });
       const embedded = await runEmbedded(workflow!, execution);
