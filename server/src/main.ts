@@ -105,7 +105,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Serv
 }
 
 if (require.main === module) {
-  main().then((result) => {
+  void main().then((result) => {
     if (typeof result === 'number') process.exit(result);
   });
 }

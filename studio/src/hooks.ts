@@ -37,7 +37,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
         if (generation.current === mine) setValue({ state: 'error', error: describeError(error) });
       },
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The caller's deps decide when to reload (as with useEffect); the loader itself is a new closure each render.
   }, deps);
   useEffect(() => {
     setValue({ state: 'loading' });

@@ -233,7 +233,8 @@ function search<T>(
   if (!query || query.trim() === '') return items();
   const compiled = compileSearch(parseSearchQuery(query), spec, context.now());
   if (compiled.warnings.length > 0) context.searchReports.push({ path, query, warnings: compiled.warnings });
-  let [from, to] = compiled.createdAtBounds;
+  let from = compiled.createdAtBounds[0];
+  const to = compiled.createdAtBounds[1];
   if (bounded && Number.isFinite(compiled.updatedAtFrom))
     from = Math.max(from, compiled.updatedAtFrom - MAX_ORDER_UPDATE_DELAY_DAYS * 86_400_000);
   const source = bounded && (Number.isFinite(from) || Number.isFinite(to)) ? bounded(from, to) : items();

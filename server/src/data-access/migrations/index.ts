@@ -27,7 +27,7 @@ const provider: MigrationProvider = {
 };
 
 /** Brings the database to the latest schema; throws with the failing migration's name and cause. */
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+export async function migrateToLatest<T>(db: Kysely<T>): Promise<MigrationResultSet> {
   const migrator = new Migrator({
     db,
     provider,
@@ -46,7 +46,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
 }
 
 /** Rolls back the newest migration (used by the migration test; not exposed to users). */
-export async function migrateDown(db: Kysely<any>): Promise<MigrationResultSet> {
+export async function migrateDown<T>(db: Kysely<T>): Promise<MigrationResultSet> {
   const migrator = new Migrator({
     db,
     provider,

@@ -20,7 +20,7 @@ const PAGE = 'Q4 Holiday Campaign Plan';
 const onCampaignPage = (name: string) =>
   fs
     .readFileSync(path.join(EXAMPLES, `${name}.yaml`), 'utf8')
-    .replace(/\n    canvas:\n/, `\n    canvas:\n      page: "${PAGE}"\n`);
+    .replace(/\n {4}canvas:\n/, `\n    canvas:\n      page: "${PAGE}"\n`);
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
