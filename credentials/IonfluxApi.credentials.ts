@@ -6,6 +6,8 @@ export class IonfluxApi implements ICredentialType {
 
   displayName = 'IONFLUX API';
 
+  icon = 'file:../nodes/IonfluxCanvas/ionfluxCanvas.svg' as const;
+
   documentationUrl = 'https://github.com/ionflux/ionflux#readme';
 
   properties: INodeProperties[] = [

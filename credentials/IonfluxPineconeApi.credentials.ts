@@ -6,6 +6,8 @@ export class IonfluxPineconeApi implements ICredentialType {
 
   displayName = 'IONFLUX Pinecone API';
 
+  icon = 'file:../nodes/IonfluxVectorStore/ionfluxVectorStore.svg' as const;
+
   documentationUrl = 'https://docs.pinecone.io/reference/api/authentication';
 
   properties: INodeProperties[] = [

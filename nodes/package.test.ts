@@ -133,8 +133,8 @@ describe('npm pack of n8n-nodes-ionflux', () => {
       { className: 'IonfluxShopifyOAuth2Api', name: 'ionfluxShopifyOAuth2Api', icon: true },
       { className: 'IonfluxTikTokOAuth2Api', name: 'ionfluxTikTokOAuth2Api', icon: true },
       { className: 'IonfluxLlmApi', name: 'ionfluxLlmApi', icon: true },
-      { className: 'IonfluxPineconeApi', name: 'ionfluxPineconeApi', icon: null },
-      { className: 'IonfluxApi', name: 'ionfluxApi', icon: null },
+      { className: 'IonfluxPineconeApi', name: 'ionfluxPineconeApi', icon: true },
+      { className: 'IonfluxApi', name: 'ionfluxApi', icon: true },
     ]);
     expect(loaded.main).toEqual([
       [

@@ -6,6 +6,7 @@ import { ORDER_LINE_ITEMS_QUERY, PRODUCT_VARIANTS_QUERY, SHOP_QUERY } from './no
 import type { GraphqlLineItem, GraphqlOrder, GraphqlProduct, GraphqlShop, GraphqlVariant } from './normalize';
 import { PeriodError, resolvePeriod } from './periods';
 import type { PeriodName, ResolvedPeriod } from './periods';
+import { toNodeError } from '../shared/operation';
 
 export async function fetchShop(shopify: ShopifyGraphql): Promise<GraphqlShop> {
   const { data } = await shopify.query<{ shop: GraphqlShop }>(SHOP_QUERY);
@@ -54,6 +55,6 @@ export function periodOf(
     return resolvePeriod(input);
   } catch (error) {
     if (error instanceof PeriodError) throw new NodeOperationError(ctx.getNode(), error.message, { itemIndex });
-    throw error;
+    throw toNodeError(ctx.getNode(), error, itemIndex);
   }
 }

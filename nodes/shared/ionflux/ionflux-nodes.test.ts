@@ -338,8 +338,7 @@ describe('IONFLUX Vector Store', () => {
 
   it('uses a Pinecone index through the Pinecone SDK when the store is Pinecone', async () => {
     const records = new Map<string, { id: string; values: number[]; metadata: Record<string, unknown> }>();
-    let pinecone: LocalServer | undefined;
-    pinecone = await startLocalServer((req, res) => {
+    const pinecone: LocalServer = await startLocalServer((req, res) => {
       const url = new URL(req.url, 'http://x');
       if (req.headers['api-key'] !== 'pc-test-key')
         return sendJson(res, 401, { error: { code: 'UNAUTHENTICATED', message: 'Invalid API Key' } });

@@ -1,6 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { forOperation } from '../../../shared/operation';
+import { forOperation, toNodeError } from '../../../shared/operation';
 import type { OperationMeta } from '../../../shared/operation';
 import { parameterError, readObject, readString } from '../../../shared/parameters';
 import { compileSchema, parseStructuredOutput, SchemaProblem } from '../../structured-output';
@@ -54,7 +54,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   } catch (error) {
     if (error instanceof SchemaProblem)
       throw parameterError(this, 'schema', itemIndex, `is not a valid JSON Schema: ${error.message}`);
-    throw error;
+    throw toNodeError(this.getNode(), error, itemIndex);
   }
   const llm = await LlmClient.forItem(this, itemIndex);
   const completion = await llm.complete({

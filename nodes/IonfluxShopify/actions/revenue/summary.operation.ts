@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { forOperation } from '../../../shared/operation';
+import { forOperation, toNodeError } from '../../../shared/operation';
 import type { OperationMeta } from '../../../shared/operation';
 import { readString } from '../../../shared/parameters';
 import { pageSizeFor, toAmount } from '../../normalize';
@@ -64,7 +64,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
         itemIndex,
         description: 'ShopifyQL reference: https://shopify.dev/docs/api/shopifyql',
       });
-    throw error;
+    throw toNodeError(this.getNode(), error, itemIndex);
   }
   const t = figures.totals;
   const totalSales = totalSalesOf(t);
