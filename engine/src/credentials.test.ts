@@ -39,7 +39,7 @@ let sandbox: SandboxServer;
 
 beforeAll(async () => {
   // An OpenAI-compatible endpoint that records what it receives.
-  provider = await startLocalServer((request, response) =>
+  provider = await startLocalServer((_request, response) =>
     sendJson(response, 200, {
       id: 'chatcmpl-1',
       object: 'chat.completion',
