@@ -91,13 +91,17 @@ describe('npm pack of n8n-nodes-ionflux', () => {
       const { join, basename } = require('node:path');
       const fs = require('node:fs');
       const manifest = require(join(${JSON.stringify(unpacked)}, 'package.json'));
-      const out = { nodes: [], credentials: [], main: [] };
+      const out = { nodes: [], credentials: [], main: [], named: [] };
       for (const file of manifest.n8n.nodes) {
         const exported = require(join(${JSON.stringify(unpacked)}, file));
         const className = basename(file, '.node.js');
         const node = new exported[className]();
         const icon = String(node.description.icon).replace('file:', '');
         out.nodes.push({ className, name: node.description.name, version: node.description.defaultVersion, icon: fs.existsSync(join(${JSON.stringify(unpacked)}, file, '..', icon)) });
+        // Every credential each version names (versioned nodes keep one description per version).
+        const versions = node.nodeVersions ? Object.values(node.nodeVersions) : [node];
+        for (const version of versions)
+          for (const credential of version.description.credentials ?? []) out.named.push([node.description.name, credential.name]);
       }
       for (const file of manifest.n8n.credentials) {
         const exported = require(join(${JSON.stringify(unpacked)}, file));
@@ -136,6 +140,10 @@ describe('npm pack of n8n-nodes-ionflux', () => {
       { className: 'IonfluxPineconeApi', name: 'ionfluxPineconeApi', icon: true },
       { className: 'IonfluxApi', name: 'ionfluxApi', icon: true },
     ]);
+    // Nodes use only the package's own credentials (never another package's: n8n's no-credential-reuse rule).
+    const own = new Set(loaded.credentials.map((c: { name: string }) => c.name));
+    expect(loaded.named.length).toBeGreaterThan(0);
+    expect(loaded.named.filter(([, credential]: [string, string]) => !own.has(credential))).toEqual([]);
     expect(loaded.main).toEqual([
       [
         'ionfluxShopify',

@@ -1,5 +1,5 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
-import { ACCESS_TOKEN_CREDENTIAL, OAUTH2_CREDENTIAL } from './transport';
+import { ACCESS_TOKEN_CREDENTIAL, INSTALLED_APP_CREDENTIAL } from './transport';
 
 /** `authentication`: which credential a Shopify node uses; absent means accessToken (what the compiler emits). */
 export const authenticationProperty: INodeProperties = {
@@ -15,5 +15,5 @@ export const authenticationProperty: INodeProperties = {
 
 export const shopifyCredentials: INodeCredentialDescription[] = [
   { name: ACCESS_TOKEN_CREDENTIAL, required: true, displayOptions: { show: { authentication: ['accessToken'] } } },
-  { name: OAUTH2_CREDENTIAL, required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+  { name: INSTALLED_APP_CREDENTIAL, required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
 ];

@@ -25,7 +25,7 @@ import { n8nCredentialExchange } from '../shared/http/n8n-exchange';
 
 export const SHOPIFY_API_VERSION = '2025-10';
 export const ACCESS_TOKEN_CREDENTIAL = 'ionfluxShopifyAccessTokenApi';
-export const OAUTH2_CREDENTIAL = 'ionfluxShopifyOAuth2Api';
+export const INSTALLED_APP_CREDENTIAL = 'ionfluxShopifyOAuth2Api';
 /** Shopify rejects queries whose requested cost is above this. */
 export const SINGLE_QUERY_MAX_COST = 1000;
 /** Waits for rate limits (THROTTLED, 429) before a query fails. */
@@ -66,7 +66,7 @@ export async function shopifyConnection(ctx: CredentialSource, itemIndex = 0): P
   let accessToken: string;
   let appSecret: string;
   if (authentication === 'oAuth2') {
-    credentials = await ctx.getCredentials(OAUTH2_CREDENTIAL, itemIndex);
+    credentials = await ctx.getCredentials(INSTALLED_APP_CREDENTIAL, itemIndex);
     const tokenData = credentials.oauthTokenData as { access_token?: unknown } | undefined;
     accessToken = typeof tokenData?.access_token === 'string' ? tokenData.access_token : '';
     if (!accessToken)
@@ -113,7 +113,7 @@ export async function shopifyConnection(ctx: CredentialSource, itemIndex = 0): P
   return {
     shopDomain: shopDomain ?? rawDomain,
     endpoint: `${root}/admin/api/${apiVersion}/graphql.json`,
-    credentialType: authentication === 'oAuth2' ? OAUTH2_CREDENTIAL : ACCESS_TOKEN_CREDENTIAL,
+    credentialType: authentication === 'oAuth2' ? INSTALLED_APP_CREDENTIAL : ACCESS_TOKEN_CREDENTIAL,
     accessToken,
     apiVersion,
     appSecret,
