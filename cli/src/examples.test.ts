@@ -211,7 +211,7 @@ function storeToken(): Promise<string> {
     const shopify = SANDBOX_CREDENTIALS.shopify;
     const authorize = new URL(`${env.url}/sandbox/shopify/admin/oauth/authorize`);
     authorize.searchParams.set('client_id', shopify.clientId);
-    authorize.searchParams.set('scope', 'read_orders,read_all_orders,read_products,read_customers,read_inventory');
+    authorize.searchParams.set('scope', 'read_orders,read_all_orders,read_products,read_customers,read_inventory,read_reports');
     authorize.searchParams.set('redirect_uri', shopify.redirectUrls[2]!); // a URL registered for the sandbox app
     authorize.searchParams.set('state', 'examples');
     const redirect = await fetch(authorize, { redirect: 'manual' });
@@ -459,30 +459,19 @@ describe('Email Wizard', () => {
     } while (dayOf.format(new Date()) !== today); // the shop's day changed during the run: its period is not today's
     const { result, llm: calls } = ran;
     const first = daysBefore(today, 30);
-    let totalCents = 0;
-    let orders = 0;
-    let after: string | null = null;
-    for (let older = false; !older;) {
-      const data: {
-        orders: {
-          nodes: { createdAt: string; cancelledAt: string | null; totalPriceSet: { shopMoney: { amount: string } } }[];
-          pageInfo: { hasNextPage: boolean; endCursor: string };
-        };
-      } = await adminGraphql(
-        `query($after: String) { orders(first: 250, after: $after, sortKey: CREATED_AT, reverse: true) {
-          nodes { createdAt cancelledAt totalPriceSet { shopMoney { amount } } } pageInfo { hasNextPage endCursor } } }`,
-        { after },
-      );
-      for (const order of data.orders.nodes) {
-        const day = dayOf.format(new Date(order.createdAt));
-        if (day < first) older = true;
-        if (day < first || day >= today || order.cancelledAt) continue;
-        orders++;
-        totalCents += Math.round(Number(order.totalPriceSet.shopMoney.amount) * 100);
-      }
-      if (!data.orders.pageInfo.hasNextPage) break;
-      after = data.orders.pageInfo.endCursor;
-    }
+    // Shopify's sales definitions (nodes/README.md): total sales, orders placed (cancelled ones included) and average
+    // order value = (gross sales - discounts) / orders, from the store's own ShopifyQL, which
+    // sandbox/src/shopify/shopifyql.test.ts checks against the raw orders and refunds.
+    const sales: { shopifyqlQuery: { parseErrors: unknown[]; tableData: { rows: Record<string, string>[] } } } =
+      await adminGraphql('query($q: String!) { shopifyqlQuery(query: $q) { parseErrors tableData { rows } } }', {
+        q: `FROM sales SHOW total_sales, orders, gross_sales, discounts SINCE ${first} UNTIL ${daysBefore(today, 1)}`,
+      });
+    expect(sales.shopifyqlQuery.parseErrors).toEqual([]);
+    const row = sales.shopifyqlQuery.tableData.rows[0]!;
+    const totalCents = Math.round(Number(row.total_sales) * 100);
+    const orders = Number(row.orders);
+    // ShopifyQL reports discounts as a negative amount.
+    const averageCents = Math.round(((Number(row.gross_sales) + Number(row.discounts)) * 100) / orders);
     expect(orders).toBeGreaterThan(100);
 
     const featured = (await allProducts())
@@ -500,7 +489,7 @@ describe('Email Wizard', () => {
     expect(userMessage(draft!).split('\n')).toEqual([
       `Goal: ${defaults.goal}`,
       `Audience: ${defaults.audience} (${loyal} customers with more than two orders)`,
-      `Last 30 days: ${moneyText(totalCents / 100, shop.currencyCode)} from ${orders} orders, average order ${moneyText(Math.round(totalCents / orders) / 100, shop.currencyCode)}.`,
+      `Last 30 days: ${moneyText(totalCents / 100, shop.currencyCode)} from ${orders} orders, average order ${moneyText(averageCents / 100, shop.currencyCode)}.`,
       `Products to feature: ${featured.join(', ')}.`,
     ]);
     expect(result.output).toEqual(JSON.parse(answer(draft!)));
