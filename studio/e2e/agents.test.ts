@@ -277,7 +277,10 @@ describe('studio: connections, agents and their outputs', () => {
     // The command palette runs an agent and opens the new run's page.
     await page.keyboard.press('Control+k');
     await page.getByLabel('Search or run a command').fill('Revenue');
+    const firstRunPage = page.url();
     await page.getByRole('option', { name: 'Run agent: Revenue Tracker Lite' }).click();
+    // The page shown before was the first run's: wait for the new run's page, not a heading both pages have.
+    await page.waitForURL((url) => url.href !== firstRunPage && /\/runs\/[0-9a-f-]+$/.test(url.pathname));
     await page.getByRole('heading', { level: 1, name: /^Run .* of Revenue Tracker Lite$/ }).waitFor();
     await page.locator('.status-succeeded').first().waitFor({ timeout: 90_000 });
     const allRuns = (await h.server.request('GET', `${W}/runs?agentId=${agents[0].id}`, { token: ana.token })).body
