@@ -10,7 +10,9 @@ import { ACCESS_TOKEN_CREDENTIAL, ShopifyGraphql, waitForCost } from './transpor
 let sandbox: TestSandbox;
 // Shopify's leaky bucket, scaled down so that draining and refilling takes seconds: 1000 points, 250 restored per second.
 beforeAll(async () => {
-  sandbox = await startTestSandbox({ shopifyBucket: { maximumAvailable: 1000, restoreRate: 250 } });
+  // Shopify Plus rates (1,000 points/s): the paging path spends about 70 points per order, so a slower bucket turns
+  // waiting out THROTTLED into most of a minute.
+  sandbox = await startTestSandbox({ shopifyBucket: { maximumAvailable: 1000, restoreRate: 1000 } });
 });
 afterAll(async () => {
   await sandbox.close();
