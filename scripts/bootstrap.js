@@ -30,7 +30,9 @@ const [task, ...rest] = process.argv.slice(2);
 if (task === 'start') {
   run(node24, [path.join(root, 'cli', 'bin', 'ionflux.js'), 'serve', '--demo', ...rest]);
 } else if (task === 'test') {
-  run(node24, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...rest]);
+  // On 2 cores Jest runs the suites in one process (maxWorkers 1 means in band), and the whole suite's modules and
+  // servers pass through one heap: Node's default old-space limit (~4 GB) ran out near the end. Give it room.
+  run(node24, ['--max-old-space-size=12288', path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...rest]);
 } else {
   console.error(`usage: node scripts/bootstrap.js start|test [args...] (got ${task})`);
   process.exit(2);
