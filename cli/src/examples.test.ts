@@ -211,7 +211,10 @@ function storeToken(): Promise<string> {
     const shopify = SANDBOX_CREDENTIALS.shopify;
     const authorize = new URL(`${env.url}/sandbox/shopify/admin/oauth/authorize`);
     authorize.searchParams.set('client_id', shopify.clientId);
-    authorize.searchParams.set('scope', 'read_orders,read_all_orders,read_products,read_customers,read_inventory,read_reports');
+    authorize.searchParams.set(
+      'scope',
+      'read_orders,read_all_orders,read_products,read_customers,read_inventory,read_reports',
+    );
     authorize.searchParams.set('redirect_uri', shopify.redirectUrls[2]!); // a URL registered for the sandbox app
     authorize.searchParams.set('state', 'examples');
     const redirect = await fetch(authorize, { redirect: 'manual' });
