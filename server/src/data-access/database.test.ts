@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { getEnvironmentData } from 'node:worker_threads';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { createTestPostgresDatabase, testDatabaseTarget } from '../testing/test-server';
 import { openDatabase, type DatabaseHandle } from './database';
 import { migrateDown, migrateToLatest, migrations } from './migrations';
+import { isCompiledModule, openPGliteThread, PGLITE_MODULE_KEY } from './pglite-thread';
 
 let handle: DatabaseHandle;
 let drop: (() => Promise<void>) | undefined;
@@ -102,5 +104,21 @@ describe('query layer', () => {
     expect(result.rows[0]!.j).toEqual({ a: [1, 'x'] });
     expect(result.rows[0]!.t).toBeInstanceOf(Date);
     expect(result.rows[0]!.n).toBe(5);
+  });
+});
+
+// PGlite only: the PostgreSQL project runs this file against a server, where there is no embedded database thread.
+(testDatabaseTarget() === 'postgres' ? describe.skip : describe)('embedded database threads', () => {
+  it('share one compiled PostgreSQL module, held by the process, that each thread only instantiates', async () => {
+    const shared = getEnvironmentData(PGLITE_MODULE_KEY);
+    expect(isCompiledModule(shared)).toBe(true);
+    // A second database (a second thread) reuses that module instead of compiling its own.
+    const second = await openPGliteThread({});
+    try {
+      expect(getEnvironmentData(PGLITE_MODULE_KEY)).toBe(shared);
+      expect((await second.query<{ n: number }>('select 41 + 1 as n')).rows).toEqual([{ n: 42 }]);
+    } finally {
+      await second.close();
+    }
   });
 });

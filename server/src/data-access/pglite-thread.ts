@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { getEnvironmentData, setEnvironmentData, Worker } from 'node:worker_threads';
 import type { PGlite as KyselyPGlite, PGliteQueryResults, PGliteTransaction } from 'kysely';
 
 /** What the worker opens: a data folder, or an in-memory database when none is given. */
@@ -33,6 +34,39 @@ export type SerializedDatabaseError = { message: string } & Record<string, strin
 
 export type PGliteResponse =
   { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SerializedDatabaseError };
+
+/** Where the worker finds the compiled PostgreSQL module (`getEnvironmentData`), shared by every database thread. */
+export const PGLITE_MODULE_KEY = 'ionflux:pglite.wasm';
+
+/** Node's WebAssembly global; its types come with TypeScript's DOM library, which this build leaves out. */
+declare const WebAssembly: { compile(bytes: Uint8Array): Promise<object> };
+
+/** Tagged, not `instanceof`: a test runner loads these files in a fresh realm per test file, with its own globals. */
+export const isCompiledModule = (value: unknown): value is object =>
+  Object.prototype.toString.call(value) === '[object WebAssembly.Module]';
+
+let compiling: Promise<void> | undefined;
+
+/**
+ * Compiles PGlite's PostgreSQL (8.9 MB of WebAssembly) once per process and hands the compiled module to every
+ * database thread through the workers' environment data: a `WebAssembly.Module` crosses threads without a copy, so
+ * each thread only instantiates it. A thread that compiled its own module would free that code when it stops, and
+ * V8 can abort when one thread frees WebAssembly code while others compile (`Check failed:
+ * jit_page_->allocations_.erase(addr) == 1`, nodejs/node#64500, seen in CI with a database thread per test server).
+ * Compiled once and held by the process, PostgreSQL's code is never freed while the process runs; it also saves
+ * each new database the compile. The environment data is process-wide, so test files that each load this module
+ * afresh still share the one compile.
+ */
+function sharePGliteModule(): Promise<void> {
+  if (isCompiledModule(getEnvironmentData(PGLITE_MODULE_KEY))) return Promise.resolve();
+  compiling ??= (async () => {
+    const wasm = join(dirname(require.resolve('@electric-sql/pglite')), 'pglite.wasm');
+    setEnvironmentData(PGLITE_MODULE_KEY, await WebAssembly.compile(await readFile(wasm)));
+  })().finally(() => {
+    compiling = undefined;
+  });
+  return compiling;
+}
 
 /** The compiled worker script: beside this file when running from dist, else in dist (tests run the sources). */
 function workerScript(): string {
@@ -77,6 +111,7 @@ export async function openPGliteThread(options: PGliteThreadOptions): Promise<PG
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.snapshot ? { snapshot: new Uint8Array(await options.snapshot.arrayBuffer()) } : {}),
   };
+  await sharePGliteModule();
   const worker = new Worker(workerScript(), { workerData });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;

@@ -4,19 +4,31 @@
  * runs on its own thread; `pglite-thread.ts` is the other end. One request at a time arrives in practice (Kysely
  * serializes a single-connection dialect), but the protocol carries ids so it never depends on that.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { getEnvironmentData, parentPort, workerData } from 'node:worker_threads';
+import { PGlite, type PGliteOptions, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite/vector';
-import type { PGliteRequest, PGliteResponse, PGliteWorkerOptions, SerializedDatabaseError } from './pglite-thread';
+import {
+  isCompiledModule,
+  PGLITE_MODULE_KEY,
+  type PGliteRequest,
+  type PGliteResponse,
+  type PGliteWorkerOptions,
+  type SerializedDatabaseError,
+} from './pglite-thread';
 
 const port = parentPort;
 if (!port) throw new Error('pglite-worker.js runs as a worker thread (see pglite-thread.ts)');
 
 const options = workerData as PGliteWorkerOptions;
+// PostgreSQL as the process compiled it once (pglite-thread.ts says why): this thread instantiates, never compiles.
+const shared = getEnvironmentData(PGLITE_MODULE_KEY);
+if (!isCompiledModule(shared)) throw new Error('pglite-worker.js needs the compiled PGlite module (pglite-thread.ts)');
+const wasmModule = shared as PGliteOptions['wasmModule'];
 const opened = options.dataDir
-  ? PGlite.create(options.dataDir, { extensions: { vector } })
+  ? PGlite.create(options.dataDir, { extensions: { vector }, wasmModule })
   : PGlite.create({
       extensions: { vector },
+      wasmModule,
       ...(options.snapshot ? { loadDataDir: new Blob([options.snapshot as Uint8Array<ArrayBuffer>]) } : {}),
     });
 
