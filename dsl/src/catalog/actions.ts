@@ -40,6 +40,27 @@ const dateBound = (what: string) =>
 
 const money = num({ description: 'Amount in the shop currency (Shopify sends strings; IONFLUX converts to numbers).' });
 
+const reportSource = str({
+  enum: ['shopifyql', 'orders'],
+  description: 'shopifyql: one shopifyqlQuery (read_reports); orders: computed from the orders, paged.',
+});
+const productFigures = {
+  grossSales: money,
+  discounts: money,
+  refunded: money,
+  net: money,
+  orders: int(),
+  quantity: int({ description: 'Net items sold: items sold minus items returned.' }),
+};
+const orderSalesFigures = { ...productFigures, shipping: money, taxes: money, total: money };
+const reportFooter = { currency: str(), from: str(), to: str(), apiCalls: int(), costPoints: num() };
+const productSalesOutput = obj({
+  source: reportSource,
+  products: arr(obj({ productId: nullable(str()), title: nullable(str()), ...productFigures })),
+  count: int(),
+  ...reportFooter,
+});
+
 const orderLineItem = obj({
   title: str(),
   quantity: int(),
@@ -231,6 +252,72 @@ export const actionCatalog = {
       apiCalls: int(),
       costPoints: num(),
     }),
+  },
+  'shopify.revenue.series': {
+    title: 'Shopify revenue by day, week or month',
+    description:
+      "Sales of a period per day, week (starting Monday) or month in Shopify's definitions, every bucket listed; from ShopifyQL with read_reports, else by paging orders.",
+    connection: { type: 'shopify', required: true, scopes: ['read_orders'] },
+    effect: 'read',
+    idempotent: true,
+    params: obj({
+      period,
+      from: dateBound('Start (inclusive)'),
+      to: dateBound('End (exclusive)'),
+      interval: str({ enum: ['day', 'week', 'month'], default: 'day', description: 'Length of each bucket.' }),
+    }),
+    output: obj({
+      source: reportSource,
+      interval: str({ enum: ['day', 'week', 'month'] }),
+      buckets: arr(obj({ start: str({ format: 'date' }), ...orderSalesFigures })),
+      ...reportFooter,
+    }),
+  },
+  'shopify.revenue.byChannel': {
+    title: 'Shopify revenue by sales channel',
+    description:
+      'Sales of a period per sales channel (Online Store, Point of Sale, Draft Orders, apps), highest total first; from ShopifyQL with read_reports, else by paging orders.',
+    connection: { type: 'shopify', required: true, scopes: ['read_orders'] },
+    effect: 'read',
+    idempotent: true,
+    params: obj({ period, from: dateBound('Start (inclusive)'), to: dateBound('End (exclusive)') }),
+    output: obj({
+      source: reportSource,
+      channels: arr(obj({ channel: str(), ...orderSalesFigures })),
+      ...reportFooter,
+    }),
+  },
+  'shopify.revenue.byProduct': {
+    title: 'Shopify revenue by product',
+    description:
+      'Sales of a period per product (gross sales, discounts, returns, net sales, net items sold, orders); from ShopifyQL with read_reports, else by paging orders.',
+    connection: { type: 'shopify', required: true, scopes: ['read_orders'] },
+    effect: 'read',
+    idempotent: true,
+    params: obj({
+      period,
+      from: dateBound('Start (inclusive)'),
+      to: dateBound('End (exclusive)'),
+      sortBy: str({ enum: ['netSales', 'quantity', 'title'], default: 'title' }),
+      limit: int({ minimum: 1, maximum: 5000, default: 1000 }),
+    }),
+    output: productSalesOutput,
+  },
+  'shopify.revenue.topProducts': {
+    title: 'Top Shopify products',
+    description:
+      'The best-selling products of a period by net sales or net items sold; from ShopifyQL with read_reports, else by paging orders.',
+    connection: { type: 'shopify', required: true, scopes: ['read_orders'] },
+    effect: 'read',
+    idempotent: true,
+    params: obj({
+      period,
+      from: dateBound('Start (inclusive)'),
+      to: dateBound('End (exclusive)'),
+      rankBy: str({ enum: ['netSales', 'quantity'], default: 'netSales' }),
+      limit: int({ minimum: 1, maximum: 100, default: 10 }),
+    }),
+    output: productSalesOutput,
   },
   'shopify.products.list': {
     title: 'List Shopify products',

@@ -8,11 +8,21 @@ import * as orderList from './order/list.operation';
 import * as productGet from './product/get.operation';
 import * as productList from './product/list.operation';
 import * as productLowStock from './product/lowStock.operation';
+import * as revenueByChannel from './revenue/byChannel.operation';
+import * as revenueByProduct from './revenue/byProduct.operation';
+import * as revenueSeries from './revenue/series.operation';
 import * as revenueSummary from './revenue/summary.operation';
+import * as revenueTopProducts from './revenue/topProducts.operation';
 
 export const operations: OperationTable = {
   order: { list: orderList, get: orderGet },
-  revenue: { summary: revenueSummary },
+  revenue: {
+    summary: revenueSummary,
+    series: revenueSeries,
+    byChannel: revenueByChannel,
+    byProduct: revenueByProduct,
+    topProducts: revenueTopProducts,
+  },
   product: { list: productList, get: productGet, lowStock: productLowStock },
   customer: { list: customerList },
 };
@@ -41,6 +51,30 @@ export const properties = nodeProperties(
           name: 'Summary',
           action: 'Summarize revenue',
           description: 'Gross sales, orders, average order value, refunds and a daily series for a period',
+        },
+        {
+          value: 'series',
+          name: 'By Day, Week or Month',
+          action: 'Get revenue by day, week or month',
+          description: 'Sales of a period per day, week or month',
+        },
+        {
+          value: 'byChannel',
+          name: 'By Sales Channel',
+          action: 'Get revenue by sales channel',
+          description: 'Sales of a period per sales channel, highest first',
+        },
+        {
+          value: 'byProduct',
+          name: 'By Product',
+          action: 'Get revenue by product',
+          description: 'Sales of a period per product',
+        },
+        {
+          value: 'topProducts',
+          name: 'Top Products',
+          action: 'Get top products',
+          description: 'Best-selling products of a period by net sales or items sold',
         },
       ],
     },
