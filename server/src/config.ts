@@ -100,6 +100,23 @@ export interface ServerOptions {
    * `gpt-4o-mini=0.15/0.6`). Env `IONFLUX_TOKEN_PRICES`. The sandbox model costs nothing.
    */
   tokenPrices?: string;
+  /**
+   * A real Shopify app (Partners dashboard > Client credentials): OAuth goes to real stores and webhooks are checked
+   * with its secret. Env `SHOPIFY_API_KEY`, `SHOPIFY_API_SECRET`. Without it, the sandbox app (when the sandbox runs).
+   */
+  shopifyApp?: { apiKey: string; apiSecret: string };
+  /** A real TikTok app (Login Kit). Env `TIKTOK_CLIENT_KEY`, `TIKTOK_CLIENT_SECRET`. Without it, the sandbox's. */
+  tiktokApp?: { clientKey: string; clientSecret: string };
+  /**
+   * The address browsers and Shopify reach this server at (OAuth redirect URLs, webhook callbacks), e.g.
+   * `https://ionflux.example.com`. Env `PUBLIC_URL`. Default: the address the server listens on.
+   */
+  publicUrl?: string;
+  /**
+   * Whether this process processes stored Shopify webhooks (starts runs). Off: it only receives and stores them, and
+   * another process (or this one after a restart) processes them. Env `IONFLUX_WEBHOOK_PROCESSING=0|1`. Default on.
+   */
+  webhookProcessing?: boolean;
   /** Where logs go (a pino destination); default stdout. */
   logDestination?: NodeJS.WritableStream;
   /** Environment to read (default process.env) and directory relative paths resolve against (default cwd). */
@@ -151,6 +168,11 @@ export interface ServerConfig {
   engineWorkers: number;
   runPollMs: number;
   runHeartbeatMs: number;
+  shopifyApp: { apiKey: string; apiSecret: string } | null;
+  tiktokApp: { clientKey: string; clientSecret: string } | null;
+  /** Without a trailing slash; null: the listening address. */
+  publicUrl: string | null;
+  webhookProcessing: boolean;
   /** Model -> USD per million prompt and completion tokens. */
   tokenPrices: Record<string, { prompt: number; completion: number }>;
 }
@@ -280,8 +302,45 @@ export function loadConfig(options: ServerOptions = {}): ServerConfig {
   }
   const demo = readBoolean(r, { option: options.demo, envName: 'IONFLUX_DEMO', fallback: false });
 
+  const appKeys = <K extends string>(
+    given: Record<K, string> | undefined,
+    names: [K, string][],
+  ): Record<K, string> | null => {
+    if (given) return given;
+    const values = names.map(([key, envName]) => [key, env[envName]?.trim() ?? ''] as const);
+    const set = values.filter(([, v]) => v !== '');
+    if (set.length === 0) return null;
+    if (set.length < names.length) {
+      r.problems.push(`${names.map(([, n]) => n).join(' and ')} must be set together`);
+      return null;
+    }
+    return Object.fromEntries(values) as Record<K, string>;
+  };
+  const shopifyApp = appKeys(options.shopifyApp, [
+    ['apiKey', 'SHOPIFY_API_KEY'],
+    ['apiSecret', 'SHOPIFY_API_SECRET'],
+  ]);
+  const tiktokApp = appKeys(options.tiktokApp, [
+    ['clientKey', 'TIKTOK_CLIENT_KEY'],
+    ['clientSecret', 'TIKTOK_CLIENT_SECRET'],
+  ]);
+  const publicUrlText = readString(options.publicUrl, env.PUBLIC_URL);
+  let publicUrl: string | null = null;
+  if (publicUrlText !== undefined) {
+    if (/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicUrlText)) publicUrl = publicUrlText.replace(/\/+$/, '');
+    else r.problems.push(`PUBLIC_URL must be an absolute http(s) URL such as https://ionflux.example.com (got ${JSON.stringify(publicUrlText)})`);
+  }
+
   const config: ServerConfig = {
     production: env.NODE_ENV === 'production',
+    shopifyApp: shopifyApp as ServerConfig['shopifyApp'],
+    tiktokApp: tiktokApp as ServerConfig['tiktokApp'],
+    publicUrl,
+    webhookProcessing: readBoolean(r, {
+      option: options.webhookProcessing,
+      envName: 'IONFLUX_WEBHOOK_PROCESSING',
+      fallback: true,
+    }),
     port,
     host,
     dataDir,

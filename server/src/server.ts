@@ -194,6 +194,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     const url = `http://${urlHost}:${address.port}`;
     // Agent runs: the executor claims queued runs (and recovers interrupted ones) once nodes can call back here.
     await useCases.runExecutor.start({ baseUrl: url });
+    // Webhooks stored but not processed (a crash between the 200 and processing) are processed now.
+    if (config.webhookProcessing) useCases.shopifyWebhooks.start();
 
     let closing: Promise<void> | undefined;
     const handle: ServerHandle = {
@@ -218,6 +220,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
           shuttingDown = true;
           logger.info('shutting down: draining requests and sockets');
           // Runs in progress may finish (they call this server); the ones that do not are recovered at next start.
+          await useCases.shopifyWebhooks.stop();
           await useCases.runExecutor.stop(config.shutdownTimeoutMs);
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();

@@ -64,6 +64,7 @@ function toBrand(r: BrandRow): Brand {
     name: r.name,
     shopDomain: r.shop_domain,
     credentials: toCredentialStatus(r),
+    connection: { state: r.connection_state, detail: r.connection_detail },
     createdAt: isoRequired(r.created_at),
     updatedAt: isoRequired(r.updated_at),
   };
@@ -76,6 +77,7 @@ function toCreator(r: CreatorRow): Creator {
     name: r.name,
     handle: r.handle,
     credentials: toCredentialStatus(r),
+    connection: { state: r.connection_state, detail: r.connection_detail },
     createdAt: isoRequired(r.created_at),
     updatedAt: isoRequired(r.updated_at),
   };

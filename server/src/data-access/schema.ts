@@ -66,8 +66,20 @@ export interface BrandsTable {
   workspace_id: string;
   name: string;
   shop_domain: string | null;
+  connection_state: ConnectionState | null;
+  connection_detail: string | null;
+  webhook_subscriptions: ColumnType<WebhookSubscription[], string | undefined, string>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** State of an OAuth connection (null: never connected through OAuth). */
+export type ConnectionState = 'connected' | 'disconnected' | 'uninstalled' | 'revoked' | 'expired';
+
+/** A webhook subscription created in a shop for a Brand (Admin GraphQL id and topic). */
+export interface WebhookSubscription {
+  id: string;
+  topic: string;
 }
 
 export interface CreatorsTable {
@@ -75,6 +87,9 @@ export interface CreatorsTable {
   workspace_id: string;
   name: string;
   handle: string | null;
+  connection_state: ConnectionState | null;
+  connection_detail: string | null;
+  open_id: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -306,6 +321,22 @@ export interface AgentRunsTable {
   finished_at: NullableTimestamp;
 }
 
+export interface ShopifyWebhookInboxTable {
+  id: Generated<string>;
+  shop_domain: string;
+  event_id: string;
+  webhook_id: string | null;
+  topic: string;
+  api_version: string | null;
+  triggered_at: NullableTimestamp;
+  payload: Jsonb<unknown>;
+  received_at: Timestamp;
+  processed_at: NullableTimestamp;
+  attempts: Generated<number>;
+  runs_started: number | null;
+  outcome: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
@@ -328,6 +359,7 @@ export interface Database {
   agent_configurations: AgentConfigurationsTable;
   agent_revisions: AgentRevisionsTable;
   agent_runs: AgentRunsTable;
+  shopify_webhook_inbox: ShopifyWebhookInboxTable;
 }
 
 /** JSON text for a JSONB parameter (pg would turn a JS array into a PostgreSQL array otherwise). */

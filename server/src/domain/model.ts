@@ -74,6 +74,17 @@ export const CredentialStatusSchema = z
   .meta({ id: 'CredentialStatus' });
 export type CredentialStatus = z.infer<typeof CredentialStatusSchema>;
 
+export const ConnectionStatusSchema = z
+  .object({
+    state: z
+      .enum(['connected', 'disconnected', 'uninstalled', 'revoked', 'expired'])
+      .nullable()
+      .describe('null: never connected through OAuth (credentials typed in, or none)'),
+    detail: z.string().nullable().describe('What to do about it, e.g. "connect it again"'),
+  })
+  .meta({ id: 'ConnectionStatus' });
+export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
+
 export const BrandSchema = z
   .object({
     id,
@@ -81,6 +92,7 @@ export const BrandSchema = z
     name: z.string(),
     shopDomain: z.string().nullable(),
     credentials: CredentialStatusSchema,
+    connection: ConnectionStatusSchema,
     createdAt: timestamp,
     updatedAt: timestamp,
   })
@@ -94,6 +106,7 @@ export const CreatorSchema = z
     name: z.string(),
     handle: z.string().nullable(),
     credentials: CredentialStatusSchema,
+    connection: ConnectionStatusSchema,
     createdAt: timestamp,
     updatedAt: timestamp,
   })

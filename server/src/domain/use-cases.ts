@@ -7,6 +7,7 @@ import { ApiTokens } from './api-tokens';
 import { Canvas } from './canvas';
 import { Chat } from './chat';
 import type { AppContext } from './context';
+import { ShopifyWebhooks } from './connections/shopify-webhooks';
 import { Notifications } from './notifications';
 import { Profiles } from './profiles';
 import { Prompts } from './prompts';
@@ -34,6 +35,8 @@ export interface UseCases {
   chatCommands: ChatCommands;
   /** Executes queued runs (started by startServer once it listens). */
   runExecutor: RunExecutor;
+  /** Shopify webhook intake and its processing (started by startServer). */
+  shopifyWebhooks: ShopifyWebhooks;
 }
 
 export function createUseCases(ctx: AppContext): UseCases {
@@ -62,5 +65,6 @@ export function createUseCases(ctx: AppContext): UseCases {
     runs,
     chatCommands: new ChatCommands(ctx, { access, chat, runs }),
     runExecutor,
+    shopifyWebhooks: new ShopifyWebhooks(ctx, runs),
   };
 }

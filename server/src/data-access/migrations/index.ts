@@ -6,6 +6,7 @@ import * as vectors from './0003-vectors';
 import * as sessionRevocations from './0004-session-revocations';
 import * as agentConfigurations from './0005-agent-configurations';
 import * as agentRuns from './0006-agent-runs';
+import * as shopifyWebhookInbox from './0009-shopify-webhook-inbox';
 
 /**
  * Every schema change, in order, as code (no files read at runtime, so the built package is self-contained).
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '0004-session-revocations': sessionRevocations,
   '0005-agent-configurations': agentConfigurations,
   '0006-agent-runs': agentRuns,
+  '0009-shopify-webhook-inbox': shopifyWebhookInbox,
 };
 
 const provider: MigrationProvider = {

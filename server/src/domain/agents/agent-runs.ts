@@ -1,5 +1,7 @@
 import { getAction, isActionStep, type AgentDocument, type InputDefinition, type Step } from '@ionflux/dsl';
-import { findAgentConfiguration } from '../../data-access/agents-repository';
+import type { Kysely } from 'kysely';
+import { findAgentConfiguration, type AgentConfigurationRow } from '../../data-access/agents-repository';
+import type { Database } from '../../data-access/schema';
 import {
   findRun,
   insertRun,
@@ -127,6 +129,39 @@ export class AgentRuns {
     this.#ctx.events.emit('run.queued', { workspaceId: access.workspaceId, run });
     this.#signals?.wake();
     return run;
+  }
+
+  /**
+   * Queues a run started by an event (a Shopify webhook) inside the caller's transaction `trx`, so the run exists
+   * exactly when the event is marked processed. It acts as the user who installed the agent. Call `announce` with the
+   * runs once the transaction committed. Throws RunInputError when the configured inputs no longer fit the agent.
+   */
+  async queueTriggeredRun(
+    trx: Kysely<Database>,
+    args: { config: AgentConfigurationRow; triggerKind: TriggerKind; trigger: unknown },
+  ): Promise<AgentRun> {
+    const { agent } = checkedAgentOf(args.config.yaml);
+    const inputs = { ...args.config.inputs };
+    loadEngine().resolveInputs((agent.spec.inputs ?? {}) as Record<string, InputDefinition>, inputs);
+    const row = await insertRun(trx, {
+      workspaceId: args.config.workspace_id,
+      agentId: args.config.id,
+      revision: args.config.revision,
+      triggerKind: args.triggerKind,
+      triggerPayload: args.trigger,
+      inputs,
+      context: null,
+      serializeKey: null,
+      readOnly: isReadOnlyAgent(agent),
+      startedBy: args.config.created_by,
+    });
+    return toAgentRun({ ...row, agent_name: args.config.name });
+  }
+
+  /** Tells sockets and the executor about runs queued by `queueTriggeredRun` (after their transaction committed). */
+  announce(runs: AgentRun[]): void {
+    for (const run of runs) this.#ctx.events.emit('run.queued', { workspaceId: run.workspaceId, run });
+    if (runs.length > 0) this.#signals?.wake();
   }
 
   async get(access: WorkspaceAccess, runId: string): Promise<AgentRun> {

@@ -19,6 +19,7 @@ import { promptRoutes } from './routes/prompts.routes';
 import { searchRoutes } from './routes/search.routes';
 import { systemRoutes, type Readiness } from './routes/system.routes';
 import { vectorRoutes } from './routes/vectors.routes';
+import { webhookRoutes } from './routes/webhooks.routes';
 import { workspaceRoutes } from './routes/workspaces.routes';
 
 /** Counts requests in progress so shutdown can wait for them (and the writes they do) to finish. */
@@ -83,6 +84,7 @@ export function buildRouteTable(args: {
     ...vectorRoutes(useCases),
     ...agentRoutes(useCases),
     ...runRoutes(useCases),
+    ...webhookRoutes(useCases),
   );
   return routes;
 }

@@ -66,6 +66,17 @@ export function buildOpenApiDocument(args: { routes: RouteDefinition[]; version:
       ...(parameters.length > 0 ? { parameters } : {}),
       responses,
     };
+    if (route.rawBody) {
+      operation.requestBody = {
+        required: true,
+        content: {
+          'application/json': {
+            schema: convert(route.rawBody.schema, 'input'),
+            ...(route.rawBody.example !== undefined ? { example: route.rawBody.example } : {}),
+          },
+        },
+      };
+    }
     if (route.body) {
       const schema = convert(route.body, 'input');
       operation.requestBody = {
@@ -101,6 +112,18 @@ export function buildOpenApiDocument(args: { routes: RouteDefinition[]; version:
           description: 'Access token from login/refresh',
         },
         apiToken: { type: 'http', scheme: 'bearer', description: 'Workspace API token (ifx_...), for agents and n8n' },
+        shopifyHmac: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Shopify-Hmac-Sha256',
+          description: 'Base64 HMAC-SHA256 of the raw body keyed with the Shopify app secret',
+        },
+        oauthState: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'ionflux_oauth',
+          description: 'Signed, httpOnly cookie set by the begin operation; the state parameter must match it',
+        },
         refreshCookie: {
           type: 'apiKey',
           in: 'cookie',
@@ -151,6 +174,10 @@ function securityOf(policy: RoutePolicy): Array<Record<string, string[]>> {
       return [{ apiToken: [] }];
     case 'workspace':
       return policy.apiTokenScope ? [{ bearerAuth: [] }, { apiToken: [policy.apiTokenScope] }] : [{ bearerAuth: [] }];
+    case 'shopifyWebhook':
+      return [{ shopifyHmac: [] }];
+    case 'oauthState':
+      return [{ oauthState: [] }];
   }
 }
 
@@ -165,6 +192,9 @@ function policyErrors(policy: RoutePolicy): number[] {
       return [401, 403];
     case 'workspace':
       return [401, 403, 404];
+    case 'shopifyWebhook':
+    case 'oauthState':
+      return [401];
   }
 }
 

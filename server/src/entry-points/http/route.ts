@@ -14,13 +14,19 @@ import type { ApiTokenScope } from '../../domain/model';
  * - `apiToken`: a workspace API token (`ifx_...`).
  * - `workspace`: a user who is a member with at least `minRole` of `:workspaceId`, or, when `apiTokenScope` is
  *   set, an API token of that workspace with that scope and at least `minRole`.
+ * - `shopifyWebhook`: Shopify's signature (X-Shopify-Hmac-Sha256 over the raw body with the app secret), checked by
+ *   the handler before the body is parsed.
+ * - `oauthState`: an OAuth redirect back from a provider, authenticated by the signed, httpOnly state cookie that
+ *   the matching begin operation set for the signed-in user (and the state parameter equal to its nonce).
  */
 export type RoutePolicy =
   | { kind: 'public' }
   | { kind: 'refreshCookie' }
   | { kind: 'user' }
   | { kind: 'apiToken' }
-  | { kind: 'workspace'; minRole: WorkspaceRole; apiTokenScope?: ApiTokenScope };
+  | { kind: 'workspace'; minRole: WorkspaceRole; apiTokenScope?: ApiTokenScope }
+  | { kind: 'shopifyWebhook' }
+  | { kind: 'oauthState' };
 
 export interface RouteAuth {
   actor: Actor | undefined;
@@ -51,6 +57,11 @@ export interface RouteDefinition<
   body?: B;
   /** Largest accepted JSON body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
+  /**
+   * The body is read as raw bytes (any content type, up to `maxBytes`) and handed to the handler as a Buffer in
+   * `req.body`, for signatures computed over the exact bytes. `schema` documents it.
+   */
+  rawBody?: { maxBytes: number; schema: z.ZodType; example?: unknown };
   response: { status: number; description: string; schema?: R };
   /** Error statuses worth documenting besides the ones every route can return. */
   errors?: number[];

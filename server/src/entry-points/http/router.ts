@@ -81,6 +81,16 @@ export function mountRoutes(args: { app: Express; routes: RouteDefinition[]; use
     return parser;
   };
 
+  const rawParser = (limit: number): RequestHandler => {
+    const inner = express.raw({ type: () => true, limit });
+    return (req, res, next) =>
+      inner(req, res, (error?: unknown) => {
+        if (error) return next(bodyParserError(error) ?? error);
+        if (!Buffer.isBuffer(req.body)) req.body = Buffer.alloc(0);
+        next();
+      });
+  };
+
   for (const route of routes) {
     // Authentication runs before the body is even read: no credentials, no parsing.
     const authenticate: RequestHandler = (req, res, next) => {
@@ -113,6 +123,7 @@ export function mountRoutes(args: { app: Express; routes: RouteDefinition[]; use
     };
     const stack: RequestHandler[] = [authenticate];
     if (route.body) stack.push(jsonParser(route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
+    if (route.rawBody) stack.push(rawParser(route.rawBody.maxBytes));
     stack.push(handle as RequestHandler);
     const expressRoute = app.route(route.path);
     (expressRoute as unknown as Record<symbol, unknown>)[ROUTE_POLICY] = route.policy;
@@ -135,6 +146,9 @@ async function authorize(useCases: UseCases, route: RouteDefinition, req: Reques
   const { policy } = route;
   switch (policy.kind) {
     case 'public':
+    // The handler checks the signature over the raw body, and the state cookie, respectively.
+    case 'shopifyWebhook':
+    case 'oauthState':
       return { actor: undefined, access: undefined };
     case 'refreshCookie': {
       checkCsrf(req, useCases.ctx.config.allowedOrigins);

@@ -1,0 +1,452 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
+import type { AgentConfigurationRow } from '../../data-access/agents-repository';
+import { insertNotification } from '../../data-access/notifications-repository';
+import type { Database } from '../../data-access/schema';
+import {
+  deleteShopifyWebhooksOfShop,
+  insertShopifyWebhook,
+  lockPendingShopifyWebhooks,
+  markShopifyWebhookProcessed,
+  recordShopifyWebhookFailure,
+  redactShopifyWebhookPayloads,
+  type ShopifyWebhookRow,
+} from '../../data-access/shopify-webhook-inbox-repository';
+import { AppError, unauthorized } from '../../errors';
+import type { AgentRuns } from '../agents/agent-runs';
+import { checkedAgentOf } from '../agents/agent-runs';
+import type { AppContext } from '../context';
+import type { AgentRun } from '../model';
+import { sanitizeShopDomain } from './shop-domain';
+
+/** Topics Shopify requires every app to handle (https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance). */
+export const SHOPIFY_PRIVACY_TOPICS = ['customers/data_request', 'customers/redact', 'shop/redact'] as const;
+export const SHOPIFY_APP_UNINSTALLED = 'app/uninstalled';
+
+/** How many inbox rows one processing transaction takes. */
+const BATCH = 50;
+/** A row whose processing failed this many times is set aside (recorded as failed) instead of retried forever. */
+const MAX_ATTEMPTS = 5;
+
+/** The headers of a Shopify webhook delivery that the intake reads (lower-case names, as Node gives them). */
+export interface ShopifyWebhookHeaders {
+  hmac: string | undefined;
+  topic: string | undefined;
+  shopDomain: string | undefined;
+  eventId: string | undefined;
+  webhookId: string | undefined;
+  apiVersion: string | undefined;
+  triggeredAt: string | undefined;
+}
+
+function badHeader(header: string, fix: string): AppError {
+  return new AppError({
+    status: 400,
+    code: 'invalid_webhook',
+    message: `${header}: ${fix}`,
+    fields: [{ path: `headers.${header}`, message: fix }],
+  });
+}
+
+/** Base64 HMAC-SHA256 of the raw body compared in constant time with X-Shopify-Hmac-Sha256. */
+export function isValidShopifyHmac(rawBody: Buffer, header: string | undefined, secret: string): boolean {
+  if (!header || !/^[A-Za-z0-9+/]+={0,2}$/.test(header)) return false;
+  const expected = createHmac('sha256', secret).update(rawBody).digest();
+  const given = Buffer.from(header, 'base64');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * Shopify webhook intake and processing. `receive` verifies, deduplicates and stores (the 200 means "in
+ * PostgreSQL"); processing runs afterwards, in this or any other server process, from the inbox table: one run per
+ * enabled agent whose `shopify.order` trigger is bound to a connected Brand of that shop and listens to that topic;
+ * `app/uninstalled` and the privacy topics act on what this server holds about the shop.
+ */
+export class ShopifyWebhooks {
+  readonly #ctx: AppContext;
+  readonly #runs: AgentRuns;
+  #timer: NodeJS.Timeout | undefined;
+  #draining: Promise<void> | undefined;
+  #again = false;
+  #stopped = true;
+
+  constructor(ctx: AppContext, runs: AgentRuns) {
+    this.#ctx = ctx;
+    this.#runs = runs;
+  }
+
+  /** The app secret webhooks are signed with: the configured Shopify app's, else the sandbox app's (sandbox on). */
+  signingSecret(): string | null {
+    const app = this.#ctx.config.shopifyApp;
+    if (app) return app.apiSecret;
+    return this.#ctx.config.sandbox ? SANDBOX_CREDENTIALS.shopify.clientSecret : null;
+  }
+
+  /**
+   * Verifies the HMAC over the raw bytes (401 otherwise, before anything is parsed), then stores the event unless its
+   * X-Shopify-Event-Id was seen for this shop. Resolves once it is durable; processing is woken, not awaited.
+   */
+  async receive(rawBody: Buffer, headers: ShopifyWebhookHeaders): Promise<{ duplicate: boolean }> {
+    const secret = this.signingSecret();
+    if (!secret)
+      throw new AppError({
+        status: 503,
+        code: 'shopify_not_configured',
+        message: 'This server has no Shopify app: set SHOPIFY_API_KEY and SHOPIFY_API_SECRET (or run the sandbox)',
+      });
+    if (!isValidShopifyHmac(rawBody, headers.hmac, secret))
+      throw unauthorized(
+        'invalid_webhook_signature',
+        'X-Shopify-Hmac-Sha256 is missing or is not the HMAC of this body with the app secret',
+      );
+    const topic = headers.topic?.trim() ?? '';
+    if (!/^[a-z_]+\/[a-z_]+$/.test(topic)) throw badHeader('X-Shopify-Topic', 'send the topic, e.g. orders/create');
+    const shopDomain = sanitizeShopDomain(headers.shopDomain);
+    if (!shopDomain)
+      throw badHeader('X-Shopify-Shop-Domain', 'send the shop domain, e.g. my-store.myshopify.com');
+    const eventId = (headers.eventId ?? headers.webhookId ?? '').trim();
+    if (!eventId || eventId.length > 200) throw badHeader('X-Shopify-Event-Id', 'send the event id Shopify assigned');
+    let payload: unknown;
+    try {
+      payload = JSON.parse(rawBody.toString('utf8'));
+    } catch {
+      throw new AppError({ status: 400, code: 'invalid_json', message: 'The webhook body is not valid JSON' });
+    }
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
+      throw new AppError({ status: 400, code: 'invalid_webhook', message: 'The webhook body must be a JSON object' });
+    const triggeredAt = headers.triggeredAt ? new Date(headers.triggeredAt) : null;
+    const inserted = await insertShopifyWebhook(this.#ctx.db, {
+      shopDomain,
+      eventId,
+      webhookId: headers.webhookId?.slice(0, 200) ?? null,
+      topic,
+      apiVersion: headers.apiVersion?.slice(0, 20) ?? null,
+      triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null,
+      payloadJson: rawBody.toString('utf8'),
+    });
+    if (inserted) this.wake();
+    return { duplicate: !inserted };
+  }
+
+  /** Starts processing: what the inbox holds now (rows left by a crash included), then whatever arrives. */
+  start(): void {
+    this.#stopped = false;
+    this.#timer = setInterval(() => this.wake(), Math.max(this.#ctx.config.runPollMs, 200) * 5).unref();
+    this.wake();
+  }
+
+  /** Stops taking new rows and waits for the batch in progress (its transaction commits or rolls back). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#draining;
+  }
+
+  /** Processes pending rows soon (coalesced: one drain loop at a time). */
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#draining) {
+      this.#again = true;
+      return;
+    }
+    this.#draining = this.#drain().finally(() => {
+      this.#draining = undefined;
+      if (this.#again && !this.#stopped) {
+        this.#again = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Resolves when nothing is pending that this process could take (tests and the bench wait on it). */
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.#draining;
+      if (!this.#draining) return;
+    }
+  }
+
+  async #drain(): Promise<void> {
+    while (!this.#stopped) {
+      let count: number;
+      try {
+        count = await this.processBatch();
+      } catch (error) {
+        this.#ctx.logger.error({ err: error }, 'shopify webhook processing failed; retrying later');
+        return;
+      }
+      if (count === 0) return;
+    }
+  }
+
+  /** Processes up to one batch of pending rows in one transaction; returns how many it took. */
+  async processBatch(): Promise<number> {
+    const queued: AgentRun[] = [];
+    let failed: { row: ShopifyWebhookRow; error: unknown } | undefined;
+    const taken = await this.#ctx.db.transaction().execute(async (trx) => {
+      const rows = await lockPendingShopifyWebhooks(trx, BATCH);
+      for (const row of rows) {
+        try {
+          await sql`savepoint webhook_row`.execute(trx);
+          const result = await this.#process(trx, row);
+          queued.push(...result.runs);
+          await markShopifyWebhookProcessed(trx, { id: row.id, runsStarted: result.runs.length, outcome: result.outcome });
+          await sql`release savepoint webhook_row`.execute(trx);
+        } catch (error) {
+          // This row's work is undone; the others of the batch still commit.
+          await sql`rollback to savepoint webhook_row`.execute(trx);
+          failed ??= { row, error };
+        }
+      }
+      return rows.length;
+    });
+    this.#runs.announce(queued);
+    if (failed) {
+      const giveUp = failed.row.attempts + 1 >= MAX_ATTEMPTS;
+      this.#ctx.logger.error(
+        { err: failed.error, inboxId: failed.row.id, topic: failed.row.topic, giveUp },
+        'a shopify webhook could not be processed',
+      );
+      await recordShopifyWebhookFailure(this.#ctx.db, {
+        id: failed.row.id,
+        outcome: `failed: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}`.slice(0, 500),
+        giveUp,
+      });
+    }
+    return taken;
+  }
+
+  async #process(trx: Kysely<Database>, row: ShopifyWebhookRow): Promise<{ runs: AgentRun[]; outcome: string }> {
+    switch (row.topic) {
+      case SHOPIFY_APP_UNINSTALLED:
+        return { runs: [], outcome: await this.#uninstalled(trx, row.shop_domain) };
+      case 'customers/data_request':
+        return { runs: [], outcome: await this.#dataRequest(trx, row) };
+      case 'customers/redact':
+        return { runs: [], outcome: await this.#customerRedact(trx, row) };
+      case 'shop/redact':
+        return { runs: [], outcome: await this.#shopRedact(trx, row.shop_domain) };
+      default:
+        return this.#startRuns(trx, row);
+    }
+  }
+
+  /** One run per enabled agent with a shopify.order trigger on this topic, bound to a connected Brand of the shop. */
+  async #startRuns(trx: Kysely<Database>, row: ShopifyWebhookRow): Promise<{ runs: AgentRun[]; outcome: string }> {
+    const candidates = await trx
+      .selectFrom('agent_configurations as a')
+      .innerJoin('brands as b', 'b.workspace_id', 'a.workspace_id')
+      .selectAll('a')
+      .select('b.id as brand_id')
+      .where('b.shop_domain', '=', row.shop_domain)
+      .where((eb) => eb.or([eb('b.connection_state', 'is', null), eb('b.connection_state', '=', 'connected')]))
+      .where('a.enabled', '=', true)
+      .where('a.trigger_kind', '=', 'shopify.order')
+      .execute();
+    const runs: AgentRun[] = [];
+    const skipped: string[] = [];
+    for (const candidate of candidates) {
+      const { brand_id: brandId, ...config } = candidate as AgentConfigurationRow & { brand_id: string };
+      const trigger = triggerOf(config);
+      if (!trigger || trigger.topic !== row.topic) continue;
+      const binding = (config.bindings as Record<string, unknown>)[trigger.connection] as
+        | { brandId?: string }
+        | undefined;
+      if (binding?.brandId !== brandId) continue;
+      try {
+        runs.push(
+          await this.#runs.queueTriggeredRun(trx, {
+            config,
+            triggerKind: 'shopify.order',
+            trigger: { topic: row.topic, shop: row.shop_domain, order: row.payload },
+          }),
+        );
+      } catch (error) {
+        // Inputs that no longer fit the agent: that agent is skipped (and said why), the others still run.
+        skipped.push(`${config.name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    const outcome = `${runs.length} run(s) started${skipped.length ? `; skipped ${skipped.join('; ')}` : ''}`;
+    return { runs, outcome: outcome.slice(0, 1000) };
+  }
+
+  /** The app was removed from the shop: its Brands are disconnected (token deleted) and their agents' runs stopped. */
+  async #uninstalled(trx: Kysely<Database>, shopDomain: string): Promise<string> {
+    const brands = await trx
+      .updateTable('brands')
+      .set({
+        connection_state: 'uninstalled',
+        connection_detail: 'The app was uninstalled from the store; connect it again to resume',
+        webhook_subscriptions: '[]',
+        updated_at: new Date(),
+      })
+      .where('shop_domain', '=', shopDomain)
+      .returning(['id', 'workspace_id'])
+      .execute();
+    if (brands.length === 0) return 'no brand for this shop';
+    const brandIds = brands.map((b) => b.id);
+    await trx
+      .deleteFrom('integration_credentials')
+      .where('owner_type', '=', 'brand')
+      .where('owner_id', 'in', brandIds)
+      .execute();
+    // Every queued or running run of an agent bound to one of these Brands stops (queued: at once; running: at its
+    // next node, as a cancel does).
+    const canceled = await sql<{ id: string }>`
+      update agent_runs r set cancel_requested = true,
+        status = case when r.status = 'queued' then 'canceled' else r.status end,
+        finished_at = case when r.status = 'queued' then now() else r.finished_at end,
+        error = case when r.status = 'queued'
+          then ${JSON.stringify({ code: 'canceled', message: 'The Shopify app was uninstalled from the store' })}::jsonb
+          else r.error end
+      from agent_configurations a
+      where a.id = r.agent_id and r.status in ('queued', 'running')
+        and exists (select 1 from jsonb_each(a.bindings) as b(name, value)
+                    where b.value->>'brandId' = any(${brandIds}::text[]))
+      returning r.id`.execute(trx);
+    return `${brands.length} brand(s) disconnected, ${canceled.rows.length} run(s) stopped`;
+  }
+
+  /** Shopify asks what this server holds about a customer: the admins of every Brand of the shop are told. */
+  async #dataRequest(trx: Kysely<Database>, row: ShopifyWebhookRow): Promise<string> {
+    const request = privacyRequest(row.payload);
+    const held = await heldAboutCustomer(trx, row.shop_domain, request);
+    const recipients = await adminsOfShop(trx, row.shop_domain);
+    const orderList = held.orderIds.length ? held.orderIds.join(', ') : 'none';
+    for (const recipient of recipients) {
+      await insertNotification(trx, {
+        userId: recipient.userId,
+        workspaceId: recipient.workspaceId,
+        kind: 'shopify.data_request',
+        title: `Shopify customer data request (${row.shop_domain})`,
+        body:
+          `Customer ${request.customerId ?? '?'} (${request.email ?? 'no email'}) asked for their data ` +
+          `(request ${request.requestId ?? '?'}). This workspace holds ${held.events} order event(s) and ` +
+          `${held.runs} agent run(s) about them; orders: ${orderList}. Send these to the store owner within 30 days.`,
+        link: null,
+        source: null,
+      });
+    }
+    return `data request: ${held.events} event(s), ${held.runs} run(s) held; ${recipients.length} admin(s) notified`;
+  }
+
+  /** Shopify asks to erase a customer's data: their order events and the runs they triggered are redacted. */
+  async #customerRedact(trx: Kysely<Database>, row: ShopifyWebhookRow): Promise<string> {
+    const request = privacyRequest(row.payload);
+    const events = await redactShopifyWebhookPayloads(trx, {
+      shopDomain: row.shop_domain,
+      orderIds: request.orderIds,
+      customerId: request.customerId,
+    });
+    const runs = await redactRuns(trx, row.shop_domain, request);
+    return `customer redacted: ${events} event(s), ${runs} run(s)`;
+  }
+
+  /** 48 hours after an uninstall Shopify asks to erase the shop's data: events, tokens and run payloads go. */
+  async #shopRedact(trx: Kysely<Database>, shopDomain: string): Promise<string> {
+    const events = await deleteShopifyWebhooksOfShop(trx, shopDomain);
+    const brandIds = (await trx.selectFrom('brands').select('id').where('shop_domain', '=', shopDomain).execute()).map(
+      (b) => b.id,
+    );
+    if (brandIds.length > 0)
+      await trx
+        .deleteFrom('integration_credentials')
+        .where('owner_type', '=', 'brand')
+        .where('owner_id', 'in', brandIds)
+        .execute();
+    const runs = await redactRuns(trx, shopDomain, null);
+    return `shop redacted: ${events} event(s) deleted, ${brandIds.length} brand token(s) deleted, ${runs} run(s)`;
+  }
+}
+
+/** The shopify.order trigger of a stored agent (connection and topic), if it has one. */
+function triggerOf(config: AgentConfigurationRow): { connection: string; topic: string } | undefined {
+  try {
+    const trigger = checkedAgentOf(config.yaml).agent.spec.trigger as Record<string, unknown> | undefined;
+    const order = trigger?.['shopify.order'] as { connection?: string; topic?: string } | undefined;
+    if (!order?.connection) return undefined;
+    return { connection: order.connection, topic: order.topic ?? 'orders/create' };
+  } catch {
+    return undefined;
+  }
+}
+
+interface PrivacyRequest {
+  customerId: string | null;
+  email: string | null;
+  orderIds: string[];
+  requestId: string | null;
+}
+
+function privacyRequest(payload: unknown): PrivacyRequest {
+  const p = (payload ?? {}) as Record<string, unknown>;
+  const customer = (p.customer ?? {}) as Record<string, unknown>;
+  const orders = (Array.isArray(p.orders_requested) ? p.orders_requested : p.orders_to_redact) as unknown[] | undefined;
+  const request = (p.data_request ?? {}) as Record<string, unknown>;
+  return {
+    customerId: customer.id !== undefined && customer.id !== null ? String(customer.id) : null,
+    email: typeof customer.email === 'string' ? customer.email : null,
+    orderIds: (orders ?? []).map(String),
+    requestId: request.id !== undefined ? String(request.id) : null,
+  };
+}
+
+/** Which order events and runs of a shop are about a customer (by order id or customer id). */
+async function heldAboutCustomer(
+  trx: Kysely<Database>,
+  shopDomain: string,
+  request: PrivacyRequest,
+): Promise<{ events: number; runs: number; orderIds: string[] }> {
+  const events = await sql<{ order_id: string }>`
+    select payload->>'id' as order_id from shopify_webhook_inbox
+    where shop_domain = ${shopDomain} and topic like 'orders/%'
+      and (payload->>'id' = any(${request.orderIds}::text[])
+        or (${request.customerId}::text is not null and payload->'customer'->>'id' = ${request.customerId}::text))`.execute(
+    trx,
+  );
+  const runs = await sql<{ n: number }>`
+    select count(*)::int as n from agent_runs
+    where trigger_kind = 'shopify.order' and trigger_payload->>'shop' = ${shopDomain}
+      and (trigger_payload->'order'->>'id' = any(${request.orderIds}::text[])
+        or (${request.customerId}::text is not null
+            and trigger_payload->'order'->'customer'->>'id' = ${request.customerId}::text))`.execute(trx);
+  return {
+    events: events.rows.length,
+    runs: runs.rows[0]?.n ?? 0,
+    orderIds: [...new Set(events.rows.map((r) => r.order_id))].sort(),
+  };
+}
+
+/** Runs started by a shop's orders (of one customer, or all when `request` is null) lose the order data they hold. */
+async function redactRuns(trx: Kysely<Database>, shopDomain: string, request: PrivacyRequest | null): Promise<number> {
+  const redacted = JSON.stringify({ topic: null, shop: shopDomain, order: { redacted: true } });
+  const result = request
+    ? await sql`
+        update agent_runs set trigger_payload = ${redacted}::jsonb, output = null, steps = '[]'::jsonb
+        where trigger_kind = 'shopify.order' and trigger_payload->>'shop' = ${shopDomain}
+          and (trigger_payload->'order'->>'id' = any(${request.orderIds}::text[])
+            or (${request.customerId}::text is not null
+                and trigger_payload->'order'->'customer'->>'id' = ${request.customerId}::text))`.execute(trx)
+    : await sql`
+        update agent_runs set trigger_payload = ${redacted}::jsonb, output = null, steps = '[]'::jsonb
+        where trigger_kind = 'shopify.order' and trigger_payload->>'shop' = ${shopDomain}`.execute(trx);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/** Owners and admins of every workspace that has a Brand of this shop. */
+async function adminsOfShop(
+  trx: Kysely<Database>,
+  shopDomain: string,
+): Promise<{ userId: string; workspaceId: string }[]> {
+  const rows = await trx
+    .selectFrom('brands as b')
+    .innerJoin('workspace_members as m', 'm.workspace_id', 'b.workspace_id')
+    .select(['m.user_id', 'm.workspace_id'])
+    .where('b.shop_domain', '=', shopDomain)
+    .where('m.role', 'in', ['owner', 'admin'])
+    .distinct()
+    .execute();
+  return rows.map((r) => ({ userId: r.user_id, workspaceId: r.workspace_id }));
+}
