@@ -5,6 +5,7 @@ import { deployCommand, pullCommand, undeployCommand, type DeployOptions } from 
 import { runCommand, type RunOptions } from './commands/run';
 import { sandboxServeCommand, serveCommand } from './commands/serve';
 import { schemaCommand } from './commands/schema';
+import { simulateShopifyOrderCommand, type SimulateOrderOptions } from './commands/simulate';
 import { validateCommand } from './commands/validate';
 import { failureDocument, portInUse, processIO, UsageError, wantsJson, type CliIO } from './io';
 
@@ -181,6 +182,28 @@ updates the same workflow (found by the agent's name); an unchanged agent is lef
     .option('--seed <seed>', 'data seed (same seed, same data)')
     .action(async (options: { port?: string; seed?: string }) => {
       exitCode = await sandboxServeCommand(options, io);
+    });
+
+  program
+    .command('simulate')
+    .description('Make the sandbox emit events, as the real services would.')
+    .command('shopify-order')
+    .description(
+      "Create an order in the server's sandbox store; the sandbox delivers the signed orders/create webhook to the server.",
+    )
+    .requiredOption('--store <shop>', 'the shop domain (the sandbox store is ionflux-demo.myshopify.com)')
+    .requiredOption('--total <amount>', 'order total, e.g. 150')
+    .option('--currency <code>', 'currency (the sandbox store sells in USD)', 'USD')
+    .option('--server <url>', `the IONFLUX server (or IONFLUX_URL; default ${'http://127.0.0.1:8080'})`)
+    .option('--token <token>', "a server admin's access token (or IONFLUX_ACCESS_TOKEN)")
+    .option(
+      '--email <email>',
+      'sign in as this server admin instead (or IONFLUX_ADMIN_EMAIL; default the demo account)',
+    )
+    .option('--password <password>', 'their password (or IONFLUX_ADMIN_PASSWORD)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (options: SimulateOrderOptions) => {
+      exitCode = await simulateShopifyOrderCommand(options, io);
     });
 
   try {

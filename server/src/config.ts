@@ -328,7 +328,10 @@ export function loadConfig(options: ServerOptions = {}): ServerConfig {
   let publicUrl: string | null = null;
   if (publicUrlText !== undefined) {
     if (/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicUrlText)) publicUrl = publicUrlText.replace(/\/+$/, '');
-    else r.problems.push(`PUBLIC_URL must be an absolute http(s) URL such as https://ionflux.example.com (got ${JSON.stringify(publicUrlText)})`);
+    else
+      r.problems.push(
+        `PUBLIC_URL must be an absolute http(s) URL such as https://ionflux.example.com (got ${JSON.stringify(publicUrlText)})`,
+      );
   }
 
   const config: ServerConfig = {

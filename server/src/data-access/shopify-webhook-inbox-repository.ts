@@ -40,10 +40,7 @@ export async function insertShopifyWebhook(
  * Takes up to `limit` unprocessed rows, oldest first, locked for this transaction (`FOR UPDATE SKIP LOCKED`: another
  * process takes other rows). Call inside the transaction that also records their processing.
  */
-export async function lockPendingShopifyWebhooks(
-  trx: Kysely<Database>,
-  limit: number,
-): Promise<ShopifyWebhookRow[]> {
+export async function lockPendingShopifyWebhooks(trx: Kysely<Database>, limit: number): Promise<ShopifyWebhookRow[]> {
   const result = await sql<ShopifyWebhookRow>`
     select * from shopify_webhook_inbox where processed_at is null order by id limit ${limit}
     for update skip locked`.execute(trx);

@@ -89,12 +89,12 @@ export class ShopifyWebhooks {
    */
   async receive(rawBody: Buffer, headers: ShopifyWebhookHeaders): Promise<{ duplicate: boolean }> {
     const secret = this.signingSecret();
+    // Without an app secret no signature can be valid: the same 401, saying what the operator must set.
     if (!secret)
-      throw new AppError({
-        status: 503,
-        code: 'shopify_not_configured',
-        message: 'This server has no Shopify app: set SHOPIFY_API_KEY and SHOPIFY_API_SECRET (or run the sandbox)',
-      });
+      throw unauthorized(
+        'shopify_not_configured',
+        'This server has no Shopify app to verify webhooks with: set SHOPIFY_API_KEY and SHOPIFY_API_SECRET',
+      );
     if (!isValidShopifyHmac(rawBody, headers.hmac, secret))
       throw unauthorized(
         'invalid_webhook_signature',
@@ -103,8 +103,7 @@ export class ShopifyWebhooks {
     const topic = headers.topic?.trim() ?? '';
     if (!/^[a-z_]+\/[a-z_]+$/.test(topic)) throw badHeader('X-Shopify-Topic', 'send the topic, e.g. orders/create');
     const shopDomain = sanitizeShopDomain(headers.shopDomain);
-    if (!shopDomain)
-      throw badHeader('X-Shopify-Shop-Domain', 'send the shop domain, e.g. my-store.myshopify.com');
+    if (!shopDomain) throw badHeader('X-Shopify-Shop-Domain', 'send the shop domain, e.g. my-store.myshopify.com');
     const eventId = (headers.eventId ?? headers.webhookId ?? '').trim();
     if (!eventId || eventId.length > 200) throw badHeader('X-Shopify-Event-Id', 'send the event id Shopify assigned');
     let payload: unknown;
@@ -192,7 +191,11 @@ export class ShopifyWebhooks {
           await sql`savepoint webhook_row`.execute(trx);
           const result = await this.#process(trx, row);
           queued.push(...result.runs);
-          await markShopifyWebhookProcessed(trx, { id: row.id, runsStarted: result.runs.length, outcome: result.outcome });
+          await markShopifyWebhookProcessed(trx, {
+            id: row.id,
+            runsStarted: result.runs.length,
+            outcome: result.outcome,
+          });
           await sql`release savepoint webhook_row`.execute(trx);
         } catch (error) {
           // This row's work is undone; the others of the batch still commit.
@@ -252,8 +255,7 @@ export class ShopifyWebhooks {
       const trigger = triggerOf(config);
       if (!trigger || trigger.topic !== row.topic) continue;
       const binding = (config.bindings as Record<string, unknown>)[trigger.connection] as
-        | { brandId?: string }
-        | undefined;
+        { brandId?: string } | undefined;
       if (binding?.brandId !== brandId) continue;
       try {
         runs.push(

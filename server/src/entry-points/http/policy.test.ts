@@ -28,9 +28,17 @@ describe('route policies', () => {
     const missing = registered.filter((r) => r.policy === undefined).map((r) => `${r.method.toUpperCase()} ${r.path}`);
     expect(missing).toEqual([]);
     for (const route of registered) {
-      expect(['public', 'refreshCookie', 'user', 'apiToken', 'workspace', 'sandbox', 'studio']).toContain(
-        (route.policy as { kind: string }).kind,
-      );
+      expect([
+        'public',
+        'refreshCookie',
+        'user',
+        'apiToken',
+        'workspace',
+        'shopifyWebhook',
+        'oauthState',
+        'sandbox',
+        'studio',
+      ]).toContain((route.policy as { kind: string }).kind);
     }
     const keys = registered.map((r) => `${r.method} ${r.path}`);
     expect(new Set(keys).size).toBe(keys.length);

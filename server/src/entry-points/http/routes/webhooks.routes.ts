@@ -35,7 +35,7 @@ export function webhookRoutes(useCases: UseCases): RouteDefinition[] {
         description: 'Stored (or already received)',
         schema: z.object({ received: z.literal(true), duplicate: z.boolean() }),
       },
-      errors: [400, 413, 503],
+      errors: [400, 413],
       handler: async ({ req }) => {
         const result = await useCases.shopifyWebhooks.receive(req.body as Buffer, {
           hmac: header(req, 'x-shopify-hmac-sha256'),
