@@ -25,10 +25,14 @@ interface Delivery {
   error: string | null;
 }
 
+/** JSON answers of the server and the sandbox, read field by field where they are used. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON from the wire
+type Json = any;
+
 async function request(
   url: string,
   init: { method: string; token?: string; body?: unknown; headers?: Record<string, string> },
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: Json }> {
   let response: Response;
   try {
     response = await fetch(url, {
