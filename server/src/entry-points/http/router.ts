@@ -145,8 +145,8 @@ function checkedResponse(route: RouteDefinition, value: unknown): unknown {
 async function authorize(useCases: UseCases, route: RouteDefinition, req: Request): Promise<RouteAuth> {
   const { policy } = route;
   switch (policy.kind) {
+    // shopifyWebhook: the handler checks the signature over the raw body; oauthState: the handler checks the cookie.
     case 'public':
-    // The handler checks the signature over the raw body, and the state cookie, respectively.
     case 'shopifyWebhook':
     case 'oauthState':
       return { actor: undefined, access: undefined };
