@@ -28,11 +28,47 @@ export type CredentialResolver = (request: {
 export class CredentialNotFound extends Error {}
 
 /**
+ * A credential n8n changed during a run: an OAuth2 token refreshed by `requestOAuth2` (providers that rotate refresh
+ * tokens, as Shopify's expiring offline tokens and TikTok do, accept the old one no longer). Whoever owns the
+ * credential stores `data` (the server in the Brand's or Creator's encrypted connection); until the resolver answers
+ * the new data, runs in this process are given it in place of what the resolver answers.
+ */
+export interface CredentialUpdate {
+  reference: INodeCredentialsDetails;
+  type: string;
+  data: ICredentialDataDecryptedObject;
+}
+
+/**
  * Values a credential's pre-authentication fetched (client or session tokens), kept as a real n8n keeps them in its
  * database: per credential type and credential contents, for the life of the process, so runs reuse a token until
  * a request is answered 401.
  */
 const preAuthenticated = new Map<string, ICredentialDataDecryptedObject>();
+
+/**
+ * Credentials n8n updated (refreshed OAuth2 tokens), per credential type and the contents the resolver answered
+ * before the update: while the resolver still answers the old contents (its owner has not stored the update, or
+ * cannot), runs use the updated ones, so a rotated refresh token is never sent again.
+ */
+const updated = new Map<string, ICredentialDataDecryptedObject>();
+
+/** JSON with every object's keys sorted, so equal contents give equal keys whatever the order they were built in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+const contentKey = (type: string, credentials: ICredentialDataDecryptedObject) =>
+  createHash('sha256')
+    .update(`${type}\u0000${canonicalJson(credentials)}`)
+    .digest('hex');
 
 function preAuthenticationKey(type: ICredentialType | undefined, credentials: ICredentialDataDecryptedObject): string {
   const expirable = expirableProperty(type);
@@ -53,9 +89,13 @@ export class EngineCredentialsHelper extends ICredentialsHelper {
     private readonly resolver: CredentialResolver,
     private readonly credentialTypes: Record<string, ICredentialType>,
     private readonly supportedNodes: (credentialType: string) => string[] | undefined,
+    private readonly onUpdate?: (update: CredentialUpdate) => Promise<void> | void,
   ) {
     super();
   }
+
+  /** What the resolver answered last, per reference and type: the key of an update made from it. */
+  private readonly resolved = new Map<string, string>();
 
   getParentTypes(name: string): string[] {
     const parents: string[] = [];
@@ -111,14 +151,34 @@ export class EngineCredentialsHelper extends ICredentialsHelper {
     executeData?: { node?: INode },
   ): Promise<ICredentialDataDecryptedObject> {
     const node = executeData?.node ?? ({ name: 'unknown', type: 'unknown' } as INode);
-    const credentials = await this.resolver({ reference: nodeCredentials, type, node });
+    const resolved = await this.resolver({ reference: nodeCredentials, type, node });
+    const key = contentKey(type, resolved);
+    this.resolved.set(`${type}\u0000${nodeCredentials.id ?? nodeCredentials.name}`, key);
+    const credentials = updated.get(key) ?? resolved;
     const fetched = preAuthenticated.get(preAuthenticationKey(this.credentialTypes[type], credentials));
     return fetched ? { ...credentials, ...fetched } : credentials;
   }
 
-  /** OAuth token refreshes and edits are the server's job (it owns the encrypted connection), not the run's. */
-  async updateCredentials(): Promise<void> {}
-  async updateCredentialsOauthTokenData(): Promise<void> {}
+  /** n8n changed a credential (a refreshed OAuth2 token): used from now on, and handed to its owner to store. */
+  async updateCredentialsOauthTokenData(
+    nodeCredentials: INodeCredentialsDetails,
+    type: string,
+    data: ICredentialDataDecryptedObject,
+  ): Promise<void> {
+    const key = this.resolved.get(`${type}\u0000${nodeCredentials.id ?? nodeCredentials.name}`);
+    // Only what is stored: n8n passes the whole credential object, including values it added for the request.
+    const stored = { ...data };
+    if (key !== undefined) updated.set(key, stored);
+    await this.onUpdate?.({ reference: nodeCredentials, type, data: stored });
+  }
+
+  async updateCredentials(
+    nodeCredentials: INodeCredentialsDetails,
+    type: string,
+    data: ICredentialDataDecryptedObject,
+  ) {
+    await this.updateCredentialsOauthTokenData(nodeCredentials, type, data);
+  }
 
   getCredentialsProperties(type: string): INodeProperties[] {
     const own = this.credentialTypes[type]?.properties ?? [];

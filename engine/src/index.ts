@@ -3,7 +3,12 @@
  */
 import './environment';
 
-export { EngineCredentialsHelper, CredentialNotFound, type CredentialResolver } from './credentials';
+export {
+  EngineCredentialsHelper,
+  CredentialNotFound,
+  type CredentialResolver,
+  type CredentialUpdate,
+} from './credentials';
 export { resolveInputs, RunInputError } from './inputs';
 export { EngineNodeTypes, ALLOWED_BASE_NODES, UnsupportedNodeType } from './node-registry';
 export {

@@ -1,6 +1,7 @@
 import type { DocumentPath, Range } from '@ionflux/dsl';
 import type { N8nWorkflow } from '@ionflux/compiler';
 import type { INodeCredentialsDetails } from 'n8n-workflow';
+import type { CredentialUpdate } from './credentials';
 import type { AgentRunResult, NodeEvent } from './run-agent';
 
 /** Messages between an EnginePool and its worker threads (structured-clone data only). */
@@ -15,6 +16,8 @@ export interface WorkerRunOptions {
   executionId?: string;
   /** Send node events back (only when the caller listens). */
   events: boolean;
+  /** Send credentials n8n changed (refreshed OAuth2 tokens) back (only when the caller listens). */
+  credentialUpdates?: boolean;
 }
 
 export type ToWorker =
@@ -40,6 +43,7 @@ export type FromWorker =
       credentialType: string;
       node: { name: string; type: string };
     }
+  | { type: 'credential-update'; runId: number; update: CredentialUpdate }
   | { type: 'done'; runId: number; result: AgentRunResult }
   | { type: 'failed'; runId: number; error: SerializedError };
 

@@ -73,6 +73,9 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.executionId ? { executionId: options.executionId } : {}),
       ...(options.events ? { onNodeEvent: (event) => send({ type: 'event', runId, event }) } : {}),
+      ...(options.credentialUpdates
+        ? { onCredentialUpdate: (update) => send({ type: 'credential-update', runId, update }) }
+        : {}),
     });
     send({ type: 'done', runId, result });
   } catch (error) {

@@ -173,6 +173,7 @@ export class EnginePool {
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
         ...(options.executionId ? { executionId: options.executionId } : {}),
         events: options.onNodeEvent !== undefined,
+        credentialUpdates: options.onCredentialUpdate !== undefined,
       },
     });
   }
@@ -226,6 +227,11 @@ export class EnginePool {
         break;
       case 'event':
         run.options.onNodeEvent?.(message.event);
+        break;
+      case 'credential-update':
+        void Promise.resolve()
+          .then(() => run.options.onCredentialUpdate?.(message.update))
+          .catch(() => undefined);
         break;
       case 'done':
         this.crashes = 0;

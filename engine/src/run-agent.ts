@@ -14,7 +14,7 @@ import {
   type WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { randomUUID } from 'node:crypto';
-import { EngineCredentialsHelper, type CredentialResolver } from './credentials';
+import { EngineCredentialsHelper, type CredentialResolver, type CredentialUpdate } from './credentials';
 import { resolveInputs } from './inputs';
 import { quietSilentN8nLogger, useUtcByDefault } from './n8n-globals';
 import { EngineNodeTypes } from './node-registry';
@@ -84,6 +84,8 @@ export interface RunAgentOptions {
   trigger?: unknown;
   /** Reads decrypted credentials for `ionflux:<connection>` references. */
   credentials: CredentialResolver;
+  /** Receives a credential n8n changed during the run (a refreshed OAuth2 token) for its owner to store. */
+  onCredentialUpdate?: (update: CredentialUpdate) => Promise<void> | void;
   /** What `{{ connections.<name>.account }}` shows (shop domain, handle, ...). */
   accounts?: Record<string, string>;
   onNodeEvent?: (event: NodeEvent) => void;
@@ -378,11 +380,12 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
     }
   });
 
-  const credentialsHelper = new EngineCredentialsHelper(options.credentials, credentialTypes, (type) => {
-    const supported = (credentialTypes[type] as (ICredentialType & { supportedNodes?: string[] }) | undefined)
-      ?.supportedNodes;
-    return supported;
-  });
+  const credentialsHelper = new EngineCredentialsHelper(
+    options.credentials,
+    credentialTypes,
+    (type) => (credentialTypes[type] as (ICredentialType & { supportedNodes?: string[] }) | undefined)?.supportedNodes,
+    options.onCredentialUpdate,
+  );
   const additionalData = {
     hooks,
     executionId,

@@ -51,6 +51,8 @@ export function tableCredentialResolver(
         `Node "${node.name}" needs the ${type} credential of "${connection}", and none is bound: bind the connection in the workspace, or run with --sandbox.`,
       );
     }
-    return data;
+    // A copy, as a store answers from its own: n8n changes the object it is given (a refreshed OAuth2 token), and
+    // that must reach the table only through the run's credential updates.
+    return structuredClone(data);
   };
 }

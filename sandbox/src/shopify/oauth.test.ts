@@ -125,6 +125,53 @@ describe('Shopify OAuth (authorization code grant)', () => {
     expect(body.associated_user).toMatchObject({ email: expect.any(String), account_owner: true });
   });
 
+  it('issues expiring offline tokens with a rotating refresh token (expiring=1, grant_type=refresh_token)', async () => {
+    const redirect = await authorize({
+      client_id: clientId,
+      scope: 'read_orders',
+      redirect_uri: 'http://127.0.0.1:5678/callback',
+    });
+    const code = new URL(redirect.headers.get('location')!).searchParams.get('code')!;
+    const first = (await (
+      await exchange({ client_id: clientId, client_secret: clientSecret, code, expiring: '1' })
+    ).json()) as Record<string, unknown>;
+    expect(first).toMatchObject({ scope: 'read_orders', expires_in: 3600, refresh_token_expires_in: 7776000 });
+    expect(first.refresh_token).toMatch(/^shprt_[0-9a-f]{32}$/);
+    const shopName = async (token: unknown) =>
+      (
+        await fetch(`${sandbox.url}/sandbox/shopify/admin/api/2025-10/graphql.json`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': String(token) },
+          body: '{"query":"{ shop { name } }"}',
+        })
+      ).status;
+    expect(await shopName(first.access_token)).toBe(200);
+    clock += 3_601_000;
+    expect(await shopName(first.access_token)).toBe(401);
+
+    const refresh = (refreshToken: unknown, form = false) =>
+      exchange(
+        {
+          client_id: clientId,
+          client_secret: clientSecret,
+          grant_type: 'refresh_token',
+          refresh_token: String(refreshToken),
+        },
+        form,
+      );
+    const second = (await (await refresh(first.refresh_token, true)).json()) as Record<string, unknown>;
+    expect(second).toMatchObject({ scope: 'read_orders', expires_in: 3600 });
+    expect(second.refresh_token).not.toBe(first.refresh_token);
+    // A refresh answer that was lost can be asked for again while its access token has not been used...
+    const retried = (await (await refresh(first.refresh_token)).json()) as Record<string, unknown>;
+    expect(await shopName(retried.access_token)).toBe(200);
+    // ...and once the replacement is in use, the replaced refresh token is refused with invalid_grant.
+    const refused = await refresh(first.refresh_token);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toBe('invalid_grant');
+    expect((await refresh('shprt_unknown')).status).toBe(400);
+  });
+
   it('expires codes after 10 minutes and rejects wrong credentials', async () => {
     const redirect = await authorize({
       client_id: clientId,

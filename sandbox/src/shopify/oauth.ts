@@ -11,6 +11,10 @@
  * 3. `POST /admin/oauth/access_token` with client_id, client_secret and code (JSON or form) returns
  *    `{ access_token, scope }` (plus `expires_in`, `associated_user` for per-user tokens). Codes are single-use and
  *    expire after 10 minutes.
+ * 4. Expiring offline tokens (https://shopify.dev/changelog/offline-access-tokens-now-support-expiry-and-refresh):
+ *    with `expiring=1` in the code exchange the offline token lasts an hour and comes with a `refresh_token` (90
+ *    days); `grant_type=refresh_token` exchanges it for a new token and a new refresh token. The replaced refresh
+ *    token keeps working until the new access token is first used (a lost refresh answer can be retried), then dies.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
@@ -61,11 +65,31 @@ interface PendingCode {
 
 export const CODE_TTL_MS = 10 * 60_000;
 const ONLINE_TOKEN_TTL_S = 86_399;
+const EXPIRING_OFFLINE_TTL_S = 3_600;
+const REFRESH_TOKEN_TTL_S = 90 * 86_400;
+
+interface RefreshGrant {
+  clientId: string;
+  scope: string[];
+  expiresAt: number;
+}
+
+/** What the token endpoint answers for an expiring offline token. */
+export interface ExpiringTokenAnswer {
+  access_token: string;
+  scope: string;
+  expires_in: number;
+  refresh_token: string;
+  refresh_token_expires_in: number;
+}
 
 /** Authorization codes and the access tokens issued for them (in memory, per sandbox instance). */
 export class ShopifyTokenStore {
   private readonly codes = new Map<string, PendingCode>();
   private readonly tokens = new Map<string, IssuedToken>();
+  private readonly refreshGrants = new Map<string, RefreshGrant>();
+  /** A refreshed access token -> the refresh token it replaced, which dies once that access token is used. */
+  private readonly replacedRefreshTokens = new Map<string, string>();
 
   constructor(
     private readonly clock: () => number,
@@ -97,6 +121,41 @@ export class ShopifyTokenStore {
     return token;
   }
 
+  /** An expiring offline token (one hour) and its refresh token (90 days) for a redeemed offline grant. */
+  issueExpiring(granted: IssuedToken): ExpiringTokenAnswer {
+    granted.expiresAt = this.clock() + EXPIRING_OFFLINE_TTL_S * 1000;
+    const refreshToken = `shprt_${randomBytes(16).toString('hex')}`;
+    this.refreshGrants.set(refreshToken, {
+      clientId: granted.clientId,
+      scope: granted.scope,
+      expiresAt: this.clock() + REFRESH_TOKEN_TTL_S * 1000,
+    });
+    return {
+      access_token: granted.token,
+      scope: granted.scope.join(','),
+      expires_in: EXPIRING_OFFLINE_TTL_S,
+      refresh_token: refreshToken,
+      refresh_token_expires_in: REFRESH_TOKEN_TTL_S,
+    };
+  }
+
+  /** `grant_type=refresh_token`: null when the refresh token is unknown, expired, retired or another client's. */
+  refresh(refreshToken: string, clientId: string): ExpiringTokenAnswer | null {
+    const grant = this.refreshGrants.get(refreshToken);
+    if (!grant || grant.clientId !== clientId || grant.expiresAt < this.clock()) return null;
+    const token: IssuedToken = {
+      token: `shpat_${randomBytes(16).toString('hex')}`,
+      scope: grant.scope,
+      clientId,
+      perUser: false,
+      expiresAt: null,
+    };
+    this.tokens.set(token.token, token);
+    const answer = this.issueExpiring(token);
+    this.replacedRefreshTokens.set(token.token, refreshToken);
+    return answer;
+  }
+
   issueClientCredentials(clientId: string, scope: string[]): IssuedToken {
     const token: IssuedToken = {
       token: `shpat_${randomBytes(16).toString('hex')}`,
@@ -114,6 +173,11 @@ export class ShopifyTokenStore {
     const found = this.tokens.get(token);
     if (!found) return null;
     if (found.expiresAt !== null && found.expiresAt < this.clock()) return null;
+    const replaced = this.replacedRefreshTokens.get(token);
+    if (replaced !== undefined) {
+      this.refreshGrants.delete(replaced);
+      this.replacedRefreshTokens.delete(token);
+    }
     return found;
   }
 

@@ -292,6 +292,14 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
         expires_in: ShopifyTokenStore.onlineTokenTtlSeconds,
       });
     }
+    if (grantType === 'refresh_token') {
+      const refreshToken = typeof merged.refresh_token === 'string' ? merged.refresh_token : '';
+      if (!refreshToken) return oauthError(res, 400, 'invalid_request', 'Missing refresh_token parameter.');
+      const refreshed = tokens.refresh(refreshToken, clientId);
+      if (!refreshed)
+        return oauthError(res, 400, 'invalid_grant', 'The refresh token is invalid, expired or was already replaced.');
+      return res.json(refreshed);
+    }
     if (grantType !== 'authorization_code')
       return oauthError(res, 400, 'unsupported_grant_type', `grant_type '${grantType}' is not supported.`);
     const code = typeof merged.code === 'string' ? merged.code : '';
@@ -299,6 +307,9 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
     const issued = tokens.redeem(code, clientId);
     if (!issued)
       return oauthError(res, 400, 'invalid_request', 'The authorization code was not found or was already used');
+    // `expiring=1` asks for an expiring offline token with a refresh token (online tokens always expire).
+    const expiring = ['1', 'true', 1, true].includes(merged.expiring as string | number | boolean);
+    if (!issued.perUser && expiring) return res.json(tokens.issueExpiring(issued));
     if (!issued.perUser) return res.json({ access_token: issued.token, scope: issued.scope.join(',') });
     return res.json({
       access_token: issued.token,
