@@ -13,7 +13,7 @@ import { actionCatalog, triggerCatalog, triggerKinds } from '@ionflux/dsl';
 import type { JsonSchema } from '@ionflux/dsl';
 import { ACTION_NODES, compileAgent, CREDENTIAL_TYPES, NODE_PACKAGE, TRIGGER_NODES } from '@ionflux/compiler';
 import type { N8nWorkflow } from '@ionflux/compiler';
-import { NodeHelpers } from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
 import type { IDataObject, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import { credentialTypes, nodeTypes } from './index';
 import type { OperationTable } from './shared/operation';
@@ -26,7 +26,7 @@ import { operations as chatOperations } from './IonfluxChat/actions/router';
 import { operations as notifyOperations } from './IonfluxNotify/actions/router';
 import { operations as vectorOperations } from './IonfluxVectorStore/actions/router';
 import { startServer, type ServerHandle } from '@ionflux/server';
-import { runNodeForOutput } from './test-support/n8n-harness';
+import { runNodeForOutput, testNodeTypes } from './test-support/n8n-harness';
 import { sendJson, startLocalServer } from './test-support/local-server';
 import type { LocalServer } from './test-support/local-server';
 import { startTestSandbox } from './test-support/sandbox';
@@ -60,6 +60,19 @@ function operationProperties(
     const show = p.displayOptions?.show;
     return show?.resource?.includes(resource) && show.operation?.includes(operation);
   });
+}
+
+/**
+ * The default of a parameter the catalog gives none: empty text, no number, and in JSON fields the empty JSON of
+ * the type (n8n's JSON editor marks an empty field as invalid): `[]`, `{}`, or `null` for any type.
+ */
+function unsetDefault(schema: JsonSchema): unknown {
+  if (expectedPropertyType(schema) === 'json') {
+    const types = typesOf(schema);
+    if (types.length === 0) return 'null';
+    return types.includes('array') ? '[]' : '{}';
+  }
+  return expectedPropertyType(schema) === 'number' ? undefined : '';
 }
 
 function typesOf(schema: JsonSchema): string[] {
@@ -151,11 +164,7 @@ describe('the package against the compiler and the DSL catalog', () => {
           });
         if (schema.default !== undefined)
           expect({ name, default: property.default }).toEqual({ name, default: schema.default });
-        else
-          expect({ name, unset: property.default === '' || property.default === undefined }).toEqual({
-            name,
-            unset: true,
-          });
+        else expect({ name, default: property.default }).toEqual({ name, default: unsetDefault(schema) });
         expect({ name, required: property.required === true }).toEqual({ name, required: required.has(name) });
       }
     },
@@ -472,5 +481,233 @@ describe('credential references', () => {
       }
     }
     expect(checked).toBeGreaterThan(40);
+  });
+});
+
+/**
+ * What a builder sees in n8n's editor: every parameter described, defaults its field accepts, subtitles that read
+ * like n8n's, a codex that puts each node where n8n's own nodes of its kind are, and credential slots n8n renders
+ * as separate, labelled slots.
+ */
+describe('the package as n8n renders it', () => {
+  const names = Object.keys(nodeTypes);
+  const codexOf = (name: string) => {
+    const dir = name.charAt(0).toUpperCase() + name.slice(1);
+    return JSON.parse(readFileSync(join(__dirname, dir, `${dir}.node.json`), 'utf8')) as {
+      node: string;
+      categories: string[];
+      subcategories?: Record<string, string[]>;
+      alias: string[];
+      resources?: Record<string, { url: string }[]>;
+    };
+  };
+  /** Every property and every option of a collection, with where it sits. */
+  const allProperties = (name: string) =>
+    descriptionOf(name).properties.flatMap((p) => [
+      { node: name, property: p },
+      ...(p.type === 'collection' || p.type === 'fixedCollection'
+        ? ((p.options ?? []) as INodeProperties[]).map((o) => ({ node: name, property: o }))
+        : []),
+    ]);
+  /** The operation selectors: n8n describes their options (the actions in the nodes panel), not the selector. */
+  const isSelector = (p: INodeProperties) => p.name === 'resource' || p.name === 'operation';
+
+  it('describes every parameter, and every operation with an action name', () => {
+    const missing = names
+      .flatMap(allProperties)
+      .filter(({ property }) => !isSelector(property) && !property.description);
+    expect(missing.map(({ node, property }) => `${node}.${property.name}`)).toEqual([]);
+    for (const name of names)
+      for (const property of descriptionOf(name).properties.filter((p) => p.name === 'operation'))
+        for (const option of property.options as { value: string; action?: string; description?: string }[])
+          expect({ name, operation: option.value, action: !!option.action, description: !!option.description }).toEqual(
+            {
+              name,
+              operation: option.value,
+              action: true,
+              description: true,
+            },
+          );
+  });
+
+  it('gives every parameter a default its field accepts (valid JSON in JSON fields)', () => {
+    const invalid: string[] = [];
+    for (const { node, property } of names.flatMap(allProperties)) {
+      const value = property.default as unknown;
+      const where = `${node}.${property.name} (${property.type}: ${JSON.stringify(value)})`;
+      switch (property.type) {
+        case 'string':
+          if (typeof value !== 'string') invalid.push(where);
+          break;
+        case 'number':
+          // Empty means "the provider's choice": allowed only on optional fields that say so in a placeholder.
+          if (value === undefined ? property.required || !property.placeholder : !Number.isFinite(value))
+            invalid.push(where);
+          break;
+        case 'boolean':
+          if (typeof value !== 'boolean') invalid.push(where);
+          break;
+        case 'options':
+          if (!(property.options as { value: unknown }[]).some((o) => o.value === value)) invalid.push(where);
+          break;
+        case 'json':
+          try {
+            JSON.parse(value as string);
+          } catch {
+            invalid.push(where);
+          }
+          break;
+        case 'collection':
+          if (value === null || typeof value !== 'object' || Array.isArray(value)) invalid.push(where);
+          break;
+        default:
+          invalid.push(`${where}: a field type this test does not know`);
+      }
+    }
+    expect(invalid).toEqual([]);
+  });
+
+  it('shows the operation display name as subtitle, as n8n evaluates it on the canvas', () => {
+    const subtitle = (name: string, parameters: IDataObject) => {
+      const description = descriptionOf(name);
+      const node = {
+        id: '1',
+        name: 'node',
+        type: `${NODE_PACKAGE}.${name}`,
+        typeVersion: 1,
+        position: [0, 0],
+        parameters,
+      };
+      const workflow = new Workflow({
+        nodes: [node as never],
+        connections: {},
+        active: false,
+        nodeTypes: testNodeTypes(),
+      });
+      return workflow.expression.getSimpleParameterValue(node as never, description.subtitle!, 'internal', {});
+    };
+    let checked = 0;
+    for (const name of names) {
+      const description = descriptionOf(name);
+      expect({ name, subtitle: typeof description.subtitle }).toEqual({ name, subtitle: 'string' });
+      for (const selector of description.properties.filter((p) => p.name === 'operation')) {
+        const resource = selector.displayOptions!.show!.resource![0] as string;
+        for (const option of selector.options as { value: string; action: string }[]) {
+          expect(subtitle(name, { resource, operation: option.value })).toBe(option.action);
+          checked++;
+        }
+      }
+    }
+    const topic = descriptionOf('ionfluxShopifyTrigger').properties.find((p) => p.name === 'topic')!;
+    for (const option of topic.options as { value: string; name: string }[])
+      expect(subtitle('ionfluxShopifyTrigger', { topic: option.value })).toBe(option.name);
+    expect(subtitle('ionfluxChatTrigger', { command: 'summarize_thread' })).toBe('/summarize_thread');
+    expect(checked).toBe(OURS.length);
+  });
+
+  it('has a codex like n8n’s own nodes of the same kind, found by searching "IONFLUX"', () => {
+    const expected: Record<string, { categories: string[]; subcategories?: Record<string, string[]> }> = {
+      // n8n-nodes-base Shopify, Shopify Trigger; Notion; Slack, Slack Trigger, Mattermost; HTTP Request
+      ionfluxShopify: { categories: ['Sales'] },
+      ionfluxShopifyTrigger: { categories: ['Sales'] },
+      ionfluxTikTok: { categories: ['Marketing'] },
+      ionfluxCanvas: { categories: ['Productivity'] },
+      ionfluxChat: { categories: ['Communication'] },
+      ionfluxChatTrigger: { categories: ['Communication'] },
+      ionfluxNotify: { categories: ['Communication'] },
+      ionfluxHttpRequest: { categories: ['Development', 'Core Nodes'], subcategories: { 'Core Nodes': ['Helpers'] } },
+      // @n8n/n8n-nodes-langchain Anthropic / Google Gemini / OpenAI (model nodes with a main input and output), and
+      // its vector stores: n8n's panel searches AI nodes only among root nodes.
+      ionfluxLlm: { categories: ['AI'], subcategories: { AI: ['Agents', 'Miscellaneous', 'Root Nodes'] } },
+      ionfluxVectorStore: {
+        categories: ['AI'],
+        subcategories: { AI: ['Vector Stores', 'Root Nodes'], 'Vector Stores': ['Other Vector Stores'] },
+      },
+    };
+    expect(Object.keys(expected).sort()).toEqual([...names].sort());
+    for (const name of names) {
+      const codex = codexOf(name);
+      expect({ name, node: codex.node, categories: codex.categories, subcategories: codex.subcategories }).toEqual({
+        name,
+        node: `${NODE_PACKAGE}.${name}`,
+        ...expected[name],
+      });
+      expect(codex.alias).toContain('IONFLUX');
+      expect(descriptionOf(name).displayName.startsWith('IONFLUX ')).toBe(true);
+      // n8n appends tracking parameters to documentation links, which breaks any link with a fragment.
+      for (const link of Object.values(codex.resources ?? {}).flat())
+        expect({ name, url: link.url }).toEqual({ name, url: expect.stringMatching(/^https:\/\/[^#]+$/) });
+    }
+  });
+
+  it('describes each trigger on its own (n8n shows it for the node and its trigger together)', () => {
+    for (const [node, trigger] of [
+      ['ionfluxShopify', 'ionfluxShopifyTrigger'],
+      ['ionfluxChat', 'ionfluxChatTrigger'],
+    ] as const) {
+      expect(descriptionOf(trigger).description).not.toBe(descriptionOf(node).description);
+      expect(descriptionOf(trigger).description).not.toMatch(/^Starts the workflow/);
+    }
+  });
+
+  it('gives every node its own icon, with colours no other node uses', () => {
+    const colours = (name: string) => {
+      const dir = name.charAt(0).toUpperCase() + name.slice(1);
+      const file = (descriptionOf(name).icon as string).replace(/^file:/, '');
+      const svg = readFileSync(join(__dirname, dir, file), 'utf8');
+      // The shared dark tile and white marks aside, what tells the icons apart.
+      return new Set([...svg.matchAll(/(?:fill|stroke)="(#[0-9a-f]{3,6})"/gi)].map((m) => m[1]!.toLowerCase()));
+    };
+    const sameApp = (a: string, b: string) => a.replace('Trigger', '') === b.replace('Trigger', '');
+    const background = new Set(['#1f2a44', '#fff', '#ffffff']);
+    for (const a of names)
+      for (const b of names) {
+        if (a >= b || sameApp(a, b)) continue;
+        const shared = [...colours(a)].filter((c) => !background.has(c) && colours(b).has(c));
+        const own = [...colours(a)].filter((c) => !background.has(c) && !colours(b).has(c));
+        expect({ a, b, distinct: own.length > 0 || shared.length === 0 }).toEqual({ a, b, distinct: true });
+      }
+    // The two nodes builders confused: no colour in common.
+    expect([...colours('ionfluxLlm')].filter((c) => !background.has(c) && colours('ionfluxChat').has(c))).toEqual([]);
+  });
+
+  /**
+   * n8n's editor (`getMainAuthField` in editor-ui's nodeTypesUtils) takes a parameter for the node's authentication
+   * choice when credentials' `show` options cover all its values; it then hides that parameter from the panel and
+   * offers credentials per value. Only `authentication` may be one.
+   */
+  it('has no parameter n8n would take for an authentication choice but `authentication`', () => {
+    for (const name of names) {
+      const description = descriptionOf(name);
+      const shownFor: Record<string, Set<string>> = {};
+      for (const credential of description.credentials ?? [])
+        for (const [field, values] of Object.entries(credential.displayOptions?.show ?? {}))
+          for (const value of values ?? []) (shownFor[field] ??= new Set()).add(String(value));
+      const authFields = description.properties.filter(
+        (p) =>
+          p.name in shownFor &&
+          (p.options as { value: unknown }[] | undefined)?.every((o) => shownFor[p.name]!.has(String(o.value))),
+      );
+      expect({ name, authFields: [...new Set(authFields.map((p) => p.name))] }).toEqual({
+        name,
+        authFields: name.startsWith('ionfluxShopify') ? ['authentication'] : [],
+      });
+    }
+  });
+
+  it('labels each Vector Store credential slot and shows the slots of the chosen store', () => {
+    const description = descriptionOf('ionfluxVectorStore');
+    const slots = (backend: string) =>
+      (description.credentials ?? [])
+        .filter((c) => NodeHelpers.displayParameter({ backend }, c, { typeVersion: 1 } as never, description))
+        .map((c) => ({ name: c.name, label: c.displayName }));
+    expect(slots('ionflux')).toEqual([
+      { name: CREDENTIAL_TYPES.ionflux, label: 'IONFLUX Workspace' },
+      { name: CREDENTIAL_TYPES.llm, label: 'Embedding Model (LLM)' },
+    ]);
+    expect(slots('pinecone')).toEqual([
+      { name: CREDENTIAL_TYPES.pinecone, label: 'Pinecone' },
+      { name: CREDENTIAL_TYPES.llm, label: 'Embedding Model (LLM)' },
+    ]);
   });
 });

@@ -220,17 +220,22 @@ export function n8nExpression(js: string): string {
 
 /**
  * An n8n parameter value for a DSL value: literals stay literal (strings starting with `=` are wrapped so n8n never
- * evaluates them), anything with an expression becomes an n8n expression.
+ * evaluates them), anything with an expression becomes an n8n expression. `json`: lists and objects as JSON text;
+ * `anyJson`: the parameter takes any type in a JSON field.
  */
 export function parameterValue(
   value: ValueIR,
   scope: ExpressionScope,
-  { json = false }: { json?: boolean } = {},
+  { json = false, anyJson = false }: { json?: boolean; anyJson?: boolean } = {},
 ): unknown {
   if (value.kind === 'literal') {
     const literal = value.value;
+    // An "any" parameter's JSON field reads the text `null` (its default) as unset: the text "null" is an expression.
+    const unsetText = anyJson && literal === 'null';
     if (typeof literal === 'string')
-      return literal.startsWith('=') || literal.includes('{{') ? n8nExpression(jsString(literal)) : literal;
+      return literal.startsWith('=') || literal.includes('{{') || unsetText
+        ? n8nExpression(jsString(literal))
+        : literal;
     if (literal !== null && typeof literal === 'object') {
       if (json) return JSON.stringify(literal, null, 2);
       return n8nExpression(literalJs(literal));

@@ -27,6 +27,7 @@ import {
   DEFAULT_LLM_CREDENTIAL,
   IONFLUX_NODE_VERSION,
   NODE_PACKAGE,
+  parameterTakesAny,
   parameterTakesJson,
   TRIGGER_NODES,
   WORKSPACE_CREDENTIAL,
@@ -410,7 +411,10 @@ class Lowerer {
     const order = Object.keys(paramSchemas);
     const params = [...step.params].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
     for (const [name, value] of params) {
-      parameters[name] = parameterValue(value, scope, { json: parameterTakesJson(paramSchemas[name]) });
+      parameters[name] = parameterValue(value, scope, {
+        json: parameterTakesJson(paramSchemas[name]),
+        anyJson: parameterTakesAny(paramSchemas[name]),
+      });
     }
     const options: Record<string, unknown> = {};
     if (step.timeoutMs !== undefined) options.timeoutMs = step.timeoutMs;

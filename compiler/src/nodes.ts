@@ -84,6 +84,13 @@ export const TRIGGER_NODES: Record<TriggerKind, { type: string; version: number 
  * Whether a parameter takes JSON text for literal values: lists and objects only. Parameters of any type (payload,
  * content, messages) take text as text, so their structured literals are written as expressions instead.
  */
+/** An "any" parameter (no type): the node's field is a JSON field whose text `null` means unset. */
+export function parameterTakesAny(schema: JsonSchema | undefined): boolean {
+  if (!schema) return false;
+  if (schema.anyOf) return schema.anyOf.every(parameterTakesAny);
+  return schema.type === undefined || (Array.isArray(schema.type) && schema.type.length === 0);
+}
+
 export function parameterTakesJson(schema: JsonSchema | undefined): boolean {
   if (!schema) return false;
   if (schema.anyOf) return schema.anyOf.every(parameterTakesJson);

@@ -1,6 +1,8 @@
 import { VersionedNodeType } from 'n8n-workflow';
 import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow';
 import { IonfluxCanvasV1 } from './v1/IonfluxCanvasV1.node';
+import { operationSubtitle } from '../shared/operation';
+import { properties } from './actions/router';
 
 /** IONFLUX Canvas: writes agent output into blocks of a workspace's canvas pages. */
 export class IonfluxCanvas extends VersionedNodeType {
@@ -10,7 +12,7 @@ export class IonfluxCanvas extends VersionedNodeType {
       name: 'ionfluxCanvas',
       icon: 'file:ionfluxCanvas.svg',
       group: ['output'],
-      subtitle: '={{$parameter["operation"] + ": " + $parameter["block"]}}',
+      subtitle: operationSubtitle(properties),
       description: 'Write, append to or replace a block on an IONFLUX canvas page',
       defaultVersion: 1,
     };

@@ -1,6 +1,8 @@
 import { VersionedNodeType } from 'n8n-workflow';
 import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow';
 import { IonfluxChatV1 } from './v1/IonfluxChatV1.node';
+import { operationSubtitle } from '../shared/operation';
+import { properties } from './actions/router';
 
 /** IONFLUX Chat: post messages as an agent and read threads of the team chat. */
 export class IonfluxChat extends VersionedNodeType {
@@ -10,7 +12,7 @@ export class IonfluxChat extends VersionedNodeType {
       name: 'ionfluxChat',
       icon: 'file:ionfluxChat.svg',
       group: ['output'],
-      subtitle: '={{$parameter["operation"] + " #" + $parameter["channel"]}}',
+      subtitle: operationSubtitle(properties),
       description: 'Post a message in an IONFLUX chat channel, or read a thread',
       defaultVersion: 1,
     };

@@ -15,7 +15,7 @@ export class IonfluxChatTrigger extends VersionedNodeType {
       icon: 'file:ionfluxChatTrigger.svg',
       group: ['trigger'],
       subtitle: '={{"/" + $parameter["command"]}}',
-      description: 'Starts the workflow on a chat command (/run_agent ...)',
+      description: 'Handle slash commands typed in IONFLUX chat (/run_agent ...)',
       defaultVersion: 1,
     };
     const nodeVersions: IVersionedNodeType['nodeVersions'] = {

@@ -1,6 +1,8 @@
 import { VersionedNodeType } from 'n8n-workflow';
 import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow';
 import { IonfluxLlmV1 } from './v1/IonfluxLlmV1.node';
+import { operationSubtitle } from '../shared/operation';
+import { properties } from './actions/router';
 
 /** IONFLUX LLM: generate, summarize, extract (schema-validated) and classify with any OpenAI-compatible model. */
 export class IonfluxLlm extends VersionedNodeType {
@@ -10,7 +12,7 @@ export class IonfluxLlm extends VersionedNodeType {
       name: 'ionfluxLlm',
       icon: 'file:ionfluxLlm.svg',
       group: ['transform'],
-      subtitle: '={{$parameter["operation"]}}',
+      subtitle: operationSubtitle(properties),
       description: 'Generate, summarize, extract and classify text with an OpenAI-compatible model',
       defaultVersion: 1,
     };

@@ -1,6 +1,8 @@
 import { VersionedNodeType } from 'n8n-workflow';
 import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow';
 import { IonfluxNotifyV1 } from './v1/IonfluxNotifyV1.node';
+import { operationSubtitle } from '../shared/operation';
+import { properties } from './actions/router';
 
 /** IONFLUX Notify: notifications for the members of a workspace, delivered live to their feed. */
 export class IonfluxNotify extends VersionedNodeType {
@@ -10,7 +12,7 @@ export class IonfluxNotify extends VersionedNodeType {
       name: 'ionfluxNotify',
       icon: 'file:ionfluxNotify.svg',
       group: ['output'],
-      subtitle: '={{$parameter["level"]}}',
+      subtitle: operationSubtitle(properties),
       description: 'Notify the members of an IONFLUX workspace',
       defaultVersion: 1,
     };

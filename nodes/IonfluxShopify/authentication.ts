@@ -11,6 +11,7 @@ export const authenticationProperty: INodeProperties = {
     { name: 'OAuth2', value: 'oAuth2' },
   ],
   default: 'accessToken',
+  description: "How to sign in to the store: an app's Admin API access token, or OAuth2 for an installed app",
 };
 
 export const shopifyCredentials: INodeCredentialDescription[] = [

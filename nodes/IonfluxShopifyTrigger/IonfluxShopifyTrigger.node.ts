@@ -1,6 +1,7 @@
 import { VersionedNodeType } from 'n8n-workflow';
 import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow';
-import { IonfluxShopifyTriggerV1 } from './v1/IonfluxShopifyTriggerV1.node';
+import { IonfluxShopifyTriggerV1, TOPIC_NAMES } from './v1/IonfluxShopifyTriggerV1.node';
+import { optionSubtitle } from '../shared/operation';
 
 /** IONFLUX Shopify Trigger: starts a workflow on a signed Shopify order webhook. */
 export class IonfluxShopifyTrigger extends VersionedNodeType {
@@ -10,8 +11,8 @@ export class IonfluxShopifyTrigger extends VersionedNodeType {
       name: 'ionfluxShopifyTrigger',
       icon: 'file:ionfluxShopifyTrigger.svg',
       group: ['trigger'],
-      subtitle: '={{$parameter["topic"]}}',
-      description: 'Starts the workflow when Shopify sends an order webhook (signature verified)',
+      subtitle: optionSubtitle(TOPIC_NAMES, '$parameter["topic"]'),
+      description: 'Handle Shopify order events via signed webhooks',
       defaultVersion: 1,
     };
     const nodeVersions: IVersionedNodeType['nodeVersions'] = {

@@ -56,6 +56,27 @@ export function forOperation(resource: string, operation: string, properties: IN
   }));
 }
 
+/**
+ * A node subtitle that reads like n8n's own: the display name of the chosen operation ("List low stock products"),
+ * from the `action` of each operation option. It reads only `resource` and `operation`, which are never
+ * expressions (`noDataExpression`), so the editor can always show it.
+ */
+export function operationSubtitle(properties: INodeProperties[]): string {
+  const names: Record<string, string> = {};
+  for (const property of properties) {
+    if (property.name !== 'operation') continue;
+    const resource = property.displayOptions!.show!.resource![0] as string;
+    for (const option of property.options as INodePropertyOptions[])
+      names[`${resource}:${String(option.value)}`] = option.action ?? option.name;
+  }
+  return optionSubtitle(names, '$parameter["resource"] + ":" + $parameter["operation"]');
+}
+
+/** `={{ ({ value: "Display name", ... })[key] }}`: a display name looked up by a parameter's value. */
+export function optionSubtitle(names: Record<string, string>, key: string): string {
+  return `={{ (${JSON.stringify(names)})[${key}] }}`;
+}
+
 export interface ResourceDescription {
   value: string;
   name: string;
@@ -110,6 +131,7 @@ export const requestOptionsProperty: INodeProperties = {
   type: 'collection',
   placeholder: 'Add option',
   default: {},
+  description: "Deadline and retries of each item's requests",
   options: [
     {
       displayName: 'Timeout (ms)',

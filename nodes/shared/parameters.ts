@@ -5,7 +5,8 @@
  *   parsed here; a value computed by an expression arrives already evaluated (an array or object);
  * - numbers may arrive as numbers or, from expressions, as numeric strings;
  * - parameters of "any" type (messages, body) arrive as they are: a string stays a string;
- * - an empty string means "not set" for optional parameters.
+ * - an empty string means "not set" for optional parameters, and so does the JSON text `null` for "any" parameters
+ *   (the default of their JSON field).
  *
  * Every failure is a NodeOperationError naming the parameter and the item, with what to write instead.
  */
@@ -241,8 +242,12 @@ export function readStringRecord(ctx: Context, name: string, itemIndex: number):
   return out;
 }
 
-/** A parameter of any type, as given (undefined when unset). */
+/**
+ * A parameter of any type, as given (undefined when unset). Its field is a JSON field whose default is the text
+ * `null` (n8n's JSON editor marks an empty one as invalid), so that text means unset too; the compiler writes the
+ * DSL text "null" as an expression, never as that text.
+ */
 export function readAny(ctx: Context, name: string, itemIndex: number): unknown {
   const value = raw(ctx, name, itemIndex);
-  return isUnset(value) ? undefined : value;
+  return isUnset(value) || (typeof value === 'string' && value.trim() === 'null') ? undefined : value;
 }

@@ -8,6 +8,7 @@ export const modelProperties: INodeProperties[] = [
     name: 'model',
     type: 'string',
     default: '',
+    placeholder: "Credential's default (e.g. gpt-4o-mini)",
     description: "Model ID; empty means the credential's default model",
   },
   {
@@ -16,6 +17,7 @@ export const modelProperties: INodeProperties[] = [
     type: 'number',
     typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
     default: undefined,
+    placeholder: "Provider's default (1 for OpenAI)",
     description: "Sampling temperature; empty means the provider's default",
   },
   {
@@ -24,7 +26,8 @@ export const modelProperties: INodeProperties[] = [
     type: 'number',
     typeOptions: { minValue: 1, maxValue: 200000 },
     default: undefined,
-    description: 'Upper bound on completion tokens',
+    placeholder: "Model's limit",
+    description: "Upper bound on completion tokens; empty means the model's own limit",
   },
 ];
 

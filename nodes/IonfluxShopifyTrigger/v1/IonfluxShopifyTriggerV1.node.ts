@@ -13,7 +13,7 @@ import { shopifyConnection } from '../../IonfluxShopify/transport';
 import { createSubscription, deleteSubscription, findSubscription, ORDER_TOPICS } from '../subscriptions';
 import { isValidShopifyWebhook } from '../webhook-signature';
 
-const TOPIC_NAMES: Record<(typeof ORDER_TOPICS)[number], string> = {
+export const TOPIC_NAMES: Record<(typeof ORDER_TOPICS)[number], string> = {
   'orders/create': 'Order Created',
   'orders/updated': 'Order Updated',
   'orders/paid': 'Order Paid',
@@ -62,6 +62,7 @@ export class IonfluxShopifyTriggerV1 implements INodeType {
           })),
           default: 'orders/create',
           required: true,
+          description: 'The order event that starts the workflow',
         },
       ],
     };

@@ -4,7 +4,7 @@ export const keywordsProperty: INodeProperties = {
   displayName: 'Keywords',
   name: 'keywords',
   type: 'json',
-  default: '',
+  default: '[]',
   required: true,
   placeholder: '["holiday gift ideas", "fashion"]',
   description: 'Keywords or phrases to match, as a JSON list',

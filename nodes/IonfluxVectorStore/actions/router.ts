@@ -19,6 +19,7 @@ const backendProperty: INodeProperties = {
     { name: 'Pinecone', value: 'pinecone', description: 'A Pinecone index' },
   ],
   default: 'ionflux',
+  description: 'Where the vectors are kept: the IONFLUX workspace, or a Pinecone index of yours',
 };
 
 export const properties = nodeProperties(

@@ -38,7 +38,7 @@ export function blockProperties(verb: string): INodeProperties[] {
       displayName: 'Content',
       name: 'content',
       type: 'json',
-      default: '',
+      default: 'null',
       required: true,
       description: `What to ${verb}: text (markdown) or structured data (lists and objects)`,
     },
@@ -57,6 +57,7 @@ export function blockProperties(verb: string): INodeProperties[] {
         { name: 'Table', value: 'table', description: 'A list of objects shown as a table' },
       ],
       default: 'markdown',
+      description: 'How the block shows the content',
     },
     { displayName: 'Title', name: 'title', type: 'string', default: '', description: 'Title shown above the block' },
   ];

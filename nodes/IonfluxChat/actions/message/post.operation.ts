@@ -23,8 +23,8 @@ export const description: INodeProperties[] = forOperation('message', 'post', [
     displayName: 'Payload',
     name: 'payload',
     type: 'json',
-    default: '',
-    description: 'Structured data shown with the message (tables, briefs)',
+    default: 'null',
+    description: 'Structured data shown with the message (tables, briefs); null for none',
   },
 ]);
 

@@ -26,12 +26,13 @@ export const description: INodeProperties[] = forOperation('request', 'send', [
     type: 'options',
     options: METHODS.map((m) => ({ name: m, value: m })),
     default: 'GET',
+    description: 'The HTTP method to use',
   },
   {
     displayName: 'Headers',
     name: 'headers',
     type: 'json',
-    default: '',
+    default: '{}',
     placeholder: '{ "Authorization": "Bearer ..." }',
     description: 'Request headers as a JSON object of texts',
   },
@@ -39,7 +40,7 @@ export const description: INodeProperties[] = forOperation('request', 'send', [
     displayName: 'Query',
     name: 'query',
     type: 'json',
-    default: '',
+    default: '{}',
     placeholder: '{ "page": "2" }',
     description: 'Query parameters as a JSON object of texts, added to the URL',
   },
@@ -47,8 +48,8 @@ export const description: INodeProperties[] = forOperation('request', 'send', [
     displayName: 'Body',
     name: 'body',
     type: 'json',
-    default: '',
-    description: 'Request body. Objects and lists are sent as JSON; text is sent as it is.',
+    default: 'null',
+    description: 'Request body. Objects and lists are sent as JSON; text is sent as it is; null sends none.',
     displayOptions: { hide: { method: ['GET', 'HEAD'] } },
   },
   {
@@ -60,6 +61,7 @@ export const description: INodeProperties[] = forOperation('request', 'send', [
       { name: 'Text', value: 'text', description: 'Return the body as text' },
     ],
     default: 'json',
+    description: 'How to read the response body',
   },
 ]);
 

@@ -17,12 +17,13 @@ export const description: INodeProperties[] = forOperation('text', 'classify', [
     typeOptions: { rows: 4 },
     default: '',
     required: true,
+    description: 'Text to classify into exactly one of the labels',
   },
   {
     displayName: 'Labels',
     name: 'labels',
     type: 'json',
-    default: '',
+    default: '[]',
     required: true,
     placeholder: '["order_status", "complaint", "other"]',
     description: 'The labels to choose from (at least two), as a JSON list',
@@ -33,6 +34,7 @@ export const description: INodeProperties[] = forOperation('text', 'classify', [
     type: 'string',
     typeOptions: { rows: 2 },
     default: '',
+    description: 'What each label means or how to choose between them, added to the prompt',
   },
   ...modelProperties,
 ]);

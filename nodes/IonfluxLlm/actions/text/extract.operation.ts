@@ -23,7 +23,7 @@ export const description: INodeProperties[] = forOperation('text', 'extract', [
     displayName: 'Schema',
     name: 'schema',
     type: 'json',
-    default: '',
+    default: '{}',
     required: true,
     placeholder: '{ "type": "object", "properties": { "name": { "type": "string" } }, "required": ["name"] }',
     description: 'JSON Schema (2020-12) of the object to extract; the output is validated against it',
@@ -46,6 +46,9 @@ export const description: INodeProperties[] = forOperation('text', 'extract', [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
   const text = readString(this, 'text', itemIndex, { required: true });
   const schema = readObject(this, 'schema', itemIndex, { required: true })!;
+  // The field's default is {}: an empty schema is one nobody wrote.
+  if (Object.keys(schema).length === 0)
+    throw parameterError(this, 'schema', itemIndex, 'is required: give the JSON Schema of the object to extract.');
   const instructions = readString(this, 'instructions', itemIndex);
   const options = readModelOptions(this, itemIndex);
   let validate;

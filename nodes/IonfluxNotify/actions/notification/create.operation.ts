@@ -17,13 +17,21 @@ export const description: INodeProperties[] = forOperation('notification', 'crea
     required: true,
     description: 'At most 200 characters',
   },
-  { displayName: 'Body', name: 'body', type: 'string', typeOptions: { rows: 3 }, default: '' },
+  {
+    displayName: 'Body',
+    name: 'body',
+    type: 'string',
+    typeOptions: { rows: 3 },
+    default: '',
+    description: 'The notification text under the title, at most 2,000 characters',
+  },
   {
     displayName: 'Level',
     name: 'level',
     type: 'options',
     options: LEVELS.map((level) => ({ name: level.charAt(0).toUpperCase() + level.slice(1), value: level })),
     default: 'info',
+    description: 'How urgent the notification is; it sets its colour and icon',
   },
   {
     displayName: 'Link',
@@ -36,8 +44,8 @@ export const description: INodeProperties[] = forOperation('notification', 'crea
     displayName: 'Recipients',
     name: 'recipients',
     type: 'json',
-    default: '',
-    description: 'Emails of the members to notify, e.g. ["ana@shop.com"]; empty: every member',
+    default: '[]',
+    description: 'Emails of the members to notify, e.g. ["ana@shop.com"]; an empty list notifies every member',
   },
 ]);
 

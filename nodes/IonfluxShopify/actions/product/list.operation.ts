@@ -31,6 +31,7 @@ export const description: INodeProperties[] = forOperation('product', 'list', [
       { name: 'Any', value: 'any' },
     ],
     default: 'active',
+    description: 'Only products with this status in the Shopify admin',
   },
   {
     displayName: 'Limit',

@@ -11,7 +11,7 @@ export const description: INodeProperties[] = forOperation('video', 'stats', [
     displayName: 'Video IDs',
     name: 'ids',
     type: 'json',
-    default: '',
+    default: '[]',
     required: true,
     placeholder: '["7311234567890123456"]',
     description: 'IDs of the videos (1 to 100), as a JSON list of texts: the IDs are 64-bit and lose digits as numbers',

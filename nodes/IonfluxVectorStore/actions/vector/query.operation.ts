@@ -16,6 +16,7 @@ export const description: INodeProperties[] = forOperation('vector', 'query', [
     default: '',
     required: true,
     placeholder: 'persona-maya',
+    description: 'Partition of the store to search',
   },
   {
     displayName: 'Text',

@@ -22,7 +22,7 @@ export const description: INodeProperties[] = forOperation('vector', 'upsert', [
     displayName: 'Documents',
     name: 'documents',
     type: 'json',
-    default: '',
+    default: '[]',
     required: true,
     description: 'Texts, or objects { "id", "text", "metadata" }; the id defaults to a hash of the text',
   },
