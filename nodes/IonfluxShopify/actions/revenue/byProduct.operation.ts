@@ -23,6 +23,7 @@ export const description: INodeProperties[] = forOperation('revenue', 'byProduct
       { name: 'Product Title (A-Z)', value: 'title' },
     ],
     default: 'title',
+    description: 'Order of the products in the output',
   },
   {
     displayName: 'Limit',

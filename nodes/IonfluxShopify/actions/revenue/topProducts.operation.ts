@@ -22,6 +22,7 @@ export const description: INodeProperties[] = forOperation('revenue', 'topProduc
       { name: 'Net Items Sold', value: 'quantity' },
     ],
     default: 'netSales',
+    description: 'What makes a product top: its net sales or its net items sold',
   },
   {
     displayName: 'Limit',
