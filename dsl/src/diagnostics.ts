@@ -60,48 +60,77 @@ export const diagnosticCatalog = {
     title: 'YAML syntax error',
     example: `${MINIMAL_HEAD}spec:\n  steps: [\n`,
     fix: 'Fix the YAML at the reported position: check indentation, unclosed brackets and quotes.',
+    messages: {
+      notText: 'The agent must be text.',
+      yamlSyntax: '{{problem}}',
+      nonStringKey: 'Mapping keys must be plain text, not lists or mappings.',
+      unresolvedAlias: '{{problem}}: define the anchor before using it.',
+      unreadable: 'The document could not be read: {{problem}}',
+    },
   },
   IFX101: {
     severity: 'error',
     title: 'Duplicate key',
     example: `apiVersion: ionflux/v1\napiVersion: ionflux/v1\n`,
     fix: 'Keep one of the two keys; YAML mappings cannot repeat a key.',
+    messages: {
+      duplicateKey: "Duplicate key '{{key}}': mapping keys must be unique.",
+    },
   },
   IFX102: {
     severity: 'error',
     title: 'Too many alias expansions',
     example: `a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: &d [*c, *c]\ne: &e [*d, *d]\nf: &f [*e, *e]\ng: &g [*f, *f]\nh: [*g, *g]\n`,
     fix: 'Write the repeated content out or use fewer aliases; the limit protects editors and servers from alias bombs.',
+    messages: {
+      aliasBomb: 'Aliases expand to too much content (limit {{limit}} expansions): possible alias bomb.',
+    },
   },
   IFX103: {
     severity: 'error',
     title: 'Document too large',
     example: '(any document over 1 MiB)',
     fix: 'Split the agent: an agent definition is capped at 1 MiB.',
+    messages: {
+      tooLarge: 'The document is {{length}} characters long; agents are limited to {{limit}} (1 MiB).',
+    },
   },
   IFX104: {
     severity: 'error',
     title: 'Nesting too deep',
     example: `a: ${'['.repeat(70)}${']'.repeat(70)}\n`,
     fix: 'Flatten the structure: nesting is capped at 64 levels.',
+    messages: {
+      tooDeep: 'The document nests collections more than {{limit}} levels deep.',
+      stackOverflow: 'The document is nested too deeply to read.',
+    },
   },
   IFX105: {
     severity: 'error',
     title: 'More than one YAML document',
     example: `${MINIMAL_HEAD}---\nkind: Agent\n`,
     fix: 'Put one agent per file; remove the `---` separator and what follows it.',
+    messages: {
+      multipleDocuments: 'The file holds more than one YAML document; an agent file holds exactly one.',
+    },
   },
   IFX106: {
     severity: 'error',
     title: 'Empty document',
     example: '# nothing here\n',
     fix: 'Start from `ionflux init <name>` or add `apiVersion: ionflux/v1`, `kind: Agent`, `metadata` and `spec`.',
+    messages: {
+      empty: 'The document is empty.',
+    },
   },
   IFX107: {
     severity: 'error',
     title: 'Unsupported YAML tag',
     example: `${MINIMAL_HEAD}spec: !!js/function "x"\n`,
     fix: 'Remove the tag: agent YAML uses plain scalars, sequences and mappings only.',
+    messages: {
+      unsupportedTag: "Unsupported YAML tag '{{tag}}': agent YAML uses plain values, lists and mappings.",
+    },
   },
   IFX200: {
     severity: 'error',
@@ -111,18 +140,29 @@ export const diagnosticCatalog = {
       before: '  connections: { store: { type: shopify } }\n',
     }),
     fix: 'Give a value of the expected type (or a `{{ expression }}` where expressions are allowed).',
+    messages: {
+      wrongType: '{{where}} must be {{expected}}, not {{actual}}.',
+      schemaRule: '{{where}} {{problem}}.',
+    },
   },
   IFX201: {
     severity: 'error',
     title: 'Missing required property',
     example: `apiVersion: ionflux/v1\nkind: Agent\nmetadata: { version: 1.0.0 }\nspec: { trigger: { manual: {} }, steps: [] }\n`,
     fix: 'Add the missing property.',
+    messages: {
+      missingProperty: "{{where}} is missing the required property '{{property}}'.",
+    },
   },
   IFX202: {
     severity: 'error',
     title: 'Unknown property',
     example: agentWith({ steps: `    - { id: post, uses: chat.post, with: { chanel: sales, text: hi } }\n` }),
     fix: 'Remove the property or correct its spelling (see the suggestion).',
+    messages: {
+      unknownProperty: "Unknown property '{{name}}' in {{where}}{{didYouMean}}.",
+      unknownPropertyAllowed: "Unknown property '{{name}}' in {{where}}. Allowed: {{allowed}}.",
+    },
   },
   IFX203: {
     severity: 'error',
@@ -134,6 +174,9 @@ export const diagnosticCatalog = {
       unknownTimezone: "Unknown timezone '{{timezone}}'{{didYouMean}}; use an IANA name such as Europe/Paris.",
       reservedLoopVariable: "The loop variable cannot be named '{{name}}'.",
       loopVariableClash: "The loop variable '{{name}}' has the same name as a step inside the loop; rename one.",
+      notAllowed: "{{where}} cannot be {{actual}} (did you mean '{{suggestion}}'?).",
+      notAllowedListed: '{{where}} cannot be {{actual}}. Allowed: {{allowed}}.',
+      notAllowedLong: '{{where}} cannot be {{actual}}. See docs/dsl.md for the list.',
     },
   },
   IFX204: {
@@ -141,6 +184,11 @@ export const diagnosticCatalog = {
     title: 'Invalid format',
     example: `apiVersion: ionflux/v1\nkind: Agent\nmetadata: { name: Demo Agent, version: 1.0.0 }\nspec: { trigger: { manual: {} }, steps: [] }\n`,
     fix: 'Follow the format in the message (e.g. names are lowercase-with-dashes, versions are semver, durations look like 30s).',
+    messages: {
+      invalidFormat: '{{where}} has an invalid format ({{actual}}). {{description}}',
+      invalidFormatUndescribed: '{{where}} has an invalid format ({{actual}}).',
+      notWholeExpression: '{{where}} has an invalid format ({{actual}}). It must be a single {{ expression }}.',
+    },
   },
   IFX205: {
     severity: 'error',
@@ -152,6 +200,10 @@ export const diagnosticCatalog = {
         "With backoff: fixed, retries run on n8n's retry settings: at most 4 retries (5 attempts). Use backoff: exponential for more.",
       fixedRetriesDelay:
         'With backoff: fixed, n8n waits at most 5s between attempts. Use a shorter delay or backoff: exponential.',
+      emptyTrigger: 'The trigger is empty: give one of {{kinds}}.',
+      severalTriggers: 'An agent has exactly one trigger; this one has {{count}} ({{kinds}}).',
+      outOfRange: '{{where}} {{problem}}.',
+      repeatedItem: '{{where}} lists {{value}} twice.',
     },
   },
   IFX206: {
@@ -159,12 +211,20 @@ export const diagnosticCatalog = {
     title: 'Invalid step',
     example: agentWith({ steps: `    - { id: nothing }\n` }),
     fix: 'A step needs exactly one of `uses` (an action), `if`, `switch` or `forEach`.',
+    messages: {
+      stepWithoutKind: 'A step needs one of `uses` (an action), `if`, `switch` or `forEach`.',
+      stepKindsCombined: "A step has exactly one of uses, if, switch or forEach; '{{kind}}' cannot be combined here.",
+    },
   },
   IFX207: {
     severity: 'error',
     title: 'Unsupported apiVersion or kind',
     example: `apiVersion: ionflux/v2\nkind: Agent\nmetadata: { name: demo, version: 1.0.0 }\nspec: { trigger: { manual: {} }, steps: [] }\n`,
     fix: 'Use `apiVersion: ionflux/v1` and `kind: Agent`.',
+    messages: {
+      unsupportedValue: "{{where}} cannot be {{actual}} (did you mean '{{suggestion}}'?).",
+      unsupportedValueListed: '{{where}} cannot be {{actual}}. Allowed: {{allowed}}.',
+    },
   },
   IFX300: {
     severity: 'error',
@@ -229,6 +289,10 @@ export const diagnosticCatalog = {
     title: 'Unknown action',
     example: agentWith({ steps: `    - { id: note, uses: notfy, with: { title: Hi } }\n` }),
     fix: 'Use one of the actions listed in docs/dsl.md (see the suggestion).',
+    messages: {
+      unknownAction: "Unknown action '{{name}}' (did you mean '{{suggestion}}'?).",
+      unknownActionUnmatched: "Unknown action '{{name}}'. See docs/dsl.md for the actions.",
+    },
   },
   IFX306: {
     severity: 'error',
@@ -385,36 +449,75 @@ export const diagnosticCatalog = {
     title: 'Expression syntax error',
     example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: "{{ 1 + }}" } }\n` }),
     fix: 'Fix the expression at the reported position.',
+    messages: {
+      afterNumber: "Unexpected '{{character}}' after the number {{number}}.",
+      unterminatedText: 'Unterminated text literal: add the closing quote.',
+      unexpectedCharacter: "Unexpected character '{{character}}'.",
+      afterEnd: "Unexpected '{{token}}' after the end of the expression.",
+      expectedBeforeEnd: 'Expected {{expected}} before the end of the expression.',
+      expectedFound: "Expected {{expected}}, found '{{token}}'.",
+      tooDeep: 'The expression nests more than {{limit}} levels.',
+      unexpectedToken: "Unexpected '{{token}}'.",
+      endsEarly: 'The expression ends too early: a value is missing.',
+      missingFieldName: 'A field name is missing after the dot.',
+      expectedFieldName: "Expected a field name after '.', found '{{token}}'.",
+      tooLong: 'The expression is longer than {{limit}} characters.',
+    },
   },
   IFX401: {
     severity: 'error',
     title: 'Unterminated expression',
     example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: "{{ 1 + 1" } }\n` }),
     fix: 'Close the expression with `}}`.',
+    messages: {
+      unclosed: "The expression is not closed: add '}}'.",
+    },
   },
   IFX402: {
     severity: 'error',
     title: 'Unknown function',
     example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: "{{ uppercase('a') }}" } }\n` }),
     fix: 'Use one of the functions listed in docs/dsl.md (see the suggestion).',
+    messages: {
+      unknownFunction: "Unknown function '{{name}}'{{didYouMean}}.",
+    },
   },
   IFX403: {
     severity: 'error',
     title: 'Wrong number of arguments',
     example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: "{{ upper() }}" } }\n` }),
     fix: 'Call the function with the number of arguments it takes.',
+    messages: {
+      argumentCount: '{{signature}} takes {{expected}}, got {{count}}.',
+    },
   },
   IFX404: {
     severity: 'error',
     title: 'Empty expression',
     example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: "{{ }}" } }\n` }),
     fix: 'Write an expression between `{{` and `}}`, or remove the braces.',
+    messages: {
+      empty: 'The expression is empty.',
+    },
   },
   IFX405: {
     severity: 'error',
     title: 'Unsupported expression syntax',
     example: agentWith({ steps: `    - { id: note, uses: notify, with: { title: "{{ 'a'.toUpperCase() }}" } }\n` }),
     fix: 'Expressions support paths, literals, operators and the listed functions; call functions as `upper(x)` rather than methods.',
+    messages: {
+      assignment: "Assignment is not supported: compare with '=='.",
+      arrowFunction: 'Arrow functions are not supported: use the list functions (pluck, where, sortBy, sum...).',
+      templateLiteral: 'Template literals are not supported: join text with + or write it around the {{ }}.',
+      objectLiteral: 'Object literals are not supported in expressions.',
+      bitwise: "Bitwise '{{operator}}' is not supported: use '{{operator}}{{operator}}'.",
+      unaryPlus: 'Unary + is not supported: use number(x).',
+      keyword: "'{{keyword}}' is not supported in expressions.",
+      method: 'Methods are not supported: use {{function}}(...) instead of .{{method}}(...).',
+      unknownMethod:
+        'Methods are not supported: .{{method}}(...) has no equivalent here; use the expression functions (docs/dsl.md).',
+      call: 'Only the listed functions can be called, by name: e.g. upper(x).',
+    },
   },
   IFX500: {
     severity: 'error',
@@ -525,24 +628,64 @@ export const diagnosticCatalog = {
     title: 'Workflow node without an agent equivalent',
     example: '(decompiling a workflow that contains, e.g., an n8n-nodes-base.code node)',
     fix: 'Replace the node with IONFLUX or supported standard nodes (IF, Switch, Merge, Set, Split Out, Loop Over Items, Aggregate), or keep editing that workflow in n8n.',
+    messages: {
+      unsupportedTrigger: 'Node "{{node}}" ({{type}}) is a trigger IONFLUX does not support.',
+      missingNode: 'The workflow connects to a node named "{{name}}" that does not exist.',
+      unreachable:
+        'Node "{{node}}" ({{type}}) is not connected in a way an agent can express (unreachable or unsupported).',
+      noEquivalent: 'Node "{{node}}" ({{type}}) has no IONFLUX agent equivalent.',
+      unknownParameter: 'Node "{{node}}" has a parameter "{{parameter}}" that {{action}} does not take.',
+      afterOutput: 'Node "{{node}}" ({{type}}) after the output has no IONFLUX equivalent.',
+    },
   },
   IFX601: {
     severity: 'error',
     title: 'Workflow expression or parameter IONFLUX cannot read',
     example: '(decompiling a node whose parameter is {{ $json.items.map(i => i.id) }})',
     fix: 'Use paths, operators and the IONFLUX functions in the expression (see docs/dsl.md), or compute the value in a step.',
+    messages: {
+      parameterExpression:
+        'Parameter "{{parameter}}" of node "{{node}}" has an expression IONFLUX cannot read: {{reason}}.',
+      nodeExpression: 'The {{what}} of node "{{node}}" is an expression IONFLUX cannot read: {{reason}}.',
+      outputExpression: 'The value of output node "{{node}}" is an expression IONFLUX cannot read: {{reason}}.',
+      notJson: 'The {{what}} of node "{{node}}" must be JSON.',
+      parameterNotJson: 'Parameter "{{parameter}}" of node "{{node}}" must be JSON.',
+      scheduleRule: 'Schedule node "{{node}}" must use a cron expression rule.',
+      ifCondition: 'IF node "{{node}}" must have one boolean "is true" condition.',
+      ifExpression: 'The condition of IF node "{{node}}" must be an expression.',
+      switchRule: 'Switch node "{{node}}" must compare one value for equality per rule.',
+      switchNoRules: 'Switch node "{{node}}" has no rules.',
+      switchExpression: 'Switch node "{{node}}" must route on an expression.',
+      loopItems: 'Loop items node "{{node}}" does not have the list expression IONFLUX writes.',
+      outputValue: 'Output node "{{node}}" must set { value: ... }.',
+    },
   },
   IFX602: {
     severity: 'error',
     title: 'Workflow shape an agent cannot express',
     example: '(decompiling a workflow where one output feeds two nodes, or branches never join)',
     fix: 'Give every node one successor per output and join branches again (a Merge node), or split the workflow.',
+    messages: {
+      fanOut: 'Node "{{node}}" feeds {{count}} nodes from one output; an agent step has one successor.',
+      noTrigger: 'The workflow has no IONFLUX-supported trigger node.',
+      severalTriggers: 'An agent has exactly one trigger node; this workflow has {{count}} ({{nodes}}).',
+      reachedTwice: 'Node "{{node}}" is reached twice; agents are trees of steps joined after branches.',
+      errorOutputUnconnected: 'Node "{{node}}" routes errors to its error output, but nothing is connected to it.',
+      errorRouteEnd: 'The error route of "{{node}}" must end in a handler (NoOp) node.',
+      branchesNeverMeet: 'The branches of "{{node}}" never meet again.',
+      loopShape:
+        'Loop starting at "{{node}}" is not the items -> check -> split -> loop -> aggregate shape IONFLUX reads.',
+    },
   },
   IFX603: {
     severity: 'error',
     title: 'Not an n8n workflow',
     example: '(decompiling a file that is not JSON, or has no nodes list)',
     fix: 'Give an n8n workflow export: JSON with "nodes" and "connections".',
+    messages: {
+      invalidJson: 'The workflow is not valid JSON: {{problem}}',
+      notWorkflow: 'An n8n workflow has a "nodes" list and a "connections" object.',
+    },
   },
 } as const satisfies Record<string, DiagnosticDefinition>;
 
@@ -557,8 +700,13 @@ export type MessageCode = {
 
 type MessagesOf<C extends MessageCode> = Catalog[C] extends { messages: infer M } ? M : never;
 
-/** The `{{name}}` placeholders of a template, as a union of names. */
-type Placeholders<T> = T extends `${string}{{${infer Name}}}${infer Rest}` ? Name | Placeholders<Rest> : never;
+/**
+ * The `{{name}}` placeholders of a template, as a union of names. Braces around spaces (`{{ expression }}`, `{{ }}`)
+ * are text the message shows, as `formatMessage` only fills word names.
+ */
+type Placeholders<T> = T extends `${string}{{${infer Name}}}${infer Rest}`
+  ? (Name extends `${string} ${string}` | '' ? never : Name) | Placeholders<Rest>
+  : never;
 
 /**
  * One catalog message: its code, its messageId and the data its placeholders need (typed from the template, so a
@@ -602,6 +750,29 @@ export function createDiagnostic({
   const diagnostic: Diagnostic = { code, severity: severity ?? diagnosticCatalog[code].severity, message, path, range };
   if (suggestion !== undefined) diagnostic.suggestion = suggestion;
   return diagnostic;
+}
+
+/**
+ * Builds a diagnostic from a catalog message and its data:
+ * `reportedDiagnostic({ code: 'IFX106', messageId: 'empty', path: [], range })`.
+ */
+export function reportedDiagnostic(
+  report: DiagnosticMessage & {
+    path: DocumentPath;
+    range: Range;
+    suggestion?: string | undefined;
+    severity?: Severity;
+  },
+): Diagnostic {
+  const { code, path, range, suggestion, severity } = report;
+  return createDiagnostic({
+    code,
+    message: formatMessage(report),
+    path,
+    range,
+    ...(suggestion !== undefined ? { suggestion } : {}),
+    ...(severity !== undefined ? { severity } : {}),
+  });
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -1,5 +1,5 @@
 import { Composer, LineCounter, Parser, visit, type CST, type Document, type YAMLError } from 'yaml';
-import { createDiagnostic, type Diagnostic, type DiagnosticCode } from './diagnostics';
+import { reportedDiagnostic, type Diagnostic, type DiagnosticMessage } from './diagnostics';
 import { rangeFromOffsets } from './source-map';
 
 /** Limits that keep hostile input cheap: the editor re-validates on every keystroke and servers accept uploads. */
@@ -24,13 +24,6 @@ export interface ParsedAgentText {
   hasBadAlias?: boolean;
 }
 
-const yamlErrorCodes: Record<string, DiagnosticCode> = {
-  DUPLICATE_KEY: 'IFX101',
-  MULTIPLE_DOCS: 'IFX105',
-  TAG_RESOLVE_FAILED: 'IFX107',
-  BAD_ALIAS: 'IFX100',
-};
-
 /**
  * Parses agent YAML keeping source ranges. Never throws, whatever the input: every problem becomes a diagnostic.
  * Uses the yaml package's own Parser (CST, iterative) and Composer, measuring nesting depth on the CST first so that
@@ -46,17 +39,18 @@ export function parseAgentText(text: string): ParsedAgentText {
  */
 export function parseYamlText(text: string, { depthOffset }: { depthOffset: number }): ParsedAgentText {
   const lineCounter = new LineCounter();
-  const refused = (code: DiagnosticCode, message: string): ParsedAgentText => {
+  const refused = (message: DiagnosticMessage): ParsedAgentText => {
     // Report at the start of the document: positions inside refused text are not worth computing.
     const range = { start: { line: 1, col: 1 }, end: { line: 1, col: 2 } };
-    return { text, lineCounter, value: undefined, diagnostics: [createDiagnostic({ code, message, path: [], range })] };
+    return { text, lineCounter, value: undefined, diagnostics: [reportedDiagnostic({ ...message, path: [], range })] };
   };
-  if (typeof text !== 'string') return refused('IFX100', 'The agent must be text.');
+  if (typeof text !== 'string') return refused({ code: 'IFX100', messageId: 'notText' });
   if (text.length > PARSE_LIMITS.maxDocumentLength) {
-    return refused(
-      'IFX103',
-      `The document is ${text.length} characters long; agents are limited to ${PARSE_LIMITS.maxDocumentLength} (1 MiB).`,
-    );
+    return refused({
+      code: 'IFX103',
+      messageId: 'tooLarge',
+      data: { length: text.length, limit: PARSE_LIMITS.maxDocumentLength },
+    });
   }
 
   try {
@@ -64,7 +58,7 @@ export function parseYamlText(text: string, { depthOffset }: { depthOffset: numb
     for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
       tokens.push(token);
       if (cstDepth(token) + depthOffset > PARSE_LIMITS.maxDepth) {
-        return refused('IFX104', `The document nests collections more than ${PARSE_LIMITS.maxDepth} levels deep.`);
+        return refused({ code: 'IFX104', messageId: 'tooDeep', data: { limit: PARSE_LIMITS.maxDepth } });
       }
     }
     const composer = new Composer({ prettyErrors: false, keepSourceTokens: false, stringKeys: true });
@@ -77,7 +71,7 @@ export function parseYamlText(text: string, { depthOffset }: { depthOffset: numb
       else if (extraDocumentOffset === undefined) extraDocumentOffset = doc.range[0];
     }
     const diagnostics: Diagnostic[] = [];
-    if (!document) return refused('IFX106', 'The document is empty.');
+    if (!document) return refused({ code: 'IFX106', messageId: 'empty' });
     for (const error of [...document.errors, ...document.warnings]) {
       if (error.code === 'TAG_RESOLVE_FAILED') continue; // reported below with every other explicit tag
       if (error.code === 'BAD_ALIAS') hasBadAlias = true;
@@ -86,9 +80,9 @@ export function parseYamlText(text: string, { depthOffset }: { depthOffset: numb
     if (text.includes('!')) diagnostics.push(...explicitTagDiagnostics(document, lineCounter));
     if (extraDocumentOffset !== undefined) {
       diagnostics.push(
-        createDiagnostic({
+        reportedDiagnostic({
           code: 'IFX105',
-          message: 'The file holds more than one YAML document; an agent file holds exactly one.',
+          messageId: 'multipleDocuments',
           path: [],
           range: rangeFromOffsets(lineCounter, extraDocumentOffset, extraDocumentOffset + 3),
         }),
@@ -97,9 +91,9 @@ export function parseYamlText(text: string, { depthOffset }: { depthOffset: numb
     if (document.contents === null) {
       if (document.errors.length === 0) {
         diagnostics.push(
-          createDiagnostic({
+          reportedDiagnostic({
             code: 'IFX106',
-            message: 'The document is empty.',
+            messageId: 'empty',
             path: [],
             range: rangeFromOffsets(lineCounter, 0, 1),
           }),
@@ -114,18 +108,17 @@ export function parseYamlText(text: string, { depthOffset }: { depthOffset: numb
     try {
       value = document.toJS({ maxAliasCount: PARSE_LIMITS.maxAliasCount });
     } catch (error) {
-      const message = (error as Error).message;
-      const bomb = /excessive alias count/i.test(message);
-      const unresolved = /unresolved alias/i.test(message);
+      const problem = (error as Error).message;
+      const unresolved = /unresolved alias/i.test(problem);
       if (unresolved) hasBadAlias = true;
+      const message: DiagnosticMessage = /excessive alias count/i.test(problem)
+        ? { code: 'IFX102', messageId: 'aliasBomb', data: { limit: PARSE_LIMITS.maxAliasCount } }
+        : unresolved
+          ? { code: 'IFX100', messageId: 'unresolvedAlias', data: { problem: problem.replace(/\.$/, '') } }
+          : { code: 'IFX100', messageId: 'unreadable', data: { problem } };
       diagnostics.push(
-        createDiagnostic({
-          code: bomb ? 'IFX102' : 'IFX100',
-          message: bomb
-            ? `Aliases expand to too much content (limit ${PARSE_LIMITS.maxAliasCount} expansions): possible alias bomb.`
-            : unresolved
-              ? `${message.replace(/\.$/, '')}: define the anchor before using it.`
-              : `The document could not be read: ${message}`,
+        reportedDiagnostic({
+          ...message,
           path: [],
           range: rangeFromOffsets(lineCounter, document.range[0], document.range[0] + 1),
         }),
@@ -135,12 +128,10 @@ export function parseYamlText(text: string, { depthOffset }: { depthOffset: numb
     return { text, document, lineCounter, value, diagnostics, hasBadAlias };
   } catch (error) {
     // The yaml package promises not to throw; this is the last line of defence (e.g. a stack overflow).
-    const tooDeep = error instanceof RangeError;
     return refused(
-      tooDeep ? 'IFX104' : 'IFX100',
-      tooDeep
-        ? 'The document is nested too deeply to read.'
-        : `The document could not be read: ${(error as Error).message}`,
+      error instanceof RangeError
+        ? { code: 'IFX104', messageId: 'stackOverflow' }
+        : { code: 'IFX100', messageId: 'unreadable', data: { problem: (error as Error).message } },
     );
   }
 }
@@ -157,9 +148,10 @@ function explicitTagDiagnostics(document: Document.Parsed, lineCounter: LineCoun
       if (!node.tag || HARMLESS_TAGS.has(node.tag) || !node.range) return;
       const shown = node.tag.replace('tag:yaml.org,2002:', '!!');
       diagnostics.push(
-        createDiagnostic({
+        reportedDiagnostic({
           code: 'IFX107',
-          message: `Unsupported YAML tag '${shown}': agent YAML uses plain values, lists and mappings.`,
+          messageId: 'unsupportedTag',
+          data: { tag: shown },
           path: [],
           range: rangeFromOffsets(lineCounter, node.range[0], Math.max(node.range[1], node.range[0] + 1)),
         }),
@@ -169,19 +161,24 @@ function explicitTagDiagnostics(document: Document.Parsed, lineCounter: LineCoun
   return diagnostics;
 }
 
+/** yaml's errors and warnings as diagnostics; yaml's own wording is kept where no catalog message says more. */
 function yamlErrorToDiagnostic(error: YAMLError, text: string, lineCounter: LineCounter): Diagnostic {
-  const code = yamlErrorCodes[error.code] ?? 'IFX100';
   const start = error.pos[0];
   let end = error.pos[1];
-  // yaml marks a duplicate key with one character; underline the whole key.
-  if (code === 'IFX101') end = start + (/^[^:\n]*/.exec(text.slice(start))?.[0].trimEnd().length ?? 1);
-  let message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-  if (code === 'IFX101')
-    message = message.replace('Map keys must be unique', 'Duplicate key: mapping keys must be unique');
-  if (error.code === 'NON_STRING_KEY') message = 'Mapping keys must be plain text, not lists or mappings.';
-  return createDiagnostic({
-    code,
-    message,
+  let message: DiagnosticMessage;
+  if (error.code === 'DUPLICATE_KEY') {
+    // yaml marks a duplicate key with one character; underline the whole key.
+    const key = /^[^:\n]*/.exec(text.slice(start))?.[0].trimEnd() ?? '';
+    end = start + Math.max(key.length, 1);
+    message = { code: 'IFX101', messageId: 'duplicateKey', data: { key } };
+  } else if (error.code === 'NON_STRING_KEY') {
+    message = { code: 'IFX100', messageId: 'nonStringKey' };
+  } else {
+    const problem = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    message = { code: 'IFX100', messageId: 'yamlSyntax', data: { problem } };
+  }
+  return reportedDiagnostic({
+    ...message,
     path: [],
     range: rangeFromOffsets(lineCounter, start, Math.max(end, start + 1)),
     severity: 'error',

@@ -1,6 +1,13 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import type { JsonSchema } from './catalog/json-schema';
-import { createDiagnostic, type Diagnostic, type DiagnosticCode, type DocumentPath } from './diagnostics';
+import { triggerKinds } from './catalog/triggers';
+import {
+  formatMessage,
+  reportedDiagnostic,
+  type Diagnostic,
+  type DiagnosticMessage,
+  type DocumentPath,
+} from './diagnostics';
 import { agentSchema, EXPRESSION_PATTERN } from './schema';
 import type { SourceLocator } from './source-map';
 import { closestMatch, didYouMean } from './suggest';
@@ -66,7 +73,8 @@ function isExpressionBranch(schema: unknown): boolean {
 function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
   const dropped = new Set<ErrorObject>();
   for (const error of errors) {
-    if (error.keyword === 'if') dropped.add(error);
+    // `if` only says a `then` failed, and `propertyNames` only that a name did: the errors inside say what and where.
+    if (error.keyword === 'if' || error.keyword === 'propertyNames') dropped.add(error);
     if (error.keyword !== 'anyOf') continue;
     const branches = error.schema as JsonSchema[];
     const base = `${error.schemaPath}/`;
@@ -103,8 +111,8 @@ function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
 }
 
 /** Names a value by its nearest key, e.g. 'with.level' or 'steps[2]': the range already says where it is. */
-function describeWhere(path: DocumentPath): string {
-  if (path.length === 0) return 'The document';
+function describeWhere(path: DocumentPath, { midSentence = false }: { midSentence?: boolean } = {}): string {
+  if (path.length === 0) return midSentence ? 'the document' : 'The document';
   const tail: string[] = [];
   for (let i = path.length - 1; i >= 0 && tail.length < 2; i--) {
     const segment = path[i]!;
@@ -118,17 +126,25 @@ function describeWhere(path: DocumentPath): string {
   return `'${tail.join('.')}'`;
 }
 
-interface MappedError {
-  code: DiagnosticCode;
+/** One Ajv error as a catalog message, placed at `path`. */
+type MappedError = DiagnosticMessage & {
   /** For IFX201: the missing property. */
   missing?: string;
-  message: string;
   path: DocumentPath;
   prefer: 'value' | 'key';
   suggestion?: string;
+};
+
+/** A repeated list item, as the message shows it. */
+function describeItem(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : describeActual(value);
 }
 
-function mapError(error: ErrorObject, data: unknown): MappedError | undefined {
+/**
+ * Maps one Ajv error (of the agent schema, or of any schema: the keywords the agent schema does not use today fall
+ * back to Ajv's own wording) to a catalog message.
+ */
+export function mapSchemaError(error: ErrorObject, data: unknown): MappedError | undefined {
   const path = instancePathToPath(error.instancePath, data);
   const where = describeWhere(path);
   const parent = error.parentSchema as JsonSchema | undefined;
@@ -136,16 +152,12 @@ function mapError(error: ErrorObject, data: unknown): MappedError | undefined {
     case 'required': {
       const missing = (error.params as { missingProperty: string }).missingProperty;
       if (error.schemaPath.includes('stepWithoutKind')) {
-        return {
-          code: 'IFX206',
-          message: 'A step needs one of `uses` (an action), `if`, `switch` or `forEach`.',
-          path,
-          prefer: 'value',
-        };
+        return { code: 'IFX206', messageId: 'stepWithoutKind', path, prefer: 'value' };
       }
       return {
         code: 'IFX201',
-        message: `${where} is missing the required property '${missing}'.`,
+        messageId: 'missingProperty',
+        data: { where, property: missing },
         path,
         prefer: 'key',
         missing,
@@ -162,18 +174,29 @@ function mapError(error: ErrorObject, data: unknown): MappedError | undefined {
       if (stepKinds.includes(extra) && known.some((k) => stepKinds.includes(k))) {
         return {
           code: 'IFX206',
-          message: `A step has exactly one of uses, if, switch or forEach; '${extra}' cannot be combined here.`,
+          messageId: 'stepKindsCombined',
+          data: { kind: extra },
           path: [...path, extra],
           prefer: 'key',
         };
       }
-      const allowed = known.length > 0 && known.length <= 12 ? ` Allowed: ${known.join(', ')}.` : '';
-      const mapped: MappedError = {
-        code: 'IFX202',
-        message: `Unknown property '${extra}'${path.length > 0 ? ` in ${describeWhere(path)}` : ''}${didYouMean(suggestion)}.${suggestion ? '' : allowed}`,
-        path: [...path, extra],
-        prefer: 'key',
-      };
+      const data = { name: extra, where: describeWhere(path, { midSentence: true }) };
+      const mapped: MappedError =
+        suggestion === undefined && known.length > 0 && known.length <= 12
+          ? {
+              code: 'IFX202',
+              messageId: 'unknownPropertyAllowed',
+              data: { ...data, allowed: known.join(', ') },
+              path: [...path, extra],
+              prefer: 'key',
+            }
+          : {
+              code: 'IFX202',
+              messageId: 'unknownProperty',
+              data: { ...data, didYouMean: didYouMean(suggestion) },
+              path: [...path, extra],
+              prefer: 'key',
+            };
       if (suggestion !== undefined) mapped.suggestion = suggestion;
       return mapped;
     }
@@ -184,7 +207,8 @@ function mapError(error: ErrorObject, data: unknown): MappedError | undefined {
         .join(' or ');
       return {
         code: 'IFX200',
-        message: `${where} must be ${expected}, not ${describeActual(error.data)}.`,
+        messageId: 'wrongType',
+        data: { where, expected, actual: describeActual(error.data) },
         path,
         prefer: 'value',
       };
@@ -199,7 +223,8 @@ function mapError(error: ErrorObject, data: unknown): MappedError | undefined {
       );
       return {
         code: 'IFX200',
-        message: `${where} must be ${branches.join(' or ')}, not ${describeActual(error.data)}.`,
+        messageId: 'wrongType',
+        data: { where, expected: branches.join(' or '), actual: describeActual(error.data) },
         path,
         prefer: 'value',
       };
@@ -212,30 +237,41 @@ function mapError(error: ErrorObject, data: unknown): MappedError | undefined {
           : [(error.params as { allowedValue: unknown }).allowedValue];
       const last = path[path.length - 1];
       const suggestion = typeof error.data === 'string' ? closestMatch(error.data, allowed.map(String)) : undefined;
-      let code: DiagnosticCode = 'IFX203';
-      if (path.length === 1 && (last === 'apiVersion' || last === 'kind')) code = 'IFX207';
-      else if (last === 'uses') code = 'IFX305';
-      const list =
-        allowed.length <= 12 ? ` Allowed: ${allowed.map(String).join(', ')}.` : ' See docs/dsl.md for the list.';
-      const message =
-        code === 'IFX305'
-          ? `Unknown action '${String(error.data)}'${didYouMean(suggestion)}.${suggestion ? '' : ' See docs/dsl.md for the actions.'}`
-          : `${where} cannot be ${describeActual(error.data)}${didYouMean(suggestion)}.${suggestion ? '' : list}`;
-      const mapped: MappedError = { code, message, path, prefer: 'value' };
+      const actual = describeActual(error.data);
+      const listed = allowed.map(String).join(', ');
+      let message: DiagnosticMessage;
+      if (last === 'uses') {
+        const name = String(error.data);
+        message =
+          suggestion === undefined
+            ? { code: 'IFX305', messageId: 'unknownActionUnmatched', data: { name } }
+            : { code: 'IFX305', messageId: 'unknownAction', data: { name, suggestion } };
+      } else if (path.length === 1 && (last === 'apiVersion' || last === 'kind')) {
+        message =
+          suggestion === undefined
+            ? { code: 'IFX207', messageId: 'unsupportedValueListed', data: { where, actual, allowed: listed } }
+            : { code: 'IFX207', messageId: 'unsupportedValue', data: { where, actual, suggestion } };
+      } else if (suggestion !== undefined) {
+        message = { code: 'IFX203', messageId: 'notAllowed', data: { where, actual, suggestion } };
+      } else if (allowed.length <= 12) {
+        message = { code: 'IFX203', messageId: 'notAllowedListed', data: { where, actual, allowed: listed } };
+      } else {
+        message = { code: 'IFX203', messageId: 'notAllowedLong', data: { where, actual } };
+      }
+      const mapped: MappedError = { ...message, path, prefer: 'value' };
       if (suggestion !== undefined) mapped.suggestion = suggestion;
       return mapped;
     }
     case 'pattern':
     case 'format': {
-      const description = parent?.description ? ` ${parent.description}` : '';
-      const hint =
-        (error.schema as unknown) === EXPRESSION_PATTERN ? ' It must be a single {{ expression }}.' : description;
-      return {
-        code: 'IFX204',
-        message: `${where} has an invalid format (${describeActual(error.data)}).${hint}`,
-        path,
-        prefer: 'value',
-      };
+      const actual = describeActual(error.data);
+      if ((error.schema as unknown) === EXPRESSION_PATTERN)
+        return { code: 'IFX204', messageId: 'notWholeExpression', data: { where, actual }, path, prefer: 'value' };
+      if (parent?.description) {
+        const data = { where, actual, description: parent.description };
+        return { code: 'IFX204', messageId: 'invalidFormat', data, path, prefer: 'value' };
+      }
+      return { code: 'IFX204', messageId: 'invalidFormatUndescribed', data: { where, actual }, path, prefer: 'value' };
     }
     case 'minimum':
     case 'maximum':
@@ -249,22 +285,25 @@ function mapError(error: ErrorObject, data: unknown): MappedError | undefined {
     case 'maxProperties': {
       const prefer = path[path.length - 1] === 'trigger' ? 'key' : 'value';
       if (error.keyword === 'minProperties' && path[path.length - 1] === 'trigger') {
-        return {
-          code: 'IFX205',
-          message: 'The trigger is empty: give one of manual, schedule, webhook, chat.command, shopify.order.',
-          path,
-          prefer,
-        };
+        return { code: 'IFX205', messageId: 'emptyTrigger', data: { kinds: triggerKinds.join(', ') }, path, prefer };
       }
       if (error.keyword === 'maxProperties' && path[path.length - 1] === 'trigger') {
-        return { code: 'IFX205', message: 'An agent has exactly one trigger.', path, prefer };
+        const kinds = error.data !== null && typeof error.data === 'object' ? Object.keys(error.data) : [];
+        const data = { count: kinds.length, kinds: kinds.join(', ') };
+        return { code: 'IFX205', messageId: 'severalTriggers', data, path, prefer };
       }
-      return { code: 'IFX205', message: `${where} ${error.message ?? 'is out of range'}.`, path, prefer: 'value' };
+      const problem = error.message ?? 'is out of range';
+      return { code: 'IFX205', messageId: 'outOfRange', data: { where, problem }, path, prefer: 'value' };
     }
-    case 'uniqueItems':
-      return { code: 'IFX205', message: `${where} lists the same value twice.`, path, prefer: 'value' };
-    default:
-      return { code: 'IFX200', message: `${where} ${error.message ?? 'is invalid'}.`, path, prefer: 'value' };
+    case 'uniqueItems': {
+      const { i } = error.params as { i: number; j: number };
+      const value = describeItem(Array.isArray(error.data) ? (error.data as unknown[])[i] : undefined);
+      return { code: 'IFX205', messageId: 'repeatedItem', data: { where, value }, path, prefer: 'value' };
+    }
+    default: {
+      const problem = error.message ?? 'is invalid';
+      return { code: 'IFX200', messageId: 'schemaRule', data: { where, problem }, path, prefer: 'value' };
+    }
   }
 }
 
@@ -274,7 +313,7 @@ export function validateAgentSchema({ value, locator }: { value: unknown; locato
   if (validate(value)) return [];
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
-  const mappedErrors = relevantErrors(validate.errors ?? []).map((error) => mapError(error, value));
+  const mappedErrors = relevantErrors(validate.errors ?? []).map((error) => mapSchemaError(error, value));
   // A misspelt property already says "did you mean 'x'"; "x is missing" on top of it would be noise.
   const misspelt = new Set(
     mappedErrors
@@ -284,17 +323,10 @@ export function validateAgentSchema({ value, locator }: { value: unknown; locato
   for (const mapped of mappedErrors) {
     if (!mapped) continue;
     if (mapped.code === 'IFX201' && misspelt.has([...mapped.path, mapped.missing].join('/'))) continue;
-    const key = `${mapped.code}|${mapped.path.join('/')}|${mapped.message}`;
+    const key = `${mapped.code}|${mapped.path.join('/')}|${formatMessage(mapped)}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const diagnostic = createDiagnostic({
-      code: mapped.code,
-      message: mapped.message,
-      path: mapped.path,
-      range: locator.rangeOf(mapped.path, mapped.prefer),
-    });
-    if (mapped.suggestion !== undefined) diagnostic.suggestion = mapped.suggestion;
-    diagnostics.push(diagnostic);
+    diagnostics.push(reportedDiagnostic({ ...mapped, range: locator.rangeOf(mapped.path, mapped.prefer) }));
   }
   return diagnostics;
 }

@@ -117,7 +117,7 @@ export class CheckContext {
     this.addInString({ ...report, message: formatMessage(report) });
   }
 
-  /** A problem whose message is already written (the expression parser's own problems, IFX4xx). */
+  /** A problem whose message is already formatted from the catalog (the expression parser's own problems, IFX4xx). */
   addInString({
     code,
     message,

@@ -1,4 +1,5 @@
 import { functionCatalog, isFunctionName } from '../catalog/functions';
+import { formatMessage, type DiagnosticMessage } from '../diagnostics';
 import { closestMatch, didYouMean } from '../suggest';
 import type { BinaryOperator, Expression, ExpressionProblem, Template, TemplatePart } from './ast';
 
@@ -14,6 +15,19 @@ interface Token {
   value?: string | number;
   start: number;
   end: number;
+}
+
+/** A catalog message of the expression family (IFX4xx). */
+type ExpressionMessage = Extract<DiagnosticMessage, { code: ExpressionProblem['code'] }>;
+
+/** The problem a catalog message describes on characters `start..end`. */
+function expressionProblem(
+  message: ExpressionMessage,
+  { start, end, suggestion }: { start: number; end: number; suggestion?: string | undefined },
+): ExpressionProblem {
+  const problem: ExpressionProblem = { code: message.code, message: formatMessage(message), start, end };
+  if (suggestion !== undefined) problem.suggestion = suggestion;
+  return problem;
 }
 
 class ExpressionError extends Error {
@@ -60,8 +74,8 @@ const PUNCTUATION = [
 function tokenize(source: string, offset: number): Token[] {
   const tokens: Token[] = [];
   let i = 0;
-  const fail = (code: ExpressionProblem['code'], message: string, start: number, end: number): never => {
-    throw new ExpressionError({ code, message, start: offset + start, end: offset + end });
+  const fail = (message: ExpressionMessage, start: number, end: number): never => {
+    throw new ExpressionError(expressionProblem(message, { start: offset + start, end: offset + end }));
   };
   while (i < source.length) {
     const ch = source[i]!;
@@ -77,7 +91,11 @@ function tokenize(source: string, offset: number): Token[] {
       const match = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/.exec(source.slice(i))!;
       i += match[0].length;
       if (/[A-Za-z_$]/.test(source[i] ?? ''))
-        fail('IFX400', `Unexpected '${source[i]}' after the number ${match[0]}.`, start, i + 1);
+        fail(
+          { code: 'IFX400', messageId: 'afterNumber', data: { character: source[i]!, number: match[0] } },
+          start,
+          i + 1,
+        );
       tokens.push({ kind: 'number', text: match[0], value: Number(match[0]), start: offset + start, end: offset + i });
       continue;
     }
@@ -102,7 +120,7 @@ function tokenize(source: string, offset: number): Token[] {
         value += c;
         i++;
       }
-      if (!closed) fail('IFX400', 'Unterminated text literal: add the closing quote.', start, source.length);
+      if (!closed) fail({ code: 'IFX400', messageId: 'unterminatedText' }, start, source.length);
       tokens.push({ kind: 'string', text: source.slice(start, i), value, start: offset + start, end: offset + i });
       continue;
     }
@@ -113,21 +131,14 @@ function tokenize(source: string, offset: number): Token[] {
       continue;
     }
     const punct = PUNCTUATION.find((p) => source.startsWith(p, i));
-    if (!punct) fail('IFX400', `Unexpected character '${ch}'.`, start, start + 1);
+    if (!punct) fail({ code: 'IFX400', messageId: 'unexpectedCharacter', data: { character: ch } }, start, start + 1);
     i += punct!.length;
-    if (punct === '=') fail('IFX405', "Assignment is not supported: compare with '=='.", start, i);
-    if (punct === '=>')
-      fail(
-        'IFX405',
-        'Arrow functions are not supported: use the list functions (pluck, where, sortBy, sum...).',
-        start,
-        i,
-      );
-    if (punct === '`')
-      fail('IFX405', 'Template literals are not supported: join text with + or write it around the {{ }}.', start, i);
-    if (punct === '{' || punct === '}') fail('IFX405', 'Object literals are not supported in expressions.', start, i);
+    if (punct === '=') fail({ code: 'IFX405', messageId: 'assignment' }, start, i);
+    if (punct === '=>') fail({ code: 'IFX405', messageId: 'arrowFunction' }, start, i);
+    if (punct === '`') fail({ code: 'IFX405', messageId: 'templateLiteral' }, start, i);
+    if (punct === '{' || punct === '}') fail({ code: 'IFX405', messageId: 'objectLiteral' }, start, i);
     if (punct === '&' || punct === '|')
-      fail('IFX405', `Bitwise '${punct}' is not supported: use '${punct}${punct}'.`, start, i);
+      fail({ code: 'IFX405', messageId: 'bitwise', data: { operator: punct } }, start, i);
     tokens.push({ kind: 'punct', text: punct!, start: offset + start, end: offset + i });
   }
   tokens.push({ kind: 'end', text: '', start: offset + source.length, end: offset + source.length });
@@ -175,7 +186,7 @@ class ExpressionParser {
   parse(): Expression {
     const expression = this.parseExpression(0);
     const next = this.peek();
-    if (next.kind !== 'end') this.fail('IFX400', `Unexpected '${next.text}' after the end of the expression.`, next);
+    if (next.kind !== 'end') this.fail({ code: 'IFX400', messageId: 'afterEnd', data: { token: next.text } }, next);
     return expression;
   }
 
@@ -187,25 +198,18 @@ class ExpressionParser {
     return this.tokens[this.index++]!;
   }
 
-  private fail(
-    code: ExpressionProblem['code'],
-    message: string,
-    token: { start: number; end: number },
-    suggestion?: string,
-  ): never {
-    const problem: ExpressionProblem = { code, message, start: token.start, end: Math.max(token.end, token.start + 1) };
-    if (suggestion !== undefined) problem.suggestion = suggestion;
-    throw new ExpressionError(problem);
+  private fail(message: ExpressionMessage, token: { start: number; end: number }, suggestion?: string): never {
+    const end = Math.max(token.end, token.start + 1);
+    throw new ExpressionError(expressionProblem(message, { start: token.start, end, suggestion }));
   }
 
   private expect(text: string, what: string): Token {
     const token = this.peek();
     if (token.kind !== 'punct' || token.text !== text) {
       this.fail(
-        'IFX400',
         token.kind === 'end'
-          ? `Expected ${what} before the end of the expression.`
-          : `Expected ${what}, found '${token.text}'.`,
+          ? { code: 'IFX400', messageId: 'expectedBeforeEnd', data: { expected: what } }
+          : { code: 'IFX400', messageId: 'expectedFound', data: { expected: what, token: token.text } },
         token,
       );
     }
@@ -214,7 +218,7 @@ class ExpressionParser {
 
   private parseExpression(minPrecedence: number): Expression {
     if (++this.depth > MAX_EXPRESSION_DEPTH)
-      this.fail('IFX400', `The expression nests more than ${MAX_EXPRESSION_DEPTH} levels.`, this.peek());
+      this.fail({ code: 'IFX400', messageId: 'tooDeep', data: { limit: MAX_EXPRESSION_DEPTH } }, this.peek());
     let left = this.parseUnary();
     for (;;) {
       const token = this.peek();
@@ -242,11 +246,14 @@ class ExpressionParser {
     const token = this.peek();
     if (token.kind === 'punct' && (token.text === '!' || token.text === '-')) {
       this.advance();
+      if (++this.depth > MAX_EXPRESSION_DEPTH)
+        this.fail({ code: 'IFX400', messageId: 'tooDeep', data: { limit: MAX_EXPRESSION_DEPTH } }, token);
       const operand = this.parseUnary();
+      this.depth--;
       return { kind: 'unary', operator: token.text, operand, start: token.start, end: operand.end };
     }
     if (token.kind === 'punct' && token.text === '+') {
-      this.fail('IFX405', 'Unary + is not supported: use number(x).', token);
+      this.fail({ code: 'IFX405', messageId: 'unaryPlus' }, token);
     }
     return this.parsePostfix(this.parsePrimary());
   }
@@ -266,7 +273,7 @@ class ExpressionParser {
           return { kind: 'literal', value: null, start: token.start, end: token.end };
         }
         if (['new', 'function', 'this', 'typeof', 'instanceof', 'delete', 'void', 'in'].includes(token.text)) {
-          this.fail('IFX405', `'${token.text}' is not supported in expressions.`, token);
+          this.fail({ code: 'IFX405', messageId: 'keyword', data: { keyword: token.text } }, token);
         }
         const next = this.peek();
         if (next.kind === 'punct' && next.text === '(') return this.parseCall(token);
@@ -293,9 +300,9 @@ class ExpressionParser {
           const close = this.expect(']', "']' to close the list");
           return { kind: 'array', items, start: token.start, end: close.end };
         }
-        return this.fail('IFX400', `Unexpected '${token.text}'.`, token);
+        return this.fail({ code: 'IFX400', messageId: 'unexpectedToken', data: { token: token.text } }, token);
       case 'end':
-        return this.fail('IFX400', 'The expression ends too early: a value is missing.', token);
+        return this.fail({ code: 'IFX400', messageId: 'endsEarly' }, token);
     }
   }
 
@@ -315,22 +322,18 @@ class ExpressionParser {
     const close = this.expect(')', "')' to close the call");
     if (!isFunctionName(name.text)) {
       const suggestion = closestMatch(name.text, Object.keys(functionCatalog));
-      this.fail('IFX402', `Unknown function '${name.text}'${didYouMean(suggestion)}.`, name, suggestion);
+      const data = { name: name.text, didYouMean: didYouMean(suggestion) };
+      this.fail({ code: 'IFX402', messageId: 'unknownFunction', data }, name, suggestion);
     }
     const definition = functionCatalog[name.text as keyof typeof functionCatalog];
     if (args.length < definition.minArgs || args.length > definition.maxArgs) {
-      const expected =
+      const count =
         definition.minArgs === definition.maxArgs
           ? `${definition.minArgs}`
           : `${definition.minArgs} to ${definition.maxArgs}`;
-      this.fail(
-        'IFX403',
-        `${definition.signature} takes ${expected} argument${definition.maxArgs === 1 ? '' : 's'}, got ${args.length}.`,
-        {
-          start: name.start,
-          end: close.end,
-        },
-      );
+      const expected = `${count} argument${definition.maxArgs === 1 ? '' : 's'}`;
+      const data = { signature: definition.signature, expected, count: args.length };
+      this.fail({ code: 'IFX403', messageId: 'argumentCount', data }, { start: name.start, end: close.end });
     }
     return { kind: 'call', callee: name.text, calleeEnd: name.end, args, start: name.start, end: close.end };
   }
@@ -345,10 +348,9 @@ class ExpressionParser {
         const property = this.advance();
         if (property.kind !== 'identifier') {
           this.fail(
-            'IFX400',
             property.kind === 'end'
-              ? 'A field name is missing after the dot.'
-              : `Expected a field name after '.', found '${property.text}'.`,
+              ? { code: 'IFX400', messageId: 'missingFieldName' }
+              : { code: 'IFX400', messageId: 'expectedFieldName', data: { token: property.text } },
             property,
           );
         }
@@ -356,8 +358,9 @@ class ExpressionParser {
         if (after.kind === 'punct' && after.text === '(') {
           const hint = METHOD_HINTS[property.text];
           this.fail(
-            'IFX405',
-            `Methods are not supported${hint ? `: use ${hint}(...)` : ': use the expression functions (docs/dsl.md)'}.`,
+            hint === undefined
+              ? { code: 'IFX405', messageId: 'unknownMethod', data: { method: property.text } }
+              : { code: 'IFX405', messageId: 'method', data: { function: hint, method: property.text } },
             property,
             hint,
           );
@@ -380,7 +383,7 @@ class ExpressionParser {
         continue;
       }
       if (token.text === '(') {
-        this.fail('IFX405', 'Only the listed functions can be called, by name: e.g. upper(x).', token);
+        this.fail({ code: 'IFX405', messageId: 'call' }, token);
       }
       return expression;
     }
@@ -390,38 +393,25 @@ class ExpressionParser {
 /** Parses one expression (the text between `{{` and `}}`); `offset` is where it starts in the enclosing string. */
 export function parseExpression(source: string, offset = 0): { expression?: Expression; problem?: ExpressionProblem } {
   if (source.trim() === '') {
-    return {
-      problem: {
-        code: 'IFX404',
-        message: 'The expression is empty.',
-        start: offset,
-        end: offset + Math.max(source.length, 1),
-      },
-    };
+    const end = offset + Math.max(source.length, 1);
+    return { problem: expressionProblem({ code: 'IFX404', messageId: 'empty' }, { start: offset, end }) };
   }
   if (source.length > MAX_EXPRESSION_LENGTH) {
-    return {
-      problem: {
-        code: 'IFX400',
-        message: `The expression is longer than ${MAX_EXPRESSION_LENGTH} characters.`,
-        start: offset,
-        end: offset + source.length,
-      },
-    };
+    const message: ExpressionMessage = { code: 'IFX400', messageId: 'tooLong', data: { limit: MAX_EXPRESSION_LENGTH } };
+    return { problem: expressionProblem(message, { start: offset, end: offset + source.length }) };
   }
   try {
     return { expression: new ExpressionParser(tokenize(source, offset)).parse() };
   } catch (error) {
     if (error instanceof ExpressionError) return { problem: error.problem };
+    // Only nesting recurses, and nesting is capped below the stack's depth: a stack overflow is that cap, missed.
     if (error instanceof RangeError) {
-      return {
-        problem: {
-          code: 'IFX400',
-          message: 'The expression is nested too deeply.',
-          start: offset,
-          end: offset + source.length,
-        },
+      const message: ExpressionMessage = {
+        code: 'IFX400',
+        messageId: 'tooDeep',
+        data: { limit: MAX_EXPRESSION_DEPTH },
       };
+      return { problem: expressionProblem(message, { start: offset, end: offset + source.length }) };
     }
     throw error;
   }
@@ -462,12 +452,7 @@ export function parseTemplate(text: string): Template {
     if (open > cursor) parts.push({ kind: 'text', text: text.slice(cursor, open), start: cursor, end: open });
     const close = findClose(text, open + 2);
     if (close === -1) {
-      problems.push({
-        code: 'IFX401',
-        message: "The expression is not closed: add '}}'.",
-        start: open,
-        end: text.length,
-      });
+      problems.push(expressionProblem({ code: 'IFX401', messageId: 'unclosed' }, { start: open, end: text.length }));
       parts.push({ kind: 'text', text: text.slice(open), start: open, end: text.length });
       break;
     }
