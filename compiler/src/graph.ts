@@ -1,9 +1,7 @@
-import type { N8nWorkflow } from './workflow';
+import type { N8nNode, N8nWorkflow } from './workflow';
 
 /** The label of output `index` of a node, as n8n shows it (true/false, case values, done/loop, error). */
-function outputLabel(workflow: N8nWorkflow, nodeName: string, index: number): string | undefined {
-  const node = workflow.nodes.find((n) => n.name === nodeName);
-  if (!node) return undefined;
+function outputLabel(node: N8nNode, index: number): string | undefined {
   if (node.type === 'n8n-nodes-base.if') return index === 0 ? 'true' : 'false';
   if (node.type === 'n8n-nodes-base.splitInBatches') return index === 0 ? 'done' : 'loop';
   if (node.type === 'n8n-nodes-base.switch') {
@@ -37,7 +35,7 @@ export function renderGraph(workflow: N8nWorkflow): string {
   for (const node of workflow.nodes) {
     (workflow.connections[node.name]?.main ?? []).forEach((targets, output) => {
       for (const target of targets ?? []) {
-        const label = outputLabel(workflow, node.name, output);
+        const label = outputLabel(node, output);
         const input = target.index > 0 ? ` (input ${target.index + 1})` : '';
         edges.push(`  ${node.name}${label ? ` [${label}]` : ''} -> ${target.node}${input}`);
       }

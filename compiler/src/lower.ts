@@ -61,6 +61,20 @@ interface StepPlacement {
   handler?: string;
 }
 
+/** A node input that is not the first (a Merge's second input, ...). */
+interface InputPort {
+  node: string;
+  input: number;
+}
+
+/** Where a lowered part goes: the output it hangs from, its top-left position, and the branches and loops around it. */
+interface At {
+  entry: Port;
+  x: number;
+  y: number;
+  location: Location;
+}
+
 interface Lowered {
   exit: Port;
   /** Column after the last node placed. */
@@ -87,6 +101,10 @@ class Lowerer {
   private readonly handlerNodes = new Map<string, string>();
   /** The node named after an if, switch or forEach step (the IF, the Switch, the loop). */
   private readonly controlNodes = new Map<string, string>();
+  /** The node holding a forEach step's results (`steps.<id>.output`), by step id. */
+  private readonly loopEnds = new Map<string, string>();
+  /** The "Error in <step>" nodes that lead into each handler, in the order steps route to it. */
+  private readonly errorNodes = new Map<string, string[]>();
   private readonly inputsNode: string;
 
   constructor(
@@ -161,10 +179,12 @@ class Lowerer {
     return name;
   }
 
-  private connect(from: Port, to: string, input = 0): void {
+  /** Connects an output to a node's first input, or to the input `to` names (a Merge's second, ...). */
+  private connect(from: Port, to: string | InputPort): void {
+    const { node, input } = typeof to === 'string' ? { node: to, input: 0 } : to;
     const outputs = (this.connections[from.node] ??= { main: [] }).main;
     while (outputs.length <= from.output) outputs.push([]);
-    outputs[from.output]!.push({ node: to, type: 'main', index: input });
+    outputs[from.output]!.push({ node, type: 'main', index: input });
   }
 
   // ----------------------------------------------------------------------------------------- expressions
@@ -200,7 +220,6 @@ class Lowerer {
     return mayNotRun ? `(${nodeRef(node)}.isExecuted ? ${access} : undefined)` : access;
   }
 
-  private loopEnds = new Map<string, string>();
   private loopEndName(step: ForEachStepIR): string {
     let name = this.loopEnds.get(step.id);
     if (!name) {
@@ -232,19 +251,22 @@ class Lowerer {
     });
     this.connect({ node: triggerName, output: 0 }, this.inputsNode);
     // Handlers sit below the main flow; their entry nodes must exist before steps route errors to them.
-    const main = this.lowerSequence(ir.steps, { node: this.inputsNode, output: 0 }, 2 * COLUMN, 0, {
-      loops: [],
-      branches: [],
+    const main = this.lowerSequence(ir.steps, {
+      entry: { node: this.inputsNode, output: 0 },
+      x: 2 * COLUMN,
+      y: 0,
+      location: { loops: [], branches: [] },
     });
     let handlerRow = main.rows + 1;
     for (const handler of ir.handlers) {
       const entry = this.handlerNodes.get(handler.name) ?? this.createHandlerNode(handler.name);
       const node = this.nodes.find((n) => n.name === entry)!;
       node.position = this.layout[entry] ?? [COLUMN, handlerRow * ROW];
-      const lowered = this.lowerSequence(handler.steps, { node: entry, output: 0 }, 2 * COLUMN, handlerRow * ROW, {
-        loops: [],
-        branches: [],
-        handler: handler.name,
+      const lowered = this.lowerSequence(handler.steps, {
+        entry: { node: entry, output: 0 },
+        x: 2 * COLUMN,
+        y: handlerRow * ROW,
+        location: { loops: [], branches: [], handler: handler.name },
       });
       this.errorNodesOf(handler.name).forEach((errorNode, index) => {
         const n = this.nodes.find((candidate) => candidate.name === errorNode)!;
@@ -289,7 +311,6 @@ class Lowerer {
     };
   }
 
-  private readonly errorNodes = new Map<string, string[]>();
   private errorNodesOf(handler: string): string[] {
     return this.errorNodes.get(handler) ?? [];
   }
@@ -376,11 +397,11 @@ class Lowerer {
     };
   }
 
-  private lowerSequence(steps: StepIR[], entry: Port, x: number, y: number, location: Location): Lowered {
+  private lowerSequence(steps: StepIR[], { entry, x, y, location }: At): Lowered {
     let port = entry;
     let rows = 1;
     for (const step of steps) {
-      const lowered = this.lowerStep(step, port, x, y, location);
+      const lowered = this.lowerStep(step, { entry: port, x, y, location });
       port = lowered.exit;
       x = lowered.x;
       rows = Math.max(rows, lowered.rows);
@@ -388,20 +409,20 @@ class Lowerer {
     return { exit: port, x, rows };
   }
 
-  private lowerStep(step: StepIR, entry: Port, x: number, y: number, location: Location): Lowered {
+  private lowerStep(step: StepIR, at: At): Lowered {
     switch (step.kind) {
       case 'action':
-        return this.lowerAction(step, entry, x, y, location);
+        return this.lowerAction(step, at);
       case 'if':
-        return this.lowerIf(step, entry, x, y, location);
+        return this.lowerIf(step, at);
       case 'switch':
-        return this.lowerSwitch(step, entry, x, y, location);
+        return this.lowerSwitch(step, at);
       case 'forEach':
-        return this.lowerForEach(step, entry, x, y, location);
+        return this.lowerForEach(step, at);
     }
   }
 
-  private lowerAction(step: ActionStepIR, entry: Port, x: number, y: number, location: Location): Lowered {
+  private lowerAction(step: ActionStepIR, { entry, x, y, location }: At): Lowered {
     const target = ACTION_NODES[step.uses];
     const action = actionCatalog[step.uses];
     const scope = this.scope(location);
@@ -504,7 +525,10 @@ class Lowerer {
     this.connect({ node: errorNode, output: 0 }, entry);
   }
 
-  private mergeAfter(step: StepIR, branches: Port[], x: number, y: number, rows: number): Lowered {
+  private mergeAfter(
+    step: StepIR,
+    { branches, x, y, rows }: { branches: Port[]; x: number; y: number; rows: number },
+  ): Lowered {
     const name = this.reserve(`${step.name} done`);
     const parameters: Record<string, unknown> = branches.length > 2 ? { numberInputs: branches.length } : {};
     this.addNode({
@@ -514,11 +538,11 @@ class Lowerer {
       position: [x, y],
       source: { role: 'merge', step: step.id, path: step.path },
     });
-    branches.forEach((port, input) => this.connect(port, name, input));
+    branches.forEach((port, input) => this.connect(port, { node: name, input }));
     return { exit: { node: name, output: 0 }, x: x + COLUMN, rows };
   }
 
-  private lowerIf(step: IfStepIR, entry: Port, x: number, y: number, location: Location): Lowered {
+  private lowerIf(step: IfStepIR, { entry, x, y, location }: At): Lowered {
     const name = this.controlNodes.get(step.id)!;
     const condition = `!!(${lowerValue(step.condition, this.scope(location))})`;
     this.addNode({
@@ -543,20 +567,27 @@ class Lowerer {
       source: { role: 'if', step: step.id, path: step.path },
     });
     this.connect(entry, name);
-    const thenLowered = this.lowerSequence(step.then, { node: name, output: 0 }, x + COLUMN, y, {
-      ...location,
-      branches: [...location.branches, `${step.id}:then`],
+    const thenLowered = this.lowerSequence(step.then, {
+      entry: { node: name, output: 0 },
+      x: x + COLUMN,
+      y,
+      location: { ...location, branches: [...location.branches, `${step.id}:then`] },
     });
-    const elseY = y + thenLowered.rows * ROW;
-    const elseLowered = this.lowerSequence(step.else, { node: name, output: 1 }, x + COLUMN, elseY, {
-      ...location,
-      branches: [...location.branches, `${step.id}:else`],
+    const elseLowered = this.lowerSequence(step.else, {
+      entry: { node: name, output: 1 },
+      x: x + COLUMN,
+      y: y + thenLowered.rows * ROW,
+      location: { ...location, branches: [...location.branches, `${step.id}:else`] },
     });
-    const mergeX = Math.max(thenLowered.x, elseLowered.x);
-    return this.mergeAfter(step, [thenLowered.exit, elseLowered.exit], mergeX, y, thenLowered.rows + elseLowered.rows);
+    return this.mergeAfter(step, {
+      branches: [thenLowered.exit, elseLowered.exit],
+      x: Math.max(thenLowered.x, elseLowered.x),
+      y,
+      rows: thenLowered.rows + elseLowered.rows,
+    });
   }
 
-  private lowerSwitch(step: SwitchStepIR, entry: Port, x: number, y: number, location: Location): Lowered {
+  private lowerSwitch(step: SwitchStepIR, { entry, x, y, location }: At): Lowered {
     const name = this.controlNodes.get(step.id)!;
     const on = `${INTERPOLATE}(${lowerValue(step.on, this.scope(location))})`;
     this.addNode({
@@ -597,23 +628,25 @@ class Lowerer {
       { steps: step.default, branch: `${step.id}:default` },
     ];
     branches.forEach(({ steps, branch }, output) => {
-      const lowered = this.lowerSequence(steps, { node: name, output }, x + COLUMN, rowY, {
-        ...location,
-        branches: [...location.branches, branch],
+      const lowered = this.lowerSequence(steps, {
+        entry: { node: name, output },
+        x: x + COLUMN,
+        y: rowY,
+        location: { ...location, branches: [...location.branches, branch] },
       });
       exits.push(lowered.exit);
       rowY += lowered.rows * ROW;
       rows += lowered.rows;
       endX = Math.max(endX, lowered.x);
     });
-    return this.mergeAfter(step, exits, endX, y, rows);
+    return this.mergeAfter(step, { branches: exits, x: endX, y, rows });
   }
 
   /**
    * forEach: items -> "any?" -> split -> loop (one item at a time) -> body -> collect -> back to loop; when done,
    * aggregate -> end. An empty list skips the loop and yields an empty result, so later steps still run.
    */
-  private lowerForEach(step: ForEachStepIR, entry: Port, x: number, y: number, location: Location): Lowered {
+  private lowerForEach(step: ForEachStepIR, { entry, x, y, location }: At): Lowered {
     const path = step.path;
     const source = (role: NodeRole): NodeSource => ({ role, step: step.id, path });
     const items = this.reserve(`${step.name} items`);
@@ -681,7 +714,12 @@ class Lowerer {
     this.connect({ node: split, output: 0 }, loop);
 
     const inner: Location = { ...location, loops: [...location.loops, step] };
-    const body = this.lowerSequence(step.steps, { node: loop, output: 1 }, x + 4 * COLUMN, y + ROW, inner);
+    const body = this.lowerSequence(step.steps, {
+      entry: { node: loop, output: 1 },
+      x: x + 4 * COLUMN,
+      y: y + ROW,
+      location: inner,
+    });
     const scope = this.scope(inner);
     const fields = [`${jsString(step.as)}: ${scope.variable(step.as)!}`];
     for (const child of step.steps) {
@@ -723,8 +761,8 @@ class Lowerer {
       position: [endX, y],
       source: source('loop-end'),
     });
-    this.connect({ node: done, output: 0 }, end, 0);
-    this.connect({ node: empty, output: 0 }, end, 1);
+    this.connect({ node: done, output: 0 }, { node: end, input: 0 });
+    this.connect({ node: empty, output: 0 }, { node: end, input: 1 });
     return { exit: { node: end, output: 0 }, x: endX + COLUMN, rows: body.rows + 2 };
   }
 

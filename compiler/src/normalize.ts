@@ -65,9 +65,14 @@ interface NormalizeContext {
   policyRetries: RetryPolicy | undefined;
   policyOnError: OnError | undefined;
   resolvedConnections: Map<string, string>;
+  /** Steps of a handler: the policy's onError does not apply to them (a handler does not route to itself). */
+  inHandler: boolean;
 }
 
-function normalizeSteps(steps: unknown[], path: DocumentPath, context: NormalizeContext, inHandler: boolean): StepIR[] {
+function normalizeSteps(
+  steps: unknown[],
+  { path, context }: { path: DocumentPath; context: NormalizeContext },
+): StepIR[] {
   return steps.map((raw, index) => {
     const step = raw as Obj;
     const stepPath = [...path, index];
@@ -95,7 +100,9 @@ function normalizeSteps(steps: unknown[], path: DocumentPath, context: Normalize
             // llm.extract's schema is data, never a template.
             name === 'schema' && uses === 'llm.extract' ? { kind: 'literal', value } : toValueIR(value),
           ]),
-          onError: onErrorIR((step.onError as OnError | undefined) ?? (inHandler ? undefined : context.policyOnError)),
+          onError: onErrorIR(
+            (step.onError as OnError | undefined) ?? (context.inHandler ? undefined : context.policyOnError),
+          ),
         };
         if (connection !== undefined) ir.connection = connection;
         if (typeof step.timeout === 'string') ir.timeoutMs = parseDuration(step.timeout)!;
@@ -107,8 +114,8 @@ function normalizeSteps(steps: unknown[], path: DocumentPath, context: Normalize
           ...common,
           kind: 'if',
           condition: toValueIR(step.if),
-          then: normalizeSteps((step.then as unknown[]) ?? [], [...stepPath, 'then'], context, inHandler),
-          else: normalizeSteps((step.else as unknown[]) ?? [], [...stepPath, 'else'], context, inHandler),
+          then: normalizeSteps((step.then as unknown[]) ?? [], { path: [...stepPath, 'then'], context }),
+          else: normalizeSteps((step.else as unknown[]) ?? [], { path: [...stepPath, 'else'], context }),
         };
       case 'switch':
         return {
@@ -117,9 +124,9 @@ function normalizeSteps(steps: unknown[], path: DocumentPath, context: Normalize
           on: toValueIR(step.switch),
           cases: Object.entries((step.cases as Obj) ?? {}).map(([value, steps]) => ({
             value,
-            steps: normalizeSteps((steps as unknown[]) ?? [], [...stepPath, 'cases', value], context, inHandler),
+            steps: normalizeSteps((steps as unknown[]) ?? [], { path: [...stepPath, 'cases', value], context }),
           })),
-          default: normalizeSteps((step.default as unknown[]) ?? [], [...stepPath, 'default'], context, inHandler),
+          default: normalizeSteps((step.default as unknown[]) ?? [], { path: [...stepPath, 'default'], context }),
         };
       case 'forEach':
         return {
@@ -127,7 +134,7 @@ function normalizeSteps(steps: unknown[], path: DocumentPath, context: Normalize
           kind: 'forEach',
           source: toValueIR(step.forEach),
           as: typeof step.as === 'string' ? step.as : 'item',
-          steps: normalizeSteps((step.steps as unknown[]) ?? [], [...stepPath, 'steps'], context, inHandler),
+          steps: normalizeSteps((step.steps as unknown[]) ?? [], { path: [...stepPath, 'steps'], context }),
         };
       default:
         throw new Error(`normalize: step ${id} has no kind (validate the agent first)`);
@@ -187,6 +194,7 @@ export function normalizeAgent({
     policyRetries: spec.policy?.retries,
     policyOnError: spec.policy?.onError,
     resolvedConnections,
+    inHandler: false,
   };
   const ir: AgentIR = {
     metadata: normalizeMetadata(metadata),
@@ -197,10 +205,10 @@ export function normalizeAgent({
       config: ((spec.trigger as Record<string, unknown>)[triggerKind] as Obj) ?? {},
       path: ['spec', 'trigger', triggerKind],
     },
-    steps: normalizeSteps(spec.steps, ['spec', 'steps'], context, false),
+    steps: normalizeSteps(spec.steps, { path: ['spec', 'steps'], context }),
     handlers: Object.entries(spec.handlers ?? {}).map(([name, steps]) => ({
       name,
-      steps: normalizeSteps(steps, ['spec', 'handlers', name], context, true),
+      steps: normalizeSteps(steps, { path: ['spec', 'handlers', name], context: { ...context, inHandler: true } }),
     })),
     policy: {},
   };
