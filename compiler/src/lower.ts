@@ -9,6 +9,7 @@ import {
   type ExpressionScope,
 } from './expressions';
 import { sha256Hex, stableUuid } from './hash';
+import { layoutWorkflow } from './layout';
 import {
   forEachStep,
   type ActionStepIR,
@@ -275,6 +276,10 @@ class Lowerer {
       handlerRow += Math.max(lowered.rows, this.errorNodesOf(handler.name).length) + 1;
     }
     if (ir.output) this.lowerOutput(main);
+    // The grid positions above only order the nodes; the canvas positions come from the graph layout, and a
+    // sidecar's positions (the builder's own) win over both.
+    const positions = layoutWorkflow(this.nodes, this.connections);
+    for (const node of this.nodes) node.position = this.layout[node.name] ?? positions[node.name]!;
 
     const meta: IonfluxMeta = {
       format: 1,
