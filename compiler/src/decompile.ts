@@ -1,7 +1,9 @@
 import {
   actionCatalog,
+  formatMessage,
   type ActionName,
   type DiagnosticCode,
+  type DiagnosticMessage,
   type InputDefinition,
   type JsonSchema,
 } from '@ionflux/dsl';
@@ -60,8 +62,15 @@ class DecompileError extends Error {
   }
 }
 
-function fail(code: DecompileDiagnostic['code'], message: string, node?: N8nNode): never {
-  const diagnostic: DecompileDiagnostic = { code, severity: 'error', message };
+/** A catalog message of the decompile family (IFX6xx). */
+type DecompileMessage = Extract<DiagnosticMessage, { code: DecompileDiagnostic['code'] }>;
+
+function decompileDiagnostic(message: DecompileMessage): DecompileDiagnostic {
+  return { code: message.code, severity: 'error', message: formatMessage(message) };
+}
+
+function fail(message: DecompileMessage, node?: N8nNode): never {
+  const diagnostic = decompileDiagnostic(message);
   if (node) {
     diagnostic.node = node.name;
     diagnostic.type = node.type;
@@ -120,17 +129,13 @@ class Decompiler {
   private next(name: string, output = 0): N8nNode | undefined {
     const targets = this.outputs(name, output);
     if (targets.length > 1)
-      fail(
-        'IFX602',
-        `Node "${name}" feeds ${targets.length} nodes from one output; an agent step has one successor.`,
-        this.nodes.get(name),
-      );
+      fail({ code: 'IFX602', messageId: 'fanOut', data: { node: name, count: targets.length } }, this.nodes.get(name));
     return targets[0] ? this.node(targets[0].node) : undefined;
   }
 
   private node(name: string): N8nNode {
     const node = this.nodes.get(name);
-    if (!node) fail('IFX600', `The workflow connects to a node named "${name}" that does not exist.`);
+    if (!node) fail({ code: 'IFX600', messageId: 'missingNode', data: { name } });
     return node;
   }
 
@@ -182,11 +187,8 @@ class Decompiler {
       return liftValue(body, this.liftContext);
     } catch (error) {
       if (error instanceof UnsupportedExpression) {
-        fail(
-          'IFX601',
-          `Parameter "${parameter}" of node "${node.name}" has an expression IONFLUX cannot read: ${error.message}.`,
-          node,
-        );
+        const data = { parameter, node: node.name, reason: error.message };
+        fail({ code: 'IFX601', messageId: 'parameterExpression', data }, node);
       }
       throw error;
     }
@@ -198,8 +200,7 @@ class Decompiler {
     } catch (error) {
       if (error instanceof UnsupportedExpression)
         fail(
-          'IFX601',
-          `The ${what} of node "${node.name}" is an expression IONFLUX cannot read: ${error.message}.`,
+          { code: 'IFX601', messageId: 'nodeExpression', data: { what, node: node.name, reason: error.message } },
           node,
         );
       throw error;
@@ -212,17 +213,18 @@ class Decompiler {
     const triggers = this.workflow.nodes.filter((n) => TRIGGER_BY_TYPE.has(n.type));
     if (triggers.length !== 1) {
       const others = this.workflow.nodes.filter((n) => /trigger|webhook/i.test(n.type) && !TRIGGER_BY_TYPE.has(n.type));
-      if (others[0])
-        fail(
-          'IFX600',
-          `Node "${others[0].name}" (${others[0].type}) is a trigger IONFLUX does not support.`,
-          others[0],
-        );
+      if (others[0]) {
+        const data = { node: others[0].name, type: others[0].type };
+        fail({ code: 'IFX600', messageId: 'unsupportedTrigger', data }, others[0]);
+      }
       fail(
-        'IFX602',
         triggers.length === 0
-          ? 'The workflow has no IONFLUX-supported trigger node.'
-          : 'An agent has exactly one trigger node.',
+          ? { code: 'IFX602', messageId: 'noTrigger' }
+          : {
+              code: 'IFX602',
+              messageId: 'severalTriggers',
+              data: { count: triggers.length, nodes: triggers.map((t) => `"${t.name}"`).join(', ') },
+            },
       );
     }
     const trigger = triggers[0]!;
@@ -270,11 +272,7 @@ class Decompiler {
 
     for (const node of this.workflow.nodes) {
       if (!this.visited.has(node.name)) {
-        fail(
-          'IFX600',
-          `Node "${node.name}" (${node.type}) is not connected in a way an agent can express (unreachable or unsupported).`,
-          node,
-        );
+        fail({ code: 'IFX600', messageId: 'unreachable', data: { node: node.name, type: node.type } }, node);
       }
     }
     const metadata: Obj = { ...(this.meta.metadata ?? {}) };
@@ -313,7 +311,7 @@ class Decompiler {
       try {
         return JSON.parse(assignment.value) as Obj;
       } catch {
-        return fail('IFX601', `The ${name} of node "${node.name}" must be JSON.`, node);
+        return fail({ code: 'IFX601', messageId: 'notJson', data: { what: name, node: node.name } }, node);
       }
     };
     return { node: true, values: parse('inputs'), connections: parse('connections') };
@@ -328,7 +326,7 @@ class Decompiler {
       case 'schedule': {
         const interval = ((p.rule as Obj | undefined)?.interval as Obj[] | undefined)?.[0];
         if (!interval || interval.field !== 'cronExpression')
-          fail('IFX601', `Schedule node "${node.name}" must use a cron expression rule.`, node);
+          fail({ code: 'IFX601', messageId: 'scheduleRule', data: { node: node.name } }, node);
         const config: Obj = { cron: interval.expression };
         if (this.workflow.settings?.timezone) config.timezone = this.workflow.settings.timezone;
         return { schedule: config };
@@ -372,7 +370,7 @@ class Decompiler {
     let node = start;
     while (node && node.name !== stop) {
       if (this.visited.has(node.name))
-        fail('IFX602', `Node "${node.name}" is reached twice; agents are trees of steps joined after branches.`, node);
+        fail({ code: 'IFX602', messageId: 'reachedTwice', data: { node: node.name } }, node);
       const role = this.role(node);
       if (role === 'output' || (node.type === 'n8n-nodes-base.set' && node.name === 'Output' && !role))
         return { steps, outputStart: node };
@@ -396,7 +394,7 @@ class Decompiler {
     if (node.type === 'n8n-nodes-base.switch') return this.readSwitch(node);
     if (node.type === 'n8n-nodes-base.set' && (role === 'loop-items' || this.looksLikeLoop(node)))
       return this.readForEach(node);
-    return fail('IFX600', `Node "${node.name}" (${node.type}) has no IONFLUX agent equivalent.`, node);
+    return fail({ code: 'IFX600', messageId: 'noEquivalent', data: { node: node.name, type: node.type } }, node);
   }
 
   private looksLikeLoop(node: N8nNode): boolean {
@@ -431,7 +429,10 @@ class Decompiler {
       const schema = schemas[name];
       if (!schema) {
         this.recover(undefined, () =>
-          fail('IFX600', `Node "${node.name}" has a parameter "${name}" that ${uses} does not take.`, node),
+          fail(
+            { code: 'IFX600', messageId: 'unknownParameter', data: { node: node.name, parameter: name, action: uses } },
+            node,
+          ),
         );
         continue;
       }
@@ -465,7 +466,7 @@ class Decompiler {
       try {
         return JSON.parse(value) as unknown;
       } catch {
-        fail('IFX601', `Parameter "${name}" of node "${node.name}" must be JSON.`, node);
+        fail({ code: 'IFX601', messageId: 'parameterNotJson', data: { parameter: name, node: node.name } }, node);
       }
     }
     return value;
@@ -474,12 +475,11 @@ class Decompiler {
   /** Error output -> "Error in <step>" -> handler entry -> handler steps. Returns the handler's name. */
   private readErrorRoute(node: N8nNode): string {
     const errorNode = this.next(node.name, 1);
-    if (!errorNode)
-      fail('IFX602', `Node "${node.name}" routes errors to its error output, but nothing is connected to it.`, node);
+    if (!errorNode) fail({ code: 'IFX602', messageId: 'errorOutputUnconnected', data: { node: node.name } }, node);
     this.visited.add(errorNode.name);
     const entry = errorNode.type === 'n8n-nodes-base.noOp' ? errorNode : this.next(errorNode.name);
     if (!entry || entry.type !== 'n8n-nodes-base.noOp')
-      fail('IFX602', `The error route of "${node.name}" must end in a handler (NoOp) node.`, node);
+      fail({ code: 'IFX602', messageId: 'errorRouteEnd', data: { node: node.name } }, node);
     const known = this.handlerOfNode.get(entry.name);
     if (known) return known;
     const path = this.sources[entry.name]?.path;
@@ -499,7 +499,7 @@ class Decompiler {
   private join(a: N8nNode | undefined, b: N8nNode | undefined, owner: N8nNode): N8nNode | undefined {
     const reachable = new Set(this.chain(b).map((n) => n.name));
     const met = this.chain(a).find((n) => reachable.has(n.name));
-    if (!met && a && b) fail('IFX602', `The branches of "${owner.name}" never meet again.`, owner);
+    if (!met && a && b) fail({ code: 'IFX602', messageId: 'branchesNeverMeet', data: { node: owner.name } }, owner);
     return met;
   }
 
@@ -517,10 +517,10 @@ class Decompiler {
     const condition = conditions[0];
     const operator = condition?.operator as Obj | undefined;
     if (!condition || conditions.length !== 1 || operator?.type !== 'boolean' || operator.operation !== 'true') {
-      fail('IFX601', `IF node "${node.name}" must have one boolean "is true" condition.`, node);
+      fail({ code: 'IFX601', messageId: 'ifCondition', data: { node: node.name } }, node);
     }
     let js = expressionBody(condition.leftValue);
-    if (js === undefined) fail('IFX601', `The condition of IF node "${node.name}" must be an expression.`, node);
+    if (js === undefined) fail({ code: 'IFX601', messageId: 'ifExpression', data: { node: node.name } }, node);
     if (js.startsWith('!!(') && js.endsWith(')')) js = js.slice(3, -1);
     const id = this.controlId(node);
     const thenStart = this.next(node.name, 0);
@@ -540,13 +540,13 @@ class Decompiler {
     const rules = (((node.parameters.rules as Obj | undefined)?.values ?? []) as Obj[]).map((rule) => {
       const conditions = ((rule.conditions as Obj | undefined)?.conditions ?? []) as Obj[];
       if (conditions.length !== 1 || (conditions[0]!.operator as Obj | undefined)?.operation !== 'equals') {
-        fail('IFX601', `Switch node "${node.name}" must compare one value for equality per rule.`, node);
+        fail({ code: 'IFX601', messageId: 'switchRule', data: { node: node.name } }, node);
       }
       return conditions[0]!;
     });
-    if (rules.length === 0) fail('IFX601', `Switch node "${node.name}" has no rules.`, node);
+    if (rules.length === 0) fail({ code: 'IFX601', messageId: 'switchNoRules', data: { node: node.name } }, node);
     let js = expressionBody(rules[0]!.leftValue);
-    if (js === undefined) fail('IFX601', `Switch node "${node.name}" must route on an expression.`, node);
+    if (js === undefined) fail({ code: 'IFX601', messageId: 'switchExpression', data: { node: node.name } }, node);
     const interpolation =
       /^\(\(x\) => x == null \? "" : typeof x === "object" \? JSON\.stringify\(x\) : String\(x\)\)\(([\s\S]*)\)$/.exec(
         js,
@@ -617,11 +617,7 @@ class Decompiler {
       loop.type !== 'n8n-nodes-base.splitInBatches' ||
       end.type !== 'n8n-nodes-base.merge'
     ) {
-      fail(
-        'IFX602',
-        `Loop starting at "${items.name}" is not the items -> check -> split -> loop -> aggregate shape IONFLUX reads.`,
-        items,
-      );
+      fail({ code: 'IFX602', messageId: 'loopShape', data: { node: items.name } }, items);
     }
     const as = String(split.parameters.fieldToSplitOut);
     const js = expressionBody((items.parameters as Obj).jsonOutput);
@@ -630,8 +626,7 @@ class Decompiler {
       /^\(\{ "[^"]*": \(\(l\) => \(Array\.isArray\(l\) \? l : \[\]\)\.map\(\(value, index, all\) => \(\{ value, index, length: all\.length, first: index === 0, last: index === all\.length - 1 \}\)\)\)\(([\s\S]*)\) \}\)$/.exec(
         js,
       );
-    if (!match)
-      fail('IFX601', `Loop items node "${items.name}" does not have the list expression IONFLUX writes.`, items);
+    if (!match) fail({ code: 'IFX601', messageId: 'loopItems', data: { node: items.name } }, items);
     for (const n of [items, check, split, loop, empty, aggregate, end]) this.visited.add(n.name);
     const id = this.stepId(loop);
     this.loopSplitAs.set(split.name, as);
@@ -655,15 +650,14 @@ class Decompiler {
     this.visited.add(start.name);
     const js = expressionBody(start.parameters.jsonOutput);
     const match = js ? /^\(\{ value: ([\s\S]*) \}\)$/.exec(js) : null;
-    if (!match) fail('IFX601', `Output node "${start.name}" must set { value: ... }.`, start);
+    if (!match) fail({ code: 'IFX601', messageId: 'outputValue', data: { node: start.name } }, start);
     if (match[1] !== '$json') {
       try {
         output.value = liftValue(match[1]!, this.liftContext);
       } catch (error) {
         if (error instanceof UnsupportedExpression)
           fail(
-            'IFX601',
-            `The value of output node "${start.name}" is an expression IONFLUX cannot read: ${error.message}.`,
+            { code: 'IFX601', messageId: 'outputExpression', data: { node: start.name, reason: error.message } },
             start,
           );
         throw error;
@@ -686,7 +680,7 @@ class Decompiler {
         if (p.threadId !== undefined) chat.threadId = this.lift(p.threadId, node, 'threadId');
         output.chat = chat;
       } else {
-        fail('IFX600', `Node "${node.name}" (${node.type}) after the output has no IONFLUX equivalent.`, node);
+        fail({ code: 'IFX600', messageId: 'afterOutput', data: { node: node.name, type: node.type } }, node);
       }
       node = this.next(node.name);
     }
@@ -765,11 +759,8 @@ export function decompileWorkflow(input: N8nWorkflow | string, options: { schema
   try {
     workflow = typeof input === 'string' ? (JSON.parse(input) as N8nWorkflow) : input;
   } catch (error) {
-    return {
-      diagnostics: [
-        { code: 'IFX603', severity: 'error', message: `The workflow is not valid JSON: ${(error as Error).message}` },
-      ],
-    };
+    const problem = (error as Error).message;
+    return { diagnostics: [decompileDiagnostic({ code: 'IFX603', messageId: 'invalidJson', data: { problem } })] };
   }
   if (
     !workflow ||
@@ -778,15 +769,7 @@ export function decompileWorkflow(input: N8nWorkflow | string, options: { schema
     typeof workflow.connections !== 'object' ||
     workflow.connections === null
   ) {
-    return {
-      diagnostics: [
-        {
-          code: 'IFX603',
-          severity: 'error',
-          message: 'An n8n workflow has a "nodes" list and a "connections" object.',
-        },
-      ],
-    };
+    return { diagnostics: [decompileDiagnostic({ code: 'IFX603', messageId: 'notWorkflow' })] };
   }
   const decompiler = new Decompiler(workflow);
   try {
