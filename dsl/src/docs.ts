@@ -235,6 +235,10 @@ export function renderDiagnosticsReference(): string {
     'IFX4xx expressions, IFX5xx types, IFX6xx decompiling n8n workflows (these name the node and its type instead',
     'of a position). `ionflux validate --format json` prints them as data.',
     '',
+    'Each code lists the messages it reports, by messageId. A `{{name}}` placeholder is filled from the problem (a',
+    'name, a value, a suggestion); some messages embed the wording of the library that found it (yaml, Ajv,',
+    '`JSON.parse`) as `{{problem}}`.',
+    '',
     '| Code | Severity | Title |',
     '| --- | --- | --- |',
   ];
@@ -246,6 +250,8 @@ export function renderDiagnosticsReference(): string {
   out.push('');
   for (const code of codes) {
     const definition = diagnosticCatalog[code];
+    const messages: Record<string, string> = 'messages' in definition ? definition.messages : {};
+    const messageLines = Object.entries(messages).map(([messageId, template]) => `- \`${messageId}\`: ${template}`);
     const example = definition.example.startsWith('(')
       ? [definition.example]
       : ['```yaml', definition.example.trimEnd(), '```'];
@@ -260,6 +266,7 @@ export function renderDiagnosticsReference(): string {
       '',
       `Fix: ${definition.fix}`,
       '',
+      ...(messageLines.length > 0 ? ['Messages:', '', ...messageLines, ''] : []),
     );
   }
   return out.join('\n');
