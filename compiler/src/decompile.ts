@@ -268,6 +268,7 @@ class Decompiler {
     if (this.workflow.settings?.executionTimeout)
       policy.timeout = formatDuration(this.workflow.settings.executionTimeout * 1000);
     if (this.meta.policy?.budget) policy.budget = this.meta.policy.budget;
+    if (this.meta.policy?.concurrency) policy.concurrency = this.meta.policy.concurrency;
     if (Object.keys(policy).length > 0) spec.policy = policy;
 
     for (const node of this.workflow.nodes) {

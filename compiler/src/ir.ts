@@ -24,6 +24,7 @@ export interface AgentIR {
   policy: {
     timeoutMs?: number;
     budget?: { tokens?: number; usd?: number };
+    concurrency?: 'parallel' | 'serial';
   };
 }
 

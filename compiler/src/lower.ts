@@ -291,7 +291,11 @@ class Lowerer {
       connections: mapValues(ir.connections, (definition) => orderKeys(definition, CONNECTION_KEYS)),
       nodes: this.sources,
     };
-    if (ir.policy.budget) meta.policy = { budget: ir.policy.budget };
+    if (ir.policy.budget || ir.policy.concurrency)
+      meta.policy = {
+        ...(ir.policy.budget ? { budget: ir.policy.budget } : {}),
+        ...(ir.policy.concurrency ? { concurrency: ir.policy.concurrency } : {}),
+      };
     const settings: N8nWorkflow['settings'] = { executionOrder: 'v1' };
     const timezone = ir.trigger.kind === 'schedule' ? (ir.trigger.config.timezone as string | undefined) : undefined;
     if (timezone) settings.timezone = timezone;

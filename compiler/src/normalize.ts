@@ -216,5 +216,6 @@ export function normalizeAgent({
   if (output) ir.output = output;
   if (spec.policy?.timeout) ir.policy.timeoutMs = parseDuration(spec.policy.timeout)!;
   if (spec.policy?.budget) ir.policy.budget = spec.policy.budget;
+  if (spec.policy?.concurrency) ir.policy.concurrency = spec.policy.concurrency;
   return ir;
 }

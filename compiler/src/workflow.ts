@@ -84,6 +84,6 @@ export interface IonfluxMeta {
   metadata: Record<string, unknown>;
   inputs: Record<string, unknown>;
   connections: Record<string, unknown>;
-  policy?: { budget?: { tokens?: number; usd?: number } };
+  policy?: { budget?: { tokens?: number; usd?: number }; concurrency?: 'parallel' | 'serial' };
   nodes: Record<string, NodeSource>;
 }

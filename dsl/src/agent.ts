@@ -121,6 +121,8 @@ export interface PolicySpec {
   retries?: RetryPolicy;
   onError?: OnError;
   budget?: { tokens?: number; usd?: number };
+  /** `serial`: runs of this agent never overlap (each waits for the previous one); default `parallel`. */
+  concurrency?: 'parallel' | 'serial';
 }
 
 export function isActionStep(step: Step): step is ActionStep {

@@ -425,6 +425,14 @@ export function buildAgentSchema(): JsonSchema {
               usd: { type: 'number', exclusiveMinimum: 0, description: 'Spending cap in US dollars.' },
             },
           },
+          concurrency: {
+            type: 'string',
+            enum: ['parallel', 'serial'],
+            default: 'parallel',
+            description:
+              'serial: runs of this agent never overlap in a workspace (a run waits until the previous one ends); ' +
+              'parallel: they may run side by side.',
+          },
         },
       },
       ...params,

@@ -95,6 +95,21 @@ export interface ServerOptions {
   runPollMs?: number;
   /** Run heartbeat period (ms); a running run without a heartbeat for 5 periods is interrupted. Default 2000. */
   runHeartbeatMs?: number;
+  /** How often the scheduler looks for due cron occurrences (ms). Env `IONFLUX_SCHEDULE_POLL_MS`. Default 1000. */
+  schedulePollMs?: number;
+  /**
+   * How far back a scheduler catches up occurrences missed while no server ran (ms): each missed occurrence in
+   * this window fires once when a server is back; older ones are not fired. Env `IONFLUX_SCHEDULE_CATCH_UP_MS`.
+   * Default 86400000 (a day).
+   */
+  scheduleCatchUpMs?: number;
+  /** Webhook requests one agent accepts per minute (per server process). Env `IONFLUX_WEBHOOK_PER_MINUTE`. Default 60. */
+  webhookRequestsPerMinute?: number;
+  /**
+   * The clock of the scheduler (ms since the epoch), for tests that need a cron occurrence now; default Date.now.
+   * Not read from the environment.
+   */
+  clock?: () => number;
   /**
    * USD per million tokens by model, for run cost estimates: `model=prompt/completion,...` (e.g.
    * `gpt-4o-mini=0.15/0.6`). Env `IONFLUX_TOKEN_PRICES`. The sandbox model costs nothing.
@@ -173,6 +188,9 @@ export interface ServerConfig {
   /** Without a trailing slash; null: the listening address. */
   publicUrl: string | null;
   webhookProcessing: boolean;
+  schedulePollMs: number;
+  scheduleCatchUpMs: number;
+  webhookRequestsPerMinute: number;
   /** Model -> USD per million prompt and completion tokens. */
   tokenPrices: Record<string, { prompt: number; completion: number }>;
 }
@@ -516,6 +534,30 @@ export function loadConfig(options: ServerOptions = {}): ServerConfig {
       min: 50,
       max: 600_000,
       fallback: 2_000,
+    }),
+    schedulePollMs: readInteger(r, {
+      option: options.schedulePollMs,
+      envName: 'IONFLUX_SCHEDULE_POLL_MS',
+      label: 'schedulePollMs',
+      min: 10,
+      max: 60_000,
+      fallback: 1_000,
+    }),
+    scheduleCatchUpMs: readInteger(r, {
+      option: options.scheduleCatchUpMs,
+      envName: 'IONFLUX_SCHEDULE_CATCH_UP_MS',
+      label: 'scheduleCatchUpMs',
+      min: 0,
+      max: 31 * 86_400_000,
+      fallback: 86_400_000,
+    }),
+    webhookRequestsPerMinute: readInteger(r, {
+      option: options.webhookRequestsPerMinute,
+      envName: 'IONFLUX_WEBHOOK_PER_MINUTE',
+      label: 'webhookRequestsPerMinute',
+      min: 1,
+      max: 100_000,
+      fallback: 60,
     }),
     tokenPrices: readTokenPrices(r, options.tokenPrices ?? env.IONFLUX_TOKEN_PRICES),
   };

@@ -105,6 +105,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
       jwtKey: secrets.jwtKey,
       accessTokens: new AccessTokenVerifier(secrets.jwtKey),
       revokedSessions: new Map(),
+      clock: options.clock ?? Date.now,
     };
     const useCases = createUseCases(ctx);
     const rotated = await useCases.profiles.rotateCredentialKeys();
@@ -196,6 +197,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     await useCases.runExecutor.start({ baseUrl: url });
     // Webhooks stored but not processed (a crash between the 200 and processing) are processed now.
     if (config.webhookProcessing) useCases.shopifyWebhooks.start();
+    useCases.scheduler.start();
 
     let closing: Promise<void> | undefined;
     const handle: ServerHandle = {
@@ -221,6 +223,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
           logger.info('shutting down: draining requests and sockets');
           // Runs in progress may finish (they call this server); the ones that do not are recovered at next start.
           await useCases.shopifyWebhooks.stop();
+          await useCases.scheduler.stop();
           await useCases.runExecutor.stop(config.shutdownTimeoutMs);
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();

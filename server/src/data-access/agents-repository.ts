@@ -20,6 +20,8 @@ export interface AgentState {
   enabled: boolean;
   tokenBudget: number | null;
   triggerKind: string;
+  /** When the current schedule began (set when it starts or changes; undefined leaves it as it is). */
+  scheduleSince?: Date | null;
 }
 
 export function toAgentConfiguration(row: AgentConfigurationRow): AgentConfiguration {
@@ -87,6 +89,7 @@ function stateColumns(state: AgentState) {
     enabled: state.enabled,
     token_budget: state.tokenBudget,
     trigger_kind: state.triggerKind,
+    ...(state.scheduleSince !== undefined ? { schedule_since: state.scheduleSince } : {}),
   };
 }
 

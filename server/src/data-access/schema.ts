@@ -274,6 +274,18 @@ export interface AgentConfigurationsTable {
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  schedule_since: NullableTimestamp;
+  webhook_secret_hash: string | null;
+  webhook_secret_at: NullableTimestamp;
+}
+
+export interface AgentScheduleFiringsTable {
+  agent_id: string;
+  scheduled_at: Timestamp;
+  workspace_id: string;
+  run_id: string | null;
+  fired_by: string;
+  fired_at: Generated<Date>;
 }
 
 export interface AgentRevisionsTable {
@@ -360,6 +372,7 @@ export interface Database {
   agent_revisions: AgentRevisionsTable;
   agent_runs: AgentRunsTable;
   shopify_webhook_inbox: ShopifyWebhookInboxTable;
+  agent_schedule_firings: AgentScheduleFiringsTable;
 }
 
 /** JSON text for a JSONB parameter (pg would turn a JS array into a PostgreSQL array otherwise). */

@@ -124,4 +124,6 @@ export interface AppContext {
    * tokens could still be valid. Persisted in `revoked_sessions` and loaded at start, so a restart forgets none.
    */
   revokedSessions: Map<string, number>;
+  /** Milliseconds since the epoch: the scheduler's clock (tests may move it; Date.now otherwise). */
+  clock: () => number;
 }

@@ -1,6 +1,7 @@
 import { Accounts } from './accounts';
 import { AgentConfigurations } from './agents/agent-configurations';
 import { AgentRuns } from './agents/agent-runs';
+import { AgentScheduler } from './agents/agent-scheduler';
 import { ChatCommands } from './agents/chat-commands';
 import { RunExecutor } from './agents/run-executor';
 import { ApiTokens } from './api-tokens';
@@ -37,6 +38,8 @@ export interface UseCases {
   runExecutor: RunExecutor;
   /** Shopify webhook intake and its processing (started by startServer). */
   shopifyWebhooks: ShopifyWebhooks;
+  /** Fires cron occurrences of scheduled agents (started by startServer once it listens). */
+  scheduler: AgentScheduler;
 }
 
 export function createUseCases(ctx: AppContext): UseCases {
@@ -66,5 +69,6 @@ export function createUseCases(ctx: AppContext): UseCases {
     chatCommands: new ChatCommands(ctx, { access, chat, runs }),
     runExecutor,
     shopifyWebhooks: new ShopifyWebhooks(ctx, runs),
+    scheduler: new AgentScheduler(ctx, runs),
   };
 }

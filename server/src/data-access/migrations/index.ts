@@ -6,6 +6,7 @@ import * as vectors from './0003-vectors';
 import * as sessionRevocations from './0004-session-revocations';
 import * as agentConfigurations from './0005-agent-configurations';
 import * as agentRuns from './0006-agent-runs';
+import * as agentTriggers from './0007-agent-triggers';
 import * as shopifyWebhookInbox from './0009-shopify-webhook-inbox';
 
 /**
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '0004-session-revocations': sessionRevocations,
   '0005-agent-configurations': agentConfigurations,
   '0006-agent-runs': agentRuns,
+  '0007-agent-triggers': agentTriggers,
   '0009-shopify-webhook-inbox': shopifyWebhookInbox,
 };
 
@@ -35,6 +37,10 @@ export async function migrateToLatest<T>(db: Kysely<T>): Promise<MigrationResult
     provider,
     migrationTableName: 'ionflux_migrations',
     migrationLockTableName: 'ionflux_migrations_lock',
+    // Numbers are handed out per piece of work and land in any order (0009 before 0007): a database that already has
+    // a later one still gets an earlier one that landed since. Migrations of different numbers never depend on each
+    // other's order unless they say so.
+    allowUnorderedMigrations: true,
   });
   const result = await migrator.migrateToLatest();
   if (result.error) {

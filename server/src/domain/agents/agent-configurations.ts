@@ -19,6 +19,7 @@ import { hasRole, type AppContext, type WorkspaceAccess } from '../context';
 import type { AgentConfiguration, AgentRevision, AgentRevisionDiff, ConnectionBinding } from '../model';
 import { actingUserId } from '../workspace-access';
 import { summarizeAgentChange, unifiedDiff } from './agent-diff';
+import { scheduleOf } from './cron-schedule';
 import { loadEngine } from './engine';
 
 /** What a caller may set on a configuration (create: yaml required; update: any subset). */
@@ -124,6 +125,7 @@ export class AgentConfigurations {
       enabled: input.enabled ?? true,
       tokenBudget: input.tokenBudget ?? null,
     });
+    if (state.triggerKind === 'schedule') state.scheduleSince = new Date(this.#ctx.clock());
     try {
       const row = await insertAgentConfiguration(this.#ctx.db, {
         workspaceId: access.workspaceId,
@@ -249,6 +251,13 @@ export class AgentConfigurations {
     baseRevision: number,
     restoredFrom?: number,
   ): Promise<AgentConfiguration> {
+    // A schedule that starts, changes or is enabled again begins now: occurrences before this are never fired.
+    if (state.triggerKind === 'schedule') {
+      const before = current.trigger_kind === 'schedule' ? scheduleOf(checkAgentYaml(current.yaml).agent) : undefined;
+      const after = scheduleOf(checkAgentYaml(state.yaml).agent);
+      if (!before || before.cron !== after?.cron || before.timezone !== after.timezone || !current.enabled)
+        state.scheduleSince = new Date(this.#ctx.clock());
+    }
     let row: AgentConfigurationRow | undefined;
     try {
       row = await saveAgentRevision(this.#ctx.db, {

@@ -10,6 +10,7 @@ import {
   toAgentRun,
   type AgentRunRow,
 } from '../../data-access/runs-repository';
+import type { ScheduledAgentRow } from '../../data-access/schedules-repository';
 import type { AgentRunStatus } from '../../data-access/schema';
 import { AppError, conflict, forbidden, notFound, unauthorized } from '../../errors';
 import { actingAsUserId, hasRole, type Actor, type AppContext, type WorkspaceAccess } from '../context';
@@ -48,6 +49,14 @@ export function isReadOnlyAgent(agent: AgentDocument): boolean {
     Object.values(agent.spec.handlers ?? {}).every((h) => visit(h)) &&
     agent.spec.output?.chat === undefined
   );
+}
+
+/**
+ * The key that keeps runs of one agent from overlapping: the configuration's id when the agent asks for it
+ * (`policy.concurrency: serial`), else null (its runs may run side by side, within the workspace's limit).
+ */
+export function serializeKeyOf(agent: AgentDocument, agentId: string): string | null {
+  return agent.spec.policy?.concurrency === 'serial' ? agentId : null;
 }
 
 const checkedAgents = new Map<string, CheckedAgent>();
@@ -121,7 +130,7 @@ export class AgentRuns {
       triggerPayload: args.trigger,
       inputs,
       context: args.context && Object.keys(args.context).length > 0 ? { ...args.context } : null,
-      serializeKey: null,
+      serializeKey: serializeKeyOf(agent, agentId),
       readOnly: isReadOnlyAgent(agent),
       startedBy: args.actAs ?? actingAsUserId(access.actor),
     });
@@ -151,7 +160,7 @@ export class AgentRuns {
       triggerPayload: args.trigger,
       inputs,
       context: null,
-      serializeKey: null,
+      serializeKey: serializeKeyOf(agent, args.config.id),
       readOnly: isReadOnlyAgent(agent),
       startedBy: args.config.created_by,
     });
@@ -162,6 +171,66 @@ export class AgentRuns {
   announce(runs: AgentRun[]): void {
     for (const run of runs) this.#ctx.events.emit('run.queued', { workspaceId: run.workspaceId, run });
     if (runs.length > 0) this.#signals?.wake();
+  }
+
+  /**
+   * Fires one cron occurrence of a scheduled agent: records the occurrence and queues its run in one transaction, so
+   * an occurrence that any process (or this one, before a restart) already fired is not fired again: the insert of
+   * its key does nothing and this returns undefined. A configuration disabled since it was listed is not fired.
+   * The run acts as the user who saved the running revision; its inputs are the configuration's values.
+   */
+  async fireScheduledOccurrence(args: {
+    agent: ScheduledAgentRow;
+    scheduledAt: Date;
+    timezone: string;
+    firedBy: string;
+  }): Promise<AgentRun | undefined> {
+    const { agent } = checkedAgentOf(args.agent.yaml);
+    const inserted = await this.#ctx.db.transaction().execute(async (trx) => {
+      const config = await trx
+        .selectFrom('agent_configurations')
+        .select(['name', 'enabled', 'revision', 'inputs', 'trigger_kind', 'yaml'])
+        .where('id', '=', args.agent.id)
+        .forShare()
+        .executeTakeFirst();
+      if (!config?.enabled || config.trigger_kind !== 'schedule' || config.yaml !== args.agent.yaml) return undefined;
+      const firing = await trx
+        .insertInto('agent_schedule_firings')
+        .values({
+          agent_id: args.agent.id,
+          workspace_id: args.agent.workspace_id,
+          scheduled_at: args.scheduledAt,
+          fired_by: args.firedBy,
+        })
+        .onConflict((oc) => oc.columns(['agent_id', 'scheduled_at']).doNothing())
+        .returning('agent_id')
+        .executeTakeFirst();
+      if (!firing) return undefined;
+      const row = await insertRun(trx, {
+        workspaceId: args.agent.workspace_id,
+        agentId: args.agent.id,
+        revision: config.revision,
+        triggerKind: 'schedule',
+        triggerPayload: { scheduledAt: args.scheduledAt.toISOString(), timezone: args.timezone },
+        inputs: config.inputs,
+        context: null,
+        serializeKey: serializeKeyOf(agent, args.agent.id),
+        readOnly: isReadOnlyAgent(agent),
+        startedBy: null,
+      });
+      await trx
+        .updateTable('agent_schedule_firings')
+        .set({ run_id: row.id })
+        .where('agent_id', '=', args.agent.id)
+        .where('scheduled_at', '=', args.scheduledAt)
+        .execute();
+      return { row, name: config.name };
+    });
+    if (!inserted) return undefined;
+    const run = toAgentRun({ ...inserted.row, agent_name: inserted.name });
+    this.#ctx.events.emit('run.queued', { workspaceId: args.agent.workspace_id, run });
+    this.#signals?.wake();
+    return run;
   }
 
   async get(access: WorkspaceAccess, runId: string): Promise<AgentRun> {

@@ -187,6 +187,62 @@ spec:
     expect(byStatus.body.runs).toEqual([]);
   }, 240_000);
 
+  it('policy.concurrency serial: runs of that agent never overlap, while another agent runs side by side', async () => {
+    // Each on a page of its own (the canvas output's page is titled after the agent).
+    const variant = (name: string, title: string) =>
+      example('revenue-tracker-lite')
+        .replace(/name: revenue-tracker-lite/, `name: ${name}`)
+        .replace(/displayName: Revenue Tracker Lite/, `displayName: ${title}`);
+    const serialYaml = variant('revenue-serial', 'Revenue Serial').concat('  policy: { concurrency: serial }\n');
+    const serial = await install({
+      yaml: serialYaml,
+      name: 'Revenue serial',
+      inputs: { period: 'today' },
+      bindings: { store: { brandId } },
+    });
+    const parallel = await install({
+      yaml: variant('revenue-parallel', 'Revenue Parallel'),
+      name: 'Revenue parallel',
+      inputs: { period: 'today' },
+      bindings: { store: { brandId } },
+    });
+    const serialIds: string[] = [];
+    const parallelIds: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      for (const [agentId, ids] of [
+        [serial, serialIds],
+        [parallel, parallelIds],
+      ] as const) {
+        const res = await t.request('POST', `${W()}/agents/${agentId}/runs`, { token: owner.token });
+        expect(res.status).toBe(202);
+        ids.push(res.body.run.id);
+      }
+    }
+    const serialRuns = [];
+    for (const id of serialIds) serialRuns.push(await finished(id, 120_000));
+    const parallelRuns = [];
+    for (const id of parallelIds) parallelRuns.push(await finished(id, 120_000));
+    expect([...serialRuns, ...parallelRuns].filter((r) => r.status !== 'succeeded').map((r) => r.error)).toEqual([]);
+    const peak = (runs: { startedAt: string; finishedAt: string }[]) => {
+      const edges = runs.flatMap((r) => [
+        { at: Date.parse(r.startedAt), delta: 1 },
+        { at: Date.parse(r.finishedAt), delta: -1 },
+      ]);
+      edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
+      let running = 0;
+      let most = 0;
+      for (const edge of edges) most = Math.max(most, (running += edge.delta));
+      return most;
+    };
+    // The serial agent's runs: one at a time, in the order they were queued, each starting after the previous ended.
+    expect(peak(serialRuns)).toBe(1);
+    const byStart = [...serialRuns].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+    expect(byStart.map((r) => r.id)).toEqual(serialIds);
+    // The other agent's runs overlapped each other and the serial ones (the workspace limit is 4, not 1).
+    expect(peak(parallelRuns)).toBeGreaterThanOrEqual(2);
+    expect(peak([...serialRuns, ...parallelRuns])).toBeGreaterThanOrEqual(2);
+  }, 240_000);
+
   it('cancels a queued run at once', async () => {
     const agentId = await install({
       yaml: example('revenue-tracker-lite'),
