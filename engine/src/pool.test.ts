@@ -149,8 +149,14 @@ describe('EnginePool', () => {
       with: { period: last_90_days, limit: 10000 }
 `);
       const controller = new AbortController();
-      const pending = slowPool.run({ ...slow, signal: controller.signal });
-      setTimeout(() => controller.abort(), 300);
+      // Canceled once the listing has started (its start event is the sentinel), not after a guessed delay.
+      const pending = slowPool.run({
+        ...slow,
+        signal: controller.signal,
+        onNodeEvent: (event) => {
+          if (event.type === 'start' && event.node === 'Orders') controller.abort();
+        },
+      });
       const result = await pending;
       expect(result.status).toBe('canceled');
       expect(result.error!.message).toBe('The run was canceled.');
@@ -158,7 +164,8 @@ describe('EnginePool', () => {
       await slowPool.close();
       await standard.close();
     }
-  });
+    // A new worker loads n8n before it reaches the listing: slow on a loaded machine.
+  }, 90_000);
 
   it('fails the runs of a worker that dies, and refuses runs once closed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ionflux-pool-'));

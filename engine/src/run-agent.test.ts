@@ -132,8 +132,15 @@ describe('runAgent', () => {
       expect(timed.status).toBe('canceled');
       expect(timed.error!.message).toMatch(/longer than/);
       const controller = new AbortController();
-      const pending = runAgent({ ...slow, credentials: creds, signal: controller.signal });
-      setTimeout(() => controller.abort(), 200);
+      // Canceled once the listing has started (its start event is the sentinel), not after a guessed delay.
+      const pending = runAgent({
+        ...slow,
+        credentials: creds,
+        signal: controller.signal,
+        onNodeEvent: (event) => {
+          if (event.type === 'start' && event.node === 'Orders') controller.abort();
+        },
+      });
       const canceled = await pending;
       expect(canceled.status).toBe('canceled');
       expect(canceled.error!.message).toBe('The run was canceled.');

@@ -86,7 +86,11 @@ function unwrap(error: unknown): AxiosLikeError | undefined {
 
 /** Rejects with the signal's reason when it aborts first (n8n's helper takes the run's cancel signal, not ours). */
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    // The request fails with the abort (n8n's CanceledError): that failure is settled here, never left unhandled.
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
@@ -129,6 +133,8 @@ export function n8nCredentialExchange(
       timeout: input.timeoutMs,
       abortSignal: input.signal,
     };
+    // Nothing is sent for a run that is already canceled.
+    if (input.signal.aborted) throw input.signal.reason;
     try {
       const response = (await raceAbort(
         ctx.helpers.httpRequestWithAuthentication.call(
