@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { compileCommand, decompileCommand, graphCommand } from './commands/compile';
 import { initCommand } from './commands/init';
+import { installCommand, publishCommand, type InstallOptions, type PublishOptions } from './commands/marketplace';
 import { deployCommand, pullCommand, undeployCommand, type DeployOptions } from './commands/n8n';
 import { runCommand, type RunOptions } from './commands/run';
 import { sandboxServeCommand, serveCommand } from './commands/serve';
@@ -157,6 +158,40 @@ updates the same workflow (found by the agent's name); an unchanged agent is lef
     .option('--dry-run', 'show the diff without writing the file', false)
     .action(async (workflow: string, file: string | undefined, options: DeployOptions & { dryRun?: boolean }) => {
       exitCode = await pullCommand(workflow, file, options, io);
+    });
+
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  program
+    .command('publish')
+    .description('Sign an agent package with your publisher key (created on first use) and publish it.')
+    .argument('<agent>', 'agent YAML file')
+    .option('--readme <file>', 'the Markdown readme shown in the marketplace')
+    .option('--category <category>', 'catalog category (default from its connections)')
+    .option('--tags <tags>', "comma-separated tags (default: the agent's metadata.tags)")
+    .option('--price <minor>', 'monthly rental price in minor units (cents); free without it')
+    .option('--currency <code>', 'currency of --price (default USD)')
+    .option('--publisher-name <name>', "your publisher's name, on the first publish (default: the workspace's name)")
+    .option('--workspace <id>', "the publishing workspace (default: the API token's)")
+    .option('--server <url>', 'the IONFLUX server (or IONFLUX_URL)')
+    .option('--token <token>', 'an API token of the workspace, or an access token (or IONFLUX_API_TOKEN)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (file: string, options: PublishOptions) => {
+      exitCode = await publishCommand(file, options, io);
+    });
+
+  program
+    .command('install')
+    .description('Install a marketplace agent into a workspace (its signature is verified by the server).')
+    .argument('<agent>', '<name> or <name>@<version>')
+    .option('--workspace <id>', "the workspace (default: the API token's)")
+    .option('--bind <connection=id>', 'bind a connection to a Brand or Creator id, or "sandbox" (repeatable)', collect)
+    .option('--input <name=value>', 'an input value (JSON or text; repeatable)', collect)
+    .option('--name <name>', "the installed agent's name (default: its display name)")
+    .option('--server <url>', 'the IONFLUX server (or IONFLUX_URL)')
+    .option('--token <token>', 'an API token of the workspace, or an access token (or IONFLUX_API_TOKEN)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (agent: string, options: InstallOptions) => {
+      exitCode = await installCommand(agent, options, io);
     });
 
   program

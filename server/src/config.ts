@@ -13,6 +13,8 @@ export interface ServerOptions {
   databaseUrl?: string;
   /** Keep the embedded database in memory (tests, throwaway demos): nothing is written to `dataDir`. */
   inMemory?: boolean;
+  /** Publish the example agents in the marketplace when missing (default true; test servers opt in). */
+  seedMarketplace?: boolean;
   /**
    * With `inMemory`: start from this snapshot of an embedded database (`ServerHandle.snapshotDatabase()`) instead of
    * an empty one, e.g. a copy kept after migrations and the demo seed. Migrations still run (nothing to do when the

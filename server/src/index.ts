@@ -40,3 +40,15 @@ export type { IntegrationCredentials } from './domain/profiles';
 export * from './domain/model';
 export type { RouteDefinition, RoutePolicy } from './entry-points/http/route';
 export { buildOpenApiDocument } from './entry-points/http/openapi';
+export {
+  buildAgentPackage,
+  signAgentPackage,
+  generatePublisherKey,
+  publicKeyOf,
+  keyIdOf,
+  packageDigest,
+  verifyDigest,
+  type AgentPackage,
+} from './domain/marketplace/package';
+export { manifestOfYaml, permissionsInWords } from './domain/marketplace/manifest';
+export * from './domain/marketplace/model';

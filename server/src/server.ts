@@ -13,6 +13,7 @@ import type { Database } from './data-access/schema';
 import { loadServerSecrets, lockDataFolder } from './data-access/server-secrets-file';
 import { DomainEvents, type AppContext } from './domain/context';
 import { DEMO_EMAIL, seedDemo } from './domain/demo-seed';
+import { seedMarketplaceCatalog } from './domain/marketplace/catalog-seed';
 import { AccessTokenVerifier } from './domain/tokens';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { buildRouteTable, createHttpApp, InFlight } from './entry-points/http/app';
@@ -116,6 +117,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
       );
     const revocations = await useCases.accounts.loadRevokedSessions();
     if (revocations > 0) logger.info({ revocations }, 'loaded revoked sessions');
+    const seeded = options.seedMarketplace === false ? 0 : await seedMarketplaceCatalog(ctx, useCases.marketplace);
+    if (seeded > 0) logger.info({ seeded }, 'published the example agents in the marketplace');
     const demo = config.demo ? await seedDemo(useCases) : undefined;
 
     let shuttingDown = false;

@@ -244,6 +244,7 @@ export const apiTokenScopes = [
   'search:read',
   'vectors:read',
   'vectors:write',
+  'marketplace:write',
 ] as const;
 export const ApiTokenScopeSchema = z.enum(apiTokenScopes).meta({ id: 'ApiTokenScope' });
 export type ApiTokenScope = z.infer<typeof ApiTokenScopeSchema>;

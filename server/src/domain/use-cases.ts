@@ -7,6 +7,8 @@ import { RunExecutor } from './agents/run-executor';
 import { ApiTokens } from './api-tokens';
 import { Canvas } from './canvas';
 import { Chat } from './chat';
+import { Marketplace } from './marketplace/marketplace';
+import { Rentals } from './marketplace/rentals';
 import type { AppContext } from './context';
 import { ShopifyWebhooks } from './connections/shopify-webhooks';
 import { Notifications } from './notifications';
@@ -34,6 +36,8 @@ export interface UseCases {
   agents: AgentConfigurations;
   runs: AgentRuns;
   chatCommands: ChatCommands;
+  marketplace: Marketplace;
+  rentals: Rentals;
   /** Executes queued runs (started by startServer once it listens). */
   runExecutor: RunExecutor;
   /** Shopify webhook intake and its processing (started by startServer). */
@@ -51,6 +55,11 @@ export function createUseCases(ctx: AppContext): UseCases {
   const runExecutor = new RunExecutor(ctx, profiles);
   runs.attach(runExecutor);
   const chat = new Chat(ctx, notifications);
+  const agents = new AgentConfigurations(ctx);
+  const marketplace = new Marketplace(ctx, agents);
+  const rentals = new Rentals(ctx);
+  marketplace.attach(rentals);
+  runs.attachRentals(rentals);
   return {
     ctx,
     access,
@@ -64,11 +73,13 @@ export function createUseCases(ctx: AppContext): UseCases {
     apiTokens,
     search: new Search(ctx),
     vectors: new Vectors(ctx),
-    agents: new AgentConfigurations(ctx),
+    agents,
     runs,
     chatCommands: new ChatCommands(ctx, { access, chat, runs }),
     runExecutor,
     shopifyWebhooks: new ShopifyWebhooks(ctx, runs),
     scheduler: new AgentScheduler(ctx, runs),
+    marketplace,
+    rentals,
   };
 }

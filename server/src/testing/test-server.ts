@@ -114,6 +114,8 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
     // Test files sign many users up from 127.0.0.1; the signup throttle has its own tests.
     signupMaxPerIp: 10_000,
     env: {},
+    // Publishing the ten examples costs every server start a second or more; the marketplace tests opt in.
+    seedMarketplace: false,
     ...dbOptions,
     ...options,
   });

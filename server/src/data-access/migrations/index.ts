@@ -8,6 +8,8 @@ import * as agentConfigurations from './0005-agent-configurations';
 import * as agentRuns from './0006-agent-runs';
 import * as agentTriggers from './0007-agent-triggers';
 import * as shopifyWebhookInbox from './0009-shopify-webhook-inbox';
+import * as marketplace from './0011-marketplace';
+import * as rentalsLedger from './0012-rentals-ledger';
 
 /**
  * Every schema change, in order, as code (no files read at runtime, so the built package is self-contained).
@@ -22,6 +24,8 @@ export const migrations: Record<string, Migration> = {
   '0006-agent-runs': agentRuns,
   '0007-agent-triggers': agentTriggers,
   '0009-shopify-webhook-inbox': shopifyWebhookInbox,
+  '0011-marketplace': marketplace,
+  '0012-rentals-ledger': rentalsLedger,
 };
 
 const provider: MigrationProvider = {

@@ -28,6 +28,16 @@ export interface RunContext {
   messageId?: string;
 }
 
+/** Whether a configuration from a paid marketplace agent may run (its rental is active); throws when not. */
+export interface RentalCheck {
+  checkRunAllowed(config: AgentConfigurationRow): Promise<void>;
+  /** The same, read-only, inside the caller's transaction (event-started runs). */
+  checkRunAllowedIn(
+    trx: Kysely<Database>,
+    config: Pick<AgentConfigurationRow, 'workspace_id' | 'definition_id' | 'name'>,
+  ): Promise<void>;
+}
+
 /** Lets the run use cases wake the executor and ask it which runs it is executing. */
 export interface RunQueueSignals {
   wake(): void;
@@ -76,9 +86,15 @@ export function checkedAgentOf(yaml: string): CheckedAgent {
 export class AgentRuns {
   readonly #ctx: AppContext;
   #signals: RunQueueSignals | undefined;
+  #rentals: RentalCheck | undefined;
 
   constructor(ctx: AppContext) {
     this.#ctx = ctx;
+  }
+
+  /** Connects the rentals: a configuration from a paid marketplace agent runs only while it is rented. */
+  attachRentals(rentals: RentalCheck): void {
+    this.#rentals = rentals;
   }
 
   /** Connects the executor (set by startServer once it runs). */
@@ -107,6 +123,7 @@ export class AgentRuns {
     const config = await findAgentConfiguration(this.#ctx.db, { workspaceId: access.workspaceId, agentId });
     if (!config) throw notFound('agent');
     if (!config.enabled) throw conflict('agent_disabled', `Agent "${config.name}" is disabled; enable it to run it`);
+    await this.#rentals?.checkRunAllowed(config);
     const { agent, triggerKind: declaredTrigger } = checkedAgentOf(config.yaml);
     const inputs = { ...config.inputs, ...(args.inputs ?? {}) };
     const { resolveInputs, RunInputError } = loadEngine();
@@ -150,6 +167,7 @@ export class AgentRuns {
     args: { config: AgentConfigurationRow; triggerKind: TriggerKind; trigger: unknown },
   ): Promise<AgentRun> {
     const { agent } = checkedAgentOf(args.config.yaml);
+    await this.#rentals?.checkRunAllowedIn(trx, args.config);
     const inputs = { ...args.config.inputs };
     loadEngine().resolveInputs((agent.spec.inputs ?? {}) as Record<string, InputDefinition>, inputs);
     const row = await insertRun(trx, {
@@ -189,7 +207,7 @@ export class AgentRuns {
     const inserted = await this.#ctx.db.transaction().execute(async (trx) => {
       const config = await trx
         .selectFrom('agent_configurations')
-        .select(['name', 'enabled', 'revision', 'inputs', 'trigger_kind', 'yaml'])
+        .select(['name', 'enabled', 'revision', 'inputs', 'trigger_kind', 'yaml', 'definition_id'])
         .where('id', '=', args.agent.id)
         .forShare()
         .executeTakeFirst();
@@ -206,6 +224,17 @@ export class AgentRuns {
         .returning('agent_id')
         .executeTakeFirst();
       if (!firing) return undefined;
+      // A paid marketplace agent whose rental ended: the occurrence is spent without a run (and said why).
+      const refused = await this.#rentals
+        ?.checkRunAllowedIn(trx, { ...config, workspace_id: args.agent.workspace_id })
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      if (refused) {
+        this.#ctx.logger.warn({ agentId: args.agent.id, err: refused }, 'scheduled run skipped: rental not active');
+        return undefined;
+      }
       const row = await insertRun(trx, {
         workspaceId: args.agent.workspace_id,
         agentId: args.agent.id,

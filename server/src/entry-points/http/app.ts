@@ -10,6 +10,7 @@ import { listRegisteredRoutes, mountRoutes, MOUNT_POLICY, type Mount } from './r
 import { agentRoutes } from './routes/agents.routes';
 import { apiTokenRoutes } from './routes/api-tokens.routes';
 import { authRoutes } from './routes/auth.routes';
+import { marketplaceRoutes } from './routes/marketplace.routes';
 import { runRoutes } from './routes/runs.routes';
 import { canvasRoutes } from './routes/canvas.routes';
 import { chatRoutes } from './routes/chat.routes';
@@ -85,6 +86,7 @@ export function buildRouteTable(args: {
     ...agentRoutes(useCases),
     ...runRoutes(useCases),
     ...webhookRoutes(useCases),
+    ...marketplaceRoutes(useCases),
   );
   return routes;
 }

@@ -75,6 +75,8 @@ describe('route policies', () => {
           'getDocsAsset',
           'signup',
           'login',
+          'listMarketplaceAgents',
+          'getMarketplaceAgent',
         ]).toContain(route.operationId);
       }
     }

@@ -11,6 +11,7 @@ import {
 } from '../../testing/test-server';
 import type { RouteDefinition } from './route';
 import { EXAMPLE_AGENT_YAML } from './routes/agents.routes';
+import { buildAgentPackage, generatePublisherKey, signAgentPackage } from '../../domain/marketplace/package';
 
 /**
  * Two workspaces: A's (W1) and B's (W2), with every kind of resource in W2. User A and an API token of W1 try every
@@ -49,6 +50,10 @@ const TABLES = [
   'agent_configurations',
   'agent_revisions',
   'agent_runs',
+  'publishers',
+  'agent_rental_agreements',
+  'platform_transactions',
+  'ledger_accounts',
 ];
 
 async function snapshotW2(): Promise<Record<string, unknown[]>> {
@@ -118,6 +123,26 @@ beforeAll(async () => {
     if (run.status === 'failed' || run.status === 'succeeded') break;
     await new Promise((r) => setTimeout(r, 100));
   }
+  // W2 publishes a paid agent, tops up its balance and rents it: a publisher, a rental and ledger transactions.
+  const published = await as('/marketplace/agents', {
+    ...signAgentPackage(
+      buildAgentPackage({
+        yaml: EXAMPLE_AGENT_YAML.replace('revenue-tracker-lite', 'w2-revenue').replace(
+          'version: 1.0.0',
+          'version: 1.0.0, description: Agent of W2',
+        ),
+        category: 'analytics',
+        pricing: { model: 'monthly', priceMinor: 500, currency: 'USD' },
+      }),
+      generatePublisherKey().privateKeyPem,
+    ),
+    publisherName: 'W2 Publisher',
+  });
+  expect(published.status).toBe(201);
+  ids.name = published.body.agent.name;
+  ids.version = published.body.version.version;
+  await as('/balance/top-ups', { amountMinor: 1000, currency: 'USD', idempotencyKey: 'w2-top-up-1' });
+  ids.rentalId = (await as('/marketplace/rentals', { agent: ids.name, idempotencyKey: 'w2-rental-1' })).body.rental.id;
   ids.userId = c.id;
   ids.notificationId = bNotificationId;
   ids.namespace = 'w2-persona';
@@ -293,8 +318,10 @@ describe('tenant isolation over HTTP', () => {
       'getDocs',
       'getDocsAsset',
       'getDocsInitializer',
+      'getMarketplaceAgent',
       'getOpenApi',
       'health',
+      'listMarketplaceAgents',
       'login',
       'logout',
       'ready',
