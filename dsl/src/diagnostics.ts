@@ -580,7 +580,10 @@ export const diagnosticCatalog = {
     }),
     fix: 'Give a default of the declared type, or change the type.',
     messages: {
-      defaultMismatch: "The default of input '{{name}}' {{problem}}.",
+      wrongType: "The default of input '{{name}}'{{at}} is {{actual}}, not {{expected}}.",
+      notAllowed: "The default of input '{{name}}'{{at}} is not one of {{allowed}}.",
+      belowMinimum: "The default of input '{{name}}'{{at}} is below the minimum {{minimum}}.",
+      aboveMaximum: "The default of input '{{name}}'{{at}} is above the maximum {{maximum}}.",
     },
   },
   IFX505: {
@@ -589,7 +592,13 @@ export const diagnosticCatalog = {
     example: `${MINIMAL_HEAD}spec:\n  trigger: { schedule: { cron: "0 25 * * *" } }\n  steps:\n    - { id: note, uses: notify, with: { title: Hi } }\n`,
     fix: 'Use five fields (minute hour day-of-month month day-of-week) with values in range, e.g. `0 9 * * 1-5`.',
     messages: {
-      invalidCron: "Invalid cron '{{cron}}': {{problem}}.",
+      fieldCount:
+        "Invalid cron '{{cron}}': expected 5 fields (minute hour day-of-month month day-of-week), found {{count}}.",
+      invalidField: "Invalid cron '{{cron}}': the {{field}} field '{{value}}' is not valid.",
+      zeroStep: "Invalid cron '{{cron}}': the {{field}} step cannot be 0.",
+      invalidValue: "Invalid cron '{{cron}}': '{{value}}' is not a valid {{field}}.",
+      outOfRange: "Invalid cron '{{cron}}': {{field}} {{value}} is out of range {{min}}-{{max}}.",
+      reversedRange: "Invalid cron '{{cron}}': the {{field}} range {{range}} is reversed.",
     },
   },
   IFX506: {

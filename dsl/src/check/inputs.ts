@@ -1,4 +1,5 @@
 import { arrayOf, BOOLEAN, NUMBER, objectOf, STRING, UNKNOWN, type ValueType } from '../expressions/types';
+import type { DiagnosticMessage } from '../diagnostics';
 import { isObj, RESERVED_NAMES, type CheckContext, type Obj } from './context';
 
 /** `spec.inputs`: names that expressions reserve, and defaults that do not fit their declared type. */
@@ -15,15 +16,8 @@ export function checkInputs(context: CheckContext): void {
     }
     const knownType = ['string', 'number', 'integer', 'boolean', 'array', 'object'].includes(definition.type as string);
     if (!('default' in definition) || !knownType) continue;
-    const problem = valueTypeProblem(definition.default, definition);
-    if (problem) {
-      context.report({
-        code: 'IFX504',
-        messageId: 'defaultMismatch',
-        data: { name, problem },
-        path: ['spec', 'inputs', name, 'default'],
-      });
-    }
+    const problem = defaultProblem({ value: definition.default, definition, name, at: '' });
+    if (problem) context.report({ ...problem, path: ['spec', 'inputs', name, 'default'] });
   }
 }
 
@@ -54,8 +48,21 @@ function inputValueType(definition: Obj): ValueType {
   }
 }
 
-/** Why a literal value does not fit an input definition, or undefined when it does. */
-function valueTypeProblem(value: unknown, definition: Obj): string | undefined {
+/**
+ * Why a literal value (an input's default, or an item of it at `at`, e.g. ` at [2]`) does not fit the input
+ * definition, or undefined when it does.
+ */
+function defaultProblem({
+  value,
+  definition,
+  name,
+  at,
+}: {
+  value: unknown;
+  definition: Obj;
+  name: string;
+  at: string;
+}): Extract<DiagnosticMessage, { code: 'IFX504' }> | undefined {
   const type = definition.type;
   const actual = Array.isArray(value)
     ? 'a list'
@@ -71,20 +78,31 @@ function valueTypeProblem(value: unknown, definition: Obj): string | undefined {
     (type === 'boolean' && typeof value === 'boolean') ||
     (type === 'array' && Array.isArray(value)) ||
     (type === 'object' && isObj(value));
-  if (!fits) return `is ${actual}, not ${type === 'integer' ? 'a whole number' : `a ${type}`}`;
+  if (!fits) {
+    const expected = type === 'integer' ? 'a whole number' : `a ${String(type)}`;
+    return { code: 'IFX504', messageId: 'wrongType', data: { name, at, actual, expected } };
+  }
   if (
     Array.isArray(definition.enum) &&
     !definition.enum.some((allowed) => JSON.stringify(allowed) === JSON.stringify(value))
   ) {
-    return `is not one of ${definition.enum.map((v) => JSON.stringify(v)).join(', ')}`;
+    const allowed = definition.enum.map((v) => JSON.stringify(v)).join(', ');
+    return { code: 'IFX504', messageId: 'notAllowed', data: { name, at, allowed } };
   }
   if (typeof value === 'number' && typeof definition.minimum === 'number' && value < definition.minimum)
-    return `is below the minimum ${definition.minimum}`;
+    return { code: 'IFX504', messageId: 'belowMinimum', data: { name, at, minimum: definition.minimum } };
   if (typeof value === 'number' && typeof definition.maximum === 'number' && value > definition.maximum)
-    return `is above the maximum ${definition.maximum}`;
+    return { code: 'IFX504', messageId: 'aboveMaximum', data: { name, at, maximum: definition.maximum } };
   if (type === 'array' && isObj(definition.items) && Array.isArray(value)) {
-    const index = value.findIndex((item) => valueTypeProblem(item, definition.items as Obj) !== undefined);
-    if (index >= 0) return `has item ${index} that ${valueTypeProblem(value[index], definition.items as Obj)}`;
+    for (const [index, item] of value.entries()) {
+      const problem = defaultProblem({
+        value: item,
+        definition: definition.items,
+        name,
+        at: `${at || ' at '}[${index}]`,
+      });
+      if (problem) return problem;
+    }
   }
   return undefined;
 }

@@ -559,7 +559,7 @@ const messageCases: MessageCase[] = [
   },
   {
     code: 'IFX504',
-    messageId: 'defaultMismatch',
+    messageId: 'wrongType',
     text: agent({
       before: '  inputs: { threshold: { type: number, default: lots } }\n',
       steps: note('{{ inputs.threshold }}'),
@@ -567,17 +567,50 @@ const messageCases: MessageCase[] = [
   },
   {
     code: 'IFX504',
-    messageId: 'defaultMismatch',
+    messageId: 'notAllowed',
     text: agent({
-      before: '  inputs: { sizes: { type: array, items: { type: integer, minimum: 1 }, default: [2, 0] } }\n',
-      steps: note('{{ inputs.sizes }}'),
+      before: '  inputs: { size: { type: string, enum: [S, M, L], default: XL } }\n',
+      steps: note('{{ inputs.size }}'),
     }),
   },
   {
-    code: 'IFX505',
-    messageId: 'invalidCron',
-    text: agent({ trigger: '{ schedule: { cron: "0 25 * * *" } }', steps: note('Hi') }),
+    code: 'IFX504',
+    messageId: 'belowMinimum',
+    text: agent({
+      before: '  inputs: { limit: { type: integer, minimum: 1, default: 0 } }\n',
+      steps: note('{{ inputs.limit }}'),
+    }),
   },
+  {
+    code: 'IFX504',
+    messageId: 'wrongType',
+    text: agent({
+      before: '  inputs: { sizes: { type: array, items: { type: integer }, default: [2, many] } }\n',
+      steps: note('{{ length(inputs.sizes) }}'),
+    }),
+  },
+  {
+    code: 'IFX504',
+    messageId: 'aboveMaximum',
+    text: agent({
+      before: '  inputs: { limit: { type: integer, maximum: 10, default: 11 } }\n',
+      steps: note('{{ inputs.limit }}'),
+    }),
+  },
+  ...(
+    [
+      ['fieldCount', '0 9 * *'],
+      ['invalidField', '0 9 * * MON+1'],
+      ['zeroStep', '*/0 9 * * *'],
+      ['invalidValue', '0 9 * * FUNDAY'],
+      ['outOfRange', '0 25 * * *'],
+      ['reversedRange', '0 9 * * 5-1'],
+    ] as const
+  ).map(([messageId, cron]) => ({
+    code: 'IFX505',
+    messageId,
+    text: agent({ trigger: `{ schedule: { cron: "${cron}" } }`, steps: note('Hi') }),
+  })),
   {
     code: 'IFX506',
     messageId: 'invalidSchema',

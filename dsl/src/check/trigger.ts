@@ -16,13 +16,7 @@ export function checkTrigger(context: CheckContext): void {
   if (!isObj(config)) return;
   if (kind === 'schedule' && typeof config.cron === 'string') {
     const problem = cronProblem(config.cron);
-    if (problem)
-      context.report({
-        code: 'IFX505',
-        messageId: 'invalidCron',
-        data: { cron: config.cron, problem },
-        path: ['spec', 'trigger', kind, 'cron'],
-      });
+    if (problem) context.report({ ...problem, path: ['spec', 'trigger', kind, 'cron'] });
   }
   if (kind === 'schedule' && typeof config.timezone === 'string' && !isTimeZone(config.timezone)) {
     const suggestion = closestMatch(config.timezone, timeZones());
