@@ -261,3 +261,22 @@ export async function recordLatestOutput(
     .where((eb) => eb.or([eb('latest_output_at', 'is', null), eb('latest_output_at', '<=', args.at)]))
     .execute();
 }
+
+/** A configuration by id alone (webhook intake: the URL names the agent; the secret decides, not the tenant). */
+export async function findAgentConfigurationById(db: Db, agentId: string): Promise<AgentConfigurationRow | undefined> {
+  return db.selectFrom('agent_configurations').selectAll().where('id', '=', agentId).executeTakeFirst();
+}
+
+/** Sets (or clears, with null) the SHA-256 of an agent's webhook secret; undefined when there is no such agent. */
+export async function setWebhookSecretHash(
+  db: Db,
+  args: { workspaceId: string; agentId: string; hash: string | null; at: Date | null },
+): Promise<AgentConfigurationRow | undefined> {
+  return db
+    .updateTable('agent_configurations')
+    .set({ webhook_secret_hash: args.hash, webhook_secret_at: args.at })
+    .where('workspace_id', '=', args.workspaceId)
+    .where('id', '=', args.agentId)
+    .returningAll()
+    .executeTakeFirst();
+}

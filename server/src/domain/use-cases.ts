@@ -2,6 +2,7 @@ import { Accounts } from './accounts';
 import { AgentConfigurations } from './agents/agent-configurations';
 import { AgentRuns } from './agents/agent-runs';
 import { AgentScheduler } from './agents/agent-scheduler';
+import { AgentWebhooks } from './agents/agent-webhooks';
 import { ChatCommands } from './agents/chat-commands';
 import { RunExecutor } from './agents/run-executor';
 import { ApiTokens } from './api-tokens';
@@ -44,6 +45,8 @@ export interface UseCases {
   shopifyWebhooks: ShopifyWebhooks;
   /** Fires cron occurrences of scheduled agents (started by startServer once it listens). */
   scheduler: AgentScheduler;
+  /** Agents' webhook URLs and their intake. */
+  agentWebhooks: AgentWebhooks;
 }
 
 export function createUseCases(ctx: AppContext): UseCases {
@@ -81,5 +84,6 @@ export function createUseCases(ctx: AppContext): UseCases {
     scheduler: new AgentScheduler(ctx, runs),
     marketplace,
     rentals,
+    agentWebhooks: new AgentWebhooks(ctx, runs),
   };
 }

@@ -91,6 +91,11 @@ export function buildRouteTable(args: {
   return routes;
 }
 
+/** A request path as logged: the secret of an agent's webhook URL is never written to the logs. */
+export function loggedPath(path: string): string {
+  return path.replace(/^(\/api\/hooks\/agents\/[^/]+\/)[^/]+/, '$1[secret]');
+}
+
 /**
  * Security headers of every response (helmet): a CSP that allows nothing (JSON needs nothing; the docs page sets its
  * own, see system.routes.ts) and forbids framing, Referrer-Policy: no-referrer, nosniff, COOP/CORP same-origin, and
@@ -149,11 +154,14 @@ export function createHttpApp(args: {
       const ms = Math.round((Number(process.hrtime.bigint() - started) / 1e6) * 100) / 100;
       if (!res.writableFinished) {
         // The client left (or the request timeout cut it off) before an answer was sent: not a server error.
-        req.log.info({ method: req.method, path: req.path, aborted: true, ms }, 'request aborted by the client');
+        req.log.info(
+          { method: req.method, path: loggedPath(req.path), aborted: true, ms },
+          'request aborted by the client',
+        );
         return;
       }
       const level = res.statusCode >= 500 ? 'error' : 'debug';
-      req.log[level]({ method: req.method, path: req.path, status: res.statusCode, ms }, 'request');
+      req.log[level]({ method: req.method, path: loggedPath(req.path), status: res.statusCode, ms }, 'request');
     };
     res.on('finish', finish);
     res.on('close', finish);

@@ -77,6 +77,10 @@ describe('route policies', () => {
           'login',
           'listMarketplaceAgents',
           'getMarketplaceAgent',
+          // The secret in the URL authenticates (checked by the handler in constant time; agent-webhooks.test.ts).
+          'receiveAgentWebhook',
+          'receiveAgentWebhookGet',
+          'receiveAgentWebhookPut',
         ]).toContain(route.operationId);
       }
     }

@@ -29,6 +29,15 @@ const SECRET = 'zebra-secret-of-w2';
 const ids: Record<string, string> = {};
 let w2InvitationToken: string;
 let bNotificationId: string;
+let w2HookSecret: string;
+const hookAgentYaml = (name: string) => `apiVersion: ionflux/v1
+kind: Agent
+metadata: { name: ${name}, version: 1.0.0 }
+spec:
+  trigger: { webhook: {} }
+  steps:
+    - { id: tell, uses: notify, with: { title: "Hook" } }
+`;
 
 const TABLES = [
   'workspaces',
@@ -54,6 +63,7 @@ const TABLES = [
   'agent_rental_agreements',
   'platform_transactions',
   'ledger_accounts',
+  'agent_schedule_firings',
 ];
 
 async function snapshotW2(): Promise<Record<string, unknown[]>> {
@@ -116,6 +126,8 @@ beforeAll(async () => {
     })
   ).body.agent.id;
   ids.revision = '1';
+  ids.hookAgentId = (await as('/agents', { yaml: hookAgentYaml('w2-hook') })).body.agent.id;
+  w2HookSecret = (await as(`/agents/${ids.hookAgentId}/webhook`, {})).body.webhook.secret;
   // A run of W2's agent, finished (it fails: W2's store has no working credentials) before the snapshots.
   ids.runId = (await as(`/agents/${ids.agentId}/runs`, {})).body.run.id;
   for (let i = 0; i < 600; i++) {
@@ -325,10 +337,34 @@ describe('tenant isolation over HTTP', () => {
       'login',
       'logout',
       'ready',
+      'receiveAgentWebhook',
+      'receiveAgentWebhookGet',
+      'receiveAgentWebhookPut',
       'receiveShopifyWebhook',
       'refreshSession',
       'signup',
     ]);
+    // An agent's webhook URL starts that agent only: W1's secret with W2's agent id, and W2's secret with W1's
+    // agent id, are 404s that start nothing.
+    const w1Hook = (
+      await t.request('POST', `/api/workspaces/${w1}/agents`, {
+        token: a.token,
+        body: { yaml: hookAgentYaml('w1-hook') },
+      })
+    ).body.agent.id;
+    const w1Secret = (await t.request('POST', `/api/workspaces/${w1}/agents/${w1Hook}/webhook`, { token: a.token }))
+      .body.webhook.secret;
+    const before = await snapshotW2();
+    for (const [agentId, secret] of [
+      [ids.hookAgentId, w1Secret],
+      [w1Hook, w2HookSecret],
+    ]) {
+      const res = await t.request('POST', `/api/hooks/agents/${agentId}/${secret}`, { body: { x: 1 } });
+      expect(res.status).toBe(404);
+    }
+    expect(await snapshotW2()).toEqual(before);
+    const w1Runs = await t.request('GET', `/api/workspaces/${w1}/runs?agentId=${w1Hook}`, { token: a.token });
+    expect(w1Runs.body.runs).toEqual([]);
   });
 });
 

@@ -42,10 +42,101 @@ spec:
     canvas: { block: revenue, title: Revenue }
 `;
 
+const WebhookSchema = z
+  .object({
+    url: z.string().describe('POST here to start a run (the secret is in the path); shown only now'),
+    path: z.string(),
+    secret: z.string().describe('The secret part of the URL; the server keeps only its SHA-256'),
+    issuedAt: z.string(),
+  })
+  .meta({ id: 'AgentWebhook' });
+
+/** The calls an agent's webhook URL answers: the method its trigger declares (POST by default). */
+function webhookIntakeRoute(useCases: UseCases, method: 'post' | 'put' | 'get'): RouteDefinition {
+  const suffix = method === 'post' ? '' : method === 'put' ? 'Put' : 'Get';
+  return defineRoute({
+    method,
+    path: '/api/hooks/agents/:agentId/:secret',
+    operationId: `receiveAgentWebhook${suffix}`,
+    summary: `Start a run of a webhook-triggered agent (${method.toUpperCase()})`,
+    description:
+      'The URL comes from rotateAgentWebhook. The run gets `{ body, headers, query, method }` as its trigger ' +
+      'payload (`{{ trigger.body }}`; credentials headers are not stored). A wrong, rotated or revoked secret and ' +
+      'an unknown agent all answer 404 (the secret is compared in constant time). Each agent takes ' +
+      'IONFLUX_WEBHOOK_PER_MINUTE requests a minute (default 60): 429 with Retry-After past it. 405 when the ' +
+      "agent's trigger declares another method; 409 when the agent is disabled.",
+    tags: ['agents'],
+    policy: { kind: 'public' },
+    params: z.object({ agentId: uuid, secret: z.string().min(1).max(200) }),
+    ...(method === 'get'
+      ? {}
+      : {
+          body: z.unknown().optional().describe('Any JSON: the trigger payload body'),
+          maxBodyBytes: 256 * 1024,
+          example: { body: { order: 'A-1001', total: 150 } },
+        }),
+    response: {
+      status: 202,
+      description: 'The run is queued',
+      schema: z.object({ run: z.object({ id: uuid, status: z.string() }) }),
+    },
+    errors: [404, 405, 409, 422, 429],
+    handler: async ({ params, body, req }) => {
+      const run = await useCases.agentWebhooks.receive({
+        agentId: params.agentId,
+        secret: params.secret,
+        method: method.toUpperCase(),
+        body,
+        headers: req.headers,
+        query: req.query as Record<string, unknown>,
+      });
+      return { run: { id: run.id, status: run.status } };
+    },
+  });
+}
+
 export function agentRoutes(useCases: UseCases): RouteDefinition[] {
   const { agents } = useCases;
   const tags = ['agents'];
   return [
+    defineRoute({
+      method: 'post',
+      path: '/api/workspaces/:workspaceId/agents/:agentId/webhook',
+      operationId: 'rotateAgentWebhook',
+      summary: 'Issue a new webhook URL for a webhook-triggered agent (the previous URL stops working)',
+      description:
+        "Answers the URL with its secret once; the server keeps only the secret's SHA-256, so a lost URL is " +
+        'replaced by rotating again. 409 `not_a_webhook_agent` when the agent has another trigger.',
+      tags,
+      policy: { kind: 'workspace', minRole: 'member' },
+      params: AgentParams,
+      response: { status: 201, description: 'The new URL', schema: z.object({ webhook: WebhookSchema }) },
+      errors: [409],
+      handler: async ({ auth, params, req }) => ({
+        webhook: await useCases.agentWebhooks.rotate(
+          auth.access!,
+          params.agentId,
+          useCases.ctx.config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/workspaces/:workspaceId/agents/:agentId/webhook',
+      operationId: 'revokeAgentWebhook',
+      summary: "Revoke an agent's webhook URL (it answers 404 from now on)",
+      tags,
+      policy: { kind: 'workspace', minRole: 'member' },
+      params: AgentParams,
+      response: { status: 204, description: 'Revoked' },
+      handler: async ({ auth, params }) => {
+        await useCases.agentWebhooks.revoke(auth.access!, params.agentId);
+        return undefined;
+      },
+    }),
+    webhookIntakeRoute(useCases, 'post'),
+    webhookIntakeRoute(useCases, 'put'),
+    webhookIntakeRoute(useCases, 'get'),
     defineRoute({
       method: 'get',
       path: '/api/workspaces/:workspaceId/agents',
