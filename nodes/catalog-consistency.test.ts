@@ -273,6 +273,7 @@ describe('operation outputs validate against the catalog output schemas', () => 
     'shopify.products.get': () => ({ id: (outputs.get('shopify.products.list')!.products as IDataObject[])[0]!.id }),
     'shopify.products.lowStock': () => ({ threshold: 50 }),
     'shopify.customers.list': () => ({ query: 'orders_count:>30', limit: 5 }),
+    'shopify.export': () => ({ data: 'lineItems', period: 'yesterday', bulkThreshold: 0, limit: 10 }),
     'tiktok.trends.hashtags': () => ({ keywords: '["fashion"]', limit: 5 }),
     'tiktok.trends.sounds': () => ({ keywords: '["coffee"]', limit: 5 }),
     'tiktok.creators.search': () => ({ niche: 'tech', limit: 3 }),

@@ -7,8 +7,11 @@
 // time Shopify's standard bucket (2000 points, 100/s) would add by throttling those points. Asserts nothing.
 // The agent's 30 s step timeout and retries are lifted: paging a large store's quarter takes longer than that, and a
 // retry would measure the same pages twice.
+// Then exports (shopify.export) through a bulk operation and by paging: engine time, records, JSONL size, and the
+// engine's peak heap growth over the run (sampled every 20 ms).
 // Env: ORDERS (default 200000), HISTORY_DAYS (730), ROUNDS (3), PAGING_ROUNDS (1), WINDOWS (7,30,90,365),
-// PAGING_WINDOWS (the windows also run by paging; default WINDOWS).
+// PAGING_WINDOWS (the windows also run by paging; default WINDOWS), EXPORTS (data:days:path, default
+// orders:30:paging,orders:30:bulk,orders:365:bulk,lineItems:365:bulk).
 // Run: npm run bench:shopify
 const { fork } = require('node:child_process');
 const { readFileSync } = require('node:fs');
@@ -23,6 +26,40 @@ const PAGING_ROUNDS = Number(process.env.PAGING_ROUNDS ?? 1);
 const WINDOWS = (process.env.WINDOWS ?? '7,30,90,365').split(',').map(Number);
 const PAGING_WINDOWS = (process.env.PAGING_WINDOWS ?? WINDOWS.join(',')).split(',').map(Number);
 const BUCKET = { maximumAvailable: 2000, restoreRate: 100 };
+const EXPORTS = (process.env.EXPORTS ?? 'orders:30:paging,orders:30:bulk,orders:365:bulk,lineItems:365:bulk')
+  .split(',')
+  .filter(Boolean)
+  .map((spec) => spec.split(':'));
+
+const EXPORT_AGENT = `apiVersion: ionflux/v1
+kind: Agent
+metadata:
+  name: bench-export
+  displayName: Bench export
+  version: 1.0.0
+  description: Exports store data for bench/shopify.
+spec:
+  inputs:
+    data: { type: string, default: orders }
+    period: { type: string, default: last_30_days }
+    bulkThreshold: { type: integer, default: 0 }
+  connections:
+    store: { type: shopify, scopes: [read_orders, read_products, read_customers], description: The store. }
+  trigger:
+    manual: {}
+  steps:
+    - id: export
+      name: Export
+      uses: shopify.export
+      with:
+        data: "{{ inputs.data }}"
+        period: "{{ inputs.period }}"
+        bulkThreshold: "{{ inputs.bulkThreshold }}"
+        limit: 0
+      timeout: 3600s
+  output:
+    value: "{{ steps.export.output }}"
+`;
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
@@ -114,6 +151,32 @@ async function main() {
           `${String(days).padStart(4)} d   ${name.padEnd(9)}  ${String(output.source).padEnd(9)}  ${String(output.orders).padStart(6)}   ${median(times).toFixed(0).padStart(17)}  ${String(rounds).padStart(6)}  ${String(output.apiCalls).padStart(9)}  ${String(Math.round(output.costPoints)).padStart(11)}  ${floor.toFixed(0).padStart(16)}  ${sandboxCpu.toFixed(0).padStart(14)}`,
         );
       }
+    }
+    const exportAgent = compileAgent(EXPORT_AGENT);
+    if (!exportAgent.workflow)
+      throw new Error(`The export agent does not compile: ${JSON.stringify(exportAgent.diagnostics)}`);
+    console.log(
+      '\nexport      window  path     source   records   file MB  engine ms  API calls  cost points  peak heap growth MB',
+    );
+    for (const [data, days, path] of EXPORTS) {
+      const heapBefore = process.memoryUsage().heapUsed;
+      let peak = 0;
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage().heapUsed - heapBefore);
+      }, 20);
+      const t = now();
+      const result = await runAgent({
+        workflow: exportAgent.workflow,
+        credentials: paths[0][1],
+        input: { data, period: `last_${days}_days`, bulkThreshold: path === 'bulk' ? 0 : 100_000_000 },
+      });
+      const elapsed = now() - t;
+      clearInterval(sampler);
+      if (result.status !== 'success') throw new Error(`export ${data} ${days}: ${JSON.stringify(result.error)}`);
+      const o = result.output;
+      console.log(
+        `${data.padEnd(10)}  ${String(days).padStart(4)} d  ${path.padEnd(7)}  ${String(o.source).padEnd(7)}  ${String(o.count).padStart(7)}  ${(o.fileSize === null ? '-' : (o.fileSize / 1048576).toFixed(1)).padStart(8)}  ${elapsed.toFixed(0).padStart(9)}  ${String(o.apiCalls).padStart(9)}  ${String(Math.round(o.costPoints)).padStart(11)}  ${(peak / 1048576).toFixed(1).padStart(19)}`,
+      );
     }
   } finally {
     services.disconnect();

@@ -16,6 +16,7 @@ export const ACTION_NODES: Record<ActionName, { node: string; resource: string; 
   'shopify.products.get': { node: 'ionfluxShopify', resource: 'product', operation: 'get' },
   'shopify.products.lowStock': { node: 'ionfluxShopify', resource: 'product', operation: 'lowStock' },
   'shopify.customers.list': { node: 'ionfluxShopify', resource: 'customer', operation: 'list' },
+  'shopify.export': { node: 'ionfluxShopify', resource: 'export', operation: 'run' },
   'tiktok.trends.hashtags': { node: 'ionfluxTikTok', resource: 'trend', operation: 'hashtags' },
   'tiktok.trends.sounds': { node: 'ionfluxTikTok', resource: 'trend', operation: 'sounds' },
   'tiktok.creators.search': { node: 'ionfluxTikTok', resource: 'creator', operation: 'search' },

@@ -15,9 +15,18 @@ export const ENDPOINT_CATALOG: readonly EndpointEntry[] = [
     method: 'POST',
     path: '/sandbox/shopify/admin/api/2025-10/graphql.json',
     description:
-      'GraphQL Admin API subset: shop, orders/order/ordersCount, products/product/productsCount, productVariants, customers/customer/customersCount, node(s), webhookSubscriptions; mutations webhookSubscriptionCreate/Delete. Search syntax in `query`, cursor pagination, calculated query cost with a 2000-point leaky bucket (restore 100/s) per access token. Header X-Shopify-Access-Token.',
+      'GraphQL Admin API subset: shop, orders/order/ordersCount, products/product/productsCount, productVariants, customers/customer/customersCount, node(s), webhookSubscriptions, shopifyqlQuery (read_reports), currentBulkOperation; mutations webhookSubscriptionCreate/Delete, bulkOperationRunQuery (runs in the background; bulk_operations/finish webhook). Search syntax in `query`, cursor pagination, calculated query cost with a 2000-point leaky bucket (restore 100/s) per access token. Header X-Shopify-Access-Token.',
     mirrors: 'POST https://{shop}.myshopify.com/admin/api/2025-10/graphql.json',
     docs: 'https://shopify.dev/docs/api/admin-graphql/2025-10',
+  },
+  {
+    service: 'shopify',
+    method: 'GET',
+    path: '/sandbox/shopify/bulk-operations/:id/:token.jsonl',
+    description:
+      "A finished bulk query's JSONL (the operation's `url`; no credentials, like Shopify's signed links): one object per line, nested connection objects after their parent with __parentId.",
+    mirrors: 'GET https://storage.googleapis.com/shopify-tiers-assets-prod-us-east1/... (BulkOperation.url)',
+    docs: 'https://shopify.dev/docs/api/usage/bulk-operations/queries',
   },
   {
     service: 'shopify',

@@ -8,6 +8,7 @@ import { ENDPOINT_CATALOG } from './catalog';
 import { FaultInjector, isFaultStatus } from './shared/faults';
 import type { SandboxService } from './shared/faults';
 import { startOfUtcDay } from './shared/dates';
+import { BulkOperations } from './shopify/bulk';
 import { createShopifyRouter } from './shopify/routes';
 import { generateStore } from './shopify/store';
 import type { ShopifyStore, StoreOptions } from './shopify/store';
@@ -58,6 +59,10 @@ export interface SandboxHandle {
   router: Router;
   store: ShopifyStore;
   faults: FaultInjector;
+  /** Shopify bulk operations (their JSONL files live in the OS temp directory until `dispose`). */
+  bulkOperations: BulkOperations;
+  /** Waits for running bulk operations and deletes their files. */
+  dispose(): Promise<void>;
 }
 
 export const DEFAULT_SEED = 42;
@@ -124,10 +129,12 @@ export function createSandbox(options: SandboxOptions = {}): SandboxHandle {
     res.json({ faults: [] });
   });
 
+  const bulkOperations = new BulkOperations({ now: () => store.now });
   router.use(
     '/shopify',
     createShopifyRouter({
       store,
+      bulkOperations,
       faults,
       clientId: SANDBOX_CREDENTIALS.shopify.clientId,
       clientSecret: options.shopifyAppSecret ?? SANDBOX_CREDENTIALS.shopify.clientSecret,
@@ -152,7 +159,7 @@ export function createSandbox(options: SandboxOptions = {}): SandboxHandle {
     }),
   );
   router.use('/openai', createOpenAIRouter({ faults, clock }));
-  return { router, store, faults };
+  return { router, store, faults, bulkOperations, dispose: () => bulkOperations.close() };
 }
 
 /**

@@ -30,7 +30,8 @@ export async function startSandboxServer(options: SandboxServerOptions = {}): Pr
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use('/sandbox', createSandbox(sandboxOptions).router);
+  const sandbox = createSandbox(sandboxOptions);
+  app.use('/sandbox', sandbox.router);
   app.use((_req, res) => {
     res.status(404).json({ error: 'Not found: the sandbox lives under /sandbox (GET /sandbox lists the endpoints).' });
   });
@@ -47,10 +48,12 @@ export async function startSandboxServer(options: SandboxServerOptions = {}): Pr
   return {
     url: `http://${hostForUrl}:${address.port}`,
     port: address.port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections?.();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+      await sandbox.dispose();
+    },
   };
 }

@@ -3,6 +3,7 @@ import { nodeProperties, routeOperation } from '../../shared/operation';
 import type { OperationTable } from '../../shared/operation';
 import { authenticationProperty } from '../authentication';
 import * as customerList from './customer/list.operation';
+import * as exportRun from './export/run.operation';
 import * as orderGet from './order/get.operation';
 import * as orderList from './order/list.operation';
 import * as productGet from './product/get.operation';
@@ -25,6 +26,7 @@ export const operations: OperationTable = {
   },
   product: { list: productList, get: productGet, lowStock: productLowStock },
   customer: { list: customerList },
+  export: { run: exportRun },
 };
 
 export const properties = nodeProperties(
@@ -102,6 +104,19 @@ export const properties = nodeProperties(
       name: 'Customer',
       operations: [
         { value: 'list', name: 'List', action: 'List customers', description: 'Customers sorted by amount spent' },
+      ],
+    },
+    {
+      value: 'export',
+      name: 'Export',
+      operations: [
+        {
+          value: 'run',
+          name: 'Run',
+          action: 'Export store data',
+          description:
+            'Orders, line items, customers or products created in a period; large exports run as a bulk operation',
+        },
       ],
     },
   ],

@@ -23,6 +23,7 @@ import type {
   StoreVariant,
 } from './store';
 import { runShopifyql } from './shopifyql';
+import type { BulkOperationRecord, BulkOperations } from './bulk';
 import { WebhookRegistry, isLoopbackUrl } from './webhooks';
 import type { WebhookSubscriptionRecord } from './webhooks';
 import { isoSeconds } from '../shared/dates';
@@ -41,6 +42,12 @@ export interface AdminContext {
   scopes: readonly string[];
   /** Filled while resolving; reported in `extensions.search` when a query had warnings. */
   searchReports: SearchReport[];
+  /** Bulk operations of the app, and what starting one needs (the URL its file is served on, the finish hook). */
+  bulk?: {
+    operations: BulkOperations;
+    baseUrl: string;
+    onFinish: (operation: BulkOperationRecord) => void;
+  };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- resolvers receive GraphQL's untyped parents and args
@@ -388,6 +395,8 @@ const resolvers: Record<string, Record<string, Resolver>> = {
       requireScope(ctx, 'shopifyqlQuery', 'read_reports');
       return runShopifyql(ctx.store, args.query);
     },
+    currentBulkOperation: (_p, args: { type?: string | null }, ctx) =>
+      (args.type ?? 'QUERY') === 'QUERY' ? (ctx.bulk?.operations.current() ?? null) : null,
     node: (_p, args: { id: string }, ctx) => resolveNode(ctx, args.id),
     nodes: (_p, args: { ids: string[] }, ctx) => {
       if (args.ids.length > 250)
@@ -501,7 +510,31 @@ const resolvers: Record<string, Record<string, Resolver>> = {
       );
     },
   },
+  BulkOperation: {
+    id: (o: BulkOperationRecord) => gid('BulkOperation', o.legacyId),
+    createdAt: (o: BulkOperationRecord) => isoSeconds(o.createdAt),
+    completedAt: (o: BulkOperationRecord) => (o.completedAt ? isoSeconds(o.completedAt) : null),
+    objectCount: (o: BulkOperationRecord) => String(o.objectCount),
+    rootObjectCount: (o: BulkOperationRecord) => String(o.rootObjectCount),
+    fileSize: (o: BulkOperationRecord) => (o.fileSize === null ? null : String(o.fileSize)),
+  },
   Mutation: {
+    bulkOperationRunQuery: (_p, args: { query: string }, ctx, info) => {
+      if (!ctx.bulk)
+        return {
+          bulkOperation: null,
+          userErrors: [{ field: null, message: 'Bulk operations are not available here.', code: 'INVALID' }],
+        };
+      // The bulk query runs with the caller's scopes, in a context of its own.
+      const contextValue: AdminContext = { ...ctx, searchReports: [] };
+      return ctx.bulk.operations.start({
+        schema: info.schema,
+        query: args.query,
+        baseUrl: ctx.bulk.baseUrl,
+        contextValue,
+        onFinish: ctx.bulk.onFinish,
+      });
+    },
     webhookSubscriptionCreate: (
       _p,
       args: {
@@ -801,6 +834,8 @@ function resolveNode(ctx: AdminContext, id: string): unknown {
       return ctx.store.customer(legacyId) ?? null;
     case 'WebhookSubscription':
       return ctx.webhooks.get(legacyId) ?? null;
+    case 'BulkOperation':
+      return ctx.bulk?.operations.get(legacyId) ?? null;
     case 'Shop':
       return legacyId === ctx.store.shop.legacyId ? ctx.store.shop : null;
     default:
@@ -810,6 +845,7 @@ function resolveNode(ctx: AdminContext, id: string): unknown {
 
 /** Names the GraphQL type of a store object (they carry no __typename of their own). */
 function typeNameOf(value: Record<string, unknown>): string | undefined {
+  if ('rootObjectCount' in value) return 'BulkOperation';
   if ('myshopifyDomain' in value) return 'Shop';
   if ('lineItems' in value && 'number' in value) return 'Order';
   if ('variants' in value && 'handle' in value) return 'Product';

@@ -13,7 +13,8 @@ export type ShopifyResource =
   | 'Refund'
   | 'RefundLineItem'
   | 'RefundShippingLine'
-  | 'AppInstallation';
+  | 'AppInstallation'
+  | 'BulkOperation';
 
 export function gid(resource: ShopifyResource, legacyId: number | string): string {
   return `gid://shopify/${resource}/${legacyId}`;

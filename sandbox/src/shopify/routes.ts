@@ -19,6 +19,10 @@ import { GraphQLError, execute, parse, validate } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { buildAdminSchema } from './admin-schema';
+import { bulkFinishPayload } from './bulk';
+import type { BulkOperationRecord, BulkOperations } from './bulk';
+import { createReadStream } from 'node:fs';
+import { isoSeconds } from '../shared/dates';
 import type { AdminContext } from './admin-schema';
 import { gid, parseGid, parseMoney } from './format';
 import { ShopifyTokenStore, signShopifyQuery } from './oauth';
@@ -36,6 +40,8 @@ const RATE_LIMITS_DOC = 'https://shopify.dev/api/usage/rate-limits';
 
 export interface ShopifyEmulatorOptions {
   store: ShopifyStore;
+  /** Bulk operations of the app (bulkOperationRunQuery); their files are served under /bulk-operations. */
+  bulkOperations?: BulkOperations;
   faults: FaultInjector;
   clientId: string;
   clientSecret: string;
@@ -197,6 +203,15 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
       now: () => store.now,
       scopes: issued.scope,
       searchReports: [],
+      ...(options.bulkOperations
+        ? {
+            bulk: {
+              operations: options.bulkOperations,
+              baseUrl: `${req.protocol}://${req.get('host')}${req.baseUrl}`,
+              onFinish: announceBulkFinish,
+            },
+          }
+        : {}),
     };
     const result = await execute({
       schema,
@@ -217,6 +232,34 @@ export function createShopifyRouter(options: ShopifyEmulatorOptions): Router {
     body.extensions = extensions;
     return res.json(body);
   });
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Bulk operation results: the JSONL of a finished operation, at the unguessable URL its `url` field gives.
+
+  router.get('/bulk-operations/:id/:file', async (req: Request, res: Response) => {
+    const match = /^([0-9a-f]{32})\.jsonl$/.exec(String(req.params.file));
+    const operation =
+      match && /^\d+$/.test(String(req.params.id))
+        ? options.bulkOperations?.file(Number(req.params.id), match[1]!)
+        : undefined;
+    if (!operation)
+      return res
+        .status(404)
+        .type('application/xml')
+        .send('<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code></Error>');
+    res.status(200).type('application/jsonl');
+    if (operation.fileSize !== null) res.set('Content-Length', String(operation.fileSize));
+    createReadStream(operation.file)
+      .on('error', () => res.destroy())
+      .pipe(res);
+  });
+
+  /** The bulk_operations/finish webhook, to every address subscribed to BULK_OPERATIONS_FINISH. */
+  function announceBulkFinish(operation: BulkOperationRecord): void {
+    const payload = bulkFinishPayload(operation, isoSeconds);
+    for (const subscription of webhooks.forTopic('BULK_OPERATIONS_FINISH'))
+      void deliverTo(subscription.uri, 'bulk_operations/finish', payload);
+  }
 
   // ---------------------------------------------------------------------------------------------------------------
   // OAuth

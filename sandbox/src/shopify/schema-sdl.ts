@@ -2,7 +2,7 @@
  * The subset of the Shopify Admin GraphQL API (version 2025-10) that the sandbox serves. Type, field, argument and enum
  * names follow https://shopify.dev/docs/api/admin-graphql/2025-10 (objects Order, LineItem, Product, ProductVariant,
  * Customer, Shop, MoneyBag, MoneyV2, WebhookSubscription; queries orders, products, customers, productVariants,
- * ordersCount; mutations webhookSubscriptionCreate/Delete). Fields outside this subset fail validation exactly as an
+ * ordersCount, currentBulkOperation; mutations webhookSubscriptionCreate/Delete, bulkOperationRunQuery). Fields outside this subset fail validation exactly as an
  * unknown field would on Shopify ("Field 'x' doesn't exist on type 'Order'").
  */
 export const ADMIN_SCHEMA_SDL = /* GraphQL */ `
@@ -149,6 +149,7 @@ export const ADMIN_SCHEMA_SDL = /* GraphQL */ `
     XML
   }
   enum WebhookSubscriptionTopic {
+    BULK_OPERATIONS_FINISH
     ORDERS_CREATE
     ORDERS_UPDATED
     ORDERS_PAID
@@ -597,8 +598,59 @@ export const ADMIN_SCHEMA_SDL = /* GraphQL */ `
     accessScopes: [AccessScope!]!
   }
 
+  enum BulkOperationStatus {
+    CANCELED
+    CANCELING
+    COMPLETED
+    CREATED
+    EXPIRED
+    FAILED
+    RUNNING
+  }
+  enum BulkOperationErrorCode {
+    ACCESS_DENIED
+    INTERNAL_FILE_SERVER_ERROR
+    INTERNAL_SERVER_ERROR
+    TIMEOUT
+  }
+  enum BulkOperationType {
+    MUTATION
+    QUERY
+  }
+  enum BulkOperationUserErrorCode {
+    INVALID
+    OPERATION_IN_PROGRESS
+  }
+  type BulkOperation implements Node {
+    id: ID!
+    type: BulkOperationType!
+    status: BulkOperationStatus!
+    errorCode: BulkOperationErrorCode
+    createdAt: DateTime!
+    completedAt: DateTime
+    objectCount: UnsignedInt64!
+    rootObjectCount: UnsignedInt64!
+    fileSize: UnsignedInt64
+    url: URL
+    partialDataUrl: URL
+    query: String!
+  }
+  type BulkOperationUserError {
+    field: [String!]
+    message: String!
+    code: BulkOperationUserErrorCode
+  }
+  type BulkOperationRunQueryPayload {
+    bulkOperation: BulkOperation
+    userErrors: [BulkOperationUserError!]!
+  }
+
   type QueryRoot {
     shop: Shop!
+    """
+    The app's most recent bulk operation of a type (one bulk query runs at a time per app and shop).
+    """
+    currentBulkOperation(type: BulkOperationType = QUERY): BulkOperation
     currentAppInstallation: AppInstallation!
     """
     Runs a ShopifyQL query (requires read_reports).
@@ -663,6 +715,7 @@ export const ADMIN_SCHEMA_SDL = /* GraphQL */ `
   }
 
   type Mutation {
+    bulkOperationRunQuery(query: String!, groupObjects: Boolean! = true): BulkOperationRunQueryPayload
     webhookSubscriptionCreate(
       topic: WebhookSubscriptionTopic!
       webhookSubscription: WebhookSubscriptionInput!
