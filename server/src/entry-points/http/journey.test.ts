@@ -130,16 +130,36 @@ describe('the demo journey', () => {
       return res.body.agent.id as string;
     };
     const butler = await install({ yaml: fs.readFileSync(path.join(EXAMPLES, 'slack-brief-butler.yaml'), 'utf8') });
-    const revenue = await install({
-      yaml: onCampaignPage('revenue-tracker-lite'),
+    // Revenue Tracker Lite and Sales Sentinel come from the marketplace (published by IONFLUX on first start): the
+    // store binds to the workspace's Brand, and the package's signature is checked again on install.
+    const fromMarketplace = async (body: Record<string, unknown>) => {
+      const res = await call('POST', `${W}/marketplace/installs`, A, body);
+      expect(res.status).toBe(201);
+      const listed = (await call('GET', `/api/marketplace/agents/${body.agent as string}`)).body.agent;
+      expect(listed.publisher).toMatchObject({ name: 'IONFLUX', verified: true });
+      expect(res.body.version.digest).toBe(listed.versions[0].digest);
+      expect(res.body.agent.definitionId).not.toBeNull();
+      return res.body.agent as { id: string; revision: number };
+    };
+    const revenueInstalled = await fromMarketplace({
+      agent: 'revenue-tracker-lite',
       inputs: { period: 'last_7_days' },
       bindings: { store: { brandId } },
     });
-    const sentinel = await install({
-      yaml: fs.readFileSync(path.join(EXAMPLES, 'shopify-sales-sentinel.yaml'), 'utf8'),
-      inputs: { threshold: 100, channel: 'sales' },
-      bindings: { store: { brandId } },
+    const revenue = revenueInstalled.id;
+    // Ana points its snippet at the campaign page (an edit to the installed YAML, saved as revision 2).
+    const edited = await call('PATCH', `${W}/agents/${revenue}`, A, {
+      baseRevision: revenueInstalled.revision,
+      yaml: onCampaignPage('revenue-tracker-lite'),
     });
+    expect(edited.status).toBe(200);
+    const sentinel = (
+      await fromMarketplace({
+        agent: 'shopify-sales-sentinel',
+        inputs: { threshold: 100, channel: 'sales' },
+        bindings: { store: { brandId } },
+      })
+    ).id;
     const stylist = await install({
       yaml: onCampaignPage('tiktok-stylist'),
       inputs: { keywords: ['holiday gift ideas', 'fashion'] },
