@@ -16,6 +16,7 @@ import { DEMO_EMAIL, seedDemo } from './domain/demo-seed';
 import { seedMarketplaceCatalog } from './domain/marketplace/catalog-seed';
 import { AccessTokenVerifier } from './domain/tokens';
 import { createUseCases, type UseCases } from './domain/use-cases';
+import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
 import { buildRouteTable, createHttpApp, InFlight } from './entry-points/http/app';
 import { requireServerAdmin } from './entry-points/http/authentication';
 import { studioMount } from './entry-points/http/studio';
@@ -130,6 +131,11 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
       version: serverVersion(),
     });
     const mounts: Mount[] = [];
+    // The sandbox apps' registered OAuth redirect URLs, plus this server's callbacks once its address is known.
+    const sandboxRedirects = {
+      shopify: [...SANDBOX_CREDENTIALS.shopify.redirectUrls] as string[],
+      tiktok: [...SANDBOX_CREDENTIALS.tiktok.redirectUris] as string[],
+    };
     if (config.sandbox) {
       const { createSandbox } = await import('@ionflux/sandbox');
       mounts.push({
@@ -139,6 +145,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
         handler: createSandbox({
           seed: config.sandboxSeed,
           shopifyBucket: SANDBOX_SHOPIFY_PLUS_BUCKET,
+          shopifyRedirectUrls: sandboxRedirects.shopify,
+          tiktokRedirectUris: sandboxRedirects.tiktok,
           controlAccess: requireServerAdmin(useCases),
         }).router,
         policy: {
@@ -197,6 +205,10 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${urlHost}:${address.port}`;
     // Agent runs: the executor claims queued runs (and recovers interrupted ones) once nodes can call back here.
+    useCases.shopifyConnections.attach({ baseUrl: url });
+    useCases.tiktokConnections.attach({ baseUrl: url });
+    sandboxRedirects.shopify.push(useCases.shopifyConnections.callbackUrl());
+    sandboxRedirects.tiktok.push(useCases.tiktokConnections.callbackUrl());
     await useCases.runExecutor.start({ baseUrl: url });
     // Webhooks stored but not processed (a crash between the 200 and processing) are processed now.
     if (config.webhookProcessing) useCases.shopifyWebhooks.start();

@@ -49,6 +49,8 @@ export interface OpenTokenRecord {
   scopes: string[];
   openId: string | null;
   expiresAt: number;
+  /** The user's authorization this token belongs to (kept across refreshes; revoking ends all of its tokens). */
+  grant?: string;
 }
 
 interface RefreshRecord {
@@ -57,6 +59,7 @@ interface RefreshRecord {
   scopes: string[];
   openId: string;
   expiresAt: number;
+  grant: string;
 }
 
 /** Codes, access tokens and refresh tokens issued by the emulated OAuth server. */
@@ -87,7 +90,7 @@ export class TikTokTokenStore {
     return pending;
   }
 
-  issueUser(clientKey: string, scopes: string[], openId: string) {
+  issueUser(clientKey: string, scopes: string[], openId: string, grant = randomBytes(8).toString('hex')) {
     const accessToken = `act.${randomBytes(24).toString('hex')}`;
     const refreshToken = `rft.${randomBytes(24).toString('hex')}`;
     this.access.set(accessToken, {
@@ -97,6 +100,7 @@ export class TikTokTokenStore {
       scopes,
       openId,
       expiresAt: this.clock() + ACCESS_TTL_S * 1000,
+      grant,
     });
     this.refresh.set(refreshToken, {
       token: refreshToken,
@@ -104,6 +108,7 @@ export class TikTokTokenStore {
       scopes,
       openId,
       expiresAt: this.clock() + REFRESH_TTL_S * 1000,
+      grant,
     });
     return {
       access_token: accessToken,
@@ -121,7 +126,7 @@ export class TikTokTokenStore {
     const record = this.refresh.get(refreshToken);
     if (!record || record.clientKey !== clientKey || record.expiresAt < this.clock()) return null;
     this.refresh.delete(refreshToken);
-    return this.issueUser(clientKey, record.scopes, record.openId);
+    return this.issueUser(clientKey, record.scopes, record.openId, record.grant);
   }
 
   issueClient(clientKey: string) {
@@ -137,8 +142,17 @@ export class TikTokTokenStore {
     return { access_token: token, expires_in: CLIENT_TTL_S, token_type: 'Bearer' };
   }
 
+  /**
+   * Revokes the user's authorization that `token` (access or refresh) belongs to: every access and refresh token of
+   * it stops working, as when a user removes the app (TikTok: "revoke ... the user's authorization").
+   */
   revoke(token: string): void {
+    const grant = this.access.get(token)?.grant ?? this.refresh.get(token)?.grant;
     this.access.delete(token);
+    this.refresh.delete(token);
+    if (!grant) return;
+    for (const [key, record] of this.access) if (record.grant === grant) this.access.delete(key);
+    for (const [key, record] of this.refresh) if (record.grant === grant) this.refresh.delete(key);
   }
 
   lookup(token: string | undefined): OpenTokenRecord | null {
@@ -544,6 +558,14 @@ export function createOpenApiRouter(options: OpenApiOptions): Router {
       );
     if (q.response_type !== 'code')
       return oauthFail(res, 400, 'unsupported_response_type', "response_type must be 'code'.");
+    // The consent screen is approved at once; `sandbox_consent=deny` plays the user pressing Cancel, which TikTok
+    // reports to the redirect URI as error=access_denied.
+    if (q.sandbox_consent === 'deny') {
+      redirect.searchParams.set('error', 'access_denied');
+      redirect.searchParams.set('error_description', 'The user denied the authorization request.');
+      if (typeof q.state === 'string') redirect.searchParams.set('state', q.state);
+      return res.redirect(302, redirect.toString());
+    }
     const scopes = (typeof q.scope === 'string' ? q.scope : '')
       .split(',')
       .map((s) => s.trim())

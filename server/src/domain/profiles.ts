@@ -180,6 +180,44 @@ export class Profiles {
     };
   }
 
+  /**
+   * Replaces credentials only if they are still the ones read (`previousAccessToken`): one conditional UPDATE of the
+   * sealed access and refresh tokens together, so a rotated refresh token is never stored apart from its access
+   * token and two concurrent refreshes cannot both win. Returns whether it replaced them.
+   */
+  async replaceCredentialsIfUnchanged(args: {
+    workspaceId: string;
+    ownerType: CredentialOwnerType;
+    ownerId: string;
+    previousAccessToken: string;
+    credentials: IntegrationCredentials;
+  }): Promise<boolean> {
+    const current = await this.readCredentials(args);
+    if (!current || current.accessToken !== args.previousAccessToken) return false;
+    const row = await findCredential(this.#ctx.db, args);
+    const sealed = encryptSecret({
+      plaintext: JSON.stringify({
+        accessToken: args.credentials.accessToken,
+        refreshToken: args.credentials.refreshToken,
+      }),
+      keyring: this.#ctx.keyring,
+      associatedData: associatedData(args.ownerType, args.ownerId),
+    });
+    const result = await this.#ctx.db
+      .updateTable('integration_credentials')
+      .set({
+        key_id: sealed.keyId,
+        ciphertext: sealed.ciphertext,
+        scopes: JSON.stringify(args.credentials.scopes),
+        expires_at: args.credentials.expiresAt ? new Date(args.credentials.expiresAt) : null,
+        updated_at: new Date(),
+      })
+      .where('id', '=', row!.id)
+      .where('ciphertext', '=', row!.ciphertext)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
   /** Re-encrypts every credential sealed with an older key under the current key; returns how many changed. */
   async rotateCredentialKeys(): Promise<number> {
     const { db, keyring } = this.#ctx;

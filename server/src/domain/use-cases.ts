@@ -11,7 +11,9 @@ import { Chat } from './chat';
 import { Marketplace } from './marketplace/marketplace';
 import { Rentals } from './marketplace/rentals';
 import type { AppContext } from './context';
+import { ShopifyConnections } from './connections/shopify-connections';
 import { ShopifyWebhooks } from './connections/shopify-webhooks';
+import { TikTokConnections } from './connections/tiktok-connections';
 import { Notifications } from './notifications';
 import { Profiles } from './profiles';
 import { Prompts } from './prompts';
@@ -47,6 +49,10 @@ export interface UseCases {
   scheduler: AgentScheduler;
   /** Agents' webhook URLs and their intake. */
   agentWebhooks: AgentWebhooks;
+  /** Brand <-> Shopify store (OAuth, webhook subscriptions). */
+  shopifyConnections: ShopifyConnections;
+  /** Creator <-> TikTok account (Login Kit, refresh, revoke). */
+  tiktokConnections: TikTokConnections;
 }
 
 export function createUseCases(ctx: AppContext): UseCases {
@@ -55,7 +61,8 @@ export function createUseCases(ctx: AppContext): UseCases {
   const apiTokens = new ApiTokens(ctx);
   const profiles = new Profiles(ctx);
   const runs = new AgentRuns(ctx);
-  const runExecutor = new RunExecutor(ctx, profiles);
+  const tiktokConnections = new TikTokConnections(ctx, { profiles, access });
+  const runExecutor = new RunExecutor(ctx, profiles, tiktokConnections);
   runs.attach(runExecutor);
   const chat = new Chat(ctx, notifications);
   const agents = new AgentConfigurations(ctx);
@@ -85,5 +92,7 @@ export function createUseCases(ctx: AppContext): UseCases {
     marketplace,
     rentals,
     agentWebhooks: new AgentWebhooks(ctx, runs),
+    shopifyConnections: new ShopifyConnections(ctx, { profiles, access }),
+    tiktokConnections,
   };
 }

@@ -1,6 +1,7 @@
 import type { AgentDocument } from '@ionflux/dsl';
 import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
 import { findBrand, findCreator } from '../../data-access/profiles-repository';
+import type { TikTokConnections } from '../connections/tiktok-connections';
 import type { AppContext } from '../context';
 import type { ConnectionBinding } from '../model';
 import type { Profiles } from '../profiles';
@@ -20,6 +21,7 @@ function connectionOf(reference: { id?: string | null; name?: string }): string 
 export async function runCredentials({
   ctx,
   profiles,
+  tiktok,
   workspaceId,
   agent,
   bindings,
@@ -28,6 +30,8 @@ export async function runCredentials({
 }: {
   ctx: AppContext;
   profiles: Profiles;
+  /** Refreshes OAuth-connected TikTok tokens before use (absent: stored tokens are used as they are). */
+  tiktok?: TikTokConnections;
   workspaceId: string;
   agent: AgentDocument;
   bindings: Record<string, ConnectionBinding>;
@@ -39,12 +43,21 @@ export async function runCredentials({
   const declared = agent.spec.connections ?? {};
   const accounts: Record<string, string> = {};
   const resolved = new Map<string, CredentialData>();
+  /** Connections whose Brand or Creator must be connected again: the message the run fails with. */
+  const unusable = new Map<string, string>();
 
   for (const [name, connection] of Object.entries(declared)) {
     const binding = bindings[name];
     if (connection.type === 'shopify' && binding && 'brandId' in binding) {
       const brand = await findBrand(ctx.db, { workspaceId, brandId: binding.brandId });
       if (!brand) continue;
+      if (brand.connection.state && brand.connection.state !== 'connected') {
+        unusable.set(
+          name,
+          `Brand "${brand.name}" is ${brand.connection.state} from Shopify: connect the store again (Brands > Connect Shopify).`,
+        );
+        continue;
+      }
       const stored = await profiles.readCredentials({ workspaceId, ownerType: 'brand', ownerId: brand.id });
       const isSandboxStore = sandbox && brand.shopDomain === SANDBOX_CREDENTIALS.shopify.shopDomain;
       accounts[name] = brand.shopDomain ?? brand.name;
@@ -64,9 +77,23 @@ export async function runCredentials({
     } else if (connection.type === 'tiktok' && binding && 'creatorId' in binding) {
       const creator = await findCreator(ctx.db, { workspaceId, creatorId: binding.creatorId });
       if (!creator) continue;
-      const stored = await profiles.readCredentials({ workspaceId, ownerType: 'creator', ownerId: creator.id });
+      let stored: Awaited<ReturnType<Profiles['readCredentials']>>;
+      if (creator.connection.state && tiktok) {
+        // Connected through OAuth: refreshed before expiry; a revoked or expired login fails the run, saying so.
+        try {
+          stored = await tiktok.usableCredentials({ workspaceId, creatorId: creator.id });
+        } catch (error) {
+          unusable.set(name, error instanceof Error ? error.message : String(error));
+          continue;
+        }
+      } else stored = await profiles.readCredentials({ workspaceId, ownerType: 'creator', ownerId: creator.id });
       accounts[name] = creator.handle ? `@${creator.handle}` : creator.name;
-      if (sandbox && (!stored || stored.accessToken.startsWith('act.ionflux-sandbox'))) {
+      // Tokens the sandbox issued (its static one, or an OAuth connection made through the sandbox app) go to it.
+      const sandboxIssued =
+        !stored ||
+        stored.accessToken.startsWith('act.ionflux-sandbox') ||
+        (creator.connection.state && !ctx.config.tiktokApp);
+      if (sandbox && sandboxIssued) {
         resolved.set(name, {
           ...sandbox.ionfluxTikTokOAuth2Api,
           ...(stored ? { accessToken: stored.accessToken } : {}),
@@ -102,6 +129,8 @@ export async function runCredentials({
     const connection = connectionOf(reference);
     const data = resolved.get(connection);
     if (data) return data;
+    const reconnect = unusable.get(connection);
+    if (reconnect) throw new CredentialNotFound(`Node "${node.name}": ${reconnect}`);
     // Steps whose LLM connection is implicit use the workspace default.
     if (type === 'ionfluxLlmApi' && sandbox) return sandbox.ionfluxLlmApi!;
     throw new CredentialNotFound(

@@ -1,3 +1,4 @@
+import type { TikTokConnections } from '../connections/tiktok-connections';
 import { randomUUID } from 'node:crypto';
 import { compileAgent, type CompileResult, type N8nWorkflow } from '@ionflux/compiler';
 import { findAgentConfiguration, findAgentRevision, recordLatestOutput } from '../../data-access/agents-repository';
@@ -86,9 +87,12 @@ export class RunExecutor {
   #stopped = true;
   #idleWaiters: (() => void)[] = [];
 
-  constructor(ctx: AppContext, profiles: Profiles) {
+  readonly #tiktok: TikTokConnections | undefined;
+
+  constructor(ctx: AppContext, profiles: Profiles, tiktok?: TikTokConnections) {
     this.#ctx = ctx;
     this.#profiles = profiles;
+    this.#tiktok = tiktok;
   }
 
   /** Whether other processes may use the same database (a PostgreSQL server). */
@@ -269,6 +273,7 @@ export class RunExecutor {
       const { credentials: resolveCredentials, accounts } = await runCredentials({
         ctx: this.#ctx,
         profiles: this.#profiles,
+        ...(this.#tiktok ? { tiktok: this.#tiktok } : {}),
         workspaceId: row.workspace_id,
         agent,
         bindings,

@@ -14,6 +14,7 @@ import { marketplaceRoutes } from './routes/marketplace.routes';
 import { runRoutes } from './routes/runs.routes';
 import { canvasRoutes } from './routes/canvas.routes';
 import { chatRoutes } from './routes/chat.routes';
+import { connectionRoutes } from './routes/connections.routes';
 import { notificationRoutes } from './routes/notifications.routes';
 import { profileRoutes } from './routes/profiles.routes';
 import { promptRoutes } from './routes/prompts.routes';
@@ -85,6 +86,7 @@ export function buildRouteTable(args: {
     ...vectorRoutes(useCases),
     ...agentRoutes(useCases),
     ...runRoutes(useCases),
+    ...connectionRoutes(useCases),
     ...webhookRoutes(useCases),
     ...marketplaceRoutes(useCases),
   );

@@ -321,12 +321,15 @@ describe('tenant isolation over HTTP', () => {
       await check();
     }
     // public and cookie routes hold no workspace data: health, docs, signup/login/refresh/logout; the Shopify webhook
-    // intake is authenticated by Shopify's signature and writes only to the inbox (shopify-webhooks.test.ts)
+    // intake is authenticated by Shopify's signature and writes only to the inbox (shopify-webhooks.test.ts); the OAuth
+    // callbacks by the signed state cookie of a flow a workspace admin began (connections.test.ts)
     const rest = t.server.routes
       .filter((r) => !['workspace', 'user', 'apiToken'].includes(r.policy.kind))
       .map((r) => r.operationId)
       .sort();
     expect(rest).toEqual([
+      'completeShopifyConnection',
+      'completeTikTokConnection',
       'getDocs',
       'getDocsAsset',
       'getDocsInitializer',
