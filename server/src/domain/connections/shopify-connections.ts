@@ -1,5 +1,4 @@
-import '@shopify/shopify-api/adapters/node';
-import { shopifyApi, type Shopify } from '@shopify/shopify-api';
+import type { Shopify } from '@shopify/shopify-api';
 import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
 import { listAgentConfigurations } from '../../data-access/agents-repository';
 import type { WebhookSubscription } from '../../data-access/schema';
@@ -77,6 +76,11 @@ export class ShopifyConnections {
 
   #shopify(): Shopify {
     if (!this.#library) {
+      // Loaded on first use: most servers never connect a store, and the library is large.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load of the official library
+      require('@shopify/shopify-api/adapters/node');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load of the official library
+      const { shopifyApi } = require('@shopify/shopify-api') as typeof import('@shopify/shopify-api');
       const app = this.#app();
       const url = new URL(this.publicUrl() || 'http://127.0.0.1');
       this.#library = shopifyApi({
