@@ -68,6 +68,8 @@ export interface DomainEventMap {
   'session.revoked': { sessionId: string };
   /** An API token was revoked: its sockets must go. */
   'apiToken.revoked': { tokenId: string };
+  /** An agent configuration was created, saved (new revision: enabled, disabled, rebound...) or deleted. */
+  'agent.changed': { workspaceId: string; agentId: string };
   /** An agent run was queued (stored). */
   'run.queued': { workspaceId: string; run: AgentRun };
   /** A node of a running run started or ended: what a progress display needs. */

@@ -132,6 +132,7 @@ export class AgentConfigurations {
         state,
         userId: actingUserId(access),
       });
+      this.#ctx.events.emit('agent.changed', { workspaceId: access.workspaceId, agentId: row.id });
       return toAgentConfiguration(row);
     } catch (error) {
       throw this.#nameTaken(error, state.name);
@@ -168,6 +169,7 @@ export class AgentConfigurations {
     requireMember(access);
     if (!(await deleteAgentConfiguration(this.#ctx.db, { workspaceId: access.workspaceId, agentId })))
       throw notFound('agent');
+    this.#ctx.events.emit('agent.changed', { workspaceId: access.workspaceId, agentId });
   }
 
   async revisions(access: WorkspaceAccess, agentId: string): Promise<AgentRevision[]> {
@@ -276,6 +278,7 @@ export class AgentConfigurations {
       this.#checkBase(now, baseRevision);
       throw notFound('agent');
     }
+    this.#ctx.events.emit('agent.changed', { workspaceId: access.workspaceId, agentId: row.id });
     return toAgentConfiguration(row);
   }
 

@@ -43,6 +43,21 @@ export class ShopifyConnections {
     this.#ctx = ctx;
     this.#profiles = deps.profiles;
     this.#access = deps.access;
+    // Subscriptions follow the agents: one enabled, disabled, rebound or deleted changes the topics a shop sends.
+    ctx.events.on('agent.changed', ({ workspaceId }) => {
+      const sync = this.syncWorkspace(workspaceId).catch((error: unknown) =>
+        ctx.logger.warn({ err: error, workspaceId }, 'could not update Shopify webhook subscriptions'),
+      );
+      this.#syncing.add(sync);
+      void sync.finally(() => this.#syncing.delete(sync));
+    });
+  }
+
+  readonly #syncing = new Set<Promise<unknown>>();
+
+  /** Resolves when the subscription updates started so far are done (tests wait on it). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#syncing]);
   }
 
   /** Where this server listens (set by startServer): its own sandbox is reached there. */

@@ -102,6 +102,7 @@ async function sandboxSubscriptions(): Promise<{ topic: string; uri: string }[]>
 
 describe('connecting a Brand to Shopify (authorization code grant against the sandbox store)', () => {
   let brandId: string;
+  let sentinelId: string;
 
   beforeAll(async () => {
     brandId = (await t.request('POST', `${W}/brands`, { token: owner.token, body: { name: 'My Test Store' } })).body
@@ -112,6 +113,7 @@ describe('connecting a Brand to Shopify (authorization code grant against the sa
       body: { yaml: SENTINEL, bindings: { store: { brandId } } },
     });
     expect(installed.status).toBe(201);
+    sentinelId = installed.body.agent.id;
   });
 
   it('refuses a forged or missing state, a bad HMAC and a foreign shop; then connects and subscribes', async () => {
@@ -187,6 +189,27 @@ describe('connecting a Brand to Shopify (authorization code grant against the sa
     // The code was single-use: replaying the callback fails.
     expect((await callback(back, started.cookie)).status).toBe(400);
   }, 60_000);
+
+  it('subscriptions follow the agents: disabling the Sentinel drops orders/create, enabling it adds it back', async () => {
+    const mine = async () =>
+      (await sandboxSubscriptions())
+        .filter((s) => s.uri === `${t.url}/webhooks/shopify`)
+        .map((s) => s.topic)
+        .sort();
+    const set = async (enabled: boolean) => {
+      const agent = (await t.request('GET', `${W}/agents/${sentinelId}`, { token: owner.token })).body.agent;
+      const saved = await t.request('PATCH', `${W}/agents/${sentinelId}`, {
+        token: owner.token,
+        body: { baseRevision: agent.revision, enabled },
+      });
+      expect(saved.status).toBe(200);
+      await t.server.useCases.shopifyConnections.settled();
+    };
+    await set(false);
+    expect(await mine()).toEqual(['APP_UNINSTALLED']);
+    await set(true);
+    expect(await mine()).toEqual(['APP_UNINSTALLED', 'ORDERS_CREATE']);
+  });
 
   it('disconnecting removes the subscriptions from the store and the token here', async () => {
     const res = await t.request('DELETE', `${W}/brands/${brandId}/shopify/connection`, { token: owner.token });

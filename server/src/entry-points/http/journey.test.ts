@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -10,9 +11,11 @@ import { sandboxOrderTotals } from '../../testing/sandbox-orders';
 import { createTestPostgresDatabase, nextEvent, testDatabaseTarget } from '../../testing/test-server';
 
 /**
- * The plan's demo journey (section 2.1) over HTTP and socket.io on the embedded defaults, minus the OAuth screens and
- * the signed Shopify intake: two people, a workspace with the sandbox store and creator, a campaign page, a thread,
- * agents run from chat and from the API writing to the page, and a restart after which everything is still there.
+ * The plan's demo journey (section 2.1) over HTTP and socket.io on the embedded defaults: two people, a workspace
+ * whose store and creator are connected through the OAuth screens (sandbox Shopify and TikTok), a campaign page, a
+ * thread, agents run from chat and from the API writing to the page, Sales Sentinel started by orders the sandbox
+ * store sends as signed webhooks (`ionflux simulate shopify-order`), and a restart after which everything is still
+ * there.
  */
 const EXAMPLES = path.join(__dirname, '..', '..', '..', '..', 'examples', 'agents');
 const PAGE = 'Q4 Holiday Campaign Plan';
@@ -60,6 +63,37 @@ async function connect(server: ServerHandle, token: string): Promise<Socket> {
   return socket;
 }
 
+const CLI = path.join(__dirname, '..', '..', '..', '..', 'cli', 'bin', 'ionflux.js');
+
+/** `ionflux simulate shopify-order` as a user runs it (the built CLI): its stdout. */
+function simulateOrder(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, [CLI, 'simulate', 'shopify-order', ...args], (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stdout}${stderr}`)) : resolve(stdout),
+    ),
+  );
+}
+
+/** A browser going through a provider's OAuth screens: begin, the (sandbox) consent, the callback with the cookie. */
+async function connectThroughOAuth(server: ServerHandle, route: string, token: string): Promise<string> {
+  const begun = await fetch(`${server.url}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: '{}',
+  });
+  expect(begun.status).toBe(200);
+  const cookie = begun.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('ionflux_oauth='))!
+    .split(';')[0]!;
+  const { authorizeUrl } = (await begun.json()) as { authorizeUrl: string };
+  const consent = await fetch(authorizeUrl, { redirect: 'manual' });
+  expect(consent.status).toBe(302);
+  const back = await fetch(consent.headers.get('location')!, { redirect: 'manual', headers: { cookie } });
+  expect(back.status).toBe(303);
+  return back.headers.get('location')!;
+}
+
 describe('the demo journey', () => {
   it('works end to end over HTTP and sockets, and survives a restart', async () => {
     const options: ServerOptions = {
@@ -68,6 +102,8 @@ describe('the demo journey', () => {
       env: {},
       passwordHashCost: 10,
       sandbox: true,
+      // Ana drives the sandbox store (creating orders is a sandbox control operation).
+      adminEmails: ['ana@agency.example'],
       ...(await durableStore()),
     };
     let server = await startServer(options);
@@ -89,12 +125,22 @@ describe('the demo journey', () => {
       200,
     );
 
-    // Connect the sandbox store and creator (the OAuth screens are the next issue): a Brand and a Creator.
-    const brandId = (
-      await call('POST', `${W}/brands`, A, { name: 'My Test Store', shopDomain: 'ionflux-demo.myshopify.com' })
-    ).body.brand.id;
+    // Connect the store and the creator through the OAuth screens (the sandbox's Shopify and TikTok).
+    const brandId = (await call('POST', `${W}/brands`, A, { name: 'My Test Store' })).body.brand.id;
+    expect(await connectThroughOAuth(server, `${W}/brands/${brandId}/shopify/connect`, A)).toContain(
+      'status=connected',
+    );
     const creatorId = (await call('POST', `${W}/creators`, A, { name: 'My Test Creator', handle: 'ionflux.demo' })).body
       .creator.id;
+    expect(await connectThroughOAuth(server, `${W}/creators/${creatorId}/tiktok/connect`, A)).toContain(
+      'status=connected',
+    );
+    expect((await call('GET', `${W}/brands/${brandId}`, A)).body.brand).toMatchObject({
+      shopDomain: 'ionflux-demo.myshopify.com',
+      connection: { state: 'connected' },
+      credentials: { connected: true },
+    });
+    expect((await call('GET', `${W}/creators/${creatorId}`, A)).body.creator.connection.state).toBe('connected');
 
     // The campaign page with its goal.
     const pageId = (await call('POST', `${W}/pages`, A, { title: PAGE })).body.page.id;
@@ -204,23 +250,35 @@ describe('the demo journey', () => {
     expect(revenueRun.output.orders).toBe(expected.count);
     expect(revenueRun.output.total).toBeCloseTo(expected.total, 2);
 
-    // Sales Sentinel: a $150 order notifies and posts to #sales; a $50 order does neither (its finished run is the
-    // sentinel: everything it would do happens before run:finished).
-    const order = (total: string, name: string) => ({
-      id: 1001,
-      name,
-      total_price: total,
-      currency: 'USD',
-      email: 'buyer@example.com',
-      line_items: [{ title: 'Product X', quantity: 1 }],
-    });
-    expect((await runAndWait(sentinel, { trigger: order('150.00', '#1001') })).status).toBe('succeeded');
+    // Sales Sentinel: a $150 order in the store (its signed orders/create webhook) notifies and posts to #sales; a $50
+    // order does neither (its finished run is the sentinel: everything it would do happens before run:finished).
+    const simulate = async (total: string) => {
+      const finished = nextEvent(anaSocket, 'run:finished', (e: any) => e.run.agentId === sentinel, 120_000);
+      const out = await simulateOrder([
+        '--server',
+        server.url,
+        '--store',
+        'ionflux-demo.myshopify.com',
+        '--total',
+        total,
+        '--email',
+        'ana@agency.example',
+        '--password',
+        password,
+      ]);
+      const name = /Order (#\d+) /.exec(out)![1]!;
+      const run = (await finished).run;
+      expect(run.trigger.payload.order.name).toBe(name);
+      return { run, name };
+    };
+    const big = await simulate('150');
+    expect(big.run.status).toBe('succeeded');
     const notes = (await call('GET', `/api/notifications?workspaceId=${w}`, sam.accessToken)).body.notifications;
-    expect(notes.map((n: { title: string }) => n.title)).toEqual(['High-value order #1001: $150.00']);
+    expect(notes.map((n: { title: string }) => n.title)).toEqual([`High-value order ${big.name}: $150.00`]);
     const sales = async () =>
       (await call('GET', `${W}/channels/${salesId}/messages`, A)).body.messages as { text: string }[];
-    expect((await sales()).map((m) => m.text)).toEqual([expect.stringContaining('Order #1001 for $150.00')]);
-    expect((await runAndWait(sentinel, { trigger: order('50.00', '#1002') })).status).toBe('succeeded');
+    expect((await sales()).map((m) => m.text)).toEqual([expect.stringContaining(`Order ${big.name} for $150.00`)]);
+    expect((await simulate('50')).run.status).toBe('succeeded');
     expect((await call('GET', `/api/notifications?workspaceId=${w}`, sam.accessToken)).body.notifications).toHaveLength(
       1,
     );
