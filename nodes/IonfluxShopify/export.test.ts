@@ -53,29 +53,33 @@ describe('export: bulk operation and paging give the same records', () => {
     ['lineItems', { period: 'last_7_days' }],
     ['customers', { period: 'last_90_days' }],
     ['products', { period: 'custom', from: '2015-01-01', to: new Date(Date.now() + DAY).toISOString().slice(0, 10) }],
-  ])('%s of %o', async (data, window) => {
-    const viaBulk = await run({ data, ...window, bulkThreshold: 0, limit: 10000 });
-    const viaPaging = await run({ data, ...window, bulkThreshold: 1_000_000, limit: 10000 });
-    expect(viaBulk.source).toBe('bulk');
-    expect(viaBulk.bulkOperationId).toMatch(/^gid:\/\/shopify\/BulkOperation\/\d+$/);
-    expect(viaBulk.fileSize as number).toBeGreaterThan(0);
-    expect(viaPaging.source).toBe('paging');
-    expect(viaPaging.bulkOperationId).toBeNull();
-    const { source: _s1, bulkOperationId: _b1, fileSize: _f1, apiCalls: _a1, costPoints: _c1, ...bulk } = viaBulk;
-    const { source: _s2, bulkOperationId: _b2, fileSize: _f2, apiCalls: _a2, costPoints: _c2, ...paging } = viaPaging;
-    expect(bulk).toEqual(paging);
-    expect(viaBulk.count as number).toBeGreaterThan(20);
-    expect(viaBulk.truncated).toBe(false);
-    const records = viaBulk.records as IDataObject[];
-    expect(records).toHaveLength(viaBulk.count as number);
-    // Every record was created in the period.
-    const from = Date.parse(String(viaBulk.from));
-    const to = Date.parse(String(viaBulk.to));
-    for (const r of records) {
-      const created = Date.parse(String(r.createdAt ?? r.orderCreatedAt));
-      expect(created >= from && created < to).toBe(true);
-    }
-  });
+  ])(
+    '%s of %o',
+    async (data, window) => {
+      const viaBulk = await run({ data, ...window, bulkThreshold: 0, limit: 10000 });
+      const viaPaging = await run({ data, ...window, bulkThreshold: 1_000_000, limit: 10000 });
+      expect(viaBulk.source).toBe('bulk');
+      expect(viaBulk.bulkOperationId).toMatch(/^gid:\/\/shopify\/BulkOperation\/\d+$/);
+      expect(viaBulk.fileSize as number).toBeGreaterThan(0);
+      expect(viaPaging.source).toBe('paging');
+      expect(viaPaging.bulkOperationId).toBeNull();
+      const { source: _s1, bulkOperationId: _b1, fileSize: _f1, apiCalls: _a1, costPoints: _c1, ...bulk } = viaBulk;
+      const { source: _s2, bulkOperationId: _b2, fileSize: _f2, apiCalls: _a2, costPoints: _c2, ...paging } = viaPaging;
+      expect(bulk).toEqual(paging);
+      expect(viaBulk.count as number).toBeGreaterThan(20);
+      expect(viaBulk.truncated).toBe(false);
+      const records = viaBulk.records as IDataObject[];
+      expect(records).toHaveLength(viaBulk.count as number);
+      // Every record was created in the period.
+      const from = Date.parse(String(viaBulk.from));
+      const to = Date.parse(String(viaBulk.to));
+      for (const r of records) {
+        const created = Date.parse(String(r.createdAt ?? r.orderCreatedAt));
+        expect(created >= from && created < to).toBe(true);
+      }
+    },
+    120_000,
+  );
 
   it('orders: the count and the sum are the sandbox’s own (ordersCount, totalPriceSet of every order)', async () => {
     const output = await run({ data: 'orders', period: 'last_30_days', bulkThreshold: 0, limit: 3 });
