@@ -35,6 +35,7 @@ export interface RefreshTokensTable {
 export interface WorkspacesTable {
   id: Generated<string>;
   name: string;
+  run_token_budget: ColumnType<number | null, number | null | undefined, number | null>;
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -279,6 +280,19 @@ export interface AgentConfigurationsTable {
   webhook_secret_at: NullableTimestamp;
 }
 
+export interface CanvasBlockOutputsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  block_id: string;
+  content: Jsonb<unknown>;
+  agent_config_id: string | null;
+  agent_revision: number | null;
+  run_id: string | null;
+  restored_from: string | null;
+  written_by: string | null;
+  written_at: Generated<Date>;
+}
+
 export interface AgentScheduleFiringsTable {
   agent_id: string;
   scheduled_at: Timestamp;
@@ -373,6 +387,7 @@ export interface Database {
   agent_runs: AgentRunsTable;
   shopify_webhook_inbox: ShopifyWebhookInboxTable;
   agent_schedule_firings: AgentScheduleFiringsTable;
+  canvas_block_outputs: CanvasBlockOutputsTable;
 }
 
 /** JSON text for a JSONB parameter (pg would turn a JS array into a PostgreSQL array otherwise). */

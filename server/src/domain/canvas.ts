@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import {
+  findBlockOutput,
+  insertBlockOutput,
+  listBlockOutputs,
+  toBlockOutput,
+  type BlockOutput,
+} from '../data-access/block-outputs-repository';
+import { findRunById } from '../data-access/runs-repository';
 import { appPath } from './app-path';
 import {
   deleteBlock,
@@ -21,7 +29,7 @@ import { conflict, forbidden, invalidRequest, isUniqueViolation, notFound } from
 import { toFieldProblems } from './field-problems';
 import { boundedJson } from './bounded-json';
 import { BoundedCache } from './bounded-cache';
-import { hasRole, type AppContext, type WorkspaceAccess } from './context';
+import { actingAsUserId, hasRole, type AppContext, type WorkspaceAccess } from './context';
 import type { Block, Page } from './model';
 import { actingUserId } from './workspace-access';
 
@@ -211,6 +219,7 @@ export class Canvas {
     if (!page) throw notFound('page');
     const content = parseBlockContent(fields.type, fields.content);
     const block = await this.#insert(access, page.id, { ...fields, content });
+    await this.#recordOutput(access, block);
     this.#ctx.events.emit('block.created', { workspaceId: access.workspaceId, pageId: page.id, block });
     return block;
   }
@@ -243,6 +252,7 @@ export class Canvas {
       baseVersion: args.baseVersion,
       fields,
     });
+    if (fields.content !== undefined) await this.#recordOutput(access, block);
     this.#ctx.events.emit('block.updated', { workspaceId: access.workspaceId, pageId: args.pageId, block });
     return block;
   }
@@ -306,6 +316,7 @@ export class Canvas {
           baseVersion: args.baseVersion,
           fields,
         });
+        await this.#recordOutput(access, block);
         this.#ctx.events.emit('block.updated', { workspaceId: access.workspaceId, pageId: page.id, block });
         return { block, created: false, page };
       }
@@ -318,6 +329,7 @@ export class Canvas {
           userId: actingUserId(access),
           fields,
         });
+        await this.#recordOutput(access, block);
         this.#ctx.events.emit('block.created', { workspaceId: access.workspaceId, pageId: page.id, block });
         return { block, created: true, page };
       } catch (error) {
@@ -326,6 +338,80 @@ export class Canvas {
       }
     }
     throw conflict('block_key_busy', 'The block was being created concurrently; retry the request');
+  }
+
+  /** The outputs an agent-snippet block showed, newest first (the first is what it shows now). */
+  async listBlockOutputs(
+    access: WorkspaceAccess,
+    args: { pageId: string; blockId: string; limit: number },
+  ): Promise<BlockOutput[]> {
+    const block = await findBlock(this.#ctx.db, { workspaceId: access.workspaceId, ...args });
+    if (!block) throw notFound('block');
+    const rows = await listBlockOutputs(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      blockId: block.id,
+      limit: args.limit,
+    });
+    return rows.map(toBlockOutput);
+  }
+
+  /**
+   * Shows an earlier output again: the block gets that output's content and provenance (agent, run) as a new
+   * version, and the history records the restore (who, when, from which output). `baseVersion`, when given, must be
+   * the block's current version (409 otherwise).
+   */
+  async restoreBlockOutput(
+    access: WorkspaceAccess,
+    args: { pageId: string; blockId: string; outputId: string; baseVersion?: number },
+  ): Promise<{ block: Block; output: BlockOutput }> {
+    requireWriter(access);
+    const existing = await findBlock(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      pageId: args.pageId,
+      blockId: args.blockId,
+    });
+    if (!existing) throw notFound('block');
+    const old = await findBlockOutput(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      blockId: existing.id,
+      outputId: args.outputId,
+    });
+    if (!old) throw notFound('block output');
+    const block = await this.#update(access, {
+      pageId: args.pageId,
+      blockId: existing.id,
+      baseVersion: args.baseVersion,
+      fields: { content: old.content, agentConfigId: old.agent_config_id, writtenByRunId: old.run_id },
+    });
+    const output = await insertBlockOutput(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      blockId: block.id,
+      content: block.content,
+      agentConfigId: old.agent_config_id,
+      agentRevision: old.agent_revision,
+      runId: old.run_id,
+      restoredFrom: old.id,
+      writtenBy: actingAsUserId(access.actor),
+    });
+    this.#ctx.events.emit('block.updated', { workspaceId: access.workspaceId, pageId: args.pageId, block });
+    return { block, output: toBlockOutput(output) };
+  }
+
+  /** Keeps what an agent-snippet block shows now in its history, with provenance (a run's agent and revision). */
+  async #recordOutput(access: WorkspaceAccess, block: Block): Promise<void> {
+    if (block.type !== 'agent_snippet') return;
+    const run = access.actor.kind === 'apiToken' ? access.actor.run : undefined;
+    const revision = run ? ((await findRunById(this.#ctx.db, run.runId))?.revision ?? null) : null;
+    await insertBlockOutput(this.#ctx.db, {
+      workspaceId: access.workspaceId,
+      blockId: block.id,
+      content: block.content,
+      agentConfigId: run ? run.agentId : null,
+      agentRevision: revision,
+      runId: run ? run.runId : null,
+      restoredFrom: null,
+      writtenBy: actingAsUserId(access.actor),
+    });
   }
 
   async #insert(

@@ -64,6 +64,13 @@ export class Notifications {
       }
     }
     if (problems.length > 0) throw invalidRequest(problems);
+    // A Notify step of an agent run: the notification points at the run (its page in the studio) and names it as
+    // its source, whatever the node sent.
+    const run = access.actor.kind === 'apiToken' ? access.actor.run : undefined;
+    if (run) {
+      args.source = { type: 'agent_run', id: run.runId };
+      args.link ??= `/workspaces/${access.workspaceId}/runs/${run.runId}`;
+    }
     const created = [];
     for (const userId of new Set(userIds)) {
       created.push(

@@ -7,6 +7,7 @@ import * as sessionRevocations from './0004-session-revocations';
 import * as agentConfigurations from './0005-agent-configurations';
 import * as agentRuns from './0006-agent-runs';
 import * as agentTriggers from './0007-agent-triggers';
+import * as outputsAndBudgets from './0008-outputs-and-budgets';
 import * as shopifyWebhookInbox from './0009-shopify-webhook-inbox';
 import * as marketplace from './0011-marketplace';
 import * as rentalsLedger from './0012-rentals-ledger';
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '0005-agent-configurations': agentConfigurations,
   '0006-agent-runs': agentRuns,
   '0007-agent-triggers': agentTriggers,
+  '0008-outputs-and-budgets': outputsAndBudgets,
   '0009-shopify-webhook-inbox': shopifyWebhookInbox,
   '0011-marketplace': marketplace,
   '0012-rentals-ledger': rentalsLedger,

@@ -262,6 +262,34 @@ export class AgentRuns {
     return run;
   }
 
+  /** The workspace's settings for agent runs: its token budget per run (null: none). */
+  async settings(access: WorkspaceAccess): Promise<{ runTokenBudget: number | null }> {
+    const row = await this.#ctx.db
+      .selectFrom('workspaces')
+      .select('run_token_budget')
+      .where('id', '=', access.workspaceId)
+      .executeTakeFirst();
+    if (!row) throw notFound('workspace');
+    return { runTokenBudget: row.run_token_budget };
+  }
+
+  /** Sets the workspace's token budget per run (admins): a run that would use more stops at the step that did. */
+  async updateSettings(
+    access: WorkspaceAccess,
+    args: { runTokenBudget: number | null },
+  ): Promise<{ runTokenBudget: number | null }> {
+    if (!hasRole(access.role, 'admin'))
+      throw forbidden('insufficient_role', `Changing agent run settings needs the admin role (you are ${access.role})`);
+    const row = await this.#ctx.db
+      .updateTable('workspaces')
+      .set({ run_token_budget: args.runTokenBudget })
+      .where('id', '=', access.workspaceId)
+      .returning('run_token_budget')
+      .executeTakeFirst();
+    if (!row) throw notFound('workspace');
+    return { runTokenBudget: row.run_token_budget };
+  }
+
   async get(access: WorkspaceAccess, runId: string): Promise<AgentRun> {
     const row = await findRun(this.#ctx.db, { workspaceId: access.workspaceId, runId });
     if (!row) throw notFound('run');

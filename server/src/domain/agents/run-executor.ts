@@ -261,7 +261,15 @@ export class RunExecutor {
       if (!config || !revision) throw new Error('The agent or its revision was deleted before the run started');
       agentName = config.name;
       const { agent } = checkedAgentOf(revision.yaml);
-      const compiled = this.#compile(revision.yaml, revision.content_hash, config.token_budget);
+      // The tightest of the configuration's and the workspace's budgets (the agent's own policy budget also holds).
+      const workspace = await this.#ctx.db
+        .selectFrom('workspaces')
+        .select('run_token_budget')
+        .where('id', '=', row.workspace_id)
+        .executeTakeFirst();
+      const budgets = [config.token_budget, workspace?.run_token_budget ?? null].filter((b): b is number => b !== null);
+      const tokenBudget = budgets.length > 0 ? Math.min(...budgets) : null;
+      const compiled = this.#compile(revision.yaml, revision.content_hash, tokenBudget);
       const userId = row.started_by ?? revision.created_by ?? config.created_by;
       if (!userId) throw new Error('Nobody to run as: the user who saved this agent no longer exists');
       const { token } = await signRunToken({

@@ -312,4 +312,39 @@ spec:
     expect(run.usage.totalTokens).toBeGreaterThan(10);
     expect(run.usage.steps.map((s: { step: string }) => s.step)).toEqual(['digest']);
   }, 120_000);
+
+  it('a token budget of the workspace stops a run of an agent without its own, with an error naming the step', async () => {
+    const channel = (await t.request('POST', `${W()}/channels`, { token: owner.token, body: { name: 'budgeted' } }))
+      .body.channel;
+    const root = (
+      await t.request('POST', `${W()}/channels/${channel.id}/messages`, {
+        token: owner.token,
+        body: { text: 'Goal: a holiday bundle campaign with three TikTok creators and free shipping over $50.' },
+      })
+    ).body.message;
+    await t.request('POST', `${W()}/channels/${channel.id}/messages`, {
+      token: owner.token,
+      body: { text: 'We decided to launch on December 1st; Ana drafts the brief by Friday.', threadRootId: root.id },
+    });
+    const agentId = await install({ yaml: example('slack-brief-butler'), name: 'Brief under a workspace budget' });
+    const set = await t.request('PUT', `${W()}/agent-settings`, { token: owner.token, body: { runTokenBudget: 12 } });
+    expect(set.status).toBe(200);
+    expect(set.body).toEqual({ runTokenBudget: 12 });
+    expect((await t.request('GET', `${W()}/agent-settings`, { token: owner.token })).body).toEqual({
+      runTokenBudget: 12,
+    });
+    const trigger = { channel: channel.id, threadId: root.id, command: 'summarize_thread', args: {} };
+    try {
+      const res = await t.request('POST', `${W()}/agents/${agentId}/runs`, { token: owner.token, body: { trigger } });
+      const run = await finished(res.body.run.id);
+      expect(run.status).toBe('failed');
+      expect(run.error).toMatchObject({ step: 'digest' });
+      expect(run.error.message).toMatch(/^Step 'digest' brought the run to \d+ tokens, over its budget of 12/);
+    } finally {
+      await t.request('PUT', `${W()}/agent-settings`, { token: owner.token, body: { runTokenBudget: null } });
+    }
+    // Without the workspace budget the same run goes through: the budget, not the agent, stopped it.
+    const again = await t.request('POST', `${W()}/agents/${agentId}/runs`, { token: owner.token, body: { trigger } });
+    expect((await finished(again.body.run.id)).status).toBe('succeeded');
+  }, 120_000);
 });

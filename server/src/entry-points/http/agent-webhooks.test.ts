@@ -73,6 +73,13 @@ describe('webhook trigger', () => {
     expect(done.trigger.payload.headers['x-trace']).toBe('t-1');
     expect(done.trigger.payload.headers.authorization).toBeUndefined();
     expect(JSON.stringify(done)).not.toContain(hook.secret);
+    // Its Notify step's notification links to the run.
+    const notes = await t.request('GET', `/api/notifications?workspaceId=${w}`, { token: owner.token });
+    const note = notes.body.notifications.find((n: { title: string }) => n.title === 'Order A-1001');
+    expect(note).toMatchObject({
+      source: { type: 'agent_run', id: run.id },
+      link: `/workspaces/${w}/runs/${run.id}`,
+    });
   }, 120_000);
 
   it('404 for a wrong, rotated or revoked secret, the same answer as for an unknown agent', async () => {

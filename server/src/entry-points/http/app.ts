@@ -22,6 +22,7 @@ import { searchRoutes } from './routes/search.routes';
 import { systemRoutes, type Readiness } from './routes/system.routes';
 import { vectorRoutes } from './routes/vectors.routes';
 import { webhookRoutes } from './routes/webhooks.routes';
+import { blockOutputRoutes } from './routes/block-outputs.routes';
 import { workspaceRoutes } from './routes/workspaces.routes';
 
 /** Counts requests in progress so shutdown can wait for them (and the writes they do) to finish. */
@@ -88,6 +89,7 @@ export function buildRouteTable(args: {
     ...runRoutes(useCases),
     ...connectionRoutes(useCases),
     ...webhookRoutes(useCases),
+    ...blockOutputRoutes(useCases),
     ...marketplaceRoutes(useCases),
   );
   return routes;

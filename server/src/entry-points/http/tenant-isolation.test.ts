@@ -64,6 +64,7 @@ const TABLES = [
   'platform_transactions',
   'ledger_accounts',
   'agent_schedule_firings',
+  'canvas_block_outputs',
 ];
 
 async function snapshotW2(): Promise<Record<string, unknown[]>> {
@@ -126,6 +127,13 @@ beforeAll(async () => {
     })
   ).body.agent.id;
   ids.revision = '1';
+  // An agent-snippet block of W2 with its output history (its first entry).
+  ids.snippetBlockId = (
+    await as(`/pages/${ids.pageId}/blocks`, { type: 'agent_snippet', content: { markdown: SECRET }, key: 'snippet' })
+  ).body.block.id;
+  ids.outputId = (
+    await t.request('GET', `${W}/pages/${ids.pageId}/blocks/${ids.snippetBlockId}/outputs`, { token: b.token })
+  ).body.outputs[0].id;
   ids.hookAgentId = (await as('/agents', { yaml: hookAgentYaml('w2-hook') })).body.agent.id;
   w2HookSecret = (await as(`/agents/${ids.hookAgentId}/webhook`, {})).body.webhook.secret;
   // A run of W2's agent, finished (it fails: W2's store has no working credentials) before the snapshots.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { agentRunStatuses, AgentRunSchema } from '../../../domain/model';
 import type { UseCases } from '../../../domain/use-cases';
-import { queryInt, uuid, WorkspaceParams } from '../common-schemas';
+import { int32, queryInt, uuid, WorkspaceParams } from '../common-schemas';
 import { defineRoute, type RouteDefinition } from '../route';
 
 const AgentParams = WorkspaceParams.extend({ agentId: uuid });
@@ -10,7 +10,40 @@ const RunParams = WorkspaceParams.extend({ runId: uuid });
 export function runRoutes(useCases: UseCases): RouteDefinition[] {
   const { runs } = useCases;
   const tags = ['agents'];
+  const AgentSettingsSchema = z.object({
+    runTokenBudget: z
+      .int()
+      .nullable()
+      .describe('Most LLM tokens one agent run in this workspace may use (null: no workspace budget)'),
+  });
   return [
+    defineRoute({
+      method: 'get',
+      path: '/api/workspaces/:workspaceId/agent-settings',
+      operationId: 'getWorkspaceAgentSettings',
+      summary: "The workspace's settings for agent runs (its token budget per run)",
+      tags,
+      policy: { kind: 'workspace', minRole: 'viewer' },
+      params: WorkspaceParams,
+      response: { status: 200, description: 'The settings', schema: AgentSettingsSchema },
+      handler: async ({ auth }) => runs.settings(auth.access!),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/workspaces/:workspaceId/agent-settings',
+      operationId: 'updateWorkspaceAgentSettings',
+      summary: "Set the workspace's token budget per agent run (admins)",
+      description:
+        'Every run of the workspace stops with an error naming the step that brought it over the budget; an ' +
+        "agent's own policy budget and its configuration's tokenBudget apply too (the tightest wins).",
+      tags,
+      policy: { kind: 'workspace', minRole: 'admin' },
+      params: WorkspaceParams,
+      body: z.strictObject({ runTokenBudget: int32(1).nullable() }),
+      example: { body: { runTokenBudget: 20000 } },
+      response: { status: 200, description: 'Saved', schema: AgentSettingsSchema },
+      handler: async ({ auth, body }) => runs.updateSettings(auth.access!, body),
+    }),
     defineRoute({
       method: 'post',
       path: '/api/workspaces/:workspaceId/agents/:agentId/runs',
