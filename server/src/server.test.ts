@@ -28,7 +28,14 @@ async function durableStore(): Promise<ServerOptions> {
   return { dataDir };
 }
 
-const quiet = { port: 0, logLevel: 'silent', env: {}, passwordHashCost: 10 } satisfies ServerOptions;
+// The marketplace seed (the ten examples published on start) has its own tests; these starts skip it, as test servers do.
+const quiet = {
+  port: 0,
+  logLevel: 'silent',
+  env: {},
+  passwordHashCost: 10,
+  seedMarketplace: false,
+} satisfies ServerOptions;
 
 async function count(
   server: ServerHandle,
