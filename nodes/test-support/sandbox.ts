@@ -4,6 +4,7 @@
  */
 import { SANDBOX_CREDENTIALS, sandboxConnectionData, startSandboxServer } from '@ionflux/sandbox';
 import type { SandboxServer, SandboxServerOptions } from '@ionflux/sandbox';
+import { spawn } from 'node:child_process';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 export interface TestSandbox {
@@ -40,7 +41,46 @@ export interface TestSandbox {
 }
 
 export async function startTestSandbox(options: SandboxServerOptions = {}): Promise<TestSandbox> {
-  const server = await startSandboxServer({ port: 0, ...options });
+  return testSandbox(await startSandboxServer({ port: 0, ...options }));
+}
+
+/**
+ * The sandbox in a child process (its built package, `sandbox/dist`), for tests that measure this process's memory:
+ * what the sandbox generates and serves is then not on the heap under test.
+ */
+export async function startTestSandboxProcess(options: SandboxServerOptions = {}): Promise<TestSandbox> {
+  const script = [
+    "const { startSandboxServer } = require('@ionflux/sandbox');",
+    'startSandboxServer({ port: 0, ...JSON.parse(process.argv[1]) })',
+    '  .then((server) => console.log(JSON.stringify({ url: server.url, port: server.port })))',
+    '  .catch((error) => { console.error(error); process.exit(1); });',
+  ].join('\n');
+  const child = spawn(process.execPath, ['-e', script, JSON.stringify(options)], {
+    cwd: __dirname,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const address = await new Promise<{ url: string; port: number }>((resolve, reject) => {
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = stdout.split('\n')[0];
+      if (stdout.includes('\n') && line) resolve(JSON.parse(line) as { url: string; port: number });
+    });
+    child.once('exit', (code) => reject(new Error(`sandbox process exited (${code}) before listening: ${stderr}`)));
+  });
+  return testSandbox({
+    ...address,
+    async close() {
+      child.kill();
+      await exited;
+    },
+  });
+}
+
+function testSandbox(server: SandboxServer): TestSandbox {
   const url = server.url;
   const shopifyEndpoint = `${url}/sandbox/shopify/admin/api/2025-10/graphql.json`;
   const shopifyGraphql = async (query: string, variables: Record<string, unknown> = {}) => {
