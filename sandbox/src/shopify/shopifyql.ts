@@ -1,22 +1,39 @@
 /**
- * ShopifyQL for `shopifyqlQuery` (Admin GraphQL 2025-10): the subset the IONFLUX nodes use, over the `sales` table of
- * `sales.ts`, in the shop's time zone.
+ * ShopifyQL for `shopifyqlQuery` (Admin GraphQL 2025-10): the subset the IONFLUX nodes use, over three datasets built
+ * from the same generated orders (`sales.ts`), in the shop's time zone.
  *
- *   FROM sales
- *   SHOW metric [AS alias], ...                      gross_sales discounts returns net_sales shipping_charges taxes
- *                                                    total_sales orders average_order_value net_items_sold
- *   [WHERE dimension = 'value' [AND ...]]            sales_channel product_title product_type product_vendor (= or !=)
- *   [GROUP BY dimension, ...]                        day week month year, and the dimensions above (and product_id)
+ *   FROM sales | orders | products
+ *   SHOW column [AS alias], ...                      the dataset's metrics (below), and grouped dimensions
+ *   [WHERE dimension = 'value' [AND ...]]            = or != on the dataset's filterable dimensions
+ *   [GROUP BY dimension, ...]                        day week month year, and the dataset's dimensions
  *   [SINCE date [UNTIL date] | UNTIL date | DURING range]
  *   [ORDER BY column [ASC|DESC], ...] [LIMIT n]
+ *
+ * The datasets (https://shopify.dev/docs/api/shopifyql/latest/schemas/sales_revenue/sales,
+ * https://shopify.dev/api/shopifyql/datasets/orders-dataset, https://shopify.dev/api/shopifyql/datasets/products-dataset):
+ * - `sales`: one row per sale or return event, dated when it happens (a refund on its day). Metrics gross_sales
+ *   discounts returns net_sales shipping_charges taxes total_sales orders average_order_value net_items_sold;
+ *   dimensions sales_channel product_title product_type product_vendor (filterable) and product_id.
+ * - `orders`: one row per order, dated when the order was placed ("the date of the first sales event within that
+ *   order"): its later returns, refunded shipping and refunded taxes count on that date too. Numeric values
+ *   gross_sales discounts returns net_sales shipping taxes orders ordered_product_quantity returned_product_quantity
+ *   net_product_quantity (each also as `sum(value)`, named sum_value), the aggregate average_order_value; dimensions
+ *   sales_channel billing_country billing_region billing_city shipping_country shipping_region shipping_city
+ *   (filterable) and order_id. The sandbox has no fees, duties, tips or order edits: additional_fees, duties, tips,
+ *   gross_sales_adjustments and discounts_adjustments are answered with parseErrors, not with zeros.
+ * - `products`: the sales side of Shopify's product dataset, one row per product line sold or returned, dated when it
+ *   happens. Numeric values gross_sales net_sales quantity_purchased (units sold, returns not subtracted), also as
+ *   `sum(value)`; dimensions product_title product_type product_vendor (filterable) and product_id. The sandbox has
+ *   no storefront sessions: view_sessions, cart_sessions and the other session columns are answered with parseErrors.
+ * Gift cards are not sales in any of them; discounts and returns are reported negative.
  *
  * Dates are `2026-11-01`, offsets from today (`-7d`, `-2w`, `-1m`, `-1q`, `-1y`, `0d`), `today`, `yesterday`, and
  * startOf|endOf Day|Week|Month|Quarter|Year(offset); UNTIL is inclusive. DURING takes today, yesterday, this_week,
  * this_month, this_quarter, this_year, last_week, last_month, last_quarter, last_year and last_N_days (N whole days
  * before today). Weeks start on Monday. Anything else is answered with `parseErrors`, never guessed.
  */
-import type { ShopifyStore } from './store';
-import { salesRowsBetween } from './sales';
+import type { ShopifyStore, StoreOrder } from './store';
+import { salesRowsBetween, salesRowsOf } from './sales';
 import type { SalesRow } from './sales';
 import { addLocalDays, addLocalMonths, isoLocalDate, localDateOf, startOfLocalDay, weekdayOf } from '../shared/zoned';
 import type { LocalDate } from '../shared/zoned';
@@ -107,7 +124,12 @@ function tokenize(source: string): Token[] {
 // ---------------------------------------------------------------------------------------------------------------------
 // Syntax
 
-const METRICS = {
+interface ColumnMeta {
+  dataType: string;
+  displayName: string;
+}
+
+const SALES_METRICS: Record<string, ColumnMeta> = {
   gross_sales: { dataType: 'MONEY', displayName: 'Gross sales' },
   discounts: { dataType: 'MONEY', displayName: 'Discounts' },
   returns: { dataType: 'MONEY', displayName: 'Returns' },
@@ -118,8 +140,48 @@ const METRICS = {
   orders: { dataType: 'INTEGER', displayName: 'Orders' },
   average_order_value: { dataType: 'MONEY', displayName: 'Average order value' },
   net_items_sold: { dataType: 'INTEGER', displayName: 'Net items sold' },
-} as const;
-type Metric = keyof typeof METRICS;
+};
+
+const ORDERS_METRICS: Record<string, ColumnMeta> = {
+  gross_sales: { dataType: 'MONEY', displayName: 'Gross sales' },
+  discounts: { dataType: 'MONEY', displayName: 'Discounts' },
+  returns: { dataType: 'MONEY', displayName: 'Returns' },
+  net_sales: { dataType: 'MONEY', displayName: 'Net sales' },
+  shipping: { dataType: 'MONEY', displayName: 'Shipping' },
+  taxes: { dataType: 'MONEY', displayName: 'Taxes' },
+  orders: { dataType: 'INTEGER', displayName: 'Orders' },
+  ordered_product_quantity: { dataType: 'INTEGER', displayName: 'Ordered product quantity' },
+  returned_product_quantity: { dataType: 'INTEGER', displayName: 'Returned product quantity' },
+  net_product_quantity: { dataType: 'INTEGER', displayName: 'Net product quantity' },
+  average_order_value: { dataType: 'MONEY', displayName: 'Average order value' },
+};
+
+const PRODUCTS_METRICS: Record<string, ColumnMeta> = {
+  gross_sales: { dataType: 'MONEY', displayName: 'Gross sales' },
+  net_sales: { dataType: 'MONEY', displayName: 'Net sales' },
+  quantity_purchased: { dataType: 'INTEGER', displayName: 'Quantity purchased' },
+};
+
+const PRODUCT_DIMENSIONS: Record<string, ColumnMeta> = {
+  product_title: { dataType: 'STRING', displayName: 'Product title' },
+  product_type: { dataType: 'STRING', displayName: 'Product type' },
+  product_vendor: { dataType: 'STRING', displayName: 'Product vendor' },
+  product_id: { dataType: 'IDENTITY', displayName: 'Product ID' },
+};
+
+const SALES_CHANNEL: Record<string, ColumnMeta> = {
+  sales_channel: { dataType: 'STRING', displayName: 'Sales channel' },
+};
+
+const ORDER_DIMENSIONS: Record<string, ColumnMeta> = {
+  billing_country: { dataType: 'STRING', displayName: 'Billing country' },
+  billing_region: { dataType: 'STRING', displayName: 'Billing region' },
+  billing_city: { dataType: 'STRING', displayName: 'Billing city' },
+  shipping_country: { dataType: 'STRING', displayName: 'Shipping country' },
+  shipping_region: { dataType: 'STRING', displayName: 'Shipping region' },
+  shipping_city: { dataType: 'STRING', displayName: 'Shipping city' },
+  order_id: { dataType: 'IDENTITY', displayName: 'Order ID' },
+};
 
 const TIME_DIMENSIONS = {
   day: { dataType: 'DAY_TIMESTAMP', displayName: 'Day' },
@@ -127,16 +189,67 @@ const TIME_DIMENSIONS = {
   month: { dataType: 'MONTH_TIMESTAMP', displayName: 'Month' },
   year: { dataType: 'YEAR_TIMESTAMP', displayName: 'Year' },
 } as const;
-const DIMENSIONS = {
-  sales_channel: { dataType: 'STRING', displayName: 'Sales channel' },
-  product_title: { dataType: 'STRING', displayName: 'Product title' },
-  product_type: { dataType: 'STRING', displayName: 'Product type' },
-  product_vendor: { dataType: 'STRING', displayName: 'Product vendor' },
-  product_id: { dataType: 'IDENTITY', displayName: 'Product ID' },
-} as const;
 type TimeDimension = keyof typeof TIME_DIMENSIONS;
-type Dimension = keyof typeof DIMENSIONS;
-const FILTERABLE: Dimension[] = ['sales_channel', 'product_title', 'product_type', 'product_vendor'];
+
+type TableName = 'sales' | 'orders' | 'products';
+
+interface Table {
+  metrics: Record<string, ColumnMeta>;
+  dimensions: Record<string, ColumnMeta>;
+  filterable: string[];
+  /** Numeric values that `sum()` takes (the orders and products datasets); empty: SHOW the metric itself. */
+  summable: string[];
+  /** Columns Shopify documents for the dataset that the sandbox's store has no data for, with why. */
+  unsupported: Record<string, string>;
+}
+
+const NO_FEES = 'the sandbox store has no additional fees, duties, tips or order edits';
+const NO_SESSIONS = 'the sandbox store has no storefront sessions';
+
+const TABLES: Record<TableName, Table> = {
+  sales: {
+    metrics: SALES_METRICS,
+    dimensions: { ...SALES_CHANNEL, ...PRODUCT_DIMENSIONS },
+    filterable: ['sales_channel', 'product_title', 'product_type', 'product_vendor'],
+    summable: [],
+    unsupported: {},
+  },
+  orders: {
+    metrics: ORDERS_METRICS,
+    dimensions: { ...SALES_CHANNEL, ...ORDER_DIMENSIONS },
+    filterable: ['sales_channel', ...Object.keys(ORDER_DIMENSIONS).filter((d) => d !== 'order_id')],
+    summable: Object.keys(ORDERS_METRICS).filter((m) => m !== 'average_order_value'),
+    unsupported: Object.fromEntries(
+      ['additional_fees', 'duties', 'tips', 'gross_sales_adjustments', 'discounts_adjustments'].map((c) => [
+        c,
+        NO_FEES,
+      ]),
+    ),
+  },
+  products: {
+    metrics: PRODUCTS_METRICS,
+    dimensions: PRODUCT_DIMENSIONS,
+    filterable: ['product_title', 'product_type', 'product_vendor'],
+    summable: Object.keys(PRODUCTS_METRICS),
+    unsupported: Object.fromEntries(
+      [
+        'view_sessions',
+        'cart_sessions',
+        'checkout_sessions',
+        'purchase_sessions',
+        'quantity_added_to_cart',
+        'view_cart_sessions',
+        'view_cart_checkout_sessions',
+        'view_purchase_sessions',
+        'view_cart_checkout_purchase_sessions',
+        'view_to_cart_rate',
+        'view_to_purchase_rate',
+        'checkout_to_purchase_rate',
+        'view_cart_checkout_to_purchase_rate',
+      ].map((c) => [c, NO_SESSIONS]),
+    ),
+  },
+};
 
 type DateExpr =
   | { kind: 'date'; date: LocalDate }
@@ -144,10 +257,11 @@ type DateExpr =
   | { kind: 'function'; edge: 'start' | 'end'; unit: 'day' | 'week' | 'month' | 'quarter' | 'year'; offset: DateExpr };
 
 interface Query {
-  table: string;
-  show: { column: string; alias: string }[];
-  where: { dimension: Dimension; op: '=' | '!='; value: string }[];
-  groupBy: (TimeDimension | Dimension)[];
+  table: TableName;
+  /** `column` is a metric or a dimension; `sum` marks `sum(column)`. */
+  show: { column: string; alias: string; sum: boolean }[];
+  where: { dimension: string; op: '=' | '!='; value: string }[];
+  groupBy: string[];
   since: DateExpr | null;
   until: DateExpr | null;
   during: string | null;
@@ -200,33 +314,63 @@ class Parser {
     return this.next();
   }
 
+  /** Fails on a column the table does not have, or has in Shopify but not in the sandbox's store. */
+  private checkColumn(table: TableName, column: Token): void {
+    const name = column.text.toLowerCase();
+    const spec = TABLES[table];
+    if (name in spec.metrics || name in spec.dimensions || name in TIME_DIMENSIONS) return;
+    if (name in spec.unsupported)
+      this.fail(
+        `Column '${column.text}' of table '${table}' is not supported by the sandbox (${spec.unsupported[name]})`,
+        column,
+      );
+    this.fail(`Unknown column '${column.text}' for table '${table}'`, column);
+  }
+
   parse(): Query {
     this.expectKeyword('FROM');
-    const table = this.identifier('a table name');
-    if (table.text.toLowerCase() !== 'sales')
-      this.fail(`Table '${table.text}' is not supported by the sandbox (supported: sales)`, table);
+    const tableToken = this.identifier('a table name');
+    const tableName = tableToken.text.toLowerCase();
+    if (!(tableName in TABLES))
+      this.fail(
+        `Table '${tableToken.text}' is not supported by the sandbox (supported: sales, orders, products)`,
+        tableToken,
+      );
+    const table = TABLES[tableName as TableName];
     if (this.isKeyword('VISUALIZE')) this.fail('VISUALIZE is not supported by the sandbox; use SHOW');
     this.expectKeyword('SHOW');
     const show: Query['show'] = [];
     do {
-      const column = this.identifier('a metric or dimension');
-      const name = column.text.toLowerCase();
-      if (this.peek().kind === 'symbol' && this.peek().text === '(')
-        this.fail(`Aggregate functions are not supported by the sandbox: SHOW the metric itself`, column);
-      if (!(name in METRICS) && !(name in DIMENSIONS) && !(name in TIME_DIMENSIONS))
-        this.fail(`Unknown column '${column.text}' for table 'sales'`, column);
-      let alias = name;
+      let column = this.identifier('a metric or dimension');
+      let name = column.text.toLowerCase();
+      let sum = false;
+      if (this.peek().kind === 'symbol' && this.peek().text === '(') {
+        if (table.summable.length === 0)
+          this.fail(`Aggregate functions are not supported by the sandbox: SHOW the metric itself`, column);
+        if (name !== 'sum')
+          this.fail(`Aggregate function '${column.text}' is not supported by the sandbox; use sum()`, column);
+        this.next();
+        column = this.identifier('a numeric value');
+        name = column.text.toLowerCase();
+        this.checkColumn(tableName as TableName, column);
+        if (!table.summable.includes(name))
+          this.fail(`sum() takes a numeric value of table '${tableName}' (${table.summable.join(', ')})`, column);
+        const close = this.next();
+        if (close.text !== ')') this.fail('Expected ) after the numeric value', close);
+        sum = true;
+      } else this.checkColumn(tableName as TableName, column);
+      let alias = sum ? `sum_${name}` : name;
       if (this.isKeyword('AS')) {
         this.next();
         const a = this.peek();
         if (a.kind !== 'word' && a.kind !== 'string') this.fail('Expected an alias after AS');
         alias = this.next().text;
       }
-      show.push({ column: name, alias });
+      show.push({ column: name, alias, sum });
     } while (this.peek().text === ',' && this.next());
 
     const query: Query = {
-      table: 'sales',
+      table: tableName as TableName,
       show,
       where: [],
       groupBy: [],
@@ -245,9 +389,12 @@ class Parser {
         this.next();
         do {
           const column = this.identifier('a dimension');
-          const name = column.text.toLowerCase() as Dimension;
-          if (!FILTERABLE.includes(name))
-            this.fail(`WHERE on '${column.text}' is not supported (filter on ${FILTERABLE.join(', ')})`, column);
+          const name = column.text.toLowerCase();
+          if (!table.filterable.includes(name))
+            this.fail(
+              `WHERE on '${column.text}' is not supported for table '${tableName}' (filter on ${table.filterable.join(', ')})`,
+              column,
+            );
           const op = this.next();
           if (op.kind !== 'symbol' || (op.text !== '=' && op.text !== '!='))
             this.fail(`Expected = or != after ${column.text}`, op);
@@ -264,9 +411,9 @@ class Parser {
         do {
           const column = this.identifier('a dimension');
           const name = column.text.toLowerCase();
-          if (!(name in DIMENSIONS) && !(name in TIME_DIMENSIONS))
-            this.fail(`Cannot group by '${column.text}'`, column);
-          query.groupBy.push(name as TimeDimension | Dimension);
+          if (!(name in table.dimensions) && !(name in TIME_DIMENSIONS))
+            this.fail(`Cannot group table '${tableName}' by '${column.text}'`, column);
+          query.groupBy.push(name);
         } while (this.peek().text === ',' && this.next());
       }
     }
@@ -437,13 +584,40 @@ interface Totals {
   returns: number;
   shipping: number;
   taxes: number;
+  /** Units sold minus units returned. */
   items: number;
+  /** Units sold (sale rows) and units returned (return rows, positive). */
+  sold: number;
+  returned: number;
   orders: Set<number>;
   /** Set instead of `orders` when the totals come from per-day sums (an order's sale happens on one day). */
   orderCount?: number;
 }
 
 type DayTotals = Omit<Totals, 'orders' | 'orderCount'> & { orders: number };
+
+const emptyTotals = (): Totals => ({
+  gross: 0,
+  discounts: 0,
+  returns: 0,
+  shipping: 0,
+  taxes: 0,
+  items: 0,
+  sold: 0,
+  returned: 0,
+  orders: new Set(),
+});
+
+function addRow(t: Omit<Totals, 'orders' | 'orderCount'>, row: SalesRow): void {
+  t.gross += row.grossCents;
+  t.discounts += row.discountCents;
+  t.returns += row.returnCents;
+  t.shipping += row.shippingCents;
+  t.taxes += row.taxCents;
+  t.items += row.quantity;
+  if (row.kind === 'sale') t.sold += row.quantity;
+  else t.returned -= row.quantity;
+}
 
 const dailyCache = new WeakMap<ShopifyStore, { timeZone: string; version: number; days: Map<string, DayTotals> }>();
 
@@ -473,15 +647,10 @@ function dailyTotals(store: ShopifyStore, timeZone: string): Map<string, DayTota
     }
     let t = days.get(key);
     if (!t) {
-      t = { gross: 0, discounts: 0, returns: 0, shipping: 0, taxes: 0, items: 0, orders: 0 };
+      t = { ...emptyTotals(), orders: 0 };
       days.set(key, t);
     }
-    t.gross += row.grossCents;
-    t.discounts += row.discountCents;
-    t.returns += row.returnCents;
-    t.shipping += row.shippingCents;
-    t.taxes += row.taxCents;
-    t.items += row.quantity;
+    addRow(t, row);
     if (row.kind === 'sale' && row.productLegacyId === null) t.orders++;
   }
   dailyCache.set(store, { timeZone, version, days });
@@ -494,8 +663,9 @@ function money(cents: number): string {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
-function metricValue(metric: Metric, t: Totals): string | number {
+function metricValue(table: TableName, metric: string, t: Totals): string | number {
   const net = t.gross - t.discounts - t.returns;
+  const orders = t.orderCount ?? t.orders.size;
   switch (metric) {
     case 'gross_sales':
       return money(t.gross);
@@ -506,25 +676,63 @@ function metricValue(metric: Metric, t: Totals): string | number {
     case 'net_sales':
       return money(net);
     case 'shipping_charges':
+    case 'shipping':
       return money(t.shipping);
     case 'taxes':
       return money(t.taxes);
     case 'total_sales':
       return money(net + t.shipping + t.taxes);
     case 'orders':
-      return t.orderCount ?? t.orders.size;
+      return orders;
     case 'average_order_value':
-      return money(
-        (t.orderCount ?? t.orders.size) === 0
-          ? 0
-          : Math.round((t.gross - t.discounts) / (t.orderCount ?? t.orders.size)),
-      );
+      return money(orders === 0 ? 0 : Math.round((t.gross - t.discounts) / orders));
     case 'net_items_sold':
+    case 'net_product_quantity':
       return t.items;
+    case 'ordered_product_quantity':
+    case 'quantity_purchased':
+      return t.sold;
+    case 'returned_product_quantity':
+      return t.returned;
   }
+  throw new Error(`no value for ${table}.${metric}`);
+}
+
+/** The address a dimension of the orders table reads, or null (Point of Sale orders often have none). */
+function addressDimension(order: StoreOrder | undefined, dimension: string): string | null {
+  const [which, part] = dimension.split('_') as ['billing' | 'shipping', 'country' | 'region' | 'city'];
+  const address = which === 'billing' ? order?.billingAddress : order?.shippingAddress;
+  if (!address) return null;
+  return part === 'country' ? address.country : part === 'region' ? address.province : address.city;
+}
+
+/**
+ * The rows a query reads: the sales table's events in [lower, upper); for `orders`, every event of the orders placed
+ * in [lower, upper), dated when the order was placed; for `products`, the product lines of the sales table.
+ */
+function tableRows(
+  store: ShopifyStore,
+  table: TableName,
+  lower: number,
+  upper: number,
+): { rows: SalesRow[]; orders: Map<number, StoreOrder> } {
+  const orders = new Map<number, StoreOrder>();
+  if (upper <= lower) return { rows: [], orders };
+  if (table === 'orders') {
+    const rows: SalesRow[] = [];
+    for (const order of store.ordersCreatedBetween(lower, upper)) {
+      orders.set(order.legacyId, order);
+      const at = order.createdAt.getTime();
+      for (const row of salesRowsOf(store, order)) rows.push({ ...row, at });
+    }
+    return { rows, orders };
+  }
+  const rows = salesRowsBetween(store, lower, upper);
+  return { rows: table === 'products' ? rows.filter((r) => r.productLegacyId !== null) : rows, orders };
 }
 
 function execute(store: ShopifyStore, query: Query): ShopifyqlResponse['tableData'] {
+  const table = TABLES[query.table];
   const timeZone = store.shop.ianaTimezone;
   const nowMs = store.now.getTime();
   const today = localDateOf(nowMs, timeZone);
@@ -545,16 +753,31 @@ function execute(store: ShopifyStore, query: Query): ShopifyqlResponse['tableDat
   const upper = Math.min(to, ((history[history.length - 1] ?? 0) + 30) * 86_400_000);
   const midnight = (t: number) => !Number.isFinite(t) || startOfLocalDay(localDateOf(t, timeZone), timeZone) === t;
   const wholeDays =
-    query.where.length === 0 && query.groupBy.every((d) => d in TIME_DIMENSIONS) && midnight(from) && midnight(to);
-  const rows = wholeDays || upper <= lower ? [] : salesRowsBetween(store, lower, upper);
+    query.table === 'sales' &&
+    query.where.length === 0 &&
+    query.groupBy.every((d) => d in TIME_DIMENSIONS) &&
+    midnight(from) &&
+    midnight(to);
+  const { rows, orders } = wholeDays
+    ? { rows: [], orders: new Map<number, StoreOrder>() }
+    : tableRows(store, query.table, lower, upper);
 
   const byProduct =
-    query.groupBy.some((d) => d.startsWith('product_')) || query.where.some((w) => w.dimension.startsWith('product_'));
-  const dimensionValue = (row: SalesRow, dimension: TimeDimension | Dimension): string | null => {
+    query.table === 'sales' &&
+    (query.groupBy.some((d) => d.startsWith('product_')) ||
+      query.where.some((w) => w.dimension.startsWith('product_')));
+  const dimensionValue = (row: SalesRow, dimension: string): string | null => {
+    if (dimension in TIME_DIMENSIONS) {
+      const date = localDateOf(row.at, timeZone);
+      const unit = dimension as TimeDimension;
+      return isoLocalDate(unit === 'day' ? date : periodOf(date, unit)[0]);
+    }
+    if (dimension === 'sales_channel') return row.salesChannel;
+    if (dimension === 'order_id') return String(row.orderLegacyId);
+    if (dimension.startsWith('billing_') || dimension.startsWith('shipping_'))
+      return addressDimension(orders.get(row.orderLegacyId) ?? store.order(row.orderLegacyId), dimension);
     const product = row.productLegacyId !== null ? store.product(row.productLegacyId) : undefined;
     switch (dimension) {
-      case 'sales_channel':
-        return row.salesChannel;
       case 'product_title':
         return product?.title ?? null;
       case 'product_type':
@@ -563,12 +786,8 @@ function execute(store: ShopifyStore, query: Query): ShopifyqlResponse['tableDat
         return product?.vendor ?? null;
       case 'product_id':
         return product ? `gid://shopify/Product/${product.legacyId}` : null;
-      default: {
-        const date = localDateOf(row.at, timeZone);
-        const unit = dimension as TimeDimension;
-        return isoLocalDate(unit === 'day' ? date : periodOf(date, unit)[0]);
-      }
     }
+    throw new Error(`no value for ${query.table}.${dimension}`);
   };
   const groups = new Map<string, { keys: (string | null)[]; totals: Totals }>();
   for (const row of rows) {
@@ -579,20 +798,11 @@ function execute(store: ShopifyStore, query: Query): ShopifyqlResponse['tableDat
     const key = JSON.stringify(keys);
     let group = groups.get(key);
     if (!group) {
-      group = {
-        keys,
-        totals: { gross: 0, discounts: 0, returns: 0, shipping: 0, taxes: 0, items: 0, orders: new Set() },
-      };
+      group = { keys, totals: emptyTotals() };
       groups.set(key, group);
     }
-    const t = group.totals;
-    t.gross += row.grossCents;
-    t.discounts += row.discountCents;
-    t.returns += row.returnCents;
-    t.shipping += row.shippingCents;
-    t.taxes += row.taxCents;
-    t.items += row.quantity;
-    if (row.kind === 'sale') t.orders.add(row.orderLegacyId);
+    addRow(group.totals, row);
+    if (row.kind === 'sale') group.totals.orders.add(row.orderLegacyId);
   }
   if (wholeDays) {
     const first = Number.isFinite(from) ? isoLocalDate(localDateOf(from, timeZone)) : '';
@@ -606,19 +816,7 @@ function execute(store: ShopifyStore, query: Query): ShopifyqlResponse['tableDat
       const key = JSON.stringify(keys);
       let group = groups.get(key);
       if (!group) {
-        group = {
-          keys,
-          totals: {
-            gross: 0,
-            discounts: 0,
-            returns: 0,
-            shipping: 0,
-            taxes: 0,
-            items: 0,
-            orders: new Set(),
-            orderCount: 0,
-          },
-        };
+        group = { keys, totals: { ...emptyTotals(), orderCount: 0 } };
         groups.set(key, group);
       }
       const t = group.totals;
@@ -628,42 +826,40 @@ function execute(store: ShopifyStore, query: Query): ShopifyqlResponse['tableDat
       t.shipping += d.shipping;
       t.taxes += d.taxes;
       t.items += d.items;
+      t.sold += d.sold;
+      t.returned += d.returned;
       t.orderCount! += d.orders;
     }
   }
-  if (groups.size === 0 && query.groupBy.length === 0)
-    groups.set('[]', {
-      keys: [],
-      totals: { gross: 0, discounts: 0, returns: 0, shipping: 0, taxes: 0, items: 0, orders: new Set() },
-    });
+  if (groups.size === 0 && query.groupBy.length === 0) groups.set('[]', { keys: [], totals: emptyTotals() });
 
   const columns: ShopifyqlColumn[] = [];
   const cells: ((keys: (string | null)[], totals: Totals) => string | number | null)[] = [];
+  const dimensionMeta = (name: string): ColumnMeta =>
+    name in TIME_DIMENSIONS ? TIME_DIMENSIONS[name as TimeDimension] : table.dimensions[name]!;
   const shown = new Set(query.show.map((s) => s.column));
   query.groupBy.forEach((dimension, k) => {
     if (shown.has(dimension)) return;
-    const meta =
-      dimension in TIME_DIMENSIONS ? TIME_DIMENSIONS[dimension as TimeDimension] : DIMENSIONS[dimension as Dimension];
-    columns.push({ name: dimension, ...meta });
+    columns.push({ name: dimension, ...dimensionMeta(dimension) });
     cells.push((keys) => keys[k] ?? null);
   });
   for (const item of query.show) {
-    if (item.column in METRICS) {
-      const metric = item.column as Metric;
-      columns.push({ name: item.alias, ...METRICS[metric] });
-      cells.push((_keys, totals) => metricValue(metric, totals));
+    if (item.column in table.metrics) {
+      const meta = table.metrics[item.column]!;
+      columns.push({
+        name: item.alias,
+        dataType: meta.dataType,
+        displayName: item.sum ? `Sum of ${meta.displayName.toLowerCase()}` : meta.displayName,
+      });
+      cells.push((_keys, totals) => metricValue(query.table, item.column, totals));
     } else {
-      const k = query.groupBy.indexOf(item.column as TimeDimension | Dimension);
+      const k = query.groupBy.indexOf(item.column);
       if (k < 0) throw new ParseError(`Column '${item.column}' must be in GROUP BY to be shown`);
-      const meta =
-        item.column in TIME_DIMENSIONS
-          ? TIME_DIMENSIONS[item.column as TimeDimension]
-          : DIMENSIONS[item.column as Dimension];
-      columns.push({ name: item.alias, ...meta });
+      columns.push({ name: item.alias, ...dimensionMeta(item.column) });
       cells.push((keys) => keys[k] ?? null);
     }
   }
-  let table = [...groups.values()].map((g) => {
+  let tableRowsOut = [...groups.values()].map((g) => {
     const row: Record<string, string | number | null> = {};
     columns.forEach((c, k) => (row[c.name] = cells[k]!(g.keys, g.totals)));
     return row;
@@ -673,14 +869,19 @@ function execute(store: ShopifyStore, query: Query): ShopifyqlResponse['tableDat
     if (type === 'MONEY' || type === 'INTEGER') return Number(a) - Number(b);
     return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
   };
-  const order =
+  // ORDER BY names a column of the result, or the numeric value a `sum()` column adds up.
+  const summed = new Map(query.show.filter((s) => s.sum).map((s) => [s.column, s.alias]));
+  const order = (
     query.orderBy.length > 0
       ? query.orderBy
-      : columns.slice(0, query.groupBy.length).map((c) => ({ column: c.name, descending: false }));
+      : columns.slice(0, query.groupBy.length).map((c) => ({ column: c.name, descending: false }))
+  ).map((o) =>
+    columns.some((c) => c.name === o.column) ? o : { ...o, column: summed.get(o.column.toLowerCase()) ?? o.column },
+  );
   for (const o of order)
     if (!columns.some((c) => c.name === o.column))
       throw new ParseError(`ORDER BY column '${o.column}' is not in SHOW or GROUP BY`);
-  table.sort((a, b) => {
+  tableRowsOut.sort((a, b) => {
     for (const o of order) {
       const type = columns.find((c) => c.name === o.column)!.dataType;
       const d = compare(a[o.column]!, b[o.column]!, type);
@@ -688,8 +889,8 @@ function execute(store: ShopifyStore, query: Query): ShopifyqlResponse['tableDat
     }
     return 0;
   });
-  if (query.limit !== null) table = table.slice(0, query.limit);
-  return { columns, rows: table };
+  if (query.limit !== null) tableRowsOut = tableRowsOut.slice(0, query.limit);
+  return { columns, rows: tableRowsOut };
 }
 
 /**
