@@ -13,7 +13,7 @@ export type Route =
   | { name: 'channel'; workspaceId: string; channelId: string; messageId?: string }
   | { name: 'members'; workspaceId: string }
   | { name: 'agents'; workspaceId: string }
-  | { name: 'marketplace'; workspaceId: string }
+  | { name: 'marketplace'; workspaceId: string; agentName?: string }
   | { name: 'connections'; workspaceId: string }
   | { name: 'runs'; workspaceId: string; runId?: string }
   | { name: 'notifications' }
@@ -35,7 +35,7 @@ export function parseRoute(pathname: string, search = ''): Route {
       return { name: 'channel', workspaceId, channelId: id, messageId: params.get('message') ?? undefined };
     if (section === 'members' && !id) return { name: 'members', workspaceId };
     if (section === 'agents' && !id) return { name: 'agents', workspaceId };
-    if (section === 'marketplace' && !id) return { name: 'marketplace', workspaceId };
+    if (section === 'marketplace' && !extra) return { name: 'marketplace', workspaceId, agentName: id };
     if (section === 'connections' && !id) return { name: 'connections', workspaceId };
     if (section === 'runs' && !extra) return { name: 'runs', workspaceId, runId: id };
   }
@@ -77,7 +77,7 @@ export const paths = {
   channel: (w: string, c: string) => `/workspaces/${w}/channels/${c}`,
   members: (w: string) => `/workspaces/${w}/members`,
   agents: (w: string) => `/workspaces/${w}/agents`,
-  marketplace: (w: string) => `/workspaces/${w}/marketplace`,
+  marketplace: (w: string, agent?: string) => `/workspaces/${w}/marketplace${agent ? `/${agent}` : ''}`,
   connections: (w: string) => `/workspaces/${w}/connections`,
   runs: (w: string, runId?: string) => `/workspaces/${w}/runs${runId ? `/${runId}` : ''}`,
 };

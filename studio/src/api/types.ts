@@ -240,3 +240,89 @@ export interface RunProgress {
   elapsedMs: number;
   error?: string;
 }
+
+export type Pricing = { model: 'free' } | { model: 'monthly'; priceMinor: number; currency: string };
+
+export interface MarketplaceAgentSummary {
+  name: string;
+  displayName: string;
+  description: string;
+  category: string;
+  tags: string[];
+  icon: string | null;
+  publisher: { id: string; name: string; verified: boolean };
+  pricing: Pricing;
+  latestVersion: string | null;
+  connectionTypes: string[];
+  installs: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MarketplaceVersion {
+  version: string;
+  digest: string;
+  keyId: string;
+  yanked: boolean;
+  yankReason: string | null;
+  publishedAt: string;
+}
+
+export interface AgentManifest {
+  connections: Array<{ name: string; type: string; scopes: string[]; usedBy: string[] }>;
+  inputs: Array<{ name: string; type: string; required: boolean; default?: unknown; description?: string }>;
+  writeSteps: string[];
+  readSteps: string[];
+  httpHosts: string[];
+  trigger: string;
+}
+
+export interface MarketplaceAgentDetail extends MarketplaceAgentSummary {
+  readme: string;
+  versions: MarketplaceVersion[];
+  manifest: AgentManifest | null;
+  permissions: string[];
+  yaml: string | null;
+}
+
+export interface AgentUpdate {
+  agentId: string;
+  name: string;
+  marketplaceAgent: string;
+  installedVersion: string;
+  latestVersion: string | null;
+  updateAvailable: boolean;
+}
+
+export interface UpgradeDiff {
+  agentId: string;
+  name: string;
+  fromVersion: string | null;
+  toVersion: string;
+  unifiedDiff: string;
+  summary: {
+    stepsAdded: string[];
+    stepsRemoved: string[];
+    stepsChanged: string[];
+    connectionsAdded: string[];
+    connectionsRemoved: string[];
+    inputsChanged: string[];
+  };
+  writeStepsAdded: string[];
+  hostsAdded: string[];
+  highlights: string[];
+  bindingsKept: string[];
+  inputsKept: string[];
+  needsAttention: Array<{ path: string; message: string }>;
+}
+
+export interface Rental {
+  id: string;
+  agent: string;
+  priceMinor: number;
+  currency: string;
+  status: 'active' | 'canceled' | 'expired';
+  periodStart: string;
+  periodEnd: string;
+  cancelAtPeriodEnd: boolean;
+}

@@ -154,7 +154,7 @@ function Screen({ route }: { route: Route }) {
     case 'connections':
       return <ConnectionsScreen />;
     case 'marketplace':
-      return <MarketplaceScreen />;
+      return <MarketplaceScreen key={route.agentName ?? 'catalog'} agentName={route.agentName} />;
     case 'channel':
       return <ChatView key={route.channelId} channelId={route.channelId} />;
     default:

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 /**
  * A small Markdown renderer to React elements (never HTML strings, so text from users, agents and stores cannot
  * inject markup): headings (#, ##, ###), paragraphs, bullet and numbered lists, **bold**, _italic_ / *italic*,
- * `code`, and [links](https://...) (http(s) and app paths only).
+ * `code`, fenced code blocks, pipe tables, and [links](https://...) (http(s) and app paths only).
  */
 export function Markdown({ text, className }: { text: string; className?: string }) {
   return <div className={className ? `markdown ${className}` : 'markdown'}>{renderBlocks(text)}</div>;
@@ -37,6 +37,55 @@ function renderBlocks(text: string): ReactNode[] {
       i++;
       continue;
     }
+    if (/^```/.test(line)) {
+      const code: string[] = [];
+      i++;
+      while (i < lines.length && !/^```/.test(lines[i]!)) code.push(lines[i++]!);
+      i++;
+      out.push(
+        <pre key={key++} className="code" tabIndex={0}>
+          <code>{code.join('\n')}</code>
+        </pre>,
+      );
+      continue;
+    }
+    if (/^\|.*\|\s*$/.test(line) && /^\|[\s:|-]+\|\s*$/.test(lines[i + 1] ?? '')) {
+      const cells = (row: string) =>
+        row
+          .trim()
+          .replace(/^\||\|$/g, '')
+          .split('|')
+          .map((c) => c.trim());
+      const head = cells(line);
+      const rows: string[][] = [];
+      i += 2;
+      while (i < lines.length && /^\|.*\|\s*$/.test(lines[i]!)) rows.push(cells(lines[i++]!));
+      out.push(
+        <div key={key++} className="table-scroll" tabIndex={0}>
+          <table className="data-table">
+            <thead>
+              <tr>
+                {head.map((c, n) => (
+                  <th key={n} scope="col">
+                    {inline(c)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r, n) => (
+                <tr key={n}>
+                  {head.map((_, m) => (
+                    <td key={m}>{inline(r[m] ?? '')}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>,
+      );
+      continue;
+    }
     if (/^\s*[-*•]\s+/.test(line)) {
       const items: ReactNode[] = [];
       while (i < lines.length && /^\s*[-*•]\s+/.test(lines[i]!)) {
@@ -60,6 +109,7 @@ function renderBlocks(text: string): ReactNode[] {
       i < lines.length &&
       lines[i]!.trim() &&
       !/^(#{1,3})\s+/.test(lines[i]!) &&
+      !/^```/.test(lines[i]!) &&
       !/^\s*[-*•]\s+/.test(lines[i]!) &&
       !/^\s*\d+[.)]\s+/.test(lines[i]!)
     ) {
