@@ -6,7 +6,13 @@ import { runNode, runNodeForOutput } from '../test-support/n8n-harness';
 import { sendJson, startLocalServer } from '../test-support/local-server';
 import { startTestSandbox } from '../test-support/sandbox';
 import type { TestSandbox } from '../test-support/sandbox';
-import { BREAKDOWN_ORDERS_QUERY, breakdownFromShopifyql, breakdownOfOrders } from './breakdown';
+import {
+  BREAKDOWN_ORDER_NODE_COST,
+  BREAKDOWN_ORDERS_QUERY,
+  breakdownFromShopifyql,
+  breakdownOfOrders,
+} from './breakdown';
+import { pageSizeFor } from './normalize';
 import type { Breakdown, BreakdownOrder, BreakdownRow, ProductOrder } from './breakdown';
 import { resolvePeriod } from './periods';
 import type { PeriodName } from './periods';
@@ -71,7 +77,7 @@ describe.each(['Etc/UTC', 'America/New_York', 'Asia/Kolkata'])('sales breakdowns
     async (period) => {
       const range = resolvePeriod({ period, timeZone });
       const orders = await sandbox.shopifyAll<BreakdownOrder>(
-        BREAKDOWN_ORDERS_QUERY.replace('$first: Int!', '$first: Int = 12'),
+        BREAKDOWN_ORDERS_QUERY.replace('$first: Int!', `$first: Int = ${pageSizeFor(BREAKDOWN_ORDER_NODE_COST)}`),
         { query: touchedOrdersQuery(range) },
         (data) => data.orders,
       );
@@ -90,9 +96,14 @@ describe.each(['Etc/UTC', 'America/New_York', 'Asia/Kolkata'])('sales breakdowns
           continue;
         }
         const rows = viaOrders;
-        // Every breakdown adds up to the period's summary (products: net sales only, shipping and taxes are orders').
+        // Every breakdown adds up to the period's summary. Products: their lines' taxes add up to the period's taxes
+        // (the sandbox charges no tax on shipping, so an order's taxes are all on its lines), and no product has shipping.
         expect(sum(rows, (r) => r.totals.grossSales - r.totals.discounts - r.totals.returns)).toBe(cents(summary.net));
-        if (options.breakdown !== 'product') {
+        if (options.breakdown === 'product') {
+          expect(sum(rows, (r) => r.totals.taxes)).toBe(cents(summary.taxes));
+          expect(rows.every((r) => r.totals.shippingCharges === 0)).toBe(true);
+          expect(rows.filter((r) => r.totals.taxes > 0).length).toBeGreaterThan(rows.length / 2);
+        } else {
           expect(sum(rows, (r) => r.totals.orders)).toBe(summary.orders);
           expect(sum(rows, (r) => r.totals.returns)).toBe(cents(summary.refunded));
           expect(sum(rows, (r) => r.totals.taxes + r.totals.shippingCharges)).toBe(
@@ -169,6 +180,8 @@ describe('sales breakdown operations', () => {
     expect(products).toEqual((all.products as IDataObject[]).slice(0, 10));
     for (const p of products) {
       expect(cents(p.net)).toBe(cents(p.grossSales) - cents(p.discounts) - cents(p.refunded));
+      expect(cents(p.total)).toBe(cents(p.net) + cents(p.taxes));
+      expect(p).not.toHaveProperty('shipping');
       expect(p.productId).toMatch(/^gid:\/\/shopify\/Product\/\d+$/);
     }
     const nets = products.map((p) => Number(p.net));
@@ -201,7 +214,7 @@ describe('sales breakdown operations', () => {
         },
       });
       expect(result.error?.message).toMatch(
-        /^Shopify could not run the ShopifyQL query "FROM sales SHOW product_title, .* GROUP BY product_id, product_title SINCE \d{4}-\d{2}-\d{2} UNTIL \d{4}-\d{2}-\d{2} ORDER BY net_sales DESC, product_id ASC LIMIT 10": Cannot group by 'product_code' at line 1, column \d+$/,
+        /^Shopify could not run the ShopifyQL query "FROM sales SHOW product_title, .* GROUP BY product_id, product_title SINCE \d{4}-\d{2}-\d{2} UNTIL \d{4}-\d{2}-\d{2} ORDER BY net_sales DESC, product_id ASC LIMIT 10": Cannot group table 'sales' by 'product_code' at line 1, column \d+$/,
       );
       expect(result.error?.description).toMatch(/shopify.dev\/docs\/api\/shopifyql/);
     } finally {

@@ -7,8 +7,9 @@
  * - `orders`: the orders touched in the period, paged, turned into the same sale and return events (a sale on the
  *   day an order is placed, a return on the day of its refund or cancellation, gift cards left out) and grouped here.
  *
- * Product rows leave out shipping and taxes (an order's shipping belongs to no product; taxes are charged per order
- * in the Admin API), as `GROUP BY product_*` does. Both paths give the same figures, in cents.
+ * Product rows count product lines only, as `GROUP BY product_*` does: their taxes are the taxes charged on the
+ * product's lines (an order's tax lines per line item, `LineItem.taxLines`) minus those refunded with them; an order's
+ * shipping, and the taxes on it, are a line of their own with no product. Both paths give the same figures, in cents.
  */
 import type { ShopifyGraphql } from './transport';
 import { cents } from './normalize';
@@ -134,7 +135,7 @@ export function breakdownShopifyql({
   const last = isoDate(localDateOf(range.to.getTime() - 1, range.timeZone));
   const window = `SINCE ${first} UNTIL ${last}`;
   if (breakdown === 'product')
-    return `FROM sales SHOW product_title, gross_sales, discounts, returns, net_sales, net_items_sold, orders GROUP BY product_id, product_title ${window} ORDER BY ${PRODUCT_ORDER_SQL[productOrder]}${limit ? ` LIMIT ${limit}` : ''}`;
+    return `FROM sales SHOW product_title, gross_sales, discounts, returns, net_sales, taxes, net_items_sold, orders GROUP BY product_id, product_title ${window} ORDER BY ${PRODUCT_ORDER_SQL[productOrder]}${limit ? ` LIMIT ${limit}` : ''}`;
   const group = breakdown === 'channel' ? 'sales_channel' : breakdown;
   return `FROM sales SHOW gross_sales, discounts, returns, shipping_charges, taxes, orders, net_items_sold GROUP BY ${group} ${window} ORDER BY ${group}`;
 }
@@ -172,7 +173,7 @@ export async function breakdownFromShopifyql({
       discounts: 0 - moneyCell(row.discounts) || 0,
       returns: 0 - moneyCell(row.returns) || 0,
       shippingCharges: breakdown === 'product' ? 0 : moneyCell(row.shipping_charges),
-      taxes: breakdown === 'product' ? 0 : moneyCell(row.taxes),
+      taxes: moneyCell(row.taxes),
       orders: Number(row.orders ?? 0),
       quantity: Number(row.net_items_sold ?? 0),
     };
@@ -200,9 +201,9 @@ function fillBuckets(rows: BreakdownRow[], range: ResolvedPeriod, breakdown: Bre
 // Paging through orders
 
 /**
- * The orders of `touchedOrdersQuery` with what a breakdown needs: source, lines with product and quantity, refunds
- * with their lines. Cost per order: 1 + 2 money bags x 2, line items 2 + 5 x 6, refunds 1 + refund lines
- * 2 + 5 x 7 + shipping lines 2 + 1 x 3 = 82, so 12 orders a page.
+ * The orders of `touchedOrdersQuery` with what a breakdown needs: source, lines with product, quantity and taxes,
+ * refunds with their lines. Cost per order: 1 + 2 money bags x 2, line items 2 + 5 x (6 + tax lines 3), refunds 1 +
+ * refund lines 2 + 5 x 7 + shipping lines 2 + 1 x 3 = 95, so 10 orders a page.
  */
 export const BREAKDOWN_ORDERS_QUERY = `query IonfluxSalesBreakdownOrders($first: Int!, $after: String, $query: String) {
   orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
@@ -214,6 +215,7 @@ export const BREAKDOWN_ORDERS_QUERY = `query IonfluxSalesBreakdownOrders($first:
         nodes {
           id isGiftCard quantity product { id title }
           originalTotalSet { shopMoney { amount } } totalDiscountSet { shopMoney { amount } }
+          taxLines(first: 5) { priceSet { shopMoney { amount } } }
         }
         pageInfo { hasNextPage endCursor }
       }
@@ -231,7 +233,7 @@ export const BREAKDOWN_ORDERS_QUERY = `query IonfluxSalesBreakdownOrders($first:
     pageInfo { hasNextPage endCursor }
   }
 }`;
-export const BREAKDOWN_ORDER_NODE_COST = 1 + 2 * 2 + (2 + 5 * 6) + (1 + (2 + 5 * 7) + (2 + 1 * 3));
+export const BREAKDOWN_ORDER_NODE_COST = 1 + 2 * 2 + (2 + 5 * (6 + 3)) + (1 + (2 + 5 * 7) + (2 + 1 * 3));
 
 const BREAKDOWN_MORE_LINES_QUERY = `query IonfluxSalesBreakdownOrderLines($id: ID!, $after: String) {
   order(id: $id) {
@@ -239,6 +241,7 @@ const BREAKDOWN_MORE_LINES_QUERY = `query IonfluxSalesBreakdownOrderLines($id: I
       nodes {
         id isGiftCard quantity product { id title }
         originalTotalSet { shopMoney { amount } } totalDiscountSet { shopMoney { amount } }
+        taxLines(first: 5) { priceSet { shopMoney { amount } } }
       }
       pageInfo { hasNextPage endCursor }
     }
@@ -252,6 +255,7 @@ interface BreakdownLine {
   product: { id: string; title: string } | null;
   originalTotalSet: MoneyBag;
   totalDiscountSet: MoneyBag;
+  taxLines: { priceSet: MoneyBag }[];
 }
 
 export interface BreakdownOrder {
@@ -276,7 +280,7 @@ export interface BreakdownOrder {
   }[];
 }
 
-/** One sale or return of a product line, or of an order's shipping and taxes (product null). */
+/** One sale or return of a product line (with its taxes), or of an order's shipping and its taxes (product null). */
 interface SalesEvent {
   at: number;
   kind: 'sale' | 'return';
@@ -287,6 +291,8 @@ interface SalesEvent {
   line: boolean;
   totals: Partial<BreakdownTotals>;
 }
+
+const lineTaxesOf = (line: BreakdownLine) => line.taxLines.reduce((s, t) => s + cents(t.priceSet), 0);
 
 function eventsOf(order: BreakdownOrder): SalesEvent[] {
   const channel = order.sourceName ? (SALES_CHANNEL_NAMES[order.sourceName] ?? order.sourceName) : 'Unknown';
@@ -299,17 +305,23 @@ function eventsOf(order: BreakdownOrder): SalesEvent[] {
     kind: 'sale',
     product: l.product,
     line: true,
-    totals: { grossSales: cents(l.originalTotalSet), discounts: cents(l.totalDiscountSet), quantity: l.quantity },
+    totals: {
+      grossSales: cents(l.originalTotalSet),
+      discounts: cents(l.totalDiscountSet),
+      taxes: lineTaxesOf(l),
+      quantity: l.quantity,
+    },
   }));
   const shipping = cents(order.totalShippingPriceSet);
-  const taxes = cents(order.totalTaxSet);
+  // The order's taxes not charged on a line item: the taxes on its shipping.
+  const orderTaxes = cents(order.totalTaxSet) - order.lineItems.nodes.reduce((s, l) => s + lineTaxesOf(l), 0);
   events.push({
     ...base,
     at: created,
     kind: 'sale',
     product: null,
     line: false,
-    totals: { shippingCharges: shipping, taxes, orders: 1 },
+    totals: { shippingCharges: shipping, taxes: orderTaxes, orders: 1 },
   });
   if (order.cancelledAt) {
     // A cancellation returns the whole order on its day, whether it was refunded or voided.
@@ -321,7 +333,11 @@ function eventsOf(order: BreakdownOrder): SalesEvent[] {
         kind: 'return',
         product: l.product,
         line: true,
-        totals: { returns: cents(l.originalTotalSet) - cents(l.totalDiscountSet), quantity: -l.quantity },
+        totals: {
+          returns: cents(l.originalTotalSet) - cents(l.totalDiscountSet),
+          taxes: -lineTaxesOf(l),
+          quantity: -l.quantity,
+        },
       });
     events.push({
       ...base,
@@ -329,7 +345,7 @@ function eventsOf(order: BreakdownOrder): SalesEvent[] {
       kind: 'return',
       product: null,
       line: false,
-      totals: { shippingCharges: -shipping, taxes: -taxes },
+      totals: { shippingCharges: -shipping, taxes: -orderTaxes },
     });
     return events;
   }
@@ -344,7 +360,7 @@ function eventsOf(order: BreakdownOrder): SalesEvent[] {
         kind: 'return',
         product: l.lineItem.product,
         line: true,
-        totals: { returns: cents(l.subtotalSet), quantity: -l.quantity },
+        totals: { returns: cents(l.subtotalSet), taxes: -cents(l.totalTaxSet), quantity: -l.quantity },
       });
     events.push({
       ...base,
@@ -353,7 +369,6 @@ function eventsOf(order: BreakdownOrder): SalesEvent[] {
       product: null,
       line: false,
       totals: {
-        taxes: -goods.reduce((s, l) => s + cents(l.totalTaxSet), 0),
         shippingCharges: -refund.refundShippingLines.nodes.reduce((s, l) => s + cents(l.subtotalAmountSet), 0),
       },
     });

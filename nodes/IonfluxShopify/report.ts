@@ -84,16 +84,19 @@ export async function salesBreakdown(
   );
 }
 
-/** A breakdown row's figures as amounts (the names of revenue / summary). */
-export function salesFigures(t: BreakdownTotals, { withShippingAndTaxes }: { withShippingAndTaxes: boolean }) {
+/**
+ * A breakdown row's figures as amounts (the names of revenue / summary). Product rows have no `shipping` (shipping is
+ * an order's line, not a product's): their `total` is net sales + the taxes on the product's lines.
+ */
+export function salesFigures(t: BreakdownTotals, { withShipping }: { withShipping: boolean }) {
   return {
     grossSales: toAmount(t.grossSales),
     discounts: toAmount(t.discounts),
     refunded: toAmount(t.returns),
     net: toAmount(netOf(t)),
-    ...(withShippingAndTaxes
-      ? { shipping: toAmount(t.shippingCharges), taxes: toAmount(t.taxes), total: toAmount(totalOf(t)) }
-      : {}),
+    ...(withShipping ? { shipping: toAmount(t.shippingCharges) } : {}),
+    taxes: toAmount(t.taxes),
+    total: toAmount(totalOf(t)),
     orders: t.orders,
     quantity: t.quantity,
   };

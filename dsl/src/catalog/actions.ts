@@ -44,7 +44,7 @@ const reportSource = str({
   enum: ['shopifyql', 'orders'],
   description: 'shopifyql: one shopifyqlQuery (read_reports); orders: computed from the orders, paged.',
 });
-const productFigures = {
+const salesFigures = {
   grossSales: money,
   discounts: money,
   refunded: money,
@@ -52,7 +52,15 @@ const productFigures = {
   orders: int(),
   quantity: int({ description: 'Net items sold: items sold minus items returned.' }),
 };
-const orderSalesFigures = { ...productFigures, shipping: money, taxes: money, total: money };
+const orderSalesFigures = { ...salesFigures, shipping: money, taxes: money, total: money };
+const productFigures = {
+  ...salesFigures,
+  taxes: num({
+    description:
+      "Taxes charged on the product's lines minus taxes refunded on them (shipping and its taxes are no product's).",
+  }),
+  total: num({ description: 'Net sales + the taxes of the product (no shipping).' }),
+};
 const reportFooter = { currency: str(), from: str(), to: str(), apiCalls: int(), costPoints: num() };
 const productSalesOutput = obj({
   source: reportSource,
@@ -290,7 +298,7 @@ export const actionCatalog = {
   'shopify.revenue.byProduct': {
     title: 'Shopify revenue by product',
     description:
-      'Sales of a period per product (gross sales, discounts, returns, net sales, net items sold, orders); from ShopifyQL with read_reports, else by paging orders.',
+      'Sales of a period per product (gross sales, discounts, returns, net sales, taxes, total, net items sold, orders); from ShopifyQL with read_reports, else by paging orders.',
     connection: { type: 'shopify', required: true, scopes: ['read_orders'] },
     effect: 'read',
     idempotent: true,

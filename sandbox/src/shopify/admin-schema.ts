@@ -11,7 +11,7 @@ import { decimalString, gid, moneyBag, moneyString, moneyV2, requireGid } from '
 import { ADMIN_SCHEMA_SDL } from './schema-sdl';
 import { compileSearch, parseSearchQuery } from './search-query';
 import type { Comparator, SearchFields, SearchWarning } from './search-query';
-import { MAX_ORDER_UPDATE_DELAY_DAYS } from './store';
+import { MAX_ORDER_UPDATE_DELAY_DAYS, lineTaxes } from './store';
 import type {
   Address,
   ShopifyStore,
@@ -700,6 +700,22 @@ const resolvers: Record<string, Record<string, Resolver>> = {
     discountedTotalSet: (l: StoreLineItem) => moneyBag(l.unitPriceCents * l.quantity - l.discountCents),
     totalDiscountSet: (l: StoreLineItem) => moneyBag(l.discountCents),
     isGiftCard: (l: StoreLineItem, _a, ctx) => ctx.store.product(l.productLegacyId)?.productType === 'Gift Cards',
+    // The order's tax spread over its taxable lines as the sales table spreads it (`lineTaxes`), one tax per line.
+    taxLines: (l: StoreLineItem, args: { first?: number | null }, ctx) => {
+      const owner = ctx.store.orderOfLineItem(l.legacyId);
+      const cents = owner ? lineTaxes(owner.order)[owner.index]! : 0;
+      if (!owner || cents === 0 || (args.first ?? 1) < 1) return [];
+      const country = owner.order.shippingAddress?.countryCode ?? owner.order.billingAddress?.countryCode;
+      return [
+        {
+          title: country === 'GB' ? 'VAT' : country === 'CA' ? 'HST' : 'State Tax',
+          rate: owner.order.taxRate,
+          ratePercentage: Math.round(owner.order.taxRate * 10_000) / 100,
+          priceSet: moneyBag(cents),
+          channelLiable: false,
+        },
+      ];
+    },
     variant: (l: StoreLineItem, _a, ctx) => ctx.store.variant(l.variantLegacyId) ?? null,
     product: (l: StoreLineItem, _a, ctx) => ctx.store.product(l.productLegacyId) ?? null,
   },

@@ -371,8 +371,17 @@ export const ADMIN_SCHEMA_SDL = /* GraphQL */ `
     originalTotalSet: MoneyBag!
     discountedTotalSet: MoneyBag!
     totalDiscountSet: MoneyBag!
+    taxLines(first: Int): [TaxLine!]!
     variant: ProductVariant
     product: Product
+  }
+
+  type TaxLine {
+    title: String!
+    rate: Float
+    ratePercentage: Float
+    priceSet: MoneyBag!
+    channelLiable: Boolean
   }
 
   type LineItemEdge {

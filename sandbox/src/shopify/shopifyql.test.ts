@@ -310,9 +310,9 @@ describe('shopifyqlQuery', () => {
     do {
       const body = await gql(
         server,
-        `query($after: String) { orders(first: 10, after: $after, query: "financial_status:refunded OR financial_status:partially_refunded", sortKey: CREATED_AT, reverse: true) { pageInfo { hasNextPage endCursor } nodes {
-        totalRefundedSet { shopMoney { amount } } cancelledAt
-        lineItems(first: 10) { nodes { id isGiftCard } }
+        `query($after: String) { orders(first: 8, after: $after, query: "financial_status:refunded OR financial_status:partially_refunded", sortKey: CREATED_AT, reverse: true) { pageInfo { hasNextPage endCursor } nodes {
+        totalRefundedSet { shopMoney { amount } } totalTaxSet { shopMoney { amount } } cancelledAt
+        lineItems(first: 10) { nodes { id isGiftCard taxable taxLines(first: 3) { priceSet { shopMoney { amount } } } } }
         refunds(first: 10) { createdAt totalRefundedSet { shopMoney { amount } }
           refundLineItems(first: 10) { nodes { quantity lineItem { id } subtotalSet { shopMoney { amount } } totalTaxSet { shopMoney { amount } } } }
           refundShippingLines(first: 2) { nodes { subtotalAmountSet { shopMoney { amount } } } } } } } }`,
@@ -338,6 +338,14 @@ describe('shopifyqlQuery', () => {
         );
       expect(parts).toBe(cents(order.totalRefundedSet.shopMoney.amount));
       expect(cents(refund.totalRefundedSet.shopMoney.amount)).toBe(parts);
+      // The order's taxes are its lines' tax lines (the sandbox charges none on shipping), none on untaxed lines.
+      const lineTaxes = order.lineItems.nodes.map((l: any) =>
+        l.taxLines.reduce((s: number, t: any) => s + cents(t.priceSet.shopMoney.amount), 0),
+      );
+      expect(lineTaxes.reduce((a: number, b: number) => a + b, 0)).toBe(cents(order.totalTaxSet.shopMoney.amount));
+      order.lineItems.nodes.forEach((l: any, k: number) => {
+        if (!l.taxable) expect(lineTaxes[k]).toBe(0);
+      });
       const ids = new Set(order.lineItems.nodes.map((l: { id: string }) => l.id));
       for (const line of refund.refundLineItems.nodes) expect(ids.has(line.lineItem.id)).toBe(true);
     }

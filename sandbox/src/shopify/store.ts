@@ -1094,6 +1094,15 @@ export class ShopifyStore {
     return out;
   }
 
+  /** The order holding a line item (line ids encode their order's), with the line's index in it. */
+  orderOfLineItem(lineLegacyId: number): { order: StoreOrder; index: number } | undefined {
+    const offset = lineLegacyId - LINE_ITEM_ID_BASE;
+    if (!Number.isSafeInteger(offset) || offset < 0) return undefined;
+    const order = this.order(ORDER_ID_BASE + Math.floor(offset / 10));
+    const index = order ? order.lineItems.findIndex((l) => l.legacyId === lineLegacyId) : -1;
+    return order && index >= 0 ? { order, index } : undefined;
+  }
+
   order(legacyId: number): StoreOrder | undefined {
     const offset = legacyId - ORDER_ID_BASE;
     if (!Number.isSafeInteger(offset) || offset < 0) return undefined;

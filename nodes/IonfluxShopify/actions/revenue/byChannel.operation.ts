@@ -20,7 +20,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
     source: figures.source,
     channels: figures.rows.map((row) => ({
       channel: row.key,
-      ...salesFigures(row.totals, { withShippingAndTaxes: true }),
+      ...salesFigures(row.totals, { withShipping: true }),
     })),
     ...reportFooter(report, figures),
   };

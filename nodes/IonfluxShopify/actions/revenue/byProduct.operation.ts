@@ -45,15 +45,15 @@ export async function productSales(
   const products = figures.rows.map((row) => ({
     productId: row.key,
     title: row.title ?? null,
-    ...salesFigures(row.totals, { withShippingAndTaxes: false }),
+    ...salesFigures(row.totals, { withShipping: false }),
   }));
   return { source: figures.source, products, count: products.length, ...reportFooter(report, figures) };
 }
 
 /**
- * Sales of a period per product (gross sales, discounts, returns, net sales, net items sold, orders; shipping and
- * taxes belong to orders, not products). ShopifyQL `GROUP BY product_id, product_title` with read_reports, else
- * paging orders; `source` says which.
+ * Sales of a period per product (gross sales, discounts, returns, net sales, the taxes on the product's lines, total,
+ * net items sold, orders; shipping is an order's line, not a product's). ShopifyQL `GROUP BY product_id,
+ * product_title` with read_reports, else paging orders; `source` says which.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
   const productOrder = (readString(this, 'sortBy', itemIndex, { oneOf: PRODUCT_ORDERS }) ?? 'title') as ProductOrder;

@@ -40,7 +40,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
     interval,
     buckets: figures.rows.map((row) => ({
       start: row.key,
-      ...salesFigures(row.totals, { withShippingAndTaxes: true }),
+      ...salesFigures(row.totals, { withShipping: true }),
     })),
     ...reportFooter(report, figures),
   };
