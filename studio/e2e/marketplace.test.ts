@@ -124,7 +124,9 @@ describe('studio: the Marketplace', () => {
     // Search and filters: the screen shows what the API finds for the same query.
     await page.getByLabel('Search the Marketplace').fill('revenue');
     const found = await catalog('q=revenue');
-    await page.getByText(`${found.total === 1 ? '1 agent' : `${found.total} agents`} for “revenue”`).waitFor();
+    await page
+      .getByText(`${found.total === 1 ? '1 agent' : `${found.total} agents`} for “revenue”`, { exact: true })
+      .waitFor();
     expect(await cards.count()).toBe(found.total);
     expect(await cards.getByRole('link').allTextContents()).toEqual(found.agents.map((a) => a.displayName));
     await page.getByLabel('Search the Marketplace').fill('');

@@ -74,8 +74,9 @@ function Catalog() {
   }, [text]);
 
   const catalog = useLoad(
-    () =>
-      api.get<{ agents: MarketplaceAgentSummary[]; total: number }>(
+    async () => ({
+      q,
+      ...(await api.get<{ agents: MarketplaceAgentSummary[]; total: number }>(
         `/api/marketplace/agents${query({
           q: q || undefined,
           category: category || undefined,
@@ -84,7 +85,8 @@ function Catalog() {
           sort: sort === 'relevance' && !q ? 'installs' : sort,
           limit: 60,
         })}`,
-      ),
+      )),
+    }),
     [q, category, price, connection, sort],
   );
   const updates = useLoad(() => api.get<{ updates: AgentUpdate[] }>(`/api/workspaces/${w}/marketplace/updates`), [w]);
@@ -155,7 +157,7 @@ function Catalog() {
         <>
           <p role="status" className="hint">
             {catalog.data.total === 1 ? '1 agent' : `${catalog.data.total} agents`}
-            {q ? ` for “${q}”` : ''}
+            {catalog.data.q ? ` for “${catalog.data.q}”` : ''}
           </p>
           {catalog.data.agents.length === 0 ? (
             <p className="empty">No agent matches: try other words or fewer filters.</p>
