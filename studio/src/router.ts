@@ -14,14 +14,34 @@ export type Route =
   | { name: 'members'; workspaceId: string }
   | { name: 'agents'; workspaceId: string }
   | { name: 'marketplace'; workspaceId: string; agentName?: string }
-  | { name: 'connections'; workspaceId: string }
+  | { name: 'connections'; workspaceId: string; oauth?: OAuthReturn }
   | { name: 'runs'; workspaceId: string; runId?: string }
   | { name: 'notifications' }
   | { name: 'not-found'; path: string };
 
+/** Where an OAuth flow ended: `?connection=shopify|tiktok&status=connected|denied&brandId|creatorId=...`. */
+export interface OAuthReturn {
+  provider: string;
+  status: string;
+  id: string | null;
+}
+function oauthReturn(params: URLSearchParams): OAuthReturn | undefined {
+  const provider = params.get('connection');
+  if (!provider) return undefined;
+  return {
+    provider,
+    status: params.get('status') ?? '',
+    id: params.get('brandId') ?? params.get('creatorId'),
+  };
+}
+
 export function parseRoute(pathname: string, search = ''): Route {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const params = new URLSearchParams(search);
+  const oauth = oauthReturn(params);
+  // The server's OAuth callbacks redirect to /?connection=...&workspaceId=...: the Connections screen shows it.
+  if (parts.length === 0 && oauth && params.get('workspaceId'))
+    return { name: 'connections', workspaceId: params.get('workspaceId')!, oauth };
   if (parts.length === 0) return { name: 'home' };
   if (parts[0] === 'login' && parts.length === 1) return { name: 'login' };
   if (parts[0] === 'signup' && parts.length === 1) return { name: 'signup' };
@@ -36,7 +56,7 @@ export function parseRoute(pathname: string, search = ''): Route {
     if (section === 'members' && !id) return { name: 'members', workspaceId };
     if (section === 'agents' && !id) return { name: 'agents', workspaceId };
     if (section === 'marketplace' && !extra) return { name: 'marketplace', workspaceId, agentName: id };
-    if (section === 'connections' && !id) return { name: 'connections', workspaceId };
+    if (section === 'connections' && !id) return { name: 'connections', workspaceId, ...(oauth ? { oauth } : {}) };
     if (section === 'runs' && !extra) return { name: 'runs', workspaceId, runId: id };
   }
   return { name: 'not-found', path: pathname };

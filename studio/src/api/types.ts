@@ -52,12 +52,19 @@ export interface CredentialStatus {
   updatedAt: string | null;
 }
 
+/** How an OAuth connection stands (null state: never connected through OAuth). */
+export interface ConnectionStatus {
+  state: 'connected' | 'disconnected' | 'uninstalled' | 'revoked' | 'expired' | null;
+  detail: string | null;
+}
+
 export interface Brand {
   id: string;
   workspaceId: string;
   name: string;
   shopDomain: string | null;
   credentials: CredentialStatus;
+  connection?: ConnectionStatus;
 }
 
 export interface Creator {
@@ -66,6 +73,7 @@ export interface Creator {
   name: string;
   handle: string | null;
   credentials: CredentialStatus;
+  connection?: ConnectionStatus;
 }
 
 export interface Page {

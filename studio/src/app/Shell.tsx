@@ -152,7 +152,7 @@ function Screen({ route }: { route: Route }) {
     case 'runs':
       return <RunsScreen key={route.runId ?? 'all'} runId={route.runId} />;
     case 'connections':
-      return <ConnectionsScreen />;
+      return <ConnectionsScreen oauth={route.oauth} />;
     case 'marketplace':
       return <MarketplaceScreen key={route.agentName ?? 'catalog'} agentName={route.agentName} />;
     case 'channel':

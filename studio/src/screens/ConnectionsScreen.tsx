@@ -1,22 +1,35 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, describeError } from '../api/client';
-import type { Brand, CredentialStatus, Creator } from '../api/types';
+import type { Brand, Creator } from '../api/types';
 import { useWorkspace } from '../app/workspace-context';
 import { useCapabilities } from '../capabilities';
 import { useLoad } from '../hooks';
+import { navigate, paths, type OAuthReturn } from '../router';
 
-function status(c: CredentialStatus): { label: 'connected' | 'expired' | 'not connected'; className: string } {
-  if (!c.connected) return { label: 'not connected', className: 'status' };
-  if (c.expiresAt && Date.parse(c.expiresAt) < Date.now())
-    return { label: 'expired', className: 'status status-failed' };
-  return { label: 'connected', className: 'status status-succeeded' };
+type StatusLabel = 'connected' | 'expired' | 'revoked' | 'uninstalled' | 'disconnected' | 'not connected';
+
+/** The connection's state as people read it: the server's OAuth state first, else what its credentials say. */
+export function connectionStatus(item: Brand | Creator, now = Date.now()): { label: StatusLabel; className: string } {
+  const state = item.connection?.state ?? null;
+  const failed = 'status status-failed';
+  if (state === 'revoked' || state === 'uninstalled' || state === 'expired') return { label: state, className: failed };
+  if (item.credentials.connected) {
+    if (item.credentials.expiresAt && Date.parse(item.credentials.expiresAt) < now)
+      return { label: 'expired', className: failed };
+    return { label: 'connected', className: 'status status-succeeded' };
+  }
+  if (state === 'disconnected') return { label: 'disconnected', className: 'status' };
+  return { label: 'not connected', className: 'status' };
 }
 
+const PROVIDER = { brands: 'Shopify', creators: 'TikTok' } as const;
+
 /**
- * Brands (Shopify stores) and creators (TikTok accounts) of the workspace with their connection status; add,
- * disconnect (forget the stored tokens) and remove. Connecting through OAuth appears when the server offers it.
+ * Brands (Shopify stores) and creators (TikTok accounts) of the workspace with their connection status (connected,
+ * expired, revoked, uninstalled, disconnected); add, connect through the provider's OAuth screen (when the server
+ * offers it), disconnect and remove. The OAuth callback brings the browser back here with the outcome.
  */
-export default function ConnectionsScreen() {
+export default function ConnectionsScreen({ oauth }: { oauth?: OAuthReturn }) {
   const { workspace } = useWorkspace();
   const w = workspace.id;
   const isAdmin = workspace.role === 'owner' || workspace.role === 'admin';
@@ -39,7 +52,38 @@ export default function ConnectionsScreen() {
       data.reload();
     } catch (e) {
       setError(describeError(e));
+      data.reload();
     }
+  }
+
+  // The callback lands on /?connection=...: keep the outcome, show it at this screen's own address.
+  const [outcome] = useState(oauth);
+  useEffect(() => {
+    if (oauth) navigate(paths.connections(w), { replace: true });
+  }, [oauth, w]);
+
+  function connect(kind: 'brands' | 'creators', item: Brand | Creator) {
+    void act(async () => {
+      const path =
+        kind === 'brands'
+          ? `/api/workspaces/${w}/brands/${item.id}/shopify/connect`
+          : `/api/workspaces/${w}/creators/${item.id}/tiktok/connect`;
+      const { authorizeUrl } = await api.post<{ authorizeUrl: string }>(path, {});
+      // The provider's screen; it redirects back to the server's callback, which redirects here.
+      window.location.assign(authorizeUrl);
+    });
+  }
+  function disconnect(kind: 'brands' | 'creators', item: Brand | Creator) {
+    void act(() =>
+      // Connected through OAuth: the provider's side is undone too (webhooks removed, TikTok authorization revoked).
+      item.connection?.state === 'connected'
+        ? api.delete(
+            kind === 'brands'
+              ? `/api/workspaces/${w}/brands/${item.id}/shopify/connection`
+              : `/api/workspaces/${w}/creators/${item.id}/tiktok/connection`,
+          )
+        : api.delete(`/api/workspaces/${w}/${kind}/${item.id}/credentials`),
+    );
   }
 
   function addBrand(event: FormEvent) {
@@ -58,7 +102,8 @@ export default function ConnectionsScreen() {
   }
 
   const row = (kind: 'brands' | 'creators', item: Brand | Creator, detail: string | null) => {
-    const s = status(item.credentials);
+    const s = connectionStatus(item);
+    const oauthOffered = caps?.connectionsOAuth ?? false;
     return (
       <tr key={item.id}>
         <td>{item.name}</td>
@@ -66,13 +111,26 @@ export default function ConnectionsScreen() {
         <td>
           <span className={s.className}>{s.label}</span>
           {item.credentials.scopes.length > 0 && <span className="hint"> {item.credentials.scopes.join(', ')}</span>}
+          {item.connection?.detail && s.label !== 'connected' && (
+            <span className="hint connection-detail"> {item.connection.detail}</span>
+          )}
         </td>
-        <td>
-          {isAdmin && item.credentials.connected && (
+        <td className="row-actions">
+          {isAdmin && oauthOffered && s.label !== 'connected' && (
+            <button type="button" className="primary" onClick={() => connect(kind, item)}>
+              Connect {item.name} to {PROVIDER[kind]}
+            </button>
+          )}{' '}
+          {isAdmin && oauthOffered && kind === 'creators' && item.connection?.state === 'connected' && (
             <button
               type="button"
-              onClick={() => void act(() => api.delete(`/api/workspaces/${w}/${kind}/${item.id}/credentials`))}
+              onClick={() => void act(() => api.post(`/api/workspaces/${w}/creators/${item.id}/tiktok/refresh`, {}))}
             >
+              Refresh {item.name}'s token
+            </button>
+          )}{' '}
+          {isAdmin && item.credentials.connected && (
+            <button type="button" onClick={() => disconnect(kind, item)}>
               Disconnect {item.name}
             </button>
           )}{' '}
@@ -90,6 +148,11 @@ export default function ConnectionsScreen() {
     );
   };
 
+  const returned =
+    outcome && data.state === 'ready'
+      ? [...data.data.brands, ...data.data.creators].find((i) => i.id === outcome.id)
+      : undefined;
+
   return (
     <section aria-labelledby="connections-title">
       <h1 id="connections-title">Connections</h1>
@@ -98,6 +161,16 @@ export default function ConnectionsScreen() {
         <p className="note" role="note">
           Connecting an account through its OAuth screen is not offered by this server yet: add the store or creator
           here, and agents can use the server's sandbox emulators until then.
+        </p>
+      )}
+      {outcome && (
+        <p
+          role={outcome.status === 'connected' ? 'status' : 'alert'}
+          className={outcome.status === 'connected' ? 'success' : 'error'}
+        >
+          {outcome.status === 'connected'
+            ? `${returned?.name ?? 'The account'} is connected to ${outcome.provider === 'tiktok' ? 'TikTok' : 'Shopify'}.`
+            : `${outcome.provider === 'tiktok' ? 'TikTok' : 'Shopify'} did not connect ${returned?.name ?? 'the account'} (${outcome.status || 'no answer'}): nothing was stored. Connect it again when ready.`}
         </p>
       )}
       {error && (
@@ -149,6 +222,7 @@ export default function ConnectionsScreen() {
                   value={brand.shopDomain}
                   onChange={(e) => setBrand({ ...brand, shopDomain: e.target.value })}
                 />
+                <span className="hint">Without one, connecting uses the server's sandbox store when it runs one.</span>
               </label>
               <button type="submit" className="primary">
                 Add store
