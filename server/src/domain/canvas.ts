@@ -24,7 +24,8 @@ import {
   updatePage,
   type BlockFields,
 } from '../data-access/canvas-repository';
-import type { BlockType } from '../data-access/schema';
+import type { Kysely } from 'kysely';
+import type { BlockType, Database } from '../data-access/schema';
 import { conflict, forbidden, invalidRequest, isUniqueViolation, notFound } from '../errors';
 import { toFieldProblems } from './field-problems';
 import { boundedJson } from './bounded-json';
@@ -218,8 +219,9 @@ export class Canvas {
     const page = await findPage(this.#ctx.db, { workspaceId: access.workspaceId, pageId });
     if (!page) throw notFound('page');
     const content = parseBlockContent(fields.type, fields.content);
-    const block = await this.#insert(access, page.id, { ...fields, content });
-    await this.#recordOutput(access, block);
+    const block = await this.#withOutput(access, fields.type === 'agent_snippet', (db) =>
+      this.#insert(db, access, page.id, { ...fields, content }),
+    );
     this.#ctx.events.emit('block.created', { workspaceId: access.workspaceId, pageId: page.id, block });
     return block;
   }
@@ -246,13 +248,15 @@ export class Canvas {
       ]);
     }
     if (fields.content !== undefined) fields.content = parseBlockContent(fields.type ?? existing.type, fields.content);
-    const block = await this.#update(access, {
-      pageId: args.pageId,
-      blockId: args.blockId,
-      baseVersion: args.baseVersion,
-      fields,
-    });
-    if (fields.content !== undefined) await this.#recordOutput(access, block);
+    const recordsOutput = fields.content !== undefined && (fields.type ?? existing.type) === 'agent_snippet';
+    const block = await this.#withOutput(access, recordsOutput, (db) =>
+      this.#update(db, access, {
+        pageId: args.pageId,
+        blockId: args.blockId,
+        baseVersion: args.baseVersion,
+        fields,
+      }),
+    );
     this.#ctx.events.emit('block.updated', { workspaceId: access.workspaceId, pageId: args.pageId, block });
     return block;
   }
@@ -310,26 +314,28 @@ export class Canvas {
       });
       if (existing) {
         // No baseVersion: the write applies whatever the current version (still atomically bumped).
-        const block = await this.#update(access, {
-          pageId: page.id,
-          blockId: existing.id,
-          baseVersion: args.baseVersion,
-          fields,
-        });
-        await this.#recordOutput(access, block);
+        const block = await this.#withOutput(access, fields.type === 'agent_snippet', (db) =>
+          this.#update(db, access, {
+            pageId: page.id,
+            blockId: existing.id,
+            baseVersion: args.baseVersion,
+            fields,
+          }),
+        );
         this.#ctx.events.emit('block.updated', { workspaceId: access.workspaceId, pageId: page.id, block });
         return { block, created: false, page };
       }
       if (args.baseVersion !== undefined) throw notFound('block');
       try {
         // Straight to the repository: a key collision here means "someone just created it", not a 409.
-        const block = await insertBlock(this.#ctx.db, {
-          workspaceId: access.workspaceId,
-          pageId: page.id,
-          userId: actingUserId(access),
-          fields,
-        });
-        await this.#recordOutput(access, block);
+        const block = await this.#withOutput(access, fields.type === 'agent_snippet', (db) =>
+          insertBlock(db, {
+            workspaceId: access.workspaceId,
+            pageId: page.id,
+            userId: actingUserId(access),
+            fields,
+          }),
+        );
         this.#ctx.events.emit('block.created', { workspaceId: access.workspaceId, pageId: page.id, block });
         return { block, created: true, page };
       } catch (error) {
@@ -377,32 +383,53 @@ export class Canvas {
       outputId: args.outputId,
     });
     if (!old) throw notFound('block output');
-    const block = await this.#update(access, {
-      pageId: args.pageId,
-      blockId: existing.id,
-      baseVersion: args.baseVersion,
-      fields: { content: old.content, agentConfigId: old.agent_config_id, writtenByRunId: old.run_id },
-    });
-    const output = await insertBlockOutput(this.#ctx.db, {
-      workspaceId: access.workspaceId,
-      blockId: block.id,
-      content: block.content,
-      agentConfigId: old.agent_config_id,
-      agentRevision: old.agent_revision,
-      runId: old.run_id,
-      restoredFrom: old.id,
-      writtenBy: actingAsUserId(access.actor),
+    // The block's new version and its history entry commit together or not at all.
+    const { block, output } = await this.#ctx.db.transaction().execute(async (trx) => {
+      const block = await this.#update(trx, access, {
+        pageId: args.pageId,
+        blockId: existing.id,
+        baseVersion: args.baseVersion,
+        fields: { content: old.content, agentConfigId: old.agent_config_id, writtenByRunId: old.run_id },
+      });
+      const output = await insertBlockOutput(trx, {
+        workspaceId: access.workspaceId,
+        blockId: block.id,
+        content: block.content,
+        agentConfigId: old.agent_config_id,
+        agentRevision: old.agent_revision,
+        runId: old.run_id,
+        restoredFrom: old.id,
+        writtenBy: actingAsUserId(access.actor),
+      });
+      return { block, output };
     });
     this.#ctx.events.emit('block.updated', { workspaceId: access.workspaceId, pageId: args.pageId, block });
     return { block, output: toBlockOutput(output) };
   }
 
+  /**
+   * Runs a block write; when it may change what an agent-snippet block shows (`recordsOutput`), the write and the
+   * history entry of the block's new content happen in one transaction, so neither exists without the other.
+   */
+  async #withOutput(
+    access: WorkspaceAccess,
+    recordsOutput: boolean,
+    write: (db: Kysely<Database>) => Promise<Block>,
+  ): Promise<Block> {
+    if (!recordsOutput) return write(this.#ctx.db);
+    return this.#ctx.db.transaction().execute(async (trx) => {
+      const block = await write(trx);
+      await this.#recordOutput(trx, access, block);
+      return block;
+    });
+  }
+
   /** Keeps what an agent-snippet block shows now in its history, with provenance (a run's agent and revision). */
-  async #recordOutput(access: WorkspaceAccess, block: Block): Promise<void> {
+  async #recordOutput(db: Kysely<Database>, access: WorkspaceAccess, block: Block): Promise<void> {
     if (block.type !== 'agent_snippet') return;
     const run = access.actor.kind === 'apiToken' ? access.actor.run : undefined;
-    const revision = run ? ((await findRunById(this.#ctx.db, run.runId))?.revision ?? null) : null;
-    await insertBlockOutput(this.#ctx.db, {
+    const revision = run ? ((await findRunById(db, run.runId))?.revision ?? null) : null;
+    await insertBlockOutput(db, {
       workspaceId: access.workspaceId,
       blockId: block.id,
       content: block.content,
@@ -415,12 +442,13 @@ export class Canvas {
   }
 
   async #insert(
+    db: Kysely<Database>,
     access: WorkspaceAccess,
     pageId: string,
     fields: BlockFields & { type: BlockType; content: unknown },
   ): Promise<Block> {
     try {
-      return await insertBlock(this.#ctx.db, {
+      return await insertBlock(db, {
         workspaceId: access.workspaceId,
         pageId,
         userId: actingUserId(access),
@@ -433,12 +461,13 @@ export class Canvas {
   }
 
   async #update(
+    db: Kysely<Database>,
     access: WorkspaceAccess,
     args: { pageId: string; blockId: string; baseVersion: number | undefined; fields: BlockFields },
   ): Promise<Block> {
     let block: Block | undefined;
     try {
-      block = await updateBlock(this.#ctx.db, {
+      block = await updateBlock(db, {
         workspaceId: access.workspaceId,
         userId: actingUserId(access),
         ...args,
@@ -448,7 +477,7 @@ export class Canvas {
       throw error;
     }
     if (block) return block;
-    const current = await findBlock(this.#ctx.db, {
+    const current = await findBlock(db, {
       workspaceId: access.workspaceId,
       pageId: args.pageId,
       blockId: args.blockId,

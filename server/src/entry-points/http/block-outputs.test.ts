@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { startTestServer, type TestServer, type TestUser } from '../../testing/test-server';
 
 const EXAMPLES = path.join(__dirname, '..', '..', '..', '..', 'examples', 'agents');
@@ -94,5 +95,93 @@ describe('agent-snippet block history', () => {
       body: {},
     });
     expect(missing.status).toBe(404);
+  }, 240_000);
+
+  it('writes a block and its history entry together: a failing history insert leaves the block as it was', async () => {
+    // The example, writing to its own page.
+    const yaml = fs
+      .readFileSync(path.join(EXAMPLES, 'revenue-tracker-lite.yaml'), 'utf8')
+      .replace(/^(\s*)block: revenue$/m, '$1page: Revenue Tracker Atomic\n$1block: revenue');
+    expect(yaml).toContain('page: Revenue Tracker Atomic');
+    const page = (
+      await t.request('POST', `${W()}/pages`, { token: owner.token, body: { title: 'Revenue Tracker Atomic' } })
+    ).body.page;
+    const created = await t.request('POST', `${W()}/agents`, {
+      token: owner.token,
+      body: { name: 'Atomic Revenue', yaml, inputs: { period: 'today' }, bindings: { store: { sandbox: true } } },
+    });
+    expect(created.status).toBe(201);
+    const agentId = created.body.agent.id as string;
+    const startRun = async () =>
+      finished((await t.request('POST', `${W()}/agents/${agentId}/runs`, { token: owner.token })).body.run.id);
+    const run1 = await startRun();
+    expect(run1).toMatchObject({ status: 'succeeded', error: null });
+    const readBlock = async () =>
+      (await t.request('GET', `${W()}/pages/${page.id}`, { token: owner.token })).body.blocks.find(
+        (b: { key: string }) => b.key === 'revenue',
+      );
+    const readOutputs = async (blockId: string) =>
+      (await t.request('GET', `${W()}/pages/${page.id}/blocks/${blockId}/outputs`, { token: owner.token })).body
+        .outputs;
+    const before = await readBlock();
+    expect(before).toMatchObject({ writtenByRunId: run1.id });
+    expect((await readOutputs(before.id)).map((o: { runId: string }) => o.runId)).toEqual([run1.id]);
+
+    // Injected failure: every insert into the history fails (a trigger raising), after the block's update ran.
+    const db = t.server.db;
+    await sql
+      .raw(
+        `create function ifx_test_fail_output() returns trigger language plpgsql as $$
+         begin raise exception 'injected history failure'; end $$`,
+      )
+      .execute(db);
+    await sql
+      .raw(
+        `create trigger ifx_test_fail_output before insert on canvas_block_outputs
+         for each row execute function ifx_test_fail_output()`,
+      )
+      .execute(db);
+    try {
+      const run2 = await startRun();
+      expect(run2.status).toBe('failed');
+      // A person's write through the API and a restore fail the same way, and change nothing either.
+      const put = await t.request('PUT', `${W()}/blocks/by-key`, {
+        token: owner.token,
+        body: { page: page.id, key: 'revenue', type: 'agent_snippet', content: { title: 'typed by hand' } },
+      });
+      expect(put.status).toBe(500);
+      const [only] = await readOutputs(before.id);
+      const restore = await t.request(
+        'POST',
+        `${W()}/pages/${page.id}/blocks/${before.id}/outputs/${only.id}/restore`,
+        {
+          token: owner.token,
+          body: {},
+        },
+      );
+      expect(restore.status).toBe(500);
+      const created2 = await t.request('POST', `${W()}/pages/${page.id}/blocks`, {
+        token: owner.token,
+        body: { type: 'agent_snippet', key: 'never-created', content: { title: 'no history, no block' } },
+      });
+      expect(created2.status).toBe(500);
+      const blocks = (await t.request('GET', `${W()}/pages/${page.id}`, { token: owner.token })).body.blocks;
+      expect(blocks.map((b: { key: string }) => b.key)).not.toContain('never-created');
+      const during = await readBlock();
+      expect(during).toEqual(before);
+      expect((await readOutputs(before.id)).map((o: { runId: string }) => o.runId)).toEqual([run1.id]);
+    } finally {
+      await sql.raw('drop trigger ifx_test_fail_output on canvas_block_outputs').execute(db);
+      await sql.raw('drop function ifx_test_fail_output()').execute(db);
+    }
+
+    // Without the failure, a run writes both again: the block shows its output, the history's newest entry is it.
+    const run3 = await startRun();
+    expect(run3.status).toBe('succeeded');
+    const after = await readBlock();
+    expect(after).toMatchObject({ writtenByRunId: run3.id, version: before.version + 1 });
+    const outputs = await readOutputs(after.id);
+    expect(outputs.map((o: { runId: string }) => o.runId)).toEqual([run3.id, run1.id]);
+    expect(outputs[0].content).toEqual(after.content);
   }, 240_000);
 });
