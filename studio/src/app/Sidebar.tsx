@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, describeError } from '../api/client';
 import type { Page } from '../api/types';
 import { navigate, paths, type Route } from '../router';
+import { NewChannelForm } from './NewChannelForm';
 import { useWorkspace } from './workspace-context';
 
 function Link({
@@ -36,6 +37,7 @@ export { Link };
 export function Sidebar({ route }: { route: Route }) {
   const { workspaces, workspace, pages, channels, reloadPages } = useWorkspace();
   const [newPage, setNewPage] = useState<string | null>(null);
+  const [newChannel, setNewChannel] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const w = workspace.id;
 
@@ -142,7 +144,11 @@ export function Sidebar({ route }: { route: Route }) {
       <section aria-labelledby="channels-heading" className="nav-section">
         <div className="nav-heading">
           <h2 id="channels-heading">Channels</h2>
+          <button type="button" className="icon-button" aria-label="New channel" onClick={() => setNewChannel(true)}>
+            +
+          </button>
         </div>
+        {newChannel && <NewChannelForm onClose={() => setNewChannel(false)} />}
         {channels.length === 0 ? (
           <p className="empty small">No channels.</p>
         ) : (

@@ -102,7 +102,7 @@ export function NotificationList({ state, onNavigate }: { state: NotificationsSt
             type="button"
             className="link-button"
             onClick={() => void state.markRead(n, !n.read)}
-            aria-label={`Mark "${n.title}" ${n.read ? 'unread' : 'read'}`}
+            aria-label={`${n.read ? 'Mark unread' : 'Mark read'}: ${n.title}`}
           >
             {n.read ? 'Mark unread' : 'Mark read'}
           </button>
