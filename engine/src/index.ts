@@ -13,6 +13,7 @@ export { resolveInputs, RunInputError } from './inputs';
 export { EngineNodeTypes, ALLOWED_BASE_NODES, UnsupportedNodeType } from './node-registry';
 export {
   runAgent,
+  priceOfModel,
   AgentRunError,
   type AgentRunResult,
   type NodeEvent,
@@ -20,6 +21,7 @@ export {
   type SourceLocation,
   type StepResult,
   type TokenUsage,
+  type TokenPrice,
 } from './run-agent';
 export { EnginePool, type EnginePoolOptions, type PoolRunOptions } from './pool';
 export { triggerItem } from './trigger-payload';

@@ -2,7 +2,7 @@ import type { DocumentPath, Range } from '@ionflux/dsl';
 import type { N8nWorkflow } from '@ionflux/compiler';
 import type { INodeCredentialsDetails } from 'n8n-workflow';
 import type { CredentialUpdate } from './credentials';
-import type { AgentRunResult, NodeEvent } from './run-agent';
+import type { AgentRunResult, NodeEvent, RunAgentOptions } from './run-agent';
 
 /** Messages between an EnginePool and its worker threads (structured-clone data only). */
 
@@ -18,6 +18,8 @@ export interface WorkerRunOptions {
   events: boolean;
   /** Send credentials n8n changed (refreshed OAuth2 tokens) back (only when the caller listens). */
   credentialUpdates?: boolean;
+  tokenPrices?: RunAgentOptions['tokenPrices'];
+  budgetOwners?: RunAgentOptions['budgetOwners'];
 }
 
 export type ToWorker =

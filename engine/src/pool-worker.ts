@@ -72,6 +72,8 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
       ...(options.accounts ? { accounts: options.accounts } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.executionId ? { executionId: options.executionId } : {}),
+      ...(options.tokenPrices ? { tokenPrices: options.tokenPrices } : {}),
+      ...(options.budgetOwners ? { budgetOwners: options.budgetOwners } : {}),
       ...(options.events ? { onNodeEvent: (event) => send({ type: 'event', runId, event }) } : {}),
       ...(options.credentialUpdates
         ? { onCredentialUpdate: (update) => send({ type: 'credential-update', runId, update }) }

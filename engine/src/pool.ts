@@ -174,6 +174,8 @@ export class EnginePool {
         ...(options.executionId ? { executionId: options.executionId } : {}),
         events: options.onNodeEvent !== undefined,
         credentialUpdates: options.onCredentialUpdate !== undefined,
+        ...(options.tokenPrices ? { tokenPrices: options.tokenPrices } : {}),
+        ...(options.budgetOwners ? { budgetOwners: options.budgetOwners } : {}),
       },
     });
   }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { compileAgent } from '@ionflux/compiler';
 import { startSandboxServer, type SandboxServer } from '@ionflux/sandbox';
 import { RunInputError } from './inputs';
-import { runAgent, type NodeEvent } from './run-agent';
+import { priceOfModel, runAgent, type NodeEvent } from './run-agent';
 import { sandboxCredentials, tableCredentialResolver } from './sandbox-credentials';
 
 /**
@@ -158,6 +158,61 @@ describe('runAgent', () => {
     expect(result.error!.message).toMatch(/^Step 'words' brought the run to \d+ tokens, over its budget of 5/);
     // The error names the step whose model call went over, with its place in the YAML.
     expect(result.error!.step).toBe('words');
+  });
+
+  it("prices model calls and enforces the agent's USD budget", async () => {
+    // The sandbox model answers as ionflux-sandbox-1: `ionflux-sandbox` prices it as a suffixed version of itself.
+    const tokenPrices = { 'ionflux-sandbox': { prompt: 3000, completion: 12000 }, other: { prompt: 1, completion: 1 } };
+    const free = await runAgent({ workflow: compile(revenueAndSummary).workflow, credentials, tokenPrices });
+    expect(free.status).toBe('success');
+    const { promptTokens, completionTokens } = free.usage;
+    expect(promptTokens).toBeGreaterThan(0);
+    const cost = (promptTokens * 3000 + completionTokens * 12000) / 1_000_000;
+    expect(free.costUsd).toBeCloseTo(cost, 6);
+    expect(free.unpricedModels).toBeUndefined();
+
+    // A budget just under what the run costs stops it at the step whose call went over; one just above lets it finish.
+    const under = Number((cost * 0.99).toFixed(6));
+    const stopped = await runAgent({
+      workflow: compile(`${revenueAndSummary}  policy: { budget: { usd: ${under} } }\n`).workflow,
+      credentials,
+      tokenPrices,
+    });
+    expect(stopped.status).toBe('error');
+    expect(stopped.error).toMatchObject({ step: 'words', node: 'Words' });
+    expect(stopped.error!.message).toBe(
+      `Step 'words' brought the run to $${cost.toFixed(6)} (${promptTokens + completionTokens} tokens), over its USD budget of $${under}; the run was stopped.`,
+    );
+    const within = await runAgent({
+      workflow: compile(`${revenueAndSummary}  policy: { budget: { usd: ${cost * 1.01} } }\n`).workflow,
+      credentials,
+      tokenPrices,
+      budgetOwners: { usd: "the workspace's" },
+    });
+    expect(within.status).toBe('success');
+
+    // Without a price for the model, a USD budget cannot be checked: the run stops at the first call, naming the model.
+    const unpriced = await runAgent({
+      workflow: compile(`${revenueAndSummary}  policy: { budget: { usd: 100 } }\n`).workflow,
+      credentials,
+      tokenPrices: { other: { prompt: 1, completion: 1 } },
+      budgetOwners: { usd: "the workspace's" },
+    });
+    expect(unpriced.status).toBe('error');
+    expect(unpriced.error).toMatchObject({ step: 'words' });
+    expect(unpriced.error!.message).toMatch(
+      /^Step 'words' called the model "ionflux-sandbox-1", which has no price, so the workspace's USD budget of \$100 cannot be checked/,
+    );
+    expect(unpriced.unpricedModels).toEqual(['ionflux-sandbox-1']);
+  });
+
+  it('prices a model by its own entry before a shorter one it extends', () => {
+    const prices = { 'gpt-4o': { prompt: 2.5, completion: 10 }, 'gpt-4o-mini': { prompt: 0.15, completion: 0.6 } };
+    expect(priceOfModel(prices, 'gpt-4o-mini-2024-07-18')).toBe(prices['gpt-4o-mini']);
+    expect(priceOfModel(prices, 'gpt-4o-2024-08-06')).toBe(prices['gpt-4o']);
+    expect(priceOfModel(prices, 'gpt-4o')).toBe(prices['gpt-4o']);
+    expect(priceOfModel(prices, 'gpt-4')).toBeUndefined();
+    expect(priceOfModel(prices, 'gpt-4omni')).toBeUndefined();
   });
 
   it('passes the trigger payload in the shape of the trigger node', async () => {

@@ -72,7 +72,31 @@ export interface AgentRunResult {
   steps: StepResult[];
   error?: { message: string; node?: string; step?: string; line?: number; col?: number; path?: DocumentPath };
   usage: TokenUsage;
+  /**
+   * What the run's model calls cost in USD, from `tokenPrices` (present when prices were given). Calls to a model
+   * without a price count nothing; `unpricedModels` names those models.
+   */
+  costUsd?: number;
+  unpricedModels?: string[];
   durationMs: number;
+}
+
+/** A model's price in USD per million tokens. */
+export interface TokenPrice {
+  prompt: number;
+  completion: number;
+}
+
+/**
+ * The price of `model`: its own entry, else the longest entry it is a dated or suffixed version of (`gpt-4o-mini`
+ * prices `gpt-4o-mini-2024-07-18`, as providers report the snapshot they served).
+ */
+export function priceOfModel(prices: Record<string, TokenPrice>, model: string): TokenPrice | undefined {
+  if (Object.hasOwn(prices, model)) return prices[model];
+  let best: string | undefined;
+  for (const name of Object.keys(prices))
+    if (model.startsWith(`${name}-`) && (best === undefined || name.length > best.length)) best = name;
+  return best === undefined ? undefined : prices[best];
 }
 
 export interface RunAgentOptions {
@@ -98,6 +122,13 @@ export interface RunAgentOptions {
   /** Extra node types (n8n-nodes-ionflux's are registered by default). */
   nodeTypes?: Record<string, NodeClass>;
   credentialTypes?: Record<string, ICredentialType>;
+  /**
+   * Model -> USD per million tokens: prices the run's model calls (`costUsd`) and enforces the workflow's
+   * `policy.budget.usd`. With a USD budget, a call to a model without a price stops the run (its cost is unknown).
+   */
+  tokenPrices?: Record<string, TokenPrice>;
+  /** Who set the workflow's budgets, for the error that stops a run (default "its"): "the workspace's". */
+  budgetOwners?: { tokens?: string; usd?: string };
 }
 
 export class AgentRunError extends Error {}
@@ -142,7 +173,7 @@ function ionfluxPackage(): NonNullable<typeof packageModule> {
  * The usage a model call reported, from the AI event the IONFLUX LLM transport logs once per provider response
  * (`n8n-nodes-ionflux`, `USAGE_EVENT`); undefined for other AI events.
  */
-function reportedUsage(eventName: string, message: unknown): TokenUsage | undefined {
+function reportedUsage(eventName: string, message: unknown): { usage: TokenUsage; model?: string } | undefined {
   if (eventName !== 'ai-llm-generated-output' || typeof message !== 'string') return undefined;
   let parsed: unknown;
   try {
@@ -150,12 +181,16 @@ function reportedUsage(eventName: string, message: unknown): TokenUsage | undefi
   } catch {
     return undefined;
   }
-  const usage = (parsed as { ionfluxUsage?: Partial<TokenUsage> } | null)?.ionfluxUsage;
+  const report = parsed as { ionfluxUsage?: Partial<TokenUsage>; model?: unknown } | null;
+  const usage = report?.ionfluxUsage;
   if (!usage || typeof usage.totalTokens !== 'number') return undefined;
   return {
-    promptTokens: Number(usage.promptTokens) || 0,
-    completionTokens: Number(usage.completionTokens) || 0,
-    totalTokens: usage.totalTokens,
+    usage: {
+      promptTokens: Number(usage.promptTokens) || 0,
+      completionTokens: Number(usage.completionTokens) || 0,
+      totalTokens: usage.totalTokens,
+    },
+    ...(typeof report.model === 'string' ? { model: report.model } : {}),
   };
 }
 
@@ -281,6 +316,10 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
   const executionOrder: string[] = [];
   const totals: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
   const budget = meta?.policy?.budget?.tokens;
+  const usdBudget = meta?.policy?.budget?.usd;
+  const prices = options.tokenPrices;
+  let costUsd = 0;
+  const unpricedModels = new Set<string>();
   let budgetExceeded: string | undefined;
   /** The node whose model call went over the budget. */
   let budgetNode: string | undefined;
@@ -300,17 +339,42 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
   // Usage is counted where model calls report it (one AI event per provider response), not from node outputs: an
   // output travels on through branches and merges, and a retried node's earlier calls leave no output at all.
   const usageOfRunningNode = new Map<string, TokenUsage>();
-  const onModelUsage = (node: string, usage: TokenUsage) => {
+  const stopOverBudget = (node: string, message: (who: string) => string) => {
+    if (budgetExceeded) return;
+    const step = sources[node]?.step;
+    budgetExceeded = message(step ? `Step '${step}'` : `Node "${node}"`);
+    budgetNode = node;
+    execution?.cancel();
+  };
+  const onModelUsage = (node: string, usage: TokenUsage, model: string | undefined) => {
     const running = usageOfRunningNode.get(node) ?? { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
     addUsage(running, usage);
     usageOfRunningNode.set(node, running);
     addUsage(totals, usage);
-    if (budget !== undefined && totals.totalTokens > budget && !budgetExceeded) {
-      const step = sources[node]?.step;
-      budgetExceeded = `${step ? `Step '${step}'` : `Node "${node}"`} brought the run to ${totals.totalTokens} tokens, over its budget of ${budget}; the run was stopped.`;
-      budgetNode = node;
-      execution?.cancel();
-    }
+    if (budget !== undefined && totals.totalTokens > budget)
+      stopOverBudget(
+        node,
+        (who) =>
+          `${who} brought the run to ${totals.totalTokens} tokens, over ${options.budgetOwners?.tokens ?? 'its'} budget of ${budget}; the run was stopped.`,
+      );
+    if (!prices) return;
+    const price = model === undefined ? undefined : priceOfModel(prices, model);
+    if (price) costUsd += (usage.promptTokens * price.prompt + usage.completionTokens * price.completion) / 1_000_000;
+    else unpricedModels.add(model ?? 'unknown');
+    if (usdBudget === undefined) return;
+    const owner = options.budgetOwners?.usd ?? 'its';
+    if (!price)
+      stopOverBudget(
+        node,
+        (who) =>
+          `${who} called the model ${JSON.stringify(model ?? 'unknown')}, which has no price, so ${owner} USD budget of $${usdBudget} cannot be checked; the run was stopped. Give the model a price (IONFLUX_TOKEN_PRICES) or remove the USD budget.`,
+      );
+    else if (costUsd > usdBudget)
+      stopOverBudget(
+        node,
+        (who) =>
+          `${who} brought the run to $${costUsd.toFixed(6)} (${totals.totalTokens} tokens), over ${owner} USD budget of $${usdBudget}; the run was stopped.`,
+      );
   };
   hooks.addHandler('nodeExecuteBefore', (node: string, data: ITaskStartedData) => {
     usageOfRunningNode.delete(node);
@@ -396,8 +460,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
     restApiUrl: 'http://127.0.0.1/rest',
     instanceBaseUrl: 'http://127.0.0.1/',
     logAiEvent: (eventName: string, payload: { nodeName: string; msg?: unknown }) => {
-      const usage = reportedUsage(eventName, payload.msg);
-      if (usage) onModelUsage(payload.nodeName, usage);
+      const reported = reportedUsage(eventName, payload.msg);
+      if (reported) onModelUsage(payload.nodeName, reported.usage, reported.model);
     },
   } as unknown as IWorkflowExecuteAdditionalData;
 
@@ -448,6 +512,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunResult
     output: undefined,
     steps: [...steps.values()],
     usage: totals,
+    ...(prices ? { costUsd: Number(costUsd.toFixed(6)) } : {}),
+    ...(unpricedModels.size > 0 ? { unpricedModels: [...unpricedModels] } : {}),
     durationMs: Date.now() - started,
   };
   const runData = run?.data.resultData.runData ?? {};

@@ -19,6 +19,7 @@ export interface AgentState {
   bindings: Record<string, ConnectionBinding>;
   enabled: boolean;
   tokenBudget: number | null;
+  usdBudget: number | null;
   triggerKind: string;
   /** When the current schedule began (set when it starts or changes; undefined leaves it as it is). */
   scheduleSince?: Date | null;
@@ -39,6 +40,7 @@ export function toAgentConfiguration(row: AgentConfigurationRow): AgentConfigura
     bindings: row.bindings as Record<string, ConnectionBinding>,
     enabled: row.enabled,
     tokenBudget: row.token_budget,
+    usdBudget: row.usd_budget,
     trigger: row.trigger_kind as AgentConfiguration['trigger'],
     revision: row.revision,
     latestOutput:
@@ -68,6 +70,7 @@ export function toAgentRevision(row: AgentRevisionRow): AgentRevision {
     bindings: row.bindings as Record<string, ConnectionBinding>,
     enabled: row.enabled,
     tokenBudget: row.token_budget,
+    usdBudget: row.usd_budget,
     restoredFrom: row.restored_from,
     createdBy: row.created_by,
     createdAt: isoRequired(row.created_at),
@@ -88,6 +91,7 @@ function stateColumns(state: AgentState) {
     bindings: toJsonb(state.bindings),
     enabled: state.enabled,
     token_budget: state.tokenBudget,
+    usd_budget: state.usdBudget,
     trigger_kind: state.triggerKind,
     ...(state.scheduleSince !== undefined ? { schedule_since: state.scheduleSince } : {}),
   };
@@ -118,6 +122,7 @@ async function insertRevision(
       bindings: toJsonb(args.state.bindings),
       enabled: args.state.enabled,
       token_budget: args.state.tokenBudget,
+      usd_budget: args.state.usdBudget,
       restored_from: args.restoredFrom ?? null,
       created_by: args.userId,
     })

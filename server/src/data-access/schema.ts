@@ -36,6 +36,7 @@ export interface WorkspacesTable {
   id: Generated<string>;
   name: string;
   run_token_budget: ColumnType<number | null, number | null | undefined, number | null>;
+  run_usd_budget: ColumnType<number | null, number | null | undefined, number | null>;
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -266,6 +267,7 @@ export interface AgentConfigurationsTable {
   bindings: Jsonb<Record<string, unknown>>;
   enabled: boolean;
   token_budget: number | null;
+  usd_budget: ColumnType<number | null, number | null | undefined, number | null>;
   trigger_kind: string;
   revision: number;
   latest_output: NullableJsonb<unknown>;
@@ -314,6 +316,7 @@ export interface AgentRevisionsTable {
   bindings: Jsonb<Record<string, unknown>>;
   enabled: boolean;
   token_budget: number | null;
+  usd_budget: ColumnType<number | null, number | null | undefined, number | null>;
   restored_from: number | null;
   created_by: string | null;
   created_at: Timestamp;

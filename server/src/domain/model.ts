@@ -319,6 +319,10 @@ export const AgentConfigurationSchema = z
     bindings: z.record(z.string(), ConnectionBindingSchema).describe('Connection name -> what fills it'),
     enabled: z.boolean(),
     tokenBudget: z.int().nullable().describe('Most LLM tokens one run may use (besides the agent policy budget)'),
+    usdBudget: z
+      .number()
+      .nullable()
+      .describe('Most US dollars of model calls one run may cost (besides the agent policy budget)'),
     trigger: z.enum(agentTriggerKinds),
     revision: z.int().describe('Current revision; send it back as baseRevision when saving'),
     latestOutput: z
@@ -349,6 +353,7 @@ export const AgentRevisionSchema = z
     bindings: z.record(z.string(), ConnectionBindingSchema),
     enabled: z.boolean(),
     tokenBudget: z.int().nullable(),
+    usdBudget: z.number().nullable(),
     restoredFrom: z.int().nullable().describe('The revision this one restored, if it was a restore'),
     createdBy: id.nullable().describe('Who saved it'),
     createdAt: timestamp,

@@ -11,6 +11,7 @@ import * as outputsAndBudgets from './0008-outputs-and-budgets';
 import * as shopifyWebhookInbox from './0009-shopify-webhook-inbox';
 import * as marketplace from './0011-marketplace';
 import * as rentalsLedger from './0012-rentals-ledger';
+import * as usdBudgetsAndWebhookWindows from './0013-usd-budgets-and-webhook-windows';
 
 /**
  * Every schema change, in order, as code (no files read at runtime, so the built package is self-contained).
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '0009-shopify-webhook-inbox': shopifyWebhookInbox,
   '0011-marketplace': marketplace,
   '0012-rentals-ledger': rentalsLedger,
+  '0013-usd-budgets-and-webhook-windows': usdBudgetsAndWebhookWindows,
 };
 
 const provider: MigrationProvider = {

@@ -32,6 +32,7 @@ export interface AgentConfigurationInput {
   bindings?: Record<string, ConnectionBinding>;
   enabled?: boolean;
   tokenBudget?: number | null;
+  usdBudget?: number | null;
 }
 
 /** A configuration's agent, validated: the typed document and its trigger kind. */
@@ -124,6 +125,7 @@ export class AgentConfigurations {
       bindings: input.bindings ?? {},
       enabled: input.enabled ?? true,
       tokenBudget: input.tokenBudget ?? null,
+      usdBudget: input.usdBudget ?? null,
     });
     if (state.triggerKind === 'schedule') state.scheduleSince = new Date(this.#ctx.clock());
     try {
@@ -159,6 +161,7 @@ export class AgentConfigurations {
       bindings: input.bindings ?? (current.bindings as Record<string, ConnectionBinding>),
       enabled: input.enabled ?? current.enabled,
       tokenBudget: input.tokenBudget !== undefined ? input.tokenBudget : current.token_budget,
+      usdBudget: input.usdBudget !== undefined ? input.usdBudget : current.usd_budget,
       // A new YAML that drops an input or a connection drops its stored value or binding, unless new ones are given.
       dropUndeclared: { inputs: yamlChanged && !input.inputs, bindings: yamlChanged && !input.bindings },
     });
@@ -222,6 +225,7 @@ export class AgentConfigurations {
       bindings: old.bindings,
       enabled: old.enabled,
       tokenBudget: old.tokenBudget,
+      usdBudget: old.usdBudget,
     });
     return this.#save(access, current, state, args.baseRevision, args.revision);
   }
@@ -302,6 +306,7 @@ export class AgentConfigurations {
       bindings: Record<string, ConnectionBinding>;
       enabled: boolean;
       tokenBudget: number | null;
+      usdBudget: number | null;
       dropUndeclared?: { inputs: boolean; bindings: boolean };
     },
   ): Promise<AgentState> {
@@ -330,6 +335,7 @@ export class AgentConfigurations {
       bindings: args.bindings,
       enabled: args.enabled,
       tokenBudget: args.tokenBudget,
+      usdBudget: args.usdBudget,
       triggerKind,
     };
   }

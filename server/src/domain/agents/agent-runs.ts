@@ -21,6 +21,12 @@ import { RUN_TOKEN_PREFIX, verifyRunToken } from './run-tokens';
 
 export type TriggerKind = AgentRun['trigger']['kind'];
 
+/** Budgets every agent run of a workspace is held to (null: none). */
+export interface WorkspaceRunSettings {
+  runTokenBudget: number | null;
+  runUsdBudget: number | null;
+}
+
 /** Where a run was started from (a chat command: its channel, thread and message). */
 export interface RunContext {
   channelId?: string;
@@ -262,32 +268,39 @@ export class AgentRuns {
     return run;
   }
 
-  /** The workspace's settings for agent runs: its token budget per run (null: none). */
-  async settings(access: WorkspaceAccess): Promise<{ runTokenBudget: number | null }> {
+  /** The workspace's settings for agent runs: its token and USD budgets per run (null: none). */
+  async settings(access: WorkspaceAccess): Promise<WorkspaceRunSettings> {
     const row = await this.#ctx.db
       .selectFrom('workspaces')
-      .select('run_token_budget')
+      .select(['run_token_budget', 'run_usd_budget'])
       .where('id', '=', access.workspaceId)
       .executeTakeFirst();
     if (!row) throw notFound('workspace');
-    return { runTokenBudget: row.run_token_budget };
+    return { runTokenBudget: row.run_token_budget, runUsdBudget: row.run_usd_budget };
   }
 
-  /** Sets the workspace's token budget per run (admins): a run that would use more stops at the step that did. */
+  /**
+   * Sets the workspace's budgets per run (admins; a field left out keeps its value): a run that would use more
+   * stops at the step that did.
+   */
   async updateSettings(
     access: WorkspaceAccess,
-    args: { runTokenBudget: number | null },
-  ): Promise<{ runTokenBudget: number | null }> {
+    args: { runTokenBudget?: number | null; runUsdBudget?: number | null },
+  ): Promise<WorkspaceRunSettings> {
     if (!hasRole(access.role, 'admin'))
       throw forbidden('insufficient_role', `Changing agent run settings needs the admin role (you are ${access.role})`);
+    if (args.runTokenBudget === undefined && args.runUsdBudget === undefined) return this.settings(access);
     const row = await this.#ctx.db
       .updateTable('workspaces')
-      .set({ run_token_budget: args.runTokenBudget })
+      .set({
+        ...(args.runTokenBudget !== undefined ? { run_token_budget: args.runTokenBudget } : {}),
+        ...(args.runUsdBudget !== undefined ? { run_usd_budget: args.runUsdBudget } : {}),
+      })
       .where('id', '=', access.workspaceId)
-      .returning('run_token_budget')
+      .returning(['run_token_budget', 'run_usd_budget'])
       .executeTakeFirst();
     if (!row) throw notFound('workspace');
-    return { runTokenBudget: row.run_token_budget };
+    return { runTokenBudget: row.run_token_budget, runUsdBudget: row.run_usd_budget };
   }
 
   async get(access: WorkspaceAccess, runId: string): Promise<AgentRun> {

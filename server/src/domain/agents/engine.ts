@@ -42,7 +42,16 @@ export interface AgentRunResult {
   }[];
   error?: { message: string; node?: string; step?: string; line?: number; col?: number; path?: DocumentPath };
   usage: TokenUsage;
+  /** USD cost of the model calls, when the run was given prices; models without a price count nothing. */
+  costUsd?: number;
+  unpricedModels?: string[];
   durationMs: number;
+}
+
+/** USD per million tokens. */
+export interface TokenPrice {
+  prompt: number;
+  completion: number;
 }
 
 export type CredentialData = Record<string, unknown>;
@@ -64,6 +73,10 @@ export interface PoolRunOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   onNodeEvent?: (event: NodeEvent) => void;
+  /** Prices the model calls and enforces the workflow's `policy.budget.usd`. */
+  tokenPrices?: Record<string, TokenPrice>;
+  /** Who set the budgets, for the error stopping a run ("the workspace's"). */
+  budgetOwners?: { tokens?: string; usd?: string };
 }
 
 export interface EnginePoolLike {

@@ -44,9 +44,31 @@ function stepOf(source: { step?: string; role?: string }): string | null {
   return null;
 }
 
-/** Token counts with their estimated cost, per step and in total. */
+interface RunBudget {
+  limit: number;
+  /** Whose budget it is, as the error stopping a run names it: "the workspace's". */
+  owner: string;
+}
+
+interface RunBudgets {
+  tokens: RunBudget | undefined;
+  usd: RunBudget | undefined;
+}
+
+/** The lowest of the budgets that are set (the first one on a tie). */
+function tightestBudget(candidates: { limit: number | null; owner: string }[]): RunBudget | undefined {
+  let tightest: RunBudget | undefined;
+  for (const { limit, owner } of candidates)
+    if (limit !== null && (tightest === undefined || limit < tightest.limit)) tightest = { limit, owner };
+  return tightest;
+}
+
+/**
+ * Token counts with their estimated cost, per step and in total: the engine's cost of the calls (each priced by the
+ * model that answered it) when it priced them, else the credential's model's price over all tokens.
+ */
 export function usageWithCost(
-  result: Pick<AgentRunResult, 'usage' | 'steps'>,
+  result: Pick<AgentRunResult, 'usage' | 'steps' | 'costUsd'>,
   price: { prompt: number; completion: number } | undefined,
 ): NonNullable<AgentRun['usage']> {
   const cost = (u: TokenUsage) =>
@@ -55,7 +77,7 @@ export function usageWithCost(
     promptTokens: result.usage.promptTokens,
     completionTokens: result.usage.completionTokens,
     totalTokens: result.usage.totalTokens,
-    estimatedCostUsd: Number(cost(result.usage).toFixed(6)),
+    estimatedCostUsd: Number((result.costUsd ?? cost(result.usage)).toFixed(6)),
     steps: result.steps
       .filter((s) => s.usage)
       .map((s) => ({
@@ -193,8 +215,8 @@ export class RunExecutor {
       });
   }
 
-  #compile(yaml: string, contentHash: string, tokenBudget: number | null): CompiledAgent {
-    const key = `${contentHash}:${tokenBudget ?? ''}`;
+  #compile(yaml: string, contentHash: string, budgets: RunBudgets): CompiledAgent {
+    const key = `${contentHash}:${budgets.tokens?.limit ?? ''}:${budgets.usd?.limit ?? ''}`;
     let compiled = this.#compiled.get(key);
     if (compiled) return compiled;
     const result = compileAgent(yaml);
@@ -202,17 +224,16 @@ export class RunExecutor {
       throw new Error(`The agent does not compile: ${result.diagnostics.map((d) => d.message).join('; ')}`);
     let workflow = result.workflow;
     const meta = workflow.meta.ionflux as typeof workflow.meta.ionflux & {
-      policy?: { budget?: { tokens?: number }; timeout?: string };
+      policy?: { budget?: { tokens?: number; usd?: number }; timeout?: string };
     };
-    const agentBudget = meta.policy?.budget?.tokens;
-    if (tokenBudget !== null && (agentBudget === undefined || tokenBudget < agentBudget)) {
-      // The configuration's budget is tighter than the agent's own: the engine enforces the workflow's budget.
+    // The engine enforces the workflow's budgets: the tightest of the agent's own and the server's (`budgets`).
+    if (budgets.tokens || budgets.usd) {
+      const budget = { ...meta.policy?.budget };
+      if (budgets.tokens) budget.tokens = budgets.tokens.limit;
+      if (budgets.usd) budget.usd = budgets.usd.limit;
       workflow = {
         ...workflow,
-        meta: {
-          ...workflow.meta,
-          ionflux: { ...meta, policy: { ...meta.policy, budget: { ...meta.policy?.budget, tokens: tokenBudget } } },
-        },
+        meta: { ...workflow.meta, ionflux: { ...meta, policy: { ...meta.policy, budget } } },
       } as N8nWorkflow;
     }
     const sources = Object.values(workflow.meta.ionflux.nodes ?? {}) as { step?: string; role?: string }[];
@@ -261,15 +282,26 @@ export class RunExecutor {
       if (!config || !revision) throw new Error('The agent or its revision was deleted before the run started');
       agentName = config.name;
       const { agent } = checkedAgentOf(revision.yaml);
-      // The tightest of the configuration's and the workspace's budgets (the agent's own policy budget also holds).
+      // The tightest of the agent's own (policy.budget), the configuration's and the workspace's budgets.
       const workspace = await this.#ctx.db
         .selectFrom('workspaces')
-        .select('run_token_budget')
+        .select(['run_token_budget', 'run_usd_budget'])
         .where('id', '=', row.workspace_id)
         .executeTakeFirst();
-      const budgets = [config.token_budget, workspace?.run_token_budget ?? null].filter((b): b is number => b !== null);
-      const tokenBudget = budgets.length > 0 ? Math.min(...budgets) : null;
-      const compiled = this.#compile(revision.yaml, revision.content_hash, tokenBudget);
+      const policyBudget = agent.spec.policy?.budget;
+      const budgets: RunBudgets = {
+        tokens: tightestBudget([
+          { limit: policyBudget?.tokens ?? null, owner: "the agent's" },
+          { limit: config.token_budget, owner: "the configuration's" },
+          { limit: workspace?.run_token_budget ?? null, owner: "the workspace's" },
+        ]),
+        usd: tightestBudget([
+          { limit: policyBudget?.usd ?? null, owner: "the agent's" },
+          { limit: config.usd_budget, owner: "the configuration's" },
+          { limit: workspace?.run_usd_budget ?? null, owner: "the workspace's" },
+        ]),
+      };
+      const compiled = this.#compile(revision.yaml, revision.content_hash, budgets);
       const userId = row.started_by ?? revision.created_by ?? config.created_by;
       if (!userId) throw new Error('Nobody to run as: the user who saved this agent no longer exists');
       const { token } = await signRunToken({
@@ -339,6 +371,11 @@ export class RunExecutor {
         executionId: row.id,
         signal: executing.abort.signal,
         onNodeEvent,
+        tokenPrices: this.#ctx.config.tokenPrices,
+        budgetOwners: {
+          ...(budgets.tokens ? { tokens: budgets.tokens.owner } : {}),
+          ...(budgets.usd ? { usd: budgets.usd.owner } : {}),
+        },
       });
       const price = llmModel ? this.#ctx.config.tokenPrices[llmModel] : undefined;
       outcome = {

@@ -31,7 +31,8 @@ async function finished(runId: string, timeoutMs = 60_000): Promise<any> {
 }
 
 beforeAll(async () => {
-  t = await startTestServer({ sandbox: true, runWorkspaceConcurrency: 4 });
+  // The sandbox model's price (USD per million prompt / completion tokens) makes USD budgets checkable.
+  t = await startTestServer({ sandbox: true, runWorkspaceConcurrency: 4, tokenPrices: 'ionflux-sandbox-1=2000/8000' });
   owner = await t.signup('Owner');
   w = await t.createWorkspace(owner, 'My Marketing Agency');
   // The sandbox store as a Brand of the workspace (no stored token: the server binds it to its emulator).
@@ -308,7 +309,9 @@ spec:
     const run = await finished(res.body.run.id);
     expect(run.status).toBe('failed');
     expect(run.error).toMatchObject({ step: 'digest' });
-    expect(run.error.message).toMatch(/^Step 'digest' brought the run to \d+ tokens, over its budget of 10/);
+    expect(run.error.message).toMatch(
+      /^Step 'digest' brought the run to \d+ tokens, over the configuration's budget of 10/,
+    );
     expect(run.usage.totalTokens).toBeGreaterThan(10);
     expect(run.usage.steps.map((s: { step: string }) => s.step)).toEqual(['digest']);
   }, 120_000);
@@ -329,9 +332,10 @@ spec:
     const agentId = await install({ yaml: example('slack-brief-butler'), name: 'Brief under a workspace budget' });
     const set = await t.request('PUT', `${W()}/agent-settings`, { token: owner.token, body: { runTokenBudget: 12 } });
     expect(set.status).toBe(200);
-    expect(set.body).toEqual({ runTokenBudget: 12 });
+    expect(set.body).toEqual({ runTokenBudget: 12, runUsdBudget: null });
     expect((await t.request('GET', `${W()}/agent-settings`, { token: owner.token })).body).toEqual({
       runTokenBudget: 12,
+      runUsdBudget: null,
     });
     const trigger = { channel: channel.id, threadId: root.id, command: 'summarize_thread', args: {} };
     try {
@@ -339,7 +343,9 @@ spec:
       const run = await finished(res.body.run.id);
       expect(run.status).toBe('failed');
       expect(run.error).toMatchObject({ step: 'digest' });
-      expect(run.error.message).toMatch(/^Step 'digest' brought the run to \d+ tokens, over its budget of 12/);
+      expect(run.error.message).toMatch(
+        /^Step 'digest' brought the run to \d+ tokens, over the workspace's budget of 12/,
+      );
     } finally {
       await t.request('PUT', `${W()}/agent-settings`, { token: owner.token, body: { runTokenBudget: null } });
     }
@@ -347,4 +353,89 @@ spec:
     const again = await t.request('POST', `${W()}/agents/${agentId}/runs`, { token: owner.token, body: { trigger } });
     expect((await finished(again.body.run.id)).status).toBe('succeeded');
   }, 120_000);
+
+  it('a USD budget (configuration or workspace) stops the run at the step whose model call went over, naming it', async () => {
+    const channel = (await t.request('POST', `${W()}/channels`, { token: owner.token, body: { name: 'usd-budget' } }))
+      .body.channel;
+    const root = (
+      await t.request('POST', `${W()}/channels/${channel.id}/messages`, {
+        token: owner.token,
+        body: { text: 'Goal: a gift guide for the holidays with two creators.' },
+      })
+    ).body.message;
+    await t.request('POST', `${W()}/channels/${channel.id}/messages`, {
+      token: owner.token,
+      body: { text: 'We decided to publish it on December 5th; Ben writes the intro.', threadRootId: root.id },
+    });
+    const trigger = { channel: channel.id, threadId: root.id, command: 'summarize_thread', args: {} };
+    const agentId = await install({ yaml: example('slack-brief-butler'), name: 'Brief under a USD budget' });
+    const run = async () =>
+      finished(
+        (await t.request('POST', `${W()}/agents/${agentId}/runs`, { token: owner.token, body: { trigger } })).body.run
+          .id,
+      );
+    // Priced with the server's table: 2000 / 8000 USD per million prompt / completion tokens.
+    const costOf = (usage: { promptTokens: number; completionTokens: number }) =>
+      (usage.promptTokens * 2000 + usage.completionTokens * 8000) / 1_000_000;
+
+    const free = await run();
+    expect(free.status).toBe('succeeded');
+    const cost = costOf(free.usage);
+    expect(cost).toBeGreaterThan(0);
+    expect(free.usage.estimatedCostUsd).toBeCloseTo(cost, 6);
+    // The sandbox model is deterministic: every run makes the same calls. The step that goes over a budget is the
+    // first whose calls bring the running cost above it.
+    expect(free.usage.steps.map((u: { step: string }) => u.step)).toEqual(['digest', 'brief']);
+    const stepOver = (budget: number) => {
+      let spent = 0;
+      for (const step of free.usage.steps) if ((spent += costOf(step)) > budget) return step.step as string;
+      throw new Error(`the run stays within ${budget}`);
+    };
+
+    // The configuration's budget, just under what the run costs.
+    const under = Number((cost * 0.9).toFixed(6));
+    const saved = await t.request('PATCH', `${W()}/agents/${agentId}`, {
+      token: owner.token,
+      body: { baseRevision: 1, usdBudget: under },
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.body.agent.usdBudget).toBe(under);
+    const overConfig = await run();
+    expect(overConfig.status).toBe('failed');
+    expect(overConfig.error).toMatchObject({ step: stepOver(under) });
+    expect(overConfig.error.message).toBe(
+      `Step '${stepOver(under)}' brought the run to $${costOf(overConfig.usage).toFixed(6)} (${overConfig.usage.totalTokens} tokens), over the configuration's USD budget of $${under}; the run was stopped.`,
+    );
+    expect(overConfig.usage.estimatedCostUsd).toBeCloseTo(costOf(overConfig.usage), 6);
+    expect(overConfig.usage.estimatedCostUsd).toBeGreaterThan(under);
+
+    // The workspace's budget, tighter than the configuration's, is the one named; a bad value is a 400 naming it.
+    const bad = await t.request('PUT', `${W()}/agent-settings`, { token: owner.token, body: { runUsdBudget: -1 } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.error.fields)).toContain('runUsdBudget');
+    const tighter = Number((costOf(free.usage.steps[0]) / 2).toFixed(6));
+    const set = await t.request('PUT', `${W()}/agent-settings`, {
+      token: owner.token,
+      body: { runUsdBudget: tighter },
+    });
+    expect(set.body).toEqual({ runTokenBudget: null, runUsdBudget: tighter });
+    try {
+      const overWorkspace = await run();
+      expect(overWorkspace.status).toBe('failed');
+      expect(overWorkspace.error).toMatchObject({ step: 'digest' });
+      expect(overWorkspace.usage.steps.map((u: { step: string }) => u.step)).toEqual(['digest']);
+      expect(overWorkspace.error.message).toContain(`over the workspace's USD budget of $${tighter};`);
+    } finally {
+      await t.request('PUT', `${W()}/agent-settings`, { token: owner.token, body: { runUsdBudget: null } });
+    }
+
+    // A budget above the cost lets the run through, and its estimate is the same price table's.
+    await t.request('PATCH', `${W()}/agents/${agentId}`, {
+      token: owner.token,
+      body: { baseRevision: 2, usdBudget: Number((cost * 2).toFixed(6)) },
+    });
+    const within = await run();
+    expect(within.status).toBe('succeeded');
+    expect(within.usage.estimatedCostUsd).toBeCloseTo(costOf(within.usage), 6);
+  }, 180_000);
 });

@@ -23,6 +23,12 @@ const bindings = z
   .record(z.string(), ConnectionBindingSchema)
   .describe('Connection name -> { brandId } | { creatorId } | { sandbox: true }');
 const tokenBudget = int32(1).nullable().describe('Most LLM tokens one run of this agent may use');
+const usdBudget = z
+  .number()
+  .positive()
+  .max(1_000_000)
+  .nullable()
+  .describe('Most US dollars of model calls one run of this agent may cost (priced with IONFLUX_TOKEN_PRICES)');
 
 export const EXAMPLE_AGENT_YAML = `apiVersion: ionflux/v1
 kind: Agent
@@ -176,6 +182,7 @@ export function agentRoutes(useCases: UseCases): RouteDefinition[] {
         bindings: bindings.optional(),
         enabled: z.boolean().optional(),
         tokenBudget: tokenBudget.optional(),
+        usdBudget: usdBudget.optional(),
       }),
       example: {
         body: { yaml: EXAMPLE_AGENT_YAML, inputs: { period: 'last_7_days' }, bindings: { store: { sandbox: true } } },
@@ -221,6 +228,7 @@ export function agentRoutes(useCases: UseCases): RouteDefinition[] {
         bindings: bindings.optional(),
         enabled: z.boolean().optional(),
         tokenBudget: tokenBudget.optional(),
+        usdBudget: usdBudget.optional(),
       }),
       example: { body: { baseRevision: 1, inputs: { period: 'last_30_days' } } },
       response: { status: 200, description: 'Saved', schema: z.object({ agent: AgentConfigurationSchema }) },

@@ -15,13 +15,17 @@ export function runRoutes(useCases: UseCases): RouteDefinition[] {
       .int()
       .nullable()
       .describe('Most LLM tokens one agent run in this workspace may use (null: no workspace budget)'),
+    runUsdBudget: z
+      .number()
+      .nullable()
+      .describe('Most US dollars of model calls one agent run in this workspace may cost (null: no USD budget)'),
   });
   return [
     defineRoute({
       method: 'get',
       path: '/api/workspaces/:workspaceId/agent-settings',
       operationId: 'getWorkspaceAgentSettings',
-      summary: "The workspace's settings for agent runs (its token budget per run)",
+      summary: "The workspace's settings for agent runs (its token and USD budgets per run)",
       tags,
       policy: { kind: 'workspace', minRole: 'viewer' },
       params: WorkspaceParams,
@@ -32,15 +36,20 @@ export function runRoutes(useCases: UseCases): RouteDefinition[] {
       method: 'put',
       path: '/api/workspaces/:workspaceId/agent-settings',
       operationId: 'updateWorkspaceAgentSettings',
-      summary: "Set the workspace's token budget per agent run (admins)",
+      summary: "Set the workspace's token and USD budgets per agent run (admins)",
       description:
         'Every run of the workspace stops with an error naming the step that brought it over the budget; an ' +
-        "agent's own policy budget and its configuration's tokenBudget apply too (the tightest wins).",
+        "agent's own policy budget and its configuration's tokenBudget / usdBudget apply too (the tightest wins). " +
+        "A USD budget prices model calls with the server's token prices (IONFLUX_TOKEN_PRICES): a run with a USD " +
+        'budget that calls a model without a price is stopped. A field left out keeps its value.',
       tags,
       policy: { kind: 'workspace', minRole: 'admin' },
       params: WorkspaceParams,
-      body: z.strictObject({ runTokenBudget: int32(1).nullable() }),
-      example: { body: { runTokenBudget: 20000 } },
+      body: z.strictObject({
+        runTokenBudget: int32(1).nullable().optional(),
+        runUsdBudget: z.number().positive().max(1_000_000).nullable().optional(),
+      }),
+      example: { body: { runTokenBudget: 20000, runUsdBudget: 0.5 } },
       response: { status: 200, description: 'Saved', schema: AgentSettingsSchema },
       handler: async ({ auth, body }) => runs.updateSettings(auth.access!, body),
     }),
