@@ -105,10 +105,14 @@ export interface ServerOptions {
    * Default 86400000 (a day).
    */
   scheduleCatchUpMs?: number;
-  /** Webhook requests one agent accepts per minute (per server process). Env `IONFLUX_WEBHOOK_PER_MINUTE`. Default 60. */
+  /**
+   * Webhook requests one agent accepts per minute, counted in the database (across every server process).
+   * Env `IONFLUX_WEBHOOK_PER_MINUTE`. Default 60.
+   */
   webhookRequestsPerMinute?: number;
   /**
-   * The clock of the scheduler (ms since the epoch), for tests that need a cron occurrence now; default Date.now.
+   * The clock of the scheduler and of the agent webhooks' rate windows (ms since the epoch), for tests that need a
+   * cron occurrence now or a known window; default Date.now.
    * Not read from the environment.
    */
   clock?: () => number;

@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { AgentConfiguration, AgentRevision, ConnectionBinding } from '../domain/model';
 import { isoRequired, toJsonb, type AgentConfigurationsTable, type AgentRevisionsTable, type Database } from './schema';
 
@@ -284,4 +284,28 @@ export async function setWebhookSecretHash(
     .where('id', '=', args.agentId)
     .returningAll()
     .executeTakeFirst();
+}
+
+/**
+ * Counts one request to an agent's webhook in the fixed window starting at `windowStart`, atomically, whichever
+ * process counts it: a newer window replaces the stored one (count 1); a request a process dates in an older window
+ * (its clock lags) counts in the stored one. Returns the count and the window it landed in.
+ */
+export async function hitWebhookWindow(
+  db: Db,
+  args: { agentId: string; windowStart: Date },
+): Promise<{ requests: number; windowStart: Date }> {
+  const row = await db
+    .insertInto('agent_webhook_windows')
+    .values({ agent_id: args.agentId, window_start: args.windowStart, requests: 1 })
+    .onConflict((oc) =>
+      oc.column('agent_id').doUpdateSet({
+        requests: sql<number>`case when excluded.window_start > agent_webhook_windows.window_start then 1
+          else least(agent_webhook_windows.requests, 2147483646) + 1 end`,
+        window_start: sql<Date>`greatest(excluded.window_start, agent_webhook_windows.window_start)`,
+      }),
+    )
+    .returning(['requests', 'window_start'])
+    .executeTakeFirstOrThrow();
+  return { requests: row.requests, windowStart: row.window_start };
 }

@@ -366,6 +366,13 @@ export interface ShopifyWebhookInboxTable {
   outcome: string | null;
 }
 
+/** Requests counted per agent webhook in fixed one-minute windows, shared by every server process. */
+export interface AgentWebhookWindowsTable {
+  agent_id: string;
+  window_start: Date;
+  requests: number;
+}
+
 export interface Database {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
@@ -391,6 +398,7 @@ export interface Database {
   shopify_webhook_inbox: ShopifyWebhookInboxTable;
   agent_schedule_firings: AgentScheduleFiringsTable;
   canvas_block_outputs: CanvasBlockOutputsTable;
+  agent_webhook_windows: AgentWebhookWindowsTable;
 }
 
 /** JSON text for a JSONB parameter (pg would turn a JS array into a PostgreSQL array otherwise). */

@@ -2,12 +2,12 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   findAgentConfiguration,
   findAgentConfigurationById,
+  hitWebhookWindow,
   setWebhookSecretHash,
 } from '../../data-access/agents-repository';
 import { AppError, conflict, forbidden, notFound } from '../../errors';
 import { hasRole, type AppContext, type WorkspaceAccess } from '../context';
 import type { AgentRun } from '../model';
-import { FixedWindowLimiter } from '../rate-limiter';
 import { checkedAgentOf, type AgentRuns } from './agent-runs';
 import { loadEngine } from './engine';
 
@@ -16,6 +16,7 @@ const SECRET_PREFIX = 'whs_';
 const NO_SECRET = createHash('sha256').update('no webhook secret').digest();
 /** Request headers never stored in a run's trigger payload (credentials of the caller). */
 const UNSTORED_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-api-key']);
+const WINDOW_MS = 60_000;
 
 /** Where an agent's webhook answers: `/api/hooks/agents/<agentId>/<secret>`. */
 export function webhookPath(agentId: string, secret: string): string {
@@ -37,19 +38,17 @@ function hashSecret(secret: string): Buffer {
 /**
  * Webhook triggers: each webhook-triggered agent gets a URL holding an unguessable secret (256 random bits; the
  * server stores its SHA-256 only), which a member can rotate (the old URL stops at once) or revoke. A request to
- * the URL starts a run with the request as its trigger payload, limited per agent (`webhookRequestsPerMinute`, per
- * server process). A wrong or revoked secret and an unknown agent answer the same 404, the secret compared in
+ * the URL starts a run with the request as its trigger payload, limited per agent (`webhookRequestsPerMinute` in fixed
+ * one-minute windows counted in the database, so the limit holds across every server process sharing it). A wrong or revoked secret and an unknown agent answer the same 404, the secret compared in
  * constant time.
  */
 export class AgentWebhooks {
   readonly #ctx: AppContext;
   readonly #runs: AgentRuns;
-  readonly #limiter: FixedWindowLimiter;
 
   constructor(ctx: AppContext, runs: AgentRuns) {
     this.#ctx = ctx;
     this.#runs = runs;
-    this.#limiter = new FixedWindowLimiter({ limit: ctx.config.webhookRequestsPerMinute, windowMs: 60_000 });
   }
 
   /** Issues a new secret for the agent's webhook (replacing any previous one); `baseUrl` prefixes the path. */
@@ -105,8 +104,13 @@ export class AgentWebhooks {
     const matches = timingSafeEqual(hashSecret(request.secret), stored.length === 32 ? stored : NO_SECRET);
     if (!config || !config.webhook_secret_hash || !matches || config.trigger_kind !== 'webhook')
       throw new AppError({ status: 404, code: 'webhook_not_found', message: 'No webhook at this address' });
-    if (!this.#limiter.tryHit(config.id)) {
-      const retryAfter = this.#limiter.retryAfterSeconds(config.id);
+    const now = this.#ctx.clock();
+    const window = await hitWebhookWindow(this.#ctx.db, {
+      agentId: config.id,
+      windowStart: new Date(Math.floor(now / WINDOW_MS) * WINDOW_MS),
+    });
+    if (window.requests > this.#ctx.config.webhookRequestsPerMinute) {
+      const retryAfter = Math.max(1, Math.ceil((window.windowStart.getTime() + WINDOW_MS - now) / 1000));
       throw new AppError({
         status: 429,
         code: 'rate_limited',
