@@ -286,7 +286,8 @@ describe('studio: the demo journey from sign-up', () => {
     await h.step(ana, 'sales alert in chat');
 
     // Reload the page: the goal, the brief, the snippets and their outputs are still there.
-    await ana.goto(pageUrl);
+    await nav.getByRole('link', { name: 'Q4 Holiday Campaign Plan' }).click();
+    await ana.getByRole('heading', { level: 1, name: 'Q4 Holiday Campaign Plan' }).waitFor();
     await ana.reload();
     await ana.locator('article.block', { hasText: 'Goal: Drive 20% more sales' }).waitFor();
     await snippet('Revenue Tracker Lite')

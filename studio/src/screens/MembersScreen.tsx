@@ -2,9 +2,14 @@ import { useState, type FormEvent } from 'react';
 import { api, describeError } from '../api/client';
 import type { Invitation, Member, Role } from '../api/types';
 import { useWorkspace } from '../app/workspace-context';
-import { useLoad } from '../hooks';
+import { useLoad, useSession } from '../hooks';
 
-/** Members with their roles; admins invite by email (the one-time invitation token is shown to pass on). */
+const ROLES: Role[] = ['owner', 'admin', 'member', 'viewer'];
+
+/**
+ * Members with their roles; owners and admins change roles (owners manage owners; the server keeps at least one
+ * owner), remove members, invite by email (the one-time invitation token is shown to pass on) and revoke invitations.
+ */
 export default function MembersScreen() {
   const { workspace } = useWorkspace();
   const w = workspace.id;
@@ -19,6 +24,19 @@ export default function MembersScreen() {
   const [role, setRole] = useState<Role>('member');
   const [error, setError] = useState<string | null>(null);
   const [token, setToken] = useState<string | null>(null);
+  const user = useSession();
+  const isOwner = workspace.role === 'owner';
+
+  async function change(run: () => Promise<unknown>) {
+    setError(null);
+    try {
+      await run();
+    } catch (e) {
+      setError(describeError(e));
+    }
+    members.reload();
+    invitations.reload();
+  }
 
   async function invite(event: FormEvent) {
     event.preventDefault();
@@ -54,6 +72,7 @@ export default function MembersScreen() {
               <th scope="col">Name</th>
               <th scope="col">Email</th>
               <th scope="col">Role</th>
+              {isAdmin && <th scope="col">Manage</th>}
             </tr>
           </thead>
           <tbody>
@@ -62,6 +81,37 @@ export default function MembersScreen() {
                 <td>{m.displayName}</td>
                 <td>{m.email}</td>
                 <td className="role">{m.role}</td>
+                {isAdmin && (
+                  <td className="row-actions">
+                    {/* Owners manage owners; admins manage admins, members and viewers. */}
+                    {(isOwner || m.role !== 'owner') && (
+                      <select
+                        aria-label={`Set access for ${m.displayName}`}
+                        value={m.role}
+                        onChange={(e) =>
+                          void change(() =>
+                            api.patch(`/api/workspaces/${w}/members/${m.userId}`, { role: e.target.value }),
+                          )
+                        }
+                      >
+                        {(isOwner ? ROLES : ROLES.filter((r) => r !== 'owner')).map((r) => (
+                          <option key={r} value={r}>
+                            {r}
+                          </option>
+                        ))}
+                      </select>
+                    )}{' '}
+                    {m.userId !== user?.id && (isOwner || m.role !== 'owner') && (
+                      <button
+                        type="button"
+                        className="danger"
+                        onClick={() => void change(() => api.delete(`/api/workspaces/${w}/members/${m.userId}`))}
+                      >
+                        Remove {m.displayName}
+                      </button>
+                    )}
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
@@ -106,7 +156,15 @@ export default function MembersScreen() {
               <ul className="plain-list">
                 {invitations.data.map((i) => (
                   <li key={i.id}>
-                    {i.email} as <span className="role">{i.role}</span>: {i.status}
+                    {i.email} as <span className="role">{i.role}</span>: {i.status}{' '}
+                    {i.status === 'pending' && (
+                      <button
+                        type="button"
+                        onClick={() => void change(() => api.delete(`/api/workspaces/${w}/invitations/${i.id}`))}
+                      >
+                        Revoke the invitation of {i.email}
+                      </button>
+                    )}
                   </li>
                 ))}
               </ul>

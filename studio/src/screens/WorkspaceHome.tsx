@@ -1,6 +1,7 @@
 import { useWorkspace } from '../app/workspace-context';
 import { Link } from '../app/Sidebar';
 import { navigate, paths } from '../router';
+import { ArchivedPages } from './ArchivedPages';
 import { CreateWorkspace } from './CreateWorkspace';
 import { JoinWorkspace } from './JoinWorkspace';
 
@@ -36,6 +37,7 @@ export function WorkspaceHome() {
             {unread === 1 ? '' : 's'}
           </p>
         </article>
+        <ArchivedPages />
         <article className="card" aria-labelledby="dash-team">
           <h2 id="dash-team">Team</h2>
           <p>
