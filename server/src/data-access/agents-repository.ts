@@ -41,6 +41,7 @@ export function toAgentConfiguration(row: AgentConfigurationRow): AgentConfigura
     enabled: row.enabled,
     tokenBudget: row.token_budget,
     usdBudget: row.usd_budget,
+    suspended: row.suspended_reason === null ? null : { brandId: row.suspended_brand_id, reason: row.suspended_reason },
     trigger: row.trigger_kind as AgentConfiguration['trigger'],
     revision: row.revision,
     latestOutput:
@@ -90,6 +91,8 @@ function stateColumns(state: AgentState) {
     inputs: toJsonb(state.inputs),
     bindings: toJsonb(state.bindings),
     enabled: state.enabled,
+    // Enabling an agent by hand ends its suspension (its runs then fail on the connection until it is back).
+    ...(state.enabled ? { suspended_brand_id: null, suspended_reason: null } : {}),
     token_budget: state.tokenBudget,
     usd_budget: state.usdBudget,
     trigger_kind: state.triggerKind,
@@ -308,4 +311,44 @@ export async function hitWebhookWindow(
     .returning(['requests', 'window_start'])
     .executeTakeFirstOrThrow();
   return { requests: row.requests, windowStart: row.window_start };
+}
+
+/**
+ * Suspends the enabled agents bound to a Brand (a binding `{ brandId }` in their configuration): disabled, with the
+ * Brand and the reason kept, so {@link resumeAgentsOfBrand} enables exactly these again. Returns their ids.
+ */
+export async function suspendAgentsOfBrand(
+  db: Db,
+  args: { workspaceId: string; brandId: string; reason: string },
+): Promise<string[]> {
+  const rows = await db
+    .updateTable('agent_configurations')
+    .set({ enabled: false, suspended_brand_id: args.brandId, suspended_reason: args.reason, updated_at: new Date() })
+    .where('workspace_id', '=', args.workspaceId)
+    .where('enabled', '=', true)
+    .where(
+      sql<boolean>`exists (select 1 from jsonb_each(bindings) as b(name, value) where b.value->>'brandId' = ${args.brandId})`,
+    )
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Enables again the agents suspended because of this Brand (not those a person disabled). Returns their ids. */
+export async function resumeAgentsOfBrand(db: Db, args: { workspaceId: string; brandId: string }): Promise<string[]> {
+  const rows = await db
+    .updateTable('agent_configurations')
+    .set({ enabled: true, suspended_brand_id: null, suspended_reason: null, updated_at: new Date() })
+    .where('workspace_id', '=', args.workspaceId)
+    .where('suspended_brand_id', '=', args.brandId)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Why an agent cannot run: disabled by a person, or suspended with the reason its connection gave. */
+export function disabledMessage(config: Pick<AgentConfigurationRow, 'name' | 'suspended_reason'>): string {
+  return config.suspended_reason
+    ? `Agent "${config.name}" is suspended: ${config.suspended_reason}`
+    : `Agent "${config.name}" is disabled; enable it to run it`;
 }

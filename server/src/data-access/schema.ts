@@ -268,6 +268,8 @@ export interface AgentConfigurationsTable {
   enabled: boolean;
   token_budget: number | null;
   usd_budget: ColumnType<number | null, number | null | undefined, number | null>;
+  suspended_brand_id: ColumnType<string | null, string | null | undefined, string | null>;
+  suspended_reason: ColumnType<string | null, string | null | undefined, string | null>;
   trigger_kind: string;
   revision: number;
   latest_output: NullableJsonb<unknown>;

@@ -323,6 +323,13 @@ export const AgentConfigurationSchema = z
       .number()
       .nullable()
       .describe('Most US dollars of model calls one run may cost (besides the agent policy budget)'),
+    suspended: z
+      .object({ brandId: id.nullable(), reason: z.string() })
+      .nullable()
+      .describe(
+        'Set when the agent was disabled because a connection it uses went away (a store uninstalled the app): ' +
+          'connecting it again enables the agent again',
+      ),
     trigger: z.enum(agentTriggerKinds),
     revision: z.int().describe('Current revision; send it back as baseRevision when saving'),
     latestOutput: z

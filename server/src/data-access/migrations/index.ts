@@ -12,6 +12,7 @@ import * as shopifyWebhookInbox from './0009-shopify-webhook-inbox';
 import * as marketplace from './0011-marketplace';
 import * as rentalsLedger from './0012-rentals-ledger';
 import * as usdBudgetsAndWebhookWindows from './0013-usd-budgets-and-webhook-windows';
+import * as agentSuspensions from './0014-agent-suspensions';
 
 /**
  * Every schema change, in order, as code (no files read at runtime, so the built package is self-contained).
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   '0011-marketplace': marketplace,
   '0012-rentals-ledger': rentalsLedger,
   '0013-usd-budgets-and-webhook-windows': usdBudgetsAndWebhookWindows,
+  '0014-agent-suspensions': agentSuspensions,
 };
 
 const provider: MigrationProvider = {

@@ -1,6 +1,10 @@
 import { getAction, isActionStep, type AgentDocument, type InputDefinition, type Step } from '@ionflux/dsl';
 import type { Kysely } from 'kysely';
-import { findAgentConfiguration, type AgentConfigurationRow } from '../../data-access/agents-repository';
+import {
+  disabledMessage,
+  findAgentConfiguration,
+  type AgentConfigurationRow,
+} from '../../data-access/agents-repository';
 import type { Database } from '../../data-access/schema';
 import {
   findRun,
@@ -128,7 +132,8 @@ export class AgentRuns {
       throw forbidden('insufficient_role', `Running agents needs the member role (you are ${access.role})`);
     const config = await findAgentConfiguration(this.#ctx.db, { workspaceId: access.workspaceId, agentId });
     if (!config) throw notFound('agent');
-    if (!config.enabled) throw conflict('agent_disabled', `Agent "${config.name}" is disabled; enable it to run it`);
+    if (!config.enabled)
+      throw conflict(config.suspended_reason ? 'agent_suspended' : 'agent_disabled', disabledMessage(config));
     await this.#rentals?.checkRunAllowed(config);
     const { agent, triggerKind: declaredTrigger } = checkedAgentOf(config.yaml);
     const inputs = { ...config.inputs, ...(args.inputs ?? {}) };

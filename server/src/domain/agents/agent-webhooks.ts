@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   findAgentConfiguration,
   findAgentConfigurationById,
+  disabledMessage,
   hitWebhookWindow,
   setWebhookSecretHash,
 } from '../../data-access/agents-repository';
@@ -118,7 +119,8 @@ export class AgentWebhooks {
         headers: { 'Retry-After': String(retryAfter) },
       });
     }
-    if (!config.enabled) throw conflict('agent_disabled', `Agent "${config.name}" is disabled; enable it to run it`);
+    if (!config.enabled)
+      throw conflict(config.suspended_reason ? 'agent_suspended' : 'agent_disabled', disabledMessage(config));
     const trigger = (checkedAgentOf(config.yaml).agent.spec.trigger as { webhook?: { method?: string } }).webhook;
     const method = trigger?.method ?? 'POST';
     if (request.method !== method)

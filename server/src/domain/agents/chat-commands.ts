@@ -282,7 +282,10 @@ export class ChatCommands {
       return `No agent named "${typed}" here${near ? `; did you mean **${near}**?` : ''}. Agents: ${names.map((n) => `**${n}**`).join(', ') || 'none installed'}.`;
     }
     const { config, rest } = matched;
-    if (!config.enabled) return `**${config.name}** is disabled; enable it to run it.`;
+    if (!config.enabled)
+      return config.suspended_reason
+        ? `**${config.name}** is suspended: ${config.suspended_reason}`
+        : `**${config.name}** is disabled; enable it to run it.`;
     const { agent } = checkedAgentOf(config.yaml);
     const known = actionOf(agent);
     let action: string | undefined;

@@ -1,6 +1,6 @@
 import type { Shopify } from '@shopify/shopify-api';
 import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
-import { listAgentConfigurations } from '../../data-access/agents-repository';
+import { listAgentConfigurations, resumeAgentsOfBrand } from '../../data-access/agents-repository';
 import type { WebhookSubscription } from '../../data-access/schema';
 import { AppError, conflict, forbidden } from '../../errors';
 import { checkedAgentOf } from '../agents/agent-runs';
@@ -262,6 +262,8 @@ export class ShopifyConnections {
       .where('workspace_id', '=', state.workspaceId)
       .where('id', '=', state.ownerId)
       .execute();
+    // Agents suspended when the store uninstalled the app run again (before subscribing, so their topics count).
+    await resumeAgentsOfBrand(this.#ctx.db, { workspaceId: state.workspaceId, brandId: state.ownerId });
     await this.syncSubscriptions({ workspaceId: state.workspaceId, brandId: state.ownerId });
     return { workspaceId: state.workspaceId, brandId: state.ownerId };
   }

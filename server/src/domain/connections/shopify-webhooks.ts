@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
-import type { AgentConfigurationRow } from '../../data-access/agents-repository';
+import { suspendAgentsOfBrand, type AgentConfigurationRow } from '../../data-access/agents-repository';
 import { insertNotification } from '../../data-access/notifications-repository';
 import type { Database } from '../../data-access/schema';
 import {
@@ -275,7 +275,10 @@ export class ShopifyWebhooks {
     return { runs, outcome: outcome.slice(0, 1000) };
   }
 
-  /** The app was removed from the shop: its Brands are disconnected (token deleted) and their agents' runs stopped. */
+  /**
+   * The app was removed from the shop: its Brands are disconnected (token deleted), the agents bound to them
+   * suspended (disabled until the store is connected again) and their runs stopped.
+   */
   async #uninstalled(trx: Kysely<Database>, shopDomain: string): Promise<string> {
     const brands = await trx
       .updateTable('brands')
@@ -286,10 +289,19 @@ export class ShopifyWebhooks {
         updated_at: new Date(),
       })
       .where('shop_domain', '=', shopDomain)
-      .returning(['id', 'workspace_id'])
+      .returning(['id', 'workspace_id', 'name'])
       .execute();
     if (brands.length === 0) return 'no brand for this shop';
     const brandIds = brands.map((b) => b.id);
+    let suspended = 0;
+    for (const brand of brands)
+      suspended += (
+        await suspendAgentsOfBrand(trx, {
+          workspaceId: brand.workspace_id,
+          brandId: brand.id,
+          reason: `the Shopify store ${shopDomain} uninstalled the app; connect the Brand "${brand.name}" to its store again to resume it`,
+        })
+      ).length;
     await trx
       .deleteFrom('integration_credentials')
       .where('owner_type', '=', 'brand')
@@ -309,7 +321,7 @@ export class ShopifyWebhooks {
         and exists (select 1 from jsonb_each(a.bindings) as b(name, value)
                     where b.value->>'brandId' = any(${brandIds}::text[]))
       returning r.id`.execute(trx);
-    return `${brands.length} brand(s) disconnected, ${canceled.rows.length} run(s) stopped`;
+    return `${brands.length} brand(s) disconnected, ${suspended} agent(s) suspended, ${canceled.rows.length} run(s) stopped`;
   }
 
   /** Shopify asks what this server holds about a customer: the admins of every Brand of the shop are told. */

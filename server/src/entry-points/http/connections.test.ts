@@ -211,6 +211,71 @@ describe('connecting a Brand to Shopify (authorization code grant against the sa
     expect(await mine()).toEqual(['APP_UNINSTALLED', 'ORDERS_CREATE']);
   });
 
+  it('app/uninstalled suspends the agents bound to the store (runs refused); connecting again resumes them', async () => {
+    // A second agent bound to the store that its users disabled themselves: it must stay disabled throughout.
+    const resting = await t.request('POST', `${W}/agents`, {
+      token: owner.token,
+      body: {
+        yaml: SENTINEL.replace('name: shopify-sales-sentinel', 'name: resting-sentinel'),
+        name: 'Resting Sentinel',
+        enabled: false,
+        bindings: { store: { brandId } },
+      },
+    });
+    expect(resting.status).toBe(201);
+    const raw = JSON.stringify({ id: 1, domain: SHOP });
+    const delivered = await fetch(`${t.url}/webhooks/shopify`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': 'app/uninstalled',
+        'x-shopify-shop-domain': SHOP,
+        'x-shopify-event-id': `uninstall-${Date.now()}`,
+        'x-shopify-hmac-sha256': createHmac('sha256', SANDBOX_CREDENTIALS.shopify.clientSecret)
+          .update(raw)
+          .digest('base64'),
+      },
+      body: raw,
+    });
+    expect(delivered.status).toBe(200);
+    const agentOf = async (id: string) =>
+      (await t.request('GET', `${W}/agents/${id}`, { token: owner.token })).body.agent;
+    // Processing is asynchronous: wait for the suspension itself.
+    for (let i = 0; (await agentOf(sentinelId)).enabled; i++) {
+      if (i > 400) throw new Error('the uninstall was never processed');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const suspended = await agentOf(sentinelId);
+    expect(suspended.suspended).toEqual({
+      brandId,
+      reason: `the Shopify store ${SHOP} uninstalled the app; connect the Brand "My Test Store" to its store again to resume it`,
+    });
+    expect(await agentOf(resting.body.agent.id)).toMatchObject({ enabled: false, suspended: null });
+    const refused = await t.request('POST', `${W}/agents/${sentinelId}/runs`, { token: owner.token, body: {} });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('agent_suspended');
+    expect(refused.body.error.message).toBe(
+      `Agent "Shopify Sales Sentinel" is suspended: ${suspended.suspended.reason}`,
+    );
+    const brand = (await t.request('GET', `${W}/brands/${brandId}`, { token: owner.token })).body.brand;
+    expect(brand).toMatchObject({ credentials: { connected: false }, connection: { state: 'uninstalled' } });
+
+    // Connecting the store again (the OAuth screens) resumes the suspended agent, and only it.
+    const started = await begin(`${W}/brands/${brandId}/shopify/connect`);
+    const done = await callback(await consent(started.body.authorizeUrl), started.cookie);
+    expect(done.status).toBe(303);
+    expect(await agentOf(sentinelId)).toMatchObject({ enabled: true, suspended: null });
+    expect(await agentOf(resting.body.agent.id)).toMatchObject({ enabled: false, suspended: null });
+    const mine = (await sandboxSubscriptions()).filter((s) => s.uri === `${t.url}/webhooks/shopify`);
+    expect(mine.map((s) => s.topic).sort()).toEqual(['APP_UNINSTALLED', 'ORDERS_CREATE']);
+    const run = await t.request('POST', `${W}/agents/${sentinelId}/runs`, {
+      token: owner.token,
+      body: { trigger: { topic: 'orders/create', shop: SHOP, order: { id: 1, total_price: '5.00', currency: 'USD' } } },
+    });
+    expect(run.status).toBe(202);
+    await t.request('DELETE', `${W}/agents/${resting.body.agent.id}`, { token: owner.token });
+  }, 60_000);
+
   it('disconnecting removes the subscriptions from the store and the token here', async () => {
     const res = await t.request('DELETE', `${W}/brands/${brandId}/shopify/connection`, { token: owner.token });
     expect(res.status).toBe(200);
