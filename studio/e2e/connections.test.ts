@@ -6,7 +6,7 @@ import { signIn, StudioHarness } from './harness';
 /**
  * Connections through the providers' OAuth screens, in the browser, against the sandbox's Shopify (authorization code
  * grant, HMAC-signed redirect) and TikTok Login Kit (PKCE): "My Test Store" and "My Test Creator" connected (the
- * stored tokens are checked against the sandbox's own APIs), an expired token shown and refreshed, a revoked
+ * stored tokens are checked against the sandbox's own APIs), a refused consent saying nothing was stored, an expired token shown and refreshed, a revoked
  * authorization shown and connected again, and a disconnect.
  */
 jest.setTimeout(240_000);
@@ -62,7 +62,18 @@ describe('studio: connecting a Shopify store and a TikTok account', () => {
     expect(shop.data.shop.myshopifyDomain).toBe(SANDBOX_CREDENTIALS.shopify.shopDomain);
     await h.step(page, 'store connected');
 
-    // TikTok Login Kit (PKCE).
+    // TikTok Login Kit (PKCE). First the person presses Cancel on TikTok's screen (the sandbox's
+    // sandbox_consent=deny): the screen says nothing was stored. Then they approve.
+    const authorize = /\/sandbox\/tiktok\/v2\/auth\/authorize\//;
+    await page.route(authorize, (route) => route.continue({ url: `${route.request().url()}&sandbox_consent=deny` }));
+    await page.getByRole('button', { name: 'Connect My Test Creator to TikTok' }).click();
+    await page.getByRole('alert').getByText('TikTok did not connect My Test Creator (denied)').waitFor();
+    await page.unroute(authorize);
+    const refused = (await h.server.request('GET', `${W}/creators`, { token: ana.token })).body.creators[0];
+    expect(refused.credentials.connected).toBe(false);
+    expect(refused.connection.detail).toContain('access_denied');
+    await creatorRow.getByText('access_denied', { exact: false }).waitFor();
+    await h.step(page, 'creator consent denied');
     await page.getByRole('button', { name: 'Connect My Test Creator to TikTok' }).click();
     await page.getByText('My Test Creator is connected to TikTok.').waitFor();
     await creatorRow.getByText('connected', { exact: true }).waitFor();

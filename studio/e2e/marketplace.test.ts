@@ -241,7 +241,7 @@ describe('studio: the Marketplace', () => {
     await page.getByRole('button', { name: 'Add funds' }).click();
     await page.getByText('Workspace balance: $20.00').waitFor();
     await page.getByRole('button', { name: 'Rent for $9.00 / month' }).click();
-    await page.getByText(/rented until/).waitFor();
+    await page.getByText(/rented, renews on/).waitFor();
     const rentals = (await h.server.request('GET', `${W}/marketplace/rentals`, { token: ana.token })).body.rentals;
     expect(rentals).toHaveLength(1);
     expect(rentals[0]).toMatchObject({ agent: 'vip-concierge', status: 'active', priceMinor: 900 });
@@ -250,6 +250,11 @@ describe('studio: the Marketplace', () => {
     await page.getByRole('button', { name: 'Install VIP Concierge' }).click();
     await page.getByText('Installed VIP Concierge').waitFor();
     await h.step(page, 'rented and installed');
+    // Cancelled at the end of the period: it stays usable until then and does not renew.
+    await page.getByRole('button', { name: 'Cancel the rental at the end of the period' }).click();
+    await page.getByText(`rented, ends on ${rentals[0].periodEnd.slice(0, 10)}`).waitFor();
+    const cancelled = (await h.server.request('GET', `${W}/marketplace/rentals`, { token: ana.token })).body.rentals;
+    expect(cancelled[0]).toMatchObject({ status: 'active', cancelAtPeriodEnd: true });
     const names = (await h.server.request('GET', `${W}/agents`, { token: ana.token })).body.agents.map(
       (a: { name: string }) => a.name,
     );

@@ -410,6 +410,17 @@ function AgentPage({ name }: { name: string }) {
     };
   }, [w, name]);
 
+  const [cancelError, setCancelError] = useState<string | null>(null);
+  async function cancelRental(id: string) {
+    setCancelError(null);
+    try {
+      await api.post(`/api/workspaces/${w}/marketplace/rentals/${id}/cancel`, {});
+      data.reload();
+    } catch (e) {
+      setCancelError(describeError(e));
+    }
+  }
+
   if (data.state === 'loading') return <p role="status">Loading the agent…</p>;
   if (data.state === 'error')
     return (
@@ -446,8 +457,22 @@ function AgentPage({ name }: { name: string }) {
       </ul>
       <p className="market-facts">
         <span className={paid ? 'price' : 'price free'}>{priceText(agent.pricing)}</span>
-        {rental && <span className="status status-succeeded">rented until {rental.periodEnd.slice(0, 10)}</span>}
+        {rental && (
+          <span className="status status-succeeded">
+            {rental.cancelAtPeriodEnd ? 'rented, ends' : 'rented, renews'} on {rental.periodEnd.slice(0, 10)}
+          </span>
+        )}
+        {rental && isAdmin && !rental.cancelAtPeriodEnd && (
+          <button type="button" onClick={() => void cancelRental(rental.id)}>
+            Cancel the rental at the end of the period
+          </button>
+        )}
       </p>
+      {cancelError && (
+        <p role="alert" className="error">
+          {cancelError}
+        </p>
+      )}
       {agent.description && <p>{agent.description}</p>}
       {installed.length > 0 && (
         <p className="note" role="note">
