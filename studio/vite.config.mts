@@ -1,5 +1,7 @@
-import { defineConfig } from 'vite';
+import path from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { agentSchemaStandaloneCode } from '../dsl/src/validate-schema';
 
 /**
  * The studio talks only to the IONFLUX server (HTTP API and socket.io). The production build in dist/ is served by
@@ -7,14 +9,43 @@ import react from '@vitejs/plugin-react';
  * (IONFLUX_SERVER_URL, default http://127.0.0.1:8080).
  */
 const server = process.env.IONFLUX_SERVER_URL ?? 'http://127.0.0.1:8080';
+const root = path.resolve(__dirname, '..');
+
+/**
+ * `virtual:agent-schema-validator`: the DSL's JSON Schema validator compiled at build time (Ajv standalone code).
+ * The agent editor's worker validates as the CLI does, but the studio's Content-Security-Policy forbids the
+ * `new Function` Ajv compiles with at run time.
+ */
+function agentSchemaValidator(): Plugin {
+  const id = 'virtual:agent-schema-validator';
+  return {
+    name: 'ionflux-agent-schema-validator',
+    resolveId: (source) => (source === id ? `\0${id}` : undefined),
+    load: (resolved) => (resolved === `\0${id}` ? agentSchemaStandaloneCode() : undefined),
+  };
+}
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), agentSchemaValidator()],
+  resolve: {
+    alias: [
+      // The editor runs the DSL and the compiler in the browser, from their TypeScript sources (as the tests do).
+      { find: /^@ionflux\/(dsl|compiler)$/, replacement: path.join(root, '$1', 'src', 'index.ts') },
+      // monaco-worker-manager (monaco-yaml's worker) deep-imports a path monaco-editor >= 0.56 no longer exports.
+      { find: 'monaco-editor/esm/vs/editor/editor.worker.js', replacement: 'monaco-editor/editor/editor.worker.js' },
+    ],
+  },
+  optimizeDeps: {
+    // Only reached through `?worker` imports, which the dev pre-bundle scan does not follow.
+    include: ['monaco-yaml/yaml.worker.js'],
+  },
+  worker: { format: 'es', plugins: () => [agentSchemaValidator()] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    // One small initial bundle; heavy screens (charts) are split by dynamic import().
-    chunkSizeWarningLimit: 400,
+    // One small initial bundle; heavy screens (charts, the agent editor's Monaco and React Flow) are split by
+    // dynamic import().
+    chunkSizeWarningLimit: 4000,
     manifest: true,
     sourcemap: false,
   },

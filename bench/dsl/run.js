@@ -6,7 +6,8 @@
 const { readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const YAML = require('yaml');
-const { validateAgent, createAgentValidator, cutAgentText } = require('@ionflux/dsl');
+const { validateAgent, createAgentValidator } = require('@ionflux/dsl');
+const { bigAgentText } = require('./big-agent');
 
 const examplesDir = join(__dirname, '..', '..', 'examples', 'agents');
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -73,24 +74,7 @@ console.log(
 );
 
 // A 1,000-line agent: the Email Wizard's steps repeated under new ids (as valid as the original).
-const base = readFileSync(join(examplesDir, 'email-wizard.yaml'), 'utf8');
-const layout = cutAgentText(base);
-const lines = base.split('\n');
-const stepsText = layout.steps
-  .map((s) => s.text)
-  .join('')
-  .replace(/\n$/, '');
-const copies = [];
-for (let copy = 1; lines.length + copies.join('\n').split('\n').length < 1000; copy++) {
-  let text = stepsText;
-  for (const match of stepsText.matchAll(/\bid: ([a-zA-Z_]\w*)/g)) {
-    text = text.replace(new RegExp(`(id: |steps\\.)${match[1]}\\b`, 'g'), `$1${match[1]}_${copy}`);
-  }
-  copies.push(text);
-}
-const last = layout.steps[layout.steps.length - 1];
-const insertAt = last.firstLine + last.text.split('\n').length - 1;
-const bigText = [...lines.slice(0, insertAt), ...copies, ...lines.slice(insertAt)].join('\n');
+const bigText = bigAgentText();
 const bigLines = bigText.split('\n').length;
 if (validateAgent(bigText).diagnostics.length > 0) throw new Error('the 1,000-line agent is not valid');
 

@@ -7,7 +7,10 @@
 //    screen on a cold load, and time from navigation to a rendered canvas page of BLOCKS blocks (default 200), then
 //    the time one keyboard move of a block takes to show on that page. Median and max of RUNS loads (default 5),
 //    each in a fresh browser profile (no cache).
-// Run: npm run bench:studio   (builds the server and the studio first; env BLOCKS, RUNS, IONFLUX_CHROMIUM)
+// 3. The agent editor: time from "Edit agent" to Monaco and the graph on screen (Revenue Tracker Lite and the 1,000-line
+//    agent of bench/dsl), and on the 1,000-line agent, for KEYSTROKES keystrokes typed into a step in the middle, the
+//    time from each keystroke (the model's change) to its diagnostics and to its graph being on the page.
+// Run: npm run bench:studio   (builds the server and the studio first; env BLOCKS, RUNS, KEYSTROKES, IONFLUX_CHROMIUM)
 const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');
@@ -18,6 +21,7 @@ const dist = path.join(root, 'studio', 'dist');
 const BLOCKS = Number(process.env.BLOCKS || 200);
 const RUNS = Math.min(Number(process.env.RUNS || 5), 20);
 const CHROMIUM = process.env.IONFLUX_CHROMIUM || '/usr/bin/chromium';
+const KEYSTROKES = Math.min(Number(process.env.KEYSTROKES || 60), 500);
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
 function bundleSizes() {
@@ -102,6 +106,60 @@ function blockBody(i) {
   }
 }
 
+/** Opens the editor of `agentName` from the Agent Shelf; milliseconds from the click to Monaco's lines and the graph. */
+async function openEditor(tab, agentName) {
+  const started = Date.now();
+  await tab.getByRole('link', { name: `Edit agent ${agentName}` }).click();
+  await tab.locator('.monaco-editor .view-lines .view-line').first().waitFor({ timeout: 60_000 });
+  await tab.locator('.react-flow__node').first().waitFor({ timeout: 60_000 });
+  return Date.now() - started;
+}
+
+/**
+ * Keystroke latency in the editor of the 1,000-line agent: each keystroke's model change to the DOM showing the
+ * analysis of that version (data-analysed-version: markers set) and the graph compiled from it (data-graph-version).
+ */
+async function keystrokeTimings(tab) {
+  await tab.evaluate(() => {
+    const editor = window.ionfluxAgentEditor;
+    const model = editor.getModel();
+    const root = document.querySelector('.agent-editor');
+    const graph = document.querySelector('.editor-graph');
+    const state = { pending: null, done: [] };
+    window.__keystrokes = state;
+    const check = () => {
+      const p = state.pending;
+      if (!p) return;
+      if (p.diagnostics === undefined && Number(root.dataset.analysedVersion) >= p.version)
+        p.diagnostics = performance.now() - p.at;
+      if (p.graph === undefined && Number(graph.dataset.graphVersion) >= p.version) p.graph = performance.now() - p.at;
+      if (p.diagnostics !== undefined && p.graph !== undefined) {
+        state.done.push(p);
+        state.pending = null;
+      }
+    };
+    model.onDidChangeContent(() => {
+      state.pending = { version: model.getVersionId(), at: performance.now() };
+    });
+    const observer = new MutationObserver(check);
+    observer.observe(root, { attributes: true, attributeFilter: ['data-analysed-version'] });
+    observer.observe(graph, { attributes: true, attributeFilter: ['data-graph-version'] });
+    // Into a step's instructions in the middle of the document: every keystroke keeps the agent valid.
+    const lines = model.getLinesContent();
+    const line = lines.findIndex((l, i) => i > lines.length / 2 && l.includes('instructions: "Write a')) + 1;
+    const column = lines[line - 1].indexOf('Write a') + 1;
+    editor.setPosition({ lineNumber: line, column });
+    editor.revealLineInCenter(line);
+    editor.focus();
+  });
+  const sentence = 'Keep it short and mention free shipping over $75. ';
+  for (let i = 0; i < KEYSTROKES; i++) {
+    await tab.keyboard.insertText(sentence[i % sentence.length]);
+    await tab.waitForFunction((n) => window.__keystrokes.done.length >= n, i + 1, { timeout: 30_000 });
+  }
+  return tab.evaluate(() => window.__keystrokes.done);
+}
+
 async function main() {
   bundleSizes();
   if (!fs.existsSync(CHROMIUM)) {
@@ -142,6 +200,22 @@ async function main() {
       });
     const pageUrl = `${server.url}/workspaces/${workspace.id}/pages/${page.id}`;
 
+    // The agent editor's agents: Revenue Tracker Lite and the 1,000-line agent of bench/dsl.
+    const { bigAgentText } = require('../dsl/big-agent');
+    const revenue = fs.readFileSync(path.join(root, 'examples', 'agents', 'revenue-tracker-lite.yaml'), 'utf8');
+    const big = bigAgentText().replace('name: email-wizard', 'name: big-email-wizard');
+    for (const [yaml, name] of [
+      [revenue, 'Revenue Tracker Lite'],
+      [big, 'Big Email Wizard'],
+    ])
+      await api(server.url, 'POST', `/api/workspaces/${workspace.id}/agents`, {
+        token,
+        body: { yaml, name, bindings: { store: { sandbox: true } } },
+      });
+    const agentsUrl = `${server.url}/workspaces/${workspace.id}/agents`;
+    const editorTimes = { small: [], big: [] };
+    let keystrokes = [];
+
     const signInTimes = [];
     const pageTimes = [];
     const moveTimes = [];
@@ -179,6 +253,12 @@ async function main() {
         polling: 'raf',
       });
       moveTimes.push(Date.now() - started);
+      // The agent editor (a cold cache: Monaco, React Flow and the workers are fetched on the first opening).
+      await tab.goto(agentsUrl);
+      editorTimes.small.push(await openEditor(tab, 'Revenue Tracker Lite'));
+      await tab.goto(agentsUrl);
+      editorTimes.big.push(await openEditor(tab, 'Big Email Wizard'));
+      if (run === 0) keystrokes = await keystrokeTimings(tab);
       await context.close();
     }
     const line = (label, values) => {
@@ -189,6 +269,22 @@ async function main() {
     line('cold load to the sign-in screen', signInTimes);
     line(`navigation to a rendered canvas page of ${BLOCKS} blocks`, pageTimes);
     line(`keyboard move of a block on that page (key press to paint)`, moveTimes);
+    console.log(`\nagent editor (${big.split('\n').length}-line agent: ${big.length} bytes)`);
+    line('"Edit agent" to Monaco and the graph, Revenue Tracker Lite (cold cache)', editorTimes.small);
+    line(`"Edit agent" to Monaco and the graph, ${big.split('\n').length}-line agent (warm cache)`, editorTimes.big);
+    const pct = (values, p) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+    };
+    for (const [label, key] of [
+      ['keystroke to its diagnostics on the page', 'diagnostics'],
+      ['keystroke to its graph on the page', 'graph'],
+    ]) {
+      const values = keystrokes.map((k) => k[key]);
+      console.log(
+        `  ${label}: p50 ${pct(values, 50).toFixed(0)} ms, p99 ${pct(values, 99).toFixed(0)} ms, max ${Math.max(...values).toFixed(0)} ms (${values.length} keystrokes, goal < 100 ms)`,
+      );
+    }
   } finally {
     await browser.close();
     await server.stop();

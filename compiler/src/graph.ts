@@ -1,7 +1,7 @@
 import type { N8nNode, N8nWorkflow } from './workflow';
 
 /** The label of output `index` of a node, as n8n shows it (true/false, case values, done/loop, error). */
-function outputLabel(node: N8nNode, index: number): string | undefined {
+export function outputLabel(node: N8nNode, index: number): string | undefined {
   if (node.type === 'n8n-nodes-base.if') return index === 0 ? 'true' : 'false';
   if (node.type === 'n8n-nodes-base.splitInBatches') return index === 0 ? 'done' : 'loop';
   if (node.type === 'n8n-nodes-base.switch') {

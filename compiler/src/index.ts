@@ -23,4 +23,4 @@ export {
   type GraphEdit,
   type StepContainer,
 } from './edit';
-export { renderGraph } from './graph';
+export { outputLabel, renderGraph } from './graph';

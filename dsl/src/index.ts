@@ -34,4 +34,5 @@ export { agentSchema, buildAgentSchema, AGENT_SCHEMA_ID } from './schema';
 export { locatePath, rangeOfPath, rangeFromOffsets } from './source-map';
 export { closestMatch } from './suggest';
 export { validateAgent, type AgentValidation } from './validate';
+export { agentSchemaStandaloneCode, installAgentSchemaValidator } from './validate-schema';
 export { createAgentValidator, cutAgentText, type AgentValidator, type IncrementalValidation } from './incremental';

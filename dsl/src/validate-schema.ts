@@ -1,4 +1,5 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import standaloneCode from 'ajv/dist/standalone';
 import type { JsonSchema } from './catalog/json-schema';
 import { triggerKinds } from './catalog/triggers';
 import {
@@ -14,19 +15,45 @@ import { closestMatch, didYouMean } from './suggest';
 
 let compiled: ValidateFunction | undefined;
 
-/** The Ajv validator of the published schema, compiled once per process. */
+const AJV_OPTIONS = {
+  allErrors: true,
+  verbose: true,
+  strict: true,
+  strictRequired: false,
+  strictTypes: false,
+} as const;
+
+/** The Ajv validator of the published schema, compiled once per process (or installed precompiled). */
 export function agentSchemaValidator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv2020({
-      allErrors: true,
-      verbose: true,
-      strict: true,
-      strictRequired: false,
-      strictTypes: false,
-    });
-    compiled = ajv.compile(agentSchema);
-  }
+  if (!compiled) compiled = new Ajv2020(AJV_OPTIONS).compile(agentSchema);
   return compiled;
+}
+
+/**
+ * The schema validator as an ES module's source (Ajv standalone code), for hosts where compiling it at run time is
+ * not allowed: Ajv compiles schemas with `new Function`, which a strict Content-Security-Policy (the studio's, in
+ * its pages and workers) forbids. A build step writes this module; the host installs its default export with
+ * `installAgentSchemaValidator` before validating.
+ *
+ * @example
+ * // vite plugin: load() { return agentSchemaStandaloneCode(); }  worker: installAgentSchemaValidator(validate);
+ */
+export function agentSchemaStandaloneCode({ esm = true }: { esm?: boolean } = {}): string {
+  const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm } });
+  const code = standaloneCode(ajv, ajv.compile(agentSchema));
+  if (!esm) return code;
+  // Ajv's ES module output still loads its runtime helpers (ucs2length, equal...) with require(): make them imports.
+  const imports: string[] = [];
+  const body = code.replace(/const (\w+) = require\("([^"]+)"\)\.default;/g, (_, name: string, from: string) => {
+    imports.push(`import ${name} from ${JSON.stringify(from)};`);
+    return '';
+  });
+  return `${imports.join('')}${body}`;
+}
+
+/** Uses a validator precompiled by `agentSchemaStandaloneCode` (same schema, same options) from now on. */
+export function installAgentSchemaValidator(validate: ValidateFunction): void {
+  compiled = validate;
 }
 
 /** Ajv's instancePath (`/spec/steps/0/with`) as a document path (`['spec', 'steps', 0, 'with']`). */

@@ -13,6 +13,7 @@ export type Route =
   | { name: 'channel'; workspaceId: string; channelId: string; messageId?: string }
   | { name: 'members'; workspaceId: string }
   | { name: 'agents'; workspaceId: string }
+  | { name: 'agent-editor'; workspaceId: string; agentId?: string }
   | { name: 'marketplace'; workspaceId: string; agentName?: string }
   | { name: 'connections'; workspaceId: string; oauth?: OAuthReturn }
   | { name: 'runs'; workspaceId: string; runId?: string }
@@ -55,6 +56,9 @@ export function parseRoute(pathname: string, search = ''): Route {
       return { name: 'channel', workspaceId, channelId: id, messageId: params.get('message') ?? undefined };
     if (section === 'members' && !id) return { name: 'members', workspaceId };
     if (section === 'agents' && !id) return { name: 'agents', workspaceId };
+    if (section === 'agents' && id === 'new' && !extra) return { name: 'agent-editor', workspaceId };
+    if (section === 'agents' && id && extra === 'edit' && !parts[5])
+      return { name: 'agent-editor', workspaceId, agentId: id };
     if (section === 'marketplace' && !extra) return { name: 'marketplace', workspaceId, agentName: id };
     if (section === 'connections' && !id) return { name: 'connections', workspaceId, ...(oauth ? { oauth } : {}) };
     if (section === 'runs' && !extra) return { name: 'runs', workspaceId, runId: id };
@@ -97,6 +101,7 @@ export const paths = {
   channel: (w: string, c: string) => `/workspaces/${w}/channels/${c}`,
   members: (w: string) => `/workspaces/${w}/members`,
   agents: (w: string) => `/workspaces/${w}/agents`,
+  agentEditor: (w: string, agentId?: string) => `/workspaces/${w}/agents/${agentId ? `${agentId}/edit` : 'new'}`,
   marketplace: (w: string, agent?: string) => `/workspaces/${w}/marketplace${agent ? `/${agent}` : ''}`,
   connections: (w: string) => `/workspaces/${w}/connections`,
   runs: (w: string, runId?: string) => `/workspaces/${w}/runs${runId ? `/${runId}` : ''}`,

@@ -5,6 +5,7 @@ import { useWorkspace } from '../app/workspace-context';
 import { Unavailable, useCapabilities } from '../capabilities';
 import { AGENT_DRAG_TYPE } from '../canvas/agent-drop';
 import { timeAgo, useLoad } from '../hooks';
+import { navigate, paths } from '../router';
 import { parse as parseYaml } from 'yaml';
 
 interface DeclaredInput {
@@ -107,7 +108,6 @@ function AgentCard({
 }) {
   const { workspace } = useWorkspace();
   const [configuring, setConfiguring] = useState(false);
-  const [showYaml, setShowYaml] = useState(false);
   const [inputs, setInputs] = useState<Record<string, string>>({});
   const [bindings, setBindings] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
@@ -170,20 +170,15 @@ function AgentCard({
         <button type="button" onClick={open} aria-expanded={configuring}>
           Configure {agent.name}
         </button>
-        <button type="button" onClick={() => setShowYaml((s) => !s)} aria-expanded={showYaml}>
-          {showYaml ? 'Hide YAML' : 'Edit agent'}
-        </button>
+        <a
+          className="button"
+          href={paths.agentEditor(workspace.id, agent.id)}
+          onClick={(e) => (e.preventDefault(), navigate(paths.agentEditor(workspace.id, agent.id)))}
+          aria-label={`Edit agent ${agent.name}`}
+        >
+          Edit agent
+        </a>
       </div>
-      {showYaml && (
-        <div>
-          <p className="hint">
-            The YAML editor (Monaco with live diagnostics) is the agent editor's screen; here is the source:
-          </p>
-          <pre className="yaml" tabIndex={0} aria-label={`YAML of ${agent.name}`}>
-            {agent.yaml}
-          </pre>
-        </div>
-      )}
       {configuring && (
         <form className="inline-form" onSubmit={save} aria-label={`Configure ${agent.name}`}>
           {Object.keys(inputs).map((k) => (
@@ -313,6 +308,15 @@ export default function AgentShelf() {
       <h1 id="shelf-title">Agent Shelf</h1>
       <p className="hint">
         Drag an agent onto a canvas page to show its output there (or use “Add agent” on the page).
+      </p>
+      <p>
+        <a
+          className="button primary"
+          href={paths.agentEditor(w)}
+          onClick={(e) => (e.preventDefault(), navigate(paths.agentEditor(w)))}
+        >
+          New agent
+        </a>
       </p>
       {data.state === 'loading' && <p role="status">Loading agents…</p>}
       {data.state === 'error' && (

@@ -13,6 +13,8 @@ import { WorkspaceProvider } from './workspace-context';
 
 const MembersScreen = lazy(() => import('../screens/MembersScreen'));
 const AgentShelf = lazy(() => import('../agents/AgentShelf'));
+// Monaco and React Flow load only when the agent editor opens.
+const EditorScreen = lazy(() => import('../editor/EditorScreen'));
 const RunsScreen = lazy(() => import('../agents/RunsScreen'));
 const ConnectionsScreen = lazy(() => import('../screens/ConnectionsScreen'));
 const MarketplaceScreen = lazy(() => import('../screens/MarketplaceScreen'));
@@ -131,7 +133,9 @@ export function Shell({ user, route }: { user: User; route: Route }) {
             <CommandPalette onClose={() => setPalette(false)} />
           </Suspense>
         )}
-        {route.name !== 'channel' && <ChatDock openPageId={route.name === 'page' ? route.pageId : undefined} />}
+        {route.name !== 'channel' && route.name !== 'agent-editor' && (
+          <ChatDock openPageId={route.name === 'page' ? route.pageId : undefined} />
+        )}
       </div>
     </WorkspaceProvider>
   );
@@ -149,6 +153,8 @@ function Screen({ route }: { route: Route }) {
       return <NotificationsScreen />;
     case 'agents':
       return <AgentShelf />;
+    case 'agent-editor':
+      return <EditorScreen key={route.agentId ?? 'new'} agentId={route.agentId} />;
     case 'runs':
       return <RunsScreen key={route.runId ?? 'all'} runId={route.runId} />;
     case 'connections':

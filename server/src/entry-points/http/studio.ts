@@ -6,12 +6,14 @@ import type { Mount } from './router';
 /**
  * The studio page loads only this server's scripts, styles, fonts and workers and talks only to this server
  * (HTTP and socket.io: 'self' covers ws: of the same host); it may not be framed. Images may also be https URLs
- * (block images and avatars are https URLs or app paths).
+ * (block images and avatars are https URLs or app paths). Inline styles are allowed: the agent editor's Monaco
+ * renders its lines as HTML with style attributes and its theme as <style> elements (no nonce support). Scripts stay
+ * 'self' only, with no eval: the DSL's schema validator is precompiled at build time for the editor's worker.
  */
 export const STUDIO_CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: https:",
   "font-src 'self'",
   "connect-src 'self'",

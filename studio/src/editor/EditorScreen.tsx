@@ -1,0 +1,375 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { parse as parseYaml } from 'yaml';
+import { applyGraphEdits, GraphEditError, stepPaths, type GraphEdit } from '@ionflux/compiler';
+import { hasErrors, type Diagnostic } from '@ionflux/dsl';
+import { api, describeError } from '../api/client';
+import type { AgentConfiguration } from '../api/types';
+import { useWorkspace } from '../app/workspace-context';
+import { navigate, paths } from '../router';
+import { forgetModel, monaco, showDiagnostics } from './monaco-setup';
+import type { AnalysisRequest, AnalysisResponse } from './agent-worker-protocol';
+import type { CompletionScope } from './analysis';
+import { nodeAtLine, type GraphModel, type GraphNode } from './graph-model';
+import { GraphPane } from './GraphPane';
+import { ActionPalette } from './ActionPalette';
+import { StepForm } from './StepForm';
+import { replacementBetween, stepIdFor } from './text-edits';
+import { EditorPanels } from './EditorPanels';
+import './editor.css';
+
+/** The YAML a new agent starts from: valid, with a comment showing where steps go. */
+export const NEW_AGENT_YAML = `apiVersion: ionflux/v1
+kind: Agent
+metadata:
+  name: my-agent
+  displayName: My Agent
+  version: 1.0.0
+  description: What this agent does.
+spec:
+  inputs:
+    topic:
+      type: string
+      default: holiday gifts
+      description: What to write about.
+  trigger:
+    manual: {}
+  steps:
+    # Add steps from the palette, or type them here.
+    - id: draft
+      uses: llm.generate
+      with:
+        prompt: "Write one sentence about {{ inputs.topic }}."
+  output:
+    value: "{{ steps.draft.output.text }}"
+`;
+
+type Obj = Record<string, unknown>;
+
+/** The step at a document path of a parsed agent value. */
+function valueAt(value: unknown, path: (string | number)[]): unknown {
+  return path.reduce<unknown>(
+    (v, k) => (v !== null && typeof v === 'object' ? (v as Obj)[k as string] : undefined),
+    value,
+  );
+}
+
+interface Analysis {
+  /** The model version analysed (0 before the first analysis). */
+  version: number;
+  diagnostics: Diagnostic[];
+  compileError?: string;
+  scope?: CompletionScope;
+  ms?: number;
+}
+
+/**
+ * The agent editor: Monaco with the YAML (schema completion and hover, the DSL's diagnostics as markers, quick fixes,
+ * `{{ }}` completion) beside the compiled workflow's graph. Both edit the same text: graph edits are text-preserving
+ * edits of the YAML (comments and formatting kept), applied as edits of the Monaco model, so one undo history covers
+ * both views.
+ */
+function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null; initialYaml: string }) {
+  const { workspace } = useWorkspace();
+  const containerRef = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const modelRef = useRef<monaco.editor.ITextModel | null>(null);
+  const decorationsRef = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
+  const graphRef = useRef<GraphModel | undefined>(undefined);
+  const selectingFromGraph = useRef(false);
+  const [text, setText] = useState(initialYaml);
+  const [analysis, setAnalysis] = useState<Analysis>({ version: 0, diagnostics: [] });
+  const [graph, setGraph] = useState<{ model: GraphModel; version: number } | undefined>(undefined);
+  const [selected, setSelected] = useState<GraphNode | undefined>(undefined);
+  const [editError, setEditError] = useState<string | null>(null);
+  const [current, setCurrent] = useState<AgentConfiguration | null>(agent);
+  const [savedYaml, setSavedYaml] = useState(agent?.yaml ?? '');
+
+  const highlight = useCallback((node: GraphNode | undefined) => {
+    const r = node?.range;
+    decorationsRef.current?.set(
+      r
+        ? [
+            {
+              range: new monaco.Range(r.start.line, 1, r.end.line, 1),
+              options: {
+                isWholeLine: true,
+                className: 'yaml-selected-lines',
+                linesDecorationsClassName: 'yaml-selected-gutter',
+              },
+            },
+          ]
+        : [],
+    );
+  }, []);
+
+  // Monaco, its model, and the analysis worker live as long as the screen.
+  useEffect(() => {
+    const uri = monaco.Uri.parse(`file:///agents/${agent?.id ?? 'new'}.agent.yaml`);
+    monaco.editor.getModel(uri)?.dispose();
+    const model = monaco.editor.createModel(initialYaml, 'yaml', uri);
+    const editor = monaco.editor.create(containerRef.current!, {
+      model,
+      automaticLayout: true,
+      minimap: { enabled: false },
+      // Chromium's EditContext drops spaces typed by automation (and some IMEs): use the textarea input path.
+      editContext: false,
+      fixedOverflowWidgets: true,
+      scrollBeyondLastLine: false,
+      stickyScroll: { enabled: false },
+      theme: 'ionflux',
+      renderFinalNewline: 'on',
+      tabSize: 2,
+      insertSpaces: true,
+      quickSuggestions: { other: true, comments: false, strings: true },
+      ariaLabel: 'Agent YAML',
+      lightbulb: { enabled: monaco.editor.ShowLightbulbIconMode.On },
+    });
+    editorRef.current = editor;
+    modelRef.current = model;
+    decorationsRef.current = editor.createDecorationsCollection();
+    const worker = new Worker(new URL('./agent.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'agent-analysis',
+    });
+    // Requests carry the model's version id: only the analysis of the newest version is shown.
+    const send = () => {
+      const request: AnalysisRequest = { seq: model.getVersionId(), text: model.getValue() };
+      worker.postMessage(request);
+    };
+    worker.onmessage = (event: MessageEvent<AnalysisResponse>) => {
+      const response = event.data;
+      if (model.isDisposed() || response.seq !== model.getVersionId()) return;
+      showDiagnostics(model, response.diagnostics, response.scope);
+      setAnalysis({
+        version: response.seq,
+        diagnostics: response.diagnostics,
+        scope: response.scope,
+        ms: response.ms,
+        ...(response.compileError ? { compileError: response.compileError } : {}),
+      });
+      if (response.graph) {
+        graphRef.current = response.graph;
+        setGraph({ model: response.graph, version: response.seq });
+      }
+    };
+    const changes = model.onDidChangeContent(() => {
+      setText(model.getValue());
+      send();
+    });
+    const cursor = editor.onDidChangeCursorPosition((e) => {
+      if (selectingFromGraph.current) return;
+      const g = graphRef.current;
+      const node = g ? nodeAtLine(g, e.position.lineNumber) : undefined;
+      setSelected((old) => (old?.id === node?.id ? old : node));
+      highlight(node);
+    });
+    send();
+    const debug = window as unknown as { monaco?: typeof monaco; ionfluxAgentEditor?: unknown };
+    debug.monaco = monaco;
+    debug.ionfluxAgentEditor = editor;
+    return () => {
+      changes.dispose();
+      cursor.dispose();
+      worker.terminate();
+      forgetModel(model);
+      editor.dispose();
+      model.dispose();
+      debug.ionfluxAgentEditor = undefined;
+    };
+    // The editor is created once per screen; later YAML comes through the model.
+  }, []);
+
+  const selectNode = useCallback(
+    (node: GraphNode | undefined) => {
+      setSelected(node);
+      highlight(node);
+      const editor = editorRef.current;
+      if (!node?.range || !editor) return;
+      selectingFromGraph.current = true;
+      editor.setPosition({ lineNumber: node.range.start.line, column: node.range.start.col });
+      editor.revealLinesInCenterIfOutsideViewport(node.range.start.line, node.range.end.line);
+      selectingFromGraph.current = false;
+    },
+    [highlight],
+  );
+
+  /** Applies graph edits to the YAML as one undoable edit of the model (only the changed characters replaced). */
+  const edit = useCallback((edits: GraphEdit[]) => {
+    const editor = editorRef.current;
+    const model = modelRef.current;
+    if (!editor || !model) return;
+    const before = model.getValue();
+    let after: string;
+    try {
+      after = applyGraphEdits(before, edits);
+    } catch (error) {
+      if (error instanceof GraphEditError) {
+        setEditError(error.message);
+        return;
+      }
+      throw error;
+    }
+    setEditError(null);
+    if (after === before) return;
+    const change = replacementBetween(before, after);
+    const start = model.getPositionAt(change.start);
+    const end = model.getPositionAt(change.end);
+    editor.pushUndoStop();
+    editor.executeEdits('graph', [
+      { range: new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column), text: change.text },
+    ]);
+    editor.pushUndoStop();
+  }, []);
+
+  const undo = () => void modelRef.current?.undo();
+  const redo = () => void modelRef.current?.redo();
+
+  // The selected step as the YAML says now (for the side form).
+  const parsed = useMemo(() => {
+    try {
+      return parseYaml(text) as unknown;
+    } catch {
+      return undefined;
+    }
+  }, [text]);
+  const stepIds = useMemo(() => [...stepPaths(parsed).keys()], [parsed]);
+  const selectedStep = useMemo(() => {
+    if (!selected?.step) return undefined;
+    const path = stepPaths(parsed).get(selected.step);
+    const step = path ? valueAt(parsed, path) : undefined;
+    return step && typeof step === 'object' ? { id: selected.step, path: path!, step: step as Obj } : undefined;
+  }, [parsed, selected]);
+
+  function addStep(action: string) {
+    const id = stepIdFor(action, stepIds);
+    const path = selectedStep?.path;
+    const topLevel = path && path.length === 3 && path[0] === 'spec' && path[1] === 'steps';
+    edit([{ type: 'addStep', step: { id, uses: action }, ...(topLevel ? { index: (path[2] as number) + 1 } : {}) }]);
+  }
+
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+  const stale = (errors.length > 0 || analysis.compileError !== undefined) && graph !== undefined;
+
+  return (
+    <section className="agent-editor" aria-labelledby="editor-title" data-analysed-version={analysis.version}>
+      <header className="editor-header">
+        <h1 id="editor-title">{current ? `Edit ${current.name}` : 'New agent'}</h1>
+        <p className="hint" role="status" aria-live="polite">
+          {errors.length > 0
+            ? `${errors.length} error${errors.length === 1 ? '' : 's'}`
+            : analysis.ms === undefined
+              ? 'Checking…'
+              : 'No errors'}
+          {current ? ` · revision ${current.revision}` : ''}
+          {text !== savedYaml && current ? ' · unsaved changes' : ''}
+        </p>
+        <div className="toolbar" role="toolbar" aria-label="Editor actions">
+          <button type="button" onClick={undo}>
+            Undo
+          </button>
+          <button type="button" onClick={redo}>
+            Redo
+          </button>
+        </div>
+      </header>
+      {editError && (
+        <p role="alert" className="error">
+          {editError}
+        </p>
+      )}
+      <div className="editor-main">
+        <div className="editor-yaml" ref={containerRef} />
+        <GraphPane
+          graph={graph?.model}
+          version={graph?.version ?? 0}
+          stale={stale}
+          compileError={analysis.compileError}
+          selected={selected?.id}
+          onSelect={selectNode}
+        />
+        <aside className="editor-side" aria-label="Step tools">
+          {selectedStep && (
+            <StepForm
+              stepId={selectedStep.id}
+              uses={typeof selectedStep.step.uses === 'string' ? selectedStep.step.uses : undefined}
+              values={(selectedStep.step.with as Obj | undefined) ?? {}}
+              onSetParameter={(name, value) => edit([{ type: 'setParameter', id: selectedStep.id, name, value }])}
+              onDelete={() => {
+                edit([{ type: 'removeStep', id: selectedStep.id }]);
+                setSelected(undefined);
+                highlight(undefined);
+              }}
+            />
+          )}
+          <ActionPalette onAdd={addStep} />
+        </aside>
+      </div>
+      <EditorPanels
+        workspaceId={workspace.id}
+        agent={current}
+        text={text}
+        diagnostics={analysis.diagnostics}
+        onReveal={(d) => {
+          const editor = editorRef.current;
+          if (!editor) return;
+          editor.setSelection(
+            new monaco.Range(d.range.start.line, d.range.start.col, d.range.end.line, d.range.end.col),
+          );
+          editor.revealRangeInCenter(editor.getSelection()!);
+          editor.focus();
+        }}
+        onSaved={(saved) => {
+          setCurrent(saved);
+          setSavedYaml(saved.yaml);
+          if (!agent) navigate(`${paths.agents(workspace.id)}/${saved.id}/edit`, { replace: true });
+        }}
+        onReplaceText={(yaml) => {
+          const editor = editorRef.current;
+          const model = modelRef.current;
+          if (!editor || !model) return;
+          editor.pushUndoStop();
+          editor.executeEdits('restore', [{ range: model.getFullModelRange(), text: yaml }]);
+          editor.pushUndoStop();
+        }}
+        hasErrors={hasErrors(analysis.diagnostics)}
+        declaredInputs={
+          (valueAt(parsed, ['spec', 'inputs']) ?? {}) as Record<string, { type?: string; default?: unknown }>
+        }
+        onRevealStep={(step) => {
+          const node = graphRef.current?.nodes.find((n) => n.step === step && n.range);
+          if (node) selectNode(node);
+          editorRef.current?.focus();
+        }}
+      />
+    </section>
+  );
+}
+
+/** The editor screen: loads the agent configuration (or starts a new agent), then shows the editor. */
+export default function EditorScreen({ agentId }: { agentId?: string }) {
+  const { workspace } = useWorkspace();
+  const [state, setState] = useState<
+    { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; agent: AgentConfiguration | null }
+  >(agentId ? { kind: 'loading' } : { kind: 'ready', agent: null });
+  useEffect(() => {
+    if (!agentId) return;
+    let live = true;
+    api
+      .get<{ agent: AgentConfiguration }>(`/api/workspaces/${workspace.id}/agents/${agentId}`)
+      .then(({ agent }) => live && setState({ kind: 'ready', agent }))
+      .catch((e: unknown) => live && setState({ kind: 'error', message: describeError(e) }));
+    return () => {
+      live = false;
+    };
+  }, [workspace.id, agentId]);
+  if (state.kind === 'loading') return <p role="status">Loading the agent…</p>;
+  if (state.kind === 'error')
+    return (
+      <p role="alert" className="error">
+        {state.message}
+      </p>
+    );
+  return (
+    <AgentEditor key={state.agent?.id ?? 'new'} agent={state.agent} initialYaml={state.agent?.yaml ?? NEW_AGENT_YAML} />
+  );
+}

@@ -1,0 +1,180 @@
+import { memo, useMemo } from 'react';
+import {
+  Background,
+  Controls,
+  Handle,
+  Position,
+  ReactFlow,
+  ReactFlowProvider,
+  type Edge,
+  type Node,
+  type NodeProps,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import type { GraphModel, GraphNode } from './graph-model';
+
+// The IONFLUX node icons (nodes/<Name>/<name>.svg), served as app assets: keyed by n8n type suffix (ionfluxShopify).
+const iconFiles = import.meta.glob('../../../nodes/*/*.svg', {
+  query: '?url',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>;
+const icons = new Map(
+  Object.entries(iconFiles).map(([file, url]) => [
+    file
+      .split('/')
+      .pop()!
+      .replace(/\.svg$/, '')
+      .toLowerCase(),
+    url,
+  ]),
+);
+function iconOf(type: string): string | undefined {
+  return icons.get((type.split('.').pop() ?? '').toLowerCase());
+}
+
+type FlowNodeData = { node: GraphNode; outputs: string[] };
+type FlowNode = Node<FlowNodeData, 'ionflux'>;
+
+const roleClass: Record<string, string> = {
+  trigger: 'trigger',
+  if: 'branch',
+  switch: 'branch',
+  error: 'error',
+  handler: 'error',
+};
+
+const IonfluxNode = memo(function IonfluxNode({ data, selected }: NodeProps<FlowNode>) {
+  const { node, outputs } = data;
+  const icon = iconOf(node.type);
+  const kind = node.role ? (roleClass[node.role] ?? (node.role.startsWith('loop') ? 'loop' : 'action')) : 'action';
+  return (
+    <div className={`graph-node graph-node-${kind}${selected ? ' selected' : ''}`}>
+      {node.role !== 'trigger' && <Handle type="target" position={Position.Top} />}
+      <div className="graph-node-title">
+        {icon ? <img src={icon} alt="" width={18} height={18} /> : <span className="graph-node-glyph">{kind[0]}</span>}
+        <span>{node.id}</span>
+      </div>
+      <div className="graph-node-sub">{node.operation ?? node.type.replace(/^n8n-nodes-(base|ionflux)\./, '')}</div>
+      {outputs.length <= 1 ? (
+        <Handle type="source" position={Position.Bottom} />
+      ) : (
+        outputs.map((label, i) => (
+          <Handle
+            key={i}
+            type="source"
+            id={String(i)}
+            position={Position.Bottom}
+            style={{ left: `${((i + 1) / (outputs.length + 1)) * 100}%` }}
+            title={label}
+          />
+        ))
+      )}
+    </div>
+  );
+});
+
+const nodeTypes = { ionflux: IonfluxNode };
+
+function describeNode(node: GraphNode): string {
+  return `${node.id}: ${node.role ?? 'node'}${node.step ? ` of step ${node.step}` : ''}${node.operation ? `, ${node.operation}` : ''}`;
+}
+
+/**
+ * The compiled workflow drawn with React Flow: n8n's node names and positions, IONFLUX icons, IF/Switch branches,
+ * loops and error outputs labelled. It only renders: selecting a node is reported up (the editor highlights its YAML
+ * lines), and edits come back as graph edits of the YAML.
+ */
+export function GraphPane({
+  graph,
+  version,
+  stale,
+  compileError,
+  selected,
+  onSelect,
+}: {
+  graph: GraphModel | undefined;
+  /** The model version the graph was compiled from (bench/studio reads it). */
+  version: number;
+  /** The YAML has errors: this is the last graph that compiled. */
+  stale: boolean;
+  compileError?: string | undefined;
+  selected: string | undefined;
+  onSelect: (node: GraphNode | undefined) => void;
+}) {
+  const { nodes, edges } = useMemo(() => {
+    if (!graph) return { nodes: [] as FlowNode[], edges: [] as Edge[] };
+    const outputs = new Map<string, string[]>();
+    for (const e of graph.edges) {
+      const list = outputs.get(e.source) ?? [];
+      list[e.output] = e.label ?? String(e.output);
+      outputs.set(e.source, list);
+    }
+    const multi = (name: string) => (outputs.get(name)?.length ?? 0) > 1;
+    return {
+      nodes: graph.nodes.map<FlowNode>((n) => ({
+        id: n.id,
+        type: 'ionflux',
+        // n8n lays workflows out left to right; the pane is tall and narrow, so the graph runs top to bottom.
+        position: { x: n.position[1] * 1.1, y: n.position[0] * 0.45 },
+        data: { node: n, outputs: [...(outputs.get(n.id) ?? [])].map((l, i) => l ?? String(i)) },
+        selected: n.id === selected,
+        ariaLabel: describeNode(n),
+      })),
+      edges: graph.edges.map<Edge>((e) => ({
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        ...(multi(e.source) ? { sourceHandle: String(e.output) } : {}),
+        ...(e.label ? { label: e.label } : {}),
+        className: e.error ? 'graph-edge-error' : undefined,
+        animated: e.error,
+      })),
+    };
+  }, [graph, selected]);
+  const byId = useMemo(() => new Map(graph?.nodes.map((n) => [n.id, n]) ?? []), [graph]);
+  // A new set of nodes is fitted into view again (React Flow fits on mount).
+  const shape = graph?.nodes.map((n) => n.id).join('\n') ?? '';
+
+  return (
+    <div
+      className={`editor-graph${stale ? ' stale' : ''}`}
+      aria-label="Workflow graph"
+      role="region"
+      data-graph-version={version}
+    >
+      {stale && (
+        <p className="graph-stale" role="status">
+          {compileError
+            ? `The compiler failed on this agent (${compileError}): showing the last graph that compiled.`
+            : 'The YAML has errors: showing the last graph that compiled.'}
+        </p>
+      )}
+      {!graph && <p className="empty">The graph appears once the agent compiles.</p>}
+      <ReactFlowProvider>
+        <ReactFlow
+          key={shape}
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          elementsSelectable
+          fitView
+          minZoom={0.2}
+          proOptions={{ hideAttribution: true }}
+          onNodeClick={(_, node) => onSelect(byId.get(node.id))}
+          onPaneClick={() => onSelect(undefined)}
+          onNodesChange={(changes) => {
+            // Keyboard selection (a focused node + Enter) arrives as a select change.
+            for (const change of changes)
+              if (change.type === 'select' && change.selected && change.id !== selected) onSelect(byId.get(change.id));
+          }}
+        >
+          <Background />
+          <Controls showInteractive={false} />
+        </ReactFlow>
+      </ReactFlowProvider>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+import {
+  createAgentValidator,
+  functionCatalog,
+  getAction,
+  triggerCatalog,
+  typeFromSchema,
+  UNKNOWN,
+  type Diagnostic,
+  type JsonSchema,
+  type ValueType,
+} from '@ionflux/dsl';
+import { compileAgent, stepPaths } from '@ionflux/compiler';
+import { graphOfWorkflow, type GraphModel } from './graph-model';
+
+/**
+ * What the editor shows for one version of the YAML, computed off the main thread (agent.worker.ts): the DSL's
+ * diagnostics (createAgentValidator re-validates only what a keystroke changed), the compiled workflow's graph when
+ * the agent has no error, and what `{{ }}` completion can offer at this version.
+ */
+export interface AgentAnalysis {
+  diagnostics: Diagnostic[];
+  /** Absent while the agent has errors: the editor keeps showing the last good graph. */
+  graph?: GraphModel;
+  /** The compiler failed on an agent the DSL accepted (a compiler bug): the editor says so and keeps the last graph. */
+  compileError?: string;
+  scope: CompletionScope;
+  /** Milliseconds the analysis took in the worker. */
+  ms: number;
+}
+
+export interface CompletionScope {
+  inputs: Record<string, { type: ValueType; description?: string }>;
+  trigger: ValueType;
+  steps: Record<string, { type: ValueType; uses?: string }>;
+  connections: string[];
+  functions: { name: string; signature: string; description: string }[];
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The names an expression can start from at the agent's output: declared inputs, the trigger, every step. */
+export function completionScope(value: unknown): CompletionScope {
+  const spec = isObj(value) && isObj(value.spec) ? value.spec : {};
+  const inputs: CompletionScope['inputs'] = {};
+  if (isObj(spec.inputs))
+    for (const [name, definition] of Object.entries(spec.inputs))
+      inputs[name] = {
+        type: isObj(definition) ? typeFromSchema(definition as JsonSchema) : UNKNOWN,
+        ...(isObj(definition) && typeof definition.description === 'string'
+          ? { description: definition.description }
+          : {}),
+      };
+  const triggerKind = isObj(spec.trigger) ? Object.keys(spec.trigger)[0] : undefined;
+  const trigger =
+    triggerKind && triggerKind in triggerCatalog
+      ? typeFromSchema(triggerCatalog[triggerKind as keyof typeof triggerCatalog].payload)
+      : UNKNOWN;
+  const steps: CompletionScope['steps'] = {};
+  for (const [id, path] of stepPaths(value)) {
+    const step = path.reduce<unknown>(
+      (v, k) => (isObj(v) || Array.isArray(v) ? (v as Obj)[k as string] : undefined),
+      value,
+    );
+    const uses = isObj(step) && typeof step.uses === 'string' ? step.uses : undefined;
+    const action = uses ? getAction(uses) : undefined;
+    steps[id] = { type: action ? typeFromSchema(action.output) : UNKNOWN, ...(uses ? { uses } : {}) };
+  }
+  return {
+    inputs,
+    trigger,
+    steps,
+    connections: isObj(spec.connections) ? Object.keys(spec.connections) : [],
+    functions: Object.entries(functionCatalog).map(([name, f]) => ({
+      name,
+      signature: f.signature,
+      description: f.description,
+    })),
+  };
+}
+
+/** One analyser per editor: keeps the incremental validator's caches between keystrokes. */
+export function createAgentAnalyser(): (text: string) => AgentAnalysis {
+  const validator = createAgentValidator();
+  return (text) => {
+    const started = performance.now();
+    const validation = validator.validate(text);
+    let graph: GraphModel | undefined;
+    let compileError: string | undefined;
+    if (validation.agent) {
+      try {
+        const compiled = compileAgent(text);
+        if (compiled.workflow) graph = graphOfWorkflow(compiled.workflow, compiled.sourceMap ?? {});
+      } catch (error) {
+        compileError = error instanceof Error ? error.message : String(error);
+      }
+    }
+    return {
+      diagnostics: validation.diagnostics,
+      ...(graph ? { graph } : {}),
+      ...(compileError ? { compileError } : {}),
+      scope: completionScope(validation.value),
+      ms: performance.now() - started,
+    };
+  };
+}

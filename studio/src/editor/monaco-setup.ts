@@ -1,0 +1,205 @@
+import { configureMonacoYaml } from 'monaco-yaml';
+import { agentSchema, AGENT_SCHEMA_ID, type Diagnostic } from '@ionflux/dsl';
+import * as monaco from './monaco';
+import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+import JsonWorker from 'monaco-editor/languages/features/json/json.worker?worker';
+import YamlWorker from './yaml.worker?worker';
+import type { CompletionScope } from './analysis';
+import { expressionCompletions } from './expression-completion';
+
+/**
+ * Monaco for the agent editor, bundled with the app (never a CDN): its workers are Vite worker entries served from
+ * this origin, monaco-yaml gives completion and hover from the DSL's published JSON Schema, and the DSL's own
+ * diagnostics (the agent worker's) are the markers; quick fixes and `{{ }}` completion come from them too.
+ */
+function getWorker(_workerId: string, label: string): Worker {
+  if (label === 'json') return new JsonWorker();
+  if (label === 'yaml') return new YamlWorker();
+  return new EditorWorker();
+}
+self.MonacoEnvironment = { getWorker };
+
+// monaco-yaml 5.5.1 starts its worker through monaco-worker-manager, which calls createWebWorker({ label, moduleId,
+// createData }); since monaco-editor 0.55 that API takes { worker } and never sends createData, so the YAML worker
+// would never start. Give monaco-yaml a monaco whose createWebWorker does the old handshake (a dummy message, then
+// createData), as monaco's own JSON language does.
+type LegacyWorkerOptions = {
+  label?: string;
+  moduleId?: string;
+  createData?: unknown;
+  host?: Record<string, (...args: unknown[]) => unknown>;
+  keepIdleModels?: boolean;
+};
+const createWebWorkerCompat = (opts: LegacyWorkerOptions | Parameters<typeof monaco.editor.createWebWorker>[0]) => {
+  if ('worker' in opts) return monaco.editor.createWebWorker(opts);
+  const worker = Promise.resolve(getWorker(opts.moduleId ?? 'workerMain.js', opts.label ?? 'editorWorkerService')).then(
+    (w) => {
+      w.postMessage('ignore');
+      w.postMessage(opts.createData);
+      return w;
+    },
+  );
+  return monaco.editor.createWebWorker({
+    worker,
+    ...(opts.host ? { host: opts.host } : {}),
+    ...(opts.keepIdleModels !== undefined ? { keepIdleModels: opts.keepIdleModels } : {}),
+  });
+};
+const monacoForYaml = { ...monaco, editor: { ...monaco.editor, createWebWorker: createWebWorkerCompat } };
+
+configureMonacoYaml(monacoForYaml as never, {
+  enableSchemaRequest: false,
+  hover: true,
+  completion: true,
+  // The DSL reports schema problems itself (IFX2xx, with its own wording and positions): one set of markers.
+  validate: false,
+  format: { enable: true },
+  schemas: [{ uri: AGENT_SCHEMA_ID, fileMatch: ['**/*.agent.yaml'], schema: agentSchema as never }],
+});
+
+// Colours that meet WCAG AA (4.5:1) on the editor's white background: Monaco's default theme has token and
+// line-number colours below it.
+monaco.editor.defineTheme('ionflux', {
+  base: 'vs',
+  inherit: true,
+  rules: [
+    { token: '', foreground: '1b1f24' },
+    { token: 'comment', foreground: '3b6a22' },
+    { token: 'type', foreground: '7a1f1f' },
+    { token: 'string', foreground: '0b4f8a' },
+    { token: 'number', foreground: '0a6640' },
+    { token: 'keyword', foreground: '1f2fb3' },
+    { token: 'tag', foreground: '5b2f90' },
+    { token: 'metatag', foreground: '5b2f90' },
+    { token: 'operators', foreground: '1b1f24' },
+    { token: 'delimiter', foreground: '1b1f24' },
+  ],
+  colors: {
+    'editor.foreground': '#1b1f24',
+    'editorLineNumber.foreground': '#5a6270',
+    'editorLineNumber.activeForeground': '#1b1f24',
+    'editorLineNumber.dimmedForeground': '#5a6270',
+  },
+});
+monaco.editor.setTheme('ionflux');
+
+/** What the providers need to know about each open agent model (by model URI). */
+interface ModelState {
+  diagnostics: Diagnostic[];
+  scope?: CompletionScope;
+}
+const models = new Map<string, ModelState>();
+
+export const MARKER_OWNER = 'ionflux';
+
+function severityOf(d: Diagnostic): monaco.MarkerSeverity {
+  if (d.severity === 'error') return monaco.MarkerSeverity.Error;
+  if (d.severity === 'warning') return monaco.MarkerSeverity.Warning;
+  return monaco.MarkerSeverity.Info;
+}
+
+/**
+ * Shows the DSL's diagnostics as markers. Lines and columns are the DSL's (1-based, UTF-16 columns, end exclusive):
+ * Monaco's are the same, so ranges map one to one; an empty range is widened to one character so it stays visible.
+ */
+export function showDiagnostics(model: monaco.editor.ITextModel, diagnostics: Diagnostic[], scope?: CompletionScope) {
+  models.set(model.uri.toString(), { diagnostics, ...(scope ? { scope } : {}) });
+  monaco.editor.setModelMarkers(
+    model,
+    MARKER_OWNER,
+    diagnostics.map((d) => {
+      const empty = d.range.start.line === d.range.end.line && d.range.start.col === d.range.end.col;
+      return {
+        severity: severityOf(d),
+        message: d.message,
+        code: d.code,
+        source: 'ionflux',
+        startLineNumber: d.range.start.line,
+        startColumn: d.range.start.col,
+        endLineNumber: d.range.end.line,
+        endColumn: empty ? d.range.end.col + 1 : d.range.end.col,
+      };
+    }),
+  );
+}
+
+export function forgetModel(model: monaco.editor.ITextModel): void {
+  models.delete(model.uri.toString());
+}
+
+// Quick fixes: a diagnostic with a suggestion ("did you mean") offers to replace its range with it.
+monaco.languages.registerCodeActionProvider('yaml', {
+  provideCodeActions(model, _range, context) {
+    const state = models.get(model.uri.toString());
+    if (!state) return { actions: [], dispose: () => undefined };
+    const actions: monaco.languages.CodeAction[] = [];
+    for (const marker of context.markers) {
+      if (marker.source !== 'ionflux') continue;
+      const diagnostic = state.diagnostics.find(
+        (d) =>
+          d.suggestion !== undefined &&
+          d.code === marker.code &&
+          d.range.start.line === marker.startLineNumber &&
+          d.range.start.col === marker.startColumn,
+      );
+      if (!diagnostic?.suggestion) continue;
+      actions.push({
+        title: `Change to '${diagnostic.suggestion}'`,
+        kind: 'quickfix',
+        diagnostics: [marker],
+        isPreferred: true,
+        edit: {
+          edits: [
+            {
+              resource: model.uri,
+              versionId: model.getVersionId(),
+              textEdit: {
+                range: {
+                  startLineNumber: diagnostic.range.start.line,
+                  startColumn: diagnostic.range.start.col,
+                  endLineNumber: diagnostic.range.end.line,
+                  endColumn: diagnostic.range.end.col,
+                },
+                text: diagnostic.suggestion,
+              },
+            },
+          ],
+        },
+      });
+    }
+    return { actions, dispose: () => undefined };
+  },
+});
+
+const itemKinds = {
+  field: monaco.languages.CompletionItemKind.Field,
+  function: monaco.languages.CompletionItemKind.Function,
+  root: monaco.languages.CompletionItemKind.Module,
+  step: monaco.languages.CompletionItemKind.Class,
+} as const;
+
+// `{{ }}` completion: inputs, trigger fields, steps and their output fields, functions.
+monaco.languages.registerCompletionItemProvider('yaml', {
+  triggerCharacters: ['.', '{', ' '],
+  provideCompletionItems(model, position) {
+    const scope = models.get(model.uri.toString())?.scope;
+    if (!scope) return { suggestions: [] };
+    const prefix = model.getLineContent(position.lineNumber).slice(0, position.column - 1);
+    const result = expressionCompletions(prefix, scope);
+    if (!result) return { suggestions: [] };
+    const range = new monaco.Range(position.lineNumber, result.from + 1, position.lineNumber, position.column);
+    return {
+      suggestions: result.items.map((item, i) => ({
+        label: item.label,
+        kind: itemKinds[item.kind],
+        detail: item.detail,
+        ...(item.documentation ? { documentation: item.documentation } : {}),
+        insertText: item.insertText,
+        sortText: String(i).padStart(4, '0'),
+        range,
+      })),
+    };
+  },
+});
+
+export { monaco };

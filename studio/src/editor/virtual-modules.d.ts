@@ -1,0 +1,5 @@
+declare module 'virtual:agent-schema-validator' {
+  import type { ValidateFunction } from 'ajv/dist/2020';
+  const validate: ValidateFunction;
+  export default validate;
+}
