@@ -34,6 +34,9 @@ function RevisionDiff({ original, modified, label }: { original: string; modifie
       modifiedAriaLabel: `${label}: the YAML in the editor`,
     });
     diff.setModel({ original: left, modified: right });
+    // The construction options' side labels do not reach the sides' text areas: set them on each side.
+    diff.getOriginalEditor().updateOptions({ ariaLabel: `${label}: the saved revision` });
+    diff.getModifiedEditor().updateOptions({ ariaLabel: `${label}: the YAML in the editor` });
     return () => {
       models.current = null;
       diff.setModel(null);
