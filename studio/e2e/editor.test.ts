@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
+import { parse as parseYaml } from 'yaml';
 import { validateAgent } from '../../dsl/src/validate';
 import { getAction } from '../../dsl/src/catalog/actions';
 import { compileAgent } from '../../compiler/src/compile';
@@ -315,6 +316,35 @@ describe('studio: the agent editor', () => {
     await settles(() => editorText(page), changed);
     await markersSettle(page);
     await h.step(page, 'undo and redo across views');
+    expect(h.problems).toEqual([]);
+  });
+
+  it('reorders steps from the side form and shows an expression reference type on hover', async () => {
+    const page = await (await h.newContext('ana-move')).newPage();
+    await signIn(page, h.url, ana);
+    await openEditor(page);
+    // A step appended from the palette (no step selected), then moved up before `revenue`.
+    await page.getByLabel('Search actions').fill('notify');
+    await page.getByRole('button', { name: 'Add notify' }).click();
+    const appended = applyGraphEdits(REVENUE, [{ type: 'addStep', step: { id: 'notify', uses: 'notify' } }]);
+    await settles(() => editorText(page), appended);
+    await page.locator('.react-flow__node[data-id="Notify"]').click();
+    await page.getByRole('button', { name: 'Move notify up' }).click();
+    const moved = applyGraphEdits(appended, [{ type: 'moveStep', id: 'notify', index: 0 }]);
+    await settles(() => editorText(page), moved);
+    expect(moved.indexOf('- id: notify')).toBeLessThan(moved.indexOf('- id: revenue'));
+    expect(await page.getByRole('button', { name: 'Move notify up' }).isDisabled()).toBe(true);
+    await markersSettle(page);
+    await h.step(page, 'step moved up');
+
+    // Hover on `inputs.period` inside {{ }}: the type the checker gives it (the input's declared type).
+    const needle = 'period: "{{ inputs.period }}"';
+    const line = lineOf(moved, needle);
+    await cursorAt(page, line, columnOf(moved, needle, 'eriod }}'));
+    await page.evaluate(() => (window as any).ionfluxAgentEditor.trigger('test', 'editor.action.showHover', {}));
+    const declared = (parseYaml(moved) as { spec: { inputs: { period: { type: string } } } }).spec.inputs.period.type;
+    await page.locator('.monaco-hover').getByText(`inputs.period: ${declared}`).waitFor();
+    await h.step(page, 'expression type on hover');
     expect(h.problems).toEqual([]);
   });
 });

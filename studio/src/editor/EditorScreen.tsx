@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { parse as parseYaml } from 'yaml';
-import { applyGraphEdits, GraphEditError, stepPaths, type GraphEdit } from '@ionflux/compiler';
+import { applyGraphEdits, GraphEditError, stepPaths, type GraphEdit, type StepContainer } from '@ionflux/compiler';
 import { hasErrors, type Diagnostic } from '@ionflux/dsl';
 import { api, describeError } from '../api/client';
 import type { AgentConfiguration } from '../api/types';
@@ -51,6 +51,27 @@ function valueAt(value: unknown, path: (string | number)[]): unknown {
     (v, k) => (v !== null && typeof v === 'object' ? (v as Obj)[k as string] : undefined),
     value,
   );
+}
+
+/** Where the step at `path` sits: its list's container (parent step and branch, or a handler), index and length. */
+function placeOf(
+  value: unknown,
+  path: (string | number)[],
+): (StepContainer & { index: number; count: number }) | undefined {
+  const index = path[path.length - 1];
+  const list = path.slice(0, -1);
+  const items = valueAt(value, list);
+  if (typeof index !== 'number' || !Array.isArray(items)) return undefined;
+  const count = items.length;
+  if (list.length === 2 && list[0] === 'spec' && list[1] === 'steps') return { index, count };
+  if (list.length === 3 && list[0] === 'spec' && list[1] === 'handlers')
+    return { parent: `handler:${String(list[2])}`, index, count };
+  const cases = list[list.length - 2] === 'cases';
+  const parentPath = cases ? list.slice(0, -2) : list.slice(0, -1);
+  const parent = valueAt(value, parentPath) as Obj | undefined;
+  if (typeof parent?.id !== 'string') return undefined;
+  const branch = cases ? `case:${String(list[list.length - 1])}` : String(list[list.length - 1]);
+  return { parent: parent.id, branch, index, count };
 }
 
 interface Analysis {
@@ -299,6 +320,17 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
                 setSelected(undefined);
                 highlight(undefined);
               }}
+              onMove={(() => {
+                const place = placeOf(parsed, selectedStep.path);
+                if (!place) return {};
+                const { index, count, ...container } = place;
+                const move = (to: number) => () =>
+                  edit([{ type: 'moveStep', id: selectedStep.id, index: to, ...container }]);
+                return {
+                  ...(index > 0 ? { up: move(index - 1) } : {}),
+                  ...(index < count - 1 ? { down: move(index + 1) } : {}),
+                };
+              })()}
             />
           )}
           <ActionPalette onAdd={addStep} />

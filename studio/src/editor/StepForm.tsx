@@ -96,12 +96,15 @@ export function StepForm({
   values,
   onSetParameter,
   onDelete,
+  onMove,
 }: {
   stepId: string;
   uses: string | undefined;
   values: Record<string, unknown>;
   onSetParameter: (name: string, value: unknown) => void;
   onDelete: () => void;
+  /** Moves the step one place up (-1) or down (+1) in its list; absent at that end of the list. */
+  onMove: { up?: () => void; down?: () => void };
 }) {
   const action = uses ? getAction(uses) : undefined;
   const properties = Object.entries(action?.params.properties ?? {});
@@ -128,9 +131,17 @@ export function StepForm({
           />
         ))}
       </form>
-      <button type="button" className="danger" onClick={onDelete}>
-        Delete step {stepId}
-      </button>
+      <div className="toolbar">
+        <button type="button" onClick={onMove.up} disabled={!onMove.up}>
+          Move {stepId} up
+        </button>
+        <button type="button" onClick={onMove.down} disabled={!onMove.down}>
+          Move {stepId} down
+        </button>
+        <button type="button" className="danger" onClick={onDelete}>
+          Delete step {stepId}
+        </button>
+      </div>
     </section>
   );
 }

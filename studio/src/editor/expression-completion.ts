@@ -125,3 +125,39 @@ function fieldItems(type: ValueType): ExpressionCompletion[] {
     insertText: name,
   }));
 }
+
+/** The type of a reference path (`['steps', 'revenue', 'output', 'total']`) as far as the checker knows it. */
+export function typeOfPath(chain: string[], scope: CompletionScope): ValueType | undefined {
+  const [root, ...rest] = chain;
+  let type: ValueType;
+  if (root === 'inputs') {
+    if (rest.length === 0) return undefined;
+    type = scope.inputs[rest.shift()!]?.type ?? { kind: 'unknown' };
+  } else if (root === 'trigger') {
+    type = scope.trigger;
+  } else if (root === 'steps') {
+    if (rest.length < 2 || rest[1] !== 'output') return undefined;
+    type = scope.steps[rest[0]!]?.type ?? { kind: 'unknown' };
+    rest.splice(0, 2);
+  } else {
+    return undefined;
+  }
+  for (const key of rest) type = fieldsOf(type)[key] ?? { kind: 'unknown' };
+  return type;
+}
+
+/**
+ * The reference under a cursor inside `{{ }}` on a line: its dotted path up to the word under the cursor, and the
+ * 0-based span of that path. Undefined outside an expression or a reference.
+ */
+export function referenceAt(line: string, offset: number): { chain: string[]; start: number; end: number } | undefined {
+  if (openExpression(line.slice(0, offset)) === undefined) return undefined;
+  const word = /[\w]/;
+  let end = offset;
+  while (end < line.length && word.test(line[end]!)) end++;
+  let start = offset;
+  while (start > 0 && (word.test(line[start - 1]!) || line[start - 1] === '.')) start--;
+  const text = line.slice(start, end);
+  if (!/^[A-Za-z_]\w*(\.\w+)*$/.test(text)) return undefined;
+  return { chain: text.split('.'), start, end };
+}

@@ -5,7 +5,7 @@ import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import JsonWorker from 'monaco-editor/languages/features/json/json.worker?worker';
 import YamlWorker from './yaml.worker?worker';
 import type { CompletionScope } from './analysis';
-import { expressionCompletions } from './expression-completion';
+import { describeType, expressionCompletions, referenceAt, typeOfPath } from './expression-completion';
 
 /**
  * Monaco for the agent editor, bundled with the app (never a CDN): its workers are Vite worker entries served from
@@ -198,6 +198,23 @@ monaco.languages.registerCompletionItemProvider('yaml', {
         sortText: String(i).padStart(4, '0'),
         range,
       })),
+    };
+  },
+});
+
+// Hover over a reference inside `{{ }}`: its inferred type.
+monaco.languages.registerHoverProvider('yaml', {
+  provideHover(model, position) {
+    const scope = models.get(model.uri.toString())?.scope;
+    if (!scope) return null;
+    const line = model.getLineContent(position.lineNumber);
+    const reference = referenceAt(line, position.column - 1);
+    if (!reference) return null;
+    const type = typeOfPath(reference.chain, scope);
+    if (!type) return null;
+    return {
+      range: new monaco.Range(position.lineNumber, reference.start + 1, position.lineNumber, reference.end + 1),
+      contents: [{ value: `\`${reference.chain.join('.')}\`: ${describeType(type)}` }],
     };
   },
 });
