@@ -117,6 +117,11 @@ export interface ServerOptions {
    */
   clock?: () => number;
   /**
+   * The clock of the mounted sandbox (token expiry, rate limits), for tests that need a token to expire; default
+   * Date.now. Not read from the environment.
+   */
+  sandboxClock?: () => number;
+  /**
    * USD per million tokens by model, for run cost estimates: `model=prompt/completion,...` (e.g.
    * `gpt-4o-mini=0.15/0.6`). Env `IONFLUX_TOKEN_PRICES`. The sandbox model costs nothing.
    */

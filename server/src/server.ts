@@ -144,6 +144,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
         // a year of orders pages through in seconds, while throttling still applies.
         handler: createSandbox({
           seed: config.sandboxSeed,
+          ...(options.sandboxClock ? { clock: options.sandboxClock } : {}),
           shopifyBucket: SANDBOX_SHOPIFY_PLUS_BUCKET,
           shopifyRedirectUrls: sandboxRedirects.shopify,
           tiktokRedirectUris: sandboxRedirects.tiktok,

@@ -56,6 +56,12 @@ export interface TokenPrice {
 
 export type CredentialData = Record<string, unknown>;
 
+export interface CredentialUpdate {
+  reference: { id?: string | null; name?: string };
+  type: string;
+  data: CredentialData;
+}
+
 export type CredentialResolver = (request: {
   reference: { id?: string | null; name?: string };
   type: string;
@@ -73,6 +79,8 @@ export interface PoolRunOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   onNodeEvent?: (event: NodeEvent) => void;
+  /** A credential n8n changed during the run (a refreshed OAuth2 token), for its owner to store. */
+  onCredentialUpdate?: (update: CredentialUpdate) => Promise<void> | void;
   /** Prices the model calls and enforces the workflow's `policy.budget.usd`. */
   tokenPrices?: Record<string, TokenPrice>;
   /** Who set the budgets, for the error stopping a run ("the workspace's"). */

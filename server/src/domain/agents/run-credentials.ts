@@ -7,8 +7,22 @@ import type { ConnectionBinding } from '../model';
 import type { Profiles } from '../profiles';
 import { loadEngine, type CredentialData, type CredentialResolver } from './engine';
 
+/** A connection that runs on an OAuth2 credential n8n may refresh: whose it is, and the access token given. */
+export interface OAuthConnection {
+  ownerType: 'brand';
+  ownerId: string;
+  accessToken: string;
+}
+
+export interface RunCredentials {
+  credentials: CredentialResolver;
+  accounts: Record<string, string>;
+  /** Shopify connections on the OAuth2 credential (the run's Shopify nodes use `authentication: oAuth2`). */
+  oauth: Map<string, OAuthConnection>;
+}
+
 /** The connection name of a compiled credential reference (`ionflux:<connection>`). */
-function connectionOf(reference: { id?: string | null; name?: string }): string {
+export function connectionOf(reference: { id?: string | null; name?: string }): string {
   return (reference.id ?? '').replace(/^ionflux:/, '') || reference.name || '';
 }
 
@@ -37,7 +51,7 @@ export async function runCredentials({
   bindings: Record<string, ConnectionBinding>;
   baseUrl: string;
   runToken: string;
-}): Promise<{ credentials: CredentialResolver; accounts: Record<string, string> }> {
+}): Promise<RunCredentials> {
   const { sandboxCredentials, SANDBOX_ACCOUNTS, CredentialNotFound } = loadEngine();
   const sandbox = ctx.config.sandbox ? sandboxCredentials({ sandboxBaseUrl: baseUrl }) : undefined;
   const declared = agent.spec.connections ?? {};
@@ -45,6 +59,12 @@ export async function runCredentials({
   const resolved = new Map<string, CredentialData>();
   /** Connections whose Brand or Creator must be connected again: the message the run fails with. */
   const unusable = new Map<string, string>();
+  const oauth = new Map<string, OAuthConnection>();
+  const shopifyApp =
+    ctx.config.shopifyApp ??
+    (ctx.config.sandbox
+      ? { apiKey: SANDBOX_CREDENTIALS.shopify.clientId, apiSecret: SANDBOX_CREDENTIALS.shopify.clientSecret }
+      : null);
 
   for (const [name, connection] of Object.entries(declared)) {
     const binding = bindings[name];
@@ -61,7 +81,31 @@ export async function runCredentials({
       const stored = await profiles.readCredentials({ workspaceId, ownerType: 'brand', ownerId: brand.id });
       const isSandboxStore = sandbox && brand.shopDomain === SANDBOX_CREDENTIALS.shopify.shopDomain;
       accounts[name] = brand.shopDomain ?? brand.name;
-      if (isSandboxStore) {
+      if (stored?.refreshToken && brand.shopDomain && shopifyApp && (isSandboxStore || ctx.config.shopifyApp)) {
+        // Connected through OAuth with an expiring token: n8n's OAuth2 helper refreshes it when the store answers
+        // 401, and the run executor stores the rotated pair (the replaced refresh token dies once the new token is
+        // used, so it must never be sent again).
+        const base = isSandboxStore ? `${baseUrl}/sandbox/shopify` : `https://${brand.shopDomain}`;
+        resolved.set(name, {
+          shopDomain: brand.shopDomain,
+          ...(isSandboxStore ? { baseUrl: base } : {}),
+          apiVersion: SANDBOX_CREDENTIALS.shopify.apiVersion,
+          clientId: shopifyApp.apiKey,
+          clientSecret: shopifyApp.apiSecret,
+          appSecret: '',
+          grantType: 'authorizationCode',
+          authentication: 'body',
+          authUrl: `${base}/admin/oauth/authorize`,
+          accessTokenUrl: `${base}/admin/oauth/access_token`,
+          scope: stored.scopes.join(','),
+          oauthTokenData: {
+            access_token: stored.accessToken,
+            refresh_token: stored.refreshToken,
+            scope: stored.scopes.join(','),
+          },
+        });
+        oauth.set(name, { ownerType: 'brand', ownerId: brand.id, accessToken: stored.accessToken });
+      } else if (isSandboxStore) {
         resolved.set(name, {
           ...sandbox!.ionfluxShopifyAccessTokenApi,
           ...(stored ? { accessToken: stored.accessToken } : {}),
@@ -141,5 +185,5 @@ export async function runCredentials({
       }.`,
     );
   };
-  return { credentials, accounts };
+  return { credentials, accounts, oauth };
 }

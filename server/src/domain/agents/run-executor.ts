@@ -15,8 +15,15 @@ import type { AppContext } from '../context';
 import type { AgentRun, AgentRunStep, ConnectionBinding } from '../model';
 import type { Profiles } from '../profiles';
 import { checkedAgentOf } from './agent-runs';
-import { loadEngine, type AgentRunResult, type EnginePoolLike, type NodeEvent, type TokenUsage } from './engine';
-import { runCredentials } from './run-credentials';
+import {
+  loadEngine,
+  type AgentRunResult,
+  type CredentialUpdate,
+  type EnginePoolLike,
+  type NodeEvent,
+  type TokenUsage,
+} from './engine';
+import { connectionOf, runCredentials, type OAuthConnection } from './run-credentials';
 import { signRunToken } from './run-tokens';
 
 interface CompiledAgent {
@@ -35,6 +42,36 @@ interface ExecutingRun {
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+const SHOPIFY_ACCESS_TOKEN = 'ionfluxShopifyAccessTokenApi';
+const SHOPIFY_OAUTH2 = 'ionfluxShopifyOAuth2Api';
+/** Workflows with their Shopify nodes on the OAuth2 credential, per compiled workflow and set of connections. */
+const oauthVariants = new WeakMap<N8nWorkflow, Map<string, N8nWorkflow>>();
+
+/**
+ * The workflow with the Shopify nodes of `connections` on the OAuth2 credential (`authentication: oAuth2`), which
+ * n8n refreshes on a 401. Kept per compiled workflow, so the engine's prepared state is reused across runs.
+ */
+function withShopifyOAuth(workflow: N8nWorkflow, connections: Map<string, unknown>): N8nWorkflow {
+  const key = [...connections.keys()].sort().join('\u0000');
+  let variants = oauthVariants.get(workflow);
+  const cached = variants?.get(key);
+  if (cached) return cached;
+  const variant = structuredClone(workflow);
+  for (const node of variant.nodes as {
+    parameters: Record<string, unknown>;
+    credentials?: Record<string, { id?: string | null; name?: string }>;
+  }[]) {
+    const reference = node.credentials?.[SHOPIFY_ACCESS_TOKEN];
+    if (!reference || !connections.has(connectionOf(reference))) continue;
+    node.parameters = { ...node.parameters, authentication: 'oAuth2' };
+    const { [SHOPIFY_ACCESS_TOKEN]: _, ...others } = node.credentials!;
+    node.credentials = { ...others, [SHOPIFY_OAUTH2]: reference };
+  }
+  if (!variants) oauthVariants.set(workflow, (variants = new Map()));
+  variants.set(key, variant);
+  return variant;
+}
 
 /** The step a node stands for: an agent step, or the output's canvas / chat delivery; null for plumbing nodes. */
 function stepOf(source: { step?: string; role?: string }): string | null {
@@ -310,7 +347,11 @@ export class RunExecutor {
         ttlSeconds: Math.ceil(compiled.timeoutMs / 1000) + 60,
       });
       const bindings = revision.bindings as Record<string, ConnectionBinding>;
-      const { credentials: resolveCredentials, accounts } = await runCredentials({
+      const {
+        credentials: resolveCredentials,
+        accounts,
+        oauth,
+      } = await runCredentials({
         ctx: this.#ctx,
         profiles: this.#profiles,
         ...(this.#tiktok ? { tiktok: this.#tiktok } : {}),
@@ -362,7 +403,8 @@ export class RunExecutor {
         });
       };
       const result = await this.#enginePool().run({
-        workflow: compiled.workflow,
+        workflow: oauth.size > 0 ? withShopifyOAuth(compiled.workflow, oauth) : compiled.workflow,
+        onCredentialUpdate: (update) => this.#storeRefreshed(row.workspace_id, oauth, update),
         sourceMap: compiled.sourceMap,
         input: row.inputs,
         ...(row.trigger_payload !== null ? { trigger: row.trigger_payload } : {}),
@@ -426,6 +468,46 @@ export class RunExecutor {
       workspaceId: row.workspace_id,
       run: toAgentRun({ ...finished, agent_name: agentName }),
     });
+  }
+
+  /**
+   * Stores a Shopify OAuth2 token n8n refreshed during a run into its Brand (encrypted, replacing the pair the run
+   * was given only if nobody replaced it meanwhile), so no later run or process sends the rotated refresh token.
+   */
+  async #storeRefreshed(
+    workspaceId: string,
+    oauth: Map<string, OAuthConnection>,
+    update: CredentialUpdate,
+  ): Promise<void> {
+    const connection = oauth.get(connectionOf(update.reference));
+    const token = update.data.oauthTokenData as
+      { access_token?: unknown; refresh_token?: unknown; scope?: unknown; expires_in?: unknown } | undefined;
+    if (!connection || typeof token?.access_token !== 'string') return;
+    const refreshToken = typeof token.refresh_token === 'string' ? token.refresh_token : undefined;
+    try {
+      const replaced = await this.#profiles.replaceCredentialsIfUnchanged({
+        workspaceId,
+        ownerType: connection.ownerType,
+        ownerId: connection.ownerId,
+        previousAccessToken: connection.accessToken,
+        credentials: {
+          accessToken: token.access_token,
+          ...(refreshToken ? { refreshToken } : {}),
+          scopes: typeof token.scope === 'string' ? token.scope.split(',').filter(Boolean) : [],
+          expiresAt:
+            typeof token.expires_in === 'number' ? new Date(Date.now() + token.expires_in * 1000).toISOString() : null,
+        },
+      });
+      // A second refresh in the same run replaces this one.
+      if (replaced) connection.accessToken = token.access_token;
+      else
+        this.#ctx.logger.warn(
+          { ownerType: connection.ownerType, ownerId: connection.ownerId },
+          'a refreshed Shopify token was not stored: the connection changed during the run',
+        );
+    } catch (error) {
+      this.#ctx.logger.error({ err: error, ownerId: connection.ownerId }, 'could not store a refreshed Shopify token');
+    }
   }
 
   async #heartbeat(): Promise<void> {

@@ -237,10 +237,18 @@ export class ShopifyConnections {
     const exchange = await fetch(`${this.#shopBase(app, shop)}/admin/oauth/access_token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ client_id: app.apiKey, client_secret: app.apiSecret, code: query.code }),
+      // An expiring offline token (an hour) with a rotating refresh token, as Shopify now recommends
+      // (https://shopify.dev/changelog/offline-access-tokens-now-support-expiry-and-refresh): runs refresh it through
+      // n8n's OAuth2 helper and the run executor stores each rotated pair.
+      body: JSON.stringify({ client_id: app.apiKey, client_secret: app.apiSecret, code: query.code, expiring: 1 }),
       signal: AbortSignal.timeout(15_000),
     });
-    const token = (await exchange.json().catch(() => ({}))) as { access_token?: string; scope?: string };
+    const token = (await exchange.json().catch(() => ({}))) as {
+      access_token?: string;
+      scope?: string;
+      expires_in?: number;
+      refresh_token?: string;
+    };
     if (!exchange.ok || !token.access_token)
       throw new AppError({
         status: 400,
@@ -252,8 +260,10 @@ export class ShopifyConnections {
       ownerId: state.ownerId,
       credentials: {
         accessToken: token.access_token,
+        ...(token.refresh_token ? { refreshToken: token.refresh_token } : {}),
         scopes: (token.scope ?? '').split(',').filter(Boolean),
-        expiresAt: null,
+        expiresAt:
+          typeof token.expires_in === 'number' ? new Date(Date.now() + token.expires_in * 1000).toISOString() : null,
       },
     });
     await this.#ctx.db
