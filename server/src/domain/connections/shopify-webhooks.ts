@@ -347,7 +347,10 @@ export class ShopifyWebhooks {
     return `data request: ${held.events} event(s), ${held.runs} run(s) held; ${recipients.length} admin(s) notified`;
   }
 
-  /** Shopify asks to erase a customer's data: their order events and the runs they triggered are redacted. */
+  /**
+   * Shopify asks to erase a customer's data: their order events, the runs they triggered and what those runs posted
+   * (chat messages, notifications) are redacted.
+   */
   async #customerRedact(trx: Kysely<Database>, row: ShopifyWebhookRow): Promise<string> {
     const request = privacyRequest(row.payload);
     const events = await redactShopifyWebhookPayloads(trx, {
@@ -356,7 +359,7 @@ export class ShopifyWebhooks {
       customerId: request.customerId,
     });
     const runs = await redactRuns(trx, row.shop_domain, request);
-    return `customer redacted: ${events} event(s), ${runs} run(s)`;
+    return `customer redacted: ${events} event(s), ${runs.runs} run(s), ${runs.messages} chat message(s), ${runs.notifications} notification(s)`;
   }
 
   /** 48 hours after an uninstall Shopify asks to erase the shop's data: events, tokens and run payloads go. */
@@ -372,7 +375,7 @@ export class ShopifyWebhooks {
         .where('owner_id', 'in', brandIds)
         .execute();
     const runs = await redactRuns(trx, shopDomain, null);
-    return `shop redacted: ${events} event(s) deleted, ${brandIds.length} brand token(s) deleted, ${runs} run(s)`;
+    return `shop redacted: ${events} event(s) deleted, ${brandIds.length} brand token(s) deleted, ${runs.runs} run(s), ${runs.messages} chat message(s), ${runs.notifications} notification(s)`;
   }
 }
 
@@ -463,20 +466,51 @@ async function heldAboutCustomer(
   };
 }
 
-/** Runs started by a shop's orders (of one customer, or all when `request` is null) lose the order data they hold. */
-async function redactRuns(trx: Kysely<Database>, shopDomain: string, request: PrivacyRequest | null): Promise<number> {
+/** What a redacted chat message says instead of what the run posted. */
+export const REDACTED_MESSAGE_TEXT = '[Removed: this message held customer data that the store asked to erase]';
+/** What a redacted notification says instead of what the run sent. */
+export const REDACTED_NOTIFICATION_TITLE = 'Notification removed (customer data erased at the store’s request)';
+
+/**
+ * Runs started by a shop's orders (of one customer, or all when `request` is null) lose the order data they hold:
+ * their trigger payload, output and step log, and what they posted: the text and card of every chat message the
+ * run's token posted (replaced by {@link REDACTED_MESSAGE_TEXT}, marked edited; the message keeps its place in the
+ * channel and its thread) and the title and body of every notification it sent (source `agent_run`). Messages people
+ * wrote, even replies quoting the order, are theirs and are not changed. Returns how many runs.
+ */
+async function redactRuns(
+  trx: Kysely<Database>,
+  shopDomain: string,
+  request: PrivacyRequest | null,
+): Promise<{ runs: number; messages: number; notifications: number }> {
   const redacted = JSON.stringify({ topic: null, shop: shopDomain, order: { redacted: true } });
   const result = request
-    ? await sql`
+    ? await sql<{ id: string }>`
         update agent_runs set trigger_payload = ${redacted}::jsonb, output = null, steps = '[]'::jsonb
         where trigger_kind = 'shopify.order' and trigger_payload->>'shop' = ${shopDomain}
           and (trigger_payload->'order'->>'id' = any(${request.orderIds}::text[])
             or (${request.customerId}::text is not null
-                and trigger_payload->'order'->'customer'->>'id' = ${request.customerId}::text))`.execute(trx)
-    : await sql`
+                and trigger_payload->'order'->'customer'->>'id' = ${request.customerId}::text))
+        returning id`.execute(trx)
+    : await sql<{ id: string }>`
         update agent_runs set trigger_payload = ${redacted}::jsonb, output = null, steps = '[]'::jsonb
-        where trigger_kind = 'shopify.order' and trigger_payload->>'shop' = ${shopDomain}`.execute(trx);
-  return Number(result.numAffectedRows ?? 0n);
+        where trigger_kind = 'shopify.order' and trigger_payload->>'shop' = ${shopDomain}
+        returning id`.execute(trx);
+  const runIds = result.rows.map((r) => String(r.id));
+  if (runIds.length === 0) return { runs: 0, messages: 0, notifications: 0 };
+  // A run's token posts as sender `token:<run id>` (its api_token_id is the run id).
+  const messages = await sql`
+    update chat_messages set text = ${REDACTED_MESSAGE_TEXT}, payload = null, edited_at = now()
+    where sender_key = any(${runIds.map((id) => `token:${id}`)}::text[]) and deleted_at is null
+      and text <> ${REDACTED_MESSAGE_TEXT}`.execute(trx);
+  const notifications = await sql`
+    update notifications set title = ${REDACTED_NOTIFICATION_TITLE}, body = ''
+    where source_type = 'agent_run' and source_id = any(${runIds}::text[])`.execute(trx);
+  return {
+    runs: runIds.length,
+    messages: Number(messages.numAffectedRows ?? 0n),
+    notifications: Number(notifications.numAffectedRows ?? 0n),
+  };
 }
 
 /** Owners and admins of every workspace that has a Brand of this shop. */
