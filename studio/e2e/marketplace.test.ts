@@ -208,7 +208,11 @@ describe('studio: the Marketplace', () => {
       await h.server.request('POST', `${W}/agents/${installed.body.agent.id}/upgrade`, { token: ana.token, body: {} })
     ).body.diff;
     expect(preview.summary.stepsAdded).toEqual(['customers']);
-    await page.getByRole('link', { name: 'Marketplace' }).click();
+    // The Agent Shelf says so on the agent's card and links to the review.
+    await page.getByRole('link', { name: 'Agent Shelf' }).click();
+    const giftCard = page.locator('.agent-card-item', { has: page.getByRole('heading', { name: 'Gift Watch' }) });
+    await giftCard.getByText('update available: v1.1.0').waitFor();
+    await giftCard.getByRole('link', { name: 'Review the upgrade' }).click();
     await page.getByText('update available: v1.1.0').waitFor();
     await page.getByRole('button', { name: 'Review upgrade of Gift Watch' }).click();
     const review = page.getByRole('region', { name: 'Upgrade of Gift Watch' });

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, api, describeError } from '../api/client';
-import type { AgentConfiguration, Brand, ConnectionBinding, Creator } from '../api/types';
+import type { AgentConfiguration, AgentUpdate, Brand, ConnectionBinding, Creator } from '../api/types';
+import { Link } from '../app/Sidebar';
 import { useWorkspace } from '../app/workspace-context';
 import { Unavailable, useCapabilities } from '../capabilities';
 import { AGENT_DRAG_TYPE } from '../canvas/agent-drop';
@@ -97,11 +98,13 @@ function missingBindings(error: unknown): string[] {
 
 function AgentCard({
   agent,
+  update,
   brands,
   creators,
   onChanged,
 }: {
   agent: AgentConfiguration;
+  update: AgentUpdate | undefined;
   brands: Brand[];
   creators: Creator[];
   onChanged: () => void;
@@ -165,6 +168,18 @@ function AgentCard({
         trigger {agent.trigger} · revision {agent.revision} · {agent.enabled ? 'enabled' : 'disabled'}
       </p>
       {agent.description && <p>{agent.description}</p>}
+      {update && (
+        <p className="hint">
+          From the Marketplace: {update.marketplaceAgent} v{update.installedVersion}
+          {update.updateAvailable && (
+            <>
+              {' · '}
+              <span className="status status-running">update available: v{update.latestVersion}</span>{' '}
+              <Link href={paths.marketplace(workspace.id)}>Review the upgrade</Link>
+            </>
+          )}
+        </p>
+      )}
       <p className="hint">{agent.latestOutput ? `Last output ${timeAgo(agent.latestOutput.at)}` : 'No output yet'}</p>
       <div className="card-actions">
         <button type="button" onClick={open} aria-expanded={configuring}>
@@ -237,13 +252,17 @@ export default function AgentShelf() {
   const { workspace } = useWorkspace();
   const w = workspace.id;
   const data = useLoad(async () => {
-    if (!(await import('../capabilities').then((m) => m.loadCapabilities())).agents) return null;
-    const [agents, brands, creators] = await Promise.all([
+    const capabilities = await import('../capabilities').then((m) => m.loadCapabilities());
+    if (!capabilities.agents) return null;
+    const [agents, brands, creators, updates] = await Promise.all([
       api.get<{ agents: AgentConfiguration[] }>(`/api/workspaces/${w}/agents`),
       api.get<{ brands: Brand[] }>(`/api/workspaces/${w}/brands`),
       api.get<{ creators: Creator[] }>(`/api/workspaces/${w}/creators`),
+      capabilities.marketplace
+        ? api.get<{ updates: AgentUpdate[] }>(`/api/workspaces/${w}/marketplace/updates`)
+        : { updates: [] as AgentUpdate[] },
     ]);
-    return { agents: agents.agents, brands: brands.brands, creators: creators.creators };
+    return { agents: agents.agents, brands: brands.brands, creators: creators.creators, updates: updates.updates };
   }, [w]);
   const [yaml, setYaml] = useState('');
   const [name, setName] = useState('');
@@ -334,6 +353,7 @@ export default function AgentShelf() {
                 <AgentCard
                   key={a.id}
                   agent={a}
+                  update={data.data!.updates.find((u) => u.agentId === a.id)}
                   brands={data.data!.brands}
                   creators={data.data!.creators}
                   onChanged={data.reload}
