@@ -223,6 +223,32 @@ describe('connecting a Brand to Shopify (authorization code grant against the sa
       },
     });
     expect(resting.status).toBe(201);
+    // Uninstalling removes the app's webhook subscriptions in the store (Shopify does it): done here with the
+    // store's own token, since the test only sends the app/uninstalled webhook.
+    const listed = await fetch(`${t.url}/sandbox/shopify/admin/api/2025-10/graphql.json`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-access-token': SANDBOX_CREDENTIALS.shopify.accessToken,
+      },
+      body: JSON.stringify({ query: '{ webhookSubscriptions(first: 50) { nodes { id uri } } }' }),
+    }).then((r) => r.json() as Promise<any>);
+    for (const node of listed.data.webhookSubscriptions.nodes as { id: string; uri: string }[])
+      if (node.uri === `${t.url}/webhooks/shopify`)
+        await fetch(`${t.url}/sandbox/shopify/admin/api/2025-10/graphql.json`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-shopify-access-token': SANDBOX_CREDENTIALS.shopify.accessToken,
+          },
+          body: JSON.stringify({
+            query: 'mutation($id: ID!) { webhookSubscriptionDelete(id: $id) { deletedWebhookSubscriptionId } }',
+            variables: { id: node.id },
+          }),
+        });
+    expect(await sandboxSubscriptions()).not.toContainEqual(
+      expect.objectContaining({ uri: `${t.url}/webhooks/shopify` }),
+    );
     const raw = JSON.stringify({ id: 1, domain: SHOP });
     const delivered = await fetch(`${t.url}/webhooks/shopify`, {
       method: 'POST',
@@ -274,6 +300,8 @@ describe('connecting a Brand to Shopify (authorization code grant against the sa
     });
     expect(run.status).toBe(202);
     await t.request('DELETE', `${W}/agents/${resting.body.agent.id}`, { token: owner.token });
+    // The deletion re-syncs the store's subscriptions in the background: let it finish before the next test.
+    await t.server.useCases.shopifyConnections.settled();
   }, 60_000);
 
   it('disconnecting removes the subscriptions from the store and the token here', async () => {
