@@ -371,7 +371,17 @@ export class ShopifyConnections {
         userErrors: { message: string }[];
       };
       if (created.webhookSubscription) kept.push({ id: created.webhookSubscription.id, topic });
-      else if (!created.userErrors.some((e) => /already been taken/.test(e.message)))
+      else if (created.userErrors.some((e) => /already been taken/.test(e.message))) {
+        // The store already sends this topic here (a subscription this server no longer records, e.g. one left
+        // from before an uninstall): adopt it, so it is kept in step and deleted on disconnect like the others.
+        const existing = await this.#graphql(app, row.shop_domain, credentials.accessToken, {
+          query: `query($topic: WebhookSubscriptionTopic!, $uri: String!) {
+            webhookSubscriptions(first: 1, topics: [$topic], uri: $uri) { nodes { id } } }`,
+          variables: { topic: graphqlTopic(topic), uri: address },
+        });
+        const found = (existing.webhookSubscriptions as { nodes: { id: string }[] } | undefined)?.nodes[0];
+        if (found) kept.push({ id: found.id, topic });
+      } else
         throw new AppError({
           status: 502,
           code: 'shopify_subscription_failed',

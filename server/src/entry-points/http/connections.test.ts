@@ -304,6 +304,27 @@ describe('connecting a Brand to Shopify (authorization code grant against the sa
     await t.server.useCases.shopifyConnections.settled();
   }, 60_000);
 
+  it('connecting again adopts subscriptions the store already has that this server lost track of', async () => {
+    const before = (await sandboxSubscriptions()).filter((s) => s.uri === `${t.url}/webhooks/shopify`);
+    expect(before.map((s) => s.topic).sort()).toEqual(['APP_UNINSTALLED', 'ORDERS_CREATE']);
+    // The record is lost (the store still sends both topics here): creating them again is "already taken".
+    await t.server.db.updateTable('brands').set({ webhook_subscriptions: '[]' }).where('id', '=', brandId).execute();
+    const started = await begin(`${W}/brands/${brandId}/shopify/connect`);
+    expect((await callback(await consent(started.body.authorizeUrl), started.cookie)).status).toBe(303);
+    const row = await t.server.db
+      .selectFrom('brands')
+      .select('webhook_subscriptions')
+      .where('id', '=', brandId)
+      .executeTakeFirstOrThrow();
+    expect((row.webhook_subscriptions as { topic: string }[]).map((s) => s.topic).sort()).toEqual([
+      'app/uninstalled',
+      'orders/create',
+    ]);
+    // Still one subscription per topic in the store.
+    const after = (await sandboxSubscriptions()).filter((s) => s.uri === `${t.url}/webhooks/shopify`);
+    expect(after.map((s) => s.topic).sort()).toEqual(['APP_UNINSTALLED', 'ORDERS_CREATE']);
+  });
+
   it('disconnecting removes the subscriptions from the store and the token here', async () => {
     const res = await t.request('DELETE', `${W}/brands/${brandId}/shopify/connection`, { token: owner.token });
     expect(res.status).toBe(200);
