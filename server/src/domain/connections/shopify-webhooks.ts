@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
 import { suspendAgentsOfBrand, type AgentConfigurationRow } from '../../data-access/agents-repository';
+import { findMessage, toMessage } from '../../data-access/chat-repository';
 import { insertNotification } from '../../data-access/notifications-repository';
 import type { Database } from '../../data-access/schema';
 import {
@@ -186,6 +187,7 @@ export class ShopifyWebhooks {
   /** Processes up to one batch of pending rows in one transaction; returns how many it took. */
   async processBatch(): Promise<number> {
     const queued: AgentRun[] = [];
+    const redacted: RedactedMessage[] = [];
     let failed: { row: ShopifyWebhookRow; error: unknown } | undefined;
     const taken = await this.#ctx.db.transaction().execute(async (trx) => {
       const rows = await lockPendingShopifyWebhooks(trx, BATCH);
@@ -196,6 +198,7 @@ export class ShopifyWebhooks {
           await sql`savepoint webhook_row`.execute(trx);
           const result = await this.#process(trx, row, listeners);
           queued.push(...result.runs);
+          if (result.messages) redacted.push(...result.messages);
           await markShopifyWebhookProcessed(trx, {
             id: row.id,
             runsStarted: result.runs.length,
@@ -211,6 +214,11 @@ export class ShopifyWebhooks {
       return rows.length;
     });
     this.#runs.announce(queued);
+    // Viewers of a channel see a redacted message change in place, as an edit.
+    for (const { messageId, workspaceId, channelId } of redacted) {
+      const message = await findMessage(this.#ctx.db, { workspaceId, messageId });
+      if (message) this.#ctx.events.emit('message.updated', { workspaceId, channelId, message: toMessage(message) });
+    }
     if (failed) {
       const giveUp = failed.row.attempts + 1 >= MAX_ATTEMPTS;
       this.#ctx.logger.error(
@@ -230,16 +238,16 @@ export class ShopifyWebhooks {
     trx: Kysely<Database>,
     row: ShopifyWebhookRow,
     listeners: Map<string, Promise<Listener[]>>,
-  ): Promise<{ runs: AgentRun[]; outcome: string }> {
+  ): Promise<{ runs: AgentRun[]; outcome: string; messages?: RedactedMessage[] }> {
     switch (row.topic) {
       case SHOPIFY_APP_UNINSTALLED:
         return { runs: [], outcome: await this.#uninstalled(trx, row.shop_domain) };
       case 'customers/data_request':
         return { runs: [], outcome: await this.#dataRequest(trx, row) };
       case 'customers/redact':
-        return { runs: [], outcome: await this.#customerRedact(trx, row) };
+        return { runs: [], ...(await this.#customerRedact(trx, row)) };
       case 'shop/redact':
-        return { runs: [], outcome: await this.#shopRedact(trx, row.shop_domain) };
+        return { runs: [], ...(await this.#shopRedact(trx, row.shop_domain)) };
       default: {
         let found = listeners.get(row.shop_domain);
         if (!found) listeners.set(row.shop_domain, (found = listenersOf(trx, row.shop_domain)));
@@ -351,7 +359,10 @@ export class ShopifyWebhooks {
    * Shopify asks to erase a customer's data: their order events, the runs they triggered and what those runs posted
    * (chat messages, notifications) are redacted.
    */
-  async #customerRedact(trx: Kysely<Database>, row: ShopifyWebhookRow): Promise<string> {
+  async #customerRedact(
+    trx: Kysely<Database>,
+    row: ShopifyWebhookRow,
+  ): Promise<{ outcome: string; messages: RedactedMessage[] }> {
     const request = privacyRequest(row.payload);
     const events = await redactShopifyWebhookPayloads(trx, {
       shopDomain: row.shop_domain,
@@ -359,11 +370,17 @@ export class ShopifyWebhooks {
       customerId: request.customerId,
     });
     const runs = await redactRuns(trx, row.shop_domain, request);
-    return `customer redacted: ${events} event(s), ${runs.runs} run(s), ${runs.messages} chat message(s), ${runs.notifications} notification(s)`;
+    return {
+      outcome: `customer redacted: ${events} event(s), ${runs.runs} run(s), ${runs.messages.length} chat message(s), ${runs.notifications} notification(s)`,
+      messages: runs.messages,
+    };
   }
 
   /** 48 hours after an uninstall Shopify asks to erase the shop's data: events, tokens and run payloads go. */
-  async #shopRedact(trx: Kysely<Database>, shopDomain: string): Promise<string> {
+  async #shopRedact(
+    trx: Kysely<Database>,
+    shopDomain: string,
+  ): Promise<{ outcome: string; messages: RedactedMessage[] }> {
     const events = await deleteShopifyWebhooksOfShop(trx, shopDomain);
     const brandIds = (await trx.selectFrom('brands').select('id').where('shop_domain', '=', shopDomain).execute()).map(
       (b) => b.id,
@@ -375,7 +392,10 @@ export class ShopifyWebhooks {
         .where('owner_id', 'in', brandIds)
         .execute();
     const runs = await redactRuns(trx, shopDomain, null);
-    return `shop redacted: ${events} event(s) deleted, ${brandIds.length} brand token(s) deleted, ${runs.runs} run(s), ${runs.messages} chat message(s), ${runs.notifications} notification(s)`;
+    return {
+      outcome: `shop redacted: ${events} event(s) deleted, ${brandIds.length} brand token(s) deleted, ${runs.runs} run(s), ${runs.messages.length} chat message(s), ${runs.notifications} notification(s)`,
+      messages: runs.messages,
+    };
   }
 }
 
@@ -466,6 +486,13 @@ async function heldAboutCustomer(
   };
 }
 
+/** A chat message a redaction rewrote (its channel's viewers are told once the redaction committed). */
+interface RedactedMessage {
+  messageId: string;
+  workspaceId: string;
+  channelId: string;
+}
+
 /** What a redacted chat message says instead of what the run posted. */
 export const REDACTED_MESSAGE_TEXT = '[Removed: this message held customer data that the store asked to erase]';
 /** What a redacted notification says instead of what the run sent. */
@@ -482,7 +509,7 @@ async function redactRuns(
   trx: Kysely<Database>,
   shopDomain: string,
   request: PrivacyRequest | null,
-): Promise<{ runs: number; messages: number; notifications: number }> {
+): Promise<{ runs: number; messages: RedactedMessage[]; notifications: number }> {
   const redacted = JSON.stringify({ topic: null, shop: shopDomain, order: { redacted: true } });
   const result = request
     ? await sql<{ id: string }>`
@@ -497,18 +524,19 @@ async function redactRuns(
         where trigger_kind = 'shopify.order' and trigger_payload->>'shop' = ${shopDomain}
         returning id`.execute(trx);
   const runIds = result.rows.map((r) => String(r.id));
-  if (runIds.length === 0) return { runs: 0, messages: 0, notifications: 0 };
+  if (runIds.length === 0) return { runs: 0, messages: [], notifications: 0 };
   // A run's token posts as sender `token:<run id>` (its api_token_id is the run id).
-  const messages = await sql`
+  const messages = await sql<RedactedMessage>`
     update chat_messages set text = ${REDACTED_MESSAGE_TEXT}, payload = null, edited_at = now()
     where sender_key = any(${runIds.map((id) => `token:${id}`)}::text[]) and deleted_at is null
-      and text <> ${REDACTED_MESSAGE_TEXT}`.execute(trx);
+      and text <> ${REDACTED_MESSAGE_TEXT}
+    returning id as "messageId", workspace_id as "workspaceId", channel_id as "channelId"`.execute(trx);
   const notifications = await sql`
     update notifications set title = ${REDACTED_NOTIFICATION_TITLE}, body = ''
     where source_type = 'agent_run' and source_id = any(${runIds}::text[])`.execute(trx);
   return {
     runs: runIds.length,
-    messages: Number(messages.numAffectedRows ?? 0n),
+    messages: messages.rows,
     notifications: Number(notifications.numAffectedRows ?? 0n),
   };
 }

@@ -4,7 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
 import { REDACTED_MESSAGE_TEXT, REDACTED_NOTIFICATION_TITLE } from '../../domain/connections/shopify-webhooks';
-import { startTestServer, type TestServer, type TestUser } from '../../testing/test-server';
+import {
+  collect,
+  emitWithAck,
+  startTestServer,
+  waitUntil,
+  type TestServer,
+  type TestUser,
+} from '../../testing/test-server';
 
 /**
  * customers/redact erases what agent runs posted about the customer, not only the runs: Sales Sentinel runs started
@@ -106,6 +113,12 @@ describe('customers/redact', () => {
         source: { type: string; id: string } | null;
       }[];
     for (const c of [erased, kept]) expect((await notes()).filter((n) => n.body.includes(c.email))).toHaveLength(2);
+    // Someone has the channel open: the redaction reaches them as edits of those messages.
+    const socket = await t.connect(owner.token);
+    expect(
+      await emitWithAck(socket, 'channel:join', { workspaceId: W.split('/')[3], channelId: channel.id }),
+    ).toMatchObject({ ok: true });
+    const updates = collect<{ id: string; text: string }>(socket, 'message:updated');
 
     expect(
       await deliver('customers/redact', {
@@ -120,6 +133,10 @@ describe('customers/redact', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
 
+    const erasedIds = erased.orders.map((o) => byOrder(o.name).id).sort();
+    await waitUntil(() => updates.length >= 2, 10_000, 'message:updated of the redacted messages');
+    expect(updates.map((m) => m.id).sort()).toEqual(erasedIds);
+    expect(updates.every((m) => m.text === REDACTED_MESSAGE_TEXT)).toBe(true);
     const after = await messages();
     for (const order of erased.orders) {
       const message = after.find((m) => m.id === byOrder(order.name).id)!;
