@@ -2,6 +2,7 @@ import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { agentSchemaStandaloneCode } from '../dsl/src/validate-schema';
+import { jsonSchemaMetaStandaloneCode } from '../dsl/src/check/json-schema';
 
 /**
  * The studio talks only to the IONFLUX server (HTTP API and socket.io). The production build in dist/ is served by
@@ -12,16 +13,19 @@ const server = process.env.IONFLUX_SERVER_URL ?? 'http://127.0.0.1:8080';
 const root = path.resolve(__dirname, '..');
 
 /**
- * `virtual:agent-schema-validator`: the DSL's JSON Schema validator compiled at build time (Ajv standalone code).
- * The agent editor's worker validates as the CLI does, but the studio's Content-Security-Policy forbids the
- * `new Function` Ajv compiles with at run time.
+ * `virtual:agent-schema-validator` and `virtual:json-schema-meta-validator`: the DSL's schema validators compiled at
+ * build time (Ajv standalone code). The agent editor's worker validates as the CLI does, but the studio's
+ * Content-Security-Policy forbids the `new Function` Ajv compiles with at run time.
  */
 function agentSchemaValidator(): Plugin {
-  const id = 'virtual:agent-schema-validator';
+  const modules: Record<string, () => string> = {
+    'virtual:agent-schema-validator': agentSchemaStandaloneCode,
+    'virtual:json-schema-meta-validator': jsonSchemaMetaStandaloneCode,
+  };
   return {
     name: 'ionflux-agent-schema-validator',
-    resolveId: (source) => (source === id ? `\0${id}` : undefined),
-    load: (resolved) => (resolved === `\0${id}` ? agentSchemaStandaloneCode() : undefined),
+    resolveId: (source) => (source in modules ? `\0${source}` : undefined),
+    load: (resolved) => (resolved.startsWith('\0virtual:') ? modules[resolved.slice(1)]?.() : undefined),
   };
 }
 

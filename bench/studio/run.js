@@ -204,13 +204,18 @@ async function main() {
     const { bigAgentText } = require('../dsl/big-agent');
     const revenue = fs.readFileSync(path.join(root, 'examples', 'agents', 'revenue-tracker-lite.yaml'), 'utf8');
     const big = bigAgentText().replace('name: email-wizard', 'name: big-email-wizard');
+    // The bench server runs without the sandbox: the agents' store is bound to a (not connected) Brand.
+    const { brand } = await api(server.url, 'POST', `/api/workspaces/${workspace.id}/brands`, {
+      token,
+      body: { name: 'Bench Store' },
+    });
     for (const [yaml, name] of [
       [revenue, 'Revenue Tracker Lite'],
       [big, 'Big Email Wizard'],
     ])
       await api(server.url, 'POST', `/api/workspaces/${workspace.id}/agents`, {
         token,
-        body: { yaml, name, bindings: { store: { sandbox: true } } },
+        body: { yaml, name, bindings: { store: { brandId: brand.id } } },
       });
     const agentsUrl = `${server.url}/workspaces/${workspace.id}/agents`;
     const editorTimes = { small: [], big: [] };

@@ -35,4 +35,5 @@ export { locatePath, rangeOfPath, rangeFromOffsets } from './source-map';
 export { closestMatch } from './suggest';
 export { validateAgent, type AgentValidation } from './validate';
 export { agentSchemaStandaloneCode, installAgentSchemaValidator } from './validate-schema';
+export { installJsonSchemaMetaValidator, jsonSchemaMetaStandaloneCode } from './check/json-schema';
 export { createAgentValidator, cutAgentText, type AgentValidator, type IncrementalValidation } from './incremental';

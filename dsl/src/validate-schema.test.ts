@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv/dist/2020';
 import { validateAgent } from './validate';
 import { agentSchemaStandaloneCode, agentSchemaValidator, installAgentSchemaValidator } from './validate-schema';
+import { installJsonSchemaMetaValidator, jsonSchemaMetaStandaloneCode, jsonSchemaProblem } from './check/json-schema';
 
 const examples = join(__dirname, '..', '..', 'examples');
 const agents = ['agents', 'invalid'].flatMap((dir) =>
@@ -39,5 +40,35 @@ describe('precompiled schema validator (hosts without eval)', () => {
     expect(/export default/.test(code)).toBe(true);
     expect(code.match(/.{0,40}\brequire\(.{0,40}/g)).toBeNull();
     expect(code.match(/^import \w+ from "ajv\/dist\/runtime\/[a-z0-9]+";/)).not.toBeNull();
+  });
+});
+
+/** The ES module output run as CommonJS: its imports as require(), its default export as module.exports.default. */
+function loadStandaloneModule(code: string): ValidateFunction {
+  const cjs = code
+    .replace(/import (\w+) from ("[^"]+");/g, 'const $1 = require($2).default;')
+    .replace(/export const (\w+) = /g, 'exports.$1 = ')
+    .replace(/export default /g, 'exports.default = ');
+  return loadStandalone(cjs);
+}
+
+describe('precompiled JSON Schema meta-schema validator (llm.extract schemas in the editor)', () => {
+  it('finds the meta-schema problems that checking with Ajv at run time finds (not compile-only ones)', () => {
+    const schemas: unknown[] = [
+      { type: 'object', properties: { subject: { type: 'string' }, body: { type: 'string' } }, required: ['subject'] },
+      { type: 'strin' },
+      { type: 'object', properties: { n: { type: 'number', minimum: 'zero' } } },
+      { type: 'array', items: { enum: [] } },
+      { anyOf: { type: 'string' } },
+    ];
+    const runtime = schemas.map(jsonSchemaProblem);
+    expect(runtime.filter((p) => p !== undefined).length).toBeGreaterThanOrEqual(3);
+    installJsonSchemaMetaValidator(loadStandaloneModule(jsonSchemaMetaStandaloneCode()));
+    // Distinct objects: the problem cache is keyed by the schema's text, so clear it by using fresh keys.
+    const precompiled = schemas.map((s) => jsonSchemaProblem({ ...(s as object), $comment: 'precompiled' }));
+    // An empty enum passes the meta-schema and fails only when Ajv compiles the schema: without eval the editor
+    // cannot find it (the server's check on save does).
+    expect(runtime[3]).toBe('enum must have non-empty array');
+    expect(precompiled).toEqual(runtime.map((problem, i) => (i === 3 ? undefined : problem)));
   });
 });

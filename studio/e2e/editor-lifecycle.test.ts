@@ -212,6 +212,46 @@ describe('studio: saving, revisions, runs and imports in the agent editor', () =
     );
     expect(await editorText(page)).toBe(expected);
     await h.step(page, 'n8n workflow not expressible');
+
+    // Email Wizard: its llm.extract step carries a JSON Schema, which the worker checks with the precompiled
+    // meta-schema validator (no eval under the page's CSP).
+    const wizard = path.join(REPO_ROOT, 'examples', 'agents', 'email-wizard.n8n.json');
+    const wizardYaml = decompileWorkflow(fs.readFileSync(wizard, 'utf8')).yaml!;
+    expect(wizardYaml).toMatch(/schema:/);
+    expect(validateAgent(wizardYaml).diagnostics).toEqual([]);
+    await page.getByLabel('Or load a workflow file').setInputFiles(wizard);
+    await settles(() => editorText(page), wizardYaml);
+    await page.getByRole('status').filter({ hasText: 'No errors' }).waitFor();
+    await page.locator('.react-flow__node[data-id="Draft email"]').waitFor();
+    expect(h.problems).toEqual([]);
+  });
+
+  it('saves the name, description, input values and connection bindings from the Details tab', async () => {
+    const page = await (await h.newContext('ana-details')).newPage();
+    await signIn(page, h.url, ana);
+    await openEditor(page);
+    const before = await serverAgent();
+    await page.getByRole('tab', { name: 'Details' }).click();
+    await page.getByLabel('Name in this workspace').fill('Revenue Tracker (30 days)');
+    await page.getByLabel('Description').fill('Last 30 days of the test store.');
+    await page.getByLabel('Value of input period').selectOption('last_30_days');
+    expect(await page.getByLabel('Connection “store” (shopify)').inputValue()).toBe('sandbox');
+    await page.getByRole('button', { name: 'Save details' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Details saved as revision ${before.revision + 1}` })
+      .waitFor();
+    const after = (await h.server.request('GET', `${W()}/agents/${agentId}`, { token: ana.token })).body.agent;
+    expect(after).toMatchObject({
+      name: 'Revenue Tracker (30 days)',
+      description: 'Last 30 days of the test store.',
+      inputs: { period: 'last_30_days' },
+      bindings: { store: { sandbox: true } },
+      revision: before.revision + 1,
+      yaml: before.yaml,
+    });
+    await page.getByRole('heading', { level: 1, name: 'Edit Revenue Tracker (30 days)' }).waitFor();
+    await h.step(page, 'details saved');
     expect(h.problems).toEqual([]);
   });
 });

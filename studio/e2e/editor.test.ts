@@ -323,6 +323,20 @@ describe('studio: the agent editor', () => {
     const page = await (await h.newContext('ana-move')).newPage();
     await signIn(page, h.url, ana);
     await openEditor(page);
+    // The graph's nodes are reached by keyboard and named for screen readers: Enter on a focused node selects it.
+    const node = page.locator('.react-flow__node[data-id="Revenue summary"]');
+    const compiled = compileAgent(REVENUE).workflow!;
+    const revenueNode = compiled.nodes.find((n) => n.name === 'Revenue summary')!;
+    expect(await node.getAttribute('aria-label')).toBe(
+      `Revenue summary: ${compiled.meta.ionflux.nodes['Revenue summary']!.role} of step revenue, ` +
+        `${String(revenueNode.parameters.resource)}.${String(revenueNode.parameters.operation)}`,
+    );
+    await node.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Step revenue' }).waitFor();
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    await page.getByRole('heading', { name: 'Step revenue' }).waitFor({ state: 'detached' });
+
     // A step appended from the palette (no step selected), then moved up before `revenue`.
     await page.getByLabel('Search actions').fill('notify');
     await page.getByRole('button', { name: 'Add notify' }).click();

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Diagnostic } from '@ionflux/dsl';
 import { ApiError, api, describeError } from '../api/client';
 import type { AgentConfiguration } from '../api/types';
+import { DetailsPanel } from './DetailsPanel';
 import { HistoryPanel } from './HistoryPanel';
 import { ImportPanel } from './ImportPanel';
 import { RunPanel } from './RunPanel';
@@ -12,7 +13,7 @@ function serverDiagnostics(error: unknown): Diagnostic[] {
   return ((error.details as { diagnostics?: Diagnostic[] } | undefined)?.diagnostics ?? []).filter((d) => d.range);
 }
 
-type Tab = 'problems' | 'history' | 'run' | 'import';
+type Tab = 'problems' | 'details' | 'history' | 'run' | 'import';
 
 /**
  * Below the editor: Save (which shows the diagnostics instead of saving an invalid agent), and tabs for the problems
@@ -29,6 +30,7 @@ export function EditorPanels({
   onReplaceText,
   onRevealStep,
   declaredInputs,
+  declaredConnections,
 }: {
   workspaceId: string;
   agent: AgentConfiguration | null;
@@ -40,6 +42,8 @@ export function EditorPanels({
   onReplaceText: (yaml: string) => void;
   onRevealStep: (step: string) => void;
   declaredInputs: Record<string, { type?: string; default?: unknown; enum?: unknown[] }>;
+  /** Declared connections that are bound to an account (name -> type). */
+  declaredConnections: Record<string, string>;
 }) {
   const [tab, setTab] = useState<Tab>('problems');
   const [saveError, setSaveError] = useState<string | null>(null);
@@ -75,6 +79,7 @@ export function EditorPanels({
     ['problems', `Problems (${problems.length})`],
     ...(agent
       ? ([
+          ['details', 'Details'],
           ['history', 'History'],
           ['run', 'Run'],
         ] as Array<[Tab, string]>)
@@ -108,6 +113,18 @@ export function EditorPanels({
           </button>
         ))}
       </div>
+      {tab === 'details' && agent && (
+        <div role="tabpanel" id="panel-details" aria-labelledby="tab-details">
+          <DetailsPanel
+            key={agent.id}
+            workspaceId={workspaceId}
+            agent={agent}
+            declaredInputs={declaredInputs}
+            connections={declaredConnections}
+            onSaved={onSaved}
+          />
+        </div>
+      )}
       {tab === 'history' && agent && (
         <div role="tabpanel" id="panel-history" aria-labelledby="tab-history">
           <HistoryPanel

@@ -79,6 +79,7 @@ interface Analysis {
   version: number;
   diagnostics: Diagnostic[];
   compileError?: string;
+  failure?: string;
   scope?: CompletionScope;
   ms?: number;
 }
@@ -167,6 +168,7 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
         scope: response.scope,
         ms: response.ms,
         ...(response.compileError ? { compileError: response.compileError } : {}),
+        ...(response.failure ? { failure: response.failure } : {}),
       });
       if (response.graph) {
         graphRef.current = response.graph;
@@ -276,11 +278,13 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
       <header className="editor-header">
         <h1 id="editor-title">{current ? `Edit ${current.name}` : 'New agent'}</h1>
         <p className="hint" role="status" aria-live="polite">
-          {errors.length > 0
-            ? `${errors.length} error${errors.length === 1 ? '' : 's'}`
-            : analysis.ms === undefined
-              ? 'Checking…'
-              : 'No errors'}
+          {analysis.failure
+            ? `The check failed: ${analysis.failure}`
+            : errors.length > 0
+              ? `${errors.length} error${errors.length === 1 ? '' : 's'}`
+              : analysis.ms === undefined
+                ? 'Checking…'
+                : 'No errors'}
           {current ? ` · revision ${current.revision}` : ''}
           {text !== savedYaml && current ? ' · unsaved changes' : ''}
         </p>
@@ -367,6 +371,11 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
         declaredInputs={
           (valueAt(parsed, ['spec', 'inputs']) ?? {}) as Record<string, { type?: string; default?: unknown }>
         }
+        declaredConnections={Object.fromEntries(
+          Object.entries((valueAt(parsed, ['spec', 'connections']) ?? {}) as Record<string, { type?: unknown }>)
+            .filter(([, c]) => c?.type === 'shopify' || c?.type === 'tiktok')
+            .map(([name, c]) => [name, String(c.type)]),
+        )}
         onRevealStep={(step) => {
           const node = graphRef.current?.nodes.find((n) => n.step === step && n.range);
           if (node) selectNode(node);

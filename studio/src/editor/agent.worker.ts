@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 import validate from 'virtual:agent-schema-validator';
-import { installAgentSchemaValidator } from '@ionflux/dsl';
-import { createAgentAnalyser } from './analysis';
+import validateJsonSchema from 'virtual:json-schema-meta-validator';
+import { installAgentSchemaValidator, installJsonSchemaMetaValidator } from '@ionflux/dsl';
+import { completionScope, createAgentAnalyser } from './analysis';
 import type { AnalysisRequest, AnalysisResponse } from './agent-worker-protocol';
 
 /**
@@ -9,7 +10,9 @@ import type { AnalysisRequest, AnalysisResponse } from './agent-worker-protocol'
  * of the YAML, so typing never waits for them. Only the newest request queued is analysed.
  */
 installAgentSchemaValidator(validate);
+installJsonSchemaMetaValidator(validateJsonSchema);
 const analyse = createAgentAnalyser();
+const emptyScope = completionScope(undefined);
 let pending: AnalysisRequest | undefined;
 let scheduled = false;
 
@@ -22,7 +25,13 @@ self.onmessage = (event: MessageEvent<AnalysisRequest>) => {
     scheduled = false;
     const request = pending!;
     pending = undefined;
-    const response: AnalysisResponse = { seq: request.seq, ...analyse(request.text) };
+    let response: AnalysisResponse;
+    try {
+      response = { seq: request.seq, ...analyse(request.text) };
+    } catch (error) {
+      // Never leave the editor waiting: say what failed (a bug in the DSL or the compiler, or in this worker).
+      response = { seq: request.seq, diagnostics: [], scope: emptyScope, ms: 0, failure: String(error) };
+    }
     (self as unknown as Worker).postMessage(response);
   }, 0);
 };

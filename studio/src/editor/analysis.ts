@@ -26,6 +26,8 @@ export interface AgentAnalysis {
   scope: CompletionScope;
   /** Milliseconds the analysis took in the worker. */
   ms: number;
+  /** The analysis itself failed (an exception in the DSL, the compiler or the worker). */
+  failure?: string;
 }
 
 export interface CompletionScope {
