@@ -23,7 +23,9 @@ const moduleNameMapper = {
 const packages = ['dsl', 'compiler', 'nodes', 'sandbox', 'engine', 'server', 'cli', 'bench', 'studio'];
 
 module.exports = {
-  testTimeout: 30_000,
+  // A safety net against hangs, not a speed check (tests never assert wall-clock time): generous, since this 2-core
+  // machine's suites share it with builds and browsers, and a server start under load can take half a minute.
+  testTimeout: 90_000,
   projects: packages
     .filter((dir) => fs.existsSync(path.join(__dirname, dir, 'package.json')))
     .map((dir) => ({

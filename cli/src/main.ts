@@ -4,7 +4,7 @@ import { initCommand } from './commands/init';
 import { installCommand, publishCommand, type InstallOptions, type PublishOptions } from './commands/marketplace';
 import { deployCommand, pullCommand, undeployCommand, type DeployOptions } from './commands/n8n';
 import { runCommand, type RunOptions } from './commands/run';
-import { sandboxServeCommand, serveCommand } from './commands/serve';
+import { sandboxDaemonCommand, sandboxServeCommand, sandboxStopCommand, serveCommand } from './commands/serve';
 import { schemaCommand } from './commands/schema';
 import { simulateShopifyOrderCommand, type SimulateOrderOptions } from './commands/simulate';
 import { validateCommand } from './commands/validate';
@@ -96,9 +96,14 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
     .option('--token <token>', 'a workspace API token of that server (or IONFLUX_API_TOKEN)')
     .option('--timeout <duration>', 'stop the run after this long, e.g. 30s')
     .option('--seed <seed>', 'with --sandbox: seed of the sandbox data (same seed, same data; default 42)')
+    .option('--fresh', 'with --sandbox: run on a new sandbox of its own instead of the warm local one', false)
     .addHelpText(
       'after',
       `
+With --sandbox the run goes to the local sandbox: a background process started by the first run that keeps the
+server, the emulators and n8n warm (it keeps what runs wrote until it stops, after 15 minutes unused or with
+ionflux sandbox stop). IONFLUX_SANDBOX_DAEMON=off, or --fresh, runs on a sandbox of the run's own instead.
+
 Without --sandbox, connections use real accounts from the environment:
   Shopify   SHOPIFY_SHOP_DOMAIN, SHOPIFY_ACCESS_TOKEN (SHOPIFY_API_VERSION, SHOPIFY_APP_SECRET)
   LLM       OPENAI_API_KEY (OPENAI_BASE_URL for any OpenAI-compatible provider, IONFLUX_LLM_MODEL, IONFLUX_EMBEDDING_MODEL)
@@ -208,15 +213,30 @@ updates the same workflow (found by the agent's name); an unchanged agent is lef
       },
     );
 
-  program
+  const sandbox = program
     .command('sandbox')
-    .description('The sandbox emulators (Shopify, TikTok, an OpenAI-compatible offline model).')
+    .description('The sandbox emulators (Shopify, TikTok, an OpenAI-compatible offline model).');
+  sandbox
     .command('serve')
     .description('Run the emulators on their own, on loopback.')
     .option('--port <port>', 'port to listen on (default: a free one)')
     .option('--seed <seed>', 'data seed (same seed, same data)')
     .action(async (options: { port?: string; seed?: string }) => {
       exitCode = await sandboxServeCommand(options, io);
+    });
+  sandbox
+    .command('stop')
+    .description('Stop the local sandbox that ionflux run --sandbox keeps warm (what runs wrote there is dropped).')
+    .action(async () => {
+      exitCode = await sandboxStopCommand(io);
+    });
+  sandbox
+    .command('daemon', { hidden: true })
+    .description('Serve the local sandbox (started by ionflux run --sandbox).')
+    .requiredOption('--seed <seed>', 'data seed')
+    .requiredOption('--key <key>', 'the build key of the socket name')
+    .action(async (options: { seed: string; key: string }) => {
+      exitCode = await sandboxDaemonCommand(options, io);
     });
 
   program

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -20,14 +20,20 @@ import { join, relative } from 'node:path';
  * through `sh` in a scratch folder that links the repository's `examples/`. What differs from a user's shell is
  * stated here and nowhere else:
  * - `npx ionflux` is this workspace's binary (what npx resolves inside the repository), on the project's Node;
- * - `PORT=0`, so that `serve` takes a free port, and a scratch `IONFLUX_CACHE_DIR`;
+ * - `PORT=0`, so that `serve` takes a free port, and a scratch `IONFLUX_CACHE_DIR` (the local sandbox that
+ *   `run --sandbox` starts lives there, and is stopped at the end);
  * - long-running commands (`serve`, `sandbox serve`) are checked with a request once they print their URL, then
  *   stopped with SIGINT, which must end them with exit 0.
  */
 const root = join(__dirname, '..', '..');
 const node = join(root, 'node_modules', '.bin', 'node');
 const scratch = mkdtempSync(join(tmpdir(), 'ionflux-readme-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(() => {
+  spawnSync(node, [join(root, 'cli', 'bin', 'ionflux.js'), 'sandbox', 'stop'], {
+    env: { ...process.env, IONFLUX_CACHE_DIR: join(scratch, 'cache') },
+  });
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 /** README.md at the root and in each package folder. */
 function readmes(): string[] {
@@ -114,8 +120,10 @@ describe('README commands', () => {
       const cwd = join(scratch, relative(root, file).replace(/[/.]/g, '-'));
       mkdirSync(cwd, { recursive: true });
       symlinkSync(join(root, 'examples'), join(cwd, 'examples'));
+      // As a user's shell has it: `run --sandbox` uses the warm local sandbox (the tests' setup turns it off).
+      const { IONFLUX_SANDBOX_DAEMON: _off, ...inherited } = process.env;
       const env = {
-        ...process.env,
+        ...inherited,
         PATH: `${npxShim()}:${process.env.PATH ?? ''}`,
         PORT: '0',
         IONFLUX_CACHE_DIR: join(scratch, 'cache'),

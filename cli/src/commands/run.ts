@@ -16,6 +16,8 @@ export interface RunOptions {
   token?: string;
   timeout?: string;
   seed?: string;
+  /** With --sandbox: a sandbox of this run's own instead of the warm local one. */
+  fresh?: boolean;
 }
 
 function parseJsonOption(name: string, value: string | undefined): unknown {
@@ -133,6 +135,8 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     throw new UsageError(`--seed must be an integer, e.g. --seed 7 (got ${options.seed}).`);
   if (seed !== undefined && !options.sandbox)
     throw new UsageError('--seed chooses the sandbox data: use it with --sandbox.');
+  if (options.fresh && !options.sandbox)
+    throw new UsageError('--fresh starts a sandbox of its own: use it with --sandbox.');
 
   const text = readText(file, io.cwd);
   const compiled = compileAgent(text);
@@ -161,8 +165,54 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     throw error;
   }
 
-  const engine = await import('@ionflux/engine');
   const serverUrl = options.server ?? io.env.IONFLUX_URL;
+  const color = useColor(io);
+  const run = {
+    workflow: compiled.workflow,
+    ...(input !== undefined ? { input: input as Record<string, unknown> } : {}),
+    ...(trigger !== undefined ? { trigger } : {}),
+    ...(compiled.sourceMap ? { sourceMap: compiled.sourceMap } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  };
+  const onNodeEvent = format === 'text' ? progressPrinter(io, color) : undefined;
+  let result: AgentRunResult;
+  if (options.sandbox && !serverUrl && !options.fresh && io.env.IONFLUX_SANDBOX_DAEMON !== 'off') {
+    // The warm local sandbox: n8n, the server and the sandbox stay loaded between runs.
+    const daemon = await import('../sandbox-daemon.js');
+    const { ionfluxCacheDir } = await import('../sandbox-database-cache.js');
+    const cacheDir = ionfluxCacheDir(io.env);
+    const key = await daemon.daemonKey();
+    const socketPath = daemon.daemonSocketPath(cacheDir, seed ?? 42, key);
+    if (socketPath) {
+      const health = await daemon.ensureDaemon({
+        cacheDir,
+        seed: seed ?? 42,
+        key,
+        socketPath,
+        env: io.env,
+        onStart: () => {
+          if (format === 'text') io.stdout('Starting the local sandbox (once: it stays warm between runs)...\n');
+        },
+      });
+      if (format === 'text') {
+        io.stdout(
+          `Sandbox: local IONFLUX sandbox ${health.url} (demo workspace${health.login ? `, sign in as ${health.login}` : ''}; emulated Shopify/TikTok/LLM; stops after ${health.idleMs >= 60_000 ? `${Math.round(health.idleMs / 60_000)} min` : `${Math.round(health.idleMs / 1000)} s`} unused, or ionflux sandbox stop)\n`,
+        );
+        io.stdout(`Running ${compiled.workflow.name} (${compiled.workflow.nodes.length} nodes)\n`);
+      }
+      try {
+        result = await daemon.runOnDaemon(socketPath, { ...run, events: onNodeEvent !== undefined }, onNodeEvent);
+      } catch (error) {
+        const { name, message, field } = error as { name?: string; message: string; field?: string };
+        if (name === 'RunInputError' && field !== undefined)
+          throw runInputUsageError(new RunInputError(field, message));
+        throw error;
+      }
+      return report(result, { file, text, format, io, color });
+    }
+  }
+
+  const engine = await import('@ionflux/engine');
   const apiToken = options.token ?? io.env.IONFLUX_API_TOKEN;
   let close: (() => Promise<void>) | undefined;
   let table: CredentialTable;
@@ -188,28 +238,20 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
           `Sandbox: embedded IONFLUX server ${environment.url} (demo workspace, emulated Shopify/TikTok/LLM)\n`,
         );
     }
-    const connectionTypes = (compiled.workflow.meta.ionflux.connections ?? {}) as Record<string, { type: string }>;
-    accounts = Object.fromEntries(
-      Object.entries(connectionTypes).map(([name, c]) => [name, engine.SANDBOX_ACCOUNTS[c.type] ?? '']),
-    );
+    const { sandboxAccounts } = await import('../sandbox-daemon.js');
+    accounts = sandboxAccounts(compiled.workflow, engine.SANDBOX_ACCOUNTS);
   } else {
     table = environmentCredentials(io.env);
     if (serverUrl && apiToken) table.ionfluxApi = { baseUrl: serverUrl, token: apiToken };
   }
 
-  const color = useColor(io);
   if (format === 'text') io.stdout(`Running ${compiled.workflow.name} (${compiled.workflow.nodes.length} nodes)\n`);
-  let result: AgentRunResult;
   try {
     result = await engine.runAgent({
-      workflow: compiled.workflow,
-      ...(input !== undefined ? { input: input as Record<string, unknown> } : {}),
-      ...(trigger !== undefined ? { trigger } : {}),
+      ...run,
       credentials: engine.tableCredentialResolver(table),
       accounts,
-      ...(compiled.sourceMap ? { sourceMap: compiled.sourceMap } : {}),
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      ...(format === 'text' ? { onNodeEvent: progressPrinter(io, color) } : {}),
+      ...(onNodeEvent ? { onNodeEvent } : {}),
     });
   } catch (error) {
     await close?.();
@@ -217,7 +259,14 @@ export async function runCommand(file: string, options: RunOptions, io: CliIO): 
     throw error;
   }
   await close?.();
+  return report(result, { file, text, format, io, color });
+}
 
+/** Prints a run's result (text or JSON) and returns the exit code. */
+function report(
+  result: AgentRunResult,
+  { file, text, format, io, color }: { file: string; text: string; format: 'text' | 'json'; io: CliIO; color: boolean },
+): number {
   if (format === 'json') {
     io.stdout(`${JSON.stringify(summarize(result), null, 2)}\n`);
     return result.status === 'success' ? 0 : 1;

@@ -72,3 +72,34 @@ export async function sandboxServeCommand(options: { port?: string; seed?: strin
   io.stdout(`  OpenAI:   ${sandbox.url}/sandbox/openai/v1  (offline model, any API key)\n`);
   return untilSignal(() => sandbox.close(), io);
 }
+
+/** `ionflux sandbox stop`: stops the local sandboxes `ionflux run --sandbox` keeps warm. */
+export async function sandboxStopCommand(io: CliIO): Promise<number> {
+  const { stopAllDaemons } = await import('../sandbox-daemon.js');
+  const { ionfluxCacheDir } = await import('../sandbox-database-cache.js');
+  const stopped = await stopAllDaemons(ionfluxCacheDir(io.env));
+  io.stdout(
+    stopped.length ? `Stopped the local sandbox (pid ${stopped.join(', ')}).\n` : 'No local sandbox is running.\n',
+  );
+  return 0;
+}
+
+/** `ionflux sandbox daemon --seed S --key K`: the local sandbox's process (started by `ionflux run --sandbox`). */
+export async function sandboxDaemonCommand(options: { seed: string; key: string }, io: CliIO): Promise<number> {
+  const { daemonSocketPath, serveDaemon, DEFAULT_IDLE_MS } = await import('../sandbox-daemon.js');
+  const { ionfluxCacheDir } = await import('../sandbox-database-cache.js');
+  const { parseDuration } = await import('@ionflux/dsl');
+  const seed = Number(options.seed);
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer (got ${options.seed}).`);
+  if (!/^[0-9a-f]{16}$/.test(options.key)) throw new UsageError('--key must be the 16-hex-digit build key.');
+  const idle = io.env.IONFLUX_SANDBOX_IDLE;
+  const idleMs = idle === undefined ? DEFAULT_IDLE_MS : parseDuration(idle);
+  if (idleMs === undefined) throw new UsageError(`IONFLUX_SANDBOX_IDLE must be a duration such as 15m (got ${idle}).`);
+  const cacheDir = ionfluxCacheDir(io.env);
+  const socketPath = daemonSocketPath(cacheDir, seed, options.key);
+  if (!socketPath) throw new UsageError(`The cache folder's path is too long for a socket: ${cacheDir}`);
+  io.stdout(`local sandbox ${process.pid} on ${socketPath}\n`);
+  await serveDaemon({ cacheDir, seed, key: options.key, socketPath, idleMs });
+  io.stdout(`local sandbox ${process.pid} stopped\n`);
+  return 0;
+}
