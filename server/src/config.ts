@@ -83,6 +83,12 @@ export interface ServerOptions {
   accessTokenTtlSeconds?: number;
   /** Refresh token lifetime. Default 30 days. */
   refreshTokenTtlSeconds?: number;
+  /**
+   * Refresh-token rotation leeway: for this long after a refresh token was rotated, presenting it again (a reload
+   * that cut off the response carrying the new cookie) rotates again instead of revoking the session, as long as the
+   * session has not moved on since. Later reuse still revokes the session. 0 disables. Default 30 s.
+   */
+  refreshReuseGraceSeconds?: number;
   /** How long shutdown waits for in-flight requests and writes. Default 10000 ms. */
   shutdownTimeoutMs?: number;
   /** How long a dropped socket can come back and receive what it missed from memory. Default 120000 ms. */
@@ -187,6 +193,7 @@ export interface ServerConfig {
   passwordHashCost: number;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  refreshReuseGraceSeconds: number;
   shutdownTimeoutMs: number;
   socketRecoveryMs: number;
   runWorkspaceConcurrency: number;
@@ -499,6 +506,13 @@ export function loadConfig(options: ServerOptions = {}): ServerConfig {
       min: 60,
       max: 365 * 86_400,
       fallback: 30 * 86_400,
+    }),
+    refreshReuseGraceSeconds: readInteger(r, {
+      option: options.refreshReuseGraceSeconds,
+      label: 'refreshReuseGraceSeconds',
+      min: 0,
+      max: 300,
+      fallback: 30,
     }),
     shutdownTimeoutMs: readInteger(r, {
       option: options.shutdownTimeoutMs,

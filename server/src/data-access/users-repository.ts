@@ -87,6 +87,14 @@ export async function findRefreshToken(db: Kysely<Database>, tokenHash: string):
     .executeTakeFirst();
 }
 
+export async function findRefreshTokenById(db: Kysely<Database>, id: string): Promise<RefreshTokenRow | undefined> {
+  return db
+    .selectFrom('refresh_tokens')
+    .select(['id', 'family_id', 'user_id', 'expires_at', 'used_at', 'revoked_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
 /** Marks a refresh token used, atomically: returns false when someone else already used it (reuse). */
 export async function claimRefreshToken(db: Kysely<Database>, tokenId: string): Promise<boolean> {
   const result = await db
@@ -97,6 +105,24 @@ export async function claimRefreshToken(db: Kysely<Database>, tokenId: string): 
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
+}
+
+/**
+ * True when `tokenId` is the latest refresh token of its family that was rotated, i.e. no token of the family was
+ * used after it (the session has not moved on since this token was spent).
+ */
+export async function isLatestSpentRefreshToken(
+  db: Kysely<Database>,
+  args: { familyId: string; tokenId: string; usedAt: Date },
+): Promise<boolean> {
+  const later = await db
+    .selectFrom('refresh_tokens')
+    .select('id')
+    .where('family_id', '=', args.familyId)
+    .where('id', '!=', args.tokenId)
+    .where('used_at', '>', args.usedAt)
+    .executeTakeFirst();
+  return later === undefined;
 }
 
 export async function revokeRefreshFamily(db: Kysely<Database>, familyId: string): Promise<void> {

@@ -10,6 +10,8 @@ import {
   updatePasswordHash,
   userExists,
   findRefreshToken,
+  findRefreshTokenById,
+  isLatestSpentRefreshToken,
   findUserByEmail,
   findUserById,
   insertRefreshToken,
@@ -128,7 +130,9 @@ export class Accounts {
 
   /**
    * Rotates a refresh token: the presented one is spent and a new one (same family) is returned. Presenting a spent
-   * token again means it leaked: the whole family is revoked, including the access tokens issued from it.
+   * token again means it leaked: the whole family is revoked, including the access tokens issued from it. Except in
+   * the rotation leeway (`refreshReuseGraceSeconds`): the immediately previous token, presented again shortly after
+   * it was rotated (a reload cut off the response that carried the new cookie), rotates again in the same session.
    */
   async refresh(args: { refreshToken: string }): Promise<IssuedSession> {
     const row = await findRefreshToken(this.#ctx.db, hashToken(args.refreshToken));
@@ -137,7 +141,12 @@ export class Accounts {
     if (row.expires_at.getTime() <= Date.now())
       throw unauthorized('refresh_token_expired', 'The session expired; log in again');
     const claimed = await claimRefreshToken(this.#ctx.db, row.id);
-    if (!claimed) {
+    if (!claimed && (await this.#withinRotationLeeway(row))) {
+      this.#ctx.logger.info(
+        { userId: row.user_id, sessionId: row.family_id },
+        'previous refresh token presented again within the rotation leeway; rotated again',
+      );
+    } else if (!claimed) {
       await this.#revokeSessions({ userId: row.user_id, sessionIds: [row.family_id] });
       this.#ctx.logger.warn(
         { userId: row.user_id, sessionId: row.family_id },
@@ -151,6 +160,20 @@ export class Accounts {
     const user = await findUserById(this.#ctx.db, row.user_id);
     if (!user) throw unauthorized('invalid_refresh_token', 'The account no longer exists');
     return this.#issue({ user: toUser(user), familyId: row.family_id });
+  }
+
+  /** The presented token was spent a moment ago and is still the latest spent one of its (live) session. */
+  async #withinRotationLeeway(row: { id: string; family_id: string }): Promise<boolean> {
+    const graceMs = this.#ctx.config.refreshReuseGraceSeconds * 1000;
+    if (graceMs <= 0) return false;
+    const current = await findRefreshTokenById(this.#ctx.db, row.id);
+    if (!current?.used_at || current.revoked_at) return false;
+    if (Date.now() - current.used_at.getTime() > graceMs) return false;
+    return isLatestSpentRefreshToken(this.#ctx.db, {
+      familyId: row.family_id,
+      tokenId: row.id,
+      usedAt: current.used_at,
+    });
   }
 
   /** Ends the session of this refresh token (idempotent; an unknown token is fine). */

@@ -84,7 +84,8 @@ function errorFrom(response: Response, body: unknown): ApiError {
 /**
  * The session of this browser: the short-lived access token in memory, the refresh token in the server's httpOnly
  * cookie. Refreshes happen ahead of expiry and on a 401; across tabs they are serialized with a Web Lock, because
- * the server treats a refresh token presented twice as stolen and ends the whole session.
+ * the server treats a refresh token presented twice as stolen and ends the whole session (except the immediately
+ * previous one within a short rotation leeway, which covers a reload that cut off a refresh's answer).
  */
 export class SessionStore {
   #user: User | null = null;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { hashToken } from '../../domain/tokens';
 import { cookieHeader, startTestServer, type TestServer } from '../../testing/test-server';
 
 let t: TestServer;
@@ -9,6 +10,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
+
+/** Moves the rotation time of every spent refresh token of this cookie's session `seconds` into the past. */
+async function ageRotations(server: TestServer, cookies: string, seconds: number): Promise<void> {
+  const token = /ionflux_refresh=([^;]+)/.exec(cookies)![1]!;
+  const row = await server.server.db
+    .selectFrom('refresh_tokens')
+    .select('family_id')
+    .where('token_hash', '=', hashToken(decodeURIComponent(token)))
+    .executeTakeFirstOrThrow();
+  await server.server.db
+    .updateTable('refresh_tokens')
+    .set({ used_at: new Date(Date.now() - seconds * 1000) })
+    .where('family_id', '=', row.family_id)
+    .where('used_at', 'is not', null)
+    .execute();
+}
 
 function setCookies(headers: Headers): string[] {
   return headers.getSetCookie();
@@ -124,7 +141,7 @@ describe('access tokens', () => {
 });
 
 describe('refresh tokens', () => {
-  it('rotates the refresh cookie; reusing a spent one revokes the whole session', async () => {
+  it('rotates the refresh cookie; reusing a spent one after the rotation leeway revokes the whole session', async () => {
     const user = await t.signup('Fay');
     const first = await t.request('POST', '/api/auth/refresh', {
       headers: { cookie: user.cookies, 'x-csrf-token': user.csrfToken },
@@ -136,7 +153,9 @@ describe('refresh tokens', () => {
     const newAccess = first.body.accessToken as string;
     expect((await t.request('GET', '/api/me', { token: newAccess })).status).toBe(200);
 
-    // The old cookie again: reuse. The session ends, including access tokens issued from it.
+    // The old cookie again, after the rotation leeway (its rotation is aged past the window): reuse. The session
+    // ends, including access tokens issued from it.
+    await ageRotations(t, user.cookies, 31);
     const reuse = await t.request('POST', '/api/auth/refresh', {
       headers: { cookie: user.cookies, 'x-csrf-token': user.csrfToken },
     });
@@ -150,6 +169,29 @@ describe('refresh tokens', () => {
     const me = await t.request('GET', '/api/me', { token: newAccess });
     expect(me.status).toBe(401);
     expect(me.body.error.code).toBe('session_revoked');
+  });
+
+  it('within the rotation leeway, the immediately previous token rotates again instead of revoking', async () => {
+    const user = await t.signup('Fen');
+    const refresh = (cookies: string, csrf = user.csrfToken) =>
+      t.request('POST', '/api/auth/refresh', { headers: { cookie: cookies, 'x-csrf-token': csrf } });
+    const first = await refresh(user.cookies);
+    expect(first.status).toBe(200);
+    // A reload cut off the response: the browser presents the previous cookie again, and stays signed in.
+    const again = await refresh(user.cookies);
+    expect(again.status).toBe(200);
+    expect(again.body.user.id).toBe(first.body.user.id);
+    const againCookies = cookieHeader(again.headers);
+    expect(againCookies).toMatch(/ionflux_refresh=/);
+    expect(againCookies).not.toBe(cookieHeader(first.headers));
+    expect((await t.request('GET', '/api/me', { token: again.body.accessToken })).status).toBe(200);
+    // The session moves on from the newest cookie; now the original one is no longer the latest spent: reuse.
+    const next = await refresh(againCookies, again.body.csrfToken);
+    expect(next.status).toBe(200);
+    const stale = await refresh(user.cookies);
+    expect(stale.status).toBe(401);
+    expect(stale.body.error.code).toBe('refresh_token_reused');
+    expect((await refresh(cookieHeader(next.headers), next.body.csrfToken)).body.error.code).toBe('session_revoked');
   });
 
   it('requires the CSRF header matching the cookie, and a same-site Origin', async () => {
