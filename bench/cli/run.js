@@ -18,12 +18,12 @@ const agent = 'examples/agents/revenue-tracker-lite.yaml';
 const reps = Number(process.env.REPS ?? 5);
 const scratch = mkdtempSync(join(tmpdir(), 'ionflux-bench-cli-'));
 // As a user's shell has it (the local sandbox on).
-const { IONFLUX_SANDBOX_DAEMON: _off, ...inherited } = process.env;
 const env = {
-  ...inherited,
+  ...process.env,
   IONFLUX_CACHE_DIR: process.env.IONFLUX_CACHE_DIR ?? join(scratch, 'cache'),
   NO_COLOR: '1',
 };
+delete env.IONFLUX_SANDBOX_DAEMON;
 
 function time(args) {
   const start = process.hrtime.bigint();
