@@ -161,14 +161,22 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
     worker.onmessage = (event: MessageEvent<AnalysisResponse>) => {
       const response = event.data;
       if (model.isDisposed() || response.seq !== model.getVersionId()) return;
-      showDiagnostics(model, response.diagnostics, response.scope);
-      setAnalysis({
-        version: response.seq,
-        diagnostics: response.diagnostics,
-        scope: response.scope,
-        ms: response.ms,
-        ...(response.compileError ? { compileError: response.compileError } : {}),
-        ...(response.failure ? { failure: response.failure } : {}),
+      if (response.phase === 'check') {
+        showDiagnostics(model, response.diagnostics, response.scope);
+        setAnalysis({
+          version: response.seq,
+          diagnostics: response.diagnostics,
+          scope: response.scope,
+          ms: response.ms,
+          ...(response.failure ? { failure: response.failure } : {}),
+        });
+        return;
+      }
+      setAnalysis((a) => {
+        const next = { ...a };
+        if (response.compileError) next.compileError = response.compileError;
+        else delete next.compileError;
+        return next;
       });
       if (response.graph) {
         graphRef.current = response.graph;

@@ -6,5 +6,10 @@ export interface AnalysisRequest {
   text: string;
 }
 
-/** Worker -> editor: the analysis of the request with this `seq`. */
-export type AnalysisResponse = AgentAnalysis & { seq: number };
+/**
+ * Worker -> editor, for the request with this `seq`: first its diagnostics (`check`), then, when the agent has no
+ * error and no newer text is waiting, its compiled graph (`graph`).
+ */
+export type AnalysisResponse =
+  | ({ seq: number; phase: 'check' } & Pick<AgentAnalysis, 'diagnostics' | 'scope' | 'ms' | 'failure'>)
+  | ({ seq: number; phase: 'graph' } & Pick<AgentAnalysis, 'graph' | 'compileError'>);

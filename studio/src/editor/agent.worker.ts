@@ -11,27 +11,37 @@ import type { AnalysisRequest, AnalysisResponse } from './agent-worker-protocol'
  */
 installAgentSchemaValidator(validate);
 installJsonSchemaMetaValidator(validateJsonSchema);
-const analyse = createAgentAnalyser();
+const analyser = createAgentAnalyser();
 const emptyScope = completionScope(undefined);
 let pending: AnalysisRequest | undefined;
 let scheduled = false;
+const post = (response: AnalysisResponse) => (self as unknown as Worker).postMessage(response);
+
+function run(): void {
+  scheduled = false;
+  const request = pending!;
+  pending = undefined;
+  let compiles = false;
+  try {
+    const checked = analyser.check(request.text);
+    compiles = checked.compiles;
+    post({ seq: request.seq, phase: 'check', diagnostics: checked.diagnostics, scope: checked.scope, ms: checked.ms });
+  } catch (error) {
+    // Never leave the editor waiting: say what failed (a bug in the DSL or the compiler, or in this worker).
+    post({ seq: request.seq, phase: 'check', diagnostics: [], scope: emptyScope, ms: 0, failure: String(error) });
+  }
+  if (!compiles) return;
+  // The graph after the diagnostics are out, and only when no newer text is waiting (it would be stale at once).
+  setTimeout(() => {
+    if (pending) return;
+    post({ seq: request.seq, phase: 'graph', ...analyser.graph(request.text) });
+  }, 0);
+}
 
 self.onmessage = (event: MessageEvent<AnalysisRequest>) => {
   pending = event.data;
   if (scheduled) return;
   scheduled = true;
   // Let queued keystrokes arrive first: a burst of typing is analysed once, at its newest text.
-  setTimeout(() => {
-    scheduled = false;
-    const request = pending!;
-    pending = undefined;
-    let response: AnalysisResponse;
-    try {
-      response = { seq: request.seq, ...analyse(request.text) };
-    } catch (error) {
-      // Never leave the editor waiting: say what failed (a bug in the DSL or the compiler, or in this worker).
-      response = { seq: request.seq, diagnostics: [], scope: emptyScope, ms: 0, failure: String(error) };
-    }
-    (self as unknown as Worker).postMessage(response);
-  }, 0);
+  setTimeout(run, 0);
 };

@@ -82,27 +82,28 @@ export function completionScope(value: unknown): CompletionScope {
 }
 
 /** One analyser per editor: keeps the incremental validator's caches between keystrokes. */
-export function createAgentAnalyser(): (text: string) => AgentAnalysis {
+export function createAgentAnalyser() {
   const validator = createAgentValidator();
-  return (text) => {
-    const started = performance.now();
-    const validation = validator.validate(text);
-    let graph: GraphModel | undefined;
-    let compileError: string | undefined;
-    if (validation.agent) {
+  return {
+    /** The DSL's diagnostics and the completion scope (fast: re-parses only what changed). */
+    check(text: string): Omit<AgentAnalysis, 'graph' | 'compileError'> & { compiles: boolean } {
+      const started = performance.now();
+      const validation = validator.validate(text);
+      return {
+        diagnostics: validation.diagnostics,
+        scope: completionScope(validation.value),
+        ms: performance.now() - started,
+        compiles: validation.agent !== undefined,
+      };
+    },
+    /** The compiled workflow's graph (the whole compiler: run after the diagnostics are on screen). */
+    graph(text: string): Pick<AgentAnalysis, 'graph' | 'compileError'> {
       try {
         const compiled = compileAgent(text);
-        if (compiled.workflow) graph = graphOfWorkflow(compiled.workflow, compiled.sourceMap ?? {});
+        return compiled.workflow ? { graph: graphOfWorkflow(compiled.workflow, compiled.sourceMap ?? {}) } : {};
       } catch (error) {
-        compileError = error instanceof Error ? error.message : String(error);
+        return { compileError: error instanceof Error ? error.message : String(error) };
       }
-    }
-    return {
-      diagnostics: validation.diagnostics,
-      ...(graph ? { graph } : {}),
-      ...(compileError ? { compileError } : {}),
-      scope: completionScope(validation.value),
-      ms: performance.now() - started,
-    };
+    },
   };
 }
