@@ -184,9 +184,10 @@ describe('studio: the demo journey from sign-up', () => {
       .getByRole('link', { name: /# general/ })
       .first()
       .click();
-    // Sam joined the workspace after #general was made: he joins the channel to write in it.
-    await sam.getByRole('button', { name: 'Join #general' }).click();
+    // Joining the workspace put Sam in #general: he reads and writes there without a "Join" step.
     await sam.getByText('Holiday campaign: what should we push?').waitFor();
+    await sam.getByLabel('Message #general').waitFor();
+    expect(await sam.getByRole('button', { name: 'Join #general' }).count()).toBe(0);
     await sam
       .getByRole('button', { name: /Reply in thread to/ })
       .last()

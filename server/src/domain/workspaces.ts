@@ -1,4 +1,4 @@
-import { addChannelMember, insertChannel } from '../data-access/chat-repository';
+import { addChannelMember, findChannelByName, insertChannel } from '../data-access/chat-repository';
 import type { WorkspaceRole } from './model';
 import { findUserById, normalizeEmail, updateUser } from '../data-access/users-repository';
 import {
@@ -26,6 +26,9 @@ import type { ApiTokens } from './api-tokens';
 import type { WorkspaceAccessPolicy } from './workspace-access';
 
 const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+
+/** The workspace's default channels: everyone who joins the workspace is a member of those that are public. */
+export const DEFAULT_CHANNEL_NAMES: readonly string[] = ['general'];
 
 /** Workspaces, membership and invitations. Every call that takes a WorkspaceAccess stays inside that workspace. */
 export class Workspaces {
@@ -152,7 +155,10 @@ export class Workspaces {
     return toInvitation(row);
   }
 
-  /** Accepts an invitation for the signed-in user, whose email must be the invited one. */
+  /**
+   * Accepts an invitation for the signed-in user, whose email must be the invited one; the new member is in the
+   * workspace's default channels (#general) right away.
+   */
   async acceptInvitation(args: { userId: string; token: string }): Promise<Workspace> {
     const row = await findInvitationByTokenHash(this.#ctx.db, hashToken(args.token));
     if (!row) throw notFound('invitation');
@@ -180,6 +186,12 @@ export class Workspaces {
       // Accepting never demotes someone who is already a member with a higher role.
       if (!existing || !hasRole(existing, row.role))
         await upsertMember(tx, { workspaceId: row.workspace_id, userId: args.userId, role: row.role });
+      // Joining the workspace joins its default channels, in the same transaction as the membership.
+      for (const name of DEFAULT_CHANNEL_NAMES) {
+        const channel = await findChannelByName(tx, { workspaceId: row.workspace_id, name });
+        if (channel?.visibility === 'public')
+          await addChannelMember(tx, { workspaceId: row.workspace_id, channelId: channel.id, userId: args.userId });
+      }
       await updateUser(tx, { userId: args.userId, currentWorkspaceId: row.workspace_id });
     });
     this.#access.forget({ userId: args.userId, workspaceId: row.workspace_id });

@@ -80,6 +80,32 @@ describe('members and invitations', () => {
     expect(JSON.stringify(list.body)).not.toContain(token);
   });
 
+  it('joining by invitation makes the new member a member of #general, not of the other channels', async () => {
+    const workspaceId = await t.createWorkspace(owner, 'Default channels');
+    const random = await t.request('POST', `/api/workspaces/${workspaceId}/channels`, {
+      token: owner.token,
+      body: { name: 'random', visibility: 'public' },
+    });
+    expect(random.status).toBe(201);
+    const invitee = await t.signup('Newcomer');
+    await t.addMember({ owner, user: invitee, workspaceId, role: 'member' });
+    const channels = await t.request('GET', `/api/workspaces/${workspaceId}/channels`, { token: invitee.token });
+    expect(channels.status).toBe(200);
+    const membership = Object.fromEntries(
+      channels.body.channels.map((c: { name: string; isMember: boolean }) => [c.name, c.isMember]),
+    );
+    expect(membership).toEqual({ general: true, random: false });
+    // Stored as a channel membership (what messages, unread counts and notifications go by).
+    const stored = await t.server.db
+      .selectFrom('channel_members as cm')
+      .innerJoin('chat_channels as c', 'c.id', 'cm.channel_id')
+      .select('c.name')
+      .where('cm.user_id', '=', invitee.id)
+      .where('cm.workspace_id', '=', workspaceId)
+      .execute();
+    expect(stored.map((r) => r.name)).toEqual(['general']);
+  });
+
   it('revoked and unknown invitations cannot be used', async () => {
     const workspaceId = await t.createWorkspace(owner, 'Revoke');
     const invitee = await t.signup('Late');
