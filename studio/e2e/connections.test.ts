@@ -138,4 +138,38 @@ describe('studio: connecting a Shopify store and a TikTok account', () => {
     await h.step(page, 'store disconnected');
     expect(h.problems).toEqual([]);
   });
+
+  it('a failed callback comes back to Connections with the error readable, not raw JSON', async () => {
+    const page = await (await h.newContext('ana-failed-callback')).newPage();
+    await signIn(page, h.url, ana);
+    await page.getByRole('link', { name: 'Connections' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Connections' }).waitFor();
+    // The store answers, but the query reaching the callback was tampered with (the code swapped): its HMAC fails.
+    // (A redirect's target is not routable: the store's redirect is answered here with the tampered location.)
+    const authorize = /\/sandbox\/shopify\/admin\/oauth\/authorize\?/;
+    await page.route(authorize, async (route) => {
+      const answer = await route.fetch({ maxRedirects: 0 });
+      const location = new URL(answer.headers()['location']!, h.url);
+      location.searchParams.set('code', 'attacker-code');
+      await route.fulfill({ status: 302, headers: { location: location.toString() } });
+    });
+    await page.getByRole('button', { name: 'Connect My Test Store to Shopify' }).click();
+    const alert = page.getByRole('alert').getByText(/^Connecting to Shopify failed: hmac: .*Nothing was stored\.$/);
+    await alert.waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/workspaces/${workspaceId}/connections`);
+    await page.unroute(authorize);
+    await h.step(page, 'callback failed');
+    const brand = (await h.server.request('GET', `/api/workspaces/${workspaceId}/brands`, { token: ana.token })).body
+      .brands[0];
+    expect(brand.credentials.connected).toBe(false);
+
+    // A callback opened with no flow in progress in this browser (no state cookie): the studio still shows why.
+    await page.goto(`${h.url}/api/connections/shopify/callback?shop=x.myshopify.com&code=c&state=s&hmac=00`);
+    await page
+      .getByRole('alert')
+      .getByText(/^Connecting to Shopify failed: No connection in progress/)
+      .waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/workspaces/${workspaceId}/connections`);
+    expect(h.problems).toEqual([]);
+  });
 });

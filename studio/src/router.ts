@@ -20,11 +20,15 @@ export type Route =
   | { name: 'notifications' }
   | { name: 'not-found'; path: string };
 
-/** Where an OAuth flow ended: `?connection=shopify|tiktok&status=connected|denied&brandId|creatorId=...`. */
+/**
+ * Where an OAuth flow ended: `?connection=shopify|tiktok&status=connected|denied&brandId|creatorId=...`, or
+ * `status=error&code=...&message=...` when the callback failed (bad state, bad signature, refused exchange).
+ */
 export interface OAuthReturn {
   provider: string;
   status: string;
   id: string | null;
+  message?: string;
 }
 function oauthReturn(params: URLSearchParams): OAuthReturn | undefined {
   const provider = params.get('connection');
@@ -33,6 +37,7 @@ function oauthReturn(params: URLSearchParams): OAuthReturn | undefined {
     provider,
     status: params.get('status') ?? '',
     id: params.get('brandId') ?? params.get('creatorId'),
+    ...(params.get('message') ? { message: params.get('message')! } : {}),
   };
 }
 

@@ -59,7 +59,10 @@ export function Shell({ user, route }: { user: User; route: Route }) {
     (requested ? undefined : (workspaces?.find((w) => w.id === user.currentWorkspaceId) ?? workspaces?.[0]));
 
   useEffect(() => {
-    if (route.name === 'home' && current) navigate(paths.workspace(current.id), { replace: true });
+    // A failed OAuth callback that could not name its workspace: its error shows on the current one's Connections.
+    if (route.name === 'home' && current && new URLSearchParams(location.search).get('connection'))
+      navigate(`${paths.connections(current.id)}${location.search}`, { replace: true });
+    else if (route.name === 'home' && current) navigate(paths.workspace(current.id), { replace: true });
   }, [route.name, current]);
 
   if (error)

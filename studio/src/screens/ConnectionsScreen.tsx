@@ -170,7 +170,9 @@ export default function ConnectionsScreen({ oauth }: { oauth?: OAuthReturn }) {
         >
           {outcome.status === 'connected'
             ? `${returned?.name ?? 'The account'} is connected to ${outcome.provider === 'tiktok' ? 'TikTok' : 'Shopify'}.`
-            : `${outcome.provider === 'tiktok' ? 'TikTok' : 'Shopify'} did not connect ${returned?.name ?? 'the account'} (${outcome.status || 'no answer'}): nothing was stored. Connect it again when ready.`}
+            : outcome.status === 'error'
+              ? `Connecting to ${outcome.provider === 'tiktok' ? 'TikTok' : 'Shopify'} failed: ${outcome.message ?? 'no reason given'}. Nothing was stored.`
+              : `${outcome.provider === 'tiktok' ? 'TikTok' : 'Shopify'} did not connect ${returned?.name ?? 'the account'} (${outcome.status || 'no answer'}): nothing was stored. Connect it again when ready.`}
         </p>
       )}
       {error && (

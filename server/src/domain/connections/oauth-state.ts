@@ -65,6 +65,24 @@ export async function verifyOAuthState(args: {
   return state;
 }
 
+/**
+ * The workspace of this browser's flow when the cookie's signature holds (expired or not, whatever the callback's
+ * state parameter): where to send the browser back after a failed callback. Undefined for a missing or forged cookie.
+ */
+export async function oauthReturnWorkspace(cookie: string | undefined, key: Uint8Array): Promise<string | undefined> {
+  if (!cookie) return undefined;
+  try {
+    const { payload } = await jwtVerify(cookie, key, {
+      audience: AUDIENCE,
+      algorithms: ['HS256'],
+      clockTolerance: OAUTH_STATE_TTL_SECONDS,
+    });
+    return typeof payload.workspaceId === 'string' ? payload.workspaceId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A 400 naming the query parameter of a provider redirect that is wrong. */
 export function badCallback(field: string, message: string): AppError {
   return new AppError({

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
@@ -189,6 +190,53 @@ describe('connecting a Brand to Shopify (authorization code grant against the sa
     // The code was single-use: replaying the callback fails.
     expect((await callback(back, started.cookie)).status).toBe(400);
   }, 60_000);
+
+  it('a failed callback in the browser goes back to the studio with the error; an API client gets the JSON', async () => {
+    const brandBefore = (await t.request('GET', `${W}/brands/${brandId}`, { token: owner.token })).body.brand
+      .credentials;
+    const started = await begin(`${W}/brands/${brandId}/shopify/connect`);
+    const back = await consent(started.body.authorizeUrl);
+    const tampered = new URL(back);
+    tampered.searchParams.set('code', 'attacker-code');
+    // A browser's top-level navigation (node:http: fetch() would send its own Sec-Fetch-Mode: cors).
+    const navigate = (url: URL, cookie?: string) =>
+      new Promise<URL>((resolve, reject) => {
+        const headers = { 'sec-fetch-mode': 'navigate', accept: 'text/html', ...(cookie ? { cookie } : {}) };
+        http
+          .get(url, { headers }, (res) => {
+            res.resume();
+            expect(res.statusCode).toBe(303);
+            resolve(new URL(res.headers.location!, t.url));
+          })
+          .on('error', reject);
+      });
+    // Bad HMAC with this browser's cookie: back to this workspace's Connections screen, the error readable.
+    const hmac = await navigate(tampered, started.cookie);
+    expect(hmac.pathname).toBe('/');
+    expect(Object.fromEntries(hmac.searchParams)).toMatchObject({
+      connection: 'shopify',
+      status: 'error',
+      code: 'invalid_oauth_callback',
+      workspaceId: W.split('/')[3],
+    });
+    expect(hmac.searchParams.get('message')).toMatch(/hmac/);
+    // A forged state: same, with the state error; no cookie at all: no workspace to name, still back to the studio.
+    const forged = new URL(back);
+    forged.searchParams.set('state', 'forged-state-value-000000000000');
+    const state = await navigate(forged, started.cookie);
+    expect(state.searchParams.get('code')).toBe('oauth_state_mismatch');
+    expect(state.searchParams.get('workspaceId')).toBe(W.split('/')[3]);
+    const noCookie = await navigate(back);
+    expect(noCookie.searchParams.get('code')).toBe('oauth_state_missing');
+    expect(noCookie.searchParams.has('workspaceId')).toBe(false);
+    // The same failure for an API client: the JSON error, no redirect.
+    const api = await callback(tampered, started.cookie);
+    expect({ status: api.status, code: api.body.error.code }).toEqual({ status: 400, code: 'invalid_oauth_callback' });
+    // Nothing was stored by any of these.
+    expect((await t.request('GET', `${W}/brands/${brandId}`, { token: owner.token })).body.brand.credentials).toEqual(
+      brandBefore,
+    );
+  });
 
   it('subscriptions follow the agents: disabling the Sentinel drops orders/create, enabling it adds it back', async () => {
     const mine = async () =>

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { OAUTH_COOKIE, OAUTH_STATE_TTL_SECONDS } from '../../../domain/connections/oauth-state';
+import { OAUTH_COOKIE, OAUTH_STATE_TTL_SECONDS, oauthReturnWorkspace } from '../../../domain/connections/oauth-state';
+import { AppError } from '../../../errors';
 import { BrandSchema, CreatorSchema } from '../../../domain/model';
 import type { UseCases } from '../../../domain/use-cases';
 import { readCookies } from '../authentication';
@@ -37,6 +38,34 @@ export function connectionRoutes(useCases: UseCases): RouteDefinition[] {
     res.redirect(303, `/?${new URLSearchParams(params).toString()}`);
   };
   const stateCookie = (req: Request) => readCookies(req)[OAUTH_COOKIE];
+  /**
+   * A callback that fails (bad state, bad HMAC, a refused exchange): a browser that the provider sent back (a
+   * top-level navigation) returns to the studio's Connections screen with the error, readable; an API client (no
+   * navigation) gets the JSON error.
+   */
+  const completeOrReturn = async (
+    req: Request,
+    res: Response,
+    provider: 'shopify' | 'tiktok',
+    complete: () => Promise<Record<string, string>>,
+  ) => {
+    let params: Record<string, string>;
+    try {
+      params = await complete();
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500 || req.get('sec-fetch-mode') !== 'navigate') throw error;
+      const workspaceId = await oauthReturnWorkspace(stateCookie(req), useCases.ctx.jwtKey);
+      finish(res, {
+        connection: provider,
+        status: 'error',
+        code: error.code,
+        message: error.message,
+        ...(workspaceId ? { workspaceId } : {}),
+      });
+      return;
+    }
+    finish(res, params);
+  };
   const CallbackQuery = z.looseObject({
     state: z.string().max(200).optional().describe('The nonce begin sent'),
     code: z.string().max(2000).optional(),
@@ -79,7 +108,9 @@ export function connectionRoutes(useCases: UseCases): RouteDefinition[] {
       description:
         'Checks the state cookie and nonce (401), the HMAC of the query (400 `query.hmac`) and the shop (400 ' +
         '`query.shop`: a *.myshopify.com, the one the connection began with), exchanges the code, stores the token ' +
-        'encrypted, subscribes the webhooks and redirects (303) to `/?connection=shopify&status=connected&...`.',
+        'encrypted, subscribes the webhooks and redirects (303) to `/?connection=shopify&status=connected&...`. ' +
+        'A failure in a browser navigation (Sec-Fetch-Mode: navigate) redirects (303) to ' +
+        '`/?connection=shopify&status=error&code=...&message=...` instead of answering the JSON error.',
       tags: ['connections'],
       policy: { kind: 'oauthState' },
       query: CallbackQuery,
@@ -87,15 +118,12 @@ export function connectionRoutes(useCases: UseCases): RouteDefinition[] {
       response: { status: 303, description: 'Back to the studio' },
       errors: [400],
       handler: async ({ req, res }) => {
-        const done = await shopifyConnections.complete({
-          query: req.query as Record<string, unknown>,
-          cookie: stateCookie(req),
-        });
-        finish(res, {
-          connection: 'shopify',
-          status: 'connected',
-          workspaceId: done.workspaceId,
-          brandId: done.brandId,
+        await completeOrReturn(req, res, 'shopify', async () => {
+          const done = await shopifyConnections.complete({
+            query: req.query as Record<string, unknown>,
+            cookie: stateCookie(req),
+          });
+          return { connection: 'shopify', status: 'connected', workspaceId: done.workspaceId, brandId: done.brandId };
         });
         return undefined;
       },
@@ -148,15 +176,17 @@ export function connectionRoutes(useCases: UseCases): RouteDefinition[] {
       response: { status: 303, description: 'Back to the studio' },
       errors: [400],
       handler: async ({ req, res }) => {
-        const done = await tiktokConnections.complete({
-          query: req.query as Record<string, unknown>,
-          cookie: stateCookie(req),
-        });
-        finish(res, {
-          connection: 'tiktok',
-          status: done.outcome,
-          workspaceId: done.workspaceId,
-          creatorId: done.creatorId,
+        await completeOrReturn(req, res, 'tiktok', async () => {
+          const done = await tiktokConnections.complete({
+            query: req.query as Record<string, unknown>,
+            cookie: stateCookie(req),
+          });
+          return {
+            connection: 'tiktok',
+            status: done.outcome,
+            workspaceId: done.workspaceId,
+            creatorId: done.creatorId,
+          };
         });
         return undefined;
       },
