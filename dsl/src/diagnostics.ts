@@ -363,6 +363,7 @@ export const diagnosticCatalog = {
       unknownFieldOf: "Unknown field '{{name}}'. Fields: {{fields}}.",
       notKnownField: "Field '{{name}}' is not a known field{{didYouMean}}.",
       outputSegment: "A step reference continues with '.output' (steps.{{id}}.output), not '.{{name}}'.",
+      missingOutput: "A step reference continues with '.output': steps.{{id}}.output is what step '{{id}}' produced.",
       noOutput: "'{{id}}' is {{kind}} step and has no output; reference a step inside its branches.",
       listField: "'{{name}}' is not a field of a list: use first(...).{{name}} or pluck(list, '{{name}}').",
       textField: "Text has no field '{{name}}'.",
@@ -376,6 +377,7 @@ export const diagnosticCatalog = {
     fix: 'Expressions start from `inputs`, `trigger`, `steps`, `connections`, a `forEach` variable, `loop` or (in handlers) `error`.',
     messages: {
       unknownVariable: "Unknown variable '{{name}}'{{didYouMean}}. Expressions start from {{roots}}.",
+      stepsAlone: "'steps' is not a value on its own: name a step and its output, steps.<id>.output.",
       unknownLoopVariable:
         "Unknown variable '{{name}}' (only inside forEach){{didYouMean}}. Expressions start from {{roots}}.",
     },

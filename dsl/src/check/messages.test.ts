@@ -386,6 +386,18 @@ const messageCases: MessageCase[] = [
   },
   {
     code: 'IFX311',
+    messageId: 'missingOutput',
+    text: agent({
+      steps: '    - { id: first, uses: notify, with: { title: A } }\n' + note('{{ steps.first }}'),
+    }),
+  },
+  {
+    code: 'IFX312',
+    messageId: 'stepsAlone',
+    text: agent({ steps: note('{{ steps }}') }),
+  },
+  {
+    code: 'IFX311',
     messageId: 'outputSegment',
     text: agent({
       steps: '    - { id: first, uses: notify, with: { title: A } }\n' + note('{{ steps.first.result }}'),

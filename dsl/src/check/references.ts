@@ -68,6 +68,7 @@ function resolveRoot(
       return objectOf(fields, false);
     }
     case 'steps':
+      report({ code: 'IFX312', messageId: 'stepsAlone', span });
       return UNKNOWN;
     default: {
       const candidates = [...ROOTS, ...location.variables.keys()];
@@ -141,7 +142,10 @@ function resolveStepReference(
   } else if (location.handler !== undefined && target.handler === undefined) {
     report({ code: 'IFX314', messageId: 'beforeHandler', data: { id }, span: idSegment, severity: 'warning' });
   }
-  if (!outputSegment) return objectOf({ output: stepOutputType(context, target) ?? UNKNOWN });
+  if (!outputSegment) {
+    report({ code: 'IFX311', messageId: 'missingOutput', data: { id }, span: idSegment, suggestion: `${id}.output` });
+    return UNKNOWN;
+  }
   if (outputSegment.name !== 'output') {
     report({
       code: 'IFX311',
