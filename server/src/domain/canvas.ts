@@ -24,7 +24,7 @@ import {
   updatePage,
   type BlockFields,
 } from '../data-access/canvas-repository';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { BlockType, Database } from '../data-access/schema';
 import { conflict, forbidden, invalidRequest, isUniqueViolation, notFound } from '../errors';
 import { toFieldProblems } from './field-problems';
@@ -191,8 +191,33 @@ export class Canvas {
         `Several pages are titled ${JSON.stringify(args.page)}; address the page by id`,
       );
     if (matches[0]) return matches[0];
-    if (args.createIfMissing) return this.createPage(access, { title: args.page });
+    if (args.createIfMissing) return this.#createPageTitled(access, args.page);
     throw notFound('page');
+  }
+
+  /**
+   * The page titled `title`, created unless another writer has just created it: parallel runs of one agent that write
+   * to a page by title make one page, not one each (which would leave the title ambiguous for every later run).
+   */
+  async #createPageTitled(access: WorkspaceAccess, title: string): Promise<Page> {
+    requireWriter(access);
+    const workspaceId = access.workspaceId;
+    const { page, created } = await this.#ctx.db.transaction().execute(async (trx) => {
+      // Creators of the same title queue on this lock (across processes); the later ones find the first one's page.
+      const lockKey = `page-title:${workspaceId}:${title.trim().toLowerCase()}`;
+      await sql`select pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))`.execute(trx);
+      const [existing] = await findPagesByTitle(trx, { workspaceId, title });
+      if (existing) return { page: existing, created: false };
+      const inserted = await insertPage(trx, {
+        workspaceId,
+        title: title.trim(),
+        icon: null,
+        createdBy: actingUserId(access),
+      });
+      return { page: inserted, created: true };
+    });
+    if (created) this.#ctx.events.emit('page.changed', { workspaceId, page });
+    return page;
   }
 
   /** The block with `key` on a page given by id or title (what an agent reads back). */

@@ -282,6 +282,33 @@ describe('agent routes: blocks by page title and key', () => {
     expect(ambiguous.body.error.code).toBe('ambiguous_page_title');
   });
 
+  it('creates one page when concurrent writes ask for the same missing title (parallel runs of one agent)', async () => {
+    const writes = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        t.request('PUT', `${base()}/blocks/by-key`, {
+          token: owner.token,
+          body: {
+            page: 'Raced Page',
+            createPageIfMissing: true,
+            key: `k${i}`,
+            type: 'text',
+            content: { text: `${i}` },
+          },
+        }),
+      ),
+    );
+    expect(writes.map((w) => w.status)).toEqual(Array(8).fill(200));
+    const pageIds = new Set(writes.map((w) => w.body.page.id));
+    expect(pageIds.size).toBe(1);
+    const pages = await t.request('GET', `${base()}/pages`, { token: owner.token });
+    expect(pages.body.pages.filter((p: { title: string }) => p.title === 'Raced Page')).toHaveLength(1);
+    // And the title still addresses it.
+    const read = await t.request('GET', `${base()}/blocks/by-key?page=${encodeURIComponent('Raced Page')}&key=k3`, {
+      token: owner.token,
+    });
+    expect(read.body.block.content).toEqual({ text: '3' });
+  });
+
   it('creates exactly one block under concurrent upserts of the same key', async () => {
     await createPage('Race');
     const body = { page: 'Race', key: 'same', type: 'text', content: { text: 'x' } };
