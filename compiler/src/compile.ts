@@ -1,6 +1,8 @@
 import {
   rangeOfPath,
   validateAgent,
+  type AgentDocument,
+  type SourceLocator,
   type AgentValidation,
   type Diagnostic,
   type DocumentPath,
@@ -44,14 +46,42 @@ export function compileValidated(
   { layout }: { layout?: LayoutPositions } = {},
 ): CompileResult {
   if (!validation.agent) return { diagnostics: validation.diagnostics };
-  const ir = normalizeAgent({ agent: validation.agent, resolvedConnections: validation.resolvedConnections });
+  const compiled = compileChecked(
+    {
+      agent: validation.agent,
+      resolvedConnections: validation.resolvedConnections,
+      locator: { rangeOf: (path) => rangeOfPath(validation.document, validation.lineCounter, path) },
+    },
+    { layout },
+  );
+  return { diagnostics: validation.diagnostics, ...compiled, json: emitWorkflow(compiled.workflow) };
+}
+
+/**
+ * Compiles an agent that is already validated, with source ranges from `locator`: what the editor's worker does
+ * with `createAgentValidator`'s result, so a keystroke's graph needs no second parse of the whole text.
+ *
+ * @example
+ * const checked = createAgentValidator().validate(text);
+ * if (checked.agent) compileChecked({ agent: checked.agent, resolvedConnections: checked.resolvedConnections, locator: checked.locator });
+ */
+export function compileChecked(
+  {
+    agent,
+    resolvedConnections,
+    locator,
+  }: {
+    agent: AgentDocument;
+    resolvedConnections?: Map<string, string> | undefined;
+    locator: Pick<SourceLocator, 'rangeOf'>;
+  },
+  { layout }: { layout?: LayoutPositions | undefined } = {},
+): Required<Pick<CompileResult, 'workflow' | 'ir' | 'sourceMap'>> {
+  const ir = normalizeAgent({ agent, ...(resolvedConnections ? { resolvedConnections } : {}) });
   const workflow = lowerAgent(ir, layout ? { layout } : {});
   const sourceMap: NonNullable<CompileResult['sourceMap']> = {};
   for (const [node, source] of Object.entries(workflow.meta.ionflux.nodes)) {
-    sourceMap[node] = {
-      path: source.path,
-      range: rangeOfPath(validation.document, validation.lineCounter, source.path),
-    };
+    sourceMap[node] = { path: source.path, range: locator.rangeOf(source.path) };
   }
-  return { diagnostics: validation.diagnostics, workflow, json: emitWorkflow(workflow), ir, sourceMap };
+  return { workflow, ir, sourceMap };
 }

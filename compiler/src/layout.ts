@@ -19,8 +19,27 @@ export interface LayoutNode {
   name: string;
 }
 
+/**
+ * The last few layouts, by the graph's shape (node names in order and connections): the layout depends on nothing
+ * else, and it is most of a compile's time (dagre). An editor re-compiles at every keystroke that seldom changes the
+ * shape, so a repeated shape costs a lookup.
+ */
+const recentLayouts = new Map<string, Record<string, [number, number]>>();
+const RECENT_LAYOUTS = 8;
+
 /** Positions by node name, the first node (the trigger) at [0, 0]. */
 export function layoutWorkflow(nodes: LayoutNode[], connections: N8nConnections): Record<string, [number, number]> {
+  const key = JSON.stringify([nodes.map((n) => n.name), connections]);
+  let positions = recentLayouts.get(key);
+  if (positions) recentLayouts.delete(key);
+  else positions = computeLayout(nodes, connections);
+  recentLayouts.set(key, positions);
+  if (recentLayouts.size > RECENT_LAYOUTS) recentLayouts.delete(recentLayouts.keys().next().value!);
+  // Copies: callers own (and may move) the positions they get.
+  return Object.fromEntries(Object.entries(positions).map(([name, [x, y]]) => [name, [x, y]]));
+}
+
+function computeLayout(nodes: LayoutNode[], connections: N8nConnections): Record<string, [number, number]> {
   const edges = Object.entries(connections).flatMap(([source, { main }]) =>
     main.flatMap((targets, output) =>
       targets.map((target) => ({ source, target: target.node, output, input: target.index })),

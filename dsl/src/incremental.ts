@@ -16,6 +16,13 @@ export interface IncrementalValidation {
   diagnostics: Diagnostic[];
   value: unknown;
   agent?: AgentDocument;
+  /** The connection each action step uses (as `validateAgent` resolves them); present with `agent`. */
+  resolvedConnections?: Map<string, string>;
+  /**
+   * Source ranges in the whole text, from the cached parses: what the compiler needs for a source map without
+   * parsing the text again (`compileChecked`).
+   */
+  locator: SourceLocator;
   /** Which path produced the result: segments (cached parses) or a full parse. */
   mode: 'segments' | 'full';
 }
@@ -118,8 +125,16 @@ export function createAgentValidator(): AgentValidator {
 
   const full = (text: string): IncrementalValidation => {
     const result = validateAgent(text);
-    const validation: IncrementalValidation = { diagnostics: result.diagnostics, value: result.value, mode: 'full' };
-    if (result.agent) validation.agent = result.agent;
+    const validation: IncrementalValidation = {
+      diagnostics: result.diagnostics,
+      value: result.value,
+      locator: documentLocator(result.document, result.lineCounter, typeof text === 'string' ? text : ''),
+      mode: 'full',
+    };
+    if (result.agent) {
+      validation.agent = result.agent;
+      validation.resolvedConnections = result.resolvedConnections;
+    }
     return validation;
   };
 
@@ -166,7 +181,12 @@ export function createAgentValidator(): AgentValidator {
       });
       if (!shapeFits || stepValues.some((v) => v === undefined)) {
         if (parseDiagnostics.length === 0) return full(text);
-        return { diagnostics: sortDiagnostics(parseDiagnostics), value: undefined, mode: 'segments' };
+        return {
+          diagnostics: sortDiagnostics(parseDiagnostics),
+          value: undefined,
+          locator: documentLocator(header.document, header.lineCounter, header.text),
+          mode: 'segments',
+        };
       }
 
       const value = {
@@ -201,8 +221,11 @@ export function createAgentValidator(): AgentValidator {
       };
       const checked = checkParsedAgent({ value, locator });
       const diagnostics = sortDiagnostics(dedupe([...parseDiagnostics, ...checked.diagnostics]));
-      const validation: IncrementalValidation = { diagnostics, value, mode: 'segments' };
-      if (!hasErrors(diagnostics)) validation.agent = value as unknown as AgentDocument;
+      const validation: IncrementalValidation = { diagnostics, value, locator, mode: 'segments' };
+      if (!hasErrors(diagnostics)) {
+        validation.agent = value as unknown as AgentDocument;
+        validation.resolvedConnections = checked.resolvedConnections;
+      }
       return validation;
     },
   };

@@ -31,7 +31,7 @@ export { cronProblem } from './check/cron';
 export * from './format';
 export { parseAgentText, PARSE_LIMITS, type ParsedAgentText } from './parse';
 export { agentSchema, buildAgentSchema, AGENT_SCHEMA_ID } from './schema';
-export { locatePath, rangeOfPath, rangeFromOffsets } from './source-map';
+export { documentLocator, locatePath, rangeOfPath, rangeFromOffsets, type SourceLocator } from './source-map';
 export { closestMatch } from './suggest';
 export { validateAgent, type AgentValidation } from './validate';
 export { agentSchemaStandaloneCode, installAgentSchemaValidator } from './validate-schema';

@@ -7,6 +7,7 @@ import { Unavailable, useCapabilities } from '../capabilities';
 import { AGENT_DRAG_TYPE } from '../canvas/agent-drop';
 import { timeAgo, useLoad } from '../hooks';
 import { navigate, paths } from '../router';
+import { preloadEditorOnIntent } from '../editor/preload';
 import { parse as parseYaml } from 'yaml';
 
 interface DeclaredInput {
@@ -189,6 +190,7 @@ function AgentCard({
           className="button"
           href={paths.agentEditor(workspace.id, agent.id)}
           onClick={(e) => (e.preventDefault(), navigate(paths.agentEditor(workspace.id, agent.id)))}
+          {...preloadEditorOnIntent}
           aria-label={`Edit agent ${agent.name}`}
         >
           Edit agent
@@ -333,6 +335,7 @@ export default function AgentShelf() {
           className="button primary"
           href={paths.agentEditor(w)}
           onClick={(e) => (e.preventDefault(), navigate(paths.agentEditor(w)))}
+          {...preloadEditorOnIntent}
         >
           New agent
         </a>

@@ -10,11 +10,12 @@ import { ChatView } from '../chat/ChatView';
 import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
 import { WorkspaceProvider } from './workspace-context';
+import { preloadAgentEditor } from '../editor/preload';
 
 const MembersScreen = lazy(() => import('../screens/MembersScreen'));
 const AgentShelf = lazy(() => import('../agents/AgentShelf'));
-// Monaco and React Flow load only when the agent editor opens.
-const EditorScreen = lazy(() => import('../editor/EditorScreen'));
+// Monaco and React Flow load only when the agent editor opens (or is about to: editor/preload.ts).
+const EditorScreen = lazy(() => preloadAgentEditor());
 const RunsScreen = lazy(() => import('../agents/RunsScreen'));
 const ConnectionsScreen = lazy(() => import('../screens/ConnectionsScreen'));
 const MarketplaceScreen = lazy(() => import('../screens/MarketplaceScreen'));

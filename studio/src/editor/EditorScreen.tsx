@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { parse as parseYaml } from 'yaml';
 import { applyGraphEdits, GraphEditError, stepPaths, type GraphEdit, type StepContainer } from '@ionflux/compiler';
 import { hasErrors, type Diagnostic } from '@ionflux/dsl';
 import { api, describeError } from '../api/client';
@@ -44,6 +43,24 @@ spec:
 `;
 
 type Obj = Record<string, unknown>;
+
+/**
+ * The analysis worker started before the editor mounts (while its agent and Monaco load): its script (the DSL and
+ * the compiler) is fetched and evaluated in parallel, so the first diagnostics and graph come sooner.
+ */
+let spareWorker: Worker | undefined;
+const startAgentWorker = () =>
+  new Worker(new URL('./agent.worker.ts', import.meta.url), { type: 'module', name: 'agent-analysis' });
+
+export function prewarmAgentWorker(): void {
+  spareWorker ??= startAgentWorker();
+}
+
+function takeAgentWorker(): Worker {
+  const worker = spareWorker ?? startAgentWorker();
+  spareWorker = undefined;
+  return worker;
+}
 
 /** The step at a document path of a parsed agent value. */
 function valueAt(value: unknown, path: (string | number)[]): unknown {
@@ -98,7 +115,12 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
   const decorationsRef = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
   const graphRef = useRef<GraphModel | undefined>(undefined);
   const selectingFromGraph = useRef(false);
-  const [text, setText] = useState(initialYaml);
+  // The text and its plain value as of the last analysis: the worker parses, the page never does (a parse of a big
+  // agent per keystroke would block typing).
+  const [{ text, parsed }, setDocument] = useState<{ text: string; parsed: unknown }>({
+    text: initialYaml,
+    parsed: undefined,
+  });
   const [analysis, setAnalysis] = useState<Analysis>({ version: 0, diagnostics: [] });
   const [graph, setGraph] = useState<{ model: GraphModel; version: number } | undefined>(undefined);
   const [selected, setSelected] = useState<GraphNode | undefined>(undefined);
@@ -149,10 +171,7 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
     editorRef.current = editor;
     modelRef.current = model;
     decorationsRef.current = editor.createDecorationsCollection();
-    const worker = new Worker(new URL('./agent.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'agent-analysis',
-    });
+    const worker = takeAgentWorker();
     // Requests carry the model's version id: only the analysis of the newest version is shown.
     const send = () => {
       const request: AnalysisRequest = { seq: model.getVersionId(), text: model.getValue() };
@@ -163,6 +182,8 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
       if (model.isDisposed() || response.seq !== model.getVersionId()) return;
       if (response.phase === 'check') {
         showDiagnostics(model, response.diagnostics, response.scope);
+        const current = model.getValue();
+        setDocument((d) => ({ text: current, parsed: response.failure ? d.parsed : response.value }));
         setAnalysis({
           version: response.seq,
           diagnostics: response.diagnostics,
@@ -181,12 +202,9 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
       if (response.graph) {
         graphRef.current = response.graph;
         setGraph({ model: response.graph, version: response.seq });
-      }
+      } else if (response.same) setGraph((g) => g && { model: g.model, version: response.seq });
     };
-    const changes = model.onDidChangeContent(() => {
-      setText(model.getValue());
-      send();
-    });
+    const changes = model.onDidChangeContent(send);
     const cursor = editor.onDidChangeCursorPosition((e) => {
       if (selectingFromGraph.current) return;
       const g = graphRef.current;
@@ -256,13 +274,6 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
   const redo = () => void modelRef.current?.redo();
 
   // The selected step as the YAML says now (for the side form).
-  const parsed = useMemo(() => {
-    try {
-      return parseYaml(text) as unknown;
-    } catch {
-      return undefined;
-    }
-  }, [text]);
   const stepIds = useMemo(() => [...stepPaths(parsed).keys()], [parsed]);
   const selectedStep = useMemo(() => {
     if (!selected?.step) return undefined;
@@ -402,6 +413,7 @@ export default function EditorScreen({ agentId }: { agentId?: string }) {
   >(agentId ? { kind: 'loading' } : { kind: 'ready', agent: null });
   useEffect(() => {
     if (!agentId) return;
+    prewarmAgentWorker();
     let live = true;
     api
       .get<{ agent: AgentConfiguration }>(`/api/workspaces/${workspace.id}/agents/${agentId}`)

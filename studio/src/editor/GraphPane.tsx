@@ -1,4 +1,4 @@
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useRef } from 'react';
 import {
   Background,
   Controls,
@@ -33,7 +33,8 @@ function iconOf(type: string): string | undefined {
   return icons.get((type.split('.').pop() ?? '').toLowerCase());
 }
 
-type FlowNodeData = { node: GraphNode; outputs: string[] };
+/** What a node draws (not its YAML range: typing above a node moves its range, which must not re-render it). */
+type FlowNodeData = { node: Pick<GraphNode, 'id' | 'type' | 'role' | 'operation'>; outputs: string[] };
 type FlowNode = Node<FlowNodeData, 'ionflux'>;
 
 const roleClass: Record<string, string> = {
@@ -102,6 +103,12 @@ export function GraphPane({
   selected: string | undefined;
   onSelect: (node: GraphNode | undefined) => void;
 }) {
+  // The previous nodes and edges by id: an unchanged one is handed to React Flow as the same object, so a keystroke
+  // that changes one node (or none) re-renders that node only, not the whole graph.
+  const previous = useRef<{ nodes: Map<string, [string, FlowNode]>; edges: Map<string, [string, Edge]> }>({
+    nodes: new Map(),
+    edges: new Map(),
+  });
   const { nodes, edges } = useMemo(() => {
     if (!graph) return { nodes: [] as FlowNode[], edges: [] as Edge[] };
     const outputs = new Map<string, string[]>();
@@ -111,26 +118,49 @@ export function GraphPane({
       outputs.set(e.source, list);
     }
     const multi = (name: string) => (outputs.get(name)?.length ?? 0) > 1;
-    return {
-      nodes: graph.nodes.map<FlowNode>((n) => ({
-        id: n.id,
-        type: 'ionflux',
-        // n8n lays workflows out left to right; the pane is tall and narrow, so the graph runs top to bottom.
-        position: { x: n.position[1] * 1.1, y: n.position[0] * 0.45 },
-        data: { node: n, outputs: [...(outputs.get(n.id) ?? [])].map((l, i) => l ?? String(i)) },
-        selected: n.id === selected,
-        ariaLabel: describeNode(n),
-      })),
-      edges: graph.edges.map<Edge>((e) => ({
-        id: e.id,
-        source: e.source,
-        target: e.target,
-        ...(multi(e.source) ? { sourceHandle: String(e.output) } : {}),
-        ...(e.label ? { label: e.label } : {}),
-        className: e.error ? 'graph-edge-error' : undefined,
-        animated: e.error,
-      })),
+    const reuse = <T,>(cache: Map<string, [string, T]>, next: Map<string, [string, T]>, id: string, item: T): T => {
+      const key = JSON.stringify(item);
+      const old = cache.get(id);
+      const kept = old && old[0] === key ? old[1] : item;
+      next.set(id, [key, kept]);
+      return kept;
     };
+    const nextNodes = new Map<string, [string, FlowNode]>();
+    const nextEdges = new Map<string, [string, Edge]>();
+    const result = {
+      nodes: graph.nodes.map<FlowNode>((n) =>
+        reuse(previous.current.nodes, nextNodes, n.id, {
+          id: n.id,
+          type: 'ionflux',
+          // n8n lays workflows out left to right; the pane is tall and narrow, so the graph runs top to bottom.
+          position: { x: n.position[1] * 1.1, y: n.position[0] * 0.45 },
+          data: {
+            node: {
+              id: n.id,
+              type: n.type,
+              ...(n.role ? { role: n.role } : {}),
+              ...(n.operation ? { operation: n.operation } : {}),
+            },
+            outputs: [...(outputs.get(n.id) ?? [])].map((l, i) => l ?? String(i)),
+          },
+          selected: n.id === selected,
+          ariaLabel: describeNode(n),
+        }),
+      ),
+      edges: graph.edges.map<Edge>((e) =>
+        reuse(previous.current.edges, nextEdges, e.id, {
+          id: e.id,
+          source: e.source,
+          target: e.target,
+          ...(multi(e.source) ? { sourceHandle: String(e.output) } : {}),
+          ...(e.label ? { label: e.label } : {}),
+          ...(e.error ? { className: 'graph-edge-error' } : {}),
+          animated: e.error,
+        }),
+      ),
+    };
+    previous.current = { nodes: nextNodes, edges: nextEdges };
+    return result;
   }, [graph, selected]);
   const byId = useMemo(() => new Map(graph?.nodes.map((n) => [n.id, n]) ?? []), [graph]);
   // A new set of nodes is fitted into view again (React Flow fits on mount).

@@ -7,9 +7,10 @@ export interface AnalysisRequest {
 }
 
 /**
- * Worker -> editor, for the request with this `seq`: first its diagnostics (`check`), then, when the agent has no
- * error and no newer text is waiting, its compiled graph (`graph`).
+ * Worker -> editor, for the request with this `seq`: first its diagnostics and plain value (`check`; the editor
+ * never parses the YAML itself), then, when the agent has no error and no newer text is waiting, its compiled graph
+ * (`graph`; `same` instead of a graph when it equals the last one sent).
  */
 export type AnalysisResponse =
-  | ({ seq: number; phase: 'check' } & Pick<AgentAnalysis, 'diagnostics' | 'scope' | 'ms' | 'failure'>)
-  | ({ seq: number; phase: 'graph' } & Pick<AgentAnalysis, 'graph' | 'compileError'>);
+  | ({ seq: number; phase: 'check'; value: unknown } & Pick<AgentAnalysis, 'diagnostics' | 'scope' | 'ms' | 'failure'>)
+  | ({ seq: number; phase: 'graph'; same?: boolean } & Pick<AgentAnalysis, 'graph' | 'compileError'>);

@@ -25,16 +25,25 @@ function run(): void {
   try {
     const checked = analyser.check(request.text);
     compiles = checked.compiles;
-    post({ seq: request.seq, phase: 'check', diagnostics: checked.diagnostics, scope: checked.scope, ms: checked.ms });
+    const { compiles: _, ...response } = checked;
+    post({ seq: request.seq, phase: 'check', ...response });
   } catch (error) {
     // Never leave the editor waiting: say what failed (a bug in the DSL or the compiler, or in this worker).
-    post({ seq: request.seq, phase: 'check', diagnostics: [], scope: emptyScope, ms: 0, failure: String(error) });
+    post({
+      seq: request.seq,
+      phase: 'check',
+      diagnostics: [],
+      value: undefined,
+      scope: emptyScope,
+      ms: 0,
+      failure: String(error),
+    });
   }
   if (!compiles) return;
   // The graph after the diagnostics are out, and only when no newer text is waiting (it would be stale at once).
   setTimeout(() => {
     if (pending) return;
-    post({ seq: request.seq, phase: 'graph', ...analyser.graph(request.text) });
+    post({ seq: request.seq, phase: 'graph', ...analyser.graph() });
   }, 0);
 }
 

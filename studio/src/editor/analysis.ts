@@ -6,10 +6,11 @@ import {
   typeFromSchema,
   UNKNOWN,
   type Diagnostic,
+  type IncrementalValidation,
   type JsonSchema,
   type ValueType,
 } from '@ionflux/dsl';
-import { compileAgent, stepPaths } from '@ionflux/compiler';
+import { compileChecked, stepPaths } from '@ionflux/compiler';
 import { graphOfWorkflow, type GraphModel } from './graph-model';
 
 /**
@@ -81,27 +82,46 @@ export function completionScope(value: unknown): CompletionScope {
   };
 }
 
-/** One analyser per editor: keeps the incremental validator's caches between keystrokes. */
+/**
+ * One analyser per editor: keeps the incremental validator's caches between keystrokes, and the last check's result,
+ * which the graph is compiled from (no second parse of the text).
+ */
 export function createAgentAnalyser() {
   const validator = createAgentValidator();
+  let checked: IncrementalValidation | undefined;
+  let lastGraph = '';
   return {
-    /** The DSL's diagnostics and the completion scope (fast: re-parses only what changed). */
-    check(text: string): Omit<AgentAnalysis, 'graph' | 'compileError'> & { compiles: boolean } {
+    /** The DSL's diagnostics, the plain value and the completion scope (fast: re-parses only what changed). */
+    check(text: string): Omit<AgentAnalysis, 'graph' | 'compileError'> & { value: unknown; compiles: boolean } {
       const started = performance.now();
-      const validation = validator.validate(text);
+      checked = validator.validate(text);
       return {
-        diagnostics: validation.diagnostics,
-        scope: completionScope(validation.value),
+        diagnostics: checked.diagnostics,
+        value: checked.value,
+        scope: completionScope(checked.value),
         ms: performance.now() - started,
-        compiles: validation.agent !== undefined,
+        compiles: checked.agent !== undefined,
       };
     },
-    /** The compiled workflow's graph (the whole compiler: run after the diagnostics are on screen). */
-    graph(text: string): Pick<AgentAnalysis, 'graph' | 'compileError'> {
+    /**
+     * The compiled workflow's graph of the last check (run after its diagnostics are on screen); `same` when it
+     * equals the graph returned before (typing inside a string seldom changes it), so it need not be sent again.
+     */
+    graph(): Pick<AgentAnalysis, 'graph' | 'compileError'> & { same?: boolean } {
+      if (!checked?.agent) return {};
       try {
-        const compiled = compileAgent(text);
-        return compiled.workflow ? { graph: graphOfWorkflow(compiled.workflow, compiled.sourceMap ?? {}) } : {};
+        const { workflow, sourceMap } = compileChecked({
+          agent: checked.agent,
+          resolvedConnections: checked.resolvedConnections,
+          locator: checked.locator,
+        });
+        const graph = graphOfWorkflow(workflow, sourceMap);
+        const json = JSON.stringify(graph);
+        if (json === lastGraph) return { same: true };
+        lastGraph = json;
+        return { graph };
       } catch (error) {
+        lastGraph = '';
         return { compileError: error instanceof Error ? error.message : String(error) };
       }
     },
