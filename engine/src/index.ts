@@ -44,4 +44,10 @@ export {
   type DeployResult,
 } from './remote/deploy';
 export { agentRunFromExecution } from './remote/execution';
+export {
+  runTokenCredentialData,
+  webhookStartedWorkflow,
+  RUN_RESPONSE_NODE,
+  type WebhookRunRequest,
+} from './remote/webhook-started';
 export { n8nInstallDir, n8nInstalled, N8N_VERSION, startN8nServer, type N8nServer } from './testing/n8n-server';

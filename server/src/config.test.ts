@@ -101,6 +101,28 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: the engine', () => {
+  it('runs agents embedded by default, on n8n with IONFLUX_ENGINE=n8n and its URL and API key', () => {
+    expect(loadConfig({ env: {} }).engine).toEqual({ kind: 'embedded' });
+    expect(
+      loadConfig({
+        env: { IONFLUX_ENGINE: 'n8n', IONFLUX_N8N_URL: 'http://127.0.0.1:5678/', IONFLUX_N8N_API_KEY: 'key-1' },
+      }).engine,
+    ).toEqual({ kind: 'n8n', url: 'http://127.0.0.1:5678', apiKey: 'key-1' });
+  });
+
+  it('names the missing n8n settings and an unknown engine', () => {
+    const problems = problemsOf(() => loadConfig({ env: { IONFLUX_ENGINE: 'n8n', IONFLUX_N8N_URL: 'n8n.local' } }));
+    expect(problems).toEqual([
+      expect.stringContaining('IONFLUX_N8N_URL must be'),
+      expect.stringContaining('IONFLUX_N8N_API_KEY must be'),
+    ]);
+    expect(problemsOf(() => loadConfig({ env: { IONFLUX_ENGINE: 'n9n' } }))).toEqual([
+      expect.stringContaining('IONFLUX_ENGINE must be embedded or n8n'),
+    ]);
+  });
+});
+
 describe('checkEncryptionKeysSyntax', () => {
   it('accepts a keyring and flags duplicates and bad ids', () => {
     expect(checkEncryptionKeysSyntax(`k2:${key32},k1:${key32}`)).toEqual([]);

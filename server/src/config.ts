@@ -99,6 +99,16 @@ export interface ServerOptions {
   runSlots?: number;
   /** Engine worker threads (n8n engines) of this process. Env `IONFLUX_ENGINE_WORKERS`. Default: cores, at most 4. */
   engineWorkers?: number;
+  /**
+   * Where agent runs execute: `embedded` (n8n's engine in this process's worker threads) or `n8n` (a real n8n server:
+   * each agent configuration is deployed there when saved, its runs are started and read back through n8n's API).
+   * Env `IONFLUX_ENGINE`. Default `embedded`.
+   */
+  engine?: 'embedded' | 'n8n';
+  /** The n8n server of `engine: 'n8n'`, e.g. http://127.0.0.1:5678. Env `IONFLUX_N8N_URL`. */
+  n8nUrl?: string;
+  /** An API key of that n8n (Settings > n8n API). Env `IONFLUX_N8N_API_KEY`. */
+  n8nApiKey?: string;
   /** How often the run queue is polled for runs other processes queued (ms). Default 200. */
   runPollMs?: number;
   /** Run heartbeat period (ms); a running run without a heartbeat for 5 periods is interrupted. Default 2000. */
@@ -199,6 +209,8 @@ export interface ServerConfig {
   runWorkspaceConcurrency: number;
   runSlots: number;
   engineWorkers: number;
+  /** Where agent runs execute (see ServerOptions.engine). */
+  engine: { kind: 'embedded' } | { kind: 'n8n'; url: string; apiKey: string };
   runPollMs: number;
   runHeartbeatMs: number;
   shopifyApp: { apiKey: string; apiSecret: string } | null;
@@ -370,7 +382,26 @@ export function loadConfig(options: ServerOptions = {}): ServerConfig {
       );
   }
 
+  const engineKind = readString(options.engine, env.IONFLUX_ENGINE) ?? 'embedded';
+  let engine: ServerConfig['engine'] = { kind: 'embedded' };
+  if (engineKind === 'n8n') {
+    const url = readString(options.n8nUrl, env.IONFLUX_N8N_URL);
+    const apiKey = readString(options.n8nApiKey, env.IONFLUX_N8N_API_KEY);
+    if (!url || !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(url))
+      r.problems.push(
+        `IONFLUX_N8N_URL must be the n8n server's absolute http(s) URL, e.g. http://127.0.0.1:5678, when IONFLUX_ENGINE=n8n (got ${JSON.stringify(url ?? '')})`,
+      );
+    if (!apiKey)
+      r.problems.push(
+        'IONFLUX_N8N_API_KEY must be an API key of that n8n (Settings > n8n API) when IONFLUX_ENGINE=n8n',
+      );
+    if (url && apiKey) engine = { kind: 'n8n', url: url.replace(/\/+$/, ''), apiKey };
+  } else if (engineKind !== 'embedded') {
+    r.problems.push(`IONFLUX_ENGINE must be embedded or n8n (got ${JSON.stringify(engineKind)})`);
+  }
+
   const config: ServerConfig = {
+    engine,
     production: env.NODE_ENV === 'production',
     shopifyApp: shopifyApp as ServerConfig['shopifyApp'],
     tiktokApp: tiktokApp as ServerConfig['tiktokApp'],

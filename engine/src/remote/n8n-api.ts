@@ -159,6 +159,15 @@ export class N8nApi {
     return this.request('PATCH', `/credentials/${encodeURIComponent(id)}`, credential);
   }
 
+  deleteCredential(id: string): Promise<N8nCredentialRecord> {
+    return this.request('DELETE', `/credentials/${encodeURIComponent(id)}`);
+  }
+
+  /** Stops a running execution (a canceled run). */
+  stopExecution(id: string | number): Promise<unknown> {
+    return this.request('POST', `/executions/${encodeURIComponent(String(id))}/stop`);
+  }
+
   listExecutions(workflowId: string, { includeData = false } = {}): Promise<N8nExecutionRecord[]> {
     return this.all<N8nExecutionRecord>(
       `/executions?workflowId=${encodeURIComponent(workflowId)}&includeData=${String(includeData)}`,

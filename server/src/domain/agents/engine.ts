@@ -93,7 +93,79 @@ export interface EnginePoolLike {
   close(): Promise<void>;
 }
 
+/** An execution as n8n's executions API returns it (read by `agentRunFromExecution`). */
+export interface N8nExecution {
+  id: string | number;
+  finished: boolean;
+  status: string;
+  startedAt: string;
+  stoppedAt?: string | null;
+  data?: {
+    resultData: {
+      runData: Record<
+        string,
+        {
+          startTime: number;
+          executionTime: number;
+          data?: { main: ({ json: Record<string, unknown> }[] | null)[] };
+          error?: { message: string; description?: string };
+        }[]
+      >;
+      error?: { message: string };
+    };
+  };
+}
+
+export interface N8nWorkflowRecord {
+  id: string;
+  name: string;
+  active: boolean;
+  staticData?: unknown;
+  createdAt?: string;
+}
+
+/** The calls the server makes to n8n's public API (`N8nApi` of @ionflux/engine). */
+export interface N8nApiLike {
+  readonly baseUrl: string;
+  listWorkflows(): Promise<N8nWorkflowRecord[]>;
+  createWorkflow(workflow: object): Promise<N8nWorkflowRecord>;
+  updateWorkflow(id: string, workflow: object): Promise<N8nWorkflowRecord>;
+  deleteWorkflow(id: string): Promise<unknown>;
+  activateWorkflow(id: string): Promise<N8nWorkflowRecord>;
+  deactivateWorkflow(id: string): Promise<N8nWorkflowRecord>;
+  listCredentials(): Promise<{ id: string; name: string; type: string }[]>;
+  createCredential(credential: { name: string; type: string; data: object }): Promise<{ id: string }>;
+  updateCredential(id: string, credential: { name: string; type: string; data: object }): Promise<unknown>;
+  deleteCredential(id: string): Promise<unknown>;
+  getExecution(id: string | number): Promise<N8nExecution>;
+  stopExecution(id: string | number): Promise<unknown>;
+}
+
 export interface EngineModule {
+  N8nApi: new (options: { baseUrl: string; apiKey: string }) => N8nApiLike;
+  agentRunFromExecution(args: {
+    workflow: N8nWorkflow;
+    execution: N8nExecution;
+    sourceMap?: Record<string, { path: DocumentPath; range: Range }>;
+  }): AgentRunResult;
+  webhookStartedWorkflow(args: {
+    workflow: N8nWorkflow;
+    name: string;
+    path: string;
+    webhookId: string;
+    credentials: (reference: { type: string; name: string }) => { id: string; name: string };
+    staticData?: Record<string, unknown>;
+  }): object;
+  runTokenCredentialData(args: { baseUrl: string; inputsNode: string }): { baseUrl: string; token: string };
+  credentialReferences(workflow: Pick<N8nWorkflow, 'nodes'>): { type: string; name: string }[];
+  ionfluxCredentialId(name: string): string;
+  triggerItem(args: {
+    triggerType: string;
+    parameters: Record<string, unknown>;
+    payload: unknown;
+    shop?: string;
+  }): Record<string, unknown>;
+  RUN_RESPONSE_NODE: string;
   EnginePool: new (options: { size?: number; credentials: CredentialResolver }) => EnginePoolLike;
   resolveInputs(definitions: Record<string, InputDefinition>, given?: Record<string, unknown>): Record<string, unknown>;
   RunInputError: new (field: string, message: string) => Error & { field: string };
@@ -109,7 +181,17 @@ export function loadEngine(): EngineModule {
   if (!engine) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- see the comment at the top of this file
     const loaded = require('@ionflux/engine') as EngineModule;
-    for (const name of ['EnginePool', 'resolveInputs', 'RunInputError', 'CredentialNotFound', 'sandboxCredentials'])
+    for (const name of [
+      'EnginePool',
+      'resolveInputs',
+      'RunInputError',
+      'CredentialNotFound',
+      'sandboxCredentials',
+      'N8nApi',
+      'agentRunFromExecution',
+      'webhookStartedWorkflow',
+      'triggerItem',
+    ])
       if (typeof (loaded as unknown as Record<string, unknown>)[name] !== 'function')
         throw new Error(`@ionflux/engine does not export ${name}: rebuild it (npm run build)`);
     engine = loaded;

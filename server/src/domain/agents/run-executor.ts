@@ -23,6 +23,7 @@ import {
   type NodeEvent,
   type TokenUsage,
 } from './engine';
+import { N8nAgentRuns } from './n8n-runs';
 import { connectionOf, runCredentials, type OAuthConnection } from './run-credentials';
 import { signRunToken } from './run-tokens';
 
@@ -147,11 +148,15 @@ export class RunExecutor {
   #idleWaiters: (() => void)[] = [];
 
   readonly #tiktok: TikTokConnections | undefined;
+  /** With `IONFLUX_ENGINE=n8n`: runs execute on that n8n server instead of the engine pool. */
+  readonly n8n: N8nAgentRuns | undefined;
 
   constructor(ctx: AppContext, profiles: Profiles, tiktok?: TikTokConnections) {
     this.#ctx = ctx;
     this.#profiles = profiles;
     this.#tiktok = tiktok;
+    const engine = ctx.config.engine;
+    this.n8n = engine.kind === 'n8n' ? new N8nAgentRuns(ctx, profiles, tiktok, engine) : undefined;
   }
 
   /** Whether other processes may use the same database (a PostgreSQL server). */
@@ -176,6 +181,7 @@ export class RunExecutor {
   async start({ baseUrl }: { baseUrl: string }): Promise<void> {
     this.#baseUrl = baseUrl;
     this.#stopped = false;
+    this.n8n?.start({ baseUrl });
     // An embedded (PGlite) database belongs to this process alone: whatever it finds running was interrupted.
     await this.#recover(!this.#shared);
     // Another process may queue runs only on a PostgreSQL server; an embedded database is this process's alone, and
@@ -216,6 +222,7 @@ export class RunExecutor {
     }
     await this.#pool?.close();
     this.#pool = undefined;
+    await this.n8n?.stop();
   }
 
   async #tick(): Promise<void> {
@@ -402,23 +409,41 @@ export class RunExecutor {
           },
         });
       };
-      const result = await this.#enginePool().run({
-        workflow: oauth.size > 0 ? withShopifyOAuth(compiled.workflow, oauth) : compiled.workflow,
-        onCredentialUpdate: (update) => this.#storeRefreshed(row.workspace_id, oauth, update),
-        sourceMap: compiled.sourceMap,
-        input: row.inputs,
-        ...(row.trigger_payload !== null ? { trigger: row.trigger_payload } : {}),
-        accounts,
-        credentials,
-        executionId: row.id,
-        signal: executing.abort.signal,
-        onNodeEvent,
-        tokenPrices: this.#ctx.config.tokenPrices,
-        budgetOwners: {
-          ...(budgets.tokens ? { tokens: budgets.tokens.owner } : {}),
-          ...(budgets.usd ? { usd: budgets.usd.owner } : {}),
-        },
-      });
+      const result = this.n8n
+        ? await this.n8n.run({
+            workspaceId: row.workspace_id,
+            agentId: row.agent_id,
+            name: config.name,
+            yaml: revision.yaml,
+            contentHash: revision.content_hash,
+            agent,
+            input: row.inputs,
+            trigger: row.trigger_payload,
+            accounts,
+            credentials,
+            runToken: token,
+            // n8n enforces the workflow's own timeout (its settings); this is the margin past it.
+            timeoutMs: compiled.timeoutMs + 10_000,
+            signal: executing.abort.signal,
+            onNodeEvent,
+          })
+        : await this.#enginePool().run({
+            workflow: oauth.size > 0 ? withShopifyOAuth(compiled.workflow, oauth) : compiled.workflow,
+            onCredentialUpdate: (update) => this.#storeRefreshed(row.workspace_id, oauth, update),
+            sourceMap: compiled.sourceMap,
+            input: row.inputs,
+            ...(row.trigger_payload !== null ? { trigger: row.trigger_payload } : {}),
+            accounts,
+            credentials,
+            executionId: row.id,
+            signal: executing.abort.signal,
+            onNodeEvent,
+            tokenPrices: this.#ctx.config.tokenPrices,
+            budgetOwners: {
+              ...(budgets.tokens ? { tokens: budgets.tokens.owner } : {}),
+              ...(budgets.usd ? { usd: budgets.usd.owner } : {}),
+            },
+          });
       const price = llmModel ? this.#ctx.config.tokenPrices[llmModel] : undefined;
       outcome = {
         status: result.status === 'success' ? 'succeeded' : result.status === 'canceled' ? 'canceled' : 'failed',

@@ -1,0 +1,279 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { compileAgent } from '@ionflux/compiler';
+import { startN8nServer, type N8nServer } from '@ionflux/engine';
+import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
+import { startServer, type ServerHandle } from '@ionflux/server';
+
+/**
+ * The server with `IONFLUX_ENGINE=n8n` (real-n8n lane, `npm run test:n8n`): agent configurations are deployed to
+ * n8n 2.41.1 when saved, runs started through the API execute there with their inputs, and the run records (status,
+ * output, per-step log, errors at YAML lines) equal those of a second server on the embedded engine with the same
+ * sandbox data. An edit redeploys; disabling and deleting remove the workflow.
+ */
+const examplesDir = join(__dirname, '..', '..', 'examples', 'agents');
+const example = (name: string) => readFileSync(join(examplesDir, `${name}.yaml`), 'utf8');
+
+const FAILING = `apiVersion: ionflux/v1
+kind: Agent
+metadata: { name: metadata-probe, displayName: Metadata probe, version: 1.0.0 }
+spec:
+  inputs:
+    url: { type: string, default: "http://169.254.169.254/latest/meta-data" }
+  trigger: { manual: {} }
+  steps:
+    - id: probe
+      uses: http.request
+      with: { url: "{{ inputs.url }}" }
+`;
+
+interface Client {
+  server: ServerHandle;
+  token: string;
+  workspaceId: string;
+  brandId: string;
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+}
+
+let n8n: N8nServer;
+let onN8n: Client;
+let embedded: Client;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function client(options: Record<string, unknown>): Promise<Client> {
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    inMemory: true,
+    sandbox: true,
+    logLevel: 'silent',
+    passwordHashCost: 10,
+    seedMarketplace: false,
+    env: {},
+    ...options,
+  });
+  const api = async (method: string, path: string, body?: unknown, token?: string) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as any) : undefined };
+  };
+  const signup = await api('POST', '/api/auth/signup', {
+    email: 'owner@example.com',
+    password: 'password-n8n-lane',
+    displayName: 'Owner',
+  });
+  const token = signup.body.accessToken as string;
+  const workspace = await api('POST', '/api/workspaces', { name: 'Agency' }, token);
+  const workspaceId = workspace.body.workspace.id as string;
+  const brand = await api(
+    'POST',
+    `/api/workspaces/${workspaceId}/brands`,
+    { name: 'Test Store', shopDomain: 'ionflux-demo.myshopify.com' },
+    token,
+  );
+  return {
+    server,
+    token,
+    workspaceId,
+    brandId: brand.body.brand.id as string,
+    api: (method, path, body) => api(method, `/api/workspaces/${workspaceId}${path}`, body, token),
+  };
+}
+
+beforeAll(async () => {
+  const tarball = process.env.IONFLUX_N8N_TARBALL;
+  if (!tarball) throw new Error('IONFLUX_N8N_TARBALL is not set: run this lane with npm run test:n8n.');
+  // n8n's IONFLUX nodes reach loopback origins only when allowed: the server's port is chosen before n8n starts.
+  const port = await freePort();
+  n8n = await startN8nServer({ tarball, env: { IONFLUX_SANDBOX_ORIGINS: `http://127.0.0.1:${port}` } });
+  onN8n = await client({ port, engine: 'n8n', n8nUrl: n8n.url, n8nApiKey: n8n.apiKey });
+  embedded = await client({});
+  // The sandbox stores generate their days on first use: generated before any run, so no step waits on it.
+  await Promise.all([onN8n, embedded].map((c) => warmSandboxStore(c.server.url)));
+}, 600_000);
+
+async function warmSandboxStore(url: string): Promise<void> {
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const response = await fetch(`${url}/sandbox/shopify/admin/api/2025-10/graphql.json`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'X-Shopify-Access-Token': SANDBOX_CREDENTIALS.shopify.accessToken },
+    body: JSON.stringify({
+      query: 'query($q: String!) { shopifyqlQuery(query: $q) { tableData { rows } } }',
+      variables: { q: `FROM sales SHOW total_sales, orders SINCE ${day(-40)} UNTIL ${day(1)}` },
+    }),
+  });
+  expect(response.status).toBe(200);
+}
+
+afterAll(async () => {
+  await onN8n?.server.close();
+  await embedded?.server.close();
+  await n8n?.stop();
+});
+
+async function install(c: Client, body: Record<string, unknown>): Promise<string> {
+  const res = await c.api('POST', '/agents', body);
+  if (res.status !== 201) throw new Error(`install failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.agent.id as string;
+}
+
+async function run(c: Client, agentId: string, inputs: Record<string, unknown>): Promise<any> {
+  const queued = await c.api('POST', `/agents/${agentId}/runs`, { inputs });
+  expect(queued.status).toBe(202);
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const res = await c.api('GET', `/runs/${queued.body.run.id}`);
+    if (['succeeded', 'failed', 'canceled'].includes(res.body.run.status)) return res.body.run;
+    if (Date.now() > deadline) throw new Error(`run still ${res.body.run.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The deployed workflow of an agent once saving it has deployed (the deploy runs after the save answers). */
+async function deployed(agentId: string, hash: string) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const workflow = (await n8n.api.listWorkflows()).find(
+      (w) => (w.staticData as { ionfluxServer?: { agentId?: string } } | undefined)?.ionfluxServer?.agentId === agentId,
+    );
+    if (workflow && (workflow.staticData as { ionflux?: { hash?: string } }).ionflux?.hash === hash && workflow.active)
+      return workflow;
+    if (Date.now() > deadline) throw new Error(`agent ${agentId} (hash ${hash}) is not deployed on n8n`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Once the agent's workflow and its credentials are gone from n8n (removal runs after the save answers). */
+async function gone(agentId: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const workflows = (await n8n.api.listWorkflows()).filter(
+      (w) => (w.staticData as { ionfluxServer?: { agentId?: string } } | undefined)?.ionfluxServer?.agentId === agentId,
+    );
+    const credentials = (await n8n.api.listCredentials()).filter((c) => c.name.includes(agentId));
+    if (workflows.length === 0 && credentials.length === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `agent ${agentId} still has ${workflows.length} workflow(s), ${credentials.length} credential(s)`,
+      );
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** What the server assigns to each write (block ids and versions, message ids) differs between two servers. */
+function withoutWriteIdentities(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutWriteIdentities);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([key, v]) => [
+        key,
+        ['messageId', 'blockId', 'version', 'id', 'notificationId'].includes(key) && v !== null
+          ? `<${typeof v}>`
+          : withoutWriteIdentities(v),
+      ]),
+    );
+  return value;
+}
+
+const comparable = (r: any) => ({
+  status: r.status,
+  error: r.error,
+  output: withoutWriteIdentities(r.output),
+  steps: (r.steps as any[]).map(({ step, node, status, items, error }) => ({ step, node, status, items, error })),
+  revision: r.revision,
+});
+
+describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
+  it.each([
+    { name: 'revenue-tracker-lite', inputs: { period: 'last_30_days' }, bind: 'store' },
+    {
+      name: 'creator-persona-guardian',
+      inputs: { creator: 'lane.creator', draft: 'New drop: linen shirts in three colours, link in bio.' },
+      bind: undefined,
+    },
+  ])(
+    '$name: deployed on save, run through the API with inputs, same run record as the embedded engine',
+    async ({ name, inputs, bind }) => {
+      const yaml = example(name);
+      const ids = await Promise.all(
+        [onN8n, embedded].map((c) =>
+          install(c, { yaml, ...(bind ? { bindings: { [bind]: { brandId: c.brandId } } } : {}) }),
+        ),
+      );
+      const workflow = await deployed(ids[0]!, compileAgent(yaml).workflow!.meta.ionflux.hash);
+      const before = (await n8n.api.listExecutions(workflow.id)).length;
+
+      const [a, b] = [await run(onN8n, ids[0]!, inputs), await run(embedded, ids[1]!, inputs)];
+      expect(comparable(a)).toEqual(comparable(b));
+      expect(a.status).toBe('succeeded');
+      expect(a.output).toBeTruthy();
+      expect(a.steps.length).toBeGreaterThan(2);
+      // It ran on n8n: one more execution of the agent's workflow there, and it succeeded.
+      const executions = await n8n.api.listExecutions(workflow.id);
+      expect(executions.length).toBe(before + 1);
+      expect(executions.map((e) => e.status)).toContain('success');
+    },
+  );
+
+  it('a failing run reports the same error at the same YAML line as the embedded engine', async () => {
+    const ids = await Promise.all([onN8n, embedded].map((c) => install(c, { yaml: FAILING })));
+    await deployed(ids[0]!, compileAgent(FAILING).workflow!.meta.ionflux.hash);
+    const [a, b] = [await run(onN8n, ids[0]!, {}), await run(embedded, ids[1]!, {})];
+    expect(a.status).toBe('failed');
+    expect(a.error).toMatchObject({ code: 'step_failed', step: 'probe', line: 9 });
+    expect(a.error.message).toMatch(/169\.254\.169\.254|blocked|metadata/i);
+    expect(comparable(a)).toEqual(comparable(b));
+  });
+
+  it('an edit redeploys (the next run runs the new revision); disabling and deleting remove the workflow', async () => {
+    const yaml = example('revenue-tracker-lite');
+    const agentId = await install(onN8n, {
+      name: 'Edited tracker',
+      yaml,
+      bindings: { store: { brandId: onN8n.brandId } },
+    });
+    const first = await deployed(agentId, compileAgent(yaml).workflow!.meta.ionflux.hash);
+
+    // The edit reports a fixed period whatever the run's inputs say.
+    const edited = yaml.replace('period: "{{ inputs.period }}"', 'period: last_30_days');
+    expect(edited).not.toBe(yaml);
+    const saved = await onN8n.api('PATCH', `/agents/${agentId}`, { baseRevision: 1, yaml: edited });
+    expect(saved.status).toBe(200);
+    const second = await deployed(agentId, compileAgent(edited).workflow!.meta.ionflux.hash);
+    expect(second.id).toBe(first.id);
+    const ran = await run(onN8n, agentId, { period: 'last_7_days' });
+    expect(ran).toMatchObject({ status: 'succeeded', revision: 2 });
+    const reference = await run(
+      embedded,
+      await install(embedded, { name: 'Reference', yaml, bindings: { store: { brandId: embedded.brandId } } }),
+      { period: 'last_30_days' },
+    );
+    expect(ran.output).toEqual(reference.output);
+
+    expect((await onN8n.api('PATCH', `/agents/${agentId}`, { baseRevision: 2, enabled: false })).status).toBe(200);
+    await gone(agentId);
+    expect((await onN8n.api('PATCH', `/agents/${agentId}`, { baseRevision: 3, enabled: true })).status).toBe(200);
+    await deployed(agentId, compileAgent(edited).workflow!.meta.ionflux.hash);
+    expect((await onN8n.api('DELETE', `/agents/${agentId}`)).status).toBe(204);
+    await gone(agentId);
+  });
+});

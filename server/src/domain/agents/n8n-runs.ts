@@ -1,0 +1,402 @@
+import { createHash, createHmac } from 'node:crypto';
+import { compileAgent, stableUuid, type CompileResult, type N8nWorkflow } from '@ionflux/compiler';
+import type { AgentDocument, InputDefinition } from '@ionflux/dsl';
+import { findAgentConfiguration, findAgentRevision } from '../../data-access/agents-repository';
+import type { TikTokConnections } from '../connections/tiktok-connections';
+import type { AppContext } from '../context';
+import { KeyedMutex } from '../keyed-mutex';
+import type { ConnectionBinding } from '../model';
+import type { Profiles } from '../profiles';
+import { checkedAgentOf } from './agent-runs';
+import {
+  loadEngine,
+  type AgentRunResult,
+  type CredentialData,
+  type CredentialResolver,
+  type N8nApiLike,
+  type N8nExecution,
+  type NodeEvent,
+} from './engine';
+import { connectionOf, runCredentials } from './run-credentials';
+
+/** The key of a server deployment's identity in its workflow's static data (beside `ionflux`, the agent's meta). */
+const SERVER_KEY = 'ionfluxServer';
+const SHOPIFY_ACCESS_TOKEN = 'ionfluxShopifyAccessTokenApi';
+
+interface Deployment {
+  workflowId: string;
+  url: string;
+  /** What was deployed (revision content, credentials, webhook path, server URL): a change redeploys. */
+  key: string;
+}
+
+interface Compiled {
+  workflow: N8nWorkflow;
+  sourceMap: NonNullable<CompileResult['sourceMap']>;
+}
+
+/** The deployment identity kept in a workflow's static data. */
+function serverDataOf(staticData: unknown): { agentId?: string; key?: string } | undefined {
+  let value = staticData;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  const data = (value as Record<string, unknown> | null | undefined)?.[SERVER_KEY];
+  return data && typeof data === 'object' ? (data as { agentId?: string; key?: string }) : undefined;
+}
+
+/**
+ * Runs agents on a real n8n server (`IONFLUX_ENGINE=n8n`): each enabled agent configuration is deployed there as a
+ * workflow started by a webhook (see `webhookStartedWorkflow`) with its credentials (named `IONFLUX <agent id>
+ * <connection>`, the IONFLUX API one reading each run's own token), redeployed when saved, removed when disabled or
+ * deleted. A run posts its inputs, connections, trigger item and run token to that webhook, then reads the execution
+ * back from n8n's executions API into the run's result and per-node events, as the embedded engine reports them.
+ */
+export class N8nAgentRuns {
+  readonly #ctx: AppContext;
+  readonly #profiles: Profiles;
+  readonly #tiktok: TikTokConnections | undefined;
+  readonly #api: N8nApiLike;
+  readonly #mutex = new KeyedMutex();
+  readonly #deployments = new Map<string, Deployment>();
+  /** n8n credential id and a hash of the data written, by credential name. */
+  readonly #credentials = new Map<string, { id: string; hash: string }>();
+  readonly #compiled = new Map<string, Compiled>();
+  readonly #pending = new Set<Promise<void>>();
+  #baseUrl = '';
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(
+    ctx: AppContext,
+    profiles: Profiles,
+    tiktok: TikTokConnections | undefined,
+    target: { url: string; apiKey: string },
+  ) {
+    this.#ctx = ctx;
+    this.#profiles = profiles;
+    this.#tiktok = tiktok;
+    const { N8nApi } = loadEngine();
+    this.#api = new N8nApi({ baseUrl: target.url, apiKey: target.apiKey });
+  }
+
+  /** Starts following saves; `baseUrl` is where n8n reaches this server (the public URL when set). */
+  start({ baseUrl }: { baseUrl: string }): void {
+    this.#baseUrl = this.#ctx.config.publicUrl ?? baseUrl;
+    this.#unsubscribe = this.#ctx.events.on('agent.changed', this.#onChanged);
+  }
+
+  async stop(): Promise<void> {
+    this.#unsubscribe?.();
+    await Promise.allSettled([...this.#pending]);
+  }
+
+  readonly #onChanged = ({ workspaceId, agentId }: { workspaceId: string; agentId: string }): void => {
+    const sync = this.sync(workspaceId, agentId).catch((error: unknown) =>
+      this.#ctx.logger.error({ err: error, agentId }, 'deploying the agent to n8n failed'),
+    );
+    this.#pending.add(sync);
+    void sync.finally(() => this.#pending.delete(sync));
+  };
+
+  /** Deploys the agent's current revision (enabled), or removes its workflow (disabled, suspended or deleted). */
+  async sync(workspaceId: string, agentId: string): Promise<void> {
+    await this.#mutex.run(agentId, async () => {
+      const config = await findAgentConfiguration(this.#ctx.db, { workspaceId, agentId });
+      if (!config || !config.enabled) return this.#remove(agentId);
+      const revision = await findAgentRevision(this.#ctx.db, { workspaceId, agentId, revision: config.revision });
+      if (!revision) return;
+      const { agent } = checkedAgentOf(revision.yaml);
+      const { credentials } = await runCredentials({
+        ctx: this.#ctx,
+        profiles: this.#profiles,
+        ...(this.#tiktok ? { tiktok: this.#tiktok } : {}),
+        workspaceId,
+        agent,
+        bindings: revision.bindings as Record<string, ConnectionBinding>,
+        baseUrl: this.#baseUrl,
+        runToken: '',
+      });
+      await this.#deploy({
+        workspaceId,
+        agentId,
+        name: config.name,
+        compiled: this.#compile(revision.yaml, revision.content_hash),
+        contentHash: revision.content_hash,
+        credentials,
+      });
+    });
+  }
+
+  /** The deployment (if any) of an agent, as n8n lists it: for tests and operators. */
+  async deployedWorkflowId(agentId: string): Promise<string | undefined> {
+    return (await this.#find(agentId))?.id;
+  }
+
+  /**
+   * Runs one agent run on n8n: makes sure the run's revision is what n8n has, starts it through the webhook and
+   * waits for the execution, reporting each node as the embedded engine does (after the fact: n8n reports nodes
+   * when the execution ends). Canceled through `signal` (n8n stops the execution) or after `timeoutMs`.
+   */
+  async run(args: {
+    workspaceId: string;
+    agentId: string;
+    name: string;
+    yaml: string;
+    contentHash: string;
+    agent: AgentDocument;
+    input: Record<string, unknown>;
+    trigger: unknown;
+    accounts: Record<string, string>;
+    credentials: CredentialResolver;
+    runToken: string;
+    timeoutMs: number;
+    signal: AbortSignal;
+    onNodeEvent: (event: NodeEvent) => void;
+  }): Promise<AgentRunResult> {
+    const { resolveInputs, triggerItem, agentRunFromExecution, RUN_RESPONSE_NODE } = loadEngine();
+    const compiled = this.#compile(args.yaml, args.contentHash);
+    const meta = compiled.workflow.meta.ionflux;
+    const inputs = resolveInputs((meta.inputs ?? {}) as Record<string, InputDefinition>, args.input);
+    const connections: Record<string, unknown> = {};
+    for (const [name, definition] of Object.entries((meta.connections ?? {}) as Record<string, { type: string }>))
+      connections[name] = { name, type: definition.type, account: args.accounts[name] ?? '' };
+    const triggerNode = compiled.workflow.nodes.find((n) => meta.nodes[n.name]?.role === 'trigger')!;
+    const triggerConnection = connectionOf(Object.values(triggerNode.credentials ?? {})[0] ?? {});
+    const trigger = triggerItem({
+      triggerType: triggerNode.type,
+      parameters: triggerNode.parameters,
+      payload: args.trigger,
+      ...(triggerConnection && args.accounts[triggerConnection] ? { shop: args.accounts[triggerConnection] } : {}),
+    });
+
+    // Deploy and start under the agent's lock: n8n loads the workflow when the execution starts, so a deploy of
+    // another revision (a concurrent run, a save) never changes what this run executes.
+    const executionId = await this.#mutex.run(args.agentId, async () => {
+      const deployment = await this.#deploy({
+        workspaceId: args.workspaceId,
+        agentId: args.agentId,
+        name: args.name,
+        compiled,
+        contentHash: args.contentHash,
+        credentials: args.credentials,
+      });
+      const response = await fetch(deployment.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs, connections, trigger, runToken: args.runToken }),
+        signal: AbortSignal.timeout(args.timeoutMs),
+      });
+      const text = await response.text();
+      const started = (() => {
+        try {
+          return JSON.parse(text) as { executionId?: string | number };
+        } catch {
+          return {};
+        }
+      })();
+      if (!response.ok || started.executionId === undefined)
+        throw new Error(`n8n did not start the run (${response.status} from its webhook): ${text.slice(0, 300)}`);
+      return started.executionId;
+    });
+
+    const execution = await this.#waitFinished(executionId, args.signal, args.timeoutMs);
+    const runData = execution.data?.resultData.runData ?? {};
+    const runs = Object.entries(runData)
+      .filter(([node]) => node !== RUN_RESPONSE_NODE)
+      .flatMap(([node, tasks]) => tasks.map((task) => ({ node, task })))
+      .sort((a, b) => a.task.startTime - b.task.startTime);
+    for (const { node, task } of runs) {
+      const source = meta.nodes[node] as { step?: string; role?: string } | undefined;
+      const where = {
+        node,
+        ...(source?.step ? { step: source.step } : {}),
+        ...(source?.role ? { role: source.role } : {}),
+      };
+      args.onNodeEvent({ type: 'start', ...where, at: task.startTime });
+      const outputItems = (task.data?.main ?? []).reduce((sum, items) => sum + (items?.length ?? 0), 0);
+      args.onNodeEvent({
+        type: 'end',
+        ...where,
+        at: task.startTime + task.executionTime,
+        durationMs: task.executionTime,
+        status: task.error ? 'error' : 'success',
+        inputItems: 0,
+        outputItems,
+        ...(task.error
+          ? {
+              error: {
+                message: task.error.message,
+                ...(task.error.description ? { description: task.error.description } : {}),
+              },
+            }
+          : {}),
+      });
+    }
+    return agentRunFromExecution({ workflow: compiled.workflow, execution, sourceMap: compiled.sourceMap });
+  }
+
+  async #waitFinished(id: string | number, signal: AbortSignal, timeoutMs: number): Promise<N8nExecution> {
+    const deadline = Date.now() + timeoutMs;
+    let stopAsked = false;
+    for (let delay = 20; ; delay = Math.min(250, delay * 2)) {
+      if (!stopAsked && (signal.aborted || Date.now() > deadline)) {
+        stopAsked = true;
+        await this.#api.stopExecution(id).catch(() => undefined);
+      }
+      const execution = await this.#api.getExecution(id).catch(() => undefined);
+      if (execution && !['running', 'new', 'waiting', 'unknown'].includes(execution.status)) return execution;
+      if (stopAsked && Date.now() > deadline + 30_000)
+        throw new Error(`n8n execution ${id} did not stop within 30 s of its timeout`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  #compile(yaml: string, contentHash: string): Compiled {
+    let compiled = this.#compiled.get(contentHash);
+    if (compiled) return compiled;
+    const result = compileAgent(yaml);
+    if (!result.workflow || !result.sourceMap)
+      throw new Error(`The agent does not compile: ${result.diagnostics.map((d) => d.message).join('; ')}`);
+    compiled = { workflow: result.workflow, sourceMap: result.sourceMap };
+    if (this.#compiled.size >= 128) this.#compiled.delete(this.#compiled.keys().next().value!);
+    this.#compiled.set(contentHash, compiled);
+    return compiled;
+  }
+
+  /** The webhook path of an agent's deployment: unguessable (an HMAC of the agent id with the server's key). */
+  #webhookPath(agentId: string): string {
+    const secret = createHmac('sha256', this.#ctx.jwtKey).update(`n8n-webhook:${agentId}`).digest('hex').slice(0, 32);
+    return `ionflux-${agentId}-${secret}`;
+  }
+
+  async #find(agentId: string) {
+    return (await this.#api.listWorkflows()).find((w) => serverDataOf(w.staticData)?.agentId === agentId);
+  }
+
+  /** Creates or updates (and publishes) the agent's workflow and credentials unless n8n already has them. */
+  async #deploy(args: {
+    workspaceId: string;
+    agentId: string;
+    name: string;
+    compiled: Compiled;
+    contentHash: string;
+    credentials: CredentialResolver;
+  }): Promise<Deployment> {
+    const { webhookStartedWorkflow } = loadEngine();
+    const { workflow } = args.compiled;
+    const ids = await this.#syncCredentials(args);
+    const path = this.#webhookPath(args.agentId);
+    const key = createHash('sha256')
+      .update(JSON.stringify([args.contentHash, args.name, path, this.#baseUrl, [...ids.entries()].sort()]))
+      .digest('hex');
+    const cached = this.#deployments.get(args.agentId);
+    if (cached?.key === key) return cached;
+    const url = `${this.#api.baseUrl}/webhook/${path}`;
+    const record = await this.#find(args.agentId);
+    let workflowId: string;
+    if (record && serverDataOf(record.staticData)?.key === key && record.active) {
+      workflowId = record.id;
+    } else {
+      const body = webhookStartedWorkflow({
+        workflow,
+        name: `${args.name} (IONFLUX ${args.agentId.slice(0, 8)})`,
+        path,
+        webhookId: stableUuid(`ionflux-server/${args.agentId}`),
+        credentials: ({ type, name }) => ({
+          id: ids.get(`${type}\u0000${name}`)!,
+          name: this.#credentialName(args.agentId, name),
+        }),
+        staticData: { [SERVER_KEY]: { agentId: args.agentId, workspaceId: args.workspaceId, key } },
+      });
+      const saved = record ? await this.#api.updateWorkflow(record.id, body) : await this.#api.createWorkflow(body);
+      workflowId = saved.id;
+      // Activation publishes the saved version (n8n 2.x serves the published one).
+      await this.#api.activateWorkflow(workflowId);
+    }
+    const deployment = { workflowId, url, key };
+    this.#deployments.set(args.agentId, deployment);
+    return deployment;
+  }
+
+  #credentialName(agentId: string, name: string): string {
+    return `IONFLUX ${agentId} ${name}`;
+  }
+
+  /**
+   * The agent's credentials in n8n, created or updated when their data changed (a Brand reconnected, say): by
+   * compiled reference (`type` NUL name) -> n8n credential id. The IONFLUX API credential reads each run's token.
+   */
+  async #syncCredentials(args: {
+    agentId: string;
+    compiled: Compiled;
+    credentials: CredentialResolver;
+  }): Promise<Map<string, string>> {
+    const { credentialReferences, ionfluxCredentialId, runTokenCredentialData } = loadEngine();
+    const { workflow } = args.compiled;
+    const sources = workflow.meta.ionflux.nodes;
+    const inputsNode = workflow.nodes.find((n) => sources[n.name]?.role === 'inputs')!.name;
+    const ids = new Map<string, string>();
+    let existing: { id: string; name: string; type: string }[] | undefined;
+    for (const { type, name } of credentialReferences(workflow)) {
+      const node = workflow.nodes.find((n) => n.credentials?.[type]?.name === name)!;
+      let data: CredentialData;
+      if (type === 'ionfluxApi') data = runTokenCredentialData({ baseUrl: this.#baseUrl, inputsNode });
+      else {
+        data = await args.credentials({
+          reference: { id: ionfluxCredentialId(name), name },
+          type,
+          node: { name: node.name, type: node.type },
+        });
+        // A Shopify store connected through OAuth: n8n gets its current access token (IONFLUX keeps refreshing it).
+        const oauth = data.oauthTokenData as { access_token?: unknown } | undefined;
+        if (type === SHOPIFY_ACCESS_TOKEN && typeof oauth?.access_token === 'string')
+          data = {
+            shopDomain: data.shopDomain,
+            ...(data.baseUrl ? { baseUrl: data.baseUrl } : {}),
+            apiVersion: data.apiVersion,
+            accessToken: oauth.access_token,
+            appSecret: '',
+          };
+      }
+      const credentialName = this.#credentialName(args.agentId, name);
+      const cacheKey = `${type}\u0000${credentialName}`;
+      const hash = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+      let known = this.#credentials.get(cacheKey);
+      if (!known) {
+        existing ??= await this.#api.listCredentials();
+        const found = existing.find((c) => c.name === credentialName && c.type === type);
+        if (found) known = { id: found.id, hash: '' };
+      }
+      if (!known) {
+        const created = await this.#api.createCredential({ name: credentialName, type, data });
+        known = { id: created.id, hash };
+      } else if (known.hash !== hash) {
+        await this.#api.updateCredential(known.id, { name: credentialName, type, data });
+        known = { id: known.id, hash };
+      }
+      this.#credentials.set(cacheKey, known);
+      ids.set(`${type}\u0000${name}`, known.id);
+    }
+    return ids;
+  }
+
+  /** Removes the agent's workflow (deactivated first) and its credentials. */
+  async #remove(agentId: string): Promise<void> {
+    this.#deployments.delete(agentId);
+    const record = await this.#find(agentId);
+    if (record) {
+      if (record.active) await this.#api.deactivateWorkflow(record.id);
+      await this.#api.deleteWorkflow(record.id);
+    }
+    const prefix = this.#credentialName(agentId, '');
+    for (const credential of await this.#api.listCredentials()) {
+      if (!credential.name.startsWith(prefix)) continue;
+      await this.#api.deleteCredential(credential.id);
+      this.#credentials.delete(`${credential.type}\u0000${credential.name}`);
+    }
+  }
+}
