@@ -21,6 +21,7 @@ function expectSameAsCompileAgent(validator: ReturnType<typeof createAgentValida
   const compiled = compileChecked({
     agent: checked.agent!,
     resolvedConnections: checked.resolvedConnections,
+    interpolationTypes: checked.interpolationTypes,
     locator: checked.locator,
   });
   expect(compiled.workflow).toEqual(reference.workflow);

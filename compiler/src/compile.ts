@@ -7,6 +7,7 @@ import {
   type Diagnostic,
   type DocumentPath,
   type Range,
+  type ValueType,
 } from '@ionflux/dsl';
 import type { AgentIR } from './ir';
 import { lowerAgent, type LayoutPositions } from './lower';
@@ -50,6 +51,7 @@ export function compileValidated(
     {
       agent: validation.agent,
       resolvedConnections: validation.resolvedConnections,
+      interpolationTypes: validation.interpolationTypes,
       locator: { rangeOf: (path) => rangeOfPath(validation.document, validation.lineCounter, path) },
     },
     { layout },
@@ -69,15 +71,22 @@ export function compileChecked(
   {
     agent,
     resolvedConnections,
+    interpolationTypes,
     locator,
   }: {
     agent: AgentDocument;
     resolvedConnections?: Map<string, string> | undefined;
+    /** The checker's types of template interpolations: without them every interpolation keeps `textOf`. */
+    interpolationTypes?: ReadonlyMap<string, ValueType> | undefined;
     locator: Pick<SourceLocator, 'rangeOf'>;
   },
   { layout }: { layout?: LayoutPositions | undefined } = {},
 ): Required<Pick<CompileResult, 'workflow' | 'ir' | 'sourceMap'>> {
-  const ir = normalizeAgent({ agent, ...(resolvedConnections ? { resolvedConnections } : {}) });
+  const ir = normalizeAgent({
+    agent,
+    ...(resolvedConnections ? { resolvedConnections } : {}),
+    ...(interpolationTypes ? { interpolationTypes } : {}),
+  });
   const workflow = lowerAgent(ir, layout ? { layout } : {});
   const sourceMap: NonNullable<CompileResult['sourceMap']> = {};
   for (const [node, source] of Object.entries(workflow.meta.ionflux.nodes)) {

@@ -11,6 +11,7 @@ import { Document, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import {
   expressionBody,
   liftExpression,
+  liftTemplate,
   liftValue,
   UnsupportedExpression,
   type LiftContext,
@@ -182,8 +183,8 @@ class Decompiler {
 
   private lift(value: unknown, node: N8nNode, parameter: string): unknown {
     const body = expressionBody(value);
-    if (body === undefined) return value;
     try {
+      if (body === undefined) return liftTemplate(value, this.liftContext) ?? value;
       return liftValue(body, this.liftContext);
     } catch (error) {
       if (error instanceof UnsupportedExpression) {

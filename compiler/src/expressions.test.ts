@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { parseExpression, type Expression } from '@ionflux/dsl';
+import { NUMBER, STRING, arrayOf, parseExpression, union, NULL, type Expression } from '@ionflux/dsl';
 import {
   FUNCTIONS,
   INTERPOLATE,
@@ -11,10 +11,18 @@ import {
   lowerExpression,
   lowerValue,
   n8nExpression,
+  n8nTemplate,
   parameterValue,
   type ExpressionScope,
 } from './expressions';
-import { liftExpression, liftParameter, type LiftContext } from './lift';
+import {
+  expressionBody,
+  liftExpression,
+  liftParameter,
+  liftTemplate,
+  splitN8nTemplate,
+  type LiftContext,
+} from './lift';
 import { toValueIR } from './normalize';
 
 /** Node outputs the fake `$()` serves, as n8n's data proxy would. */
@@ -211,5 +219,76 @@ describe('lifting n8n expressions back to the DSL', () => {
       }),
       { seed: 42, numRuns: 300 },
     );
+  });
+});
+
+describe("text templates in n8n's own form", () => {
+  const context: LiftContext = {
+    resolveNode: (name) => (name === 'Inputs' ? { kind: 'inputs' } : undefined),
+  };
+  /** A template whose interpolations have the given types (as the checker would record them). */
+  const typed = (text: string, types: (ReturnType<typeof union> | undefined)[]) => {
+    const value = toValueIR(text);
+    if (value.kind !== 'template') throw new Error('not a template');
+    let next = 0;
+    for (const part of value.parts) if ('expression' in part && types[next++]) part.type = types[next - 1]!;
+    return value;
+  };
+
+  it('leaves typed text, numbers and null bare and keeps textOf for lists, objects and unknown values', () => {
+    const value = typed('Order {{ inputs.name }} for {{ inputs.threshold }}: {{ inputs.keywords }} {{ inputs.x }}', [
+      union([STRING, NULL]),
+      NUMBER,
+      arrayOf(STRING),
+      undefined,
+    ]);
+    expect(parameterValue(value, scope)).toBe(
+      '=Order {{ $("Inputs").first().json.inputs?.name }} for {{ $("Inputs").first().json.inputs?.threshold }}: ' +
+        `{{ ${INTERPOLATE}($("Inputs").first().json.inputs?.keywords) }} {{ ${INTERPOLATE}($("Inputs").first().json.inputs?.x) }}`,
+    );
+  });
+
+  it('keeps textOf for a number computed with arithmetic (NaN reads "NaN" in the DSL, nothing in n8n)', () => {
+    const value = typed('{{ inputs.threshold / 0 }} items', [NUMBER]);
+    expect(parameterValue(value, scope)).toBe(
+      `={{ ${INTERPOLATE}(($("Inputs").first().json.inputs?.threshold / 0)) }} items`,
+    );
+  });
+
+  it('writes the JavaScript form when the text has braces or backslashes', () => {
+    for (const text of ['a { {{ inputs.name }}', '{{ inputs.name }} }', 'C:\\dir {{ inputs.name }}']) {
+      const value = typed(text, [STRING]);
+      expect(n8nTemplate(value.kind === 'template' ? value.parts : [], scope)).toBeUndefined();
+      expect(parameterValue(value, scope)).toMatch(/^=\{\{ [\s\S]* \}\}$/);
+    }
+  });
+
+  it('splits n8n expressions as n8n does', () => {
+    expect(splitN8nTemplate('a {{ x }} b {{ y }}')).toEqual([
+      { kind: 'text', text: 'a ' },
+      { kind: 'code', code: ' x ' },
+      { kind: 'text', text: ' b ' },
+      { kind: 'code', code: ' y ' },
+    ]);
+    expect(splitN8nTemplate('\\{{ x }}')).toEqual([{ kind: 'text', text: '\\{{ x }}' }]);
+    expect(splitN8nTemplate('{{ x')).toEqual([
+      { kind: 'text', text: '' },
+      { kind: 'code', code: ' x' },
+    ]);
+  });
+
+  it('reads one whole expression, not a template that starts and ends with one', () => {
+    expect(expressionBody('={{ $json.a }}  ')).toBe('$json.a');
+    expect(expressionBody('={{ $json.a }} and {{ $json.b }}')).toBeUndefined();
+    expect(expressionBody('=plain')).toBeUndefined();
+  });
+
+  it('lifts a template back, bare and wrapped interpolations alike, as typed in n8n or compiled', () => {
+    const value = typed('Hi {{ inputs.name }}, {{ inputs.keywords }}!', [STRING, undefined]);
+    expect(liftTemplate(parameterValue(value, scope), context)).toBe('Hi {{ inputs.name }}, {{ inputs.keywords }}!');
+    expect(
+      liftTemplate('={{ $("Inputs").first().json.inputs.a }} and {{ $("Inputs").first().json.inputs.b }}', context),
+    ).toBe('{{ inputs.a }} and {{ inputs.b }}');
+    expect(liftTemplate('={{ $("Inputs").first().json.inputs.a }}', context)).toBeUndefined();
   });
 });

@@ -1,8 +1,9 @@
-import type { Expression, FunctionName } from '@ionflux/dsl';
-import type { ValueIR } from './ir';
+import { isDefinitely, type Expression, type FunctionName, type ValueType } from '@ionflux/dsl';
+import type { TemplatePartIR, ValueIR } from './ir';
 
 /**
- * Translates DSL expressions into n8n expressions (JavaScript inside `={{ }}`) and back.
+ * Translates DSL expressions into n8n expressions (JavaScript inside `={{ }}`) and back. Text templates in node
+ * parameters use n8n's own template form instead (`n8nTemplate`).
  *
  * Every DSL function becomes an immediately invoked arrow function whose source is fixed (`FUNCTIONS` below), so
  * the translation can be reversed exactly, and so the JavaScript is self-contained (n8n's expression sandbox has no
@@ -218,6 +219,63 @@ export function n8nExpression(js: string): string {
   return `={{ ${js.replace(/\}\}/g, '} }').replace(/\{\{/g, '{ {')} }}`;
 }
 
+/** Whether an expression computes anything with arithmetic (`+ - * / %`), which can give NaN. */
+function hasArithmetic(expression: Expression): boolean {
+  switch (expression.kind) {
+    case 'literal':
+    case 'identifier':
+      return false;
+    case 'member':
+      return hasArithmetic(expression.object);
+    case 'index':
+      return hasArithmetic(expression.object) || hasArithmetic(expression.index);
+    case 'call':
+      return expression.args.some(hasArithmetic);
+    case 'unary':
+      return hasArithmetic(expression.operand);
+    case 'binary':
+      return (
+        ['+', '-', '*', '/', '%'].includes(expression.operator) ||
+        [expression.left, expression.right].some(hasArithmetic)
+      );
+    case 'conditional':
+      return [expression.test, expression.consequent, expression.alternate].some(hasArithmetic);
+    case 'array':
+      return expression.items.some(hasArithmetic);
+  }
+}
+
+/**
+ * Whether n8n's own `{{ }}` in a text renders this interpolation as the DSL does (`textOf`). n8n joins the pieces
+ * of a text as `v || v === 0 || v === false ? v : ""` then `Array.prototype.join`: the same text for a string, a
+ * boolean, null and a missing value, and for a number other than NaN; a list or an object would read
+ * `a,b` / `[object Object]` instead of JSON. So: only when the checker proved the value is one of those types (a
+ * number only when no arithmetic could have made it NaN).
+ */
+export function rendersNatively(part: { expression: Expression; type?: ValueType }): boolean {
+  if (!part.type) return false;
+  if (isDefinitely(part.type, ['string', 'boolean', 'null'])) return true;
+  return isDefinitely(part.type, ['string', 'boolean', 'null', 'number']) && !hasArithmetic(part.expression);
+}
+
+/**
+ * A text template in n8n's own form, as a person would type it: `=Order {{ $("Inputs").first().json.trigger?.name
+ * }} is late`. Interpolations n8n renders the same way stay bare; the others keep `textOf` (`INTERPOLATE`).
+ * Undefined when the text has braces or backslashes (n8n's template splitter treats them specially), in which case
+ * the caller writes the JavaScript form.
+ */
+export function n8nTemplate(parts: TemplatePartIR[], scope: ExpressionScope): string | undefined {
+  if (parts.some((part) => 'text' in part && /[{}\\]/.test(part.text))) return undefined;
+  const code = (js: string) => `{{ ${js.replace(/\}\}/g, '} }').replace(/\{\{/g, '{ {')} }}`;
+  return `=${parts
+    .map((part) => {
+      if ('text' in part) return part.text;
+      const js = lowerExpression(part.expression, scope);
+      return code(rendersNatively(part) ? js : `${INTERPOLATE}(${js})`);
+    })
+    .join('')}`;
+}
+
 /**
  * An n8n parameter value for a DSL value: literals stay literal (strings starting with `=` are wrapped so n8n never
  * evaluates them), anything with an expression becomes an n8n expression. `json`: lists and objects as JSON text;
@@ -241,6 +299,10 @@ export function parameterValue(
       return n8nExpression(literalJs(literal));
     }
     return literal;
+  }
+  if (value.kind === 'template') {
+    const template = n8nTemplate(value.parts, scope);
+    if (template !== undefined) return template;
   }
   return n8nExpression(lowerValue(value, scope));
 }

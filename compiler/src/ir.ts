@@ -1,4 +1,12 @@
-import type { ActionName, ConnectionType, DocumentPath, Expression, InputDefinition, TriggerKind } from '@ionflux/dsl';
+import type {
+  ActionName,
+  ConnectionType,
+  DocumentPath,
+  Expression,
+  InputDefinition,
+  TriggerKind,
+  ValueType,
+} from '@ionflux/dsl';
 
 /**
  * The normalized agent: every default applied, every string parsed into literal text and expressions, step names
@@ -28,11 +36,17 @@ export interface AgentIR {
   };
 }
 
+/**
+ * A piece of a text template: text, or an interpolation with the type the checker inferred for it (absent when the
+ * checker recorded none; the compiler then assumes any value).
+ */
+export type TemplatePartIR = { text: string } | { expression: Expression; source: string; type?: ValueType };
+
 /** A value as written in the agent: literals, `{{ }}` templates, and structures mixing both. */
 export type ValueIR =
   | { kind: 'literal'; value: unknown }
   | { kind: 'expression'; expression: Expression; source: string }
-  | { kind: 'template'; parts: ({ text: string } | { expression: Expression; source: string })[] }
+  | { kind: 'template'; parts: TemplatePartIR[] }
   | { kind: 'array'; items: ValueIR[] }
   | { kind: 'object'; entries: [string, ValueIR][] };
 

@@ -331,11 +331,81 @@ export function liftParameter(js: string, context: LiftContext): string {
   return `{{ ${print(lifter.lift(root))} }}`;
 }
 
-/** Strips `={{ ` and ` }}` from an n8n expression parameter; undefined when the value is not an expression. */
+export type TemplateChunk = { kind: 'text'; text: string } | { kind: 'code'; code: string };
+
+/**
+ * An n8n expression (without its `=`) split into text and `{{ code }}` chunks the way n8n splits it
+ * (`@n8n/tournament`'s `splitExpression`): the first `}}` closes, a `{{` after an odd number of backslashes is text,
+ * `\\\\` before an opening reads as one backslash.
+ */
+export function splitN8nTemplate(expression: string): TemplateChunk[] {
+  const chunks: TemplateChunk[] = [];
+  let open = true;
+  let buffer = '';
+  let index = 0;
+  while (index < expression.length) {
+    const rest = expression.slice(index);
+    const at = rest.indexOf(open ? '{{' : '}}');
+    if (at < 0) {
+      buffer += rest;
+      break;
+    }
+    const before = rest.slice(0, at);
+    const backslashes = /\\*$/.exec(before)![0].length;
+    if (backslashes % 2 === 1) {
+      buffer += rest.slice(0, at + 2);
+      index += at + 2;
+      continue;
+    }
+    buffer += before;
+    if (open) chunks.push({ kind: 'text', text: buffer.replace(/\\\\/g, '\\') });
+    else chunks.push({ kind: 'code', code: buffer.replace('\\}}', '}}') });
+    open = !open;
+    index += at + 2;
+    buffer = '';
+  }
+  if (buffer !== '' || chunks.length === 0)
+    chunks.push(open ? { kind: 'text', text: buffer } : { kind: 'code', code: buffer });
+  return chunks;
+}
+
+/**
+ * The JavaScript of an n8n parameter that is one whole expression (`={{ js }}`, spaces after it allowed); undefined
+ * for literal text and for text templates (`=Order {{ js }} is late`).
+ */
 export function expressionBody(value: unknown): string | undefined {
   if (typeof value !== 'string' || !value.startsWith('=')) return undefined;
-  const match = /^=\{\{([\s\S]*)\}\}\s*$/.exec(value);
-  return match ? match[1]!.trim() : undefined;
+  const chunks = splitN8nTemplate(value.slice(1));
+  const [first, code, last] = chunks;
+  if (chunks.length < 2 || chunks.length > 3 || first!.kind !== 'text' || first!.text !== '') return undefined;
+  if (code!.kind !== 'code' || (last && (last.kind !== 'text' || last.text.trim() !== ''))) return undefined;
+  return code!.code.trim();
+}
+
+/**
+ * An n8n text template (`=Order {{ js }} is late`, as the compiler writes templates and as people type them in n8n)
+ * -> the DSL template. Undefined when the value is not one (literal text, or one whole expression).
+ */
+export function liftTemplate(value: unknown, context: LiftContext): string | undefined {
+  if (typeof value !== 'string' || !value.startsWith('=') || expressionBody(value) !== undefined) return undefined;
+  const chunks = splitN8nTemplate(value.slice(1));
+  if (!chunks.some((chunk) => chunk.kind === 'code')) return undefined;
+  return chunks
+    .map((chunk) => {
+      if (chunk.kind === 'text') return chunk.text;
+      const js = chunk.code.trim();
+      const root = parseJs(js);
+      const lifter = new Lifter(js, context);
+      const interpolated =
+        root.type === 'CallExpression' &&
+        root.arguments.length === 1 &&
+        isInlineFunction(root.callee) &&
+        js.slice(root.callee.start, root.callee.end) === INTERPOLATE
+          ? root.arguments[0]
+          : root;
+      return `{{ ${print(lifter.lift(interpolated))} }}`;
+    })
+    .join('');
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   getAction,
   hasExpression,
+  interpolationKey,
   parseDuration,
   parseTemplateCached,
   stepKind,
@@ -10,14 +11,26 @@ import {
   type OnError,
   type RetryPolicy,
   type TriggerKind,
+  type ValueType,
 } from '@ionflux/dsl';
-import type { AgentIR, OnErrorIR, OutputIR, RetryIR, StepIR, ValueIR } from './ir';
+import type { AgentIR, OnErrorIR, OutputIR, RetryIR, StepIR, TemplatePartIR, ValueIR } from './ir';
 import { humanizeId, titleFromName } from './naming';
 
 type Obj = Record<string, unknown>;
 
-/** Parses a written value into literal text and expressions, recursively. */
-export function toValueIR(value: unknown): ValueIR {
+/** Where a value sits and what the checker inferred for its interpolations (see `AgentValidation`). */
+export interface ValueTyping {
+  path: DocumentPath;
+  interpolationTypes: ReadonlyMap<string, ValueType>;
+}
+
+/**
+ * Parses a written value into literal text and expressions, recursively. With `typing`, each interpolation of a
+ * text template carries the type the checker inferred for it.
+ */
+export function toValueIR(value: unknown, typing?: ValueTyping): ValueIR {
+  const at = (key: string | number): ValueTyping | undefined =>
+    typing && { path: [...typing.path, key], interpolationTypes: typing.interpolationTypes };
   if (typeof value === 'string') {
     if (!hasExpression(value)) return { kind: 'literal', value };
     const template = parseTemplateCached(value);
@@ -26,19 +39,24 @@ export function toValueIR(value: unknown): ValueIR {
       if (part.kind === 'expression' && part.expression)
         return { kind: 'expression', expression: part.expression, source: part.source.trim() };
     }
-    const parts: Extract<ValueIR, { kind: 'template' }>['parts'] = [];
-    for (const part of template.parts) {
+    const parts: TemplatePartIR[] = [];
+    template.parts.forEach((part, index) => {
       if (part.kind === 'text') parts.push({ text: part.text });
-      else if (part.expression) parts.push({ expression: part.expression, source: part.source.trim() });
-    }
+      else if (part.expression) {
+        const type = typing?.interpolationTypes.get(interpolationKey(typing.path, index));
+        parts.push({ expression: part.expression, source: part.source.trim(), ...(type ? { type } : {}) });
+      }
+    });
     return { kind: 'template', parts };
   }
   if (Array.isArray(value)) {
-    const items = value.map(toValueIR);
+    const items = value.map((item, index) => toValueIR(item, at(index)));
     return items.every((item) => item.kind === 'literal') ? { kind: 'literal', value } : { kind: 'array', items };
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Obj).map(([key, item]) => [key, toValueIR(item)] as [string, ValueIR]);
+    const entries = Object.entries(value as Obj).map(
+      ([key, item]) => [key, toValueIR(item, at(key))] as [string, ValueIR],
+    );
     return entries.every(([, item]) => item.kind === 'literal')
       ? { kind: 'literal', value }
       : { kind: 'object', entries };
@@ -65,6 +83,7 @@ interface NormalizeContext {
   policyRetries: RetryPolicy | undefined;
   policyOnError: OnError | undefined;
   resolvedConnections: Map<string, string>;
+  interpolationTypes: ReadonlyMap<string, ValueType>;
   /** Steps of a handler: the policy's onError does not apply to them (a handler does not route to itself). */
   inHandler: boolean;
 }
@@ -98,7 +117,9 @@ function normalizeSteps(
           params: Object.entries((step.with as Obj | undefined) ?? {}).map(([name, value]) => [
             name,
             // llm.extract's schema is data, never a template.
-            name === 'schema' && uses === 'llm.extract' ? { kind: 'literal', value } : toValueIR(value),
+            name === 'schema' && uses === 'llm.extract'
+              ? { kind: 'literal', value }
+              : toValueIR(value, { path: [...stepPath, 'with', name], interpolationTypes: context.interpolationTypes }),
           ]),
           onError: onErrorIR(
             (step.onError as OnError | undefined) ?? (context.inHandler ? undefined : context.policyOnError),
@@ -142,24 +163,27 @@ function normalizeSteps(
   });
 }
 
-function outputIR(output: Obj | undefined): OutputIR | undefined {
+function outputIR(output: Obj | undefined, interpolationTypes: ReadonlyMap<string, ValueType>): OutputIR | undefined {
   if (!output) return undefined;
+  // Canvas and chat fields become node parameters: their templates carry types (see `toValueIR`).
+  const field = (section: 'canvas' | 'chat', key: string, value: unknown) =>
+    toValueIR(value, { path: ['spec', 'output', section, key], interpolationTypes });
   const ir: OutputIR = {};
   if (output.value !== undefined) ir.value = toValueIR(output.value);
   const canvas = output.canvas as Obj | undefined;
   if (canvas) {
     ir.canvas = {
-      block: toValueIR(canvas.block),
+      block: field('canvas', 'block', canvas.block),
       mode: canvas.mode === 'append' ? 'append' : 'replace',
       format: typeof canvas.format === 'string' ? canvas.format : 'markdown',
     };
-    if (canvas.page !== undefined) ir.canvas.page = toValueIR(canvas.page);
-    if (canvas.title !== undefined) ir.canvas.title = toValueIR(canvas.title);
+    if (canvas.page !== undefined) ir.canvas.page = field('canvas', 'page', canvas.page);
+    if (canvas.title !== undefined) ir.canvas.title = field('canvas', 'title', canvas.title);
   }
   const chat = output.chat as Obj | undefined;
   if (chat) {
-    ir.chat = { channel: toValueIR(chat.channel) };
-    if (chat.threadId !== undefined) ir.chat.threadId = toValueIR(chat.threadId);
+    ir.chat = { channel: field('chat', 'channel', chat.channel) };
+    if (chat.threadId !== undefined) ir.chat.threadId = field('chat', 'threadId', chat.threadId);
   }
   return ir;
 }
@@ -184,9 +208,12 @@ function normalizeMetadata(metadata: AgentDocument['metadata']): AgentIR['metada
 export function normalizeAgent({
   agent,
   resolvedConnections = new Map(),
+  interpolationTypes = new Map(),
 }: {
   agent: AgentDocument;
   resolvedConnections?: Map<string, string>;
+  /** The checker's types of template interpolations (`AgentValidation.interpolationTypes`). */
+  interpolationTypes?: ReadonlyMap<string, ValueType>;
 }): AgentIR {
   const { metadata, spec } = agent;
   const triggerKind = Object.keys(spec.trigger)[0] as TriggerKind;
@@ -194,6 +221,7 @@ export function normalizeAgent({
     policyRetries: spec.policy?.retries,
     policyOnError: spec.policy?.onError,
     resolvedConnections,
+    interpolationTypes,
     inHandler: false,
   };
   const ir: AgentIR = {
@@ -212,7 +240,7 @@ export function normalizeAgent({
     })),
     policy: {},
   };
-  const output = outputIR(spec.output as Obj | undefined);
+  const output = outputIR(spec.output as Obj | undefined, interpolationTypes);
   if (output) ir.output = output;
   if (spec.policy?.timeout) ir.policy.timeoutMs = parseDuration(spec.policy.timeout)!;
   if (spec.policy?.budget) ir.policy.budget = spec.policy.budget;

@@ -2,6 +2,7 @@ import type { AgentDocument } from './agent';
 import { hasErrors, sortDiagnostics, type Diagnostic, type DocumentPath, type Range } from './diagnostics';
 import { parseAgentText, parseYamlText, PARSE_LIMITS, type ParsedAgentText } from './parse';
 import { documentLocator, type SourceLocator } from './source-map';
+import type { ValueType } from './expressions/types';
 import { checkParsedAgent, dedupe, validateAgent } from './validate';
 
 /**
@@ -18,6 +19,8 @@ export interface IncrementalValidation {
   agent?: AgentDocument;
   /** The connection each action step uses (as `validateAgent` resolves them); present with `agent`. */
   resolvedConnections?: Map<string, string>;
+  /** The inferred type of each template interpolation (as `validateAgent`'s); present with `agent`. */
+  interpolationTypes?: Map<string, ValueType>;
   /**
    * Source ranges in the whole text, from the cached parses: what the compiler needs for a source map without
    * parsing the text again (`compileChecked`).
@@ -134,6 +137,7 @@ export function createAgentValidator(): AgentValidator {
     if (result.agent) {
       validation.agent = result.agent;
       validation.resolvedConnections = result.resolvedConnections;
+      validation.interpolationTypes = result.interpolationTypes;
     }
     return validation;
   };
@@ -225,6 +229,7 @@ export function createAgentValidator(): AgentValidator {
       if (!hasErrors(diagnostics)) {
         validation.agent = value as unknown as AgentDocument;
         validation.resolvedConnections = checked.resolvedConnections;
+        validation.interpolationTypes = checked.interpolationTypes;
       }
       return validation;
     },

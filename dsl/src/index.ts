@@ -28,6 +28,7 @@ export {
 } from './expressions/evaluate';
 export * from './expressions/types';
 export { cronProblem } from './check/cron';
+export { interpolationKey } from './check/context';
 export * from './format';
 export { parseAgentText, PARSE_LIMITS, type ParsedAgentText } from './parse';
 export { agentSchema, buildAgentSchema, AGENT_SCHEMA_ID } from './schema';

@@ -3,6 +3,7 @@ import type { AgentDocument } from './agent';
 import { checkAgentSemantics } from './check';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics';
 import { parseAgentText } from './parse';
+import type { ValueType } from './expressions/types';
 import { documentLocator, type SourceLocator } from './source-map';
 import { validateAgentSchema } from './validate-schema';
 
@@ -18,6 +19,8 @@ export interface AgentValidation {
   lineCounter: LineCounter;
   /** The connection each action step uses, including ones inferred when the step names none. */
   resolvedConnections: Map<string, string>;
+  /** Inferred type of each interpolation in a text template, by `interpolationKey(path, part)`. */
+  interpolationTypes: Map<string, ValueType>;
 }
 
 /**
@@ -36,6 +39,7 @@ export function validateAgent(text: string): AgentValidation {
     value: parsed.value,
     lineCounter: parsed.lineCounter,
     resolvedConnections: new Map(),
+    interpolationTypes: new Map(),
   };
   if (parsed.document) result.document = parsed.document;
   // Without a value (YAML errors other than duplicate keys), schema and semantic checks would only add noise.
@@ -49,6 +53,7 @@ export function validateAgent(text: string): AgentValidation {
   });
   result.diagnostics = sortDiagnostics(dedupe([...diagnostics, ...checked.diagnostics]));
   result.resolvedConnections = checked.resolvedConnections;
+  result.interpolationTypes = checked.interpolationTypes;
   if (!hasErrors(result.diagnostics)) result.agent = parsed.value as AgentDocument;
   return result;
 }
@@ -57,11 +62,13 @@ export function validateAgent(text: string): AgentValidation {
 export function checkParsedAgent({ value, locator }: { value: unknown; locator: SourceLocator }): {
   diagnostics: Diagnostic[];
   resolvedConnections: Map<string, string>;
+  interpolationTypes: Map<string, ValueType>;
 } {
   const semantic = checkAgentSemantics({ value, locator });
   return {
     diagnostics: [...validateAgentSchema({ value, locator }), ...semantic.diagnostics],
     resolvedConnections: semantic.resolvedConnections,
+    interpolationTypes: semantic.interpolationTypes,
   };
 }
 

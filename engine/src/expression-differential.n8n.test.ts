@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { toPublicApiWorkflow, type N8nWorkflow } from '@ionflux/compiler';
+import { INTERPOLATE, toPublicApiWorkflow, type N8nWorkflow } from '@ionflux/compiler';
 import { functionCatalog, type FunctionName } from '@ionflux/dsl';
 import { resolveInputs } from './inputs';
 import { agentRunFromExecution } from './remote/execution';
@@ -11,6 +11,7 @@ import {
   type WorkflowExecutor,
 } from './testing/expression-differential';
 import { startN8nServer, type N8nServer } from './testing/n8n-server';
+import { runTemplateBatch, templateParameterCase } from './testing/template-differential';
 
 /**
  * The expression differential (see expression-differential.test.ts) on a real n8n 2.41.1: each batch's workflow is
@@ -106,5 +107,24 @@ describe('expression differential (reference vs compiled on a real n8n server)',
       { seed: SEED, numRuns: 8, endOnFailure: true },
     );
     expect(compared).toBeGreaterThanOrEqual(100);
+  });
+});
+
+describe("text templates in node parameters on a real n8n (n8n's own {{ }} where it renders the same)", () => {
+  it('agree with the reference on generated inputs, bare and wrapped interpolations alike', async () => {
+    let bare = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(templateParameterCase, { minLength: 12, maxLength: 12 }), async (cases) => {
+        const result = await runTemplateBatch({ cases, execute: onN8n });
+        for (const compiled of result.compiled)
+          for (const [, code] of compiled.matchAll(/\{\{ ([\s\S]*?) \}\}/g)) if (!code!.startsWith(INTERPOLATE)) bare++;
+        if (result.mismatches.length)
+          throw new Error(
+            `${result.mismatches.length} mismatches:\n${JSON.stringify(result.mismatches.slice(0, 3), null, 2)}`,
+          );
+      }),
+      { seed: SEED, numRuns: 2, endOnFailure: true },
+    );
+    expect(bare).toBeGreaterThan(20);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { INTERPOLATE } from '@ionflux/compiler';
 import { functionCatalog, type FunctionName } from '@ionflux/dsl';
 import { runAgent } from './run-agent';
 import { call, expression, template, toCases } from './testing/expression-arbitraries';
@@ -9,6 +10,7 @@ import {
   type DifferentialCase,
   type WorkflowExecutor,
 } from './testing/expression-differential';
+import { runTemplateBatch, templateParameterCase } from './testing/template-differential';
 
 /**
  * Every expression function and operator, evaluated by the DSL's reference implementation and compiled to an n8n
@@ -117,5 +119,51 @@ describe('list functions with a field name (issue: they read nothing at run time
     });
     expect(result.compared).toHaveLength(1);
     expect(result.mismatches).toEqual([]);
+  });
+});
+
+describe("text templates in node parameters (n8n's own {{ }} where it renders the same)", () => {
+  it('agree with the reference on generated inputs, bare and wrapped interpolations alike', async () => {
+    let bare = 0;
+    let wrapped = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(templateParameterCase, { minLength: 15, maxLength: 15 }), async (cases) => {
+        const result = await runTemplateBatch({ cases, execute: embedded });
+        for (const compiled of result.compiled) {
+          // Both kinds of interpolation are exercised: bare JavaScript, and textOf's helper around the others.
+          for (const [, code] of compiled.matchAll(/\{\{ ([\s\S]*?) \}\}/g))
+            if (code!.startsWith(INTERPOLATE)) wrapped++;
+            else bare++;
+        }
+        if (result.mismatches.length)
+          throw new Error(
+            `${result.mismatches.length} mismatches:\n${JSON.stringify(result.mismatches.slice(0, 3), null, 2)}`,
+          );
+      }),
+      { seed: SEED, numRuns: 8, endOnFailure: true },
+    );
+    expect(bare).toBeGreaterThan(100);
+    expect(wrapped).toBeGreaterThan(30);
+  });
+
+  it('finds the difference when an object is left bare (the check can fail)', async () => {
+    const cases = [
+      {
+        template: 'Record: {{ inputs.record }}',
+        inputs: { text: '', number: 0, count: 0, flag: false, record: { name: 'x' }, list: [] },
+      },
+    ];
+    const forcedBare: WorkflowExecutor = (workflow, inputs) => {
+      for (const node of workflow.nodes) {
+        const assignments = (node.parameters.assignments as { assignments?: { value: unknown }[] } | undefined)
+          ?.assignments;
+        for (const a of assignments ?? []) if (typeof a.value === 'string') a.value = a.value.replace(INTERPOLATE, '');
+      }
+      return embedded(workflow, inputs);
+    };
+    const result = await runTemplateBatch({ cases, execute: forcedBare });
+    expect(result.mismatches).toEqual([
+      expect.objectContaining({ reference: 'Record: {"name":"x"}', engine: 'Record: [object Object]' }),
+    ]);
   });
 });

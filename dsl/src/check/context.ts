@@ -7,7 +7,7 @@ import {
   type DocumentPath,
   type Severity,
 } from '../diagnostics';
-import { UNKNOWN, type ValueType } from '../expressions/types';
+import { union, UNKNOWN, type ValueType } from '../expressions/types';
 import type { SourceLocator } from '../source-map';
 
 /**
@@ -83,6 +83,11 @@ export class CheckContext {
   /** Every step with an id, main flow and handlers alike (the first one when ids repeat). */
   readonly steps = new Map<string, StepInfo>();
   readonly outputTypes = new Map<string, ValueType | undefined>();
+  /**
+   * Inferred type of each interpolation in a text template (`interpolationKey(path, part)`), the union when a
+   * string is checked more than once: the compiler writes n8n's own `{{ }}` for the ones n8n renders the same.
+   */
+  readonly interpolationTypes = new Map<string, ValueType>();
   /** Item type of each forEach loop, recorded when its source expression is checked. */
   readonly loopItemTypes = new Map<string, ValueType>();
   triggerType: ValueType = UNKNOWN;
@@ -153,4 +158,19 @@ export class CheckContext {
     if (suggestion !== undefined) diagnostic.suggestion = suggestion;
     this.diagnostics.push(diagnostic);
   }
+}
+
+/** The key of `interpolationTypes` for expression part `part` (an index into the template's parts) of the string at `path`. */
+export function interpolationKey(path: DocumentPath, part: number): string {
+  return `${JSON.stringify(path)}#${part}`;
+}
+
+/** Records the type of an interpolation, joining it with what an earlier check of the same string found. */
+export function recordInterpolationType(
+  types: Map<string, ValueType>,
+  { path, part, type }: { path: DocumentPath; part: number; type: ValueType },
+): void {
+  const key = interpolationKey(path, part);
+  const earlier = types.get(key);
+  types.set(key, earlier ? union([earlier, type]) : type);
 }

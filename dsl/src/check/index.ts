@@ -24,6 +24,8 @@ export interface CheckResult {
   diagnostics: Diagnostic[];
   /** Connection each action step uses after inference (step id -> connection name). */
   resolvedConnections: Map<string, string>;
+  /** Inferred type of each interpolation in a text template, by `interpolationKey`. */
+  interpolationTypes: Map<string, ValueType>;
 }
 
 /** The type of `error` inside a handler. */
@@ -53,7 +55,11 @@ export function checkAgentSemantics({ value, locator }: { value: unknown; locato
   checkOutput(context);
   checkErrorHandling(context);
   checkUnused(context);
-  return { diagnostics: context.diagnostics, resolvedConnections: context.resolvedConnections };
+  return {
+    diagnostics: context.diagnostics,
+    resolvedConnections: context.resolvedConnections,
+    interpolationTypes: context.interpolationTypes,
+  };
 }
 
 export { cronProblem } from './cron';

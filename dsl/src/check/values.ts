@@ -3,7 +3,7 @@ import type { Template } from '../expressions/ast';
 import { inferType } from '../expressions/infer';
 import { hasExpression, parseTemplateCached } from '../expressions/parse';
 import { objectOf, STRING, typeOfValue, type ValueType } from '../expressions/types';
-import { isObj, type CheckContext, type Location } from './context';
+import { isObj, recordInterpolationType, type CheckContext, type Location } from './context';
 import { inferenceEnvironment } from './references';
 
 /** Checks every string inside a value; returns the value's type (typed when it is one whole expression). */
@@ -16,11 +16,12 @@ export function checkValue(
     const template = parseTemplateCached(value);
     reportTemplateProblems(context, { template, value, path });
     let wholeType: ValueType | undefined;
-    for (const part of template.parts) {
-      if (part.kind !== 'expression' || !part.expression) continue;
+    template.parts.forEach((part, index) => {
+      if (part.kind !== 'expression' || !part.expression) return;
       const type = inferType(part.expression, inferenceEnvironment(context, { path, value, location }));
       if (template.isWholeExpression) wholeType = type;
-    }
+      else recordInterpolationType(context.interpolationTypes, { path, part: index, type });
+    });
     return template.isWholeExpression ? wholeType : STRING;
   }
   if (Array.isArray(value)) {

@@ -113,6 +113,7 @@ export function createAgentAnalyser() {
         const { workflow, sourceMap } = compileChecked({
           agent: checked.agent,
           resolvedConnections: checked.resolvedConnections,
+          interpolationTypes: checked.interpolationTypes,
           locator: checked.locator,
         });
         const graph = graphOfWorkflow(workflow, sourceMap);
