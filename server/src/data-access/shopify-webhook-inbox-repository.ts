@@ -3,37 +3,43 @@ import { toJsonb, type Database, type ShopifyWebhookInboxTable } from './schema'
 
 export type ShopifyWebhookRow = Selectable<ShopifyWebhookInboxTable>;
 
+/** A verified webhook to store (its payload as the JSON text that was signed). */
+export interface NewShopifyWebhook {
+  shopDomain: string;
+  eventId: string;
+  webhookId: string | null;
+  topic: string;
+  apiVersion: string | null;
+  triggeredAt: Date | null;
+  payloadJson: string;
+}
+
 /**
- * Stores a verified webhook unless its (shop, event id) was seen before: one INSERT ... ON CONFLICT DO NOTHING, so
- * the event and its dedupe key are written in the same statement. Returns whether it was new.
+ * Stores verified webhooks unless their (shop, event id) was seen before: one INSERT ... ON CONFLICT DO NOTHING for
+ * the whole list (the events and their dedupe keys are written by the same statement, one transaction). Returns, in
+ * order, whether each was new; of two with the same key in the list, the first is stored and the second is not new.
+ * The statement text does not depend on the list's length (the columns go as arrays), so PostgreSQL plans one shape.
  */
-export async function insertShopifyWebhook(
-  db: Kysely<Database>,
-  args: {
-    shopDomain: string;
-    eventId: string;
-    webhookId: string | null;
-    topic: string;
-    apiVersion: string | null;
-    triggeredAt: Date | null;
-    payloadJson: string;
-  },
-): Promise<boolean> {
-  const result = await db
-    .insertInto('shopify_webhook_inbox')
-    .values({
-      shop_domain: args.shopDomain,
-      event_id: args.eventId,
-      webhook_id: args.webhookId,
-      topic: args.topic,
-      api_version: args.apiVersion,
-      triggered_at: args.triggeredAt,
-      payload: args.payloadJson,
-    })
-    .onConflict((oc) => oc.constraint('shopify_webhook_inbox_event').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return result !== undefined;
+export async function insertShopifyWebhooks(db: Kysely<Database>, webhooks: NewShopifyWebhook[]): Promise<boolean[]> {
+  const keyOf = (w: { shopDomain: string; eventId: string }) => `${w.shopDomain}\n${w.eventId}`;
+  const firsts = new Map<string, number>();
+  webhooks.forEach((w, index) => {
+    if (!firsts.has(keyOf(w))) firsts.set(keyOf(w), index);
+  });
+  const rows = [...firsts.values()].map((index) => webhooks[index]!);
+  const result = await sql<{ shop_domain: string; event_id: string }>`
+    insert into shopify_webhook_inbox (shop_domain, event_id, webhook_id, topic, api_version, triggered_at, payload)
+    select shop_domain, event_id, webhook_id, topic, api_version, triggered_at::timestamptz, payload::jsonb
+    from unnest(${rows.map((w) => w.shopDomain)}::text[], ${rows.map((w) => w.eventId)}::text[],
+                ${rows.map((w) => w.webhookId)}::text[], ${rows.map((w) => w.topic)}::text[],
+                ${rows.map((w) => w.apiVersion)}::text[], ${rows.map((w) => w.triggeredAt?.toISOString() ?? null)}::text[],
+                ${rows.map((w) => w.payloadJson)}::text[])
+      with ordinality as t(shop_domain, event_id, webhook_id, topic, api_version, triggered_at, payload, position)
+    order by position
+    on conflict on constraint shopify_webhook_inbox_event do nothing
+    returning shop_domain, event_id`.execute(db);
+  const inserted = new Set(result.rows.map((row) => keyOf({ shopDomain: row.shop_domain, eventId: row.event_id })));
+  return webhooks.map((w, index) => firsts.get(keyOf(w)) === index && inserted.has(keyOf(w)));
 }
 
 /**
@@ -47,20 +53,18 @@ export async function lockPendingShopifyWebhooks(trx: Kysely<Database>, limit: n
   return result.rows;
 }
 
-export async function markShopifyWebhookProcessed(
+/** Marks several rows processed in one statement (each with its own outcome). */
+export async function markShopifyWebhooksProcessed(
   trx: Kysely<Database>,
-  args: { id: string; runsStarted: number; outcome: string },
+  rows: Array<{ id: string; runsStarted: number; outcome: string }>,
 ): Promise<void> {
-  await trx
-    .updateTable('shopify_webhook_inbox')
-    .set({
-      processed_at: new Date(),
-      runs_started: args.runsStarted,
-      outcome: args.outcome,
-      attempts: sql`attempts + 1`,
-    })
-    .where('id', '=', args.id)
-    .execute();
+  if (rows.length === 0) return;
+  await sql`
+    update shopify_webhook_inbox as i
+    set processed_at = now(), runs_started = v.runs_started, outcome = v.outcome, attempts = i.attempts + 1
+    from unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.runsStarted)}::int[],
+                ${rows.map((r) => r.outcome)}::text[]) as v(id, runs_started, outcome)
+    where i.id = v.id`.execute(trx);
 }
 
 /** Counts a failed processing attempt (outside the failed transaction), so a poison row is not retried forever. */

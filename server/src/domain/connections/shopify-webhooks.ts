@@ -7,17 +7,19 @@ import { insertNotification } from '../../data-access/notifications-repository';
 import type { Database } from '../../data-access/schema';
 import {
   deleteShopifyWebhooksOfShop,
-  insertShopifyWebhook,
+  insertShopifyWebhooks,
   lockPendingShopifyWebhooks,
-  markShopifyWebhookProcessed,
+  markShopifyWebhooksProcessed,
   recordShopifyWebhookFailure,
   redactShopifyWebhookPayloads,
+  type NewShopifyWebhook,
   type ShopifyWebhookRow,
 } from '../../data-access/shopify-webhook-inbox-repository';
 import { AppError, unauthorized } from '../../errors';
 import type { AgentRuns } from '../agents/agent-runs';
 import { checkedAgentOf } from '../agents/agent-runs';
 import type { AppContext } from '../context';
+import { GroupCommit } from '../group-commit';
 import type { AgentRun } from '../model';
 import { sanitizeShopDomain } from './shop-domain';
 
@@ -26,12 +28,15 @@ export const SHOPIFY_PRIVACY_TOPICS = ['customers/data_request', 'customers/reda
 export const SHOPIFY_APP_UNINSTALLED = 'app/uninstalled';
 
 /**
- * How many inbox rows one processing transaction takes: small, because on PGlite (one connection) the intake's
- * INSERTs wait for the transaction in progress, so a long one shows in the acknowledgement latency.
+ * How many inbox rows one processing transaction takes. On PGlite (one connection) the intake's INSERTs wait for
+ * the transaction in progress, so a long one shows in the acknowledgement latency: small batches there. PostgreSQL
+ * serves both at once: larger batches, fewer transactions.
  */
-const BATCH = 20;
+const BATCH = { pglite: 20, postgres: 200 } as const;
 /** A row whose processing failed this many times is set aside (recorded as failed) instead of retried forever. */
 const MAX_ATTEMPTS = 5;
+/** The most webhooks one INSERT of the intake stores (group commit, see {@link GroupCommit}). */
+const INTAKE_BATCH = 500;
 
 /** The headers of a Shopify webhook delivery that the intake reads (lower-case names, as Node gives them). */
 export interface ShopifyWebhookHeaders {
@@ -74,10 +79,21 @@ export class ShopifyWebhooks {
   #draining: Promise<void> | undefined;
   #again = false;
   #stopped = true;
+  /**
+   * Webhooks arriving while earlier ones are being stored go into the next INSERT together; each is acknowledged
+   * once the INSERT holding it committed. PGlite has one connection: one INSERT at a time. PostgreSQL: two, so a
+   * batch fills while the other is written.
+   */
+  readonly #inserts: GroupCommit<NewShopifyWebhook, boolean>;
 
   constructor(ctx: AppContext, runs: AgentRuns) {
     this.#ctx = ctx;
     this.#runs = runs;
+    this.#inserts = new GroupCommit({
+      maxBatch: INTAKE_BATCH,
+      maxInFlight: ctx.config.database.kind === 'postgres' ? 2 : 1,
+      write: (webhooks) => insertShopifyWebhooks(ctx.db, webhooks),
+    });
   }
 
   /** The app secret webhooks are signed with: the configured Shopify app's, else the sandbox app's (sandbox on). */
@@ -110,23 +126,31 @@ export class ShopifyWebhooks {
     if (!shopDomain) throw badHeader('X-Shopify-Shop-Domain', 'send the shop domain, e.g. my-store.myshopify.com');
     const eventId = (headers.eventId ?? headers.webhookId ?? '').trim();
     if (!eventId || eventId.length > 200) throw badHeader('X-Shopify-Event-Id', 'send the event id Shopify assigned');
+    const payloadJson = rawBody.toString('utf8');
     let payload: unknown;
     try {
-      payload = JSON.parse(rawBody.toString('utf8'));
+      payload = JSON.parse(payloadJson);
     } catch {
       throw new AppError({ status: 400, code: 'invalid_json', message: 'The webhook body is not valid JSON' });
     }
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
       throw new AppError({ status: 400, code: 'invalid_webhook', message: 'The webhook body must be a JSON object' });
+    // PostgreSQL's jsonb cannot hold U+0000: said here, before the INSERT would fail (the cheap test first).
+    if (payloadJson.includes('\\u0000') && holdsNul(payload))
+      throw new AppError({
+        status: 400,
+        code: 'invalid_webhook',
+        message: 'The webhook body holds the character U+0000 (\\u0000), which cannot be stored; remove it',
+      });
     const triggeredAt = headers.triggeredAt ? new Date(headers.triggeredAt) : null;
-    const inserted = await insertShopifyWebhook(this.#ctx.db, {
+    const inserted = await this.#inserts.submit({
       shopDomain,
       eventId,
       webhookId: headers.webhookId?.slice(0, 200) ?? null,
       topic,
       apiVersion: headers.apiVersion?.slice(0, 20) ?? null,
       triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null,
-      payloadJson: rawBody.toString('utf8'),
+      payloadJson,
     });
     if (inserted) this.wake();
     return { duplicate: !inserted };
@@ -184,35 +208,61 @@ export class ShopifyWebhooks {
     }
   }
 
-  /** Processes up to one batch of pending rows in one transaction; returns how many it took. */
+  /**
+   * Processes up to one batch of pending rows in one transaction; returns how many it took. First all rows at once
+   * (their outcomes recorded by one UPDATE); if one of them fails, that transaction is rolled back and the batch is
+   * taken again row by row, each under a savepoint, so the others still commit and only the failing one is retried.
+   */
   async processBatch(): Promise<number> {
+    const done = await this.#processRows({ isolated: false });
+    return done ?? (await this.#processRows({ isolated: true }))!;
+  }
+
+  /** One processing transaction; undefined when a row failed outside `isolated` (nothing of it committed). */
+  async #processRows({ isolated }: { isolated: boolean }): Promise<number | undefined> {
     const queued: AgentRun[] = [];
     const redacted: RedactedMessage[] = [];
     let failed: { row: ShopifyWebhookRow; error: unknown } | undefined;
-    const taken = await this.#ctx.db.transaction().execute(async (trx) => {
-      const rows = await lockPendingShopifyWebhooks(trx, BATCH);
-      // The agents listening to a shop, looked up once per batch and shop (a burst is mostly one shop).
-      const listeners = new Map<string, Promise<Listener[]>>();
-      for (const row of rows) {
-        try {
-          await sql`savepoint webhook_row`.execute(trx);
-          const result = await this.#process(trx, row, listeners);
-          queued.push(...result.runs);
-          if (result.messages) redacted.push(...result.messages);
-          await markShopifyWebhookProcessed(trx, {
-            id: row.id,
-            runsStarted: result.runs.length,
-            outcome: result.outcome,
-          });
-          await sql`release savepoint webhook_row`.execute(trx);
-        } catch (error) {
-          // This row's work is undone; the others of the batch still commit.
-          await sql`rollback to savepoint webhook_row`.execute(trx);
-          failed ??= { row, error };
+    const taken = await this.#ctx.db
+      .transaction()
+      .execute(async (trx) => {
+        const rows = await lockPendingShopifyWebhooks(
+          trx,
+          BATCH[this.#ctx.config.database.kind === 'postgres' ? 'postgres' : 'pglite'],
+        );
+        // The agents listening to a shop, looked up once per batch and shop (a burst is mostly one shop).
+        const listeners = new Map<string, Promise<Listener[]>>();
+        const processed: Array<{ id: string; runsStarted: number; outcome: string }> = [];
+        for (const row of rows) {
+          if (isolated) await sql`savepoint webhook_row`.execute(trx);
+          try {
+            const result = await this.#process(trx, row, listeners);
+            const outcome = { id: row.id, runsStarted: result.runs.length, outcome: result.outcome };
+            if (isolated) {
+              await markShopifyWebhooksProcessed(trx, [outcome]);
+              await sql`release savepoint webhook_row`.execute(trx);
+            } else processed.push(outcome);
+            // Announced after the commit; a row rolled back (here or with the whole batch) announces nothing.
+            queued.push(...result.runs);
+            if (result.messages) redacted.push(...result.messages);
+          } catch (error) {
+            if (!isolated) throw new BatchRowFailed(error);
+            // This row's work is undone; the others of the batch still commit.
+            await sql`rollback to savepoint webhook_row`.execute(trx);
+            failed ??= { row, error };
+          }
         }
-      }
-      return rows.length;
-    });
+        if (!isolated)
+          await markShopifyWebhooksProcessed(trx, processed).catch((error: unknown) => {
+            throw new BatchRowFailed(error);
+          });
+        return rows.length;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof BatchRowFailed) return undefined;
+        throw error;
+      });
+    if (taken === undefined) return undefined;
     this.#runs.announce(queued);
     // Viewers of a channel see a redacted message change in place, as an edit.
     for (const { messageId, workspaceId, channelId } of redacted) {
@@ -275,7 +325,10 @@ export class ShopifyWebhooks {
           }),
         );
       } catch (error) {
-        // Inputs that no longer fit the agent: that agent is skipped (and said why), the others still run.
+        // A database error leaves the transaction unusable: the row fails (and is retried), never half-processed.
+        if (isDatabaseError(error)) throw error;
+        // Inputs that no longer fit the agent, a rental that ended: that agent is skipped (and said why), the
+        // others still run.
         skipped.push(`${config.name}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
@@ -397,6 +450,39 @@ export class ShopifyWebhooks {
       messages: runs.messages,
     };
   }
+}
+
+/** A row failed while a batch was processed without savepoints: the transaction rolls back, the batch is redone. */
+class BatchRowFailed extends Error {
+  constructor(cause: unknown) {
+    super('a webhook of the batch failed', { cause });
+  }
+}
+
+/** An error PostgreSQL (server or PGlite) answered: it carries the SQLSTATE and severity of its error response. */
+function isDatabaseError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, severity } = error as { code?: unknown; severity?: unknown };
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && typeof severity === 'string';
+}
+
+/** Whether a parsed JSON value holds U+0000 in a string or a key (iterative: the depth is the sender's). */
+function holdsNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (typeof next === 'string') {
+      if (next.includes('\0')) return true;
+    } else if (Array.isArray(next)) {
+      stack.push(...next);
+    } else if (next !== null && typeof next === 'object') {
+      for (const [key, inner] of Object.entries(next)) {
+        if (key.includes('\0')) return true;
+        stack.push(inner);
+      }
+    }
+  }
+  return false;
 }
 
 /** An enabled agent whose shopify.order trigger is bound to a connected Brand of a shop, and its topic. */

@@ -241,6 +241,96 @@ describe('POST /webhooks/shopify', () => {
       await t.request('DELETE', `${W}/agents/${agent}`, { token: owner.token });
   }, 300_000);
 
+  it('the same event on several connections at once is stored once: one delivery is new, the others duplicates', async () => {
+    const agent = await install(sentinelVariant('concurrent-replay-sentinel'), brandA);
+    const eventId = randomUUID();
+    // Sent together, they reach the intake while one INSERT is in flight and share the next batch.
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        deliver(t.url, { shop: SHOP_A, topic: 'orders/create', body: order(5101, '150.00'), eventId }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect(results.filter((r) => r.body.duplicate === false)).toHaveLength(1);
+    await settle(t.server);
+    const rows = await t.server.db
+      .selectFrom('shopify_webhook_inbox')
+      .selectAll()
+      .where('event_id', '=', eventId)
+      .execute();
+    expect(rows).toHaveLength(1);
+    expect((await runOrdersByAgent(t.server)).get(agent)).toEqual(['5101']);
+    await t.request('DELETE', `${W}/agents/${agent}`, { token: owner.token });
+  });
+
+  it('a body holding U+0000 (which jsonb cannot store) is a 400 naming it, and the webhooks around it are stored', async () => {
+    const before = await deliver(t.url, { shop: SHOP_B, topic: 'orders/create', body: order(5201) });
+    const nul = await deliver(t.url, {
+      shop: SHOP_B,
+      topic: 'orders/create',
+      body: { ...order(5202), note: 'a\u0000b' },
+    });
+    const after = await deliver(t.url, { shop: SHOP_B, topic: 'orders/create', body: order(5203) });
+    expect([before.status, nul.status, after.status]).toEqual([200, 400, 200]);
+    expect(nul.body.error).toMatchObject({ code: 'invalid_webhook', message: expect.stringContaining('U+0000') });
+    const stored = await t.server.db
+      .selectFrom('shopify_webhook_inbox')
+      .select('event_id')
+      .where('event_id', 'in', [before.eventId, nul.eventId, after.eventId])
+      .execute();
+    expect(stored.map((r) => r.event_id).sort()).toEqual([before.eventId, after.eventId].sort());
+    // An escaped backslash before "u0000" is ordinary text.
+    const text = await deliver(t.url, {
+      shop: SHOP_B,
+      topic: 'orders/create',
+      body: { ...order(5204), note: 'a\\u0000' },
+    });
+    expect(text.status).toBe(200);
+    await settle(t.server);
+  });
+
+  it('a row whose processing fails is retried and set aside; the rows processed with it still commit', async () => {
+    const agent = await install(sentinelVariant('poison-sentinel'), brandB);
+    // The database refuses the run of order 6660 (a sentinel failure the processing cannot avoid).
+    await sql`create function refuse_order_6660() returns trigger language plpgsql as $$
+      begin
+        if new.trigger_payload->'order'->>'id' = '6660' then raise exception 'order 6660 refused'; end if;
+        return new;
+      end $$`.execute(t.server.db);
+    await sql`create trigger refuse_order_6660 before insert on agent_runs
+      for each row execute function refuse_order_6660()`.execute(t.server.db);
+    try {
+      // Processing paused: the six rows wait, and the first batch after the restart takes them together.
+      await t.server.useCases.shopifyWebhooks.stop();
+      const ids = [6658, 6659, 6660, 6661, 6662, 6663];
+      const sent = [];
+      for (const id of ids) sent.push(await deliver(t.url, { shop: SHOP_B, topic: 'orders/create', body: order(id) }));
+      expect(sent.map((r) => r.status)).toEqual(Array(6).fill(200));
+      t.server.useCases.shopifyWebhooks.start();
+      await settle(t.server);
+      const rows = await t.server.db
+        .selectFrom('shopify_webhook_inbox')
+        .select(['event_id', 'attempts', 'runs_started', 'outcome'])
+        .where(
+          'event_id',
+          'in',
+          sent.map((r) => r.eventId),
+        )
+        .execute();
+      const byEvent = new Map(rows.map((r) => [r.event_id, r]));
+      const poison = byEvent.get(sent[2]!.eventId)!;
+      expect(poison).toMatchObject({ attempts: 5, runs_started: 0 });
+      expect(poison.outcome).toContain('order 6660 refused');
+      for (const i of [0, 1, 3, 4, 5])
+        expect(byEvent.get(sent[i]!.eventId)).toMatchObject({ attempts: 1, runs_started: 1 });
+      expect((await runOrdersByAgent(t.server)).get(agent)).toEqual(['6658', '6659', '6661', '6662', '6663']);
+    } finally {
+      await sql`drop trigger refuse_order_6660 on agent_runs`.execute(t.server.db);
+      await sql`drop function refuse_order_6660()`.execute(t.server.db);
+      await t.request('DELETE', `${W}/agents/${agent}`, { token: owner.token });
+    }
+  }, 60_000);
+
   it('privacy topics: a data request tells the admins what is held, a customer and a shop redaction erase it', async () => {
     const sentinel = await install(sentinelVariant('privacy-sentinel'), brandB);
     await deliver(t.url, { shop: SHOP_B, topic: 'orders/create', body: order(9001, '20.00', 42) });
