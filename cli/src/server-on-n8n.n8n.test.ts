@@ -41,6 +41,14 @@ let n8n: N8nServer;
 let onN8n: Client;
 let embedded: Client;
 
+/** `IONFLUX_N8N_QUEUE=host:port`: n8n in queue mode (Redis there), its worker executing the runs. */
+function queueOption(): { redisHost: string; redisPort: number } | undefined {
+  const value = process.env.IONFLUX_N8N_QUEUE;
+  if (!value) return undefined;
+  const [host, port] = value.split(':');
+  return { redisHost: host!, redisPort: Number(port) };
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -104,7 +112,12 @@ beforeAll(async () => {
   if (!tarball) throw new Error('IONFLUX_N8N_TARBALL is not set: run this lane with npm run test:n8n.');
   // n8n's IONFLUX nodes reach loopback origins only when allowed: the server's port is chosen before n8n starts.
   const port = await freePort();
-  n8n = await startN8nServer({ tarball, env: { IONFLUX_SANDBOX_ORIGINS: `http://127.0.0.1:${port}` } });
+  const queue = queueOption();
+  n8n = await startN8nServer({
+    tarball,
+    ...(queue ? { queue } : {}),
+    env: { IONFLUX_SANDBOX_ORIGINS: `http://127.0.0.1:${port}` },
+  });
   onN8n = await client({ port, engine: 'n8n', n8nUrl: n8n.url, n8nApiKey: n8n.apiKey });
   embedded = await client({});
   // The sandbox stores generate their days on first use: generated before any run, so no step waits on it.
@@ -231,6 +244,9 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
       const executions = await n8n.api.listExecutions(workflow.id);
       expect(executions.length).toBe(before + 1);
       expect(executions.map((e) => e.status)).toContain('success');
+      // In queue mode the worker executed it, not the main process.
+      const newest = executions.sort((x, y) => Number(y.id) - Number(x.id))[0]!;
+      if (queueOption()) expect(n8n.log()).toContain(`Worker finished execution ${newest.id} (job `);
     },
   );
 

@@ -28,6 +28,8 @@ export interface N8nServer {
   userFolder: string;
   /** Log lines of the main process (and the worker in queue mode). */
   log(): string;
+  /** Process ids of n8n main (and the worker in queue mode); their task runners are their children. */
+  pids(): number[];
   stop(): Promise<void>;
 }
 
@@ -180,7 +182,8 @@ export async function startN8nServer({
     await session.setupOwner({ ...owner, firstName: 'IONFLUX', lastName: 'Tests' });
     await session.login(owner.email, owner.password);
     const apiKey = await session.createApiKey('ionflux tests');
-    return { url, apiKey, api: new N8nApi({ baseUrl: url, apiKey }), session, owner, userFolder, log, stop };
+    const pids = () => processes.filter((child) => !exited.has(child) && child.pid).map((child) => child.pid!);
+    return { url, apiKey, api: new N8nApi({ baseUrl: url, apiKey }), session, owner, userFolder, log, pids, stop };
   } catch (error) {
     await stop();
     throw error;
