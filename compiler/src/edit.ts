@@ -50,7 +50,12 @@ export type GraphEdit =
         | 'as';
       value?: unknown;
     }
-  | ({ type: 'moveStep'; id: string; index?: number } & StepContainer);
+  | ({ type: 'moveStep'; id: string; index?: number } & StepContainer)
+  /** Puts a step inside a new if (its `then`) or forEach (its `steps`) step, at the step's place. */
+  | { type: 'wrapStep'; id: string; wrapper: StepWrapper };
+
+/** The step a `wrapStep` edit puts around a step: an if with its condition, or a forEach over a list. */
+export type StepWrapper = { id: string; if: string } | { id: string; forEach: string; as?: string };
 
 export class GraphEditError extends Error {}
 
@@ -415,6 +420,53 @@ class Editor {
     this.splice(insertAt, insertAt, reindented.endsWith('\n') ? reindented : `${reindented}\n`);
   }
 
+  /**
+   * Wraps a step in a new if or forEach step: the step's own text (with its comments) moves, re-indented, under the
+   * wrapper's `then` / `steps`, so nothing inside it is re-rendered.
+   */
+  wrapStep(id: string, wrapper: StepWrapper): void {
+    if (!/^[a-z][a-zA-Z0-9_]*$/.test(wrapper.id))
+      throw new GraphEditError(
+        `'${wrapper.id}' is not a valid step id (lowercase start; letters, digits, underscores).`,
+      );
+    if (stepPaths(this.parsed.value).has(wrapper.id))
+      throw new GraphEditError(`A step '${wrapper.id}' already exists.`);
+    const isIf = 'if' in wrapper;
+    const expression = isIf ? wrapper.if : wrapper.forEach;
+    if (typeof expression !== 'string' || expression.trim() === '')
+      throw new GraphEditError(isIf ? 'An if needs a condition.' : 'A forEach needs the list to go over.');
+    if (!isIf && wrapper.as !== undefined && !/^[a-z][a-zA-Z0-9_]*$/.test(wrapper.as))
+      throw new GraphEditError(`'${wrapper.as}' is not a valid loop variable name (lowercase start; letters, digits).`);
+    const path = this.stepPath(id);
+    const index = path[path.length - 1] as number;
+    const seq = nodeAt(this.parsed.doc, path.slice(0, -1));
+    if (!isSeq(seq)) throw new GraphEditError(`Step '${id}' is not in a list.`);
+    const fields: [string, unknown][] = isIf
+      ? [['if', expression]]
+      : [['forEach', expression], ...(wrapper.as !== undefined ? [['as', wrapper.as] as [string, unknown]] : [])];
+    const branch = isIf ? 'then' : 'steps';
+    if (seq.flow) {
+      const item = seq.items[index] as YamlNode;
+      const step = (item as YAMLMap).toJSON() as Obj;
+      const value = { id: wrapper.id, ...Object.fromEntries(fields), [branch]: [step] };
+      this.splice(item.range![0], nodeEnd(item), renderInline(value));
+      return;
+    }
+    const { start, end, column } = this.itemText(seq, index);
+    const pad = ' '.repeat(column);
+    const inner = this.parsed.text
+      .slice(start, end)
+      .split('\n')
+      .map((line) => (line.length === 0 ? line : `    ${line}`))
+      .join('\n');
+    const head = [
+      `${pad}- id: ${wrapper.id}`,
+      ...fields.map(([key, value]) => `${pad}  ${key}: ${renderInline(value)}`),
+      `${pad}  ${branch}:`,
+    ].join('\n');
+    this.splice(start, end, `${head}\n${inner.endsWith('\n') ? inner : `${inner}\n`}`);
+  }
+
   /** Renames a step and every `steps.<id>` reference to it in expressions, keeping each string's style. */
   renameStep(id: string, newId: string): void {
     if (!/^[a-z][a-zA-Z0-9_]*$/.test(newId))
@@ -492,6 +544,9 @@ class Editor {
         return;
       case 'moveStep':
         this.moveStep(edit.id, edit, edit.index);
+        return;
+      case 'wrapStep':
+        this.wrapStep(edit.id, edit.wrapper);
         return;
     }
   }

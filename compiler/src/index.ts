@@ -22,5 +22,6 @@ export {
   stepPaths,
   type GraphEdit,
   type StepContainer,
+  type StepWrapper,
 } from './edit';
 export { outputLabel, renderGraph } from './graph';

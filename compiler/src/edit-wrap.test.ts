@@ -1,0 +1,108 @@
+import { describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
+import { compileAgent } from './compile';
+import { applyGraphEdits, GraphEditError } from './edit';
+
+const agent = `apiVersion: ionflux/v1
+kind: Agent
+metadata:
+  name: wrap-me
+  version: 1.0.0
+spec:
+  inputs:
+    topics: { type: array, items: { type: string }, default: [gifts] }
+    loud: { type: boolean, default: false }
+  trigger:
+    manual: {}
+  steps:
+    # The draft comes first.
+    - id: draft   # keep this comment
+      uses: llm.generate
+      with:
+        prompt: |
+          Write one line about gifts.
+          # not a comment: block scalar text
+    - id: tell
+      uses: notify
+      with: { title: Done, body: "{{ steps.draft.output.text }}" }
+  output:
+    value: "{{ steps.draft.output.text }}"
+`;
+
+describe('wrapStep: a step put inside a new if or forEach, its own text kept', () => {
+  it('wraps in an if: the step moves under then, comments and the block scalar byte for byte', () => {
+    const edited = applyGraphEdits(agent, [
+      { type: 'wrapStep', id: 'tell', wrapper: { id: 'loudly', if: '{{ inputs.loud }}' } },
+    ]);
+    expect(edited).toBe(
+      agent.replace(
+        `    - id: tell
+      uses: notify
+      with: { title: Done, body: "{{ steps.draft.output.text }}" }
+`,
+        `    - id: loudly
+      if: "{{ inputs.loud }}"
+      then:
+        - id: tell
+          uses: notify
+          with: { title: Done, body: "{{ steps.draft.output.text }}" }
+`,
+      ),
+    );
+    expect(compileAgent(edited).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('wraps in a forEach with its variable; the value is the old step under steps', () => {
+    const edited = applyGraphEdits(agent, [
+      { type: 'wrapStep', id: 'draft', wrapper: { id: 'each', forEach: '{{ inputs.topics }}', as: 'topic' } },
+    ]);
+    expect(edited).toContain('    # The draft comes first.\n    - id: each\n');
+    expect(edited).toContain('        - id: draft   # keep this comment\n');
+    expect(edited).toContain('            # not a comment: block scalar text\n');
+    const before = parse(agent) as { spec: { steps: unknown[] } };
+    const after = parse(edited) as { spec: { steps: unknown[] } };
+    expect(after.spec.steps).toEqual([
+      { id: 'each', forEach: '{{ inputs.topics }}', as: 'topic', steps: [before.spec.steps[0]] },
+      before.spec.steps[1],
+    ]);
+  });
+
+  it('wraps a step of a flow list, and a nested step', () => {
+    const flowText = agent.replace(
+      / {2}steps:\n[\s\S]*?(?= {2}output:)/,
+      '  steps: [{ id: draft, uses: llm.generate, with: { prompt: hi } }]\n',
+    );
+    const wrapped = parse(
+      applyGraphEdits(flowText, [{ type: 'wrapStep', id: 'draft', wrapper: { id: 'maybe', if: '{{ inputs.loud }}' } }]),
+    ) as { spec: { steps: unknown[] } };
+    expect(wrapped.spec.steps).toEqual([
+      { id: 'maybe', if: '{{ inputs.loud }}', then: [{ id: 'draft', uses: 'llm.generate', with: { prompt: 'hi' } }] },
+    ]);
+    const twice = applyGraphEdits(agent, [
+      { type: 'wrapStep', id: 'tell', wrapper: { id: 'loudly', if: '{{ inputs.loud }}' } },
+      { type: 'wrapStep', id: 'tell', wrapper: { id: 'each', forEach: '{{ inputs.topics }}' } },
+    ]);
+    expect((parse(twice) as { spec: { steps: unknown[] } }).spec.steps[1]).toEqual({
+      id: 'loudly',
+      if: '{{ inputs.loud }}',
+      then: [
+        {
+          id: 'each',
+          forEach: '{{ inputs.topics }}',
+          steps: [(parse(agent) as { spec: { steps: unknown[] } }).spec.steps[1]],
+        },
+      ],
+    });
+  });
+
+  it.each([
+    [{ id: 'draft', if: '{{ inputs.loud }}' }, /already exists/],
+    [{ id: 'Bad id', if: '{{ inputs.loud }}' }, /not a valid step id/],
+    [{ id: 'ok', if: ' ' }, /needs a condition/],
+    [{ id: 'ok', forEach: '' }, /needs the list/],
+    [{ id: 'ok', forEach: '{{ inputs.topics }}', as: 'A b' }, /not a valid loop variable/],
+  ])('refuses %j', (wrapper, message) => {
+    expect(() => applyGraphEdits(agent, [{ type: 'wrapStep', id: 'tell', wrapper }])).toThrow(GraphEditError);
+    expect(() => applyGraphEdits(agent, [{ type: 'wrapStep', id: 'tell', wrapper }])).toThrow(message);
+  });
+});
