@@ -56,6 +56,7 @@ export function toAgentConfiguration(row: AgentConfigurationRow): AgentConfigura
     createdBy: row.created_by,
     createdAt: isoRequired(row.created_at),
     updatedAt: isoRequired(row.updated_at),
+    layout: row.layout,
   };
 }
 
@@ -201,6 +202,20 @@ export async function findAgentConfiguration(
     .selectAll()
     .where('workspace_id', '=', args.workspaceId)
     .where('id', '=', args.agentId)
+    .executeTakeFirst();
+}
+
+/** Replaces the editor's node positions of a configuration (no new revision); undefined when there is no such agent. */
+export async function setAgentLayout(
+  db: Db,
+  args: { workspaceId: string; agentId: string; layout: Record<string, [number, number]> },
+): Promise<AgentConfigurationRow | undefined> {
+  return db
+    .updateTable('agent_configurations')
+    .set({ layout: toJsonb(args.layout) })
+    .where('workspace_id', '=', args.workspaceId)
+    .where('id', '=', args.agentId)
+    .returningAll()
     .executeTakeFirst();
 }
 

@@ -282,6 +282,7 @@ export interface AgentConfigurationsTable {
   schedule_since: NullableTimestamp;
   webhook_secret_hash: string | null;
   webhook_secret_at: NullableTimestamp;
+  layout: ColumnType<Record<string, [number, number]>, string | undefined, string>;
 }
 
 export interface CanvasBlockOutputsTable {

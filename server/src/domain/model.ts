@@ -341,6 +341,9 @@ export const AgentConfigurationSchema = z
       })
       .nullable()
       .describe('The output of the newest successful run'),
+    layout: z
+      .record(z.string(), z.tuple([z.number(), z.number()]))
+      .describe("The editor's node positions (n8n node name -> [x, y] on n8n's canvas); not in the YAML"),
     createdBy: id.nullable(),
     createdAt: timestamp,
     updatedAt: timestamp,

@@ -13,6 +13,7 @@ import * as marketplace from './0011-marketplace';
 import * as rentalsLedger from './0012-rentals-ledger';
 import * as usdBudgetsAndWebhookWindows from './0013-usd-budgets-and-webhook-windows';
 import * as agentSuspensions from './0014-agent-suspensions';
+import * as agentLayouts from './0017-agent-layouts';
 
 /**
  * Every schema change, in order, as code (no files read at runtime, so the built package is self-contained).
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '0012-rentals-ledger': rentalsLedger,
   '0013-usd-budgets-and-webhook-windows': usdBudgetsAndWebhookWindows,
   '0014-agent-suspensions': agentSuspensions,
+  '0017-agent-layouts': agentLayouts,
 };
 
 const provider: MigrationProvider = {

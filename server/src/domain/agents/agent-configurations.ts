@@ -8,6 +8,7 @@ import {
   listAgentConfigurations,
   listAgentRevisions,
   saveAgentRevision,
+  setAgentLayout,
   toAgentConfiguration,
   toAgentRevision,
   type AgentConfigurationRow,
@@ -166,6 +167,18 @@ export class AgentConfigurations {
       dropUndeclared: { inputs: yamlChanged && !input.inputs, bindings: yamlChanged && !input.bindings },
     });
     return this.#save(access, current, state, input.baseRevision);
+  }
+
+  /** Keeps the editor's node positions (not a revision: the YAML and its revision stay as they are). */
+  async setLayout(
+    access: WorkspaceAccess,
+    agentId: string,
+    layout: Record<string, [number, number]>,
+  ): Promise<AgentConfiguration> {
+    requireMember(access);
+    const row = await setAgentLayout(this.#ctx.db, { workspaceId: access.workspaceId, agentId, layout });
+    if (!row) throw notFound('agent');
+    return toAgentConfiguration(row);
   }
 
   async remove(access: WorkspaceAccess, agentId: string): Promise<void> {

@@ -238,6 +238,33 @@ export function agentRoutes(useCases: UseCases): RouteDefinition[] {
       }),
     }),
     defineRoute({
+      method: 'put',
+      path: '/api/workspaces/:workspaceId/agents/:agentId/layout',
+      operationId: 'setAgentLayout',
+      summary: "Keep the editor's node positions (not in the YAML; no new revision)",
+      description:
+        "Replaces the positions: n8n node name -> [x, y] on n8n's canvas. The editor draws (and compiles) with them; " +
+        'nodes without a position are laid out automatically.',
+      tags,
+      policy: { kind: 'workspace', minRole: 'member' },
+      params: AgentParams,
+      body: z.strictObject({
+        layout: z
+          .record(
+            z.string().min(1).max(200, 'Node names are at most 200 characters'),
+            z.tuple([z.number().min(-1e6).max(1e6), z.number().min(-1e6).max(1e6)]),
+          )
+          .refine((layout) => Object.keys(layout).length <= 5000, 'At most 5000 node positions')
+          .describe('n8n node name -> [x, y]'),
+      }),
+      example: { body: { layout: { 'Revenue summary': [220, 0] } } },
+      response: { status: 200, description: 'Kept', schema: z.object({ agent: AgentConfigurationSchema }) },
+      errors: [422],
+      handler: async ({ auth, params, body }) => ({
+        agent: await agents.setLayout(auth.access!, params.agentId, body.layout),
+      }),
+    }),
+    defineRoute({
       method: 'delete',
       path: '/api/workspaces/:workspaceId/agents/:agentId',
       operationId: 'deleteAgentConfiguration',
