@@ -278,7 +278,10 @@ class Lowerer {
     if (ir.output) this.lowerOutput(main);
     // The grid positions above only order the nodes; the canvas positions come from the graph layout, and a
     // sidecar's positions (the builder's own) win over both.
-    const positions = layoutWorkflow(this.nodes, this.connections);
+    // Every node placed by the sidecar: no layout to compute (an editor with a saved layout opens faster).
+    const positions = this.nodes.every((node) => this.layout[node.name])
+      ? {}
+      : layoutWorkflow(this.nodes, this.connections);
     for (const node of this.nodes) node.position = this.layout[node.name] ?? positions[node.name]!;
 
     const meta: IonfluxMeta = {

@@ -203,6 +203,8 @@ export interface AgentConfiguration {
   latestOutput: { value: unknown; runId: string | null; revision: number | null; at: string } | null;
   createdAt: string;
   updatedAt: string;
+  /** The editor's node positions (n8n node name -> [x, y] on n8n's canvas), kept beside the YAML. */
+  layout?: Record<string, [number, number]>;
 }
 
 export interface AgentRunStep {

@@ -7,7 +7,8 @@ import { Link } from '../app/Sidebar';
 import { useCapabilities } from '../capabilities';
 import { timeAgo } from '../hooks';
 import { realtime } from '../realtime';
-import { paths } from '../router';
+import { navigate, paths } from '../router';
+import { preloadEditorOnIntent } from '../editor/preload';
 
 interface SnippetContent {
   title?: string;
@@ -133,6 +134,21 @@ export function AgentSnippetBody({ block, canEdit }: { block: Block; canEdit: bo
             <span className="hint">
               Running agents from the page needs the server's runs API (not on this server yet).
             </span>
+          )}
+          {agent && canEdit && (
+            <a
+              className="button"
+              href={paths.agentEditor(w, agent.id)}
+              onClick={(e) => {
+                if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+                e.preventDefault();
+                navigate(paths.agentEditor(w, agent.id));
+              }}
+              {...preloadEditorOnIntent}
+              aria-label={`Edit agent ${agent.name}`}
+            >
+              Edit agent
+            </a>
           )}
           {progress && (
             <span role="status" className="progress">

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { applyGraphEdits, GraphEditError, stepPaths, type GraphEdit, type StepContainer } from '@ionflux/compiler';
+import { applyGraphEdits, GraphEditError, stepPaths, type GraphEdit } from '@ionflux/compiler';
 import { hasErrors, type Diagnostic } from '@ionflux/dsl';
 import { api, describeError } from '../api/client';
 import type { AgentConfiguration } from '../api/types';
@@ -8,12 +8,13 @@ import { navigate, paths } from '../router';
 import { forgetModel, monaco, showDiagnostics } from './monaco-setup';
 import type { AnalysisRequest, AnalysisResponse } from './agent-worker-protocol';
 import type { CompletionScope } from './analysis';
-import { nodeAtLine, type GraphModel, type GraphNode } from './graph-model';
+import { n8nPositionOf, nodeAtLine, type GraphModel, type GraphNode } from './graph-model';
 import { GraphPane } from './GraphPane';
 import { ActionPalette } from './ActionPalette';
 import { StepForm } from './StepForm';
 import { replacementBetween, stepIdFor } from './text-edits';
 import { EditorPanels } from './EditorPanels';
+import { connectEdit, placeOf } from './connect';
 import './editor.css';
 
 /** The YAML a new agent starts from: valid, with a comment showing where steps go. */
@@ -70,27 +71,6 @@ function valueAt(value: unknown, path: (string | number)[]): unknown {
   );
 }
 
-/** Where the step at `path` sits: its list's container (parent step and branch, or a handler), index and length. */
-function placeOf(
-  value: unknown,
-  path: (string | number)[],
-): (StepContainer & { index: number; count: number }) | undefined {
-  const index = path[path.length - 1];
-  const list = path.slice(0, -1);
-  const items = valueAt(value, list);
-  if (typeof index !== 'number' || !Array.isArray(items)) return undefined;
-  const count = items.length;
-  if (list.length === 2 && list[0] === 'spec' && list[1] === 'steps') return { index, count };
-  if (list.length === 3 && list[0] === 'spec' && list[1] === 'handlers')
-    return { parent: `handler:${String(list[2])}`, index, count };
-  const cases = list[list.length - 2] === 'cases';
-  const parentPath = cases ? list.slice(0, -2) : list.slice(0, -1);
-  const parent = valueAt(value, parentPath) as Obj | undefined;
-  if (typeof parent?.id !== 'string') return undefined;
-  const branch = cases ? `case:${String(list[list.length - 1])}` : String(list[list.length - 1]);
-  return { parent: parent.id, branch, index, count };
-}
-
 interface Analysis {
   /** The model version analysed (0 before the first analysis). */
   version: number;
@@ -127,6 +107,9 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
   const [editError, setEditError] = useState<string | null>(null);
   const [current, setCurrent] = useState<AgentConfiguration | null>(agent);
   const [savedYaml, setSavedYaml] = useState(agent?.yaml ?? '');
+  // The configuration's node positions (not in the YAML): compiled into the graph, saved when a node is dropped.
+  const layoutRef = useRef<Record<string, [number, number]>>({ ...(agent?.layout ?? {}) });
+  const sendRef = useRef<() => void>(() => undefined);
 
   const highlight = useCallback((node: GraphNode | undefined) => {
     const r = node?.range;
@@ -174,7 +157,7 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
     const worker = takeAgentWorker();
     // Requests carry the model's version id: only the analysis of the newest version is shown.
     const send = () => {
-      const request: AnalysisRequest = { seq: model.getVersionId(), text: model.getValue() };
+      const request: AnalysisRequest = { seq: model.getVersionId(), text: model.getValue(), layout: layoutRef.current };
       worker.postMessage(request);
     };
     worker.onmessage = (event: MessageEvent<AnalysisResponse>) => {
@@ -205,6 +188,7 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
       } else if (response.same) setGraph((g) => g && { model: g.model, version: response.seq });
     };
     const changes = model.onDidChangeContent(send);
+    sendRef.current = send;
     const cursor = editor.onDidChangeCursorPosition((e) => {
       if (selectingFromGraph.current) return;
       const g = graphRef.current;
@@ -270,6 +254,26 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
     editor.pushUndoStop();
   }, []);
 
+  const saveLayout = useCallback(
+    (agentId: string) =>
+      api
+        .put<{ agent: AgentConfiguration }>(`/api/workspaces/${workspace.id}/agents/${agentId}/layout`, {
+          layout: layoutRef.current,
+        })
+        .catch((error: unknown) => setEditError(`The node positions were not saved: ${describeError(error)}`)),
+    [workspace.id],
+  );
+
+  /** A node dropped on the graph: its position joins the layout, the graph is compiled with it, and it is saved. */
+  const moveNode = useCallback(
+    (id: string, position: { x: number; y: number }) => {
+      layoutRef.current = { ...layoutRef.current, [id]: n8nPositionOf(position) };
+      sendRef.current();
+      if (current) void saveLayout(current.id);
+    },
+    [current, saveLayout],
+  );
+
   const undo = () => void modelRef.current?.undo();
   const redo = () => void modelRef.current?.redo();
 
@@ -330,6 +334,12 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
           compileError={analysis.compileError}
           selected={selected?.id}
           onSelect={selectNode}
+          onMoveNode={moveNode}
+          onConnectNodes={(source, sourceHandle, target) => {
+            const result = connectEdit({ value: parsed, source, sourceHandle, target });
+            if (typeof result === 'string') setEditError(result);
+            else edit([result]);
+          }}
         />
         <aside className="editor-side" aria-label="Step tools">
           {selectedStep && (
@@ -338,6 +348,8 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
               uses={typeof selectedStep.step.uses === 'string' ? selectedStep.step.uses : undefined}
               values={(selectedStep.step.with as Obj | undefined) ?? {}}
               onSetParameter={(name, value) => edit([{ type: 'setParameter', id: selectedStep.id, name, value }])}
+              onWrap={(wrapper) => edit([{ type: 'wrapStep', id: selectedStep.id, wrapper }])}
+              suggestWrapperId={(kind) => stepIdFor(`${kind === 'if' ? 'if' : 'each'}.${selectedStep.id}`, stepIds)}
               onDelete={() => {
                 edit([{ type: 'removeStep', id: selectedStep.id }]);
                 setSelected(undefined);
@@ -376,6 +388,8 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
         onSaved={(saved) => {
           setCurrent(saved);
           setSavedYaml(saved.yaml);
+          // A new agent's first save also keeps the positions its nodes were given before it.
+          if (!current && Object.keys(layoutRef.current).length > 0) void saveLayout(saved.id);
           if (!agent) navigate(`${paths.agents(workspace.id)}/${saved.id}/edit`, { replace: true });
         }}
         onReplaceText={(yaml) => {

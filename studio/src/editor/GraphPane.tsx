@@ -1,4 +1,4 @@
-import { memo, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import {
   Background,
   Controls,
@@ -11,7 +11,7 @@ import {
   type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import type { GraphModel, GraphNode } from './graph-model';
+import { flowPositionOf, type GraphModel, type GraphNode } from './graph-model';
 
 // The IONFLUX node icons (nodes/<Name>/<name>.svg), served as app assets: keyed by n8n type suffix (ionfluxShopify).
 const iconFiles = import.meta.glob('../../../nodes/*/*.svg', {
@@ -93,6 +93,8 @@ export function GraphPane({
   compileError,
   selected,
   onSelect,
+  onMoveNode,
+  onConnectNodes,
 }: {
   graph: GraphModel | undefined;
   /** The model version the graph was compiled from (bench/studio reads it). */
@@ -102,6 +104,10 @@ export function GraphPane({
   compileError?: string | undefined;
   selected: string | undefined;
   onSelect: (node: GraphNode | undefined) => void;
+  /** A node dropped at a new place (the pane's coordinates); absent: nodes cannot be moved. */
+  onMoveNode?: (id: string, position: { x: number; y: number }) => void;
+  /** An output dragged onto a node: the YAML decides what it means (connect.ts); absent: no connecting. */
+  onConnectNodes?: (source: GraphNode, sourceHandle: string | null | undefined, target: GraphNode) => void;
 }) {
   // The previous nodes and edges by id: an unchanged one is handed to React Flow as the same object, so a keystroke
   // that changes one node (or none) re-renders that node only, not the whole graph.
@@ -132,8 +138,7 @@ export function GraphPane({
         reuse(previous.current.nodes, nextNodes, n.id, {
           id: n.id,
           type: 'ionflux',
-          // n8n lays workflows out left to right; the pane is tall and narrow, so the graph runs top to bottom.
-          position: { x: n.position[1] * 1.1, y: n.position[0] * 0.45 },
+          position: flowPositionOf(n.position),
           data: {
             node: {
               id: n.id,
@@ -162,6 +167,16 @@ export function GraphPane({
     previous.current = { nodes: nextNodes, edges: nextEdges };
     return result;
   }, [graph, selected]);
+  // Where nodes are being dragged to, until the next graph (compiled with the dropped positions) arrives.
+  const [dragged, setDragged] = useState<Record<string, { x: number; y: number }>>({});
+  useEffect(() => setDragged({}), [graph]);
+  const shownNodes = useMemo(
+    () =>
+      Object.keys(dragged).length === 0
+        ? nodes
+        : nodes.map((n) => (dragged[n.id] ? { ...n, position: dragged[n.id]! } : n)),
+    [nodes, dragged],
+  );
   const byId = useMemo(() => new Map(graph?.nodes.map((n) => [n.id, n]) ?? []), [graph]);
   // A new set of nodes is fitted into view again (React Flow fits on mount).
   const shape = graph?.nodes.map((n) => n.id).join('\n') ?? '';
@@ -184,21 +199,38 @@ export function GraphPane({
       <ReactFlowProvider>
         <ReactFlow
           key={shape}
-          nodes={nodes}
+          nodes={shownNodes}
           edges={edges}
           nodeTypes={nodeTypes}
-          nodesDraggable={false}
-          nodesConnectable={false}
+          nodesDraggable={onMoveNode !== undefined}
+          nodesConnectable={onConnectNodes !== undefined}
+          onConnect={(connection) => {
+            const source = byId.get(connection.source);
+            const target = byId.get(connection.target);
+            if (source && target && onConnectNodes) onConnectNodes(source, connection.sourceHandle, target);
+          }}
           elementsSelectable
           fitView
           minZoom={0.2}
           proOptions={{ hideAttribution: true }}
           onNodeClick={(_, node) => onSelect(byId.get(node.id))}
           onPaneClick={() => onSelect(undefined)}
+          onNodeDragStop={(_, node) => {
+            const before = byId.get(node.id);
+            if (!before || !onMoveNode) return;
+            const at = flowPositionOf(before.position);
+            if (Math.abs(at.x - node.position.x) >= 1 || Math.abs(at.y - node.position.y) >= 1)
+              onMoveNode(node.id, node.position);
+          }}
           onNodesChange={(changes) => {
             // Keyboard selection (a focused node + Enter) arrives as a select change.
-            for (const change of changes)
+            for (const change of changes) {
               if (change.type === 'select' && change.selected && change.id !== selected) onSelect(byId.get(change.id));
+              if (change.type === 'position' && change.position) {
+                const position = change.position;
+                setDragged((d) => ({ ...d, [change.id]: position }));
+              }
+            }
           }}
         >
           <Background />

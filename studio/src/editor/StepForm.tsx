@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { getAction, type JsonSchema } from '@ionflux/dsl';
+import type { StepWrapper } from '@ionflux/compiler';
 
 /** The text a field shows for a parameter value (objects and lists as flow JSON). */
 function fieldText(value: unknown): string {
@@ -89,7 +90,56 @@ function ParameterField({
   );
 }
 
-/** The side form of a step: its action's parameters (from the action's parameter schema) and delete. */
+/** Wraps the step in a new if (a condition) or forEach (a list and its item's name), from the side form. */
+function WrapForm({
+  stepId,
+  suggestId,
+  onWrap,
+}: {
+  stepId: string;
+  suggestId: (kind: 'if' | 'forEach') => string;
+  onWrap: (wrapper: StepWrapper) => void;
+}) {
+  const [kind, setKind] = useState<'if' | 'forEach'>('if');
+  const [expression, setExpression] = useState('');
+  const [as, setAs] = useState('item');
+  return (
+    <form
+      className="wrap-form"
+      aria-label={`Wrap ${stepId}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const id = suggestId(kind);
+        onWrap(kind === 'if' ? { id, if: expression } : { id, forEach: expression, ...(as ? { as } : {}) });
+        setExpression('');
+      }}
+    >
+      <label htmlFor="wrap-kind">Wrap {stepId} in</label>
+      <select id="wrap-kind" value={kind} onChange={(e) => setKind(e.target.value as 'if' | 'forEach')}>
+        <option value="if">if (run it when a condition holds)</option>
+        <option value="forEach">forEach (run it for each item of a list)</option>
+      </select>
+      <label htmlFor="wrap-expression">{kind === 'if' ? 'Condition' : 'List'}</label>
+      <input
+        id="wrap-expression"
+        value={expression}
+        onChange={(e) => setExpression(e.target.value)}
+        placeholder={kind === 'if' ? '{{ steps.x.output.count > 0 }}' : '{{ steps.x.output.items }}'}
+        spellCheck={false}
+        required
+      />
+      {kind === 'forEach' && (
+        <>
+          <label htmlFor="wrap-as">Item name</label>
+          <input id="wrap-as" value={as} onChange={(e) => setAs(e.target.value)} spellCheck={false} />
+        </>
+      )}
+      <button type="submit">Wrap {stepId}</button>
+    </form>
+  );
+}
+
+/** The side form of a step: its action's parameters (from the action's parameter schema), move, wrap, delete. */
 export function StepForm({
   stepId,
   uses,
@@ -97,6 +147,8 @@ export function StepForm({
   onSetParameter,
   onDelete,
   onMove,
+  onWrap,
+  suggestWrapperId,
 }: {
   stepId: string;
   uses: string | undefined;
@@ -105,6 +157,9 @@ export function StepForm({
   onDelete: () => void;
   /** Moves the step one place up (-1) or down (+1) in its list; absent at that end of the list. */
   onMove: { up?: () => void; down?: () => void };
+  onWrap: (wrapper: StepWrapper) => void;
+  /** A free step id for the wrapper of this kind. */
+  suggestWrapperId: (kind: 'if' | 'forEach') => string;
 }) {
   const action = uses ? getAction(uses) : undefined;
   const properties = Object.entries(action?.params.properties ?? {});
@@ -142,6 +197,7 @@ export function StepForm({
           Delete step {stepId}
         </button>
       </div>
+      <WrapForm key={stepId} stepId={stepId} suggestId={suggestWrapperId} onWrap={onWrap} />
     </section>
   );
 }

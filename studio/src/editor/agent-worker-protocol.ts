@@ -4,6 +4,8 @@ import type { AgentAnalysis } from './analysis';
 export interface AnalysisRequest {
   seq: number;
   text: string;
+  /** The configuration's node positions (n8n node name -> [x, y]): they win over the automatic layout. */
+  layout: Record<string, [number, number]>;
 }
 
 /**

@@ -43,7 +43,7 @@ function run(): void {
   // The graph after the diagnostics are out, and only when no newer text is waiting (it would be stale at once).
   setTimeout(() => {
     if (pending) return;
-    post({ seq: request.seq, phase: 'graph', ...analyser.graph() });
+    post({ seq: request.seq, phase: 'graph', ...analyser.graph(request.layout) });
   }, 0);
 }
 

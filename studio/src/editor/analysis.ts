@@ -107,15 +107,20 @@ export function createAgentAnalyser() {
      * The compiled workflow's graph of the last check (run after its diagnostics are on screen); `same` when it
      * equals the graph returned before (typing inside a string seldom changes it), so it need not be sent again.
      */
-    graph(): Pick<AgentAnalysis, 'graph' | 'compileError'> & { same?: boolean } {
+    graph(layout: Record<string, [number, number]> = {}): Pick<AgentAnalysis, 'graph' | 'compileError'> & {
+      same?: boolean;
+    } {
       if (!checked?.agent) return {};
       try {
-        const { workflow, sourceMap } = compileChecked({
-          agent: checked.agent,
-          resolvedConnections: checked.resolvedConnections,
-          interpolationTypes: checked.interpolationTypes,
-          locator: checked.locator,
-        });
+        const { workflow, sourceMap } = compileChecked(
+          {
+            agent: checked.agent,
+            resolvedConnections: checked.resolvedConnections,
+            interpolationTypes: checked.interpolationTypes,
+            locator: checked.locator,
+          },
+          { layout },
+        );
         const graph = graphOfWorkflow(workflow, sourceMap);
         const json = JSON.stringify(graph);
         if (json === lastGraph) return { same: true };

@@ -86,3 +86,15 @@ export function nodeAtLine(graph: GraphModel, line: number): GraphNode | undefin
   }
   return best;
 }
+
+/**
+ * n8n lays workflows out left to right; the editor's graph pane is tall and narrow, so it draws them top to bottom:
+ * n8n's [x, y] becomes the pane's (y, x), scaled. `n8nPositionOf` is the inverse (rounded to whole n8n units).
+ */
+export function flowPositionOf(position: [number, number]): { x: number; y: number } {
+  return { x: position[1] * 1.1, y: position[0] * 0.45 };
+}
+
+export function n8nPositionOf(position: { x: number; y: number }): [number, number] {
+  return [Math.round(position.y / 0.45), Math.round(position.x / 1.1)];
+}
