@@ -47,6 +47,27 @@ export async function insertNotification(
   return toNotification(row);
 }
 
+/**
+ * Replaces the title and body of the notifications that agent runs sent (source `agent_run`, one of `runIds`) and are
+ * not already so; answers each changed notification with its recipient.
+ */
+export async function redactNotificationsOfRuns(
+  db: Kysely<Database>,
+  args: { runIds: string[]; title: string },
+): Promise<Array<{ userId: string; notification: Notification }>> {
+  if (args.runIds.length === 0) return [];
+  const rows = await db
+    .updateTable('notifications')
+    .set({ title: args.title, body: '' })
+    .where('source_type', '=', 'agent_run')
+    // As an array parameter: a shop's redaction can name more runs than a statement takes parameters.
+    .where(sql<boolean>`source_id = any(${args.runIds}::text[])`)
+    .where((eb) => eb.or([eb('title', '<>', args.title), eb('body', '<>', '')]))
+    .returningAll()
+    .execute();
+  return rows.map((row) => ({ userId: row.user_id, notification: toNotification(row) }));
+}
+
 /** A user's notifications across the workspaces they still belong to, newest first. */
 export async function listNotifications(
   db: Kysely<Database>,

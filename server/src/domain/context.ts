@@ -61,6 +61,8 @@ export interface DomainEventMap {
   'message.created': { workspaceId: string; channelId: string; message: Message };
   'message.updated': { workspaceId: string; channelId: string; message: Message };
   'notification.created': { userId: string; notification: Notification };
+  /** A notification's text changed (erased at a store's request): its recipient's sockets show the new one. */
+  'notification.updated': { userId: string; notification: Notification };
   'channel.read': { userId: string; workspaceId: string; channelId: string; lastReadSeq: number };
   /** Someone lost access (removed from a workspace or a private channel): their sockets must leave the rooms. */
   'access.revoked': { workspaceId: string; userId: string; channelId?: string };
@@ -68,7 +70,10 @@ export interface DomainEventMap {
   'session.revoked': { sessionId: string };
   /** An API token was revoked: its sockets must go. */
   'apiToken.revoked': { tokenId: string };
-  /** An agent configuration was created, saved (new revision: enabled, disabled, rebound...) or deleted. */
+  /**
+   * An agent configuration was created, saved (new revision: enabled, disabled, rebound...) or deleted, or suspended
+   * or resumed with the store it is bound to.
+   */
   'agent.changed': { workspaceId: string; agentId: string };
   /** An agent run was queued (stored). */
   'run.queued': { workspaceId: string; run: AgentRun };

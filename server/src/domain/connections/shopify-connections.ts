@@ -5,6 +5,7 @@ import type { WebhookSubscription } from '../../data-access/schema';
 import { AppError, conflict, forbidden } from '../../errors';
 import { checkedAgentOf } from '../agents/agent-runs';
 import { hasRole, type AppContext, type WorkspaceAccess } from '../context';
+import { KeyedMutex } from '../keyed-mutex';
 import type { Brand } from '../model';
 import type { Profiles } from '../profiles';
 import type { WorkspaceAccessPolicy } from '../workspace-access';
@@ -54,6 +55,11 @@ export class ShopifyConnections {
   }
 
   readonly #syncing = new Set<Promise<unknown>>();
+  /**
+   * One subscription change at a time per Brand in this process: a background sync (agents changed) and a
+   * disconnect or connect of the same Brand never interleave, so a disconnect deletes what a sync just created.
+   */
+  readonly #brandLocks = new KeyedMutex();
 
   /** Resolves when the subscription updates started so far are done (tests wait on it). */
   async settled(): Promise<void> {
@@ -273,14 +279,24 @@ export class ShopifyConnections {
       .where('id', '=', state.ownerId)
       .execute();
     // Agents suspended when the store uninstalled the app run again (before subscribing, so their topics count).
-    await resumeAgentsOfBrand(this.#ctx.db, { workspaceId: state.workspaceId, brandId: state.ownerId });
+    const resumed = await resumeAgentsOfBrand(this.#ctx.db, { workspaceId: state.workspaceId, brandId: state.ownerId });
     await this.syncSubscriptions({ workspaceId: state.workspaceId, brandId: state.ownerId });
+    // The workspace's studios see them enabled again.
+    for (const agentId of resumed) this.#ctx.events.emit('agent.changed', { workspaceId: state.workspaceId, agentId });
     return { workspaceId: state.workspaceId, brandId: state.ownerId };
   }
 
-  /** Disconnects a Brand: its webhook subscriptions are deleted in the shop, then its token here. */
+  /**
+   * Disconnects a Brand: its webhook subscriptions are deleted in the shop, then its token here. Waits for a
+   * subscription sync of the Brand in progress, so what it created is deleted too.
+   */
   async disconnect(access: WorkspaceAccess, brandId: string): Promise<Brand> {
     requireAdmin(access);
+    await this.#profiles.getBrand(access, brandId);
+    return this.#brandLocks.run(brandId, () => this.#disconnect(access, brandId));
+  }
+
+  async #disconnect(access: WorkspaceAccess, brandId: string): Promise<Brand> {
     const brand = await this.#profiles.getBrand(access, brandId);
     const row = await this.#brandRow(access.workspaceId, brandId);
     const credentials = await this.#profiles.readCredentials({
@@ -321,6 +337,10 @@ export class ShopifyConnections {
    * through OAuth.
    */
   async syncSubscriptions(args: { workspaceId: string; brandId: string }): Promise<WebhookSubscription[]> {
+    return this.#brandLocks.run(args.brandId, () => this.#syncSubscriptions(args));
+  }
+
+  async #syncSubscriptions(args: { workspaceId: string; brandId: string }): Promise<WebhookSubscription[]> {
     const row = await this.#brandRow(args.workspaceId, args.brandId);
     if (!row || row.connection_state !== 'connected' || !row.shop_domain) return [];
     const credentials = await this.#profiles.readCredentials({
@@ -348,6 +368,7 @@ export class ShopifyConnections {
     const app = this.#app();
     const address = `${this.publicUrl()}/webhooks/shopify`;
     const kept: WebhookSubscription[] = [];
+    const made: WebhookSubscription[] = [];
     for (const subscription of row.webhook_subscriptions) {
       if (wanted.has(subscription.topic)) {
         kept.push(subscription);
@@ -370,8 +391,10 @@ export class ShopifyConnections {
         webhookSubscription: { id: string } | null;
         userErrors: { message: string }[];
       };
-      if (created.webhookSubscription) kept.push({ id: created.webhookSubscription.id, topic });
-      else if (created.userErrors.some((e) => /already been taken/.test(e.message))) {
+      if (created.webhookSubscription) {
+        kept.push({ id: created.webhookSubscription.id, topic });
+        made.push({ id: created.webhookSubscription.id, topic });
+      } else if (created.userErrors.some((e) => /already been taken/.test(e.message))) {
         // The store already sends this topic here (a subscription this server no longer records, e.g. one left
         // from before an uninstall): adopt it, so it is kept in step and deleted on disconnect like the others.
         const existing = await this.#graphql(app, row.shop_domain, credentials.accessToken, {
@@ -388,12 +411,29 @@ export class ShopifyConnections {
           message: `Shopify refused the ${topic} webhook subscription: ${created.userErrors.map((e) => e.message).join('; ')}`,
         });
     }
-    await this.#ctx.db
+    // Recorded only while the Brand is still connected: another server process may have disconnected it (or the
+    // store uninstalled the app) while the shop was being called. Then what this sync created is deleted again
+    // (the token in hand still works unless it was revoked, and then the shop dropped them itself).
+    const recorded = await this.#ctx.db
       .updateTable('brands')
       .set({ webhook_subscriptions: JSON.stringify(kept) })
       .where('workspace_id', '=', args.workspaceId)
       .where('id', '=', args.brandId)
-      .execute();
+      .where('connection_state', '=', 'connected')
+      .executeTakeFirst();
+    if (Number(recorded.numUpdatedRows) === 0) {
+      for (const subscription of made)
+        await this.#graphql(app, row.shop_domain, credentials.accessToken, {
+          query: 'mutation($id: ID!) { webhookSubscriptionDelete(id: $id) { userErrors { message } } }',
+          variables: { id: subscription.id },
+        }).catch((error: unknown) =>
+          this.#ctx.logger.warn(
+            { err: error, brandId: args.brandId },
+            'could not delete a webhook subscription of a Brand disconnected during a sync',
+          ),
+        );
+      return [];
+    }
     return kept;
   }
 

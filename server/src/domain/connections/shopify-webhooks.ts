@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
 import { suspendAgentsOfBrand, type AgentConfigurationRow } from '../../data-access/agents-repository';
 import { findMessage, toMessage } from '../../data-access/chat-repository';
-import { insertNotification } from '../../data-access/notifications-repository';
+import { insertNotification, redactNotificationsOfRuns } from '../../data-access/notifications-repository';
 import type { Database } from '../../data-access/schema';
 import {
   deleteShopifyWebhooksOfShop,
@@ -20,7 +20,7 @@ import type { AgentRuns } from '../agents/agent-runs';
 import { checkedAgentOf } from '../agents/agent-runs';
 import type { AppContext } from '../context';
 import { GroupCommit } from '../group-commit';
-import type { AgentRun } from '../model';
+import type { AgentRun, Notification } from '../model';
 import { sanitizeShopDomain } from './shop-domain';
 
 /** Topics Shopify requires every app to handle (https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance). */
@@ -222,6 +222,8 @@ export class ShopifyWebhooks {
   async #processRows({ isolated }: { isolated: boolean }): Promise<number | undefined> {
     const queued: AgentRun[] = [];
     const redacted: RedactedMessage[] = [];
+    const notices: Notice[] = [];
+    const agents: ChangedAgent[] = [];
     let failed: { row: ShopifyWebhookRow; error: unknown } | undefined;
     const taken = await this.#ctx.db
       .transaction()
@@ -245,6 +247,8 @@ export class ShopifyWebhooks {
             // Announced after the commit; a row rolled back (here or with the whole batch) announces nothing.
             queued.push(...result.runs);
             if (result.messages) redacted.push(...result.messages);
+            if (result.notices) notices.push(...result.notices);
+            if (result.agents) agents.push(...result.agents);
           } catch (error) {
             if (!isolated) throw new BatchRowFailed(error);
             // This row's work is undone; the others of the batch still commit.
@@ -269,6 +273,14 @@ export class ShopifyWebhooks {
       const message = await findMessage(this.#ctx.db, { workspaceId, messageId });
       if (message) this.#ctx.events.emit('message.updated', { workspaceId, channelId, message: toMessage(message) });
     }
+    // Recipients see a notification arrive (a data request) or change in place (a redaction).
+    for (const { userId, notification, change } of notices)
+      this.#ctx.events.emit(change === 'created' ? 'notification.created' : 'notification.updated', {
+        userId,
+        notification,
+      });
+    // A workspace's studios see its agents suspended when the store uninstalled the app.
+    for (const { workspaceId, agentId } of agents) this.#ctx.events.emit('agent.changed', { workspaceId, agentId });
     if (failed) {
       const giveUp = failed.row.attempts + 1 >= MAX_ATTEMPTS;
       this.#ctx.logger.error(
@@ -288,12 +300,12 @@ export class ShopifyWebhooks {
     trx: Kysely<Database>,
     row: ShopifyWebhookRow,
     listeners: Map<string, Promise<Listener[]>>,
-  ): Promise<{ runs: AgentRun[]; outcome: string; messages?: RedactedMessage[] }> {
+  ): Promise<RowResult> {
     switch (row.topic) {
       case SHOPIFY_APP_UNINSTALLED:
-        return { runs: [], outcome: await this.#uninstalled(trx, row.shop_domain) };
+        return { runs: [], ...(await this.#uninstalled(trx, row.shop_domain)) };
       case 'customers/data_request':
-        return { runs: [], outcome: await this.#dataRequest(trx, row) };
+        return { runs: [], ...(await this.#dataRequest(trx, row)) };
       case 'customers/redact':
         return { runs: [], ...(await this.#customerRedact(trx, row)) };
       case 'shop/redact':
@@ -340,7 +352,7 @@ export class ShopifyWebhooks {
    * The app was removed from the shop: its Brands are disconnected (token deleted), the agents bound to them
    * suspended (disabled until the store is connected again) and their runs stopped.
    */
-  async #uninstalled(trx: Kysely<Database>, shopDomain: string): Promise<string> {
+  async #uninstalled(trx: Kysely<Database>, shopDomain: string): Promise<{ outcome: string; agents: ChangedAgent[] }> {
     const brands = await trx
       .updateTable('brands')
       .set({
@@ -352,17 +364,16 @@ export class ShopifyWebhooks {
       .where('shop_domain', '=', shopDomain)
       .returning(['id', 'workspace_id', 'name'])
       .execute();
-    if (brands.length === 0) return 'no brand for this shop';
+    if (brands.length === 0) return { outcome: 'no brand for this shop', agents: [] };
     const brandIds = brands.map((b) => b.id);
-    let suspended = 0;
+    const agents: ChangedAgent[] = [];
     for (const brand of brands)
-      suspended += (
-        await suspendAgentsOfBrand(trx, {
-          workspaceId: brand.workspace_id,
-          brandId: brand.id,
-          reason: `the Shopify store ${shopDomain} uninstalled the app; connect the Brand "${brand.name}" to its store again to resume it`,
-        })
-      ).length;
+      for (const agentId of await suspendAgentsOfBrand(trx, {
+        workspaceId: brand.workspace_id,
+        brandId: brand.id,
+        reason: `the Shopify store ${shopDomain} uninstalled the app; connect the Brand "${brand.name}" to its store again to resume it`,
+      }))
+        agents.push({ workspaceId: brand.workspace_id, agentId });
     await trx
       .deleteFrom('integration_credentials')
       .where('owner_type', '=', 'brand')
@@ -382,17 +393,21 @@ export class ShopifyWebhooks {
         and exists (select 1 from jsonb_each(a.bindings) as b(name, value)
                     where b.value->>'brandId' = any(${brandIds}::text[]))
       returning r.id`.execute(trx);
-    return `${brands.length} brand(s) disconnected, ${suspended} agent(s) suspended, ${canceled.rows.length} run(s) stopped`;
+    return {
+      outcome: `${brands.length} brand(s) disconnected, ${agents.length} agent(s) suspended, ${canceled.rows.length} run(s) stopped`,
+      agents,
+    };
   }
 
   /** Shopify asks what this server holds about a customer: the admins of every Brand of the shop are told. */
-  async #dataRequest(trx: Kysely<Database>, row: ShopifyWebhookRow): Promise<string> {
+  async #dataRequest(trx: Kysely<Database>, row: ShopifyWebhookRow): Promise<{ outcome: string; notices: Notice[] }> {
     const request = privacyRequest(row.payload);
     const held = await heldAboutCustomer(trx, row.shop_domain, request);
     const recipients = await adminsOfShop(trx, row.shop_domain);
     const orderList = held.orderIds.length ? held.orderIds.join(', ') : 'none';
+    const notices: Notice[] = [];
     for (const recipient of recipients) {
-      await insertNotification(trx, {
+      const notification = await insertNotification(trx, {
         userId: recipient.userId,
         workspaceId: recipient.workspaceId,
         kind: 'shopify.data_request',
@@ -404,8 +419,12 @@ export class ShopifyWebhooks {
         link: null,
         source: null,
       });
+      notices.push({ userId: recipient.userId, notification, change: 'created' });
     }
-    return `data request: ${held.events} event(s), ${held.runs} run(s) held; ${recipients.length} admin(s) notified`;
+    return {
+      outcome: `data request: ${held.events} event(s), ${held.runs} run(s) held; ${recipients.length} admin(s) notified`,
+      notices,
+    };
   }
 
   /**
@@ -415,7 +434,7 @@ export class ShopifyWebhooks {
   async #customerRedact(
     trx: Kysely<Database>,
     row: ShopifyWebhookRow,
-  ): Promise<{ outcome: string; messages: RedactedMessage[] }> {
+  ): Promise<{ outcome: string; messages: RedactedMessage[]; notices: Notice[] }> {
     const request = privacyRequest(row.payload);
     const events = await redactShopifyWebhookPayloads(trx, {
       shopDomain: row.shop_domain,
@@ -424,8 +443,9 @@ export class ShopifyWebhooks {
     });
     const runs = await redactRuns(trx, row.shop_domain, request);
     return {
-      outcome: `customer redacted: ${events} event(s), ${runs.runs} run(s), ${runs.messages.length} chat message(s), ${runs.notifications} notification(s)`,
+      outcome: `customer redacted: ${events} event(s), ${runs.runs} run(s), ${runs.messages.length} chat message(s), ${runs.notices.length} notification(s)`,
       messages: runs.messages,
+      notices: runs.notices,
     };
   }
 
@@ -433,7 +453,7 @@ export class ShopifyWebhooks {
   async #shopRedact(
     trx: Kysely<Database>,
     shopDomain: string,
-  ): Promise<{ outcome: string; messages: RedactedMessage[] }> {
+  ): Promise<{ outcome: string; messages: RedactedMessage[]; notices: Notice[] }> {
     const events = await deleteShopifyWebhooksOfShop(trx, shopDomain);
     const brandIds = (await trx.selectFrom('brands').select('id').where('shop_domain', '=', shopDomain).execute()).map(
       (b) => b.id,
@@ -446,8 +466,9 @@ export class ShopifyWebhooks {
         .execute();
     const runs = await redactRuns(trx, shopDomain, null);
     return {
-      outcome: `shop redacted: ${events} event(s) deleted, ${brandIds.length} brand token(s) deleted, ${runs.runs} run(s), ${runs.messages.length} chat message(s), ${runs.notifications} notification(s)`,
+      outcome: `shop redacted: ${events} event(s) deleted, ${brandIds.length} brand token(s) deleted, ${runs.runs} run(s), ${runs.messages.length} chat message(s), ${runs.notices.length} notification(s)`,
       messages: runs.messages,
+      notices: runs.notices,
     };
   }
 }
@@ -572,6 +593,28 @@ async function heldAboutCustomer(
   };
 }
 
+/** What processing one inbox row did, and what to announce once its transaction committed. */
+interface RowResult {
+  runs: AgentRun[];
+  outcome: string;
+  messages?: RedactedMessage[];
+  notices?: Notice[];
+  agents?: ChangedAgent[];
+}
+
+/** A notification a row created (data request) or rewrote (redaction), for its recipient's sockets. */
+interface Notice {
+  userId: string;
+  notification: Notification;
+  change: 'created' | 'updated';
+}
+
+/** An agent a row suspended (app/uninstalled), for its workspace's sockets. */
+interface ChangedAgent {
+  workspaceId: string;
+  agentId: string;
+}
+
 /** A chat message a redaction rewrote (its channel's viewers are told once the redaction committed). */
 interface RedactedMessage {
   messageId: string;
@@ -595,7 +638,7 @@ async function redactRuns(
   trx: Kysely<Database>,
   shopDomain: string,
   request: PrivacyRequest | null,
-): Promise<{ runs: number; messages: RedactedMessage[]; notifications: number }> {
+): Promise<{ runs: number; messages: RedactedMessage[]; notices: Notice[] }> {
   const redacted = JSON.stringify({ topic: null, shop: shopDomain, order: { redacted: true } });
   const result = request
     ? await sql<{ id: string }>`
@@ -610,20 +653,18 @@ async function redactRuns(
         where trigger_kind = 'shopify.order' and trigger_payload->>'shop' = ${shopDomain}
         returning id`.execute(trx);
   const runIds = result.rows.map((r) => String(r.id));
-  if (runIds.length === 0) return { runs: 0, messages: [], notifications: 0 };
+  if (runIds.length === 0) return { runs: 0, messages: [], notices: [] };
   // A run's token posts as sender `token:<run id>` (its api_token_id is the run id).
   const messages = await sql<RedactedMessage>`
     update chat_messages set text = ${REDACTED_MESSAGE_TEXT}, payload = null, edited_at = now()
     where sender_key = any(${runIds.map((id) => `token:${id}`)}::text[]) and deleted_at is null
       and text <> ${REDACTED_MESSAGE_TEXT}
     returning id as "messageId", workspace_id as "workspaceId", channel_id as "channelId"`.execute(trx);
-  const notifications = await sql`
-    update notifications set title = ${REDACTED_NOTIFICATION_TITLE}, body = ''
-    where source_type = 'agent_run' and source_id = any(${runIds}::text[])`.execute(trx);
+  const notifications = await redactNotificationsOfRuns(trx, { runIds, title: REDACTED_NOTIFICATION_TITLE });
   return {
     runs: runIds.length,
     messages: messages.rows,
-    notifications: Number(notifications.numAffectedRows ?? 0n),
+    notices: notifications.map((n) => ({ ...n, change: 'updated' as const })),
   };
 }
 

@@ -4,7 +4,14 @@ import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
-import { startTestServer, type TestServer, type TestUser } from '../../testing/test-server';
+import {
+  collect,
+  emitWithAck,
+  startTestServer,
+  waitUntil,
+  type TestServer,
+  type TestUser,
+} from '../../testing/test-server';
 
 const SHOP = SANDBOX_CREDENTIALS.shopify.shopDomain;
 const SENTINEL = fs.readFileSync(
@@ -271,6 +278,10 @@ describe('connecting a Brand to Shopify (authorization code grant against the sa
       },
     });
     expect(resting.status).toBe(201);
+    // A studio open on the workspace: it hears of the suspension and of the resumption as they happen.
+    const socket = await t.connect(owner.token);
+    expect(await emitWithAck(socket, 'workspace:join', { workspaceId: W.split('/')[3] })).toMatchObject({ ok: true });
+    const changes = collect<{ agentId: string }>(socket, 'agent:changed');
     // Uninstalling removes the app's webhook subscriptions in the store (Shopify does it): done here with the
     // store's own token, since the test only sends the app/uninstalled webhook.
     const listed = await fetch(`${t.url}/sandbox/shopify/admin/api/2025-10/graphql.json`, {
@@ -319,6 +330,9 @@ describe('connecting a Brand to Shopify (authorization code grant against the sa
       if (i > 400) throw new Error('the uninstall was never processed');
       await new Promise((r) => setTimeout(r, 50));
     }
+    await waitUntil(() => changes.length >= 1, 10_000, 'agent:changed of the suspension');
+    // Only the suspended agent: the one its users had disabled is not touched.
+    expect(changes).toEqual([{ agentId: sentinelId }]);
     const suspended = await agentOf(sentinelId);
     expect(suspended.suspended).toEqual({
       brandId,
@@ -340,6 +354,9 @@ describe('connecting a Brand to Shopify (authorization code grant against the sa
     expect(done.status).toBe(303);
     expect(await agentOf(sentinelId)).toMatchObject({ enabled: true, suspended: null });
     expect(await agentOf(resting.body.agent.id)).toMatchObject({ enabled: false, suspended: null });
+    await waitUntil(() => changes.length >= 2, 10_000, 'agent:changed of the resumption');
+    expect(changes).toEqual([{ agentId: sentinelId }, { agentId: sentinelId }]);
+    socket.disconnect();
     const mine = (await sandboxSubscriptions()).filter((s) => s.uri === `${t.url}/webhooks/shopify`);
     expect(mine.map((s) => s.topic).sort()).toEqual(['APP_UNINSTALLED', 'ORDERS_CREATE']);
     const run = await t.request('POST', `${W}/agents/${sentinelId}/runs`, {
@@ -378,6 +395,144 @@ describe('connecting a Brand to Shopify (authorization code grant against the sa
     expect(res.status).toBe(200);
     expect(res.body.brand).toMatchObject({ credentials: { connected: false }, connection: { state: 'disconnected' } });
     expect((await sandboxSubscriptions()).filter((s) => s.uri === `${t.url}/webhooks/shopify`)).toEqual([]);
+  });
+
+  /**
+   * Holds the server's next webhookSubscriptionCreate call to the sandbox store until `release()`; `reached` resolves
+   * when it is held. The server runs in this process, so its fetch is this global's.
+   */
+  function holdNextSubscriptionCreate() {
+    const realFetch = globalThis.fetch;
+    let reached!: () => void;
+    let release!: () => void;
+    const held = { reached: new Promise<void>((r) => (reached = r)), release: () => release() };
+    const gate = new Promise<void>((r) => (release = r));
+    let taken = false;
+    globalThis.fetch = async (input, init) => {
+      const body = typeof init?.body === 'string' ? init.body : '';
+      if (!taken && String(input).endsWith('/graphql.json') && body.includes('webhookSubscriptionCreate')) {
+        taken = true;
+        globalThis.fetch = realFetch;
+        reached();
+        await gate;
+      }
+      return realFetch(input, init);
+    };
+    return held;
+  }
+
+  const connectAgain = async () => {
+    const started = await begin(`${W}/brands/${brandId}/shopify/connect`);
+    expect((await callback(await consent(started.body.authorizeUrl), started.cookie)).status).toBe(303);
+    await t.server.useCases.shopifyConnections.settled();
+  };
+  const mine = async () =>
+    (await sandboxSubscriptions())
+      .filter((s) => s.uri === `${t.url}/webhooks/shopify`)
+      .map((s) => s.topic)
+      .sort();
+  const brandRow = () =>
+    t.server.db
+      .selectFrom('brands')
+      .select(['connection_state', 'webhook_subscriptions'])
+      .where('id', '=', brandId)
+      .executeTakeFirstOrThrow();
+  /** Installs an agent listening to orders/paid on the Brand: its save starts a background subscription sync. */
+  const installPaidListener = async (name: string) => {
+    const res = await t.request('POST', `${W}/agents`, {
+      token: owner.token,
+      body: {
+        yaml: SENTINEL.replace('name: shopify-sales-sentinel', `name: ${name}`).replace(
+          'topic: orders/create',
+          'topic: orders/paid',
+        ),
+        name,
+        bindings: { store: { brandId } },
+      },
+    });
+    expect(res.status).toBe(201);
+    return res.body.agent.id as string;
+  };
+
+  it('a disconnect during a background subscription sync waits for it, and deletes what it created', async () => {
+    await connectAgain();
+    expect(await mine()).toEqual(['APP_UNINSTALLED', 'ORDERS_CREATE']);
+    const held = holdNextSubscriptionCreate();
+    const agent = await installPaidListener('paid-listener-a');
+    // The sync is inside the shop call that creates orders/paid.
+    await held.reached;
+    // The disconnect starts; once past its access check it queues behind the sync (its Brand's lock).
+    const profiles = t.server.useCases.profiles;
+    const getBrand = profiles.getBrand.bind(profiles);
+    let checked!: () => void;
+    const accessChecked = new Promise<void>((r) => (checked = r));
+    profiles.getBrand = async (...args: Parameters<typeof getBrand>) => {
+      const brand = await getBrand(...args);
+      checked();
+      return brand;
+    };
+    try {
+      const disconnecting = t.request('DELETE', `${W}/brands/${brandId}/shopify/connection`, { token: owner.token });
+      await accessChecked;
+      await new Promise((r) => setImmediate(r));
+      held.release();
+      expect((await disconnecting).status).toBe(200);
+    } finally {
+      profiles.getBrand = getBrand;
+    }
+    await t.server.useCases.shopifyConnections.settled();
+    // Nothing left in the store (orders/paid included), nothing recorded, the Brand stays disconnected.
+    expect(await mine()).toEqual([]);
+    expect(await brandRow()).toEqual({ connection_state: 'disconnected', webhook_subscriptions: [] });
+    await t.request('DELETE', `${W}/agents/${agent}`, { token: owner.token });
+    await t.server.useCases.shopifyConnections.settled();
+  });
+
+  it('a sync that finishes after another process disconnected the Brand records nothing and deletes what it made', async () => {
+    await connectAgain();
+    expect(await mine()).toEqual(['APP_UNINSTALLED', 'ORDERS_CREATE']);
+    const held = holdNextSubscriptionCreate();
+    const agent = await installPaidListener('paid-listener-b');
+    await held.reached;
+    // Meanwhile another server process disconnects the Brand: it deletes the subscriptions it knows of (not the one
+    // being created) and the token, and records the Brand disconnected.
+    const listed = await fetch(`${t.url}/sandbox/shopify/admin/api/2025-10/graphql.json`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-access-token': SANDBOX_CREDENTIALS.shopify.accessToken,
+      },
+      body: JSON.stringify({ query: '{ webhookSubscriptions(first: 50) { nodes { id uri } } }' }),
+    }).then((r) => r.json() as Promise<any>);
+    for (const node of listed.data.webhookSubscriptions.nodes as { id: string; uri: string }[])
+      if (node.uri === `${t.url}/webhooks/shopify`)
+        await fetch(`${t.url}/sandbox/shopify/admin/api/2025-10/graphql.json`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-shopify-access-token': SANDBOX_CREDENTIALS.shopify.accessToken,
+          },
+          body: JSON.stringify({
+            query: 'mutation($id: ID!) { webhookSubscriptionDelete(id: $id) { deletedWebhookSubscriptionId } }',
+            variables: { id: node.id },
+          }),
+        });
+    await t.server.db
+      .deleteFrom('integration_credentials')
+      .where('owner_type', '=', 'brand')
+      .where('owner_id', '=', brandId)
+      .execute();
+    await t.server.db
+      .updateTable('brands')
+      .set({ connection_state: 'disconnected', webhook_subscriptions: '[]' })
+      .where('id', '=', brandId)
+      .execute();
+    held.release();
+    await t.server.useCases.shopifyConnections.settled();
+    expect(await mine()).toEqual([]);
+    expect(await brandRow()).toEqual({ connection_state: 'disconnected', webhook_subscriptions: [] });
+    await t.request('DELETE', `${W}/agents/${agent}`, { token: owner.token });
+    await t.server.useCases.shopifyConnections.settled();
   });
 
   it('a member (not admin) cannot start a connection', async () => {

@@ -106,6 +106,11 @@ describe('customers/redact', () => {
     for (const order of [...erased.orders, ...kept.orders]) expect(byOrder(order.name)).toBeDefined();
     const quoted = `Ship ${erased.orders[0]!.name} today please`;
     await t.request('POST', `${W}/channels/${channel.id}/messages`, { token: owner.token, body: { text: quoted } });
+    const notesWithIds = async () =>
+      (await t.request('GET', '/api/notifications?limit=100', { token: owner.token })).body.notifications as {
+        id: string;
+        body: string;
+      }[];
     const notes = async () =>
       (await t.request('GET', '/api/notifications?limit=100', { token: owner.token })).body.notifications as {
         title: string;
@@ -119,6 +124,16 @@ describe('customers/redact', () => {
       await emitWithAck(socket, 'channel:join', { workspaceId: W.split('/')[3], channelId: channel.id }),
     ).toMatchObject({ ok: true });
     const updates = collect<{ id: string; text: string }>(socket, 'message:updated');
+    // The notifications the erased customer's runs sent change in the recipient's open studio too.
+    const noteUpdates = collect<{ id: string; title: string; body: string; source: { id: string } | null }>(
+      socket,
+      'notification:updated',
+    );
+    const erasedNoteIds = (await notesWithIds())
+      .filter((n) => n.body.includes(erased.email))
+      .map((n) => n.id)
+      .sort();
+    expect(erasedNoteIds).toHaveLength(2);
 
     expect(
       await deliver('customers/redact', {
@@ -137,6 +152,9 @@ describe('customers/redact', () => {
     await waitUntil(() => updates.length >= 2, 10_000, 'message:updated of the redacted messages');
     expect(updates.map((m) => m.id).sort()).toEqual(erasedIds);
     expect(updates.every((m) => m.text === REDACTED_MESSAGE_TEXT)).toBe(true);
+    await waitUntil(() => noteUpdates.length >= 2, 10_000, 'notification:updated of the redacted notifications');
+    expect(noteUpdates.map((n) => n.id).sort()).toEqual(erasedNoteIds);
+    expect(noteUpdates.every((n) => n.title === REDACTED_NOTIFICATION_TITLE && n.body === '')).toBe(true);
     const after = await messages();
     for (const order of erased.orders) {
       const message = after.find((m) => m.id === byOrder(order.name).id)!;

@@ -494,6 +494,12 @@ export function createRealtime(args: {
     useCases.ctx.events.on('notification.created', ({ userId, notification }) =>
       io.to(userRoom(userId)).emit('notification:new', notification),
     ),
+    useCases.ctx.events.on('notification.updated', ({ userId, notification }) =>
+      io.to(userRoom(userId)).emit('notification:updated', notification),
+    ),
+    useCases.ctx.events.on('agent.changed', ({ workspaceId, agentId }) =>
+      io.to(workspaceRoom(workspaceId)).emit('agent:changed', { agentId }),
+    ),
     useCases.ctx.events.on('channel.read', ({ userId, channelId, lastReadSeq }) =>
       io.to(userRoom(userId)).emit('channel:read', { channelId, lastReadSeq }),
     ),
