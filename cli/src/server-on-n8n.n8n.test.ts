@@ -250,6 +250,39 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
     },
   );
 
+  it('a chat command (/run_agent) starts the run on n8n: same brief of the thread as the embedded engine', async () => {
+    const yaml = example('slack-brief-butler');
+    const runs = await Promise.all(
+      [onN8n, embedded].map(async (c, index) => {
+        const agentId = await install(c, { yaml });
+        if (index === 0) await deployed(agentId, compileAgent(yaml).workflow!.meta.ionflux.hash);
+        const channels = await c.api('GET', '/channels');
+        const general = (channels.body.channels as { id: string; name: string }[]).find((ch) => ch.name === 'general')!;
+        const post = async (text: string, threadRootId?: string) => {
+          const sent = await c.api('POST', `/channels/${general.id}/messages`, {
+            text,
+            ...(threadRootId ? { threadRootId } : {}),
+          });
+          expect(sent.status).toBe(201);
+          return String(sent.body.message.id);
+        };
+        const root = await post('Planning the holiday gift bundle launch.');
+        await post('Decision: we keep the $89 price and add free gift wrap.', root);
+        await post('Action: Sam updates the product page by Friday.', root);
+        await post('/run_agent Slack Brief Butler summarize_thread', root);
+        const deadline = Date.now() + 180_000;
+        for (;;) {
+          const listed = (await c.api('GET', `/runs?agentId=${agentId}`)).body.runs as { status: string }[];
+          if (listed[0] && ['succeeded', 'failed', 'canceled'].includes(listed[0].status)) return listed[0] as any;
+          if (Date.now() > deadline) throw new Error('the chat command started no finished run');
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }),
+    );
+    expect(runs[0]).toMatchObject({ status: 'succeeded', trigger: { kind: 'chat.command' } });
+    expect(comparable(runs[0])).toEqual(comparable(runs[1]));
+  });
+
   it('a failing run reports the same error at the same YAML line as the embedded engine', async () => {
     const ids = await Promise.all([onN8n, embedded].map((c) => install(c, { yaml: FAILING })));
     await deployed(ids[0]!, compileAgent(FAILING).workflow!.meta.ionflux.hash);
