@@ -267,24 +267,6 @@ export async function findAgentRevision(
 }
 
 /** Records a run's output as the configuration's latest (only if no newer run already wrote one). */
-export async function recordLatestOutput(
-  db: Db,
-  args: { workspaceId: string; agentId: string; runId: string; revision: number; output: unknown; at: Date },
-): Promise<void> {
-  await db
-    .updateTable('agent_configurations')
-    .set({
-      latest_output: toJsonb(args.output ?? null),
-      latest_run_id: args.runId,
-      latest_output_revision: args.revision,
-      latest_output_at: args.at,
-    })
-    .where('workspace_id', '=', args.workspaceId)
-    .where('id', '=', args.agentId)
-    .where((eb) => eb.or([eb('latest_output_at', 'is', null), eb('latest_output_at', '<=', args.at)]))
-    .execute();
-}
-
 /** A configuration by id alone (webhook intake: the URL names the agent; the secret decides, not the tenant). */
 export async function findAgentConfigurationById(db: Db, agentId: string): Promise<AgentConfigurationRow | undefined> {
   return db.selectFrom('agent_configurations').selectAll().where('id', '=', agentId).executeTakeFirst();

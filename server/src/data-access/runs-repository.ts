@@ -4,9 +4,6 @@ import { iso, isoRequired, toJsonb, type AgentRunStatus, type AgentRunsTable, ty
 
 export type AgentRunRow = Selectable<AgentRunsTable>;
 
-/** Serializes claims across processes (and keeps per-workspace limits exact): `pg_advisory_xact_lock` key. */
-const CLAIM_LOCK = 0x1f_4a_52_75;
-
 export function toAgentRun(row: AgentRunRow & { agent_name?: string }): AgentRun {
   return {
     id: row.id,
@@ -64,64 +61,74 @@ export async function insertRun(
 }
 
 /**
+ * Queues a run of configuration `agentId` at `revision`, only while the configuration is still at that revision and
+ * enabled (one statement: the caller checked a copy of it, and this makes sure the copy is still current, whichever
+ * process changed it). Undefined when it is not: read it again.
+ */
+export async function insertRunIfCurrent(
+  db: Kysely<Database>,
+  args: Parameters<typeof insertRun>[1],
+): Promise<AgentRunRow | undefined> {
+  const payload = args.triggerPayload === undefined ? null : toJsonb(args.triggerPayload);
+  const context = args.context === null ? null : toJsonb(args.context);
+  const { rows } = await sql<AgentRunRow>`
+    insert into agent_runs (workspace_id, agent_id, revision, trigger_kind, trigger_payload, inputs, context,
+      serialize_key, read_only, started_by)
+    select c.workspace_id, c.id, c.revision, ${args.triggerKind}::text, ${payload}::jsonb,
+      ${toJsonb(args.inputs)}::jsonb, ${context}::jsonb, ${args.serializeKey}::uuid, ${args.readOnly}::boolean,
+      ${args.startedBy}::uuid
+    from agent_configurations c
+    where c.id = ${args.agentId} and c.workspace_id = ${args.workspaceId} and c.revision = ${args.revision}
+      and c.enabled
+    returning *`.execute(db);
+  return rows[0];
+}
+
+/** A claimed run with what executing it reads: its agent's name and budgets, the revision, the workspace budgets. */
+export interface ClaimedRunRow extends AgentRunRow {
+  /** Null when the configuration or its revision was deleted before the run started. */
+  agent_name: string | null;
+  config_token_budget: number | null;
+  config_usd_budget: number | null;
+  config_created_by: string | null;
+  revision_yaml: string | null;
+  revision_content_hash: string | null;
+  revision_bindings: Record<string, unknown> | null;
+  revision_created_by: string | null;
+  workspace_run_token_budget: number | null;
+  workspace_run_usd_budget: number | null;
+}
+
+/**
  * Claims up to `max` queued runs for `instanceId`, oldest first, keeping at most `workspaceLimit` running runs per
- * workspace and one running run per serialization key. The claim is one transaction under an advisory lock (so two
- * processes never both count the same free slot), and the rows are taken `FOR UPDATE SKIP LOCKED` (a row that
- * another transaction holds, such as a cancel, is skipped rather than waited for).
+ * workspace and one running run per serialization key, in one statement: `claim_agent_runs` (migration 0015) takes
+ * the claim lock (so two processes never both count the same free slot), takes the rows `FOR UPDATE SKIP LOCKED` (a
+ * row another transaction holds, such as a cancel, is skipped rather than waited for) and marks them running; the
+ * same round trip reads the agent, revision and workspace settings each run needs.
  */
 export async function claimRuns(
   db: Kysely<Database>,
   args: { instanceId: string; max: number; workspaceLimit: number },
-): Promise<AgentRunRow[]> {
+): Promise<ClaimedRunRow[]> {
   if (args.max <= 0) return [];
-  return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`.execute(trx);
-    const candidates = await sql<{ id: string }>`
-      with queued as (
-        select id, workspace_id, serialize_key, created_at from agent_runs
-        where status = 'queued' order by created_at, id limit 1000
-      ), running as (
-        select workspace_id, count(*)::int as n from agent_runs where status = 'running' group by workspace_id
-      ), ranked as (
-        select q.*,
-          row_number() over (partition by q.workspace_id order by q.created_at, q.id) as workspace_rank,
-          row_number() over (partition by q.serialize_key order by q.created_at, q.id) as key_rank
-        from queued q
-        where q.serialize_key is null or not exists (
-          select 1 from agent_runs r where r.serialize_key = q.serialize_key and r.status = 'running')
-      )
-      select ranked.id from ranked left join running on running.workspace_id = ranked.workspace_id
-      where ranked.workspace_rank + coalesce(running.n, 0) <= ${args.workspaceLimit}
-        and (ranked.serialize_key is null or ranked.key_rank = 1)
-      order by ranked.created_at, ranked.id
-      limit ${args.max}`.execute(trx);
-    if (candidates.rows.length === 0) return [];
-    const ids = candidates.rows.map((r) => r.id);
-    const locked = await sql<{ id: string }>`
-      select id from agent_runs where id = any(${ids}::uuid[]) and status = 'queued' for update skip locked`.execute(
-      trx,
-    );
-    if (locked.rows.length === 0) return [];
-    return trx
-      .updateTable('agent_runs')
-      .set({
-        status: 'running',
-        claimed_by: args.instanceId,
-        started_at: new Date(),
-        heartbeat_at: new Date(),
-        attempts: sql`attempts + 1`,
-      })
-      .where(
-        'id',
-        'in',
-        locked.rows.map((r) => r.id),
-      )
-      .returningAll()
-      .execute();
-  });
+  const { rows } = await sql<ClaimedRunRow>`
+    select r.*, c.name as agent_name, c.token_budget as config_token_budget, c.usd_budget as config_usd_budget,
+      c.created_by as config_created_by, v.yaml as revision_yaml, v.content_hash as revision_content_hash,
+      v.bindings as revision_bindings, v.created_by as revision_created_by,
+      w.run_token_budget as workspace_run_token_budget, w.run_usd_budget as workspace_run_usd_budget
+    from claim_agent_runs(${args.instanceId}, ${args.max}, ${args.workspaceLimit}) r
+    left join agent_configurations c on c.id = r.agent_id and c.workspace_id = r.workspace_id
+    left join agent_revisions v on v.agent_id = r.agent_id and v.workspace_id = r.workspace_id
+      and v.revision = r.revision
+    left join workspaces w on w.id = r.workspace_id
+    order by r.created_at, r.id`.execute(db);
+  return rows;
 }
 
-/** Writes a run's end (only while this instance still holds it); undefined when it no longer does. */
+/**
+ * Writes a run's end (only while this instance still holds it); undefined when it no longer does. A succeeded run's
+ * output becomes its configuration's latest output (unless a later run's is there already) in the same statement.
+ */
 export async function finishRun(
   db: Kysely<Database>,
   args: {
@@ -134,21 +141,24 @@ export async function finishRun(
     usage: Record<string, unknown> | null;
   },
 ): Promise<AgentRunRow | undefined> {
-  return db
-    .updateTable('agent_runs')
-    .set({
-      status: args.status,
-      output: args.output === undefined ? null : toJsonb(args.output),
-      error: args.error === null ? null : toJsonb(args.error),
-      steps: toJsonb(args.steps),
-      usage: args.usage === null ? null : toJsonb(args.usage),
-      finished_at: new Date(),
-    })
-    .where('id', '=', args.runId)
-    .where('claimed_by', '=', args.instanceId)
-    .where('status', '=', 'running')
-    .returningAll()
-    .executeTakeFirst();
+  const output = args.output === undefined ? null : toJsonb(args.output);
+  const error = args.error === null ? null : toJsonb(args.error);
+  const usage = args.usage === null ? null : toJsonb(args.usage);
+  const { rows } = await sql<AgentRunRow>`
+    with finished as (
+      update agent_runs set status = ${args.status}, output = ${output}::jsonb, error = ${error}::jsonb,
+        steps = ${toJsonb(args.steps)}::jsonb, usage = ${usage}::jsonb, finished_at = ${new Date()}
+      where id = ${args.runId} and claimed_by = ${args.instanceId} and status = 'running'
+      returning *
+    ), latest as (
+      update agent_configurations c set latest_output = coalesce(f.output, 'null'::jsonb), latest_run_id = f.id,
+        latest_output_revision = f.revision, latest_output_at = f.finished_at
+      from finished f
+      where f.status = 'succeeded' and c.id = f.agent_id and c.workspace_id = f.workspace_id
+        and (c.latest_output_at is null or c.latest_output_at <= f.finished_at)
+    )
+    select * from finished`.execute(db);
+  return rows[0];
 }
 
 export async function heartbeatRuns(

@@ -13,6 +13,7 @@ import * as marketplace from './0011-marketplace';
 import * as rentalsLedger from './0012-rentals-ledger';
 import * as usdBudgetsAndWebhookWindows from './0013-usd-budgets-and-webhook-windows';
 import * as agentSuspensions from './0014-agent-suspensions';
+import * as claimAgentRuns from './0015-claim-agent-runs';
 import * as agentLayouts from './0017-agent-layouts';
 
 /**
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '0012-rentals-ledger': rentalsLedger,
   '0013-usd-budgets-and-webhook-windows': usdBudgetsAndWebhookWindows,
   '0014-agent-suspensions': agentSuspensions,
+  '0015-claim-agent-runs': claimAgentRuns,
   '0017-agent-layouts': agentLayouts,
 };
 

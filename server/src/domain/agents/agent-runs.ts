@@ -6,9 +6,11 @@ import {
   type AgentConfigurationRow,
 } from '../../data-access/agents-repository';
 import type { Database } from '../../data-access/schema';
+import { BoundedCache } from '../bounded-cache';
 import {
   findRun,
   insertRun,
+  insertRunIfCurrent,
   listRuns,
   requestCancel,
   toAgentRun,
@@ -97,6 +99,12 @@ export class AgentRuns {
   readonly #ctx: AppContext;
   #signals: RunQueueSignals | undefined;
   #rentals: RentalCheck | undefined;
+  /** Configurations by workspace/agent as last read to start a run (only enabled ones): see `start`. */
+  readonly #startable = new BoundedCache<AgentConfigurationRow>({
+    maxEntries: 1000,
+    maxWeight: 32_000_000,
+    weigh: (config) => 2 * config.yaml.length + JSON.stringify(config.inputs).length + 1000,
+  });
 
   constructor(ctx: AppContext) {
     this.#ctx = ctx;
@@ -130,39 +138,59 @@ export class AgentRuns {
   ): Promise<AgentRun> {
     if (!hasRole(access.role, 'member'))
       throw forbidden('insufficient_role', `Running agents needs the member role (you are ${access.role})`);
-    const config = await findAgentConfiguration(this.#ctx.db, { workspaceId: access.workspaceId, agentId });
-    if (!config) throw notFound('agent');
-    if (!config.enabled)
-      throw conflict(config.suspended_reason ? 'agent_suspended' : 'agent_disabled', disabledMessage(config));
-    await this.#rentals?.checkRunAllowed(config);
-    const { agent, triggerKind: declaredTrigger } = checkedAgentOf(config.yaml);
-    const inputs = { ...config.inputs, ...(args.inputs ?? {}) };
-    const { resolveInputs, RunInputError } = loadEngine();
-    try {
-      resolveInputs((agent.spec.inputs ?? {}) as Record<string, InputDefinition>, inputs);
-    } catch (error) {
-      if (!(error instanceof RunInputError)) throw error;
-      throw new AppError({
-        status: 422,
-        code: 'invalid_inputs',
-        message: error.message,
-        fields: [{ path: error.field, message: error.message }],
-      });
+    const key = `${access.workspaceId}/${agentId}`;
+    // A copy of the configuration this process read before: the insert queues the run only if it is still current
+    // (same revision, enabled), else it is read again. Runs of an agent then cost one round trip, not two.
+    let config = this.#startable.get(key);
+    let row: AgentRunRow | undefined;
+    let inputs: Record<string, unknown> = {};
+    for (let attempt = 1; !row; attempt++) {
+      const cached = config !== undefined;
+      if (!config) {
+        config = await findAgentConfiguration(this.#ctx.db, { workspaceId: access.workspaceId, agentId });
+        if (!config) throw notFound('agent');
+        if (!config.enabled)
+          throw conflict(config.suspended_reason ? 'agent_suspended' : 'agent_disabled', disabledMessage(config));
+        this.#startable.set(key, { ...config, latest_output: null });
+      }
+      await this.#rentals?.checkRunAllowed(config);
+      const { agent, triggerKind: declaredTrigger } = checkedAgentOf(config.yaml);
+      inputs = { ...config.inputs, ...(args.inputs ?? {}) };
+      const { resolveInputs, RunInputError } = loadEngine();
+      try {
+        resolveInputs((agent.spec.inputs ?? {}) as Record<string, InputDefinition>, inputs);
+      } catch (error) {
+        if (!(error instanceof RunInputError)) throw error;
+        throw new AppError({
+          status: 422,
+          code: 'invalid_inputs',
+          message: error.message,
+          fields: [{ path: error.field, message: error.message }],
+        });
+      }
+      const triggerKind: TriggerKind = args.triggerKind ?? (args.trigger !== undefined ? declaredTrigger : 'manual');
+      const values = {
+        workspaceId: access.workspaceId,
+        agentId,
+        revision: config.revision,
+        triggerKind,
+        triggerPayload: args.trigger,
+        inputs,
+        context: args.context && Object.keys(args.context).length > 0 ? { ...args.context } : null,
+        serializeKey: serializeKeyOf(agent, agentId),
+        readOnly: isReadOnlyAgent(agent),
+        startedBy: args.actAs ?? actingAsUserId(access.actor),
+      };
+      row = await insertRunIfCurrent(this.#ctx.db, values);
+      if (row) break;
+      // Changed (saved, disabled or deleted) since it was read: read it again; a fresh copy that changed again
+      // before its insert is raced by another save, tried a few times.
+      this.#startable.delete(key);
+      config = undefined;
+      if (!cached && attempt >= 3)
+        throw conflict('agent_changed', 'The agent changed while the run was being queued; start it again');
     }
-    const triggerKind: TriggerKind = args.triggerKind ?? (args.trigger !== undefined ? declaredTrigger : 'manual');
-    const row = await insertRun(this.#ctx.db, {
-      workspaceId: access.workspaceId,
-      agentId,
-      revision: config.revision,
-      triggerKind,
-      triggerPayload: args.trigger,
-      inputs,
-      context: args.context && Object.keys(args.context).length > 0 ? { ...args.context } : null,
-      serializeKey: serializeKeyOf(agent, agentId),
-      readOnly: isReadOnlyAgent(agent),
-      startedBy: args.actAs ?? actingAsUserId(access.actor),
-    });
-    const run = toAgentRun({ ...row, agent_name: config.name });
+    const run = toAgentRun({ ...row, agent_name: config!.name });
     this.#ctx.events.emit('run.queued', { workspaceId: access.workspaceId, run });
     this.#signals?.wake();
     return run;

@@ -50,7 +50,8 @@ export async function runCredentials({
   agent: AgentDocument;
   bindings: Record<string, ConnectionBinding>;
   baseUrl: string;
-  runToken: string;
+  /** The run's token for the IONFLUX API credential (signed on first use). */
+  runToken: () => Promise<string>;
 }): Promise<RunCredentials> {
   const { sandboxCredentials, SANDBOX_ACCOUNTS, CredentialNotFound } = loadEngine();
   const sandbox = ctx.config.sandbox ? sandboxCredentials({ sandboxBaseUrl: baseUrl }) : undefined;
@@ -169,7 +170,7 @@ export async function runCredentials({
   }
 
   const credentials: CredentialResolver = async ({ reference, type, node }) => {
-    if (type === 'ionfluxApi') return { baseUrl, token: runToken };
+    if (type === 'ionfluxApi') return { baseUrl, token: await runToken() };
     const connection = connectionOf(reference);
     const data = resolved.get(connection);
     if (data) return data;

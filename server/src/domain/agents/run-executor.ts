@@ -1,7 +1,6 @@
 import type { TikTokConnections } from '../connections/tiktok-connections';
 import { randomUUID } from 'node:crypto';
 import { compileAgent, type CompileResult, type N8nWorkflow } from '@ionflux/compiler';
-import { findAgentConfiguration, findAgentRevision, recordLatestOutput } from '../../data-access/agents-repository';
 import {
   cancelRequestedAmong,
   claimRuns,
@@ -9,7 +8,7 @@ import {
   heartbeatRuns,
   recoverInterruptedRuns,
   toAgentRun,
-  type AgentRunRow,
+  type ClaimedRunRow,
 } from '../../data-access/runs-repository';
 import type { AppContext } from '../context';
 import type { AgentRun, AgentRunStep, ConnectionBinding } from '../model';
@@ -246,7 +245,7 @@ export class RunExecutor {
     }
   }
 
-  #launch(row: AgentRunRow): void {
+  #launch(row: ClaimedRunRow): void {
     const executing: ExecutingRun = { abort: new AbortController(), workspaceId: row.workspace_id, abandoned: false };
     this.#executing.set(row.id, executing);
     if (row.cancel_requested) executing.abort.abort();
@@ -304,7 +303,7 @@ export class RunExecutor {
     return this.#pool;
   }
 
-  async #execute(row: AgentRunRow, executing: ExecutingRun): Promise<void> {
+  async #execute(row: ClaimedRunRow, executing: ExecutingRun): Promise<void> {
     const started = Date.now();
     const steps: AgentRunStep[] = [];
     let outcome: {
@@ -315,45 +314,39 @@ export class RunExecutor {
     };
     let agentName = '';
     try {
-      const [config, revision] = await Promise.all([
-        findAgentConfiguration(this.#ctx.db, { workspaceId: row.workspace_id, agentId: row.agent_id }),
-        findAgentRevision(this.#ctx.db, {
-          workspaceId: row.workspace_id,
-          agentId: row.agent_id,
-          revision: row.revision,
-        }),
-      ]);
-      if (!config || !revision) throw new Error('The agent or its revision was deleted before the run started');
-      agentName = config.name;
-      const { agent } = checkedAgentOf(revision.yaml);
+      // The claim read the configuration, the revision and the workspace's budgets with the run (one round trip).
+      if (row.agent_name === null || row.revision_yaml === null || row.revision_content_hash === null)
+        throw new Error('The agent or its revision was deleted before the run started');
+      agentName = row.agent_name;
+      const { agent } = checkedAgentOf(row.revision_yaml);
       // The tightest of the agent's own (policy.budget), the configuration's and the workspace's budgets.
-      const workspace = await this.#ctx.db
-        .selectFrom('workspaces')
-        .select(['run_token_budget', 'run_usd_budget'])
-        .where('id', '=', row.workspace_id)
-        .executeTakeFirst();
       const policyBudget = agent.spec.policy?.budget;
       const budgets: RunBudgets = {
         tokens: tightestBudget([
           { limit: policyBudget?.tokens ?? null, owner: "the agent's" },
-          { limit: config.token_budget, owner: "the configuration's" },
-          { limit: workspace?.run_token_budget ?? null, owner: "the workspace's" },
+          { limit: row.config_token_budget, owner: "the configuration's" },
+          { limit: row.workspace_run_token_budget, owner: "the workspace's" },
         ]),
         usd: tightestBudget([
           { limit: policyBudget?.usd ?? null, owner: "the agent's" },
-          { limit: config.usd_budget, owner: "the configuration's" },
-          { limit: workspace?.run_usd_budget ?? null, owner: "the workspace's" },
+          { limit: row.config_usd_budget, owner: "the configuration's" },
+          { limit: row.workspace_run_usd_budget, owner: "the workspace's" },
         ]),
       };
-      const compiled = this.#compile(revision.yaml, revision.content_hash, budgets);
-      const userId = row.started_by ?? revision.created_by ?? config.created_by;
+      const compiled = this.#compile(row.revision_yaml, row.revision_content_hash, budgets);
+      const userId = row.started_by ?? row.revision_created_by ?? row.config_created_by;
       if (!userId) throw new Error('Nobody to run as: the user who saved this agent no longer exists');
-      const { token } = await signRunToken({
-        key: this.#ctx.jwtKey,
-        claims: { runId: row.id, workspaceId: row.workspace_id, agentId: row.agent_id, userId },
-        ttlSeconds: Math.ceil(compiled.timeoutMs / 1000) + 60,
-      });
-      const bindings = revision.bindings as Record<string, ConnectionBinding>;
+      // Signed when a node first asks for the IONFLUX API credential (most runs never call back into the server);
+      // it expires as if signed at the start of the run.
+      const expiresAtMs = started + (Math.ceil(compiled.timeoutMs / 1000) + 60) * 1000;
+      let runToken: Promise<string> | undefined;
+      const token = () =>
+        (runToken ??= signRunToken({
+          key: this.#ctx.jwtKey,
+          claims: { runId: row.id, workspaceId: row.workspace_id, agentId: row.agent_id, userId },
+          ttlSeconds: Math.max(1, (expiresAtMs - Date.now()) / 1000),
+        }).then((signed) => signed.token));
+      const bindings = (row.revision_bindings ?? {}) as Record<string, ConnectionBinding>;
       const {
         credentials: resolveCredentials,
         accounts,
@@ -480,15 +473,6 @@ export class RunExecutor {
       usage: outcome.usage,
     });
     if (!finished) return;
-    if (finished.status === 'succeeded')
-      await recordLatestOutput(this.#ctx.db, {
-        workspaceId: row.workspace_id,
-        agentId: row.agent_id,
-        runId: row.id,
-        revision: row.revision,
-        output: outcome.output,
-        at: finished.finished_at ?? new Date(),
-      });
     this.#ctx.events.emit('run.finished', {
       workspaceId: row.workspace_id,
       run: toAgentRun({ ...finished, agent_name: agentName }),

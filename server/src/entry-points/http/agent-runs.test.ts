@@ -137,6 +137,52 @@ spec:
     expect(list.body.runs).toEqual([]);
   });
 
+  it('a run queues the configuration as it is now: saved, disabled, enabled or deleted since the last run, here or by another process', async () => {
+    const yaml = `apiVersion: ionflux/v1
+kind: Agent
+metadata: { name: current-state, version: 1.0.0 }
+spec:
+  inputs:
+    text: { type: string }
+  trigger: { manual: {} }
+  steps:
+    - id: fetch
+      uses: http.request
+      with: { url: "http://127.0.0.1:9/{{ inputs.text }}" }
+`;
+    const agentId = await install({ yaml, name: 'Current State', inputs: { text: 'first' } });
+    const start = () => t.request('POST', `${W()}/agents/${agentId}/runs`, { token: owner.token, body: {} });
+    const runsOfAgent = async () =>
+      (await t.request('GET', `${W()}/runs?agentId=${agentId}`, { token: owner.token })).body.runs.length;
+    const first = await start();
+    expect(first.status).toBe(202);
+    expect(first.body.run).toMatchObject({ revision: 1, inputs: { text: 'first' } });
+    // Saved since: the next run is of the new revision, with its inputs.
+    const saved = await t.request('PATCH', `${W()}/agents/${agentId}`, {
+      token: owner.token,
+      body: { baseRevision: 1, inputs: { text: 'second' } },
+    });
+    expect(saved.status).toBe(200);
+    const second = await start();
+    expect(second.status).toBe(202);
+    expect(second.body.run).toMatchObject({ revision: 2, inputs: { text: 'second' } });
+    // Disabled by another process (straight in the database, this process hears nothing): refused, none queued.
+    await t.server.db.updateTable('agent_configurations').set({ enabled: false }).where('id', '=', agentId).execute();
+    const refused = await start();
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('agent_disabled');
+    expect(await runsOfAgent()).toBe(2);
+    // Enabled again by another process: runs again.
+    await t.server.db.updateTable('agent_configurations').set({ enabled: true }).where('id', '=', agentId).execute();
+    const third = await start();
+    expect(third.status).toBe(202);
+    expect(third.body.run).toMatchObject({ revision: 2, inputs: { text: 'second' } });
+    expect(await runsOfAgent()).toBe(3);
+    // Deleted: 404.
+    expect((await t.request('DELETE', `${W()}/agents/${agentId}`, { token: owner.token })).status).toBe(204);
+    expect((await start()).status).toBe(404);
+  });
+
   it('50 queued runs: never more than the workspace limit (4) at once, all succeed, listed newest first', async () => {
     const agentId = await install({
       yaml: example('revenue-tracker-lite'),
