@@ -118,7 +118,8 @@ export class N8nAgentRuns {
         agent,
         bindings: revision.bindings as Record<string, ConnectionBinding>,
         baseUrl: this.#baseUrl,
-        runToken: '',
+        // Deploying resolves the other credentials; each run brings its own token (see `run`).
+        runToken: async () => '',
       });
       await this.#deploy({
         workspaceId,

@@ -406,15 +406,16 @@ export class RunExecutor {
         ? await this.n8n.run({
             workspaceId: row.workspace_id,
             agentId: row.agent_id,
-            name: config.name,
-            yaml: revision.yaml,
-            contentHash: revision.content_hash,
+            name: agentName,
+            yaml: row.revision_yaml,
+            contentHash: row.revision_content_hash,
             agent,
             input: row.inputs,
             trigger: row.trigger_payload,
             accounts,
             credentials,
-            runToken: token,
+            // The n8n workflow receives it with the run's inputs (its nodes call back with it).
+            runToken: await token(),
             // n8n enforces the workflow's own timeout (its settings); this is the margin past it.
             timeoutMs: compiled.timeoutMs + 10_000,
             signal: executing.abort.signal,
