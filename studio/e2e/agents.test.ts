@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { validateAgent } from '../../dsl/src/validate';
+import { resumeAgentsOfBrand, suspendAgentsOfBrand } from '../../server/src/data-access/agents-repository';
 import type { TestUser } from '../../server/src/testing/test-server';
 import { REPO_ROOT, signIn, StudioHarness } from './harness';
 
@@ -100,6 +101,39 @@ describe('studio: connections, agents and their outputs', () => {
     expect(agents[0]).toMatchObject({ name: 'Revenue Tracker Lite', revision: 2, inputs: { period: 'last_30_days' } });
     expect(agents[0].bindings).toEqual({ store: { brandId: brands[0].id } });
     await h.step(page, 'agent shelf');
+
+    // Budgets per run: saved with the configuration (revision 3), shown on the card; emptied again means none.
+    await page.getByRole('button', { name: 'Configure Revenue Tracker Lite' }).click();
+    await page.getByLabel('Token budget per run').fill('5000');
+    await page.getByLabel('USD budget per run').fill('0.25');
+    await page.getByRole('button', { name: 'Save configuration' }).click();
+    await page.getByText(/revision 3/).waitFor();
+    await page.getByText('at most 5,000 tokens per run · at most $0.25 per run').waitFor();
+    const budgeted = (await h.server.request('GET', `${W}/agents`, { token: ana.token })).body.agents[0];
+    expect(budgeted).toMatchObject({ revision: 3, tokenBudget: 5000, usdBudget: 0.25 });
+    await page.getByRole('button', { name: 'Configure Revenue Tracker Lite' }).click();
+    await expect(page.getByLabel('Token budget per run').inputValue()).resolves.toBe('5000');
+    await page.getByLabel('USD budget per run').fill('');
+    await page.getByRole('button', { name: 'Save configuration' }).click();
+    await page.getByText(/revision 4/).waitFor();
+    const unbudgeted = (await h.server.request('GET', `${W}/agents`, { token: ana.token })).body.agents[0];
+    expect(unbudgeted).toMatchObject({ revision: 4, tokenBudget: 5000, usdBudget: null });
+
+    // Suspended by the server (its store uninstalled the app): the card says so and why.
+    const reason = 'the Shopify store my-test-store.myshopify.com uninstalled the app';
+    expect(await suspendAgentsOfBrand(h.server.server.db, { workspaceId, brandId: brands[0].id, reason })).toEqual([
+      agents[0].id,
+    ]);
+    await page.reload();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Suspended: ${reason}.` })
+      .waitFor();
+    await expect(page.getByText('suspended', { exact: true }).count()).resolves.toBe(1);
+    await resumeAgentsOfBrand(h.server.server.db, { workspaceId, brandId: brands[0].id });
+    await page.reload();
+    await page.getByText(/revision 4 · enabled/).waitFor();
+    await expect(page.getByText(/^Suspended:/).count()).resolves.toBe(0);
 
     // A page; the agent goes on it by keyboard (picker) and by drag and drop (chip onto the canvas).
     await page.getByRole('button', { name: 'New page' }).click();
@@ -238,7 +272,7 @@ describe('studio: connections, agents and their outputs', () => {
     // Run the agent from its snippet against the sandbox store: the snippet shows the run's figures and links it.
     const patched = await h.server.request('PATCH', `${W}/agents/${agents[0].id}`, {
       token: ana.token,
-      body: { baseRevision: 2, bindings: { store: { sandbox: true } } },
+      body: { baseRevision: 4, bindings: { store: { sandbox: true } } },
     });
     expect(patched.status).toBe(200);
     const snippet = page.locator('article.block-agent_snippet').first();

@@ -114,6 +114,7 @@ function AgentCard({
   const [configuring, setConfiguring] = useState(false);
   const [inputs, setInputs] = useState<Record<string, string>>({});
   const [bindings, setBindings] = useState<Record<string, string>>({});
+  const [budgets, setBudgets] = useState({ tokens: '', usd: '' });
   const [error, setError] = useState<string | null>(null);
 
   const declared = declaredInputs(agent.yaml);
@@ -126,6 +127,7 @@ function AgentCard({
     const names = [...new Set([...Object.keys(declared), ...Object.keys(agent.inputs)])];
     setInputs(Object.fromEntries(names.map((k) => [k, inputText(agent.inputs[k] ?? declared[k]?.default)])));
     setBindings(Object.fromEntries(Object.entries(agent.bindings).map(([k, v]) => [k, bindingKey(v)])));
+    setBudgets({ tokens: agent.tokenBudget?.toString() ?? '', usd: agent.usdBudget?.toString() ?? '' });
     setConfiguring(true);
     setError(null);
   }
@@ -146,6 +148,9 @@ function AgentCard({
             .map(([k, v]) => [k, bindingOf(v)] as const)
             .filter(([, v]) => v),
         ),
+        // Empty means no limit of the agent's own (the workspace's per-run budgets still apply).
+        tokenBudget: budgets.tokens.trim() === '' ? null : Number(budgets.tokens),
+        usdBudget: budgets.usd.trim() === '' ? null : Number(budgets.usd),
       });
       setConfiguring(false);
       onChanged();
@@ -166,8 +171,22 @@ function AgentCard({
       <h3>{agent.name}</h3>
       <p className="hint">
         {agent.displayName !== agent.name ? `${agent.displayName} · ` : ''}
-        trigger {agent.trigger} · revision {agent.revision} · {agent.enabled ? 'enabled' : 'disabled'}
+        trigger {agent.trigger} · revision {agent.revision} ·{' '}
+        {agent.suspended ? (
+          <span className="status status-failed">suspended</span>
+        ) : agent.enabled ? (
+          'enabled'
+        ) : (
+          'disabled'
+        )}
+        {agent.tokenBudget !== null && ` · at most ${agent.tokenBudget.toLocaleString('en-US')} tokens per run`}
+        {agent.usdBudget !== null && ` · at most $${agent.usdBudget} per run`}
       </p>
+      {agent.suspended && (
+        <p className="hint" role="status">
+          Suspended: {agent.suspended.reason}.
+        </p>
+      )}
       {agent.description && <p>{agent.description}</p>}
       {update && (
         <p className="hint">
@@ -219,6 +238,32 @@ function AgentCard({
               {declared[k]?.description && <span className="hint">{declared[k]!.description}</span>}
             </label>
           ))}
+          <label>
+            Token budget per run
+            <input
+              type="number"
+              min={1}
+              step={1}
+              inputMode="numeric"
+              placeholder="no limit"
+              value={budgets.tokens}
+              onChange={(e) => setBudgets({ ...budgets, tokens: e.target.value })}
+            />
+            <span className="hint">Most LLM tokens one run may use; a run that needs more stops at that step.</span>
+          </label>
+          <label>
+            USD budget per run
+            <input
+              type="number"
+              min={0.000001}
+              step="any"
+              inputMode="decimal"
+              placeholder="no limit"
+              value={budgets.usd}
+              onChange={(e) => setBudgets({ ...budgets, usd: e.target.value })}
+            />
+            <span className="hint">Most US dollars of model usage one run may cost.</span>
+          </label>
           <BindingFields
             names={Object.keys(bindings)}
             values={bindings}

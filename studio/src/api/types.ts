@@ -197,7 +197,12 @@ export interface AgentConfiguration {
   inputs: Record<string, unknown>;
   bindings: Record<string, ConnectionBinding>;
   enabled: boolean;
+  /** Most LLM tokens one run may use (null: no limit of its own). */
   tokenBudget: number | null;
+  /** Most US dollars of LLM usage one run may cost (null: no limit of its own). */
+  usdBudget: number | null;
+  /** Set when the server disabled the agent because a connection it uses went away (the store uninstalled the app). */
+  suspended: { brandId: string | null; reason: string } | null;
   trigger: 'manual' | 'schedule' | 'webhook' | 'chat.command' | 'shopify.order';
   revision: number;
   latestOutput: { value: unknown; runId: string | null; revision: number | null; at: string } | null;
