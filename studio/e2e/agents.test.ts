@@ -300,6 +300,25 @@ describe('studio: connections, agents and their outputs', () => {
     const runRow = page.getByRole('row', { name: new RegExp(runs[0].id.slice(0, 8)) });
     await runRow.getByText('succeeded').waitFor();
     await h.step(page, 'runs');
+    // The workspace's budgets per run (Ana owns it): set, read back through the API, one cleared again.
+    await page.getByText('This workspace: no token budget and no USD budget per run.').waitFor();
+    await page.getByRole('button', { name: 'Change budgets' }).click();
+    await page.getByLabel('Workspace token budget per run').fill('20000');
+    await page.getByLabel('Workspace USD budget per run').fill('0.5');
+    await page.getByRole('button', { name: 'Save budgets' }).click();
+    await page.getByText('This workspace: at most 20,000 tokens and at most $0.5 per run.').waitFor();
+    expect((await h.server.request('GET', `${W}/agent-settings`, { token: ana.token })).body).toEqual({
+      runTokenBudget: 20000,
+      runUsdBudget: 0.5,
+    });
+    await page.getByRole('button', { name: 'Change budgets' }).click();
+    await page.getByLabel('Workspace USD budget per run').fill('');
+    await page.getByRole('button', { name: 'Save budgets' }).click();
+    await page.getByText('This workspace: at most 20,000 tokens and no USD budget per run.').waitFor();
+    expect((await h.server.request('GET', `${W}/agent-settings`, { token: ana.token })).body).toEqual({
+      runTokenBudget: 20000,
+      runUsdBudget: null,
+    });
     await runRow.getByRole('link', { name: runs[0].id.slice(0, 8) }).click();
     await page.getByRole('heading', { level: 1, name: /^Run / }).waitFor();
     // The run page lists the steps the server logged.

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { api } from '../api/client';
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, describeError } from '../api/client';
 import type { AgentConfiguration, AgentRun } from '../api/types';
 import { Link } from '../app/Sidebar';
 import { useWorkspace } from '../app/workspace-context';
@@ -104,6 +104,109 @@ function RunPage({ runId }: { runId: string }) {
   );
 }
 
+interface RunBudgets {
+  runTokenBudget: number | null;
+  runUsdBudget: number | null;
+}
+
+const budgetText = (b: RunBudgets) =>
+  [
+    b.runTokenBudget === null ? 'no token budget' : `at most ${b.runTokenBudget.toLocaleString('en-US')} tokens`,
+    b.runUsdBudget === null ? 'no USD budget' : `at most $${b.runUsdBudget}`,
+  ].join(' and ') + ' per run';
+
+/** The workspace's budgets per run: every run of every agent stops at the step that goes over them (admins set them). */
+function WorkspaceRunBudgets() {
+  const { workspace } = useWorkspace();
+  const w = workspace.id;
+  const isAdmin = workspace.role === 'owner' || workspace.role === 'admin';
+  const settings = useLoad(() => api.get<RunBudgets>(`/api/workspaces/${w}/agent-settings`), [w]);
+  const [editing, setEditing] = useState<{ tokens: string; usd: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  if (settings.state !== 'ready') return null;
+  const current = settings.data;
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    if (!editing) return;
+    setError(null);
+    try {
+      await api.put(`/api/workspaces/${w}/agent-settings`, {
+        runTokenBudget: editing.tokens.trim() === '' ? null : Number(editing.tokens),
+        runUsdBudget: editing.usd.trim() === '' ? null : Number(editing.usd),
+      });
+      setEditing(null);
+      settings.reload();
+    } catch (e) {
+      setError(describeError(e));
+    }
+  }
+
+  return (
+    <section aria-labelledby="run-budgets-title" className="card">
+      <h2 id="run-budgets-title">Budgets per run</h2>
+      <p>
+        This workspace: {budgetText(current)}. An agent's own budgets apply too; the tightest wins.
+        {isAdmin && !editing && (
+          <>
+            {' '}
+            <button
+              type="button"
+              onClick={() =>
+                setEditing({
+                  tokens: current.runTokenBudget?.toString() ?? '',
+                  usd: current.runUsdBudget?.toString() ?? '',
+                })
+              }
+            >
+              Change budgets
+            </button>
+          </>
+        )}
+      </p>
+      {editing && (
+        <form className="inline-form" onSubmit={save} aria-label="Workspace budgets per run">
+          <label>
+            Workspace token budget per run
+            <input
+              type="number"
+              min={1}
+              step={1}
+              placeholder="no limit"
+              value={editing.tokens}
+              onChange={(e) => setEditing({ ...editing, tokens: e.target.value })}
+            />
+          </label>
+          <label>
+            Workspace USD budget per run
+            <input
+              type="number"
+              min={0.000001}
+              step="any"
+              placeholder="no limit"
+              value={editing.usd}
+              onChange={(e) => setEditing({ ...editing, usd: e.target.value })}
+            />
+          </label>
+          {error && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
+          <div className="card-actions">
+            <button type="submit" className="primary">
+              Save budgets
+            </button>
+            <button type="button" onClick={() => setEditing(null)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
 /** Runs of the workspace (or of one agent): status, duration, trigger, tokens and cost; a run page per run. */
 export default function RunsScreen({ runId }: { runId?: string }) {
   const caps = useCapabilities();
@@ -135,6 +238,7 @@ export default function RunsScreen({ runId }: { runId?: string }) {
   return (
     <section aria-labelledby="runs-title">
       <h1 id="runs-title">Runs</h1>
+      <WorkspaceRunBudgets />
       {runs.state === 'loading' && <p role="status">Loading runs…</p>}
       {runs.state === 'error' && (
         <p role="alert" className="error">
