@@ -124,14 +124,15 @@ describe('studio: connections, agents and their outputs', () => {
     expect(await suspendAgentsOfBrand(h.server.server.db, { workspaceId, brandId: brands[0].id, reason })).toEqual([
       agents[0].id,
     ]);
-    await page.reload();
+    // What the uninstall webhook's handler announces: the open shelf updates without a reload.
+    h.server.server.useCases.ctx.events.emit('agent.changed', { workspaceId, agentId: agents[0].id });
     await page
       .getByRole('status')
       .filter({ hasText: `Suspended: ${reason}.` })
       .waitFor();
     await expect(page.getByText('suspended', { exact: true }).count()).resolves.toBe(1);
     await resumeAgentsOfBrand(h.server.server.db, { workspaceId, brandId: brands[0].id });
-    await page.reload();
+    h.server.server.useCases.ctx.events.emit('agent.changed', { workspaceId, agentId: agents[0].id });
     await page.getByText(/revision 4 · enabled/).waitFor();
     await expect(page.getByText(/^Suspended:/).count()).resolves.toBe(0);
 

@@ -8,6 +8,7 @@ import { AGENT_DRAG_TYPE } from '../canvas/agent-drop';
 import { timeAgo, useLoad } from '../hooks';
 import { navigate, paths } from '../router';
 import { preloadEditorOnIntent } from '../editor/preload';
+import { realtime } from '../realtime';
 import { parse as parseYaml } from 'yaml';
 
 interface DeclaredInput {
@@ -321,6 +322,15 @@ export default function AgentShelf() {
   );
 
   useEffect(() => setNeeds([]), [yaml]);
+  // Agents change under the shelf too: another member's save, a suspension when a store uninstalls the app.
+  useEffect(() => {
+    const socket = realtime();
+    const refresh = () => data.reload();
+    socket.on('agent:changed', refresh);
+    return () => {
+      socket.off('agent:changed', refresh);
+    };
+  }, [data.reload]);
 
   async function install(event: FormEvent) {
     event.preventDefault();
