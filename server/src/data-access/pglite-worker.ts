@@ -57,7 +57,9 @@ async function handle(request: PGliteRequest, db: PGlite): Promise<unknown> {
       const target = request.txId === undefined ? db : transactions.get(request.txId)?.tx;
       if (!target) throw new Error(`transaction ${request.txId} is not open`);
       const result = await target.query(request.sql, request.params, { rowMode: 'object' });
-      return { rows: result.rows, affectedRows: result.affectedRows, fields: result.fields };
+      // Kysely reads the rows and the count only: the column descriptions stay here (each crossing is a structured
+      // clone, paid per query; bench/runs).
+      return { rows: result.rows, affectedRows: result.affectedRows, fields: [] };
     }
     case 'begin': {
       const txId = request.txId;
