@@ -313,7 +313,9 @@ describe('studio: the demo journey from sign-up', () => {
     await composer.press('Enter');
     await composer.pressSequentially('please contact the top 3 UGC creators by Friday');
     await composer.press('Enter');
-    await sam.getByRole('button', { name: 'Notifications 1 unread' }).click();
+    // Sam has two: Sales Sentinel's order alert (it notifies every member) and the mention.
+    await sam.getByRole('button', { name: 'Notifications 2 unread' }).click();
+    await sam.getByRole('region', { name: 'Notifications' }).getByText(title).waitFor();
     await sam
       .getByRole('region', { name: 'Notifications' })
       .getByRole('button', { name: /^Unread: Ana Owner mentioned you/ })
