@@ -42,6 +42,17 @@ export class IonfluxLlmApi implements ICredentialType {
       default: 'text-embedding-3-small',
       description: 'Model for vector steps',
     },
+    {
+      displayName: 'Budget per Execution (Tokens)',
+      name: 'executionBudget',
+      // A string: an IONFLUX server sets it to an expression reading each run's budget (n8n's API takes no
+      // expression in a number field).
+      type: 'string',
+      default: '',
+      placeholder: 'e.g. 20000',
+      description:
+        'Most tokens the model calls of one execution may use together (every IONFLUX LLM and Vector Store node); the call that goes over stops the execution. Empty: no limit.',
+    },
   ];
 
   authenticate: IAuthenticateGeneric = {

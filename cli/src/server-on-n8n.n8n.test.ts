@@ -293,6 +293,54 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
     expect(comparable(a)).toEqual(comparable(b));
   });
 
+  it('a token budget stops the run on n8n at the same step with the same error as the embedded engine', async () => {
+    const yaml = example('slack-brief-butler');
+    const runs = await Promise.all(
+      [onN8n, embedded].map(async (c, index) => {
+        const agentId = await install(c, { yaml, name: 'Budgeted brief', tokenBudget: 10 });
+        if (index === 0) await deployed(agentId, compileAgent(yaml).workflow!.meta.ionflux.hash);
+        const channel = (await c.api('POST', '/channels', { name: 'budgeted' })).body.channel as { id: string };
+        const root = (
+          await c.api('POST', `/channels/${channel.id}/messages`, {
+            text: 'Goal: a holiday bundle with three creators.',
+          })
+        ).body.message as { id: string };
+        await c.api('POST', `/channels/${channel.id}/messages`, {
+          text: 'We decided to launch on December 1st; Ana drafts the brief by Friday.',
+          threadRootId: root.id,
+        });
+        const trigger = { channel: channel.id, threadId: root.id, command: 'summarize_thread', args: {} };
+        const start = async () => {
+          const queued = await c.api('POST', `/agents/${agentId}/runs`, { trigger });
+          expect(queued.status).toBe(202);
+          const deadline = Date.now() + 180_000;
+          for (;;) {
+            const res = await c.api('GET', `/runs/${queued.body.run.id}`);
+            if (['succeeded', 'failed', 'canceled'].includes(res.body.run.status)) return res.body.run;
+            if (Date.now() > deadline) throw new Error(`run still ${res.body.run.status}`);
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        };
+        const stopped = await start();
+        // Without the budget the same run goes through: the budget, not the agent, stopped it.
+        const saved = await c.api('PATCH', `/agents/${agentId}`, { baseRevision: 1, tokenBudget: null });
+        expect(saved.status).toBe(200);
+        return { stopped, free: await start() };
+      }),
+    );
+    const [onN8nRun, embeddedRun] = runs.map((r) => r.stopped);
+    expect(onN8nRun.status).toBe('failed');
+    expect(onN8nRun.error).toMatchObject({ code: 'step_failed', step: 'digest' });
+    expect(onN8nRun.error.message).toMatch(
+      /^Step 'digest' brought the run to \d+ tokens, over the configuration's budget of 10; the run was stopped\.$/,
+    );
+    expect(onN8nRun.error).toEqual(embeddedRun.error);
+    // The step after the one that went over never ran, on either engine.
+    for (const run of [onN8nRun, embeddedRun])
+      expect((run.steps as { step: string }[]).map((s) => s.step)).not.toContain('brief');
+    expect(runs.map((r) => r.free.status)).toEqual(['succeeded', 'succeeded']);
+  });
+
   it('an edit redeploys (the next run runs the new revision); disabling and deleting remove the workflow', async () => {
     const yaml = example('revenue-tracker-lite');
     const agentId = await install(onN8n, {

@@ -45,6 +45,7 @@ export {
 } from './remote/deploy';
 export { agentRunFromExecution } from './remote/execution';
 export {
+  runBudgetCredentialData,
   runTokenCredentialData,
   webhookStartedWorkflow,
   RUN_RESPONSE_NODE,

@@ -14,10 +14,13 @@ let sandbox: TestSandbox;
  */
 let fake: LocalServer;
 let fakeContent = '{}';
+/** Completions the fake answered (it reports 18 tokens for each). */
+let fakeCalls = 0;
 beforeAll(async () => {
   sandbox = await startTestSandbox();
   fake = await startLocalServer((request, response) => {
     if (request.url === '/v1/slow/chat/completions') return; // never answers
+    fakeCalls += 1;
     sendJson(response, 200, {
       id: 'chatcmpl-fake',
       object: 'chat.completion',
@@ -313,5 +316,71 @@ describe('IONFLUX LLM against the sandbox model', () => {
     expect(run.error?.message).toBe(
       `The request to ${new URL(fake.url).host} did not finish within the timeout of 300 ms.`,
     );
+  });
+
+  describe("the credential's Budget per Execution", () => {
+    const three = [{ n: 1 }, { n: 2 }, { n: 3 }];
+    const generate = { resource: 'text', operation: 'generate', prompt: 'Item {{ $json.n }}', options: {} };
+
+    it('lets the calls through while their sum (18 tokens each) stays within it', async () => {
+      fakeCalls = 0;
+      const run = await runNode({
+        type: 'ionfluxLlm',
+        parameters: generate,
+        credentials: { ionfluxLlmApi: { ...fakeCredentials(), executionBudget: '54' } },
+        items: three,
+      });
+      expect(run.error).toBeUndefined();
+      expect(run.items.map((item) => (item.usage as IDataObject).totalTokens)).toEqual([18, 18, 18]);
+      expect(fakeCalls).toBe(3);
+    });
+
+    it('fails the node at the call that goes over it, whatever its On Error setting (no answer passes on)', async () => {
+      for (const onError of [undefined, 'continueRegularOutput', 'continueErrorOutput'] as const) {
+        fakeCalls = 0;
+        const run = await runNode({
+          type: 'ionfluxLlm',
+          parameters: generate,
+          credentials: { ionfluxLlmApi: { ...fakeCredentials(), executionBudget: '40' } },
+          items: three,
+          name: 'Draft',
+          ...(onError ? { onError } : {}),
+        });
+        // 18 + 18 = 36 tokens, the third call brings the execution to 54: paid for, but its answer is not used.
+        expect(fakeCalls).toBe(3);
+        const message = `Node "Draft" brought the run to 54 tokens, over the LLM credential's budget of 40; the run was stopped.`;
+        expect(run.error?.message).toBe(message);
+        // No item carries an answer: without "continue" the node has no output; with it, n8n passes its input on.
+        expect([...run.items, ...run.errorItems].filter((item) => 'text' in item)).toEqual([]);
+      }
+    });
+
+    it('fails every later call of the execution before sending it', async () => {
+      fakeCalls = 0;
+      const run = await runNode({
+        type: 'ionfluxLlm',
+        parameters: generate,
+        credentials: { ionfluxLlmApi: { ...fakeCredentials(), executionBudget: '10' } },
+        items: three,
+        onError: 'continueRegularOutput',
+      });
+      expect(fakeCalls).toBe(1);
+      expect(run.error?.message).toBe(
+        `Node "Node under test" brought the run to 18 tokens, over the LLM credential's budget of 10; the run was stopped.`,
+      );
+    });
+
+    it('is no limit when empty, 0 or not a whole number', async () => {
+      for (const tokenBudget of ['', '0', 'ten', '-5']) {
+        const run = await runNode({
+          type: 'ionfluxLlm',
+          parameters: generate,
+          credentials: { ionfluxLlmApi: { ...fakeCredentials(), executionBudget: tokenBudget } },
+          items: three,
+        });
+        expect(run.error).toBeUndefined();
+        expect(run.items).toHaveLength(3);
+      }
+    });
   });
 });

@@ -12,6 +12,7 @@ import type { HttpClient } from '../shared/http/client';
 import { HttpCancelledError, HttpNetworkError, HttpTimeoutError } from '../shared/http/errors';
 import { itemHttpClient } from '../shared/http/item-client';
 import { n8nCredentialExchange } from '../shared/http/n8n-exchange';
+import { ExecutionStoppedError } from '../shared/operation';
 
 export const LLM_CREDENTIAL = 'ionfluxLlmApi';
 const RATE_LIMIT_RETRIES = 3;
@@ -71,6 +72,31 @@ function usageReporter(ctx: IExecuteFunctions): (report: ReportedUsage) => void 
   };
 }
 
+/** Where one execution sums its model calls' tokens for the credential's budget: n8n's flow context. */
+export const EXECUTION_TOKENS_KEY = 'ionfluxTokensUsed';
+
+/**
+ * The credential's "Budget per Execution" (tokens): the tokens every model call of one execution may use together (all
+ * IONFLUX LLM and Vector Store nodes), summed in n8n's flow context, which lives as long as the execution (on a queue
+ * worker too). A call that brings the sum over it stops the execution: its error ({@link ExecutionStoppedError}) is
+ * not turned into an item by "continue on fail", and every later call fails before it is sent. The embedded engine
+ * counts usage itself (`runAgent`); an IONFLUX server running agents on n8n fills the field with each run's budget.
+ * A step whose node continues on error (n8n's "On Error" setting) cannot be stopped by a node: n8n goes on past it,
+ * but every later model call of the execution still fails.
+ */
+export interface ExecutionBudget {
+  tokens: number;
+  flow: Record<string, unknown>;
+}
+
+/** The budget the credential sets, if any (an empty field, 0 or a value that is not a whole number: none). */
+function executionBudget(ctx: IExecuteFunctions, credentials: Record<string, unknown>): ExecutionBudget | undefined {
+  const raw = String(credentials.executionBudget ?? '').trim();
+  if (!/^\d+$/.test(raw) || Number(raw) <= 0) return undefined;
+  if (typeof ctx.getContext !== 'function') return undefined;
+  return { tokens: Number(raw), flow: ctx.getContext('flow') as Record<string, unknown> };
+}
+
 export interface Completion {
   content: string;
   model: string;
@@ -124,6 +150,7 @@ export class LlmClient {
   private readonly node: INode;
   private readonly itemIndex: number;
   private readonly reportUsage: (report: ReportedUsage) => void;
+  private readonly budget: ExecutionBudget | undefined;
 
   constructor({
     http,
@@ -134,6 +161,7 @@ export class LlmClient {
     node,
     itemIndex,
     reportUsage,
+    budget,
   }: {
     http: HttpClient;
     baseUrl: string;
@@ -144,8 +172,10 @@ export class LlmClient {
     itemIndex: number;
     /** Called once per provider response with the usage it reported. */
     reportUsage?: (report: ReportedUsage) => void;
+    budget?: ExecutionBudget;
   }) {
     this.http = http;
+    this.budget = budget;
     this.reportUsage = reportUsage ?? (() => undefined);
     this.defaultModel = defaultModel;
     this.embeddingModel = embeddingModel;
@@ -174,7 +204,36 @@ export class LlmClient {
       node: ctx.getNode(),
       itemIndex,
       reportUsage: usageReporter(ctx),
+      budget: executionBudget(ctx, credentials),
     });
+  }
+
+  /** Fails before a call when the execution's model calls already went over the budget. */
+  private checkBudget(): void {
+    const budget = this.budget;
+    if (!budget) return;
+    const used = Number(budget.flow[EXECUTION_TOKENS_KEY] ?? 0);
+    if (used > budget.tokens) throw this.overBudget(used, budget);
+  }
+
+  /** Counts a call's tokens against the budget; the call that goes over stops the execution. */
+  private spend(usage: LlmUsage): void {
+    const budget = this.budget;
+    if (!budget) return;
+    const used = Number(budget.flow[EXECUTION_TOKENS_KEY] ?? 0) + usage.totalTokens;
+    budget.flow[EXECUTION_TOKENS_KEY] = used;
+    if (used > budget.tokens) throw this.overBudget(used, budget);
+  }
+
+  private overBudget(used: number, budget: ExecutionBudget): ExecutionStoppedError {
+    return new ExecutionStoppedError(
+      this.node,
+      `Node "${this.node.name}" brought the run to ${used} tokens, over the LLM credential's budget of ${budget.tokens}; the run was stopped.`,
+      {
+        itemIndex: this.itemIndex,
+        description: 'Raise the budget (Budget per Execution on the LLM credential) or use fewer tokens.',
+      },
+    );
   }
 
   async complete(request: CompletionRequest): Promise<Completion> {
@@ -185,6 +244,7 @@ export class LlmClient {
         'Parameter "model" is empty and the LLM credential has no default model.',
         { itemIndex: this.itemIndex },
       );
+    this.checkBudget();
     let response: OpenAI.Chat.Completions.ChatCompletion;
     try {
       response = await itemHttp.run(this.http, () =>
@@ -210,6 +270,7 @@ export class LlmClient {
     };
     // Paid for even when the answer is then refused or fails validation: reported before anything can throw.
     if (response.usage) this.reportUsage({ usage, model: response.model || model, kind: 'chat' });
+    this.spend(usage);
     const choice = response.choices[0];
     if (!choice)
       throw new NodeApiError(this.node, response as unknown as JsonObject, {
@@ -239,6 +300,7 @@ export class LlmClient {
     let model = this.embeddingModel;
     for (let start = 0; start < texts.length; start += 96) {
       const batch = texts.slice(start, start + 96);
+      this.checkBudget();
       let response: OpenAI.Embeddings.CreateEmbeddingResponse;
       try {
         response = await itemHttp.run(this.http, () =>
@@ -254,6 +316,7 @@ export class LlmClient {
       };
       if (response.usage)
         this.reportUsage({ usage: batchUsage, model: response.model || this.embeddingModel, kind: 'embeddings' });
+      this.spend(batchUsage);
       const ordered = [...response.data].sort((a, b) => a.index - b.index);
       if (ordered.length !== batch.length) {
         throw new NodeApiError(this.node, response as unknown as JsonObject, {

@@ -27,6 +27,12 @@ import {
 } from './http/errors';
 import { SsrfBlockedError } from './http/ssrf';
 
+/**
+ * An error that ends the execution whatever the node's "On Error" setting says (an exhausted token budget, say):
+ * "continue on fail" does not turn it into an item.
+ */
+export class ExecutionStoppedError extends NodeOperationError {}
+
 export interface OperationMeta {
   /** The `@ionflux/dsl` catalog action this operation implements, e.g. `shopify.orders.list`. */
   action: string;
@@ -240,7 +246,7 @@ export async function runForEachItem(
       for (const json of Array.isArray(result) ? result : [result]) out.push({ json, pairedItem: { item: itemIndex } });
     } catch (error) {
       const nodeError = toNodeError(ctx.getNode(), error, itemIndex);
-      if (ctx.continueOnFail()) {
+      if (ctx.continueOnFail() && !(nodeError instanceof ExecutionStoppedError)) {
         out.push({ json: { error: nodeError.message }, pairedItem: { item: itemIndex } });
         continue;
       }

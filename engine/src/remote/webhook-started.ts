@@ -10,6 +10,8 @@ export interface WebhookRunRequest {
   trigger: Record<string, unknown>;
   /** The run's short-lived token: the IONFLUX API credential of the deployment reads it (see below). */
   runToken: string;
+  /** The run's token budget, if any: the LLM credential of the deployment reads it (see `runBudgetCredentialData`). */
+  tokenBudget?: number;
 }
 
 /** The n8n node a server-deployed workflow answers its webhook with (the execution id, before the steps run). */
@@ -28,10 +30,18 @@ export function runTokenCredentialData({ baseUrl, inputsNode }: { baseUrl: strin
 }
 
 /**
+ * What the LLM credential of a server deployment adds to its data: its Budget per Execution reads the run's
+ * budget from the Inputs node (empty: none), so the model calls of each execution stop where that run's budget ends.
+ */
+export function runBudgetCredentialData({ inputsNode }: { inputsNode: string }): { executionBudget: string } {
+  return { executionBudget: `={{ $(${JSON.stringify(inputsNode)}).first().json.tokenBudget }}` };
+}
+
+/**
  * The compiled workflow as an IONFLUX server deploys it to n8n to start its runs there: the agent's trigger node
  * becomes a Webhook node of the same name (POST `path`) that answers at once with the execution id (a Respond to
  * Webhook node, placed above the steps so n8n's v1 order runs it first), and the Inputs node takes the run's inputs,
- * connections, trigger item and token from the request ({@link WebhookRunRequest}) instead of the compiled defaults.
+ * connections, trigger item, token and token budget from the request ({@link WebhookRunRequest}) instead of the compiled defaults.
  * Every step node is unchanged, so executions read back with `agentRunFromExecution` like the agent's own workflow.
  * `credentials` maps each compiled reference (`type` + name) to the n8n credential to use.
  *
@@ -82,6 +92,12 @@ export function webhookStartedWorkflow({
         id: stableUuid(`${webhookId}/run-token`),
         name: 'runToken',
         value: '={{ $json.body.runToken }}',
+        type: 'string',
+      });
+      list.push({
+        id: stableUuid(`${webhookId}/token-budget`),
+        name: 'tokenBudget',
+        value: "={{ String($json.body.tokenBudget ?? '') }}",
         type: 'string',
       });
       result = { ...node, parameters: parameters as unknown as Record<string, unknown> };

@@ -22,6 +22,10 @@ import { connectionOf, runCredentials } from './run-credentials';
 /** The key of a server deployment's identity in its workflow's static data (beside `ionflux`, the agent's meta). */
 const SERVER_KEY = 'ionfluxServer';
 const SHOPIFY_ACCESS_TOKEN = 'ionfluxShopifyAccessTokenApi';
+const LLM_API = 'ionfluxLlmApi';
+/** The error of the LLM node whose model call went over its credential's Budget per Execution (then its description). */
+const OVER_BUDGET =
+  /^Node "(.+)" brought the run to (\d+) tokens, over the LLM credential's budget of (\d+); the run was stopped\./;
 
 interface Deployment {
   workflowId: string;
@@ -154,6 +158,8 @@ export class N8nAgentRuns {
     accounts: Record<string, string>;
     credentials: CredentialResolver;
     runToken: string;
+    /** The run's token budget and whose it is ("the workspace's"): the model calls on n8n stop at it. */
+    tokenBudget?: { limit: number; owner: string };
     timeoutMs: number;
     signal: AbortSignal;
     onNodeEvent: (event: NodeEvent) => void;
@@ -188,7 +194,13 @@ export class N8nAgentRuns {
       const response = await fetch(deployment.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ inputs, connections, trigger, runToken: args.runToken }),
+        body: JSON.stringify({
+          inputs,
+          connections,
+          trigger,
+          runToken: args.runToken,
+          ...(args.tokenBudget ? { tokenBudget: args.tokenBudget.limit } : {}),
+        }),
         signal: AbortSignal.timeout(args.timeoutMs),
       });
       const text = await response.text();
@@ -237,7 +249,15 @@ export class N8nAgentRuns {
           : {}),
       });
     }
-    return agentRunFromExecution({ workflow: compiled.workflow, execution, sourceMap: compiled.sourceMap });
+    const result = agentRunFromExecution({ workflow: compiled.workflow, execution, sourceMap: compiled.sourceMap });
+    // The LLM node names itself and its credential; the run names its step and whose budget it is, as the embedded
+    // engine does ("Step 'digest' brought the run to 57 tokens, over the workspace's budget of 12; ...").
+    const over = result.error && args.tokenBudget ? OVER_BUDGET.exec(result.error.message) : null;
+    if (result.error && over) {
+      const step = (meta.nodes[over[1]!] as { step?: string } | undefined)?.step;
+      result.error.message = `${step ? `Step '${step}'` : `Node "${over[1]}"`} brought the run to ${over[2]} tokens, over ${args.tokenBudget!.owner} budget of ${over[3]}; the run was stopped.`;
+    }
+    return result;
   }
 
   async #waitFinished(id: string | number, signal: AbortSignal, timeoutMs: number): Promise<N8nExecution> {
@@ -336,7 +356,7 @@ export class N8nAgentRuns {
     compiled: Compiled;
     credentials: CredentialResolver;
   }): Promise<Map<string, string>> {
-    const { credentialReferences, ionfluxCredentialId, runTokenCredentialData } = loadEngine();
+    const { credentialReferences, ionfluxCredentialId, runBudgetCredentialData, runTokenCredentialData } = loadEngine();
     const { workflow } = args.compiled;
     const sources = workflow.meta.ionflux.nodes;
     const inputsNode = workflow.nodes.find((n) => sources[n.name]?.role === 'inputs')!.name;
@@ -362,6 +382,8 @@ export class N8nAgentRuns {
             accessToken: oauth.access_token,
             appSecret: '',
           };
+        // Each execution's model calls stop at its run's token budget (sent with the run, read from Inputs).
+        if (type === LLM_API) data = { ...data, ...runBudgetCredentialData({ inputsNode }) };
       }
       const credentialName = this.#credentialName(args.agentId, name);
       const cacheKey = `${type}\u0000${credentialName}`;
