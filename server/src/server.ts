@@ -17,8 +17,9 @@ import { seedMarketplaceCatalog } from './domain/marketplace/catalog-seed';
 import { AccessTokenVerifier } from './domain/tokens';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
-import { buildRouteTable, createHttpApp, InFlight } from './entry-points/http/app';
+import { buildRouteTable, createHttpApp, InFlight, securityHeaders } from './entry-points/http/app';
 import { requireServerAdmin } from './entry-points/http/authentication';
+import { createShopifyWebhookIntake } from './entry-points/http/shopify-webhook-intake';
 import { studioMount } from './entry-points/http/studio';
 import type { Mount } from './entry-points/http/router';
 
@@ -162,6 +163,14 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     // Last: the web app answers page addresses that no API route or emulator took.
     mounts.push(studioMount({ studioDir: config.studioDir }));
     const app = createHttpApp({ useCases, logger, routes, inFlight, mounts });
+    // Shopify's webhook bursts skip the generic Express stack (same answers; see shopify-webhook-intake.ts).
+    const webhookIntake = createShopifyWebhookIntake({
+      webhooks: useCases.shopifyWebhooks,
+      logger,
+      inFlight,
+      securityHeaders: securityHeaders({ cookieSecure: config.cookieSecure }),
+      maxBytes: routes.find((route) => route.operationId === 'receiveShopifyWebhook')!.rawBody!.maxBytes,
+    });
     // A client has requestTimeoutMs to send a whole request (headers and body), checked every second; slower ones
     // get 408 and are closed (Node's default would hold them for 300 s).
     const server = http.createServer(
@@ -170,7 +179,9 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
         headersTimeout: Math.min(config.requestTimeoutMs, 60_000),
         connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs),
       },
-      app,
+      (req, res) => {
+        if (!webhookIntake(req, res)) app(req, res);
+      },
     );
     server.keepAliveTimeout = 5_000;
     const realtime = createRealtime({

@@ -112,6 +112,64 @@ export const API_CONTENT_SECURITY_POLICY = {
   'form-action': ["'none'"],
 };
 
+/** The security headers middleware (helmet) of every API answer; see {@link API_CONTENT_SECURITY_POLICY}. */
+export function securityHeaders(args: { cookieSecure: boolean }): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: API_CONTENT_SECURITY_POLICY },
+    referrerPolicy: { policy: 'no-referrer' },
+    xFrameOptions: { action: 'deny' },
+    strictTransportSecurity: args.cookieSecure ? { maxAge: 31_536_000 } : false,
+  }) as RequestHandler;
+}
+
+/**
+ * How an error is answered: an operational error (4xx) with its code, message, fields and details; anything else
+ * with its status (or 500) and no detail, to be logged (`log`) with the request id.
+ */
+export function errorAnswer(
+  error: unknown,
+  requestId: string,
+): {
+  status: number;
+  body: { error: Record<string, unknown> };
+  headers?: Record<string, string>;
+  /** What to log (and its message) when the status is 5xx. */
+  log: [fields: { err: unknown; code?: string }, message: string];
+} {
+  if (isAppError(error) && error.status < 500)
+    return {
+      status: error.status,
+      headers: error.headers,
+      body: {
+        error: {
+          code: error.code,
+          message: error.message,
+          requestId,
+          ...(error.fields ? { fields: error.fields } : {}),
+          ...(error.details ? { details: error.details } : {}),
+        },
+      },
+      log: [{ err: error, code: error.code }, error.message],
+    };
+  if (isAppError(error))
+    return {
+      status: error.status,
+      body: { error: { code: error.code, message: error.message, requestId } },
+      log: [{ err: error, code: error.code }, error.message],
+    };
+  return {
+    status: 500,
+    body: {
+      error: {
+        code: 'internal_error',
+        message: 'Something went wrong on our side; quote the request id if you report it',
+        requestId,
+      },
+    },
+    log: [{ err: error }, 'unhandled error'],
+  };
+}
+
 /** True when the client went away (or was cut off) before the request was read or answered. */
 function isClientAbort(error: unknown, req: Request): boolean {
   const type = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
@@ -132,14 +190,7 @@ export function createHttpApp(args: {
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.use(
-    helmet({
-      contentSecurityPolicy: { useDefaults: false, directives: API_CONTENT_SECURITY_POLICY },
-      referrerPolicy: { policy: 'no-referrer' },
-      xFrameOptions: { action: 'deny' },
-      strictTransportSecurity: args.useCases.ctx.config.cookieSecure ? { maxAge: 31_536_000 } : false,
-    }),
-  );
+  app.use(securityHeaders({ cookieSecure: args.useCases.ctx.config.cookieSecure }));
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.headers['x-request-id'];
@@ -197,33 +248,11 @@ export function createHttpApp(args: {
       (req.log ?? logger).debug({ code: (error as { code?: unknown }).code }, 'request body not received');
       return;
     }
-    if (isAppError(error) && error.status < 500) {
-      if (error.headers) res.set(error.headers);
-      res.status(error.status).json({
-        error: {
-          code: error.code,
-          message: error.message,
-          requestId,
-          ...(error.fields ? { fields: error.fields } : {}),
-          ...(error.details ? { details: error.details } : {}),
-        },
-      });
-      return;
-    }
-    if (isAppError(error)) {
-      (req.log ?? logger).error({ err: error, code: error.code }, error.message);
-      res.status(error.status).json({ error: { code: error.code, message: error.message, requestId } });
-      return;
-    }
-    (req.log ?? logger).error({ err: error }, 'unhandled error');
+    const answer = errorAnswer(error, requestId);
+    if (answer.status >= 500) (req.log ?? logger).error(...answer.log);
     if (res.headersSent) return;
-    res.status(500).json({
-      error: {
-        code: 'internal_error',
-        message: 'Something went wrong on our side; quote the request id if you report it',
-        requestId,
-      },
-    });
+    if (answer.headers) res.set(answer.headers);
+    res.status(answer.status).json(answer.body);
   });
 
   return app;

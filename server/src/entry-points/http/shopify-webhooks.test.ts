@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { sql } from 'kysely';
 import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
 import type { ServerOptions } from '../../config';
@@ -159,6 +160,76 @@ describe('POST /webhooks/shopify', () => {
     const foreign = await deliver(t.url, { shop: 'evil.example.com', topic: 'orders/create', body });
     expect(foreign.status).toBe(400);
     expect(foreign.body.error.fields[0].path).toBe('headers.X-Shopify-Shop-Domain');
+  });
+
+  it("answers ahead of Express with the API's headers; 413 over 2 MiB (sized or chunked); gzip goes through Express", async () => {
+    const health = await fetch(`${t.url}/healthz`);
+    const requestId = `shopify-${randomUUID()}`;
+    const raw = JSON.stringify(order(5001));
+    const signed = (body: string | Buffer) => createHmac('sha256', SECRET).update(body).digest('base64');
+    const eventIds: string[] = [];
+    const headers = (body: string) => ({
+      'content-type': 'application/json',
+      'x-shopify-topic': 'orders/create',
+      'x-shopify-shop-domain': SHOP_B,
+      'x-shopify-event-id': eventIds[eventIds.push(randomUUID()) - 1]!,
+      'x-shopify-hmac-sha256': signed(body),
+    });
+    const stored = await fetch(`${t.url}/webhooks/shopify`, {
+      method: 'POST',
+      headers: { ...headers(raw), 'x-request-id': requestId },
+      body: raw,
+    });
+    expect(stored.status).toBe(200);
+    expect(await stored.json()).toEqual({ received: true, duplicate: false });
+    expect(stored.headers.get('x-request-id')).toBe(requestId);
+    expect(stored.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    // Every security header of an answer that went through the Express stack, with the same value.
+    const security = [...health.headers.keys()].filter(
+      (name) => !['date', 'content-length', 'etag', 'x-request-id', 'connection', 'keep-alive'].includes(name),
+    );
+    expect(security).toEqual(expect.arrayContaining(['content-security-policy', 'x-frame-options', 'cache-control']));
+    for (const name of security)
+      expect({ name, value: stored.headers.get(name) }).toEqual({ name, value: health.headers.get(name) });
+
+    const huge = JSON.stringify({ ...order(5002), note: 'x'.repeat(2 * 1024 * 1024) });
+    const sized = await fetch(`${t.url}/webhooks/shopify`, { method: 'POST', headers: headers(huge), body: huge });
+    expect(sized.status).toBe(413);
+    expect(((await sized.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    const chunked = await fetch(`${t.url}/webhooks/shopify`, {
+      method: 'POST',
+      headers: headers(huge),
+      body: new ReadableStream({
+        start(controller) {
+          for (let at = 0; at < huge.length; at += 256 * 1024)
+            controller.enqueue(new TextEncoder().encode(huge.slice(at, at + 256 * 1024)));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+
+    // A compressed body is not the fast path's: Express inflates it and the signature is checked over the JSON.
+    const zipped = await fetch(`${t.url}/webhooks/shopify`, {
+      method: 'POST',
+      headers: { ...headers(raw), 'content-encoding': 'gzip' },
+      body: zlib.gzipSync(raw),
+    });
+    expect(zipped.status).toBe(200);
+    const rows = await t.server.db
+      .selectFrom('shopify_webhook_inbox')
+      .select(['event_id', 'payload'])
+      .where('event_id', 'in', eventIds)
+      .execute();
+    // The two refused bodies stored nothing; the fast path's and Express's deliveries one row each.
+    expect(rows.map((row) => [row.event_id, (row.payload as { id: number }).id]).sort()).toEqual(
+      [
+        [eventIds[0], 5001],
+        [eventIds[3], 5001],
+      ].sort(),
+    );
+    await settle(t.server);
   });
 
   it('a replayed event answers 200 and starts nothing more: one inbox row, one run', async () => {
