@@ -10,7 +10,7 @@ import {
   type ValueType,
 } from '@ionflux/dsl';
 import type { AgentIR } from './ir';
-import { lowerAgent, type LayoutPositions } from './lower';
+import { lowerAgent, type ForEachLowering, type LayoutPositions } from './lower';
 import { normalizeAgent } from './normalize';
 import type { N8nWorkflow } from './workflow';
 
@@ -38,14 +38,21 @@ export function emitWorkflow(workflow: N8nWorkflow): string {
  * @example
  * const { json, diagnostics } = compileAgent(readFileSync('agent.yaml', 'utf8'));
  */
-export function compileAgent(text: string, { layout }: { layout?: LayoutPositions } = {}): CompileResult {
-  return compileValidated(validateAgent(text), { layout });
+export function compileAgent(text: string, options: CompileOptions = {}): CompileResult {
+  return compileValidated(validateAgent(text), options);
 }
 
-export function compileValidated(
-  validation: AgentValidation,
-  { layout }: { layout?: LayoutPositions } = {},
-): CompileResult {
+export interface CompileOptions {
+  /** Positions by node name (a `<agent>.layout.json` sidecar). */
+  layout?: LayoutPositions | undefined;
+  /**
+   * `auto` (default): a forEach whose body n8n's per-item execution runs as the loop would is a straight chain
+   * (`forEachForm`); `loop`: every forEach uses Loop Over Items (to compare both forms).
+   */
+  forEach?: ForEachLowering | undefined;
+}
+
+export function compileValidated(validation: AgentValidation, options: CompileOptions = {}): CompileResult {
   if (!validation.agent) return { diagnostics: validation.diagnostics };
   const compiled = compileChecked(
     {
@@ -54,7 +61,7 @@ export function compileValidated(
       interpolationTypes: validation.interpolationTypes,
       locator: { rangeOf: (path) => rangeOfPath(validation.document, validation.lineCounter, path) },
     },
-    { layout },
+    options,
   );
   return { diagnostics: validation.diagnostics, ...compiled, json: emitWorkflow(compiled.workflow) };
 }
@@ -80,14 +87,14 @@ export function compileChecked(
     interpolationTypes?: ReadonlyMap<string, ValueType> | undefined;
     locator: Pick<SourceLocator, 'rangeOf'>;
   },
-  { layout }: { layout?: LayoutPositions | undefined } = {},
+  { layout, forEach }: CompileOptions = {},
 ): Required<Pick<CompileResult, 'workflow' | 'ir' | 'sourceMap'>> {
   const ir = normalizeAgent({
     agent,
     ...(resolvedConnections ? { resolvedConnections } : {}),
     ...(interpolationTypes ? { interpolationTypes } : {}),
   });
-  const workflow = lowerAgent(ir, layout ? { layout } : {});
+  const workflow = lowerAgent(ir, { ...(layout ? { layout } : {}), ...(forEach ? { forEach } : {}) });
   const sourceMap: NonNullable<CompileResult['sourceMap']> = {};
   for (const [node, source] of Object.entries(workflow.meta.ionflux.nodes)) {
     sourceMap[node] = { path: source.path, range: locator.rangeOf(source.path) };

@@ -400,6 +400,7 @@ class Decompiler {
   }
 
   private looksLikeLoop(node: N8nNode): boolean {
+    if (this.straightLoopParts(node)) return true;
     const check = this.next(node.name);
     const split = check?.type === 'n8n-nodes-base.if' ? this.next(check.name, 0) : undefined;
     return split?.type === 'n8n-nodes-base.splitOut' && this.next(split.name)?.type === 'n8n-nodes-base.splitInBatches';
@@ -576,13 +577,15 @@ class Decompiler {
     return { step, next: this.afterJoin(join) };
   }
 
-  /** The nodes from `start` following single successors (output 0), without repeating. */
+  /** The nodes from `start` following single successors (output 0, a straight forEach as one), without repeating. */
   private chain(start: N8nNode | undefined): N8nNode[] {
     const nodes: N8nNode[] = [];
     for (let n = start; n && !nodes.some((m) => m.name === n!.name);) {
       nodes.push(n);
       const next = this.outputs(n.name, 0);
-      n = next.length === 1 ? this.node(next[0]!.node) : undefined;
+      // A straight forEach's items fan out to the body and to "is empty"; both meet again at its results.
+      const straightEnd = next.length === 2 ? this.straightLoopParts(n)?.end : undefined;
+      n = straightEnd ?? (next.length === 1 ? this.node(next[0]!.node) : undefined);
     }
     return nodes;
   }
@@ -601,8 +604,60 @@ class Decompiler {
     return this.stepId(node);
   }
 
+  /**
+   * The straight form of a forEach (`forEachForm`): items (Set) -> split (SplitOut) -> body -> collect -> results
+   * (Aggregate) and items -> is empty (IF) -> results. Undefined for any other shape.
+   */
+  private straightLoopParts(items: N8nNode): { split: N8nNode; check: N8nNode; end: N8nNode } | undefined {
+    const targets = this.outputs(items.name, 0).map((t) => this.nodes.get(t.node));
+    if (targets.length !== 2) return undefined;
+    const split = targets.find((n) => n?.type === 'n8n-nodes-base.splitOut');
+    const check = targets.find((n) => n?.type === 'n8n-nodes-base.if');
+    if (!split || !check) return undefined;
+    const [toEnd, ...more] = this.outputs(check.name, 0);
+    const end = toEnd && more.length === 0 ? this.nodes.get(toEnd.node) : undefined;
+    if (end?.type !== 'n8n-nodes-base.aggregate' || this.outputs(check.name, 1).length > 0) return undefined;
+    return { split, check, end };
+  }
+
+  /** The Set node's list expression (`{ <as>: records of the list }`), lifted to DSL text. */
+  private loopSource(items: N8nNode): string {
+    const js = expressionBody((items.parameters as Obj).jsonOutput);
+    const match =
+      js &&
+      /^\(\{ "[^"]*": \(\(l\) => \(Array\.isArray\(l\) \? l : \[\]\)\.map\(\(value, index, all\) => \(\{ value, index, length: all\.length, first: index === 0, last: index === all\.length - 1 \}\)\)\)\(([\s\S]*)\) \}\)$/.exec(
+        js,
+      );
+    if (!match) fail({ code: 'IFX601', messageId: 'loopItems', data: { node: items.name } }, items);
+    return this.liftWhole(match[1]!, items, 'list');
+  }
+
+  private readStraightForEach(
+    items: N8nNode,
+    { split, check, end }: { split: N8nNode; check: N8nNode; end: N8nNode },
+  ): { step: unknown; next: N8nNode | undefined } {
+    const as = String(split.parameters.fieldToSplitOut);
+    const collect = this.incoming(end.name)
+      .map((i) => this.node(i.from))
+      .find((n) => n.name !== check.name);
+    if (!collect) fail({ code: 'IFX602', messageId: 'loopShape', data: { node: items.name } }, items);
+    for (const n of [items, check, split, collect, end]) this.visited.add(n.name);
+    const id = this.stepId(split);
+    this.loopSplitAs.set(split.name, as);
+    this.loopEnds.set(end.name, id);
+    const source = this.loopSource(items);
+    const step: Obj = { id };
+    if (split.name !== humanizeId(id)) step.name = split.name;
+    step.forEach = `{{ ${source} }}`;
+    if (as !== 'item') step.as = as;
+    step.steps = this.walk(this.next(split.name, 0), collect.name).steps;
+    return { step, next: this.next(end.name) };
+  }
+
   /** items (Set) -> has items (IF) -> split (SplitOut) -> loop (SplitInBatches) -> body -> collect -> loop; done -> aggregate -> end (Merge) <- empty. */
   private readForEach(items: N8nNode): { step: unknown; next: N8nNode | undefined } {
+    const straight = this.straightLoopParts(items);
+    if (straight) return this.readStraightForEach(items, straight);
     const check = this.next(items.name);
     const split = check ? this.next(check.name, 0) : undefined;
     const loop = split ? this.next(split.name) : undefined;
@@ -622,18 +677,11 @@ class Decompiler {
       fail({ code: 'IFX602', messageId: 'loopShape', data: { node: items.name } }, items);
     }
     const as = String(split.parameters.fieldToSplitOut);
-    const js = expressionBody((items.parameters as Obj).jsonOutput);
-    const match =
-      js &&
-      /^\(\{ "[^"]*": \(\(l\) => \(Array\.isArray\(l\) \? l : \[\]\)\.map\(\(value, index, all\) => \(\{ value, index, length: all\.length, first: index === 0, last: index === all\.length - 1 \}\)\)\)\(([\s\S]*)\) \}\)$/.exec(
-        js,
-      );
-    if (!match) fail({ code: 'IFX601', messageId: 'loopItems', data: { node: items.name } }, items);
+    const source = this.loopSource(items);
     for (const n of [items, check, split, loop, empty, aggregate, end]) this.visited.add(n.name);
     const id = this.stepId(loop);
     this.loopSplitAs.set(split.name, as);
     this.loopEnds.set(end.name, id);
-    const source = this.liftWhole(match[1]!, items, 'list');
     const step: Obj = { id };
     if (loop.name !== humanizeId(id)) step.name = loop.name;
     step.forEach = `{{ ${source} }}`;

@@ -10,6 +10,7 @@ import {
 } from './expressions';
 import { sha256Hex, stableUuid } from './hash';
 import { layoutWorkflow } from './layout';
+import { forEachForm, STRAIGHT_RESULT_FIELD } from './loop-form';
 import {
   forEachStep,
   type ActionStepIR,
@@ -38,6 +39,9 @@ import type { IonfluxMeta, N8nConnections, N8nNode, N8nWorkflow, NodeRole, NodeS
 /** Grid of the auto-layout: left to right, branches stacked. */
 export const COLUMN = 240;
 export const ROW = 160;
+
+/** `auto`: the straight form wherever `forEachForm` allows it; `loop`: Loop Over Items for every forEach. */
+export type ForEachLowering = 'auto' | 'loop';
 
 /** Positions from a sidecar (`<agent>.layout.json`), by node name, override the auto-layout. */
 export type LayoutPositions = Record<string, [number, number]>;
@@ -111,6 +115,7 @@ class Lowerer {
   constructor(
     private readonly ir: AgentIR,
     private readonly layout: LayoutPositions,
+    private readonly forEachLowering: ForEachLowering,
   ) {
     // Names: trigger and Inputs first, then every step in document order, then helper nodes as they come.
     this.reserve(TRIGGER_NAMES[ir.trigger.kind]!);
@@ -655,10 +660,130 @@ class Lowerer {
   }
 
   /**
-   * forEach: items -> "any?" -> split -> loop (one item at a time) -> body -> collect -> back to loop; when done,
-   * aggregate -> end. An empty list skips the loop and yields an empty result, so later steps still run.
+   * forEach in the loop form (`forEachForm` says when): items -> "any?" -> split -> loop (one item at a time) -> body
+   * -> collect -> back to loop; when done, aggregate -> end. An empty list skips the loop and yields an empty result,
+   * so later steps still run.
    */
-  private lowerForEach(step: ForEachStepIR, { entry, x, y, location }: At): Lowered {
+  private lowerForEach(step: ForEachStepIR, at: At): Lowered {
+    return this.forEachLowering === 'auto' && forEachForm(step).form === 'straight'
+      ? this.lowerStraightForEach(step, at) : this.lowerLoopForEach(step, at);
+  }
+
+  /** The loop's items: one `{ value, index, length, first, last }` per element, under the loop variable's name. */
+  private loopItemsParameters(step: ForEachStepIR, location: Location): Record<string, unknown> {
+    const list = lowerValue(step.source, this.scope(location));
+    return {
+      mode: 'raw',
+      jsonOutput: n8nExpression(
+        `({ ${jsString(step.as)}: ((l) => (Array.isArray(l) ? l : []).map((value, index, all) => ({ value, index, length: all.length, first: index === 0, last: index === all.length - 1 })))(${list}) })`,
+      ),
+      options: {},
+    };
+  }
+
+  /** One entry of the loop's output: the item under the loop variable's name, then each action's output by id. */
+  private loopEntry(step: ForEachStepIR, inner: Location): string {
+    const scope = this.scope(inner);
+    const fields = [`${jsString(step.as)}: ${scope.variable(step.as)!}`];
+    for (const child of step.steps) {
+      if (child.kind === 'action')
+        fields.push(`${jsString(child.id)}: ${nodeRef(this.placements.get(child.id)!.outputNode!)}.item.json`);
+    }
+    return `({ ${fields.join(', ')} })`;
+  }
+
+  /**
+   * forEach whose body n8n's per-item execution runs as the loop would (`forEachForm`): items -> split (named after
+   * the step) -> body -> collect -> results (Aggregate); items -> is empty -> results for an empty list.
+   */
+  private lowerStraightForEach(step: ForEachStepIR, { entry, x, y, location }: At): Lowered {
+    const path = step.path;
+    const source = (role: NodeRole): NodeSource => ({ role, step: step.id, path });
+    const items = this.reserve(`${step.name} items`);
+    const split = this.controlNodes.get(step.id)!;
+    const empty = this.reserve(`${step.name} is empty`);
+    const collect = this.reserve(`${step.name} collect`);
+    const end = this.loopEndName(step);
+    this.loopSplitNode.set(step.id, split);
+
+    this.addNode({
+      name: items,
+      ...BASE_NODES.set,
+      parameters: this.loopItemsParameters(step, location),
+      position: [x, y],
+      source: source('loop-items'),
+    });
+    this.connect(entry, items);
+    this.addNode({
+      name: split,
+      ...BASE_NODES.splitOut,
+      parameters: { fieldToSplitOut: step.as, include: 'noOtherFields', options: {} },
+      position: [x + COLUMN, y],
+      source: source('loop'),
+    });
+    this.connect({ node: items, output: 0 }, split);
+    const inner: Location = { ...location, loops: [...location.loops, step] };
+    const body = this.lowerSequence(step.steps, {
+      entry: { node: split, output: 0 },
+      x: x + 2 * COLUMN,
+      y,
+      location: inner,
+    });
+    this.addNode({
+      name: collect,
+      ...BASE_NODES.set,
+      parameters: {
+        mode: 'raw',
+        jsonOutput: n8nExpression(`({ ${jsString(STRAIGHT_RESULT_FIELD)}: ${this.loopEntry(step, inner)} })`),
+        options: {},
+      },
+      position: [body.x, y],
+      source: source('loop-collect'),
+    });
+    this.connect(body.exit, collect);
+    this.addNode({
+      name: end,
+      ...BASE_NODES.aggregate,
+      parameters: {
+        aggregate: 'aggregateIndividualFields',
+        fieldsToAggregate: {
+          fieldToAggregate: [{ fieldToAggregate: STRAIGHT_RESULT_FIELD, renameField: true, outputFieldName: 'items' }],
+        },
+        options: {},
+      },
+      position: [body.x + COLUMN, y],
+      source: source('loop-end'),
+    });
+    this.connect({ node: collect, output: 0 }, end);
+    // An empty list: Split Out yields nothing, so the body and collect never run; the Items item goes to results,
+    // which has no `result` field to gather and yields `{ items: [] }`.
+    this.addNode({
+      name: empty,
+      ...BASE_NODES.if,
+      parameters: {
+        conditions: {
+          options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+          conditions: [
+            {
+              id: stableUuid(`${this.ir.metadata.name}/${empty}/condition`),
+              leftValue: n8nExpression(`$json[${jsString(step.as)}].length === 0`),
+              rightValue: '',
+              operator: { type: 'boolean', operation: 'true', singleValue: true },
+            },
+          ],
+          combinator: 'and',
+        },
+        options: {},
+      },
+      position: [x + COLUMN, y + body.rows * ROW],
+      source: source('loop-check'),
+    });
+    this.connect({ node: items, output: 0 }, empty);
+    this.connect({ node: empty, output: 0 }, end);
+    return { exit: { node: end, output: 0 }, x: body.x + 2 * COLUMN, rows: body.rows + 1 };
+  }
+
+  private lowerLoopForEach(step: ForEachStepIR, { entry, x, y, location }: At): Lowered {
     const path = step.path;
     const source = (role: NodeRole): NodeSource => ({ role, step: step.id, path });
     const items = this.reserve(`${step.name} items`);
@@ -670,18 +795,11 @@ class Lowerer {
     const empty = this.reserve(`${step.name} empty`);
     const end = this.loopEndName(step);
     this.loopSplitNode.set(step.id, split);
-    const list = lowerValue(step.source, this.scope(location));
 
     this.addNode({
       name: items,
       ...BASE_NODES.set,
-      parameters: {
-        mode: 'raw',
-        jsonOutput: n8nExpression(
-          `({ ${jsString(step.as)}: ((l) => (Array.isArray(l) ? l : []).map((value, index, all) => ({ value, index, length: all.length, first: index === 0, last: index === all.length - 1 })))(${list}) })`,
-        ),
-        options: {},
-      },
+      parameters: this.loopItemsParameters(step, location),
       position: [x, y],
       source: source('loop-items'),
     });
@@ -732,16 +850,10 @@ class Lowerer {
       y: y + ROW,
       location: inner,
     });
-    const scope = this.scope(inner);
-    const fields = [`${jsString(step.as)}: ${scope.variable(step.as)!}`];
-    for (const child of step.steps) {
-      if (child.kind === 'action')
-        fields.push(`${jsString(child.id)}: ${nodeRef(this.placements.get(child.id)!.outputNode!)}.item.json`);
-    }
     this.addNode({
       name: collect,
       ...BASE_NODES.set,
-      parameters: { mode: 'raw', jsonOutput: n8nExpression(`({ ${fields.join(', ')} })`), options: {} },
+      parameters: { mode: 'raw', jsonOutput: n8nExpression(this.loopEntry(step, inner)), options: {} },
       position: [body.x, y + ROW],
       source: source('loop-collect'),
     });
@@ -880,6 +992,9 @@ function forEachStepAll(ir: AgentIR, visit: (step: StepIR) => void): void {
 }
 
 /** Lowers the IR into an n8n workflow (nodes, connections, settings, meta). Pure: same IR, same workflow. */
-export function lowerAgent(ir: AgentIR, { layout = {} }: { layout?: LayoutPositions } = {}): N8nWorkflow {
-  return new Lowerer(ir, layout).lower();
+export function lowerAgent(
+  ir: AgentIR,
+  { layout = {}, forEach = 'auto' }: { layout?: LayoutPositions; forEach?: ForEachLowering } = {},
+): N8nWorkflow {
+  return new Lowerer(ir, layout, forEach).lower();
 }
