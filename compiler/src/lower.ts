@@ -666,7 +666,8 @@ class Lowerer {
    */
   private lowerForEach(step: ForEachStepIR, at: At): Lowered {
     return this.forEachLowering === 'auto' && forEachForm(step).form === 'straight'
-      ? this.lowerStraightForEach(step, at) : this.lowerLoopForEach(step, at);
+      ? this.lowerStraightForEach(step, at)
+      : this.lowerLoopForEach(step, at);
   }
 
   /** The loop's items: one `{ value, index, length, first, last }` per element, under the loop variable's name. */
