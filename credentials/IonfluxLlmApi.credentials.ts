@@ -45,13 +45,31 @@ export class IonfluxLlmApi implements ICredentialType {
     {
       displayName: 'Budget per Execution (Tokens)',
       name: 'executionBudget',
-      // A string: an IONFLUX server sets it to an expression reading each run's budget (n8n's API takes no
+      // Strings: an IONFLUX server sets them to expressions reading each run's budgets (n8n's API takes no
       // expression in a number field).
       type: 'string',
       default: '',
       placeholder: 'e.g. 20000',
       description:
         'Most tokens the model calls of one execution may use together (every IONFLUX LLM and Vector Store node); the call that goes over stops the execution. Empty: no limit.',
+    },
+    {
+      displayName: 'Budget per Execution (USD)',
+      name: 'executionBudgetUsd',
+      type: 'string',
+      default: '',
+      placeholder: 'e.g. 0.05',
+      description:
+        'Most dollars the model calls of one execution may cost together, priced with Prices; a call to a model without a price stops the execution. Empty: no limit.',
+    },
+    {
+      displayName: 'Prices',
+      name: 'prices',
+      type: 'string',
+      default: '',
+      placeholder: 'gpt-4o-mini=0.15/0.6',
+      description:
+        "USD per million prompt/completion tokens by model, comma-separated (a dated model such as gpt-4o-mini-2024-07-18 takes its family's price); used by the USD budget",
     },
   ];
 

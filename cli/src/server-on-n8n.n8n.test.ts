@@ -70,6 +70,8 @@ async function client(options: Record<string, unknown>): Promise<Client> {
     passwordHashCost: 10,
     seedMarketplace: false,
     env: {},
+    // Prices the sandbox model (USD per million prompt/completion tokens) for the USD budgets.
+    tokenPrices: 'ionflux-sandbox=1.5/6',
     ...options,
   });
   const api = async (method: string, path: string, body?: unknown, token?: string) => {
@@ -293,7 +295,7 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
     expect(comparable(a)).toEqual(comparable(b));
   });
 
-  it('a token budget stops the run on n8n at the same step with the same error as the embedded engine', async () => {
+  it('token and USD budgets stop the run on n8n at the same step with the same error as the embedded engine', async () => {
     const yaml = example('slack-brief-butler');
     const runs = await Promise.all(
       [onN8n, embedded].map(async (c, index) => {
@@ -322,12 +324,29 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
           }
         };
         const stopped = await start();
-        // Without the budget the same run goes through: the budget, not the agent, stopped it.
-        const saved = await c.api('PATCH', `/agents/${agentId}`, { baseRevision: 1, tokenBudget: null });
+        // A USD budget instead: the sandbox model's calls priced with the servers' IONFLUX_TOKEN_PRICES.
+        const usd = await c.api('PATCH', `/agents/${agentId}`, {
+          baseRevision: 1,
+          tokenBudget: null,
+          usdBudget: 0.00001,
+        });
+        expect(usd.status).toBe(200);
+        const overUsd = await start();
+        // Without budgets the same run goes through: the budgets, not the agent, stopped it.
+        const saved = await c.api('PATCH', `/agents/${agentId}`, {
+          baseRevision: usd.body.agent.revision,
+          usdBudget: null,
+        });
         expect(saved.status).toBe(200);
-        return { stopped, free: await start() };
+        return { stopped, overUsd, free: await start() };
       }),
     );
+    expect(runs[0]!.overUsd.status).toBe('failed');
+    expect(runs[0]!.overUsd.error).toMatchObject({ code: 'step_failed', step: 'digest' });
+    expect(runs[0]!.overUsd.error.message).toMatch(
+      /^Step 'digest' brought the run to \$0\.\d{6} \(\d+ tokens\), over the configuration's USD budget of \$0\.00001; the run was stopped\.$/,
+    );
+    expect(runs[0]!.overUsd.error).toEqual(runs[1]!.overUsd.error);
     const [onN8nRun, embeddedRun] = runs.map((r) => r.stopped);
     expect(onN8nRun.status).toBe('failed');
     expect(onN8nRun.error).toMatchObject({ code: 'step_failed', step: 'digest' });

@@ -14,6 +14,7 @@ import {
   type WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { randomUUID } from 'node:crypto';
+import { priceOfModel, type TokenPrice } from 'n8n-nodes-ionflux';
 import { EngineCredentialsHelper, type CredentialResolver, type CredentialUpdate } from './credentials';
 import { resolveInputs } from './inputs';
 import { quietSilentN8nLogger, useUtcByDefault } from './n8n-globals';
@@ -81,23 +82,8 @@ export interface AgentRunResult {
   durationMs: number;
 }
 
-/** A model's price in USD per million tokens. */
-export interface TokenPrice {
-  prompt: number;
-  completion: number;
-}
-
-/**
- * The price of `model`: its own entry, else the longest entry it is a dated or suffixed version of (`gpt-4o-mini`
- * prices `gpt-4o-mini-2024-07-18`, as providers report the snapshot they served).
- */
-export function priceOfModel(prices: Record<string, TokenPrice>, model: string): TokenPrice | undefined {
-  if (Object.hasOwn(prices, model)) return prices[model];
-  let best: string | undefined;
-  for (const name of Object.keys(prices))
-    if (model.startsWith(`${name}-`) && (best === undefined || name.length > best.length)) best = name;
-  return best === undefined ? undefined : prices[best];
-}
+// A model's price (USD per million tokens) and how a dated model finds it: the LLM node's budgets price calls the same.
+export { priceOfModel, type TokenPrice } from 'n8n-nodes-ionflux';
 
 export interface RunAgentOptions {
   /** A compiled workflow (`compileAgent(...).workflow`), treated as immutable: runs of it share prepared state. */

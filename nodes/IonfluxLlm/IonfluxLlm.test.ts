@@ -370,6 +370,47 @@ describe('IONFLUX LLM against the sandbox model', () => {
       );
     });
 
+    it('a USD budget prices each call (prompt and completion apart) and stops at the call that costs too much', async () => {
+      // The fake answers 11 prompt + 7 completion tokens as fake-model-1, which takes the price of fake-model.
+      const price = { prompt: 1000, completion: 2000 };
+      const perCall = (11 * price.prompt + 7 * price.completion) / 1_000_000;
+      fakeCalls = 0;
+      const run = await runNode({
+        type: 'ionfluxLlm',
+        parameters: generate,
+        credentials: {
+          ionfluxLlmApi: {
+            ...fakeCredentials(),
+            executionBudgetUsd: String(2.5 * perCall),
+            prices: `fake=1/1, fake-model=${price.prompt}/${price.completion}`,
+          },
+        },
+        items: three,
+        name: 'Draft',
+      });
+      expect(fakeCalls).toBe(3);
+      expect(run.error?.message).toBe(
+        `Node "Draft" brought the run to $${(3 * perCall).toFixed(6)} (54 tokens), over the LLM credential's USD budget of $${2.5 * perCall}; the run was stopped.`,
+      );
+    });
+
+    it('a USD budget stops the first call to a model without a price', async () => {
+      fakeCalls = 0;
+      const run = await runNode({
+        type: 'ionfluxLlm',
+        parameters: generate,
+        credentials: {
+          ionfluxLlmApi: { ...fakeCredentials(), executionBudgetUsd: '5', prices: 'gpt-4o-mini=0.15/0.6' },
+        },
+        items: three,
+        name: 'Draft',
+      });
+      expect(fakeCalls).toBe(1);
+      expect(run.error?.message).toBe(
+        'Node "Draft" called the model "fake-model-1", which has no price, so the LLM credential\'s USD budget of $5 cannot be checked; the run was stopped. Give the model a price (Prices on the LLM credential) or remove the USD budget.',
+      );
+    });
+
     it('is no limit when empty, 0 or not a whole number', async () => {
       for (const tokenBudget of ['', '0', 'ten', '-5']) {
         const run = await runNode({

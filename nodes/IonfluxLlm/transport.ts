@@ -12,7 +12,7 @@ import type { HttpClient } from '../shared/http/client';
 import { HttpCancelledError, HttpNetworkError, HttpTimeoutError } from '../shared/http/errors';
 import { itemHttpClient } from '../shared/http/item-client';
 import { n8nCredentialExchange } from '../shared/http/n8n-exchange';
-import { ExecutionStoppedError } from '../shared/operation';
+import { ExecutionBudget } from './budget';
 
 export const LLM_CREDENTIAL = 'ionfluxLlmApi';
 const RATE_LIMIT_RETRIES = 3;
@@ -70,31 +70,6 @@ function usageReporter(ctx: IExecuteFunctions): (report: ReportedUsage) => void 
       // Accounting never fails a model call that succeeded (a host without AI event logging, say).
     }
   };
-}
-
-/** Where one execution sums its model calls' tokens for the credential's budget: n8n's flow context. */
-export const EXECUTION_TOKENS_KEY = 'ionfluxTokensUsed';
-
-/**
- * The credential's "Budget per Execution" (tokens): the tokens every model call of one execution may use together (all
- * IONFLUX LLM and Vector Store nodes), summed in n8n's flow context, which lives as long as the execution (on a queue
- * worker too). A call that brings the sum over it stops the execution: its error ({@link ExecutionStoppedError}) is
- * not turned into an item by "continue on fail", and every later call fails before it is sent. The embedded engine
- * counts usage itself (`runAgent`); an IONFLUX server running agents on n8n fills the field with each run's budget.
- * A step whose node continues on error (n8n's "On Error" setting) cannot be stopped by a node: n8n goes on past it,
- * but every later model call of the execution still fails.
- */
-export interface ExecutionBudget {
-  tokens: number;
-  flow: Record<string, unknown>;
-}
-
-/** The budget the credential sets, if any (an empty field, 0 or a value that is not a whole number: none). */
-function executionBudget(ctx: IExecuteFunctions, credentials: Record<string, unknown>): ExecutionBudget | undefined {
-  const raw = String(credentials.executionBudget ?? '').trim();
-  if (!/^\d+$/.test(raw) || Number(raw) <= 0) return undefined;
-  if (typeof ctx.getContext !== 'function') return undefined;
-  return { tokens: Number(raw), flow: ctx.getContext('flow') as Record<string, unknown> };
 }
 
 export interface Completion {
@@ -204,36 +179,8 @@ export class LlmClient {
       node: ctx.getNode(),
       itemIndex,
       reportUsage: usageReporter(ctx),
-      budget: executionBudget(ctx, credentials),
+      budget: ExecutionBudget.of(ctx, credentials),
     });
-  }
-
-  /** Fails before a call when the execution's model calls already went over the budget. */
-  private checkBudget(): void {
-    const budget = this.budget;
-    if (!budget) return;
-    const used = Number(budget.flow[EXECUTION_TOKENS_KEY] ?? 0);
-    if (used > budget.tokens) throw this.overBudget(used, budget);
-  }
-
-  /** Counts a call's tokens against the budget; the call that goes over stops the execution. */
-  private spend(usage: LlmUsage): void {
-    const budget = this.budget;
-    if (!budget) return;
-    const used = Number(budget.flow[EXECUTION_TOKENS_KEY] ?? 0) + usage.totalTokens;
-    budget.flow[EXECUTION_TOKENS_KEY] = used;
-    if (used > budget.tokens) throw this.overBudget(used, budget);
-  }
-
-  private overBudget(used: number, budget: ExecutionBudget): ExecutionStoppedError {
-    return new ExecutionStoppedError(
-      this.node,
-      `Node "${this.node.name}" brought the run to ${used} tokens, over the LLM credential's budget of ${budget.tokens}; the run was stopped.`,
-      {
-        itemIndex: this.itemIndex,
-        description: 'Raise the budget (Budget per Execution on the LLM credential) or use fewer tokens.',
-      },
-    );
   }
 
   async complete(request: CompletionRequest): Promise<Completion> {
@@ -244,7 +191,7 @@ export class LlmClient {
         'Parameter "model" is empty and the LLM credential has no default model.',
         { itemIndex: this.itemIndex },
       );
-    this.checkBudget();
+    this.budget?.check(this.itemIndex);
     let response: OpenAI.Chat.Completions.ChatCompletion;
     try {
       response = await itemHttp.run(this.http, () =>
@@ -269,8 +216,10 @@ export class LlmClient {
         (response.usage ? response.usage.prompt_tokens + response.usage.completion_tokens : 0),
     };
     // Paid for even when the answer is then refused or fails validation: reported before anything can throw.
-    if (response.usage) this.reportUsage({ usage, model: response.model || model, kind: 'chat' });
-    this.spend(usage);
+    if (response.usage) {
+      this.reportUsage({ usage, model: response.model || model, kind: 'chat' });
+      this.budget?.spend(usage, response.model || model, this.itemIndex);
+    }
     const choice = response.choices[0];
     if (!choice)
       throw new NodeApiError(this.node, response as unknown as JsonObject, {
@@ -300,7 +249,7 @@ export class LlmClient {
     let model = this.embeddingModel;
     for (let start = 0; start < texts.length; start += 96) {
       const batch = texts.slice(start, start + 96);
-      this.checkBudget();
+      this.budget?.check(this.itemIndex);
       let response: OpenAI.Embeddings.CreateEmbeddingResponse;
       try {
         response = await itemHttp.run(this.http, () =>
@@ -314,9 +263,11 @@ export class LlmClient {
         completionTokens: 0,
         totalTokens: response.usage?.total_tokens ?? response.usage?.prompt_tokens ?? 0,
       };
-      if (response.usage)
-        this.reportUsage({ usage: batchUsage, model: response.model || this.embeddingModel, kind: 'embeddings' });
-      this.spend(batchUsage);
+      if (response.usage) {
+        const spentOn = response.model || this.embeddingModel;
+        this.reportUsage({ usage: batchUsage, model: spentOn, kind: 'embeddings' });
+        this.budget?.spend(batchUsage, spentOn, this.itemIndex);
+      }
       const ordered = [...response.data].sort((a, b) => a.index - b.index);
       if (ordered.length !== batch.length) {
         throw new NodeApiError(this.node, response as unknown as JsonObject, {

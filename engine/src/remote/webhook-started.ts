@@ -12,6 +12,8 @@ export interface WebhookRunRequest {
   runToken: string;
   /** The run's token budget, if any: the LLM credential of the deployment reads it (see `runBudgetCredentialData`). */
   tokenBudget?: number;
+  /** The run's USD budget, if any (read the same way, priced with the server's prices). */
+  usdBudget?: number;
 }
 
 /** The n8n node a server-deployed workflow answers its webhook with (the execution id, before the steps run). */
@@ -30,18 +32,28 @@ export function runTokenCredentialData({ baseUrl, inputsNode }: { baseUrl: strin
 }
 
 /**
- * What the LLM credential of a server deployment adds to its data: its Budget per Execution reads the run's
- * budget from the Inputs node (empty: none), so the model calls of each execution stop where that run's budget ends.
+ * What the LLM credential of a server deployment adds to its data: its budgets per execution read the run's token
+ * and USD budgets from the Inputs node (empty: none), so the model calls of each execution stop where that run's
+ * budgets end; `prices` (IONFLUX_TOKEN_PRICES' form) price the calls for the USD budget.
  */
-export function runBudgetCredentialData({ inputsNode }: { inputsNode: string }): { executionBudget: string } {
-  return { executionBudget: `={{ $(${JSON.stringify(inputsNode)}).first().json.tokenBudget }}` };
+export function runBudgetCredentialData({ inputsNode, prices }: { inputsNode: string; prices: string }): {
+  executionBudget: string;
+  executionBudgetUsd: string;
+  prices: string;
+} {
+  const inputs = `$(${JSON.stringify(inputsNode)}).first().json`;
+  return {
+    executionBudget: `={{ ${inputs}.tokenBudget }}`,
+    executionBudgetUsd: `={{ ${inputs}.usdBudget }}`,
+    prices,
+  };
 }
 
 /**
  * The compiled workflow as an IONFLUX server deploys it to n8n to start its runs there: the agent's trigger node
  * becomes a Webhook node of the same name (POST `path`) that answers at once with the execution id (a Respond to
  * Webhook node, placed above the steps so n8n's v1 order runs it first), and the Inputs node takes the run's inputs,
- * connections, trigger item, token and token budget from the request ({@link WebhookRunRequest}) instead of the compiled defaults.
+ * connections, trigger item, token and budgets from the request ({@link WebhookRunRequest}) instead of the compiled defaults.
  * Every step node is unchanged, so executions read back with `agentRunFromExecution` like the agent's own workflow.
  * `credentials` maps each compiled reference (`type` + name) to the n8n credential to use.
  *
@@ -94,12 +106,13 @@ export function webhookStartedWorkflow({
         value: '={{ $json.body.runToken }}',
         type: 'string',
       });
-      list.push({
-        id: stableUuid(`${webhookId}/token-budget`),
-        name: 'tokenBudget',
-        value: "={{ String($json.body.tokenBudget ?? '') }}",
-        type: 'string',
-      });
+      for (const budget of ['tokenBudget', 'usdBudget'])
+        list.push({
+          id: stableUuid(`${webhookId}/${budget}`),
+          name: budget,
+          value: `={{ String($json.body.${budget} ?? '') }}`,
+          type: 'string',
+        });
       result = { ...node, parameters: parameters as unknown as Record<string, unknown> };
     }
     if (!result.credentials) return result;

@@ -157,7 +157,11 @@ export interface EngineModule {
     staticData?: Record<string, unknown>;
   }): object;
   runTokenCredentialData(args: { baseUrl: string; inputsNode: string }): { baseUrl: string; token: string };
-  runBudgetCredentialData(args: { inputsNode: string }): { executionBudget: string };
+  runBudgetCredentialData(args: { inputsNode: string; prices: string }): {
+    executionBudget: string;
+    executionBudgetUsd: string;
+    prices: string;
+  };
   credentialReferences(workflow: Pick<N8nWorkflow, 'nodes'>): { type: string; name: string }[];
   ionfluxCredentialId(name: string): string;
   triggerItem(args: {

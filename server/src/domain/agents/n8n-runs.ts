@@ -23,9 +23,29 @@ import { connectionOf, runCredentials } from './run-credentials';
 const SERVER_KEY = 'ionfluxServer';
 const SHOPIFY_ACCESS_TOKEN = 'ionfluxShopifyAccessTokenApi';
 const LLM_API = 'ionfluxLlmApi';
-/** The error of the LLM node whose model call went over its credential's Budget per Execution (then its description). */
-const OVER_BUDGET =
-  /^Node "(.+)" brought the run to (\d+) tokens, over the LLM credential's budget of (\d+); the run was stopped\./;
+/**
+ * A run's error as the embedded engine words a budget stop, from the LLM node's (which names itself and "the LLM
+ * credential's" budgets): "Step 'digest' brought the run to 57 tokens, over the workspace's budget of 12; ...".
+ * Undefined when the error is not a budget stop.
+ */
+function budgetStopMessage(
+  message: string,
+  node: string,
+  step: string | undefined,
+  budgets: { tokens?: { owner: string }; usd?: { owner: string } },
+): string | undefined {
+  const prefix = `Node "${node}" `;
+  if (
+    !message.startsWith(prefix) ||
+    !message.includes("the LLM credential's") ||
+    !message.includes('the run was stopped.')
+  )
+    return undefined;
+  let text = `${step ? `Step '${step}'` : `Node "${node}"`} ${message.slice(prefix.length)}`;
+  if (budgets.usd) text = text.replace("the LLM credential's USD budget", `${budgets.usd.owner} USD budget`);
+  if (budgets.tokens) text = text.replace("the LLM credential's budget", `${budgets.tokens.owner} budget`);
+  return text.replace('(Prices on the LLM credential)', '(IONFLUX_TOKEN_PRICES)');
+}
 
 interface Deployment {
   workflowId: string;
@@ -158,8 +178,8 @@ export class N8nAgentRuns {
     accounts: Record<string, string>;
     credentials: CredentialResolver;
     runToken: string;
-    /** The run's token budget and whose it is ("the workspace's"): the model calls on n8n stop at it. */
-    tokenBudget?: { limit: number; owner: string };
+    /** The run's token and USD budgets and whose they are ("the workspace's"): its model calls on n8n stop at them. */
+    budgets: { tokens?: { limit: number; owner: string }; usd?: { limit: number; owner: string } };
     timeoutMs: number;
     signal: AbortSignal;
     onNodeEvent: (event: NodeEvent) => void;
@@ -199,7 +219,8 @@ export class N8nAgentRuns {
           connections,
           trigger,
           runToken: args.runToken,
-          ...(args.tokenBudget ? { tokenBudget: args.tokenBudget.limit } : {}),
+          ...(args.budgets.tokens ? { tokenBudget: args.budgets.tokens.limit } : {}),
+          ...(args.budgets.usd ? { usdBudget: args.budgets.usd.limit } : {}),
         }),
         signal: AbortSignal.timeout(args.timeoutMs),
       });
@@ -252,10 +273,10 @@ export class N8nAgentRuns {
     const result = agentRunFromExecution({ workflow: compiled.workflow, execution, sourceMap: compiled.sourceMap });
     // The LLM node names itself and its credential; the run names its step and whose budget it is, as the embedded
     // engine does ("Step 'digest' brought the run to 57 tokens, over the workspace's budget of 12; ...").
-    const over = result.error && args.tokenBudget ? OVER_BUDGET.exec(result.error.message) : null;
-    if (result.error && over) {
-      const step = (meta.nodes[over[1]!] as { step?: string } | undefined)?.step;
-      result.error.message = `${step ? `Step '${step}'` : `Node "${over[1]}"`} brought the run to ${over[2]} tokens, over ${args.tokenBudget!.owner} budget of ${over[3]}; the run was stopped.`;
+    if (result.error?.node) {
+      const step = (meta.nodes[result.error.node] as { step?: string } | undefined)?.step;
+      const message = budgetStopMessage(result.error.message, result.error.node, step, args.budgets);
+      if (message) result.error.message = message;
     }
     return result;
   }
@@ -343,6 +364,13 @@ export class N8nAgentRuns {
     return deployment;
   }
 
+  /** The server's prices (IONFLUX_TOKEN_PRICES) in that form again, for the LLM credentials' USD budgets. */
+  #prices(): string {
+    return Object.entries(this.#ctx.config.tokenPrices)
+      .map(([model, price]) => `${model}=${price.prompt}/${price.completion}`)
+      .join(',');
+  }
+
   #credentialName(agentId: string, name: string): string {
     return `IONFLUX ${agentId} ${name}`;
   }
@@ -383,7 +411,7 @@ export class N8nAgentRuns {
             appSecret: '',
           };
         // Each execution's model calls stop at its run's token budget (sent with the run, read from Inputs).
-        if (type === LLM_API) data = { ...data, ...runBudgetCredentialData({ inputsNode }) };
+        if (type === LLM_API) data = { ...data, ...runBudgetCredentialData({ inputsNode, prices: this.#prices() }) };
       }
       const credentialName = this.#credentialName(args.agentId, name);
       const cacheKey = `${type}\u0000${credentialName}`;

@@ -416,7 +416,10 @@ export class RunExecutor {
             credentials,
             // The n8n workflow receives it with the run's inputs (its nodes call back with it).
             runToken: await token(),
-            ...(budgets.tokens ? { tokenBudget: budgets.tokens } : {}),
+            budgets: {
+              ...(budgets.tokens ? { tokens: budgets.tokens } : {}),
+              ...(budgets.usd ? { usd: budgets.usd } : {}),
+            },
             // n8n enforces the workflow's own timeout (its settings); this is the margin past it.
             timeoutMs: compiled.timeoutMs + 10_000,
             signal: executing.abort.signal,
