@@ -210,7 +210,7 @@ function AgentCard({
           className="button"
           href={paths.agentEditor(workspace.id, agent.id)}
           onClick={(e) => (e.preventDefault(), navigate(paths.agentEditor(workspace.id, agent.id)))}
-          {...preloadEditorOnIntent}
+          {...preloadEditorOnIntent(workspace.id, agent.id)}
           aria-label={`Edit agent ${agent.name}`}
         >
           Edit agent
@@ -390,7 +390,7 @@ export default function AgentShelf() {
           className="button primary"
           href={paths.agentEditor(w)}
           onClick={(e) => (e.preventDefault(), navigate(paths.agentEditor(w)))}
-          {...preloadEditorOnIntent}
+          {...preloadEditorOnIntent(w)}
         >
           New agent
         </a>

@@ -10,7 +10,7 @@ import { ChatView } from '../chat/ChatView';
 import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
 import { WorkspaceProvider } from './workspace-context';
-import { preloadAgentEditor } from '../editor/preload';
+import { preloadAgentEditor, prepareAgentEditor } from '../editor/preload';
 
 const MembersScreen = lazy(() => import('../screens/MembersScreen'));
 const AgentShelf = lazy(() => import('../agents/AgentShelf'));
@@ -158,6 +158,8 @@ function Screen({ route }: { route: Route }) {
     case 'agents':
       return <AgentShelf />;
     case 'agent-editor':
+      // Fetch and analyse the agent while the editor's chunk loads (idempotent: once per opening).
+      prepareAgentEditor(route.workspaceId, route.agentId);
       return <EditorScreen key={route.agentId ?? 'new'} agentId={route.agentId} />;
     case 'runs':
       return <RunsScreen key={route.runId ?? 'all'} runId={route.runId} />;

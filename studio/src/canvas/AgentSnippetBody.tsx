@@ -144,7 +144,7 @@ export function AgentSnippetBody({ block, canEdit }: { block: Block; canEdit: bo
                 e.preventDefault();
                 navigate(paths.agentEditor(w, agent.id));
               }}
-              {...preloadEditorOnIntent}
+              {...preloadEditorOnIntent(w, agent.id)}
               aria-label={`Edit agent ${agent.name}`}
             >
               Edit agent

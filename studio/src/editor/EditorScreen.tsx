@@ -5,7 +5,7 @@ import { api, describeError } from '../api/client';
 import type { AgentConfiguration } from '../api/types';
 import { useWorkspace } from '../app/workspace-context';
 import { navigate, paths } from '../router';
-import { forgetModel, monaco, showDiagnostics } from './monaco-setup';
+import { forgetModel, monaco, scheduleHelperWorkers, showDiagnostics, startHelperWorkers } from './monaco-setup';
 import type { AnalysisRequest, AnalysisResponse } from './agent-worker-protocol';
 import type { CompletionScope } from './analysis';
 import { n8nPositionOf, nodeAtLine, type GraphModel, type GraphNode } from './graph-model';
@@ -15,53 +15,11 @@ import { StepForm } from './StepForm';
 import { replacementBetween, stepIdFor } from './text-edits';
 import { EditorPanels } from './EditorPanels';
 import { connectEdit, placeOf } from './connect';
+import { releasePreparedEditor, takePreparedEditor, type PreparedEditor } from './preload';
+import { NEW_AGENT_YAML } from './new-agent';
 import './editor.css';
 
-/** The YAML a new agent starts from: valid, with a comment showing where steps go. */
-export const NEW_AGENT_YAML = `apiVersion: ionflux/v1
-kind: Agent
-metadata:
-  name: my-agent
-  displayName: My Agent
-  version: 1.0.0
-  description: What this agent does.
-spec:
-  inputs:
-    topic:
-      type: string
-      default: holiday gifts
-      description: What to write about.
-  trigger:
-    manual: {}
-  steps:
-    # Add steps from the palette, or type them here.
-    - id: draft
-      uses: llm.generate
-      with:
-        prompt: "Write one sentence about {{ inputs.topic }}."
-  output:
-    value: "{{ steps.draft.output.text }}"
-`;
-
 type Obj = Record<string, unknown>;
-
-/**
- * The analysis worker started before the editor mounts (while its agent and Monaco load): its script (the DSL and
- * the compiler) is fetched and evaluated in parallel, so the first diagnostics and graph come sooner.
- */
-let spareWorker: Worker | undefined;
-const startAgentWorker = () =>
-  new Worker(new URL('./agent.worker.ts', import.meta.url), { type: 'module', name: 'agent-analysis' });
-
-export function prewarmAgentWorker(): void {
-  spareWorker ??= startAgentWorker();
-}
-
-function takeAgentWorker(): Worker {
-  const worker = spareWorker ?? startAgentWorker();
-  spareWorker = undefined;
-  return worker;
-}
 
 /** The step at a document path of a parsed agent value. */
 function valueAt(value: unknown, path: (string | number)[]): unknown {
@@ -87,7 +45,16 @@ interface Analysis {
  * edits of the YAML (comments and formatting kept), applied as edits of the Monaco model, so one undo history covers
  * both views.
  */
-function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null; initialYaml: string }) {
+function AgentEditor({
+  agent,
+  initialYaml,
+  session,
+}: {
+  agent: AgentConfiguration | null;
+  initialYaml: string;
+  /** Its analysis worker, already started (and maybe done analysing `initialYaml`): editor/preload.ts. */
+  session: PreparedEditor;
+}) {
   const { workspace } = useWorkspace();
   const containerRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
@@ -149,21 +116,33 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
       insertSpaces: true,
       quickSuggestions: { other: true, comments: false, strings: true },
       ariaLabel: 'Agent YAML',
+      // Indentation folding and no link detection: both otherwise ask monaco-yaml's worker to parse the whole agent
+      // again after every keystroke (on top of the analysis worker's incremental check), which on two cores delays
+      // the keystroke's own diagnostics. Words of the document are no completion source for an agent either.
+      foldingStrategy: 'indentation',
+      links: false,
+      wordBasedSuggestions: 'off',
       lightbulb: { enabled: monaco.editor.ShowLightbulbIconMode.On },
     });
+    scheduleHelperWorkers();
+    // Timing marks of the opening (bench/studio prints them): Monaco created, first diagnostics, first graph.
+    performance.mark('ionflux:editor-created');
+    let firstCheck = true;
+    let firstGraph = true;
     editorRef.current = editor;
     modelRef.current = model;
     decorationsRef.current = editor.createDecorationsCollection();
-    const worker = takeAgentWorker();
+    const { worker, answers, firstText } = session.takeWorker();
     // Requests carry the model's version id: only the analysis of the newest version is shown.
     const send = () => {
       const request: AnalysisRequest = { seq: model.getVersionId(), text: model.getValue(), layout: layoutRef.current };
       worker.postMessage(request);
     };
-    worker.onmessage = (event: MessageEvent<AnalysisResponse>) => {
-      const response = event.data;
+    const receive = (response: AnalysisResponse) => {
       if (model.isDisposed() || response.seq !== model.getVersionId()) return;
       if (response.phase === 'check') {
+        if (firstCheck) performance.mark('ionflux:editor-first-check');
+        firstCheck = false;
         showDiagnostics(model, response.diagnostics, response.scope);
         const current = model.getValue();
         setDocument((d) => ({ text: current, parsed: response.failure ? d.parsed : response.value }));
@@ -182,11 +161,16 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
         else delete next.compileError;
         return next;
       });
+      // The first graph is computed: Monaco's helper workers may start now (monaco-setup.ts).
+      startHelperWorkers();
+      if (firstGraph) performance.mark('ionflux:editor-first-graph');
+      firstGraph = false;
       if (response.graph) {
         graphRef.current = response.graph;
         setGraph({ model: response.graph, version: response.seq });
       } else if (response.same) setGraph((g) => g && { model: g.model, version: response.seq });
     };
+    worker.onmessage = (event: MessageEvent<AnalysisResponse>) => receive(event.data);
     const changes = model.onDidChangeContent(send);
     sendRef.current = send;
     const cursor = editor.onDidChangeCursorPosition((e) => {
@@ -196,7 +180,11 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
       setSelected((old) => (old?.id === node?.id ? old : node));
       highlight(node);
     });
-    send();
+    // The prepared worker was asked about the agent's text as the model's first version while Monaco loaded: its
+    // answers so far are shown now, the rest arrive as usual. Any other text (a new model version) is sent.
+    if (firstText !== undefined && firstText === model.getValue() && model.getVersionId() === 1)
+      answers.forEach(receive);
+    else send();
     const debug = window as unknown as { monaco?: typeof monaco; ionfluxAgentEditor?: unknown };
     debug.monaco = monaco;
     debug.ionfluxAgentEditor = editor;
@@ -422,21 +410,21 @@ function AgentEditor({ agent, initialYaml }: { agent: AgentConfiguration | null;
 /** The editor screen: loads the agent configuration (or starts a new agent), then shows the editor. */
 export default function EditorScreen({ agentId }: { agentId?: string }) {
   const { workspace } = useWorkspace();
+  // The session editor/preload.ts prepared (or prepares now): the agent is fetched and analysed while this loads.
+  const [session] = useState(() => takePreparedEditor(workspace.id, agentId));
   const [state, setState] = useState<
     { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; agent: AgentConfiguration | null }
   >(agentId ? { kind: 'loading' } : { kind: 'ready', agent: null });
   useEffect(() => {
-    if (!agentId) return;
-    prewarmAgentWorker();
     let live = true;
-    api
-      .get<{ agent: AgentConfiguration }>(`/api/workspaces/${workspace.id}/agents/${agentId}`)
-      .then(({ agent }) => live && setState({ kind: 'ready', agent }))
+    session.agent
+      .then((agent) => live && setState({ kind: 'ready', agent }))
       .catch((e: unknown) => live && setState({ kind: 'error', message: describeError(e) }));
     return () => {
       live = false;
+      releasePreparedEditor(workspace.id, agentId);
     };
-  }, [workspace.id, agentId]);
+  }, [session, workspace.id, agentId]);
   if (state.kind === 'loading') return <p role="status">Loading the agent…</p>;
   if (state.kind === 'error')
     return (
@@ -445,6 +433,11 @@ export default function EditorScreen({ agentId }: { agentId?: string }) {
       </p>
     );
   return (
-    <AgentEditor key={state.agent?.id ?? 'new'} agent={state.agent} initialYaml={state.agent?.yaml ?? NEW_AGENT_YAML} />
+    <AgentEditor
+      key={state.agent?.id ?? 'new'}
+      agent={state.agent}
+      initialYaml={state.agent?.yaml ?? NEW_AGENT_YAML}
+      session={session}
+    />
   );
 }

@@ -12,10 +12,31 @@ import { describeType, expressionCompletions, referenceAt, typeOfPath } from './
  * this origin, monaco-yaml gives completion and hover from the DSL's published JSON Schema, and the DSL's own
  * diagnostics (the agent worker's) are the markers; quick fixes and `{{ }}` completion come from them too.
  */
-function getWorker(_workerId: string, label: string): Worker {
-  if (label === 'json') return new JsonWorker();
-  if (label === 'yaml') return new YamlWorker();
-  return new EditorWorker();
+function getWorker(_workerId: string, label: string): Promise<Worker> {
+  return helperWorkersMayStart.then(() => {
+    if (label === 'json') return new JsonWorker();
+    if (label === 'yaml') return new YamlWorker();
+    return new EditorWorker();
+  });
+}
+
+/**
+ * Monaco's own worker and monaco-yaml's (2 MB of script to compile, then a parse of the whole agent) start once the
+ * editor's first analysis and graph are on screen, not while they are computed: on a machine with few cores they
+ * would compete with the agent's analysis worker for the CPU. What they serve (completion, hover, formatting, the
+ * diff) waits until then, or until HELPER_WORKERS_DEADLINE_MS after the first editor opened, whichever is first.
+ */
+let startHelpers: () => void = () => undefined;
+const helperWorkersMayStart = new Promise<void>((resolve) => (startHelpers = resolve));
+const HELPER_WORKERS_DEADLINE_MS = 3000;
+
+export function startHelperWorkers(): void {
+  startHelpers();
+}
+
+/** Called when an editor is created: the helpers start at the deadline even if no graph ever arrives. */
+export function scheduleHelperWorkers(): void {
+  setTimeout(startHelpers, HELPER_WORKERS_DEADLINE_MS);
 }
 self.MonacoEnvironment = { getWorker };
 
