@@ -48,6 +48,16 @@ export async function findPublisherKey(
     .executeTakeFirst();
 }
 
+export async function listPublisherKeyIds(db: Db, publisherId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('publisher_keys')
+    .select('key_id')
+    .where('publisher_id', '=', publisherId)
+    .orderBy('key_id')
+    .execute();
+  return rows.map((r) => r.key_id);
+}
+
 export async function insertPublisherKey(
   db: Db,
   args: { publisherId: string; keyId: string; publicKey: string },

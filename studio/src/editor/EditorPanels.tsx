@@ -5,6 +5,7 @@ import type { AgentConfiguration } from '../api/types';
 import { DetailsPanel } from './DetailsPanel';
 import { HistoryPanel } from './HistoryPanel';
 import { ImportPanel } from './ImportPanel';
+import { PublishPanel } from './PublishPanel';
 import { RunPanel } from './RunPanel';
 
 /** Diagnostics the server answered with (422 invalid_agent), in the DSL's shape. */
@@ -13,7 +14,7 @@ function serverDiagnostics(error: unknown): Diagnostic[] {
   return ((error.details as { diagnostics?: Diagnostic[] } | undefined)?.diagnostics ?? []).filter((d) => d.range);
 }
 
-type Tab = 'problems' | 'details' | 'history' | 'run' | 'import';
+type Tab = 'problems' | 'details' | 'history' | 'run' | 'publish' | 'import';
 
 /**
  * Below the editor: Save (which shows the diagnostics instead of saving an invalid agent), and tabs for the problems
@@ -31,8 +32,11 @@ export function EditorPanels({
   onRevealStep,
   declaredInputs,
   declaredConnections,
+  canPublish,
 }: {
   workspaceId: string;
+  /** The user may publish for the workspace (admin or owner). */
+  canPublish: boolean;
   agent: AgentConfiguration | null;
   text: string;
   diagnostics: Diagnostic[];
@@ -82,6 +86,8 @@ export function EditorPanels({
           ['details', 'Details'],
           ['history', 'History'],
           ['run', 'Run'],
+          // Publishing is for the workspace's publishers: its admins.
+          ...(canPublish ? [['publish', 'Publish'] as [Tab, string]] : []),
         ] as Array<[Tab, string]>)
       : []),
     ['import', 'Import n8n'],
@@ -147,6 +153,11 @@ export function EditorPanels({
             unsaved={text !== agent.yaml}
             onRevealStep={onRevealStep}
           />
+        </div>
+      )}
+      {tab === 'publish' && agent && canPublish && (
+        <div role="tabpanel" id="panel-publish" aria-labelledby="tab-publish">
+          <PublishPanel workspaceId={workspaceId} agent={agent} unsaved={text !== agent.yaml} />
         </div>
       )}
       {tab === 'import' && (

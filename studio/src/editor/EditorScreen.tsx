@@ -361,6 +361,7 @@ function AgentEditor({
       </div>
       <EditorPanels
         workspaceId={workspace.id}
+        canPublish={workspace.role === 'owner' || workspace.role === 'admin'}
         agent={current}
         text={text}
         diagnostics={analysis.diagnostics}

@@ -13,6 +13,7 @@ import {
   insertPublisher,
   insertPublisherKey,
   insertVersion,
+  listPublisherKeyIds,
   listVersions,
   searchCatalog,
   updateCatalogRow,
@@ -42,7 +43,15 @@ import type {
   Pricing,
   UpgradeDiff,
 } from './model';
-import { keyIdOf, normalizePublicKey, packageDigest, verifyDigest, type AgentPackage } from './package';
+import {
+  buildAgentPackage,
+  keyIdOf,
+  normalizePublicKey,
+  PACKAGE_FORMAT,
+  packageDigest,
+  verifyDigest,
+  type AgentPackage,
+} from './package';
 import { compareSemver, compareVersionText, parseSemver } from './semver';
 import type { Rentals } from './rentals';
 
@@ -162,6 +171,48 @@ export class Marketplace {
         return publisher;
       },
     });
+  }
+
+  /**
+   * The package of agent YAML as a publish must send it (manifest and metadata derived from the YAML) with its
+   * digest and the exact message to sign, for a client that signs with a key it holds and builds no package itself
+   * (the studio, with WebCrypto's Ed25519); and the workspace's publisher, if it has one (then only its keys are
+   * accepted). Nothing is stored. The client should check that the package's YAML is its own before signing.
+   */
+  async packageForSigning(
+    access: WorkspaceAccess,
+    request: Pick<PackageMetadata, 'category'> &
+      Partial<Pick<PackageMetadata, 'readme' | 'tags' | 'pricing'>> & {
+        yaml: string;
+      },
+  ): Promise<{
+    package: AgentPackage;
+    digest: string;
+    message: string;
+    publisher: { name: string; keyIds: string[] } | null;
+  }> {
+    if (!hasRole(access.role, 'admin'))
+      throw forbidden(
+        'insufficient_role',
+        `Publishing agents for this workspace needs the admin role (you are ${access.role})`,
+      );
+    const pkg = buildAgentPackage({
+      yaml: request.yaml,
+      category: request.category,
+      ...(request.readme !== undefined ? { readme: request.readme } : {}),
+      ...(request.tags !== undefined ? { tags: request.tags } : {}),
+      ...(request.pricing !== undefined ? { pricing: request.pricing } : {}),
+    });
+    const digest = packageDigest(pkg);
+    const publisher = await findPublisherOfWorkspace(this.#ctx.db, access.workspaceId);
+    return {
+      package: pkg,
+      digest,
+      message: `${PACKAGE_FORMAT}:${digest}`,
+      publisher: publisher
+        ? { name: publisher.name, keyIds: await listPublisherKeyIds(this.#ctx.db, publisher.id) }
+        : null,
+    };
   }
 
   /** Publishes an example agent as the platform's own publisher (the catalog seed; its key is registered first). */

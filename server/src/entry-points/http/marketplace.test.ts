@@ -6,9 +6,11 @@ import { parseAgentText } from '@ionflux/dsl';
 import {
   buildAgentPackage,
   generatePublisherKey,
+  keyIdOf,
   packageDigest,
   signAgentPackage,
   signDigest,
+  verifyDigest,
   type AgentPackage,
 } from '../../domain/marketplace/package';
 import { startTestServer, type TestServer, type TestUser } from '../../testing/test-server';
@@ -202,6 +204,63 @@ describe('publishing', () => {
     const detail = (await t.request('GET', '/api/marketplace/agents/stock-watch')).body.agent;
     expect(detail.versions.map((v: any) => v.version)).toEqual(['1.1.0-beta.1', '1.0.0']);
     expect(detail.latestVersion).toBe('1.1.0-beta.1');
+  });
+
+  it('builds the package to sign for a client that signs with its own key (the studio), and publishes it signed', async () => {
+    const seller = await t.signup('Package Builder');
+    const sw = await t.createWorkspace(seller, 'Builder Shop');
+    const yaml = stockWatch('1.0.0').replace('name: stock-watch', 'name: built-stock-watch');
+    const asked = { yaml, category: 'operations', readme: '# Built', tags: ['stock'] };
+    const res = await t.request('POST', `/api/workspaces/${sw}/marketplace/packages`, {
+      token: seller.token,
+      body: asked,
+    });
+    expect(res.status).toBe(200);
+    // The same package the CLI builds from the same YAML (the reference), its digest, and the message to sign.
+    const reference = buildAgentPackage({ yaml, category: 'operations', readme: '# Built', tags: ['stock'] });
+    expect(res.body.package).toEqual(reference);
+    expect(res.body.digest).toBe(packageDigest(reference));
+    expect(res.body.message).toBe(`ionflux-agent-package/1:${res.body.digest}`);
+    expect(res.body.publisher).toBeNull();
+    // Signing the message as bytes is a valid signature of the digest; the package publishes with it.
+    const own = generatePublisherKey();
+    const { sign, createPrivateKey } = await import('node:crypto');
+    const signature = sign(null, Buffer.from(res.body.message, 'utf8'), createPrivateKey(own.privateKeyPem)).toString(
+      'base64',
+    );
+    expect(verifyDigest({ digest: res.body.digest, signature, publicKeyPem: own.publicKeyPem })).toBe(true);
+    const published = await publish(seller.token, sw, {
+      ...res.body.package,
+      digest: res.body.digest,
+      signature,
+      publicKey: own.publicKeyPem,
+    });
+    expect(published.status).toBe(201);
+    // Now the workspace has a publisher, with that key only.
+    const next = await t.request('POST', `/api/workspaces/${sw}/marketplace/packages`, {
+      token: seller.token,
+      body: asked,
+    });
+    expect(next.body.publisher).toEqual({ name: 'Builder Shop', keyIds: [keyIdOf(own.publicKeyPem)] });
+    // An invalid agent: its diagnostics; a member who is not an admin: refused; another workspace: not found.
+    const invalid = await t.request('POST', `/api/workspaces/${sw}/marketplace/packages`, {
+      token: seller.token,
+      body: { ...asked, yaml: yaml.replace('uses: shopify.products.list', 'uses: shopify.products.lst') },
+    });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.error.code).toBe('invalid_agent');
+    const typoLine = yaml.split('\n').findIndex((l) => l.includes('shopify.products.list')) + 1;
+    expect(invalid.body.error.details.diagnostics.map((d: any) => d.range.start.line)).toContain(typoLine);
+    const member = await t.signup('Builder Member');
+    await t.addMember({ owner: seller, user: member, workspaceId: sw, role: 'member' });
+    const refused = await t.request('POST', `/api/workspaces/${sw}/marketplace/packages`, {
+      token: member.token,
+      body: asked,
+    });
+    expect({ status: refused.status, code: refused.body.error.code }).toEqual({
+      status: 403,
+      code: 'insufficient_role',
+    });
   });
 
   it('refuses a tampered YAML, manifest, metadata or signature at publish', async () => {

@@ -118,6 +118,56 @@ export function marketplaceRoutes(useCases: UseCases): RouteDefinition[] {
     }),
     defineRoute({
       method: 'post',
+      path: '/api/workspaces/:workspaceId/marketplace/packages',
+      operationId: 'buildAgentPackage',
+      summary: 'Build the package of agent YAML for signing (nothing is stored): manifest, metadata, digest, message',
+      description:
+        'For a client that signs with a key it holds but does not build packages itself (the studio signs with ' +
+        "WebCrypto's Ed25519): the package as publishAgentVersion expects it, its `digest`, the exact `message` to " +
+        "sign (UTF-8), and the workspace's publisher with the ids of its keys (null before its first publish). " +
+        'Check that the package holds your YAML, sign `message`, then publish the package with the digest, the ' +
+        'signature (base64) and your public key. An invalid agent is refused with its diagnostics (422 `invalid_agent`).',
+      tags,
+      policy: { kind: 'workspace', minRole: 'admin', apiTokenScope: 'marketplace:write' },
+      params: WorkspaceParams,
+      maxBodyBytes: PACKAGE_BODY_BYTES,
+      body: z.strictObject({
+        yaml: z
+          .string()
+          .min(1)
+          .max(256 * 1024),
+        category: PackageMetadataSchema.shape.category,
+        readme: PackageMetadataSchema.shape.readme.optional(),
+        tags: PackageMetadataSchema.shape.tags.optional(),
+        pricing: PackageMetadataSchema.shape.pricing.optional(),
+      }),
+      example: { body: { yaml: EXAMPLE_AGENT_YAML, category: 'analytics', readme: '# Revenue Tracker Lite' } },
+      response: {
+        status: 200,
+        description: 'The package to sign',
+        schema: z.object({
+          package: z.object({
+            yaml: z.string(),
+            manifest: z.record(z.string(), z.unknown()),
+            metadata: PackageMetadataSchema,
+          }),
+          digest: z.string(),
+          message: z.string().describe('What to sign: the package format and the digest'),
+          publisher: z.object({ name: z.string(), keyIds: z.array(z.string()) }).nullable(),
+        }),
+      },
+      errors: [422],
+      handler: async ({ auth, body }) =>
+        marketplace.packageForSigning(auth.access!, {
+          yaml: body.yaml,
+          category: body.category,
+          ...(body.readme !== undefined ? { readme: body.readme } : {}),
+          ...(body.tags !== undefined ? { tags: body.tags } : {}),
+          ...(body.pricing !== undefined ? { pricing: body.pricing } : {}),
+        }),
+    }),
+    defineRoute({
+      method: 'post',
       path: '/api/workspaces/:workspaceId/marketplace/agents',
       operationId: 'publishAgentVersion',
       summary: "Publish a signed agent package (name@version) as the workspace's publisher",
