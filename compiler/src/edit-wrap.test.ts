@@ -106,3 +106,65 @@ describe('wrapStep: a step put inside a new if or forEach, its own text kept', (
     expect(() => applyGraphEdits(agent, [{ type: 'wrapStep', id: 'tell', wrapper }])).toThrow(message);
   });
 });
+
+describe('moveStep and addStep into branches: an if without else, a forEach body, a switch case', () => {
+  const branched = `apiVersion: ionflux/v1
+kind: Agent
+metadata: { name: branches, version: 1.0.0 }
+spec:
+  inputs:
+    items: { type: array, default: [1, 2] }
+    mode: { type: string, default: a }
+  trigger: { manual: {} }
+  steps:
+    - id: note   # moved around
+      uses: notify
+      with: { title: Hello }
+    - id: check
+      if: "{{ inputs.mode == 'a' }}"
+      then:
+        - id: inner
+          uses: notify
+          with: { title: Inner }
+    - id: each
+      forEach: "{{ inputs.items }}"
+      as: item
+      steps:
+        - id: body
+          uses: notify
+          with: { title: Body }
+    - id: pick
+      switch: "{{ inputs.mode }}"
+      cases:
+        a:
+          - id: casea
+            uses: notify
+            with: { title: A }
+      default: []
+  output:
+    value: done
+`;
+  const steps = (text: string) => (parse(text) as { spec: { steps: Record<string, unknown>[] } }).spec.steps;
+  const note = steps(branched)[0]!;
+
+  it.each([
+    ['the else an if does not have yet', { parent: 'check', branch: 'else' }, (s: any[]) => s[0].else],
+    ['a forEach body', { parent: 'each', branch: 'steps' }, (s: any[]) => s[1].steps.slice(0, 1)],
+    ['a switch case', { parent: 'pick', branch: 'case:a' }, (s: any[]) => s[2].cases.a.slice(0, 1)],
+    ['an empty switch default', { parent: 'pick', branch: 'default' }, (s: any[]) => s[2].default],
+  ])('moves a step into %s; the agent still compiles', (_, container, placed) => {
+    const edited = applyGraphEdits(branched, [{ type: 'moveStep', id: 'note', index: 0, ...container }]);
+    const after = steps(edited);
+    expect(after.map((s) => s.id)).toEqual(['check', 'each', 'pick']);
+    expect(placed(after)).toEqual([note]);
+    expect(compileAgent(edited).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('adds a step into the else an if does not have yet, the rest of the text unchanged', () => {
+    const edited = applyGraphEdits(branched, [
+      { type: 'addStep', parent: 'check', branch: 'else', step: { id: 'other', uses: 'notify' } },
+    ]);
+    expect((steps(edited)[1] as { else?: unknown }).else).toEqual([{ id: 'other', uses: 'notify' }]);
+    expect(edited.replace(/\n {6}else: .*\n/, '\n')).toBe(branched);
+  });
+});

@@ -326,12 +326,14 @@ class Editor {
   }
 
   insertStep(containerPath: DocumentPath, step: Obj, index?: number): void {
-    const { doc, text } = this.parsed;
-    let seq = nodeAt(doc, containerPath);
+    let seq = nodeAt(this.parsed.doc, containerPath);
     if (!seq) {
+      // A branch that is not there yet (an if without else): `else: []` first, then the step into it.
       this.setValue(containerPath, []);
       seq = nodeAt(this.parsed.doc, containerPath);
     }
+    // After that insertion: ranges are of the new text.
+    const { text } = this.parsed;
     if (!isSeq(seq)) throw new GraphEditError(`${containerPath.join('.')} is not a list of steps.`);
     const count = seq.items.length;
     const at = Math.max(0, Math.min(index ?? count, count));

@@ -72,6 +72,52 @@ spec:
     value: "{{ steps.third.output.text }}"
 `;
 
+/** Steps in branches: an if with no else, a forEach, a switch; `note` is dragged into each of them. */
+const BRANCHES = `apiVersion: ionflux/v1
+kind: Agent
+metadata:
+  name: branches
+  displayName: Branches
+  version: 1.0.0
+spec:
+  inputs:
+    items: { type: array, default: [1, 2] }
+    mode: { type: string, default: a }
+  trigger:
+    manual: {}
+  steps:
+    # The note moves around.
+    - id: note
+      uses: notify
+      with: { title: Hello }
+    - id: check
+      if: "{{ inputs.mode == 'a' }}"
+      then:
+        - id: inner
+          uses: notify
+          with: { title: Inner }
+    - id: each
+      forEach: "{{ inputs.items }}"
+      as: item
+      steps:
+        - id: body
+          uses: notify
+          with: { title: Body }
+    - id: pick
+      switch: "{{ inputs.mode }}"
+      cases:
+        a:
+          - id: casea
+            uses: notify
+            with: { title: A }
+      default:
+        - id: other
+          uses: notify
+          with: { title: Other }
+  output:
+    value: done
+`;
+
 beforeAll(async () => {
   h = await StudioHarness.start('editor-graph', { sandbox: true });
   ana = await h.server.signup('Ana Owner');
@@ -92,6 +138,11 @@ beforeAll(async () => {
     body: { yaml: BLOCKS },
   });
   expect(blocks.status).toBe(201);
+  const branched = await h.server.request('POST', `/api/workspaces/${workspaceId}/agents`, {
+    token: ana.token,
+    body: { yaml: BRANCHES },
+  });
+  expect(branched.status).toBe(201);
 });
 afterAll(async () => {
   await h?.close();
@@ -358,6 +409,136 @@ describe('studio: the agent editor graph', () => {
     expect(expected).toContain(`with: { prompt: "Two" } # second's comment`);
     await markersSettle(page);
     await h.step(page, 'third connected after first');
+    expect(h.problems).toEqual([]);
+  });
+  it('wraps a step in a forEach from the graph: the YAML gains the loop around the step, comments intact', async () => {
+    const page = await (await h.newContext('ana-wrap-each')).newPage();
+    await signIn(page, h.url, ana);
+    await openEditor(page, 'Branches');
+    const meta = compileAgent(BRANCHES).workflow!.meta.ionflux.nodes;
+    const noteNode = Object.entries(meta).find(([, n]) => n.step === 'note' && n.role === 'action')![0];
+    await page.locator(`.react-flow__node[data-id="${noteNode}"]`).click();
+    const form = page.getByRole('form', { name: 'Wrap note' });
+    await form.getByLabel('Wrap note in').selectOption('forEach');
+    await form.getByLabel('List').fill('{{ inputs.items }}');
+    await form.getByLabel('Item name').fill('entry');
+    await h.step(page, 'forEach wrap form filled');
+    await form.getByRole('button', { name: 'Wrap note' }).click();
+    const text = await until(
+      () => editorText(page),
+      (t) => t !== BRANCHES,
+    );
+    // Independently of the edit code: a new forEach step (its id the form's suggestion) holds the old step.
+    const before = parseYaml(BRANCHES) as { spec: { steps: Record<string, unknown>[] } };
+    const after = parseYaml(text) as { spec: { steps: Record<string, unknown>[] } };
+    const wrapperId = after.spec.steps[0]!.id as string;
+    expect(wrapperId).not.toBe('note');
+    expect(after.spec.steps).toEqual([
+      { id: wrapperId, forEach: '{{ inputs.items }}', as: 'entry', steps: [before.spec.steps[0]] },
+      ...before.spec.steps.slice(1),
+    ]);
+    expect(text).toContain('    # The note moves around.\n');
+    expect(text).toBe(
+      applyGraphEdits(BRANCHES, [
+        { type: 'wrapStep', id: 'note', wrapper: { id: wrapperId, forEach: '{{ inputs.items }}', as: 'entry' } },
+      ]),
+    );
+    // The DSL's diagnostics of the wrapped agent on the page, and no error among them.
+    const shown = await markersSettle(page);
+    expect(validateAgent(text).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(shown.map((m) => m.code)).toEqual(validateAgent(text).diagnostics.map((d) => d.code));
+    // The graph is the compiled loop's: a loop node of the new step, the note inside it.
+    const compiled = compileAgent(text).workflow!;
+    expect(Object.values(compiled.meta.ionflux.nodes).some((n) => n.step === wrapperId && n.role === 'loop')).toBe(
+      true,
+    );
+    await settles(
+      () => page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')).sort()),
+      compiled.nodes.map((n) => n.name).sort(),
+    );
+    await h.step(page, 'wrapped in a forEach');
+    expect(h.problems).toEqual([]);
+  });
+
+  it("drags a step into an if's missing else, a forEach body and a switch case", async () => {
+    const page = await (await h.newContext('ana-connect-branches')).newPage();
+    await signIn(page, h.url, ana);
+    await openEditor(page, 'Branches');
+    const noteValue = (parseYaml(BRANCHES) as { spec: { steps: unknown[] } }).spec.steps[0];
+    const drag = async (text: string, source: { step: string; role: string; handle: string }) => {
+      const workflow = compileAgent(text).workflow!;
+      const meta = workflow.meta.ionflux.nodes;
+      const nodeOf = (step: string, role: string) =>
+        Object.entries(meta).find(([, n]) => n.step === step && n.role === role)![0];
+      // A node with one output has one source handle (no id); with several, the handle of that output.
+      const from = nodeOf(source.step, source.role);
+      const single = (page: Page) =>
+        page
+          .locator(`.react-flow__node[data-id="${from}"] .react-flow__handle.source`)
+          .count()
+          .then((n) => n === 1);
+      const center = async (selector: string) => {
+        const box = (await page.locator(selector).boundingBox())!;
+        return [box.x + box.width / 2, box.y + box.height / 2] as const;
+      };
+      const [sx, sy] = await center(
+        `.react-flow__node[data-id="${from}"] .react-flow__handle.source${(await single(page)) ? '' : `[data-handleid="${source.handle}"]`}`,
+      );
+      const [tx, ty] = await center(
+        `.react-flow__node[data-id="${nodeOf('note', 'action')}"] .react-flow__handle.target`,
+      );
+      await page.mouse.move(sx, sy);
+      await page.mouse.down();
+      await page.mouse.move((sx + tx) / 2, (sy + ty) / 2, { steps: 5 });
+      await page.mouse.move(tx, ty, { steps: 5 });
+      await page.mouse.up();
+    };
+    const graphOf = async (text: string) => {
+      await markersSettle(page);
+      await settles(
+        () => page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')).sort()),
+        compileAgent(text)
+          .workflow!.nodes.map((n) => n.name)
+          .sort(),
+      );
+    };
+    const moves = [
+      {
+        name: 'else of check',
+        source: { step: 'check', role: 'if', handle: '1' },
+        edit: { parent: 'check', branch: 'else' },
+        placed: (steps: any[]) => steps[0].else,
+      },
+      {
+        name: 'body of each',
+        source: { step: 'each', role: 'loop', handle: '1' },
+        edit: { parent: 'each', branch: 'steps' },
+        placed: (steps: any[]) => steps[1].steps.slice(0, 1),
+      },
+      {
+        name: 'case a of pick',
+        source: { step: 'pick', role: 'switch', handle: '0' },
+        edit: { parent: 'pick', branch: 'case:a' },
+        placed: (steps: any[]) => steps[2].cases.a.slice(0, 1),
+      },
+    ];
+    let text = BRANCHES;
+    for (const move of moves) {
+      await graphOf(text);
+      await drag(text, move.source);
+      const expected = applyGraphEdits(text, [{ type: 'moveStep', id: 'note', index: 0, ...move.edit }]);
+      await settles(() => editorText(page), expected);
+      // Independently of the edit code: the note's value, in that branch, and no longer at the top.
+      const steps = (parseYaml(expected) as { spec: { steps: any[] } }).spec.steps;
+      expect({ move: move.name, top: steps.map((s) => s.id), placed: move.placed(steps) }).toEqual({
+        move: move.name,
+        top: ['check', 'each', 'pick'],
+        placed: [noteValue],
+      });
+      text = expected;
+      await h.step(page, `note in ${move.name}`);
+    }
+    await graphOf(text);
     expect(h.problems).toEqual([]);
   });
 });

@@ -28,7 +28,9 @@ export function placeOf(value: unknown, path: Path): (StepContainer & { index: n
 /**
  * What connecting `source` to `target` on the graph means for the YAML: the target's step runs next after the
  * source. From a step's node: the target step moves right after that step (in its list); from an if's true / false
- * output (handle 0 / 1): to the start of its then / else; from the trigger or the inputs: to the start of the steps.
+ * output (handle 0 / 1): to the start of its then / else (an else is created when there is none); from a forEach
+ * loop's `loop` output: to the start of its body; from a switch's output for a case or its default: to the start
+ * of that case; from the trigger or the inputs: to the start of the steps.
  * A string is the reason the connection cannot be made.
  */
 export function connectEdit({
@@ -60,6 +62,25 @@ export function connectEdit({
       branch: sourceHandle === '0' ? 'then' : 'else',
       index: 0,
     };
+  // A forEach's loop node leads into its body: Loop Over Items by its `loop` output (1; `done`, 0, is what runs
+  // after the loop), the straight form's Split Out by its only output.
+  const loopOutput = source.type.endsWith('.splitInBatches') ? sourceHandle === '1' : true;
+  if (source.role === 'loop' && loopOutput)
+    return { type: 'moveStep', id: moved, parent: source.step, branch: 'steps', index: 0 };
+  // A switch: one output per case, in the YAML's order, then the default.
+  if (source.role === 'switch' && sourceHandle != null) {
+    const cases = valueAt(value, [...sourcePath, 'cases']);
+    const values = cases !== null && typeof cases === 'object' ? Object.keys(cases) : [];
+    const output = Number(sourceHandle);
+    if (Number.isInteger(output) && output >= 0 && output <= values.length)
+      return {
+        type: 'moveStep',
+        id: moved,
+        parent: source.step,
+        branch: output < values.length ? `case:${values[output]!}` : 'default',
+        index: 0,
+      };
+  }
   const place = placeOf(value, sourcePath);
   if (!place) return `${source.id} is not in a list of steps.`;
   const { index, count: _count, ...container } = place;
