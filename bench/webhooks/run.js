@@ -9,6 +9,7 @@
 const { createHmac, randomUUID } = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
+const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
@@ -67,6 +68,62 @@ function deliver(url, shop, body) {
   });
 }
 
+/** A signed orders/create delivery as the bytes of one HTTP/1.1 request (keep-alive). */
+function signedRequest(url, shop, body) {
+  const raw = Buffer.from(JSON.stringify(body));
+  const head =
+    `POST /webhooks/shopify HTTP/1.1\r\nHost: ${new URL(url).host}\r\nContent-Type: application/json\r\n` +
+    `Content-Length: ${raw.length}\r\nX-Shopify-Topic: orders/create\r\nX-Shopify-Shop-Domain: ${shop}\r\n` +
+    `X-Shopify-Event-Id: ${randomUUID()}\r\nX-Shopify-Webhook-Id: ${randomUUID()}\r\n` +
+    `X-Shopify-Hmac-Sha256: ${createHmac('sha256', SECRET).update(raw).digest('base64')}\r\n\r\n`;
+  return Buffer.concat([Buffer.from(head, 'latin1'), raw]);
+}
+
+/**
+ * One keep-alive connection that sends prepared requests one at a time and reads each answer (status line,
+ * Content-Length, body) off the socket: a few microseconds of the load generator's CPU per webhook, where
+ * node:http's client spends about as much CPU as the server's intake (both processes share the machine's cores).
+ */
+async function rawConnection(url) {
+  const { hostname, port } = new URL(url);
+  const socket = net.connect({ host: hostname, port: Number(port), noDelay: true });
+  await new Promise((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  let pending;
+  let buffered = Buffer.alloc(0);
+  socket.on('data', (chunk) => {
+    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+    if (!pending) return;
+    const end = buffered.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const head = buffered.toString('latin1', 0, end);
+    const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+    if (buffered.length < end + 4 + length) return;
+    buffered = buffered.subarray(end + 4 + length);
+    const done = pending;
+    pending = undefined;
+    done.resolve({ status: Number(head.slice(9, 12)), ms: performance.now() - done.started });
+  });
+  const fail = (error) => {
+    const done = pending;
+    pending = undefined;
+    done?.reject(error ?? new Error('the server closed the connection'));
+  };
+  socket.on('error', fail);
+  socket.on('close', () => fail());
+  return {
+    send(request) {
+      return new Promise((resolve, reject) => {
+        pending = { resolve, reject, started: performance.now() };
+        socket.write(request);
+      });
+    },
+    close: () => socket.destroy(),
+  };
+}
+
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
 function cpuSeconds(pid) {
   try {
@@ -122,13 +179,25 @@ async function measure(label, databaseUrl) {
       const acks = [];
       let ok = 0;
       let next = 0;
+      // Requests are signed and connections opened before the clock starts: Shopify's side of the work is not the
+      // server's. LOAD_CLIENT=node-http measures with node:http's client instead (as before 2026-12-03).
+      const rawClient = process.env.LOAD_CLIENT !== 'node-http';
+      const requests = rawClient
+        ? Array.from({ length: COUNT }, (_, i) => signedRequest(server.url, shop, order(10_000 + i, '20.00')))
+        : [];
+      const connections = rawClient
+        ? await Promise.all(Array.from({ length: CONCURRENCY }, () => rawConnection(server.url)))
+        : [];
       const cpuBefore = cpuSeconds(server.pid);
+      const clientCpuBefore = process.cpuUsage();
       const started = performance.now();
       await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
+        Array.from({ length: CONCURRENCY }, async (_, c) => {
           while (next < COUNT) {
             const i = next++;
-            const result = await deliver(server.url, shop, order(10_000 + i, '20.00'));
+            const result = rawClient
+              ? await connections[c].send(requests[i])
+              : await deliver(server.url, shop, order(10_000 + i, '20.00'));
             acks.push(result.ms);
             if (result.status === 200) ok += 1;
           }
@@ -136,7 +205,10 @@ async function measure(label, databaseUrl) {
       );
       const seconds = (performance.now() - started) / 1000;
       const cpuPerWebhook = ((cpuSeconds(server.pid) - cpuBefore) / COUNT) * 1e6;
-      results[phase] = { ok, perSecond: COUNT / seconds, cpuPerWebhook, ...summarize(acks) };
+      const clientCpu = process.cpuUsage(clientCpuBefore);
+      const clientCpuPerWebhook = (clientCpu.user + clientCpu.system) / COUNT;
+      for (const connection of connections) connection.close();
+      results[phase] = { ok, perSecond: COUNT / seconds, cpuPerWebhook, clientCpuPerWebhook, ...summarize(acks) };
     }
     let stored = 'n/a (PGlite: the server holds the database)';
     if (databaseUrl) {
@@ -152,7 +224,8 @@ async function measure(label, databaseUrl) {
       console.log(
         `  ${phase.padEnd(10)} ${r.perSecond.toFixed(0).padStart(6)} accepted/s  acknowledged ${r.ok}/${COUNT}  ` +
           `ack p50 ${ms(r.p50)}  p99 ${ms(r.p99)}  max ${ms(r.max)}  ` +
-          `server CPU ${Number.isFinite(r.cpuPerWebhook) ? r.cpuPerWebhook.toFixed(0) : 'n/a'} µs/webhook`,
+          `server CPU ${Number.isFinite(r.cpuPerWebhook) ? r.cpuPerWebhook.toFixed(0) : 'n/a'} µs/webhook  ` +
+          `load generator CPU ${r.clientCpuPerWebhook.toFixed(0)} µs/webhook`,
       );
     console.log(`  stored     ${stored}`);
     console.log(
@@ -164,7 +237,10 @@ async function measure(label, databaseUrl) {
 }
 
 async function main() {
-  console.log(`bench/webhooks: ${COUNT} signed orders/create webhooks per phase, ${CONCURRENCY} at once`);
+  console.log(
+    `bench/webhooks: ${COUNT} signed orders/create webhooks per phase, ${CONCURRENCY} at once ` +
+      `(load generator: ${process.env.LOAD_CLIENT === 'node-http' ? 'node:http' : 'raw keep-alive sockets'})`,
+  );
   await measure('PGlite (embedded)');
   const postgres = startPostgres();
   if (!postgres) {

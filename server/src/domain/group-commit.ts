@@ -42,6 +42,11 @@ export class GroupCommit<T, R> {
     });
   }
 
+  /** Whether a batch is being written or items are waiting for one. */
+  get busy(): boolean {
+    return this.#inFlight > 0 || this.#queue.length > 0;
+  }
+
   /** Items waiting for a batch (not counting those being written). */
   get waiting(): number {
     return this.#queue.length;

@@ -35,6 +35,12 @@ export const SHOPIFY_APP_UNINSTALLED = 'app/uninstalled';
 const BATCH = { pglite: 20, postgres: 200 } as const;
 /** A row whose processing failed this many times is set aside (recorded as failed) instead of retried forever. */
 const MAX_ATTEMPTS = 5;
+/**
+ * During a burst (the intake is storing webhooks), a processing batch that was not full is followed by this pause:
+ * the next one takes more rows in one transaction, and the intake's INSERTs and acknowledgements are not interleaved
+ * with a processing transaction every few webhooks. A webhook arriving while the intake is quiet is processed at once.
+ */
+const BURST_PAUSE_MS = 50;
 /** The most webhooks one INSERT of the intake stores (group commit, see {@link GroupCommit}). */
 const INTAKE_BATCH = 500;
 
@@ -85,10 +91,12 @@ export class ShopifyWebhooks {
    * batch fills while the other is written.
    */
   readonly #inserts: GroupCommit<NewShopifyWebhook, boolean>;
+  readonly #batchSize: number;
 
   constructor(ctx: AppContext, runs: AgentRuns) {
     this.#ctx = ctx;
     this.#runs = runs;
+    this.#batchSize = BATCH[ctx.config.database.kind === 'postgres' ? 'postgres' : 'pglite'];
     this.#inserts = new GroupCommit({
       maxBatch: INTAKE_BATCH,
       maxInFlight: ctx.config.database.kind === 'postgres' ? 2 : 1,
@@ -205,6 +213,8 @@ export class ShopifyWebhooks {
         return;
       }
       if (count === 0) return;
+      if (count < this.#batchSize && this.#inserts.busy)
+        await new Promise((resolve) => setTimeout(resolve, BURST_PAUSE_MS));
     }
   }
 
@@ -228,10 +238,7 @@ export class ShopifyWebhooks {
     const taken = await this.#ctx.db
       .transaction()
       .execute(async (trx) => {
-        const rows = await lockPendingShopifyWebhooks(
-          trx,
-          BATCH[this.#ctx.config.database.kind === 'postgres' ? 'postgres' : 'pglite'],
-        );
+        const rows = await lockPendingShopifyWebhooks(trx, this.#batchSize);
         // The agents listening to a shop, looked up once per batch and shop (a burst is mostly one shop).
         const listeners = new Map<string, Promise<Listener[]>>();
         const processed: Array<{ id: string; runsStarted: number; outcome: string }> = [];
