@@ -72,6 +72,8 @@ async function client(options: Record<string, unknown>): Promise<Client> {
     env: {},
     // Prices the sandbox model (USD per million prompt/completion tokens) for the USD budgets.
     tokenPrices: 'ionflux-sandbox=1.5/6',
+    // The owner may drive the sandbox's control endpoints (fault injection).
+    adminEmails: ['owner@example.com'],
     ...options,
   });
   const api = async (method: string, path: string, body?: unknown, token?: string) => {
@@ -358,6 +360,51 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
     for (const run of [onN8nRun, embeddedRun])
       expect((run.steps as { step: string }[]).map((s) => s.step)).not.toContain('brief');
     expect(runs.map((r) => r.free.status)).toEqual(['succeeded', 'succeeded']);
+  });
+
+  it('steps are reported while the execution runs on n8n, not all at its end', async () => {
+    const yaml = example('slack-brief-butler');
+    const agentId = await install(onN8n, { yaml, name: 'Brief with a slow model' });
+    await deployed(agentId, compileAgent(yaml).workflow!.meta.ionflux.hash);
+    const channel = (await onN8n.api('POST', '/channels', { name: 'progress' })).body.channel as { id: string };
+    const root = (
+      await onN8n.api('POST', `/channels/${channel.id}/messages`, { text: 'Goal: ship the gift guide by Friday.' })
+    ).body.message as { id: string };
+    // The model answers its first call 429 with Retry-After 2 s: the LLM step ends at least 2 s after the thread read.
+    const fault = await fetch(`${onN8n.server.url}/sandbox/control/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${onN8n.token}` },
+      body: JSON.stringify({ service: 'openai', status: 429, count: 1, retryAfter: 2 }),
+    });
+    expect(fault.status).toBeLessThan(300);
+    const seen: { step: string | null; phase: string; status: string; at: number }[] = [];
+    const off = onN8n.server.useCases.ctx.events.on('run.step', ({ progress }) => {
+      if (progress.agentId === agentId)
+        seen.push({ step: progress.step, phase: progress.phase, status: progress.status, at: Date.now() });
+    });
+    try {
+      const queued = await onN8n.api('POST', `/agents/${agentId}/runs`, {
+        trigger: { channel: channel.id, threadId: root.id, command: 'summarize_thread', args: {} },
+      });
+      expect(queued.status).toBe(202);
+      let run: any;
+      const deadline = Date.now() + 180_000;
+      for (;;) {
+        run = (await onN8n.api('GET', `/runs/${queued.body.run.id}`)).body.run;
+        if (['succeeded', 'failed', 'canceled'].includes(run.status)) break;
+        if (Date.now() > deadline) throw new Error(`run still ${run.status}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(run.status).toBe('succeeded');
+    } finally {
+      off();
+    }
+    const ended = (step: string) => seen.find((e) => e.step === step && e.phase === 'end');
+    expect(ended('thread')).toMatchObject({ status: 'success' });
+    expect(ended('digest')).toMatchObject({ status: 'success' });
+    // Reported at the end of the execution, both would arrive together; read back while it ran, 2 s apart.
+    expect(ended('digest')!.at - ended('thread')!.at).toBeGreaterThanOrEqual(1500);
+    expect(seen.filter((e) => e.phase === 'end').map((e) => e.step)).toEqual(['thread', 'digest', 'brief', 'reply']);
   });
 
   it('an edit redeploys (the next run runs the new revision); disabling and deleting remove the workflow', async () => {

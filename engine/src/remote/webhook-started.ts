@@ -145,6 +145,8 @@ export function webhookStartedWorkflow({
       main: [[{ node: RUN_RESPONSE_NODE, type: 'main', index: 0 }, ...(outgoing[0] ?? [])], ...outgoing.slice(1)],
     },
   };
-  const body = toPublicApiWorkflow({ ...workflow, name, nodes, connections } as N8nWorkflow);
+  // n8n saves the execution after each node, so the server reads its steps back while it runs (live progress).
+  const settings = { ...workflow.settings, saveExecutionProgress: true };
+  const body = toPublicApiWorkflow({ ...workflow, name, nodes, connections, settings } as N8nWorkflow);
   return { ...body, staticData: { ...body.staticData, ...staticData } };
 }

@@ -237,39 +237,47 @@ export class N8nAgentRuns {
       return started.executionId;
     });
 
-    const execution = await this.#waitFinished(executionId, args.signal, args.timeoutMs);
-    const runData = execution.data?.resultData.runData ?? {};
-    const runs = Object.entries(runData)
-      .filter(([node]) => node !== RUN_RESPONSE_NODE)
-      .flatMap(([node, tasks]) => tasks.map((task) => ({ node, task })))
-      .sort((a, b) => a.task.startTime - b.task.startTime);
-    for (const { node, task } of runs) {
-      const source = meta.nodes[node] as { step?: string; role?: string } | undefined;
-      const where = {
-        node,
-        ...(source?.step ? { step: source.step } : {}),
-        ...(source?.role ? { role: source.role } : {}),
-      };
-      args.onNodeEvent({ type: 'start', ...where, at: task.startTime });
-      const outputItems = (task.data?.main ?? []).reduce((sum, items) => sum + (items?.length ?? 0), 0);
-      args.onNodeEvent({
-        type: 'end',
-        ...where,
-        at: task.startTime + task.executionTime,
-        durationMs: task.executionTime,
-        status: task.error ? 'error' : 'success',
-        inputItems: 0,
-        outputItems,
-        ...(task.error
-          ? {
-              error: {
-                message: task.error.message,
-                ...(task.error.description ? { description: task.error.description } : {}),
-              },
-            }
-          : {}),
-      });
-    }
+    // Each node n8n has finished is reported once, as soon as a poll sees it (n8n saves the execution after each
+    // node: see `webhookStartedWorkflow`), in the order the nodes started; the rest when the execution ends.
+    const reported = new Set<string>();
+    const report = (execution: N8nExecution) => {
+      const runData = execution.data?.resultData.runData ?? {};
+      const tasks = Object.entries(runData)
+        .filter(([node]) => node !== RUN_RESPONSE_NODE)
+        .flatMap(([node, list]) => list.map((task, index) => ({ node, task, key: `${node}\u0000${index}` })))
+        .filter(({ key }) => !reported.has(key))
+        .sort((a, b) => a.task.startTime - b.task.startTime);
+      for (const { node, task, key } of tasks) {
+        reported.add(key);
+        const source = meta.nodes[node] as { step?: string; role?: string } | undefined;
+        const where = {
+          node,
+          ...(source?.step ? { step: source.step } : {}),
+          ...(source?.role ? { role: source.role } : {}),
+        };
+        args.onNodeEvent({ type: 'start', ...where, at: task.startTime });
+        const outputItems = (task.data?.main ?? []).reduce((sum, items) => sum + (items?.length ?? 0), 0);
+        args.onNodeEvent({
+          type: 'end',
+          ...where,
+          at: task.startTime + task.executionTime,
+          durationMs: task.executionTime,
+          status: task.error ? 'error' : 'success',
+          inputItems: 0,
+          outputItems,
+          ...(task.error
+            ? {
+                error: {
+                  message: task.error.message,
+                  ...(task.error.description ? { description: task.error.description } : {}),
+                },
+              }
+            : {}),
+        });
+      }
+    };
+    const execution = await this.#waitFinished(executionId, args.signal, args.timeoutMs, report);
+    report(execution);
     const result = agentRunFromExecution({ workflow: compiled.workflow, execution, sourceMap: compiled.sourceMap });
     // The LLM node names itself and its credential; the run names its step and whose budget it is, as the embedded
     // engine does ("Step 'digest' brought the run to 57 tokens, over the workspace's budget of 12; ...").
@@ -281,7 +289,12 @@ export class N8nAgentRuns {
     return result;
   }
 
-  async #waitFinished(id: string | number, signal: AbortSignal, timeoutMs: number): Promise<N8nExecution> {
+  async #waitFinished(
+    id: string | number,
+    signal: AbortSignal,
+    timeoutMs: number,
+    onProgress: (execution: N8nExecution) => void,
+  ): Promise<N8nExecution> {
     const deadline = Date.now() + timeoutMs;
     let stopAsked = false;
     for (let delay = 20; ; delay = Math.min(250, delay * 2)) {
@@ -291,6 +304,7 @@ export class N8nAgentRuns {
       }
       const execution = await this.#api.getExecution(id).catch(() => undefined);
       if (execution && !['running', 'new', 'waiting', 'unknown'].includes(execution.status)) return execution;
+      if (execution) onProgress(execution);
       if (stopAsked && Date.now() > deadline + 30_000)
         throw new Error(`n8n execution ${id} did not stop within 30 s of its timeout`);
       await new Promise((resolve) => setTimeout(resolve, delay));
