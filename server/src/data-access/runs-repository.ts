@@ -60,28 +60,41 @@ export async function insertRun(
     .executeTakeFirstOrThrow();
 }
 
+/** A run to queue with {@link insertRunsIfCurrent}: `id` is chosen by the caller (it finds its row by it). */
+export type RunToQueue = Parameters<typeof insertRun>[1] & { id: string };
+
 /**
- * Queues a run of configuration `agentId` at `revision`, only while the configuration is still at that revision and
- * enabled (one statement: the caller checked a copy of it, and this makes sure the copy is still current, whichever
- * process changed it). Undefined when it is not: read it again.
+ * Queues runs, each of configuration `agentId` at `revision`, only while that configuration is still at that
+ * revision and enabled (one statement for all of them: the caller checked a copy of each configuration, and this
+ * makes sure the copy is still current, whichever process changed it). Answers one entry per run, in order: its row,
+ * or undefined when its configuration is not current (read it again). Rows are inserted in the order given (their
+ * `created_at` follows it, which is the queue's order).
  */
-export async function insertRunIfCurrent(
+export async function insertRunsIfCurrent(
   db: Kysely<Database>,
-  args: Parameters<typeof insertRun>[1],
-): Promise<AgentRunRow | undefined> {
-  const payload = args.triggerPayload === undefined ? null : toJsonb(args.triggerPayload);
-  const context = args.context === null ? null : toJsonb(args.context);
+  runs: RunToQueue[],
+): Promise<(AgentRunRow | undefined)[]> {
+  if (runs.length === 0) return [];
+  const json = (value: unknown) => (value === undefined || value === null ? null : toJsonb(value));
   const { rows } = await sql<AgentRunRow>`
-    insert into agent_runs (workspace_id, agent_id, revision, trigger_kind, trigger_payload, inputs, context,
+    insert into agent_runs (id, workspace_id, agent_id, revision, trigger_kind, trigger_payload, inputs, context,
       serialize_key, read_only, started_by)
-    select c.workspace_id, c.id, c.revision, ${args.triggerKind}::text, ${payload}::jsonb,
-      ${toJsonb(args.inputs)}::jsonb, ${context}::jsonb, ${args.serializeKey}::uuid, ${args.readOnly}::boolean,
-      ${args.startedBy}::uuid
-    from agent_configurations c
-    where c.id = ${args.agentId} and c.workspace_id = ${args.workspaceId} and c.revision = ${args.revision}
+    select t.id, c.workspace_id, c.id, c.revision, t.trigger_kind, t.trigger_payload::jsonb, t.inputs::jsonb,
+      t.context::jsonb, t.serialize_key, t.read_only, t.started_by
+    from unnest(${runs.map((r) => r.id)}::uuid[], ${runs.map((r) => r.workspaceId)}::uuid[],
+                ${runs.map((r) => r.agentId)}::uuid[], ${runs.map((r) => r.revision)}::int[],
+                ${runs.map((r) => r.triggerKind)}::text[], ${runs.map((r) => json(r.triggerPayload))}::text[],
+                ${runs.map((r) => toJsonb(r.inputs))}::text[], ${runs.map((r) => json(r.context))}::text[],
+                ${runs.map((r) => r.serializeKey)}::uuid[], ${runs.map((r) => r.readOnly)}::boolean[],
+                ${runs.map((r) => r.startedBy)}::uuid[])
+      with ordinality as t(id, workspace_id, agent_id, revision, trigger_kind, trigger_payload, inputs, context,
+        serialize_key, read_only, started_by, position)
+    join agent_configurations c on c.id = t.agent_id and c.workspace_id = t.workspace_id and c.revision = t.revision
       and c.enabled
+    order by t.position
     returning *`.execute(db);
-  return rows[0];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return runs.map((run) => byId.get(run.id));
 }
 
 /** A claimed run with what executing it reads: its agent's name and budgets, the revision, the workspace budgets. */
@@ -125,40 +138,54 @@ export async function claimRuns(
   return rows;
 }
 
+/** A run's end, as {@link finishRuns} writes it. */
+export interface RunEnd {
+  runId: string;
+  /** The process that must still hold the run for its end to be written. */
+  instanceId: string;
+  status: Exclude<AgentRunStatus, 'queued' | 'running'>;
+  output: unknown;
+  error: Record<string, unknown> | null;
+  steps: unknown[];
+  usage: Record<string, unknown> | null;
+  finishedAt: Date;
+}
+
 /**
- * Writes a run's end (only while this instance still holds it); undefined when it no longer does. A succeeded run's
- * output becomes its configuration's latest output (unless a later run's is there already) in the same statement.
+ * Writes the end of several runs in one statement (each only while its process still holds it); answers one entry
+ * per run, in order: its row after, or undefined when its process no longer holds it. Each succeeded run's output
+ * becomes its configuration's latest output, unless a later run's is there already (of the runs of one
+ * configuration that end together, the one that finished last).
  */
-export async function finishRun(
-  db: Kysely<Database>,
-  args: {
-    runId: string;
-    instanceId: string;
-    status: Exclude<AgentRunStatus, 'queued' | 'running'>;
-    output: unknown;
-    error: Record<string, unknown> | null;
-    steps: unknown[];
-    usage: Record<string, unknown> | null;
-  },
-): Promise<AgentRunRow | undefined> {
-  const output = args.output === undefined ? null : toJsonb(args.output);
-  const error = args.error === null ? null : toJsonb(args.error);
-  const usage = args.usage === null ? null : toJsonb(args.usage);
+export async function finishRuns(db: Kysely<Database>, ends: RunEnd[]): Promise<(AgentRunRow | undefined)[]> {
+  if (ends.length === 0) return [];
+  const json = (value: unknown) => (value === undefined || value === null ? null : toJsonb(value));
   const { rows } = await sql<AgentRunRow>`
-    with finished as (
-      update agent_runs set status = ${args.status}, output = ${output}::jsonb, error = ${error}::jsonb,
-        steps = ${toJsonb(args.steps)}::jsonb, usage = ${usage}::jsonb, finished_at = ${new Date()}
-      where id = ${args.runId} and claimed_by = ${args.instanceId} and status = 'running'
-      returning *
+    with ends as (
+      select * from unnest(${ends.map((e) => e.runId)}::uuid[], ${ends.map((e) => e.instanceId)}::text[],
+        ${ends.map((e) => e.status)}::text[], ${ends.map((e) => (e.output === undefined ? null : toJsonb(e.output)))}::text[],
+        ${ends.map((e) => json(e.error))}::text[], ${ends.map((e) => toJsonb(e.steps))}::text[],
+        ${ends.map((e) => json(e.usage))}::text[], ${ends.map((e) => e.finishedAt.toISOString())}::text[])
+        as t(id, instance_id, status, output, error, steps, usage, finished_at)
+    ), finished as (
+      update agent_runs r set status = e.status, output = e.output::jsonb, error = e.error::jsonb,
+        steps = e.steps::jsonb, usage = e.usage::jsonb, finished_at = e.finished_at::timestamptz
+      from ends e
+      where r.id = e.id and r.claimed_by = e.instance_id and r.status = 'running'
+      returning r.*
+    ), newest as (
+      select distinct on (agent_id) * from finished where status = 'succeeded'
+      order by agent_id, finished_at desc, id desc
     ), latest as (
       update agent_configurations c set latest_output = coalesce(f.output, 'null'::jsonb), latest_run_id = f.id,
         latest_output_revision = f.revision, latest_output_at = f.finished_at
-      from finished f
-      where f.status = 'succeeded' and c.id = f.agent_id and c.workspace_id = f.workspace_id
+      from newest f
+      where c.id = f.agent_id and c.workspace_id = f.workspace_id
         and (c.latest_output_at is null or c.latest_output_at <= f.finished_at)
     )
     select * from finished`.execute(db);
-  return rows[0];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ends.map((end) => byId.get(end.runId));
 }
 
 export async function heartbeatRuns(

@@ -6,15 +6,18 @@ import {
   type AgentConfigurationRow,
 } from '../../data-access/agents-repository';
 import type { Database } from '../../data-access/schema';
+import { randomUUID } from 'node:crypto';
 import { BoundedCache } from '../bounded-cache';
+import { GroupCommit } from '../group-commit';
 import {
   findRun,
   insertRun,
-  insertRunIfCurrent,
+  insertRunsIfCurrent,
   listRuns,
   requestCancel,
   toAgentRun,
   type AgentRunRow,
+  type RunToQueue,
 } from '../../data-access/runs-repository';
 import type { ScheduledAgentRow } from '../../data-access/schedules-repository';
 import type { AgentRunStatus } from '../../data-access/schema';
@@ -81,6 +84,9 @@ export function serializeKeyOf(agent: AgentDocument, agentId: string): string | 
   return agent.spec.policy?.concurrency === 'serial' ? agentId : null;
 }
 
+/** The most runs one insert of `start` queues (group commit, see {@link GroupCommit}). */
+const START_BATCH = 256;
+
 const checkedAgents = new Map<string, CheckedAgent>();
 
 /** Validated agents by YAML text (bounded): runs of the same revision validate it once. */
@@ -106,8 +112,19 @@ export class AgentRuns {
     weigh: (config) => 2 * config.yaml.length + JSON.stringify(config.inputs).length + 1000,
   });
 
+  /**
+   * The inserts of `start` (group commit): runs requested while an insert is in flight are queued together by the
+   * next one, and each request is answered once the insert holding its run committed.
+   */
+  readonly #inserts: GroupCommit<RunToQueue, AgentRunRow | undefined>;
+
   constructor(ctx: AppContext) {
     this.#ctx = ctx;
+    this.#inserts = new GroupCommit({
+      maxBatch: START_BATCH,
+      maxInFlight: ctx.config.database.kind === 'postgres' ? 2 : 1,
+      write: (runs) => insertRunsIfCurrent(ctx.db, runs),
+    });
   }
 
   /** Connects the rentals: a configuration from a paid marketplace agent runs only while it is rented. */
@@ -170,6 +187,7 @@ export class AgentRuns {
       }
       const triggerKind: TriggerKind = args.triggerKind ?? (args.trigger !== undefined ? declaredTrigger : 'manual');
       const values = {
+        id: randomUUID(),
         workspaceId: access.workspaceId,
         agentId,
         revision: config.revision,
@@ -181,7 +199,7 @@ export class AgentRuns {
         readOnly: isReadOnlyAgent(agent),
         startedBy: args.actAs ?? actingAsUserId(access.actor),
       };
-      row = await insertRunIfCurrent(this.#ctx.db, values);
+      row = await this.#inserts.submit(values);
       if (row) break;
       // Changed (saved, disabled or deleted) since it was read: read it again; a fresh copy that changed again
       // before its insert is raced by another save, tried a few times.

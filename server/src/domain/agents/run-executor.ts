@@ -4,12 +4,15 @@ import { compileAgent, type CompileResult, type N8nWorkflow } from '@ionflux/com
 import {
   cancelRequestedAmong,
   claimRuns,
-  finishRun,
+  finishRuns,
   heartbeatRuns,
   recoverInterruptedRuns,
   toAgentRun,
+  type AgentRunRow,
   type ClaimedRunRow,
+  type RunEnd,
 } from '../../data-access/runs-repository';
+import { GroupCommit } from '../group-commit';
 import type { AppContext } from '../context';
 import type { AgentRun, AgentRunStep, ConnectionBinding } from '../model';
 import type { Profiles } from '../profiles';
@@ -42,6 +45,9 @@ interface ExecutingRun {
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+/** The most run ends one finish statement writes (group commit, see {@link GroupCommit}). */
+const FINISH_BATCH = 64;
 
 const SHOPIFY_ACCESS_TOKEN = 'ionfluxShopifyAccessTokenApi';
 const SHOPIFY_OAUTH2 = 'ionfluxShopifyOAuth2Api';
@@ -145,6 +151,8 @@ export class RunExecutor {
   #again = false;
   #stopped = true;
   #idleWaiters: (() => void)[] = [];
+  /** Run ends (group commit): runs ending while a finish statement is in flight are written by the next one. */
+  readonly #finishes: GroupCommit<RunEnd, AgentRunRow | undefined>;
 
   readonly #tiktok: TikTokConnections | undefined;
   /** With `IONFLUX_ENGINE=n8n`: runs execute on that n8n server instead of the engine pool. */
@@ -154,6 +162,11 @@ export class RunExecutor {
     this.#ctx = ctx;
     this.#profiles = profiles;
     this.#tiktok = tiktok;
+    this.#finishes = new GroupCommit({
+      maxBatch: FINISH_BATCH,
+      maxInFlight: ctx.config.database.kind === 'postgres' ? 2 : 1,
+      write: (ends) => finishRuns(ctx.db, ends),
+    });
     const engine = ctx.config.engine;
     this.n8n = engine.kind === 'n8n' ? new N8nAgentRuns(ctx, profiles, tiktok, engine) : undefined;
   }
@@ -468,7 +481,7 @@ export class RunExecutor {
       outcome = { status: 'failed', output: null, error: { code, message }, usage: null };
     }
     if (executing.abandoned) return;
-    const finished = await finishRun(this.#ctx.db, {
+    const finished = await this.#finishes.submit({
       runId: row.id,
       instanceId: this.instanceId,
       status: outcome.status,
@@ -476,6 +489,7 @@ export class RunExecutor {
       error: outcome.error,
       steps,
       usage: outcome.usage,
+      finishedAt: new Date(),
     });
     if (!finished) return;
     this.#ctx.events.emit('run.finished', {

@@ -1,0 +1,278 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { finishRuns, insertRunsIfCurrent, type RunEnd, type RunToQueue } from '../../data-access/runs-repository';
+import type { WorkspaceAccess } from '../../domain/context';
+import { startTestServer, type TestServer, type TestUser } from '../../testing/test-server';
+
+// Runs are queued and finished by group commit: requests that arrive together share one INSERT, runs that end
+// together share one finish statement. These tests check that each request and each run gets its own values back.
+
+let t: TestServer;
+let owner: TestUser;
+let w: string;
+const W = () => `/api/workspaces/${w}`;
+
+/** Its output is its own inputs, so every run's output says which request started it. */
+const echoAgent = (name: string) => `apiVersion: ionflux/v1
+kind: Agent
+metadata: { name: ${name}, version: 1.0.0 }
+spec:
+  inputs:
+    label: { type: string, default: "none" }
+  trigger: { manual: {} }
+  steps:
+    - id: tell
+      uses: notify
+      with: { title: "Echo {{ inputs.label }}" }
+  output:
+    value: "{{ inputs }}"
+`;
+
+async function install(name: string): Promise<{ id: string; revision: number }> {
+  const res = await t.request('POST', `${W()}/agents`, {
+    token: owner.token,
+    body: { yaml: echoAgent(name.toLowerCase().replace(/ /g, '-')), name },
+  });
+  if (res.status !== 201) throw new Error(`install failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: res.body.agent.id, revision: res.body.agent.revision };
+}
+
+async function finished(runId: string): Promise<any> {
+  for (let i = 0; ; i++) {
+    const res = await t.request('GET', `${W()}/runs/${runId}`, { token: owner.token });
+    if (['succeeded', 'failed', 'canceled'].includes(res.body.run.status)) return res.body.run;
+    if (i > 1200) throw new Error(`run ${runId} still ${res.body.run.status}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+beforeAll(async () => {
+  t = await startTestServer({ runWorkspaceConcurrency: 8 });
+  owner = await t.signup('Batch owner');
+  w = await t.createWorkspace(owner, 'Batches');
+}, 120_000);
+afterAll(async () => {
+  await t.close();
+});
+
+describe('group commit of agent runs', () => {
+  it('40 startAgentRun calls at once: all stored, each answered with its own run, each run ends with its own output and step log', async () => {
+    const { id: agentId } = await install('Echo many');
+    const sent = Array.from({ length: 40 }, (_, n) => ({ n, nonce: randomUUID() }));
+    const answers = await Promise.all(
+      sent.map((trigger, n) =>
+        t.request('POST', `${W()}/agents/${agentId}/runs`, {
+          token: owner.token,
+          body: { trigger, inputs: { label: `L${n}-${trigger.nonce}` } },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(sent.map(() => 202));
+    // Each answer is the run its own request queued (its payload and inputs), and every run is a distinct row.
+    answers.forEach((a, n) => {
+      expect(a.body.run).toMatchObject({
+        status: 'queued',
+        trigger: { payload: sent[n] },
+        inputs: { label: `L${n}-${sent[n]!.nonce}` },
+      });
+    });
+    const ids = answers.map((a) => a.body.run.id as string);
+    expect(new Set(ids).size).toBe(40);
+    // Stored before the 202: the rows as the database holds them, read independently of the API.
+    const rows = await t.server.db
+      .selectFrom('agent_runs')
+      .select(['id', 'trigger_payload', 'inputs'])
+      .where('agent_id', '=', agentId)
+      .execute();
+    expect(rows).toHaveLength(40);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    ids.forEach((id, n) => {
+      expect(byId.get(id)).toMatchObject({ trigger_payload: sent[n], inputs: { label: `L${n}-${sent[n]!.nonce}` } });
+    });
+
+    const runs = await Promise.all(ids.map((id) => finished(id)));
+    runs.forEach((run, n) => {
+      expect(run).toMatchObject({
+        id: ids[n],
+        status: 'succeeded',
+        output: { label: `L${n}-${sent[n]!.nonce}` },
+        error: null,
+      });
+      expect(run.steps.find((s: { step: string | null }) => s.step === 'tell')).toMatchObject({ status: 'success' });
+    });
+    // Every run notified with its own title (the step saw its own inputs and trigger).
+    const notified = await t.server.db
+      .selectFrom('notifications')
+      .select('title')
+      .where('workspace_id', '=', w)
+      .where('title', 'like', 'Echo L%')
+      .execute();
+    expect(notified.map((x) => x.title).sort()).toEqual(sent.map((x, n) => `Echo L${n}-${x.nonce}`).sort());
+    // The configuration's latest output is the output of the run that finished last.
+    const last = [...runs].sort(
+      (a, b) => Date.parse(b.finishedAt) - Date.parse(a.finishedAt) || (b.id < a.id ? -1 : 1),
+    )[0];
+    const config = await t.server.db
+      .selectFrom('agent_configurations')
+      .select(['latest_output', 'latest_run_id', 'latest_output_at'])
+      .where('id', '=', agentId)
+      .executeTakeFirstOrThrow();
+    expect(new Date(config.latest_output_at!).toISOString()).toBe(last.finishedAt);
+    const holder = runs.find((r) => r.id === config.latest_run_id);
+    expect(config.latest_output).toEqual(holder.output);
+  }, 180_000);
+
+  it('a run whose row fails in a batch fails alone: the others of its batch are stored and answered with their own runs', async () => {
+    const { id: agentId } = await install('Echo one bad');
+    const access: WorkspaceAccess = {
+      workspaceId: w,
+      role: 'owner',
+      actor: { kind: 'user', userId: owner.id, sessionId: 'test' },
+    };
+    // Acting as a user that does not exist breaks the row's foreign key: that INSERT fails in the database.
+    const ghost = randomUUID();
+    const settled = await Promise.allSettled(
+      Array.from({ length: 9 }, (_, n) =>
+        t.server.useCases.runs.start(access, agentId, {
+          trigger: { n },
+          inputs: { label: `B${n}` },
+          ...(n === 4 ? { actAs: ghost } : {}),
+        }),
+      ),
+    );
+    expect(settled[4]!.status).toBe('rejected');
+    settled.forEach((s, n) => {
+      if (n === 4) return;
+      expect(s.status).toBe('fulfilled');
+      expect((s as PromiseFulfilledResult<any>).value).toMatchObject({
+        trigger: { payload: { n } },
+        startedBy: owner.id,
+      });
+    });
+    const rows = await t.server.db
+      .selectFrom('agent_runs')
+      .select(['id', 'trigger_payload'])
+      .where('agent_id', '=', agentId)
+      .execute();
+    expect(rows.map((r) => (r.trigger_payload as { n: number }).n).sort((a, b) => a - b)).toEqual([
+      0, 1, 2, 3, 5, 6, 7, 8,
+    ]);
+    for (const s of settled)
+      if (s.status === 'fulfilled') {
+        const run = await finished(s.value.id);
+        expect(run.output).toEqual(s.value.inputs);
+      }
+  }, 120_000);
+
+  it('one INSERT for several runs: each row is its own, and a run of a configuration that changed is not queued', async () => {
+    const a = await install('Echo insert a');
+    const b = await install('Echo insert b');
+    const run = (agent: { id: string; revision: number }, n: number, revision = agent.revision): RunToQueue => ({
+      id: randomUUID(),
+      workspaceId: w,
+      agentId: agent.id,
+      revision,
+      triggerKind: 'manual',
+      triggerPayload: { n },
+      inputs: { label: `I${n}` },
+      context: n % 2 === 0 ? { channelId: `c${n}` } : null,
+      serializeKey: null,
+      readOnly: n % 2 === 1,
+      startedBy: owner.id,
+    });
+    // The third names a revision that is not the configuration's (as if it changed since it was read).
+    const batch = [run(a, 0), run(b, 1), run(a, 2, a.revision + 1), run(b, 3), run(a, 4)];
+    const rows = await insertRunsIfCurrent(t.server.db, batch);
+    expect(rows).toHaveLength(5);
+    expect(rows[2]).toBeUndefined();
+    for (const n of [0, 1, 3, 4]) {
+      expect(rows[n]).toMatchObject({
+        id: batch[n]!.id,
+        agent_id: batch[n]!.agentId,
+        trigger_payload: { n },
+        inputs: { label: `I${n}` },
+        context: n % 2 === 0 ? { channelId: `c${n}` } : null,
+        read_only: n % 2 === 1,
+        status: 'queued',
+      });
+    }
+    // Queue order follows the order given.
+    const created = [0, 1, 3, 4].map((n) => new Date(rows[n]!.created_at).getTime());
+    expect([...created].sort((x, y) => x - y)).toEqual(created);
+    const stored = await t.server.db.selectFrom('agent_runs').select('id').where('id', '=', batch[2]!.id).execute();
+    expect(stored).toEqual([]);
+  });
+
+  it('one finish statement for several runs: each run gets its own end; a run its process no longer holds is left alone', async () => {
+    const a = await install('Echo finish a');
+    const b = await install('Echo finish b');
+    const instance = `test-${randomUUID()}`;
+    // Runs held by a process that is not this server's executor (it never claims them: they are running already).
+    const insertRunning = async (agentId: string, claimedBy: string) =>
+      (
+        await t.server.db
+          .insertInto('agent_runs')
+          .values({
+            workspace_id: w,
+            agent_id: agentId,
+            revision: 1,
+            trigger_kind: 'manual',
+            inputs: '{}',
+            status: 'running',
+            claimed_by: claimedBy,
+            started_at: new Date(),
+            heartbeat_at: new Date(),
+            started_by: owner.id,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    const ids = [
+      await insertRunning(a.id, instance),
+      await insertRunning(b.id, instance),
+      await insertRunning(a.id, instance),
+      await insertRunning(b.id, `other-${randomUUID()}`),
+      await insertRunning(a.id, instance),
+    ];
+    const at = Date.now();
+    const ends: RunEnd[] = ids.map((runId, n) => ({
+      runId,
+      instanceId: instance,
+      status: n === 4 ? 'failed' : 'succeeded',
+      output: n === 4 ? null : { n, values: [n, n * n] },
+      error: n === 4 ? { code: 'step_failed', message: `failure ${n}` } : null,
+      steps: [{ step: `s${n}`, node: `Node ${n}`, status: 'success', durationMs: n }],
+      usage: { promptTokens: n, completionTokens: 2 * n, totalTokens: 3 * n },
+      // Run 0 ends after run 2 although it comes first: the newest end of `a` is run 0's.
+      finishedAt: new Date(at - (n === 0 ? 0 : 1000 - n)),
+    }));
+    const rows = await finishRuns(t.server.db, ends);
+    expect(rows[3]).toBeUndefined();
+    for (const n of [0, 1, 2, 4]) {
+      expect(rows[n]).toMatchObject({
+        id: ids[n],
+        status: ends[n]!.status,
+        output: ends[n]!.output,
+        error: ends[n]!.error,
+        steps: ends[n]!.steps,
+        usage: ends[n]!.usage,
+      });
+      expect(new Date(rows[n]!.finished_at!).getTime()).toBe(ends[n]!.finishedAt.getTime());
+    }
+    const untouched = await t.server.db
+      .selectFrom('agent_runs')
+      .select(['status', 'output'])
+      .where('id', '=', ids[3]!)
+      .executeTakeFirstOrThrow();
+    expect(untouched).toEqual({ status: 'running', output: null });
+    const latest = async (agentId: string) =>
+      t.server.db
+        .selectFrom('agent_configurations')
+        .select(['latest_output', 'latest_run_id'])
+        .where('id', '=', agentId)
+        .executeTakeFirstOrThrow();
+    // a: runs 0 and 2 succeeded (4 failed); run 0 ended last. b: run 1 (run 3 was not this process's).
+    expect(await latest(a.id)).toEqual({ latest_output: ends[0]!.output, latest_run_id: ids[0] });
+    expect(await latest(b.id)).toEqual({ latest_output: ends[1]!.output, latest_run_id: ids[1] });
+  });
+});
