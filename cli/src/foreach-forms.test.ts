@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileAgent, forEachForm, forEachStep, type AgentIR, type CompileResult } from '@ionflux/compiler';
+import {
+  compileAgent,
+  decompileWorkflow,
+  forEachForm,
+  forEachStep,
+  type AgentIR,
+  type CompileResult,
+  type N8nWorkflow,
+} from '@ionflux/compiler';
 import { runAgent, type AgentRunResult } from '@ionflux/engine';
 import { startSandboxEnvironment, type SandboxEnvironment } from './sandbox-environment';
 
@@ -89,6 +97,15 @@ function withoutFreshIds(value: unknown): unknown {
   return value;
 }
 
+function withoutVersions(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutVersions);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, k === 'version' ? typeof v : withoutVersions(v)]),
+    );
+  return value;
+}
+
 /** The run as a user sees it: status, value, the error's message and step (not the node, named per form). */
 function outcome({ result }: Observed) {
   return {
@@ -101,105 +118,17 @@ function outcome({ result }: Observed) {
   };
 }
 
-const agent = (name: string, spec: string) => `apiVersion: ionflux/v1
-kind: Agent
-metadata: { name: ${name}, version: 1.0.0 }
-spec:
-${spec}`;
+/** Agents whose forEach is straight (cli/src/fixtures/foreach): the n8n lane runs them on n8n too. */
+const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', 'foreach', `${name}.yaml`), 'utf8');
 
 /** Outreach Automaton's search, then one write per creator (its drafts without the model). */
-const canvasPerCreator = agent(
-  'canvas-per-creator',
-  `  inputs:
-    niche: { type: string, default: fashion }
-    maxCreators: { type: integer, default: 3, minimum: 0, maximum: 20 }
-    page: { type: string }
-    block: { type: string }
-    failAt: { type: integer, default: -1 }
-  connections:
-    creator: { type: tiktok }
-  trigger: { manual: {} }
-  steps:
-    - id: search
-      uses: tiktok.creators.search
-      with: { niche: "{{ inputs.niche }}", minEngagementRate: 0.02, limit: 20 }
-    - id: drafts
-      forEach: "{{ slice(steps.search.output.creators, 0, inputs.maxCreators) }}"
-      as: creator
-      steps:
-        - id: save
-          uses: canvas.append
-          with:
-            page: "{{ loop.index == inputs.failAt ? inputs.page + ' (missing)' : inputs.page }}"
-            createPage: "{{ loop.index != inputs.failAt }}"
-            block: "{{ inputs.block }}"
-            content: "### @{{ creator.handle }} ({{ loop.index + 1 }}/{{ loop.length }}, first {{ loop.first }}, last {{ loop.last }})\\n{{ creator.displayName }}\\n"
-  output:
-    value: { count: "{{ length(steps.drafts.output) }}", entries: "{{ steps.drafts.output }}" }
-`,
-);
+const canvasPerCreator = fixture('canvas-per-creator');
 
 /** Two steps per item: a read that continues on error (no recent video ids fails it), then one notification. */
-const statsThenNotify = agent(
-  'stats-then-notify',
-  `  inputs:
-    niche: { type: string, default: beauty }
-    maxCreators: { type: integer, default: 4, minimum: 0, maximum: 20 }
-    tag: { type: string }
-  connections:
-    creator: { type: tiktok }
-  trigger: { manual: {} }
-  steps:
-    - id: search
-      uses: tiktok.creators.search
-      with: { niche: "{{ inputs.niche }}", limit: 20 }
-    - id: each
-      forEach: "{{ slice(steps.search.output.creators, 0, inputs.maxCreators) }}"
-      as: creator
-      steps:
-        - id: stats
-          uses: tiktok.videos.stats
-          with: { ids: "{{ slice(pluck(creator.recentVideos, 'id'), 0, loop.index) }}" }
-          onError: continue
-        - id: tell
-          uses: notify
-          with:
-            title: "{{ inputs.tag }} @{{ creator.handle }} {{ loop.index + 1 }}/{{ loop.length }}"
-            body: "{{ json(steps.stats.output) }}"
-    - id: after
-      uses: notify
-      with: { title: "{{ inputs.tag }} done: {{ length(steps.each.output) }}" }
-  output:
-    value: "{{ steps.each.output }}"
-`,
-);
+const statsThenNotify = fixture('stats-then-notify');
 
 /** One model call per item (a token budget could stop the run after it: the only ordered step). */
-const classifyEach = agent(
-  'classify-each',
-  `  inputs:
-    niche: { type: string, default: fitness }
-    maxCreators: { type: integer, default: 3, minimum: 0, maximum: 20 }
-  connections:
-    creator: { type: tiktok }
-  trigger: { manual: {} }
-  steps:
-    - id: search
-      uses: tiktok.creators.search
-      with: { niche: "{{ inputs.niche }}", limit: 20 }
-    - id: sizes
-      forEach: "{{ slice(steps.search.output.creators, 0, inputs.maxCreators) }}"
-      as: creator
-      steps:
-        - id: size
-          uses: llm.classify
-          with:
-            text: "{{ creator.displayName }} has {{ creator.followers }} followers"
-            labels: [large, small]
-  output:
-    value: "{{ pluck(steps.sizes.output, 'size') }}"
-`,
-);
+const classifyEach = fixture('classify-each');
 
 let runId = 0;
 
@@ -306,5 +235,54 @@ describe('forEach: the straight chain runs as Loop Over Items did', () => {
     const labels = loop.output as { label: string }[];
     expect(labels).toHaveLength(maxCreators);
     for (const label of labels) expect(['large', 'small']).toContain(label.label);
+  });
+});
+
+/**
+ * Outreach Automaton keeps Loop Over Items, in a shorter shape than the compiler wrote before (no "has items" IF on
+ * the way in, no "empty" Set and Merge on the way out: 12 nodes instead of 14). The workflow compiled before is kept
+ * as a fixture (what deployed n8n instances still hold): both run here with the same inputs, and the decompiler still
+ * reads it back to the same agent.
+ */
+describe('Outreach Automaton: the loop as compiled now and as compiled before', () => {
+  const before = JSON.parse(
+    readFileSync(join(__dirname, 'fixtures', 'foreach', 'outreach-automaton.before.n8n.json'), 'utf8'),
+  ) as N8nWorkflow;
+  const yaml = readFileSync(join(examplesDir, 'outreach-automaton.yaml'), 'utf8');
+
+  it('the workflow compiled before decompiles to the same agent as the one compiled now', () => {
+    const now = compile(yaml, 'auto');
+    expect(before.nodes).toHaveLength(14);
+    expect(now.workflow.nodes).toHaveLength(12);
+    const read = decompileWorkflow(before);
+    expect(read.diagnostics).toEqual([]);
+    expect(compileAgent(read.yaml!).json).toBe(now.json);
+  });
+
+  async function draftsBlock(): Promise<string> {
+    return (await blockMarkdown('Outreach Automaton', 'outreach-drafts')) ?? '';
+  }
+
+  it.each([
+    ['3 creators (the defaults)', {}],
+    ['no creator (a niche nobody is in)', { niche: 'qqzzxv' }],
+  ])('%s: same output, same drafts appended', async (_label, input) => {
+    const runs: { outcome: ReturnType<typeof outcome>; appended: string }[] = [];
+    for (const workflow of [before, compile(yaml, 'auto').workflow]) {
+      const start = await draftsBlock();
+      const result = await runAgent({ workflow, credentials: env.credentials, input });
+      const after = await draftsBlock();
+      expect(after.startsWith(start)).toBe(true);
+      // A block's version counts its writes; an append after earlier text starts with a line break.
+      runs.push({
+        outcome: outcome({ result: { ...result, output: withoutVersions(result.output) }, notified: [] }),
+        appended: after.slice(start.length).replace(/^\n+/, ''),
+      });
+    }
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[0]!.outcome.status).toBe('success');
+    const drafts = runs[0]!.outcome.output as { creator: { handle: string } }[];
+    expect(drafts).toHaveLength('niche' in input ? 0 : 3);
+    for (const [i, d] of drafts.entries()) expect(runs[0]!.appended).toContain(`### @${d.creator.handle} (${i + 1}/3)`);
   });
 });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileAgent, ionfluxMetaOf, type N8nWorkflow } from '@ionflux/compiler';
+import { compileAgent, forEachForm, forEachStep, ionfluxMetaOf, type N8nWorkflow } from '@ionflux/compiler';
 import {
   agentRunFromExecution,
   runAgent,
@@ -227,7 +227,7 @@ async function runEmbedded(workflow: N8nWorkflow, execution: N8nExecutionRecord)
 }
 
 /**
- * What the server assigns to each write (a chat message's id, a canvas block's id and version) differs between two
+ * What the server assigns to each write (a chat message's id, a canvas block's id and version, notification ids) differs between two
  * runs that each write: compared as present and of the same type, everything else as is.
  */
 function withoutWriteIdentities(value: unknown): unknown {
@@ -236,7 +236,9 @@ function withoutWriteIdentities(value: unknown): unknown {
     return Object.fromEntries(
       Object.entries(value).map(([key, v]) => [
         key,
-        ['messageId', 'blockId', 'version'].includes(key) && v !== null ? `<${typeof v}>` : withoutWriteIdentities(v),
+        ['messageId', 'blockId', 'version', 'notificationIds'].includes(key) && v !== null
+          ? `<${typeof v}>`
+          : withoutWriteIdentities(v),
       ]),
     );
   return value;
@@ -325,6 +327,50 @@ describe('example agents on a real n8n', () => {
       for (const line of before.split('\n').filter((l) => l.trimStart().startsWith('#'))) expect(after).toContain(line);
       const recompiled = compileAgent(after).workflow!;
       expect(recompiled.nodes.find((n) => n.name === step.name)!.parameters.period).toBe('last_30_days');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * A forEach compiled as a straight chain (items -> Split Out -> body -> collect -> Aggregate, no Loop Over Items) runs
+ * on n8n as on the embedded engine: several items, an empty list (Aggregate yields `{ items: [] }` and the steps
+ * after still run), a read continuing on error, a model call per item. The agents are cli/src/fixtures/foreach (the
+ * embedded-engine comparison with Loop Over Items is foreach-forms.test.ts).
+ */
+describe('straight forEach on a real n8n', () => {
+  const fixtures = join(__dirname, 'fixtures', 'foreach');
+  const variants: [string, string, (yaml: string) => string][] = [
+    ['canvas-per-creator.yaml', '3 creators', (yaml) => yaml],
+    [
+      'canvas-per-creator.yaml',
+      'no creator',
+      (yaml) =>
+        yaml
+          .replace('name: canvas-per-creator', 'name: canvas-per-creator-empty')
+          .replace('maxCreators: { type: integer, default: 3', 'maxCreators: { type: integer, default: 0'),
+    ],
+    ['stats-then-notify.yaml', '4 creators', (yaml) => yaml],
+    ['classify-each.yaml', '3 creators', (yaml) => yaml],
+  ];
+  it.each(variants)('%s (%s): the output, steps and items of the embedded engine', async (file, _label, vary) => {
+    const yaml = vary(readFileSync(join(fixtures, file), 'utf8'));
+    const { workflow, ir, sourceMap } = compileAgent(yaml);
+    const forms: string[] = [];
+    forEachStep(ir!.steps, (step) => step.kind === 'forEach' && forms.push(forEachForm(step).form));
+    expect(forms).toEqual(['straight']);
+    const dir = mkdtempSync(join(tmpdir(), 'ionflux-straight-'));
+    try {
+      const path = join(dir, file);
+      writeFileSync(path, yaml);
+      const deployed = await deploy(path);
+      const execution = await runOnN8n(workflow!, deployed);
+      const onN8n = agentRunFromExecution({ workflow: workflow!, execution, ...(sourceMap ? { sourceMap } : {}) });
+      expect({ status: onN8n.status, error: onN8n.error }).toEqual({ status: 'success', error: undefined });
+      const embedded = await runEmbedded(workflow!, execution);
+      expect(comparable(onN8n)).toEqual(comparable(embedded));
+      expect(onN8n.output).toBeDefined();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

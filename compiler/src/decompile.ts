@@ -400,7 +400,7 @@ class Decompiler {
   }
 
   private looksLikeLoop(node: N8nNode): boolean {
-    if (this.straightLoopParts(node)) return true;
+    if (this.loopParts(node)) return true;
     const check = this.next(node.name);
     const split = check?.type === 'n8n-nodes-base.if' ? this.next(check.name, 0) : undefined;
     return split?.type === 'n8n-nodes-base.splitOut' && this.next(split.name)?.type === 'n8n-nodes-base.splitInBatches';
@@ -577,14 +577,14 @@ class Decompiler {
     return { step, next: this.afterJoin(join) };
   }
 
-  /** The nodes from `start` following single successors (output 0, a straight forEach as one), without repeating. */
+  /** The nodes from `start` following single successors (output 0, a forEach as one), without repeating. */
   private chain(start: N8nNode | undefined): N8nNode[] {
     const nodes: N8nNode[] = [];
     for (let n = start; n && !nodes.some((m) => m.name === n!.name);) {
       nodes.push(n);
       const next = this.outputs(n.name, 0);
-      // A straight forEach's items fan out to the body and to "is empty"; both meet again at its results.
-      const straightEnd = next.length === 2 ? this.straightLoopParts(n)?.end : undefined;
+      // A forEach's items fan out to the split and to "is empty"; both meet again at its results.
+      const straightEnd = next.length === 2 ? this.loopParts(n)?.end : undefined;
       n = straightEnd ?? (next.length === 1 ? this.node(next[0]!.node) : undefined);
     }
     return nodes;
@@ -605,10 +605,13 @@ class Decompiler {
   }
 
   /**
-   * The straight form of a forEach (`forEachForm`): items (Set) -> split (SplitOut) -> body -> collect -> results
-   * (Aggregate) and items -> is empty (IF) -> results. Undefined for any other shape.
+   * A forEach as the compiler writes it now (`forEachForm`): items (Set) -> split (SplitOut) and items -> is empty
+   * (IF) -> results (Aggregate). Straight, the body hangs from the split; with Loop Over Items, the split feeds the
+   * loop. Undefined for any other shape.
    */
-  private straightLoopParts(items: N8nNode): { split: N8nNode; check: N8nNode; end: N8nNode } | undefined {
+  private loopParts(
+    items: N8nNode,
+  ): { split: N8nNode; check: N8nNode; end: N8nNode; loop: N8nNode | undefined } | undefined {
     const targets = this.outputs(items.name, 0).map((t) => this.nodes.get(t.node));
     if (targets.length !== 2) return undefined;
     const split = targets.find((n) => n?.type === 'n8n-nodes-base.splitOut');
@@ -617,7 +620,9 @@ class Decompiler {
     const [toEnd, ...more] = this.outputs(check.name, 0);
     const end = toEnd && more.length === 0 ? this.nodes.get(toEnd.node) : undefined;
     if (end?.type !== 'n8n-nodes-base.aggregate' || this.outputs(check.name, 1).length > 0) return undefined;
-    return { split, check, end };
+    const [toLoop] = this.outputs(split.name, 0);
+    const next = toLoop ? this.nodes.get(toLoop.node) : undefined;
+    return { split, check, end, loop: next?.type === 'n8n-nodes-base.splitInBatches' ? next : undefined };
   }
 
   /** The Set node's list expression (`{ <as>: records of the list }`), lifted to DSL text. */
@@ -632,32 +637,38 @@ class Decompiler {
     return this.liftWhole(match[1]!, items, 'list');
   }
 
-  private readStraightForEach(
+  private readLoopParts(
     items: N8nNode,
-    { split, check, end }: { split: N8nNode; check: N8nNode; end: N8nNode },
+    { split, check, end, loop }: NonNullable<ReturnType<Decompiler['loopParts']>>,
   ): { step: unknown; next: N8nNode | undefined } {
     const as = String(split.parameters.fieldToSplitOut);
-    const collect = this.incoming(end.name)
+    // The body ends at the collect node: it feeds the loop back, or (straight) the results.
+    const collect = this.incoming(loop ? loop.name : end.name)
       .map((i) => this.node(i.from))
-      .find((n) => n.name !== check.name);
+      .find((n) => n.name !== (loop ? split.name : check.name));
     if (!collect) fail({ code: 'IFX602', messageId: 'loopShape', data: { node: items.name } }, items);
-    for (const n of [items, check, split, collect, end]) this.visited.add(n.name);
-    const id = this.stepId(split);
+    for (const n of [items, check, split, collect, end, ...(loop ? [loop] : [])]) this.visited.add(n.name);
+    const named = loop ?? split;
+    const id = this.stepId(named);
     this.loopSplitAs.set(split.name, as);
     this.loopEnds.set(end.name, id);
     const source = this.loopSource(items);
     const step: Obj = { id };
-    if (split.name !== humanizeId(id)) step.name = split.name;
+    if (named.name !== humanizeId(id)) step.name = named.name;
     step.forEach = `{{ ${source} }}`;
     if (as !== 'item') step.as = as;
-    step.steps = this.walk(this.next(split.name, 0), collect.name).steps;
+    step.steps = this.walk(loop ? this.next(loop.name, 1) : this.next(split.name, 0), collect.name).steps;
     return { step, next: this.next(end.name) };
   }
 
-  /** items (Set) -> has items (IF) -> split (SplitOut) -> loop (SplitInBatches) -> body -> collect -> loop; done -> aggregate -> end (Merge) <- empty. */
+  /**
+   * A forEach: as the compiler writes it now (`loopParts`), or as it wrote it before (still read, for workflows
+   * deployed then): items (Set) -> has items (IF) -> split (SplitOut) -> loop (SplitInBatches) -> body -> collect ->
+   * loop; done -> aggregate -> end (Merge) <- empty.
+   */
   private readForEach(items: N8nNode): { step: unknown; next: N8nNode | undefined } {
-    const straight = this.straightLoopParts(items);
-    if (straight) return this.readStraightForEach(items, straight);
+    const parts = this.loopParts(items);
+    if (parts) return this.readLoopParts(items, parts);
     const check = this.next(items.name);
     const split = check ? this.next(check.name, 0) : undefined;
     const loop = split ? this.next(split.name) : undefined;

@@ -4,9 +4,14 @@ import type { ActionStepIR, ForEachStepIR } from './ir';
 /**
  * How a `forEach` is lowered, and why.
  *
- * The loop form (items -> has items -> split -> Loop Over Items -> body -> collect -> back to the loop; done ->
- * aggregate -> results <- empty) runs the whole body for one item before the next item: item 1 A, B, then item 2
- * A, B. The straight form hands every item to the body at once and lets n8n's per-item execution do the rest:
+ * The loop form runs the whole body for one item before the next item: item 1 A, B, then item 2 A, B:
+ *
+ *     <loop> items (Set) -> <loop> split (Split Out) -> <loop> (Loop Over Items)
+ *         |                     loop: -> A -> B -> <loop> collect (Set) -> back to <loop>
+ *         |                     done: -> <loop> results (Aggregate)
+ *         \-> <loop> is empty (IF) --true-> <loop> results
+ *
+ * The straight form hands every item to the body at once and lets n8n's per-item execution do the rest:
  *
  *     <loop> items (Set) -> <loop> (Split Out) -> A -> B -> <loop> collect (Set) -> <loop> results (Aggregate)
  *            \-> <loop> is empty (IF) --true------------------------------------------------^
@@ -31,17 +36,18 @@ import type { ActionStepIR, ForEachStepIR } from './ir';
  * 5. The other steps do not read what the ordered step writes (a step of the same service): in the loop, item 2's
  *    read sees item 1's write; straight, every read runs before the first write.
  *
- * Both forms give `steps.<loop>.output` as one entry per item, in item order: `{ <as>: item, <step id>: output }`.
- * An empty list: Split Out yields no item (n8n runs nothing after a node that outputs none), and `is empty` sends the
- * Items item to `results` instead, where the Aggregate skips it (it has no `result` field: Aggregate's
- * `keepMissing: false`) and yields `{ items: [] }`, so the steps after the loop run, as in the loop form.
+ * Both forms give `steps.<loop>.output` as one entry per item, in item order: `{ <as>: item, <step id>: output }`
+ * (collect writes it under `result`; results gathers those into `items`). An empty list: Split Out yields no item
+ * (n8n runs nothing after a node that outputs none, on the embedded engine and on an n8n server alike), and `is
+ * empty` sends the Items item to `results` instead, where the Aggregate skips it (it has no `result` field: Aggregate's
+ * `keepMissing: false`) and yields `{ items: [] }`, so the steps after the loop run.
  *
  * A run stopped from outside (cancelled, timed out) stops at another point in each form; it could stop at any point.
  */
 export type ForEachForm = { form: 'straight' } | { form: 'loop'; reason: string };
 
-/** The field of the collect node's item that holds one entry of the loop's output (straight form). */
-export const STRAIGHT_RESULT_FIELD = 'result';
+/** The field of the collect node's item that holds one entry of the loop's output (both forms). */
+export const LOOP_RESULT_FIELD = 'result';
 
 export function forEachForm(step: ForEachStepIR): ForEachForm {
   const loop = (reason: string): ForEachForm => ({ form: 'loop', reason });

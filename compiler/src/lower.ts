@@ -10,7 +10,7 @@ import {
 } from './expressions';
 import { sha256Hex, stableUuid } from './hash';
 import { layoutWorkflow } from './layout';
-import { forEachForm, STRAIGHT_RESULT_FIELD } from './loop-form';
+import { forEachForm, LOOP_RESULT_FIELD } from './loop-form';
 import {
   forEachStep,
   type ActionStepIR,
@@ -34,7 +34,7 @@ import {
   TRIGGER_NODES,
   WORKSPACE_CREDENTIAL,
 } from './nodes';
-import type { IonfluxMeta, N8nConnections, N8nNode, N8nWorkflow, NodeRole, NodeSource } from './workflow';
+import type { IonfluxMeta, N8nConnections, N8nNode, N8nWorkflow, NodeSource } from './workflow';
 
 /** Grid of the auto-layout: left to right, branches stacked. */
 export const COLUMN = 240;
@@ -659,11 +659,7 @@ class Lowerer {
     return this.mergeAfter(step, { branches: exits, x: endX, y, rows });
   }
 
-  /**
-   * forEach in the loop form (`forEachForm` says when): items -> "any?" -> split -> loop (one item at a time) -> body
-   * -> collect -> back to loop; when done, aggregate -> end. An empty list skips the loop and yields an empty result,
-   * so later steps still run.
-   */
+  /** A forEach: straight where `forEachForm` allows it, else with Loop Over Items. */
   private lowerForEach(step: ForEachStepIR, at: At): Lowered {
     return this.forEachLowering === 'auto' && forEachForm(step).form === 'straight'
       ? this.lowerStraightForEach(step, at)
@@ -698,8 +694,6 @@ class Lowerer {
    * the step) -> body -> collect -> results (Aggregate); items -> is empty -> results for an empty list.
    */
   private lowerStraightForEach(step: ForEachStepIR, { entry, x, y, location }: At): Lowered {
-    const path = step.path;
-    const source = (role: NodeRole): NodeSource => ({ role, step: step.id, path });
     const items = this.reserve(`${step.name} items`);
     const split = this.controlNodes.get(step.id)!;
     const empty = this.reserve(`${step.name} is empty`);
@@ -712,7 +706,7 @@ class Lowerer {
       ...BASE_NODES.set,
       parameters: this.loopItemsParameters(step, location),
       position: [x, y],
-      source: source('loop-items'),
+      source: { role: 'loop-items', step: step.id, path: step.path },
     });
     this.connect(entry, items);
     this.addNode({
@@ -720,7 +714,7 @@ class Lowerer {
       ...BASE_NODES.splitOut,
       parameters: { fieldToSplitOut: step.as, include: 'noOtherFields', options: {} },
       position: [x + COLUMN, y],
-      source: source('loop'),
+      source: { role: 'loop', step: step.id, path: step.path },
     });
     this.connect({ node: items, output: 0 }, split);
     const inner: Location = { ...location, loops: [...location.loops, step] };
@@ -730,43 +724,128 @@ class Lowerer {
       y,
       location: inner,
     });
+    this.addCollect({ step, name: collect, inner, position: [body.x, y] });
+    this.connect(body.exit, collect);
+    this.addResults({ step, name: end, position: [body.x + COLUMN, y] });
+    this.connect({ node: collect, output: 0 }, end);
+    this.addEmptyCheck({ step, name: empty, position: [x + COLUMN, y + body.rows * ROW] });
+    this.connect({ node: items, output: 0 }, empty);
+    this.connect({ node: empty, output: 0 }, end);
+    return { exit: { node: end, output: 0 }, x: body.x + 2 * COLUMN, rows: body.rows + 1 };
+  }
+
+  /**
+   * forEach in the loop form (`forEachForm` says when): items -> split -> loop (one item at a time) -> body -> collect
+   * -> back to the loop; when done -> results. An empty list: items -> is empty -> results, so later steps still run.
+   */
+  private lowerLoopForEach(step: ForEachStepIR, { entry, x, y, location }: At): Lowered {
+    const items = this.reserve(`${step.name} items`);
+    const split = this.reserve(`${step.name} split`);
+    const loop = this.controlNodes.get(step.id)!;
+    const empty = this.reserve(`${step.name} is empty`);
+    const collect = this.reserve(`${step.name} collect`);
+    const end = this.loopEndName(step);
+    this.loopSplitNode.set(step.id, split);
+
     this.addNode({
-      name: collect,
+      name: items,
+      ...BASE_NODES.set,
+      parameters: this.loopItemsParameters(step, location),
+      position: [x, y],
+      source: { role: 'loop-items', step: step.id, path: step.path },
+    });
+    this.connect(entry, items);
+    // The empty path first: the graph layout then puts it above, and the body (with the loop's way back) below.
+    this.addEmptyCheck({ step, name: empty, position: [x + COLUMN, y] });
+    this.connect({ node: items, output: 0 }, empty);
+    this.addNode({
+      name: split,
+      ...BASE_NODES.splitOut,
+      parameters: { fieldToSplitOut: step.as, include: 'noOtherFields', options: {} },
+      position: [x + COLUMN, y],
+      source: { role: 'loop-split', step: step.id, path: step.path },
+    });
+    this.connect({ node: items, output: 0 }, split);
+    this.addNode({
+      name: loop,
+      ...BASE_NODES.splitInBatches,
+      parameters: { batchSize: 1, options: {} },
+      position: [x + 2 * COLUMN, y],
+      source: { role: 'loop', step: step.id, path: step.path },
+    });
+    this.connect({ node: split, output: 0 }, loop);
+    const inner: Location = { ...location, loops: [...location.loops, step] };
+    const body = this.lowerSequence(step.steps, {
+      entry: { node: loop, output: 1 },
+      x: x + 3 * COLUMN,
+      y: y + ROW,
+      location: inner,
+    });
+    this.addCollect({ step, name: collect, inner, position: [body.x, y + ROW] });
+    this.connect(body.exit, collect);
+    this.connect({ node: collect, output: 0 }, loop);
+    this.addResults({ step, name: end, position: [x + 3 * COLUMN, y] });
+    this.connect({ node: loop, output: 0 }, end);
+    this.connect({ node: empty, output: 0 }, end);
+    return { exit: { node: end, output: 0 }, x: Math.max(x + 4 * COLUMN, body.x + COLUMN), rows: body.rows + 2 };
+  }
+
+  /** One entry of the loop's output per item, under `result` for the results node to gather. */
+  private addCollect({
+    step,
+    name,
+    inner,
+    position,
+  }: {
+    step: ForEachStepIR;
+    name: string;
+    inner: Location;
+    position: [number, number];
+  }): void {
+    this.addNode({
+      name,
       ...BASE_NODES.set,
       parameters: {
         mode: 'raw',
-        jsonOutput: n8nExpression(`({ ${jsString(STRAIGHT_RESULT_FIELD)}: ${this.loopEntry(step, inner)} })`),
+        jsonOutput: n8nExpression(`({ ${jsString(LOOP_RESULT_FIELD)}: ${this.loopEntry(step, inner)} })`),
         options: {},
       },
-      position: [body.x, y],
-      source: source('loop-collect'),
+      position,
+      source: { role: 'loop-collect', step: step.id, path: step.path },
     });
-    this.connect(body.exit, collect);
+  }
+
+  /**
+   * The loop's output (`steps.<loop>.output`): the collected entries as `{ items: [...] }`. From the "is empty" path
+   * the item has no `result` field, which the Aggregate skips (`keepMissing: false`): `{ items: [] }`.
+   */
+  private addResults({ step, name, position }: { step: ForEachStepIR; name: string; position: [number, number] }) {
     this.addNode({
-      name: end,
+      name,
       ...BASE_NODES.aggregate,
       parameters: {
         aggregate: 'aggregateIndividualFields',
         fieldsToAggregate: {
-          fieldToAggregate: [{ fieldToAggregate: STRAIGHT_RESULT_FIELD, renameField: true, outputFieldName: 'items' }],
+          fieldToAggregate: [{ fieldToAggregate: LOOP_RESULT_FIELD, renameField: true, outputFieldName: 'items' }],
         },
         options: {},
       },
-      position: [body.x + COLUMN, y],
-      source: source('loop-end'),
+      position,
+      source: { role: 'loop-end', step: step.id, path: step.path },
     });
-    this.connect({ node: collect, output: 0 }, end);
-    // An empty list: Split Out yields nothing, so the body and collect never run; the Items item goes to results,
-    // which has no `result` field to gather and yields `{ items: [] }`.
+  }
+
+  /** An empty list: Split Out yields no item, so nothing after it runs; this IF sends the Items item to results. */
+  private addEmptyCheck({ step, name, position }: { step: ForEachStepIR; name: string; position: [number, number] }) {
     this.addNode({
-      name: empty,
+      name,
       ...BASE_NODES.if,
       parameters: {
         conditions: {
           options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
           conditions: [
             {
-              id: stableUuid(`${this.ir.metadata.name}/${empty}/condition`),
+              id: stableUuid(`${this.ir.metadata.name}/${name}/condition`),
               leftValue: n8nExpression(`$json[${jsString(step.as)}].length === 0`),
               rightValue: '',
               operator: { type: 'boolean', operation: 'true', singleValue: true },
@@ -776,119 +855,9 @@ class Lowerer {
         },
         options: {},
       },
-      position: [x + COLUMN, y + body.rows * ROW],
-      source: source('loop-check'),
+      position,
+      source: { role: 'loop-check', step: step.id, path: step.path },
     });
-    this.connect({ node: items, output: 0 }, empty);
-    this.connect({ node: empty, output: 0 }, end);
-    return { exit: { node: end, output: 0 }, x: body.x + 2 * COLUMN, rows: body.rows + 1 };
-  }
-
-  private lowerLoopForEach(step: ForEachStepIR, { entry, x, y, location }: At): Lowered {
-    const path = step.path;
-    const source = (role: NodeRole): NodeSource => ({ role, step: step.id, path });
-    const items = this.reserve(`${step.name} items`);
-    const check = this.reserve(`${step.name} has items`);
-    const split = this.reserve(`${step.name} split`);
-    const loop = this.controlNodes.get(step.id)!;
-    const collect = this.reserve(`${step.name} collect`);
-    const done = this.reserve(`${step.name} aggregate`);
-    const empty = this.reserve(`${step.name} empty`);
-    const end = this.loopEndName(step);
-    this.loopSplitNode.set(step.id, split);
-
-    this.addNode({
-      name: items,
-      ...BASE_NODES.set,
-      parameters: this.loopItemsParameters(step, location),
-      position: [x, y],
-      source: source('loop-items'),
-    });
-    this.connect(entry, items);
-    this.addNode({
-      name: check,
-      ...BASE_NODES.if,
-      parameters: {
-        conditions: {
-          options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-          conditions: [
-            {
-              id: stableUuid(`${this.ir.metadata.name}/${check}/condition`),
-              leftValue: n8nExpression(`$json[${jsString(step.as)}].length > 0`),
-              rightValue: '',
-              operator: { type: 'boolean', operation: 'true', singleValue: true },
-            },
-          ],
-          combinator: 'and',
-        },
-        options: {},
-      },
-      position: [x + COLUMN, y],
-      source: source('loop-check'),
-    });
-    this.connect({ node: items, output: 0 }, check);
-    this.addNode({
-      name: split,
-      ...BASE_NODES.splitOut,
-      parameters: { fieldToSplitOut: step.as, include: 'noOtherFields', options: {} },
-      position: [x + 2 * COLUMN, y],
-      source: source('loop-split'),
-    });
-    this.connect({ node: check, output: 0 }, split);
-    this.addNode({
-      name: loop,
-      ...BASE_NODES.splitInBatches,
-      parameters: { batchSize: 1, options: {} },
-      position: [x + 3 * COLUMN, y],
-      source: source('loop'),
-    });
-    this.connect({ node: split, output: 0 }, loop);
-
-    const inner: Location = { ...location, loops: [...location.loops, step] };
-    const body = this.lowerSequence(step.steps, {
-      entry: { node: loop, output: 1 },
-      x: x + 4 * COLUMN,
-      y: y + ROW,
-      location: inner,
-    });
-    this.addNode({
-      name: collect,
-      ...BASE_NODES.set,
-      parameters: { mode: 'raw', jsonOutput: n8nExpression(this.loopEntry(step, inner)), options: {} },
-      position: [body.x, y + ROW],
-      source: source('loop-collect'),
-    });
-    this.connect(body.exit, collect);
-    this.connect({ node: collect, output: 0 }, loop);
-
-    this.addNode({
-      name: done,
-      ...BASE_NODES.aggregate,
-      parameters: { aggregate: 'aggregateAllItemData', destinationFieldName: 'items', options: {} },
-      position: [x + 4 * COLUMN, y],
-      source: source('loop-done'),
-    });
-    this.connect({ node: loop, output: 0 }, done);
-    const emptyY = y + (body.rows + 1) * ROW;
-    this.addNode({
-      name: empty,
-      ...BASE_NODES.set,
-      parameters: { mode: 'raw', jsonOutput: '{\n  "items": []\n}', options: {} },
-      position: [x + 2 * COLUMN, emptyY],
-      source: source('loop-empty'),
-    });
-    this.connect({ node: check, output: 1 }, empty);
-    const endX = Math.max(x + 5 * COLUMN, body.x + COLUMN);
-    this.addNode({
-      name: end,
-      ...BASE_NODES.merge,
-      parameters: {},
-      position: [endX, y],
-      source: source('loop-end'),
-    });
-    this.connect({ node: done, output: 0 }, { node: end, input: 0 });
-    this.connect({ node: empty, output: 0 }, { node: end, input: 1 });
-    return { exit: { node: end, output: 0 }, x: endX + COLUMN, rows: body.rows + 2 };
   }
 
   /** Output: the run's value, then the canvas block and the chat channel that show it. */
