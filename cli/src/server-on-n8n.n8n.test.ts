@@ -407,6 +407,103 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
     expect(seen.filter((e) => e.phase === 'end').map((e) => e.step)).toEqual(['thread', 'digest', 'brief', 'reply']);
   });
 
+  it('a Shopify order given as the trigger starts Sales Sentinel on n8n: at $150 it notifies and posts, at $50 neither, as on the embedded engine', async () => {
+    const order = JSON.parse(
+      readFileSync(
+        join(__dirname, '..', '..', 'sandbox', 'src', 'shopify', '__fixtures__', 'orders-create-webhook.json'),
+        'utf8',
+      ),
+    ) as Record<string, unknown>;
+    const yaml = example('shopify-sales-sentinel');
+    const results = await Promise.all(
+      [onN8n, embedded].map(async (c, index) => {
+        expect((await c.api('POST', '/channels', { name: 'sales' })).status).toBe(201);
+        const agentId = await install(c, { yaml, bindings: { store: { brandId: c.brandId } } });
+        if (index === 0) await deployed(agentId, compileAgent(yaml).workflow!.meta.ionflux.hash);
+        const start = async (total: string, name: string) => {
+          const queued = await c.api('POST', `/agents/${agentId}/runs`, {
+            trigger: { ...order, name, total_price: total },
+          });
+          expect(queued.status).toBe(202);
+          const deadline = Date.now() + 180_000;
+          for (;;) {
+            const res = await c.api('GET', `/runs/${queued.body.run.id}`);
+            if (['succeeded', 'failed', 'canceled'].includes(res.body.run.status)) return res.body.run;
+            if (Date.now() > deadline) throw new Error(`run still ${res.body.run.status}`);
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        };
+        const big = await start('150.00', '#7150');
+        const small = await start('50.00', '#7050');
+        const feed = await fetch(`${c.server.url}/api/notifications`, {
+          headers: { authorization: `Bearer ${c.token}` },
+        }).then((r) => r.json() as Promise<{ notifications: { title: string }[] }>);
+        return { big, small, titles: feed.notifications.map((n) => n.title) };
+      }),
+    );
+    const [onN8nResult, embeddedResult] = results;
+    expect(comparable(onN8nResult!.big)).toEqual(comparable(embeddedResult!.big));
+    expect(comparable(onN8nResult!.small)).toEqual(comparable(embeddedResult!.small));
+    expect(onN8nResult!.big.status).toBe('succeeded');
+    expect(onN8nResult!.big.steps.map((s: { step: string }) => s.step)).toEqual(
+      expect.arrayContaining(['alert', 'post']),
+    );
+    expect(onN8nResult!.small.steps.map((s: { step: string }) => s.step)).not.toContain('alert');
+    for (const { titles } of results) {
+      expect(titles.filter((t) => t.includes('#7150'))).toEqual(['High-value order #7150: $150.00']);
+      expect(titles.filter((t) => t.includes('#7050'))).toEqual([]);
+    }
+  });
+
+  it('cancelling a run stops its n8n execution: the run is canceled and its reply never posted', async () => {
+    const yaml = example('slack-brief-butler');
+    const agentId = await install(onN8n, { yaml, name: 'Brief to cancel' });
+    const workflow = await deployed(agentId, compileAgent(yaml).workflow!.meta.ionflux.hash);
+    const channel = (await onN8n.api('POST', '/channels', { name: 'to-cancel' })).body.channel as { id: string };
+    const root = (
+      await onN8n.api('POST', `/channels/${channel.id}/messages`, { text: 'Goal: a launch brief nobody will read.' })
+    ).body.message as { id: string };
+    // The model answers 429 with Retry-After 5 s: the run waits in the LLM step long enough to be cancelled there.
+    const fault = await fetch(`${onN8n.server.url}/sandbox/control/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${onN8n.token}` },
+      body: JSON.stringify({ service: 'openai', status: 429, count: 1, retryAfter: 5 }),
+    });
+    expect(fault.status).toBeLessThan(300);
+    const stepEnded = new Promise<void>((resolve) => {
+      const off = onN8n.server.useCases.ctx.events.on('run.step', ({ progress }) => {
+        if (progress.agentId === agentId && progress.step === 'thread' && progress.phase === 'end') {
+          off();
+          resolve();
+        }
+      });
+    });
+    const queued = await onN8n.api('POST', `/agents/${agentId}/runs`, {
+      trigger: { channel: channel.id, threadId: root.id, command: 'summarize_thread', args: {} },
+    });
+    expect(queued.status).toBe(202);
+    // Once the thread is read the execution is in the slow model call.
+    await stepEnded;
+    const canceled = await onN8n.api('POST', `/runs/${queued.body.run.id}/cancel`);
+    expect(canceled.status).toBe(200);
+    let run: any;
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      run = (await onN8n.api('GET', `/runs/${queued.body.run.id}`)).body.run;
+      if (['succeeded', 'failed', 'canceled'].includes(run.status)) break;
+      if (Date.now() > deadline) throw new Error(`run still ${run.status}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(run.status).toBe('canceled');
+    expect(run.error.code).toBe('canceled');
+    const executions = await n8n.api.listExecutions(workflow.id);
+    expect(executions.map((e) => e.status)).toEqual(['canceled']);
+    // Its reply (the brief, posted in the thread by the last step) never came.
+    const thread = await onN8n.api('GET', `/channels/${channel.id}/messages/${root.id}/thread`);
+    expect(thread.status).toBe(200);
+    expect(thread.body.replies).toEqual([]);
+  });
+
   it('an edit redeploys (the next run runs the new revision); disabling and deleting remove the workflow', async () => {
     const yaml = example('revenue-tracker-lite');
     const agentId = await install(onN8n, {
