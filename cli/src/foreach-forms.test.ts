@@ -30,7 +30,7 @@ afterAll(async () => {
   await env?.close();
 });
 
-type Form = 'auto' | 'loop';
+type Form = 'auto' | 'loop' | 'unordered';
 
 function compile(yaml: string, form: Form): CompileResult & Required<Pick<CompileResult, 'workflow' | 'ir'>> {
   const result = compileAgent(yaml, { forEach: form });
@@ -284,5 +284,81 @@ describe('Outreach Automaton: the loop as compiled now and as compiled before', 
     const drafts = runs[0]!.outcome.output as { creator: { handle: string } }[];
     expect(drafts).toHaveLength('niche' in input ? 0 : 3);
     for (const [i, d] of drafts.entries()) expect(runs[0]!.appended).toContain(`### @${d.creator.handle} (${i + 1}/3)`);
+  });
+});
+
+/**
+ * What `forEachForm`'s rules prevent: the same agents compiled straight regardless (`unordered`) run differently from
+ * Loop Over Items, and `auto` keeps the loop for them.
+ */
+describe('forEach: bodies that must keep Loop Over Items', () => {
+  const creatorsAgent = (name: string, body: string) => `apiVersion: ionflux/v1
+kind: Agent
+metadata: { name: ${name}, version: 1.0.0 }
+spec:
+  inputs:
+    tag: { type: string }
+  connections:
+    creator: { type: tiktok }
+  trigger: { manual: {} }
+  steps:
+    - id: search
+      uses: tiktok.creators.search
+      with: { niche: fashion, limit: 3 }
+    - id: each
+      forEach: "{{ steps.search.output.creators }}"
+      as: creator
+      steps:
+${body}`;
+
+  it('two writes per item: the loop notifies A, B for each creator in turn; straight would notify every A first', async () => {
+    const yaml = creatorsAgent(
+      'two-writes',
+      `        - id: a
+          uses: notify
+          with: { title: "{{ inputs.tag }} A @{{ creator.handle }}" }
+        - id: b
+          uses: notify
+          with: { title: "{{ inputs.tag }} B @{{ creator.handle }}" }
+`,
+    );
+    const titles = async (form: Form) => {
+      const tag = `order-${++runId}`;
+      const observed = await observe(yaml, form, { tag });
+      expect(observed.result.status).toBe('success');
+      return observed.notified.map((n) => n.title.replace(tag, '<tag>'));
+    };
+    const loop = await titles('loop');
+    const handles = [...new Set(loop.map((t) => t.split('@')[1]))];
+    expect(handles).toHaveLength(3);
+    expect(loop).toEqual(handles.flatMap((h) => [`<tag> A @${h}`, `<tag> B @${h}`]));
+    expect(await titles('auto')).toEqual(loop);
+    expect(await titles('unordered')).toEqual([
+      ...handles.map((h) => `<tag> A @${h}`),
+      ...handles.map((h) => `<tag> B @${h}`),
+    ]);
+  });
+
+  it('a read that can fail before a write: when the read fails for the second creator, the loop has notified the first; straight, nobody', async () => {
+    // 7714469428172452548: a video of the sandbox's TikTok data (seed 42); no ids at all fails the step.
+    const yaml = creatorsAgent(
+      'read-then-write',
+      `        - id: stats
+          uses: tiktok.videos.stats
+          with: { ids: "{{ loop.index == 1 ? [] : ['7714469428172452548'] }}" }
+        - id: tell
+          uses: notify
+          with: { title: "{{ inputs.tag }} @{{ creator.handle }}" }
+`,
+    );
+    const run = async (form: Form) => {
+      const tag = `fail-${++runId}`;
+      const observed = await observe(yaml, form, { tag });
+      return { ...outcome(observed), notified: observed.notified.length };
+    };
+    const loop = await run('loop');
+    expect(loop).toMatchObject({ status: 'error', error: { step: 'stats' }, notified: 1 });
+    expect(await run('auto')).toEqual(loop);
+    expect(await run('unordered')).toMatchObject({ status: 'error', error: { step: 'stats' }, notified: 0 });
   });
 });

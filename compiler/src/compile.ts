@@ -47,7 +47,8 @@ export interface CompileOptions {
   layout?: LayoutPositions | undefined;
   /**
    * `auto` (default): a forEach whose body n8n's per-item execution runs as the loop would is a straight chain
-   * (`forEachForm`); `loop`: every forEach uses Loop Over Items (to compare both forms).
+   * (`forEachForm`); `loop`: every forEach uses Loop Over Items (to compare both forms); `unordered`: straight even
+   * where the ordering rules forbid it (tests only: it can change what a run does).
    */
   forEach?: ForEachLowering | undefined;
 }

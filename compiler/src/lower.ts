@@ -40,8 +40,12 @@ import type { IonfluxMeta, N8nConnections, N8nNode, N8nWorkflow, NodeSource } fr
 export const COLUMN = 240;
 export const ROW = 160;
 
-/** `auto`: the straight form wherever `forEachForm` allows it; `loop`: Loop Over Items for every forEach. */
-export type ForEachLowering = 'auto' | 'loop';
+/**
+ * `auto`: the straight form wherever `forEachForm` allows it; `loop`: Loop Over Items for every forEach; `unordered`:
+ * the straight form for every body of actions without a handler, the ordering rules ignored (only to show, in tests,
+ * what those rules prevent: it can change what a run does).
+ */
+export type ForEachLowering = 'auto' | 'loop' | 'unordered';
 
 /** Positions from a sidecar (`<agent>.layout.json`), by node name, override the auto-layout. */
 export type LayoutPositions = Record<string, [number, number]>;
@@ -661,9 +665,13 @@ class Lowerer {
 
   /** A forEach: straight where `forEachForm` allows it, else with Loop Over Items. */
   private lowerForEach(step: ForEachStepIR, at: At): Lowered {
-    return this.forEachLowering === 'auto' && forEachForm(step).form === 'straight'
-      ? this.lowerStraightForEach(step, at)
-      : this.lowerLoopForEach(step, at);
+    const straight =
+      this.forEachLowering === 'auto'
+        ? forEachForm(step).form === 'straight'
+        : this.forEachLowering === 'unordered' &&
+          step.steps.length > 0 &&
+          step.steps.every((child) => child.kind === 'action' && child.onError.kind !== 'goto');
+    return straight ? this.lowerStraightForEach(step, at) : this.lowerLoopForEach(step, at);
   }
 
   /** The loop's items: one `{ value, index, length, first, last }` per element, under the loop variable's name. */
