@@ -24,9 +24,16 @@ function studioBuildIsFresh() {
   const index = path.join(dist, 'index.html');
   if (!fs.existsSync(index)) return false;
   // The agent editor bundles the DSL and the compiler from their sources.
-  const sources = ['src', 'index.html', 'vite.config.mts', 'package.json', '../dsl/src', '../compiler/src'].map((p) =>
-    path.join(studio, p),
-  );
+  const sources = [
+    'src',
+    'index.html',
+    'vite.config.mts',
+    'package.json',
+    '../dsl/src',
+    '../dsl/package.json',
+    '../compiler/src',
+    '../compiler/package.json',
+  ].map((p) => path.join(studio, p));
   return fs.statSync(index).mtimeMs >= Math.max(...sources.filter((p) => fs.existsSync(p)).map(newestMtime));
 }
 
