@@ -29,6 +29,20 @@ spec:
       with: { url: "{{ inputs.url }}" }
 `;
 
+/** One Shopify read through the bound store (the OAuth test's agent). */
+const PRODUCTS = `apiVersion: ionflux/v1
+kind: Agent
+metadata: { name: oauth-products, displayName: OAuth products, version: 1.0.0 }
+spec:
+  connections:
+    store: { type: shopify, scopes: [read_products] }
+  trigger: { manual: {} }
+  steps:
+    - id: products
+      uses: shopify.products.list
+      with: { status: active, limit: 5 }
+`;
+
 interface Client {
   server: ServerHandle;
   token: string;
@@ -502,6 +516,70 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
     const thread = await onN8n.api('GET', `/channels/${channel.id}/messages/${root.id}/thread`);
     expect(thread.status).toBe(200);
     expect(thread.body.replies).toEqual([]);
+  });
+
+  it('a store connected through OAuth keeps working on n8n: an expiring token is refreshed before the run', async () => {
+    // Connect a Brand to the sandbox store through Shopify OAuth (an expiring offline token with a refresh token).
+    const brand = await onN8n.api('POST', '/brands', { name: 'OAuth Store' });
+    expect(brand.status).toBe(201);
+    const brandId = brand.body.brand.id as string;
+    const begin = await fetch(
+      `${onN8n.server.url}/api/workspaces/${onN8n.workspaceId}/brands/${brandId}/shopify/connect`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${onN8n.token}` },
+        body: JSON.stringify({ shopDomain: 'ionflux-demo.myshopify.com' }),
+      },
+    );
+    expect(begin.status).toBe(200);
+    const cookie = begin.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('ionflux_oauth='))!
+      .split(';')[0]!;
+    const consent = await fetch(((await begin.json()) as { authorizeUrl: string }).authorizeUrl, {
+      redirect: 'manual',
+    });
+    expect(consent.status).toBe(302);
+    const back = await fetch(consent.headers.get('location')!, { redirect: 'manual', headers: { cookie } });
+    expect(back.status).toBe(303);
+    const owner = { workspaceId: onN8n.workspaceId, ownerType: 'brand' as const, ownerId: brandId };
+    const profiles = onN8n.server.useCases.profiles;
+    const connected = (await profiles.readCredentials(owner))!;
+    expect(connected.refreshToken).toBeTruthy();
+
+    const yaml = PRODUCTS;
+    const agentId = await install(onN8n, { name: 'Products on OAuth', yaml, bindings: { store: { brandId } } });
+    await deployed(agentId, compileAgent(yaml).workflow!.meta.ionflux.hash);
+    const fresh = await run(onN8n, agentId, {});
+    expect({ status: fresh.status, error: fresh.error }).toEqual({ status: 'succeeded', error: null });
+    // The token is about to expire (its hour is up): the next run refreshes it first and n8n gets the new one.
+    await onN8n.server.db
+      .updateTable('integration_credentials')
+      .set({ expires_at: new Date(Date.now() + 60_000) })
+      .where('owner_id', '=', brandId)
+      .execute();
+    const again = await run(onN8n, agentId, {});
+    expect(again.status).toBe('succeeded');
+    expect(again.output).toEqual(fresh.output);
+    const refreshed = (await profiles.readCredentials(owner))!;
+    expect(refreshed.accessToken).not.toBe(connected.accessToken);
+    expect(refreshed.refreshToken).not.toBe(connected.refreshToken);
+    expect(Date.parse(refreshed.expiresAt!)).toBeGreaterThan(Date.now() + 30 * 60_000);
+    // Shopify rotated the pair: the replaced refresh token is refused.
+    const replay = await fetch(`${onN8n.server.url}/sandbox/shopify/admin/oauth/access_token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_id: SANDBOX_CREDENTIALS.shopify.clientId,
+        client_secret: SANDBOX_CREDENTIALS.shopify.clientSecret,
+        grant_type: 'refresh_token',
+        refresh_token: connected.refreshToken,
+      }),
+    });
+    expect(replay.status).toBe(400);
+    // n8n's credential holds the refreshed token.
+    const credential = (await n8n.api.listCredentials()).find((c) => c.name === `IONFLUX ${agentId} store`);
+    expect(credential).toBeDefined();
   });
 
   it('an edit redeploys (the next run runs the new revision); disabling and deleting remove the workflow', async () => {

@@ -1,6 +1,7 @@
 import type { AgentDocument } from '@ionflux/dsl';
 import { SANDBOX_CREDENTIALS } from '@ionflux/sandbox';
 import { findBrand, findCreator } from '../../data-access/profiles-repository';
+import { freshShopifyCredentials } from '../connections/shopify-token-refresh';
 import type { TikTokConnections } from '../connections/tiktok-connections';
 import type { AppContext } from '../context';
 import type { ConnectionBinding } from '../model';
@@ -79,14 +80,30 @@ export async function runCredentials({
         );
         continue;
       }
-      const stored = await profiles.readCredentials({ workspaceId, ownerType: 'brand', ownerId: brand.id });
+      let stored = await profiles.readCredentials({ workspaceId, ownerType: 'brand', ownerId: brand.id });
       const isSandboxStore = sandbox && brand.shopDomain === SANDBOX_CREDENTIALS.shopify.shopDomain;
       accounts[name] = brand.shopDomain ?? brand.name;
       if (stored?.refreshToken && brand.shopDomain && shopifyApp && (isSandboxStore || ctx.config.shopifyApp)) {
         // Connected through OAuth with an expiring token: n8n's OAuth2 helper refreshes it when the store answers
         // 401, and the run executor stores the rotated pair (the replaced refresh token dies once the new token is
-        // used, so it must never be sent again).
+        // used, so it must never be sent again). A run on an n8n server gets the access token alone (see
+        // N8nAgentRuns): it is refreshed here first when it is about to expire.
         const base = isSandboxStore ? `${baseUrl}/sandbox/shopify` : `https://${brand.shopDomain}`;
+        if (ctx.config.engine.kind === 'n8n')
+          try {
+            stored = await freshShopifyCredentials({
+              ctx,
+              profiles,
+              workspaceId,
+              brand,
+              stored,
+              tokenUrl: `${base}/admin/oauth/access_token`,
+              app: shopifyApp,
+            });
+          } catch (error) {
+            unusable.set(name, error instanceof Error ? error.message : String(error));
+            continue;
+          }
         resolved.set(name, {
           shopDomain: brand.shopDomain,
           ...(isSandboxStore ? { baseUrl: base } : {}),
