@@ -27,7 +27,7 @@ let workspaceId: string;
 const NAME = 'agency-revenue-digest';
 const YAML = fs
   .readFileSync(path.join(REPO_ROOT, 'examples', 'agents', 'revenue-tracker-lite.yaml'), 'utf8')
-  .replace(/^  name: revenue-tracker-lite$/m, `  name: ${NAME}`);
+  .replace(/^ {2}name: revenue-tracker-lite$/m, `  name: ${NAME}`);
 
 beforeAll(async () => {
   expect(YAML).toContain(`name: ${NAME}`);
