@@ -86,6 +86,7 @@ function startPostgres() {
   const url = execFileSync(postgresScript, [dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   return {
     url,
+    dataDir: path.join(dir, 'data'),
     stop() {
       execFileSync(postgresScript, ['--stop', dir], { stdio: 'ignore' });
     },

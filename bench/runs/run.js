@@ -9,8 +9,12 @@
 // Prints, per database: closed loop (CONCURRENCY runs in flight) runs/s and p50/p99; open loop at RATE runs/s p50/p99;
 // and, for reference, the raw EnginePool figure of the same agent measured in this run (goal: the durable path at
 // least half of it; p99 < 100 ms at 100 runs/s). Asserts nothing. Run: npm run bench:runs
+// Also prints the CPU a run costs (from /proc: the server process, and PostgreSQL's processes), durable and raw,
+// which moves far less than runs/s when other jobs share the machine.
 // Env: DURATION (s per measurement, default 5), CONCURRENCY (default 16), RATE (default 100), WARMUP (default 100).
+const fs = require('node:fs');
 const os = require('node:os');
+const path = require('node:path');
 const { io } = require('socket.io-client');
 const { compileAgent } = require('@ionflux/compiler');
 const { EnginePool, sandboxCredentials, tableCredentialResolver } = require('@ionflux/engine');
@@ -80,6 +84,71 @@ async function connectClient(url) {
   return { runOnce, close: () => socket.disconnect() };
 }
 
+/** CPU seconds (user + system, with reaped children) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // After ") ": state is field 0; utime, stime, cutime, cstime are fields 11-14 (clock ticks; USER_HZ is 100).
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * CPU seconds of a PostgreSQL cluster: its postmaster (with reaped backends) and its live backends. 0 for PGlite
+ * (`dataDir` undefined: it runs inside the server), NaN for a server this bench did not start (`null`).
+ */
+function postgresCpuSeconds(dataDir) {
+  if (dataDir === undefined) return 0;
+  if (dataDir === null) return NaN;
+  let postmaster;
+  try {
+    postmaster = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return NaN;
+  }
+  let total = cpuSeconds(postmaster);
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
+      if (Number(fields[1]) === postmaster) total += cpuSeconds(entry);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
+}
+
+/** Transactions committed so far in the database of `databaseUrl` (pg_stat_database; NaN when not readable). */
+async function postgresCommits(databaseUrl) {
+  if (!databaseUrl) return NaN;
+  const { Client } = require('pg');
+  const client = new Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+    // The statistics of the current transaction's snapshot: take fresh ones.
+    await client.query('select pg_stat_clear_snapshot()');
+    const { rows } = await client.query(
+      'select xact_commit::float8 as n from pg_stat_database where datname = current_database()',
+    );
+    return Number(rows[0].n);
+  } catch {
+    return NaN;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Runs `measure` and adds the CPU milliseconds per run it cost `processes` (each a function answering CPU s). */
+async function withCpu(measure, processes) {
+  const before = processes.map((cpu) => cpu());
+  const result = await measure();
+  const used = processes.map((cpu, index) => cpu() - before[index]);
+  return { ...result, cpuMsPerRun: used.map((seconds) => (seconds * 1000) / result.count) };
+}
+
 async function closedLoop(runOnce, concurrency) {
   const latencies = [];
   const deadline = now() + DURATION_MS;
@@ -112,7 +181,7 @@ async function openLoop(runOnce, rate) {
   return { perSecond: (latencies.length / (now() - start)) * 1000, ...summarize(latencies) };
 }
 
-async function rawPool(url) {
+async function rawPool(url, serverPid) {
   const { workflow } = compileAgent(THREE_NODE_AGENT);
   const pool = new EnginePool({
     size: Math.min(4, os.availableParallelism()),
@@ -124,13 +193,18 @@ async function rawPool(url) {
       if (result.status !== 'success') throw new Error(JSON.stringify(result.error));
     };
     for (let i = 0; i < WARMUP; i++) await runOnce();
-    return await closedLoop(runOnce, CONCURRENCY);
+    // The pool's CPU (its workers are threads of this process) and the server's (the sandbox model answering).
+    const self = () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1e6;
+    };
+    return await withCpu(() => closedLoop(runOnce, CONCURRENCY), [self, () => cpuSeconds(serverPid)]);
   } finally {
     await pool.close();
   }
 }
 
-async function benchDatabase(label, databaseUrl) {
+async function benchDatabase(label, databaseUrl, postgresDataDir) {
   const server = await startServerProcess({
     databaseUrl,
     env: { IONFLUX_SANDBOX: '1', IONFLUX_RUN_WORKSPACE_CONCURRENCY: String(CONCURRENCY * 2), IONFLUX_RUN_SLOTS: '64' },
@@ -139,9 +213,18 @@ async function benchDatabase(label, databaseUrl) {
     const client = await connectClient(server.url);
     try {
       for (let i = 0; i < WARMUP; i++) await client.runOnce();
-      const closed = await closedLoop(client.runOnce, CONCURRENCY);
+      const commitsBefore = await postgresCommits(databaseUrl);
+      const closed = await withCpu(
+        () => closedLoop(client.runOnce, CONCURRENCY),
+        [() => cpuSeconds(server.pid), () => postgresCpuSeconds(postgresDataDir)],
+      );
+      // Backends publish their counts at most once a second while busy: the warm-up before and the open loop after
+      // keep them busy, so the lag at both ends is about the same and cancels. Minus the counter's own reads.
+      const commitsPerRun = ((await postgresCommits(databaseUrl)) - commitsBefore - 2) / closed.count;
       const open = await openLoop(client.runOnce, RATE);
-      const raw = await rawPool(server.url);
+      const raw = await rawPool(server.url, server.pid);
+      const durableCpu = closed.cpuMsPerRun[0] + closed.cpuMsPerRun[1];
+      const rawCpu = raw.cpuMsPerRun[0] + raw.cpuMsPerRun[1];
       console.log(
         `${label.padEnd(10)} closed loop (${CONCURRENCY} in flight): ${f(closed.perSecond, 0)} runs/s, p50 ${f(closed.p50)} ms, p99 ${f(closed.p99)} ms`,
       );
@@ -151,6 +234,11 @@ async function benchDatabase(label, databaseUrl) {
       console.log(
         `${''.padEnd(10)} raw EnginePool, same agent and sandbox: ${f(raw.perSecond, 0)} runs/s (p50 ${f(raw.p50)} ms); durable/raw = ${f(closed.perSecond / raw.perSecond, 2)}`,
       );
+      console.log(
+        `${''.padEnd(10)} CPU per run: durable ${f(durableCpu)} ms (server ${f(closed.cpuMsPerRun[0])}, PostgreSQL ${f(closed.cpuMsPerRun[1])}), raw ${f(rawCpu)} ms (pool ${f(raw.cpuMsPerRun[0])}, sandbox model ${f(raw.cpuMsPerRun[1])}); raw/durable = ${f(rawCpu / durableCpu, 2)}`,
+      );
+      if (databaseUrl)
+        console.log(`${''.padEnd(10)} PostgreSQL transactions per run (closed loop): ${f(commitsPerRun, 2)}`);
     } finally {
       client.close();
     }
@@ -168,7 +256,7 @@ async function main() {
   if (!postgres) console.log('PostgreSQL: skipped (no BENCH_DATABASE_URL and no /usr/lib/postgresql/15/bin)');
   else {
     try {
-      await benchDatabase('PostgreSQL', postgres.url);
+      await benchDatabase('PostgreSQL', postgres.url, postgres.dataDir ?? null);
     } finally {
       postgres.stop();
     }
