@@ -81,7 +81,16 @@ describe('agent runs', () => {
     expect(run.usage).toMatchObject({ totalTokens: 0, estimatedCostUsd: 0 });
 
     await waitUntil(() => ends.some((e) => e.run.id === runId), 10_000, 'run:finished');
-    expect(queued.map((e) => e.run.id)).toContain(runId);
+    // run:queued carries the run's summary (what a list shows), not its inputs or trigger payload.
+    expect(queued.find((e) => e.run.id === runId).run).toEqual({
+      id: runId,
+      agentId,
+      agentName: 'Revenue Tracker Lite',
+      revision: 1,
+      status: 'queued',
+      trigger: { kind: 'manual' },
+      createdAt: res.body.run.createdAt,
+    });
     const mine = steps.filter((p) => p.runId === runId);
     expect(mine[0]).toMatchObject({ phase: 'start', step: 'revenue', node: 'Revenue summary', index: 1, total: 2 });
     expect(mine.every((p) => p.agentName === 'Revenue Tracker Lite' && p.elapsedMs >= 0)).toBe(true);

@@ -479,8 +479,20 @@ export function createRealtime(args: {
     useCases.ctx.events.on('block.deleted', ({ pageId, blockId, version }) =>
       io.to(pageRoom(pageId)).emit('block:deleted', { pageId, blockId, version }),
     ),
+    // What a list of runs shows, not the run's inputs and trigger payload (a Shopify order can be kilobytes, and a
+    // burst of webhooks queues hundreds of runs a second): getAgentRun has the rest.
     useCases.ctx.events.on('run.queued', ({ workspaceId, run }) =>
-      io.to(workspaceRoom(workspaceId)).emit('run:queued', { run }),
+      io.to(workspaceRoom(workspaceId)).emit('run:queued', {
+        run: {
+          id: run.id,
+          agentId: run.agentId,
+          ...(run.agentName !== undefined ? { agentName: run.agentName } : {}),
+          revision: run.revision,
+          status: run.status,
+          trigger: { kind: run.trigger.kind },
+          createdAt: run.createdAt,
+        },
+      }),
     ),
     useCases.ctx.events.on('run.step', ({ workspaceId, progress }) =>
       io.to(workspaceRoom(workspaceId)).emit('run:step', progress),
