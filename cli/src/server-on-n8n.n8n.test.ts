@@ -167,16 +167,26 @@ async function install(c: Client, body: Record<string, unknown>): Promise<string
   return res.body.agent.id as string;
 }
 
-async function run(c: Client, agentId: string, inputs: Record<string, unknown>): Promise<any> {
-  const queued = await c.api('POST', `/agents/${agentId}/runs`, { inputs });
-  expect(queued.status).toBe(202);
+/** The run once it has finished (succeeded, failed or canceled). */
+async function finished(c: Client, runId: string): Promise<any> {
   const deadline = Date.now() + 180_000;
   for (;;) {
-    const res = await c.api('GET', `/runs/${queued.body.run.id}`);
+    const res = await c.api('GET', `/runs/${runId}`);
     if (['succeeded', 'failed', 'canceled'].includes(res.body.run.status)) return res.body.run;
     if (Date.now() > deadline) throw new Error(`run still ${res.body.run.status}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Starts a run (inputs and/or a trigger payload) and waits for it to finish. */
+async function startRun(c: Client, agentId: string, body: { inputs?: unknown; trigger?: unknown }): Promise<any> {
+  const queued = await c.api('POST', `/agents/${agentId}/runs`, body);
+  expect(queued.status).toBe(202);
+  return finished(c, queued.body.run.id as string);
+}
+
+async function run(c: Client, agentId: string, inputs: Record<string, unknown>): Promise<any> {
+  return startRun(c, agentId, { inputs });
 }
 
 /** The deployed workflow of an agent once saving it has deployed (the deploy runs after the save answers). */
@@ -328,17 +338,7 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
           threadRootId: root.id,
         });
         const trigger = { channel: channel.id, threadId: root.id, command: 'summarize_thread', args: {} };
-        const start = async () => {
-          const queued = await c.api('POST', `/agents/${agentId}/runs`, { trigger });
-          expect(queued.status).toBe(202);
-          const deadline = Date.now() + 180_000;
-          for (;;) {
-            const res = await c.api('GET', `/runs/${queued.body.run.id}`);
-            if (['succeeded', 'failed', 'canceled'].includes(res.body.run.status)) return res.body.run;
-            if (Date.now() > deadline) throw new Error(`run still ${res.body.run.status}`);
-            await new Promise((r) => setTimeout(r, 100));
-          }
-        };
+        const start = () => startRun(c, agentId, { trigger });
         const stopped = await start();
         // A USD budget instead: the sandbox model's calls priced with the servers' IONFLUX_TOKEN_PRICES.
         const usd = await c.api('PATCH', `/agents/${agentId}`, {
@@ -397,18 +397,9 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
         seen.push({ step: progress.step, phase: progress.phase, status: progress.status, at: Date.now() });
     });
     try {
-      const queued = await onN8n.api('POST', `/agents/${agentId}/runs`, {
+      const run = await startRun(onN8n, agentId, {
         trigger: { channel: channel.id, threadId: root.id, command: 'summarize_thread', args: {} },
       });
-      expect(queued.status).toBe(202);
-      let run: any;
-      const deadline = Date.now() + 180_000;
-      for (;;) {
-        run = (await onN8n.api('GET', `/runs/${queued.body.run.id}`)).body.run;
-        if (['succeeded', 'failed', 'canceled'].includes(run.status)) break;
-        if (Date.now() > deadline) throw new Error(`run still ${run.status}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
       expect(run.status).toBe('succeeded');
     } finally {
       off();
@@ -434,19 +425,8 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
         expect((await c.api('POST', '/channels', { name: 'sales' })).status).toBe(201);
         const agentId = await install(c, { yaml, bindings: { store: { brandId: c.brandId } } });
         if (index === 0) await deployed(agentId, compileAgent(yaml).workflow!.meta.ionflux.hash);
-        const start = async (total: string, name: string) => {
-          const queued = await c.api('POST', `/agents/${agentId}/runs`, {
-            trigger: { ...order, name, total_price: total },
-          });
-          expect(queued.status).toBe(202);
-          const deadline = Date.now() + 180_000;
-          for (;;) {
-            const res = await c.api('GET', `/runs/${queued.body.run.id}`);
-            if (['succeeded', 'failed', 'canceled'].includes(res.body.run.status)) return res.body.run;
-            if (Date.now() > deadline) throw new Error(`run still ${res.body.run.status}`);
-            await new Promise((r) => setTimeout(r, 100));
-          }
-        };
+        const start = (total: string, name: string) =>
+          startRun(c, agentId, { trigger: { ...order, name, total_price: total } });
         const big = await start('150.00', '#7150');
         const small = await start('50.00', '#7050');
         const feed = await fetch(`${c.server.url}/api/notifications`, {
@@ -500,14 +480,7 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
     await stepEnded;
     const canceled = await onN8n.api('POST', `/runs/${queued.body.run.id}/cancel`);
     expect(canceled.status).toBe(200);
-    let run: any;
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      run = (await onN8n.api('GET', `/runs/${queued.body.run.id}`)).body.run;
-      if (['succeeded', 'failed', 'canceled'].includes(run.status)) break;
-      if (Date.now() > deadline) throw new Error(`run still ${run.status}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const run = await finished(onN8n, queued.body.run.id as string);
     expect(run.status).toBe('canceled');
     expect(run.error.code).toBe('canceled');
     const executions = await n8n.api.listExecutions(workflow.id);
