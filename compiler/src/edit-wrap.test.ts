@@ -168,3 +168,102 @@ spec:
     expect(edited.replace(/\n {6}else: .*\n/, '\n')).toBe(branched);
   });
 });
+
+describe('moveStep keeps the step its own text: comments above and beside it, its formatting', () => {
+  const commented = `apiVersion: ionflux/v1
+kind: Agent
+metadata: { name: moves, version: 1.0.0 }
+spec:
+  inputs:
+    mode: { type: string, default: a }
+  trigger: { manual: {} }
+  steps:
+    # Say hello first.
+    - id: note   # moved around
+      uses: notify
+      with: { title: Hello }   # the title
+
+    - id: check
+      if: "{{ inputs.mode == 'a' }}"
+      then:
+        # The inner one.
+        - id: inner
+          uses: notify
+          with: { title: Inner }
+    - id: pick
+      switch: "{{ inputs.mode }}"
+      cases:
+        a:
+          - id: casea
+            uses: notify
+            with: { title: A }
+      default: []   # nothing yet
+  output:
+    value: done
+`;
+  const without = commented.replace(
+    '    # Say hello first.\n    - id: note   # moved around\n      uses: notify\n      with: { title: Hello }   # the title\n',
+    '',
+  );
+
+  it('into the else an if does not have yet: a block list with the step as written', () => {
+    const edited = applyGraphEdits(commented, [{ type: 'moveStep', id: 'note', parent: 'check', branch: 'else' }]);
+    expect(edited).toBe(
+      without.replace(
+        '          with: { title: Inner }\n',
+        '          with: { title: Inner }\n' +
+          '      else:\n' +
+          '        # Say hello first.\n' +
+          '        - id: note   # moved around\n' +
+          '          uses: notify\n' +
+          '          with: { title: Hello }   # the title\n',
+      ),
+    );
+    expect(compileAgent(edited).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('into an empty default: its comment after `[]` stays on the key line', () => {
+    const edited = applyGraphEdits(commented, [{ type: 'moveStep', id: 'note', parent: 'pick', branch: 'default' }]);
+    expect(edited).toBe(
+      without.replace(
+        '      default: []   # nothing yet\n',
+        '      default:   # nothing yet\n' +
+          '        # Say hello first.\n' +
+          '        - id: note   # moved around\n' +
+          '          uses: notify\n' +
+          '          with: { title: Hello }   # the title\n',
+      ),
+    );
+  });
+
+  it('before a step with its own comment: the comment stays with that step', () => {
+    const edited = applyGraphEdits(commented, [
+      { type: 'moveStep', id: 'note', parent: 'check', branch: 'then', index: 0 },
+    ]);
+    expect(edited).toBe(
+      without.replace(
+        '        # The inner one.\n',
+        '        # Say hello first.\n' +
+          '        - id: note   # moved around\n' +
+          '          uses: notify\n' +
+          '          with: { title: Hello }   # the title\n' +
+          '        # The inner one.\n',
+      ),
+    );
+  });
+
+  it('the only step of a branch moves out with its comment; the branch becomes []', () => {
+    const edited = applyGraphEdits(commented, [{ type: 'moveStep', id: 'inner', index: 0 }]);
+    expect(edited).toBe(
+      commented
+        .replace(
+          '      then:\n        # The inner one.\n        - id: inner\n          uses: notify\n          with: { title: Inner }\n',
+          '      then: []\n',
+        )
+        .replace(
+          '  steps:\n',
+          '  steps:\n    # The inner one.\n    - id: inner\n      uses: notify\n      with: { title: Inner }\n',
+        ),
+    );
+  });
+});

@@ -169,6 +169,20 @@ function scalarText(source: string, node: Scalar, value: unknown, indent: number
     : rendered;
 }
 
+/** Lines shifted right (`shift` > 0) or left by `shift` columns, never past a line's own text. */
+function reindent(text: string, shift: number): string {
+  return text
+    .split('\n')
+    .map((line) =>
+      line.length === 0
+        ? line
+        : shift >= 0
+          ? ' '.repeat(shift) + line
+          : line.slice(Math.min(-shift, line.length - line.trimStart().length)),
+    )
+    .join('\n');
+}
+
 /** Block YAML for a value under a key or seq item, indented by `indent` spaces (first line unindented). */
 function renderBlock(value: unknown, indent: number): string {
   const text = stringify(value, { lineWidth: 0, flowCollectionPadding: true }).trimEnd();
@@ -311,18 +325,26 @@ class Editor {
     this.splice(lineStart(text, keyStart), lineEnd(text, Math.max(end - 1, keyStart)), '');
   }
 
-  /** The text of a seq item (from its `- ` line to the end of its last line) and the item's column. */
-  private itemText(seq: YAMLSeq, index: number): { start: number; end: number; column: number } {
+  /**
+   * The text of a seq item (from its `- ` line to the end of its last line) and the item's column. With
+   * `withComments`, from the comment lines right above it at its column (no blank line between): a step's own
+   * comments, which go where the step goes.
+   */
+  private itemText(seq: YAMLSeq, index: number, withComments = false): { start: number; end: number; column: number } {
     const { text } = this.parsed;
     const item = seq.items[index] as YamlNode;
     const itemStart = item.range![0];
     if (seq.flow) return { start: itemStart, end: nodeEnd(item), column: columnOf(text, itemStart) };
     const dash = text.lastIndexOf('-', itemStart);
-    return {
-      start: lineStart(text, dash),
-      end: lineEnd(text, Math.max(nodeEnd(item) - 1, itemStart)),
-      column: columnOf(text, dash),
-    };
+    const column = columnOf(text, dash);
+    let start = lineStart(text, dash);
+    while (withComments && start > 0) {
+      const above = lineStart(text, start - 1);
+      const line = text.slice(above, start - 1);
+      if (!line.startsWith(`${' '.repeat(column)}#`)) break;
+      start = above;
+    }
+    return { start, end: lineEnd(text, Math.max(nodeEnd(item) - 1, itemStart)), column };
   }
 
   insertStep(containerPath: DocumentPath, step: Obj, index?: number): void {
@@ -360,12 +382,13 @@ class Editor {
     this.splice(insertAt, insertAt, prefix + rendered);
   }
 
-  removeStep(id: string): { text: string; column: number } {
+  /** Removes a step's text; `withComments` also the comment lines right above it (a move takes them along). */
+  removeStep(id: string, withComments = false): { text: string; column: number } {
     const path = this.stepPath(id);
     const seq = nodeAt(this.parsed.doc, path.slice(0, -1));
     if (!isSeq(seq)) throw new GraphEditError(`Step '${id}' is not in a list.`);
     const index = path[path.length - 1] as number;
-    const { start, end, column } = this.itemText(seq, index);
+    const { start, end, column } = this.itemText(seq, index, withComments);
     const removed = this.parsed.text.slice(start, end);
     if (seq.items.length === 1 && path.length === 3 && path[0] === 'spec' && path[1] === 'steps') {
       throw new GraphEditError(`'${id}' is the agent's only step; an agent needs at least one.`);
@@ -396,9 +419,33 @@ class Editor {
       this.insertStep(this.containerPath(container), step, index);
       return;
     }
-    const moved = this.removeStep(id);
+    const moved = this.removeStep(id, true);
     const target = this.containerPath(container);
-    const targetSeq = nodeAt(this.parsed.doc, target);
+    let targetSeq = nodeAt(this.parsed.doc, target);
+    const owner = nodeAt(this.parsed.doc, target.slice(0, -1));
+    const empty = !targetSeq || (isSeq(targetSeq) && targetSeq.items.length === 0);
+    if (empty && isMap(owner) && !owner.flow) {
+      // A branch that is not there yet or is `[]` (an if without else, an empty default): it becomes a block
+      // list holding the step's own text, so its comments and formatting survive.
+      if (!targetSeq) {
+        this.setValue(target, []);
+        targetSeq = nodeAt(this.parsed.doc, target);
+      }
+      const { text } = this.parsed;
+      const key = (pairAt(this.parsed.doc, target)!.key as YamlNode).range!;
+      const colon = text.indexOf(':', key[1]);
+      const valueEnd = nodeEnd(targetSeq as YamlNode);
+      const afterLine = lineEnd(text, valueEnd - 1);
+      const body = reindent(moved.text, columnOf(text, key[0]) + 2 - moved.column);
+      this.parsed = parse(
+        text.slice(0, colon + 1) +
+          text.slice(valueEnd, afterLine) +
+          (afterLine === text.length && !text.endsWith('\n') ? '\n' : '') +
+          (body.endsWith('\n') ? body : `${body}\n`) +
+          text.slice(afterLine),
+      );
+      return;
+    }
     if (!isSeq(targetSeq) || targetSeq.flow || targetSeq.items.length === 0) {
       const step = parseDocument(moved.text.replace(new RegExp(`^ {${moved.column}}`, 'gm'), '')).toJS() as Obj[];
       this.insertStep(target, step[0]!, index);
@@ -406,18 +453,9 @@ class Editor {
     }
     const count = targetSeq.items.length;
     const at = Math.max(0, Math.min(index ?? count, count));
-    const reference = this.itemText(targetSeq, Math.min(at, count - 1));
-    const shift = reference.column - moved.column;
-    const reindented = moved.text
-      .split('\n')
-      .map((line) =>
-        line.length === 0
-          ? line
-          : shift >= 0
-            ? ' '.repeat(shift) + line
-            : line.slice(Math.min(-shift, line.length - line.trimStart().length)),
-      )
-      .join('\n');
+    // Before the next step's own comments, so they stay with it.
+    const reference = this.itemText(targetSeq, Math.min(at, count - 1), true);
+    const reindented = reindent(moved.text, reference.column - moved.column);
     const insertAt = at === count ? reference.end : reference.start;
     this.splice(insertAt, insertAt, reindented.endsWith('\n') ? reindented : `${reindented}\n`);
   }

@@ -535,6 +535,9 @@ describe('studio: the agent editor graph', () => {
         top: ['check', 'each', 'pick'],
         placed: [noteValue],
       });
+      // Its comment moved with it, right above it, and nowhere else.
+      expect(expected.match(/# The note moves around\./g)).toHaveLength(1);
+      expect(expected).toMatch(/# The note moves around\.\n +- id: note\n/);
       text = expected;
       await h.step(page, `note in ${move.name}`);
     }
