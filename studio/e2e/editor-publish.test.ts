@@ -24,6 +24,7 @@ jest.setTimeout(300_000);
 let h: StudioHarness;
 let ana: TestUser;
 let workspaceId: string;
+let agentId: string;
 const NAME = 'agency-revenue-digest';
 const YAML = fs
   .readFileSync(path.join(REPO_ROOT, 'examples', 'agents', 'revenue-tracker-lite.yaml'), 'utf8')
@@ -39,6 +40,7 @@ beforeAll(async () => {
     body: { yaml: YAML, name: 'Revenue Digest', bindings: { store: { sandbox: true } } },
   });
   expect(created.status).toBe(201);
+  agentId = created.body.agent.id;
 });
 afterAll(async () => {
   await h?.close();
@@ -53,7 +55,7 @@ async function openPublishTab(page: Page): Promise<void> {
 }
 
 describe('studio: publishing an agent to the marketplace from the editor', () => {
-  it('signs the saved agent with the publisher key in the page and publishes it; a key the publisher lacks is refused', async () => {
+  it('signs the saved agent with the publisher key in the page and publishes it; a key the publisher lacks is refused; the accepted key is remembered on the device for the next version, and forgotten', async () => {
     const page = await (await h.newContext('ana')).newPage();
     await signIn(page, h.url, ana);
     await openPublishTab(page);
@@ -115,5 +117,45 @@ describe('studio: publishing an agent to the marketplace from the editor', () =>
     await h.step(page, 'unknown key refused');
     const after = await h.server.request('GET', `/api/marketplace/agents/${NAME}`);
     expect(after.body.agent.versions.map((v: { version: string }) => v.version)).toEqual(['1.0.0']);
+
+    // The first key (accepted by the marketplace) was remembered on this device; the refused one was not.
+    const keyId = keyIdOf(key.publicKeyPem);
+    await page
+      .getByRole('note')
+      .filter({ hasText: `This device keeps your publisher key ${keyId}` })
+      .waitFor();
+
+    // Version 1.1.0 saved, the page reloaded: no key pasted, the remembered one signs it.
+    const saved = await h.server.request('PATCH', `/api/workspaces/${workspaceId}/agents/${agentId}`, {
+      token: ana.token,
+      body: { baseRevision: 1, yaml: YAML.replace(/^ {2}version: 1\.0\.0$/m, '  version: 1.1.0') },
+    });
+    expect([saved.status, saved.status === 200 ? null : saved.body]).toEqual([200, null]);
+    await openPublishTab(page);
+    await page
+      .getByRole('note')
+      .filter({ hasText: `This device keeps your publisher key ${keyId}` })
+      .waitFor();
+    expect(await page.getByLabel(/leave it empty to sign with the key this device keeps/).inputValue()).toBe('');
+    await h.step(page, 'remembered key');
+    await page.getByRole('button', { name: 'Sign and publish' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Published ${NAME}@1.1.0 by Agency Agents, signed by ${keyId}` })
+      .waitFor();
+    const second = (await h.server.request('GET', `/api/marketplace/agents/${NAME}`)).body.agent.versions.find(
+      (v: { version: string }) => v.version === '1.1.0',
+    );
+    expect(second.keyId).toBe(keyId);
+    expect(verifyDigest({ digest: second.digest, signature: second.signature, publicKeyPem: key.publicKeyPem })).toBe(
+      true,
+    );
+
+    // Forgotten: gone after a reload too, and publishing needs a key again.
+    await page.getByRole('button', { name: 'Forget it on this device' }).click();
+    await openPublishTab(page);
+    await page.getByLabel(/Publisher private key/).waitFor();
+    expect(await page.getByRole('note').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Sign and publish' }).isDisabled()).toBe(true);
   });
 });

@@ -2,13 +2,19 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, describeError } from '../api/client';
 import type { AgentConfiguration } from '../api/types';
 import { Link } from '../app/Sidebar';
+import { useSession } from '../hooks';
 import { paths } from '../router';
 import {
+  forgetPublisherKey,
   generatePublisherKey,
   importPublisherKey,
   packageDigest,
   PACKAGE_FORMAT,
+  recallPublisherKey,
+  rememberPublisherKey,
   signPackageDigest,
+  type PublisherKey,
+  type RememberedKey,
 } from './publisher-key';
 
 const CATEGORIES = ['commerce', 'marketing', 'creators', 'analytics', 'operations', 'support', 'productivity'] as const;
@@ -24,7 +30,8 @@ interface BuiltPackage {
  * "Publish to marketplace" for the workspace's publishers (admins): the saved YAML becomes a signed package. The
  * server builds the package (manifest and metadata derived from the YAML, as `ionflux publish` does); the page
  * checks that it holds this agent's YAML and that its digest is the package's own, signs the digest with the
- * publisher's Ed25519 key (WebCrypto; the key stays in the page) and publishes it.
+ * publisher's Ed25519 key (WebCrypto; the key stays in the page) and publishes it. The key can be remembered on
+ * this device (IndexedDB, not extractable) for the account and workspace, so later versions need no key file.
  */
 export function PublishPanel({
   workspaceId,
@@ -45,6 +52,28 @@ export function PublishPanel({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [published, setPublished] = useState<{ ref: string; keyId: string; publisher: string } | null>(null);
+  const userId = useSession()?.id ?? null;
+  // undefined: still looking on this device; null: none kept.
+  const [remembered, setRemembered] = useState<RememberedKey | null | undefined>(undefined);
+  const [remember, setRemember] = useState(true);
+  const useRemembered = remembered != null && !keyPem.trim();
+
+  useEffect(() => {
+    let live = true;
+    if (!userId) return;
+    recallPublisherKey(userId, workspaceId)
+      .then((key) => live && setRemembered(key))
+      .catch(() => live && setRemembered(null)); // no IndexedDB (a private window): the key is pasted each time
+    return () => {
+      live = false;
+    };
+  }, [userId, workspaceId]);
+
+  async function forget() {
+    if (!userId) return;
+    await forgetPublisherKey(userId, workspaceId);
+    setRemembered(null);
+  }
 
   const request = () => {
     const list = tags
@@ -84,7 +113,7 @@ export function PublishPanel({
     setPublished(null);
     setBusy(true);
     try {
-      const key = await importPublisherKey(keyPem);
+      const key: PublisherKey = useRemembered ? remembered : await importPublisherKey(keyPem);
       const built = await api.post<BuiltPackage>(`/api/workspaces/${workspaceId}/marketplace/packages`, request());
       // Sign only what was checked here: this agent's YAML, and a digest that is the package's own.
       if (built.package.yaml !== agent.yaml) throw new Error('The server built a package of other YAML: not signed');
@@ -108,6 +137,11 @@ export function PublishPanel({
         publisher: result.agent.publisher.name,
       });
       setPublisher({ name: result.agent.publisher.name, keyIds: built.publisher?.keyIds ?? [result.version.keyId] });
+      if (!useRemembered && remember && userId) {
+        // Kept only once the marketplace accepted it: a key the publisher lacks is never remembered.
+        setRemembered(await rememberPublisherKey(userId, workspaceId, keyPem));
+        setKeyPem('');
+      }
     } catch (e) {
       setError(`Not published: ${describeError(e)}`);
     } finally {
@@ -159,8 +193,23 @@ export function PublishPanel({
         README (Markdown)
         <textarea value={readme} onChange={(e) => setReadme(e.target.value)} rows={4} />
       </label>
+      {remembered && (
+        <p className="hint" role="note">
+          This device keeps your publisher key {remembered.keyId} for this workspace
+          {useRemembered ? ': it signs unless you give another key below.' : '; the key below signs instead.'}
+          {publisher && !publisher.keyIds.includes(remembered.keyId) && ' The publisher does not accept it.'}{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => void forget().catch((e: unknown) => setError(describeError(e)))}
+          >
+            Forget it on this device
+          </button>
+        </p>
+      )}
       <label>
         Publisher private key (Ed25519, PKCS#8 PEM: the key file of <code>ionflux publish</code>)
+        {remembered && '; leave it empty to sign with the key this device keeps'}
         <textarea
           value={keyPem}
           onChange={(e) => setKeyPem(e.target.value)}
@@ -189,7 +238,14 @@ export function PublishPanel({
           </a>
         )}
       </div>
-      <button type="submit" className="primary" disabled={busy || !keyPem.trim()}>
+      {!useRemembered && userId && remembered !== undefined && (
+        <label className="checkbox">
+          <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
+          Remember this key on this device for this workspace (kept in this browser, never sent; it can sign but not be
+          read back)
+        </label>
+      )}
+      <button type="submit" className="primary" disabled={busy || (!useRemembered && !keyPem.trim())}>
         Sign and publish
       </button>
       {error && (

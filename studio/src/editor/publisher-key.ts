@@ -71,3 +71,72 @@ export async function signPackageDigest(key: CryptoKey, digest: string): Promise
   const signature = await crypto.subtle.sign(ED25519, key, message);
   return btoa(String.fromCharCode(...new Uint8Array(signature)));
 }
+
+/** The key id the server names a public key by (keyIdOf): `ed25519:` and the SHA-256 of its SPKI, 16 hex digits. */
+export async function keyIdOf(publicKeyPem: string): Promise<string> {
+  const hash = await crypto.subtle.digest('SHA-256', pemBody(publicKeyPem, 'PUBLIC KEY'));
+  const hex = [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `ed25519:${hex.slice(0, 16)}`;
+}
+
+/** A publisher key kept on this device: the private key is not extractable (the page can sign, not read it). */
+export interface RememberedKey extends PublisherKey {
+  keyId: string;
+}
+
+const STORE = 'publisher-keys';
+
+function keyDatabase(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open('ionflux-studio', 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB is not available'));
+  });
+}
+
+async function withStore<T>(mode: IDBTransactionMode, use: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  const db = await keyDatabase();
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const transaction = db.transaction(STORE, mode);
+      const request = use(transaction.objectStore(STORE));
+      transaction.oncomplete = () => resolve(request.result);
+      transaction.onerror = () => reject(transaction.error ?? new Error('IndexedDB transaction failed'));
+      transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB transaction aborted'));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** Where a key is kept: per account and workspace (another account signed in on this browser does not get it). */
+const slot = (userId: string, workspaceId: string) => `${userId}:${workspaceId}`;
+
+/**
+ * Keeps a publisher key on this device (IndexedDB) for the account's publishing in a workspace. What is stored is a
+ * non-extractable WebCrypto key made from the PEM: the PEM itself is not stored, and the page can only sign with it.
+ */
+export async function rememberPublisherKey(
+  userId: string,
+  workspaceId: string,
+  privateKeyPem: string,
+): Promise<RememberedKey> {
+  const { publicKeyPem } = await importPublisherKey(privateKeyPem);
+  const privateKey = await crypto.subtle.importKey('pkcs8', pemBody(privateKeyPem, 'PRIVATE KEY'), ED25519, false, [
+    'sign',
+  ]);
+  const remembered: RememberedKey = { privateKey, publicKeyPem, keyId: await keyIdOf(publicKeyPem) };
+  await withStore('readwrite', (store) => store.put(remembered, slot(userId, workspaceId)));
+  return remembered;
+}
+
+/** The key this device keeps for the account in the workspace, if any. */
+export async function recallPublisherKey(userId: string, workspaceId: string): Promise<RememberedKey | null> {
+  const found = await withStore<RememberedKey | undefined>('readonly', (store) => store.get(slot(userId, workspaceId)));
+  return found ?? null;
+}
+
+export async function forgetPublisherKey(userId: string, workspaceId: string): Promise<void> {
+  await withStore('readwrite', (store) => store.delete(slot(userId, workspaceId)));
+}
