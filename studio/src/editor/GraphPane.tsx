@@ -77,6 +77,14 @@ const IonfluxNode = memo(function IonfluxNode({ data, selected }: NodeProps<Flow
 
 const nodeTypes = { ionflux: IonfluxNode };
 
+/**
+ * A node's size before React Flow has measured it (about what .graph-node draws, editor.css). React Flow hides a
+ * node it cannot size and fits the view only once every node is sized: with this estimate the first commit already
+ * shows the nodes, fitted, instead of waiting for a measuring pass and a second render of every node. The measured
+ * size replaces it a frame later (edges are drawn then).
+ */
+const ESTIMATED_NODE_SIZE = { initialWidth: 148, initialHeight: 48 } as const;
+
 function describeNode(node: GraphNode): string {
   return `${node.id}: ${node.role ?? 'node'}${node.step ? ` of step ${node.step}` : ''}${node.operation ? `, ${node.operation}` : ''}`;
 }
@@ -139,6 +147,7 @@ export function GraphPane({
           id: n.id,
           type: 'ionflux',
           position: flowPositionOf(n.position),
+          ...ESTIMATED_NODE_SIZE,
           data: {
             node: {
               id: n.id,
