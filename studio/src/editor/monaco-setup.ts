@@ -66,7 +66,33 @@ const createWebWorkerCompat = (opts: LegacyWorkerOptions | Parameters<typeof mon
     ...(opts.keepIdleModels !== undefined ? { keepIdleModels: opts.keepIdleModels } : {}),
   });
 };
-const monacoForYaml = { ...monaco, editor: { ...monaco.editor, createWebWorker: createWebWorkerCompat } };
+
+/**
+ * monaco-yaml asks its worker for completions at each word typed (quick suggestions, on in strings for `{{ }}`)
+ * and each space (a trigger character), and its worker then matches the whole agent against the schema: 50-300 ms
+ * of a core for a 1,000-line agent, competing with the keystroke's own analysis on two cores. The schema can only
+ * complete a key or the first word of a value: monaco-yaml is asked only when the word at the cursor starts a line,
+ * a list item, a value (after `:`) or an entry of a flow collection, not in the middle of a sentence (`{{ }}`
+ * completion there is the editor's own provider, registered below).
+ */
+type CompletionProvider = monaco.languages.CompletionItemProvider;
+const STARTS_KEY_OR_VALUE = /(^|[-:{[,])\s*["']?[^\s"']*$/;
+const languagesForYaml = {
+  ...monaco.languages,
+  registerCompletionItemProvider: (language: string, provider: CompletionProvider) =>
+    monaco.languages.registerCompletionItemProvider(language, {
+      ...provider,
+      provideCompletionItems: (model, position, context, token) =>
+        STARTS_KEY_OR_VALUE.test(model.getLineContent(position.lineNumber).slice(0, position.column - 1))
+          ? provider.provideCompletionItems(model, position, context, token)
+          : undefined,
+    }),
+};
+const monacoForYaml = {
+  ...monaco,
+  editor: { ...monaco.editor, createWebWorker: createWebWorkerCompat },
+  languages: languagesForYaml,
+};
 
 configureMonacoYaml(monacoForYaml as never, {
   enableSchemaRequest: false,
