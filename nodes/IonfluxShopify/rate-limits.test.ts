@@ -56,13 +56,17 @@ async function otherToken(): Promise<string> {
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-/** Spends the token's bucket down to less than 52 points: pages of 199, then 40, then 10 orders until throttled. */
+/**
+ * Spends the token's bucket down to less than 52 points: pages of 199, then 40, then 10 orders until throttled. Four
+ * at a time, so that a slow (loaded) machine still spends faster than the bucket restores (1,000 points a second).
+ */
 async function drainBucket(token: string): Promise<void> {
   for (const first of [199, 40, 10]) {
     for (let i = 0; ; i++) {
       if (i > 50) throw new Error('the bucket did not drain');
-      const body = await graphql(token, EXPENSIVE.replace('first: 199', `first: ${first}`), { q: thirtyDays() });
-      if (body.errors?.[0]?.extensions?.code === 'THROTTLED') break;
+      const query = EXPENSIVE.replace('first: 199', `first: ${first}`);
+      const bodies = await Promise.all([1, 2, 3, 4].map(() => graphql(token, query, { q: thirtyDays() })));
+      if (bodies.some((body) => body.errors?.[0]?.extensions?.code === 'THROTTLED')) break;
     }
   }
 }
