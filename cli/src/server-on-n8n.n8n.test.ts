@@ -43,6 +43,34 @@ spec:
       with: { status: active, limit: 5 }
 `;
 
+/** A model step that continues on error, then a chat post: on the budget stop, nothing may be posted. */
+const DRAFT_THEN_POST = `apiVersion: ionflux/v1
+kind: Agent
+metadata: { name: tagline-poster, displayName: Tagline poster, version: 1.0.0 }
+spec:
+  inputs:
+    channel: { type: string, default: taglines }
+  trigger: { manual: {} }
+  steps:
+    - id: draft
+      uses: llm.generate
+      with: { prompt: "Write one tagline for a winter hoodie made of recycled wool." }
+      onError: continue
+    - id: post
+      uses: chat.post
+      with:
+        channel: "{{ inputs.channel }}"
+        text: "Tagline: {{ default(steps.draft.output.text, 'none') }}"
+`;
+
+/** What a run spent, as its record reports it: totals and cost, per step, and on each step of its log. */
+const spent = (r: any) => ({
+  usage: r.usage,
+  log: (r.steps as { step: string | null; usage: unknown }[])
+    .filter((s) => s.usage)
+    .map(({ step, usage }) => ({ step, usage })),
+});
+
 interface Client {
   server: ServerHandle;
   token: string;
@@ -370,10 +398,50 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
       /^Step 'digest' brought the run to \d+ tokens, over the configuration's budget of 10; the run was stopped\.$/,
     );
     expect(onN8nRun.error).toEqual(embeddedRun.error);
+    // The call that went over is paid for and counted on n8n too (its node has no output: its error carries it).
+    expect(onN8nRun.usage.totalTokens).toBeGreaterThan(10);
+    expect(spent(onN8nRun)).toEqual(spent(embeddedRun));
+    expect(spent(runs[0]!.overUsd)).toEqual(spent(runs[1]!.overUsd));
     // The step after the one that went over never ran, on either engine.
     for (const run of [onN8nRun, embeddedRun])
       expect((run.steps as { step: string }[]).map((s) => s.step)).not.toContain('brief');
     expect(runs.map((r) => r.free.status)).toEqual(['succeeded', 'succeeded']);
+  });
+
+  it('a budget stop at a step that continues on error ends the run there on n8n too: nothing is posted after it', async () => {
+    const results = await Promise.all(
+      [onN8n, embedded].map(async (c, index) => {
+        const channel = (await c.api('POST', '/channels', { name: 'taglines' })).body.channel as { id: string };
+        const agentId = await install(c, { yaml: DRAFT_THEN_POST, name: 'Tagline poster', tokenBudget: 10 });
+        if (index === 0) await deployed(agentId, compileAgent(DRAFT_THEN_POST).workflow!.meta.ionflux.hash);
+        const stopped = await run(c, agentId, {});
+        // The sentinel: without the budget the same run posts its tagline.
+        const saved = await c.api('PATCH', `/agents/${agentId}`, { baseRevision: 1, tokenBudget: null });
+        expect(saved.status).toBe(200);
+        const free = await run(c, agentId, {});
+        const messages = await c.api('GET', `/channels/${channel.id}/messages`);
+        expect(messages.status).toBe(200);
+        return { stopped, free, texts: (messages.body.messages as { text: string }[]).map((m) => m.text) };
+      }),
+    );
+    const [onN8nResult, embeddedResult] = results;
+    expect(onN8nResult!.stopped.status).toBe('failed');
+    expect(onN8nResult!.stopped.error).toMatchObject({ code: 'step_failed', step: 'draft' });
+    expect(onN8nResult!.stopped.error.message).toMatch(
+      /^Step 'draft' brought the run to \d+ tokens, over the configuration's budget of 10; the run was stopped\.$/,
+    );
+    expect(onN8nResult!.stopped.error).toEqual(embeddedResult!.stopped.error);
+    // The post step never ran (n8n ran its node past the continuing step, and it did nothing): not in the step log.
+    for (const { stopped } of results)
+      expect((stopped.steps as { step: string | null }[]).map((s) => s.step)).not.toContain('post');
+    expect(spent(onN8nResult!.stopped)).toEqual(spent(embeddedResult!.stopped));
+    expect(onN8nResult!.stopped.usage.totalTokens).toBeGreaterThan(10);
+    // Only the free run's tagline is in the channel, on either engine.
+    for (const { free, texts } of results) {
+      expect(free.status).toBe('succeeded');
+      expect(texts).toHaveLength(1);
+      expect(texts[0]).toMatch(/^Tagline: (?!none$)/);
+    }
   });
 
   it('steps are reported while the execution runs on n8n, not all at its end', async () => {

@@ -43,7 +43,7 @@ export {
   undeployAgent,
   type DeployResult,
 } from './remote/deploy';
-export { agentRunFromExecution } from './remote/execution';
+export { agentRunFromExecution, budgetStopOf, taskUsage } from './remote/execution';
 export {
   runBudgetCredentialData,
   runTokenCredentialData,

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import Ajv2020 from 'ajv/dist/2020';
 import type { IDataObject } from 'n8n-workflow';
+import { SANDBOX_ORIGINS_ENV } from '../shared/http/ssrf';
+import { BUDGET_STOP_CONTEXT_KEY } from '../shared/operation';
 import { runNode, runNodeForOutput } from '../test-support/n8n-harness';
 import { sendJson, startLocalServer } from '../test-support/local-server';
 import type { LocalServer } from '../test-support/local-server';
@@ -352,6 +354,48 @@ describe('IONFLUX LLM against the sandbox model', () => {
         expect(run.error?.message).toBe(message);
         // No item carries an answer: without "continue" the node has no output; with it, n8n passes its input on.
         expect([...run.items, ...run.errorItems].filter((item) => 'text' in item)).toEqual([]);
+        // The error carries what the node's three calls spent (the fake reports 11 + 7 tokens each): its lost items
+        // carried it, and a server reading the execution back counts it in the run's usage.
+        const usage = { promptTokens: 33, completionTokens: 21, totalTokens: 54 };
+        expect(run.error?.context?.[BUDGET_STOP_CONTEXT_KEY]).toEqual({ usage, byModel: { 'fake-model-1': usage } });
+      }
+    });
+
+    it('stops the execution there: a later IONFLUX node does nothing, even after a step that continues on error', async () => {
+      // The next node sends an HTTP request to the fake (counted like its completions) unless the run was stopped.
+      const previousOrigins = process.env[SANDBOX_ORIGINS_ENV];
+      process.env[SANDBOX_ORIGINS_ENV] = new URL(fake.url).origin;
+      try {
+        const chain = (executionBudget: string) =>
+          runNode({
+            type: 'ionfluxLlm',
+            parameters: generate,
+            credentials: { ionfluxLlmApi: { ...fakeCredentials(), executionBudget } },
+            items: [{ n: 1 }],
+            name: 'Draft',
+            onError: 'continueRegularOutput',
+            next: {
+              type: 'ionfluxHttpRequest',
+              name: 'Notify',
+              parameters: { resource: 'request', operation: 'send', url: `${fake.url}/side-effect`, options: {} },
+              nodeCredentials: {},
+            },
+          });
+        fakeCalls = 0;
+        const free = await chain('');
+        expect(free.next?.error).toBeUndefined();
+        expect(fakeCalls).toBe(2);
+
+        fakeCalls = 0;
+        const stopped = await chain('10');
+        const message = `Node "Draft" brought the run to 18 tokens, over the LLM credential's budget of 10; the run was stopped.`;
+        expect(stopped.error?.message).toBe(message);
+        // n8n went on past "Draft" (it continues on error), but "Notify" sent nothing.
+        expect(stopped.next?.error?.message).toBe(`Not run: ${message}`);
+        expect(fakeCalls).toBe(1);
+      } finally {
+        if (previousOrigins === undefined) delete process.env[SANDBOX_ORIGINS_ENV];
+        else process.env[SANDBOX_ORIGINS_ENV] = previousOrigins;
       }
     });
 

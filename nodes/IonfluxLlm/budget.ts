@@ -2,15 +2,18 @@
  * The LLM credential's budgets per execution: "Budget per Execution (Tokens)" and "(USD)", the tokens or dollars
  * every model call of one execution may spend together (all IONFLUX LLM and Vector Store nodes). The sums live in
  * n8n's flow context, which lasts as long as the execution (on a queue worker too). The call that goes over a budget
- * fails its node with an {@link ExecutionStoppedError} ("continue on fail" does not turn it into an item), and every
- * later call of the execution fails before it is sent. A step whose node continues on error (n8n's "On Error"
- * setting) cannot be stopped by a node: n8n goes on past it, but no later model call is made.
+ * fails its node with an {@link ExecutionStoppedError} ("continue on fail" does not turn it into an item) that
+ * carries the tokens the node's run spent, and stops the execution: every later IONFLUX node of it fails without
+ * acting (`stopExecution`). A step whose node continues on error (n8n's "On Error" setting) cannot be stopped by a
+ * node: n8n goes on past it, but nothing after it calls a model, posts or writes anything.
  *
  * The embedded engine meters runs itself (`runAgent`, the same messages); an IONFLUX server running agents on n8n
  * fills these fields with expressions reading each run's budgets, and its prices (IONFLUX_TOKEN_PRICES).
  */
-import type { IExecuteFunctions, INode } from 'n8n-workflow';
-import { ExecutionStoppedError } from '../shared/operation';
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { refuseIfExecutionStopped, stopExecution, type SpentTokens } from '../shared/operation';
+
+export type { SpentTokens } from '../shared/operation';
 
 /** USD per million tokens. */
 export interface TokenPrice {
@@ -18,17 +21,22 @@ export interface TokenPrice {
   completion: number;
 }
 
-/** One call's tokens, as the provider reported them. */
-export interface SpentTokens {
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-}
-
 const TOKENS_KEY = 'ionfluxTokensUsed';
 const COST_KEY = 'ionfluxCostUsd';
-/** The message of the call that stopped the execution: every later call fails with it. */
-const STOPPED_KEY = 'ionfluxBudgetStopped';
+
+/**
+ * What the model calls of one run of a node spent (by its execute context, one per run and try): the node that goes
+ * over a budget fails, so its output, which carries the usage of its items, is lost; its error carries this instead.
+ */
+const spentByNodeRun = new WeakMap<object, { usage: SpentTokens; byModel: Record<string, SpentTokens> }>();
+
+function add(to: SpentTokens, usage: SpentTokens): void {
+  to.promptTokens += usage.promptTokens;
+  to.completionTokens += usage.completionTokens;
+  to.totalTokens += usage.totalTokens;
+}
+
+const none = (): SpentTokens => ({ promptTokens: 0, completionTokens: 0, totalTokens: 0 });
 
 /**
  * Prices in IONFLUX_TOKEN_PRICES' form: `model=prompt/completion` in USD per million tokens, comma-separated, e.g.
@@ -70,7 +78,7 @@ function dollarsOf(value: unknown): number | undefined {
 
 export class ExecutionBudget {
   private constructor(
-    private readonly node: INode,
+    private readonly ctx: IExecuteFunctions,
     private readonly tokens: number | undefined,
     private readonly usd: number | undefined,
     private readonly prices: Record<string, TokenPrice>,
@@ -83,7 +91,7 @@ export class ExecutionBudget {
     const usd = dollarsOf(credentials.executionBudgetUsd);
     if ((tokens === undefined && usd === undefined) || typeof ctx.getContext !== 'function') return undefined;
     return new ExecutionBudget(
-      ctx.getNode(),
+      ctx,
       tokens,
       usd,
       parseTokenPrices(String(credentials.prices ?? '')),
@@ -93,15 +101,18 @@ export class ExecutionBudget {
 
   /** Fails before a call once a call of the execution went over a budget. */
   check(itemIndex: number): void {
-    const stopped = this.flow[STOPPED_KEY];
-    if (typeof stopped === 'string') throw new ExecutionStoppedError(this.node, stopped, { itemIndex });
+    refuseIfExecutionStopped(this.ctx, itemIndex);
   }
 
   /** Counts a call's tokens (and cost) against the budgets; the call that goes over stops the execution. */
   spend(usage: SpentTokens, model: string, itemIndex: number): void {
     const tokens = Number(this.flow[TOKENS_KEY] ?? 0) + usage.totalTokens;
     this.flow[TOKENS_KEY] = tokens;
-    const who = `Node "${this.node.name}"`;
+    const spent = spentByNodeRun.get(this.ctx) ?? { usage: none(), byModel: {} };
+    add(spent.usage, usage);
+    add((spent.byModel[model] ??= none()), usage);
+    spentByNodeRun.set(this.ctx, spent);
+    const who = `Node "${this.ctx.getNode().name}"`;
     if (this.tokens !== undefined && tokens > this.tokens)
       return this.stop(
         `${who} brought the run to ${tokens} tokens, over the LLM credential's budget of ${this.tokens}; the run was stopped.`,
@@ -126,7 +137,7 @@ export class ExecutionBudget {
   }
 
   private stop(message: string, itemIndex: number): never {
-    this.flow[STOPPED_KEY] = message;
-    throw new ExecutionStoppedError(this.node, message, { itemIndex });
+    const spent = spentByNodeRun.get(this.ctx) ?? { usage: none(), byModel: {} };
+    throw stopExecution(this.ctx, { message, ...spent, itemIndex });
   }
 }

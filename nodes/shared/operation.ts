@@ -33,6 +33,87 @@ import { SsrfBlockedError } from './http/ssrf';
  */
 export class ExecutionStoppedError extends NodeOperationError {}
 
+/** Tokens spent by model calls, as a provider reports them. */
+export interface SpentTokens {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+/** Why an execution was stopped (a budget), as its flow context keeps it: see {@link stopExecution}. */
+export interface ExecutionStop {
+  /** The node that stopped it (its model call went over the budget). */
+  node: string;
+  message: string;
+  /** What that node's model calls spent in its run, the call that went over included (it has no output to carry them). */
+  usage: SpentTokens;
+  /** The same by the model that answered, to price them. */
+  byModel: Record<string, SpentTokens>;
+}
+
+/** The flow context key of an execution's {@link ExecutionStop}. */
+const EXECUTION_STOP_KEY = 'ionfluxExecutionStop';
+
+/**
+ * The key, in the error context of the node that stopped its execution over a budget, of `{ usage, byModel }` (the
+ * tokens its run spent, in all and by model): stored by n8n with the node's error in the execution, where an IONFLUX
+ * server running agents on n8n reads the stop and its tokens back (`agentRunFromExecution`).
+ */
+export const BUDGET_STOP_CONTEXT_KEY = 'ionfluxBudgetStop';
+
+function flowOf(ctx: Pick<IExecuteFunctions, 'getContext'>): Record<string, unknown> | undefined {
+  return typeof ctx.getContext === 'function' ? (ctx.getContext('flow') as Record<string, unknown>) : undefined;
+}
+
+/** The stop of this execution, if a node stopped it. */
+export function executionStopOf(ctx: Pick<IExecuteFunctions, 'getContext'>): ExecutionStop | undefined {
+  const stop = flowOf(ctx)?.[EXECUTION_STOP_KEY];
+  return stop && typeof stop === 'object' ? (stop as ExecutionStop) : undefined;
+}
+
+function stopError(node: INode, stop: ExecutionStop, itemIndex: number | undefined): ExecutionStoppedError {
+  const error = new ExecutionStoppedError(node, stop.message, itemIndex === undefined ? {} : { itemIndex });
+  error.context[BUDGET_STOP_CONTEXT_KEY] = { usage: { ...stop.usage }, byModel: structuredClone(stop.byModel) };
+  return error;
+}
+
+/**
+ * Stops the execution (a model call went over its budget): returns the error that fails the node, and from then on
+ * every IONFLUX node of the execution refuses to act ({@link refuseIfExecutionStopped}). n8n gives a node no way to
+ * end its own execution: a node that continues on error ("On Error" set to continue) turns even this error into
+ * items and n8n goes on, so it is the later nodes that do nothing, and no side effect follows the stop.
+ */
+export function stopExecution(
+  ctx: Pick<IExecuteFunctions, 'getContext' | 'getNode'>,
+  {
+    message,
+    usage,
+    byModel,
+    itemIndex,
+  }: { message: string; usage: SpentTokens; byModel: Record<string, SpentTokens>; itemIndex: number },
+): ExecutionStoppedError {
+  const node = ctx.getNode();
+  const stop: ExecutionStop = { node: node.name, message, usage: { ...usage }, byModel: structuredClone(byModel) };
+  const flow = flowOf(ctx);
+  if (flow) flow[EXECUTION_STOP_KEY] = stop;
+  return stopError(node, stop, itemIndex);
+}
+
+/**
+ * Fails a node that would act after its execution was stopped: the node that stopped it (run again by n8n's "Retry
+ * On Fail") fails again with the stop itself; any other with "Not run: <the stop>".
+ */
+export function refuseIfExecutionStopped(
+  ctx: Pick<IExecuteFunctions, 'getContext' | 'getNode'>,
+  itemIndex?: number,
+): void {
+  const stop = executionStopOf(ctx);
+  if (!stop) return;
+  const node = ctx.getNode();
+  if (stop.node === node.name) throw stopError(node, stop, itemIndex);
+  throw new ExecutionStoppedError(node, `Not run: ${stop.message}`, itemIndex === undefined ? {} : { itemIndex });
+}
+
 export interface OperationMeta {
   /** The `@ionflux/dsl` catalog action this operation implements, e.g. `shopify.orders.list`. */
   action: string;
@@ -261,6 +342,8 @@ export async function routeOperation(ctx: IExecuteFunctions, table: OperationTab
   const resource = ctx.getNodeParameter('resource', 0) as string;
   const operation = ctx.getNodeParameter('operation', 0) as string;
   const module = table[resource]?.[operation];
+  // Nothing acts once a budget stopped the execution, even where n8n goes on past the stop (see stopExecution).
+  refuseIfExecutionStopped(ctx);
   if (!module) {
     const known = Object.entries(table).flatMap(([r, ops]) => Object.keys(ops).map((o) => `${r}/${o}`));
     throw new NodeOperationError(

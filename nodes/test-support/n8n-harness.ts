@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { ExecutionLifecycleHooks, HookContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
 import type {
+  IConnections,
   ICredentialDataDecryptedObject,
   ICredentials,
   ICredentialType,
@@ -158,6 +159,8 @@ export interface RunNodeInput {
   items?: IDataObject[];
   onError?: INode['onError'];
   name?: string;
+  /** A second node of this package fed by the first one's main output (its credentials come from `credentials`). */
+  next?: { type: string; name: string; parameters: IDataObject; nodeCredentials?: INode['credentials'] };
 }
 
 export interface NodeRun {
@@ -168,6 +171,8 @@ export interface NodeRun {
   errorItems: IDataObject[];
   /** The node's error when the run failed. */
   error: (Error & { context?: IDataObject; description?: string }) | undefined;
+  /** The `next` node's run, if it ran. */
+  next?: { items: IDataObject[]; error: NodeRun['error'] };
 }
 
 /** Runs one node of this package on WorkflowExecute with the given input items. */
@@ -186,19 +191,33 @@ export async function runNode(input: RunNodeInput): Promise<NodeRun> {
       Object.fromEntries(Object.keys(credentials).map((type) => [type, { id: `test:${type}`, name: type }])),
     ...(input.onError ? { onError: input.onError } : {}),
   };
+  const nodes: INode[] = [node];
+  const connections: IConnections = {};
+  if (input.next) {
+    nodes.push({
+      id: randomUUID(),
+      name: input.next.name,
+      type: `${PACKAGE}.${input.next.type}`,
+      typeVersion: 1,
+      position: [200, 0],
+      parameters: input.next.parameters as INode['parameters'],
+      credentials: input.next.nodeCredentials ?? node.credentials,
+    });
+    connections[name] = { main: [[{ node: input.next.name, type: 'main', index: 0 }]] };
+  }
   const workflowData = {
     id: `wf-${node.id}`,
     name: 'test',
-    nodes: [node],
-    connections: {},
+    nodes,
+    connections,
     active: false,
     settings: { executionOrder: 'v1' },
   };
   const workflow = new Workflow({
     id: workflowData.id,
     name: workflowData.name,
-    nodes: [node],
-    connections: {},
+    nodes,
+    connections,
     active: false,
     nodeTypes: testNodeTypes(),
     settings: { executionOrder: 'v1' },
@@ -217,11 +236,20 @@ export async function runNode(input: RunNodeInput): Promise<NodeRun> {
   });
   const taskData = run.data.resultData.runData[name]?.[0];
   const outputs = taskData?.data?.main ?? [];
+  const nextTask = input.next ? run.data.resultData.runData[input.next.name]?.[0] : undefined;
   return {
     run,
     items: (outputs[0] ?? []).map((item) => item.json),
     errorItems: (outputs[1] ?? []).map((item) => item.json),
-    error: (taskData?.error ?? run.data.resultData.error) as NodeRun['error'],
+    error: (taskData?.error ?? (nextTask ? undefined : run.data.resultData.error)) as NodeRun['error'],
+    ...(nextTask
+      ? {
+          next: {
+            items: (nextTask.data?.main?.[0] ?? []).map((item) => item.json),
+            error: nextTask.error as NodeRun['error'],
+          },
+        }
+      : {}),
   };
 }
 

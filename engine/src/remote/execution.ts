@@ -1,20 +1,69 @@
 import type { N8nWorkflow } from '@ionflux/compiler';
 import type { DocumentPath, Range } from '@ionflux/dsl';
+import { BUDGET_STOP_CONTEXT_KEY, priceOfModel, type TokenPrice } from 'n8n-nodes-ionflux';
 import type { AgentRunResult, StepResult, TokenUsage } from '../run-agent';
 import type { N8nExecutionRecord, N8nTaskData } from './n8n-api';
 
 type Json = Record<string, unknown>;
 
-function usageOf(items: { json: Json }[] | null | undefined): TokenUsage | undefined {
-  let usage: TokenUsage | undefined;
-  for (const item of items ?? []) {
-    const u = item.json?.usage as Partial<TokenUsage> | undefined;
-    if (!u || typeof u.totalTokens !== 'number') continue;
-    usage ??= { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-    usage.promptTokens += u.promptTokens ?? 0;
-    usage.completionTokens += u.completionTokens ?? 0;
-    usage.totalTokens += u.totalTokens;
+/** Tokens of one model, as a node reports them. */
+interface ModelSpending {
+  model: string | undefined;
+  usage: TokenUsage;
+}
+
+const tokensOf = (value: unknown): TokenUsage | undefined => {
+  const u = value as Partial<TokenUsage> | null | undefined;
+  if (!u || typeof u !== 'object' || typeof u.totalTokens !== 'number') return undefined;
+  return { promptTokens: u.promptTokens ?? 0, completionTokens: u.completionTokens ?? 0, totalTokens: u.totalTokens };
+};
+
+function addUsage(to: TokenUsage, usage: TokenUsage): void {
+  to.promptTokens += usage.promptTokens;
+  to.completionTokens += usage.completionTokens;
+  to.totalTokens += usage.totalTokens;
+}
+
+/**
+ * The budget stop a node's error carries, if its model call went over the run's budget and stopped the execution:
+ * with the tokens its run spent (the node has no output to carry them). See n8n-nodes-ionflux's `stopExecution`.
+ */
+export function budgetStopOf(
+  task: N8nTaskData,
+): { usage?: TokenUsage; byModel?: Record<string, TokenUsage> } | undefined {
+  const stop = task.error?.context?.[BUDGET_STOP_CONTEXT_KEY];
+  return stop && typeof stop === 'object' ? (stop as { usage?: TokenUsage }) : undefined;
+}
+
+/**
+ * What a node's run spent, by model: the usage its output items report (each with the model that answered), or,
+ * when it failed, what its error carries (a failed node's items, if any, are its input passed on by "continue on
+ * error", not answers of its own).
+ */
+function spendingOf(task: N8nTaskData): ModelSpending[] {
+  if (task.error) {
+    const stop = budgetStopOf(task);
+    const byModel = Object.entries(stop?.byModel ?? {}).flatMap(([model, value]) => {
+      const usage = tokensOf(value);
+      return usage ? [{ model, usage }] : [];
+    });
+    if (byModel.length > 0) return byModel;
+    const usage = tokensOf(stop?.usage);
+    return usage ? [{ model: undefined, usage }] : [];
   }
+  return (task.data?.main?.[0] ?? []).flatMap((item) => {
+    const usage = tokensOf(item.json?.usage);
+    const model = item.json?.model;
+    return usage ? [{ model: typeof model === 'string' ? model : undefined, usage }] : [];
+  });
+}
+
+/** The tokens a node's run spent (see `spendingOf`), if it reported any. */
+export function taskUsage(task: N8nTaskData): TokenUsage | undefined {
+  const spending = spendingOf(task);
+  if (spending.length === 0) return undefined;
+  const usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+  for (const spent of spending) addUsage(usage, spent.usage);
   return usage;
 }
 
@@ -30,28 +79,40 @@ export function agentRunFromExecution({
   workflow,
   execution,
   sourceMap,
+  tokenPrices,
 }: {
   workflow: N8nWorkflow;
   execution: N8nExecutionRecord;
   sourceMap?: Record<string, { path: DocumentPath; range: Range }>;
+  /** Model -> USD per million tokens: prices each node's tokens by the model that answered (`costUsd`), as `runAgent`. */
+  tokenPrices?: Record<string, TokenPrice>;
 }): AgentRunResult {
   const sources = workflow.meta.ionflux.nodes;
   const onErrorOf = new Map(workflow.nodes.map((n) => [n.name, n.onError]));
   const runData = execution.data?.resultData.runData ?? {};
-  // Every node run in the order n8n ran them.
-  const runs = Object.entries(runData)
+  // Every node run in the order n8n ran them, up to the one whose model call went over the run's budget: nothing
+  // after it acted (its execution was stopped there, though n8n goes on past a node that continues on error).
+  let runs = Object.entries(runData)
     .flatMap(([node, tasks]) => tasks.map((task) => ({ node, task })))
     .sort((a, b) => a.task.startTime - b.task.startTime);
+  const stopIndex = runs.findIndex(({ task }) => budgetStopOf(task));
+  const budgetStop = stopIndex >= 0 ? runs[stopIndex] : undefined;
+  if (budgetStop) runs = runs.slice(0, stopIndex + 1);
   const steps = new Map<string, StepResult>();
   const totals: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+  let costUsd = 0;
+  const unpricedModels = new Set<string>();
   for (const { node, task } of runs) {
     const source = sources[node];
-    const usage = usageOf(task.data?.main?.[0]);
-    if (usage) {
-      totals.promptTokens += usage.promptTokens;
-      totals.completionTokens += usage.completionTokens;
-      totals.totalTokens += usage.totalTokens;
-    }
+    const usage = taskUsage(task);
+    if (usage) addUsage(totals, usage);
+    if (tokenPrices)
+      for (const { model, usage: spent } of spendingOf(task)) {
+        const price = model === undefined ? undefined : priceOfModel(tokenPrices, model);
+        if (price)
+          costUsd += (spent.promptTokens * price.prompt + spent.completionTokens * price.completion) / 1_000_000;
+        else unpricedModels.add(model ?? 'unknown');
+      }
     const role = source?.role;
     const id =
       role === 'output-canvas'
@@ -67,12 +128,7 @@ export function agentRunFromExecution({
     step.items += role === 'if' || role === 'switch' ? countItems(task) : (task.data?.main?.[0]?.length ?? 0);
     step.runs += 1;
     if (task.error || itemsAreErrors(task, onErrorOf.get(node))) step.status = 'error';
-    if (usage) {
-      step.usage ??= { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-      step.usage.promptTokens += usage.promptTokens;
-      step.usage.completionTokens += usage.completionTokens;
-      step.usage.totalTokens += usage.totalTokens;
-    }
+    if (usage) addUsage((step.usage ??= { promptTokens: 0, completionTokens: 0, totalTokens: 0 }), usage);
     steps.set(id, step);
   }
 
@@ -80,22 +136,32 @@ export function agentRunFromExecution({
   const stopped = execution.stoppedAt ? Date.parse(execution.stoppedAt) : started;
   const result: AgentRunResult = {
     executionId: String(execution.id),
-    status: execution.status === 'success' ? 'success' : execution.status === 'canceled' ? 'canceled' : 'error',
+    status: budgetStop
+      ? 'error'
+      : execution.status === 'success'
+        ? 'success'
+        : execution.status === 'canceled'
+          ? 'canceled'
+          : 'error',
     output: undefined,
     steps: [...steps.values()],
     usage: totals,
+    ...(tokenPrices ? { costUsd: Number(costUsd.toFixed(6)) } : {}),
+    ...(unpricedModels.size > 0 ? { unpricedModels: [...unpricedModels] } : {}),
     durationMs: Math.max(0, stopped - started),
   };
   const outputNode = Object.keys(sources).find((name) => sources[name]!.role === 'output');
-  if (outputNode && runData[outputNode]) {
+  // A run stopped by its budget has no output: the node that went over kept no answer.
+  if (!budgetStop && outputNode && runData[outputNode]) {
     result.output = (runData[outputNode].at(-1)?.data?.main?.[0]?.[0]?.json as Json | undefined)?.value;
-  } else {
+  } else if (!budgetStop) {
     const lastAction = [...runs].reverse().find(({ node }) => sources[node]?.role === 'action');
     if (lastAction) result.output = lastAction.task.data?.main?.[0]?.[0]?.json;
   }
   if (result.status !== 'success') {
-    const error = execution.data?.resultData.error;
-    const node = error?.node?.name ?? execution.data?.resultData.lastNodeExecuted;
+    const runError = execution.data?.resultData.error;
+    const error = budgetStop ? budgetStop.task.error : runError;
+    const node = budgetStop ? budgetStop.node : (runError?.node?.name ?? execution.data?.resultData.lastNodeExecuted);
     const source = node ? sources[node] : undefined;
     const range = node ? sourceMap?.[node]?.range : undefined;
     result.error = {

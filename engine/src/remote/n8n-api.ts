@@ -65,7 +65,8 @@ export interface N8nTaskData {
   executionTime: number;
   executionStatus?: string;
   data?: { main: ({ json: Record<string, unknown> }[] | null)[] };
-  error?: { message: string; description?: string };
+  /** The node's error; `context` holds what the node added (a budget stop's tokens: `BUDGET_STOP_CONTEXT_KEY`). */
+  error?: { message: string; description?: string; context?: Record<string, unknown> };
 }
 
 /**

@@ -102,18 +102,18 @@ export interface N8nExecution {
   stoppedAt?: string | null;
   data?: {
     resultData: {
-      runData: Record<
-        string,
-        {
-          startTime: number;
-          executionTime: number;
-          data?: { main: ({ json: Record<string, unknown> }[] | null)[] };
-          error?: { message: string; description?: string };
-        }[]
-      >;
+      runData: Record<string, N8nTask[]>;
       error?: { message: string };
     };
   };
+}
+
+/** One run of one node in an n8n execution. */
+export interface N8nTask {
+  startTime: number;
+  executionTime: number;
+  data?: { main: ({ json: Record<string, unknown> }[] | null)[] };
+  error?: { message: string; description?: string; context?: Record<string, unknown> };
 }
 
 export interface N8nWorkflowRecord {
@@ -147,7 +147,12 @@ export interface EngineModule {
     workflow: N8nWorkflow;
     execution: N8nExecution;
     sourceMap?: Record<string, { path: DocumentPath; range: Range }>;
+    tokenPrices?: Record<string, TokenPrice>;
   }): AgentRunResult;
+  /** The budget stop a node's error carries (its model call went over the run's budget), with its run's tokens. */
+  budgetStopOf(task: N8nTask): { usage?: TokenUsage } | undefined;
+  /** The tokens a node's run spent (its items' usage, or what its error carries). */
+  taskUsage(task: N8nTask): TokenUsage | undefined;
   webhookStartedWorkflow(args: {
     workflow: N8nWorkflow;
     name: string;
@@ -194,6 +199,8 @@ export function loadEngine(): EngineModule {
       'sandboxCredentials',
       'N8nApi',
       'agentRunFromExecution',
+      'budgetStopOf',
+      'taskUsage',
       'webhookStartedWorkflow',
       'triggerItem',
     ])

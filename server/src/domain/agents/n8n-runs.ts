@@ -184,7 +184,8 @@ export class N8nAgentRuns {
     signal: AbortSignal;
     onNodeEvent: (event: NodeEvent) => void;
   }): Promise<AgentRunResult> {
-    const { resolveInputs, triggerItem, agentRunFromExecution, RUN_RESPONSE_NODE } = loadEngine();
+    const { resolveInputs, triggerItem, agentRunFromExecution, budgetStopOf, taskUsage, RUN_RESPONSE_NODE } =
+      loadEngine();
     const compiled = this.#compile(args.yaml, args.contentHash);
     const meta = compiled.workflow.meta.ionflux;
     const inputs = resolveInputs((meta.inputs ?? {}) as Record<string, InputDefinition>, args.input);
@@ -238,8 +239,11 @@ export class N8nAgentRuns {
     });
 
     // Each node n8n has finished is reported once, as soon as a poll sees it (n8n saves the execution after each
-    // node: see `webhookStartedWorkflow`), in the order the nodes started; the rest when the execution ends.
+    // node: see `webhookStartedWorkflow`), in the order the nodes started; the rest when the execution ends. None
+    // after a node whose model call went over the run's budget: the run stopped there (the nodes n8n still ran past
+    // a step that continues on error did nothing), as on the embedded engine.
     const reported = new Set<string>();
+    let budgetStopped = false;
     const report = (execution: N8nExecution) => {
       const runData = execution.data?.resultData.runData ?? {};
       const tasks = Object.entries(runData)
@@ -248,7 +252,10 @@ export class N8nAgentRuns {
         .filter(({ key }) => !reported.has(key))
         .sort((a, b) => a.task.startTime - b.task.startTime);
       for (const { node, task, key } of tasks) {
+        if (budgetStopped) return;
+        if (budgetStopOf(task)) budgetStopped = true;
         reported.add(key);
+        const usage = taskUsage(task);
         const source = meta.nodes[node] as { step?: string; role?: string } | undefined;
         const where = {
           node,
@@ -273,12 +280,19 @@ export class N8nAgentRuns {
                 },
               }
             : {}),
+          ...(usage ? { usage } : {}),
         });
       }
     };
     const execution = await this.#waitFinished(executionId, args.signal, args.timeoutMs, report);
     report(execution);
-    const result = agentRunFromExecution({ workflow: compiled.workflow, execution, sourceMap: compiled.sourceMap });
+    const result = agentRunFromExecution({
+      workflow: compiled.workflow,
+      execution,
+      sourceMap: compiled.sourceMap,
+      // Each node's tokens priced by the model that answered, as the embedded engine prices its runs.
+      tokenPrices: this.#ctx.config.tokenPrices,
+    });
     // The LLM node names itself and its credential; the run names its step and whose budget it is, as the embedded
     // engine does ("Step 'digest' brought the run to 57 tokens, over the workspace's budget of 12; ...").
     if (result.error?.node) {
