@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileAgent } from '@ionflux/compiler';
 import { startN8nServer, type N8nServer } from '@ionflux/engine';
@@ -654,5 +657,58 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
     await deployed(agentId, compileAgent(edited).workflow!.meta.ionflux.hash);
     expect((await onN8n.api('DELETE', `/agents/${agentId}`)).status).toBe(204);
     await gone(agentId);
+  });
+
+  it('two server processes on one PostgreSQL deploying the same configuration at once make one workflow', async () => {
+    // A throwaway PostgreSQL cluster shared by two servers (as two processes behind one load balancer would be).
+    const script = join(__dirname, '..', '..', 'server', 'scripts', 'start-test-postgres.sh');
+    // Made by the script (as root it hands the folder to the postgres user, who cannot enter a mkdtemp folder).
+    const clusterDir = join(tmpdir(), `ionflux-n8n-pg-${randomUUID()}`);
+    const databaseUrl = execFileSync(script, [clusterDir], { encoding: 'utf8' }).trim();
+    // One data folder: both servers read the same generated secrets (the credentials' encryption keys).
+    const dataDir = mkdtempSync(join(tmpdir(), 'ionflux-n8n-data-'));
+    const shared = { engine: 'n8n', n8nUrl: n8n.url, n8nApiKey: n8n.apiKey, databaseUrl, dataDir, inMemory: false };
+    let first: Client | undefined;
+    let second: ServerHandle | undefined;
+    try {
+      first = await client(shared);
+      second = await startServer({
+        port: 0,
+        host: '127.0.0.1',
+        sandbox: true,
+        logLevel: 'silent',
+        passwordHashCost: 10,
+        seedMarketplace: false,
+        env: {},
+        tokenPrices: 'ionflux-sandbox=1.5/6',
+        ...shared,
+      } as Parameters<typeof startServer>[0]);
+      const yaml = example('slack-brief-butler');
+      // Saved through the first server, which deploys it at once; the second deploys it at the same moment.
+      const agentId = await install(first, { yaml, name: 'Raced brief' });
+      const deploys = [first, { server: second }].map(({ server }) =>
+        server.useCases.runExecutor.n8n!.sync(first!.workspaceId, agentId),
+      );
+      const outcomes = await Promise.allSettled(deploys);
+      // Unserialized, both find nothing and create one each (the second then fails to activate: same webhook path).
+      const workflows = (await n8n.api.listWorkflows()).filter(
+        (w) =>
+          (w.staticData as { ionfluxServer?: { agentId?: string } } | undefined)?.ionfluxServer?.agentId === agentId,
+      );
+      expect(workflows.map((w) => w.id)).toHaveLength(1);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
+      await deployed(agentId, compileAgent(yaml).workflow!.meta.ionflux.hash);
+      // Its credentials once each too (found or created under the same lock).
+      const names = (await n8n.api.listCredentials()).filter((c) => c.name.includes(agentId)).map((c) => c.name);
+      expect(names.length).toBeGreaterThan(0);
+      expect(new Set(names).size).toBe(names.length);
+      expect((await first.api('DELETE', `/agents/${agentId}`)).status).toBe(204);
+      await gone(agentId);
+    } finally {
+      await second?.close();
+      await first?.server.close();
+      execFileSync(script, ['--stop', clusterDir], { stdio: 'ignore' });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { sql } from 'kysely';
 import { compileAgent, stableUuid, type CompileResult, type N8nWorkflow } from '@ionflux/compiler';
 import type { AgentDocument, InputDefinition } from '@ionflux/dsl';
 import { findAgentConfiguration, findAgentRevision } from '../../data-access/agents-repository';
@@ -52,6 +53,16 @@ interface Deployment {
   url: string;
   /** What was deployed (revision content, credentials, webhook path, server URL): a change redeploys. */
   key: string;
+}
+
+/** What a deployment of an agent is made of. */
+interface DeployArgs {
+  workspaceId: string;
+  agentId: string;
+  name: string;
+  compiled: Compiled;
+  contentHash: string;
+  credentials: CredentialResolver;
 }
 
 interface Compiled {
@@ -347,24 +358,62 @@ export class N8nAgentRuns {
     return (await this.#api.listWorkflows()).find((w) => serverDataOf(w.staticData)?.agentId === agentId);
   }
 
-  /** Creates or updates (and publishes) the agent's workflow and credentials unless n8n already has them. */
-  async #deploy(args: {
-    workspaceId: string;
-    agentId: string;
-    name: string;
-    compiled: Compiled;
-    contentHash: string;
-    credentials: CredentialResolver;
-  }): Promise<Deployment> {
+  /**
+   * Runs `fn` (a find-or-create of the agent's workflow or credentials in n8n) alone among every server process
+   * sharing this PostgreSQL database: under a transaction-scoped advisory lock keyed by the configuration, so two
+   * processes saving or running the same configuration at once never both find nothing and create two workflows.
+   * Within one process the callers already hold the agent's `#mutex`, which is all PGlite (one process) needs. `fn`
+   * makes no query: the transaction holds one pooled connection, and needing a second could exhaust the pool.
+   */
+  async #alone<T>(agentId: string, fn: () => Promise<T>): Promise<T> {
+    if (this.#ctx.config.database.kind !== 'postgres') return fn();
+    return this.#ctx.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtextextended(${`n8n-deployment:${agentId}`}, 0))`.execute(trx);
+      return fn();
+    });
+  }
+
+  /**
+   * Creates or updates (and publishes) the agent's workflow and credentials unless n8n already has them. Callers
+   * hold the agent's `#mutex`.
+   */
+  async #deploy(args: DeployArgs): Promise<Deployment> {
+    // Read from the database before the lock (see #alone).
+    const credentials = await this.#credentialData(args);
+    // What this process deployed last, if nothing changed since: most runs start here, without the lock.
+    const known = new Map<string, string>();
+    for (const { type, name, hash } of credentials) {
+      const cached = this.#credentials.get(`${type}\u0000${this.#credentialName(args.agentId, name)}`);
+      if (cached?.hash === hash) known.set(`${type}\u0000${name}`, cached.id);
+    }
+    const deployed = this.#deployments.get(args.agentId);
+    if (known.size === credentials.length && deployed?.key === this.#deploymentKey(args, known)) return deployed;
+    return this.#alone(args.agentId, async () =>
+      this.#deployWorkflow(args, await this.#syncCredentials(args, credentials)),
+    );
+  }
+
+  /** What was deployed: the revision, its name, the webhook path, this server's URL and the credentials' ids. */
+  #deploymentKey(args: DeployArgs, ids: Map<string, string>): string {
+    return createHash('sha256')
+      .update(
+        JSON.stringify([
+          args.contentHash,
+          args.name,
+          this.#webhookPath(args.agentId),
+          this.#baseUrl,
+          [...ids.entries()].sort(),
+        ]),
+      )
+      .digest('hex');
+  }
+
+  /** Creates or updates (and publishes) the agent's workflow unless n8n has it; `ids`: its credentials in n8n. */
+  async #deployWorkflow(args: DeployArgs, ids: Map<string, string>): Promise<Deployment> {
     const { webhookStartedWorkflow } = loadEngine();
     const { workflow } = args.compiled;
-    const ids = await this.#syncCredentials(args);
     const path = this.#webhookPath(args.agentId);
-    const key = createHash('sha256')
-      .update(JSON.stringify([args.contentHash, args.name, path, this.#baseUrl, [...ids.entries()].sort()]))
-      .digest('hex');
-    const cached = this.#deployments.get(args.agentId);
-    if (cached?.key === key) return cached;
+    const key = this.#deploymentKey(args, ids);
     const url = `${this.#api.baseUrl}/webhook/${path}`;
     const record = await this.#find(args.agentId);
     let workflowId: string;
@@ -404,20 +453,17 @@ export class N8nAgentRuns {
   }
 
   /**
-   * The agent's credentials in n8n, created or updated when their data changed (a Brand reconnected, say): by
-   * compiled reference (`type` NUL name) -> n8n credential id. The IONFLUX API credential reads each run's token.
+   * The data of the credentials the agent's workflow refers to (and its hash), as n8n gets it: resolved from the
+   * configuration's bindings; the IONFLUX API credential reads each run's token.
    */
-  async #syncCredentials(args: {
-    agentId: string;
-    compiled: Compiled;
-    credentials: CredentialResolver;
-  }): Promise<Map<string, string>> {
+  async #credentialData(
+    args: DeployArgs,
+  ): Promise<{ type: string; name: string; data: CredentialData; hash: string }[]> {
     const { credentialReferences, ionfluxCredentialId, runBudgetCredentialData, runTokenCredentialData } = loadEngine();
     const { workflow } = args.compiled;
     const sources = workflow.meta.ionflux.nodes;
     const inputsNode = workflow.nodes.find((n) => sources[n.name]?.role === 'inputs')!.name;
-    const ids = new Map<string, string>();
-    let existing: { id: string; name: string; type: string }[] | undefined;
+    const list: { type: string; name: string; data: CredentialData; hash: string }[] = [];
     for (const { type, name } of credentialReferences(workflow)) {
       const node = workflow.nodes.find((n) => n.credentials?.[type]?.name === name)!;
       let data: CredentialData;
@@ -441,9 +487,24 @@ export class N8nAgentRuns {
         // Each execution's model calls stop at its run's token budget (sent with the run, read from Inputs).
         if (type === LLM_API) data = { ...data, ...runBudgetCredentialData({ inputsNode, prices: this.#prices() }) };
       }
+      list.push({ type, name, data, hash: createHash('sha256').update(JSON.stringify(data)).digest('hex') });
+    }
+    return list;
+  }
+
+  /**
+   * The agent's credentials in n8n, created or updated when their data changed (a Brand reconnected, say): by
+   * compiled reference (`type` NUL name) -> n8n credential id.
+   */
+  async #syncCredentials(
+    args: DeployArgs,
+    credentials: { type: string; name: string; data: CredentialData; hash: string }[],
+  ): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    let existing: { id: string; name: string; type: string }[] | undefined;
+    for (const { type, name, data, hash } of credentials) {
       const credentialName = this.#credentialName(args.agentId, name);
       const cacheKey = `${type}\u0000${credentialName}`;
-      const hash = createHash('sha256').update(JSON.stringify(data)).digest('hex');
       let known = this.#credentials.get(cacheKey);
       if (!known) {
         existing ??= await this.#api.listCredentials();
@@ -463,8 +524,12 @@ export class N8nAgentRuns {
     return ids;
   }
 
-  /** Removes the agent's workflow (deactivated first) and its credentials. */
+  /** Removes the agent's workflow (deactivated first) and its credentials. Callers hold the agent's `#mutex`. */
   async #remove(agentId: string): Promise<void> {
+    return this.#alone(agentId, () => this.#removeAlone(agentId));
+  }
+
+  async #removeAlone(agentId: string): Promise<void> {
     this.#deployments.delete(agentId);
     const record = await this.#find(agentId);
     if (record) {
