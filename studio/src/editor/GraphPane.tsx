@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import {
   Background,
   Controls,
@@ -190,6 +190,65 @@ export function GraphPane({
   // A new set of nodes is fitted into view again (React Flow fits on mount).
   const shape = graph?.nodes.map((n) => n.id).join('\n') ?? '';
 
+  // What the handlers read, as of the last render: the handlers themselves stay the same functions, so the flow
+  // below is the same element while its nodes and edges are, and React skips it when only the version changed (a
+  // keystroke that leaves the graph as it was re-renders this pane for its data-graph-version alone).
+  const latest = useRef({ byId, selected, onSelect, onMoveNode, onConnectNodes });
+  useLayoutEffect(() => {
+    latest.current = { byId, selected, onSelect, onMoveNode, onConnectNodes };
+  });
+  const movable = onMoveNode !== undefined;
+  const connectable = onConnectNodes !== undefined;
+  const flow = useMemo(
+    () => (
+      <ReactFlowProvider>
+        <ReactFlow
+          key={shape}
+          nodes={shownNodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          nodesDraggable={movable}
+          nodesConnectable={connectable}
+          onConnect={(connection) => {
+            const { byId, onConnectNodes } = latest.current;
+            const source = byId.get(connection.source);
+            const target = byId.get(connection.target);
+            if (source && target && onConnectNodes) onConnectNodes(source, connection.sourceHandle, target);
+          }}
+          elementsSelectable
+          fitView
+          minZoom={0.2}
+          proOptions={{ hideAttribution: true }}
+          onNodeClick={(_, node) => latest.current.onSelect(latest.current.byId.get(node.id))}
+          onPaneClick={() => latest.current.onSelect(undefined)}
+          onNodeDragStop={(_, node) => {
+            const { byId, onMoveNode } = latest.current;
+            const before = byId.get(node.id);
+            if (!before || !onMoveNode) return;
+            const at = flowPositionOf(before.position);
+            if (Math.abs(at.x - node.position.x) >= 1 || Math.abs(at.y - node.position.y) >= 1)
+              onMoveNode(node.id, node.position);
+          }}
+          onNodesChange={(changes) => {
+            const { byId, selected, onSelect } = latest.current;
+            // Keyboard selection (a focused node + Enter) arrives as a select change.
+            for (const change of changes) {
+              if (change.type === 'select' && change.selected && change.id !== selected) onSelect(byId.get(change.id));
+              if (change.type === 'position' && change.position) {
+                const position = change.position;
+                setDragged((d) => ({ ...d, [change.id]: position }));
+              }
+            }
+          }}
+        >
+          <Background />
+          <Controls showInteractive={false} />
+        </ReactFlow>
+      </ReactFlowProvider>
+    ),
+    [shape, shownNodes, edges, movable, connectable],
+  );
+
   return (
     <div
       className={`editor-graph${stale ? ' stale' : ''}`}
@@ -205,47 +264,7 @@ export function GraphPane({
         </p>
       )}
       {!graph && <p className="empty">The graph appears once the agent compiles.</p>}
-      <ReactFlowProvider>
-        <ReactFlow
-          key={shape}
-          nodes={shownNodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          nodesDraggable={onMoveNode !== undefined}
-          nodesConnectable={onConnectNodes !== undefined}
-          onConnect={(connection) => {
-            const source = byId.get(connection.source);
-            const target = byId.get(connection.target);
-            if (source && target && onConnectNodes) onConnectNodes(source, connection.sourceHandle, target);
-          }}
-          elementsSelectable
-          fitView
-          minZoom={0.2}
-          proOptions={{ hideAttribution: true }}
-          onNodeClick={(_, node) => onSelect(byId.get(node.id))}
-          onPaneClick={() => onSelect(undefined)}
-          onNodeDragStop={(_, node) => {
-            const before = byId.get(node.id);
-            if (!before || !onMoveNode) return;
-            const at = flowPositionOf(before.position);
-            if (Math.abs(at.x - node.position.x) >= 1 || Math.abs(at.y - node.position.y) >= 1)
-              onMoveNode(node.id, node.position);
-          }}
-          onNodesChange={(changes) => {
-            // Keyboard selection (a focused node + Enter) arrives as a select change.
-            for (const change of changes) {
-              if (change.type === 'select' && change.selected && change.id !== selected) onSelect(byId.get(change.id));
-              if (change.type === 'position' && change.position) {
-                const position = change.position;
-                setDragged((d) => ({ ...d, [change.id]: position }));
-              }
-            }
-          }}
-        >
-          <Background />
-          <Controls showInteractive={false} />
-        </ReactFlow>
-      </ReactFlowProvider>
+      {flow}
     </div>
   );
 }
