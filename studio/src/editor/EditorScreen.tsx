@@ -5,7 +5,14 @@ import { api, describeError } from '../api/client';
 import type { AgentConfiguration } from '../api/types';
 import { useWorkspace } from '../app/workspace-context';
 import { navigate, paths } from '../router';
-import { forgetModel, monaco, scheduleHelperWorkers, showDiagnostics, startHelperWorkers } from './monaco-setup';
+import {
+  forgetModel,
+  monaco,
+  scheduleHelperWorkers,
+  showDiagnostics,
+  startHelperWorkers,
+  warmUpSchemaCompletion,
+} from './monaco-setup';
 import type { AnalysisRequest, AnalysisResponse } from './agent-worker-protocol';
 import type { CompletionScope } from './analysis';
 import { n8nPositionOf, nodeAtLine, type GraphModel, type GraphNode } from './graph-model';
@@ -163,7 +170,10 @@ function AgentEditor({
       });
       // The first graph is computed: Monaco's helper workers may start now (monaco-setup.ts).
       startHelperWorkers();
-      if (firstGraph) performance.mark('ionflux:editor-first-graph');
+      if (firstGraph) {
+        performance.mark('ionflux:editor-first-graph');
+        warmUpSchemaCompletion(model);
+      }
       firstGraph = false;
       if (response.graph) {
         graphRef.current = response.graph;

@@ -77,17 +77,46 @@ const createWebWorkerCompat = (opts: LegacyWorkerOptions | Parameters<typeof mon
  */
 type CompletionProvider = monaco.languages.CompletionItemProvider;
 const STARTS_KEY_OR_VALUE = /(^|[-:{[,])\s*["']?[^\s"']*$/;
+let schemaCompletion: CompletionProvider | undefined;
 const languagesForYaml = {
   ...monaco.languages,
-  registerCompletionItemProvider: (language: string, provider: CompletionProvider) =>
-    monaco.languages.registerCompletionItemProvider(language, {
+  registerCompletionItemProvider: (language: string, provider: CompletionProvider) => {
+    schemaCompletion = provider;
+    return monaco.languages.registerCompletionItemProvider(language, {
       ...provider,
       provideCompletionItems: (model, position, context, token) =>
         STARTS_KEY_OR_VALUE.test(model.getLineContent(position.lineNumber).slice(0, position.column - 1))
           ? provider.provideCompletionItems(model, position, context, token)
           : undefined,
-    }),
+    });
+  },
 };
+/**
+ * Starts monaco-yaml's worker and has it do its first, slowest request (compiling the schema, parsing the agent in
+ * code not yet optimised: up to a second of a core for the 1,000-line agent) while the user looks at the opened
+ * editor, not at the first word they type, where it competed with that keystroke's analysis.
+ */
+export function warmUpSchemaCompletion(model: monaco.editor.ITextModel): void {
+  const idle = (run: () => void) =>
+    'requestIdleCallback' in self ? requestIdleCallback(run, { timeout: 1000 }) : setTimeout(run, 0);
+  void helperWorkersMayStart.then(() =>
+    idle(() => {
+      if (model.isDisposed() || !schemaCompletion) return;
+      const done = new monaco.CancellationTokenSource();
+      void Promise.resolve(
+        schemaCompletion.provideCompletionItems(
+          model,
+          new monaco.Position(1, 1),
+          { triggerKind: monaco.languages.CompletionTriggerKind.Invoke },
+          done.token,
+        ),
+      )
+        .catch(() => undefined)
+        .finally(() => done.dispose());
+    }),
+  );
+}
+
 const monacoForYaml = {
   ...monaco,
   editor: { ...monaco.editor, createWebWorker: createWebWorkerCompat },
