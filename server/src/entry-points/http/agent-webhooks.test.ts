@@ -67,7 +67,12 @@ describe('webhook trigger', () => {
     const { run } = (await res.json()) as { run: { id: string; status: string } };
     expect(run.status).toBe('queued');
     const done = await finished(run.id);
-    expect(done).toMatchObject({ status: 'succeeded', agentId, output: sent });
+    expect({ ...done, error: done.error ?? null }).toMatchObject({
+      status: 'succeeded',
+      agentId,
+      output: sent,
+      error: null,
+    });
     expect(done.trigger.kind).toBe('webhook');
     expect(done.trigger.payload).toMatchObject({ body: sent, method: 'POST', query: { source: 'crm' } });
     expect(done.trigger.payload.headers['x-trace']).toBe('t-1');
