@@ -98,7 +98,10 @@ describe('webhook trigger', () => {
     };
     const unknown = await post(`/api/hooks/agents/${randomUUID()}/${first.secret}`);
     expect(unknown.status).toBe(404);
-    const wrong = await post(`/api/hooks/agents/${agentId}/${first.secret.slice(0, -1)}A`);
+    // One character off (never the secret itself: one in 64 secrets ends in A).
+    const wrong = await post(
+      `/api/hooks/agents/${agentId}/${first.secret.slice(0, -1)}${first.secret.endsWith('A') ? 'B' : 'A'}`,
+    );
     expect(wrong.status).toBe(404);
     expect(wrong.body).toEqual(unknown.body);
     expect((await post(first.path)).status).toBe(202);
