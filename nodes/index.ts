@@ -57,6 +57,6 @@ export { checkOutboundUrl, SsrfBlockedError, SANDBOX_ORIGINS_ENV } from './share
 export { configureTikTokRateLimits } from './IonfluxTikTok/transport';
 export { authenticateRequest, expirableProperty, preAuthenticate } from './shared/credential-authentication';
 export type { OperationMeta } from './shared/operation';
-export { BUDGET_STOP_CONTEXT_KEY } from './shared/operation';
+export { BUDGET_STOP_CONTEXT_KEY, BUDGET_STOP_HINT_KEY } from './shared/operation';
 export { parseTokenPrices, priceOfModel } from './IonfluxLlm/budget';
 export type { TokenPrice } from './IonfluxLlm/budget';

@@ -408,6 +408,16 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
     // The step after the one that went over never ran, on either engine.
     for (const run of [onN8nRun, embeddedRun])
       expect((run.steps as { step: string }[]).map((s) => s.step)).not.toContain('brief');
+    // The step that went over succeeded with its answer, which is the run's output (its last step's), on n8n as on
+    // the embedded engine; the whole records are the same (status, error, output, step log with statuses and items).
+    for (const run of [onN8nRun, runs[0]!.overUsd]) {
+      expect((run.steps as { step: string; status: string; items: number }[]).find((s) => s.step === 'digest')).toEqual(
+        expect.objectContaining({ status: 'success', items: 1 }),
+      );
+      expect(run.output).toEqual(expect.objectContaining({ summary: expect.any(String) }));
+    }
+    expect(comparable(onN8nRun)).toEqual(comparable(embeddedRun));
+    expect(comparable(runs[0]!.overUsd)).toEqual(comparable(runs[1]!.overUsd));
     expect(runs.map((r) => r.free.status)).toEqual(['succeeded', 'succeeded']);
   });
 
@@ -439,6 +449,9 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
       expect((stopped.steps as { step: string | null }[]).map((s) => s.step)).not.toContain('post');
     expect(spent(onN8nResult!.stopped)).toEqual(spent(embeddedResult!.stopped));
     expect(onN8nResult!.stopped.usage.totalTokens).toBeGreaterThan(10);
+    // The draft is kept (the step succeeded with it, the run's output), as on the embedded engine.
+    expect(onN8nResult!.stopped.output).toEqual(expect.objectContaining({ text: expect.any(String) }));
+    expect(comparable(onN8nResult!.stopped)).toEqual(comparable(embeddedResult!.stopped));
     // Only the free run's tagline is in the channel, on either engine.
     for (const { free, texts } of results) {
       expect(free.status).toBe('succeeded');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import Ajv2020 from 'ajv/dist/2020';
 import type { IDataObject } from 'n8n-workflow';
 import { SANDBOX_ORIGINS_ENV } from '../shared/http/ssrf';
-import { BUDGET_STOP_CONTEXT_KEY } from '../shared/operation';
+import { BUDGET_STOP_CONTEXT_KEY, BUDGET_STOP_HINT_KEY } from '../shared/operation';
 import { runNode, runNodeForOutput } from '../test-support/n8n-harness';
 import { sendJson, startLocalServer } from '../test-support/local-server';
 import type { LocalServer } from '../test-support/local-server';
@@ -337,7 +337,11 @@ describe('IONFLUX LLM against the sandbox model', () => {
       expect(fakeCalls).toBe(3);
     });
 
-    it('fails the node at the call that goes over it, whatever its On Error setting (no answer passes on)', async () => {
+    /** The hint a node's run carries when its model call went over the budget (what n8n's editor shows on it). */
+    const stopHints = (run: { hints: { message: string; group?: { key: string } }[] }) =>
+      run.hints.filter((hint) => hint.group?.key === BUDGET_STOP_HINT_KEY).map((hint) => hint.message);
+
+    it('keeps the answer of the call that goes over it (the last of its node) and marks the run with a hint', async () => {
       for (const onError of [undefined, 'continueRegularOutput', 'continueErrorOutput'] as const) {
         fakeCalls = 0;
         const run = await runNode({
@@ -348,20 +352,43 @@ describe('IONFLUX LLM against the sandbox model', () => {
           name: 'Draft',
           ...(onError ? { onError } : {}),
         });
-        // 18 + 18 = 36 tokens, the third call brings the execution to 54: paid for, but its answer is not used.
+        // 18 + 18 = 36 tokens, the third call brings the execution to 54: paid for, and its answer kept.
         expect(fakeCalls).toBe(3);
-        const message = `Node "Draft" brought the run to 54 tokens, over the LLM credential's budget of 40; the run was stopped.`;
+        expect(run.error).toBeUndefined();
+        expect(run.items.map((item) => typeof item.text)).toEqual(['string', 'string', 'string']);
+        expect(run.items.map((item) => (item.usage as IDataObject).totalTokens)).toEqual([18, 18, 18]);
+        expect(stopHints(run)).toEqual([
+          `Node "Draft" brought the run to 54 tokens, over the LLM credential's budget of 40; the run was stopped.`,
+        ]);
+        expect(run.hints[0]).toMatchObject({ type: 'warning', location: 'outputPane' });
+      }
+    });
+
+    it('fails the node at its next call after the one that went over, whatever its On Error setting', async () => {
+      for (const onError of [undefined, 'continueRegularOutput', 'continueErrorOutput'] as const) {
+        fakeCalls = 0;
+        const run = await runNode({
+          type: 'ionfluxLlm',
+          parameters: generate,
+          credentials: { ionfluxLlmApi: { ...fakeCredentials(), executionBudget: '20' } },
+          items: three,
+          name: 'Draft',
+          ...(onError ? { onError } : {}),
+        });
+        // The second call brings the execution to 36 tokens; the third item is not sent.
+        expect(fakeCalls).toBe(2);
+        const message = `Node "Draft" brought the run to 36 tokens, over the LLM credential's budget of 20; the run was stopped.`;
         expect(run.error?.message).toBe(message);
         // No item carries an answer: without "continue" the node has no output; with it, n8n passes its input on.
         expect([...run.items, ...run.errorItems].filter((item) => 'text' in item)).toEqual([]);
-        // The error carries what the node's three calls spent (the fake reports 11 + 7 tokens each): its lost items
+        // The error carries what the node's two calls spent (the fake reports 11 + 7 tokens each): its lost items
         // carried it, and a server reading the execution back counts it in the run's usage.
-        const usage = { promptTokens: 33, completionTokens: 21, totalTokens: 54 };
+        const usage = { promptTokens: 22, completionTokens: 14, totalTokens: 36 };
         expect(run.error?.context?.[BUDGET_STOP_CONTEXT_KEY]).toEqual({ usage, byModel: { 'fake-model-1': usage } });
       }
     });
 
-    it('stops the execution there: a later IONFLUX node does nothing, even after a step that continues on error', async () => {
+    it('stops the execution there: the node keeps its answer, a later IONFLUX node does nothing', async () => {
       // The next node sends an HTTP request to the fake (counted like its completions) unless the run was stopped.
       const previousOrigins = process.env[SANDBOX_ORIGINS_ENV];
       process.env[SANDBOX_ORIGINS_ENV] = new URL(fake.url).origin;
@@ -389,8 +416,10 @@ describe('IONFLUX LLM against the sandbox model', () => {
         fakeCalls = 0;
         const stopped = await chain('10');
         const message = `Node "Draft" brought the run to 18 tokens, over the LLM credential's budget of 10; the run was stopped.`;
-        expect(stopped.error?.message).toBe(message);
-        // n8n went on past "Draft" (it continues on error), but "Notify" sent nothing.
+        // "Draft" kept its answer and says it stopped the run; n8n went on to "Notify", which sent nothing.
+        expect(stopped.error).toBeUndefined();
+        expect(stopped.items.map((item) => typeof item.text)).toEqual(['string']);
+        expect(stopHints(stopped)).toEqual([message]);
         expect(stopped.next?.error?.message).toBe(`Not run: ${message}`);
         expect(fakeCalls).toBe(1);
       } finally {
@@ -433,9 +462,10 @@ describe('IONFLUX LLM against the sandbox model', () => {
         name: 'Draft',
       });
       expect(fakeCalls).toBe(3);
-      expect(run.error?.message).toBe(
+      expect(run.error).toBeUndefined();
+      expect(stopHints(run)).toEqual([
         `Node "Draft" brought the run to $${(3 * perCall).toFixed(6)} (54 tokens), over the LLM credential's USD budget of $${2.5 * perCall}; the run was stopped.`,
-      );
+      ]);
     });
 
     it('a USD budget stops the first call to a model without a price', async () => {

@@ -2,16 +2,18 @@
  * The LLM credential's budgets per execution: "Budget per Execution (Tokens)" and "(USD)", the tokens or dollars
  * every model call of one execution may spend together (all IONFLUX LLM and Vector Store nodes). The sums live in
  * n8n's flow context, which lasts as long as the execution (on a queue worker too). The call that goes over a budget
- * fails its node with an {@link ExecutionStoppedError} ("continue on fail" does not turn it into an item) that
- * carries the tokens the node's run spent, and stops the execution: every later IONFLUX node of it fails without
- * acting (`stopExecution`). A step whose node continues on error (n8n's "On Error" setting) cannot be stopped by a
- * node: n8n goes on past it, but nothing after it calls a model, posts or writes anything.
+ * stops the execution (`recordExecutionStop`): its answer is kept (the node returns its items, marked by an execution
+ * hint with the stop's message, shown on the node in n8n's editor), and every later IONFLUX node of the execution
+ * fails without acting ("Not run: <the stop>"). A further call of the same node run (its next item, say) fails the
+ * node with an {@link ExecutionStoppedError} ("continue on fail" does not turn it into an item) that carries the
+ * tokens the node's run spent. n8n goes on past a step that continues on error (n8n's "On Error" setting), but
+ * nothing after the stop calls a model, posts or writes anything.
  *
  * The embedded engine meters runs itself (`runAgent`, the same messages); an IONFLUX server running agents on n8n
  * fills these fields with expressions reading each run's budgets, and its prices (IONFLUX_TOKEN_PRICES).
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { refuseIfExecutionStopped, stopExecution, type SpentTokens } from '../shared/operation';
+import { recordExecutionStop, refuseIfExecutionStopped, type SpentTokens } from '../shared/operation';
 
 export type { SpentTokens } from '../shared/operation';
 
@@ -25,8 +27,9 @@ const TOKENS_KEY = 'ionfluxTokensUsed';
 const COST_KEY = 'ionfluxCostUsd';
 
 /**
- * What the model calls of one run of a node spent (by its execute context, one per run and try): the node that goes
- * over a budget fails, so its output, which carries the usage of its items, is lost; its error carries this instead.
+ * What the model calls of one run of a node spent (by its execute context, one per run and try), kept with the stop:
+ * when that node then fails (a further call refused), its output, which carries the usage of its items, is lost, and
+ * its error carries this instead.
  */
 const spentByNodeRun = new WeakMap<object, { usage: SpentTokens; byModel: Record<string, SpentTokens> }>();
 
@@ -104,8 +107,11 @@ export class ExecutionBudget {
     refuseIfExecutionStopped(this.ctx, itemIndex);
   }
 
-  /** Counts a call's tokens (and cost) against the budgets; the call that goes over stops the execution. */
-  spend(usage: SpentTokens, model: string, itemIndex: number): void {
+  /**
+   * Counts a call's tokens (and cost) against the budgets; the call that goes over stops the execution, its answer
+   * kept (see the file's comment).
+   */
+  spend(usage: SpentTokens, model: string): void {
     const tokens = Number(this.flow[TOKENS_KEY] ?? 0) + usage.totalTokens;
     this.flow[TOKENS_KEY] = tokens;
     const spent = spentByNodeRun.get(this.ctx) ?? { usage: none(), byModel: {} };
@@ -116,14 +122,12 @@ export class ExecutionBudget {
     if (this.tokens !== undefined && tokens > this.tokens)
       return this.stop(
         `${who} brought the run to ${tokens} tokens, over the LLM credential's budget of ${this.tokens}; the run was stopped.`,
-        itemIndex,
       );
     if (this.usd === undefined) return;
     const price = priceOfModel(this.prices, model);
     if (!price)
       return this.stop(
         `${who} called the model ${JSON.stringify(model)}, which has no price, so the LLM credential's USD budget of $${this.usd} cannot be checked; the run was stopped. Give the model a price (Prices on the LLM credential) or remove the USD budget.`,
-        itemIndex,
       );
     const cost =
       Number(this.flow[COST_KEY] ?? 0) +
@@ -132,12 +136,11 @@ export class ExecutionBudget {
     if (cost > this.usd)
       this.stop(
         `${who} brought the run to $${cost.toFixed(6)} (${tokens} tokens), over the LLM credential's USD budget of $${this.usd}; the run was stopped.`,
-        itemIndex,
       );
   }
 
-  private stop(message: string, itemIndex: number): never {
+  private stop(message: string): void {
     const spent = spentByNodeRun.get(this.ctx) ?? { usage: none(), byModel: {} };
-    throw stopExecution(this.ctx, { message, ...spent, itemIndex });
+    recordExecutionStop(this.ctx, { message, ...spent });
   }
 }

@@ -218,7 +218,7 @@ export class LlmClient {
     // Paid for even when the answer is then refused or fails validation: reported before anything can throw.
     if (response.usage) {
       this.reportUsage({ usage, model: response.model || model, kind: 'chat' });
-      this.budget?.spend(usage, response.model || model, this.itemIndex);
+      this.budget?.spend(usage, response.model || model);
     }
     const choice = response.choices[0];
     if (!choice)
@@ -266,7 +266,7 @@ export class LlmClient {
       if (response.usage) {
         const spentOn = response.model || this.embeddingModel;
         this.reportUsage({ usage: batchUsage, model: spentOn, kind: 'embeddings' });
-        this.budget?.spend(batchUsage, spentOn, this.itemIndex);
+        this.budget?.spend(batchUsage, spentOn);
       }
       const ordered = [...response.data].sort((a, b) => a.index - b.index);
       if (ordered.length !== batch.length) {

@@ -40,7 +40,7 @@ export interface SpentTokens {
   totalTokens: number;
 }
 
-/** Why an execution was stopped (a budget), as its flow context keeps it: see {@link stopExecution}. */
+/** Why an execution was stopped (a budget), as its flow context keeps it: see {@link recordExecutionStop}. */
 export interface ExecutionStop {
   /** The node that stopped it (its model call went over the budget). */
   node: string;
@@ -55,9 +55,10 @@ export interface ExecutionStop {
 const EXECUTION_STOP_KEY = 'ionfluxExecutionStop';
 
 /**
- * The key, in the error context of the node that stopped its execution over a budget, of `{ usage, byModel }` (the
- * tokens its run spent, in all and by model): stored by n8n with the node's error in the execution, where an IONFLUX
- * server running agents on n8n reads the stop and its tokens back (`agentRunFromExecution`).
+ * The key, in the error context of a node that fails with its execution's budget stop (the node whose call went
+ * over, asked for another call in the same run: another item, another batch), of `{ usage, byModel }` (the tokens its
+ * run spent, in all and by model): stored by n8n with the node's error in the execution, where an IONFLUX server
+ * running agents on n8n reads the stop and its tokens back (`agentRunFromExecution`).
  */
 export const BUDGET_STOP_CONTEXT_KEY = 'ionfluxBudgetStop';
 
@@ -78,30 +79,40 @@ function stopError(node: INode, stop: ExecutionStop, itemIndex: number | undefin
 }
 
 /**
- * Stops the execution (a model call went over its budget): returns the error that fails the node, and from then on
- * every IONFLUX node of the execution refuses to act ({@link refuseIfExecutionStopped}). n8n gives a node no way to
- * end its own execution: a node that continues on error ("On Error" set to continue) turns even this error into
- * items and n8n goes on, so it is the later nodes that do nothing, and no side effect follows the stop.
+ * The `group.key` of the execution hint ({@link recordExecutionStop}) with which the node whose model call went over
+ * a budget marks its own task data: n8n stores hints with the node's run in the execution (`runData[node][i].hints`)
+ * and shows them on the node in its editor; an IONFLUX server running agents on n8n finds the stop there
+ * (`agentRunFromExecution`), even when that node is the workflow's last.
  */
-export function stopExecution(
-  ctx: Pick<IExecuteFunctions, 'getContext' | 'getNode'>,
-  {
-    message,
-    usage,
-    byModel,
-    itemIndex,
-  }: { message: string; usage: SpentTokens; byModel: Record<string, SpentTokens>; itemIndex: number },
-): ExecutionStoppedError {
+export const BUDGET_STOP_HINT_KEY = 'ionfluxBudgetStop';
+
+/**
+ * Stops the execution (a model call went over its budget) and keeps the node's answer: from then on every IONFLUX
+ * node of the execution refuses to act ({@link refuseIfExecutionStopped}), while the node whose call went over
+ * returns its items, marked by an execution hint (the stop's message; see {@link BUDGET_STOP_HINT_KEY}), as the
+ * embedded engine logs that step succeeded with its output and ends the run after it. n8n gives a node no way to
+ * end its own execution (a node that continues on error even turns errors into items and n8n goes on), so it is the
+ * later nodes that do nothing, and no side effect follows the stop.
+ */
+export function recordExecutionStop(
+  ctx: Pick<IExecuteFunctions, 'getContext' | 'getNode'> & Partial<Pick<IExecuteFunctions, 'addExecutionHints'>>,
+  { message, usage, byModel }: { message: string; usage: SpentTokens; byModel: Record<string, SpentTokens> },
+): void {
   const node = ctx.getNode();
   const stop: ExecutionStop = { node: node.name, message, usage: { ...usage }, byModel: structuredClone(byModel) };
   const flow = flowOf(ctx);
   if (flow) flow[EXECUTION_STOP_KEY] = stop;
-  return stopError(node, stop, itemIndex);
+  ctx.addExecutionHints?.({
+    message,
+    type: 'warning',
+    location: 'outputPane',
+    group: { key: BUDGET_STOP_HINT_KEY, summary: message },
+  });
 }
 
 /**
- * Fails a node that would act after its execution was stopped: the node that stopped it (run again by n8n's "Retry
- * On Fail") fails again with the stop itself; any other with "Not run: <the stop>".
+ * Fails a node that would act after its execution was stopped: the node that stopped it (asked for another call in
+ * the same run, or run again) fails with the stop itself; any other with "Not run: <the stop>".
  */
 export function refuseIfExecutionStopped(
   ctx: Pick<IExecuteFunctions, 'getContext' | 'getNode'>,
@@ -342,7 +353,7 @@ export async function routeOperation(ctx: IExecuteFunctions, table: OperationTab
   const resource = ctx.getNodeParameter('resource', 0) as string;
   const operation = ctx.getNodeParameter('operation', 0) as string;
   const module = table[resource]?.[operation];
-  // Nothing acts once a budget stopped the execution, even where n8n goes on past the stop (see stopExecution).
+  // Nothing acts once a budget stopped the execution, even where n8n goes on past the stop (see recordExecutionStop).
   refuseIfExecutionStopped(ctx);
   if (!module) {
     const known = Object.entries(table).flatMap(([r, ops]) => Object.keys(ops).map((o) => `${r}/${o}`));

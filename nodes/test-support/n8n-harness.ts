@@ -20,6 +20,7 @@ import type {
   INodeType,
   INodeTypes,
   IRun,
+  ITaskData,
   IVersionedNodeType,
   IWebhookData,
   IWorkflowExecuteAdditionalData,
@@ -171,6 +172,8 @@ export interface NodeRun {
   errorItems: IDataObject[];
   /** The node's error when the run failed. */
   error: (Error & { context?: IDataObject; description?: string }) | undefined;
+  /** The execution hints n8n stored with the node's run. */
+  hints: NonNullable<ITaskData['hints']>;
   /** The `next` node's run, if it ran. */
   next?: { items: IDataObject[]; error: NodeRun['error'] };
 }
@@ -241,6 +244,7 @@ export async function runNode(input: RunNodeInput): Promise<NodeRun> {
     run,
     items: (outputs[0] ?? []).map((item) => item.json),
     errorItems: (outputs[1] ?? []).map((item) => item.json),
+    hints: taskData?.hints ?? [],
     error: (taskData?.error ?? (nextTask ? undefined : run.data.resultData.error)) as NodeRun['error'],
     ...(nextTask
       ? {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { compileAgent } from '@ionflux/compiler';
-import { BUDGET_STOP_CONTEXT_KEY } from 'n8n-nodes-ionflux';
+import { BUDGET_STOP_CONTEXT_KEY, BUDGET_STOP_HINT_KEY } from 'n8n-nodes-ionflux';
 import { agentRunFromExecution } from './execution';
 import type { N8nExecutionRecord, N8nTaskData } from './n8n-api';
 
@@ -81,8 +81,63 @@ function stoppedExecution(): N8nExecutionRecord {
   };
 }
 
+/**
+ * The execution n8n stores when the draft's model call goes over the budget and the node keeps its answer: its run
+ * carries the stop's hint, and "post" (when `withPost`) refuses to act.
+ */
+function keptAnswerExecution({ withPost }: { withPost: boolean }): N8nExecutionRecord {
+  const execution = stoppedExecution();
+  const runData = execution.data!.resultData.runData;
+  runData[nodeOf('draft')] = [
+    task(4, {
+      data: { main: [[draftItem]] },
+      hints: [
+        { message: 'Another hint.', type: 'info' },
+        { message: stopMessage, type: 'warning', group: { key: BUDGET_STOP_HINT_KEY } },
+      ],
+    }),
+  ];
+  if (!withPost) {
+    delete runData[nodeOf('post')];
+    execution.status = 'success';
+    execution.data!.resultData.lastNodeExecuted = nodeOf('draft');
+    delete execution.data!.resultData.error;
+  }
+  return execution;
+}
+
+const draftItem = { json: { text: 'Warm wool, cool planet.', model: 'ionflux-sandbox-1', usage: draftUsage } };
+
 describe('agentRunFromExecution', () => {
-  it('a budget stop ends the run at the node that went over, with its error, line and tokens', () => {
+  it('a budget stop whose node kept its answer ends the run there: that step succeeded, its answer is the output', () => {
+    // With a refused post after it (n8n's execution failed there) and as the last node (n8n's execution succeeded).
+    for (const withPost of [true, false]) {
+      const result = agentRunFromExecution({
+        workflow,
+        execution: keptAnswerExecution({ withPost }),
+        sourceMap,
+        tokenPrices: { 'ionflux-sandbox': { prompt: 1.5, completion: 6 } },
+      });
+      expect(result.status).toBe('error');
+      expect(result.error).toEqual({
+        message: stopMessage,
+        node: nodeOf('draft'),
+        step: 'draft',
+        path: ['spec', 'steps', 1],
+        line: 10,
+        col: 7,
+      });
+      expect(result.steps.map((s) => [s.id, s.status, s.items, s.usage])).toEqual([
+        ['first', 'success', 1, firstUsage],
+        ['draft', 'success', 1, draftUsage],
+      ]);
+      expect(result.usage).toEqual({ promptTokens: 20, completionTokens: 11, totalTokens: 31 });
+      expect(result.costUsd).toBe(0.000096);
+      expect(result.output).toEqual(draftItem.json);
+    }
+  });
+
+  it('a budget stop whose node then failed ends the run there, with its error, line and tokens, and no output', () => {
     const result = agentRunFromExecution({
       workflow,
       execution: stoppedExecution(),

@@ -1,6 +1,6 @@
 import type { N8nWorkflow } from '@ionflux/compiler';
 import type { DocumentPath, Range } from '@ionflux/dsl';
-import { BUDGET_STOP_CONTEXT_KEY, priceOfModel, type TokenPrice } from 'n8n-nodes-ionflux';
+import { BUDGET_STOP_CONTEXT_KEY, BUDGET_STOP_HINT_KEY, priceOfModel, type TokenPrice } from 'n8n-nodes-ionflux';
 import type { AgentRunResult, StepResult, TokenUsage } from '../run-agent';
 import type { N8nExecutionRecord, N8nTaskData } from './n8n-api';
 
@@ -25,14 +25,17 @@ function addUsage(to: TokenUsage, usage: TokenUsage): void {
 }
 
 /**
- * The budget stop a node's error carries, if its model call went over the run's budget and stopped the execution:
- * with the tokens its run spent (the node has no output to carry them). See n8n-nodes-ionflux's `stopExecution`.
+ * The budget stop of a node's run, if its model call went over the run's budget and stopped the execution (see
+ * n8n-nodes-ionflux's `recordExecutionStop`): the node kept its answer and marked its run with a hint (`message`:
+ * the stop), or it failed with the stop (its error carries the tokens its run spent, `usage` and `byModel`).
  */
 export function budgetStopOf(
   task: N8nTaskData,
-): { usage?: TokenUsage; byModel?: Record<string, TokenUsage> } | undefined {
+): { message: string; usage?: TokenUsage; byModel?: Record<string, TokenUsage> } | undefined {
+  const hint = task.hints?.find((h) => h.group?.key === BUDGET_STOP_HINT_KEY);
+  if (!task.error && hint) return { message: hint.message };
   const stop = task.error?.context?.[BUDGET_STOP_CONTEXT_KEY];
-  return stop && typeof stop === 'object' ? (stop as { usage?: TokenUsage }) : undefined;
+  return stop && typeof stop === 'object' ? { ...(stop as object), message: task.error!.message } : undefined;
 }
 
 /**
@@ -150,17 +153,23 @@ export function agentRunFromExecution({
     ...(unpricedModels.size > 0 ? { unpricedModels: [...unpricedModels] } : {}),
     durationMs: Math.max(0, stopped - started),
   };
+  // The Output node's value, else the last action's output, of the nodes the run ran (up to a budget stop: the node
+  // that went over kept its answer, as the embedded engine keeps the output of the step it stops after).
   const outputNode = Object.keys(sources).find((name) => sources[name]!.role === 'output');
-  // A run stopped by its budget has no output: the node that went over kept no answer.
-  if (!budgetStop && outputNode && runData[outputNode]) {
-    result.output = (runData[outputNode].at(-1)?.data?.main?.[0]?.[0]?.json as Json | undefined)?.value;
-  } else if (!budgetStop) {
+  const outputRun = [...runs].reverse().find(({ node }) => node === outputNode);
+  if (budgetStop?.task.error) {
+    // It failed instead (a further call of its run refused): it has no answer, and the items n8n passed on past it
+    // when it continues on error are its input, not an output.
+  } else if (outputRun) {
+    result.output = (outputRun.task.data?.main?.[0]?.[0]?.json as Json | undefined)?.value;
+  } else {
     const lastAction = [...runs].reverse().find(({ node }) => sources[node]?.role === 'action');
     if (lastAction) result.output = lastAction.task.data?.main?.[0]?.[0]?.json;
   }
   if (result.status !== 'success') {
     const runError = execution.data?.resultData.error;
-    const error = budgetStop ? budgetStop.task.error : runError;
+    const stop = budgetStop ? budgetStopOf(budgetStop.task) : undefined;
+    const error: { message: string; description?: string } | undefined = stop ? { message: stop.message } : runError;
     const node = budgetStop ? budgetStop.node : (runError?.node?.name ?? execution.data?.resultData.lastNodeExecuted);
     const source = node ? sources[node] : undefined;
     const range = node ? sourceMap?.[node]?.range : undefined;

@@ -67,6 +67,8 @@ export interface N8nTaskData {
   data?: { main: ({ json: Record<string, unknown> }[] | null)[] };
   /** The node's error; `context` holds what the node added (a budget stop's tokens: `BUDGET_STOP_CONTEXT_KEY`). */
   error?: { message: string; description?: string; context?: Record<string, unknown> };
+  /** What the node told the user about its run (n8n's execution hints; a budget stop: `BUDGET_STOP_HINT_KEY`). */
+  hints?: { message: string; type?: string; group?: { key: string } }[];
 }
 
 /**

@@ -128,6 +128,7 @@ export interface N8nWorkflowRecord {
 export interface N8nApiLike {
   readonly baseUrl: string;
   listWorkflows(): Promise<N8nWorkflowRecord[]>;
+  getWorkflow(id: string): Promise<N8nWorkflowRecord>;
   createWorkflow(workflow: object): Promise<N8nWorkflowRecord>;
   updateWorkflow(id: string, workflow: object): Promise<N8nWorkflowRecord>;
   deleteWorkflow(id: string): Promise<unknown>;
@@ -149,8 +150,8 @@ export interface EngineModule {
     sourceMap?: Record<string, { path: DocumentPath; range: Range }>;
     tokenPrices?: Record<string, TokenPrice>;
   }): AgentRunResult;
-  /** The budget stop a node's error carries (its model call went over the run's budget), with its run's tokens. */
-  budgetStopOf(task: N8nTask): { usage?: TokenUsage } | undefined;
+  /** A node's budget stop (its model call went over the run's budget): its hint, or its error with its run's tokens. */
+  budgetStopOf(task: N8nTask): { message: string; usage?: TokenUsage } | undefined;
   /** The tokens a node's run spent (its items' usage, or what its error carries). */
   taskUsage(task: N8nTask): TokenUsage | undefined;
   webhookStartedWorkflow(args: {
