@@ -672,8 +672,11 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
     await gone(agentId);
   });
 
-  it('two server processes on one PostgreSQL deploying the same configuration at once make one workflow', async () => {
-    // A throwaway PostgreSQL cluster shared by two servers (as two processes behind one load balancer would be).
+  /**
+   * Runs `test` with two servers (engine n8n, the lane's n8n) sharing a throwaway PostgreSQL 15 cluster, as two
+   * processes behind one load balancer would: `first` as a signed-up client, `second` a bare server handle.
+   */
+  async function withTwoServers(test: (servers: { first: Client; second: ServerHandle }) => Promise<void>) {
     const script = join(__dirname, '..', '..', 'server', 'scripts', 'start-test-postgres.sh');
     // Made by the script (as root it hands the folder to the postgres user, who cannot enter a mkdtemp folder).
     const clusterDir = join(tmpdir(), `ionflux-n8n-pg-${randomUUID()}`);
@@ -696,11 +699,22 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
         tokenPrices: 'ionflux-sandbox=1.5/6',
         ...shared,
       } as Parameters<typeof startServer>[0]);
+      await test({ first, second });
+    } finally {
+      await second?.close();
+      await first?.server.close();
+      execFileSync(script, ['--stop', clusterDir], { stdio: 'ignore' });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  it('two server processes on one PostgreSQL deploying the same configuration at once make one workflow', async () => {
+    await withTwoServers(async ({ first, second }) => {
       const yaml = example('slack-brief-butler');
       // Saved through the first server, which deploys it at once; the second deploys it at the same moment.
       const agentId = await install(first, { yaml, name: 'Raced brief' });
-      const deploys = [first, { server: second }].map(({ server }) =>
-        server.useCases.runExecutor.n8n!.sync(first!.workspaceId, agentId),
+      const deploys = [first.server, second].map((server) =>
+        server.useCases.runExecutor.n8n!.sync(first.workspaceId, agentId),
       );
       const outcomes = await Promise.allSettled(deploys);
       // Unserialized, both find nothing and create one each (the second then fails to activate: same webhook path).
@@ -717,11 +731,56 @@ describe('the server running agents on n8n (IONFLUX_ENGINE=n8n)', () => {
       expect(new Set(names).size).toBe(names.length);
       expect((await first.api('DELETE', `/agents/${agentId}`)).status).toBe(204);
       await gone(agentId);
-    } finally {
-      await second?.close();
-      await first?.server.close();
-      execFileSync(script, ['--stop', clusterDir], { stdio: 'ignore' });
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    });
+  });
+
+  it('a run executes its own revision on n8n after another process deployed another one (no stale deploy cache)', async () => {
+    // Two revisions that fail differently without any network: each blocks its own private address, in its own step.
+    // (The address is in the step, not an input default: the server resolves a run's inputs from its own revision.)
+    const probe = (id: string, address: string) => `apiVersion: ionflux/v1
+kind: Agent
+metadata: { name: probe, displayName: Probe, version: 1.0.0 }
+spec:
+  trigger: { manual: {} }
+  steps:
+    - id: ${id}
+      uses: http.request
+      with: { url: "http://${address}/status" }
+`;
+    const mine = probe('probe_mine', '10.0.0.1');
+    const theirs = probe('probe_theirs', '10.0.0.2');
+    await withTwoServers(async ({ first, second }) => {
+      // The first process deploys revision 1 when it is saved (and remembers having deployed it).
+      const agentId = await install(first, { yaml: mine, name: 'Probe' });
+      await deployed(agentId, compileAgent(mine).workflow!.meta.ionflux.hash);
+      // The second process saves and deploys revision 2, then stops: the first is left to run what comes next.
+      const patch = (baseRevision: number, yaml: string) =>
+        fetch(`${second.url}/api/workspaces/${first.workspaceId}/agents/${agentId}`, {
+          method: 'PATCH',
+          headers: { authorization: `Bearer ${first.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ baseRevision, yaml }),
+        });
+      expect((await patch(1, theirs)).status).toBe(200);
+      await deployed(agentId, compileAgent(theirs).workflow!.meta.ionflux.hash);
+      await second.close();
+      // Revision 3 is revision 1's YAML again, saved and run through the first process, whose last deploy was
+      // that same YAML: n8n has revision 2's workflow all the same.
+      expect((await first.api('PATCH', `/agents/${agentId}`, { baseRevision: 2, yaml: mine })).status).toBe(200);
+      const ran = await run(first, agentId, {});
+      const reference = await run(embedded, await install(embedded, { yaml: mine, name: 'Probe reference' }), {});
+      expect(ran.revision).toBe(3);
+      expect(ran.error).toMatchObject({ step: 'probe_mine' });
+      expect(ran.error.message).toContain('10.0.0.1');
+      expect(ran.error.message).not.toContain('10.0.0.2');
+      expect({ ...comparable(ran), revision: undefined }).toEqual({ ...comparable(reference), revision: undefined });
+      // Checked, not redeployed, by the next run of the same revision: n8n's workflow keeps its version.
+      const checked = await deployed(agentId, compileAgent(mine).workflow!.meta.ionflux.hash);
+      expect((await run(first, agentId, {})).error).toEqual(ran.error);
+      const again = await n8n.api.getWorkflow(checked.id);
+      expect([again.versionId, again.updatedAt]).toEqual([checked.versionId, checked.updatedAt]);
+      expect(again.versionId).toEqual(expect.any(String));
+      expect((await first.api('DELETE', `/agents/${agentId}`)).status).toBe(204);
+      await gone(agentId);
+    });
   });
 });

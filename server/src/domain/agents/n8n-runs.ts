@@ -212,42 +212,45 @@ export class N8nAgentRuns {
       ...(triggerConnection && args.accounts[triggerConnection] ? { shop: args.accounts[triggerConnection] } : {}),
     });
 
-    // Deploy and start under the agent's lock: n8n loads the workflow when the execution starts, so a deploy of
-    // another revision (a concurrent run, a save) never changes what this run executes.
-    const executionId = await this.#mutex.run(args.agentId, async () => {
-      const deployment = await this.#deploy({
-        workspaceId: args.workspaceId,
-        agentId: args.agentId,
-        name: args.name,
-        compiled,
-        contentHash: args.contentHash,
-        credentials: args.credentials,
-      });
-      const response = await fetch(deployment.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          inputs,
-          connections,
-          trigger,
-          runToken: args.runToken,
-          ...(args.budgets.tokens ? { tokenBudget: args.budgets.tokens.limit } : {}),
-          ...(args.budgets.usd ? { usdBudget: args.budgets.usd.limit } : {}),
-        }),
-        signal: AbortSignal.timeout(args.timeoutMs),
-      });
-      const text = await response.text();
-      const started = (() => {
-        try {
-          return JSON.parse(text) as { executionId?: string | number };
-        } catch {
-          return {};
-        }
-      })();
-      if (!response.ok || started.executionId === undefined)
-        throw new Error(`n8n did not start the run (${response.status} from its webhook): ${text.slice(0, 300)}`);
-      return started.executionId;
-    });
+    // Deploy and start under the agent's lock (and, with PostgreSQL, every process's: see #deploy): n8n loads the
+    // workflow when the execution starts, so a deploy of another revision (a concurrent run, a save, here or in
+    // another process) never changes what this run executes.
+    const deployArgs = {
+      workspaceId: args.workspaceId,
+      agentId: args.agentId,
+      name: args.name,
+      compiled,
+      contentHash: args.contentHash,
+      credentials: args.credentials,
+    };
+    const executionId = await this.#mutex.run(args.agentId, () =>
+      this.#deploy(deployArgs, async (deployment) => {
+        const response = await fetch(deployment.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            inputs,
+            connections,
+            trigger,
+            runToken: args.runToken,
+            ...(args.budgets.tokens ? { tokenBudget: args.budgets.tokens.limit } : {}),
+            ...(args.budgets.usd ? { usdBudget: args.budgets.usd.limit } : {}),
+          }),
+          signal: AbortSignal.timeout(args.timeoutMs),
+        });
+        const text = await response.text();
+        const started = (() => {
+          try {
+            return JSON.parse(text) as { executionId?: string | number };
+          } catch {
+            return {};
+          }
+        })();
+        if (!response.ok || started.executionId === undefined)
+          throw new Error(`n8n did not start the run (${response.status} from its webhook): ${text.slice(0, 300)}`);
+        return started.executionId;
+      }),
+    );
 
     // Each node n8n has finished is reported once, as soon as a poll sees it (n8n saves the execution after each
     // node: see `webhookStartedWorkflow`), in the order the nodes started; the rest when the execution ends. None
@@ -374,27 +377,48 @@ export class N8nAgentRuns {
   }
 
   /**
-   * Creates or updates (and publishes) the agent's workflow and credentials unless n8n already has them. Callers
-   * hold the agent's `#mutex`.
+   * Creates or updates (and publishes) the agent's workflow and credentials unless n8n already has them, then runs
+   * `then` (a run's start) with the deployment, before any other deploy of the agent can change it. Callers hold the
+   * agent's `#mutex`.
+   *
+   * With PostgreSQL, other server processes deploy the same agent too (another revision, saved there or run by a run
+   * queued for it), so what this process deployed last may no longer be what n8n has: under the lock, the workflow
+   * n8n has is checked (its stored deployment key: revision, name, webhook path, server URL, credentials' data)
+   * before it is used, and deployed again when it differs; the run starts under the same lock.
    */
-  async #deploy(args: DeployArgs): Promise<Deployment> {
+  async #deploy(args: DeployArgs): Promise<Deployment>;
+  async #deploy<T>(args: DeployArgs, then: (deployment: Deployment) => Promise<T>): Promise<T>;
+  async #deploy<T>(args: DeployArgs, then?: (deployment: Deployment) => Promise<T>): Promise<T | Deployment> {
+    const use = then ?? (async (deployment: Deployment) => deployment);
     // Read from the database before the lock (see #alone).
     const credentials = await this.#credentialData(args);
-    // What this process deployed last, if nothing changed since: most runs start here, without the lock.
-    const known = new Map<string, string>();
-    for (const { type, name, hash } of credentials) {
-      const cached = this.#credentials.get(`${type}\u0000${this.#credentialName(args.agentId, name)}`);
-      if (cached?.hash === hash) known.set(`${type}\u0000${name}`, cached.id);
-    }
+    const key = this.#deploymentKey(args, credentials);
     const deployed = this.#deployments.get(args.agentId);
-    if (known.size === credentials.length && deployed?.key === this.#deploymentKey(args, known)) return deployed;
-    return this.#alone(args.agentId, async () =>
-      this.#deployWorkflow(args, await this.#syncCredentials(args, credentials)),
-    );
+    // One process (PGlite): what it deployed last is what n8n has, if nothing changed since. Most runs start here.
+    if (this.#ctx.config.database.kind !== 'postgres' && deployed?.key === key) return use(deployed);
+    return this.#alone(args.agentId, async () => {
+      if (this.#ctx.config.database.kind === 'postgres') {
+        if (deployed?.key === key) {
+          const record = await this.#api.getWorkflow(deployed.workflowId).catch(() => undefined);
+          if (record?.active && serverDataOf(record.staticData)?.key === key) return use(deployed);
+        }
+        // Another process may have deployed something else since (another revision, other credentials): what this
+        // process knows of the agent's credentials may be stale too, so they are found and written again.
+        this.#forgetCredentials(args.agentId);
+      }
+      return use(await this.#deployWorkflow(args, key, await this.#syncCredentials(args, credentials)));
+    });
   }
 
-  /** What was deployed: the revision, its name, the webhook path, this server's URL and the credentials' ids. */
-  #deploymentKey(args: DeployArgs, ids: Map<string, string>): string {
+  /** Forgets what this process knows of the agent's credentials in n8n (their ids and data). */
+  #forgetCredentials(agentId: string): void {
+    const prefix = this.#credentialName(agentId, '');
+    for (const cacheKey of [...this.#credentials.keys()])
+      if (cacheKey.slice(cacheKey.indexOf('\u0000') + 1).startsWith(prefix)) this.#credentials.delete(cacheKey);
+  }
+
+  /** What is deployed: the revision, its name, the webhook path, this server's URL and the credentials' data. */
+  #deploymentKey(args: DeployArgs, credentials: { type: string; name: string; hash: string }[]): string {
     return createHash('sha256')
       .update(
         JSON.stringify([
@@ -402,18 +426,20 @@ export class N8nAgentRuns {
           args.name,
           this.#webhookPath(args.agentId),
           this.#baseUrl,
-          [...ids.entries()].sort(),
+          credentials.map(({ type, name, hash }) => `${type}\u0000${name}\u0000${hash}`).sort(),
         ]),
       )
       .digest('hex');
   }
 
-  /** Creates or updates (and publishes) the agent's workflow unless n8n has it; `ids`: its credentials in n8n. */
-  async #deployWorkflow(args: DeployArgs, ids: Map<string, string>): Promise<Deployment> {
+  /**
+   * Creates or updates (and publishes) the agent's workflow unless n8n has it (`key`: see #deploymentKey); `ids`: its
+   * credentials in n8n.
+   */
+  async #deployWorkflow(args: DeployArgs, key: string, ids: Map<string, string>): Promise<Deployment> {
     const { webhookStartedWorkflow } = loadEngine();
     const { workflow } = args.compiled;
     const path = this.#webhookPath(args.agentId);
-    const key = this.#deploymentKey(args, ids);
     const url = `${this.#api.baseUrl}/webhook/${path}`;
     const record = await this.#find(args.agentId);
     let workflowId: string;
