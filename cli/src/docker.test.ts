@@ -92,6 +92,8 @@ describe('docker/compose.yaml', () => {
       });
       expect(env.N8N_ENCRYPTION_KEY).toBe(services.n8n!.environment!.N8N_ENCRYPTION_KEY);
       expect(env.DB_POSTGRESDB_DATABASE).toBe('n8n');
+      // What the lane's n8n runs with (engine/src/testing/n8n-server.ts): activation done when the API answers.
+      expect(env.N8N_USE_WORKFLOW_PUBLICATION_SERVICE).toBe('false');
     }
     expect(read('docker/postgres-init.sql')).toMatch(/CREATE DATABASE n8n;/);
     expect(services.n8n!.ports).toEqual([`\${N8N_PORT:-5678}:${services.n8n!.environment!.N8N_PORT}`]);
