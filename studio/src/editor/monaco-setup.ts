@@ -123,6 +123,16 @@ const monacoForYaml = {
   languages: languagesForYaml,
 };
 
+/**
+ * The schema a modeline of the repository's agents names, as seen from the editor's models (file:///agents/<id>
+ * .agent.yaml). The examples, the DSL's docs and the n8n import start with `# yaml-language-server:
+ * $schema=../../dsl/schema/agent.schema.json` (for VS Code), and yaml-language-server takes a modeline's schema
+ * over the fileMatch one: it resolves that path against the model's URI (to this URI, `..` stopping at the root)
+ * and, without schema requests (none leave the studio), found no schema there, so it offered no completion and no
+ * hover at all. The same published schema is registered under that URI too.
+ */
+const MODELINE_SCHEMA_URI = 'file:///dsl/schema/agent.schema.json';
+
 configureMonacoYaml(monacoForYaml as never, {
   enableSchemaRequest: false,
   hover: true,
@@ -130,7 +140,10 @@ configureMonacoYaml(monacoForYaml as never, {
   // The DSL reports schema problems itself (IFX2xx, with its own wording and positions): one set of markers.
   validate: false,
   format: { enable: true },
-  schemas: [{ uri: AGENT_SCHEMA_ID, fileMatch: ['**/*.agent.yaml'], schema: agentSchema as never }],
+  schemas: [
+    { uri: AGENT_SCHEMA_ID, fileMatch: ['**/*.agent.yaml'], schema: agentSchema as never },
+    { uri: MODELINE_SCHEMA_URI, fileMatch: [], schema: agentSchema as never },
+  ],
 });
 
 // Colours that meet WCAG AA (4.5:1) on the editor's white background: Monaco's default theme has token and
