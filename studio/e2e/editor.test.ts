@@ -20,6 +20,9 @@ jest.setTimeout(240_000);
 let h: StudioHarness;
 let ana: TestUser;
 let workspaceId: string;
+const SCHEMA = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'dsl', 'schema', 'agent.schema.json'), 'utf8')) as {
+  $defs: Record<string, unknown>;
+};
 const REVENUE = fs.readFileSync(path.join(REPO_ROOT, 'examples', 'agents', 'revenue-tracker-lite.yaml'), 'utf8');
 
 beforeAll(async () => {
@@ -111,6 +114,44 @@ async function cursorAt(page: Page, lineNumber: number, column: number): Promise
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 const columnOf = (text: string, needle: string, inner: string) =>
   text.split('\n')[lineOf(text, needle) - 1]!.indexOf(needle) + needle.indexOf(inner) + 1;
+
+/** Replaces lines `from`..`to` (1-based, inclusive; `to` = from - 1 inserts before `from`) of the editor's YAML. */
+async function replaceLines(page: Page, from: number, to: number, lines: string[]): Promise<void> {
+  await page.evaluate(
+    ([from, to, text]) => {
+      const editor = (window as any).ionfluxAgentEditor;
+      const model = editor.getModel();
+      const range =
+        to < from
+          ? { startLineNumber: from, startColumn: 1, endLineNumber: from, endColumn: 1 }
+          : { startLineNumber: from, startColumn: 1, endLineNumber: to, endColumn: model.getLineMaxColumn(to) };
+      editor.executeEdits('test', [{ range, text: to < from ? `${text}\n` : text }]);
+    },
+    [from, to, lines.join('\n')] as const,
+  );
+}
+/**
+ * All the labels of the open suggestion list, in order: Monaco renders only the rows in view, so this pages down
+ * through the list, reading each row's position in the set (aria-posinset) until it has them all.
+ */
+async function suggestionList(page: Page): Promise<string[]> {
+  const rows = page.locator('.suggest-widget.visible .monaco-list-row');
+  await rows.first().waitFor();
+  const seen = new Map<number, string>();
+  for (let pages = 0; pages < 20; pages++) {
+    const visible = await rows.evaluateAll((els) =>
+      els.map((e) => ({
+        at: Number(e.getAttribute('aria-posinset')),
+        of: Number(e.getAttribute('aria-setsize')),
+        label: e.querySelector('.label-name')?.textContent ?? '',
+      })),
+    );
+    for (const row of visible) seen.set(row.at, row.label);
+    if (seen.size >= visible[0]!.of) break;
+    await page.keyboard.press('PageDown');
+  }
+  return [...seen.entries()].sort(([a], [b]) => a - b).map(([, label]) => label);
+}
 
 async function openEditor(page: Page): Promise<void> {
   await page.goto(`${h.url}/workspaces/${workspaceId}/agents`);
@@ -245,6 +286,73 @@ describe('studio: the agent editor', () => {
     await markersSettle(page);
     // (Monaco's suggestion widget rows fail axe's label-content-name-mismatch: the step is checked once it closed.)
     await h.step(page, 'steps completion accepted');
+  });
+
+  it('completes step keys, action names and their parameters from the published JSON Schema, with its descriptions on hover', async () => {
+    // Revenue Tracker Lite starts with the repository's modeline (`# yaml-language-server: $schema=...`), which
+    // yaml-language-server prefers to the editor's schema association: completion must come through it.
+    expect(REVENUE.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=\S+agent\.schema\.json$/);
+    const page = await (await h.newContext('ana-schema')).newPage();
+    await signIn(page, h.url, ana);
+    await openEditor(page);
+    type Props = Record<string, { description?: string }>;
+    const defs = SCHEMA.$defs as Record<string, { properties: Props; title?: string }>;
+    const actionStep = defs.actionStep!.properties as Props & { uses: { enum: string[] } };
+
+    // A new step `extra` after `revenue`: Ctrl+Space on its empty key line lists the step keys the schema declares,
+    // all but the `id` it has.
+    const stepEnd = lineOf(REVENUE, '      retries: { max: 3');
+    await replaceLines(page, stepEnd + 1, stepEnd, ['    - id: extra', '      ']);
+    const keyLine = stepEnd + 2;
+    await cursorAt(page, keyLine, 7);
+    await page.keyboard.press('Control+Space');
+    const keys = await suggestionList(page);
+    const stepKeys = Object.keys(defs.step!.properties);
+    expect(keys.filter((k) => !stepKeys.includes(k) || k === 'id')).toEqual([]);
+    expect(Object.keys(actionStep).filter((k) => k !== 'id' && !keys.includes(k))).toEqual([]);
+    await page.keyboard.press('Escape');
+
+    // `uses: shopify.` and Ctrl+Space: the schema's action names of that integration, all of them.
+    await page.keyboard.insertText('uses: shopify.');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Space');
+    const shopifyActions = actionStep.uses.enum.filter((name) => name.startsWith('shopify.'));
+    expect(shopifyActions.length).toBeGreaterThan(5);
+    expect((await suggestionList(page)).sort()).toEqual([...shopifyActions].sort());
+    await page.keyboard.press('Escape');
+
+    // Under `with:` of llm.generate: that action's parameters (and a snippet of them all named by the parameters'
+    // schema title), and the focused one's description from the schema.
+    await replaceLines(page, keyLine, keyLine, ['      uses: llm.generate', '      with:', '        ']);
+    await cursorAt(page, keyLine + 2, 9);
+    await page.keyboard.press('Control+Space');
+    const { properties: params, title } = defs['params.llm.generate']!;
+    const offered = await suggestionList(page);
+    expect([...offered].sort()).toEqual([...Object.keys(params), title].sort());
+    const [name, param] = Object.entries(params).at(-1)!;
+    await page.keyboard.type(name.slice(0, -1));
+    await settles(() => page.locator('.suggest-widget .monaco-list-row.focused .label-name').allTextContents(), [name]);
+    await page.keyboard.press('Control+Space'); // shows the focused suggestion's details
+    await page.locator('.suggest-details').getByText(param.description!).waitFor();
+    await page.screenshot({
+      path: path.join(REPO_ROOT, 'test-output', 'studio-e2e', 'editor', 'schema-completion.png'),
+    });
+    await page.keyboard.press('Escape');
+    // (Monaco's suggestion widget rows fail axe's label-content-name-mismatch: the step is checked once it closed.)
+    await h.step(page, 'schema completion of parameters');
+
+    // Hover over a step key and over an action parameter: their descriptions in the schema.
+    await cursorAt(page, lineOf(REVENUE, '      timeout: 30s'), 8);
+    await page.evaluate(() => (window as any).ionfluxAgentEditor.trigger('test', 'editor.action.showHover', {}));
+    await page.locator('.monaco-hover').getByText(actionStep.timeout!.description!).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('.monaco-hover').first().waitFor({ state: 'hidden' });
+    await replaceLines(page, keyLine + 2, keyLine + 2, ['        maxTokens: 200']);
+    await cursorAt(page, keyLine + 2, 10);
+    await page.evaluate(() => (window as any).ionfluxAgentEditor.trigger('test', 'editor.action.showHover', {}));
+    await page.locator('.monaco-hover').getByText(params.maxTokens!.description!).waitFor();
+    await h.step(page, 'schema description on hover');
+    expect(h.problems).toEqual([]);
   });
 
   it('edits the YAML in place from the graph: add from the palette, change a parameter, delete; one undo history', async () => {
