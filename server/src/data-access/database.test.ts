@@ -121,4 +121,48 @@ describe('query layer', () => {
       await second.close();
     }
   });
+
+  it('runs statements with parameters as prepared statements that follow schema changes, errors and eviction', async () => {
+    const db = await openPGliteThread({});
+    try {
+      await db.query('create table probe_prepared (id int primary key, name text not null)');
+      const insert = 'insert into probe_prepared (id, name) values ($1, $2) returning *';
+      for (let id = 1; id <= 12; id++)
+        expect((await db.query(insert, [id, `n${id}`])).rows).toEqual([{ id, name: `n${id}` }]);
+      const select = 'select * from probe_prepared where id = $1';
+      expect((await db.query(select, [3])).rows).toEqual([{ id: 3, name: 'n3' }]);
+      // The table gains a column: the statement prepared before it answers the new row shape, not an error.
+      await db.query('alter table probe_prepared add column extra int not null default 7');
+      expect((await db.query(select, [3])).rows).toEqual([{ id: 3, name: 'n3', extra: 7 }]);
+      // A failing execution (duplicate key, then a value of the wrong type) fails alone; the statement still works.
+      await expect(db.query(insert, [3, 'again'])).rejects.toMatchObject({ code: '23505' });
+      await expect(db.query(select, ['not a number'])).rejects.toMatchObject({ code: '22P02' });
+      expect((await db.query(insert, [13, 'n13'])).rows).toEqual([{ id: 13, name: 'n13', extra: 7 }]);
+      // Inside a transaction that rolls back, and after it.
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query(insert, [14, 'n14']);
+          expect(
+            (await tx.query<{ n: number }>('select count(*)::int as n from probe_prepared where id > $1', [0])).rows,
+          ).toEqual([{ n: 14 }]);
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect(
+        (await db.query<{ n: number }>('select count(*)::int as n from probe_prepared where id > $1', [0])).rows,
+      ).toEqual([{ n: 13 }]);
+      // More distinct statements than are kept prepared: each still answers its own result.
+      for (let k = 0; k < 300; k++)
+        expect((await db.query<{ v: number }>(`select $1::int + ${k} as v`, [k])).rows).toEqual([{ v: 2 * k }]);
+      expect((await db.query(select, [12])).rows).toEqual([{ id: 12, name: 'n12', extra: 7 }]);
+      // JSON and arrays are serialized by parameter type, as PGlite's own query does.
+      const values = await db.query<{ j: unknown; a: string[] }>('select $1::jsonb as j, $2::text[] as a', [
+        JSON.stringify({ b: [1, null] }),
+        ['x', 'y,z'],
+      ]);
+      expect(values.rows).toEqual([{ j: { b: [1, null] }, a: ['x', 'y,z'] }]);
+    } finally {
+      await db.close();
+    }
+  });
 });

@@ -5,7 +5,7 @@
  * serializes a single-connection dialect), but the protocol carries ids so it never depends on that.
  */
 import { getEnvironmentData, parentPort, workerData } from 'node:worker_threads';
-import { PGlite, type PGliteOptions, type Transaction } from '@electric-sql/pglite';
+import { parse, PGlite, protocol, type PGliteOptions, type Results, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite/vector';
 import {
   isCompiledModule,
@@ -40,6 +40,89 @@ const transactions = new Map<
 
 const ROLLBACK = new Error('rolled back by the caller');
 
+type BackendMessage = Awaited<ReturnType<PGlite['execProtocolStream']>>[number];
+
+/** A statement prepared on the connection under `name`, with what each execution needs from its description. */
+interface PreparedStatement {
+  name: string;
+  /** Parameter type oids (they pick PGlite's serializer for each value). */
+  paramTypes: number[];
+  /** The RowDescription of its rows (none for a statement without rows). */
+  rowDescription: BackendMessage | undefined;
+}
+
+/** The most statements kept prepared (least recently used closed first); the server runs a few dozen texts. */
+const PREPARED_MAX = 256;
+/** Statements prepared on the connection, by SQL text, least recently used first (Map order). */
+const prepared = new Map<string, PreparedStatement>();
+let nextStatement = 1;
+/** Statements evicted from `prepared`, closed on the connection before the next Sync. */
+const toClose: string[] = [];
+
+/** Schema changes: a statement prepared before one may no longer fit the tables (its row type changed). */
+const SCHEMA_CHANGE = /^\s*(create|alter|drop|truncate|comment|grant|revoke)\b/i;
+
+/**
+ * Runs a statement with parameters as a named prepared statement, parsed and described once per connection:
+ * PGlite's own `query` parses, describes and plans the text again on every call (six protocol messages through the
+ * WASM module, the planning included), which was most of what a statement cost the database thread (bench/runs).
+ * Here an execution is Bind, Execute and Sync; PostgreSQL also keeps the plan once a generic one is as good.
+ * Serialized with PGlite's own query lock (and, outside a transaction, its transaction lock), as `query` is.
+ */
+async function preparedQuery(db: PGlite, sql: string, params: unknown[], inTransaction: boolean): Promise<Results> {
+  const run = async (): Promise<Results> => {
+    const options = { syncToFs: false };
+    const messages: BackendMessage[] = [];
+    let statement = prepared.get(sql);
+    try {
+      for (const name of toClose.splice(0))
+        await db.execProtocolStream(protocol.serialize.close({ type: 'S', name }), options);
+      if (statement) {
+        // Most recently used last.
+        prepared.delete(sql);
+        prepared.set(sql, statement);
+      } else {
+        const name = `ifx_${nextStatement++}`;
+        await db.execProtocolStream(protocol.serialize.parse({ name, text: sql }), options);
+        const description = await db.execProtocolStream(protocol.serialize.describe({ type: 'S', name }), options);
+        statement = {
+          name,
+          paramTypes: parse.parseDescribeStatementResults(description),
+          rowDescription: description.find((message) => message.name === 'rowDescription'),
+        };
+        prepared.set(sql, statement);
+        if (prepared.size > PREPARED_MAX) {
+          const [oldestSql, oldest] = prepared.entries().next().value!;
+          prepared.delete(oldestSql);
+          toClose.push(oldest.name);
+        }
+      }
+      const { paramTypes } = statement;
+      const values = params.map((value, index) => {
+        if (value === null || value === undefined) return null;
+        const serialize = db.serializers[paramTypes[index]!];
+        return serialize ? serialize(value) : String(value);
+      });
+      if (statement.rowDescription) messages.push(statement.rowDescription);
+      messages.push(
+        ...(await db.execProtocolStream(protocol.serialize.bind({ statement: statement.name, values }), options)),
+        ...(await db.execProtocolStream(protocol.serialize.execute({}), options)),
+      );
+    } finally {
+      messages.push(...(await db.execProtocolStream(protocol.serialize.sync(), options)));
+    }
+    if (!db.isInTransaction()) await db.syncToFs();
+    return parse.parseResults(messages, db.parsers, { rowMode: 'object' })[0]!;
+  };
+  return inTransaction ? db._runExclusiveQuery(run) : db._runExclusiveTransaction(() => db._runExclusiveQuery(run));
+}
+
+/** Forgets every prepared statement (after a schema change); they are closed before the next statement runs. */
+function forgetPrepared(): void {
+  for (const statement of prepared.values()) toClose.push(statement.name);
+  prepared.clear();
+}
+
 function serializeError(error: unknown): SerializedDatabaseError {
   if (typeof error !== 'object' || error === null) return { message: String(error) };
   const out: SerializedDatabaseError = { message: String((error as Error).message ?? error) };
@@ -56,7 +139,13 @@ async function handle(request: PGliteRequest, db: PGlite): Promise<unknown> {
     case 'query': {
       const target = request.txId === undefined ? db : transactions.get(request.txId)?.tx;
       if (!target) throw new Error(`transaction ${request.txId} is not open`);
-      const result = await target.query(request.sql, request.params, { rowMode: 'object' });
+      let result: Results;
+      if (request.params.length > 0)
+        result = await preparedQuery(db, request.sql, request.params, request.txId !== undefined);
+      else {
+        if (SCHEMA_CHANGE.test(request.sql)) forgetPrepared();
+        result = await target.query(request.sql, request.params, { rowMode: 'object' });
+      }
       // Kysely reads the rows and the count only: the column descriptions stay here (each crossing is a structured
       // clone, paid per query; bench/runs).
       return { rows: result.rows, affectedRows: result.affectedRows, fields: [] };
