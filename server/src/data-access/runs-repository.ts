@@ -118,25 +118,45 @@ export interface ClaimedRunRow extends AgentRunRow {
  * the claim lock (so two processes never both count the same free slot), takes the rows `FOR UPDATE SKIP LOCKED` (a
  * row another transaction holds, such as a cancel, is skipped rather than waited for) and marks them running; the
  * same round trip reads the agent, revision and workspace settings each run needs.
+ *
+ * `moreQueued` says whether runs that were queued when the statement started are still queued (not claimed: held
+ * back by a limit, a serialization key or the `max`, or taken by another process meanwhile). When it is false, a run
+ * ending frees nothing a claim could use until some run is queued again, and whoever queues one wakes a claim.
  */
 export async function claimRuns(
   db: Kysely<Database>,
   args: { instanceId: string; max: number; workspaceLimit: number },
-): Promise<ClaimedRunRow[]> {
-  if (args.max <= 0) return [];
-  const { rows } = await sql<ClaimedRunRow>`
+): Promise<{ runs: ClaimedRunRow[]; moreQueued: boolean }> {
+  if (args.max <= 0) return { runs: [], moreQueued: true };
+  // One row even when nothing is claimed (`more` left join `claimed`); every part of the statement reads the
+  // snapshot taken when it started, from before the function's lock and its own snapshot.
+  const { rows } = await sql<Nullable<ClaimedRunRow> & { more_queued: boolean }>`
+    with claimed as (
+      select * from claim_agent_runs(${args.instanceId}, ${args.max}, ${args.workspaceLimit})
+    ), more as (
+      select exists (select 1 from agent_runs q where q.status = 'queued'
+        and q.id not in (select id from claimed)) as more_queued
+    )
     select r.*, c.name as agent_name, c.token_budget as config_token_budget, c.usd_budget as config_usd_budget,
       c.created_by as config_created_by, v.yaml as revision_yaml, v.content_hash as revision_content_hash,
       v.bindings as revision_bindings, v.created_by as revision_created_by,
-      w.run_token_budget as workspace_run_token_budget, w.run_usd_budget as workspace_run_usd_budget
-    from claim_agent_runs(${args.instanceId}, ${args.max}, ${args.workspaceLimit}) r
+      w.run_token_budget as workspace_run_token_budget, w.run_usd_budget as workspace_run_usd_budget,
+      more.more_queued
+    from more
+    left join claimed r on true
     left join agent_configurations c on c.id = r.agent_id and c.workspace_id = r.workspace_id
     left join agent_revisions v on v.agent_id = r.agent_id and v.workspace_id = r.workspace_id
       and v.revision = r.revision
     left join workspaces w on w.id = r.workspace_id
     order by r.created_at, r.id`.execute(db);
-  return rows;
+  return {
+    runs: rows.filter((row): row is typeof row & ClaimedRunRow => row.id !== null),
+    moreQueued: rows[0]?.more_queued ?? true,
+  };
 }
+
+/** Every column of `T` may be null (an outer join that found nothing). */
+type Nullable<T> = { [K in keyof T]: T[K] | null };
 
 /** A run's end, as {@link finishRuns} writes it. */
 export interface RunEnd {
@@ -153,14 +173,15 @@ export interface RunEnd {
 
 /**
  * Writes the end of several runs in one statement (each only while its process still holds it); answers one entry
- * per run, in order: its row after, or undefined when its process no longer holds it. Each succeeded run's output
- * becomes its configuration's latest output, unless a later run's is there already (of the runs of one
- * configuration that end together, the one that finished last).
+ * per run, in order: whether its end was written (false when its process no longer holds it). The caller has the
+ * rest of the run (it claimed it): nothing else is read back. Each succeeded run's output becomes its
+ * configuration's latest output, unless a later run's is there already (of the runs of one configuration that end
+ * together, the one that finished last).
  */
-export async function finishRuns(db: Kysely<Database>, ends: RunEnd[]): Promise<(AgentRunRow | undefined)[]> {
+export async function finishRuns(db: Kysely<Database>, ends: RunEnd[]): Promise<boolean[]> {
   if (ends.length === 0) return [];
   const json = (value: unknown) => (value === undefined || value === null ? null : toJsonb(value));
-  const { rows } = await sql<AgentRunRow>`
+  const { rows } = await sql<{ id: string }>`
     with ends as (
       select * from unnest(${ends.map((e) => e.runId)}::uuid[], ${ends.map((e) => e.instanceId)}::text[],
         ${ends.map((e) => e.status)}::text[], ${ends.map((e) => (e.output === undefined ? null : toJsonb(e.output)))}::text[],
@@ -172,7 +193,7 @@ export async function finishRuns(db: Kysely<Database>, ends: RunEnd[]): Promise<
         steps = e.steps::jsonb, usage = e.usage::jsonb, finished_at = e.finished_at::timestamptz
       from ends e
       where r.id = e.id and r.claimed_by = e.instance_id and r.status = 'running'
-      returning r.*
+      returning r.id, r.workspace_id, r.agent_id, r.revision, r.status, r.output, r.finished_at
     ), newest as (
       select distinct on (agent_id) * from finished where status = 'succeeded'
       order by agent_id, finished_at desc, id desc
@@ -183,9 +204,9 @@ export async function finishRuns(db: Kysely<Database>, ends: RunEnd[]): Promise<
       where c.id = f.agent_id and c.workspace_id = f.workspace_id
         and (c.latest_output_at is null or c.latest_output_at <= f.finished_at)
     )
-    select * from finished`.execute(db);
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ends.map((end) => byId.get(end.runId));
+    select id from finished`.execute(db);
+  const written = new Set(rows.map((row) => row.id));
+  return ends.map((end) => written.has(end.runId));
 }
 
 export async function heartbeatRuns(

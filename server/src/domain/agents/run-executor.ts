@@ -8,7 +8,6 @@ import {
   heartbeatRuns,
   recoverInterruptedRuns,
   toAgentRun,
-  type AgentRunRow,
   type ClaimedRunRow,
   type RunEnd,
 } from '../../data-access/runs-repository';
@@ -152,7 +151,15 @@ export class RunExecutor {
   #stopped = true;
   #idleWaiters: (() => void)[] = [];
   /** Run ends (group commit): runs ending while a finish statement is in flight are written by the next one. */
-  readonly #finishes: GroupCommit<RunEnd, AgentRunRow | undefined>;
+  readonly #finishes: GroupCommit<RunEnd, boolean>;
+  /**
+   * Whether the last claim left queued runs behind (held back by a limit or a serialization key, or by the free
+   * slots): only then does a run ending claim again. Runs queued later wake a claim themselves (this process's at
+   * once, another process's at the next poll).
+   */
+  #backlog = true;
+  /** A run ended while a claim was in flight: if that claim leaves runs behind, claim again (its snapshot is older). */
+  #freedDuringClaim = false;
 
   readonly #tiktok: TikTokConnections | undefined;
   /** With `IONFLUX_ENGINE=n8n`: runs execute on that n8n server instead of the engine pool. */
@@ -243,15 +250,18 @@ export class RunExecutor {
         this.#again = false;
         const free = this.#ctx.config.runSlots - this.#executing.size;
         if (free <= 0 || this.#stopped) break;
-        const claimed = await claimRuns(this.#ctx.db, {
+        this.#freedDuringClaim = false;
+        const { runs: claimed, moreQueued } = await claimRuns(this.#ctx.db, {
           instanceId: this.instanceId,
           max: free,
           workspaceLimit: this.#ctx.config.runWorkspaceConcurrency,
         });
+        this.#backlog = moreQueued || claimed.length === free;
         for (const row of claimed) this.#launch(row);
-        if (claimed.length === free) this.#again = true;
+        if (claimed.length === free || (this.#backlog && this.#freedDuringClaim)) this.#again = true;
       } while (this.#again && !this.#stopped);
     } catch (error) {
+      this.#backlog = true;
       if (!this.#stopped) this.#ctx.logger.error({ err: error }, 'claiming agent runs failed');
     } finally {
       this.#ticking = false;
@@ -267,7 +277,9 @@ export class RunExecutor {
       .finally(() => {
         this.#executing.delete(row.id);
         if (this.#executing.size === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
-        this.wake();
+        // The slot it frees matters only to runs the last claim left queued (or the claim in flight leaves).
+        if (this.#backlog) this.wake();
+        else if (this.#ticking) this.#freedDuringClaim = true;
       });
   }
 
@@ -481,7 +493,8 @@ export class RunExecutor {
       outcome = { status: 'failed', output: null, error: { code, message }, usage: null };
     }
     if (executing.abandoned) return;
-    const finished = await this.#finishes.submit({
+    const finishedAt = new Date();
+    const written = await this.#finishes.submit({
       runId: row.id,
       instanceId: this.instanceId,
       status: outcome.status,
@@ -489,12 +502,22 @@ export class RunExecutor {
       error: outcome.error,
       steps,
       usage: outcome.usage,
-      finishedAt: new Date(),
+      finishedAt,
     });
-    if (!finished) return;
+    if (!written) return;
+    // The run as stored: the claimed row with its end (the finish statement reads nothing back).
     this.#ctx.events.emit('run.finished', {
       workspaceId: row.workspace_id,
-      run: toAgentRun({ ...finished, agent_name: agentName }),
+      run: toAgentRun({
+        ...row,
+        status: outcome.status,
+        output: outcome.output,
+        error: outcome.error,
+        steps,
+        usage: outcome.usage,
+        finished_at: finishedAt,
+        agent_name: agentName,
+      }),
     });
   }
 

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { finishRuns, insertRunsIfCurrent, type RunEnd, type RunToQueue } from '../../data-access/runs-repository';
+import {
+  claimRuns,
+  finishRuns,
+  insertRunsIfCurrent,
+  type RunEnd,
+  type RunToQueue,
+} from '../../data-access/runs-repository';
 import type { WorkspaceAccess } from '../../domain/context';
 import { startTestServer, type TestServer, type TestUser } from '../../testing/test-server';
 
@@ -246,8 +252,9 @@ describe('group commit of agent runs', () => {
       // Run 0 ends after run 2 although it comes first: the newest end of `a` is run 0's.
       finishedAt: new Date(at - (n === 0 ? 0 : 1000 - n)),
     }));
-    const rows = await finishRuns(t.server.db, ends);
-    expect(rows[3]).toBeUndefined();
+    expect(await finishRuns(t.server.db, ends)).toEqual([true, true, true, false, true]);
+    const stored = await t.server.db.selectFrom('agent_runs').selectAll().where('id', 'in', ids).execute();
+    const rows = ids.map((id) => stored.find((row) => row.id === id)!);
     for (const n of [0, 1, 2, 4]) {
       expect(rows[n]).toMatchObject({
         id: ids[n],
@@ -274,5 +281,52 @@ describe('group commit of agent runs', () => {
     // a: runs 0 and 2 succeeded (4 failed); run 0 ended last. b: run 1 (run 3 was not this process's).
     expect(await latest(a.id)).toEqual({ latest_output: ends[0]!.output, latest_run_id: ids[0] });
     expect(await latest(b.id)).toEqual({ latest_output: ends[1]!.output, latest_run_id: ids[1] });
+  });
+
+  it('a claim says whether it left queued runs behind, so a run ending claims again only when one may start', async () => {
+    // A workspace whose 8 slots (the server's limit) are taken by another process: the server's executor claims
+    // nothing here, and this test claims with a higher limit of its own.
+    const full = await t.createWorkspace(owner, 'Claims');
+    const res = await t.request('POST', `/api/workspaces/${full}/agents`, {
+      token: owner.token,
+      body: { yaml: echoAgent('echo-claims'), name: 'Echo claims' },
+    });
+    const agentId = res.body.agent.id as string;
+    const other = `other-${randomUUID()}`;
+    const insert = (status: 'running' | 'queued') =>
+      t.server.db
+        .insertInto('agent_runs')
+        .values({
+          workspace_id: full,
+          agent_id: agentId,
+          revision: 1,
+          trigger_kind: 'manual',
+          inputs: '{}',
+          status,
+          ...(status === 'running' ? { claimed_by: other, started_at: new Date(), heartbeat_at: new Date() } : {}),
+          started_by: owner.id,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    // Runs an earlier test queued without waking the executor: the claim would take them (it claims across workspaces).
+    await t.server.db.deleteFrom('agent_runs').where('status', '=', 'queued').execute();
+    for (let n = 0; n < 8; n++) await insert('running');
+    const queued = [(await insert('queued')).id, (await insert('queued')).id, (await insert('queued')).id];
+    const instanceId = `test-${randomUUID()}`;
+    const claim = (max: number, workspaceLimit: number) =>
+      claimRuns(t.server.db, { instanceId, max, workspaceLimit }).then(({ runs, moreQueued }) => ({
+        ids: runs.map((run) => run.id),
+        moreQueued,
+      }));
+    // Held back by the workspace limit: nothing claimed, and runs are left.
+    expect(await claim(5, 8)).toEqual({ ids: [], moreQueued: true });
+    // One slot more: the oldest queued run, two left.
+    expect(await claim(5, 9)).toEqual({ ids: [queued[0]], moreQueued: true });
+    // Held back by `max`: one claimed, one left.
+    expect(await claim(1, 20)).toEqual({ ids: [queued[1]], moreQueued: true });
+    // The last one: nothing is left behind.
+    expect(await claim(5, 20)).toEqual({ ids: [queued[2]], moreQueued: false });
+    expect(await claim(5, 20)).toEqual({ ids: [], moreQueued: false });
+    await t.server.db.deleteFrom('agent_runs').where('workspace_id', '=', full).execute();
   });
 });
