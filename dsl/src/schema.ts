@@ -33,7 +33,11 @@ function allowExpression(schema: JsonSchema): JsonSchema {
     types.length === 1 && types[0] === 'string' && schema.enum === undefined && schema.pattern === undefined;
   if (types.length === 0 || isPlainString) return schema;
   const { description, default: defaultValue, ...typed } = schema;
-  const wrapped: JsonSchema = { anyOf: [typed, expressionSchema] };
+  // The expression branch carries no description of its own: editors (yaml-language-server's hover) show the first
+  // description among the schemas a value matches, the branch's before the parameter's, so a parameter holding an
+  // expression would be described as "A single {{ expression }}" instead of by its own description.
+  const { description: _expressionDescription, ...expressionBranch } = expressionSchema;
+  const wrapped: JsonSchema = { anyOf: [typed, expressionBranch] };
   if (description !== undefined) wrapped.description = description;
   if (defaultValue !== undefined) wrapped.default = defaultValue;
   return wrapped;

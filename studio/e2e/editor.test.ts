@@ -351,6 +351,14 @@ describe('studio: the agent editor', () => {
     await cursorAt(page, keyLine + 2, 10);
     await page.evaluate(() => (window as any).ionfluxAgentEditor.trigger('test', 'editor.action.showHover', {}));
     await page.locator('.monaco-hover').getByText(params.maxTokens!.description!).waitFor();
+    // A parameter holding an expression is described as itself too (not as "A single {{ expression }}").
+    await page.keyboard.press('Escape');
+    await page.locator('.monaco-hover').first().waitFor({ state: 'hidden' });
+    await cursorAt(page, lineOf(REVENUE, '        period: "{{ inputs.period }}"'), 10);
+    await page.evaluate(() => (window as any).ionfluxAgentEditor.trigger('test', 'editor.action.showHover', {}));
+    const period = defs['params.shopify.revenue.summary']!.properties.period!.description!;
+    // (Rendered as Markdown: its `code` spans show without their backticks.)
+    await page.locator('.monaco-hover').getByText(period.replaceAll('`', '')).waitFor();
     await h.step(page, 'schema description on hover');
     expect(h.problems).toEqual([]);
   });
