@@ -312,8 +312,17 @@ describe('studio: the agent editor', () => {
     expect(Object.keys(actionStep).filter((k) => k !== 'id' && !keys.includes(k))).toEqual([]);
     await page.keyboard.press('Escape');
 
-    // `uses: shopify.` and Ctrl+Space: the schema's action names of that integration, all of them.
-    await page.keyboard.insertText('uses: shopify.');
+    // Typing `uses: shopify.rev` offers (as you type) the schema's action names that match it; back to
+    // `uses: shopify.` and Ctrl+Space: all of that integration's action names.
+    await page.keyboard.type('uses: shopify.rev');
+    const revenueActions = actionStep.uses.enum.filter((name) => name.startsWith('shopify.rev')).sort();
+    expect(revenueActions.length).toBeGreaterThan(2);
+    await settles(
+      async () => (await page.locator('.suggest-widget.visible .monaco-list-row .label-name').allTextContents()).sort(),
+      revenueActions,
+    );
+    await page.keyboard.press('Escape');
+    for (let i = 0; i < 'rev'.length; i++) await page.keyboard.press('Backspace');
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+Space');
     const shopifyActions = actionStep.uses.enum.filter((name) => name.startsWith('shopify.'));
