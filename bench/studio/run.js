@@ -10,7 +10,8 @@
 // 3. The agent editor: time from "Edit agent" to Monaco and the graph on screen (Revenue Tracker Lite and the 1,000-line
 //    agent of bench/dsl), and on the 1,000-line agent, for KEYSTROKES keystrokes typed into a step in the middle, the
 //    time from each keystroke (the model's change) to its diagnostics and to its graph being on the page.
-// Run: npm run bench:studio   (builds the server and the studio first; env BLOCKS, RUNS, KEYSTROKES, IONFLUX_CHROMIUM)
+// Run: npm run bench:studio   (builds the server and the studio first; env BLOCKS, RUNS, KEYSTROKES, IONFLUX_CHROMIUM;
+// PROFILE_KEYS=n writes a CPU profile of the page's main thread over the first n keystrokes)
 const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');
@@ -185,11 +186,32 @@ async function keystrokeTimings(tab) {
     editor.focus();
   });
   const sentence = 'Keep it short and mention free shipping over $75. ';
+  const cdp = process.env.PROFILE_KEYS ? await tab.context().newCDPSession(tab) : undefined;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+    await cdp.send('Profiler.start');
+  }
   for (let i = 0; i < KEYSTROKES; i++) {
     await tab.keyboard.insertText(sentence[i % sentence.length]);
     await tab.waitForFunction((n) => window.__keystrokes.done.length >= n, i + 1, { timeout: 30_000 });
+    if (cdp && i + 1 === Number(process.env.PROFILE_KEYS)) {
+      const { profile } = await cdp.send('Profiler.stop');
+      const file = path.join(require('os').tmpdir(), 'studio-keystrokes.cpuprofile');
+      fs.writeFileSync(file, JSON.stringify(profile));
+      console.log(`  CPU profile of the page's main thread over the first ${i + 1} keystroke(s): ${file}`);
+    }
   }
-  return tab.evaluate(() => window.__keystrokes.done);
+  return tab.evaluate(() =>
+    window.__keystrokes.done.map((k) => {
+      // The worker's answers for this keystroke's version: arrival after the keystroke and the worker's time.
+      const answer = (phase) => {
+        const a = window.__workerAnswers.find((w) => w.seq === k.version && w.phase === phase);
+        return a && { arrived: a.at - k.at, ms: a.ms };
+      };
+      return { ...k, check: answer('check'), graphAnswer: answer('graph') };
+    }),
+  );
 }
 
 async function main() {
@@ -259,6 +281,21 @@ async function main() {
     for (let run = 0; run < RUNS; run++) {
       const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
       const tab = await context.newPage();
+      // When each answer of the editor's analysis worker reaches the page (with the worker's own time on it).
+      await tab.addInitScript(() => {
+        window.__workerAnswers = [];
+        const PageWorker = window.Worker;
+        window.Worker = class extends PageWorker {
+          constructor(...args) {
+            super(...args);
+            this.addEventListener('message', (event) => {
+              const d = event.data;
+              if (d && typeof d === 'object' && (d.phase === 'check' || d.phase === 'graph'))
+                window.__workerAnswers.push({ at: performance.now(), seq: d.seq, phase: d.phase, ms: d.ms });
+            });
+          }
+        };
+      });
       let started = Date.now();
       await tab.goto(`${server.url}/login`);
       await tab.getByRole('button', { name: 'Sign in' }).waitFor();
@@ -344,6 +381,19 @@ async function main() {
         .slice(0, 3)
         .map(([v, i]) => `#${i} ${v.toFixed(0)} ms`);
       console.log(`    slowest keystrokes: ${slowest.join(', ')}`);
+    }
+    // Where the slowest keystrokes' time went: when the page's main thread took the worker's diagnostics and graph
+    // (after the keystroke) and the worker's own time on each; the rest is the page's (busy main thread, React,
+    // Monaco, paint) or the worker waiting for a core.
+    const worst = keystrokes
+      .map((k, i) => ({ ...k, n: i + 1 }))
+      .filter((k) => Math.max(k.diagnostics, k.graph) > 80)
+      .slice(0, 8);
+    for (const k of worst) {
+      const a = (x) => (x ? `taken ${x.arrived.toFixed(0)} ms, worker ${x.ms.toFixed(0)} ms` : 'none');
+      console.log(
+        `    #${k.n}: diagnostics ${k.diagnostics.toFixed(0)} ms (answer ${a(k.check)}), graph ${k.graph.toFixed(0)} ms (answer ${a(k.graphAnswer)})`,
+      );
     }
   } finally {
     await browser.close();

@@ -11,8 +11,8 @@ export interface AnalysisRequest {
 /**
  * Worker -> editor, for the request with this `seq`: first its diagnostics and plain value (`check`; the editor
  * never parses the YAML itself), then, when the agent has no error and no newer text is waiting, its compiled graph
- * (`graph`; `same` instead of a graph when it equals the last one sent).
+ * (`graph`; `same` instead of a graph when it equals the last one sent; `ms`: the worker's time on it).
  */
 export type AnalysisResponse =
   | ({ seq: number; phase: 'check'; value: unknown } & Pick<AgentAnalysis, 'diagnostics' | 'scope' | 'ms' | 'failure'>)
-  | ({ seq: number; phase: 'graph'; same?: boolean } & Pick<AgentAnalysis, 'graph' | 'compileError'>);
+  | ({ seq: number; phase: 'graph'; same?: boolean; ms: number } & Pick<AgentAnalysis, 'graph' | 'compileError'>);

@@ -43,7 +43,9 @@ function run(): void {
   // The graph after the diagnostics are out, and only when no newer text is waiting (it would be stale at once).
   setTimeout(() => {
     if (pending) return;
-    post({ seq: request.seq, phase: 'graph', ...analyser.graph(request.layout) });
+    const started = performance.now();
+    const graph = analyser.graph(request.layout);
+    post({ seq: request.seq, phase: 'graph', ...graph, ms: performance.now() - started });
   }, 0);
 }
 
