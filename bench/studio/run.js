@@ -390,7 +390,7 @@ async function main() {
       .filter((k) => Math.max(k.diagnostics, k.graph) > 80)
       .slice(0, 8);
     for (const k of worst) {
-      const a = (x) => (x ? `taken ${x.arrived.toFixed(0)} ms, worker ${x.ms.toFixed(0)} ms` : 'none');
+      const a = (x) => (x ? `taken ${x.arrived.toFixed(0)} ms, worker ${x.ms?.toFixed(0)} ms` : 'none');
       console.log(
         `    #${k.n}: diagnostics ${k.diagnostics.toFixed(0)} ms (answer ${a(k.check)}), graph ${k.graph.toFixed(0)} ms (answer ${a(k.graphAnswer)})`,
       );

@@ -13,7 +13,7 @@ import {
   startHelperWorkers,
   warmUpSchemaCompletion,
 } from './monaco-setup';
-import type { AnalysisRequest, AnalysisResponse } from './agent-worker-protocol';
+import type { AnalysisRequest, AnalysisResponse, WarmUpRequest } from './agent-worker-protocol';
 import type { CompletionScope } from './analysis';
 import { n8nPositionOf, nodeAtLine, type GraphModel, type GraphNode } from './graph-model';
 import { GraphPane } from './GraphPane';
@@ -173,6 +173,10 @@ function AgentEditor({
       if (firstGraph) {
         performance.mark('ionflux:editor-first-graph');
         warmUpSchemaCompletion(model);
+        // The worker runs a keystroke's path once when the page is idle (agent.worker.ts): not while it draws this.
+        const warmUp: WarmUpRequest = { warmUp: true };
+        if ('requestIdleCallback' in window) requestIdleCallback(() => worker.postMessage(warmUp), { timeout: 1000 });
+        else setTimeout(() => worker.postMessage(warmUp), 0);
       }
       firstGraph = false;
       if (response.graph) {

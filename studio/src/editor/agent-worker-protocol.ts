@@ -9,6 +9,14 @@ export interface AnalysisRequest {
 }
 
 /**
+ * Editor -> worker, once, when the page is idle after showing the first graph: run a keystroke's path once
+ * (analysis.ts `warmUpSteps`) on the text last analysed, so the first real keystrokes find that code optimised.
+ */
+export interface WarmUpRequest {
+  warmUp: true;
+}
+
+/**
  * Worker -> editor, for the request with this `seq`: first its diagnostics and plain value (`check`; the editor
  * never parses the YAML itself), then, when the agent has no error and no newer text is waiting, its compiled graph
  * (`graph`; `same` instead of a graph when it equals the last one sent; `ms`: the worker's time on it).

@@ -3,7 +3,7 @@ import validate from 'virtual:agent-schema-validator';
 import validateJsonSchema from 'virtual:json-schema-meta-validator';
 import { installAgentSchemaValidator, installJsonSchemaMetaValidator } from '@ionflux/dsl';
 import { completionScope, createAgentAnalyser } from './analysis';
-import type { AnalysisRequest, AnalysisResponse } from './agent-worker-protocol';
+import type { AnalysisRequest, AnalysisResponse, WarmUpRequest } from './agent-worker-protocol';
 
 /**
  * The editor's analysis worker: the DSL's diagnostics, the compiled graph and the completion scope of each version
@@ -21,6 +21,7 @@ function run(): void {
   scheduled = false;
   const request = pending!;
   pending = undefined;
+  lastRequest = request;
   let compiles = false;
   try {
     const checked = analyser.check(request.text);
@@ -46,20 +47,19 @@ function run(): void {
     const started = performance.now();
     const graph = analyser.graph(request.layout);
     post({ seq: request.seq, phase: 'graph', ...graph, ms: performance.now() - started });
-    if (!warmedUp) {
-      warmedUp = true;
-      warmUp(analyser.warmUpSteps(request.text, request.layout));
-    }
   }, 0);
 }
 
 /**
- * After the first graph, the worker runs a keystroke's path once (analysis.ts `warmUpSteps`) while the page draws
- * that graph: the first keystrokes found the incremental check and the compiler in code not yet optimised (the
- * 1,017-line agent's first graph after a keystroke took 38-67 ms, later ones 10-20 ms). One step per task, and none
- * once a real request is waiting: a keystroke waits for one step at most.
+ * When the page is idle after showing the first graph (a WarmUpRequest), the worker runs a keystroke's path once
+ * (analysis.ts `warmUpSteps`) on the text last analysed: the first keystrokes found the incremental check and the
+ * compiler in code not yet optimised (the 1,017-line agent's first graph after a keystroke took 38-67 ms, later
+ * ones 10-20 ms). Not right after the first graph: the worker usually has it before Monaco is created, and the
+ * warm-up would compete with that on a machine with few cores. One step per task, and none once a real request is
+ * waiting: a keystroke waits for one step at most.
  */
 let warmedUp = false;
+let lastRequest: AnalysisRequest | undefined;
 function warmUp(steps: (() => void)[]): void {
   setTimeout(() => {
     if (pending || scheduled) return;
@@ -73,7 +73,12 @@ function warmUp(steps: (() => void)[]): void {
   }, 0);
 }
 
-self.onmessage = (event: MessageEvent<AnalysisRequest>) => {
+self.onmessage = (event: MessageEvent<AnalysisRequest | WarmUpRequest>) => {
+  if ('warmUp' in event.data) {
+    if (!warmedUp && lastRequest) warmUp(analyser.warmUpSteps(lastRequest.text, lastRequest.layout));
+    warmedUp = true;
+    return;
+  }
   pending = event.data;
   if (scheduled) return;
   scheduled = true;
