@@ -40,16 +40,26 @@ export function TextBody({ block, canEdit, api }: BodyProps) {
     setDraftState(value);
   };
   const area = useRef<HTMLTextAreaElement>(null);
+  // A save in flight: a second one (the blur when Save's click closes the editor) would send the same base version
+  // and get a conflict with the first.
+  const saving = useRef(false);
   const id = `text-${block.id}`;
 
   async function save() {
-    if (draft === null) return;
-    if (draft === textOf(base.current) && base.current.version === block.version) {
+    if (draft === null || saving.current) return;
+    // Nothing new since the version the edit is based on (or since the save that just ended: base is that version).
+    if (draft === textOf(base.current) && base.current.version >= block.version) {
       setDraftState(null);
       return;
     }
-    // On a conflict the prompt shows both versions (the draft is in it), so the editor closes either way.
-    await api.save(base.current, { content: { ...(base.current.content as object), text: draft } });
+    saving.current = true;
+    try {
+      // On a conflict the prompt shows both versions (the draft is in it), so the editor closes either way.
+      const saved = await api.save(base.current, { content: { ...(base.current.content as object), text: draft } });
+      if (saved) base.current = saved;
+    } finally {
+      saving.current = false;
+    }
     setDraftState(null);
   }
 
