@@ -293,10 +293,15 @@ describe('group commit of agent runs', () => {
     });
     const agentId = res.body.agent.id as string;
     const other = `other-${randomUUID()}`;
+    // Each run a millisecond after the one before: the claim takes the oldest first, and two inserts in a row can
+    // get the same clock reading (PGlite's clock is coarse), which would leave their order to their random ids.
+    const firstCreated = Date.now() - 60_000;
+    let inserted = 0;
     const insert = (status: 'running' | 'queued') =>
       t.server.db
         .insertInto('agent_runs')
         .values({
+          created_at: new Date(firstCreated + inserted++),
           workspace_id: full,
           agent_id: agentId,
           revision: 1,
