@@ -39,8 +39,9 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.n8n\\.test\\.ts$'],
       // Every test file: loopback-only network (no test reaches the internet) and a scratch folder for n8n.
       setupFiles: [path.join(__dirname, 'nodes', 'test-support', 'jest-setup.ts')],
-      // The studio's tests drive Chromium against the real server (studio/e2e); its app code has no Node tests.
-      ...(dir === 'studio' ? { testMatch: ['<rootDir>/e2e/**/*.test.ts'] } : {}),
+      // The studio's tests drive Chromium against the real server (studio/e2e); its pure modules (no React, no DOM)
+      // have Node tests next to them.
+      ...(dir === 'studio' ? { testMatch: ['<rootDir>/e2e/**/*.test.ts', '<rootDir>/src/**/*.test.ts'] } : {}),
       // The node package spans nodes/ and credentials/ (one tsc project, rootDir ..): its tests live in both.
       ...(dir === 'nodes'
         ? {

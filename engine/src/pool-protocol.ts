@@ -16,6 +16,8 @@ export interface WorkerRunOptions {
   executionId?: string;
   /** Send node events back (only when the caller listens). */
   events: boolean;
+  /** Hold node events and send them together when a step's node starts and with the run's end (see PoolRunOptions). */
+  eventsPerStep?: boolean;
   /** Send credentials n8n changed (refreshed OAuth2 tokens) back (only when the caller listens). */
   credentialUpdates?: boolean;
   tokenPrices?: RunAgentOptions['tokenPrices'];
@@ -36,7 +38,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'need-workflow'; runId: number }
-  | { type: 'event'; runId: number; event: NodeEvent }
+  /** Node events in the order they happened (one, or those held since the last message). */
+  | { type: 'events'; runId: number; events: NodeEvent[] }
   | {
       type: 'credentials';
       requestId: number;
@@ -46,8 +49,9 @@ export type FromWorker =
       node: { name: string; type: string };
     }
   | { type: 'credential-update'; runId: number; update: CredentialUpdate }
-  | { type: 'done'; runId: number; result: AgentRunResult }
-  | { type: 'failed'; runId: number; error: SerializedError };
+  /** `events`: node events still held, which come before the end. */
+  | { type: 'done'; runId: number; result: AgentRunResult; events?: NodeEvent[] }
+  | { type: 'failed'; runId: number; error: SerializedError; events?: NodeEvent[] };
 
 export interface SerializedError {
   name: string;

@@ -7,7 +7,12 @@ import type { N8nWorkflow } from '@ionflux/compiler';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { CredentialNotFound, type CredentialResolver } from './credentials';
 import { serializeError, type FromWorker, type SourceMap, type ToWorker } from './pool-protocol';
-import { runAgent } from './run-agent';
+import { runAgent, type NodeEvent } from './run-agent';
+
+/** A node that stands for an agent step, or the output's canvas / chat delivery (what progress displays count). */
+function isStepNode(event: NodeEvent): boolean {
+  return event.step !== undefined || event.role === 'output-canvas' || event.role === 'output-chat';
+}
 
 if (!parentPort) throw new Error('pool-worker runs as a worker thread of an EnginePool.');
 const port = parentPort;
@@ -61,6 +66,14 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   const controller = new AbortController();
   controllers.set(runId, controller);
   const { options } = message;
+  // Events held until a step's node starts or the run ends (`eventsPerStep`): one message per step, not per event.
+  const held: NodeEvent[] = [];
+  const onNodeEvent = (event: NodeEvent) => {
+    if (!options.eventsPerStep) return send({ type: 'events', runId, events: [event] });
+    held.push(event);
+    if (event.type === 'start' && isStepNode(event)) send({ type: 'events', runId, events: held.splice(0) });
+  };
+  const stillHeld = () => (held.length > 0 ? { events: held.splice(0) } : {});
   try {
     const result = await runAgent({
       workflow: entry.workflow,
@@ -74,14 +87,14 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
       ...(options.executionId ? { executionId: options.executionId } : {}),
       ...(options.tokenPrices ? { tokenPrices: options.tokenPrices } : {}),
       ...(options.budgetOwners ? { budgetOwners: options.budgetOwners } : {}),
-      ...(options.events ? { onNodeEvent: (event) => send({ type: 'event', runId, event }) } : {}),
+      ...(options.events ? { onNodeEvent } : {}),
       ...(options.credentialUpdates
         ? { onCredentialUpdate: (update) => send({ type: 'credential-update', runId, update }) }
         : {}),
     });
-    send({ type: 'done', runId, result });
+    send({ type: 'done', runId, result, ...stillHeld() });
   } catch (error) {
-    send({ type: 'failed', runId, error: serializeError(error) });
+    send({ type: 'failed', runId, error: serializeError(error), ...stillHeld() });
   } finally {
     controllers.delete(runId);
   }

@@ -91,6 +91,36 @@ describe('EnginePool', () => {
     expect(asked.slice(0, 2)).toEqual(['Revenue:ionfluxShopifyAccessTokenApi', 'Label:ionfluxLlmApi']);
   });
 
+  it("per-step node events: the same events in the same order, sent together when a step's node starts and at the end", async () => {
+    const live: NodeEvent[] = [];
+    await pool.run({ ...revenue, input: { period: 'last_7_days' }, onNodeEvent: (e) => live.push(e) });
+    // Events delivered in one go (one message from the worker) share a batch number: the number moves on in a
+    // microtask after the first event of a message, before the next message's task.
+    const batches: string[][] = [];
+    let open = false;
+    const perStep = await pool.run({
+      ...revenue,
+      input: { period: 'last_7_days' },
+      nodeEvents: 'per-step',
+      onNodeEvent: (e) => {
+        if (!open) {
+          batches.push([]);
+          open = true;
+          queueMicrotask(() => (open = false));
+        }
+        batches.at(-1)!.push(`${e.type} ${e.node}`);
+      },
+    });
+    expect(perStep.status).toBe('success');
+    const kinds = (events: NodeEvent[]) => events.map((e) => `${e.type} ${e.node}`);
+    expect(batches.flat()).toEqual(kinds(live));
+    expect(batches).toEqual([
+      ['start Manual trigger', 'end Manual trigger', 'start Inputs', 'end Inputs', 'start Revenue'],
+      ['end Revenue', 'start Label'],
+      ['end Label', 'start Output', 'end Output'],
+    ]);
+  });
+
   it('spreads concurrent runs over its workers, each run with its own inputs', async () => {
     const periods = [
       'today',

@@ -16,6 +16,13 @@ import { AgentRunError, type AgentRunResult, type RunAgentOptions } from './run-
  */
 export type PoolRunOptions = Omit<RunAgentOptions, 'credentials' | 'nodeTypes' | 'credentialTypes'> & {
   credentials?: CredentialResolver;
+  /**
+   * When `onNodeEvent` hears of a node: `live` (default) as it happens; `per-step`, the worker holds the events and
+   * sends them together when a step's node starts (an action, branch or loop step, or the output's canvas / chat
+   * delivery) and with the run's end. The same events in the same order, in one message per step instead of one per
+   * event; events between two step starts arrive at the second (a step's end, with the next step's start).
+   */
+  nodeEvents?: 'live' | 'per-step';
 };
 
 export interface EnginePoolOptions {
@@ -173,6 +180,7 @@ export class EnginePool {
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
         ...(options.executionId ? { executionId: options.executionId } : {}),
         events: options.onNodeEvent !== undefined,
+        ...(options.nodeEvents === 'per-step' ? { eventsPerStep: true } : {}),
         credentialUpdates: options.onCredentialUpdate !== undefined,
         ...(options.tokenPrices ? { tokenPrices: options.tokenPrices } : {}),
         ...(options.budgetOwners ? { budgetOwners: options.budgetOwners } : {}),
@@ -227,8 +235,8 @@ export class EnginePool {
       case 'need-workflow':
         this.sendRun(worker, message.runId, run.workflowId, run.options, true);
         break;
-      case 'event':
-        run.options.onNodeEvent?.(message.event);
+      case 'events':
+        for (const event of message.events) run.options.onNodeEvent?.(event);
         break;
       case 'credential-update':
         void Promise.resolve()
@@ -237,9 +245,11 @@ export class EnginePool {
         break;
       case 'done':
         this.crashes = 0;
+        for (const event of message.events ?? []) run.options.onNodeEvent?.(event);
         this.settle(message.runId, run, () => run.resolve(message.result));
         break;
       case 'failed':
+        for (const event of message.events ?? []) run.options.onNodeEvent?.(event);
         this.settle(message.runId, run, () => run.reject(revive(message.error)));
         break;
     }

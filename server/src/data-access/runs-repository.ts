@@ -4,7 +4,10 @@ import { iso, isoRequired, toJsonb, type AgentRunStatus, type AgentRunsTable, ty
 
 export type AgentRunRow = Selectable<AgentRunsTable>;
 
-export function toAgentRun(row: AgentRunRow & { agent_name?: string }): AgentRun {
+/** The columns of a run its API shape shows (not the queue's bookkeeping). */
+export type AgentRunFields = Omit<AgentRunRow, 'serialize_key' | 'read_only' | 'claimed_by' | 'heartbeat_at'>;
+
+export function toAgentRun(row: AgentRunFields & { agent_name?: string }): AgentRun {
   return {
     id: row.id,
     workspaceId: row.workspace_id,
@@ -69,6 +72,10 @@ export type RunToQueue = Parameters<typeof insertRun>[1] & { id: string };
  * makes sure the copy is still current, whichever process changed it). Answers one entry per run, in order: its row,
  * or undefined when its configuration is not current (read it again). Rows are inserted in the order given (their
  * `created_at` follows it, which is the queue's order).
+ *
+ * Only the id and `created_at` come back: the rest of each row is what was given (its JSON values as stored, read
+ * back from the text sent) and the table's defaults. Returning every column cost the database thread more than the
+ * insert itself (parsing each row's JSON and timestamps, then cloning it across threads; bench/runs).
  */
 export async function insertRunsIfCurrent(
   db: Kysely<Database>,
@@ -76,15 +83,18 @@ export async function insertRunsIfCurrent(
 ): Promise<(AgentRunRow | undefined)[]> {
   if (runs.length === 0) return [];
   const json = (value: unknown) => (value === undefined || value === null ? null : toJsonb(value));
-  const { rows } = await sql<AgentRunRow>`
+  const triggerPayloads = runs.map((r) => json(r.triggerPayload));
+  const inputs = runs.map((r) => toJsonb(r.inputs));
+  const contexts = runs.map((r) => json(r.context));
+  const { rows } = await sql<{ id: string; created_at: Date }>`
     insert into agent_runs (id, workspace_id, agent_id, revision, trigger_kind, trigger_payload, inputs, context,
       serialize_key, read_only, started_by)
     select t.id, c.workspace_id, c.id, c.revision, t.trigger_kind, t.trigger_payload::jsonb, t.inputs::jsonb,
       t.context::jsonb, t.serialize_key, t.read_only, t.started_by
     from unnest(${runs.map((r) => r.id)}::uuid[], ${runs.map((r) => r.workspaceId)}::uuid[],
                 ${runs.map((r) => r.agentId)}::uuid[], ${runs.map((r) => r.revision)}::int[],
-                ${runs.map((r) => r.triggerKind)}::text[], ${runs.map((r) => json(r.triggerPayload))}::text[],
-                ${runs.map((r) => toJsonb(r.inputs))}::text[], ${runs.map((r) => json(r.context))}::text[],
+                ${runs.map((r) => r.triggerKind)}::text[], ${triggerPayloads}::text[],
+                ${inputs}::text[], ${contexts}::text[],
                 ${runs.map((r) => r.serializeKey)}::uuid[], ${runs.map((r) => r.readOnly)}::boolean[],
                 ${runs.map((r) => r.startedBy)}::uuid[])
       with ordinality as t(id, workspace_id, agent_id, revision, trigger_kind, trigger_payload, inputs, context,
@@ -92,21 +102,70 @@ export async function insertRunsIfCurrent(
     join agent_configurations c on c.id = t.agent_id and c.workspace_id = t.workspace_id and c.revision = t.revision
       and c.enabled
     order by t.position
-    returning *`.execute(db);
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return runs.map((run) => byId.get(run.id));
+    returning id, created_at`.execute(db);
+  const createdAt = new Map(rows.map((row) => [row.id, row.created_at]));
+  return runs.map((run, index): AgentRunRow | undefined => {
+    const created = createdAt.get(run.id);
+    if (created === undefined) return undefined;
+    const parsed = (text: string | null) => (text === null ? null : (JSON.parse(text) as unknown));
+    return {
+      id: run.id,
+      workspace_id: run.workspaceId,
+      agent_id: run.agentId,
+      revision: run.revision,
+      trigger_kind: run.triggerKind,
+      trigger_payload: parsed(triggerPayloads[index]!),
+      inputs: JSON.parse(inputs[index]!) as Record<string, unknown>,
+      context: parsed(contexts[index]!) as Record<string, unknown> | null,
+      // The table's defaults (migration 0006).
+      status: 'queued',
+      serialize_key: run.serializeKey,
+      read_only: run.readOnly,
+      started_by: run.startedBy,
+      claimed_by: null,
+      attempts: 0,
+      cancel_requested: false,
+      output: null,
+      error: null,
+      steps: [],
+      usage: null,
+      created_at: created,
+      started_at: null,
+      heartbeat_at: null,
+      finished_at: null,
+    };
+  });
 }
 
-/** A claimed run with what executing it reads: its agent's name and budgets, the revision, the workspace budgets. */
-export interface ClaimedRunRow extends AgentRunRow {
+/**
+ * The columns of a claimed run that executing it and announcing its end read (not its end columns, still empty,
+ * nor its queue bookkeeping).
+ */
+const CLAIMED_RUN_COLUMNS = [
+  'id',
+  'workspace_id',
+  'agent_id',
+  'revision',
+  'trigger_kind',
+  'trigger_payload',
+  'inputs',
+  'context',
+  'status',
+  'started_by',
+  'attempts',
+  'cancel_requested',
+  'created_at',
+  'started_at',
+] as const;
+
+/** A claimed run with what executing it reads: its agent's name and budgets, who saved the revision, the workspace budgets. */
+export interface ClaimedRunRow extends Pick<AgentRunRow, (typeof CLAIMED_RUN_COLUMNS)[number]> {
   /** Null when the configuration or its revision was deleted before the run started. */
   agent_name: string | null;
   config_token_budget: number | null;
   config_usd_budget: number | null;
   config_created_by: string | null;
-  revision_yaml: string | null;
-  revision_content_hash: string | null;
-  revision_bindings: Record<string, unknown> | null;
+  /** Null when the revision was deleted or its author no longer exists. */
   revision_created_by: string | null;
   workspace_run_token_budget: number | null;
   workspace_run_usd_budget: number | null;
@@ -117,7 +176,8 @@ export interface ClaimedRunRow extends AgentRunRow {
  * workspace and one running run per serialization key, in one statement: `claim_agent_runs` (migration 0015) takes
  * the claim lock (so two processes never both count the same free slot), takes the rows `FOR UPDATE SKIP LOCKED` (a
  * row another transaction holds, such as a cancel, is skipped rather than waited for) and marks them running; the
- * same round trip reads the agent, revision and workspace settings each run needs.
+ * same round trip reads the agent and workspace settings each run needs. The revision's YAML and bindings, which
+ * never change, the executor reads once per revision ({@link findRevisionSource}).
  *
  * `moreQueued` says whether runs that were queued when the statement started are still queued (not claimed: held
  * back by a limit, a serialization key or the `max`, or taken by another process meanwhile). When it is false, a run
@@ -137,9 +197,9 @@ export async function claimRuns(
       select exists (select 1 from agent_runs q where q.status = 'queued'
         and q.id not in (select id from claimed)) as more_queued
     )
-    select r.*, c.name as agent_name, c.token_budget as config_token_budget, c.usd_budget as config_usd_budget,
-      c.created_by as config_created_by, v.yaml as revision_yaml, v.content_hash as revision_content_hash,
-      v.bindings as revision_bindings, v.created_by as revision_created_by,
+    select ${sql.join(CLAIMED_RUN_COLUMNS.map((column) => sql.ref(`r.${column}`)))},
+      c.name as agent_name, c.token_budget as config_token_budget, c.usd_budget as config_usd_budget,
+      c.created_by as config_created_by, v.created_by as revision_created_by,
       w.run_token_budget as workspace_run_token_budget, w.run_usd_budget as workspace_run_usd_budget,
       more.more_queued
     from more
@@ -153,6 +213,30 @@ export async function claimRuns(
     runs: rows.filter((row): row is typeof row & ClaimedRunRow => row.id !== null),
     moreQueued: rows[0]?.more_queued ?? true,
   };
+}
+
+/** What a revision runs: its YAML, content hash and connection bindings (a revision never changes once saved). */
+export interface RevisionSource {
+  yaml: string;
+  contentHash: string;
+  bindings: Record<string, unknown>;
+}
+
+/** The source of a configuration's revision; undefined when it no longer exists (its configuration was deleted). */
+export async function findRevisionSource(
+  db: Kysely<Database>,
+  args: { workspaceId: string; agentId: string; revision: number },
+): Promise<RevisionSource | undefined> {
+  const row = await db
+    .selectFrom('agent_revisions')
+    .select(['yaml', 'content_hash', 'bindings'])
+    .where('workspace_id', '=', args.workspaceId)
+    .where('agent_id', '=', args.agentId)
+    .where('revision', '=', args.revision)
+    .executeTakeFirst();
+  return row
+    ? { yaml: row.yaml, contentHash: row.content_hash, bindings: (row.bindings ?? {}) as Record<string, unknown> }
+    : undefined;
 }
 
 /** Every column of `T` may be null (an outer join that found nothing). */

@@ -77,27 +77,39 @@ export interface DomainEventMap {
   'agent.changed': { workspaceId: string; agentId: string };
   /** An agent run was queued (stored). */
   'run.queued': { workspaceId: string; run: AgentRun };
-  /** A node of a running run started or ended: what a progress display needs. */
+  /** A step of a running run started (with the one that ended before it): what a progress display needs. */
   'run.step': { workspaceId: string; progress: RunProgress };
   /** A run ended (succeeded, failed or canceled), stored with its output, error, steps and usage. */
   'run.finished': { workspaceId: string; run: AgentRun };
 }
 
-/** Live progress of a run (socket event `run:step`). */
+/**
+ * Live progress of a run (socket event `run:step`), one per step boundary: sent when a step starts, it names that
+ * step and carries the end of the step before it (`previous`). The last step's end comes with `run:finished` (the
+ * run's step log).
+ */
 export interface RunProgress {
   runId: string;
   agentId: string;
   agentName: string;
-  /** The node that started or ended. */
+  /** The node of the step that starts now, and the step's id (`output.canvas` / `output.chat` for the output). */
   node: string;
-  step: string | null;
-  phase: 'start' | 'end';
-  status: 'running' | 'success' | 'error';
+  step: string;
   /** 1-based index of this step among the agent's steps that ran so far, and how many steps the agent has. */
   index: number;
   total: number;
+  /** Milliseconds since the run started. */
   elapsedMs: number;
-  durationMs?: number;
+  /** The step that ended since the last event (absent for the first step). */
+  previous?: StepEnd;
+}
+
+/** How a step ended, as `run:step` reports it for the step before the one starting. */
+export interface StepEnd {
+  node: string;
+  step: string;
+  status: 'success' | 'error';
+  durationMs: number;
   error?: string;
 }
 

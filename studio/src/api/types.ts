@@ -241,19 +241,20 @@ export interface AgentRun {
   finishedAt: string | null;
 }
 
-/** Live progress of a run (socket event run:step). */
+/**
+ * Live progress of a run (socket event run:step), one per step boundary: step `index` of `total` starts; `previous`
+ * is how the step before it ended. The last step's end comes with run:finished (the run's step log).
+ */
 export interface RunProgress {
   runId: string;
   agentId: string;
   agentName: string;
   node: string;
-  step: string | null;
-  phase: 'start' | 'end';
-  status: 'running' | 'success' | 'error';
+  step: string;
   index: number;
   total: number;
   elapsedMs: number;
-  error?: string;
+  previous?: { node: string; step: string; status: 'success' | 'error'; durationMs: number; error?: string };
 }
 
 export type Pricing = { model: 'free' } | { model: 'monthly'; priceMinor: number; currency: string };

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, describeError } from '../api/client';
 import type { AgentConfiguration, AgentRun, RunProgress } from '../api/types';
+import { liveStepRows, type StepRow } from './run-progress';
 import { realtime } from '../realtime';
 
 interface DeclaredInput {
@@ -8,16 +9,6 @@ interface DeclaredInput {
   default?: unknown;
   enum?: unknown[];
   description?: string;
-}
-
-interface StepRow {
-  node: string;
-  step: string | null;
-  status: string;
-  durationMs?: number;
-  items?: number;
-  tokens?: number;
-  error?: string | null;
 }
 
 function inputText(value: unknown): string {
@@ -102,7 +93,8 @@ export function RunPanel({
     }
   }
 
-  // Live rows from the events (latest phase per node), replaced by the run's step log once it has finished.
+  // Live rows from the events (each names the step starting and how the one before it ended), replaced by the run's
+  // step log once it has finished.
   const rows: StepRow[] = run
     ? run.steps.map((s) => ({
         node: s.node,
@@ -113,19 +105,7 @@ export function RunPanel({
         tokens: s.usage?.totalTokens,
         error: s.error,
       }))
-    : [
-        ...progress
-          .reduce((byNode, p) => {
-            byNode.set(p.node, {
-              node: p.node,
-              step: p.step,
-              status: p.status,
-              ...(p.error ? { error: p.error } : {}),
-            });
-            return byNode;
-          }, new Map<string, StepRow>())
-          .values(),
-      ];
+    : liveStepRows(progress);
   const total = progress[progress.length - 1]?.total;
 
   return (

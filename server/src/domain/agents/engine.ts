@@ -79,6 +79,8 @@ export interface PoolRunOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   onNodeEvent?: (event: NodeEvent) => void;
+  /** `per-step`: the worker sends the node events together when a step's node starts and at the end. */
+  nodeEvents?: 'live' | 'per-step';
   /** A credential n8n changed during the run (a refreshed OAuth2 token), for its owner to store. */
   onCredentialUpdate?: (update: CredentialUpdate) => Promise<void> | void;
   /** Prices the model calls and enforces the workflow's `policy.budget.usd`. */

@@ -4,15 +4,18 @@ import { compileAgent, type CompileResult, type N8nWorkflow } from '@ionflux/com
 import {
   cancelRequestedAmong,
   claimRuns,
+  findRevisionSource,
   finishRuns,
   heartbeatRuns,
   recoverInterruptedRuns,
   toAgentRun,
   type ClaimedRunRow,
+  type RevisionSource,
   type RunEnd,
 } from '../../data-access/runs-repository';
+import { BoundedCache } from '../bounded-cache';
 import { GroupCommit } from '../group-commit';
-import type { AppContext } from '../context';
+import type { AppContext, StepEnd } from '../context';
 import type { AgentRun, AgentRunStep, ConnectionBinding } from '../model';
 import type { Profiles } from '../profiles';
 import { checkedAgentOf } from './agent-runs';
@@ -143,6 +146,12 @@ export class RunExecutor {
   readonly #profiles: Profiles;
   readonly #executing = new Map<string, ExecutingRun>();
   readonly #compiled = new Map<string, CompiledAgent>();
+  /** Revisions' YAML and bindings by workspace/agent/revision (a revision never changes): read once, not per run. */
+  readonly #sources = new BoundedCache<RevisionSource>({
+    maxEntries: 256,
+    maxWeight: 16_000_000,
+    weigh: (source) => 2 * source.yaml.length + JSON.stringify(source.bindings).length + 200,
+  });
   #pool: EnginePoolLike | undefined;
   #baseUrl = '';
   #timers: NodeJS.Timeout[] = [];
@@ -317,6 +326,20 @@ export class RunExecutor {
     return compiled;
   }
 
+  async #revisionSource(row: ClaimedRunRow): Promise<RevisionSource | undefined> {
+    const key = `${row.workspace_id}/${row.agent_id}/${row.revision}`;
+    let source = this.#sources.get(key);
+    if (!source) {
+      source = await findRevisionSource(this.#ctx.db, {
+        workspaceId: row.workspace_id,
+        agentId: row.agent_id,
+        revision: row.revision,
+      });
+      if (source) this.#sources.set(key, source);
+    }
+    return source;
+  }
+
   #enginePool(): EnginePoolLike {
     const { EnginePool, CredentialNotFound } = loadEngine();
     this.#pool ??= new EnginePool({
@@ -339,11 +362,13 @@ export class RunExecutor {
     };
     let agentName = '';
     try {
-      // The claim read the configuration, the revision and the workspace's budgets with the run (one round trip).
-      if (row.agent_name === null || row.revision_yaml === null || row.revision_content_hash === null)
-        throw new Error('The agent or its revision was deleted before the run started');
+      // The claim read the configuration and the workspace's budgets with the run (one round trip); the revision's
+      // source is read once per revision.
+      if (row.agent_name === null) throw new Error('The agent or its revision was deleted before the run started');
       agentName = row.agent_name;
-      const { agent } = checkedAgentOf(row.revision_yaml);
+      const source = await this.#revisionSource(row);
+      if (!source) throw new Error('The agent or its revision was deleted before the run started');
+      const { agent } = checkedAgentOf(source.yaml);
       // The tightest of the agent's own (policy.budget), the configuration's and the workspace's budgets.
       const policyBudget = agent.spec.policy?.budget;
       const budgets: RunBudgets = {
@@ -358,7 +383,7 @@ export class RunExecutor {
           { limit: row.workspace_run_usd_budget, owner: "the workspace's" },
         ]),
       };
-      const compiled = this.#compile(row.revision_yaml, row.revision_content_hash, budgets);
+      const compiled = this.#compile(source.yaml, source.contentHash, budgets);
       const userId = row.started_by ?? row.revision_created_by ?? row.config_created_by;
       if (!userId) throw new Error('Nobody to run as: the user who saved this agent no longer exists');
       // Signed when a node first asks for the IONFLUX API credential (most runs never call back into the server);
@@ -371,7 +396,7 @@ export class RunExecutor {
           claims: { runId: row.id, workspaceId: row.workspace_id, agentId: row.agent_id, userId },
           ttlSeconds: Math.max(1, (expiresAtMs - Date.now()) / 1000),
         }).then((signed) => signed.token));
-      const bindings = (row.revision_bindings ?? {}) as Record<string, ConnectionBinding>;
+      const bindings = source.bindings as Record<string, ConnectionBinding>;
       const {
         credentials: resolveCredentials,
         accounts,
@@ -394,10 +419,11 @@ export class RunExecutor {
         return data;
       };
       let index = 0;
+      // The step that ended since the last run:step: the next one carries it (one broadcast per step boundary).
+      let previous: StepEnd | undefined;
       const onNodeEvent = (event: NodeEvent) => {
         const step = stepOf(event);
-        if (step && event.type === 'start') index++;
-        if (event.type === 'end')
+        if (event.type === 'end') {
           steps.push({
             step,
             node: event.node,
@@ -408,7 +434,18 @@ export class RunExecutor {
             error: event.error?.message ?? null,
             usage: event.usage ?? null,
           });
+          if (step)
+            previous = {
+              node: event.node,
+              step,
+              status: event.status,
+              durationMs: event.durationMs,
+              ...(event.error ? { error: event.error.message } : {}),
+            };
+          return;
+        }
         if (!step) return;
+        index++;
         this.#ctx.events.emit('run.step', {
           workspaceId: row.workspace_id,
           progress: {
@@ -417,23 +454,21 @@ export class RunExecutor {
             agentName,
             node: event.node,
             step,
-            phase: event.type,
-            status: event.type === 'start' ? 'running' : event.status,
             index,
             total: compiled.stepCount,
             elapsedMs: Date.now() - started,
-            ...(event.type === 'end' ? { durationMs: event.durationMs } : {}),
-            ...(event.type === 'end' && event.error ? { error: event.error.message } : {}),
+            ...(previous ? { previous } : {}),
           },
         });
+        previous = undefined;
       };
       const result = this.n8n
         ? await this.n8n.run({
             workspaceId: row.workspace_id,
             agentId: row.agent_id,
             name: agentName,
-            yaml: row.revision_yaml,
-            contentHash: row.revision_content_hash,
+            yaml: source.yaml,
+            contentHash: source.contentHash,
             agent,
             input: row.inputs,
             trigger: row.trigger_payload,
@@ -461,6 +496,8 @@ export class RunExecutor {
             executionId: row.id,
             signal: executing.abort.signal,
             onNodeEvent,
+            // run:step goes out when a step starts: the events between two step starts can cross together.
+            nodeEvents: 'per-step',
             tokenPrices: this.#ctx.config.tokenPrices,
             budgetOwners: {
               ...(budgets.tokens ? { tokens: budgets.tokens.owner } : {}),

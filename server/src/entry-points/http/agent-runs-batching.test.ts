@@ -4,6 +4,7 @@ import {
   claimRuns,
   finishRuns,
   insertRunsIfCurrent,
+  type ClaimedRunRow,
   type RunEnd,
   type RunToQueue,
 } from '../../data-access/runs-repository';
@@ -207,6 +208,17 @@ describe('group commit of agent runs', () => {
     expect([...created].sort((x, y) => x - y)).toEqual(created);
     const stored = await t.server.db.selectFrom('agent_runs').select('id').where('id', '=', batch[2]!.id).execute();
     expect(stored).toEqual([]);
+    // Each answered row (only id and created_at come back from the insert) is the row as stored, every column.
+    const read = await t.server.db
+      .selectFrom('agent_runs')
+      .selectAll()
+      .where(
+        'id',
+        'in',
+        [0, 1, 3, 4].map((n) => batch[n]!.id),
+      )
+      .execute();
+    for (const n of [0, 1, 3, 4]) expect(rows[n]).toEqual(read.find((row) => row.id === batch[n]!.id));
   });
 
   it('one finish statement for several runs: each run gets its own end; a run its process no longer holds is left alone', async () => {
@@ -318,11 +330,19 @@ describe('group commit of agent runs', () => {
     for (let n = 0; n < 8; n++) await insert('running');
     const queued = [(await insert('queued')).id, (await insert('queued')).id, (await insert('queued')).id];
     const instanceId = `test-${randomUUID()}`;
+    const claimedRows: ClaimedRunRow[] = [];
     const claim = (max: number, workspaceLimit: number) =>
-      claimRuns(t.server.db, { instanceId, max, workspaceLimit }).then(({ runs, moreQueued }) => ({
-        ids: runs.map((run) => run.id),
-        moreQueued,
-      }));
+      claimRuns(t.server.db, { instanceId, max, workspaceLimit }).then(({ runs, moreQueued }) => {
+        claimedRows.push(...runs);
+        return { ids: runs.map((run) => run.id), moreQueued };
+      });
+    // The agent's budgets and the workspace's, as a claimed run reads them.
+    await t.server.db
+      .updateTable('agent_configurations')
+      .set({ token_budget: 700 })
+      .where('id', '=', agentId)
+      .execute();
+    await t.server.db.updateTable('workspaces').set({ run_usd_budget: 0.25 }).where('id', '=', full).execute();
     // Held back by the workspace limit: nothing claimed, and runs are left.
     expect(await claim(5, 8)).toEqual({ ids: [], moreQueued: true });
     // One slot more: the oldest queued run, two left.
@@ -332,6 +352,37 @@ describe('group commit of agent runs', () => {
     // The last one: nothing is left behind.
     expect(await claim(5, 20)).toEqual({ ids: [queued[2]], moreQueued: false });
     expect(await claim(5, 20)).toEqual({ ids: [], moreQueued: false });
+    // A claimed row: the run's columns as stored after the claim, with its agent's, revision's and workspace's values.
+    const stored = await t.server.db.selectFrom('agent_runs').selectAll().where('id', 'in', queued).execute();
+    expect(claimedRows).toHaveLength(3);
+    for (const row of claimedRows) {
+      const run = stored.find((s) => s.id === row.id)!;
+      expect(run).toMatchObject({ status: 'running', claimed_by: instanceId });
+      expect(row).toEqual({
+        id: run.id,
+        workspace_id: full,
+        agent_id: agentId,
+        revision: 1,
+        trigger_kind: 'manual',
+        trigger_payload: null,
+        inputs: {},
+        context: null,
+        status: 'running',
+        started_by: owner.id,
+        attempts: run.attempts,
+        cancel_requested: false,
+        created_at: run.created_at,
+        started_at: run.started_at,
+        agent_name: 'Echo claims',
+        config_token_budget: 700,
+        config_usd_budget: null,
+        config_created_by: owner.id,
+        revision_created_by: owner.id,
+        workspace_run_token_budget: null,
+        workspace_run_usd_budget: 0.25,
+        more_queued: expect.any(Boolean),
+      });
+    }
     await t.server.db.deleteFrom('agent_runs').where('workspace_id', '=', full).execute();
   });
 });

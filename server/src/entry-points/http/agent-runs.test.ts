@@ -91,9 +91,26 @@ describe('agent runs', () => {
       trigger: { kind: 'manual' },
       createdAt: res.body.run.createdAt,
     });
+    // One run:step per step boundary, each naming the step that starts and carrying the end of the one before it
+    // (as the step log records it); the last step's end comes with run:finished, which arrived after them all.
     const mine = steps.filter((p) => p.runId === runId);
-    expect(mine[0]).toMatchObject({ phase: 'start', step: 'revenue', node: 'Revenue summary', index: 1, total: 2 });
-    expect(mine.every((p) => p.agentName === 'Revenue Tracker Lite' && p.elapsedMs >= 0)).toBe(true);
+    const logged = (step: string) => run.steps.find((s: { step: string }) => s.step === step);
+    const revenue = logged('revenue');
+    const canvas = logged('output.canvas');
+    const common = { runId, agentId, agentName: 'Revenue Tracker Lite', total: 2 };
+    expect(mine).toEqual([
+      { ...common, node: 'Revenue summary', step: 'revenue', index: 1, elapsedMs: expect.any(Number) },
+      {
+        ...common,
+        node: canvas.node,
+        step: 'output.canvas',
+        index: 2,
+        elapsedMs: expect.any(Number),
+        previous: { node: 'Revenue summary', step: 'revenue', status: 'success', durationMs: revenue.durationMs },
+      },
+    ]);
+    expect(mine[0].elapsedMs).toBeGreaterThanOrEqual(0);
+    expect(mine[1].elapsedMs).toBeGreaterThanOrEqual(mine[0].elapsedMs);
     expect(ends.find((e) => e.run.id === runId).run.status).toBe('succeeded');
 
     // The block on the agent's page carries the figures and who wrote them (agent and run).
