@@ -10,7 +10,8 @@
 // and, for reference, the raw EnginePool figure of the same agent measured in this run (goal: the durable path at
 // least half of it; p99 < 100 ms at 100 runs/s). Asserts nothing. Run: npm run bench:runs
 // Also prints the CPU a run costs (from /proc: the server process, and PostgreSQL's processes), durable and raw,
-// which moves far less than runs/s when other jobs share the machine.
+// which moves far less than runs/s when other jobs share the machine; for the durable path, the server's split by
+// thread (main, worker threads, V8's helpers) and the load generator's own CPU (it shares the cores).
 // Env: DURATION (s per measurement, default 5), CONCURRENCY (default 16), RATE (default 100), WARMUP (default 100).
 const fs = require('node:fs');
 const os = require('node:os');
@@ -141,6 +142,33 @@ async function postgresCommits(databaseUrl) {
   }
 }
 
+/**
+ * CPU seconds per kind of thread of a process (Linux): `main`, `worker` (worker threads: PGlite's and the engine
+ * pool's), `v8` (V8's helper threads: garbage collection, compilation) and `other`; {} elsewhere.
+ */
+function threadCpuSeconds(pid) {
+  const kinds = {};
+  let tids = [];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return kinds;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      const kind =
+        tid === String(pid) ? 'main' : name === 'WorkerThread' ? 'worker' : /^V8/.test(name) ? 'v8' : 'other';
+      kinds[kind] = (kinds[kind] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return kinds;
+}
+
 /** Runs `measure` and adds the CPU milliseconds per run it cost `processes` (each a function answering CPU s). */
 async function withCpu(measure, processes) {
   const before = processes.map((cpu) => cpu());
@@ -214,10 +242,20 @@ async function benchDatabase(label, databaseUrl, postgresDataDir) {
     try {
       for (let i = 0; i < WARMUP; i++) await client.runOnce();
       const commitsBefore = await postgresCommits(databaseUrl);
+      const threadsBefore = threadCpuSeconds(server.pid);
+      // The load generator (this process: HTTP requests and socket events) shares the cores with the server.
+      const selfCpu = () => {
+        const { user, system } = process.cpuUsage();
+        return (user + system) / 1e6;
+      };
       const closed = await withCpu(
         () => closedLoop(client.runOnce, CONCURRENCY),
-        [() => cpuSeconds(server.pid), () => postgresCpuSeconds(postgresDataDir)],
+        [() => cpuSeconds(server.pid), () => postgresCpuSeconds(postgresDataDir), selfCpu],
       );
+      const threadsAfter = threadCpuSeconds(server.pid);
+      const perThread = Object.keys(threadsAfter)
+        .map((kind) => `${kind} ${f(((threadsAfter[kind] - (threadsBefore[kind] ?? 0)) * 1000) / closed.count)}`)
+        .join(', ');
       // Backends publish their counts at most once a second while busy: the warm-up before and the open loop after
       // keep them busy, so the lag at both ends is about the same and cancels. Minus the counter's own reads.
       const commitsPerRun = ((await postgresCommits(databaseUrl)) - commitsBefore - 2) / closed.count;
@@ -236,6 +274,9 @@ async function benchDatabase(label, databaseUrl, postgresDataDir) {
       );
       console.log(
         `${''.padEnd(10)} CPU per run: durable ${f(durableCpu)} ms (server ${f(closed.cpuMsPerRun[0])}, PostgreSQL ${f(closed.cpuMsPerRun[1])}), raw ${f(rawCpu)} ms (pool ${f(raw.cpuMsPerRun[0])}, sandbox model ${f(raw.cpuMsPerRun[1])}); raw/durable = ${f(rawCpu / durableCpu, 2)}`,
+      );
+      console.log(
+        `${''.padEnd(10)} durable, per run: server threads ${perThread} ms; load generator ${f(closed.cpuMsPerRun[2])} ms`,
       );
       if (databaseUrl)
         console.log(`${''.padEnd(10)} PostgreSQL transactions per run (closed loop): ${f(commitsPerRun, 2)}`);
