@@ -8,10 +8,11 @@
 //    the time one keyboard move of a block takes to show on that page. Median and max of RUNS loads (default 5),
 //    each in a fresh browser profile (no cache).
 // 3. The agent editor: time from "Edit agent" to Monaco and the graph on screen (Revenue Tracker Lite and the 1,000-line
-//    agent of bench/dsl), and on the 1,000-line agent, for KEYSTROKES keystrokes typed into a step in the middle, the
-//    time from each keystroke (the model's change) to its diagnostics and to its graph being on the page.
+//    agent of bench/dsl), and on the 1,000-line agent, in every run, for KEYSTROKES keystrokes typed into a step in
+//    the middle right after the opening, the time from each keystroke (the model's change) to its diagnostics and to
+//    its graph being on the page.
 // Run: npm run bench:studio   (builds the server and the studio first; env BLOCKS, RUNS, KEYSTROKES, IONFLUX_CHROMIUM;
-// PROFILE_KEYS=n writes a CPU profile of the page's main thread over the first n keystrokes)
+// PROFILE_KEYS=n writes a CPU profile of the page's main thread over the first n keystrokes of the first run)
 const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');
@@ -152,7 +153,7 @@ async function openEditor(tab, agentName) {
  * Keystroke latency in the editor of the 1,000-line agent: each keystroke's model change to the DOM showing the
  * analysis of that version (data-analysed-version: markers set) and the graph compiled from it (data-graph-version).
  */
-async function keystrokeTimings(tab) {
+async function keystrokeTimings(tab, profiled) {
   await tab.evaluate(() => {
     const editor = window.ionfluxAgentEditor;
     const model = editor.getModel();
@@ -185,8 +186,11 @@ async function keystrokeTimings(tab) {
     editor.revealLineInCenter(line);
     editor.focus();
   });
+  // Playwright evaluates its injected script in the page's main world on the first waitForFunction (10-27 ms of the
+  // page's main thread): done now, not inside the first keystroke's measurement.
+  await tab.waitForFunction(() => true);
   const sentence = 'Keep it short and mention free shipping over $75. ';
-  const cdp = process.env.PROFILE_KEYS ? await tab.context().newCDPSession(tab) : undefined;
+  const cdp = profiled && process.env.PROFILE_KEYS ? await tab.context().newCDPSession(tab) : undefined;
   if (cdp) {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
@@ -273,7 +277,7 @@ async function main() {
       });
     const agentsUrl = `${server.url}/workspaces/${workspace.id}/agents`;
     const editorTimes = { small: [], big: [] };
-    let keystrokes = [];
+    const keystrokes = [];
 
     const signInTimes = [];
     const pageTimes = [];
@@ -332,7 +336,7 @@ async function main() {
       editorTimes.small.push(await openEditor(tab, 'Revenue Tracker Lite'));
       await tab.goto(agentsUrl);
       editorTimes.big.push(await openEditor(tab, 'Big Email Wizard'));
-      if (run === 0) keystrokes = await keystrokeTimings(tab);
+      keystrokes.push(await keystrokeTimings(tab, run === 0));
       await context.close();
     }
     const line = (label, values) => {
@@ -367,32 +371,44 @@ async function main() {
       const sorted = [...values].sort((a, b) => a - b);
       return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
     };
+    // Each run types KEYSTROKES keystrokes into the editor it just opened: per run, p50/p99/max of the keystroke to
+    // its diagnostics and to its graph on the page (#1, the first after the opening, is the slowest in cold code).
+    const time = (k) => Math.max(k.diagnostics, k.graph);
+    for (const [run, list] of keystrokes.entries()) {
+      const line = (label, key) => {
+        const values = list.map((k) => k[key]);
+        return `${label} p50 ${pct(values, 50).toFixed(0)}, p99 ${pct(values, 99).toFixed(0)}, max ${Math.max(...values).toFixed(0)} ms`;
+      };
+      const slowest = list
+        .map((k, i) => [time(k), i + 1])
+        .sort((a, b) => b[0] - a[0])
+        .slice(0, 3)
+        .map(([v, i]) => `#${i} ${v.toFixed(0)}`);
+      console.log(
+        `  keystrokes, run ${run + 1} (${list.length}, goal < 100 ms): ${line('to its diagnostics', 'diagnostics')}; ${line('to its graph', 'graph')}; #1 ${time(list[0]).toFixed(0)} ms; slowest ${slowest.join(', ')} ms`,
+      );
+    }
+    const all = keystrokes.flat();
     for (const [label, key] of [
       ['keystroke to its diagnostics on the page', 'diagnostics'],
       ['keystroke to its graph on the page', 'graph'],
     ]) {
-      const values = keystrokes.map((k) => k[key]);
+      const values = all.map((k) => k[key]);
       console.log(
-        `  ${label}: p50 ${pct(values, 50).toFixed(0)} ms, p99 ${pct(values, 99).toFixed(0)} ms, max ${Math.max(...values).toFixed(0)} ms (${values.length} keystrokes, goal < 100 ms)`,
+        `  ${label}, all runs: p50 ${pct(values, 50).toFixed(0)} ms, p99 ${pct(values, 99).toFixed(0)} ms, max ${Math.max(...values).toFixed(0)} ms (${values.length} keystrokes, goal < 100 ms)`,
       );
-      const slowest = values
-        .map((v, i) => [v, i + 1])
-        .sort((a, b) => b[0] - a[0])
-        .slice(0, 3)
-        .map(([v, i]) => `#${i} ${v.toFixed(0)} ms`);
-      console.log(`    slowest keystrokes: ${slowest.join(', ')}`);
     }
-    // Where the slowest keystrokes' time went: when the page's main thread took the worker's diagnostics and graph
+    // Where the slow keystrokes' time went: when the page's main thread took the worker's diagnostics and graph
     // (after the keystroke) and the worker's own time on each; the rest is the page's (busy main thread, React,
     // Monaco, paint) or the worker waiting for a core.
     const worst = keystrokes
-      .map((k, i) => ({ ...k, n: i + 1 }))
-      .filter((k) => Math.max(k.diagnostics, k.graph) > 80)
+      .flatMap((list, run) => list.map((k, i) => ({ ...k, run: run + 1, n: i + 1 })))
+      .filter((k) => time(k) > 80)
       .slice(0, 8);
     for (const k of worst) {
       const a = (x) => (x ? `taken ${x.arrived.toFixed(0)} ms, worker ${x.ms?.toFixed(0)} ms` : 'none');
       console.log(
-        `    #${k.n}: diagnostics ${k.diagnostics.toFixed(0)} ms (answer ${a(k.check)}), graph ${k.graph.toFixed(0)} ms (answer ${a(k.graphAnswer)})`,
+        `    run ${k.run} #${k.n}: diagnostics ${k.diagnostics.toFixed(0)} ms (answer ${a(k.check)}), graph ${k.graph.toFixed(0)} ms (answer ${a(k.graphAnswer)})`,
       );
     }
   } finally {
