@@ -7,12 +7,14 @@
 // -> LLM classify against the sandbox model). The server runs as a child process (built server, NODE_ENV=production,
 // sandbox mounted), once on embedded PGlite and once on PostgreSQL (BENCH_DATABASE_URL, or a throwaway cluster).
 // Prints, per database: closed loop (CONCURRENCY runs in flight) runs/s and p50/p99; open loop at RATE runs/s p50/p99;
-// and, for reference, the raw EnginePool figure of the same agent measured in this run (goal: the durable path at
-// least half of it; p99 < 100 ms at 100 runs/s). Asserts nothing. Run: npm run bench:runs
+// and, for reference, the raw EnginePool figure of the same agent measured in this run, in slices that alternate with
+// the closed loop's (goal: the durable path at least half of it; p99 < 100 ms at 100 runs/s). Asserts nothing.
+// Run: npm run bench:runs
 // Also prints the CPU a run costs (from /proc: the server process, and PostgreSQL's processes), durable and raw,
 // which moves far less than runs/s when other jobs share the machine; for the durable path, the server's split by
 // thread (main, worker threads, V8's helpers) and the load generator's own CPU (it shares the cores).
-// Env: DURATION (s per measurement, default 5), CONCURRENCY (default 16), RATE (default 100), WARMUP (default 100).
+// Env: DURATION (s per measurement, default 5), SLICES (the closed loop's and the raw pool's DURATION each cut into
+// this many alternating slices, default 6), CONCURRENCY (default 16), RATE (default 100), WARMUP (default 100).
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -25,6 +27,7 @@ const DURATION_MS = Number(process.env.DURATION ?? 5) * 1000;
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
 const RATE = Number(process.env.RATE ?? 100);
 const WARMUP = Number(process.env.WARMUP ?? 100);
+const SLICES = Number(process.env.SLICES ?? 6);
 
 const THREE_NODE_AGENT = `apiVersion: ionflux/v1
 kind: Agent
@@ -169,28 +172,45 @@ function threadCpuSeconds(pid) {
   return kinds;
 }
 
-/** Runs `measure` and adds the CPU milliseconds per run it cost `processes` (each a function answering CPU s). */
-async function withCpu(measure, processes) {
-  const before = processes.map((cpu) => cpu());
-  const result = await measure();
-  const used = processes.map((cpu, index) => cpu() - before[index]);
-  return { ...result, cpuMsPerRun: used.map((seconds) => (seconds * 1000) / result.count) };
+/**
+ * One side of the closed-loop comparison, measured in slices: its latencies, elapsed milliseconds and the CPU seconds
+ * of each of `processes` (functions answering a process's CPU seconds so far), summed over its slices.
+ */
+function tally(processes) {
+  return { processes, latencies: [], elapsedMs: 0, cpu: processes.map(() => 0), slices: [] };
 }
 
-async function closedLoop(runOnce, concurrency) {
-  const latencies = [];
-  const deadline = now() + DURATION_MS;
+/** Runs `runOnce` with CONCURRENCY in flight for `ms` (then lets the runs in flight end) and adds it to `side`. */
+async function closedSlice(runOnce, ms, side) {
+  const cpuBefore = side.processes.map((cpu) => cpu());
+  const counted = side.latencies.length;
   const start = now();
+  const deadline = start + ms;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: CONCURRENCY }, async () => {
       while (now() < deadline) {
         const t = now();
         await runOnce();
-        latencies.push(now() - t);
+        side.latencies.push(now() - t);
       }
     }),
   );
-  return { perSecond: (latencies.length / (now() - start)) * 1000, ...summarize(latencies) };
+  const elapsed = now() - start;
+  side.elapsedMs += elapsed;
+  side.processes.forEach((cpu, index) => {
+    side.cpu[index] += cpu() - cpuBefore[index];
+  });
+  side.slices.push(((side.latencies.length - counted) / elapsed) * 1000);
+}
+
+/** A side's totals: runs/s over its slices, latency percentiles, CPU milliseconds per run for each process. */
+function totals(side) {
+  const summary = summarize(side.latencies);
+  return {
+    ...summary,
+    perSecond: (summary.count / side.elapsedMs) * 1000,
+    cpuMsPerRun: side.cpu.map((seconds) => (seconds * 1000) / summary.count),
+  };
 }
 
 async function openLoop(runOnce, rate) {
@@ -209,27 +229,20 @@ async function openLoop(runOnce, rate) {
   return { perSecond: (latencies.length / (now() - start)) * 1000, ...summarize(latencies) };
 }
 
-async function rawPool(url, serverPid) {
+/** The raw EnginePool of the same agent in this process (its workers are threads of the load generator), warmed up. */
+async function rawPool(url) {
   const { workflow } = compileAgent(THREE_NODE_AGENT);
   const pool = new EnginePool({
     size: Math.min(4, os.availableParallelism()),
     credentials: tableCredentialResolver(sandboxCredentials({ sandboxBaseUrl: url })),
   });
-  try {
-    const runOnce = async () => {
-      const result = await pool.run({ workflow });
-      if (result.status !== 'success') throw new Error(JSON.stringify(result.error));
-    };
-    for (let i = 0; i < WARMUP; i++) await runOnce();
-    // The pool's CPU (its workers are threads of this process) and the server's (the sandbox model answering).
-    const self = () => {
-      const { user, system } = process.cpuUsage();
-      return (user + system) / 1e6;
-    };
-    return await withCpu(() => closedLoop(runOnce, CONCURRENCY), [self, () => cpuSeconds(serverPid)]);
-  } finally {
-    await pool.close();
-  }
+  const runOnce = async () => {
+    const result = await pool.run({ workflow });
+    if (result.status !== 'success') throw new Error(JSON.stringify(result.error));
+  };
+  for (let i = 0; i < WARMUP; i++) await runOnce();
+  let closing;
+  return { runOnce, close: () => (closing ??= pool.close()) };
 }
 
 async function benchDatabase(label, databaseUrl, postgresDataDir) {
@@ -241,45 +254,73 @@ async function benchDatabase(label, databaseUrl, postgresDataDir) {
     const client = await connectClient(server.url);
     try {
       for (let i = 0; i < WARMUP; i++) await client.runOnce();
-      const commitsBefore = await postgresCommits(databaseUrl);
-      const threadsBefore = threadCpuSeconds(server.pid);
-      // The load generator (this process: HTTP requests and socket events) shares the cores with the server.
-      const selfCpu = () => {
-        const { user, system } = process.cpuUsage();
-        return (user + system) / 1e6;
-      };
-      const closed = await withCpu(
-        () => closedLoop(client.runOnce, CONCURRENCY),
-        [() => cpuSeconds(server.pid), () => postgresCpuSeconds(postgresDataDir), selfCpu],
-      );
-      const threadsAfter = threadCpuSeconds(server.pid);
-      const perThread = Object.keys(threadsAfter)
-        .map((kind) => `${kind} ${f(((threadsAfter[kind] - (threadsBefore[kind] ?? 0)) * 1000) / closed.count)}`)
-        .join(', ');
-      // Backends publish their counts at most once a second while busy: the warm-up before and the open loop after
-      // keep them busy, so the lag at both ends is about the same and cancels. Minus the counter's own reads.
-      const commitsPerRun = ((await postgresCommits(databaseUrl)) - commitsBefore - 2) / closed.count;
-      const open = await openLoop(client.runOnce, RATE);
-      const raw = await rawPool(server.url, server.pid);
-      const durableCpu = closed.cpuMsPerRun[0] + closed.cpuMsPerRun[1];
-      const rawCpu = raw.cpuMsPerRun[0] + raw.cpuMsPerRun[1];
-      console.log(
-        `${label.padEnd(10)} closed loop (${CONCURRENCY} in flight): ${f(closed.perSecond, 0)} runs/s, p50 ${f(closed.p50)} ms, p99 ${f(closed.p99)} ms`,
-      );
-      console.log(
-        `${''.padEnd(10)} open loop at ${RATE} runs/s: ${f(open.perSecond, 0)} runs/s done, p50 ${f(open.p50)} ms, p99 ${f(open.p99)} ms, max ${f(open.max)} ms`,
-      );
-      console.log(
-        `${''.padEnd(10)} raw EnginePool, same agent and sandbox: ${f(raw.perSecond, 0)} runs/s (p50 ${f(raw.p50)} ms); durable/raw = ${f(closed.perSecond / raw.perSecond, 2)}`,
-      );
-      console.log(
-        `${''.padEnd(10)} CPU per run: durable ${f(durableCpu)} ms (server ${f(closed.cpuMsPerRun[0])}, PostgreSQL ${f(closed.cpuMsPerRun[1])}), raw ${f(rawCpu)} ms (pool ${f(raw.cpuMsPerRun[0])}, sandbox model ${f(raw.cpuMsPerRun[1])}); raw/durable = ${f(rawCpu / durableCpu, 2)}`,
-      );
-      console.log(
-        `${''.padEnd(10)} durable, per run: server threads ${perThread} ms; load generator ${f(closed.cpuMsPerRun[2])} ms`,
-      );
-      if (databaseUrl)
-        console.log(`${''.padEnd(10)} PostgreSQL transactions per run (closed loop): ${f(commitsPerRun, 2)}`);
+      const raw = await rawPool(server.url);
+      try {
+        // The load generator (this process: HTTP requests and socket events, or the raw pool's workers) shares the
+        // cores with the server. Durable: the server, PostgreSQL, the load generator; raw: this process (the pool),
+        // the server (the sandbox model answering the LLM step).
+        const selfCpu = () => {
+          const { user, system } = process.cpuUsage();
+          return (user + system) / 1e6;
+        };
+        const durableSide = tally([() => cpuSeconds(server.pid), () => postgresCpuSeconds(postgresDataDir), selfCpu]);
+        const rawSide = tally([selfCpu, () => cpuSeconds(server.pid)]);
+        const threadCpu = {};
+        const commitsBefore = await postgresCommits(databaseUrl);
+        // Durable and raw alternate in SLICES slices each (ABBA order), so both meet the same machine: on a shared VM
+        // its speed drifts by tens of percent within a minute, more than the difference measured.
+        for (let slice = 0; slice < SLICES; slice++) {
+          const durableSlice = async () => {
+            const before = threadCpuSeconds(server.pid);
+            await closedSlice(client.runOnce, DURATION_MS / SLICES, durableSide);
+            const after = threadCpuSeconds(server.pid);
+            for (const kind of Object.keys(after))
+              threadCpu[kind] = (threadCpu[kind] ?? 0) + after[kind] - (before[kind] ?? 0);
+          };
+          const rawSlice = () => closedSlice(raw.runOnce, DURATION_MS / SLICES, rawSide);
+          if (slice % 2 === 0) {
+            await durableSlice();
+            await rawSlice();
+          } else {
+            await rawSlice();
+            await durableSlice();
+          }
+        }
+        // Backends publish their counts at most once a second while busy: the warm-up before and the open loop after
+        // keep them busy, so the lag at both ends is about the same and cancels. Minus the counter's own reads (the
+        // raw slices add the executor's idle polls, a few per second).
+        const closed = totals(durableSide);
+        const rawTotals = totals(rawSide);
+        const commitsPerRun = ((await postgresCommits(databaseUrl)) - commitsBefore - 2) / closed.count;
+        const perThread = Object.keys(threadCpu)
+          .map((kind) => `${kind} ${f((threadCpu[kind] * 1000) / closed.count)}`)
+          .join(', ');
+        const sliceRatios = durableSide.slices.map((perSecond, index) => perSecond / rawSide.slices[index]);
+        await raw.close(); // before the open loop, so that it meets the server alone, as before the slices
+        const open = await openLoop(client.runOnce, RATE);
+        const durableCpu = closed.cpuMsPerRun[0] + closed.cpuMsPerRun[1];
+        const rawCpu = rawTotals.cpuMsPerRun[0] + rawTotals.cpuMsPerRun[1];
+        const sorted = [...sliceRatios].sort((x, y) => x - y);
+        console.log(
+          `${label.padEnd(10)} closed loop (${CONCURRENCY} in flight): ${f(closed.perSecond, 0)} runs/s, p50 ${f(closed.p50)} ms, p99 ${f(closed.p99)} ms`,
+        );
+        console.log(
+          `${''.padEnd(10)} open loop at ${RATE} runs/s: ${f(open.perSecond, 0)} runs/s done, p50 ${f(open.p50)} ms, p99 ${f(open.p99)} ms, max ${f(open.max)} ms`,
+        );
+        console.log(
+          `${''.padEnd(10)} raw EnginePool, same agent and sandbox, in slices alternating with the closed loop: ${f(rawTotals.perSecond, 0)} runs/s (p50 ${f(rawTotals.p50)} ms); durable/raw = ${f(closed.perSecond / rawTotals.perSecond, 2)} (${SLICES} slice pairs: ${f(sorted[0], 2)}-${f(sorted[sorted.length - 1], 2)})`,
+        );
+        console.log(
+          `${''.padEnd(10)} CPU per run: durable ${f(durableCpu)} ms (server ${f(closed.cpuMsPerRun[0])}, PostgreSQL ${f(closed.cpuMsPerRun[1])}), raw ${f(rawCpu)} ms (pool ${f(rawTotals.cpuMsPerRun[0])}, sandbox model ${f(rawTotals.cpuMsPerRun[1])}); raw/durable = ${f(rawCpu / durableCpu, 2)}`,
+        );
+        console.log(
+          `${''.padEnd(10)} durable, per run: server threads ${perThread} ms; load generator ${f(closed.cpuMsPerRun[2])} ms`,
+        );
+        if (databaseUrl)
+          console.log(`${''.padEnd(10)} PostgreSQL transactions per run (closed loop): ${f(commitsPerRun, 2)}`);
+      } finally {
+        await raw.close();
+      }
     } finally {
       client.close();
     }
