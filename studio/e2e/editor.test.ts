@@ -368,6 +368,11 @@ describe('studio: the agent editor', () => {
     const period = defs['params.shopify.revenue.summary']!.properties.period!.description!;
     // (Rendered as Markdown: its `code` spans show without their backticks.)
     await page.locator('.monaco-hover').getByText(period.replaceAll('`', '')).waitFor();
+    // Titled by its action's parameters schema, once (its `anyOf` of a listed value or an expression gave the title of
+    // each alternative, the same one twice).
+    const paramsTitle = defs['params.shopify.revenue.summary']!.title!;
+    const hoverText = await page.locator('.monaco-hover').filter({ hasText: paramsTitle }).first().innerText();
+    expect(hoverText.split(paramsTitle).length - 1).toBe(1);
     await h.step(page, 'schema description on hover');
     expect(h.problems).toEqual([]);
   });

@@ -78,8 +78,31 @@ const createWebWorkerCompat = (opts: LegacyWorkerOptions | Parameters<typeof mon
 type CompletionProvider = monaco.languages.CompletionItemProvider;
 const STARTS_KEY_OR_VALUE = /(^|[-:{[,])\s*["']?[^\s"']*$/;
 let schemaCompletion: CompletionProvider | undefined;
+/**
+ * yaml-language-server titles a hover over a value whose schema is an `anyOf` with each alternative's title joined by
+ * ` || `, and alternatives without a title of their own take the same closest title: a parameter that takes a listed
+ * value or an expression was titled "Shopify revenue summary || Shopify revenue summary". Each title once.
+ */
+function withTitleOnce(content: monaco.IMarkdownString): monaco.IMarkdownString {
+  return {
+    ...content,
+    value: content.value.replace(
+      /^#### (.*)$/m,
+      (_, title: string) => `#### ${[...new Set(title.split(' || '))].join(' || ')}`,
+    ),
+  };
+}
+type HoverProvider = monaco.languages.HoverProvider;
 const languagesForYaml = {
   ...monaco.languages,
+  registerHoverProvider: (language: string, provider: HoverProvider) =>
+    monaco.languages.registerHoverProvider(language, {
+      ...provider,
+      provideHover: async (model, position, token, context) => {
+        const hover = await provider.provideHover(model, position, token, context);
+        return hover ? { ...hover, contents: hover.contents.map(withTitleOnce) } : hover;
+      },
+    }),
   registerCompletionItemProvider: (language: string, provider: CompletionProvider) => {
     schemaCompletion = provider;
     return monaco.languages.registerCompletionItemProvider(language, {
