@@ -377,6 +377,62 @@ describe('studio: the agent editor', () => {
     expect(h.problems).toEqual([]);
   });
 
+  it('takes the agent schema from any modeline that names it, and marks a modeline naming a schema it cannot load', async () => {
+    const modeline = /^# yaml-language-server: \$schema=\S+/;
+    expect(REVENUE).toMatch(modeline);
+    const open = async (name: string, schema: string) => {
+      const created = await h.server.request('POST', `/api/workspaces/${workspaceId}/agents`, {
+        token: ana.token,
+        body: {
+          yaml: REVENUE.replace(modeline, `# yaml-language-server: $schema=${schema}`),
+          name,
+          bindings: { store: { sandbox: true } },
+        },
+      });
+      expect(created.status).toBe(201);
+      const page = await (await h.newContext(`ana-${name.replaceAll(' ', '-').toLowerCase()}`)).newPage();
+      await signIn(page, h.url, ana);
+      await page.goto(`${h.url}/workspaces/${workspaceId}/agents/${created.body.agent.id}/edit`);
+      await page.getByRole('heading', { level: 1, name: `Edit ${name}` }).waitFor();
+      await page.locator('.react-flow__node').first().waitFor();
+      await page.getByRole('status').filter({ hasText: 'No errors' }).waitFor();
+      return page;
+    };
+    const modelineMarkers = (page: Page) =>
+      page.evaluate(() =>
+        ((window as any).monaco.editor.getModelMarkers({ owner: 'ionflux-modeline' }) as Marker[]).map((m) => [
+          m.startLineNumber,
+          m.startColumn,
+          m.endLineNumber,
+          m.endColumn,
+        ]),
+      );
+    const defs = SCHEMA.$defs as Record<
+      string,
+      { properties: Record<string, { description?: string }>; title?: string }
+    >;
+    const params = defs['params.shopify.revenue.summary']!;
+    const periodLine = lineOf(REVENUE, '        period: "{{ inputs.period }}"');
+
+    // Another path to the agent schema (relative to the agent, not the repository's): hover still describes a
+    // parameter from the schema, and the modeline is not marked.
+    const page = await open('Modeline Path', './schemas/agent.schema.json');
+    await cursorAt(page, periodLine, 10);
+    await page.evaluate(() => (window as any).ionfluxAgentEditor.trigger('test', 'editor.action.showHover', {}));
+    await page.locator('.monaco-hover').getByText(params.properties.period!.description!.replaceAll('`', '')).waitFor();
+    await page.locator('.monaco-hover').getByText(params.title!).waitFor();
+    expect(await modelineMarkers(page)).toEqual([]);
+
+    // A schema the studio cannot load: an information marker over the whole modeline (line 1).
+    const other = await open('Modeline Other', 'https://example.com/other.schema.json');
+    const first = REVENUE.split('\n')[0]!.replace(
+      modeline,
+      '# yaml-language-server: $schema=https://example.com/other.schema.json',
+    );
+    await settles(() => modelineMarkers(other), [[1, 1, 1, first.length + 1]]);
+    expect(h.problems).toEqual([]);
+  });
+
   it('edits the YAML in place from the graph: add from the palette, change a parameter, delete; one undo history', async () => {
     const page = await (await h.newContext('ana-graph')).newPage();
     await signIn(page, h.url, ana);

@@ -6,6 +6,7 @@ import type { AgentConfiguration } from '../api/types';
 import { useWorkspace } from '../app/workspace-context';
 import { navigate, paths } from '../router';
 import {
+  followModeline,
   forgetModel,
   monaco,
   scheduleHelperWorkers,
@@ -186,6 +187,13 @@ function AgentEditor({
     };
     worker.onmessage = (event: MessageEvent<AnalysisResponse>) => receive(event.data);
     const changes = model.onDidChangeContent(send);
+    // The schema a `# yaml-language-server: $schema=` modeline names (monaco-setup.ts), now and a moment after edits.
+    followModeline(model);
+    let modelineCheck: ReturnType<typeof setTimeout> | undefined;
+    const modeline = model.onDidChangeContent(() => {
+      clearTimeout(modelineCheck);
+      modelineCheck = setTimeout(() => !model.isDisposed() && followModeline(model), 500);
+    });
     sendRef.current = send;
     const cursor = editor.onDidChangeCursorPosition((e) => {
       if (selectingFromGraph.current) return;
@@ -204,6 +212,8 @@ function AgentEditor({
     debug.ionfluxAgentEditor = editor;
     return () => {
       changes.dispose();
+      modeline.dispose();
+      clearTimeout(modelineCheck);
       cursor.dispose();
       worker.terminate();
       forgetModel(model);

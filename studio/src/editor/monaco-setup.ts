@@ -156,7 +156,7 @@ const monacoForYaml = {
  */
 const MODELINE_SCHEMA_URI = 'file:///dsl/schema/agent.schema.json';
 
-configureMonacoYaml(monacoForYaml as never, {
+const monacoYaml = configureMonacoYaml(monacoForYaml as never, {
   enableSchemaRequest: false,
   hover: true,
   completion: true,
@@ -168,6 +168,64 @@ configureMonacoYaml(monacoForYaml as never, {
     { uri: MODELINE_SCHEMA_URI, fileMatch: [], schema: agentSchema as never },
   ],
 });
+
+/**
+ * Any other modeline that names the agent schema (its published id, or any path or URL ending in
+ * `agent.schema.json`): yaml-language-server resolves it the same way (a relative path against the model's folder, an
+ * absolute path as a file URI) and, the studio making no schema requests, finds nothing there, so completion and hover
+ * stopped. The agent schema is registered under the URI the modeline resolves to. A modeline naming another schema
+ * gets an information marker on its line saying so: the studio cannot load that schema, so there is no completion or
+ * hover from it.
+ */
+const MODELINE = /^#\s+(?:yaml-language-server\s*:|\$schema:)/;
+const MODELINE_SCHEMA = /\$schema(?:=|:\s*)(\S+)/;
+export const MODELINE_MARKER_OWNER = 'ionflux-modeline';
+
+/** The schema URI a modeline of `model` names, resolved as yaml-language-server does (undefined: no modeline). */
+function modelineSchemaOf(model: monaco.editor.ITextModel): { uri: string; line: number } | undefined {
+  const lineCount = model.getLineCount();
+  for (let line = 1; line <= lineCount; line++) {
+    const text = model.getLineContent(line).trim();
+    if (!text.startsWith('#') || !MODELINE.test(text)) continue;
+    const reference = MODELINE_SCHEMA.exec(text)?.[1];
+    if (!reference) return undefined;
+    if (reference.startsWith('file:') || reference.startsWith('http')) return { uri: reference, line };
+    const [path, fragment] = reference.split('#', 2) as [string, string | undefined];
+    const resolved = new URL(path, model.uri.toString()).href;
+    return { uri: fragment === undefined ? resolved : `${resolved}#${fragment}`, line };
+  }
+  return undefined;
+}
+
+const namesAgentSchema = (uri: string) =>
+  uri === AGENT_SCHEMA_ID || /(^|\/)agent\.schema\.json$/.test(uri.split('#')[0]!.split('?')[0]!);
+
+/** Makes the schema `model`'s modeline names available (or says on its line that it cannot be); call on changes. */
+export function followModeline(model: monaco.editor.ITextModel): void {
+  const modeline = modelineSchemaOf(model);
+  const markers: monaco.editor.IMarkerData[] = [];
+  if (modeline && namesAgentSchema(modeline.uri)) {
+    const schemas = monacoYaml.getOptions().schemas ?? [];
+    const uri = modeline.uri.split('#')[0]!;
+    if (!schemas.some((schema) => schema.uri === uri))
+      void monacoYaml.update({
+        ...monacoYaml.getOptions(),
+        schemas: [...schemas, { uri, fileMatch: [], schema: agentSchema as never }],
+      });
+  } else if (modeline) {
+    const line = model.getLineContent(modeline.line);
+    markers.push({
+      severity: monaco.MarkerSeverity.Info,
+      message: `The studio loads no schema but the IONFLUX agent schema (agent.schema.json): this modeline names ${modeline.uri}, so completion and hover from a schema are off here.`,
+      source: 'ionflux',
+      startLineNumber: modeline.line,
+      startColumn: line.length - line.trimStart().length + 1,
+      endLineNumber: modeline.line,
+      endColumn: line.length + 1,
+    });
+  }
+  monaco.editor.setModelMarkers(model, MODELINE_MARKER_OWNER, markers);
+}
 
 // Colours that meet WCAG AA (4.5:1) on the editor's white background: Monaco's default theme has token and
 // line-number colours below it.
