@@ -13,6 +13,7 @@
 //    its graph being on the page.
 // Run: npm run bench:studio   (builds the server and the studio first; env BLOCKS, RUNS, KEYSTROKES, IONFLUX_CHROMIUM;
 // PROFILE_KEYS=n writes a CPU profile of the page's main thread over the first n keystrokes of the first run)
+// The keystrokes' CPU (from /proc, per Chromium thread kind) is less disturbed by other jobs than their wall time.
 const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');
@@ -150,6 +151,55 @@ async function openEditor(tab, agentName) {
 }
 
 /**
+ * On-CPU nanoseconds of every thread of Chromium's processes (this process's descendants), by process kind and
+ * thread name (`renderer/main` is a page's main thread, `renderer/DedicatedWorker` its workers, `renderer/
+ * ThreadPoolForeg` V8's helper threads: concurrent GC and compilation), keyed by
+ * pid/tid so that a later snapshot can be subtracted. From /proc/<pid>/task/<tid>/schedstat (Linux only).
+ */
+function chromiumThreadsCpu() {
+  const children = new Map();
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(pid);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const threads = new Map();
+  const visit = (pid) => {
+    for (const child of children.get(pid) ?? []) {
+      try {
+        const cmdline = fs.readFileSync(`/proc/${child}/cmdline`, 'utf8');
+        const type = /--type=([\w-]+)/.exec(cmdline)?.[1] ?? 'browser';
+        // Chromium's own processes only (the bench's server is a descendant too).
+        if (cmdline.split('\0')[0] === CHROMIUM || cmdline.includes('--type='))
+          for (const tid of fs.readdirSync(`/proc/${child}/task`)) {
+            const comm = fs.readFileSync(`/proc/${child}/task/${tid}/comm`, 'utf8').trim();
+            const ns = Number(fs.readFileSync(`/proc/${child}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+            const name = tid === child ? 'main' : comm.replace(/\d+$/, '');
+            threads.set(`${child}/${tid}`, { kind: `${type}/${name}`, ns });
+          }
+      } catch {
+        // Gone meanwhile.
+      }
+      visit(child);
+    }
+  };
+  visit(String(process.pid));
+  return threads;
+}
+
+/** Milliseconds of CPU per thread kind between two chromiumThreadsCpu snapshots (threads started since count whole). */
+function cpuBetween(before, after) {
+  const ms = {};
+  for (const [key, { kind, ns }] of after) ms[kind] = (ms[kind] ?? 0) + (ns - (before.get(key)?.ns ?? 0)) / 1e6;
+  return ms;
+}
+
+/**
  * Keystroke latency in the editor of the 1,000-line agent: each keystroke's model change to the DOM showing the
  * analysis of that version (data-analysed-version: markers set) and the graph compiled from it (data-graph-version).
  */
@@ -196,6 +246,7 @@ async function keystrokeTimings(tab, profiled) {
     await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
     await cdp.send('Profiler.start');
   }
+  const cpuBefore = chromiumThreadsCpu();
   for (let i = 0; i < KEYSTROKES; i++) {
     await tab.keyboard.insertText(sentence[i % sentence.length]);
     await tab.waitForFunction((n) => window.__keystrokes.done.length >= n, i + 1, { timeout: 30_000 });
@@ -206,7 +257,8 @@ async function keystrokeTimings(tab, profiled) {
       console.log(`  CPU profile of the page's main thread over the first ${i + 1} keystroke(s): ${file}`);
     }
   }
-  return tab.evaluate(() =>
+  const cpu = cpuBetween(cpuBefore, chromiumThreadsCpu());
+  const list = await tab.evaluate(() =>
     window.__keystrokes.done.map((k) => {
       // The worker's answers for this keystroke's version: arrival after the keystroke and the worker's time.
       const answer = (phase) => {
@@ -216,6 +268,7 @@ async function keystrokeTimings(tab, profiled) {
       return { ...k, check: answer('check'), graphAnswer: answer('graph') };
     }),
   );
+  return Object.assign(list, { cpu });
 }
 
 async function main() {
@@ -374,6 +427,21 @@ async function main() {
     // Each run types KEYSTROKES keystrokes into the editor it just opened: per run, p50/p99/max of the keystroke to
     // its diagnostics and to its graph on the page (#1, the first after the opening, is the slowest in cold code).
     const time = (k) => Math.max(k.diagnostics, k.graph);
+    // The page's main thread, its workers (the analysis worker, Monaco's and monaco-yaml's), V8's helper threads
+    // (concurrent GC and compilation) and all of Chromium's threads (with the compositor, the browser and GPU
+    // processes), in ms of CPU per keystroke.
+    const cpuLine = (cpu, count) => {
+      const sum = (test) =>
+        Object.entries(cpu)
+          .filter(([kind]) => test(kind))
+          .reduce((a, [, ms]) => a + ms, 0) / count;
+      return [
+        `page main thread ${sum((k) => k === 'renderer/main').toFixed(1)} ms`,
+        `page workers ${sum((k) => k.startsWith('renderer/DedicatedWorker')).toFixed(1)} ms`,
+        `V8 helper threads ${sum((k) => k === 'renderer/ThreadPoolForeg').toFixed(1)} ms`,
+        `all of Chromium ${sum(() => true).toFixed(1)} ms`,
+      ].join(', ');
+    };
     for (const [run, list] of keystrokes.entries()) {
       const line = (label, key) => {
         const values = list.map((k) => k[key]);
@@ -387,7 +455,12 @@ async function main() {
       console.log(
         `  keystrokes, run ${run + 1} (${list.length}, goal < 100 ms): ${line('to its diagnostics', 'diagnostics')}; ${line('to its graph', 'graph')}; #1 ${time(list[0]).toFixed(0)} ms; slowest ${slowest.join(', ')} ms`,
       );
+      console.log(`    CPU per keystroke: ${cpuLine(list.cpu, list.length)}`);
     }
+    const cpuAll = {};
+    for (const list of keystrokes)
+      for (const [kind, ms] of Object.entries(list.cpu)) cpuAll[kind] = (cpuAll[kind] ?? 0) + ms;
+    console.log(`  CPU per keystroke, all runs: ${cpuLine(cpuAll, keystrokes.flat().length)}`);
     const all = keystrokes.flat();
     for (const [label, key] of [
       ['keystroke to its diagnostics on the page', 'diagnostics'],

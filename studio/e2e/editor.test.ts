@@ -545,6 +545,32 @@ describe('studio: the agent editor', () => {
     const declared = (parseYaml(moved) as { spec: { inputs: { period: { type: string } } } }).spec.inputs.period.type;
     await page.locator('.monaco-hover').getByText(`inputs.period: ${declared}`).waitFor();
     await h.step(page, 'expression type on hover');
+
+    // The side form follows a parameter typed in the YAML, keystroke by keystroke (the analysis worker sends the
+    // page only what changed in the agent's value).
+    await page.keyboard.press('Escape');
+    await cursorAt(page, line, columnOf(moved, needle, '{{'));
+    const period = page.getByRole('form', { name: 'Parameters of revenue' }).getByLabel('period');
+    await settles(() => period.inputValue(), '{{ inputs.period }}');
+    await page.keyboard.insertText('x');
+    await settles(() => period.inputValue(), 'x{{ inputs.period }}');
+    await page.keyboard.insertText('y');
+    await settles(() => period.inputValue(), 'xy{{ inputs.period }}');
+    // `{{ }}` completion offers the step added from the palette (the scope the worker sent when it was added).
+    const typed = columnOf(moved, needle, 'inputs.period') + 'xy'.length;
+    await page.evaluate(
+      ([lineNumber, startColumn, endColumn]) => {
+        const editor = (window as any).ionfluxAgentEditor;
+        editor.setSelection({ startLineNumber: lineNumber, startColumn, endLineNumber: lineNumber, endColumn });
+        editor.focus();
+      },
+      [line, typed, typed + 'inputs.period'.length],
+    );
+    await page.keyboard.insertText('steps');
+    await page.keyboard.type('.');
+    const suggestions = () => page.locator('.suggest-widget .monaco-list-row .label-name').allTextContents();
+    await settles(async () => (await suggestions()).sort(), ['notify', 'revenue']);
+    await page.keyboard.press('Escape');
     expect(h.problems).toEqual([]);
   });
 });

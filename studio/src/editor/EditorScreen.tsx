@@ -16,6 +16,7 @@ import {
 } from './monaco-setup';
 import type { AnalysisRequest, AnalysisResponse, WarmUpRequest } from './agent-worker-protocol';
 import type { CompletionScope } from './analysis';
+import { applyValueChange } from './value-change';
 import { n8nPositionOf, nodeAtLine, type GraphModel, type GraphNode } from './graph-model';
 import { GraphPane } from './GraphPane';
 import { ActionPalette } from './ActionPalette';
@@ -43,7 +44,6 @@ interface Analysis {
   diagnostics: Diagnostic[];
   compileError?: string;
   failure?: string;
-  scope?: CompletionScope;
   ms?: number;
 }
 
@@ -146,18 +146,28 @@ function AgentEditor({
       const request: AnalysisRequest = { seq: model.getVersionId(), text: model.getValue(), layout: layoutRef.current };
       worker.postMessage(request);
     };
+    // The agent's plain value and completion scope as of the last check answer: each answer says only how they
+    // changed, so every answer is taken here, in order, even one not shown (agent-worker-protocol.ts).
+    let value: unknown;
+    let scope: CompletionScope | undefined;
+    const take = (response: AnalysisResponse) => {
+      if (response.phase !== 'check') return;
+      if (response.valueChange) value = applyValueChange(value, response.valueChange);
+      if (response.scope) scope = response.scope;
+    };
     const receive = (response: AnalysisResponse) => {
+      take(response);
       if (model.isDisposed() || response.seq !== model.getVersionId()) return;
       if (response.phase === 'check') {
         if (firstCheck) performance.mark('ionflux:editor-first-check');
         firstCheck = false;
-        showDiagnostics(model, response.diagnostics, response.scope);
+        showDiagnostics(model, response.diagnostics, scope);
         const current = model.getValue();
-        setDocument((d) => ({ text: current, parsed: response.failure ? d.parsed : response.value }));
+        const parsed = value;
+        setDocument((d) => (d.text === current && d.parsed === parsed ? d : { text: current, parsed }));
         setAnalysis({
           version: response.seq,
           diagnostics: response.diagnostics,
-          scope: response.scope,
           ms: response.ms,
           ...(response.failure ? { failure: response.failure } : {}),
         });
@@ -206,7 +216,10 @@ function AgentEditor({
     // answers so far are shown now, the rest arrive as usual. Any other text (a new model version) is sent.
     if (firstText !== undefined && firstText === model.getValue() && model.getVersionId() === 1)
       answers.forEach(receive);
-    else send();
+    else {
+      answers.forEach(take);
+      send();
+    }
     const debug = window as unknown as { monaco?: typeof monaco; ionfluxAgentEditor?: unknown };
     debug.monaco = monaco;
     debug.ionfluxAgentEditor = editor;

@@ -30,15 +30,10 @@ function run(): void {
     post({ seq: request.seq, phase: 'check', ...response });
   } catch (error) {
     // Never leave the editor waiting: say what failed (a bug in the DSL or the compiler, or in this worker).
-    post({
-      seq: request.seq,
-      phase: 'check',
-      diagnostics: [],
-      value: undefined,
-      scope: emptyScope,
-      ms: 0,
-      failure: String(error),
-    });
+    // The editor keeps the value it has, and its completion the empty scope until the next check, which sends both
+    // whole.
+    analyser.forgetSent();
+    post({ seq: request.seq, phase: 'check', diagnostics: [], scope: emptyScope, ms: 0, failure: String(error) });
   }
   if (!compiles) return;
   // The graph after the diagnostics are out, and only when no newer text is waiting (it would be stale at once).
