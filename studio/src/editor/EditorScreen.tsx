@@ -303,13 +303,14 @@ function AgentEditor({
   const redo = () => void modelRef.current?.redo();
 
   // The selected step as the YAML says now (for the side form).
-  const stepIds = useMemo(() => [...stepPaths(parsed).keys()], [parsed]);
+  const stepPathsNow = useMemo(() => stepPaths(parsed), [parsed]);
+  const stepIds = useMemo(() => [...stepPathsNow.keys()], [stepPathsNow]);
   const selectedStep = useMemo(() => {
     if (!selected?.step) return undefined;
-    const path = stepPaths(parsed).get(selected.step);
+    const path = stepPathsNow.get(selected.step);
     const step = path ? valueAt(parsed, path) : undefined;
     return step && typeof step === 'object' ? { id: selected.step, path: path!, step: step as Obj } : undefined;
-  }, [parsed, selected]);
+  }, [parsed, stepPathsNow, selected]);
 
   function addStep(action: string) {
     const id = stepIdFor(action, stepIds);
