@@ -87,22 +87,11 @@ export async function insertRunsIfCurrent(
   const inputs = runs.map((r) => toJsonb(r.inputs));
   const contexts = runs.map((r) => json(r.context));
   const { rows } = await sql<{ id: string; created_at: Date }>`
-    insert into agent_runs (id, workspace_id, agent_id, revision, trigger_kind, trigger_payload, inputs, context,
-      serialize_key, read_only, started_by)
-    select t.id, c.workspace_id, c.id, c.revision, t.trigger_kind, t.trigger_payload::jsonb, t.inputs::jsonb,
-      t.context::jsonb, t.serialize_key, t.read_only, t.started_by
-    from unnest(${runs.map((r) => r.id)}::uuid[], ${runs.map((r) => r.workspaceId)}::uuid[],
-                ${runs.map((r) => r.agentId)}::uuid[], ${runs.map((r) => r.revision)}::int[],
-                ${runs.map((r) => r.triggerKind)}::text[], ${triggerPayloads}::text[],
-                ${inputs}::text[], ${contexts}::text[],
-                ${runs.map((r) => r.serializeKey)}::uuid[], ${runs.map((r) => r.readOnly)}::boolean[],
-                ${runs.map((r) => r.startedBy)}::uuid[])
-      with ordinality as t(id, workspace_id, agent_id, revision, trigger_kind, trigger_payload, inputs, context,
-        serialize_key, read_only, started_by, position)
-    join agent_configurations c on c.id = t.agent_id and c.workspace_id = t.workspace_id and c.revision = t.revision
-      and c.enabled
-    order by t.position
-    returning id, created_at`.execute(db);
+    select id, created_at from queue_agent_runs(${runs.map((r) => r.id)}::uuid[],
+      ${runs.map((r) => r.workspaceId)}::uuid[], ${runs.map((r) => r.agentId)}::uuid[],
+      ${runs.map((r) => r.revision)}::int[], ${runs.map((r) => r.triggerKind)}::text[], ${triggerPayloads}::text[],
+      ${inputs}::text[], ${contexts}::text[], ${runs.map((r) => r.serializeKey)}::uuid[],
+      ${runs.map((r) => r.readOnly)}::boolean[], ${runs.map((r) => r.startedBy)}::uuid[])`.execute(db);
   const createdAt = new Map(rows.map((row) => [row.id, row.created_at]));
   return runs.map((run, index): AgentRunRow | undefined => {
     const created = createdAt.get(run.id);
@@ -139,27 +128,26 @@ export async function insertRunsIfCurrent(
 
 /**
  * The columns of a claimed run that executing it and announcing its end read (not its end columns, still empty,
- * nor its queue bookkeeping).
+ * nor its queue bookkeeping): what `claim_agent_runs_with_settings` answers of the run (migration 0018).
  */
-const CLAIMED_RUN_COLUMNS = [
-  'id',
-  'workspace_id',
-  'agent_id',
-  'revision',
-  'trigger_kind',
-  'trigger_payload',
-  'inputs',
-  'context',
-  'status',
-  'started_by',
-  'attempts',
-  'cancel_requested',
-  'created_at',
-  'started_at',
-] as const;
+type ClaimedRunColumn =
+  | 'id'
+  | 'workspace_id'
+  | 'agent_id'
+  | 'revision'
+  | 'trigger_kind'
+  | 'trigger_payload'
+  | 'inputs'
+  | 'context'
+  | 'status'
+  | 'started_by'
+  | 'attempts'
+  | 'cancel_requested'
+  | 'created_at'
+  | 'started_at';
 
 /** A claimed run with what executing it reads: its agent's name and budgets, who saved the revision, the workspace budgets. */
-export interface ClaimedRunRow extends Pick<AgentRunRow, (typeof CLAIMED_RUN_COLUMNS)[number]> {
+export interface ClaimedRunRow extends Pick<AgentRunRow, ClaimedRunColumn> {
   /** Null when the configuration or its revision was deleted before the run started. */
   agent_name: string | null;
   config_token_budget: number | null;
@@ -188,27 +176,9 @@ export async function claimRuns(
   args: { instanceId: string; max: number; workspaceLimit: number },
 ): Promise<{ runs: ClaimedRunRow[]; moreQueued: boolean }> {
   if (args.max <= 0) return { runs: [], moreQueued: true };
-  // One row even when nothing is claimed (`more` left join `claimed`); every part of the statement reads the
-  // snapshot taken when it started, from before the function's lock and its own snapshot.
+  // One row even when nothing is claimed (migration 0018).
   const { rows } = await sql<Nullable<ClaimedRunRow> & { more_queued: boolean }>`
-    with claimed as (
-      select * from claim_agent_runs(${args.instanceId}, ${args.max}, ${args.workspaceLimit})
-    ), more as (
-      select exists (select 1 from agent_runs q where q.status = 'queued'
-        and q.id not in (select id from claimed)) as more_queued
-    )
-    select ${sql.join(CLAIMED_RUN_COLUMNS.map((column) => sql.ref(`r.${column}`)))},
-      c.name as agent_name, c.token_budget as config_token_budget, c.usd_budget as config_usd_budget,
-      c.created_by as config_created_by, v.created_by as revision_created_by,
-      w.run_token_budget as workspace_run_token_budget, w.run_usd_budget as workspace_run_usd_budget,
-      more.more_queued
-    from more
-    left join claimed r on true
-    left join agent_configurations c on c.id = r.agent_id and c.workspace_id = r.workspace_id
-    left join agent_revisions v on v.agent_id = r.agent_id and v.workspace_id = r.workspace_id
-      and v.revision = r.revision
-    left join workspaces w on w.id = r.workspace_id
-    order by r.created_at, r.id`.execute(db);
+    select * from claim_agent_runs_with_settings(${args.instanceId}, ${args.max}, ${args.workspaceLimit})`.execute(db);
   return {
     runs: rows.filter((row): row is typeof row & ClaimedRunRow => row.id !== null),
     moreQueued: rows[0]?.more_queued ?? true,
@@ -266,29 +236,12 @@ export async function finishRuns(db: Kysely<Database>, ends: RunEnd[]): Promise<
   if (ends.length === 0) return [];
   const json = (value: unknown) => (value === undefined || value === null ? null : toJsonb(value));
   const { rows } = await sql<{ id: string }>`
-    with ends as (
-      select * from unnest(${ends.map((e) => e.runId)}::uuid[], ${ends.map((e) => e.instanceId)}::text[],
-        ${ends.map((e) => e.status)}::text[], ${ends.map((e) => (e.output === undefined ? null : toJsonb(e.output)))}::text[],
-        ${ends.map((e) => json(e.error))}::text[], ${ends.map((e) => toJsonb(e.steps))}::text[],
-        ${ends.map((e) => json(e.usage))}::text[], ${ends.map((e) => e.finishedAt.toISOString())}::text[])
-        as t(id, instance_id, status, output, error, steps, usage, finished_at)
-    ), finished as (
-      update agent_runs r set status = e.status, output = e.output::jsonb, error = e.error::jsonb,
-        steps = e.steps::jsonb, usage = e.usage::jsonb, finished_at = e.finished_at::timestamptz
-      from ends e
-      where r.id = e.id and r.claimed_by = e.instance_id and r.status = 'running'
-      returning r.id, r.workspace_id, r.agent_id, r.revision, r.status, r.output, r.finished_at
-    ), newest as (
-      select distinct on (agent_id) * from finished where status = 'succeeded'
-      order by agent_id, finished_at desc, id desc
-    ), latest as (
-      update agent_configurations c set latest_output = coalesce(f.output, 'null'::jsonb), latest_run_id = f.id,
-        latest_output_revision = f.revision, latest_output_at = f.finished_at
-      from newest f
-      where c.id = f.agent_id and c.workspace_id = f.workspace_id
-        and (c.latest_output_at is null or c.latest_output_at <= f.finished_at)
-    )
-    select id from finished`.execute(db);
+    select id from finish_agent_runs(${ends.map((e) => e.runId)}::uuid[], ${ends.map((e) => e.instanceId)}::text[],
+      ${ends.map((e) => e.status)}::text[], ${ends.map((e) => (e.output === undefined ? null : toJsonb(e.output)))}::text[],
+      ${ends.map((e) => json(e.error))}::text[], ${ends.map((e) => toJsonb(e.steps))}::text[],
+      ${ends.map((e) => json(e.usage))}::text[], ${ends.map((e) => e.finishedAt.toISOString())}::text[]) as id`.execute(
+    db,
+  );
   const written = new Set(rows.map((row) => row.id));
   return ends.map((end) => written.has(end.runId));
 }

@@ -15,6 +15,7 @@ import * as usdBudgetsAndWebhookWindows from './0013-usd-budgets-and-webhook-win
 import * as agentSuspensions from './0014-agent-suspensions';
 import * as claimAgentRuns from './0015-claim-agent-runs';
 import * as agentLayouts from './0017-agent-layouts';
+import * as runQueueFunctions from './0018-run-queue-functions';
 
 /**
  * Every schema change, in order, as code (no files read at runtime, so the built package is self-contained).
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0014-agent-suspensions': agentSuspensions,
   '0015-claim-agent-runs': claimAgentRuns,
   '0017-agent-layouts': agentLayouts,
+  '0018-run-queue-functions': runQueueFunctions,
 };
 
 const provider: MigrationProvider = {
