@@ -87,8 +87,21 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
+/**
+ * The ids made lately, by name: a compile makes one per node (a SHA-256 each, in portable JavaScript in a browser),
+ * and an editor compiles the same agent again at every keystroke. A pure function's results: cleared when full.
+ */
+const recentUuids = new Map<string, string>();
+const RECENT_UUIDS = 4096;
+
 /** A UUID-shaped id derived from a name: n8n node ids stay stable across compiles. */
 export function stableUuid(name: string): string {
-  const hex = sha256Hex(name);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  let uuid = recentUuids.get(name);
+  if (uuid === undefined) {
+    const hex = sha256Hex(name);
+    uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    if (recentUuids.size >= RECENT_UUIDS) recentUuids.clear();
+    recentUuids.set(name, uuid);
+  }
+  return uuid;
 }

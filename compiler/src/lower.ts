@@ -120,6 +120,7 @@ class Lowerer {
     private readonly ir: AgentIR,
     private readonly layout: LayoutPositions,
     private readonly forEachLowering: ForEachLowering,
+    private readonly withHash: boolean,
   ) {
     // Names: trigger and Inputs first, then every step in document order, then helper nodes as they come.
     this.reserve(TRIGGER_NAMES[ir.trigger.kind]!);
@@ -315,7 +316,8 @@ class Lowerer {
       settings.executionTimeout = Math.max(1, Math.ceil(ir.policy.timeoutMs / 1000));
     // The hash identifies the agent's meaning: everything compiled except positions (presentation) and the hash.
     // Every object here is built in a fixed key order (parameters in catalog order), so plain JSON is canonical.
-    meta.hash = sha256Hex(
+    if (this.withHash)
+      meta.hash = sha256Hex(
       JSON.stringify({
         nodes: this.nodes.map(({ position: _position, ...node }) => node),
         connections: this.connections,
@@ -969,10 +971,17 @@ function forEachStepAll(ir: AgentIR, visit: (step: StepIR) => void): void {
   for (const handler of ir.handlers) forEachStep(handler.steps, visit);
 }
 
-/** Lowers the IR into an n8n workflow (nodes, connections, settings, meta). Pure: same IR, same workflow. */
+/**
+ * Lowers the IR into an n8n workflow (nodes, connections, settings, meta). Pure: same IR, same workflow. With
+ * `hash: false` the workflow's `meta.ionflux.hash` stays empty (`''`) and nothing else changes (see `CompileOptions`).
+ */
 export function lowerAgent(
   ir: AgentIR,
-  { layout = {}, forEach = 'auto' }: { layout?: LayoutPositions; forEach?: ForEachLowering } = {},
+  {
+    layout = {},
+    forEach = 'auto',
+    hash = true,
+  }: { layout?: LayoutPositions; forEach?: ForEachLowering; hash?: boolean } = {},
 ): N8nWorkflow {
-  return new Lowerer(ir, layout, forEach).lower();
+  return new Lowerer(ir, layout, forEach, hash).lower();
 }

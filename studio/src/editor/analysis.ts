@@ -136,7 +136,8 @@ export function createAgentAnalyser() {
         interpolationTypes: validation.interpolationTypes,
         locator: validation.locator,
       },
-      { layout },
+      // The graph reads no hash (graph-model.ts): the workflow's hash is a third of a compile in the browser.
+      { layout, hash: false },
     );
     const graph = graphOfWorkflow(workflow, sourceMap);
     return { graph, json: JSON.stringify(graph) };
