@@ -26,6 +26,23 @@ function expectSameAsCompileAgent(validator: ReturnType<typeof createAgentValida
   });
   expect(compiled.workflow).toEqual(reference.workflow);
   expect(compiled.sourceMap).toEqual(reference.sourceMap);
+  // Without the hash (the editor's graph): the same workflow but for the hash, left empty.
+  const unhashed = compileChecked(
+    {
+      agent: checked.agent!,
+      resolvedConnections: checked.resolvedConnections,
+      interpolationTypes: checked.interpolationTypes,
+      locator: checked.locator,
+    },
+    { hash: false },
+  );
+  expect(reference.workflow!.meta.ionflux.hash).toMatch(/^[0-9a-f]{64}$/);
+  expect(unhashed.workflow.meta.ionflux.hash).toBe('');
+  expect({ ...unhashed.workflow, meta: { ionflux: { ...unhashed.workflow.meta.ionflux, hash: 'x' } } }).toEqual({
+    ...reference.workflow!,
+    meta: { ionflux: { ...reference.workflow!.meta.ionflux, hash: 'x' } },
+  });
+  expect(unhashed.sourceMap).toEqual(reference.sourceMap);
 }
 
 describe('compileChecked (the editor worker: no second parse)', () => {

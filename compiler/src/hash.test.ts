@@ -49,4 +49,18 @@ describe('canonicalJson and stableUuid', () => {
     expect(stableUuid('agent/Fetch')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(stableUuid('agent/Fetch')).not.toBe(stableUuid('agent/Fetch2'));
   });
+  it("gives the id made from node:crypto's SHA-256 of the name, also for names asked again (kept ids) and after many", () => {
+    const fromNodeCrypto = (name: string) => {
+      const hex = nodeSha256(name);
+      const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    };
+    // More names than the ids kept (4,096), each asked twice in a row and again on a second round.
+    const names = Array.from({ length: 5000 }, (_, i) => `agent-${i % 7}/Node ${i}`);
+    for (let round = 0; round < 2; round++)
+      for (const name of names) {
+        expect(stableUuid(name)).toBe(fromNodeCrypto(name));
+        expect(stableUuid(name)).toBe(fromNodeCrypto(name));
+      }
+  });
 });

@@ -318,13 +318,13 @@ class Lowerer {
     // Every object here is built in a fixed key order (parameters in catalog order), so plain JSON is canonical.
     if (this.withHash)
       meta.hash = sha256Hex(
-      JSON.stringify({
-        nodes: this.nodes.map(({ position: _position, ...node }) => node),
-        connections: this.connections,
-        settings,
-        meta,
-      }),
-    );
+        JSON.stringify({
+          nodes: this.nodes.map(({ position: _position, ...node }) => node),
+          connections: this.connections,
+          settings,
+          meta,
+        }),
+      );
     return {
       name: ir.metadata.displayName,
       nodes: this.nodes,
