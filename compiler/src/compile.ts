@@ -9,6 +9,7 @@ import {
   type Range,
   type ValueType,
 } from '@ionflux/dsl';
+import type { CompileCache } from './compile-cache';
 import type { AgentIR } from './ir';
 import { lowerAgent, type ForEachLowering, type LayoutPositions } from './lower';
 import { normalizeAgent } from './normalize';
@@ -57,6 +58,12 @@ export interface CompileOptions {
    * a compile's time in a browser, where the SHA-256 is the compiler's portable JavaScript.
    */
   hash?: boolean | undefined;
+  /**
+   * What earlier compiles of the same agent made (`createCompileCache`, compile-cache.ts), reused where it is the
+   * same: for an editor compiling at every keystroke. The result is the same as without; it shares parts with other
+   * compiles' results, so the caller must not change them.
+   */
+  cache?: CompileCache | undefined;
 }
 
 export function compileValidated(validation: AgentValidation, options: CompileOptions = {}): CompileResult {
@@ -94,17 +101,20 @@ export function compileChecked(
     interpolationTypes?: ReadonlyMap<string, ValueType> | undefined;
     locator: Pick<SourceLocator, 'rangeOf'>;
   },
-  { layout, forEach, hash }: CompileOptions = {},
+  { layout, forEach, hash, cache }: CompileOptions = {},
 ): Required<Pick<CompileResult, 'workflow' | 'ir' | 'sourceMap'>> {
+  cache?.startCompile();
   const ir = normalizeAgent({
     agent,
     ...(resolvedConnections ? { resolvedConnections } : {}),
     ...(interpolationTypes ? { interpolationTypes } : {}),
+    cache,
   });
   const workflow = lowerAgent(ir, {
     ...(layout ? { layout } : {}),
     ...(forEach ? { forEach } : {}),
     ...(hash === false ? { hash } : {}),
+    cache,
   });
   const sourceMap: NonNullable<CompileResult['sourceMap']> = {};
   for (const [node, source] of Object.entries(workflow.meta.ionflux.nodes)) {

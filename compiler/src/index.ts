@@ -3,6 +3,7 @@
  * lower (n8n nodes and connections) -> emit (JSON); and back: decompile (workflow -> agent YAML).
  */
 export * from './compile';
+export { createCompileCache, type CompileCache } from './compile-cache';
 export * from './expressions';
 export { canonicalJson, sha256Hex, stableUuid } from './hash';
 export * from './ir';

@@ -8,6 +8,7 @@ import {
   parameterValue,
   type ExpressionScope,
 } from './expressions';
+import type { CompileCache } from './compile-cache';
 import { sha256Hex, stableUuid } from './hash';
 import { layoutWorkflow } from './layout';
 import { forEachForm, LOOP_RESULT_FIELD } from './loop-form';
@@ -121,6 +122,7 @@ class Lowerer {
     private readonly layout: LayoutPositions,
     private readonly forEachLowering: ForEachLowering,
     private readonly withHash: boolean,
+    private readonly cache: CompileCache | undefined,
   ) {
     // Names: trigger and Inputs first, then every step in document order, then helper nodes as they come.
     this.reserve(TRIGGER_NAMES[ir.trigger.kind]!);
@@ -455,10 +457,10 @@ class Lowerer {
     const order = Object.keys(paramSchemas);
     const params = [...step.params].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
     for (const [name, value] of params) {
-      parameters[name] = parameterValue(value, scope, {
-        json: parameterTakesJson(paramSchemas[name]),
-        anyJson: parameterTakesAny(paramSchemas[name]),
-      });
+      const options = { json: parameterTakesJson(paramSchemas[name]), anyJson: parameterTakesAny(paramSchemas[name]) };
+      parameters[name] = this.cache
+        ? this.cache.parameter(value, scope, options)
+        : parameterValue(value, scope, options);
     }
     const options: Record<string, unknown> = {};
     if (step.timeoutMs !== undefined) options.timeoutMs = step.timeoutMs;
@@ -973,7 +975,8 @@ function forEachStepAll(ir: AgentIR, visit: (step: StepIR) => void): void {
 
 /**
  * Lowers the IR into an n8n workflow (nodes, connections, settings, meta). Pure: same IR, same workflow. With
- * `hash: false` the workflow's `meta.ionflux.hash` stays empty (`''`) and nothing else changes (see `CompileOptions`).
+ * `hash: false` the workflow's `meta.ionflux.hash` stays empty (`''`) and nothing else changes; with `cache`, action
+ * parameters lowered by earlier compiles are reused where they are the same (see `CompileOptions`).
  */
 export function lowerAgent(
   ir: AgentIR,
@@ -981,7 +984,8 @@ export function lowerAgent(
     layout = {},
     forEach = 'auto',
     hash = true,
-  }: { layout?: LayoutPositions; forEach?: ForEachLowering; hash?: boolean } = {},
+    cache,
+  }: { layout?: LayoutPositions; forEach?: ForEachLowering; hash?: boolean; cache?: CompileCache | undefined } = {},
 ): N8nWorkflow {
-  return new Lowerer(ir, layout, forEach, hash).lower();
+  return new Lowerer(ir, layout, forEach, hash, cache).lower();
 }

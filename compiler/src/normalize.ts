@@ -13,6 +13,7 @@ import {
   type TriggerKind,
   type ValueType,
 } from '@ionflux/dsl';
+import type { CompileCache, Scalar } from './compile-cache';
 import type { AgentIR, OnErrorIR, OutputIR, RetryIR, StepIR, TemplatePartIR, ValueIR } from './ir';
 import { humanizeId, titleFromName } from './naming';
 
@@ -24,44 +25,74 @@ export interface ValueTyping {
   interpolationTypes: ReadonlyMap<string, ValueType>;
 }
 
+const NO_TYPES: readonly (ValueType | undefined)[] = [];
+
 /**
  * Parses a written value into literal text and expressions, recursively. With `typing`, each interpolation of a
- * text template carries the type the checker inferred for it.
+ * text template carries the type the checker inferred for it. With `cache`, an IR made by an earlier compile from
+ * the same value and parts is returned again (compile-cache.ts).
  */
-export function toValueIR(value: unknown, typing?: ValueTyping): ValueIR {
+export function toValueIR(value: unknown, typing?: ValueTyping, cache?: CompileCache): ValueIR {
   const at = (key: string | number): ValueTyping | undefined =>
     typing && { path: [...typing.path, key], interpolationTypes: typing.interpolationTypes };
+  const scalar = (types: readonly (ValueType | undefined)[], make: () => ValueIR): ValueIR =>
+    cache ? cache.scalarValue(value as Scalar, types, make) : make();
   if (typeof value === 'string') {
-    if (!hasExpression(value)) return { kind: 'literal', value };
+    if (!hasExpression(value)) return scalar(NO_TYPES, () => ({ kind: 'literal', value }));
     const template = parseTemplateCached(value);
     if (template.isWholeExpression) {
       const part = template.parts.find((p) => p.kind === 'expression')!;
-      if (part.kind === 'expression' && part.expression)
-        return { kind: 'expression', expression: part.expression, source: part.source.trim() };
-    }
-    const parts: TemplatePartIR[] = [];
-    template.parts.forEach((part, index) => {
-      if (part.kind === 'text') parts.push({ text: part.text });
-      else if (part.expression) {
-        const type = typing?.interpolationTypes.get(interpolationKey(typing.path, index));
-        parts.push({ expression: part.expression, source: part.source.trim(), ...(type ? { type } : {}) });
+      if (part.kind === 'expression' && part.expression) {
+        const expression = part.expression;
+        return scalar(NO_TYPES, () => ({ kind: 'expression', expression, source: part.source.trim() }));
       }
+    }
+    // The checker's type of each interpolation, by part (none for text and where it recorded none).
+    const types = template.parts.map((part, index) =>
+      part.kind === 'expression' && part.expression
+        ? typing?.interpolationTypes.get(interpolationKey(typing.path, index))
+        : undefined,
+    );
+    return scalar(types, () => {
+      const parts: TemplatePartIR[] = [];
+      template.parts.forEach((part, index) => {
+        if (part.kind === 'text') parts.push({ text: part.text });
+        else if (part.expression) {
+          const type = types[index];
+          parts.push({ expression: part.expression, source: part.source.trim(), ...(type ? { type } : {}) });
+        }
+      });
+      return { kind: 'template', parts };
     });
-    return { kind: 'template', parts };
   }
   if (Array.isArray(value)) {
-    const items = value.map((item, index) => toValueIR(item, at(index)));
-    return items.every((item) => item.kind === 'literal') ? { kind: 'literal', value } : { kind: 'array', items };
+    const items = value.map((item, index) => toValueIR(item, at(index), cache));
+    const make = (): ValueIR =>
+      items.every((item) => item.kind === 'literal') ? { kind: 'literal', value } : { kind: 'array', items };
+    return cache
+      ? cache.containerValue(
+          value,
+          items.map((item, index) => [index, item] as const),
+          make,
+        )
+      : make();
   }
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Obj).map(
-      ([key, item]) => [key, toValueIR(item, at(key))] as [string, ValueIR],
+      ([key, item]) => [key, toValueIR(item, at(key), cache)] as [string, ValueIR],
     );
-    return entries.every(([, item]) => item.kind === 'literal')
-      ? { kind: 'literal', value }
-      : { kind: 'object', entries };
+    const make = (): ValueIR =>
+      entries.every(([, item]) => item.kind === 'literal') ? { kind: 'literal', value } : { kind: 'object', entries };
+    return cache ? cache.containerValue(value, entries, make) : make();
   }
-  return { kind: 'literal', value };
+  const isScalar = value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean';
+  return isScalar ? scalar(NO_TYPES, () => ({ kind: 'literal', value })) : { kind: 'literal', value };
+}
+
+/** A value that is data as written (no templates), the same IR for the same parsed value with `cache`. */
+function dataIR(value: unknown, cache: CompileCache | undefined): ValueIR {
+  const make = (): ValueIR => ({ kind: 'literal', value });
+  return cache && value !== null && typeof value === 'object' ? cache.containerValue(value, [], make) : make();
 }
 
 function retryIR(retries: RetryPolicy | undefined): RetryIR | undefined {
@@ -86,6 +117,7 @@ interface NormalizeContext {
   interpolationTypes: ReadonlyMap<string, ValueType>;
   /** Steps of a handler: the policy's onError does not apply to them (a handler does not route to itself). */
   inHandler: boolean;
+  cache: CompileCache | undefined;
 }
 
 function normalizeSteps(
@@ -118,8 +150,12 @@ function normalizeSteps(
             name,
             // llm.extract's schema is data, never a template.
             name === 'schema' && uses === 'llm.extract'
-              ? { kind: 'literal', value }
-              : toValueIR(value, { path: [...stepPath, 'with', name], interpolationTypes: context.interpolationTypes }),
+              ? dataIR(value, context.cache)
+              : toValueIR(
+                  value,
+                  { path: [...stepPath, 'with', name], interpolationTypes: context.interpolationTypes },
+                  context.cache,
+                ),
           ]),
           onError: onErrorIR(
             (step.onError as OnError | undefined) ?? (context.inHandler ? undefined : context.policyOnError),
@@ -209,11 +245,14 @@ export function normalizeAgent({
   agent,
   resolvedConnections = new Map(),
   interpolationTypes = new Map(),
+  cache,
 }: {
   agent: AgentDocument;
   resolvedConnections?: Map<string, string>;
   /** The checker's types of template interpolations (`AgentValidation.interpolationTypes`). */
   interpolationTypes?: ReadonlyMap<string, ValueType>;
+  /** What earlier compiles made (compile-cache.ts): the steps' parameters are taken from it where they are the same. */
+  cache?: CompileCache | undefined;
 }): AgentIR {
   const { metadata, spec } = agent;
   const triggerKind = Object.keys(spec.trigger)[0] as TriggerKind;
@@ -223,6 +262,7 @@ export function normalizeAgent({
     resolvedConnections,
     interpolationTypes,
     inHandler: false,
+    cache,
   };
   const ir: AgentIR = {
     metadata: normalizeMetadata(metadata),

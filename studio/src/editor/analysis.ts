@@ -10,7 +10,7 @@ import {
   type JsonSchema,
   type ValueType,
 } from '@ionflux/dsl';
-import { compileChecked, stepPaths } from '@ionflux/compiler';
+import { compileChecked, createCompileCache, stepPaths } from '@ionflux/compiler';
 import { graphOfWorkflow, type GraphModel } from './graph-model';
 import { valueChangeBetween, type ValueChange } from './value-change';
 
@@ -128,6 +128,8 @@ export function createAgentAnalyser() {
   // What the editor holds, as of the last check returned: each check returns only how these changed since.
   let sentValue: unknown;
   let sentScope: string | undefined;
+  // The unchanged steps' parameters, from one keystroke's compile to the next (the compiled workflow stays here).
+  const compileCache = createCompileCache();
   const compileGraph = (validation: IncrementalValidation, layout: Record<string, [number, number]>) => {
     const { workflow, sourceMap } = compileChecked(
       {
@@ -137,7 +139,7 @@ export function createAgentAnalyser() {
         locator: validation.locator,
       },
       // The graph reads no hash (graph-model.ts): the workflow's hash is a third of a compile in the browser.
-      { layout, hash: false },
+      { layout, hash: false, cache: compileCache },
     );
     const graph = graphOfWorkflow(workflow, sourceMap);
     return { graph, json: JSON.stringify(graph) };

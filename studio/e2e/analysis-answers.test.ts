@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { validateAgent } from '@ionflux/dsl';
 import { compileAgent } from '@ionflux/compiler';
-import { createAgentAnalyser, type CompletionScope } from './analysis';
-import { graphOfWorkflow, type GraphModel } from './graph-model';
-import { applyValueChange } from './value-change';
+import { createAgentAnalyser, type CompletionScope } from '../src/editor/analysis';
+import { graphOfWorkflow, type GraphModel } from '../src/editor/graph-model';
+import { applyValueChange } from '../src/editor/value-change';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { bigAgentText } = require('../../../bench/dsl/big-agent') as { bigAgentText: () => string };
+const { bigAgentText } = require('../../bench/dsl/big-agent.js') as { bigAgentText: () => string };
 
 /** What the editor holds after taking an analyser's answers in order (agent-worker-protocol.ts). */
 interface Held {
