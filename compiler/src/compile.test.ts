@@ -145,6 +145,43 @@ describe('the compiled workflow', () => {
     expect(read('shopify-sales-sentinel.yaml').split('\n')[27]).toBe('        - id: alert');
   });
 
+  it('names repeated step names as "<name> 2", "<name> 3"..., skipping names already taken', () => {
+    const step = (id: string, name: string) => [
+      `    - id: ${id}`,
+      `      name: ${name}`,
+      '      uses: notify',
+      `      with: { title: ${id} }`,
+    ];
+    const text = [
+      'apiVersion: ionflux/v1',
+      'kind: Agent',
+      'metadata: { name: names, version: 1.0.0 }',
+      'spec:',
+      '  trigger: { manual: {} }',
+      '  steps:',
+      ...step('a', 'Same'),
+      ...step('b', 'Same 3'),
+      ...step('c', 'Same'),
+      ...step('d', 'Same'),
+      ...step('e', 'Same 2'),
+      ...step('f', 'Same'),
+      '',
+    ].join('\n');
+    const result = compileAgent(text);
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    // Worked out by hand: each step takes the first free of its name, "<name> 2", "<name> 3", ...
+    expect(result.workflow!.nodes.map((n) => n.name)).toEqual([
+      'Manual trigger',
+      'Inputs',
+      'Same',
+      'Same 3',
+      'Same 2',
+      'Same 4',
+      'Same 2 2',
+      'Same 5',
+    ]);
+  });
+
   it('returns diagnostics and no workflow for an invalid agent', () => {
     const result = compileAgent(
       readFileSync(join(examplesDirectory, '..', 'invalid', 'typos-everywhere.yaml'), 'utf8'),

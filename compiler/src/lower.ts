@@ -106,6 +106,8 @@ class Lowerer {
   private readonly connections: N8nConnections = {};
   private readonly sources: Record<string, NodeSource> = {};
   private readonly names = new Set<string>();
+  /** The number `reserve` tries first for a wanted name already taken. */
+  private readonly nextNumber = new Map<string, number>();
   private readonly placements = new Map<string, StepPlacement>();
   private readonly loopSplitNode = new Map<string, string>();
   private readonly handlerNodes = new Map<string, string>();
@@ -156,8 +158,12 @@ class Lowerer {
 
   private reserve(wanted: string): string {
     let name = wanted;
-    for (let i = 2; this.names.has(name); i++) name = `${wanted} ${i}`;
+    // The first free of `wanted`, `wanted 2`, `wanted 3`...: names are never given back, so the numbers below the
+    // one this wanted name got last time are still taken (a step name repeated n times costs n checks, not n^2/2).
+    let i = this.nextNumber.get(wanted) ?? 2;
+    if (this.names.has(name)) for (name = `${wanted} ${i}`; this.names.has(name);) name = `${wanted} ${++i}`;
     this.names.add(name);
+    if (name !== wanted) this.nextNumber.set(wanted, i + 1);
     return name;
   }
 
