@@ -26,6 +26,7 @@ import { EditorPanels } from './EditorPanels';
 import { connectEdit, placeOf } from './connect';
 import { releasePreparedEditor, takePreparedEditor, type PreparedEditor } from './preload';
 import { NEW_AGENT_YAML } from './new-agent';
+import { warmUpEditPath } from './warm-up-edit';
 import './editor.css';
 
 type Obj = Record<string, unknown>;
@@ -141,9 +142,22 @@ function AgentEditor({
     modelRef.current = model;
     decorationsRef.current = editor.createDecorationsCollection();
     const { worker, answers, firstText } = session.takeWorker();
-    // Requests carry the model's version id: only the analysis of the newest version is shown.
+    const idle = (run: () => void) =>
+      'requestIdleCallback' in window ? requestIdleCallback(run, { timeout: 1000 }) : setTimeout(run, 0);
+    let workerWarmedUp = false;
+    const warmUpWorker = () => {
+      if (workerWarmedUp) return;
+      workerWarmedUp = true;
+      const warmUp: WarmUpRequest = { warmUp: true };
+      worker.postMessage(warmUp);
+    };
+    // The model's version id as of its last edit that changed the text: the warm-up's edit (warm-up-edit.ts) moves
+    // the version id on but leaves the text as it was, and is no request of its own.
+    let textVersion = model.getVersionId();
+    let warmingUp = false;
+    // Requests carry that version id: only the analysis of the newest text is shown.
     const send = () => {
-      const request: AnalysisRequest = { seq: model.getVersionId(), text: model.getValue(), layout: layoutRef.current };
+      const request: AnalysisRequest = { seq: textVersion, text: model.getValue(), layout: layoutRef.current };
       worker.postMessage(request);
     };
     // The agent's plain value and completion scope as of the last check answer: each answer says only how they
@@ -157,7 +171,7 @@ function AgentEditor({
     };
     const receive = (response: AnalysisResponse) => {
       take(response);
-      if (model.isDisposed() || response.seq !== model.getVersionId()) return;
+      if (model.isDisposed() || response.seq !== textVersion) return;
       if (response.phase === 'check') {
         if (firstCheck) performance.mark('ionflux:editor-first-check');
         firstCheck = false;
@@ -185,9 +199,7 @@ function AgentEditor({
         performance.mark('ionflux:editor-first-graph');
         warmUpSchemaCompletion(model);
         // The worker runs a keystroke's path once when the page is idle (agent.worker.ts): not while it draws this.
-        const warmUp: WarmUpRequest = { warmUp: true };
-        if ('requestIdleCallback' in window) requestIdleCallback(() => worker.postMessage(warmUp), { timeout: 1000 });
-        else setTimeout(() => worker.postMessage(warmUp), 0);
+        idle(warmUpWorker);
       }
       firstGraph = false;
       if (response.graph) {
@@ -196,17 +208,22 @@ function AgentEditor({
       } else if (response.same) setGraph((g) => g && { model: g.model, version: response.seq });
     };
     worker.onmessage = (event: MessageEvent<AnalysisResponse>) => receive(event.data);
-    const changes = model.onDidChangeContent(send);
+    const changes = model.onDidChangeContent(() => {
+      if (warmingUp) return;
+      textVersion = model.getVersionId();
+      send();
+    });
     // The schema a `# yaml-language-server: $schema=` modeline names (monaco-setup.ts), now and a moment after edits.
     followModeline(model);
     let modelineCheck: ReturnType<typeof setTimeout> | undefined;
     const modeline = model.onDidChangeContent(() => {
+      if (warmingUp) return;
       clearTimeout(modelineCheck);
       modelineCheck = setTimeout(() => !model.isDisposed() && followModeline(model), 500);
     });
     sendRef.current = send;
     const cursor = editor.onDidChangeCursorPosition((e) => {
-      if (selectingFromGraph.current) return;
+      if (selectingFromGraph.current || warmingUp) return;
       const g = graphRef.current;
       const node = g ? nodeAtLine(g, e.position.lineNumber) : undefined;
       setSelected((old) => (old?.id === node?.id ? old : node));
@@ -220,6 +237,18 @@ function AgentEditor({
       answers.forEach(take);
       send();
     }
+    // Monaco's typing path, run once invisibly when the editor first takes the focus (a keystroke is coming, at the
+    // cursor), so that the first keystroke costs what a later one does (warm-up-edit.ts). Right after the focus
+    // event, not inside it. When the first graph is already in, the worker's own warm-up is asked for first: it runs
+    // on its own thread meanwhile.
+    const focused = editor.onDidFocusEditorText(() => {
+      focused.dispose();
+      setTimeout(() => {
+        if (!firstGraph) warmUpWorker();
+        if (!model.isDisposed() && textVersion === 1 && warmUpEditPath(editor, (on) => (warmingUp = on)))
+          performance.mark('ionflux:editor-warm-up');
+      }, 0);
+    });
     const debug = window as unknown as { monaco?: typeof monaco; ionfluxAgentEditor?: unknown };
     debug.monaco = monaco;
     debug.ionfluxAgentEditor = editor;
@@ -228,6 +257,7 @@ function AgentEditor({
       modeline.dispose();
       clearTimeout(modelineCheck);
       cursor.dispose();
+      focused.dispose();
       worker.terminate();
       forgetModel(model);
       editor.dispose();

@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { Page } from 'playwright-core';
+import type { TestUser } from '../../server/src/testing/test-server';
+import { signIn, StudioHarness } from './harness';
+
+/**
+ * The agent editor warms Monaco's typing path up once when it first takes the focus (studio/src/editor/
+ * warm-up-edit.ts: one visible character typed over itself, then the history put back), so that the first keystroke
+ * costs what a later one does.
+ * It must leave no trace: the text is the stored agent byte for byte, nothing to undo or redo, the cursor and the
+ * scroll position where Monaco put them, no analysis request, not unsaved; and a real keystroke afterwards lands,
+ * is analysed and undoes back to the stored text. The stored agent (the server's API) is the oracle. The agent is the
+ * 1,017-line one bench/studio types into.
+ */
+jest.setTimeout(240_000);
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { bigAgentText } = require('../../bench/dsl/big-agent.js') as { bigAgentText: () => string };
+
+let h: StudioHarness;
+let ana: TestUser;
+let workspaceId: string;
+let agentId: string;
+
+beforeAll(async () => {
+  h = await StudioHarness.start('editor-warm-up', { sandbox: true });
+  ana = await h.server.signup('Ana Owner');
+  workspaceId = await h.server.createWorkspace(ana, 'My Marketing Agency');
+  const created = await h.server.request('POST', `/api/workspaces/${workspaceId}/agents`, {
+    token: ana.token,
+    body: { yaml: bigAgentText(), name: 'Big Email Wizard', bindings: { store: { sandbox: true } } },
+  });
+  expect(created.status).toBe(201);
+  agentId = created.body.agent.id;
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+/** What the editor shows and holds: its model's text, versions and history, the cursor, the scroll, the answers. */
+const editorState = (page: Page) =>
+  page.evaluate(() => {
+    const editor = (window as any).ionfluxAgentEditor;
+    const model = editor.getModel();
+    const s = editor.getSelection();
+    return {
+      text: model.getValue() as string,
+      versionId: model.getVersionId() as number,
+      alternativeVersionId: model.getAlternativeVersionId() as number,
+      canUndo: model.canUndo() as boolean,
+      canRedo: model.canRedo() as boolean,
+      selection: [s.startLineNumber, s.startColumn, s.endLineNumber, s.endColumn] as number[],
+      scroll: [editor.getScrollTop(), editor.getScrollLeft()] as number[],
+      analysedVersion: document.querySelector('.agent-editor')!.getAttribute('data-analysed-version'),
+      graphVersion: document.querySelector('.editor-graph')!.getAttribute('data-graph-version'),
+      status: document.querySelector('.editor-header .hint')!.textContent as string,
+    };
+  });
+
+/** The sequence numbers of the analysis worker's answers the page received, in order (recorded by an init script). */
+const answeredVersions = (page: Page) =>
+  page.evaluate(() =>
+    (window as any).__analysisAnswers.map((a: { seq: number; phase: string }) => `${a.phase} ${a.seq}`),
+  );
+
+async function settle(page: Page, done: (s: Awaited<ReturnType<typeof editorState>>) => boolean) {
+  const deadline = Date.now() + 15_000;
+  let state = await editorState(page);
+  while (!done(state) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    state = await editorState(page);
+  }
+  return state;
+}
+
+describe('studio: the agent editor warms its typing path up without a trace', () => {
+  it('leaves the text, history, versions, cursor and scroll as opened, sends nothing, and a keystroke then undoes', async () => {
+    const stored = (
+      await h.server.request('GET', `/api/workspaces/${workspaceId}/agents/${agentId}`, { token: ana.token })
+    ).body.agent.yaml as string;
+    const page = await (await h.newContext('ana')).newPage();
+    await page.addInitScript(() => {
+      const answers: Array<{ seq: number; phase: string }> = [];
+      (window as any).__analysisAnswers = answers;
+      const PageWorker = window.Worker;
+      window.Worker = class extends PageWorker {
+        constructor(...args: ConstructorParameters<typeof Worker>) {
+          super(...args);
+          this.addEventListener('message', (event: MessageEvent) => {
+            const d = event.data;
+            if (d && typeof d === 'object' && (d.phase === 'check' || d.phase === 'graph'))
+              answers.push({ seq: d.seq, phase: d.phase });
+          });
+        }
+      };
+    });
+    await signIn(page, h.url, ana);
+    await page.goto(`${h.url}/workspaces/${workspaceId}/agents`);
+    await page.getByRole('link', { name: 'Edit agent Big Email Wizard' }).click();
+    await page.locator('.monaco-editor .view-lines').waitFor();
+    await page.locator('.react-flow__node').first().waitFor();
+    await page.getByRole('status').filter({ hasText: 'No errors' }).waitFor();
+    expect((await editorState(page)).versionId).toBe(1);
+
+    // The editor takes the focus (where Monaco put the cursor): the warm-up runs then, once (the model's version id
+    // moves on by one: an edit happened), and leaves no trace.
+    await page.evaluate(() => (window as any).ionfluxAgentEditor.focus());
+    await page.waitForFunction(() => performance.getEntriesByName('ionflux:editor-warm-up').length === 1);
+    const opened = await settle(page, (s) => s.graphVersion === '1');
+    expect(opened).toEqual({
+      text: stored,
+      versionId: 2,
+      alternativeVersionId: 1,
+      canUndo: false,
+      canRedo: false,
+      selection: [1, 1, 1, 1],
+      scroll: [0, 0],
+      analysedVersion: '1',
+      graphVersion: '1',
+      status: 'No errors · revision 1',
+    });
+
+    // Undo does nothing: the next version is the keystroke's (an undo that did something would take version 3).
+    await page.keyboard.press('Control+z');
+    const lines = stored.split('\n');
+    const line = lines.findIndex((l, i) => i > lines.length / 2 && l.includes('instructions: "Write a')) + 1;
+    const column = lines[line - 1]!.indexOf('Write a') + 1;
+    await page.evaluate(
+      ([lineNumber, col]) => {
+        const editor = (window as any).ionfluxAgentEditor;
+        editor.setPosition({ lineNumber, column: col });
+        editor.revealLineInCenter(lineNumber);
+      },
+      [line, column] as const,
+    );
+    await page.keyboard.insertText('K');
+    const offset = lines.slice(0, line - 1).join('\n').length + 1 + column - 1;
+    const typed = `${stored.slice(0, offset)}K${stored.slice(offset)}`;
+    const afterKey = await settle(page, (s) => s.analysedVersion === '3' && s.graphVersion === '3');
+    expect(afterKey).toMatchObject({
+      text: typed,
+      versionId: 3,
+      canUndo: true,
+      canRedo: false,
+      selection: [line, column + 1, line, column + 1],
+      analysedVersion: '3',
+      graphVersion: '3',
+      status: 'No errors · revision 1 · unsaved changes',
+    });
+    // The worker was asked about the opened text (version 1, maybe twice: once by the prepared session) and the
+    // keystroke, never about the warm-up's version (2): the keystroke's answers, which came after, are the sentinel.
+    const answered = await answeredVersions(page);
+    expect(answered.slice(-2)).toEqual(['check 3', 'graph 3']);
+    expect(new Set(answered)).toEqual(new Set(['check 1', 'graph 1', 'check 3', 'graph 3']));
+
+    // The keystroke undoes back to the stored text and the opened version: nothing of the warm-up in the history.
+    await page.keyboard.press('Control+z');
+    const undone = await settle(page, (s) => s.analysedVersion === '4' && s.graphVersion === '4');
+    expect(undone).toMatchObject({
+      text: stored,
+      versionId: 4,
+      alternativeVersionId: 1,
+      canUndo: false,
+      canRedo: true,
+      selection: [line, column, line, column],
+      status: 'No errors · revision 1',
+    });
+  });
+});
