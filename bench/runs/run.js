@@ -12,7 +12,8 @@
 // Run: npm run bench:runs
 // Also prints the CPU a run costs (from /proc: the server process, and PostgreSQL's processes), durable and raw,
 // which moves far less than runs/s when other jobs share the machine; for the durable path, the server's split by
-// thread (main, worker threads, V8's helpers) and the load generator's own CPU (it shares the cores).
+// thread (main, worker threads, V8's helpers) and the load generator's own CPU (it shares the cores); and how the
+// machine's cores were spent during each side's slices (busy, idle, stolen by the hypervisor: /proc/stat).
 // Env: DURATION (s per measurement, default 5), SLICES (the closed loop's and the raw pool's DURATION each cut into
 // this many alternating slices, default 6), CONCURRENCY (default 16), RATE (default 100), WARMUP (default 100).
 const fs = require('node:fs');
@@ -208,12 +209,27 @@ function threadCpuSeconds(pid) {
  * of each of `processes` (functions answering a process's CPU seconds so far), summed over its slices.
  */
 function tally(processes) {
-  return { processes, latencies: [], elapsedMs: 0, cpu: processes.map(() => 0), slices: [] };
+  return { processes, latencies: [], elapsedMs: 0, cpu: processes.map(() => 0), slices: [], machine: [0, 0, 0] };
+}
+
+/**
+ * The machine's time so far from /proc/stat (Linux), in clock ticks over all cores: [busy, idle, stolen] (busy: user,
+ * nice, system, irq, softirq; idle: idle and iowait; stolen: taken by the hypervisor); zeros elsewhere.
+ */
+function machineTicks() {
+  try {
+    const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = fields;
+    return [user + nice + system + irq + softirq, idle + iowait, steal];
+  } catch {
+    return [0, 0, 0];
+  }
 }
 
 /** Runs `runOnce` with CONCURRENCY in flight for `ms` (then lets the runs in flight end) and adds it to `side`. */
 async function closedSlice(runOnce, ms, side) {
   const cpuBefore = side.processes.map((cpu) => cpu());
+  const machineBefore = machineTicks();
   const counted = side.latencies.length;
   const start = now();
   const deadline = start + ms;
@@ -230,6 +246,9 @@ async function closedSlice(runOnce, ms, side) {
   side.elapsedMs += elapsed;
   side.processes.forEach((cpu, index) => {
     side.cpu[index] += cpu() - cpuBefore[index];
+  });
+  machineTicks().forEach((ticks, index) => {
+    side.machine[index] += ticks - machineBefore[index];
   });
   side.slices.push(((side.latencies.length - counted) / elapsed) * 1000);
 }
@@ -346,6 +365,14 @@ async function benchDatabase(label, databaseUrl, postgresDataDir) {
         );
         console.log(
           `${''.padEnd(10)} durable, per run: server threads ${perThread} ms; load generator ${f(closed.cpuMsPerRun[2])} ms`,
+        );
+        const shares = (side) => {
+          const [busy, idle, stolen] = side.machine;
+          const all = busy + idle + stolen;
+          return `busy ${f((busy / all) * 100, 0)}%, idle ${f((idle / all) * 100, 0)}%, stolen ${f((stolen / all) * 100, 0)}%`;
+        };
+        console.log(
+          `${''.padEnd(10)} the machine's cores in the slices: durable ${shares(durableSide)}; raw ${shares(rawSide)}`,
         );
         if (databaseUrl)
           console.log(`${''.padEnd(10)} PostgreSQL transactions per run (closed loop): ${f(commitsPerRun, 2)}`);

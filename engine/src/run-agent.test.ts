@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { compileAgent } from '@ionflux/compiler';
 import { startSandboxServer, type SandboxServer } from '@ionflux/sandbox';
 import { RunInputError } from './inputs';
@@ -267,6 +270,38 @@ describe('runAgent', () => {
     const results = await Promise.all(names.map((who) => runAgent({ workflow, credentials, input: { who } })));
     expect(results.map((r) => r.output)).toEqual(names);
     expect((await runAgent({ workflow, credentials })).output).toBe('nobody');
+  });
+
+  it('keeps nothing of a finished run in memory: its n8n execution is collectable at once', async () => {
+    // The HTTP client's timers (deadline, attempt) used to stay set after the request, holding the item's execution
+    // through the async context they were created in until they fired, minutes later: the heap grew with the load.
+    // Counted in a process of its own: Jest's module sandbox does not keep timers' async contexts the same way.
+    const script = `
+      const { queryObjects } = require('node:v8');
+      const { compileAgent } = require('@ionflux/compiler');
+      const { WorkflowExecute } = require('n8n-core');
+      const { runAgent, sandboxCredentials, tableCredentialResolver } = require('@ionflux/engine');
+      const [yaml, sandboxBaseUrl] = process.argv.slice(1);
+      const credentials = tableCredentialResolver(sandboxCredentials({ sandboxBaseUrl }));
+      const { workflow, sourceMap } = compileAgent(yaml);
+      (async () => {
+        const statuses = [];
+        for (let i = 0; i < 10; i++) {
+          const results = await Promise.all([1, 2].map(() => runAgent({ workflow, sourceMap, credentials })));
+          statuses.push(...results.map((r) => r.status));
+        }
+        // queryObjects counts after a full garbage collection: what it finds is still reachable.
+        console.log(JSON.stringify({ statuses, retained: queryObjects(WorkflowExecute, { format: 'count' }) }));
+      })();`;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--no-warnings', '-e', script, revenueAndSummary, sandbox.url],
+      { cwd: path.join(__dirname, '..', '..') },
+    );
+    const { statuses, retained } = JSON.parse(stdout) as { statuses: string[]; retained: number };
+    expect(statuses).toEqual(Array(20).fill('success'));
+    // At most the last one (the async context current when it counts can still be the last request's); before, 20.
+    expect(retained).toBeLessThanOrEqual(1);
   });
 
   it('cannot reach the internet from a test: an http.request step to a public address fails the run', async () => {

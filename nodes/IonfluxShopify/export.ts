@@ -383,28 +383,32 @@ async function exportByBulkOperation({
   // No URL: the query matched nothing.
   if (!state.url) return result;
   let order: { id: string; name: string | null; createdAt: string | null } | null = null;
-  await streamLines({
-    url: state.url,
-    signal: shopify.http.signal,
-    onLine: (line) => {
-      const object = JSON.parse(line) as Raw;
-      if (resource === 'orders') emit(orderRecord(object));
-      else if (resource === 'customers') emit(customerRecord(object));
-      else if (resource === 'products') emit(productRecord(object));
-      else if (object.__parentId === undefined)
-        order = { id: object.id as string, name: object.name as string, createdAt: object.createdAt as string };
-      else {
-        // Grouped output: a line item follows its order. Should Shopify not group, the order's name and date are
-        // not at hand without holding every order; the order id always is.
-        const parentId = object.__parentId as string;
-        const parent: { id: string; name: string | null; createdAt: string | null } =
-          order !== null && (order as { id: string }).id === parentId
-            ? order
-            : { id: parentId, name: null, createdAt: null };
-        emit(lineRecord(object, parent));
-      }
-    },
-  }).catch((error: unknown) => {
+  const url = state.url;
+  // The download counts against the item's deadline like the queries before it.
+  const download = (signal: AbortSignal | undefined) =>
+    streamLines({
+      url,
+      signal,
+      onLine: (line) => {
+        const object = JSON.parse(line) as Raw;
+        if (resource === 'orders') emit(orderRecord(object));
+        else if (resource === 'customers') emit(customerRecord(object));
+        else if (resource === 'products') emit(productRecord(object));
+        else if (object.__parentId === undefined)
+          order = { id: object.id as string, name: object.name as string, createdAt: object.createdAt as string };
+        else {
+          // Grouped output: a line item follows its order. Should Shopify not group, the order's name and date are
+          // not at hand without holding every order; the order id always is.
+          const parentId = object.__parentId as string;
+          const parent: { id: string; name: string | null; createdAt: string | null } =
+            order !== null && (order as { id: string }).id === parentId
+              ? order
+              : { id: parentId, name: null, createdAt: null };
+          emit(lineRecord(object, parent));
+        }
+      },
+    });
+  await shopify.http.withDeadline(download).catch((error: unknown) => {
     throw new NodeOperationError(
       node,
       `Downloading the bulk export ${state.id} failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -112,18 +112,18 @@ describe('HttpClient retries', () => {
   });
 });
 
-/** A clock whose timers fire only when the test says so, in the order it chooses. */
+/** A clock whose timers fire only when the test says so, in the order it chooses; it records which were cleared. */
 function manualClock() {
-  const timers: { ms: number; controller: AbortController }[] = [];
+  const timers: { ms: number; controller: AbortController; cleared: boolean }[] = [];
   let now = 0;
   return {
     timers,
     clock: {
       now: () => now,
       timeout: (ms: number) => {
-        const controller = new AbortController();
-        timers.push({ ms, controller });
-        return controller.signal;
+        const timer = { ms, controller: new AbortController(), cleared: false };
+        timers.push(timer);
+        return { signal: timer.controller.signal, clear: () => (timer.cleared = true) };
       },
     },
     advance(ms: number) {
@@ -136,28 +136,61 @@ function manualClock() {
 }
 
 describe('HttpClient deadline', () => {
-  // The deadline (options.timeoutMs) and an attempt clipped to it are two timers set for the same moment; under load
-  // either may fire first. Each order is played out here on a driven clock, so the outcome does not depend on speed.
-  for (const first of ['deadline', 'attempt'] as const) {
-    it(`fails with the deadline's error when the ${first} timer fires first`, async () => {
-      let received!: () => void;
-      const arrived = new Promise<void>((resolve) => (received = resolve));
-      const s = await server(() => received()); // never answers
-      const time = manualClock();
-      const pending = new HttpClient({ timeoutMs: 300, retries: 3, retryDelayMs: 1, clock: time.clock })
-        .send({ url: s.url })
-        .catch((e: Error) => e);
-      await arrived;
-      expect(time.timers.map((t) => t.ms)).toEqual([300, 300]); // the deadline, then the attempt clipped to it
-      time.advance(299); // the attempt's timer was set a moment after the deadline's
-      time.fire(first === 'deadline' ? 0 : 1);
-      const error = await pending;
-      expect(error).toBeInstanceOf(HttpTimeoutError);
-      expect((error as Error).message).toBe(
-        `The request to ${new URL(s.url).host} did not finish within the timeout of 300 ms.`,
-      );
-    });
-  }
+  it("fails with the deadline's error when the attempt clipped to the deadline times out", async () => {
+    let received!: () => void;
+    const arrived = new Promise<void>((resolve) => (received = resolve));
+    const s = await server(() => received()); // never answers
+    const time = manualClock();
+    const pending = new HttpClient({ timeoutMs: 300, retries: 3, retryDelayMs: 1, clock: time.clock })
+      .send({ url: s.url })
+      .catch((e: Error) => e);
+    await arrived;
+    // One timer: the attempt's limit (60 s by default) clipped to the deadline, so one failure, the deadline's.
+    expect(time.timers.map((t) => t.ms)).toEqual([300]);
+    time.advance(300);
+    time.fire(0);
+    const error = await pending;
+    expect(error).toBeInstanceOf(HttpTimeoutError);
+    expect((error as Error).message).toBe(
+      `The request to ${new URL(s.url).host} did not finish within the timeout of 300 ms.`,
+    );
+    expect(time.timers.map((t) => t.cleared)).toEqual([true]);
+  });
+
+  it('clears every timer it set once a request has its answer', async () => {
+    const s = await server((_req, res) => sendJson(res, 200, { ok: true }));
+    const time = manualClock();
+    const client = new HttpClient({ timeoutMs: 5_000, attemptTimeoutMs: 1_000, clock: time.clock });
+    await client.send({ url: s.url });
+    time.advance(10);
+    await client.send({ url: s.url });
+    expect(time.timers.map((t) => [t.ms, t.cleared])).toEqual([
+      [1_000, true],
+      [1_000, true],
+    ]);
+  });
+
+  it('gives withDeadline work what is left of the deadline and clears its timer when the work ends', async () => {
+    const time = manualClock();
+    const client = new HttpClient({ timeoutMs: 300, clock: time.clock });
+    time.advance(100);
+    const aborted = await client.withDeadline(
+      (signal) =>
+        new Promise<string>((resolve) => {
+          signal!.addEventListener('abort', () => resolve((signal!.reason as DOMException).name));
+          time.fire(0);
+        }),
+    );
+    expect(aborted).toBe('TimeoutError');
+    expect(time.timers.map((t) => [t.ms, t.cleared])).toEqual([[200, true]]);
+    const cancel = new AbortController();
+    const canceled = new HttpClient({ signal: cancel.signal, clock: time.clock }).withDeadline(
+      (signal) => new Promise((_resolve, reject) => signal!.addEventListener('abort', () => reject(signal!.reason))),
+    );
+    cancel.abort(new Error('run canceled'));
+    await expect(canceled).rejects.toThrow('run canceled');
+    expect(time.timers).toHaveLength(1); // no deadline: no timer
+  });
 
   it('retries an attempt that times out before the deadline', async () => {
     let calls = 0;
@@ -177,11 +210,16 @@ describe('HttpClient deadline', () => {
       clock: time.clock,
     }).send({ url: s.url });
     await firstArrived;
-    expect(time.timers.map((t) => t.ms)).toEqual([300, 100]);
+    expect(time.timers.map((t) => t.ms)).toEqual([100]);
     time.advance(100);
-    time.fire(1);
+    time.fire(0);
     expect(JSON.parse((await pending).text())).toEqual({ second: true });
     expect(calls).toBe(2);
+    // The second attempt's limit is what was left of the deadline; both timers were cleared.
+    expect(time.timers.map((t) => [t.ms, t.cleared])).toEqual([
+      [100, true],
+      [100, true],
+    ]);
   });
 });
 

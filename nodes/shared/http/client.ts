@@ -2,8 +2,10 @@
  * The one outbound HTTP client of the package. Every transport (Shopify, TikTok, LLM, HTTP Request, and the IONFLUX
  * REST nodes) sends through it, so timeouts, retries and the SSRF guard behave the same everywhere:
  *
- * - `timeoutMs` is a deadline for everything one item's operation sends (all pages, all retries), enforced with an
- *   AbortSignal; each attempt also has its own `attemptTimeoutMs` (a stalled connection is retried, not waited on).
+ * - `timeoutMs` is a deadline for everything one item's operation sends (all pages, all retries): each attempt's timer
+ *   is clipped to what is left of it, and each attempt also has its own `attemptTimeoutMs` (a stalled connection is
+ *   retried, not waited on). No timer outlives the request it limits: a pending timer keeps everything its callback
+ *   and its async context reach (the item's n8n execution) alive until it fires, minutes later.
  * - `retries` / `retryDelayMs` are the node-level exponential-backoff retries (`retryDelayMs * 2^n`) for retryable
  *   failures only: network errors, HTTP 429 and 5xx (500, 502, 503, 504). `Retry-After` is honoured.
  * - `rateLimitRetries` are extra waits for rate limits only (HTTP 429, or what a transport's `classify` says is a
@@ -90,14 +92,35 @@ export interface HttpClientOptions {
   exchange?: Exchange;
 }
 
+/** A timer as a signal: it aborts `ms` after it was set unless cleared first. */
+export interface HttpTimer {
+  signal: AbortSignal;
+  clear(): void;
+}
+
 /** Time as the client sees it: `now()` for what is left of the deadline, `timeout(ms)` for the timers. */
 export interface HttpClock {
   now(): number;
-  /** A signal that aborts `ms` from now. */
-  timeout(ms: number): AbortSignal;
+  /** A timer that aborts its signal `ms` from now; the client clears it when what it limits has ended. */
+  timeout(ms: number): HttpTimer;
 }
 
-const realClock: HttpClock = { now: () => Date.now(), timeout: (ms) => AbortSignal.timeout(ms) };
+/**
+ * Not `AbortSignal.timeout`: its timer cannot be cleared, and Node keeps it (with the async context it was created
+ * in, which holds the item's HTTP client and through it the n8n execution) until the signal is collected, which the
+ * context's own reference to the signal prevents. Every run stayed in memory until its timers fired.
+ */
+const realClock: HttpClock = {
+  now: () => Date.now(),
+  timeout: (ms) => {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')),
+      ms,
+    ).unref();
+    return { signal: controller.signal, clear: () => clearTimeout(timer) };
+  },
+};
 
 export interface RetryEvent {
   url: string;
@@ -295,7 +318,6 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * if (response.status >= 400) throw new Error(response.text());
  */
 export class HttpClient {
-  private readonly deadline: AbortSignal | undefined;
   private readonly clock: HttpClock;
   private readonly started: number;
 
@@ -304,7 +326,6 @@ export class HttpClient {
       throw new TypeError('HttpClient: `ssrf` needs the node:http exchange (it pins connections); drop `exchange`.');
     this.clock = options.clock ?? realClock;
     this.started = this.clock.now();
-    this.deadline = options.timeoutMs !== undefined ? this.clock.timeout(options.timeoutMs) : undefined;
   }
 
   /** Milliseconds left before the deadline (Infinity without one). */
@@ -314,17 +335,29 @@ export class HttpClient {
       : Math.max(0, this.options.timeoutMs - (this.clock.now() - this.started));
   }
 
-  /** Aborts when the deadline passes or the run is cancelled. */
-  get signal(): AbortSignal | undefined {
-    const signals = [this.deadline, this.options.signal].filter((s): s is AbortSignal => s !== undefined);
-    return signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+  /**
+   * Runs `work` (a transfer this client does not send itself, a download stream say) with a signal that aborts when
+   * the deadline passes or the run is cancelled; the deadline's timer is cleared once `work` has settled.
+   *
+   * @example
+   * await http.withDeadline((signal) => streamLines({ url, signal, onLine }));
+   */
+  async withDeadline<T>(work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    const deadline = this.options.timeoutMs === undefined ? undefined : this.clock.timeout(this.remainingMs());
+    const signals = [deadline?.signal, this.options.signal].filter((s): s is AbortSignal => s !== undefined);
+    try {
+      return await work(signals.length <= 1 ? signals[0] : AbortSignal.any(signals));
+    } finally {
+      deadline?.clear();
+    }
   }
 
   /** Waits (for rate limits a transport detects itself), failing with the deadline or cancellation. */
   async wait(ms: number, host: string): Promise<void> {
+    // Ending by the deadline, the wait cannot outlast it: only cancellation interrupts it.
     if (ms > this.remainingMs()) throw new HttpTimeoutError(host, this.options.timeoutMs!);
     try {
-      await sleep(ms, this.signal);
+      await sleep(ms, this.options.signal);
     } catch {
       throw this.abortError(host);
     }
@@ -432,8 +465,9 @@ export class HttpClient {
     // the two timers fires first (they race under load), the failure is the deadline's, with one message.
     const endsAtDeadline = remaining <= attemptLimit;
     const attemptTimeout = Math.min(attemptLimit, remaining);
-    const attemptSignal = this.clock.timeout(attemptTimeout);
-    const outer = this.signal;
+    const timer = this.clock.timeout(attemptTimeout);
+    const attemptSignal = timer.signal;
+    const outer = this.options.signal;
     const signal = outer ? AbortSignal.any([outer, attemptSignal]) : attemptSignal;
     try {
       return await (this.options.exchange ?? nodeHttpExchange)({
@@ -453,6 +487,8 @@ export class HttpClient {
       if (error instanceof HttpNetworkError || this.options.exchange) throw error;
       const err = error as NodeJS.ErrnoException;
       throw new HttpNetworkError(host, err.code ?? '', err.message);
+    } finally {
+      timer.clear();
     }
   }
 }
