@@ -203,8 +203,29 @@ function cpuBetween(before, after) {
  * Keystroke latency in the editor of the 1,000-line agent: each keystroke's model change to the DOM showing the
  * analysis of that version (data-analysed-version: markers set) and the graph compiled from it (data-graph-version).
  */
-async function keystrokeTimings(tab, profiled) {
-  await tab.evaluate(() => {
+async function keystrokeTimings(tab, profiled, run) {
+  // TRACE_KEYS=n: a Chrome trace (devtools.timeline, v8.execute, user timing) of every run from just before the bench
+  // focuses the editor to the n-th keystroke's diagnostics and graph, to /tmp/studio-keystrokes-run<k>.trace.json;
+  // each keystroke is marked bench:key<i> (its model change) and bench:done<i> (its answers on the page).
+  const traced = Number(process.env.TRACE_KEYS || 0);
+  const tracer = traced ? await tab.context().newCDPSession(tab) : undefined;
+  const traceEvents = [];
+  if (tracer) {
+    tracer.on('Tracing.dataCollected', ({ value }) => traceEvents.push(...value));
+    await tracer.send('Tracing.start', {
+      traceConfig: {
+        includedCategories: [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'v8.execute',
+          'blink.user_timing',
+          'toplevel',
+        ],
+      },
+      transferMode: 'ReportEvents',
+    });
+  }
+  await tab.evaluate((marked) => {
     const editor = window.ionfluxAgentEditor;
     const model = editor.getModel();
     const root = document.querySelector('.agent-editor');
@@ -218,12 +239,14 @@ async function keystrokeTimings(tab, profiled) {
         p.diagnostics = performance.now() - p.at;
       if (p.graph === undefined && Number(graph.dataset.graphVersion) >= p.version) p.graph = performance.now() - p.at;
       if (p.diagnostics !== undefined && p.graph !== undefined) {
+        if (marked) performance.mark(`bench:done${state.done.length + 1}`);
         state.done.push(p);
         state.pending = null;
       }
     };
     model.onDidChangeContent(() => {
       state.pending = { version: model.getVersionId(), at: performance.now() };
+      if (marked) performance.mark(`bench:key${state.done.length + 1}`);
     });
     const observer = new MutationObserver(check);
     observer.observe(root, { attributes: true, attributeFilter: ['data-analysed-version'] });
@@ -235,7 +258,7 @@ async function keystrokeTimings(tab, profiled) {
     editor.setPosition({ lineNumber: line, column });
     editor.revealLineInCenter(line);
     editor.focus();
-  });
+  }, traced > 0);
   // Playwright evaluates its injected script in the page's main world on the first waitForFunction (10-27 ms of the
   // page's main thread): done now, not inside the first keystroke's measurement.
   await tab.waitForFunction(() => true);
@@ -255,6 +278,14 @@ async function keystrokeTimings(tab, profiled) {
       const file = path.join(require('os').tmpdir(), 'studio-keystrokes.cpuprofile');
       fs.writeFileSync(file, JSON.stringify(profile));
       console.log(`  CPU profile of the page's main thread over the first ${i + 1} keystroke(s): ${file}`);
+    }
+    if (tracer && i + 1 === traced) {
+      const complete = new Promise((resolve) => tracer.once('Tracing.tracingComplete', resolve));
+      await tracer.send('Tracing.end');
+      await complete;
+      const file = path.join(require('os').tmpdir(), `studio-keystrokes-run${run + 1}.trace.json`);
+      fs.writeFileSync(file, JSON.stringify({ traceEvents }));
+      console.log(`  Chrome trace of run ${run + 1}, focus to keystroke ${i + 1}: ${file}`);
     }
   }
   const cpu = cpuBetween(cpuBefore, chromiumThreadsCpu());
@@ -389,7 +420,7 @@ async function main() {
       editorTimes.small.push(await openEditor(tab, 'Revenue Tracker Lite'));
       await tab.goto(agentsUrl);
       editorTimes.big.push(await openEditor(tab, 'Big Email Wizard'));
-      keystrokes.push(await keystrokeTimings(tab, run === 0));
+      keystrokes.push(await keystrokeTimings(tab, run === 0, run));
       await context.close();
     }
     const line = (label, values) => {

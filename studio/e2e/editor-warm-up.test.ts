@@ -10,7 +10,8 @@ import { signIn, StudioHarness } from './harness';
  * It must leave no trace: the text is the stored agent byte for byte, nothing to undo or redo, the cursor and the
  * scroll position where Monaco put them, no analysis request, not unsaved; and a real keystroke afterwards lands,
  * is analysed and undoes back to the stored text. The stored agent (the server's API) is the oracle. The agent is the
- * 1,017-line one bench/studio types into.
+ * 1,017-line one bench/studio types into. Before that, the editor shows its lines only with all of the agent tokenized
+ * (Monaco's background tokenization would otherwise run into the first keystrokes).
  */
 jest.setTimeout(240_000);
 
@@ -96,8 +97,36 @@ describe('studio: the agent editor warms its typing path up without a trace', ()
     });
     await signIn(page, h.url, ana);
     await page.goto(`${h.url}/workspaces/${workspaceId}/agents`);
+    // When Monaco first puts lines in the page (a mutation observer: in the task that renders them, before any idle
+    // time in which Monaco's background tokenization would run): whether the model's last line has its tokens already
+    // (the editor tokenizes the whole agent before its first render, finish-tokenization.ts; Monaco alone tokenizes
+    // only the lines on screen then, the rest in background slices afterwards), and how many lines the model has.
+    await page.evaluate(() => {
+      const observer = new MutationObserver(() => {
+        const editor = (window as any).ionfluxAgentEditor;
+        if (!editor || !document.querySelector('.monaco-editor .view-lines .view-line')) return;
+        observer.disconnect();
+        const model = editor.getModel();
+        const last = model.getLineCount();
+        (window as any).__firstLines = {
+          lineCount: last,
+          lastLineTokenized: model.tokenization.hasAccurateTokensForLine(last),
+          // The agent's last step's `canvas: { block: ... }` line: a key, punctuation, values (a line without tokens
+          // yet, or without the YAML tokenizer loaded, is one token).
+          tokensOfLastStepLine: model.tokenization.getLineTokens(last - 1).getCount(),
+        };
+      });
+      observer.observe(document.body, { childList: true, subtree: true });
+    });
     await page.getByRole('link', { name: 'Edit agent Big Email Wizard' }).click();
     await page.locator('.monaco-editor .view-lines').waitFor();
+    await page.waitForFunction(() => (window as any).__firstLines);
+    expect(await page.evaluate(() => (window as any).__firstLines)).toEqual({
+      lineCount: stored.split('\n').length,
+      lastLineTokenized: true,
+      tokensOfLastStepLine: expect.any(Number),
+    });
+    expect(await page.evaluate(() => (window as any).__firstLines.tokensOfLastStepLine)).toBeGreaterThan(5);
     await page.locator('.react-flow__node').first().waitFor();
     await page.getByRole('status').filter({ hasText: 'No errors' }).waitFor();
     expect((await editorState(page)).versionId).toBe(1);

@@ -26,12 +26,23 @@ import { EditorPanels } from './EditorPanels';
 import { connectEdit, placeOf } from './connect';
 import { releasePreparedEditor, takePreparedEditor, type PreparedEditor } from './preload';
 import { NEW_AGENT_YAML } from './new-agent';
+import { finishTokenization } from './finish-tokenization';
 import { warmUpEditPath } from './warm-up-edit';
 import './editor.css';
 
 type Obj = Record<string, unknown>;
 
 /** The step at a document path of a parsed agent value. */
+/**
+ * Resolves (never rejects) once Monaco's YAML tokenizer, a module Monaco loads lazily at the first YAML model, is
+ * loaded: the editor screen is shown after it (preload.ts), so that the editor tokenizes its model before its first
+ * render (finish-tokenization.ts). Asked for as soon as this chunk runs, while the agent is fetched.
+ */
+export const yamlTokenizerLoaded: Promise<void> = monaco.editor.colorize('', 'yaml', {}).then(
+  () => undefined,
+  () => undefined,
+);
+
 function valueAt(value: unknown, path: (string | number)[]): unknown {
   return path.reduce<unknown>(
     (v, k) => (v !== null && typeof v === 'object' ? (v as Obj)[k as string] : undefined),
@@ -134,6 +145,12 @@ function AgentEditor({
       lightbulb: { enabled: monaco.editor.ShowLightbulbIconMode.On },
     });
     scheduleHelperWorkers();
+    // All lines' tokens before the first render (finish-tokenization.ts); when the YAML tokenizer is not loaded yet
+    // (the first editor of a page), at the first idle moment after the first graph, or at the focus at the latest.
+    let tokenized = finishTokenization(model);
+    const finishTokens = () => {
+      if (!tokenized) tokenized = finishTokenization(model);
+    };
     // Timing marks of the opening (bench/studio prints them): Monaco created, first diagnostics, first graph.
     performance.mark('ionflux:editor-created');
     let firstCheck = true;
@@ -200,6 +217,7 @@ function AgentEditor({
         warmUpSchemaCompletion(model);
         // The worker runs a keystroke's path once when the page is idle (agent.worker.ts): not while it draws this.
         idle(warmUpWorker);
+        idle(finishTokens);
       }
       firstGraph = false;
       if (response.graph) {
@@ -245,6 +263,7 @@ function AgentEditor({
       focused.dispose();
       setTimeout(() => {
         if (!firstGraph) warmUpWorker();
+        finishTokens();
         if (!model.isDisposed() && textVersion === 1 && warmUpEditPath(editor, (on) => (warmingUp = on)))
           performance.mark('ionflux:editor-warm-up');
       }, 0);

@@ -13,8 +13,9 @@ import { NEW_AGENT_YAML } from './new-agent';
 let loading: Promise<typeof import('./EditorScreen')> | undefined;
 
 export function preloadAgentEditor(): Promise<typeof import('./EditorScreen')> {
-  loading ??= import('./EditorScreen').then((module) => {
+  loading ??= import('./EditorScreen').then(async (module) => {
     performance.mark('ionflux:editor-chunk');
+    await module.yamlTokenizerLoaded;
     return module;
   });
   // A failed load (offline for a moment) is retried by the next call.
