@@ -12,7 +12,8 @@
 //    the middle right after the opening, the time from each keystroke (the model's change) to its diagnostics and to
 //    its graph being on the page.
 // Run: npm run bench:studio   (builds the server and the studio first; env BLOCKS, RUNS, KEYSTROKES, IONFLUX_CHROMIUM;
-// PROFILE_KEYS=n writes a CPU profile of the page's main thread over the first n keystrokes of the first run)
+// PROFILE_KEYS=n writes a CPU profile of the page's main thread over the first n keystrokes of the first run;
+// TRACE_KEYS=n a Chrome trace of every run from the editor's focus to its n-th keystroke)
 // The keystrokes' CPU (from /proc, per Chromium thread kind) is less disturbed by other jobs than their wall time.
 const fs = require('node:fs');
 const path = require('node:path');
