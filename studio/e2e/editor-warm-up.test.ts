@@ -58,6 +58,31 @@ const editorState = (page: Page) =>
     };
   });
 
+/**
+ * The indentation folding ranges of `text` (an independent oracle of Monaco's, for YAML: off-side, no markers), as
+ * [start, end] line numbers: a line starts a range when the next non-blank line is indented more; the range ends at
+ * the last non-blank line before the next line indented no more than the start.
+ */
+function indentationRanges(text: string): [number, number][] {
+  const lines = text.split('\n');
+  const indent = (l: string) => (l.trim() === '' ? -1 : l.length - l.trimStart().length);
+  const ranges: [number, number][] = [];
+  lines.forEach((line, i) => {
+    if (indent(line) < 0) return;
+    let next = i + 1;
+    while (next < lines.length && indent(lines[next]!) < 0) next++;
+    if (next >= lines.length || indent(lines[next]!) <= indent(line)) return;
+    let end = next;
+    for (let j = next; j < lines.length; j++) {
+      if (indent(lines[j]!) < 0) continue;
+      if (indent(lines[j]!) <= indent(line)) break;
+      end = j;
+    }
+    ranges.push([i + 1, end + 1]);
+  });
+  return ranges;
+}
+
 /** The sequence numbers of the analysis worker's answers the page received, in order (recorded by an init script). */
 const answeredVersions = (page: Page) =>
   page.evaluate(() =>
@@ -114,6 +139,11 @@ describe('studio: the agent editor warms its typing path up without a trace', ()
           // The agent's last step's `canvas: { block: ... }` line: a key, punctuation, values (a line without tokens
           // yet, or without the YAML tokenizer loaded, is one token).
           tokensOfLastStepLine: model.tokenization.getLineTokens(last - 1).getCount(),
+          // The folding ranges' decorations (one a range: its fold control), computed before the first render too
+          // (update-folding-now.ts; Monaco alone computes them 200 ms after the model is set).
+          foldingRanges: model
+            .getAllDecorations()
+            .filter((d: { options: { description?: string } }) => d.options.description?.startsWith('folding-')).length,
         };
       });
       observer.observe(document.body, { childList: true, subtree: true });
@@ -125,6 +155,7 @@ describe('studio: the agent editor warms its typing path up without a trace', ()
       lineCount: stored.split('\n').length,
       lastLineTokenized: true,
       tokensOfLastStepLine: expect.any(Number),
+      foldingRanges: indentationRanges(stored).length,
     });
     expect(await page.evaluate(() => (window as any).__firstLines.tokensOfLastStepLine)).toBeGreaterThan(5);
     await page.locator('.react-flow__node').first().waitFor();
@@ -194,5 +225,35 @@ describe('studio: the agent editor warms its typing path up without a trace', ()
       selection: [line, column, line, column],
       status: 'No errors · revision 1',
     });
+
+    // Folding works: a step of the middle (the one typed into) folds to its first line, the lines after it move up
+    // by exactly its other lines, and unfolds back.
+    const step = indentationRanges(stored).find(
+      ([start, end]) => start <= line && line <= end && /^ {4}- id: /.test(lines[start - 1]!),
+    )!;
+    expect(lines[step[0] - 1]).toMatch(/^ {4}- id: email_\d+$/);
+    expect(lines[step[1]]).toMatch(/^ {4}- id: /);
+    const tops = () =>
+      page.evaluate(([start, end]) => {
+        const editor = (window as any).ionfluxAgentEditor;
+        return [
+          editor.getTopForLineNumber(start),
+          editor.getTopForLineNumber(end + 1),
+          editor.getOption((window as any).monaco.editor.EditorOption.lineHeight),
+        ];
+      }, step);
+    const [openStart, openNext, lineHeight] = await tops();
+    expect(openNext! - openStart!).toBe((step[1] - step[0] + 1) * lineHeight!);
+    await page.evaluate(async (start) => {
+      const editor = (window as any).ionfluxAgentEditor;
+      editor.setPosition({ lineNumber: start, column: 1 });
+      await editor.getAction('editor.fold').run();
+    }, step[0]);
+    const [foldedStart, foldedNext] = await tops();
+    expect(foldedNext! - foldedStart!).toBe(lineHeight);
+    expect(await page.evaluate(() => (window as any).ionfluxAgentEditor.getModel().getValue())).toBe(stored);
+    await page.evaluate(() => (window as any).ionfluxAgentEditor.getAction('editor.unfold').run());
+    const [unfoldedStart, unfoldedNext] = await tops();
+    expect(unfoldedNext! - unfoldedStart!).toBe((step[1] - step[0] + 1) * lineHeight!);
   });
 });

@@ -27,6 +27,7 @@ import { connectEdit, placeOf } from './connect';
 import { releasePreparedEditor, takePreparedEditor, type PreparedEditor } from './preload';
 import { NEW_AGENT_YAML } from './new-agent';
 import { finishTokenization } from './finish-tokenization';
+import { updateFoldingNow } from './update-folding-now';
 import { warmUpEditPath } from './warm-up-edit';
 import './editor.css';
 
@@ -148,8 +149,14 @@ function AgentEditor({
     // All lines' tokens before the first render (finish-tokenization.ts); when the YAML tokenizer is not loaded yet
     // (the first editor of a page), at the first idle moment after the first graph, or at the focus at the latest.
     let tokenized = finishTokenization(model);
+    // The folding ranges now too, not 200 ms after the model is set (at about the first keystroke when one types at
+    // once): update-folding-now.ts. Again when the tokenizer (and the YAML language configuration that comes with it,
+    // which changes the ranges) arrives later.
+    updateFoldingNow(editor);
     const finishTokens = () => {
-      if (!tokenized) tokenized = finishTokenization(model);
+      if (tokenized) return;
+      tokenized = finishTokenization(model);
+      updateFoldingNow(editor);
     };
     // Timing marks of the opening (bench/studio prints them): Monaco created, first diagnostics, first graph.
     performance.mark('ionflux:editor-created');
@@ -264,8 +271,11 @@ function AgentEditor({
       setTimeout(() => {
         if (!firstGraph) warmUpWorker();
         finishTokens();
-        if (!model.isDisposed() && textVersion === 1 && warmUpEditPath(editor, (on) => (warmingUp = on)))
+        if (!model.isDisposed() && textVersion === 1 && warmUpEditPath(editor, (on) => (warmingUp = on))) {
+          // The warm-up's edit asked for the folding ranges again (200 ms later, at about the first keystroke): now.
+          updateFoldingNow(editor);
           performance.mark('ionflux:editor-warm-up');
+        }
       }, 0);
     });
     const debug = window as unknown as { monaco?: typeof monaco; ionfluxAgentEditor?: unknown };
