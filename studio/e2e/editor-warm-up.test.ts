@@ -11,7 +11,9 @@ import { signIn, StudioHarness } from './harness';
  * scroll position where Monaco put them, no analysis request, not unsaved; and a real keystroke afterwards lands,
  * is analysed and undoes back to the stored text. The stored agent (the server's API) is the oracle. The agent is the
  * 1,017-line one bench/studio types into. Before that, the editor shows its lines only with all of the agent tokenized
- * (Monaco's background tokenization would otherwise run into the first keystrokes).
+ * (Monaco's background tokenization would otherwise run into the first keystrokes) and its folding ranges computed
+ * (Monaco computes them on a timer, 200 ms or more after the model is set and after the warm-up's edit: at about the
+ * first keystroke); folding still works afterwards (the oracle of its ranges: the text's indentation).
  */
 jest.setTimeout(240_000);
 
@@ -166,6 +168,21 @@ describe('studio: the agent editor warms its typing path up without a trace', ()
     // moves on by one: an edit happened), and leaves no trace.
     await page.evaluate(() => (window as any).ionfluxAgentEditor.focus());
     await page.waitForFunction(() => performance.getEntriesByName('ionflux:editor-warm-up').length === 1);
+    // The warm-up's edit asked Monaco for the folding ranges again (its timer: 200 ms or more, at about the first
+    // keystroke): the editor ran that update in the warm-up's task (update-folding-now.ts), so none is pending now,
+    // and the ranges are the same.
+    expect(
+      await page.evaluate(() => {
+        const editor = (window as any).ionfluxAgentEditor;
+        return {
+          foldingUpdatePending: editor.getContribution('editor.contrib.folding').updateScheduler.isTriggered(),
+          foldingRanges: editor
+            .getModel()
+            .getAllDecorations()
+            .filter((d: { options: { description?: string } }) => d.options.description?.startsWith('folding-')).length,
+        };
+      }),
+    ).toEqual({ foldingUpdatePending: false, foldingRanges: indentationRanges(stored).length });
     const opened = await settle(page, (s) => s.graphVersion === '1');
     expect(opened).toEqual({
       text: stored,
