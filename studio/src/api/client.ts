@@ -157,6 +157,10 @@ export class SessionStore {
   }
 
   async logout(): Promise<void> {
+    // A refresh in flight presents the refresh token the logout revokes: let it land first (else it answers 401),
+    // then start no other.
+    await this.#refreshing?.catch(() => false);
+    clearTimeout(this.#timer);
     this.#signedOut = true;
     try {
       await fetch('/api/auth/logout', {
