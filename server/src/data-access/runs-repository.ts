@@ -63,8 +63,22 @@ export async function insertRun(
     .executeTakeFirstOrThrow();
 }
 
-/** A run to queue with {@link insertRunsIfCurrent}: `id` is chosen by the caller (it finds its row by it). */
+/** A run to queue with {@link queueRuns}: `id` is chosen by the caller (it finds its row by it). */
 export type RunToQueue = Parameters<typeof insertRun>[1] & { id: string };
+
+/** Slots of a process that executes runs, to fill with queued runs in the statement that queues: see {@link queueRuns}. */
+export interface ClaimArgs {
+  instanceId: string;
+  max: number;
+  workspaceLimit: number;
+}
+
+/** What {@link claimRuns} answers. */
+export interface ClaimResult {
+  runs: ClaimedRunRow[];
+  /** Whether runs queued when the claim started are still queued (see {@link claimRuns}). */
+  moreQueued: boolean;
+}
 
 /**
  * Queues runs, each of configuration `agentId` at `revision`, only while that configuration is still at that
@@ -73,27 +87,37 @@ export type RunToQueue = Parameters<typeof insertRun>[1] & { id: string };
  * or undefined when its configuration is not current (read it again). Rows are inserted in the order given (their
  * `created_at` follows it, which is the queue's order).
  *
+ * With `claim`, the same statement then claims queued runs for that process as {@link claimRuns} does (oldest first,
+ * so the runs just queued when nothing older waits; migration 0019) and answers them in `claimed`.
+ *
  * Only the id and `created_at` come back: the rest of each row is what was given (its JSON values as stored, read
  * back from the text sent) and the table's defaults. Returning every column cost the database thread more than the
  * insert itself (parsing each row's JSON and timestamps, then cloning it across threads; bench/runs).
  */
-export async function insertRunsIfCurrent(
+export async function queueRuns(
   db: Kysely<Database>,
   runs: RunToQueue[],
-): Promise<(AgentRunRow | undefined)[]> {
-  if (runs.length === 0) return [];
+  claim?: ClaimArgs,
+): Promise<{ rows: (AgentRunRow | undefined)[]; claimed: ClaimResult | undefined }> {
+  if (runs.length === 0) return { rows: [], claimed: claim ? await claimRuns(db, claim) : undefined };
   const json = (value: unknown) => (value === undefined || value === null ? null : toJsonb(value));
   const triggerPayloads = runs.map((r) => json(r.triggerPayload));
   const inputs = runs.map((r) => toJsonb(r.inputs));
   const contexts = runs.map((r) => json(r.context));
-  const { rows } = await sql<{ id: string; created_at: Date }>`
-    select id, created_at from queue_agent_runs(${runs.map((r) => r.id)}::uuid[],
+  const { rows: answered } = await sql<Nullable<ClaimedRunRow> & { claimed: boolean; more_queued: boolean | null }>`
+    select * from queue_and_claim_agent_runs(${runs.map((r) => r.id)}::uuid[],
       ${runs.map((r) => r.workspaceId)}::uuid[], ${runs.map((r) => r.agentId)}::uuid[],
       ${runs.map((r) => r.revision)}::int[], ${runs.map((r) => r.triggerKind)}::text[], ${triggerPayloads}::text[],
       ${inputs}::text[], ${contexts}::text[], ${runs.map((r) => r.serializeKey)}::uuid[],
-      ${runs.map((r) => r.readOnly)}::boolean[], ${runs.map((r) => r.startedBy)}::uuid[])`.execute(db);
-  const createdAt = new Map(rows.map((row) => [row.id, row.created_at]));
-  return runs.map((run, index): AgentRunRow | undefined => {
+      ${runs.map((r) => r.readOnly)}::boolean[], ${runs.map((r) => r.startedBy)}::uuid[],
+      ${claim?.instanceId ?? ''}, ${claim?.max ?? 0}::int, ${claim?.workspaceLimit ?? 0}::int)`.execute(db);
+  const createdAt = new Map<string, Date>();
+  const claimedRows: (Nullable<ClaimedRunRow> & { more_queued: boolean | null })[] = [];
+  for (const row of answered) {
+    if (row.claimed) claimedRows.push(row);
+    else createdAt.set(row.id!, row.created_at!);
+  }
+  const rows = runs.map((run, index): AgentRunRow | undefined => {
     const created = createdAt.get(run.id);
     if (created === undefined) return undefined;
     const parsed = (text: string | null) => (text === null ? null : (JSON.parse(text) as unknown));
@@ -124,6 +148,15 @@ export async function insertRunsIfCurrent(
       finished_at: null,
     };
   });
+  return { rows, claimed: claim && claim.max > 0 ? claimResultOf(claimedRows) : undefined };
+}
+
+/** The claim's answer from its rows: one row even when nothing is claimed (migration 0018). */
+function claimResultOf(rows: (Nullable<ClaimedRunRow> & { more_queued: boolean | null })[]): ClaimResult {
+  return {
+    runs: rows.filter((row): row is typeof row & ClaimedRunRow => row.id !== null),
+    moreQueued: rows[0]?.more_queued ?? true,
+  };
 }
 
 /**
@@ -171,18 +204,11 @@ export interface ClaimedRunRow extends Pick<AgentRunRow, ClaimedRunColumn> {
  * back by a limit, a serialization key or the `max`, or taken by another process meanwhile). When it is false, a run
  * ending frees nothing a claim could use until some run is queued again, and whoever queues one wakes a claim.
  */
-export async function claimRuns(
-  db: Kysely<Database>,
-  args: { instanceId: string; max: number; workspaceLimit: number },
-): Promise<{ runs: ClaimedRunRow[]; moreQueued: boolean }> {
+export async function claimRuns(db: Kysely<Database>, args: ClaimArgs): Promise<ClaimResult> {
   if (args.max <= 0) return { runs: [], moreQueued: true };
-  // One row even when nothing is claimed (migration 0018).
   const { rows } = await sql<Nullable<ClaimedRunRow> & { more_queued: boolean }>`
     select * from claim_agent_runs_with_settings(${args.instanceId}, ${args.max}, ${args.workspaceLimit})`.execute(db);
-  return {
-    runs: rows.filter((row): row is typeof row & ClaimedRunRow => row.id !== null),
-    moreQueued: rows[0]?.more_queued ?? true,
-  };
+  return claimResultOf(rows);
 }
 
 /** What a revision runs: its YAML, content hash and connection bindings (a revision never changes once saved). */

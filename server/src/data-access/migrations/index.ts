@@ -16,6 +16,7 @@ import * as agentSuspensions from './0014-agent-suspensions';
 import * as claimAgentRuns from './0015-claim-agent-runs';
 import * as agentLayouts from './0017-agent-layouts';
 import * as runQueueFunctions from './0018-run-queue-functions';
+import * as queueAndClaimAgentRuns from './0019-queue-and-claim-agent-runs';
 
 /**
  * Every schema change, in order, as code (no files read at runtime, so the built package is self-contained).
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   '0015-claim-agent-runs': claimAgentRuns,
   '0017-agent-layouts': agentLayouts,
   '0018-run-queue-functions': runQueueFunctions,
+  '0019-queue-and-claim-agent-runs': queueAndClaimAgentRuns,
 };
 
 const provider: MigrationProvider = {

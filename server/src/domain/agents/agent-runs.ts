@@ -12,11 +12,13 @@ import { GroupCommit } from '../group-commit';
 import {
   findRun,
   insertRun,
-  insertRunsIfCurrent,
   listRuns,
+  queueRuns,
   requestCancel,
   toAgentRun,
   type AgentRunRow,
+  type ClaimArgs,
+  type ClaimResult,
   type RunToQueue,
 } from '../../data-access/runs-repository';
 import type { ScheduledAgentRow } from '../../data-access/schedules-repository';
@@ -56,6 +58,10 @@ export interface RentalCheck {
 /** Lets the run use cases wake the executor and ask it which runs it is executing. */
 export interface RunQueueSignals {
   wake(): void;
+  /** Free slots for the statement that queues runs to claim queued runs with (see `RunExecutor.reserveSlots`). */
+  reserveSlots(): ClaimArgs | undefined;
+  /** The claim's answer for slots from `reserveSlots` (undefined: the statement failed, nothing was claimed). */
+  claimedWithQueue(slots: ClaimArgs, result: ClaimResult | undefined): void;
   isExecuting(runId: string): boolean;
   abortRun(runId: string): void;
 }
@@ -123,8 +129,29 @@ export class AgentRuns {
     this.#inserts = new GroupCommit({
       maxBatch: START_BATCH,
       maxInFlight: ctx.config.database.kind === 'postgres' ? 2 : 1,
-      write: (runs) => insertRunsIfCurrent(ctx.db, runs),
+      write: (runs) => this.#queue(runs),
     });
+  }
+
+  /**
+   * Queues runs for `start` in one statement that also claims queued runs (these among them) for this process's free
+   * slots, so a run started while a slot is free starts without a claim statement of its own. The claimed runs start
+   * before the requests are answered; every event of theirs (a step, their end) waits for I/O, so each request's
+   * `run.queued`, emitted as soon as its insert is answered, comes first.
+   */
+  async #queue(runs: RunToQueue[]): Promise<(AgentRunRow | undefined)[]> {
+    const slots = this.#signals?.reserveSlots();
+    let queued: Awaited<ReturnType<typeof queueRuns>>;
+    try {
+      queued = await queueRuns(this.#ctx.db, runs, slots);
+    } catch (error) {
+      if (slots) this.#signals!.claimedWithQueue(slots, undefined);
+      throw error;
+    }
+    if (slots) this.#signals!.claimedWithQueue(slots, queued.claimed);
+    // No slot was free (or no executor yet): the executor claims them when one is.
+    else if (queued.rows.some((row) => row !== undefined)) this.#signals?.wake();
+    return queued.rows;
   }
 
   /** Connects the rentals: a configuration from a paid marketplace agent runs only while it is rented. */
@@ -208,9 +235,9 @@ export class AgentRuns {
       if (!cached && attempt >= 3)
         throw conflict('agent_changed', 'The agent changed while the run was being queued; start it again');
     }
+    // The statement that queued it claimed it already if a slot was free (else the executor was woken).
     const run = toAgentRun({ ...row, agent_name: config!.name });
     this.#ctx.events.emit('run.queued', { workspaceId: access.workspaceId, run });
-    this.#signals?.wake();
     return run;
   }
 

@@ -9,7 +9,9 @@ import {
   heartbeatRuns,
   recoverInterruptedRuns,
   toAgentRun,
+  type ClaimArgs,
   type ClaimedRunRow,
+  type ClaimResult,
   type RevisionSource,
   type RunEnd,
 } from '../../data-access/runs-repository';
@@ -169,6 +171,13 @@ export class RunExecutor {
   #backlog = true;
   /** A run ended while a claim was in flight: if that claim leaves runs behind, claim again (its snapshot is older). */
   #freedDuringClaim = false;
+  /**
+   * Slots promised to claims in flight (this process's own, and those of the statements that queue runs, see
+   * {@link reserveSlots}): no two claims count the same free slot.
+   */
+  #reserved = 0;
+  /** A claim was wanted while every free slot was promised to a claim in flight: claim again once it is answered. */
+  #wakeAfterClaims = false;
 
   readonly #tiktok: TikTokConnections | undefined;
   /** With `IONFLUX_ENGINE=n8n`: runs execute on that n8n server instead of the engine pool. */
@@ -219,6 +228,53 @@ export class RunExecutor {
     this.wake();
   }
 
+  /** Slots neither executing nor promised to a claim in flight. */
+  get #free(): number {
+    return this.#ctx.config.runSlots - this.#executing.size - this.#reserved;
+  }
+
+  #reserve(slots: number): void {
+    if (this.#reserved === 0) this.#freedDuringClaim = false;
+    this.#reserved += slots;
+  }
+
+  /**
+   * Ends a claim that was promised `reserved` slots: starts the runs it claimed, then claims again if runs may be
+   * waiting for the slots it leaves (the claim filled every slot it had, or it left runs behind while a run ended).
+   */
+  #claimed(reserved: number, result: ClaimResult | undefined): boolean {
+    // Claimed as this process stopped: left `running` for recovery (like the runs it abandons).
+    if (!this.#stopped) for (const row of result?.runs ?? []) this.#launch(row);
+    this.#reserved -= reserved;
+    let again = false;
+    if (result) {
+      this.#backlog = result.moreQueued || result.runs.length === reserved;
+      again = result.runs.length === reserved || (this.#backlog && this.#freedDuringClaim);
+    } else this.#backlog = true;
+    if (this.#wakeAfterClaims && this.#reserved === 0) {
+      this.#wakeAfterClaims = false;
+      again = true;
+    }
+    return again;
+  }
+
+  /**
+   * The free slots of this process, for a statement that queues runs to claim queued ones with (runs started here
+   * claim themselves without a claim statement of their own); undefined when none is free. The slots stay promised
+   * until {@link claimedWithQueue} is called with the claim's answer (or undefined if the statement failed).
+   */
+  reserveSlots(): ClaimArgs | undefined {
+    const free = this.#free;
+    if (this.#stopped || free <= 0) return undefined;
+    this.#reserve(free);
+    return { instanceId: this.instanceId, max: free, workspaceLimit: this.#ctx.config.runWorkspaceConcurrency };
+  }
+
+  /** Starts the runs a statement that queued runs claimed with slots from {@link reserveSlots}. */
+  claimedWithQueue(slots: ClaimArgs, result: ClaimResult | undefined): void {
+    if (this.#claimed(slots.max, result) || !result) this.wake();
+  }
+
   /** Claims and starts runs soon (coalesced). */
   wake(): void {
     if (this.#stopped) return;
@@ -257,17 +313,24 @@ export class RunExecutor {
     try {
       do {
         this.#again = false;
-        const free = this.#ctx.config.runSlots - this.#executing.size;
-        if (free <= 0 || this.#stopped) break;
-        this.#freedDuringClaim = false;
-        const { runs: claimed, moreQueued } = await claimRuns(this.#ctx.db, {
-          instanceId: this.instanceId,
-          max: free,
-          workspaceLimit: this.#ctx.config.runWorkspaceConcurrency,
-        });
-        this.#backlog = moreQueued || claimed.length === free;
-        for (const row of claimed) this.#launch(row);
-        if (claimed.length === free || (this.#backlog && this.#freedDuringClaim)) this.#again = true;
+        const free = this.#free;
+        if (this.#stopped) break;
+        if (free <= 0) {
+          // Slots promised to a claim in flight may come back unused: look again when it is answered.
+          if (this.#reserved > 0) this.#wakeAfterClaims = true;
+          break;
+        }
+        this.#reserve(free);
+        let result: ClaimResult | undefined;
+        try {
+          result = await claimRuns(this.#ctx.db, {
+            instanceId: this.instanceId,
+            max: free,
+            workspaceLimit: this.#ctx.config.runWorkspaceConcurrency,
+          });
+        } finally {
+          if (this.#claimed(free, result)) this.#again = true;
+        }
       } while (this.#again && !this.#stopped);
     } catch (error) {
       this.#backlog = true;
@@ -288,7 +351,7 @@ export class RunExecutor {
         if (this.#executing.size === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
         // The slot it frees matters only to runs the last claim left queued (or the claim in flight leaves).
         if (this.#backlog) this.wake();
-        else if (this.#ticking) this.#freedDuringClaim = true;
+        else if (this.#reserved > 0) this.#freedDuringClaim = true;
       });
   }
 

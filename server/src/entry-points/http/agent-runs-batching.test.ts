@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   claimRuns,
   finishRuns,
-  insertRunsIfCurrent,
+  queueRuns,
   type ClaimedRunRow,
   type RunEnd,
   type RunToQueue,
@@ -189,7 +189,9 @@ describe('group commit of agent runs', () => {
     });
     // The third names a revision that is not the configuration's (as if it changed since it was read).
     const batch = [run(a, 0), run(b, 1), run(a, 2, a.revision + 1), run(b, 3), run(a, 4)];
-    const rows = await insertRunsIfCurrent(t.server.db, batch);
+    const { rows, claimed } = await queueRuns(t.server.db, batch);
+    // Without a process's slots, nothing is claimed.
+    expect(claimed).toBeUndefined();
     expect(rows).toHaveLength(5);
     expect(rows[2]).toBeUndefined();
     for (const n of [0, 1, 3, 4]) {
@@ -418,5 +420,79 @@ describe('group commit of agent runs', () => {
       });
     }
     await t.server.db.deleteFrom('agent_runs').where('workspace_id', '=', full).execute();
+  });
+
+  it('the statement that queues runs claims queued ones for free slots: oldest first, within max and the limits', async () => {
+    const space = await t.createWorkspace(owner, 'Queue and claim');
+    const res = await t.request('POST', `/api/workspaces/${space}/agents`, {
+      token: owner.token,
+      body: { yaml: echoAgent('echo-queue-claim'), name: 'Echo queue claim' },
+    });
+    const agent = { id: res.body.agent.id as string, revision: res.body.agent.revision as number };
+    const run = (n: number, revision = agent.revision): RunToQueue => ({
+      id: randomUUID(),
+      workspaceId: space,
+      agentId: agent.id,
+      revision,
+      triggerKind: 'manual',
+      triggerPayload: { n },
+      inputs: { label: `Q${n}` },
+      context: null,
+      serializeKey: null,
+      readOnly: false,
+      startedBy: owner.id,
+    });
+    // Runs an earlier test left queued would be claimed first (the claim takes the oldest across workspaces).
+    await t.server.db.deleteFrom('agent_runs').where('status', '=', 'queued').execute();
+    const instanceId = `test-${randomUUID()}`;
+    const slots = (max: number, workspaceLimit = 20) => ({ instanceId, max, workspaceLimit });
+    const status = async (ids: string[]) => {
+      const rows = await t.server.db
+        .selectFrom('agent_runs')
+        .select(['id', 'status', 'claimed_by', 'attempts'])
+        .where('id', 'in', ids)
+        .execute();
+      return ids.map((id) => rows.find((row) => row.id === id));
+    };
+    // Three queued, two slots: the first two given are claimed by the same statement, the third is left.
+    const first = [run(0), run(1), run(2)];
+    const one = await queueRuns(t.server.db, first, slots(2));
+    expect(one.rows.map((row) => row?.id)).toEqual(first.map((r) => r.id));
+    expect(one.claimed!.runs.map((row) => row.id)).toEqual([first[0]!.id, first[1]!.id]);
+    expect(one.claimed!.moreQueued).toBe(true);
+    expect(one.claimed!.runs[0]).toMatchObject({
+      workspace_id: space,
+      agent_id: agent.id,
+      revision: agent.revision,
+      trigger_payload: { n: 0 },
+      inputs: { label: 'Q0' },
+      status: 'running',
+      attempts: 1,
+      agent_name: 'Echo queue claim',
+      config_created_by: owner.id,
+      revision_created_by: owner.id,
+    });
+    expect(await status(first.map((r) => r.id))).toEqual([
+      { id: first[0]!.id, status: 'running', claimed_by: instanceId, attempts: 1 },
+      { id: first[1]!.id, status: 'running', claimed_by: instanceId, attempts: 1 },
+      { id: first[2]!.id, status: 'queued', claimed_by: null, attempts: 0 },
+    ]);
+    // The next statement claims the run left behind before its own, and nothing is left.
+    const second = [run(3)];
+    const two = await queueRuns(t.server.db, second, slots(5));
+    expect(two.claimed!.runs.map((row) => row.id)).toEqual([first[2]!.id, second[0]!.id]);
+    expect(two.claimed!.moreQueued).toBe(false);
+    // A run of a configuration that is not current is not queued, so not claimed either.
+    const stale = await queueRuns(t.server.db, [run(4, agent.revision + 1)], slots(5));
+    expect(stale).toEqual({ rows: [undefined], claimed: { runs: [], moreQueued: false } });
+    // The workspace limit holds: four of this workspace's runs are running, the limit is four.
+    const held = [run(5)];
+    const three = await queueRuns(t.server.db, held, slots(5, 4));
+    expect(three.claimed).toEqual({ runs: [], moreQueued: true });
+    expect(await status([held[0]!.id])).toEqual([{ id: held[0]!.id, status: 'queued', claimed_by: null, attempts: 0 }]);
+    // No slots given: queued only.
+    const four = await queueRuns(t.server.db, [run(6)], slots(0));
+    expect(four.claimed).toBeUndefined();
+    await t.server.db.deleteFrom('agent_runs').where('workspace_id', '=', space).execute();
   });
 });
