@@ -107,7 +107,7 @@ async function main() {
     const yaml = readFileSync(join(__dirname, '..', '..', 'examples', 'agents', 'revenue-tracker-lite.yaml'), 'utf8')
       // The canvas write is a call to the IONFLUX server, not part of what is measured here.
       .replace(/\n {4}canvas:\n( {6}.*\n)+/, '\n')
-      .replace(/\n {6}timeout: 30s\n {6}retries: .*\n/, '\n      timeout: 3600s\n');
+      .replace(/\n {6}timeout: \S+\n {6}retries: .*\n/, '\n      timeout: 3600s\n');
     const { workflow, diagnostics } = compileAgent(yaml);
     if (!workflow) throw new Error(`Revenue Tracker Lite does not compile: ${JSON.stringify(diagnostics)}`);
     const table = sandboxCredentials({ sandboxBaseUrl: ready.sandboxUrl });

@@ -133,7 +133,7 @@ describe('the compiled workflow', () => {
     );
     const node = compileAgent(text).workflow!.nodes.find((n) => n.name === 'Revenue summary')!;
     expect(node).toMatchObject({ retryOnFail: true, maxTries: 3, waitBetweenTries: 500 });
-    expect(node.parameters.options).toEqual({ timeoutMs: 30000 });
+    expect(node.parameters.options).toEqual({ timeoutMs: 180000 });
   });
 
   it('reports the YAML line:col of every node through the source map', () => {

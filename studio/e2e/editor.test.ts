@@ -351,7 +351,7 @@ describe('studio: the agent editor', () => {
     await h.step(page, 'schema completion of parameters');
 
     // Hover over a step key and over an action parameter: their descriptions in the schema.
-    await cursorAt(page, lineOf(REVENUE, '      timeout: 30s'), 8);
+    await cursorAt(page, lineOf(REVENUE, '      timeout: 3m'), 8);
     await page.evaluate(() => (window as any).ionfluxAgentEditor.trigger('test', 'editor.action.showHover', {}));
     await page.locator('.monaco-hover').getByText(actionStep.timeout!.description!).waitFor();
     await page.keyboard.press('Escape');

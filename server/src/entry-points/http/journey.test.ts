@@ -245,7 +245,7 @@ describe('the demo journey', () => {
 
     // Revenue Tracker Lite, last 7 days: the figures equal an independent sum of the store's orders.
     const revenueRun = await runAndWait(revenue);
-    expect(revenueRun.status).toBe('succeeded');
+    expect({ status: revenueRun.status, error: revenueRun.error }).toEqual({ status: 'succeeded', error: null });
     const expected = await sandboxOrderTotals(server.url, revenueRun.output.from, revenueRun.output.to);
     expect(revenueRun.output.orders).toBe(expected.count);
     expect(revenueRun.output.total).toBeCloseTo(expected.total, 2);
@@ -272,13 +272,14 @@ describe('the demo journey', () => {
       return { run, name };
     };
     const big = await simulate('150');
-    expect(big.run.status).toBe('succeeded');
+    expect({ status: big.run.status, error: big.run.error }).toEqual({ status: 'succeeded', error: null });
     const notes = (await call('GET', `/api/notifications?workspaceId=${w}`, sam.accessToken)).body.notifications;
     expect(notes.map((n: { title: string }) => n.title)).toEqual([`High-value order ${big.name}: $150.00`]);
     const sales = async () =>
       (await call('GET', `${W}/channels/${salesId}/messages`, A)).body.messages as { text: string }[];
     expect((await sales()).map((m) => m.text)).toEqual([expect.stringContaining(`Order ${big.name} for $150.00`)]);
-    expect((await simulate('50')).run.status).toBe('succeeded');
+    const small = (await simulate('50')).run;
+    expect({ status: small.status, error: small.error }).toEqual({ status: 'succeeded', error: null });
     expect((await call('GET', `/api/notifications?workspaceId=${w}`, sam.accessToken)).body.notifications).toHaveLength(
       1,
     );
@@ -286,9 +287,9 @@ describe('the demo journey', () => {
 
     // TikTok Stylist and UGC Matchmaker fill their blocks on the page.
     const stylistRun = await runAndWait(stylist);
-    expect(stylistRun.status).toBe('succeeded');
+    expect({ status: stylistRun.status, error: stylistRun.error }).toEqual({ status: 'succeeded', error: null });
     const matchRun = await runAndWait(matchmaker);
-    expect(matchRun.status).toBe('succeeded');
+    expect({ status: matchRun.status, error: matchRun.error }).toEqual({ status: 'succeeded', error: null });
     const pageBefore = (await call('GET', `${W}/pages/${pageId}`, A)).body;
     const byKey = (page: any) => Object.fromEntries(page.blocks.map((b: any) => [b.key, b]));
     const blocks = byKey(pageBefore);
