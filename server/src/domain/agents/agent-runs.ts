@@ -59,7 +59,7 @@ export interface RentalCheck {
 export interface RunQueueSignals {
   wake(): void;
   /** Free slots for the statement that queues runs to claim queued runs with (see `RunExecutor.reserveSlots`). */
-  reserveSlots(): ClaimArgs | undefined;
+  reserveSlots(queuing: number): ClaimArgs | undefined;
   /** The claim's answer for slots from `reserveSlots` (undefined: the statement failed, nothing was claimed). */
   claimedWithQueue(slots: ClaimArgs, result: ClaimResult | undefined): void;
   isExecuting(runId: string): boolean;
@@ -140,7 +140,7 @@ export class AgentRuns {
    * `run.queued`, emitted as soon as its insert is answered, comes first.
    */
   async #queue(runs: RunToQueue[]): Promise<(AgentRunRow | undefined)[]> {
-    const slots = this.#signals?.reserveSlots();
+    const slots = this.#signals?.reserveSlots(runs.length);
     let queued: Awaited<ReturnType<typeof queueRuns>>;
     try {
       queued = await queueRuns(this.#ctx.db, runs, slots);

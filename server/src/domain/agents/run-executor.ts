@@ -178,6 +178,8 @@ export class RunExecutor {
   #reserved = 0;
   /** A claim was wanted while every free slot was promised to a claim in flight: claim again once it is answered. */
   #wakeAfterClaims = false;
+  /** Slots given by {@link reserveSlots} that were every free slot at the time. */
+  readonly #allFree = new WeakSet<ClaimArgs>();
 
   readonly #tiktok: TikTokConnections | undefined;
   /** With `IONFLUX_ENGINE=n8n`: runs execute on that n8n server instead of the engine pool. */
@@ -239,17 +241,19 @@ export class RunExecutor {
   }
 
   /**
-   * Ends a claim that was promised `reserved` slots: starts the runs it claimed, then claims again if runs may be
-   * waiting for the slots it leaves (the claim filled every slot it had, or it left runs behind while a run ended).
+   * Ends a claim that was promised `reserved` slots: starts the runs it claimed, then says whether to claim again,
+   * when runs may be waiting for slots (it left runs behind, or filled every free slot it had: `allFree`) and a slot
+   * may be free for them (it did not fill all it had, or a run ended meanwhile).
    */
-  #claimed(reserved: number, result: ClaimResult | undefined): boolean {
+  #claimed(reserved: number, allFree: boolean, result: ClaimResult | undefined): boolean {
     // Claimed as this process stopped: left `running` for recovery (like the runs it abandons).
     if (!this.#stopped) for (const row of result?.runs ?? []) this.#launch(row);
     this.#reserved -= reserved;
     let again = false;
     if (result) {
-      this.#backlog = result.moreQueued || result.runs.length === reserved;
-      again = result.runs.length === reserved || (this.#backlog && this.#freedDuringClaim);
+      const filled = result.runs.length === reserved;
+      this.#backlog = result.moreQueued || (allFree && filled);
+      again = this.#backlog && (filled || this.#freedDuringClaim);
     } else this.#backlog = true;
     if (this.#wakeAfterClaims && this.#reserved === 0) {
       this.#wakeAfterClaims = false;
@@ -259,20 +263,25 @@ export class RunExecutor {
   }
 
   /**
-   * The free slots of this process, for a statement that queues runs to claim queued ones with (runs started here
-   * claim themselves without a claim statement of their own); undefined when none is free. The slots stay promised
+   * Free slots of this process for a statement that queues `queuing` runs to claim queued ones with (runs started
+   * here claim themselves without a claim statement of their own); undefined when none is free. The slots stay promised
    * until {@link claimedWithQueue} is called with the claim's answer (or undefined if the statement failed).
    */
-  reserveSlots(): ClaimArgs | undefined {
+  reserveSlots(queuing: number): ClaimArgs | undefined {
+    // As many as runs are being queued, unless older ones wait too: then every free slot (the claim takes the oldest
+    // first). A statement queuing at the same time (on PostgreSQL) then finds slots of its own.
     const free = this.#free;
-    if (this.#stopped || free <= 0) return undefined;
-    this.#reserve(free);
-    return { instanceId: this.instanceId, max: free, workspaceLimit: this.#ctx.config.runWorkspaceConcurrency };
+    const max = this.#backlog ? free : Math.min(free, queuing);
+    if (this.#stopped || max <= 0) return undefined;
+    this.#reserve(max);
+    const slots = { instanceId: this.instanceId, max, workspaceLimit: this.#ctx.config.runWorkspaceConcurrency };
+    if (max === free) this.#allFree.add(slots);
+    return slots;
   }
 
   /** Starts the runs a statement that queued runs claimed with slots from {@link reserveSlots}. */
   claimedWithQueue(slots: ClaimArgs, result: ClaimResult | undefined): void {
-    if (this.#claimed(slots.max, result) || !result) this.wake();
+    if (this.#claimed(slots.max, this.#allFree.has(slots), result) || !result) this.wake();
   }
 
   /** Claims and starts runs soon (coalesced). */
@@ -329,7 +338,7 @@ export class RunExecutor {
             workspaceLimit: this.#ctx.config.runWorkspaceConcurrency,
           });
         } finally {
-          if (this.#claimed(free, result)) this.#again = true;
+          if (this.#claimed(free, true, result)) this.#again = true;
         }
       } while (this.#again && !this.#stopped);
     } catch (error) {
