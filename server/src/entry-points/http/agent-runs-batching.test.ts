@@ -496,3 +496,74 @@ describe('group commit of agent runs', () => {
     await t.server.db.deleteFrom('agent_runs').where('workspace_id', '=', space).execute();
   });
 });
+
+describe("a process's run slots", () => {
+  // Runs started while the slots are full are queued, then claimed as slots free up; the statements that queue runs
+  // and the executor's own claims never promise one slot twice (on PostgreSQL two inserts, each claiming, are in
+  // flight at once: without the reservations this test saw 3 runs at once there).
+  let small: TestServer;
+  beforeAll(async () => {
+    small = await startTestServer({ runSlots: 2, runWorkspaceConcurrency: 50 });
+  }, 120_000);
+  afterAll(async () => {
+    await small.close();
+  });
+
+  it('24 runs started at once on a server with 2 slots: at most 2 run at a time, and every run starts and ends', async () => {
+    const user = await small.signup('Slots owner');
+    const space = await small.createWorkspace(user, 'Slots');
+    const res = await small.request('POST', `/api/workspaces/${space}/agents`, {
+      token: user.token,
+      body: { yaml: echoAgent('echo-slots'), name: 'Echo slots' },
+    });
+    expect(res.status).toBe(201);
+    const agentId = res.body.agent.id as string;
+    let peakExecuting = 0;
+    const sampler = setInterval(
+      () => (peakExecuting = Math.max(peakExecuting, small.server.useCases.runExecutor.executingCount)),
+      1,
+    );
+    // Three waves of eight requests at once: each wave finds the slots taken by the wave before.
+    const started: { id: string; label: string }[] = [];
+    for (let wave = 0; wave < 3; wave++) {
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, n) =>
+          small.request('POST', `/api/workspaces/${space}/agents/${agentId}/runs`, {
+            token: user.token,
+            body: { inputs: { label: `W${wave}-${n}` } },
+          }),
+        ),
+      );
+      for (const [n, answer] of answers.entries()) {
+        expect(answer.status).toBe(202);
+        started.push({ id: answer.body.run.id, label: `W${wave}-${n}` });
+      }
+    }
+    const runs = [];
+    for (const { id } of started) {
+      for (let i = 0; ; i++) {
+        const got = await small.request('GET', `/api/workspaces/${space}/runs/${id}`, { token: user.token });
+        if (['succeeded', 'failed', 'canceled'].includes(got.body.run.status)) {
+          runs.push(got.body.run);
+          break;
+        }
+        if (i > 1200) throw new Error(`run ${id} still ${got.body.run.status}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+    clearInterval(sampler);
+    expect(runs.map((run) => [run.status, run.output.label])).toEqual(started.map((s) => ['succeeded', s.label]));
+    // Overlap of the [startedAt, finishedAt] intervals as stored: the peak of runs running at once.
+    const edges = runs.flatMap((run) => [
+      { at: Date.parse(run.startedAt), delta: 1 },
+      { at: Date.parse(run.finishedAt), delta: -1 },
+    ]);
+    edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
+    let running = 0;
+    let peak = 0;
+    for (const edge of edges) peak = Math.max(peak, (running += edge.delta));
+    expect(peak).toBeLessThanOrEqual(2);
+    expect(peakExecuting).toBeLessThanOrEqual(2);
+    expect(peakExecuting).toBeGreaterThanOrEqual(1);
+  }, 180_000);
+});
