@@ -59,6 +59,12 @@ describe('agent runs', () => {
     const queued = collect(socket, 'run:queued');
     const steps = collect(socket, 'run:step');
     const ends = collect(socket, 'run:finished');
+    // The order the run's events arrive in (the statement that queues a run may also claim it: it starts before the
+    // request is answered, and its run:queued must still come first).
+    const arrivals: { event: string; runId: unknown }[] = [];
+    socket.onAny((event: string, payload: { run?: { id?: unknown }; runId?: unknown } | undefined) => {
+      if (event.startsWith('run:')) arrivals.push({ event, runId: payload?.run?.id ?? payload?.runId });
+    });
 
     const res = await t.request('POST', `${W()}/agents/${agentId}/runs`, { token: owner.token, body: {} });
     expect(res.status).toBe(202);
@@ -112,6 +118,12 @@ describe('agent runs', () => {
     expect(mine[0].elapsedMs).toBeGreaterThanOrEqual(0);
     expect(mine[1].elapsedMs).toBeGreaterThanOrEqual(mine[0].elapsedMs);
     expect(ends.find((e) => e.run.id === runId).run.status).toBe('succeeded');
+    expect(arrivals.filter((a) => a.runId === runId).map((a) => a.event)).toEqual([
+      'run:queued',
+      'run:step',
+      'run:step',
+      'run:finished',
+    ]);
 
     // The block on the agent's page carries the figures and who wrote them (agent and run).
     const block = await t.request(
