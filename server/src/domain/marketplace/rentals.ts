@@ -223,13 +223,14 @@ export class Rentals {
     try {
       const result = await this.#ctx.db.transaction().execute(async (trx) => {
         // A request with the same key that committed meanwhile: answer like a repeat (below).
-        const repeated = await trx
-          .selectFrom('platform_transactions')
-          .select('id')
-          .where('workspace_id', '=', access.workspaceId)
-          .where('idempotency_key', '=', args.idempotencyKey)
-          .executeTakeFirst();
-        if (repeated) return undefined;
+        const repeatedKey = async () =>
+          (await trx
+            .selectFrom('platform_transactions')
+            .select('id')
+            .where('workspace_id', '=', access.workspaceId)
+            .where('idempotency_key', '=', args.idempotencyKey)
+            .executeTakeFirst()) !== undefined;
+        if (await repeatedKey()) return undefined;
         const live = await trx
           .selectFrom('agent_rental_agreements')
           .selectAll()
@@ -237,6 +238,9 @@ export class Rentals {
           .where('marketplace_agent_id', '=', agent.id)
           .where('status', '=', 'active')
           .executeTakeFirst();
+        // On PostgreSQL each statement sees what committed before it started: the rental found here may be the one
+        // a request with the same key committed after the check above (its charge committed with it).
+        if (live && (await repeatedKey())) return undefined;
         if (live)
           throw conflict(
             'already_rented',
