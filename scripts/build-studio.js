@@ -37,12 +37,25 @@ function studioBuildIsFresh() {
   return fs.statSync(index).mtimeMs >= Math.max(...sources.filter((p) => fs.existsSync(p)).map(newestMtime));
 }
 
+/**
+ * The environment of `vite build`: the caller's, with NODE_ENV=production. Vite builds what NODE_ENV says when it is
+ * set, and jest sets it to `test`: a build started by the browser tests was React's development build (its JSX dev
+ * runtime and checks: about twice the CPU per keystroke in the agent editor), which `npm start` then served.
+ */
+function viteBuildEnv(env = process.env) {
+  return Object.assign({}, env, { NODE_ENV: 'production' });
+}
+
 /** Runs vite build; returns { status, output }. */
 function buildStudio() {
   const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
   const node24 = path.join(root, 'node_modules', '.bin', 'node');
   const node = fs.existsSync(node24) ? node24 : process.execPath;
-  const result = spawnSync(node, [vite, 'build', '--logLevel', 'warn'], { cwd: studio, encoding: 'utf8' });
+  const result = spawnSync(node, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: studio,
+    encoding: 'utf8',
+    env: viteBuildEnv(),
+  });
   return { status: result.status === null ? 1 : result.status, output: `${result.stdout || ''}${result.stderr || ''}` };
 }
 
@@ -51,7 +64,7 @@ function ensureStudioBuilt(options) {
   return Object.assign({ built: true }, buildStudio());
 }
 
-module.exports = { ensureStudioBuilt, studioBuildIsFresh, studioDist: dist };
+module.exports = { ensureStudioBuilt, studioBuildIsFresh, studioDist: dist, viteBuildEnv };
 
 if (require.main === module) {
   if (!fs.existsSync(path.join(root, 'node_modules', 'vite'))) {
