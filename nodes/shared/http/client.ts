@@ -172,32 +172,6 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/**
- * A signal that aborts when any of `signals` does (with that one's reason), and `dispose`, which detaches it from them.
- * Not `AbortSignal.any`: its sources hold the signal it makes through weak references, which V8's scavenges keep
- * alive, so every request's signal, and the request and response its listeners hold, lived to the next full
- * collection (the engine worker promoted about 100 KB a run to the old generation, and its full collections stalled
- * every run in progress: bench/runs' tail at 100 runs/s).
- */
-export function anySignal(signals: AbortSignal[]): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const aborted = signals.find((signal) => signal.aborted);
-  if (aborted) {
-    controller.abort(aborted.reason);
-    return { signal: controller.signal, dispose: () => {} };
-  }
-  const listeners = signals.map((signal) => {
-    const onAbort = () => {
-      dispose();
-      controller.abort(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    return onAbort;
-  });
-  const dispose = () => signals.forEach((signal, index) => signal.removeEventListener('abort', listeners[index]!));
-  return { signal: controller.signal, dispose };
-}
-
 /** Waits `ms`, or rejects with the signal's reason when it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -371,11 +345,9 @@ export class HttpClient {
   async withDeadline<T>(work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
     const deadline = this.options.timeoutMs === undefined ? undefined : this.clock.timeout(this.remainingMs());
     const signals = [deadline?.signal, this.options.signal].filter((s): s is AbortSignal => s !== undefined);
-    const linked = signals.length > 1 ? anySignal(signals) : undefined;
     try {
-      return await work(linked ? linked.signal : signals[0]);
+      return await work(signals.length <= 1 ? signals[0] : AbortSignal.any(signals));
     } finally {
-      linked?.dispose();
       deadline?.clear();
     }
   }
@@ -496,8 +468,7 @@ export class HttpClient {
     const timer = this.clock.timeout(attemptTimeout);
     const attemptSignal = timer.signal;
     const outer = this.options.signal;
-    const linked = outer ? anySignal([outer, attemptSignal]) : undefined;
-    const signal = linked ? linked.signal : attemptSignal;
+    const signal = outer ? AbortSignal.any([outer, attemptSignal]) : attemptSignal;
     try {
       return await (this.options.exchange ?? nodeHttpExchange)({
         ...input,
@@ -517,7 +488,6 @@ export class HttpClient {
       const err = error as NodeJS.ErrnoException;
       throw new HttpNetworkError(host, err.code ?? '', err.message);
     } finally {
-      linked?.dispose();
       timer.clear();
     }
   }
