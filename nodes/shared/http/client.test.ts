@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { getEventListeners } from 'node:events';
 import { HttpClient, fetchThrough, parseRetryAfter } from './client';
 import type { RetryEvent } from './client';
 import { HttpNetworkError, HttpTimeoutError, TooManyRedirectsError } from './errors';
@@ -190,6 +191,22 @@ describe('HttpClient deadline', () => {
     cancel.abort(new Error('run canceled'));
     await expect(canceled).rejects.toThrow('run canceled');
     expect(time.timers).toHaveLength(1); // no deadline: no timer
+  });
+
+  it("cancels a request when the run's signal aborts, and leaves no listener on it once a request is answered", async () => {
+    const s = await server((req, res) => {
+      if (req.url === '/slow') return; // never answers: only the cancellation ends it
+      sendJson(res, 200, { ok: true });
+    });
+    const run = new AbortController();
+    const client = new HttpClient({ signal: run.signal, timeoutMs: 5_000 });
+    await client.send({ url: s.url });
+    await client.withDeadline(async () => 'done');
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
+    const slow = client.send({ url: `${s.url}/slow` });
+    setTimeout(() => run.abort(new Error('run canceled')), 50);
+    await expect(slow).rejects.toThrow(/cancel/i);
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
   });
 
   it('retries an attempt that times out before the deadline', async () => {
