@@ -152,9 +152,13 @@ describe('studio: publishing an agent to the marketplace from the editor', () =>
     );
 
     // Forgotten: gone after a reload too, and publishing needs a key again.
+    // The note goes once IndexedDB has committed the deletion; navigating before that could abort it.
     await page.getByRole('button', { name: 'Forget it on this device' }).click();
+    await page.getByRole('note').waitFor({ state: 'detached' });
     await openPublishTab(page);
-    await page.getByLabel(/Publisher private key/).waitFor();
+    // The offer to remember a key shows once the page has read the device's store (nothing there now), so the
+    // count below is taken after that read, not before it.
+    await page.getByLabel(/Remember this key on this device/).waitFor();
     expect(await page.getByRole('note').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Sign and publish' }).isDisabled()).toBe(true);
   });
