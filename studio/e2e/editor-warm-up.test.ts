@@ -273,4 +273,64 @@ describe('studio: the agent editor warms its typing path up without a trace', ()
     const [unfoldedStart, unfoldedNext] = await tops();
     expect(unfoldedNext! - unfoldedStart!).toBe((step[1] - step[0] + 1) * lineHeight!);
   });
+
+  it("asks monaco-yaml's worker nothing in a free-text value, and its warm-up waits for a pause in typing", async () => {
+    const page = await (await h.newContext('ana')).newPage();
+    await signIn(page, h.url, ana);
+    await page.goto(`${h.url}/workspaces/${workspaceId}/agents`);
+    await page.getByRole('link', { name: 'Edit agent Big Email Wizard' }).click();
+    await page.locator('.react-flow__node').first().waitFor();
+    // Typing starts as soon as the graph shows (the helper workers may start then): each edit's time is kept.
+    const model = await page.evaluate(() => {
+      const editor = (window as any).ionfluxAgentEditor;
+      const edits: number[] = [];
+      (window as any).__edits = edits;
+      editor.getModel().onDidChangeContent(() => edits.push(performance.now()));
+      return editor.getModel().getValue() as string;
+    });
+    const lines = model.split('\n');
+    const line = lines.findIndex((l, i) => i > lines.length / 2 && l.includes('instructions: "Write a')) + 1;
+    const column = lines[line - 1]!.indexOf('Write a') + 1;
+    await page.evaluate(
+      ([lineNumber, col]) => {
+        const editor = (window as any).ionfluxAgentEditor;
+        editor.setPosition({ lineNumber, column: col });
+        editor.revealLineInCenter(lineNumber);
+        editor.focus();
+      },
+      [line, column] as const,
+    );
+    // At a person's pace (a key every 150 ms, quick suggestions fire 10 ms after each): the first word of the value
+    // (where the editor's quick suggestions ask completion providers) and more.
+    const words = 'Keep it short ';
+    for (const key of words) {
+      await page.keyboard.insertText(key);
+      await page.waitForTimeout(150);
+    }
+    // The warm-up's request comes once typing has paused for a second (or came before the first keystroke).
+    await page.waitForFunction(() => (window as any).ionfluxSchemaCompletionRequests.length >= 1);
+    const { requests, edits } = await page.evaluate(() => ({
+      requests: [...(window as any).ionfluxSchemaCompletionRequests] as number[],
+      edits: [...(window as any).__edits] as number[],
+    }));
+    expect(edits.length).toBeGreaterThanOrEqual(words.length);
+    expect(requests).toHaveLength(1);
+    const warmUp = requests[0]!;
+    expect(edits.filter((at) => at > warmUp - 1000 && at <= warmUp)).toEqual([]);
+    expect(
+      await page.evaluate((n) => (window as any).ionfluxAgentEditor.getModel().getLineContent(n) as string, line),
+    ).toBe(lines[line - 1]!.replace('"Write a', `"${words}Write a`));
+
+    // Ctrl+Space in the value does not ask it either (the schema has nothing for a free-text value:
+    // schema-completion-gate.test.ts); on a new key line it does (one request more) and lists the step's keys.
+    await page.keyboard.press('Control+Space');
+    await page.locator('.suggest-widget').getByText('No suggestions.').waitFor();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+Space');
+    await page.locator('.suggest-widget.visible .monaco-list-row').first().waitFor();
+    expect(await page.evaluate(() => (window as any).ionfluxSchemaCompletionRequests.length)).toBe(2);
+    await page.keyboard.press('Escape');
+  });
 });

@@ -6,6 +6,7 @@ import JsonWorker from 'monaco-editor/languages/features/json/json.worker?worker
 import YamlWorker from './yaml.worker?worker';
 import type { CompletionScope } from './analysis';
 import { describeType, expressionCompletions, referenceAt, typeOfPath } from './expression-completion';
+import { nothingToComplete, schemaCompletionGateOf } from './schema-completion-gate';
 
 /**
  * Monaco for the agent editor, bundled with the app (never a CDN): its workers are Vite worker entries served from
@@ -77,6 +78,8 @@ const createWebWorkerCompat = (opts: LegacyWorkerOptions | Parameters<typeof mon
  */
 type CompletionProvider = monaco.languages.CompletionItemProvider;
 const STARTS_KEY_OR_VALUE = /(^|[-:{[,])\s*["']?[^\s"']*$/;
+/** Nor in the value of a free-text key (`instructions: "Write`): schema-completion-gate.ts. */
+const FREE_TEXT = schemaCompletionGateOf(agentSchema);
 let schemaCompletion: CompletionProvider | undefined;
 /**
  * yaml-language-server titles a hover over a value whose schema is an `anyOf` with each alternative's title joined by
@@ -104,40 +107,85 @@ const languagesForYaml = {
       },
     }),
   registerCompletionItemProvider: (language: string, provider: CompletionProvider) => {
-    schemaCompletion = provider;
+    // When each request went to the worker (the warm-up's too), for tests: window.ionfluxSchemaCompletionRequests.
+    const requests: number[] = [];
+    (self as { ionfluxSchemaCompletionRequests?: number[] }).ionfluxSchemaCompletionRequests = requests;
+    const asking: CompletionProvider = {
+      ...provider,
+      provideCompletionItems: (...args) => {
+        requests.push(performance.now());
+        return provider.provideCompletionItems(...args);
+      },
+    };
+    schemaCompletion = asking;
     return monaco.languages.registerCompletionItemProvider(language, {
       ...provider,
-      provideCompletionItems: (model, position, context, token) =>
-        STARTS_KEY_OR_VALUE.test(model.getLineContent(position.lineNumber).slice(0, position.column - 1))
-          ? provider.provideCompletionItems(model, position, context, token)
-          : undefined,
+      provideCompletionItems: (model, position, context, token) => {
+        const before = model.getLineContent(position.lineNumber).slice(0, position.column - 1);
+        if (!STARTS_KEY_OR_VALUE.test(before)) return undefined;
+        const { lineNumber } = position;
+        if (
+          nothingToComplete(FREE_TEXT, before, (n) =>
+            n < lineNumber ? model.getLineContent(lineNumber - n) : undefined,
+          )
+        )
+          return undefined;
+        return asking.provideCompletionItems(model, position, context, token);
+      },
     });
   },
 };
 /**
  * Starts monaco-yaml's worker and has it do its first, slowest request (compiling the schema, parsing the agent in
  * code not yet optimised: up to a second of a core for the 1,000-line agent) while the user looks at the opened
- * editor, not at the first word they type, where it competed with that keystroke's analysis.
+ * editor, not at the first word they type, where it competed with that keystroke's analysis. Someone who starts typing
+ * at once has it after their first pause (WARM_UP_AFTER_QUIET_MS without an edit): while they type it would take a
+ * core from every keystroke's analysis for that second.
  */
+const WARM_UP_AFTER_QUIET_MS = 1000;
 export function warmUpSchemaCompletion(model: monaco.editor.ITextModel): void {
   const idle = (run: () => void) =>
     'requestIdleCallback' in self ? requestIdleCallback(run, { timeout: 1000 }) : setTimeout(run, 0);
-  void helperWorkersMayStart.then(() =>
-    idle(() => {
-      if (model.isDisposed() || !schemaCompletion) return;
-      const done = new monaco.CancellationTokenSource();
-      void Promise.resolve(
-        schemaCompletion.provideCompletionItems(
-          model,
-          new monaco.Position(1, 1),
-          { triggerKind: monaco.languages.CompletionTriggerKind.Invoke },
-          done.token,
-        ),
-      )
-        .catch(() => undefined)
-        .finally(() => done.dispose());
-    }),
-  );
+  const warmUp = () => {
+    if (model.isDisposed() || !schemaCompletion) return;
+    const done = new monaco.CancellationTokenSource();
+    void Promise.resolve(
+      schemaCompletion.provideCompletionItems(
+        model,
+        new monaco.Position(1, 1),
+        { triggerKind: monaco.languages.CompletionTriggerKind.Invoke },
+        done.token,
+      ),
+    )
+      .catch(() => undefined)
+      .finally(() => done.dispose());
+  };
+  void helperWorkersMayStart.then(() => {
+    if (model.isDisposed()) return;
+    // The last edit's time; the request goes when the page is idle and a quiet second has passed since it.
+    let lastEdit = performance.now();
+    let quiet: ReturnType<typeof setTimeout> | undefined;
+    const edits = model.onDidChangeContent(() => (lastEdit = performance.now()));
+    const gone = model.onWillDispose(() => stop());
+    const stop = () => {
+      clearTimeout(quiet);
+      edits.dispose();
+      gone.dispose();
+    };
+    const wait = (ms: number) => {
+      quiet = setTimeout(
+        () =>
+          idle(() => {
+            const since = performance.now() - lastEdit;
+            if (since < WARM_UP_AFTER_QUIET_MS) return wait(WARM_UP_AFTER_QUIET_MS - since);
+            stop();
+            warmUp();
+          }),
+        ms,
+      );
+    };
+    wait(WARM_UP_AFTER_QUIET_MS);
+  });
 }
 
 const monacoForYaml = {
