@@ -146,10 +146,10 @@ export function createAgentAnalyser() {
   };
   return {
     /**
-     * The path of a keystroke (an incremental check of one changed segment, the value's and the completion scope's
-     * changes since the last check returned, the graph compiled from it), run once on `text` with a space added at
-     * the end of its middle line (valid wherever it lands: trailing space never changes YAML's structure), then the
-     * check of `text` itself again, which puts the validator's caches and the last check back as they were; the graph last returned (what `same` compares with) is not touched. Run at idle after
+     * The path of a keystroke (an incremental check of one changed segment, the graph compiled from it), run once on
+     * `text` with a space added at the end of its middle line (valid wherever it lands: trailing space never changes
+     * YAML's structure), then the check of `text` itself again, which puts the validator's caches and the last
+     * check back as they were; the graph last returned (what `same` compares with) is not touched. Run at idle after
      * the first graph, so the first real keystrokes find that code optimised. Returned as steps: the caller runs one
      * at a time and stops when a real request arrives (its own check replaces whatever a step left).
      */
@@ -159,13 +159,7 @@ export function createAgentAnalyser() {
       lines[middle] += ' ';
       const edited = lines.join('\n');
       return [
-        () => {
-          checked = validator.validate(edited);
-          // The rest of a check's path (check below), its results dropped: what the editor holds is untouched.
-          valueChangeBetween(sentValue, checked.value);
-          const source = scopeSourceOf(checked.value);
-          if (JSON.stringify(source) !== sentScope) scopeOfSource(source);
-        },
+        () => void (checked = validator.validate(edited)),
         () => {
           if (checked?.agent) compileGraph(checked, layout);
         },
