@@ -274,8 +274,20 @@ describe('studio: the agent editor warms its typing path up without a trace', ()
     expect(unfoldedNext! - unfoldedStart!).toBe((step[1] - step[0] + 1) * lineHeight!);
   });
 
-  it("asks monaco-yaml's worker nothing in a free-text value, and its warm-up waits for a pause in typing", async () => {
+  it("starts monaco-yaml's worker and its warm-up at a pause in typing, and asks it nothing in a free-text value", async () => {
     const page = await (await h.newContext('ana')).newPage();
+    // When each worker of the page is created, with its script's URL.
+    await page.addInitScript(() => {
+      const created: Array<{ url: string; at: number }> = [];
+      (window as any).__workersCreated = created;
+      const PageWorker = window.Worker;
+      window.Worker = class extends PageWorker {
+        constructor(...args: ConstructorParameters<typeof Worker>) {
+          super(...args);
+          created.push({ url: String(args[0]), at: performance.now() });
+        }
+      };
+    });
     await signIn(page, h.url, ana);
     await page.goto(`${h.url}/workspaces/${workspaceId}/agents`);
     await page.getByRole('link', { name: 'Edit agent Big Email Wizard' }).click();
@@ -307,16 +319,23 @@ describe('studio: the agent editor warms its typing path up without a trace', ()
       await page.keyboard.insertText(key);
       await page.waitForTimeout(150);
     }
-    // The warm-up's request comes once typing has paused for a second (or came before the first keystroke).
+    // monaco-yaml's worker starts, and the warm-up's request comes, once typing has paused for a second (or came
+    // before the first keystroke), not under the keystrokes.
     await page.waitForFunction(() => (window as any).ionfluxSchemaCompletionRequests.length >= 1);
-    const { requests, edits } = await page.evaluate(() => ({
+    const { requests, edits, yamlWorkers } = await page.evaluate(() => ({
       requests: [...(window as any).ionfluxSchemaCompletionRequests] as number[],
       edits: [...(window as any).__edits] as number[],
+      yamlWorkers: ((window as any).__workersCreated as Array<{ url: string; at: number }>)
+        .filter((w) => /\/yaml\.worker[^/]*\.js/.test(w.url))
+        .map((w) => w.at),
     }));
     expect(edits.length).toBeGreaterThanOrEqual(words.length);
     expect(requests).toHaveLength(1);
     const warmUp = requests[0]!;
     expect(edits.filter((at) => at > warmUp - 1000 && at <= warmUp)).toEqual([]);
+    expect(yamlWorkers).toHaveLength(1);
+    expect(edits.filter((at) => at > yamlWorkers[0]! - 1000 && at <= yamlWorkers[0]!)).toEqual([]);
+    expect(yamlWorkers[0]!).toBeGreaterThan(edits.at(-1)!);
     expect(
       await page.evaluate((n) => (window as any).ionfluxAgentEditor.getModel().getLineContent(n) as string, line),
     ).toBe(lines[line - 1]!.replace('"Write a', `"${words}Write a`));

@@ -11,7 +11,6 @@ import {
   monaco,
   scheduleHelperWorkers,
   showDiagnostics,
-  startHelperWorkers,
   warmUpSchemaCompletion,
 } from './monaco-setup';
 import type { AnalysisRequest, AnalysisResponse, WarmUpRequest } from './agent-worker-protocol';
@@ -145,7 +144,7 @@ function AgentEditor({
       wordBasedSuggestions: 'off',
       lightbulb: { enabled: monaco.editor.ShowLightbulbIconMode.On },
     });
-    scheduleHelperWorkers();
+    scheduleHelperWorkers(model);
     // All lines' tokens before the first render (finish-tokenization.ts); when the YAML tokenizer is not loaded yet
     // (the first editor of a page), at the first idle moment after the first graph, or at the focus at the latest.
     let tokenized = finishTokenization(model);
@@ -217,10 +216,10 @@ function AgentEditor({
         else delete next.compileError;
         return next;
       });
-      // The first graph is computed: Monaco's helper workers may start now (monaco-setup.ts).
-      startHelperWorkers();
       if (firstGraph) {
         performance.mark('ionflux:editor-first-graph');
+        // The first graph is computed: Monaco's helper workers start at the first pause in typing from now, and
+        // monaco-yaml's worker warms up then (monaco-setup.ts).
         warmUpSchemaCompletion(model);
         // The worker runs a keystroke's path once when the page is idle (agent.worker.ts): not while it draws this.
         idle(warmUpWorker);

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, describeError } from '../api/client';
 import type { AgentConfiguration } from '../api/types';
 import { timeAgo } from '../hooks';
-import { monaco } from './monaco-setup';
+import { monaco, startHelperWorkers } from './monaco-setup';
 
 export interface AgentRevision {
   agentId: string;
@@ -21,6 +21,8 @@ function RevisionDiff({ original, modified, label }: { original: string; modifie
     const left = monaco.editor.createModel('', 'yaml');
     const right = monaco.editor.createModel('', 'yaml');
     models.current = { left, right };
+    // The diff is computed in Monaco's editor worker: someone asked for it, it starts now (monaco-setup.ts).
+    startHelperWorkers();
     const diff = monaco.editor.createDiffEditor(ref.current!, {
       readOnly: true,
       originalEditable: false,

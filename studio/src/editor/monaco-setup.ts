@@ -22,22 +22,57 @@ function getWorker(_workerId: string, label: string): Promise<Worker> {
 }
 
 /**
- * Monaco's own worker and monaco-yaml's (2 MB of script to compile, then a parse of the whole agent) start once the
- * editor's first analysis and graph are on screen, not while they are computed: on a machine with few cores they
- * would compete with the agent's analysis worker for the CPU. What they serve (completion, hover, formatting, the
- * diff) waits until then, or until HELPER_WORKERS_DEADLINE_MS after the first editor opened, whichever is first.
+ * Monaco's own worker and monaco-yaml's (2 MB of script to compile, then a parse of the whole agent: 400-1,000 ms of a
+ * core for the 1,000-line agent) start at the first pause in typing after the editor's first graph is on screen
+ * (PAUSE_MS without an edit, the page idle), not while the opening is computed nor under the first keystrokes of
+ * someone who types at once: on a machine with few cores they would compete with each keystroke's analysis for the
+ * CPU. A request someone makes of them (completion that passes the gate below, hover, formatting, the revision diff)
+ * starts them at once; the ones Monaco makes by itself as the cursor moves (code actions for the light bulb) wait.
  */
 let startHelpers: () => void = () => undefined;
 const helperWorkersMayStart = new Promise<void>((resolve) => (startHelpers = resolve));
 const HELPER_WORKERS_DEADLINE_MS = 3000;
+const PAUSE_MS = 1000;
 
 export function startHelperWorkers(): void {
   startHelpers();
 }
 
-/** Called when an editor is created: the helpers start at the deadline even if no graph ever arrives. */
-export function scheduleHelperWorkers(): void {
-  setTimeout(startHelpers, HELPER_WORKERS_DEADLINE_MS);
+const idle = (run: () => void) =>
+  'requestIdleCallback' in self ? requestIdleCallback(run, { timeout: 1000 }) : setTimeout(run, 0);
+
+/** Runs `run` once `model` has had no edit for PAUSE_MS (counted from now) and the page is idle; never if disposed. */
+function afterAPause(model: monaco.editor.ITextModel, run: () => void): void {
+  let lastEdit = performance.now();
+  let pause: ReturnType<typeof setTimeout> | undefined;
+  const edits = model.onDidChangeContent(() => (lastEdit = performance.now()));
+  const gone = model.onWillDispose(() => stop());
+  const stop = () => {
+    clearTimeout(pause);
+    edits.dispose();
+    gone.dispose();
+  };
+  const wait = (ms: number) => {
+    pause = setTimeout(
+      () =>
+        idle(() => {
+          const since = performance.now() - lastEdit;
+          if (since < PAUSE_MS) return wait(PAUSE_MS - since);
+          stop();
+          run();
+        }),
+      ms,
+    );
+  };
+  wait(PAUSE_MS);
+}
+
+/**
+ * Called when an editor is created: the helpers start at the first pause after HELPER_WORKERS_DEADLINE_MS even if no
+ * graph ever arrives.
+ */
+export function scheduleHelperWorkers(model: monaco.editor.ITextModel): void {
+  setTimeout(() => !model.isDisposed() && afterAPause(model, startHelpers), HELPER_WORKERS_DEADLINE_MS);
 }
 self.MonacoEnvironment = { getWorker };
 
@@ -96,12 +131,54 @@ function withTitleOnce(content: monaco.IMarkdownString): monaco.IMarkdownString 
   };
 }
 type HoverProvider = monaco.languages.HoverProvider;
+/**
+ * monaco-yaml's providers that answer someone's request (go to definition, formatting, symbols, rename, selection
+ * ranges): each starts the helper workers when asked. Not its code actions, code lenses, folding ranges and links,
+ * which Monaco asks for by itself (the agent editor's options turn the last two off).
+ */
+function startingHelpers<P extends object>(provider: P, ...methods: (keyof P)[]): P {
+  const wrapped = { ...provider };
+  for (const method of methods) {
+    const provide = provider[method];
+    if (typeof provide === 'function')
+      wrapped[method] = ((...args: unknown[]) => {
+        startHelpers();
+        return (provide as (...a: unknown[]) => unknown).apply(provider, args);
+      }) as P[keyof P];
+  }
+  return wrapped;
+}
 const languagesForYaml = {
   ...monaco.languages,
+  registerDefinitionProvider: (language: string, provider: monaco.languages.DefinitionProvider) =>
+    monaco.languages.registerDefinitionProvider(language, startingHelpers(provider, 'provideDefinition')),
+  registerDocumentFormattingEditProvider: (
+    language: string,
+    provider: monaco.languages.DocumentFormattingEditProvider,
+  ) =>
+    monaco.languages.registerDocumentFormattingEditProvider(
+      language,
+      startingHelpers(provider, 'provideDocumentFormattingEdits'),
+    ),
+  registerOnTypeFormattingEditProvider: (language: string, provider: monaco.languages.OnTypeFormattingEditProvider) =>
+    monaco.languages.registerOnTypeFormattingEditProvider(
+      language,
+      startingHelpers(provider, 'provideOnTypeFormattingEdits'),
+    ),
+  registerDocumentSymbolProvider: (language: string, provider: monaco.languages.DocumentSymbolProvider) =>
+    monaco.languages.registerDocumentSymbolProvider(language, startingHelpers(provider, 'provideDocumentSymbols')),
+  registerRenameProvider: (language: string, provider: monaco.languages.RenameProvider) =>
+    monaco.languages.registerRenameProvider(
+      language,
+      startingHelpers(provider, 'provideRenameEdits', 'resolveRenameLocation'),
+    ),
+  registerSelectionRangeProvider: (language: string, provider: monaco.languages.SelectionRangeProvider) =>
+    monaco.languages.registerSelectionRangeProvider(language, startingHelpers(provider, 'provideSelectionRanges')),
   registerHoverProvider: (language: string, provider: HoverProvider) =>
     monaco.languages.registerHoverProvider(language, {
       ...provider,
       provideHover: async (model, position, token, context) => {
+        startHelpers();
         const hover = await provider.provideHover(model, position, token, context);
         return hover ? { ...hover, contents: hover.contents.map(withTitleOnce) } : hover;
       },
@@ -114,6 +191,7 @@ const languagesForYaml = {
       ...provider,
       provideCompletionItems: (...args) => {
         requests.push(performance.now());
+        startHelpers();
         return provider.provideCompletionItems(...args);
       },
     };
@@ -136,18 +214,15 @@ const languagesForYaml = {
   },
 };
 /**
- * Starts monaco-yaml's worker and has it do its first, slowest request (compiling the schema, parsing the agent in
- * code not yet optimised: up to a second of a core for the 1,000-line agent) while the user looks at the opened
- * editor, not at the first word they type, where it competed with that keystroke's analysis. Someone who starts typing
- * at once has it after their first pause (WARM_UP_AFTER_QUIET_MS without an edit): while they type it would take a
- * core from every keystroke's analysis for that second.
+ * At the first pause after the opening (afterAPause, counted from the first graph): starts the helper workers and has
+ * monaco-yaml's do its first, slowest request (compiling the schema, parsing the agent in code not yet optimised: up to
+ * a second of a core for the 1,000-line agent) while the user looks at the editor, not under the next words they type,
+ * where it took a core from each keystroke's analysis.
  */
-const WARM_UP_AFTER_QUIET_MS = 1000;
 export function warmUpSchemaCompletion(model: monaco.editor.ITextModel): void {
-  const idle = (run: () => void) =>
-    'requestIdleCallback' in self ? requestIdleCallback(run, { timeout: 1000 }) : setTimeout(run, 0);
-  const warmUp = () => {
-    if (model.isDisposed() || !schemaCompletion) return;
+  afterAPause(model, () => {
+    startHelpers();
+    if (!schemaCompletion) return;
     const done = new monaco.CancellationTokenSource();
     void Promise.resolve(
       schemaCompletion.provideCompletionItems(
@@ -159,32 +234,6 @@ export function warmUpSchemaCompletion(model: monaco.editor.ITextModel): void {
     )
       .catch(() => undefined)
       .finally(() => done.dispose());
-  };
-  void helperWorkersMayStart.then(() => {
-    if (model.isDisposed()) return;
-    // The last edit's time; the request goes when the page is idle and a quiet second has passed since it.
-    let lastEdit = performance.now();
-    let quiet: ReturnType<typeof setTimeout> | undefined;
-    const edits = model.onDidChangeContent(() => (lastEdit = performance.now()));
-    const gone = model.onWillDispose(() => stop());
-    const stop = () => {
-      clearTimeout(quiet);
-      edits.dispose();
-      gone.dispose();
-    };
-    const wait = (ms: number) => {
-      quiet = setTimeout(
-        () =>
-          idle(() => {
-            const since = performance.now() - lastEdit;
-            if (since < WARM_UP_AFTER_QUIET_MS) return wait(WARM_UP_AFTER_QUIET_MS - since);
-            stop();
-            warmUp();
-          }),
-        ms,
-      );
-    };
-    wait(WARM_UP_AFTER_QUIET_MS);
   });
 }
 
