@@ -111,16 +111,23 @@ function blockBody(i) {
 }
 
 /**
- * Opens the editor of `agentName` from the Agent Shelf; milliseconds from the click to Monaco's lines and the graph,
- * and the studio's own timing marks of the opening (ionflux:editor-*, milliseconds after the click): the agent
- * fetched, the editor chunk evaluated, Monaco created, the worker's first diagnostics and first graph received.
+ * Opens the editor of `agentName` from the Agent Shelf. `ms`: milliseconds from the press on "Edit agent" (the
+ * pointerdown event's time, when the input reached the page) to the first frame showing both Monaco's lines and the
+ * graph (the page's clock). `wallMs`: from the bench's call of Playwright's click to Playwright seeing both, which adds
+ * the click's own checks before the press (the link stable over animation frames, scrolled into view, hit-tested:
+ * 100-300 ms here) and Playwright's polling after. `marks`: the studio's own timing marks of the opening
+ * (ionflux:editor-*, milliseconds after the press): the agent fetched, the editor chunk evaluated, Monaco created, the
+ * worker's first diagnostics and first graph received.
  */
 async function openEditor(tab, agentName) {
   const link = tab.getByRole('link', { name: `Edit agent ${agentName}` });
   await link.waitFor();
   await tab.evaluate(() => {
     performance.clearMarks();
-    performance.mark('bench:click');
+    addEventListener('pointerdown', (event) => performance.mark('bench:press', { startTime: event.timeStamp }), {
+      capture: true,
+      once: true,
+    });
     // In the page, once per frame: when Monaco's first line and the graph's first node are visible (a node React
     // Flow has not measured yet is in the DOM but hidden), as marks bench:lines and bench:nodes.
     const seen = {};
@@ -138,17 +145,18 @@ async function openEditor(tab, agentName) {
   await link.click();
   await tab.locator('.monaco-editor .view-lines .view-line').first().waitFor({ timeout: 60_000 });
   await tab.locator('.react-flow__node').first().waitFor({ timeout: 60_000 });
-  const ms = Date.now() - started;
+  const wallMs = Date.now() - started;
+  await tab.waitForFunction(() => performance.getEntriesByName('bench:nodes').length > 0);
   const marks = await tab.evaluate(() => {
-    const click = performance.getEntriesByName('bench:click')[0].startTime;
+    const press = performance.getEntriesByName('bench:press')[0].startTime;
     return Object.fromEntries(
       performance
         .getEntriesByType('mark')
         .filter((m) => m.name.startsWith('ionflux:editor-') || m.name === 'bench:lines' || m.name === 'bench:nodes')
-        .map((m) => [m.name.replace(/^(ionflux:editor|bench):?-?/, ''), m.startTime - click]),
+        .map((m) => [m.name.replace(/^(ionflux:editor|bench):?-?/, ''), m.startTime - press]),
     );
   });
-  return { ms, marks };
+  return { ms: Math.max(marks.lines, marks.nodes), wallMs, marks };
 }
 
 /**
@@ -440,18 +448,22 @@ async function main() {
         .map((name) => [name, median(opens.map((o) => o.marks[name]).filter((v) => v !== undefined))])
         .sort((a, b) => a[1] - b[1])
         .map(([name, ms]) => `${name} ${ms.toFixed(0)}`);
-      console.log(`    marks after the click (median ms): ${parts.join(', ')}`);
+      console.log(`    marks after the press (median ms): ${parts.join(', ')}`);
     };
-    line(
-      '"Edit agent" to Monaco and the graph, Revenue Tracker Lite (cold cache)',
-      editorTimes.small.map((o) => o.ms),
-    );
-    phases(editorTimes.small);
-    line(
-      `"Edit agent" to Monaco and the graph, ${big.split('\n').length}-line agent (warm cache)`,
-      editorTimes.big.map((o) => o.ms),
-    );
-    phases(editorTimes.big);
+    for (const [opens, label] of [
+      [editorTimes.small, 'Revenue Tracker Lite (cold cache)'],
+      [editorTimes.big, `${big.split('\n').length}-line agent (warm cache)`],
+    ]) {
+      line(
+        `"Edit agent" pressed to Monaco and the graph on screen, ${label}`,
+        opens.map((o) => o.ms),
+      );
+      line(
+        "    the same, from the bench's call of Playwright's click to Playwright seeing both",
+        opens.map((o) => o.wallMs),
+      );
+      phases(opens);
+    }
     const pct = (values, p) => {
       const sorted = [...values].sort((a, b) => a - b);
       return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
