@@ -13,7 +13,10 @@
 //    its graph being on the page.
 // Run: npm run bench:studio   (builds the server and the studio first; env BLOCKS, RUNS, KEYSTROKES, IONFLUX_CHROMIUM;
 // PROFILE_KEYS=n writes a CPU profile of the page's main thread over the first n keystrokes of the first run;
-// TRACE_KEYS=n a Chrome trace of every run from the editor's focus to its n-th keystroke)
+// TRACE_KEYS=n a Chrome trace of every run from the editor's focus to its n-th keystroke, of the trace categories in
+// TRACE_CATEGORIES (comma-separated; e.g. v8,disabled-by-default-v8.compile shows V8's optimising compiles on its
+// helper threads); JS_FLAGS passes V8 flags to Chromium, e.g. JS_FLAGS=--trace-opt with DEBUG=pw:browser prints every
+// optimised function and its compile time)
 // The keystrokes' CPU (from /proc, per Chromium thread kind) is less disturbed by other jobs than their wall time.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -223,13 +226,15 @@ async function keystrokeTimings(tab, profiled, run) {
     tracer.on('Tracing.dataCollected', ({ value }) => traceEvents.push(...value));
     await tracer.send('Tracing.start', {
       traceConfig: {
-        includedCategories: [
-          'devtools.timeline',
-          'disabled-by-default-devtools.timeline',
-          'v8.execute',
-          'blink.user_timing',
-          'toplevel',
-        ],
+        includedCategories: process.env.TRACE_CATEGORIES
+          ? process.env.TRACE_CATEGORIES.split(',')
+          : [
+              'devtools.timeline',
+              'disabled-by-default-devtools.timeline',
+              'v8.execute',
+              'blink.user_timing',
+              'toplevel',
+            ],
       },
       transferMode: 'ReportEvents',
     });
@@ -330,6 +335,7 @@ async function main() {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...(process.env.JS_FLAGS ? [`--js-flags=${process.env.JS_FLAGS}`] : []),
     ],
   });
   try {

@@ -15,17 +15,47 @@ import { closestMatch, didYouMean } from './suggest';
 
 let compiled: ValidateFunction | undefined;
 
-const AJV_OPTIONS = {
+/** Entries of a long `allOf` per function Ajv generates (see `schemaForAjv`). */
+const ALL_OF_PER_FUNCTION = 8;
+
+/**
+ * The schema Ajv compiles: the published one with each long `allOf` of a definition (the action step's: an `if`/
+ * `then` per action, 59 of them) cut into definitions of `ALL_OF_PER_FUNCTION` entries, each a function of its own.
+ * In one function they made a 32 KB function (276 KB with the parameter schemas inlined) that V8 took 150-200 ms of
+ * a core to optimise (Maglev) about 45 keystrokes into editing a big agent in the studio, while the user typed.
+ */
+function schemaForAjv(schema: JsonSchema): JsonSchema {
+  const defs: Record<string, JsonSchema> = { ...schema.$defs };
+  for (const [name, definition] of Object.entries(schema.$defs ?? {})) {
+    const { allOf } = definition;
+    if (!allOf || allOf.length <= 2 * ALL_OF_PER_FUNCTION) continue;
+    const parts: JsonSchema[] = [];
+    for (let start = 0; start < allOf.length; start += ALL_OF_PER_FUNCTION) {
+      const part = `${name}.allOf.${start / ALL_OF_PER_FUNCTION}`;
+      defs[part] = { allOf: allOf.slice(start, start + ALL_OF_PER_FUNCTION) };
+      parts.push({ $ref: `#/$defs/${part}` });
+    }
+    defs[name] = { ...definition, allOf: parts };
+  }
+  return { ...schema, $defs: defs };
+}
+
+/** Ajv's options for the agent schema (the runtime validator and the standalone code alike). */
+export const AGENT_SCHEMA_AJV_OPTIONS = {
   allErrors: true,
   verbose: true,
   strict: true,
   strictRequired: false,
   strictTypes: false,
+  // By default Ajv inlines every $ref'd schema without a $ref inside: the action step's function held every action's
+  // parameter schema (276 KB of code). Schemas of more than 8 keywords are now functions of their own (with
+  // `schemaForAjv`'s cut the largest function is 20 KB); the reports are the same (validate-schema.test.ts).
+  inlineRefs: 8,
 } as const;
 
 /** The Ajv validator of the published schema, compiled once per process (or installed precompiled). */
 export function agentSchemaValidator(): ValidateFunction {
-  if (!compiled) compiled = new Ajv2020(AJV_OPTIONS).compile(agentSchema);
+  if (!compiled) compiled = new Ajv2020(AGENT_SCHEMA_AJV_OPTIONS).compile(schemaForAjv(agentSchema));
   return compiled;
 }
 
@@ -39,8 +69,8 @@ export function agentSchemaValidator(): ValidateFunction {
  * // vite plugin: load() { return agentSchemaStandaloneCode(); }  worker: installAgentSchemaValidator(validate);
  */
 export function agentSchemaStandaloneCode({ esm = true }: { esm?: boolean } = {}): string {
-  const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm } });
-  const code = standaloneCode(ajv, ajv.compile(agentSchema));
+  const ajv = new Ajv2020({ ...AGENT_SCHEMA_AJV_OPTIONS, code: { source: true, esm } });
+  const code = standaloneCode(ajv, ajv.compile(schemaForAjv(agentSchema)));
   if (!esm) return code;
   // Ajv's ES module output still loads its runtime helpers (ucs2length, equal...) with require(): make them imports.
   const imports: string[] = [];
