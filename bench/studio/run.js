@@ -521,6 +521,14 @@ async function main() {
         `  ${label}, all runs: p50 ${pct(values, 50).toFixed(0)} ms, p99 ${pct(values, 99).toFixed(0)} ms, max ${Math.max(...values).toFixed(0)} ms (${values.length} keystrokes, goal < 100 ms)`,
       );
     }
+    // The analysis worker's own time per keystroke (its check, then its graph), as it reported it with its answers.
+    const workerTimes = (key) => all.map((k) => k[key]?.ms).filter((ms) => typeof ms === 'number');
+    const checks = workerTimes('check');
+    const graphs = workerTimes('graphAnswer');
+    if (checks.length > 0 && graphs.length > 0)
+      console.log(
+        `  the analysis worker's own time per keystroke: check p50 ${pct(checks, 50).toFixed(1)} ms, p99 ${pct(checks, 99).toFixed(1)} ms; graph p50 ${pct(graphs, 50).toFixed(1)} ms, p99 ${pct(graphs, 99).toFixed(1)} ms`,
+      );
     // Where the slow keystrokes' time went: when the page's main thread took the worker's diagnostics and graph
     // (after the keystroke) and the worker's own time on each; the rest is the page's (busy main thread, React,
     // Monaco, paint) or the worker waiting for a core.
