@@ -12,6 +12,7 @@
 //    the middle right after the opening, the time from each keystroke (the model's change) to its diagnostics and to
 //    its graph being on the page.
 // Run: npm run bench:studio   (builds the server and the studio first; env BLOCKS, RUNS, KEYSTROKES, IONFLUX_CHROMIUM;
+// PAUSE_EVERY=n pauses PAUSE_MS (1500) before every n-th keystroke;
 // PROFILE_KEYS=n writes a CPU profile of the page's main thread over the first n keystrokes of the first run;
 // TRACE_KEYS=n a Chrome trace of every run from the editor's focus to its n-th keystroke, of the trace categories in
 // TRACE_CATEGORIES (comma-separated; e.g. v8,disabled-by-default-v8.compile shows V8's optimising compiles on its
@@ -29,6 +30,8 @@ const BLOCKS = Number(process.env.BLOCKS || 200);
 const RUNS = Math.min(Number(process.env.RUNS || 5), 20);
 const CHROMIUM = process.env.IONFLUX_CHROMIUM || '/usr/bin/chromium';
 const KEYSTROKES = Math.min(Number(process.env.KEYSTROKES || 60), 500);
+const PAUSE_EVERY = Number(process.env.PAUSE_EVERY || 0);
+const PAUSE_MS = Math.min(Number(process.env.PAUSE_MS || 1500), 10_000);
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
 function bundleSizes() {
@@ -285,6 +288,10 @@ async function keystrokeTimings(tab, profiled, run) {
   }
   const cpuBefore = chromiumThreadsCpu();
   for (let i = 0; i < KEYSTROKES; i++) {
+    // PAUSE_EVERY=n: a pause of PAUSE_MS (default 1500) before every n-th keystroke, as a person stops to think: what
+    // the editor starts at a pause (Monaco's and monaco-yaml's workers, after a second without edits) runs then.
+    if (PAUSE_EVERY > 0 && i > 0 && i % PAUSE_EVERY === 0)
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
     await tab.keyboard.insertText(sentence[i % sentence.length]);
     await tab.waitForFunction((n) => window.__keystrokes.done.length >= n, i + 1, { timeout: 30_000 });
     if (cdp && i + 1 === Number(process.env.PROFILE_KEYS)) {
