@@ -12,7 +12,9 @@
 //    the middle right after the opening, the time from each keystroke (the model's change) to its diagnostics and to
 //    its graph being on the page.
 // Run: npm run bench:studio   (builds the server and the studio first; env BLOCKS, RUNS, KEYSTROKES, IONFLUX_CHROMIUM;
-// PAUSE_EVERY=n pauses PAUSE_MS (1500) before every n-th keystroke;
+// PAUSE_EVERY=n pauses PAUSE_MS (1500) before every n-th keystroke; THINK_MS waits that long after the opening before
+// placing the cursor and focusing the editor, AFTER_FOCUS_MS that long after the focus before the first keystroke (both
+// 0 by default: the first keystroke comes a few milliseconds after the graph, sooner than a person can click and type);
 // PROFILE_KEYS=n writes a CPU profile of the page's main thread over the first n keystrokes of the first run;
 // TRACE_KEYS=n a Chrome trace of every run from the editor's focus to its n-th keystroke, of the trace categories in
 // TRACE_CATEGORIES (comma-separated; e.g. v8,disabled-by-default-v8.compile shows V8's optimising compiles on its
@@ -32,6 +34,8 @@ const CHROMIUM = process.env.IONFLUX_CHROMIUM || '/usr/bin/chromium';
 const KEYSTROKES = Math.min(Number(process.env.KEYSTROKES || 60), 500);
 const PAUSE_EVERY = Number(process.env.PAUSE_EVERY || 0);
 const PAUSE_MS = Math.min(Number(process.env.PAUSE_MS || 1500), 10_000);
+const THINK_MS = Math.min(Number(process.env.THINK_MS || 0), 10_000);
+const AFTER_FOCUS_MS = Math.min(Number(process.env.AFTER_FOCUS_MS || 0), 10_000);
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
 function bundleSizes() {
@@ -222,6 +226,7 @@ async function keystrokeTimings(tab, profiled, run) {
   // TRACE_KEYS=n: a Chrome trace (devtools.timeline, v8.execute, user timing) of every run from just before the bench
   // focuses the editor to the n-th keystroke's diagnostics and graph, to /tmp/studio-keystrokes-run<k>.trace.json;
   // each keystroke is marked bench:key<i> (its model change) and bench:done<i> (its answers on the page).
+  if (THINK_MS > 0) await new Promise((resolve) => setTimeout(resolve, THINK_MS));
   const traced = Number(process.env.TRACE_KEYS || 0);
   const tracer = traced ? await tab.context().newCDPSession(tab) : undefined;
   const traceEvents = [];
@@ -279,6 +284,7 @@ async function keystrokeTimings(tab, profiled, run) {
   // Playwright evaluates its injected script in the page's main world on the first waitForFunction (10-27 ms of the
   // page's main thread): done now, not inside the first keystroke's measurement.
   await tab.waitForFunction(() => true);
+  if (AFTER_FOCUS_MS > 0) await new Promise((resolve) => setTimeout(resolve, AFTER_FOCUS_MS));
   const sentence = 'Keep it short and mention free shipping over $75. ';
   const cdp = profiled && process.env.PROFILE_KEYS ? await tab.context().newCDPSession(tab) : undefined;
   if (cdp) {
@@ -484,6 +490,8 @@ async function main() {
     // Each run types KEYSTROKES keystrokes into the editor it just opened: per run, p50/p99/max of the keystroke to
     // its diagnostics and to its graph on the page (#1, the first after the opening, is the slowest in cold code).
     const time = (k) => Math.max(k.diagnostics, k.graph);
+    if (THINK_MS || AFTER_FOCUS_MS)
+      console.log(`  first keystroke ${THINK_MS} ms after the opening's graph + ${AFTER_FOCUS_MS} ms after the focus`);
     // The page's main thread, its workers (the analysis worker, Monaco's and monaco-yaml's), V8's helper threads
     // (concurrent GC and compilation) and all of Chromium's threads (with the compositor, the browser and GPU
     // processes), in ms of CPU per keystroke.
